@@ -1,0 +1,38 @@
+"""Console, error display and progress bars shared by the CLI commands."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Iterator
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from candid.errors import CandidError
+
+console = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+def report_error(exc: CandidError) -> None:
+    """Print a user error as one red line, plus a hint line if there is one."""
+    console.print(f"[bold red]error:[/bold red] {exc.message}", markup=True, soft_wrap=True)
+    if exc.hint:
+        console.print(f"  [yellow]hint:[/yellow] {exc.hint}", soft_wrap=True)
+
+
+@contextlib.contextmanager
+def progress_bar(description: str, total: float | None) -> Iterator[Any]:
+    """A Rich progress bar on stderr; yields a callable ``advance(n=1, description=None)``."""
+    with Progress(
+        SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
+        TextColumn("{task.completed:.0f}/{task.total:.0f}"), TimeElapsedColumn(), TimeRemainingColumn(),
+        console=console, transient=False,
+    ) as progress:
+        task = progress.add_task(description, total=total)
+
+        def advance(n: float = 1, description: str | None = None) -> None:
+            kwargs = {"description": description} if description else {}
+            progress.update(task, advance=n, **kwargs)
+
+        yield advance

@@ -1,0 +1,162 @@
+"""Atomic encoding: write to a temporary file beside the target, then rename."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pyvips
+
+from candid.errors import CandidError
+
+_SAVERS = {
+    ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".tif": "tiff", ".tiff": "tiff",
+    ".webp": "webp", ".avif": "avif",
+}
+_SIXTEEN_BIT = {"png", "tiff"}
+
+
+@lru_cache(maxsize=1)
+def srgb_icc_profile() -> bytes:
+    """The bytes of an sRGB ICC profile, embedded in every output so colour is unambiguous."""
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def output_format(path: str | os.PathLike) -> str:
+    """Name the format :func:`write_image` writes for a path, from its suffix.
+
+    Examples
+    --------
+    >>> output_format("out/portrait.TIF")
+    'tiff'
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in _SAVERS:
+        raise CandidError(
+            f"{path}: cannot write '{suffix or 'no suffix'}' files",
+            hint="end the output name with .jpg, .png, .tif, .webp or .avif",
+        )
+    return _SAVERS[suffix]
+
+
+def to_vips(pixels: np.ndarray, *, alpha: np.ndarray | None = None, bit_depth: int = 8) -> pyvips.Image:
+    """Turn a float32 [0, 1] RGB array (and optional alpha) into a tagged sRGB pyvips image."""
+    pixels = np.asarray(pixels)
+    if pixels.ndim != 3 or pixels.shape[2] != 3:
+        raise ValueError(f"expected an (H, W, 3) image, got shape {pixels.shape}")
+    if alpha is not None:
+        pixels = np.concatenate([pixels, np.asarray(alpha, dtype=pixels.dtype)[:, :, None]], axis=2)
+    scale, dtype, interp = (65535.0, np.uint16, "rgb16") if bit_depth == 16 else (255.0, np.uint8, "srgb")
+    quantised = np.clip(np.rint(np.nan_to_num(pixels, nan=0.0) * scale), 0, scale).astype(dtype)
+    image = pyvips.Image.new_from_array(quantised, interpretation=interp)
+    return image
+
+
+def write_vips(
+    path: str | os.PathLike,
+    image: pyvips.Image,
+    *,
+    quality: int = 95,
+    xmp: bytes | None = None,
+) -> Path:
+    """Write a pyvips image atomically, streaming, with only an sRGB profile and the given XMP.
+
+    Everything else from the source (EXIF with GPS and serial numbers,
+    thumbnails, maker notes) is dropped.
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    path = Path(path)
+    fmt = output_format(path)
+    if image.format == "ushort" and fmt not in _SIXTEEN_BIT:
+        image = (image >> 8).cast("uchar")
+        image = image.copy(interpretation="srgb")
+    image = image.copy()
+    for name in list(image.get_fields()):
+        if name in ("icc-profile-data", "xmp-data", "exif-data", "iptc-data", "orientation") or name.startswith("exif-"):
+            image.remove(name)
+    image.set_type(pyvips.GValue.blob_type, "icc-profile-data", srgb_icc_profile())
+    keep = ["icc"]
+    if xmp:
+        image.set_type(pyvips.GValue.blob_type, "xmp-data", xmp)
+        keep.append("xmp")
+    options: dict = {"keep": ",".join(keep)}
+    if fmt in ("jpeg", "webp", "avif"):
+        options["Q"] = int(quality)
+    if fmt == "jpeg":
+        options.update(optimize_coding=True, subsample_mode="off" if quality >= 90 else "auto")
+    if fmt == "tiff":
+        options.update(compression="deflate", predictor="horizontal", tile=image.width * image.height > 4096**2)
+    if fmt == "avif":
+        options["compression"] = "av1"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".part{path.suffix}", dir=path.parent)
+    os.close(fd)
+    try:
+        saver = {"jpeg": "jpegsave", "png": "pngsave", "tiff": "tiffsave", "webp": "webpsave",
+                 "avif": "heifsave"}[fmt]
+        getattr(image, saver)(tmp, **options)
+        os.replace(tmp, path)
+    except pyvips.Error as exc:
+        raise CandidError(f"{path}: could not write {fmt.upper()} ({str(exc).strip().splitlines()[-1]})") from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def write_image(
+    path: str | os.PathLike,
+    pixels: np.ndarray,
+    *,
+    alpha: np.ndarray | None = None,
+    bit_depth: int = 8,
+    quality: int = 95,
+    xmp: bytes | None = None,
+) -> Path:
+    """Write a float32 sRGB image atomically.
+
+    The format follows the suffix; the file appears complete or not at all
+    (temporary file, then rename). Outputs carry an sRGB profile and, if given,
+    an XMP packet, and no other metadata.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Output file; ``.jpg``, ``.png``, ``.tif``, ``.webp`` or ``.avif``.
+    pixels : ndarray
+        ``(H, W, 3)`` float in [0, 1].
+    alpha : ndarray, optional
+        ``(H, W)`` float in [0, 1].
+    bit_depth : {8, 16}
+        16 is honoured for PNG and TIFF; other formats are 8-bit.
+    quality : int
+        Lossy quality (JPEG, WebP, AVIF).
+    xmp : bytes, optional
+        An XMP packet to embed (provenance).
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.imageio import write_image
+    >>> write_image("/tmp/grey.png", np.full((4, 4, 3), 0.5, np.float32)).name
+    'grey.png'
+    """
+    if bit_depth not in (8, 16):
+        raise ValueError("bit_depth must be 8 or 16")
+    fmt = output_format(path)
+    if fmt not in _SIXTEEN_BIT:
+        bit_depth = 8
+    return write_vips(path, to_vips(pixels, alpha=alpha, bit_depth=bit_depth), quality=quality, xmp=xmp)
