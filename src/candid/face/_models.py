@@ -1,0 +1,58 @@
+"""dlib models shipped inside the `face-recognition-models` wheel.
+
+The wheel's ``__init__`` imports ``pkg_resources`` (gone from recent
+setuptools), so the model folder is located without importing the package.
+Loaded models are cached per process: they are read-only and take ~1 s to load.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+from pathlib import Path
+
+from candid.errors import ModelUnavailableError
+
+LANDMARKS_68 = "shape_predictor_68_face_landmarks.dat"
+RECOGNITION = "dlib_face_recognition_resnet_model_v1.dat"
+
+
+@lru_cache(maxsize=1)
+def model_dir() -> Path:
+    """Folder holding the dlib model files."""
+    spec = importlib.util.find_spec("face_recognition_models")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelUnavailableError(
+            "the face models are not installed",
+            hint="pip install face-recognition-models==0.3.0 (it ships dlib's landmark and identity models)",
+        )
+    folder = Path(list(spec.submodule_search_locations)[0]) / "models"
+    for name in (LANDMARKS_68, RECOGNITION):
+        if not (folder / name).is_file():
+            raise ModelUnavailableError(f"face model file missing: {folder / name}",
+                                        hint="reinstall face-recognition-models")
+    return folder
+
+
+@lru_cache(maxsize=1)
+def detector():
+    """dlib's HOG + linear SVM frontal face detector."""
+    import dlib
+
+    return dlib.get_frontal_face_detector()
+
+
+@lru_cache(maxsize=1)
+def shape_predictor():
+    """dlib's 68-point landmark regressor (iBUG 300-W layout)."""
+    import dlib
+
+    return dlib.shape_predictor(str(model_dir() / LANDMARKS_68))
+
+
+@lru_cache(maxsize=1)
+def recognizer():
+    """dlib's ResNet face recognition model (128-D embedding)."""
+    import dlib
+
+    return dlib.face_recognition_model_v1(str(model_dir() / RECOGNITION))
