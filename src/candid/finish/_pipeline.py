@@ -1,0 +1,550 @@
+"""Upscaling to a target size with pluggable backends, tiled, streaming to disk.
+
+The pipeline for any window of the output (all steps local, so windows of
+one image agree with the whole image):
+
+1. resample the source to the output geometry with pyvips (lazy; Lanczos-3
+   by default), cropped or padded per the fit policy;
+2. ``detail-transfer``: add the missing frequency band from reference photos
+   of the same person (:mod:`candid.finish._detail`);
+3. restore sharpening sized to the magnification, clamped to the local
+   min/max so edges steepen without halos;
+4. output sharpening for ``screen`` or ``print``;
+5. sensor-like noise (:func:`candid.finish.add_sensor_noise`), unless off.
+
+:func:`finish_to_file` renders tiles of ``tile`` pixels with ``overlap``
+pixels blended by linear ramps that sum to one, accumulates one row of tiles
+at a time, quantises finished rows to a temporary raw file beside the output
+and streams that through libvips into the final JPEG/PNG/TIFF.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pyvips
+
+from candid.errors import BadImageError, CandidError, SubjectError
+from candid.finish._detail import DetailModel, check_landmarks, prepare_detail
+from candid.finish._ops import add_sensor_noise, sharpen_clamped
+from candid.finish._size import FitPlan, plan_fit
+
+BACKENDS = ("auto", "classical", "detail-transfer", "learned")
+SHARPEN = ("screen", "print", "none")
+KERNELS = ("lanczos3", "lanczos2", "cubic", "mitchell", "mks2013", "mks2021", "linear")
+
+IdentityCheck = Callable[[np.ndarray], float]
+
+
+@dataclass(frozen=True)
+class FinishResult:
+    """What :func:`finish_to_file` wrote and how.
+
+    Attributes
+    ----------
+    path : Path
+    width, height : int
+    backend : str
+        The backend actually used.
+    scale : float
+        Source-to-output magnification.
+    tiles : int
+    seconds : float
+    working_set_mb : float
+        Estimated peak of candid's own buffers (tile-row accumulator, tile
+        windows, mapped raw output); see ``docs/FINISH.md`` for measured RSS.
+    identity_distance : float or None
+        What ``identity_check`` returned on the result, if given.
+    notes : tuple of str
+    """
+
+    path: Path
+    width: int
+    height: int
+    backend: str
+    scale: float
+    tiles: int
+    seconds: float
+    working_set_mb: float
+    identity_distance: float | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class _Settings:
+    backend: str
+    noise: bool
+    iso: float
+    sharpen: str
+    seed: int
+    kernel: str
+    pad_color: tuple[float, float, float]
+    detail_strength: float
+    dpi: int | None
+
+
+def _check_options(backend: str, sharpen: str, kernel: str, iso: float, bit_depth: int) -> None:
+    if backend not in BACKENDS:
+        raise CandidError(f"unknown backend {backend!r}", hint=f"use one of: {', '.join(BACKENDS)}")
+    if sharpen not in SHARPEN:
+        raise CandidError(f"unknown sharpening {sharpen!r}", hint=f"use one of: {', '.join(SHARPEN)}")
+    if kernel not in KERNELS:
+        raise CandidError(f"unknown resampling kernel {kernel!r}", hint=f"use one of: {', '.join(KERNELS)}")
+    if not 1 <= iso <= 102400:
+        raise CandidError(f"ISO {iso} is out of range (1..102400)")
+    if bit_depth not in (8, 16):
+        raise CandidError(f"bit depth {bit_depth} is not supported", hint="use 8 or 16")
+
+
+def _resolve_backend(backend: str, references, landmarks) -> str:
+    has_refs = bool(references) and landmarks is not None
+    if backend == "auto":
+        return "detail-transfer" if has_refs else "classical"
+    if backend == "detail-transfer" and not has_refs:
+        raise CandidError("the detail-transfer backend needs reference photos of the same person "
+                          "and the face's landmarks",
+                          hint="pass --reference PHOTO (one or more), or use --backend classical")
+    return backend
+
+
+class _Finisher:
+    """Renders any window of the finished output."""
+
+    def __init__(self, source: pyvips.Image, src_w: int, src_h: int, plan: FitPlan, settings: _Settings,
+                 detail: DetailModel | None):
+        self.plan, self.s, self.detail = plan, settings, detail
+        self.W, self.H = plan.out_w, plan.out_h
+        self.scale = plan.scale
+        sx, sy = plan.resampled_w / source.width, plan.resampled_h / source.height
+        r = source.resize(sx, vscale=sy, kernel=settings.kernel)
+        if (r.width, r.height) != (plan.resampled_w, plan.resampled_h):
+            r = r.crop(0, 0, min(r.width, plan.resampled_w), min(r.height, plan.resampled_h))
+            r = r.embed(0, 0, plan.resampled_w, plan.resampled_h, extend="copy")
+        if plan.fit == "crop":
+            canvas = r.crop(plan.offset_x, plan.offset_y, self.W, self.H)
+            self.content = (0, 0, self.W, self.H)
+        elif plan.fit == "pad":
+            canvas = r.embed(plan.offset_x, plan.offset_y, self.W, self.H, extend="background",
+                             background=list(settings.pad_color))
+            self.content = (plan.offset_x, plan.offset_y, plan.resampled_w, plan.resampled_h)
+        else:
+            canvas = r
+            self.content = (0, 0, self.W, self.H)
+        self.canvas = canvas.cast("float")
+        # restore sharpening (what the magnification softened) and output sharpening
+        restore = settings.backend in ("classical", "detail-transfer") and self.scale > 1.2
+        self.restore = (min(4.0, 0.5 * self.scale), 1.2, max(1, min(4, round(0.5 * self.scale)))) \
+            if restore else None
+        if settings.sharpen == "screen":
+            self.output = (0.6, 0.4, 1, 0.0)
+        elif settings.sharpen == "print":
+            self.output = (max(0.6, (settings.dpi or 300) / 300.0), 0.9, 1, 0.1)
+        else:
+            self.output = None
+        m = 2
+        if detail is not None:
+            m += detail.margin
+        if self.restore:
+            m += math.ceil(3 * self.restore[0]) + self.restore[2]
+        if self.output:
+            m += math.ceil(3 * self.output[0]) + self.output[2]
+        self.margin = m
+
+    def render(self, y0: int, x0: int, h: int, w: int) -> np.ndarray:
+        """Finished pixels of the output window ``[y0, y0+h) x [x0, x0+w)``, float32."""
+        M = self.margin
+        ya, xa = max(0, y0 - M), max(0, x0 - M)
+        yb, xb = min(self.H, y0 + h + M), min(self.W, x0 + w + M)
+        px = np.asarray(self.canvas.crop(xa, ya, xb - xa, yb - ya).numpy(), dtype=np.float32)
+        pads = ((ya - (y0 - M), (y0 + h + M) - yb), (xa - (x0 - M), (x0 + w + M) - xb), (0, 0))
+        if any(p for pair in pads for p in pair):
+            px = np.pad(px, pads, mode="reflect") if min(px.shape[:2]) > 1 else np.pad(px, pads, mode="edge")
+        gy, gx = y0 - M, x0 - M
+        px = np.clip(px, 0.0, 1.0)
+        if self.detail is not None:
+            px = self.detail.apply(px, gy, gx)
+        if self.restore:
+            sigma, amount, radius = self.restore
+            px = sharpen_clamped(px, sigma=sigma, amount=amount, clamp_radius=radius)
+        if self.output:
+            sigma, amount, radius, slack = self.output
+            px = sharpen_clamped(px, sigma=sigma, amount=amount, clamp_radius=radius, slack=slack)
+        if self.s.noise:
+            mask = None
+            if self.plan.fit == "pad":
+                cx, cy, cw, ch = self.content
+                yy = np.arange(gy, gy + px.shape[0])
+                xx = np.arange(gx, gx + px.shape[1])
+                mask = (((yy >= cy) & (yy < cy + ch))[:, None] & ((xx >= cx) & (xx < cx + cw))[None, :])
+                mask = mask.astype(np.float32)
+            px = add_sensor_noise(px, iso=self.s.iso, out_long_side=max(self.W, self.H), seed=self.s.seed,
+                                  origin=(gy, gx), mask=mask)
+        return np.clip(px[M:M + h, M:M + w], 0.0, 1.0)
+
+
+def _tile_starts(length: int, tile: int, overlap: int) -> list[int]:
+    if length <= tile:
+        return [0]
+    n = math.ceil((length - overlap) / (tile - overlap))
+    return [round(i * (length - tile) / (n - 1)) for i in range(n)]
+
+
+def _tile_weights(starts: list[int], size: int, length: int) -> list[np.ndarray]:
+    """Per-tile 1-D blend weights: linear ramps over each overlap, summing to one everywhere."""
+    out = []
+    for i, s in enumerate(starts):
+        n = min(size, length - s)
+        wgt = np.ones(n, np.float32)
+        if i > 0:
+            ov = starts[i - 1] + size - s
+            if ov > 0:
+                wgt[:ov] = (np.arange(ov, dtype=np.float32) + 0.5) / ov
+        if i + 1 < len(starts):
+            ov = s + size - starts[i + 1]
+            if ov > 0:
+                wgt[n - ov:] = 1.0 - (np.arange(ov, dtype=np.float32) + 0.5) / ov
+        out.append(wgt)
+    return out
+
+
+def tile_grid(width: int, height: int, tile: int, overlap: int) -> list[tuple[int, int, int, int]]:
+    """The tiles ``(y, x, h, w)`` covering a ``width x height`` image with at least ``overlap`` between neighbours.
+
+    Examples
+    --------
+    >>> tile_grid(100, 50, 64, 16)
+    [(0, 0, 50, 64), (0, 36, 50, 64)]
+    """
+    if tile <= 2 * overlap:
+        raise ValueError("tile must be more than twice the overlap")
+    ys, xs = _tile_starts(height, tile, overlap), _tile_starts(width, tile, overlap)
+    return [(y, x, min(tile, height - y), min(tile, width - x)) for y in ys for x in xs]
+
+
+def run_tiles(
+    render: Callable[[int, int, int, int], np.ndarray],
+    width: int,
+    height: int,
+    emit: Callable[[int, np.ndarray], None],
+    *,
+    tile: int = 512,
+    overlap: int = 32,
+    on_tile: Callable[[], None] | None = None,
+) -> int:
+    """Render an image tile by tile and hand finished rows to ``emit(y, rows)`` top to bottom.
+
+    Neighbouring tiles overlap by at least ``overlap`` pixels and are blended
+    with linear ramps that sum to one. Only one row of tiles is held at a
+    time: about ``tile * width * 12`` bytes. Returns the number of tiles.
+    """
+    if tile <= 2 * overlap:
+        raise ValueError("tile must be more than twice the overlap")
+    ys, xs = _tile_starts(height, tile, overlap), _tile_starts(width, tile, overlap)
+    wy, wx = _tile_weights(ys, tile, height), _tile_weights(xs, tile, width)
+    carry: np.ndarray | None = None
+    count = 0
+    for i, y in enumerate(ys):
+        th = min(tile, height - y)
+        acc = np.zeros((th, width, 3), np.float32)
+        for j, x in enumerate(xs):
+            tw = min(tile, width - x)
+            t = render(y, x, th, tw)
+            acc[:, x:x + tw] += t * (wy[i][:, None, None] * wx[j][None, :, None])
+            count += 1
+            if on_tile:
+                on_tile()
+        if carry is not None:
+            acc[:carry.shape[0]] += carry
+        done = ys[i + 1] - y if i + 1 < len(ys) else th
+        emit(y, acc[:done])
+        carry = acc[done:].copy() if done < th else None
+    return count
+
+
+def _array_to_vips(img: np.ndarray) -> pyvips.Image:
+    return pyvips.Image.new_from_array(np.ascontiguousarray(img, dtype=np.float32))
+
+
+def _validate_image(img: np.ndarray) -> np.ndarray:
+    img = np.asarray(img)
+    if img.ndim != 3 or img.shape[2] != 3:
+        raise ValueError(f"expected an (H, W, 3) image, got shape {img.shape}")
+    if not np.issubdtype(img.dtype, np.floating):
+        raise ValueError(f"expected a float image in [0, 1], got {img.dtype}")
+    return img
+
+
+def _vips_to_float(image: pyvips.Image) -> pyvips.Image:
+    if image.hasalpha():
+        image = image.flatten(background=[65535] * 3 if image.format == "ushort" else [255] * 3)
+    peak = 65535.0 if image.format == "ushort" else 255.0
+    return (image.cast("float") / peak).cast("float")
+
+
+def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, references,
+           reference_landmarks) -> tuple[_Finisher, list[str]]:
+    notes = [f"{plan.src_w}x{plan.src_h} -> {plan.out_w}x{plan.out_h} ({plan.fit}, x{plan.scale:.2f}, "
+             f"{settings.backend}, {settings.kernel})"]
+    detail = None
+    if settings.backend == "learned":
+        from candid.finish._learned import learned_upscale_x4
+
+        x4 = learned_upscale_x4(np.asarray(source.numpy(), np.float32))
+        source = _array_to_vips(x4)
+        notes.append("Real-ESRGAN x4plus pre-upscale (learned baseline; texture is invented)")
+    if settings.backend == "detail-transfer":
+        lm = check_landmarks(landmarks, "landmarks")
+        sx, sy = plan.resampled_w / plan.src_w, plan.resampled_h / plan.src_h
+        ox, oy = (-plan.offset_x, -plan.offset_y) if plan.fit == "crop" else \
+            ((plan.offset_x, plan.offset_y) if plan.fit == "pad" else (0, 0))
+        lm_out = np.column_stack([(lm[:, 0] + 0.5) * sx - 0.5 + ox, (lm[:, 1] + 0.5) * sy - 0.5 + oy])
+        detail = prepare_detail((plan.out_h, plan.out_w), lm_out, list(references), list(reference_landmarks),
+                                upscale_factor=plan.scale, strength=settings.detail_strength)
+        notes += detail.notes
+        if not detail.choices:
+            notes.append("no reference was sharper than the source or aligned well enough: no detail added")
+    return _Finisher(source, plan.src_w, plan.src_h, plan, settings, detail), notes
+
+
+def _identity(identity_check, preview: np.ndarray, threshold: float) -> float | None:
+    if identity_check is None:
+        return None
+    dist = float(identity_check(preview))
+    if dist > threshold:
+        raise SubjectError(f"the finished image no longer looks like the person "
+                           f"(identity distance {dist:.3f} > {threshold})",
+                           hint="try --backend classical, a lower detail strength, or other references")
+    return dist
+
+
+def upscale(
+    img: np.ndarray,
+    target: str | tuple[int, int],
+    *,
+    fit: str = "crop",
+    backend: str = "auto",
+    landmarks: np.ndarray | None = None,
+    references: list[np.ndarray] | None = None,
+    reference_landmarks: list[np.ndarray] | None = None,
+    noise: bool = True,
+    iso: float = 200,
+    sharpen: str = "screen",
+    kernel: str = "lanczos3",
+    detail_strength: float = 1.0,
+    pad_color: tuple[float, float, float] = (1.0, 1.0, 1.0),
+    seed: int = 0,
+    tile: int | None = None,
+    overlap: int = 32,
+    identity_check: IdentityCheck | None = None,
+    identity_threshold: float = 0.6,
+) -> np.ndarray:
+    """Upscale (or fit) an image to a target size, in memory.
+
+    Parameters
+    ----------
+    img : ndarray
+        ``(H, W, 3)`` float sRGB in [0, 1]. Not modified.
+    target : str or (int, int)
+        ``"8k"``, ``"4k"``, ``"print:16x20@300"`` or ``"WIDTHxHEIGHT"`` /
+        ``(W, H)``; see :func:`candid.finish.target_size`.
+    fit : {"crop", "pad", "contain"}
+        Cover and centre-crop, fit and pad with ``pad_color``, or fit only.
+    backend : {"auto", "classical", "detail-transfer", "learned"}
+        ``auto`` is ``detail-transfer`` when references and landmarks are
+        given, else ``classical``. ``learned`` (Real-ESRGAN, optional extra)
+        is a baseline only.
+    landmarks : ndarray, optional
+        ``(68, 2)`` landmarks of the face in ``img`` (detail transfer).
+    references, reference_landmarks : list of ndarray, optional
+        Photos of the same person and their ``(68, 2)`` landmarks.
+    noise : bool
+        Re-synthesise sensor noise so flats are not dead smooth. Turn off
+        when a film look adds grain.
+    iso : float
+        Noise level (see :func:`candid.finish.add_sensor_noise`).
+    sharpen : {"screen", "print", "none"}
+        Output sharpening.
+    kernel : str
+        pyvips resampling kernel.
+    detail_strength : float
+        Scale of the transferred detail.
+    pad_color : (float, float, float)
+        sRGB colour of padding for ``fit="pad"``.
+    seed : int
+        Noise seed.
+    tile : int, optional
+        Render in tiles of this size (same result within float rounding);
+        None renders in one piece.
+    overlap : int
+        Tile overlap, blended.
+    identity_check : callable, optional
+        ``f(result) -> distance``; a distance over ``identity_threshold``
+        raises :class:`candid.errors.SubjectError`.
+    identity_threshold : float
+
+    Returns
+    -------
+    ndarray
+        ``(H', W', 3)`` float32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.finish import upscale
+    >>> img = np.random.default_rng(0).random((40, 60, 3)).astype(np.float32)
+    >>> upscale(img, (240, 120), fit="crop").shape
+    (120, 240, 3)
+    """
+    img = _validate_image(img)
+    _check_options(backend, sharpen, kernel, iso, 8)
+    h, w = img.shape[:2]
+    plan = plan_fit(w, h, target, fit)
+    used = _resolve_backend(backend, references, landmarks)
+    settings = _Settings(used, noise, iso, sharpen, seed, kernel, tuple(pad_color), detail_strength, plan.dpi)
+    fin, _ = _build(_array_to_vips(np.clip(img, 0, 1)), plan, settings, landmarks, references or [],
+                    reference_landmarks or [])
+    if tile is None:
+        out = fin.render(0, 0, plan.out_h, plan.out_w)
+    else:
+        out = np.empty((plan.out_h, plan.out_w, 3), np.float32)
+
+        def emit(y: int, rows: np.ndarray) -> None:
+            out[y:y + rows.shape[0]] = rows
+
+        run_tiles(fin.render, plan.out_w, plan.out_h, emit, tile=tile, overlap=overlap)
+    _identity(identity_check, out, identity_threshold)
+    return out.astype(np.float32, copy=False)
+
+
+def finish_to_file(
+    source: str | os.PathLike | np.ndarray,
+    out_path: str | os.PathLike,
+    target: str | tuple[int, int] = "8k",
+    *,
+    fit: str = "crop",
+    backend: str = "auto",
+    landmarks: np.ndarray | None = None,
+    references: list[np.ndarray] | None = None,
+    reference_landmarks: list[np.ndarray] | None = None,
+    noise: bool = True,
+    iso: float = 200,
+    sharpen: str = "screen",
+    bit_depth: int = 8,
+    quality: int = 95,
+    kernel: str = "lanczos3",
+    detail_strength: float = 1.0,
+    pad_color: tuple[float, float, float] = (1.0, 1.0, 1.0),
+    seed: int = 0,
+    tile: int = 512,
+    overlap: int = 32,
+    identity_check: IdentityCheck | None = None,
+    identity_threshold: float = 0.6,
+    identity_preview: int = 1024,
+    xmp: bytes | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_tile: Callable[[], None] | None = None,
+) -> FinishResult:
+    """Finish an image to a big file with bounded memory (tiles + streaming write).
+
+    The output is rendered in overlapping tiles (see :func:`upscale` for the
+    processing parameters), quantised to 8 or 16 bits row by row into a
+    temporary raw file beside ``out_path``, checked, and streamed by libvips
+    into the final file, which appears complete or not at all.
+
+    Parameters
+    ----------
+    source : path or ndarray
+        An image file (read lazily through pyvips) or a float ``(H, W, 3)`` array.
+    out_path : path
+        ``.jpg``, ``.png`` or ``.tif`` (16-bit needs PNG or TIFF).
+    bit_depth : {8, 16}
+    quality : int
+        JPEG quality.
+    identity_preview : int
+        Long side of the preview passed to ``identity_check``.
+    xmp : bytes, optional
+        XMP packet to embed (provenance).
+    on_start : callable, optional
+        Called with the number of tiles before rendering (progress bars).
+    on_tile : callable, optional
+        Called after each tile.
+
+    Returns
+    -------
+    FinishResult
+
+    Raises
+    ------
+    CandidError
+        Bad target, backend, options, unreadable input, or unwritable output.
+    SubjectError
+        ``identity_check`` said the result is no longer the person (nothing written).
+
+    Examples
+    --------
+    >>> from candid.finish import finish_to_file
+    >>> res = finish_to_file("portrait.jpg", "portrait-8k.jpg", "8k")  # doctest: +SKIP
+    >>> res.width, res.height  # doctest: +SKIP
+    (7680, 4320)
+    """
+    t0 = time.perf_counter()
+    _check_options(backend, sharpen, kernel, iso, bit_depth)
+    out_path = Path(out_path)
+    from candid.imageio import open_vips, output_format, write_vips
+
+    fmt = output_format(out_path)
+    if bit_depth == 16 and fmt not in ("png", "tiff"):
+        raise CandidError(f"{out_path.name}: {fmt.upper()} cannot hold 16 bits", hint="write a .tif or .png")
+    if isinstance(source, np.ndarray):
+        img = _validate_image(source)
+        src_vips = _array_to_vips(np.clip(img, 0, 1))
+        name = "array"
+    else:
+        if not Path(source).exists():
+            raise BadImageError(f"{source}: no such file")
+        image, _ = open_vips(source)
+        src_vips = _vips_to_float(image)
+        name = Path(source).name
+    plan = plan_fit(src_vips.width, src_vips.height, target, fit)
+    used = _resolve_backend(backend, references, landmarks)
+    settings = _Settings(used, noise, iso, sharpen, seed, kernel, tuple(pad_color), detail_strength, plan.dpi)
+    fin, notes = _build(src_vips, plan, settings, landmarks, references or [], reference_landmarks or [])
+    notes.insert(0, f"source {name}")
+    W, H = plan.out_w, plan.out_h
+    n_tiles = len(tile_grid(W, H, tile, overlap))
+    if on_start:
+        on_start(n_tiles)
+    peak, dtype = (65535.0, np.uint16) if bit_depth == 16 else (255.0, np.uint8)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, raw = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".raw", dir=out_path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            def emit(y: int, rows: np.ndarray) -> None:
+                fh.write(np.clip(np.rint(rows * peak), 0, peak).astype(dtype).tobytes())
+
+            count = run_tiles(fin.render, W, H, emit, tile=tile, overlap=overlap, on_tile=on_tile)
+        big = pyvips.Image.rawload(raw, W, H, 3, format="ushort" if bit_depth == 16 else "uchar")
+        big = big.copy(interpretation="rgb16" if bit_depth == 16 else "srgb")
+        dist = None
+        if identity_check is not None:
+            f = min(1.0, identity_preview / max(W, H))
+            prev = big.resize(f, kernel="lanczos3") if f < 1 else big
+            dist = _identity(identity_check, np.asarray(prev.numpy(), np.float32) / peak, identity_threshold)
+            notes.append(f"identity distance {dist:.3f} (threshold {identity_threshold})")
+        write_vips(out_path, big, quality=quality, xmp=xmp)
+        del big
+    finally:
+        if os.path.exists(raw):
+            os.unlink(raw)
+    bytes_per = 2 if bit_depth == 16 else 1
+    win = (tile + 2 * fin.margin) ** 2 * 3 * 4
+    working = (tile * W * 12 + 8 * win + W * H * 3 * bytes_per) / 2**20
+    return FinishResult(out_path, W, H, used, plan.scale, count, time.perf_counter() - t0, round(working, 1),
+                        dist, tuple(notes))
