@@ -22,6 +22,8 @@ from candid.portrait import Portrait
 #: Every stage a recipe may name. Each function takes a Portrait first and
 #: keyword settings after, and returns a new Portrait.
 STAGES: dict[str, str] = {
+    "looks.film": "candid.looks.stage:look_stage",
+    "looks.glitch": "candid.looks.stage:glitch_stage",
     "finish": "candid.finish.stage:finish_stage",
     "face.analyze": "candid.face.stage:analyze_stage",
 }

@@ -17,6 +17,7 @@ from candid.cli._common import console, report_error
 from candid.errors import CandidError
 
 COMMAND_MODULES: list[str] = [
+    "candid.cli.looks",
     "candid.cli.finish",
 ]
 

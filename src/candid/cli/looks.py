@@ -1,0 +1,82 @@
+"""`candid look`: film stocks, grain, instant frames, double exposure and glitch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from candid.cli._common import out, progress_bar
+from candid.errors import CandidError
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``look`` command to ``app``."""
+
+    @app.command("look")
+    def look(
+        image: Optional[Path] = typer.Argument(None, help="Image to give the look to."),
+        stock: str = typer.Option("portra-400", "--stock", "-s", help="Film stock (see --list)."),
+        grain: bool = typer.Option(True, "--grain/--no-grain", help="Film grain in film units."),
+        iso: Optional[float] = typer.Option(None, "--iso", help="Override the stock's speed for grain (push/pull)."),
+        film_format: str = typer.Option("35mm", "--format", help="35mm, 120 (6x7), 645, 6x6, 4x5."),
+        exposure: float = typer.Option(0.0, "--exposure", help="Over/under exposure in stops."),
+        halation: Optional[float] = typer.Option(None, "--halation", help="Halation strength (default: the stock's)."),
+        bloom: float = typer.Option(0.0, "--bloom"),
+        vignette: float = typer.Option(0.0, "--vignette", help="Light lost in the corners, stops."),
+        light_leak: float = typer.Option(0.0, "--leak", help="Light-leak strength (0 = none)."),
+        burn: bool = typer.Option(False, "--burn", help="Make the leak an end-of-roll burn."),
+        dust: float = typer.Option(0.0, "--dust", help="Dust and scratches amount."),
+        frame: Optional[str] = typer.Option(None, "--frame", help="Instant frame: 600, sx-70, go, instax-mini, instax-wide."),
+        caption: Optional[str] = typer.Option(None, "--caption", help="Caption in the instant frame's border."),
+        glitch: Optional[float] = typer.Option(None, "--glitch", help="Add a deliberate glitch of this intensity (0-1)."),
+        double: Optional[Path] = typer.Option(None, "--double", help="Second image for a double exposure."),
+        seed: int = typer.Option(0, "--seed", min=0),
+        output: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (default: IMAGE-STOCK.png)."),
+        bit_depth: int = typer.Option(8, "--bit-depth", help="8 or 16 (PNG/TIFF)."),
+        list_: bool = typer.Option(False, "--list", help="List film stocks and instant frames, then exit."),
+    ) -> None:
+        """Shoot IMAGE on film: stock, grain, halation, instant frame, glitch."""
+        from candid.imageio import read_image, write_image
+        from candid.looks import get_stock, list_stocks
+        from candid.looks.instant import FRAMES, get_frame
+        from candid.looks.stage import glitch_stage, look_stage
+        from candid.portrait import Portrait
+
+        if list_:
+            for name in list_stocks():
+                st = get_stock(name)
+                out.print(f"{name:18s} {st.name} ({st.kind}, ISO {st.iso:g}) - {st.description}")
+            for key, fmt in FRAMES.items():
+                out.print(f"frame {key:12s} {fmt.name}: card {fmt.card_w} x {fmt.card_h} mm, "
+                          f"image {fmt.image_w} x {fmt.image_h} mm")
+            return
+        if image is None:
+            raise CandidError("no IMAGE given", hint="candid look photo.jpg --stock portra-400, or --list")
+        if bit_depth not in (8, 16):
+            raise CandidError(f"--bit-depth must be 8 or 16, got {bit_depth}")
+        # validate names before any heavy work, so nothing is written on a typo
+        get_stock(stock)
+        if frame is not None:
+            get_frame(frame)
+        if glitch is not None and not 0 <= glitch <= 1:
+            raise CandidError(f"--glitch must be between 0 and 1, got {glitch}")
+        if output is None:
+            output = image.with_name(f"{image.stem}-{frame or stock}.png")
+        loaded = read_image(image)
+        other = read_image(double).pixels if double is not None else None
+        portrait = Portrait(loaded.pixels, source=image.name)
+        with progress_bar(f"look {frame or stock}", 3) as advance:
+            portrait = look_stage(portrait, stock=stock, grain=grain, iso=iso, film_format=film_format,
+                                  exposure=exposure, halation=halation, bloom=bloom, vignette=vignette,
+                                  light_leak=light_leak, burn=burn, dust=dust, frame=frame, caption=caption,
+                                  double=other, seed=seed)
+            advance(1)
+            if glitch:
+                portrait = glitch_stage(portrait, sort=0.5 * glitch, shift=0.012 * glitch, blocks=0.06 * glitch,
+                                        lines=0.25 * glitch, seed=seed)
+            advance(1)
+            path = write_image(output, portrait.pixels, bit_depth=bit_depth)
+            advance(1)
+        out.print(f"wrote {path}")

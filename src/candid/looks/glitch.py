@@ -1,0 +1,205 @@
+"""Glitch on purpose: pixel sorting, channel shift, JPEG-corruption blocks, scanlines.
+
+All sizes are fractions of the image width or height, so a glitch looks the
+same at any resolution; all randomness is seeded.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from candid.looks._util import check_fraction, check_image, check_seed
+
+_LUMA = np.float32([0.2126, 0.7152, 0.0722])
+
+
+def pixel_sort(img: np.ndarray, *, lo: float = 0.35, hi: float = 0.85, rows: float = 1.0, vertical: bool = False,
+               seed: int = 0) -> np.ndarray:
+    """Sort runs of pixels whose brightness is within ``[lo, hi]`` by brightness.
+
+    Along rows (or columns if ``vertical``); ``rows`` is the fraction of
+    lines sorted (chosen with ``seed``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.random.default_rng(0).random((8, 16, 3)).astype(np.float32)
+    >>> out = pixel_sort(img, lo=0.0, hi=1.0)
+    >>> lum = out @ np.float32([0.2126, 0.7152, 0.0722])
+    >>> bool((np.diff(lum, axis=1) >= -1e-6).all())
+    True
+    """
+    img = check_image(img)
+    check_fraction(lo, "lo")
+    check_fraction(hi, "hi")
+    check_fraction(rows, "rows")
+    work = np.ascontiguousarray(img.transpose(1, 0, 2)) if vertical else img.copy()
+    h, w = work.shape[:2]
+    rng = np.random.default_rng([check_seed(seed), 23])
+    chosen = np.flatnonzero(rng.random(h) < rows)
+    for start in range(0, len(chosen), 256):
+        idx = chosen[start:start + 256]
+        block = work[idx]
+        lum = block @ _LUMA
+        mask = (lum >= lo) & (lum <= hi)
+        if not mask.any():
+            continue
+        # segment labels: a new run starts where the mask switches on (or at a row start)
+        starts = mask & ~np.concatenate([np.zeros((len(idx), 1), bool), mask[:, :-1]], axis=1)
+        seg = np.cumsum(starts.ravel()).reshape(mask.shape)
+        flat_pos = np.flatnonzero(mask.ravel())
+        order = np.lexsort((lum.ravel()[flat_pos], seg.ravel()[flat_pos]))
+        px = block.reshape(-1, 3)
+        px[flat_pos] = px[flat_pos[order]]
+        work[idx] = px.reshape(block.shape)
+    return np.ascontiguousarray(work.transpose(1, 0, 2)) if vertical else work
+
+
+def channel_shift(img: np.ndarray, *, amount: float = 0.01, seed: int = 0) -> np.ndarray:
+    """Displace the red and blue channels by up to ``amount`` of the width (wrapping).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> channel_shift(np.zeros((8, 8, 3), np.float32)).shape
+    (8, 8, 3)
+    """
+    img = check_image(img)
+    rng = np.random.default_rng([check_seed(seed), 29])
+    h, w = img.shape[:2]
+    out = img.copy()
+    for c in (0, 2):
+        dx = int(round(rng.uniform(-1, 1) * amount * w))
+        dy = int(round(rng.uniform(-0.3, 0.3) * amount * h))
+        out[..., c] = np.roll(img[..., c], (dy, dx), axis=(0, 1))
+    return out
+
+
+def jpeg_blocks(img: np.ndarray, *, amount: float = 0.05, seed: int = 0) -> np.ndarray:
+    """JPEG-corruption-style damage: runs of 8x8-grid blocks (scaled to the image)
+    that are smeared, shifted, quantised to their DC colour or colour-swapped.
+
+    ``amount`` is the fraction of the image area damaged.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.random.default_rng(0).random((64, 64, 3)).astype(np.float32)
+    >>> bool((jpeg_blocks(img, amount=0.2, seed=1) != img).any())
+    True
+    """
+    img = check_image(img)
+    check_fraction(amount, "amount")
+    rng = np.random.default_rng([check_seed(seed), 31])
+    out = img.copy()
+    h, w = img.shape[:2]
+    # an "MCU" is 8 px at 512 px wide: scale so corruption looks alike at every size
+    b = max(8, int(round(8 * max(h, w) / 512 / 8)) * 8)
+    gh, gw = h // b, w // b
+    if gh < 1 or gw < 1:
+        return out
+    target = amount * gh * gw
+    done = 0
+    while done < target:
+        r, c = int(rng.integers(gh)), int(rng.integers(gw))
+        run = int(rng.integers(1, max(2, gw // 2)))
+        y0, y1 = r * b, (r + int(rng.integers(1, 3))) * b
+        x0, x1 = c * b, min(w, (c + run) * b)
+        y1 = min(h, y1)
+        kind = rng.integers(4)
+        patch = out[y0:y1, x0:x1]
+        if kind == 0:      # smear the last good row down the blocks
+            patch[:] = patch[:1]
+        elif kind == 1:    # shifted data
+            patch[:] = np.roll(patch, int(rng.integers(1, b * 4)), axis=1)
+        elif kind == 2:    # DC only: one flat colour per block
+            ph, pw = patch.shape[0] // b, patch.shape[1] // b
+            if ph and pw:
+                dc = patch[:ph * b, :pw * b].reshape(ph, b, pw, b, 3).mean(axis=(1, 3))
+                patch[:ph * b, :pw * b] = np.repeat(np.repeat(dc, b, 0), b, 1)
+        else:              # chroma planes swapped / offset
+            ycc = cv2.cvtColor(np.ascontiguousarray(patch), cv2.COLOR_RGB2YCrCb)
+            ycc[..., 1:] = ycc[..., 1:][..., ::-1] + np.float32(rng.uniform(-0.2, 0.2))
+            patch[:] = cv2.cvtColor(ycc, cv2.COLOR_YCrCb2RGB)
+        done += (y1 - y0) * (x1 - x0) / (b * b)
+    return out.clip(0, 1)
+
+
+def scanlines(img: np.ndarray, *, amount: float = 0.3, tear: float = 0.02, seed: int = 0) -> np.ndarray:
+    """Video-style scanlines (dark lines every 1/540 of the height) and horizontal sync tears.
+
+    ``amount`` is line darkness; ``tear`` the max displacement of torn bands
+    (fraction of the width).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> out = scanlines(np.full((54, 20, 3), 0.5, np.float32), tear=0)
+    >>> bool(out.min() < 0.5)
+    True
+    """
+    img = check_image(img)
+    check_fraction(amount, "amount")
+    rng = np.random.default_rng([check_seed(seed), 37])
+    h, w = img.shape[:2]
+    out = img.copy()
+    period = h / 540.0 * 2  # 540 line pairs whatever the resolution
+    y = np.arange(h, dtype=np.float32)
+    if period >= 1.5:
+        phase = np.cos(2 * np.pi * y / period) * 0.5 + 0.5
+        out *= (1 - amount * phase)[:, None, None].astype(np.float32)
+    else:  # too few pixels for line pairs: the average darkening only
+        out *= np.float32(1 - amount / 2)
+    for _ in range(rng.poisson(4) if tear > 0 else 0):
+        y0 = int(rng.integers(h))
+        y1 = min(h, y0 + max(1, int(rng.uniform(0.005, 0.05) * h)))
+        out[y0:y1] = np.roll(out[y0:y1], int(rng.uniform(-1, 1) * tear * w), axis=1)
+    return out
+
+
+def glitch(
+    img: np.ndarray,
+    *,
+    sort: float = 0.3,
+    shift: float = 0.006,
+    blocks: float = 0.03,
+    lines: float = 0.15,
+    seed: int = 0,
+) -> np.ndarray:
+    """A deliberate digital glitch: pixel sort + channel shift + corrupt blocks + scanlines.
+
+    Each part is off when its parameter is 0.
+
+    Parameters
+    ----------
+    img : ndarray
+    sort : float
+        Fraction of rows pixel-sorted.
+    shift : float
+        Channel displacement, fraction of the width.
+    blocks : float
+        Fraction of the area with JPEG-style corruption.
+    lines : float
+        Scanline darkness.
+    seed : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.random.default_rng(0).random((64, 64, 3)).astype(np.float32)
+    >>> np.array_equal(glitch(img, seed=4), glitch(img, seed=4))
+    True
+    """
+    img = check_image(img)
+    seed = check_seed(seed)
+    out = img
+    if sort > 0:
+        out = pixel_sort(out, rows=sort, seed=seed)
+    if shift > 0:
+        out = channel_shift(out, amount=shift, seed=seed)
+    if blocks > 0:
+        out = jpeg_blocks(out, amount=blocks, seed=seed)
+    if lines > 0:
+        out = scanlines(out, amount=lines, seed=seed)
+    return out.astype(np.float32, copy=False) if out is not img else img.copy()
