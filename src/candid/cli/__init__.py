@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-import click
 import typer
+from typer.exceptions import TyperException
 
 from candid.cli._common import console, report_error
 from candid.errors import CandidError
@@ -19,6 +19,9 @@ from candid.errors import CandidError
 COMMAND_MODULES: list[str] = [
     "candid.cli.looks",
     "candid.cli.finish",
+    "candid.cli.subjects",
+    "candid.cli.face",
+    "candid.cli.demo",
 ]
 
 app = typer.Typer(
@@ -40,13 +43,16 @@ def main(argv: list[str] | None = None) -> int:
     except CandidError as exc:
         report_error(exc)
         return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         console.print("[red]aborted[/red]")
-        return 130
-    except click.exceptions.ClickException as exc:
-        exc.show()
+        return 1
+    except TyperException as exc:  # usage errors: bad option, missing argument
+        if hasattr(exc, "show"):
+            exc.show()
+        else:
+            console.print(f"[bold red]error:[/bold red] {exc.format_message()}")
         return exc.exit_code
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
     except KeyboardInterrupt:
         console.print("[red]interrupted[/red]")

@@ -166,7 +166,8 @@ def find_quirks(
     n = len(marks)
     if n == 0:
         return []
-    need = max(1, int(np.ceil(min_support * n)))
+    # A quirk must be seen at least twice when there are several photos.
+    need = max(min(n, 2), int(np.ceil(min_support * n)))
     quirks: list[Quirk] = []
     # Marks: greedy clustering of all detections across photos.
     points = [(i, m) for i, ms in enumerate(marks) for m in ms]

@@ -1,0 +1,5 @@
+import sys
+
+from candid.cli import main
+
+sys.exit(main())

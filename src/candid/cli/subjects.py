@@ -1,0 +1,116 @@
+"""`candid enroll` and `candid subjects list|show|delete`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from candid.cli._common import console, out, progress_bar
+
+LibraryOption = typer.Option(None, "--library", help="Library folder (default: $CANDID_LIBRARY or your data folder).")
+
+
+def _library(path: Optional[Path]):
+    from candid.subjects import Library
+
+    return Library(path)
+
+
+def enroll(
+    name: str = typer.Argument(..., help="The person's name."),
+    photos: list[Path] = typer.Argument(..., help="Reference photos of them (several, varied, sharp)."),
+    consent: Optional[str] = typer.Option(None, "--consent", help="self | family | deceased-relative | other"),
+    consent_by: Optional[str] = typer.Option(None, "--consent-by", help="Who gave consent (unless it is yourself)."),
+    relation: Optional[str] = typer.Option(None, "--relation", help="Their relation to the subject."),
+    purpose: Optional[str] = typer.Option(None, "--purpose", help="What the photos may be used for."),
+    face: Optional[int] = typer.Option(None, "--face", min=1, help="Which face in group photos (1 = largest)."),
+    date: Optional[str] = typer.Option(None, "--date", help="When the photos were taken (e.g. 1962)."),
+    library: Optional[Path] = LibraryOption,
+) -> None:
+    """Enroll a person from their real photos (all or nothing)."""
+    from candid.subjects import make_consent, validate_name
+
+    lib = _library(library)
+    clean = validate_name(name)
+    known = {s.name for s in lib.subjects()}
+    record = None if clean in known else make_consent(consent, consent_by, relation, purpose, clean)
+    with progress_bar("analysing photos", total=len(photos)) as advance:
+        def on_photo(i: int, n: int, filename: str) -> None:
+            if i > 0:
+                advance(1, description=f"analysed {filename if i < n else 'all'}")
+
+        profile = lib.enroll(clean, photos, consent=record, face_index=None if face is None else face - 1,
+                             date_hint=date, on_photo=on_photo)
+    out.print(f"enrolled [bold]{profile.name}[/bold]: {len(profile.photos)} photo(s) in {lib.root}")
+    out.print(f"identity spread {profile.embedding_spread:.3f}; quirks: "
+              + (", ".join(q.description for q in profile.quirks) or "none seen consistently"))
+
+
+subjects_app = typer.Typer(help="List, show and delete enrolled subjects.", no_args_is_help=True)
+
+
+@subjects_app.command("list")
+def list_subjects(library: Optional[Path] = LibraryOption) -> None:
+    """List enrolled subjects."""
+    lib = _library(library)
+    rows = lib.subjects()
+    if not rows:
+        out.print(f"no subjects in {lib.root}")
+        return
+    table = Table("name", "photos", "consent", "enrolled", "id")
+    for s in rows:
+        table.add_row(s.name, str(s.n_photos), s.consent or "-", s.created_at, s.id)
+    out.print(table)
+
+
+@subjects_app.command("show")
+def show_subject(
+    name: str,
+    as_json: bool = typer.Option(False, "--json", help="Print the whole profile as JSON."),
+    library: Optional[Path] = LibraryOption,
+) -> None:
+    """Show a subject's profile: consent, photos, geometry, texture, quirks."""
+    from candid.face import FEATURES
+    from candid.files import to_jsonable
+
+    profile = _library(library).profile(name)
+    if as_json:
+        out.print_json(json.dumps(to_jsonable(profile.summary())))
+        return
+    c = profile.consent
+    out.print(f"[bold]{profile.name}[/bold]  ({len(profile.photos)} photos, id {profile.id})")
+    out.print(f"consent: {c.kind}, given by {c.given_by} ({c.relation}) on {c.at}, for: {c.purpose}")
+    table = Table("feature", "mean", "spread", title="face geometry (units of eye distance)")
+    for key, stats in profile.geometry.items():
+        table.add_row(FEATURES.get(key, key), f"{stats.mean:.3f}", f"{stats.std:.3f}")
+    out.print(table)
+    out.print("quirks: " + ("; ".join(f"{q.description} ({q.support:.0%} of photos)" for q in profile.quirks)
+                            or "none seen consistently"))
+
+
+@subjects_app.command("delete")
+def delete_subject(
+    name: str,
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+    library: Optional[Path] = LibraryOption,
+) -> None:
+    """Erase a subject: photos, embeddings, analyses, consent and derived files."""
+    lib = _library(library)
+    profile = lib.profile(name)
+    if not yes and not typer.confirm(f"Erase {profile.name} and {len(profile.photos)} photo(s) for good?"):
+        raise typer.Abort()
+    report = lib.delete(profile.name)
+    out.print(f"erased {report.name}: {report.photos_removed} photo record(s), {report.files_removed} file(s)")
+    if report.leftovers:
+        console.print("[red]traces remain in:[/red] " + ", ".join(report.leftovers))
+        raise typer.Exit(1)
+    out.print(f"verified: no trace of {report.name} left in {lib.root}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("enroll")(enroll)
+    app.add_typer(subjects_app, name="subjects")
