@@ -251,7 +251,7 @@ def prepare_detail(
             if rn > max_residual:
                 continue
             sigma_fine = max(0.5, 0.5 * mag)
-            if sigma_fine >= 0.8 * sigma_coarse:
+            if mag >= 0.8 * upscale_factor or sigma_fine >= 0.8 * sigma_coarse:
                 continue  # reference is no sharper than the source at this scale
             cost = rn + 0.05 * math.log2(max(mag, 0.25))
             if best is None or cost < best[0]:

@@ -132,8 +132,9 @@ def noise_params(iso: float, out_long_side: int) -> tuple[float, float, float]:
     Variance per output pixel is ``shot_gain * linear + read_var``
     (Poisson-Gaussian). One reference-sensor pixel covers
     ``k = out_long_side / 6000`` output pixels: when ``k > 1`` the noise is
-    correlated over a Gaussian of ``0.5 k`` output pixels (a reference pixel
-    footprint) with the per-pixel variance of the reference pixel; when
+    correlated over the footprint of a reference pixel (``k`` output pixels
+    wide: a Gaussian of ``sqrt((k**2 - 1) / 12)`` pixels on top of the
+    pixel's own box) with the per-pixel variance of the reference pixel; when
     ``k < 1`` several reference pixels average into one output pixel and the
     variance drops by ``k**2``. So a patch of skin shows the same grain at
     any output size.
@@ -142,7 +143,7 @@ def noise_params(iso: float, out_long_side: int) -> tuple[float, float, float]:
     --------
     >>> a, b, s = noise_params(200, 7680)
     >>> round(s, 2)
-    0.64
+    0.23
     """
     if iso <= 0:
         raise ValueError("iso must be positive")
@@ -152,7 +153,7 @@ def noise_params(iso: float, out_long_side: int) -> tuple[float, float, float]:
     if k < 1:
         shot, read = shot * k * k, read * k * k
         return shot, read, 0.0
-    return shot, read, 0.5 * k
+    return shot, read, math.sqrt((k * k - 1.0) / 12.0)
 
 
 def _correlated_noise(seed: int, field: int, y0: int, x0: int, h: int, w: int, sigma: float) -> np.ndarray:

@@ -122,21 +122,13 @@ class _Finisher:
         self.plan, self.s, self.detail = plan, settings, detail
         self.W, self.H = plan.out_w, plan.out_h
         self.scale = plan.scale
-        sx, sy = plan.resampled_w / source.width, plan.resampled_h / source.height
-        r = source.resize(sx, vscale=sy, kernel=settings.kernel)
-        if (r.width, r.height) != (plan.resampled_w, plan.resampled_h):
-            r = r.crop(0, 0, min(r.width, plan.resampled_w), min(r.height, plan.resampled_h))
-            r = r.embed(0, 0, plan.resampled_w, plan.resampled_h, extend="copy")
-        if plan.fit == "crop":
-            canvas = r.crop(plan.offset_x, plan.offset_y, self.W, self.H)
-            self.content = (0, 0, self.W, self.H)
-        elif plan.fit == "pad":
-            canvas = r.embed(plan.offset_x, plan.offset_y, self.W, self.H, extend="background",
-                             background=list(settings.pad_color))
-            self.content = (plan.offset_x, plan.offset_y, plan.resampled_w, plan.resampled_h)
-        else:
-            canvas = r
-            self.content = (0, 0, self.W, self.H)
+        self.content = (plan.offset_x, plan.offset_y, plan.resampled_w, plan.resampled_h) if plan.fit == "pad" \
+            else (0, 0, self.W, self.H)
+        canvas = self._geometry(source, settings.kernel)
+        # Anti-ringing: the resampled value may not leave the range of the source pixels around it
+        # (3x3 min/max of the source, resampled bilinearly), so Lanczos lobes cannot draw halos.
+        self.lo = self._geometry(source.rank(3, 3, 0), "linear").cast("float")
+        self.hi = self._geometry(source.rank(3, 3, 8), "linear").cast("float")
         self.canvas = canvas.cast("float")
         # restore sharpening (what the magnification softened) and output sharpening
         restore = settings.backend in ("classical", "detail-transfer") and self.scale > 1.2
@@ -157,12 +149,32 @@ class _Finisher:
             m += math.ceil(3 * self.output[0]) + self.output[2]
         self.margin = m
 
+    def _geometry(self, image: pyvips.Image, kernel: str) -> pyvips.Image:
+        plan = self.plan
+        sx, sy = plan.resampled_w / image.width, plan.resampled_h / image.height
+        r = image.resize(sx, vscale=sy, kernel=kernel)
+        if (r.width, r.height) != (plan.resampled_w, plan.resampled_h):
+            r = r.crop(0, 0, min(r.width, plan.resampled_w), min(r.height, plan.resampled_h))
+            r = r.embed(0, 0, plan.resampled_w, plan.resampled_h, extend="copy")
+        if plan.fit == "crop":
+            return r.crop(plan.offset_x, plan.offset_y, self.W, self.H)
+        if plan.fit == "pad":
+            return r.embed(plan.offset_x, plan.offset_y, self.W, self.H, extend="background",
+                           background=list(self.s.pad_color))
+        return r
+
+    def _fetch(self, image: pyvips.Image, xa: int, ya: int, w: int, h: int) -> np.ndarray:
+        return np.asarray(image.crop(xa, ya, w, h).numpy(), dtype=np.float32)
+
     def render(self, y0: int, x0: int, h: int, w: int) -> np.ndarray:
         """Finished pixels of the output window ``[y0, y0+h) x [x0, x0+w)``, float32."""
         M = self.margin
         ya, xa = max(0, y0 - M), max(0, x0 - M)
         yb, xb = min(self.H, y0 + h + M), min(self.W, x0 + w + M)
-        px = np.asarray(self.canvas.crop(xa, ya, xb - xa, yb - ya).numpy(), dtype=np.float32)
+        px = self._fetch(self.canvas, xa, ya, xb - xa, yb - ya)
+        if self.scale > 1:
+            px = np.clip(px, self._fetch(self.lo, xa, ya, xb - xa, yb - ya),
+                         self._fetch(self.hi, xa, ya, xb - xa, yb - ya))
         pads = ((ya - (y0 - M), (y0 + h + M) - yb), (xa - (x0 - M), (x0 + w + M) - xb), (0, 0))
         if any(p for pair in pads for p in pair):
             px = np.pad(px, pads, mode="reflect") if min(px.shape[:2]) > 1 else np.pad(px, pads, mode="edge")
@@ -209,9 +221,13 @@ def _tile_weights(starts: list[int], size: int, length: int) -> list[np.ndarray]
         if i + 1 < len(starts):
             ov = s + size - starts[i + 1]
             if ov > 0:
-                wgt[n - ov:] = 1.0 - (np.arange(ov, dtype=np.float32) + 0.5) / ov
+                wgt[n - ov:] = np.minimum(wgt[n - ov:], 1.0 - (np.arange(ov, dtype=np.float32) + 0.5) / ov)
         out.append(wgt)
-    return out
+    # normalise so the weights sum to one everywhere, even where three tiles overlap
+    total = np.zeros(length, np.float32)
+    for s, wgt in zip(starts, out):
+        total[s:s + len(wgt)] += wgt
+    return [wgt / total[s:s + len(wgt)] for s, wgt in zip(starts, out)]
 
 
 def tile_grid(width: int, height: int, tile: int, overlap: int) -> list[tuple[int, int, int, int]]:

@@ -169,7 +169,7 @@ def target_size(src_w: int, src_h: int, target: str | tuple[int, int], fit: str 
     >>> target_size(512, 512, "8k")
     (7680, 4320)
     >>> target_size(3000, 4000, "8k", fit="contain")
-    (3240, 4320)
+    (4320, 5760)
     >>> target_size(800, 1000, "print:16x20@300")
     (4800, 6000)
     """

@@ -1,0 +1,57 @@
+"""`candid finish` on the command line: output, user errors, nothing left half-written."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from skimage import data
+
+from candid.cli import main
+from candid.imageio import write_image
+
+
+@pytest.fixture()
+def photo(tmp_path):
+    return write_image(tmp_path / "astro.png", data.astronaut()[100:300, 120:300].astype(np.float32) / 255)
+
+
+def test_finish_writes_file(photo, tmp_path, capsys):
+    out = tmp_path / "res" / "big.tif"
+    code = main(["finish", str(photo), "--size", "360x400", "--out", str(out), "--bit-depth", "16",
+                 "--sharpen", "print", "--iso", "400", "--tile", "128"])
+    assert code == 0
+    assert out.exists()
+    assert "big.tif" in capsys.readouterr().out
+    import pyvips
+
+    im = pyvips.Image.new_from_file(str(out))
+    assert (im.width, im.height, im.format) == (360, 400, "ushort")
+
+
+def test_finish_default_name_and_no_noise(photo, tmp_path):
+    assert main(["finish", str(photo), "--size", "print:1x1.2@200", "--fit", "pad", "--no-noise"]) == 0
+    assert (tmp_path / "astro-print-1x1.2at200.jpg").exists()
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--size", "9k"], "unknown size"),
+    (["--backend", "magic"], "unknown backend"),
+    (["--fit", "stretch"], "unknown fit"),
+    (["--backend", "detail-transfer"], "reference photos"),
+    (["--bit-depth", "16"], "16 bits"),
+    (["--sharpen", "tv"], "unknown sharpening"),
+])
+def test_user_errors_exit_nonzero_and_write_nothing(photo, tmp_path, capsys, args, message):
+    out = tmp_path / "o.jpg"
+    code = main(["finish", str(photo), "--out", str(out), "--size", "300x300", *args][:4] + args
+                if args[0] != "--size" else ["finish", str(photo), "--out", str(out), *args])
+    assert code != 0
+    assert message in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["astro.png"]
+
+
+def test_missing_file(tmp_path, capsys):
+    code = main(["finish", str(tmp_path / "nope.jpg"), "--size", "4k"])
+    assert code != 0
+    assert "no such file" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
