@@ -73,13 +73,22 @@ def rms_granularity_for_iso(iso: float) -> float:
     return 7.0 * math.sqrt(iso / 100.0)
 
 
+def _aperture_variance(area_um2: float, clump_um: float, coarse: float, coarse_weight: float) -> float:
+    """Relative variance seen through an aperture of ``area_um2`` (per unit Selwyn constant)."""
+    return ((1 - coarse_weight) / (area_um2 + 4 * math.pi * clump_um**2)
+            + coarse_weight / (area_um2 + 4 * math.pi * (coarse * clump_um) ** 2))
+
+
 def selwyn_sigma(sigma48: float, pixel_um: float, clump_um: float, coarse: float = 2.5, coarse_weight: float = 0.5) -> float:
     """Density RMS seen by one pixel of side ``pixel_um`` (Selwyn's law).
 
-    ``sigma48`` is the granularity in density units with a 48 um aperture.
-    The field is a mix of a core of ``clump_um`` and a coarse clump of
-    ``coarse * clump_um`` (variance fractions ``1-coarse_weight`` and
-    ``coarse_weight``).
+    ``sigma48`` is the granularity in density units measured with a 48 um
+    aperture. The grain is a mix of a core of ``clump_um`` and a coarse clump
+    of ``coarse * clump_um`` (variance fractions ``1-coarse_weight`` and
+    ``coarse_weight``); through an aperture of area ``A`` each contributes
+    variance ``~ q f / (A + 4 pi s^2)``: Selwyn's ``sigma ~ 1/sqrt(A)`` for
+    apertures much larger than the grain, saturating for pixels smaller than
+    it. ``q`` is fixed by the datasheet value at ``A = A_48``.
 
     Examples
     --------
@@ -87,10 +96,12 @@ def selwyn_sigma(sigma48: float, pixel_um: float, clump_um: float, coarse: float
     >>> s_big = selwyn_sigma(0.01, 60.0, 1.0)
     >>> 1.7 < s_small / s_big < 2.0   # ~ twice the pixel side, half the RMS
     True
+    >>> round(selwyn_sigma(0.01, math.sqrt(A48_UM2), 5.0), 4)   # a 48 um-area pixel sees sigma48
+    0.01
     """
-    p2 = pixel_um**2
-    v = (1 - coarse_weight) / (p2 + 4 * math.pi * clump_um**2) + coarse_weight / (p2 + 4 * math.pi * (coarse * clump_um) ** 2)
-    return sigma48 * math.sqrt(A48_UM2 * v)
+    v_px = _aperture_variance(pixel_um**2, clump_um, coarse, coarse_weight)
+    v_48 = _aperture_variance(A48_UM2, clump_um, coarse, coarse_weight)
+    return sigma48 * math.sqrt(v_px / v_48)
 
 
 def nutting_factor(d_net: np.ndarray) -> np.ndarray:

@@ -240,8 +240,9 @@ def double_exposure(
     """Expose one frame twice: the exposures add in linear light.
 
     Each shot gets its share of the exposure (``balance`` for ``a``,
-    ``1 - balance`` for ``b``, doubled so two half-exposures make one full),
-    the sum is rolled off by a film-like shoulder instead of clipping.
+    ``1 - balance`` for ``b``: two half exposures make one full, as a
+    photographer would meter it); ``exposure`` adds stops to the sum, and
+    highlights are rolled off by a film-like shoulder instead of clipping.
     ``b`` is centre-cropped and resized to ``a``'s size.
 
     Examples
@@ -259,7 +260,7 @@ def double_exposure(
     if b.shape[:2] != (h, w):
         b = cover_resize(b, w, h)
     e = np.float32(2.0 ** exposure)
-    lin = (srgb_to_linear(a) * np.float32(2 * balance) + srgb_to_linear(b) * np.float32(2 * (1 - balance))) * e
+    lin = (srgb_to_linear(a) * np.float32(balance) + srgb_to_linear(b) * np.float32(1 - balance)) * e
     # shoulder: identity up to ~0.5, then a soft roll-off towards 1
     knee = np.float32(0.5)
     over = np.maximum(lin - knee, 0)

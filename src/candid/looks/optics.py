@@ -141,7 +141,7 @@ def vignette_gain(shape, amount: float, *, r0: int = 0, r1: int | None = None) -
     x = (np.arange(w, dtype=np.float32) + 0.5 - w / 2) / np.float32(math.hypot(h, w) / 2)
     rr = y[:, None] ** 2 + x[None, :] ** 2
     # cos^4 law with a field angle scaled so the corner (rr = 1) loses `amount` stops
-    k = math.sqrt(2 ** (amount / 4) - 1) if amount > 0 else 0.0
+    k = math.sqrt(2 ** (amount / 2) - 1) if amount > 0 else 0.0
     return (1.0 / (1.0 + k * k * rr) ** 2).astype(np.float32)
 
 

@@ -1,0 +1,154 @@
+"""Benchmark `candid look` at 8K and write the docs pictures.
+
+Usage::
+
+    .venv/bin/python bench/bench_looks.py bench      # time + peak memory at 7680x4320 (each run in a subprocess)
+    .venv/bin/python bench/bench_looks.py pictures   # docs/img/looks_contact_sheet.png, docs/img/looks_8k_crop_*.png
+
+The 8K input is skimage.data.astronaut() upscaled (top 512x288 region, cubic)
+to 7680x4320 -- a plain resize, so it has no real 8K detail; it is there to
+show grain and halation at true 8K pixel scale.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+IMG = ROOT / "docs" / "img"
+
+
+def astronaut_8k() -> np.ndarray:
+    import skimage.data
+
+    a = skimage.data.astronaut().astype(np.float32) / 255
+    crop = np.ascontiguousarray(a[:288])  # 512x288 = 16:9, keeps the face
+    return cv2.resize(crop, (7680, 4320), interpolation=cv2.INTER_CUBIC).clip(0, 1)
+
+
+def naive_grain(img: np.ndarray, sigma: float = 0.04, seed: int = 0) -> np.ndarray:
+    """What a user would do instead: uniform Gaussian noise, same at every size."""
+    rng = np.random.default_rng(seed)
+    return np.clip(img + rng.standard_normal(img.shape, dtype=np.float32) * np.float32(sigma), 0, 1)
+
+
+def _child(which: str, out_path: str) -> None:
+    from candid.imageio import write_image
+
+    img = astronaut_8k()
+    src = IMG.parent.parent / "bench" / ".bench_in.png"
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    if which == "naive":
+        out = naive_grain(img)
+    elif which == "cli":
+        # the full command: decode, look, encode (PNG 8-bit)
+        write_image(src, img)
+        del img
+        from candid.cli import main
+
+        t = time.perf_counter()
+        rc = main(["look", str(src), "--stock", "portra-400", "--seed", "1", "--out", out_path])
+        assert rc == 0
+        out = None
+    else:
+        from candid.looks import apply_look
+
+        out = apply_look(img, which, seed=1)
+    dt = time.perf_counter() - t
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"which": which, "seconds": round(dt, 2), "peak_rss_mb": round(rss / 1024),
+                      "rss_before_mb": round(rss0 / 1024)}))
+
+
+def bench() -> list[dict]:
+    results = []
+    for which in ("naive", "portra-400", "tri-x-400", "velvia-50", "cli"):
+        r = subprocess.run([sys.executable, __file__, "_child", which, "/tmp/candid_bench_look.png"],
+                           capture_output=True, text=True, check=True)
+        line = [ln for ln in r.stdout.splitlines() if ln.startswith("{")][-1]
+        results.append(json.loads(line))
+        print(results[-1], flush=True)
+    (ROOT / "bench" / ".bench_in.png").unlink(missing_ok=True)
+    return results
+
+
+def _save(path: Path, img: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), cv2.cvtColor((np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8), cv2.COLOR_RGB2BGR),
+                [cv2.IMWRITE_PNG_COMPRESSION, 9])
+
+
+def _label(img: np.ndarray, text: str) -> np.ndarray:
+    out = img.copy()
+    out[-22:] = 0
+    m = np.zeros(out.shape[:2], np.uint8)
+    cv2.putText(m, text, (6, out.shape[0] - 6), cv2.FONT_HERSHEY_SIMPLEX, 0.55, 255, 1, cv2.LINE_AA)
+    out += (1 - out) * (m[..., None].astype(np.float32) / 255)
+    return out
+
+
+def pictures() -> None:
+    import skimage.data
+
+    from candid.looks import (apply_look, double_exposure, glitch, instant_frame, list_stocks)
+    from candid.looks.instant import cover_resize
+
+    a = skimage.data.astronaut().astype(np.float32) / 255
+    tiles = [_label(a, "original")]
+    for s in list_stocks():
+        tiles.append(_label(apply_look(a, s, seed=1), s))
+    tiles.append(_label(naive_grain(a), "naive gaussian noise"))
+    tiles.append(_label(apply_look(a, "portra-800", light_leak=1.0, vignette=0.7, dust=1.5, seed=4), "portra-800 leak+dust"))
+    tiles.append(_label(apply_look(a, "portra-400", light_leak=1.0, burn=True, seed=2), "portra-400 burn"))
+    coffee = skimage.data.coffee().astype(np.float32) / 255
+    tiles.append(_label(double_exposure(a, coffee, balance=0.55), "double exposure"))
+    tiles.append(_label(glitch(a, seed=3), "glitch"))
+    for fr in ("600", "sx-70", "go", "instax-mini", "instax-wide"):
+        card = instant_frame(a, fr, caption="Eileen '95" if fr in ("600", "instax-mini") else None, seed=1)
+        bg = np.full((512, 512, 3), 0.16, np.float32)
+        s = 480 / max(card.shape[:2])
+        c = cv2.resize(card, (round(card.shape[1] * s), round(card.shape[0] * s)), interpolation=cv2.INTER_AREA)
+        y, x = (512 - c.shape[0]) // 2, (512 - c.shape[1]) // 2
+        bg[y:y + c.shape[0], x:x + c.shape[1]] = c
+        tiles.append(_label(bg, f"instant {fr}"))
+    while len(tiles) % 6:
+        tiles.append(np.full((512, 512, 3), 0.16, np.float32))
+    small = [cv2.resize(t, (320, 320), interpolation=cv2.INTER_AREA) for t in tiles]
+    rows = [np.concatenate(small[i:i + 6], 1) for i in range(0, len(small), 6)]
+    _save(IMG / "looks_contact_sheet.png", np.concatenate(rows, 0))
+
+    big = astronaut_8k()
+    # 1:1 crops (600x400 px) of the eye/cheek region and a highlight edge at 8K
+    y, x = 700, 2900
+    crops = [big[y:y + 400, x:x + 600]]
+    names = ["8K input (resized)"]
+    for s in ("portra-400", "tri-x-400", "cinestill-800t"):
+        out = apply_look(big, s, seed=1)
+        crops.append(out[y:y + 400, x:x + 600].copy())
+        names.append(s)
+        del out
+    crops.append(naive_grain(big[y:y + 400, x:x + 600]))
+    names.append("naive gaussian noise")
+    crops.append(np.full_like(crops[0], 0.16))
+    names.append("")
+    labelled = [_label(c, n) if n else c for c, n in zip(crops, names)]
+    sheet = np.concatenate([np.concatenate(labelled[i:i + 2], 1) for i in range(0, 6, 2)], 0)
+    _save(IMG / "looks_8k_crop.png", sheet)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "_child":
+        _child(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) > 1 and sys.argv[1] == "pictures":
+        pictures()
+    else:
+        bench()
