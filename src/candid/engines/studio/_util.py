@@ -1,0 +1,71 @@
+"""Small shared helpers: validation, colour encoding, box filters."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+def check_image(pixels: np.ndarray, name: str = "pixels") -> np.ndarray:
+    """Validate an ``(H, W, 3)`` float image in [0, 1]; returns it as float32 (no copy if already)."""
+    if not isinstance(pixels, np.ndarray) or pixels.ndim != 3 or pixels.shape[2] != 3:
+        raise ValueError(f"{name} must be an (H, W, 3) array, got {getattr(pixels, 'shape', type(pixels))}")
+    if pixels.shape[0] < 8 or pixels.shape[1] < 8:
+        raise ValueError(f"{name} is too small ({pixels.shape[1]}x{pixels.shape[0]})")
+    return pixels.astype(np.float32, copy=False)
+
+
+def check_landmarks(landmarks: np.ndarray) -> np.ndarray:
+    lm = np.asarray(landmarks, np.float64)
+    if lm.shape != (68, 2) or not np.all(np.isfinite(lm)):
+        raise ValueError(f"landmarks must be a finite (68, 2) array, got {lm.shape}")
+    return lm
+
+
+def check_alpha(alpha: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    a = np.asarray(alpha)
+    if a.shape != tuple(shape[:2]):
+        raise ValueError(f"alpha must be {shape[:2]}, got {a.shape}")
+    return a.astype(np.float32, copy=False)
+
+
+def srgb_to_linear(x: np.ndarray) -> np.ndarray:
+    x = np.clip(x, 0, 1).astype(np.float32, copy=False)
+    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4).astype(np.float32)
+
+
+def linear_to_srgb(x: np.ndarray) -> np.ndarray:
+    x = np.clip(x, 0, 1).astype(np.float32, copy=False)
+    return np.where(x <= 0.0031308, x * 12.92, 1.055 * np.power(x, 1 / 2.4) - 0.055).astype(np.float32)
+
+
+def luminance(lin: np.ndarray) -> np.ndarray:
+    return (lin @ np.array([0.2126, 0.7152, 0.0722], np.float32)).astype(np.float32)
+
+
+def box(x: np.ndarray, r: int) -> np.ndarray:
+    """Mean over a (2r+1)^2 window, edges reflected."""
+    k = 2 * int(r) + 1
+    return cv2.boxFilter(x, -1, (k, k), borderType=cv2.BORDER_REFLECT101)
+
+
+def gauss(x: np.ndarray, sigma: float) -> np.ndarray:
+    if sigma <= 0:
+        return x
+    return cv2.GaussianBlur(x, (0, 0), float(sigma), borderType=cv2.BORDER_REFLECT101)
+
+
+def normalized_blur(values: np.ndarray, weight: np.ndarray, sigma: float) -> np.ndarray:
+    """Weighted Gaussian average (normalised convolution): fills gaps with nearby weighted values."""
+    w = weight.astype(np.float32)
+    num = gauss(values * (w[..., None] if values.ndim == 3 else w), sigma)
+    den = gauss(w, sigma)
+    den = np.maximum(den, 1e-6)
+    return (num / (den[..., None] if values.ndim == 3 else den)).astype(np.float32)
+
+
+def resize(x: np.ndarray, size: tuple[int, int], interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:
+    """Resize to ``(width, height)``."""
+    if (x.shape[1], x.shape[0]) == tuple(size):
+        return x
+    return cv2.resize(x, size, interpolation=interpolation)

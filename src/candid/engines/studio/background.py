@@ -1,0 +1,318 @@
+"""Backdrops: seamless paper, painted/mottled canvas, gradients, lens blur, images.
+
+Sizes (mottle scale, blur radius) are fractions of the frame or the face, so
+a backdrop looks the same at any resolution. Every random choice takes a seed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import cv2
+import numpy as np
+
+from candid.engines.studio._util import gauss, linear_to_srgb, luminance, normalized_blur, resize, srgb_to_linear
+
+#: Background kinds understood by :func:`background`.
+BACKGROUNDS = ("grey", "white", "color", "mottled", "gradient", "blur", "image")
+
+_NAMED = {"grey": "#8c8f93", "white": "#f4f4f2"}
+
+
+def parse_color(text: str) -> np.ndarray:
+    """``"#rrggbb"`` or ``"rrggbb"`` -> float32 sRGB triple.
+
+    Examples
+    --------
+    >>> parse_color("#ff8000").tolist()
+    [1.0, 0.501960813999176, 0.0]
+    """
+    m = re.fullmatch(r"#?([0-9a-fA-F]{6})", text.strip())
+    if not m:
+        raise ValueError(f"colour must be #rrggbb, got {text!r}")
+    v = m.group(1)
+    return np.array([int(v[i:i + 2], 16) / 255 for i in (0, 2, 4)], np.float32)
+
+
+def parse_background(spec: str) -> tuple[str, dict]:
+    """Split a background spec into a kind and its options.
+
+    ``grey``, ``white``, ``color:#hex``, ``mottled[:#hex]``, ``gradient[:#hex]``,
+    ``blur``, ``image:PATH``.
+
+    Examples
+    --------
+    >>> parse_background("color:#336699")[0], parse_background("image:/tmp/x.jpg")
+    ('color', ('image', {'path': '/tmp/x.jpg'}))
+    """
+    kind, _, arg = spec.partition(":")
+    kind = kind.strip().lower()
+    if kind == "gray":
+        kind = "grey"
+    if kind == "colour":
+        kind = "color"
+    if kind not in BACKGROUNDS:
+        raise ValueError(f"unknown background {spec!r}; use one of grey, white, color:#hex, mottled, gradient, "
+                         "blur, image:PATH")
+    if kind == "image":
+        if not arg:
+            raise ValueError("image background needs a path: image:PATH")
+        return kind, {"path": arg}
+    if kind == "color" and not arg:
+        raise ValueError("color background needs a colour: color:#rrggbb")
+    return kind, ({"color": parse_color(arg)} if arg else {})
+
+
+def _grain(size: tuple[int, int], rng: np.random.Generator, amount: float = 0.004) -> np.ndarray:
+    w, h = size
+    return (rng.standard_normal((h, w, 1)).astype(np.float32) * amount)
+
+
+def _smooth_noise(size: tuple[int, int], scale_px: float, rng: np.random.Generator, channels: int = 1) -> np.ndarray:
+    """Band-limited noise with features about ``scale_px`` wide, unit std (made at low res, upsampled)."""
+    w, h = size
+    f = max(scale_px / 4, 1.0)
+    sw, sh = max(int(w / f), 4), max(int(h / f), 4)
+    n = rng.standard_normal((sh, sw, channels)).astype(np.float32)
+    n = gauss(n, 1.5).reshape(sh, sw, channels)
+    n = resize(n, (w, h), cv2.INTER_CUBIC).reshape(h, w, channels)
+    return n / max(float(n.std()), 1e-6)
+
+
+def paper(size: tuple[int, int], color: np.ndarray, *, seed: int = 0, falloff: float = 0.35) -> np.ndarray:
+    """Seamless studio paper: a colour lit by a background light behind the subject.
+
+    Brighter in the middle, falling off to the corners, a touch darker at the
+    top where the roll curves away, and a fine grain so skies don't band.
+
+    Examples
+    --------
+    >>> paper((64, 48), parse_color("#808080")).shape
+    (48, 64, 3)
+    """
+    w, h = size
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    cx, cy = w / 2, h * 0.58
+    r = np.sqrt(((xx - cx) / (0.75 * max(w, h))) ** 2 + ((yy - cy) / (0.75 * max(w, h))) ** 2)
+    light = (1 - falloff * np.clip(r, 0, 1.4) ** 2) * (1 - 0.08 * (1 - yy / h))
+    lin = srgb_to_linear(np.asarray(color, np.float32))[None, None, :] * light[..., None] * 1.1
+    out = linear_to_srgb(lin) + _grain(size, rng)
+    return np.clip(out, 0, 1).astype(np.float32)
+
+
+def mottled(size: tuple[int, int], color: np.ndarray | None = None, *, seed: int = 0) -> np.ndarray:
+    """A hand-painted canvas backdrop: cloudy mottle at several scales, darker corners.
+
+    Examples
+    --------
+    >>> mottled((64, 48), seed=1).shape
+    (48, 64, 3)
+    """
+    w, h = size
+    rng = np.random.default_rng(seed)
+    base = parse_color("#4f5a63") if color is None else np.asarray(color, np.float32)
+    lin = srgb_to_linear(base)
+    long_side = max(w, h)
+    mottle = 0.55 * _smooth_noise(size, 0.35 * long_side, rng) + 0.3 * _smooth_noise(size, 0.12 * long_side, rng) \
+        + 0.15 * _smooth_noise(size, 0.04 * long_side, rng)
+    hue = _smooth_noise(size, 0.3 * long_side, rng, 3) * 0.06
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    r = np.sqrt(((xx - w / 2) / long_side) ** 2 + ((yy - h * 0.55) / long_side) ** 2)
+    glow = 1.25 - 1.1 * np.clip(r, 0, 0.9) ** 1.6
+    out = lin[None, None, :] * np.exp(0.45 * mottle + hue) * glow[..., None]
+    out = linear_to_srgb(out) + _grain(size, rng, 0.006)
+    return np.clip(out, 0, 1).astype(np.float32)
+
+
+def gradient(size: tuple[int, int], color: np.ndarray | None = None, *, seed: int = 0) -> np.ndarray:
+    """A radial studio gradient: light behind the head, darker to the edges.
+
+    Examples
+    --------
+    >>> gradient((64, 48)).shape
+    (48, 64, 3)
+    """
+    w, h = size
+    base = parse_color("#5d6d7e") if color is None else np.asarray(color, np.float32)
+    return paper(size, base, seed=seed, falloff=0.75)
+
+
+def disc_kernel(radius: float) -> np.ndarray:
+    """A flat, anti-aliased disc (the shape of an out-of-focus point through a round aperture).
+
+    Examples
+    --------
+    >>> k = disc_kernel(3.0)
+    >>> k.shape, round(float(k.sum()), 5)
+    ((9, 9), 1.0)
+    """
+    r = max(float(radius), 0.5)
+    n = int(np.ceil(r)) + 1
+    yy, xx = np.mgrid[-n:n + 1, -n:n + 1].astype(np.float32)
+    k = np.clip(r + 0.5 - np.sqrt(xx ** 2 + yy ** 2), 0, 1)
+    return (k / k.sum()).astype(np.float32)
+
+
+def lens_blur(
+    pixels: np.ndarray,
+    alpha: np.ndarray,
+    *,
+    radius: float,
+    highlight: float = 0.8,
+    bloom: float = 4.0,
+    layers: int = 4,
+    max_work_radius: float = 14.0,
+) -> np.ndarray:
+    """The photo's own background, thrown out of focus like a fast portrait lens.
+
+    The person (``alpha``) is cut out first, so it never smears into the
+    background; the hole is filled from its surroundings. Depth is guessed
+    from the frame (the bottom is nearer than the top, as with floors and
+    tables), and each depth layer is blurred with a disc of its own radius.
+    Highlights are boosted in linear light before blurring so that lamps and
+    specular points bloom into bright discs, as real bokeh does.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` sRGB float32 in [0, 1].
+    alpha : ndarray
+        ``(H, W)`` subject matte.
+    radius : float
+        Disc radius in pixels for the farthest layer.
+    highlight : float
+        Linear luminance above which light blooms.
+    bloom : float
+        Gain applied to the part of a highlight above ``highlight``.
+    layers : int
+        Depth layers.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W, 3)`` blurred background, sRGB float32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.random.default_rng(0).random((64, 64, 3), dtype=np.float32)
+    >>> out = lens_blur(img, np.zeros((64, 64), np.float32), radius=4)
+    >>> out.shape, float(out.std()) < float(img.std())
+    ((64, 64, 3), True)
+    """
+    H, W = pixels.shape[:2]
+    s = min(1.0, max_work_radius / max(radius, 1e-6))
+    w_s, h_s = max(int(round(W * s)), 8), max(int(round(H * s)), 8)
+    lin = srgb_to_linear(resize(pixels, (w_s, h_s), cv2.INTER_AREA))
+    a = resize(np.asarray(alpha, np.float32), (w_s, h_s), cv2.INTER_AREA)
+    keep = np.clip(1 - a, 0, 1) ** 4  # only clean background pixels count
+    keep = cv2.erode(keep, np.ones((3, 3), np.uint8))
+    # fill the subject's hole from the surroundings (coarse-to-fine normalised convolution)
+    filled = lin.copy()
+    hole = keep < 0.5
+    for sigma in (2, 6, 18, 54):
+        if not hole.any():
+            break
+        est = normalized_blur(lin, keep, sigma * max(w_s, h_s) / 512)
+        filled = np.where(keep[..., None] > 0.02, lin * keep[..., None] + est * (1 - keep[..., None]), est)
+        keep_s = gauss(keep, sigma * max(w_s, h_s) / 512)
+        hole = keep_s < 0.02
+    lum = luminance(filled)
+    boost = 1 + bloom * np.clip((lum - highlight) / max(1 - highlight, 1e-3), 0, None)
+    hdr = filled * boost[..., None]
+    r_s = radius * s
+    yy = np.linspace(0, 1, h_s, dtype=np.float32)[:, None]
+    out = np.zeros_like(hdr)
+    wsum = np.zeros((h_s, 1), np.float32)
+    centers = np.linspace(0, 1, layers)
+    for i, c in enumerate(centers):
+        layer_r = r_s * (1.0 - 0.45 * c)  # top of the frame (c=0) is farthest
+        blurred = cv2.filter2D(hdr, -1, disc_kernel(layer_r), borderType=cv2.BORDER_REFLECT101)
+        wgt = np.clip(1 - np.abs(yy - c) * (layers - 1), 0, 1)
+        out += blurred * wgt[..., None]
+        wsum += wgt
+    out /= np.maximum(wsum, 1e-6)[..., None]
+    # soft highlight roll-off instead of a hard clip
+    out = out / (1 + np.maximum(out - 1, 0))
+    return np.clip(linear_to_srgb(resize(out, (W, H), cv2.INTER_CUBIC)), 0, 1).astype(np.float32)
+
+
+def cover(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Scale and centre-crop ``image`` to fill ``size`` = (width, height)."""
+    w, h = size
+    ih, iw = image.shape[:2]
+    s = max(w / iw, h / ih)
+    nw, nh = max(int(np.ceil(iw * s)), w), max(int(np.ceil(ih * s)), h)
+    big = resize(image.astype(np.float32), (nw, nh), cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
+    x0, y0 = (nw - w) // 2, (nh - h) // 2
+    return np.clip(big[y0:y0 + h, x0:x0 + w], 0, 1).astype(np.float32)
+
+
+def background(
+    kind: str,
+    size: tuple[int, int],
+    seed: int = 0,
+    *,
+    color: np.ndarray | None = None,
+    source: np.ndarray | None = None,
+    alpha: np.ndarray | None = None,
+    face_height: float | None = None,
+    image: np.ndarray | None = None,
+    blur: float = 0.22,
+) -> np.ndarray:
+    """Make a backdrop of ``size`` = (width, height).
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`BACKGROUNDS`.
+    size : tuple of int
+        ``(width, height)`` in pixels.
+    seed : int
+        For the paper grain and mottle.
+    color : ndarray, optional
+        sRGB colour for ``color`` (required), ``mottled`` and ``gradient``.
+    source, alpha : ndarray, optional
+        The photo and its subject matte, for ``blur``.
+    face_height : float, optional
+        Face height in pixels; the blur radius is ``blur`` times it (default:
+        a tenth of the frame height).
+    image : ndarray, optional
+        A user image for ``image`` (scaled to cover, centred).
+
+    Returns
+    -------
+    ndarray
+        ``(H, W, 3)`` float32 sRGB.
+
+    Examples
+    --------
+    >>> background("grey", (32, 40)).shape
+    (40, 32, 3)
+    """
+    w, h = int(size[0]), int(size[1])
+    if w < 1 or h < 1:
+        raise ValueError(f"background size must be positive, got {size}")
+    if kind == "grey":
+        return paper((w, h), parse_color(_NAMED["grey"]), seed=seed)
+    if kind == "white":
+        return paper((w, h), parse_color(_NAMED["white"]), seed=seed, falloff=0.12)
+    if kind == "color":
+        if color is None:
+            raise ValueError("color background needs color=")
+        return paper((w, h), color, seed=seed, falloff=0.2)
+    if kind == "mottled":
+        return mottled((w, h), color, seed=seed)
+    if kind == "gradient":
+        return gradient((w, h), color, seed=seed)
+    if kind == "blur":
+        if source is None or alpha is None:
+            raise ValueError("blur background needs source= and alpha=")
+        fh = face_height if face_height else 0.5 * h
+        return lens_blur(source, alpha, radius=max(blur * fh, 1.0))
+    if kind == "image":
+        if image is None:
+            raise ValueError("image background needs image=")
+        return cover(image, (w, h))
+    raise ValueError(f"unknown background kind {kind!r}; use one of {', '.join(BACKGROUNDS)}")

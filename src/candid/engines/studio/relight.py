@@ -1,0 +1,344 @@
+"""Portrait lighting from one light, on a face shape estimated from landmarks.
+
+A height field of the subject is built from the matte (an inflated
+silhouette, so edges turn away from the camera) plus a face prior fitted to
+the landmarks: an ellipsoid for the head, a ridge for the nose, hollows for
+the eye sockets and a slight bulge for brows, cheeks and lips. Its normals and
+a ray-marched self-shadow (so the nose casts the loop or Rembrandt shadow)
+give the shading of one key light plus fill. The photo is relit by the ratio
+of the new shading to an assumed soft frontal original, in linear light and
+at low frequency only, so skin texture, pores and features are untouched.
+Catchlights are moved to where that same light would reflect in the cornea.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from candid.engines.studio._util import (check_alpha, check_image, check_landmarks, gauss, linear_to_srgb, luminance,
+                                         resize, srgb_to_linear)
+from candid.engines.studio.frame import head_extent
+
+#: Light patterns: (azimuth, elevation) in degrees; azimuth > 0 is the image right,
+#: "key" means the light goes to the side chosen by the face turn (short side).
+PATTERNS: dict[str, tuple[float, float]] = {
+    "flat": (0.0, 15.0),
+    "butterfly": (0.0, 42.0),
+    "loop": (35.0, 32.0),
+    "rembrandt": (52.0, 42.0),
+    "split": (88.0, 5.0),
+    "broad": (45.0, 30.0),
+    "short": (45.0, 30.0),
+    "rim": (150.0, 15.0),
+    "none": (0.0, 0.0),
+}
+
+
+def _turn(lm: np.ndarray) -> float:
+    """Nose tip offset from the jaw centre over jaw width (> 0: face turned to image right)."""
+    return float(lm[30, 0] - (lm[0, 0] + lm[16, 0]) / 2) / max(float(np.linalg.norm(lm[16] - lm[0])), 1.0)
+
+
+def light_vector(pattern: str, landmarks: np.ndarray, side: str = "auto") -> np.ndarray:
+    """Unit direction towards the light in image axes (x right, y down, z to the camera).
+
+    Short-side patterns (loop, Rembrandt, split, short, rim) light the side of
+    the face turned away from the camera; ``broad`` lights the near side.
+    ``side`` = ``"left"``/``"right"`` forces the image side.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lm = np.zeros((68, 2)); lm[0] = (0, 0); lm[16] = (10, 0); lm[30] = (5, 3)
+    >>> v = light_vector("butterfly", lm)
+    >>> bool(v[1] < 0 and v[2] > 0), round(float(np.linalg.norm(v)), 6)
+    (True, 1.0)
+    """
+    if pattern not in PATTERNS:
+        raise ValueError(f"unknown light pattern {pattern!r}; use one of {', '.join(PATTERNS)}")
+    az, el = PATTERNS[pattern]
+    t = _turn(np.asarray(landmarks, np.float64))
+    sign = 1.0 if t > 0.02 else (-1.0 if t < -0.02 else -1.0)  # frontal faces: light from image left
+    if pattern == "broad":
+        sign = -sign if abs(t) > 0.02 else -1.0
+    if side == "left":
+        sign = -1.0
+    elif side == "right":
+        sign = 1.0
+    a, e = math.radians(az) * sign, math.radians(el)
+    v = np.array([math.sin(a) * math.cos(e), -math.sin(e), math.cos(a) * math.cos(e)])
+    return v / np.linalg.norm(v)
+
+
+def height_field(shape: tuple[int, int], landmarks: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """Relative depth (pixels, towards the camera) of the subject: silhouette + face prior.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skimage import data
+    >>> from candid.face import analyze_face
+    >>> img = data.astronaut().astype(np.float32) / 255
+    >>> lm = analyze_face(img, embed=False).landmarks
+    >>> a = np.ones(img.shape[:2], np.float32)
+    >>> z = height_field(img.shape[:2], lm, a)
+    >>> bool(z[int(lm[30, 1]), int(lm[30, 0])] > z[int(lm[0, 1]), int(lm[0, 0])])  # nose tip before the jaw
+    True
+    """
+    lm = check_landmarks(landmarks)
+    H, W = shape
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    iod = float(np.linalg.norm(lm[42:48].mean(0) - lm[36:42].mean(0)))
+    # body: inflated silhouette, round edges
+    inside = (alpha > 0.5).astype(np.uint8)
+    D = 0.6 * fw
+    d = np.minimum(cv2.distanceTransform(inside, cv2.DIST_L2, 5), D) / D
+    z = D * np.sqrt(np.clip(1 - (1 - d) ** 2, 0, 1))
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    # head ellipsoid, in the head's own axes
+    crown, chin, head_h = head_extent(lm)
+    across = lm[42:48].mean(0) - lm[36:42].mean(0)
+    across /= max(np.linalg.norm(across), 1e-6)
+    down = np.array([-across[1], across[0]])
+    center = 0.5 * (lm[8] + lm[27:30].mean(0)) * 0.5 + 0.5 * (crown + chin) / 2
+    u = ((xx - center[0]) * across[0] + (yy - center[1]) * across[1]) / (0.55 * fw)
+    v = ((xx - center[0]) * down[0] + (yy - center[1]) * down[1]) / (0.55 * head_h)
+    r2 = u * u + v * v
+    head = 0.75 * fw * np.sqrt(np.clip(1 - r2, 0, 1))
+    z = np.maximum(z, D * 0.6 + head * (r2 < 1))
+
+    def bump(p, sigma, height):
+        return height * np.exp(-(((xx - p[0]) ** 2 + (yy - p[1]) ** 2) / (2 * sigma * sigma)))
+
+    # nose ridge from the bridge (27) to the tip (30), then the nostril base (33)
+    for t in np.linspace(0, 1, 12):
+        p = lm[27] * (1 - t) + lm[30] * t
+        z = z + bump(p, (0.09 + 0.06 * t) * iod, (0.06 + 0.10 * t) * iod) / 3
+    z = z + bump(lm[33], 0.14 * iod, 0.06 * iod)
+    for eye in (lm[36:42].mean(0), lm[42:48].mean(0)):
+        z = z - bump(eye, 0.22 * iod, 0.10 * iod)
+    for brow in (lm[17:22].mean(0), lm[22:27].mean(0)):
+        z = z + bump(brow, 0.25 * iod, 0.05 * iod)
+    for cheek in (lm[[1, 2, 31]].mean(0), lm[[14, 15, 35]].mean(0)):
+        z = z + bump(cheek, 0.35 * iod, 0.06 * iod)
+    z = z + bump(lm[48:60].mean(0), 0.25 * iod, 0.05 * iod)
+    z = z + bump(lm[8] - 0.1 * iod * down, 0.25 * iod, 0.06 * iod)
+    return (z * (alpha > 0.02)).astype(np.float32)
+
+
+def _normals(z: np.ndarray) -> np.ndarray:
+    zx = cv2.Sobel(z, cv2.CV_32F, 1, 0, ksize=3) / 8
+    zy = cv2.Sobel(z, cv2.CV_32F, 0, 1, ksize=3) / 8
+    n = np.dstack([-zx, -zy, np.ones_like(z)])
+    return n / np.linalg.norm(n, axis=2, keepdims=True)
+
+
+def cast_shadow(z: np.ndarray, light: np.ndarray, *, reach: float, steps: int = 32, bias: float = 0.5) -> np.ndarray:
+    """Visibility of the light (1 lit, 0 in shadow) by marching over the height field."""
+    lxy = float(np.hypot(light[0], light[1]))
+    H, W = z.shape
+    vis = np.ones_like(z)
+    if lxy < 1e-3:
+        return vis
+    dx, dy = light[0] / lxy, light[1] / lxy
+    rise = light[2] / lxy
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    ds = reach / steps
+    for k in range(1, steps + 1):
+        t = k * ds
+        zs = cv2.remap(z, (xx + dx * t).astype(np.float32), (yy + dy * t).astype(np.float32), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        vis = np.minimum(vis, np.clip(1 - (zs - (z + rise * t) - bias) / (2 * bias + 1e-3), 0, 1))
+    return vis
+
+
+def shading(z: np.ndarray, light: np.ndarray, *, fill: float, reach: float, soft: float) -> np.ndarray:
+    """Key (Lambert with cast shadow, softened like a large source) plus fill."""
+    n = _normals(z)
+    lam = np.clip(n @ light.astype(np.float32), 0, None)
+    vis = cast_shadow(z, light, reach=reach)
+    key = gauss(lam * vis, soft)
+    return (fill + (1 - fill) * key).astype(np.float32)
+
+
+def relight(
+    pixels: np.ndarray,
+    landmarks: np.ndarray,
+    alpha: np.ndarray,
+    pattern: str = "loop",
+    strength: float = 0.6,
+    *,
+    side: str = "auto",
+    fill: float = 0.3,
+    catchlights: bool = True,
+    work_side: int = 384,
+) -> np.ndarray:
+    """Relight the subject with a classic portrait light pattern.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` sRGB float32 in [0, 1]; not modified.
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``pixels``.
+    alpha : ndarray
+        ``(H, W)`` subject matte; the background is left alone.
+    pattern : str
+        A key of :data:`PATTERNS` (``"none"`` returns a copy).
+    strength : float
+        0 = unchanged, 1 = full ratio of the new to the assumed old shading.
+    side : {"auto", "left", "right"}
+        Image side of the key light (auto: by the face turn).
+    fill : float
+        Fill level relative to the key (0.3 is about a 3:1 lighting ratio).
+    catchlights : bool
+        Dim the old catchlights and add one where this light reflects.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W, 3)`` sRGB float32.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skimage import data
+    >>> from candid.face import analyze_face
+    >>> img = data.astronaut().astype(np.float32) / 255
+    >>> lm = analyze_face(img, embed=False).landmarks
+    >>> out = relight(img, lm, np.ones(img.shape[:2], np.float32), "split", 0.8)
+    >>> left, right = out[110:150, 190:210].mean(), out[110:150, 235:255].mean()
+    >>> bool(left > right)  # split light from the image left (frontal face)
+    True
+    """
+    pixels = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    a = check_alpha(alpha, pixels.shape)
+    if not 0 <= strength <= 1:
+        raise ValueError(f"strength must be in [0, 1], got {strength}")
+    if pattern == "none" or strength == 0:
+        if pattern not in PATTERNS:
+            raise ValueError(f"unknown light pattern {pattern!r}")
+        return pixels.copy()
+    light = light_vector(pattern, lm, side)
+    H, W = a.shape
+    s = min(1.0, work_side / max(H, W))
+    ws, hs = max(int(round(W * s)), 8), max(int(round(H * s)), 8)
+    lm_s = lm * np.array([ws / W, hs / H])
+    a_s = resize(a, (ws, hs), cv2.INTER_AREA)
+    z = gauss(height_field((hs, ws), lm_s, a_s), 0.8)
+    fw = float(np.linalg.norm(lm_s[16] - lm_s[0]))
+    S_new = shading(z, light, fill=fill, reach=0.6 * fw, soft=0.025 * fw)
+    front = np.array([0.0, -0.25, 1.0])
+    S_old = shading(z, front / np.linalg.norm(front), fill=0.55, reach=0.6 * fw, soft=0.05 * fw)
+    ratio = S_new / np.maximum(S_old, 1e-3)
+    face = np.zeros((hs, ws), np.uint8)
+    cv2.fillConvexPoly(face, cv2.convexHull(lm_s[:27].astype(np.float32)).astype(np.int32), 1)
+    if pattern == "rim":
+        ratio = 1 + 2.5 * (S_new - fill) / (1 - fill)  # a rim adds light, it does not take the front light away
+    else:
+        ratio = ratio / max(float(np.median(ratio[face.astype(bool)])), 1e-3) if face.any() else ratio
+    gain = 1 + strength * (np.clip(ratio, 0.2, 3.0) - 1)
+    gain = 1 + (gain - 1) * np.clip(a_s, 0, 1)
+    gain = resize(gain.astype(np.float32), (W, H), cv2.INTER_CUBIC)
+    lin = srgb_to_linear(pixels) * gain[..., None]
+    if catchlights and light[2] > 0.1:
+        lin = _catchlights(lin, pixels, lm, light, strength)
+    # soft shoulder instead of clipping the lit side
+    lin = lin / (1 + np.maximum(lin - 0.9, 0) * 2)
+    return linear_to_srgb(lin)
+
+
+def _catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light: np.ndarray, strength: float) -> np.ndarray:
+    from candid.face import face_regions
+
+    try:
+        circles = face_regions(pixels, lm).iris_circles
+    except Exception:  # iris fitting is best effort; no catchlight is better than a misplaced one
+        return lin
+    out = lin.copy()
+    h = light + np.array([0.0, 0.0, 1.0])
+    h /= np.linalg.norm(h)
+    H, W = lin.shape[:2]
+    for (cx, cy, r) in circles:
+        if r < 1.5:
+            continue
+        x0, x1 = int(max(cx - 2 * r, 0)), int(min(cx + 2 * r + 1, W))
+        y0, y1 = int(max(cy - 2 * r, 0)), int(min(cy + 2 * r + 1, H))
+        if x1 <= x0 or y1 <= y0:
+            continue
+        yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+        iris = np.clip(r - np.hypot(xx - cx, yy - cy), 0, 1)
+        patch = out[y0:y1, x0:x1]
+        lum = luminance(patch)
+        med = float(np.median(lum[iris > 0.5])) if (iris > 0.5).any() else float(lum.mean())
+        old = np.clip((lum - max(2.5 * med, 0.15)) / 0.2, 0, 1) * iris
+        patch = patch * (1 - 0.8 * strength * old[..., None]) + (0.8 * strength * old)[..., None] * med
+        px, py = cx + 0.55 * r * h[0], cy + 0.55 * r * h[1]
+        cr = max(0.18 * r, 0.8)
+        spot = np.clip(cr + 0.5 - np.hypot(xx - px, yy - py), 0, 1) * iris
+        k = min(0.85, 0.3 + 0.6 * strength)
+        patch = patch + (k * spot)[..., None] * (0.95 - patch)
+        out[y0:y1, x0:x1] = patch
+    return out
+
+
+def white_balance(pixels: np.ndarray, strength: float = 0.5, *, mask: np.ndarray | None = None) -> np.ndarray:
+    """Neutralise a colour cast with the grey-edge assumption (edges are grey on average).
+
+    Partial (``strength``) and bounded (gains within 0.8-1.25), in linear light.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.random.default_rng(0).random((32, 32, 3), dtype=np.float32) * [1.0, 0.8, 0.6]
+    >>> out = white_balance(img.astype(np.float32), 1.0)
+    >>> spread = lambda x: float(np.ptp(np.abs(np.diff(x, axis=1)).mean(axis=(0, 1))))
+    >>> spread(out) < spread(img)
+    True
+    """
+    pixels = check_image(pixels)
+    lin = srgb_to_linear(pixels)
+    g = np.abs(cv2.Sobel(lin, cv2.CV_32F, 1, 0)) + np.abs(cv2.Sobel(lin, cv2.CV_32F, 0, 1))
+    if mask is not None:
+        g = g[np.asarray(mask, bool)]
+    e = g.reshape(-1, 3).mean(0) + 1e-6
+    gains = np.clip((e.mean() / e) ** strength, 0.8, 1.25).astype(np.float32)
+    return linear_to_srgb(lin * gains)
+
+
+def expose(pixels: np.ndarray, landmarks: np.ndarray, *, low: float = 0.08, high: float = 0.55,
+           strength: float = 0.7) -> np.ndarray:
+    """Fix an under- or over-exposed face, leaving a well exposed one (of any skin tone) alone.
+
+    The face's median linear luminance is moved ``strength`` of the way into
+    [``low``, ``high``] if it is outside; a dark-skinned face that is properly
+    exposed is not lightened.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skimage import data
+    >>> from candid.face import analyze_face
+    >>> img = data.astronaut().astype(np.float32) / 255
+    >>> lm = analyze_face(img, embed=False).landmarks
+    >>> float(np.abs(expose(img, lm) - img).max()) < 1e-5  # already well exposed
+    True
+    """
+    pixels = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    mask = np.zeros(pixels.shape[:2], np.uint8)
+    cv2.fillConvexPoly(mask, cv2.convexHull(lm[:27].astype(np.float32)).astype(np.int32), 1)
+    if not mask.any():
+        return pixels.copy()
+    lin = srgb_to_linear(pixels)
+    med = float(np.median(luminance(lin)[mask.astype(bool)]))
+    target = min(max(med, low), high)
+    if abs(target - med) < 1e-6 or med <= 0:
+        return pixels.copy()
+    gain = (target / med) ** strength
+    out = lin * gain
+    out = out / (1 + np.maximum(out - 0.9, 0) * 2)
+    return linear_to_srgb(out)

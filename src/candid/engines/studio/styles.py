@@ -1,0 +1,50 @@
+"""Per-style defaults: framing, background, light."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Style:
+    """Defaults for one style.
+
+    Attributes
+    ----------
+    aspect : str
+        Width:height of the frame.
+    head_frac : float
+        Head height (crown to chin) as a fraction of the frame height.
+    eye_line : float
+        Eye line from the top, as a fraction of the frame height.
+    crown_line : float or None
+        If set, the crown goes here (fraction from the top) instead of placing the eye line (passport).
+    look_room : float
+        Horizontal shift of the face off centre, towards where it does not look (fraction of width).
+    background : str
+        Background spec (see :func:`candid.engines.studio.parse_background`).
+    light : str
+        Light pattern (see :data:`candid.engines.studio.PATTERNS`).
+    strength : float
+        Relighting strength in [0, 1].
+    """
+
+    aspect: str
+    head_frac: float
+    eye_line: float
+    background: str
+    light: str
+    strength: float
+    crown_line: float | None = None
+    look_room: float = 0.0
+
+
+STYLES: dict[str, Style] = {
+    "linkedin": Style("1:1", 0.50, 0.40, "grey", "loop", 0.55),
+    "corporate": Style("4:5", 0.42, 0.36, "gradient", "broad", 0.5),
+    "editorial": Style("2:3", 0.32, 0.31, "mottled", "rembrandt", 0.7),
+    "environmental": Style("16:9", 0.30, 0.33, "blur", "short", 0.45, look_room=0.12),
+    "memorial": Style("4:5", 0.45, 0.38, "mottled:#6b5a4a", "butterfly", 0.4),
+    # ICAO 9303 / US passport: 35x45 mm, chin-to-crown 32-36 mm (71-80 %), even light, plain light background.
+    "passport": Style("35:45", 0.68, 0.0, "color:#eeeeee", "flat", 0.25, crown_line=0.13),
+}
