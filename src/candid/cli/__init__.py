@@ -23,6 +23,7 @@ COMMAND_MODULES: list[str] = [
     "candid.cli.face",
     "candid.cli.demo",
     "candid.cli.provenance",
+    "candid.cli.make",
 ]
 
 app = typer.Typer(

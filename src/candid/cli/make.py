@@ -1,0 +1,83 @@
+"""`candid make`: a photo -> a finished headshot or portrait, through a style recipe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from candid.cli._common import console, out, progress_bar
+from candid.errors import CandidError
+
+
+def make(
+    photo: Path = typer.Argument(..., help="The photo of the person."),
+    engine: str = typer.Option("studio", "--engine", help="Engine: studio (CPU, from a real photo)."),
+    style: str = typer.Option("linkedin", "--style",
+                              help="linkedin, corporate, editorial, environmental, memorial or passport."),
+    aspect: Optional[str] = typer.Option(None, "--aspect", help="Frame width:height, e.g. 1:1, 4:5, 2:3, 16:9."),
+    background: Optional[str] = typer.Option(
+        None, "--background", help="grey, white, color:#hex, mottled, gradient, blur or image:PATH."),
+    light: Optional[str] = typer.Option(
+        None, "--light", help="loop, rembrandt, butterfly, split, broad, short, rim, flat or none."),
+    strength: Optional[float] = typer.Option(None, "--strength", min=0.0, max=1.0, help="Relighting strength."),
+    size: Optional[str] = typer.Option(None, "--size", help="Finish to 4k, 8k, ... or none (the style's default)."),
+    look: Optional[str] = typer.Option(None, "--look", help="A film stock for looks.film, e.g. portra-400."),
+    subject: Optional[str] = typer.Option(None, "--subject", help="Enrolled subject (for the honest guard)."),
+    library: Optional[Path] = typer.Option(None, "--library", help="Subject library folder."),
+    face: Optional[int] = typer.Option(None, "--face", min=1, help="Which face when there are several (1 = largest)."),
+    out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Output image (default: PHOTO-STYLE.jpg)."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write the inspect report to REPORT.html/.json."),
+    seed: int = typer.Option(0, "--seed", help="Seed for every random choice."),
+) -> int:
+    """Make a headshot or portrait of the person in PHOTO."""
+    from candid.engines import get_engine
+    from candid.imageio import output_format, read_image, write_image
+    from candid.portrait import Portrait
+    from candid.recipes import run_recipe
+
+    eng = get_engine(engine)
+    ok, why = eng.available()
+    if not ok:
+        raise CandidError(f"engine {engine!r} is not available: {why}")
+    if engine != "studio":  # pragma: no cover - only studio exists so far
+        raise CandidError(f"engine {engine!r} has no recipes yet")
+    from candid.engines.studio.recipe import studio_recipe
+
+    recipe, skipped = studio_recipe(style, aspect=aspect, background=background, light=light, strength=strength,
+                                    size=size, look=look, face=None if face is None else face - 1, seed=seed,
+                                    report=str(report) if report else None)
+    target = out_path or photo.with_name(f"{photo.stem}-{style}.jpg")
+    output_format(target)  # unknown suffix -> error before any work
+    prof = None
+    if subject:
+        from candid.subjects.library import Library
+
+        prof = Library(library).profile(subject)
+    if background and background.startswith("image:") and not Path(background[6:]).is_file():
+        raise CandidError(f"background image {background[6:]}: no such file")
+    loaded = read_image(photo)
+    portrait = Portrait(loaded.pixels, source=photo.name, subject=prof)
+    for stage in skipped:
+        console.print(f"[yellow]note:[/yellow] stage {stage!r} is not available in this build; skipped")
+    with progress_bar(f"{style} headshot", len(recipe.steps)) as advance:
+        def on_step(i: int, total: int, stage: str) -> None:
+            if i > 0:
+                advance(1, description=f"{style}: {stage}")
+            else:
+                advance(0, description=f"{style}: {stage}")
+
+        result = run_recipe(recipe, portrait, on_step=on_step)
+    written = write_image(target, result.pixels)
+    for op in result.log:
+        if op.stage == "engine.studio":
+            for note in op.notes:
+                console.print(f"  {note}")
+    out.print(f"wrote {written} ({result.width}x{result.height})")
+    return 0
+
+
+def register(app: typer.Typer) -> None:
+    """Add `candid make` to the CLI."""
+    app.command("make")(make)

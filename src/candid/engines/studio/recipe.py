@@ -1,0 +1,117 @@
+"""Style recipes shipped as TOML (``candid/recipe_files/STYLE.toml``) and their options."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from typing import Any
+
+from pydantic import ValidationError
+
+from candid.engines.studio.stage import check_options
+from candid.engines.studio.styles import STYLES
+from candid.errors import RecipeError
+from candid.recipes import STAGES, Recipe, Step
+
+
+def load_style_recipe(style: str) -> Recipe:
+    """The shipped recipe for ``style`` (stages not checked against :data:`STAGES`).
+
+    Examples
+    --------
+    >>> [s.stage for s in load_style_recipe("linkedin").steps][:2]
+    ['face.analyze', 'engine.studio']
+    """
+    check_options(style, None, None, None)
+    try:
+        text = resources.files("candid.recipe_files").joinpath(f"{style}.toml").read_text(encoding="utf-8")
+        return Recipe.model_validate(tomllib.loads(text))
+    except FileNotFoundError:
+        raise RecipeError(f"no recipe file for style {style!r}") from None
+    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise RecipeError(f"recipe for style {style!r} is invalid: {exc}") from None
+
+
+def studio_recipe(
+    style: str,
+    *,
+    aspect: str | None = None,
+    background: str | None = None,
+    light: str | None = None,
+    strength: float | None = None,
+    size: str | None = None,
+    look: str | None = None,
+    face: int | None = None,
+    seed: int | None = None,
+    report: str | None = None,
+) -> tuple[Recipe, list[str]]:
+    """The style's recipe with command-line options applied, and the stages left out.
+
+    Stages not (yet) registered in :data:`candid.recipes.STAGES` are dropped
+    and named in the second return value, so a front door can say so and go
+    on instead of failing.
+
+    Parameters
+    ----------
+    style : str
+        A key of :data:`candid.engines.studio.STYLES`.
+    aspect, background, light, strength : optional
+        ``engine.studio`` overrides.
+    size : str, optional
+        ``finish`` target (``"4k"``, ``"8k"``, ...); ``"none"`` drops the finish step.
+    look : str, optional
+        A film stock for ``looks.film`` (added after finish).
+    face : int, optional
+        0-based face index when the photo has several faces.
+    seed : int, optional
+        Seed for every stage that takes one.
+    report : str, optional
+        Path stem for the inspect report (``STEM.html`` and ``STEM.json``).
+
+    Returns
+    -------
+    (Recipe, list of str)
+
+    Examples
+    --------
+    >>> r, skipped = studio_recipe("linkedin", size="none", aspect="4:5")
+    >>> "finish" in [s.stage for s in r.steps], r.steps[1].params["aspect"]
+    (False, '4:5')
+    """
+    check_options(style, background, light, aspect)
+    recipe = load_style_recipe(style)
+    steps: list[Step] = []
+    for step in recipe.steps:
+        params = dict(step.params)
+        if step.stage == "face.analyze" and face is not None:
+            params["face"] = face
+        if step.stage == "engine.studio":
+            params.update({k: v for k, v in {"aspect": aspect, "background": background, "light": light,
+                                             "strength": strength, "seed": seed}.items() if v is not None})
+        if step.stage == "finish":
+            if size == "none":
+                continue
+            if size is not None:
+                params["size"] = size
+            if seed is not None:
+                params["seed"] = seed
+        if step.stage == "inspect" and report:
+            params.update({"html": f"{report}.html", "json": f"{report}.json"})
+        steps.append(Step(stage=step.stage, params=params))
+    names = [s.stage for s in steps]
+    if size not in (None, "none") and "finish" not in names:
+        at = names.index("inspect") if "inspect" in names else len(steps)
+        steps.insert(at, Step(stage="finish", params={"size": size}))
+        names = [s.stage for s in steps]
+    if look:
+        at = names.index("inspect") if "inspect" in names else len(steps)
+        params: dict[str, Any] = {"stock": look}
+        if seed is not None:
+            params["seed"] = seed
+        steps.insert(at, Step(stage="looks.film", params=params))
+    skipped = [s.stage for s in steps if s.stage not in STAGES]
+    kept = [s for s in steps if s.stage in STAGES]
+    return recipe.model_copy(update={"steps": kept}), skipped
+
+
+__all__ = ["STYLES", "load_style_recipe", "studio_recipe"]
