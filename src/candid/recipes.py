@@ -26,6 +26,7 @@ STAGES: dict[str, str] = {
     "looks.glitch": "candid.looks.stage:glitch_stage",
     "finish": "candid.finish.stage:finish_stage",
     "face.analyze": "candid.face.stage:analyze_stage",
+    "honest": "candid.honest.stage:honest_stage",
     "engine.studio": "candid.engines.studio.stage:studio_stage",
 }
 

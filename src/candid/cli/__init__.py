@@ -22,6 +22,7 @@ COMMAND_MODULES: list[str] = [
     "candid.cli.subjects",
     "candid.cli.face",
     "candid.cli.demo",
+    "candid.cli.honest",
     "candid.cli.provenance",
     "candid.cli.make",
 ]

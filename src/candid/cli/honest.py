@@ -1,0 +1,58 @@
+"""`candid honest IMAGE --subject NAME`: audit a portrait against the real person and undo the flattery."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from candid.cli._common import console, out, progress_bar
+
+
+def honest(
+    image: Path = typer.Argument(..., help="The portrait to check (from candid or any other tool)."),
+    subject: str = typer.Option(..., "--subject", "-s", help="The enrolled person it is meant to show."),
+    library: Optional[Path] = typer.Option(None, "--library",
+                                           help="Library folder (default: $CANDID_LIBRARY or your data folder)."),
+    keep: Optional[list[str]] = typer.Option(None, "--keep", help="Keep a change on purpose: FEATURE=AMOUNT "
+                                             "(0..1, e.g. skin-smoothing=0.3). Repeatable."),
+    strength: float = typer.Option(1.0, "--strength", min=0.0, max=1.0, help="Overall strength of the undo."),
+    output: Optional[Path] = typer.Option(None, "--out", "-o", help="Where to write the corrected image "
+                                          "(default: IMAGE-honest.png next to it)."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Also write the audit as JSON here."),
+) -> None:
+    """Compare a portrait with the subject's real photos and bring it back to the real person."""
+    from candid.files import write_json
+    from candid.honest import honest_guard, parse_keep
+    from candid.imageio import read_image, write_image
+    from candid.subjects import Library
+
+    keep_map = parse_keep(keep)  # validate before any work
+    lib = Library(library)
+    profile = lib.profile(subject)
+    loaded = read_image(image)
+    target = output or image.with_name(f"{image.stem}-honest.png")
+    with progress_bar("honest guard", total=None):
+        result = honest_guard(loaded.pixels, profile, keep=keep_map, library=lib, strength=strength)
+
+    table = Table("feature", "portrait", "real photos", "z", "change", "verdict", "after z", title=f"{image.name} vs {profile.name}")
+    after = {f.feature: f for f in result.after.findings} if result.after else {}
+    for f in result.before.findings:
+        unit = "" if f.feature in ("skin-lightness", "skin-tone") else " %"
+        colour = {"ok": "green", "flattering": "red", "changed": "yellow"}[f.verdict]
+        a = after.get(f.feature)
+        table.add_row(f.label, f"{f.value:.4g}", f"{f.reference:.4g}", f"{f.z:+.1f}", f"{f.percent:+.1f}{unit}",
+                      f"[{colour}]{f.verdict}[/{colour}]", "-" if a is None else f"{a.z:+.1f}")
+    out.print(table)
+    out.print(result.summary())
+    write_image(target, result.pixels)
+    out.print(f"wrote {target}")
+    if report is not None:
+        data = {"image": image.name, "subject": profile.name, "output": target.name, **result.to_dict()}
+        out.print(f"wrote {write_json(report, data)}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("honest")(honest)

@@ -1,0 +1,304 @@
+"""The honest guard: audit a portrait against the subject's real photos, then undo the flattery."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from candid.errors import CandidError
+from candid.face import analyze_face, face_regions
+from candid.face.geometry import face_geometry
+from candid.honest.audit import AUDIT_FEATURES, Z_CHANGED, FlatteryAudit, audit_values, measure, reference_values
+from candid.honest.catchlights import CatchlightReport, detect_catchlights, fix_catchlights
+from candid.honest.quirks import check_quirks
+from candid.honest.texture import restore_texture
+from candid.honest.undo import GEOMETRY_FEATURES, restore_tone, target_landmarks, undo_geometry
+
+#: Names ``keep`` accepts: every audit feature, plus the catchlight fix.
+KEEPABLE = tuple(AUDIT_FEATURES) + ("catchlights",)
+
+
+class KeepError(CandidError):
+    """A ``--keep`` entry names an unknown feature or an amount outside [0, 1]."""
+
+
+def parse_keep(items: list[str] | dict[str, float] | None) -> dict[str, float]:
+    """Parse ``["skin-smoothing=0.3", "eye-size"]`` (no amount = keep all of it) into a dict.
+
+    Examples
+    --------
+    >>> parse_keep(["skin-smoothing=0.3", "eye_size"])
+    {'skin-smoothing': 0.3, 'eye-size': 1.0}
+    """
+    if not items:
+        return {}
+    pairs = items.items() if isinstance(items, dict) else [
+        (s.split("=", 1)[0], s.split("=", 1)[1] if "=" in s else "1") for s in items]
+    out: dict[str, float] = {}
+    for name, amount in pairs:
+        key = str(name).strip().lower().replace("_", "-")
+        if key not in KEEPABLE:
+            raise KeepError(f"--keep: unknown feature {name!r}", hint=f"use one of: {', '.join(KEEPABLE)}")
+        try:
+            value = float(amount)
+        except (TypeError, ValueError):
+            raise KeepError(f"--keep {name}: amount {amount!r} is not a number",
+                            hint="write it as feature=amount with an amount from 0 to 1") from None
+        if not 0.0 <= value <= 1.0 or not np.isfinite(value):
+            raise KeepError(f"--keep {name}: amount {value} is outside 0..1",
+                            hint="0 undoes the change, 1 keeps all of it")
+        out[key] = value
+    return out
+
+
+@dataclass(frozen=True)
+class HonestResult:
+    """What the guard found and did.
+
+    Attributes
+    ----------
+    pixels : ndarray
+        The corrected image.
+    before, after : FlatteryAudit
+        The audit of the input and of the result.
+    identity_before, identity_after : float
+        Mean identity distance to the reference photos (lower = more like them).
+    catchlights : CatchlightReport
+        The catchlights as found in the input.
+    actions : list of str
+        What was changed, in plain words.
+    warnings : list of str
+        What could not be fixed (missing quirks, no references for texture...).
+    keep : dict
+        What the user chose to keep.
+    params : dict
+        Per-feature strengths used (for the provenance log).
+    """
+
+    pixels: np.ndarray = field(repr=False)
+    before: FlatteryAudit | None
+    after: FlatteryAudit | None
+    identity_before: float
+    identity_after: float
+    catchlights: CatchlightReport | None
+    actions: list[str]
+    warnings: list[str]
+    keep: dict[str, float]
+    params: dict[str, Any]
+    landmarks_after: np.ndarray | None = field(default=None, repr=False)
+    face_after: Any = field(default=None, repr=False)
+
+    def summary(self) -> str:
+        """A few lines a person can read."""
+        lines = []
+        if self.before is not None:
+            changed = self.before.changed
+            lines.append(f"Found {len(changed)} change(s) against the real photos:" if changed
+                         else "The face measures like the real photos.")
+            lines += [f"  - {f.text}" for f in changed]
+            lines += [f"  ! {p}" for p in self.before.patterns]
+        if self.catchlights is not None:
+            lines.append(f"Eyes: {self.catchlights.text}.")
+        if self.actions:
+            lines.append("Done:")
+            lines += [f"  - {a}" for a in self.actions]
+        if self.keep:
+            lines.append("Kept on purpose: " + ", ".join(f"{k} {v:.0%}" for k, v in self.keep.items()))
+        if np.isfinite(self.identity_before) and np.isfinite(self.identity_after):
+            lines.append(f"Identity distance to the real photos: {self.identity_before:.3f} -> "
+                         f"{self.identity_after:.3f} (same person below 0.6; lower is closer).")
+        if self.before is not None and self.after is not None:
+            lines.append(f"Geometry error (RMS z): {self.before.error:.2f} -> {self.after.error:.2f}.")
+        lines += [f"Warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {
+            "before": None if self.before is None else self.before.to_dict(),
+            "after": None if self.after is None else self.after.to_dict(),
+            "identity_before": self.identity_before, "identity_after": self.identity_after,
+            "catchlights": None if self.catchlights is None else self.catchlights.to_dict(),
+            "actions": list(self.actions), "warnings": list(self.warnings), "keep": dict(self.keep),
+            "params": self.params, "summary": self.summary(),
+        }
+
+
+def _reference_images(profile, library) -> list[tuple[np.ndarray, np.ndarray]]:
+    from candid.imageio import read_image
+
+    refs = []
+    for photo in profile.photos:
+        path = library.photo_path(profile, photo)
+        if path.exists():
+            refs.append((read_image(path).pixels, np.asarray(photo.landmarks, np.float64)))
+    return refs
+
+
+def honest_guard(
+    portrait_or_pixels,
+    profile,
+    *,
+    keep: dict[str, float] | list[str] | None = None,
+    library=None,
+    strength: float = 1.0,
+    face=None,
+    light_direction: tuple[float, float] | None = None,
+) -> HonestResult:
+    """Audit a portrait against the subject's real photos and bring it back to the real person.
+
+    Parameters
+    ----------
+    portrait_or_pixels : Portrait or ndarray
+        The portrait (``(H, W, 3)`` float32 sRGB in [0, 1]); not modified.
+    profile : SubjectProfile
+        The subject, from :meth:`candid.subjects.Library.profile`.
+    keep : dict or list of str, optional
+        Changes to keep on purpose, ``{"skin-smoothing": 0.3}`` keeps 30 % of
+        the smoothing (names in :data:`KEEPABLE`).
+    library : Library, optional
+        Where the reference photos are; needed to restore skin texture and
+        marks (without it, waxy skin is only reported).
+    strength : float
+        Overall strength in [0, 1].
+    face : FaceAnalysis, optional
+        The face in the portrait, if already known.
+    light_direction : tuple of float, optional
+        ``(dx, dy)`` toward the key light, for the catchlights.
+
+    Returns
+    -------
+    HonestResult
+
+    Examples
+    --------
+    >>> result = honest_guard(img, library.profile("Ada"), library=library)  # doctest: +SKIP
+    >>> print(result.summary())  # doctest: +SKIP
+    """
+    pixels = getattr(portrait_or_pixels, "pixels", portrait_or_pixels)
+    if not isinstance(pixels, np.ndarray) or pixels.ndim != 3 or pixels.shape[2] != 3:
+        raise ValueError(f"expected a Portrait or an (H, W, 3) image, got {getattr(pixels, 'shape', type(pixels))}")
+    if getattr(portrait_or_pixels, "color", "srgb") != "srgb":
+        raise ValueError("the honest guard works on sRGB portraits; convert linear pixels first")
+    if not 0.0 <= strength <= 1.0:
+        raise ValueError(f"strength must be in [0, 1], got {strength}")
+    pixels = np.clip(np.asarray(pixels, np.float32), 0.0, 1.0)
+    keep = parse_keep(keep)
+    if face is None:
+        face = getattr(portrait_or_pixels, "face", None)
+    if face is None or getattr(face, "embedding", None) is None:
+        face = analyze_face(pixels, quality=False, source="portrait")
+    lm = np.asarray(face.landmarks, np.float64)
+    refs = reference_values(profile)
+    regions = face_regions(pixels, lm)
+    before = audit_values(measure(pixels, lm, regions), refs)
+    identity_before = profile.identity_distance(face.embedding)
+
+    def amount(feature: str) -> float:
+        try:
+            changed = before[feature].changed
+        except KeyError:
+            return 0.0
+        return strength * (1.0 - keep.get(feature, 0.0)) if changed else 0.0
+
+    actions: list[str] = []
+    warnings: list[str] = []
+    params: dict[str, Any] = {"strength": strength, "keep": dict(keep)}
+
+    # 1. Geometry.
+    strengths = {f: amount(f) for f in GEOMETRY_FEATURES if amount(f) > 0}
+    out = pixels
+    if strengths:
+        ref_geo = {k: v[0] for k, v in refs.items()}
+        target = target_landmarks(lm, ref_geo, strengths)
+        out = undo_geometry(out, lm, target)
+        for f, s in strengths.items():
+            actions.append(f"{AUDIT_FEATURES[f][0]}: {before[f].percent:+.0f} % -> warped {s:.0%} of the way "
+                           "back to the real proportions")
+        lm = target
+        regions = face_regions(out, lm)
+    params["geometry"] = strengths
+    for f in ("symmetry",):
+        if f in [x.feature for x in before.changed]:
+            warnings.append(f"{before[f].text} The guard reports this but does not invent asymmetry.")
+
+    # 2. Skin tone.
+    tone = max(amount("skin-lightness"), amount("skin-tone"))
+    if tone > 0:
+        dl = before.geometry["skin.L"] - refs["skin.L"][0] if amount("skin-lightness") > 0 else 0.0
+        da = before.geometry["skin.a"] - refs["skin.a"][0] if amount("skin-tone") > 0 else 0.0
+        db = before.geometry["skin.b"] - refs["skin.b"][0] if amount("skin-tone") > 0 else 0.0
+        out = restore_tone(out, lm, (dl, da, db), tone)
+        regions = face_regions(out, lm)
+        actions.append(f"skin tone: shifted back by {tone:.0%} of (L* {dl:+.1f}, a* {da:+.1f}, b* {db:+.1f})")
+        params["tone"] = {"amount": tone, "delta_lab": [dl, da, db]}
+
+    # 3. Texture.
+    tex = amount("skin-smoothing")
+    references = None
+    if tex > 0 or profile.quirks:
+        references = _reference_images(profile, library) if library is not None else []
+    if tex > 0:
+        if references:
+            out, info = restore_texture(out, lm, references, tex, regions=regions)
+            regions = face_regions(out, lm)
+            actions.append(f"skin detail: re-injected pores and fine lines from reference photo "
+                           f"{info['reference'] + 1} ({info['detail_before']:.3f} -> {info['detail_after']:.3f}, "
+                           f"references {info['reference_detail']:.3f})")
+            params["texture"] = {"amount": tex, **info}
+        else:
+            warnings.append("waxy skin found, but the reference photos are not available to restore it "
+                            "(pass the library)")
+
+    # 4. Quirks.
+    for problem in check_quirks(out, lm, profile):
+        warnings.append(problem)
+
+    # 5. Catchlights.
+    report = detect_catchlights(out, regions)
+    if keep.get("catchlights", 0.0) < 1.0 and strength > 0:
+        out, report, done = fix_catchlights(out, regions, light_direction)
+        actions += done
+    params["catchlights"] = report.to_dict()
+
+    # 6. Identity and audit after.
+    after_face = analyze_face(out, quality=False, source="result") if actions else face
+    after = audit_values(measure(out, after_face.landmarks), refs) if actions else before
+    identity_after = profile.identity_distance(after_face.embedding)
+    if identity_after > identity_before + 0.02:
+        warnings.append(f"the identity distance went up ({identity_before:.3f} -> {identity_after:.3f}); "
+                        "check the result")
+    return HonestResult(pixels=out, before=before, after=after, identity_before=identity_before,
+                        identity_after=identity_after, catchlights=report, actions=actions, warnings=warnings,
+                        keep=keep, params=params, landmarks_after=np.asarray(after_face.landmarks),
+                        face_after=after_face)
+
+
+def subject_free_check(pixels: np.ndarray, face=None, light_direction=None) -> tuple[np.ndarray, list[str], list[str]]:
+    """What the guard can do without a subject: catchlight agreement and a waxy-skin warning.
+
+    Returns
+    -------
+    pixels, actions, warnings
+    """
+    from candid.face.texture import skin_texture
+
+    pixels = np.clip(np.asarray(pixels, np.float32), 0.0, 1.0)
+    if face is None:
+        face = analyze_face(pixels, embed=False, quality=False, source="portrait")
+    regions = face_regions(pixels, face.landmarks)
+    out, report, actions = fix_catchlights(pixels, regions, light_direction)
+    warnings = [] if report.agree else [f"eyes: {report.text}"]
+    tex = skin_texture(pixels, face.landmarks, regions)
+    # Real skin at this scale has relative fine detail of ~0.012 or more (pores,
+    # fine lines, sensor noise); much less is the waxy look.
+    fine = tex.get("skin.fine", float("nan"))
+    if np.isfinite(fine) and fine < WAXY_FINE:
+        warnings.append(f"skin looks waxy (fine detail {fine:.4f}, real photos usually have {WAXY_FINE} or more); "
+                        "enroll the subject to restore their real texture")
+    return out, actions, warnings
+
+
+#: Fine skin detail (``skin.fine`` of :func:`candid.face.skin_texture`) under which skin is called waxy.
+WAXY_FINE = 0.008
