@@ -34,8 +34,9 @@ def honest(
     profile = lib.profile(subject)
     loaded = read_image(image)
     target = output or image.with_name(f"{image.stem}-honest.png")
-    with progress_bar("honest guard", total=None):
+    with progress_bar("honest guard", total=1) as advance:
         result = honest_guard(loaded.pixels, profile, keep=keep_map, library=lib, strength=strength)
+        advance(1, description="honest guard: done")
 
     table = Table("feature", "portrait", "real photos", "z", "change", "verdict", "after z", title=f"{image.name} vs {profile.name}")
     after = {f.feature: f for f in result.after.findings} if result.after else {}
