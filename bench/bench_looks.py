@@ -89,9 +89,9 @@ def _save(path: Path, img: np.ndarray) -> None:
 
 def _label(img: np.ndarray, text: str) -> np.ndarray:
     out = img.copy()
-    out[-22:] = 0
+    out[-30:] = 0
     m = np.zeros(out.shape[:2], np.uint8)
-    cv2.putText(m, text, (6, out.shape[0] - 6), cv2.FONT_HERSHEY_SIMPLEX, 0.55, 255, 1, cv2.LINE_AA)
+    cv2.putText(m, text, (6, out.shape[0] - 6), cv2.FONT_HERSHEY_SIMPLEX, 0.75, 255, 2, cv2.LINE_AA)
     out += (1 - out) * (m[..., None].astype(np.float32) / 255)
     return out
 
@@ -122,25 +122,22 @@ def pictures() -> None:
         tiles.append(_label(bg, f"instant {fr}"))
     while len(tiles) % 6:
         tiles.append(np.full((512, 512, 3), 0.16, np.float32))
-    small = [cv2.resize(t, (320, 320), interpolation=cv2.INTER_AREA) for t in tiles]
+    small = [cv2.resize(t, (208, 208), interpolation=cv2.INTER_AREA) for t in tiles]
     rows = [np.concatenate(small[i:i + 6], 1) for i in range(0, len(small), 6)]
     _save(IMG / "looks_contact_sheet.png", np.concatenate(rows, 0))
 
     big = astronaut_8k()
-    # 1:1 crops (600x400 px) of the eye/cheek region and a highlight edge at 8K
-    y, x = 700, 2900
-    crops = [big[y:y + 400, x:x + 600]]
-    names = ["8K input (resized)"]
-    for s in ("portra-400", "tri-x-400", "cinestill-800t"):
+    # 1:1 crops (600x400 px) at 8K: the eye/cheek, and the white shuttle against the dark backdrop
+    face = (slice(1450, 1850), slice(2700, 3300))
+    edge = (slice(2300, 2700), slice(6500, 7100))
+    crops = [big[face], naive_grain(big[face])]
+    names = ["8K input (plain resize)", "naive gaussian noise (sigma 0.04)"]
+    for s, where in (("portra-400", face), ("tri-x-400", face), ("portra-400", edge), ("cinestill-800t", edge)):
         out = apply_look(big, s, seed=1)
-        crops.append(out[y:y + 400, x:x + 600].copy())
-        names.append(s)
+        crops.append(out[where].copy())
+        names.append(f"{s} ({'face' if where is face else 'highlight edge'})")
         del out
-    crops.append(naive_grain(big[y:y + 400, x:x + 600]))
-    names.append("naive gaussian noise")
-    crops.append(np.full_like(crops[0], 0.16))
-    names.append("")
-    labelled = [_label(c, n) if n else c for c, n in zip(crops, names)]
+    labelled = [_label(c, n) for c, n in zip(crops, names)]
     sheet = np.concatenate([np.concatenate(labelled[i:i + 2], 1) for i in range(0, 6, 2)], 0)
     _save(IMG / "looks_8k_crop.png", sheet)
 

@@ -65,13 +65,15 @@ def check_fraction(value: float, name: str, lo: float = 0.0, hi: float = 1.0) ->
 def srgb_to_linear(x: np.ndarray) -> np.ndarray:
     """sRGB-encoded [0, 1] -> linear light, float32."""
     x = np.clip(x, 0.0, 1.0).astype(np.float32, copy=False)
-    return np.where(x <= 0.04045, x / np.float32(12.92), ((x + np.float32(0.055)) / np.float32(1.055)) ** np.float32(2.4)).astype(np.float32)
+    hi = cv2.pow((x + np.float32(0.055)) * np.float32(1 / 1.055), 2.4)
+    return np.where(x <= 0.04045, x * np.float32(1 / 12.92), hi).astype(np.float32, copy=False)
 
 
 def linear_to_srgb(x: np.ndarray) -> np.ndarray:
     """Linear light -> sRGB-encoded [0, 1], float32 (clipped)."""
     x = np.clip(x, 0.0, 1.0).astype(np.float32, copy=False)
-    return np.where(x <= 0.0031308, x * np.float32(12.92), np.float32(1.055) * x ** np.float32(1 / 2.4) - np.float32(0.055)).astype(np.float32)
+    hi = cv2.pow(x, 1 / 2.4) * np.float32(1.055) - np.float32(0.055)
+    return np.where(x <= 0.0031308, x * np.float32(12.92), hi).astype(np.float32, copy=False)
 
 
 def film_format_mm(film_format: str) -> tuple[float, float]:

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import math
 
+import cv2
 import numpy as np
 
 from candid.looks._util import (
+    gauss_ksize,
     bands,
     blurred_noise_rows,
     check_image,
@@ -116,6 +118,14 @@ def nutting_factor(d_net: np.ndarray) -> np.ndarray:
     return np.sqrt((np.maximum(d_net, 0) + np.float32(D_FOG)) / np.float32(D_REF + D_FOG)).astype(np.float32)
 
 
+def _kernel_energy(sigma_px: float) -> float:
+    """Variance of unit white noise after the 2-D discrete Gaussian used for grain."""
+    if sigma_px < 0.25:
+        return 1.0
+    k = cv2.getGaussianKernel(gauss_ksize(sigma_px), sigma_px, cv2.CV_64F).ravel()
+    return float(np.dot(k, k)) ** 2
+
+
 class GrainField:
     """Seeded, band-independent per-layer grain fields for one image size.
 
@@ -152,18 +162,19 @@ class GrainField:
             p2 = self.pixel_um**2
             v1 = (1 - self.coarse_weight) / (p2 + 4 * math.pi * c**2)
             v2 = self.coarse_weight / (p2 + 4 * math.pi * (self.coarse * c) ** 2)
-            self.weights.append((math.sqrt(v1 / (v1 + v2)), math.sqrt(v2 / (v1 + v2))))
+            # amplitudes giving each filtered component its variance fraction
+            k1, k2 = (_kernel_energy(sp) for sp in (c / self.pixel_um, self.coarse * c / self.pixel_um))
+            self.weights.append((math.sqrt(v1 / (v1 + v2) / k1), math.sqrt(v2 / (v1 + v2) / k2)))
             self.sigma_px.append(selwyn_sigma(s, self.pixel_um, c, self.coarse, self.coarse_weight))
 
     def rows(self, layer: int, r0: int, r1: int) -> np.ndarray:
-        """Unit-variance grain of ``layer`` for rows ``r0:r1`` (multiply by :attr:`sigma_px`)."""
-        # the two components come from independent noise (keys 2l, 2l+1)
-        a = blurred_noise_rows(self.seed, 1000 + 2 * layer, r0, r1, self.h, self.w, (self.sigmas_px[layer][0],), (1.0,))
-        b = blurred_noise_rows(self.seed, 1001 + 2 * layer, r0, r1, self.h, self.w, (self.sigmas_px[layer][1],), (1.0,))
-        wa, wb = self.weights[layer]
-        a *= np.float32(wa)
-        a += np.float32(wb) * b
-        return a
+        """Unit-variance grain of ``layer`` for rows ``r0:r1`` (multiply by :attr:`sigma_px`).
+
+        Core and clump are two Gaussian filters of the same white noise (one
+        kernel with a sharp centre and a soft skirt).
+        """
+        return blurred_noise_rows(self.seed, 1000 + layer, r0, r1, self.h, self.w, self.sigmas_px[layer],
+                                  self.weights[layer])
 
 
 def grain(
@@ -244,6 +255,6 @@ def grain(
                 n = noise
             dd = nutting_factor(d_net[..., c]) * n
             # printed back: a density change dD on the negative is a log-exposure change dD/gamma
-            lin[..., c] *= np.power(np.float32(10.0), dd / np.float32(gamma))
+            lin[..., c] *= cv2.exp(dd * np.float32(math.log(10.0) / gamma))
         out[r0:r1] = linear_to_srgb(lin)
     return out

@@ -98,9 +98,11 @@ def cover_resize(img: np.ndarray, w: int, h: int) -> np.ndarray:
 
 
 def _smooth_noise_1d(n: int, rng, scale: float) -> np.ndarray:
-    k = max(4, int(n / scale))
-    coarse = rng.normal(0, 1, k + 3)
-    return np.interp(np.linspace(0, k, n), np.arange(k + 3), coarse).astype(np.float32)
+    """Unit-variance smooth 1-D noise with features ~``scale`` samples long."""
+    k = max(8, int(4 * n / scale))
+    coarse = cv2.GaussianBlur(rng.normal(0, 1, (1, k + 8)).astype(np.float32), (0, 0), 2.0).ravel()
+    coarse /= coarse.std() + 1e-6
+    return np.interp(np.linspace(2, k + 5, n), np.arange(k + 8), coarse).astype(np.float32)
 
 
 def instant_tone(lin: np.ndarray, fmt: InstantFormat) -> np.ndarray:
@@ -181,11 +183,11 @@ def instant_frame(
     # edges get a slightly darker, colour-shifted rim, and a few blotches near the top.
     yy = np.arange(ih_px, dtype=np.float32)[:, None]
     xx = np.arange(iw_px, dtype=np.float32)[None, :]
-    amp = chemistry * 0.5 * ppm  # ~0.5 mm of wobble
-    top_edge = amp * (1.0 + _smooth_noise_1d(iw_px, rng, 3 * ppm).clip(-1.5, 2.5))[None, :]
-    left_edge = 0.5 * amp * (1.0 + _smooth_noise_1d(ih_px, rng, 4 * ppm).clip(-1.5, 2))[:, None]
-    right_edge = 0.5 * amp * (1.0 + _smooth_noise_1d(ih_px, rng, 4 * ppm).clip(-1.5, 2))[:, None]
-    bottom_edge = 0.3 * amp * (1.0 + _smooth_noise_1d(iw_px, rng, 4 * ppm).clip(-1.5, 2))[None, :]
+    amp = chemistry * 0.25 * ppm  # ~0.25 mm of wobble where the reagent runs out (top)
+    top_edge = amp * (1.0 + _smooth_noise_1d(iw_px, rng, 6 * ppm).clip(-1.0, 2.5))[None, :]
+    left_edge = 0.3 * amp * (1.0 + _smooth_noise_1d(ih_px, rng, 10 * ppm).clip(-1, 2))[:, None]
+    right_edge = 0.3 * amp * (1.0 + _smooth_noise_1d(ih_px, rng, 10 * ppm).clip(-1, 2))[:, None]
+    bottom_edge = 0.2 * amp * (1.0 + _smooth_noise_1d(iw_px, rng, 10 * ppm).clip(-1, 2))[None, :]
     dist = np.minimum(np.minimum(yy - top_edge, (ih_px - 1 - yy) - bottom_edge),
                       np.minimum(xx - left_edge, (iw_px - 1 - xx) - right_edge))
     cover = smoothstep(-0.6, 0.6, dist)  # antialiased image boundary
@@ -216,15 +218,15 @@ def _draw_caption(card, text, fmt, ppm, y_img_bottom, rng):
     band_h = ch - y_img_bottom
     ink = np.zeros((ch, cw), np.uint8)
     font = cv2.FONT_HERSHEY_SCRIPT_SIMPLEX
-    target_h = 0.35 * band_h
+    target_h = 0.22 * band_h
     scale = target_h / 22.0
-    thick = max(1, round(scale * 1.6))
+    thick = max(1, round(scale * 0.9))
     (tw, th), _ = cv2.getTextSize(text, font, scale, thick)
     if tw > 0.9 * cw:
         scale *= 0.9 * cw / tw
-        thick = max(1, round(scale * 1.6))
+        thick = max(1, round(scale * 0.9))
         (tw, th), _ = cv2.getTextSize(text, font, scale, thick)
-    org = (int((cw - tw) / 2), int(y_img_bottom + band_h / 2 + th / 2))
+    org = (int(cw * 0.12), int(y_img_bottom + band_h * 0.55 + th / 2))
     cv2.putText(ink, text, org, font, scale, 255, thick, cv2.LINE_AA)
     a = cv2.GaussianBlur(ink.astype(np.float32) / 255, (0, 0), max(0.4, 0.02 * ppm))[..., None]
     card[:] = card + (np.float32([0.08, 0.09, 0.16]) - card) * a * 0.9  # blue-black marker

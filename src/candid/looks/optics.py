@@ -32,7 +32,7 @@ from candid.looks._util import (
 def _glow_map(lin_src, radius_px: float, threshold: float, channel: int | None) -> tuple[np.ndarray, int]:
     """Low-resolution blurred highlight energy; returns (map, factor)."""
     h, w = lin_src.shape[:2]
-    f = max(1, int(radius_px / 6))
+    f = max(1, int(radius_px / 3))  # the glow is smooth: build it at 1/f resolution
     parts = []
     rows = max(f, (256 // f) * f)
     for r0, r1 in bands(h, rows):
