@@ -56,12 +56,32 @@ def gauss(x: np.ndarray, sigma: float) -> np.ndarray:
 
 
 def normalized_blur(values: np.ndarray, weight: np.ndarray, sigma: float) -> np.ndarray:
-    """Weighted Gaussian average (normalised convolution): fills gaps with nearby weighted values."""
+    """Weighted Gaussian average (normalised convolution): fills gaps with nearby weighted values.
+
+    Where no weighted pixel lies within reach of ``sigma``, the estimate
+    comes from successively wider blurs, so every pixel gets its nearest
+    known colour rather than a division by almost zero.
+    """
     w = weight.astype(np.float32)
-    num = gauss(values * (w[..., None] if values.ndim == 3 else w), sigma)
-    den = gauss(w, sigma)
-    den = np.maximum(den, 1e-6)
-    return (num / (den[..., None] if values.ndim == 3 else den)).astype(np.float32)
+    expand = (lambda x: x[..., None]) if values.ndim == 3 else (lambda x: x)
+    out = None
+    need = None
+    s = float(sigma)
+    limit = 2 * max(w.shape)
+    while True:
+        num = gauss(values * expand(w), s)
+        den = gauss(w, s)
+        est = num / expand(np.maximum(den, 1e-12))
+        ok = den > 1e-3
+        if out is None:
+            out, need = est, ~ok
+        else:
+            out = np.where(expand(need & ok), est, out)
+            need = need & ~ok
+        if not need.any() or s > limit or not w.any():
+            break
+        s *= 4
+    return out.astype(np.float32)
 
 
 def resize(x: np.ndarray, size: tuple[int, int], interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:

@@ -246,9 +246,11 @@ def relight(
     lin = srgb_to_linear(pixels) * gain[..., None]
     if catchlights and light[2] > 0.1:
         lin = _catchlights(lin, pixels, lm, light, strength)
-    # soft shoulder instead of clipping the lit side
+    # soft shoulder instead of clipping the lit side; the background keeps its exact pixels
     lin = lin / (1 + np.maximum(lin - 0.9, 0) * 2)
-    return linear_to_srgb(lin)
+    out = linear_to_srgb(lin)
+    a3 = a[..., None]
+    return np.where(a3 > 0, a3 * out + (1 - a3) * pixels, pixels).astype(np.float32)
 
 
 def _catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light: np.ndarray, strength: float) -> np.ndarray:

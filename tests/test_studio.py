@@ -1,0 +1,298 @@
+"""Studio engine: framing, matte, backgrounds, composite, relight, stage, `candid make`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from skimage import data
+
+from candid.engines import Engine, get_engine
+from candid.engines.studio import (STYLES, apply_framing, background, composite, correct_selfie, decontaminate, frame,
+                                   matte, matte_quality, parse_aspect, parse_background, relight)
+from candid.engines.studio.background import disc_kernel, lens_blur
+from candid.engines.studio.frame import roll_angle
+from candid.errors import CandidError
+
+
+@pytest.fixture(scope="module")
+def astro():
+    return data.astronaut().astype(np.float32) / 255
+
+
+@pytest.fixture(scope="module")
+def face(astro):
+    from candid.face import analyze_face
+
+    return analyze_face(astro)
+
+
+@pytest.fixture(scope="module")
+def alpha(astro, face):
+    return matte(astro, face.landmarks)
+
+
+# ---------------------------------------------------------------- framing
+@pytest.mark.parametrize("style", list(STYLES))
+def test_frame_aspect_and_inside(astro, face, style):
+    f = frame(astro, face.landmarks, None, style)
+    aw, ah = parse_aspect(STYLES[style].aspect)
+    w, h = f.size
+    assert abs(w / h - aw / ah) < 0.02
+    lm = f.map_points(face.landmarks)
+    assert lm[:, 0].min() > 0 and lm[:, 0].max() < w and lm[:, 1].min() > 0 and lm[:, 1].max() < h
+    crop = apply_framing(astro, f)
+    assert crop.shape == (h, w, 3) and crop.dtype == np.float32
+
+
+def test_frame_eye_line_and_straightening(astro, face):
+    import cv2
+
+    m = cv2.getRotationMatrix2D((256, 256), 12, 1.0)
+    tilted = cv2.warpAffine(astro, m, (512, 512), borderMode=cv2.BORDER_REFLECT101)
+    lm = face.landmarks @ m[:, :2].T + m[:, 2]
+    f = frame(tilted, lm, "1:1", "linkedin")
+    out_lm = f.map_points(lm)
+    assert abs(roll_angle(out_lm)) < 0.5
+    eye_y = out_lm[36:48, 1].mean() / f.size[1]
+    assert abs(eye_y - STYLES["linkedin"].eye_line) < 0.03 or f.scale_note
+
+
+@given(st.sampled_from(["1:1", "4:5", "2:3", "16:9", "35:45"]))
+@settings(max_examples=5, deadline=None)
+def test_parse_aspect(aspect):
+    w, h = parse_aspect(aspect)
+    assert w > 0 and h > 0
+
+
+def test_parse_aspect_rejects_nonsense():
+    for bad in ("x", "1:0", "100:1"):
+        with pytest.raises(ValueError):
+            parse_aspect(bad)
+
+
+def test_correct_selfie_shrinks_middle_only(astro, face):
+    out, lm2, k = correct_selfie(astro, face.landmarks, amount=0.15)
+    assert k == 0.15
+    lm = face.landmarks
+    assert np.linalg.norm(lm2[35] - lm2[31]) < np.linalg.norm(lm[35] - lm[31])  # nose narrower
+    assert np.allclose(out[:20], astro[:20])  # far from the face: untouched
+    same, _, k0 = correct_selfie(astro, face.landmarks)  # a far-away frontal face: no change
+    assert k0 == 0 and np.array_equal(same, astro)
+
+
+# ---------------------------------------------------------------- matte
+def test_matte_on_astronaut(astro, face, alpha):
+    assert alpha.shape == astro.shape[:2] and alpha.dtype == np.float32
+    rep = matte_quality(alpha, face.landmarks)
+    assert rep.ok, rep.problems
+    assert rep.metrics["face_coverage"] > 0.97
+    assert alpha[5:40, 420:500].max() == 0  # backdrop beside the head
+    assert alpha[450:, 180:260].min() > 0.9  # chest
+
+
+def synthetic_composite(astro, lm, seed=0):
+    """Astronaut pixels over a new background with an alpha we construct (head ellipse, torso, hair strands)."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    H, W = astro.shape[:2]
+    a = np.zeros((H * 4, W * 4), np.float32)
+    c = lm[27:31].mean(0) * 4
+    fw = float(np.linalg.norm(lm[16] - lm[0])) * 4
+    cv2.ellipse(a, (int(c[0]), int(c[1] - 0.25 * fw)), (int(0.62 * fw), int(0.85 * fw)), 0, 0, 360, 1.0, -1)
+    neck_y = int(lm[8, 1] * 4)
+    cv2.fillPoly(a, [np.array([[c[0] - 0.3 * fw, neck_y - 40], [c[0] + 0.3 * fw, neck_y - 40],
+                               [c[0] + 2.0 * fw, neck_y + 0.9 * fw], [c[0] + 2.2 * fw, 4 * H],
+                               [c[0] - 2.2 * fw, 4 * H], [c[0] - 2.0 * fw, neck_y + 0.9 * fw]], np.int32)], 1.0)
+    for _ in range(60):  # fine strands around the top of the head
+        t = rng.uniform(np.pi * 1.05, np.pi * 1.95)
+        r0 = 0.8 * fw
+        p0 = (c[0] + 0.62 * fw * np.cos(t), c[1] - 0.25 * fw + r0 * np.sin(t))
+        p1 = (p0[0] + rng.uniform(-30, 30), p0[1] - rng.uniform(10, 60))
+        cv2.line(a, (int(p0[0]), int(p0[1])), (int(p1[0]), int(p1[1])), float(rng.uniform(0.5, 1.0)), 2,
+                 cv2.LINE_AA)
+    a = cv2.resize(cv2.GaussianBlur(a, (0, 0), 1.0), (W, H), interpolation=cv2.INTER_AREA)
+    a = np.clip(a, 0, 1)
+    bg = cv2.resize(data.coffee().astype(np.float32) / 255, (W, H))
+    img = (a[..., None] * astro + (1 - a[..., None]) * bg).astype(np.float32)
+    return img, a
+
+
+def test_matte_known_alpha(astro, face):
+    img, truth = synthetic_composite(astro, face.landmarks)
+    est = matte(img, face.landmarks)
+    mse = float(np.mean((est - truth) ** 2))
+    sad = float(np.abs(est - truth).sum()) / 1000
+    assert mse < 0.02, (mse, sad)
+
+
+# ---------------------------------------------------------------- backgrounds and composite
+@pytest.mark.parametrize("spec", ["grey", "white", "color:#336699", "mottled", "gradient", "mottled:#6b5a4a"])
+def test_backgrounds_deterministic(spec):
+    kind, opts = parse_background(spec)
+    a = background(kind, (96, 64), 3, **opts)
+    b = background(kind, (96, 64), 3, **opts)
+    assert a.shape == (64, 96, 3) and a.dtype == np.float32 and 0 <= a.min() and a.max() <= 1
+    assert np.array_equal(a, b)
+
+
+def test_parse_background_errors():
+    for bad in ("plaid", "color:", "color:#12", "image:"):
+        with pytest.raises(ValueError):
+            parse_background(bad)
+
+
+def test_disc_kernel_is_flat_disc():
+    k = disc_kernel(5)
+    assert abs(k.sum() - 1) < 1e-6
+    assert k[k.shape[0] // 2, k.shape[1] // 2] == k.max()
+    assert np.isclose(k[k.shape[0] // 2, 2], k.max())  # flat inside, not a Gaussian
+
+
+def test_lens_blur_keeps_subject_out_and_blooms():
+    img = np.zeros((96, 96, 3), np.float32)
+    img[...] = (0.1, 0.2, 0.6)
+    img[30:66, 30:66] = (0.9, 0.1, 0.1)  # the subject
+    img[10, 80] = 1.0  # a point light
+    a = np.zeros((96, 96), np.float32)
+    a[30:66, 30:66] = 1
+    out = lens_blur(img, a, radius=6)
+    assert out[48, 20, 0] < 0.25  # no red smeared beside the subject
+    spot = out[4:17, 74:87].mean(axis=2)
+    assert (spot > out[40, 85].mean() + 0.02).sum() > 40  # the point became a disc, not a pinprick
+
+
+@given(st.tuples(*[st.floats(0.05, 0.95)] * 3), st.tuples(*[st.floats(0.05, 0.95)] * 3))
+@settings(max_examples=15, deadline=None)
+def test_decontaminate_recovers_foreground(f, b):
+    F, B = np.array(f, np.float32), np.array(b, np.float32)
+    a = np.tile(np.linspace(0, 1, 48, dtype=np.float32), (48, 1))
+    from candid.engines.studio._util import linear_to_srgb, srgb_to_linear
+
+    img = linear_to_srgb(a[..., None] * srgb_to_linear(F) + (1 - a[..., None]) * srgb_to_linear(B))
+    fg = decontaminate(img, a)
+    assert np.abs(fg[24, 30] - F).max() < 0.03
+
+
+def test_composite_does_not_modify_inputs(astro, alpha):
+    fg, a = astro.copy(), alpha.copy()
+    bg = background("grey", (512, 512))
+    out = composite(fg, a, bg)
+    assert np.array_equal(fg, astro) and np.array_equal(a, alpha)
+    assert out.shape == astro.shape and out.dtype == np.float32
+    assert np.allclose(out[alpha == 0], bg[alpha == 0], atol=2e-3)
+
+
+# ---------------------------------------------------------------- relight
+def test_relight_split_and_texture(astro, face, alpha):
+    before = astro.copy()
+    out = relight(astro, face.landmarks, alpha, "split", 0.9)
+    assert np.array_equal(astro, before)
+    lm = face.landmarks
+    left = out[int(lm[40, 1]):int(lm[57, 1]), int(lm[3, 0]):int(lm[39, 0])].mean()
+    right = out[int(lm[40, 1]):int(lm[57, 1]), int(lm[42, 0]):int(lm[13, 0])].mean()
+    assert left > right + 0.03
+    # fine texture survives: high-pass of the face correlates strongly
+    import cv2
+
+    y0, y1, x0, x1 = int(lm[19, 1]), int(lm[8, 1]), int(lm[0, 0]), int(lm[16, 0])
+    hp = lambda x: (x - cv2.GaussianBlur(x, (0, 0), 1.5))[y0:y1, x0:x1].mean(axis=2).ravel()
+    assert np.corrcoef(hp(astro), hp(out))[0, 1] > 0.9
+    assert np.allclose(out[alpha == 0], astro[alpha == 0], atol=2e-3)  # background untouched
+
+
+def test_relight_none_and_errors(astro, face, alpha):
+    assert np.array_equal(relight(astro, face.landmarks, alpha, "none"), astro)
+    with pytest.raises(ValueError):
+        relight(astro, face.landmarks, alpha, "disco")
+    with pytest.raises(ValueError):
+        relight(astro, face.landmarks, alpha, "loop", 2.0)
+
+
+# ---------------------------------------------------------------- stage, engine, recipe
+def test_engine_interface():
+    eng = get_engine("studio")
+    assert isinstance(eng, Engine) and eng.available()[0] and "passport" in eng.styles
+    with pytest.raises(CandidError):
+        get_engine("nope")
+
+
+def test_studio_stage_keeps_identity(astro, face):
+    from candid.engines.studio.stage import studio_stage
+    from candid.portrait import Portrait
+
+    src = Portrait(astro.copy(), face=face, source="astronaut.png")
+    out = studio_stage(src, style="linkedin", background="blur", light="rembrandt")
+    assert np.array_equal(src.pixels, astro)
+    op = out.log[-1]
+    assert op.stage == "engine.studio" and op.params["identity_distance"] < 0.35
+    assert out.face is not None and out.face.landmarks.shape == (68, 2)
+    assert out.width == out.height
+
+
+def test_studio_stage_bad_options(astro, face):
+    from candid.engines.studio.stage import studio_stage
+    from candid.portrait import Portrait
+
+    for kw in ({"style": "glamour"}, {"background": "plaid"}, {"light": "disco"}, {"aspect": "9:0"}):
+        with pytest.raises(CandidError):
+            studio_stage(Portrait(astro, face=face), **kw)
+
+
+def test_recipe_skips_unregistered_stages(monkeypatch):
+    from candid import recipes
+    from candid.engines.studio.recipe import studio_recipe
+
+    monkeypatch.delitem(recipes.STAGES, "honest", raising=False)
+    r, skipped = studio_recipe("editorial", size="8k", look="portra-400", face=1, report="/tmp/x")
+    names = [s.stage for s in r.steps]
+    assert "honest" in skipped and "honest" not in names
+    assert names[:2] == ["face.analyze", "engine.studio"] and r.steps[0].params["face"] == 1
+    if "finish" in recipes.STAGES:
+        assert next(s for s in r.steps if s.stage == "finish").params["size"] == "8k"
+
+
+# ---------------------------------------------------------------- CLI
+@pytest.fixture()
+def photo(tmp_path, astro):
+    from candid.imageio import write_image
+
+    return write_image(tmp_path / "astro.png", astro)
+
+
+def test_cli_make_end_to_end(tmp_path, photo):
+    from candid.cli import main
+    from candid.imageio import read_image
+
+    out = tmp_path / "out" / "head.jpg"
+    rc = main(["make", str(photo), "--engine", "studio", "--style", "corporate", "--size", "none",
+               "--background", "color:#204060", "--light", "loop", "--out", str(out), "--seed", "1"])
+    assert rc == 0 and out.is_file()
+    img = read_image(out).pixels
+    assert abs(img.shape[1] / img.shape[0] - 0.8) < 0.01
+
+
+@pytest.mark.parametrize("case,code", [("noface", 4), ("corrupt", 3), ("style", None), ("twofaces", 4)])
+def test_cli_make_errors(tmp_path, astro, case, code, capsys):
+    from candid.cli import main
+    from candid.imageio import write_image
+
+    path = tmp_path / "in.png"
+    args = []
+    if case == "noface":
+        write_image(path, np.full((256, 256, 3), 0.5, np.float32))
+    elif case == "corrupt":
+        path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)
+    elif case == "style":
+        write_image(path, astro)
+        args = ["--style", "glamour"]
+    else:
+        write_image(path, np.concatenate([astro, astro[:, ::-1]], axis=1))
+    out = tmp_path / "res.jpg"
+    rc = main(["make", str(path), "--size", "none", "--out", str(out), *args])
+    assert rc != 0 and (code is None or rc == code)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name != "in.png"] == []
+    assert "error" in capsys.readouterr().err
