@@ -1,0 +1,69 @@
+"""`candid inspect`: what gives an image away at 100 %, as a table, HTML and JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from candid.cli._common import out, progress_bar
+
+
+def inspect(
+    image: Path = typer.Argument(..., help="Any image: a photo, an AI portrait, a candid output."),
+    subject: Optional[str] = typer.Option(None, "--subject", help="Compare the face with this subject's photos."),
+    library: Optional[Path] = typer.Option(None, "--library", help="Subject library folder (default: $CANDID_LIBRARY "
+                                                                    "or your data folder)."),
+    html_path: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report here."),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Write the report as JSON here."),
+    face: Optional[int] = typer.Option(None, "--face", min=1, help="Which face when there are several (1 = largest)."),
+) -> None:
+    """Look at IMAGE like a pixel peeper: skin, eyes, light, hair, symmetry, noise, traces."""
+    from rich.table import Table
+
+    from candid.files import atomic_write_bytes
+    from candid.imageio import read_image
+    from candid.inspect import TELLS, inspect_image, render_html
+
+    reference = None
+    if subject is not None:
+        from candid.subjects import Library
+
+        reference = Library(library).profile(subject)
+    loaded = read_image(image)
+    face_analysis = None
+    if face is not None:
+        from candid.face import analyze_face
+
+        face_analysis = analyze_face(loaded.pixels, face_index=face - 1, embed=False, quality=False,
+                                     source=image.name)
+    with progress_bar(f"inspecting {image.name}", len(TELLS) + 2) as advance:
+        report = inspect_image(loaded.pixels, face=face_analysis, subject_reference=reference,
+                               on_tell=lambda name: advance(1, description=f"{image.name}: {name}"))
+    # Render everything before writing anything, so a failure leaves no half report.
+    page = render_html(report, loaded.pixels, title=f"candid inspect: {image.name}").encode("utf-8") if html_path else None
+    text = report.to_json().encode("utf-8") if json_path else None
+    table = Table(title=f"{image.name}: overall {report.overall:.2f} (1 = looks AI-made), "
+                        f"confidence {report.overall_confidence:.2f}")
+    for col in ("tell", "score", "conf", "finding"):
+        table.add_column(col)
+    for t in report.tells:
+        table.add_row(t.name, f"{t.score:.2f}", f"{t.confidence:.2f}", t.explanation if t.confidence else t.reason)
+    out.print(table)
+    if report.face is None:
+        out.print(f"no face ({report.face_reason}): face tells skipped")
+    if report.good_from_afar:
+        out.print("good from afar: " + ", ".join(f"{p['label']} {p['overall']:.2f}" for p in report.good_from_afar))
+    if report.flattery is not None:
+        out.print(f"against {subject}'s photos: " + ("; ".join(report.flattery.sentences) or "no notable difference"))
+    elif subject is not None:
+        out.print(f"no face, so no comparison with {subject}'s photos")
+    if page is not None:
+        out.print(f"wrote {atomic_write_bytes(html_path, page)}")
+    if text is not None:
+        out.print(f"wrote {atomic_write_bytes(json_path, text)}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("inspect")(inspect)

@@ -1,0 +1,20 @@
+"""The pixel peeper: what gives an image away at 100 %, explained and shown.
+
+Each tell lives in its own module under :mod:`candid.inspect.tells` and
+returns a :class:`TellResult` (score, confidence with a reason, heatmap,
+crops). :func:`inspect_image` runs them all and returns an
+:class:`InspectionReport`; :func:`render_html` turns that into a
+self-contained page.
+
+Scores are heuristics with hand-set priors, not a trained detector: they point
+at places worth a close look.
+"""
+
+from candid.inspect._types import TellResult
+from candid.inspect.core import InspectionReport, combine, good_from_afar, inspect_image
+from candid.inspect.flattery import FlatteryItem, FlatteryReport, flattery_report
+from candid.inspect.report import overlay, render_html
+from candid.inspect.tells import TELLS
+
+__all__ = ["TELLS", "FlatteryItem", "FlatteryReport", "InspectionReport", "TellResult", "combine",
+           "flattery_report", "good_from_afar", "inspect_image", "overlay", "render_html"]

@@ -1,0 +1,243 @@
+"""`inspect_image`: run every tell and put the report together."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+import cv2
+import numpy as np
+
+from candid.errors import FaceError
+from candid.inspect._types import Context, TellResult
+from candid.inspect.tells import TELLS
+
+#: How much each tell counts in the overall score (times its confidence).
+WEIGHTS = {"skin": 1.0, "eyes": 1.0, "lighting": 0.6, "edges": 0.8, "symmetry": 0.8, "noise": 0.7, "traces": 0.8}
+#: Face heights of the "good from afar" curve; 0 stands for 1:1 (native).
+AFAR_HEIGHTS = (64, 256, 1024, 0)
+AFAR_TELLS = ("skin", "eyes", "edges", "symmetry")
+
+
+@dataclass(frozen=True)
+class InspectionReport:
+    """Everything the inspector found about one image.
+
+    Attributes
+    ----------
+    tells : list of TellResult
+    overall : float
+        Confidence-weighted mean of the tells' scores in [0, 1] (1 = looks AI-made).
+    overall_confidence : float
+    face : dict or None
+        Face summary (box, landmarks count, geometry), None without a face.
+    face_reason : str
+    good_from_afar : list of dict
+        ``{"face_height_px", "scale", "scores": {tell: score}, "confidences": {...}, "overall"}``
+        per viewing size, far to near.
+    flattery : FlatteryReport or None
+    image_shape : tuple of int
+    """
+
+    tells: list[TellResult]
+    overall: float
+    overall_confidence: float
+    face: dict | None = None
+    face_reason: str = ""
+    good_from_afar: list[dict] = field(default_factory=list)
+    flattery: Any = None
+    image_shape: tuple[int, int] = (0, 0)
+
+    def tell(self, name: str) -> TellResult:
+        """The result of tell ``name``."""
+        for t in self.tells:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    def summary_lines(self) -> list[str]:
+        """Short plain-language lines (for logs and the Portrait history)."""
+        lines = [f"overall {self.overall:.2f} (1 = looks AI-made), confidence {self.overall_confidence:.2f}"]
+        for t in self.tells:
+            lines.append(f"{t.name}: {t.score:.2f} (conf {t.confidence:.2f})"
+                         + (f" - {t.reason}" if t.reason and t.confidence < 0.5 else ""))
+        if self.flattery is not None:
+            lines += self.flattery.sentences[:3]
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"overall": round(self.overall, 4), "overall_confidence": round(self.overall_confidence, 4),
+                "image_shape": list(self.image_shape), "face": self.face, "face_reason": self.face_reason,
+                "tells": [t.to_dict() for t in self.tells], "good_from_afar": self.good_from_afar,
+                "flattery": None if self.flattery is None else self.flattery.to_dict()}
+
+    def to_json(self) -> str:
+        """The report as JSON text (heatmaps are not included)."""
+        from candid.files import to_jsonable
+
+        return json.dumps(_finite(to_jsonable(self.to_dict())), indent=2, ensure_ascii=False)
+
+
+def _finite(obj):
+    if isinstance(obj, float):
+        return obj if np.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+def combine(tells: list[TellResult]) -> tuple[float, float]:
+    """Overall score (confidence-weighted mean) and confidence of a list of tells.
+
+    Examples
+    --------
+    >>> combine([TellResult("skin", 1.0, 1.0), TellResult("eyes", 0.0, 0.0)])
+    (1.0, 0.5)
+    """
+    w = np.array([WEIGHTS.get(t.name, 0.5) * t.confidence for t in tells])
+    if w.sum() <= 0:
+        return 0.5, 0.0
+    s = np.array([t.score for t in tells])
+    conf = float(np.sum(w) / sum(WEIGHTS.get(t.name, 0.5) for t in tells))
+    return float(np.sum(w * s) / w.sum()), round(conf, 6)
+
+
+def _validate(pixels: np.ndarray) -> np.ndarray:
+    if not isinstance(pixels, np.ndarray) or pixels.ndim != 3 or pixels.shape[2] != 3:
+        raise ValueError(f"expected an (H, W, 3) image, got {getattr(pixels, 'shape', type(pixels))}")
+    if pixels.dtype != np.float32:
+        raise ValueError(f"expected float32 pixels in [0, 1], got {pixels.dtype}")
+    if min(pixels.shape[:2]) < 16:
+        raise ValueError(f"image too small to inspect: {pixels.shape[1]}x{pixels.shape[0]}")
+    return pixels
+
+
+def make_context(pixels: np.ndarray, face=None) -> Context:
+    """Find the face (largest, if several) and its regions; a faceless context if there is none."""
+    from candid.face import analyze_face
+
+    if face is None:
+        try:
+            face = analyze_face(pixels, face_index=0, embed=False, quality=False)
+        except FaceError as exc:
+            return Context(pixels, None, None, exc.message.split(": ", 1)[-1])
+    return Context(pixels, face, face.regions(pixels))
+
+
+def _run(name: str, ctx: Context) -> TellResult:
+    return importlib.import_module(f"candid.inspect.tells.{name}").judge(ctx)
+
+
+def good_from_afar(ctx: Context, heights=AFAR_HEIGHTS) -> list[dict]:
+    """The face tells at several viewing sizes: face height 64, 256, 1024 px and 1:1.
+
+    Only the face window is resampled (downsampling only: a size above the
+    native one is skipped), and landmarks are scaled, not re-detected.
+    """
+    if ctx.face is None:
+        return []
+    lm = np.asarray(ctx.face.landmarks, np.float64)
+    native_h = float(np.linalg.norm(lm[27] - lm[8])) * 1.45  # brow-ish to chin ~ 1.45 x bridge-to-chin
+    y0, y1, x0, x1 = ctx.regions.window
+    pad = int(0.3 * (y1 - y0))
+    h, w = ctx.shape
+    wy0, wy1, wx0, wx1 = max(0, y0 - pad), min(h, y1 + pad), max(0, x0 - pad), min(w, x1 + pad)
+    crop = ctx.pixels[wy0:wy1, wx0:wx1]
+    out = []
+    for target in heights:
+        scale = 1.0 if target == 0 else target / native_h
+        if scale > 1.0:
+            continue
+        size = (max(8, int(round(crop.shape[1] * scale))), max(8, int(round(crop.shape[0] * scale))))
+        small = cv2.resize(crop, size, interpolation=cv2.INTER_AREA) if scale < 1 else crop
+        small = np.ascontiguousarray(small, np.float32)
+        small_lm = (lm - [wx0, wy0]) * [size[0] / crop.shape[1], size[1] / crop.shape[0]]
+        face = replace(ctx.face, landmarks=small_lm.astype(np.float32))
+        sctx = Context(small, face, face.regions(small))
+        results = [_run(n, sctx) for n in AFAR_TELLS]
+        overall, conf = combine(results)
+        out.append({"face_height_px": round(native_h * scale), "label": "1:1" if target == 0 else f"{target} px",
+                    "scale": round(scale, 4), "overall": round(overall, 4), "confidence": round(conf, 4),
+                    "scores": {t.name: round(t.score, 4) for t in results},
+                    "confidences": {t.name: round(t.confidence, 4) for t in results}})
+    return out
+
+
+def inspect_image(
+    pixels: np.ndarray,
+    *,
+    face=None,
+    subject_reference=None,
+    tells: tuple[str, ...] = TELLS,
+    afar: bool = True,
+    on_tell: Callable[[str], None] | None = None,
+) -> "InspectionReport":
+    """Look at an image the way a pixel peeper does, tell by tell.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB in [0, 1]; not modified.
+    face : FaceAnalysis, optional
+        A face analysis of these pixels (found here if not given; an image
+        without a face still gets the image-wide tells).
+    subject_reference : tuple of two dicts, optional
+        ``(reference_geometry, reference_texture)`` as taken by
+        :func:`candid.inspect.flattery_report`, or an object with ``.geometry``
+        and ``.texture`` dicts of ``FeatureStats`` (a subject profile). Adds
+        the flattery section.
+    tells : tuple of str
+        Which tells to run (default: all).
+    afar : bool
+        Compute the "good from afar" curve.
+    on_tell : callable, optional
+        Called with each tell's name before it runs (progress bars).
+
+    Returns
+    -------
+    InspectionReport
+
+    Examples
+    --------
+    >>> from skimage import data
+    >>> report = inspect_image(data.astronaut().astype("float32") / 255)
+    >>> [t.name for t in report.tells][:3], 0 <= report.overall <= 1
+    (['skin', 'eyes', 'lighting'], True)
+    """
+    pixels = _validate(pixels)
+    unknown = set(tells) - set(TELLS)
+    if unknown:
+        raise ValueError(f"unknown tells {sorted(unknown)}; known: {TELLS}")
+    if on_tell:
+        on_tell("face")
+    ctx = make_context(pixels, face)
+    results = []
+    for name in tells:
+        if on_tell:
+            on_tell(name)
+        results.append(_run(name, ctx))
+    overall, conf = combine(results)
+    if on_tell:
+        on_tell("afar")
+    curve = good_from_afar(ctx) if afar else []
+    flattery = None
+    if subject_reference is not None and ctx.face is not None:
+        from candid.face import face_geometry, skin_texture
+        from candid.inspect.flattery import flattery_report, reference_dicts
+
+        ref_geo, ref_tex = reference_dicts(subject_reference)
+        flattery = flattery_report(face_geometry(ctx.face.landmarks),
+                                   skin_texture(pixels, ctx.face.landmarks, ctx.regions), ref_geo, ref_tex)
+    face_summary = None
+    if ctx.face is not None:
+        from candid.face import face_geometry
+
+        b = ctx.face.box
+        face_summary = {"box": [b.x0, b.y0, b.x1, b.y1], "iod_px": ctx.face.iod, "n_faces": ctx.face.n_faces,
+                        "window": list(ctx.regions.window), "geometry": face_geometry(ctx.face.landmarks)}
+    return InspectionReport(results, overall, conf, face_summary, ctx.face_reason, curve, flattery,
+                            tuple(pixels.shape[:2]))

@@ -1,0 +1,33 @@
+"""The `inspect` stage: run the pixel peeper on a Portrait without changing it."""
+
+from __future__ import annotations
+
+from candid.files import atomic_write_bytes
+from candid.inspect.core import inspect_image
+from candid.inspect.report import render_html
+from candid.portrait import Operation, Portrait
+
+
+def inspect_stage(portrait: Portrait, *, html: str | None = None, json: str | None = None) -> Portrait:
+    """Inspect the portrait; log the findings, optionally write HTML / JSON reports.
+
+    The pixels and the face analysis are kept as they are.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skimage import data
+    >>> p = inspect_stage(Portrait(data.astronaut().astype(np.float32) / 255))
+    >>> p.log[-1].stage, p.log[-1].notes[0].startswith("overall")
+    ('inspect', True)
+    """
+    if portrait.color != "srgb":
+        raise ValueError("inspect expects sRGB pixels")
+    subject = portrait.subject if portrait.subject is not None and hasattr(portrait.subject, "geometry") else None
+    report = inspect_image(portrait.pixels, face=portrait.face, subject_reference=subject)
+    if html:
+        atomic_write_bytes(html, render_html(report, portrait.pixels).encode("utf-8"))
+    if json:
+        atomic_write_bytes(json, report.to_json().encode("utf-8"))
+    op = Operation("inspect", params={"html": html, "json": json}, notes=tuple(report.summary_lines()))
+    return portrait.evolve(None, op, keep_face=True)

@@ -1,0 +1,6 @@
+"""One module per tell; each exposes ``judge(ctx) -> TellResult``."""
+
+from __future__ import annotations
+
+#: Tell name -> module, in report order.
+TELLS = ("skin", "eyes", "lighting", "edges", "symmetry", "noise", "traces")

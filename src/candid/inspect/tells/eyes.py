@@ -1,0 +1,161 @@
+"""Eyes: catchlights that agree between the eyes, round pupils, detailed irises.
+
+Both eyes see the same lights, so their catchlights should sit at the same
+place relative to the iris and have similar shapes; generators often get this
+wrong. Pupils are round; irises have radial fibre detail that generators smear
+or render as pixel mush.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from candid.inspect._types import Context, TellResult, cannot_judge, luminance, sigmoid
+
+MIN_IRIS_DIAMETER = 20.0
+
+
+@dataclass(frozen=True)
+class Catchlight:
+    """The brightest blob in one iris: offset from the iris centre in radii, size and elongation."""
+
+    found: bool
+    dx: float = 0.0
+    dy: float = 0.0
+    area: float = 0.0
+    elongation: float = 1.0
+
+
+def eye_patch(pixels: np.ndarray, circle: tuple[float, float, float], pad: float = 1.4):
+    """Grey patch around one iris, its window and the iris disc mask."""
+    cx, cy, r = circle
+    h, w = pixels.shape[:2]
+    half = max(3, int(np.ceil(r * pad)))
+    y0, y1 = max(0, int(cy) - half), min(h, int(cy) + half + 1)
+    x0, x1 = max(0, int(cx) - half), min(w, int(cx) + half + 1)
+    grey = luminance(pixels[y0:y1, x0:x1])
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    disc = (xx - cx) ** 2 + (yy - cy) ** 2 <= r * r
+    return grey, (y0, y1, x0, x1), disc
+
+
+def find_catchlight(pixels: np.ndarray, circle: tuple[float, float, float]) -> Catchlight:
+    """The specular highlight in an iris, if there is one.
+
+    Examples
+    --------
+    >>> img = np.full((40, 40, 3), 0.2, np.float32)
+    >>> img[14:17, 22:25] = 1.0
+    >>> c = find_catchlight(img, (20.0, 20.0, 10.0))
+    >>> c.found, round(c.dx, 1) > 0
+    (True, True)
+    """
+    cx, cy, r = circle
+    grey, (y0, _, x0, _), disc = eye_patch(pixels, circle, pad=1.0)
+    if disc.sum() < 9:
+        return Catchlight(False)
+    values = grey[disc]
+    base = float(np.median(values))
+    thr = max(base + 0.25, float(values.max()) - 0.15)
+    blob = (grey >= thr) & disc
+    if not blob.any() or float(values.max()) < base + 0.2:
+        return Catchlight(False)
+    n, labels, stats, cents = cv2.connectedComponentsWithStats(blob.astype(np.uint8))
+    k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    ys, xs = np.nonzero(labels == k)
+    elong = 1.0
+    if len(xs) >= 3:
+        cov = np.cov(np.vstack([xs, ys]))
+        ev = np.sort(np.linalg.eigvalsh(cov))
+        elong = float(np.sqrt((ev[1] + 1e-3) / (ev[0] + 1e-3)))
+    return Catchlight(True, float((cents[k][0] + x0 - cx) / r), float((cents[k][1] + y0 - cy) / r),
+                      float(len(xs)) / (np.pi * r * r), elong)
+
+
+def pupil_roundness(pixels: np.ndarray, circle: tuple[float, float, float]) -> float:
+    """Circularity (4 pi area / perimeter^2) of the dark pupil blob; nan if none."""
+    grey, _, disc = eye_patch(pixels, circle, pad=1.0)
+    if disc.sum() < 30:
+        return float("nan")
+    vals = grey[disc]
+    dark = (grey <= np.percentile(vals, 15)) & disc
+    dark = cv2.morphologyEx(dark.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    contours, _ = cv2.findContours(dark, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return float("nan")
+    c = max(contours, key=cv2.contourArea)
+    area, per = cv2.contourArea(c), cv2.arcLength(c, True)
+    return float(np.clip(4 * np.pi * area / max(per * per, 1e-6), 0, 1)) if area >= 6 else float("nan")
+
+
+def iris_detail(pixels: np.ndarray, circle: tuple[float, float, float]) -> float:
+    """Fine detail inside the iris relative to its mid-scale contrast (low = smeared)."""
+    grey, _, disc = eye_patch(pixels, circle, pad=1.0)
+    if disc.sum() < 30:
+        return float("nan")
+    fine = grey - cv2.GaussianBlur(grey, (0, 0), 1.0)
+    mid = cv2.GaussianBlur(grey, (0, 0), 1.0) - cv2.GaussianBlur(grey, (0, 0), 3.0)
+    keep = disc & (grey < np.percentile(grey[disc], 90))  # ignore the catchlight
+    return float(fine[keep].std() / max(mid[keep].std(), 1e-4)) if keep.sum() > 10 else float("nan")
+
+
+def judge(ctx: Context) -> TellResult:
+    """Score the eyes: 1 = catchlights disagree, pupils not round, irises smeared."""
+    if ctx.face is None:
+        return cannot_judge("eyes", ctx.face_reason or "no face")
+    circles = ctx.regions.iris_circles
+    diameter = 2 * min(c[2] for c in circles)
+    if diameter < MIN_IRIS_DIAMETER:
+        return cannot_judge("eyes", f"iris under {MIN_IRIS_DIAMETER:.0f} px ({diameter:.0f} px)",
+                            iris_diameter_px=diameter)
+    lights = [find_catchlight(ctx.pixels, c) for c in circles]
+    rounds = [pupil_roundness(ctx.pixels, c) for c in circles]
+    details = [iris_detail(ctx.pixels, c) for c in circles]
+    parts, notes = [], []
+    metrics: dict = {"iris_diameter_px": diameter, "catchlights": [l.found for l in lights]}
+    if all(l.found for l in lights):
+        a, b = lights
+        offset = float(np.hypot(a.dx - b.dx, a.dy - b.dy))
+        size = abs(np.log((a.area + 1e-3) / (b.area + 1e-3)))
+        shape = abs(np.log(a.elongation / b.elongation))
+        metrics.update(catchlight_offset=offset, catchlight_size_log_ratio=float(size),
+                       catchlight_shape_log_ratio=float(shape))
+        parts.append(sigmoid((offset - 0.35) / 0.1))
+        parts.append(sigmoid((size - 1.0) / 0.3))
+        parts.append(sigmoid((shape - 0.8) / 0.25))
+        notes.append(f"catchlights differ by {offset:.2f} iris radii in position")
+    elif any(l.found for l in lights):
+        parts.append(0.75)
+        notes.append("a catchlight in one eye only")
+    else:
+        notes.append("no catchlights (flat light)")
+    good_rounds = [r for r in rounds if np.isfinite(r)]
+    if good_rounds:
+        metrics["pupil_roundness"] = min(good_rounds)
+        parts.append(sigmoid((0.55 - min(good_rounds)) / 0.08))
+        notes.append(f"pupil roundness {min(good_rounds):.2f}")
+    good_details = [d for d in details if np.isfinite(d)]
+    if good_details:
+        metrics["iris_detail"] = min(good_details)
+        parts.append(sigmoid((0.25 - min(good_details)) / 0.06))
+        notes.append(f"iris fine/mid detail {min(good_details):.2f}")
+    if not parts:
+        return cannot_judge("eyes", "eyes too dark or closed to judge", **metrics)
+    score = float(max(np.mean(parts), max(parts) * 0.9))
+    confidence = float(np.clip((diameter - MIN_IRIS_DIAMETER) / 20.0, 0.2, 1.0)) * (len(parts) / 5) ** 0.5
+    confidence = float(min(confidence, 1.0))
+    heat_win = ctx.regions.window
+    y0, y1, x0, x1 = heat_win
+    heat = np.zeros((y1 - y0, x1 - x0), np.float32)
+    crops = []
+    for c, l in zip(circles, lights):
+        cx, cy, r = c
+        cv2.circle(heat, (int(cx - x0), int(cy - y0)), int(r * 1.2), float(score), -1)
+        half = int(max(r * 2.5, 24))
+        crops.append(("eye", (max(0, int(cy) - half), int(cy) + half, max(0, int(cx) - half), int(cx) + half)))
+    verdict = "look inconsistent" if score > 0.6 else "look plausible"
+    return TellResult("eyes", score, confidence, "" if confidence > 0.6 else "small or partly hidden irises",
+                      f"The eyes {verdict}: " + "; ".join(notes) + ".", heat, heat_win, crops, metrics)
