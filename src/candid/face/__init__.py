@@ -19,6 +19,7 @@ from candid.face.detect import (
     face_landmarks,
     identity_distance,
     identity_embedding,
+    to_uint8,
 )
 from candid.face.geometry import FEATURES, face_geometry, interocular_distance, normalize_landmarks
 from candid.face.masks import FaceRegions, face_regions
@@ -117,7 +118,8 @@ def analyze_face(
     >>> face.landmarks.shape, face.embedding.shape
     ((68, 2), (128,))
     """
-    faces = detect_faces(pixels)
+    image8 = to_uint8(pixels)  # once, shared by detector, landmarks and embedding
+    faces = detect_faces(image8)
     if not faces:
         raise FaceError(f"{source}: no face found",
                         hint="use a photo with one clearly visible, roughly frontal face, "
@@ -129,9 +131,9 @@ def analyze_face(
     if not 0 <= index < len(faces):
         raise FaceError(f"{source}: asked for face {index + 1} but only {len(faces)} found ({_describe_faces(faces)})")
     box = faces[index]
-    landmarks = face_landmarks(pixels, box)
+    landmarks = face_landmarks(image8, box)
     report = assess_quality(pixels, landmarks, n_faces=len(faces)) if quality else None
-    embedding = identity_embedding(pixels, landmarks) if embed else None
+    embedding = identity_embedding(image8, landmarks) if embed else None
     return FaceAnalysis(box=box, landmarks=landmarks, embedding=embedding, quality=report,
                         index=index, n_faces=len(faces))
 

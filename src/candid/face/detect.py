@@ -40,7 +40,14 @@ def to_uint8(pixels: np.ndarray) -> np.ndarray:
     """Float [0, 1] RGB to contiguous uint8, as dlib wants it."""
     if pixels.dtype == np.uint8:
         return np.ascontiguousarray(pixels)
-    return np.ascontiguousarray(np.clip(np.rint(pixels * 255.0), 0, 255).astype(np.uint8))
+    # In bands of rows, so a 24 MP float image does not cost ~1 GB of temporaries.
+    out = np.empty(pixels.shape, dtype=np.uint8)
+    for y in range(0, pixels.shape[0], 256):
+        band = pixels[y : y + 256] * 255.0
+        np.rint(band, out=band)
+        np.clip(band, 0, 255, out=band)
+        out[y : y + 256] = band
+    return out
 
 
 def detect_faces(pixels: np.ndarray, *, min_score: float = 0.3, max_side: int = 1600) -> list[FaceBox]:
