@@ -1,0 +1,20 @@
+"""The Examples in the foundation's docstrings run and are right."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "candid.imageio._sniff", "candid.imageio._encode", "candid.files", "candid.portrait", "candid.recipes",
+    "candid.face.detect", "candid.face.geometry", "candid.face.masks", "candid.face.texture",
+    "candid.face.quality", "candid.face.overlay", "candid.face.stage", "candid.face",
+    "candid.subjects.quirks", "candid.subjects.library",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_examples(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
