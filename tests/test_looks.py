@@ -13,6 +13,7 @@ from hypothesis.extra.numpy import arrays
 import candid.looks as looks
 from candid.errors import CandidError
 from candid.looks._util import px_per_mm, srgb_to_linear
+from candid.looks.instant import get_frame
 from candid.looks.grainfield import GrainField, clump_size_um, nutting_factor, selwyn_sigma
 
 FAST = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -299,7 +300,7 @@ def test_chromatic_aberration_and_weave_keep_shape():
 
 @pytest.mark.parametrize("name", ["600", "sx-70", "go", "instax-mini", "instax-wide"])
 def test_instant_frames_have_real_proportions(name, astro):
-    fmt = looks.instant.get_frame(name)
+    fmt = get_frame(name)
     card = looks.instant_frame(astro, name, image_px=400, seed=0)
     ppm = 400 / fmt.image_w
     assert card.shape[1] == round(fmt.card_w * ppm)
@@ -318,7 +319,7 @@ def test_instant_caption_only_in_bottom_border(astro):
     a = looks.instant_frame(astro, "600", image_px=300, seed=1)
     b = looks.instant_frame(astro, "600", image_px=300, caption="Mum, 1987", seed=1)
     changed = np.argwhere(np.abs(a - b).max(axis=2) > 0.02)
-    fmt = looks.instant.get_frame("600")
+    fmt = get_frame("600")
     assert len(changed) > 50
     assert changed[:, 0].min() > (fmt.top + fmt.image_h) * 300 / fmt.image_w
 
@@ -357,6 +358,7 @@ def test_glitch_parts(astro):
 
 
 def test_look_stage_and_recipe(astro):
+    from candid.looks.stage import look_stage
     from candid.portrait import Portrait
     from candid.recipes import Recipe, Step, run_recipe
 
@@ -366,9 +368,9 @@ def test_look_stage_and_recipe(astro):
     assert [op.stage for op in q.log] == ["looks.film", "looks.glitch"]
     assert q.log[0].params["stock"] == "portra-160"
     assert q.pixels.dtype == np.float32 and p.pixels is astro
-    film_only = looks.stage.look_stage(p, stock="ektar-100")
+    film_only = look_stage(p, stock="ektar-100")
     assert film_only.face == "FACE"                         # colour-only: face kept
-    framed = looks.stage.look_stage(p, frame="instax-mini")
+    framed = look_stage(p, frame="instax-mini")
     assert framed.face is None and framed.pixels.shape != astro.shape
 
 
