@@ -48,7 +48,7 @@ def decontaminate(pixels: np.ndarray, alpha: np.ndarray, *, radius: float | None
     if not edge.any():
         return pixels.copy()
     # estimates at a reduced size: they are smooth by construction
-    s = min(1.0, 8.0 / r) if r > 8 else 1.0
+    s = min(1.0, 8.0 / r if r > 8 else 1.0, 512.0 / max(H, W))
     ws, hs = max(int(W * s), 4), max(int(H * s), 4)
     lin = srgb_to_linear(pixels)
     lin_s = resize(lin, (ws, hs), cv2.INTER_AREA)

@@ -1,0 +1,65 @@
+"""Small shared helpers: validation at the edge, luminance, bands."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+
+#: Rows per band when big images are processed piece by piece.
+BAND_ROWS = 1024
+
+
+def check_image(pixels: np.ndarray, name: str = "pixels") -> np.ndarray:
+    """Return ``pixels`` as a float32 ``(H, W, 3)`` array (no copy if it already is), or raise ValueError."""
+    arr = np.asarray(pixels)
+    if arr.ndim != 3 or arr.shape[2] != 3:
+        raise ValueError(f"{name} must be an (H, W, 3) image, got shape {arr.shape}")
+    if arr.shape[0] < 8 or arr.shape[1] < 8:
+        raise ValueError(f"{name} is too small ({arr.shape[1]}x{arr.shape[0]})")
+    if arr.dtype != np.float32:
+        arr = arr.astype(np.float32)
+    return arr
+
+
+def check_mask(mask: np.ndarray, shape: tuple[int, ...], name: str = "mask") -> np.ndarray:
+    """Return ``mask`` as a bool ``(H, W)`` array matching ``shape[:2]``, or raise ValueError."""
+    m = np.asarray(mask)
+    if m.ndim == 3:
+        m = m.max(axis=2)
+    if m.shape != tuple(shape[:2]):
+        raise ValueError(f"{name} is {m.shape[1] if m.ndim == 2 else '?'}x{m.shape[0]} "
+                         f"but the image is {shape[1]}x{shape[0]}")
+    return m > 0.5 if m.dtype != bool else m
+
+
+def luma(pixels: np.ndarray) -> np.ndarray:
+    """Rec. 601 luma of an sRGB image (float32, ``(H, W)``)."""
+    return (pixels[..., 0] * 0.299 + pixels[..., 1] * 0.587 + pixels[..., 2] * 0.114).astype(np.float32)
+
+
+def to_u8(x: np.ndarray) -> np.ndarray:
+    """Float [0, 1] -> uint8, rounded and clipped."""
+    return np.clip(x * 255.0 + 0.5, 0, 255).astype(np.uint8)
+
+
+def bands(height: int, rows: int = BAND_ROWS, margin: int = 0) -> Iterator[tuple[int, int, int, int]]:
+    """Yield ``(core0, core1, read0, read1)`` row ranges: process ``read``, keep ``core``."""
+    for y0 in range(0, height, rows):
+        y1 = min(height, y0 + rows)
+        yield y0, y1, max(0, y0 - margin), min(height, y1 + margin)
+
+
+def sample(pixels: np.ndarray, target: int = 1_000_000) -> np.ndarray:
+    """A strided view with about ``target`` pixels (for global statistics)."""
+    step = max(1, int(np.sqrt(pixels.shape[0] * pixels.shape[1] / target)))
+    return pixels[::step, ::step]
+
+
+def noise_sigma(grey: np.ndarray) -> float:
+    """Robust white-noise sigma of a grey image (MAD of a diagonal Haar detail band), on a sample."""
+    g = sample(grey, 4_000_000).astype(np.float32)
+    h, w = (g.shape[0] // 2) * 2, (g.shape[1] // 2) * 2
+    g = g[:h, :w]
+    d = (g[0::2, 0::2] - g[0::2, 1::2] - g[1::2, 0::2] + g[1::2, 1::2]) / 2.0
+    return float(np.median(np.abs(d)) / 0.6744897501960817)
