@@ -122,7 +122,7 @@ def watermark_id_for(pixels: np.ndarray, extra: bytes = b"") -> str:
     Examples
     --------
     >>> watermark_id_for(np.zeros((2, 2, 3), np.float32))
-    '0b2a3b8e'
+    '17b0761f'
     """
     h = hashlib.sha256(np.ascontiguousarray(pixels).tobytes())
     h.update(extra)
@@ -186,14 +186,19 @@ def embed_watermark(pixels: np.ndarray, payload_id: str | int, strength: float =
     rows = np.arange(nby) % TILE_ROWS
     cols = np.arange(nbx) % TILE_COLS
     block_bits = bits[rows[:, None], cols[None, :]].astype(np.float64)  # (nby, nbx)
-    y = _luma(arr[: nby * BLOCK, : nbx * BLOCK]).astype(np.float64)
-    blocks = y.reshape(nby, BLOCK, nbx, BLOCK)
-    delta = np.zeros_like(blocks)
+    y = _luma(arr[: nby * BLOCK, : nbx * BLOCK]).reshape(nby, BLOCK, nbx * BLOCK)
+    d32 = _D.astype(np.float32)
+    rows_needed = sorted({u for u, _ in COEFFS})
+    # proj[u]: each block's columns projected on DCT basis row u -> (nby, nbx, BLOCK)
+    proj = {u: np.tensordot(d32[u], y, axes=([0], [1])).reshape(nby, nbx, BLOCK) for u in rows_needed}
+    delta = np.zeros((nby, BLOCK, nbx, BLOCK), np.float32)
     for j, (u, v) in enumerate(COEFFS):
-        c = np.einsum("yixk,i,k->yx", blocks, _D[u], _D[v], optimize=True)
+        c = (proj[u] @ d32[v]).astype(np.float64)  # (nby, nbx) coefficient (u, v) of every block
         offset = (_DITHER[j] + 0.5 * block_bits) * step
         target = np.round((c - offset) / step) * step + offset
-        delta += np.einsum("yx,i,k->yixk", target - c, _D[u], _D[v], optimize=True)
+        change = (target - c).astype(np.float32)
+        basis = np.outer(d32[u], d32[v])  # the (u, v) DCT basis image; orthonormal, so c moves by `change`
+        delta += change[:, None, :, None] * basis[None, :, None, :]
     out = np.array(arr, dtype=np.float32, copy=True)
     d = (delta.reshape(nby * BLOCK, nbx * BLOCK) / 255.0).astype(np.float32)
     out[: nby * BLOCK, : nbx * BLOCK] += d[:, :, None]
@@ -292,7 +297,12 @@ def read_watermark_details(pixels: np.ndarray, *, scales: tuple[float, ...] = DE
     True
     """
     arr = _check_pixels(pixels)
-    y0 = _luma(arr).astype(np.float64)
+    # Only a central window is analysed: crop before converting and resizing,
+    # so time and memory stay bounded for 8K (or 16K) inputs.
+    h0, w0 = arr.shape[:2]
+    side = READ_WINDOW + 2 * BLOCK
+    top0, left0 = max(0, (h0 - side) // 2), max(0, (w0 - side) // 2)
+    y0 = _luma(arr[top0 : top0 + side, left0 : left0 + side]).astype(np.float64)
     best_fail: WatermarkReading | None = None
     for scale in scales:
         y = _resize(y0, scale)
