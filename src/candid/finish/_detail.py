@@ -215,7 +215,7 @@ def prepare_detail(
     *,
     upscale_factor: float,
     strength: float = 1.0,
-    clip_sigmas: float = 2.5,
+    clip_sigmas: float = 1.5,
     max_residual: float = 0.08,
 ) -> DetailModel:
     """Align references to a target frame and choose, per region, the one to take detail from.

@@ -208,7 +208,7 @@ def add_sensor_noise(
     --------
     >>> import numpy as np
     >>> flat = np.full((64, 64, 3), 0.5, np.float32)
-    >>> noisy = add_sensor_noise(flat, iso=800, seed=1)
+    >>> noisy = add_sensor_noise(flat, iso=800, seed=1, out_long_side=6000)
     >>> 0.002 < float(noisy.std()) < 0.05
     True
     """
