@@ -112,7 +112,7 @@ REFS = {"eye_area": (0.036, 0.001, 3), "eye_opening": (0.13, 0.003, 3), "nose_wi
 
 def test_audit_reports_each_flattery_with_direction_and_text():
     values = {"eye_area": 0.049, "eye_opening": 0.16, "nose_width": 0.41, "nose_length": 0.73, "jaw_width": 1.74,
-              "face_width": 2.13, "asymmetry": 0.009, "skin.fine": 0.011, "skin.L": 75.0, "skin.a": 8.0,
+              "face_width": 2.13, "asymmetry": 0.002, "skin.fine": 0.011, "skin.L": 75.0, "skin.a": 8.0,
               "skin.b": 19.0, "lip_fullness": 0.21, "mouth_width": 1.03}
     a = audit_values(values, REFS)
     for feature in ("eye-size", "eye-opening", "nose-width", "skin-smoothing", "skin-lightness", "symmetry"):
@@ -265,3 +265,12 @@ def test_disagreeing_catchlights_are_moved():
     out, _, actions = fix_catchlights(img, regions)
     assert any("removed" in a for a in actions)
     assert detect_catchlights(out, regions).agree
+
+
+@pytest.mark.parametrize("module", ["warp", "undo", "audit", "texture", "guard", "catchlights", "synthetic"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"candid.honest.{module}"), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0

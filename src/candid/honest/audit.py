@@ -39,7 +39,7 @@ AUDIT_FEATURES: dict[str, tuple[str, str, int | None]] = {
 SPREAD_FLOOR: dict[str, tuple[str, float]] = {
     "eye_area": ("rel", 0.08), "eye_opening": ("rel", 0.08), "nose_width": ("rel", 0.035),
     "nose_length": ("rel", 0.035), "lip_fullness": ("rel", 0.08), "mouth_width": ("rel", 0.04),
-    "jaw_width": ("rel", 0.025), "face_width": ("rel", 0.025), "asymmetry": ("rel", 0.25),
+    "jaw_width": ("rel", 0.025), "face_width": ("rel", 0.025), "asymmetry": ("rel", 0.4),
     "skin.fine": ("rel", 0.12), "skin.L": ("abs", 2.5), "skin.ab": ("abs", 2.5),
 }
 #: |z| at and above which a difference is reported as a change.

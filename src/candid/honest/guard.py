@@ -16,6 +16,11 @@ from candid.honest.quirks import check_quirks
 from candid.honest.texture import restore_texture
 from candid.honest.undo import GEOMETRY_FEATURES, restore_tone, target_landmarks, undo_geometry
 
+#: Features the guard reports but does not warp: they change with expression
+#: (a smile widens the mouth) or pose (a turned head looks asymmetric), so a
+#: difference from the references is not evidence of flattery on its own.
+REPORT_ONLY = ("mouth-width", "symmetry")
+
 #: Names ``keep`` accepts: every audit feature, plus the catchlight fix.
 KEEPABLE = tuple(AUDIT_FEATURES) + ("catchlights",)
 
@@ -207,7 +212,7 @@ def honest_guard(
     params: dict[str, Any] = {"strength": strength, "keep": dict(keep)}
 
     # 1. Geometry.
-    strengths = {f: amount(f) for f in GEOMETRY_FEATURES if amount(f) > 0}
+    strengths = {f: amount(f) for f in GEOMETRY_FEATURES if f not in REPORT_ONLY and amount(f) > 0}
     out = pixels
     if strengths:
         ref_geo = {k: v[0] for k, v in refs.items()}
@@ -219,9 +224,11 @@ def honest_guard(
         lm = target
         regions = face_regions(out, lm)
     params["geometry"] = strengths
-    for f in ("symmetry",):
+    why = {"symmetry": "The guard reports this but does not invent asymmetry (a turned head also changes it).",
+           "mouth-width": "Mouth width changes with expression (a smile), so the guard reports it but does not warp it."}
+    for f in REPORT_ONLY:
         if f in [x.feature for x in before.changed]:
-            warnings.append(f"{before[f].text} The guard reports this but does not invent asymmetry.")
+            warnings.append(f"{before[f].text} {why[f]}")
 
     # 2. Skin tone.
     tone = max(amount("skin-lightness"), amount("skin-tone"))

@@ -1,0 +1,199 @@
+"""Benchmark and pictures for the honest guard (issue 7).
+
+Run: .venv/bin/python bench/bench_honest.py [--append docs/BENCHMARKS.md]
+
+Scenarios
+- astronaut: the subject is enrolled from 3 variants of skimage's astronaut
+  (crop, exposure, slight blur); the portrait is the astronaut with synthetic
+  flattery (eyes x1.15, nostrils x0.85, skin smoothing), and in a second run
+  also fuller lips (x1.2) and skin lightening.
+- obama (if ../shared/data/real is present): enrolled from obama2.jpg and
+  obama3.jpg; the portrait is obama.jpg (not a reference) with the same
+  flattery, and obama.jpg untouched (false alarms on a real photo).
+
+Writes docs/img/honest_*.png (1:1 crops: original | flattered | after the guard)
+and prints a Markdown section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import cv2
+import numpy as np
+from skimage import data
+
+from candid.face import analyze_face, skin_texture
+from candid.honest import honest_guard
+from candid.honest.synthetic import flatter
+from candid.imageio import read_image, write_image
+from candid.subjects import Library, make_consent
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = ROOT.parent / "shared" / "data" / "real"
+IMG = ROOT / "docs" / "img"
+
+
+def labelled(tiles: list[np.ndarray], labels: list[str]) -> np.ndarray:
+    """Tiles side by side at 1:1 with a label strip on top (the tiles are not resampled)."""
+    h = max(t.shape[0] for t in tiles)
+    cols = []
+    for tile, label in zip(tiles, labels):
+        strip = np.full((26, tile.shape[1], 3), 255, np.uint8)
+        cv2.putText(strip, label, (6, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
+        strip = strip.astype(np.float32) / 255
+        pad = np.ones((h - tile.shape[0], tile.shape[1], 3), np.float32)
+        cols.append(np.vstack([strip, tile, pad]))
+        cols.append(np.ones((h + 26, 4, 3), np.float32))
+    return np.hstack(cols[:-1])
+
+
+def face_crop(img: np.ndarray, landmarks: np.ndarray, scale: float = 1.5) -> tuple[slice, slice]:
+    (x0, y0), (x1, y1) = landmarks.min(0), landmarks.max(0)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2 - 0.15 * (y1 - y0)
+    half = scale * max(x1 - x0, y1 - y0) / 2
+    h, w = img.shape[:2]
+    return (slice(int(max(0, cy - half)), int(min(h, cy + half))),
+            slice(int(max(0, cx - half)), int(min(w, cx + half))))
+
+
+def run(name: str, lib: Library, profile, original: np.ndarray, flattery: dict) -> dict:
+    face = analyze_face(original, quality=False)
+    portrait = flatter(original, face.landmarks, **flattery) if flattery else original
+    t = time.perf_counter()
+    res = honest_guard(portrait, profile, library=lib)
+    seconds = time.perf_counter() - t
+    fine = lambda img, lm: skin_texture(img, lm)["skin.fine"]  # noqa: E731
+    flagged = [f"{f.feature} {f.percent:+.0f}{'' if f.feature.startswith('skin-l') else ' %'} (z {f.z:+.1f})"
+               for f in res.before.changed]
+    row = {
+        "name": name, "flattery": flattery, "seconds": seconds, "flagged": flagged,
+        "error_before": res.before.error, "error_after": res.after.error,
+        "id_original": profile.identity_distance(face.embedding),
+        "id_before": res.identity_before, "id_after": res.identity_after,
+        "fine_original": fine(original, face.landmarks), "fine_before": res.before.geometry.get("skin.fine"),
+        "fine_after": res.after.geometry.get("skin.fine"), "fine_ref": profile.texture["skin.fine"].mean,
+        "still_flagged": [f.feature for f in res.after.changed], "warnings": res.warnings, "actions": res.actions,
+        "result": res, "portrait": portrait, "landmarks": np.asarray(face.landmarks),
+    }
+    return row
+
+
+def enroll(root: Path, name: str, images: dict[str, np.ndarray] | list[Path]) -> tuple[Library, object]:
+    lib = Library(root / "library")
+    if isinstance(images, dict):
+        paths = [write_image(root / n, v) for n, v in images.items()]
+    else:
+        paths = images
+    return lib, lib.enroll(name, paths, consent=make_consent("self", None, None, None, name))
+
+
+def markdown(rows: list[dict], enroll_s: dict) -> str:
+    lines = [
+        "## honest guard (issue 7)",
+        "",
+        f"Command: `.venv/bin/python bench/bench_honest.py` — machine: {platform.machine()}, "
+        f"{__import__('os').cpu_count()} cores, no GPU, Python {platform.python_version()} — date: {date.today()}.",
+        "",
+        "Synthetic flattery of a real photo (TPS warp: eyes x1.15, nostrils x0.85; bilateral skin smoothing; "
+        "run B adds lips x1.2 and +0.06 skin lightening), then `honest_guard`. Geometry error = RMS of the "
+        "geometry z-scores against the subject's references; identity = mean dlib distance to the reference "
+        "photos (same person < 0.6); skin fine = band-pass skin detail (`skin_texture`).",
+        "",
+        "| run | flagged before | geometry error | identity distance (original → flattered → after) "
+        "| skin fine (original → flattered → after; refs) | still flagged after | guard time |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['name']} | {'; '.join(r['flagged']) or 'none'} | {r['error_before']:.2f} → {r['error_after']:.2f} "
+            f"| {r['id_original']:.3f} → {r['id_before']:.3f} → {r['id_after']:.3f} "
+            f"| {r['fine_original']:.4f} → {r['fine_before']:.4f} → {r['fine_after']:.4f}; {r['fine_ref']:.4f} "
+            f"| {', '.join(r['still_flagged']) or 'none'} | {r['seconds']:.1f} s |")
+    lines += ["", "Enrolment: " + ", ".join(f"{k} {v:.1f} s" for k, v in enroll_s.items()) + ".",
+              "Reading it: on the astronaut (references = variants of the same photo) every synthetic change "
+              "is found and undone, and a real photo is left alone. On obama.jpg the references (obama2, obama3) "
+              "differ from each other by more than the synthetic change (eye opening 0.145 vs 0.097 IOD: a "
+              "squint; asymmetry 0.26 vs 0.17: a turned head), so eyes x1.15 and nostrils x0.85 stay inside the "
+              "subject's own variation and are NOT flagged; only the waxy skin is found and restored. The smile "
+              "in obama.jpg widens the mouth by 24 % over the references: reported, deliberately not warped. "
+              "dlib's 68-point landmarks also under-report synthetic warps (nostrils x0.85 measure as -4 to -9 %).",
+              "Pictures (1:1 crops, original | flattered | after): "
+              + ", ".join(f"`docs/img/{p.name}`" for p in sorted(IMG.glob('honest_*.png'))) + ".", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--append", type=Path, help="append the Markdown section to this file")
+    args = parser.parse_args(argv)
+    IMG.mkdir(parents=True, exist_ok=True)
+    rows, enroll_s = [], {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        astro = data.astronaut().astype(np.float32) / 255
+        (tmp / "a").mkdir()
+        t = time.perf_counter()
+        lib, profile = enroll(tmp / "a", "Astronaut", {
+            "crop.png": np.ascontiguousarray(astro[10:500, 20:490]),
+            "exposure.png": np.clip(astro * 0.93 + 0.02, 0, 1),
+            "soft.png": np.ascontiguousarray(cv2.GaussianBlur(astro, (0, 0), 0.6)[0:480, :])})
+        enroll_s["astronaut (3 photos)"] = time.perf_counter() - t
+        base = dict(eyes=1.15, nose_width=0.85, smooth=1.0)
+        rows.append(run("astronaut A", lib, profile, astro, base))
+        rows.append(run("astronaut B", lib, profile, astro, {**base, "lips": 1.2, "lighten": 0.06}))
+        rows.append(run("astronaut, real photo", lib, profile, astro, {}))
+        r = rows[0]
+        ys, xs = face_crop(astro, r["landmarks"])
+        write_image(IMG / "honest_astronaut.png", labelled(
+            [astro[ys, xs], r["portrait"][ys, xs], r["result"].pixels[ys, xs]],
+            ["original", "flattered", "honest guard"]))
+        r = rows[1]
+        write_image(IMG / "honest_astronaut_b.png", labelled(
+            [astro[ys, xs], r["portrait"][ys, xs], r["result"].pixels[ys, xs]],
+            ["original", "flattered (+lips, lighter)", "honest guard"]))
+
+        if all((DATA / f).exists() for f in ("obama.jpg", "obama2.jpg", "obama3.jpg")):
+            (tmp / "o").mkdir()
+            t = time.perf_counter()
+            lib, profile = enroll(tmp / "o", "Obama", [DATA / "obama2.jpg", DATA / "obama3.jpg"])
+            enroll_s["obama (2 photos)"] = time.perf_counter() - t
+            img = read_image(DATA / "obama.jpg").pixels
+            rows.append(run("obama.jpg flattered (refs obama2, obama3)", lib, profile, img, base))
+            rows.append(run("obama.jpg, real photo", lib, profile, img, {}))
+            r = rows[-2]
+            ys, xs = face_crop(img, r["landmarks"], 1.25)
+            write_image(IMG / "honest_obama.png", labelled(
+                [img[ys, xs], r["portrait"][ys, xs], r["result"].pixels[ys, xs]],
+                ["original", "flattered", "honest guard"]))
+            lm = r["landmarks"]
+            cy, cx = int(lm[[1, 2, 3, 31]].mean(0)[1]), int(lm[[1, 2, 31, 48]].mean(0)[0])
+            sk = (slice(cy - 90, cy + 90), slice(cx - 90, cx + 90))
+            write_image(IMG / "honest_obama_skin.png", labelled(
+                [img[sk], r["portrait"][sk], r["result"].pixels[sk]], ["original", "smoothed", "texture restored"]))
+        else:
+            print(f"skipping the obama run: {DATA} not found", file=sys.stderr)
+
+    for r in rows:
+        print(f"\n== {r['name']}\n" + r["result"].summary(), file=sys.stderr)
+    for p in sorted(IMG.glob("honest_*.png")):
+        size = p.stat().st_size
+        print(f"{p.name}: {size / 1e6:.2f} MB", file=sys.stderr)
+        assert size < 1.5e6, p
+    text = markdown(rows, enroll_s)
+    print(text)
+    if args.append:
+        with open(args.append, "a", encoding="utf-8") as fh:
+            fh.write("\n" + text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
