@@ -36,7 +36,8 @@ from skimage import data
 from candid.inspect import inspect_image
 mp = float(sys.argv[1])
 img = data.astronaut().astype(np.float32) / 255
-big = cv2.resize(img, (int(round(np.sqrt(mp * 1e6 * 1.5))), int(round(np.sqrt(mp * 1e6 / 1.5)))),
+wide = cv2.copyMakeBorder(img, 0, 0, 128, 128, cv2.BORDER_REFLECT)  # 3:2, face undistorted
+big = cv2.resize(wide, (int(round(np.sqrt(mp * 1e6 * 1.5))), int(round(np.sqrt(mp * 1e6 / 1.5)))),
                  interpolation=cv2.INTER_CUBIC)
 inspect_image(img[:256, :256])  # warm-up (model loading)
 t = time.perf_counter()
@@ -110,14 +111,16 @@ def pictures(folder: Path) -> list[Path]:
                 continue
             im = overlay(px, t, max_side=384)
             im = cv2.resize(im, (384, int(384 * im.shape[0] / im.shape[1])), interpolation=cv2.INTER_AREA)
-            cv2.putText(im, f"{t.name} {t.score:.2f}", (6, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.7, (1, 1, 1), 2)
+            im = np.ascontiguousarray(np.clip(im * 255, 0, 255).astype(np.uint8))
+            cv2.putText(im, f"{t.name} {t.score:.2f}", (6, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.7, (0, 0, 0), 4)
+            cv2.putText(im, f"{t.name} {t.score:.2f}", (6, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.7, (255, 255, 255), 2)
             tiles.append(im)
         h = max(t.shape[0] for t in tiles)
         sheet = np.hstack([np.pad(t, ((0, h - t.shape[0]), (0, 4), (0, 0))) for t in tiles])
         p = folder / f"inspect_{tag}_heatmaps.png"
         p.write_bytes(png_bytes(sheet))
         written.append(p)
-        crops = [crop_1to1(px, w) for t in r.tells for _, w in t.crops[:2]]
+        crops = [np.clip(crop_1to1(px, w) * 255, 0, 255).astype(np.uint8) for t in r.tells for _, w in t.crops[:2]]
         if crops:
             ch = max(c.shape[0] for c in crops)
             strip = np.hstack([np.pad(c, ((0, ch - c.shape[0]), (0, 4), (0, 0))) for c in crops])

@@ -61,3 +61,20 @@ def test_stage_logs_without_changing_pixels(tmp_path):
     r = run_recipe(Recipe(name="peep", steps=[Step(stage="face.analyze"), Step(stage="inspect")]), p)
     assert r.face is not None and r.log[-1].stage == "inspect"
     assert np.array_equal(r.pixels, px)
+
+
+def test_cli_subject_flattery(tmp_path, photo_dir, capsys):
+    lib = ["--library", str(tmp_path / "lib")]
+    photos = [str(photo_dir / n) for n in ("original.jpg", "darker.png", "soft.jpg")]
+    assert main(["enroll", "Eileen Collins", *photos, "--consent", "self", *lib]) == 0
+    js = tmp_path / "f.json"
+    assert main(["inspect", str(photo_dir / "tilted.png"), "--subject", "Eileen Collins", *lib,
+                 "--json", str(js)]) == 0
+    flattery = json.loads(js.read_text())["flattery"]
+    assert flattery is not None and flattery["items"]
+    assert "Eileen Collins's photos" in capsys.readouterr().out
+
+
+def test_cli_unknown_subject(tmp_path, astro_file):
+    code = main(["inspect", str(astro_file), "--subject", "Nobody", "--library", str(tmp_path / "lib")])
+    assert code != 0

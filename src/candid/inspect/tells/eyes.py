@@ -81,6 +81,8 @@ def pupil_roundness(pixels: np.ndarray, circle: tuple[float, float, float]) -> f
     if disc.sum() < 30:
         return float("nan")
     vals = grey[disc]
+    if np.percentile(vals, 50) - np.percentile(vals, 5) < 0.08:
+        return float("nan")  # dark iris: the pupil does not stand out, its outline means nothing
     dark = (grey <= np.percentile(vals, 15)) & disc
     dark = cv2.morphologyEx(dark.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     contours, _ = cv2.findContours(dark, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
@@ -123,7 +125,7 @@ def judge(ctx: Context) -> TellResult:
         shape = abs(np.log(a.elongation / b.elongation))
         metrics.update(catchlight_offset=offset, catchlight_size_log_ratio=float(size),
                        catchlight_shape_log_ratio=float(shape))
-        parts.append(sigmoid((offset - 0.35) / 0.1))
+        parts.append(sigmoid((offset - 0.6) / 0.15))  # iris centres are only known to ~0.2 r
         parts.append(sigmoid((size - 1.0) / 0.3))
         parts.append(sigmoid((shape - 0.8) / 0.25))
         notes.append(f"catchlights differ by {offset:.2f} iris radii in position")
@@ -135,7 +137,7 @@ def judge(ctx: Context) -> TellResult:
     good_rounds = [r for r in rounds if np.isfinite(r)]
     if good_rounds:
         metrics["pupil_roundness"] = min(good_rounds)
-        parts.append(sigmoid((0.55 - min(good_rounds)) / 0.08))
+        parts.append(sigmoid((0.3 - min(good_rounds)) / 0.08))
         notes.append(f"pupil roundness {min(good_rounds):.2f}")
     good_details = [d for d in details if np.isfinite(d)]
     if good_details:

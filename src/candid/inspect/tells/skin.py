@@ -84,7 +84,7 @@ def judge(ctx: Context) -> TellResult:
     bands = (FINE_BAND[0] * max(px_per_canon, 1.0), FINE_BAND[1] * max(px_per_canon, 1.0))
     energy = local_std(band_pass(small, bands), 3 * bands[1]) / max(level, 1e-3)
     mask = cv2.resize(skin.astype(np.uint8), small.shape[::-1], interpolation=cv2.INTER_NEAREST).astype(bool)
-    heat = np.clip(1.0 - energy / (2 * REAL_FINE), 0, 1) * mask
+    heat = np.clip(1.0 - energy / REAL_FINE, 0, 1) * mask  # 1 = no fine detail, 0 = as much as real skin
     confidence = float(np.clip((iod - MIN_IOD) / 60.0, 0, 1) * np.clip(skin.sum() / 2000.0, 0.2, 1))
     reason = "" if confidence > 0.8 else f"{iod:.0f} px between the eyes: only coarse skin detail is visible"
     regions = {k[:-5]: v for k, v in stats.items() if k.endswith(".fine") and k != "skin.fine"}
