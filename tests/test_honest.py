@@ -274,3 +274,25 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(f"candid.honest.{module}"), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+def test_missing_quirk_is_warned(astro):
+    import cv2
+    from types import SimpleNamespace
+
+    from candid.honest import check_quirks
+    from candid.subjects import Quirk
+    from candid.subjects.quirks import canonical_transform
+
+    img, lm = astro
+    spot = 0.55 * lm[13] + 0.45 * lm[35] - [0, 6]
+    mole = img.copy()
+    cv2.circle(mole, (int(spot[0]), int(spot[1])), 2, (0.35, 0.2, 0.13), -1, cv2.LINE_AA)
+    m = canonical_transform(lm)
+    where = m[:, :2] @ spot + m[:, 2]
+    profile = SimpleNamespace(photos=[None] * 3, quirks=[
+        Quirk("mark", "dark mark (mole or spot) on the left cheek", 1.0, (float(where[0]), float(where[1])))])
+    warnings = check_quirks(img, lm, profile)
+    assert len(warnings) == 1 and "missing: dark mark" in warnings[0] and "3 of 3" in warnings[0]
+    assert check_quirks(mole, lm, profile) == []
+    assert check_quirks(img, lm, SimpleNamespace(photos=[], quirks=[])) == []

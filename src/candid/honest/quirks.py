@@ -2,10 +2,45 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from candid.face.geometry import face_geometry
-from candid.subjects.quirks import MATCH_RADIUS, canonical_face, find_marks, grey_hair_fractions
+from candid.face.geometry import interocular_distance
+from candid.face.masks import face_regions
+from candid.subjects.quirks import (
+    CANONICAL_SIZE,
+    MATCH_RADIUS,
+    canonical_face,
+    canonical_transform,
+    find_marks,
+    grey_hair_fractions,
+)
+
+
+def _search_area(pixels: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """Where a mark may be, in the canonical frame: the face minus eyes, brows, lips and nostrils.
+
+    Geometric, not by skin colour: a dark mole is not skin-coloured, so a
+    colour-based skin mask has a hole exactly where the mole is.
+    """
+    lm = np.asarray(landmarks, np.float64)
+    regions = face_regions(np.asarray(pixels, np.float32), lm)
+    y0, y1, x0, x1 = regions.window
+    iod = interocular_distance(lm)
+    m = regions.masks
+    grow = max(1, int(round(0.06 * iod)))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
+    features = cv2.dilate((m["eyes"] | m["brows"] | m["lips"]).astype(np.uint8), kernel).astype(bool)
+    nostrils = np.zeros(features.shape, np.uint8)
+    cv2.fillPoly(nostrils, [np.round(lm[31:36] - [x0, y0]).astype(np.int32)], 1)
+    nostrils = cv2.dilate(nostrils, kernel).astype(bool)
+    area = m["face"] & ~features & ~nostrils
+    matrix = canonical_transform(lm)
+    shifted = matrix.copy()
+    shifted[:, 2] += matrix[:, :2] @ np.array([x0, y0])
+    return cv2.warpAffine(area.astype(np.uint8), shifted, (CANONICAL_SIZE, CANONICAL_SIZE),
+                          flags=cv2.INTER_NEAREST) > 0
 
 
 def check_quirks(pixels: np.ndarray, landmarks: np.ndarray, profile) -> list[str]:
@@ -33,8 +68,8 @@ def check_quirks(pixels: np.ndarray, landmarks: np.ndarray, profile) -> list[str
     if not quirks:
         return []
     n = len(profile.photos)
-    face, skin, hairline = canonical_face(np.asarray(pixels, np.float32), landmarks)
-    marks = find_marks(face, skin)
+    face, _, hairline = canonical_face(np.asarray(pixels, np.float32), landmarks)
+    marks = find_marks(face, _search_area(pixels, landmarks))
     out = []
     for q in quirks:
         seen = f"(seen in {round(q.support * n)} of {n} real photos)"
