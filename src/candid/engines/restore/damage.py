@@ -17,7 +17,7 @@ from typing import Iterable
 import cv2
 import numpy as np
 
-from candid.engines.restore._util import check_image, luma, noise_sigma, to_u8
+from candid.engines.restore._util import bands, check_image, luma, noise_sigma, to_u8
 
 KINDS = ("dust", "scratches", "creases")
 
@@ -38,6 +38,32 @@ def _eye_guard(pixels: np.ndarray) -> np.ndarray | None:
         c = lm[sl].mean(axis=0)
         cv2.circle(guard, (int(c[0]), int(c[1])), max(2, r), 1, -1)
     return guard > 0
+
+
+def _saturation_u8(img: np.ndarray) -> np.ndarray:
+    """(max - min) of the channels, 0..255."""
+    out = np.empty(img.shape[:2], np.uint8)
+    for y0, y1, _, _ in bands(img.shape[0]):
+        band = img[y0:y1]
+        out[y0:y1] = to_u8(band.max(axis=2) - band.min(axis=2))
+    return out
+
+
+def _straightness(labels: np.ndarray, n: int) -> np.ndarray:
+    """Per component: minor / major standard deviation of its pixel positions (0 = a straight line)."""
+    ys, xs = np.nonzero(labels)
+    lab = labels[ys, xs]
+    cnt = np.maximum(np.bincount(lab, minlength=n), 1).astype(np.float64)
+    xs = xs.astype(np.float64)
+    ys = ys.astype(np.float64)
+    mx, my = np.bincount(lab, xs, n) / cnt, np.bincount(lab, ys, n) / cnt
+    dx, dy = xs - mx[lab], ys - my[lab]
+    sxx, syy, sxy = (np.bincount(lab, dx * dx, n) / cnt, np.bincount(lab, dy * dy, n) / cnt,
+                     np.bincount(lab, dx * dy, n) / cnt)
+    tr, det = sxx + syy, sxx * syy - sxy * sxy
+    disc = np.sqrt(np.maximum(tr * tr / 4 - det, 0))
+    major, minor = tr / 2 + disc, np.maximum(tr / 2 - disc, 0)
+    return np.sqrt(minor / np.maximum(major, 1e-9))
 
 
 def _hysteresis(strong: np.ndarray, weak: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -104,17 +130,29 @@ def damage_mask(
     t_strong = max(6.0 * sigma * 255, 0.16 * spread) / sensitivity
     t_weak = max(3.0 * sigma * 255, 0.07 * spread) / sensitivity
 
-    small = max(3, int(round(0.012 * s)) | 1)       # dust and scratch widths up to ~1 % of the print
-    large = max(small + 2, int(round(0.03 * s)) | 1)  # creases
+    small = max(5, int(round(0.012 * s)) | 1)       # dust and scratch widths up to ~1 % of the print
+    large = max(small + 4, int(round(0.03 * s)) | 1)  # creases
     mask = np.zeros((h, w), bool)
     max_dust = max(9.0, (0.012 * s) ** 2 * 1.2)     # area of the largest speck
     min_line = 0.04 * s                             # a scratch is at least this long
+    # Lost emulsion shows paper, dirt is dark: both are near neutral. On a colour
+    # print, strongly coloured thin structures are picture detail (fabric, badges).
+    sat = _saturation_u8(img)
+    mono = bool(np.percentile(sat[:: max(1, h // 256), :: max(1, w // 256)], 95) < 40)
     for polarity in (cv2.MORPH_TOPHAT, cv2.MORPH_BLACKHAT):
-        for scale, want in ((small, ("dust", "scratches")), (large, ("creases",))):
-            if not set(want) & set(kinds):
+        for scale in (small, large):
+            if scale == large and "creases" not in kinds:
                 continue
+            if scale == small and not {"dust", "scratches"} & set(kinds):
+                continue
+            # local-outlier test: distance from the local median, which ignores thin
+            # structures, and the top-hat, which ignores large smooth shading
+            med = cv2.medianBlur(y8, scale if scale <= 255 else 255)
+            diff = cv2.subtract(y8, med) if polarity == cv2.MORPH_TOPHAT else cv2.subtract(med, y8)
+            del med
             kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (scale, scale))
-            resp = cv2.morphologyEx(y8, polarity, kernel)
+            resp = cv2.min(cv2.morphologyEx(y8, polarity, kernel), diff)
+            del diff
             strong = resp > t_strong
             if not strong.any():
                 continue
@@ -126,18 +164,24 @@ def damage_mask(
             extent = np.maximum(bw, bh).astype(np.float64)
             width = area / np.maximum(extent, 1)
             diag = np.hypot(bw, bh)
-            thin = width <= max(2.5, 0.5 * scale)
-            is_dust = (area <= max_dust) & (extent <= 0.025 * s)
-            is_line = (diag >= min_line) & thin
+            elong = _straightness(labels, len(keep))
+            straight = elong < 0.12  # scratches and creases run nearly straight
+            is_dust = (area <= max_dust) & (extent <= 0.025 * s) & (elong > 0.4)  # specks are roundish
             ok = np.zeros_like(keep)
             if scale == small:
                 if "dust" in kinds:
                     ok |= is_dust
-                if "scratches" in kinds:
-                    ok |= is_line & (width <= max(2.5, 0.004 * s))
+                if "scratches" in kinds and polarity == cv2.MORPH_TOPHAT:  # dark lines are mostly hair
+                    ok |= (diag >= min_line) & (width <= max(2.5, 0.45 * small)) & straight
             else:
-                ok |= (diag >= 0.15 * s) & (width <= max(4.0, 0.012 * s))
+                ok |= (diag >= 0.15 * s) & (width <= max(4.0, 0.4 * large)) & straight
             keep &= ok
+            if keep.any() and not mono:
+                # mean saturation per component
+                idx = labels.ravel()
+                tot = np.bincount(idx, weights=sat.ravel().astype(np.float64), minlength=len(keep))
+                mean_sat = tot / np.maximum(stats[:, cv2.CC_STAT_AREA], 1)
+                keep &= mean_sat < 70
             if keep.any():
                 mask |= keep[labels]
             del labels
