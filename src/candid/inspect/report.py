@@ -10,7 +10,7 @@ import numpy as np
 
 from candid.inspect._types import TellResult
 
-PREVIEW_SIDE = 1024
+PREVIEW_SIDE = 800
 CROP_MAX = 256
 
 
@@ -74,6 +74,10 @@ def crop_1to1(pixels: np.ndarray, window: tuple[int, int, int, int], max_side: i
     return pixels[max(0, cy - hh):min(h, cy + hh), max(0, cx - hw):min(w, cx + hw)]
 
 
+def _size_label(point: dict) -> str:
+    return f"1:1 ({point['face_height_px']} px)" if point["label"] == "1:1" else point["label"]
+
+
 def curve_svg(curve: list[dict], width: int = 420, height: int = 160) -> str:
     """The "good from afar" curve as inline SVG: overall score per viewing size."""
     if not curve:
@@ -84,9 +88,11 @@ def curve_svg(curve: list[dict], width: int = 420, height: int = 160) -> str:
     ys = [height - pad - p["overall"] * (height - 2 * pad) for p in curve]
     pts = " ".join(f"{x:.0f},{y:.0f}" for x, y in zip(xs, ys))
     labels = "".join(f'<text x="{x:.0f}" y="{height - 8}" font-size="11" text-anchor="middle">'
-                     f'{html.escape(p["label"])} ({p["face_height_px"]} px)</text>' for x, p in zip(xs, curve))
-    dots = "".join(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="4" fill="#c33"><title>{p["overall"]:.2f}</title></circle>'
-                   for x, y, p in zip(xs, ys, curve))
+                     f'{html.escape(_size_label(p))}</text>' for x, p in zip(xs, curve))
+    dots = "".join(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="4" '
+                   + ('fill="#c33"' if p["confidence"] >= 0.05 else 'fill="white" stroke="#999"')
+                   + f'><title>{p["overall"]:.2f}' + ("" if p["confidence"] >= 0.05 else " (too small to judge)")
+                   + '</title></circle>' for x, y, p in zip(xs, ys, curve))
     return (f'<svg width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
             f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" stroke="#999"/>'
             f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{height - pad}" stroke="#999"/>'
@@ -139,7 +145,13 @@ def render_html(report, pixels: np.ndarray, *, title: str = "candid inspect") ->
                      f"<img alt='overview' src='{_data_uri(overlay(pixels, worst, whole=True))}'></div>")
     parts.append("<h2>Good from afar, far from good?</h2><p>The face tells at thumbnail size, at screen size and at "
                  "100 %. A curve that rises to the right means the image holds up from afar and falls apart when "
-                 "you zoom in.</p>" + curve_svg(report.good_from_afar))
+                 "you zoom in. Hollow points: too small to judge.</p>" + curve_svg(report.good_from_afar))
+    if report.good_from_afar:
+        names = list(report.good_from_afar[0]["scores"])
+        parts.append("<table><tr><th>face height</th>" + "".join(f"<th>{esc(n)}</th>" for n in names) + "</tr>" + "".join(
+            f"<tr><td>{esc(_size_label(p))}</td>" + "".join(
+                f"<td>{p['scores'][n]:.2f}" + (" <span class='muted'>(n/j)</span>" if p["confidences"][n] == 0 else "")
+                + "</td>" for n in names) + "</tr>" for p in report.good_from_afar) + "</table>")
     if report.flattery is not None:
         parts.append("<h2>Against your own photos</h2>")
         if report.flattery.sentences:
@@ -157,7 +169,7 @@ def render_html(report, pixels: np.ndarray, *, title: str = "candid inspect") ->
             parts.append(f"<p class='muted'>Confidence: {esc(t.reason)}</p>")
         imgs = []
         if t.heatmap is not None and t.confidence > 0:
-            imgs.append(f"<img alt='{esc(t.name)} heatmap' title='heatmap' src='{_data_uri(overlay(pixels, t, max_side=512))}'>")
+            imgs.append(f"<img alt='{esc(t.name)} heatmap' title='heatmap' src='{_data_uri(overlay(pixels, t, max_side=400))}'>")
         for title, win in t.crops[:3]:
             imgs.append(f"<img alt='{esc(title)}' title='{esc(title)} at 100 %' "
                         f"src='{_data_uri(crop_1to1(pixels, win))}'>")
