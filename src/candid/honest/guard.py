@@ -213,6 +213,11 @@ def honest_guard(
 
     # 1. Geometry.
     strengths = {f: amount(f) for f in GEOMETRY_FEATURES if f not in REPORT_ONLY and amount(f) > 0}
+    if "eye-opening" in strengths and "eye-size" in keep:
+        # Keeping the larger eyes keeps their opening too, unless that is undone on its own terms.
+        strengths["eye-opening"] = min(strengths["eye-opening"], strength * (1.0 - keep["eye-size"]))
+        if strengths["eye-opening"] <= 0:
+            del strengths["eye-opening"]
     out = pixels
     if strengths:
         ref_geo = {k: v[0] for k, v in refs.items()}
