@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         r = rows[1]
         write_image(IMG / "honest_astronaut_b.png", labelled(
             [astro[ys, xs], r["portrait"][ys, xs], r["result"].pixels[ys, xs]],
-            ["original", "flattered (+lips, lighter)", "honest guard"]))
+            ["original", "flattered B", "honest guard"]))
 
         if all((DATA / f).exists() for f in ("obama.jpg", "obama2.jpg", "obama3.jpg")):
             (tmp / "o").mkdir()
