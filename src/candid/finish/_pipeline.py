@@ -188,17 +188,18 @@ class _Finisher:
         if self.output:
             sigma, amount, radius, slack = self.output
             px = sharpen_clamped(px, sigma=sigma, amount=amount, clamp_radius=radius, slack=slack)
-        if self.s.noise:
+        px = px[M:M + h, M:M + w]
+        if self.s.noise:  # noise is keyed to global positions, so only the core is needed
             mask = None
             if self.plan.fit == "pad":
                 cx, cy, cw, ch = self.content
-                yy = np.arange(gy, gy + px.shape[0])
-                xx = np.arange(gx, gx + px.shape[1])
+                yy = np.arange(y0, y0 + h)
+                xx = np.arange(x0, x0 + w)
                 mask = (((yy >= cy) & (yy < cy + ch))[:, None] & ((xx >= cx) & (xx < cx + cw))[None, :])
                 mask = mask.astype(np.float32)
             px = add_sensor_noise(px, iso=self.s.iso, out_long_side=max(self.W, self.H), seed=self.s.seed,
-                                  origin=(gy, gx), mask=mask)
-        return np.clip(px[M:M + h, M:M + w], 0.0, 1.0)
+                                  origin=(y0, x0), mask=mask)
+        return np.clip(px, 0.0, 1.0)
 
 
 def _tile_starts(length: int, tile: int, overlap: int) -> list[int]:
