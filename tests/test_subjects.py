@@ -139,3 +139,21 @@ def test_quirks_need_support():
     assert crooked[0].kind == "crooked-smile" and "right" in crooked[0].description
     streak = find_quirks([none] * 2, [np.array([0.6, 0.05, 0.0])] * 2, [0.0] * 2)
     assert streak[0].kind == "grey-streak"
+
+
+def test_a_mole_is_found_in_the_canonical_frame(astronaut):
+    import cv2
+
+    from candid.face import analyze_face
+    from candid.subjects.quirks import canonical_face, canonical_transform, find_marks
+
+    face = analyze_face(astronaut)
+    x, y = (face.landmarks[3] + face.landmarks[31]) / 2  # on the subject's right cheek
+    marked = astronaut.copy()
+    cv2.circle(marked, (int(x), int(y)), 2, (0.25, 0.15, 0.1), -1)
+    expected = canonical_transform(face.landmarks) @ np.array([x, y, 1.0])
+    canon, search, _ = canonical_face(marked, face.landmarks)
+    marks = find_marks(canon, search)
+    assert np.min(np.hypot(*(marks[:, :2] - expected).T)) < 4
+    found = find_quirks([marks, marks], [np.zeros(3)] * 2, [0.0] * 2)
+    assert any("right cheek" in q.description for q in found)

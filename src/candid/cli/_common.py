@@ -6,7 +6,15 @@ import contextlib
 from typing import Any, Iterator
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from candid.errors import CandidError
 
@@ -23,10 +31,13 @@ def report_error(exc: CandidError) -> None:
 
 @contextlib.contextmanager
 def progress_bar(description: str, total: float | None) -> Iterator[Any]:
-    """A Rich progress bar on stderr; yields a callable ``advance(n=1, description=None)``."""
+    """A Rich progress bar on stderr; yields a callable ``advance(n=1, description=None)``.
+
+    ``total=None`` shows an indeterminate bar (unknown amount of work).
+    """
     with Progress(
         SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
-        TextColumn("{task.completed:.0f}/{task.total:.0f}"), TimeElapsedColumn(), TimeRemainingColumn(),
+        MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
         console=console, transient=False,
     ) as progress:
         task = progress.add_task(description, total=total)
@@ -36,3 +47,16 @@ def progress_bar(description: str, total: float | None) -> Iterator[Any]:
             progress.update(task, advance=n, **kwargs)
 
         yield advance
+
+
+def write_output(portrait, path, *, sign: bool = True, bit_depth: int = 8, quality: int = 95):
+    """Write a front door's result with its labels: watermark, XMP, and a C2PA manifest.
+
+    Signing uses the local development certificates (made once under the user
+    data folder) unless ``sign`` is False; every CLI command that writes an
+    image goes through here so no output leaves unlabelled.
+    """
+    from candid.provenance import dev_signer, label_and_write
+
+    return label_and_write(portrait, path, signer=dev_signer() if sign else None,
+                           bit_depth=bit_depth, quality=quality)

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from candid.cli._common import console, out, progress_bar
+from candid.cli._common import console, out, progress_bar, write_output
 from candid.errors import CandidError
 
 
@@ -33,7 +33,7 @@ def make(
 ) -> int:
     """Make a headshot or portrait of the person in PHOTO."""
     from candid.engines import get_engine
-    from candid.imageio import output_format, read_image, write_image
+    from candid.imageio import output_format, read_image
     from candid.portrait import Portrait
     from candid.recipes import run_recipe
 
@@ -41,8 +41,16 @@ def make(
     ok, why = eng.available()
     if not ok:
         raise CandidError(f"engine {engine!r} is not available: {why}")
-    if engine != "studio":  # pragma: no cover - only studio exists so far
-        raise CandidError(f"engine {engine!r} has no recipes yet")
+    if engine == "restore":  # restore the print first: see candid.cli.restore.make_restore
+        from candid.cli.restore import make_restore
+
+        return make_restore(photo, style=style, size=size, subject=subject, library=library, out_path=out_path,
+                            seed=seed, aspect=aspect, background=background, light=light, strength=strength,
+                            look=look, face=None if face is None else face - 1, report=str(report) if report else None)
+    if engine != "studio":
+        raise CandidError(f"engine {engine!r} is run by its own command",
+                          hint="candid generate --subject NAME --prompt ... [--photo PHOTO]" if engine == "diffusion"
+                          else None)
     from candid.engines.studio.recipe import studio_recipe
 
     recipe, skipped = studio_recipe(style, aspect=aspect, background=background, light=light, strength=strength,
@@ -69,7 +77,7 @@ def make(
                 advance(0, description=f"{style}: {stage}")
 
         result = run_recipe(recipe, portrait, on_step=on_step)
-    written = write_image(target, result.pixels)
+    written = write_output(result, target)
     for op in result.log:
         if op.stage == "engine.studio":
             for note in op.notes:

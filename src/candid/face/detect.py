@@ -43,7 +43,7 @@ def to_uint8(pixels: np.ndarray) -> np.ndarray:
     # In bands of rows, so a 24 MP float image does not cost ~1 GB of temporaries.
     out = np.empty(pixels.shape, dtype=np.uint8)
     for y in range(0, pixels.shape[0], 256):
-        band = pixels[y : y + 256] * 255.0
+        band = np.nan_to_num(pixels[y : y + 256] * 255.0, nan=0.0, copy=False)
         np.rint(band, out=band)
         np.clip(band, 0, 255, out=band)
         out[y : y + 256] = band

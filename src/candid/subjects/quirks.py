@@ -68,7 +68,8 @@ def canonical_face(pixels: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarra
     face : ndarray
         ``(256, 256, 3)`` float32.
     skin : ndarray
-        ``(256, 256)`` bool skin mask in the canonical frame.
+        ``(256, 256)`` bool mask of where marks are searched: the face minus
+        eyes, brows and lips, in the canonical frame.
     hairline : ndarray
         ``(256, 256)`` bool hair-line band in the canonical frame.
     """
@@ -84,7 +85,16 @@ def canonical_face(pixels: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarra
     def warp_mask(mask: np.ndarray) -> np.ndarray:
         return cv2.warpAffine(mask.astype(np.uint8), shifted, size, flags=cv2.INTER_NEAREST) > 0
 
-    return face, warp_mask(regions.masks["skin"]), warp_mask(regions.masks["hairline"])
+    # A dark mole is exactly what the skin-colour test leaves out, as a hole in
+    # the skin mask: fill the holes (hair and background touch the outside, so
+    # they stay out), then take the eyes, brows and lips away again.
+    from scipy.ndimage import binary_fill_holes
+
+    m = regions.masks
+    features = cv2.dilate((m["eyes"] | m["brows"] | m["lips"]).astype(np.uint8),
+                          np.ones((5, 5), np.uint8)).astype(bool)
+    search = binary_fill_holes(m["skin"]) & m["face"] & ~features
+    return face, warp_mask(search), warp_mask(m["hairline"])
 
 
 def find_marks(face: np.ndarray, skin: np.ndarray) -> np.ndarray:

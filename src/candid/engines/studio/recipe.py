@@ -101,7 +101,7 @@ def studio_recipe(
     names = [s.stage for s in steps]
     if size not in (None, "none") and "finish" not in names:
         at = names.index("inspect") if "inspect" in names else len(steps)
-        steps.insert(at, Step(stage="finish", params={"size": size}))
+        steps.insert(at, Step(stage="finish", params={"size": size, "fit": "contain"}))
         names = [s.stage for s in steps]
     if look:
         at = names.index("inspect") if "inspect" in names else len(steps)
