@@ -26,6 +26,7 @@ COMMAND_MODULES: list[str] = [
     "candid.cli.provenance",
     "candid.cli.make",
     "candid.cli.inspect",
+    "candid.cli.restore",
 ]
 
 app = typer.Typer(

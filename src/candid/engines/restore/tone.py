@@ -51,8 +51,13 @@ def analyze_tone(pixels: np.ndarray) -> ToneInfo:
         return ToneInfo(True, (1.0, 1.0, 1.0), False)
     ratio = smp[ok] / m[ok, None]
     tone = np.median(ratio, axis=0)
-    spread = float(np.percentile(np.abs(ratio - tone).max(axis=1), 90))
-    mono = spread < 0.08
+    # monochrome (neutral or toned): chromaticities lie on one line (a toner warms the
+    # highlights more than the shadows); colour prints spread in two dimensions
+    d = ratio - ratio.mean(axis=0)
+    _, _, vt = np.linalg.svd(d[:: max(1, len(d) // 20000)], full_matrices=False)
+    off_axis = np.abs(d @ vt[1])
+    along = np.abs(d @ vt[0])
+    mono = float(np.percentile(off_axis, 90)) < 0.03 and float(np.percentile(along, 90)) < 0.25
     sepia = bool(mono and tone[0] - tone[2] > 0.06)
     return ToneInfo(bool(mono), tuple(float(t) for t in tone), sepia)
 

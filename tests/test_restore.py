@@ -1,0 +1,172 @@
+"""Restore engine (issue 9): synthetic damage with known ground truth, stage, engine, CLI errors."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from candid.engines.restore import (analyze_tone, correct_fade, damage_mask, denoise_keep_grain, detect_print,
+                                    find_halftone, inpaint, rectify_print, remove_halftone, restore, tint)
+from candid.engines.restore.synthetic import degrade, psnr, ssim
+
+MODULES = ["candid.engines.restore." + m for m in
+           ("_util", "damage", "denoise", "geometry", "halftone", "inpaint", "pipeline", "stage", "engine",
+            "synthetic", "tone")]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+
+
+@pytest.fixture(scope="module")
+def damaged(astronaut):
+    return degrade(astronaut, halftone=0.1, fade=0.5, grain=0.01, seed=0)
+
+
+@pytest.fixture(scope="module")
+def restored(damaged):
+    return restore(damaged.pixels, seed=0)
+
+
+def test_restoration_improves_damage_and_overall(astronaut, damaged, restored):
+    gt = damaged.mask
+    assert psnr(restored.pixels, astronaut, gt) > psnr(damaged.pixels, astronaut, gt) + 3
+    assert psnr(restored.pixels, astronaut) > psnr(damaged.pixels, astronaut) + 2
+    assert ssim(restored.pixels, astronaut) > ssim(damaged.pixels, astronaut) + 0.1
+    assert ssim(restored.pixels, astronaut, gt) > ssim(damaged.pixels, astronaut, gt)
+
+
+def test_identity_distance_not_pushed_up(astronaut, damaged, restored):
+    from candid.face import analyze_face, identity_distance
+
+    clean = analyze_face(astronaut).embedding
+    before = identity_distance(clean, analyze_face(damaged.pixels).embedding)
+    after = identity_distance(clean, analyze_face(restored.pixels).embedding)
+    assert after <= before + 0.01
+
+
+def test_given_mask_is_filled_and_nothing_else_changes(astronaut):
+    bad = degrade(astronaut, fade=0, seed=3)
+    out = inpaint(bad.pixels, bad.mask)
+    assert psnr(out, astronaut, bad.mask) > psnr(bad.pixels, astronaut, bad.mask) + 8
+    assert np.array_equal(out[~bad.mask], bad.pixels[~bad.mask])
+
+
+def test_inputs_never_modified(damaged):
+    before = damaged.pixels.copy()
+    restore(damaged.pixels, denoise=0.2, halftone=False)
+    assert np.array_equal(before, damaged.pixels)
+
+
+def test_damage_mask_finds_dust_not_grain(astronaut):
+    bad = degrade(astronaut, fade=0, scratches=0, crease=False, dust=80, seed=5)
+    m = damage_mask(bad.pixels)
+    recall = (m & bad.mask).sum() / bad.mask.sum()
+    assert recall > 0.6
+    rng = np.random.default_rng(0)
+    grainy = np.clip(0.45 + 0.03 * rng.standard_normal((512, 512, 1)), 0, 1).repeat(3, 2).astype(np.float32)
+    assert damage_mask(grainy, protect_eyes=False).mean() < 0.001
+
+
+def test_catchlights_protected(astronaut):
+    from candid.face import analyze_face
+
+    lm = analyze_face(astronaut, embed=False, quality=False).landmarks
+    img = astronaut.copy()
+    for sl in (slice(36, 42), slice(42, 48)):
+        x, y = lm[sl].mean(axis=0).round().astype(int)
+        img[y - 1:y + 1, x - 1:x + 1] = 1.0  # a catchlight in each eye
+        assert not damage_mask(img)[y, x]
+
+
+def test_halftone_removed(astronaut):
+    screened = degrade(astronaut, halftone=0.12, fade=0, dust=0, scratches=0, crease=False).pixels
+    info = find_halftone(screened)
+    assert info.found and 3.0 < info.period_px < 4.0
+    assert psnr(remove_halftone(screened, info), astronaut) > psnr(screened, astronaut) + 6
+    assert not find_halftone(astronaut).found
+
+
+def test_fade_corrected_and_sepia_kept(astronaut):
+    faded = degrade(astronaut, fade=0.6, dust=0, scratches=0, crease=False).pixels
+    assert psnr(correct_fade(faded), astronaut) > psnr(faded, astronaut) + 10
+    grey = astronaut.mean(axis=2, keepdims=True)
+    sepia = np.clip(0.25 + 0.5 * grey * np.array([1.0, 0.85, 0.65], np.float32), 0, 1).astype(np.float32)
+    assert analyze_tone(sepia).sepia
+    kept = correct_fade(sepia)
+    assert analyze_tone(kept).sepia and kept.std() > sepia.std()
+    neutral = correct_fade(sepia, keep_monochrome=False)
+    assert np.allclose(neutral[..., 0], neutral[..., 2])
+
+
+def test_denoise_keeps_skin_texture(astronaut):
+    from candid.face import analyze_face
+    from candid.face.texture import band_pass
+
+    rng = np.random.default_rng(1)
+    noisy = np.clip(astronaut + 0.03 * rng.standard_normal(astronaut.shape).astype(np.float32), 0, 1)
+    out = denoise_keep_grain(noisy, 0.5)
+    face = analyze_face(astronaut, embed=False)
+    skin = face.regions(astronaut).full("skin", astronaut.shape)
+    clean_e = band_pass(astronaut.mean(axis=2), (0.7, 2.0))[skin].std()
+    out_e = band_pass(out.mean(axis=2), (0.7, 2.0))[skin].std()
+    noisy_e = band_pass(noisy.mean(axis=2), (0.7, 2.0))[skin].std()
+    assert out_e < noisy_e  # less noise
+    assert out_e > 0.6 * clean_e  # but no wax
+    assert psnr(out, astronaut) > psnr(noisy, astronaut)
+
+
+def test_photographed_print_found_and_straightened(astronaut):
+    import cv2
+
+    canvas = np.full((700, 800, 3), 0.12, np.float32)
+    canvas += 0.02 * np.random.default_rng(0).standard_normal(canvas.shape).astype(np.float32)
+    src = np.float32([[0, 0], [511, 0], [511, 511], [0, 511]])
+    quad = np.float32([[130, 90], [660, 120], [640, 640], [110, 610]])
+    warped = cv2.warpPerspective(astronaut, cv2.getPerspectiveTransform(src, quad), (800, 700))
+    inside = cv2.warpPerspective(np.ones((512, 512), np.float32), cv2.getPerspectiveTransform(src, quad), (800, 700))
+    photo = np.clip(canvas * (1 - inside[..., None]) + warped, 0, 1).astype(np.float32)
+    found = detect_print(photo)
+    assert found is not None and np.abs(found - quad).max() < 6
+    flat = rectify_print(photo, found)
+    back = cv2.resize(flat, (512, 512), interpolation=cv2.INTER_AREA)
+    assert psnr(back[10:-10, 10:-10], astronaut[10:-10, 10:-10]) > 22
+    assert detect_print(astronaut) is None
+
+
+def test_tint_keeps_luma(astronaut):
+    from candid.engines.restore._util import luma
+
+    bw = np.repeat(astronaut.mean(axis=2, keepdims=True), 3, axis=2)
+    out = tint(bw, "hand-coloured")
+    assert np.abs(luma(out) - luma(bw)).mean() < 0.01
+    face = out[110:150, 200:240].reshape(-1, 3).mean(axis=0)
+    assert face[0] > face[2] + 0.02  # flesh tone on the face
+
+
+@settings(max_examples=15, deadline=None)
+@given(h=st.integers(16, 80), w=st.integers(16, 80), seed=st.integers(0, 10))
+def test_shapes_and_range_on_any_image(h, w, seed):
+    img = np.random.default_rng(seed).random((h, w, 3)).astype(np.float32)
+    r = restore(img, seed=seed, denoise=0.3)
+    assert r.pixels.dtype == np.float32 and r.pixels.min() >= 0 and r.pixels.max() <= 1
+    assert r.mask.shape == r.pixels.shape[:2]
+
+
+def test_bad_settings_raise():
+    img = np.zeros((32, 32, 3), np.float32)
+    with pytest.raises(ValueError):
+        damage_mask(img, kinds=("mould",))
+    with pytest.raises(ValueError):
+        inpaint(img, np.zeros((31, 32), bool))
+    with pytest.raises(ValueError):
+        tint(img, "rainbow")
+    with pytest.raises(ValueError):
+        restore(img, mask=np.zeros((10, 10), bool))
