@@ -67,6 +67,7 @@ def register(app: typer.Typer) -> None:
         loaded = read_image(image)
         other = read_image(double).pixels if double is not None else None
         portrait = Portrait(loaded.pixels, source=image.name)
+        del loaded  # the Portrait holds the pixels; let the input go once the look replaces it
         with progress_bar(f"look {frame or stock}", 3) as advance:
             portrait = look_stage(portrait, stock=stock, grain=grain, iso=iso, film_format=film_format,
                                   exposure=exposure, halation=halation, bloom=bloom, vignette=vignette,
@@ -77,6 +78,8 @@ def register(app: typer.Typer) -> None:
                 portrait = glitch_stage(portrait, sort=0.5 * glitch, shift=0.012 * glitch, blocks=0.06 * glitch,
                                         lines=0.25 * glitch, seed=seed)
             advance(1)
-            path = write_image(output, portrait.pixels, bit_depth=bit_depth)
+            pixels = portrait.pixels
+            del portrait
+            path = write_image(output, pixels, bit_depth=bit_depth)
             advance(1)
         out.print(f"wrote {path}")

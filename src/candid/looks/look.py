@@ -120,7 +120,8 @@ def apply_look(
     hal = halation if halation is not None else (st.halation if st is not None else 0.0)
     if hal:
         radius = (st.halation_radius_mm if st is not None else 0.15) * ppm
-        add_glow_inplace(lin, radius_px=radius, strength=hal, tint=(1.0, 0.32, 0.06), threshold=0.6, channel=0)
+        add_glow_inplace(lin, radius_px=radius, strength=hal, tint=(1.0, 0.32, 0.06), threshold=0.45, channel=0,
+                         halo_only=True)
     if bloom:
         add_glow_inplace(lin, radius_px=0.01 * math.hypot(h, w), strength=bloom, tint=(1, 1, 1), threshold=0.5,
                          channel=None)

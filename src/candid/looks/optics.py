@@ -36,10 +36,7 @@ def _glow_map(lin_src, radius_px: float, threshold: float, channel: int | None) 
     parts = []
     rows = max(f, (256 // f) * f)
     for r0, r1 in bands(h, rows):
-        band = lin_src[r0:r1]
-        src = band[..., channel] if channel is not None else band @ np.float32([0.2126, 0.7152, 0.0722])
-        e = np.maximum(src - np.float32(threshold), 0) / np.float32(1 - threshold)
-        parts.append(block_mean(e, f))
+        parts.append(block_mean(_highlight_energy(lin_src[r0:r1], threshold, channel), f))
     low = np.concatenate(parts, 0)
     s = radius_px / f
     # a sharp core plus a long tail, as measured halation/bloom profiles look
@@ -49,15 +46,27 @@ def _glow_map(lin_src, radius_px: float, threshold: float, channel: int | None) 
     return (0.6 * core + 0.4 * tail).astype(np.float32), f
 
 
+def _highlight_energy(band, threshold, channel):
+    src = band[..., channel] if channel is not None else band @ np.float32([0.2126, 0.7152, 0.0722])
+    return np.maximum(src - np.float32(threshold), 0) / np.float32(1 - threshold)
+
+
 def add_glow_inplace(lin: np.ndarray, *, radius_px: float, strength: float, tint, threshold: float,
-                     channel: int | None) -> None:
-    """Add a blurred highlight glow (halation or bloom) to a linear image, in place."""
+                     channel: int | None, halo_only: bool = False) -> None:
+    """Add a blurred highlight glow (halation or bloom) to a linear image, in place.
+
+    With ``halo_only`` only the light spread *out of* highlights is added
+    (``max(blur(E) - E, 0)``): inside a large highlight the extra red exposure
+    is printed out by the lab, so halation shows as a fringe, not a cast.
+    """
     if strength <= 0 or radius_px <= 0:
         return
     low, f = _glow_map(lin, radius_px, threshold, channel)
     t = np.asarray(tint, np.float32) * np.float32(strength)
     for r0, r1 in bands(lin.shape[0]):
         g = resize_rows(low, r0, r1, lin.shape[0], lin.shape[1])
+        if halo_only:
+            g = np.maximum(g - _highlight_energy(lin[r0:r1], threshold, channel), 0)
         lin[r0:r1] += g[..., None] * t
 
 
@@ -74,7 +83,7 @@ def _to_srgb_inplace(lin):
     return lin
 
 
-def halation(img: np.ndarray, *, strength: float = 0.25, radius_mm: float = 0.15, threshold: float = 0.6,
+def halation(img: np.ndarray, *, strength: float = 0.25, radius_mm: float = 0.15, threshold: float = 0.45,
              film_format: str = "35mm") -> np.ndarray:
     """Red-orange halos around bright highlights.
 
@@ -107,7 +116,8 @@ def halation(img: np.ndarray, *, strength: float = 0.25, radius_mm: float = 0.15
     check_fraction(threshold, "threshold", 0, 0.99)
     lin = _linear_copy(img)
     r = radius_mm * px_per_mm(img.shape, film_format)
-    add_glow_inplace(lin, radius_px=r, strength=strength, tint=(1.0, 0.32, 0.06), threshold=threshold, channel=0)
+    add_glow_inplace(lin, radius_px=r, strength=strength, tint=(1.0, 0.32, 0.06), threshold=threshold, channel=0,
+                     halo_only=True)
     return _to_srgb_inplace(lin)
 
 
