@@ -27,6 +27,7 @@ COMMAND_MODULES: list[str] = [
     "candid.cli.make",
     "candid.cli.inspect",
     "candid.cli.restore",
+    "candid.cli.batch",
 ]
 
 app = typer.Typer(

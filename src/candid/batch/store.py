@@ -1,0 +1,151 @@
+"""A content-addressed result store with a journal, inside the batch output folder.
+
+Layout of ``OUT/``::
+
+    OUT/<output names>                 finished portraits (hard links to objects)
+    OUT/batch-report.json              the last run's summary
+    OUT/.candid-batch/objects/ab/<key>.jpg   one file per content key
+    OUT/.candid-batch/results/<key>.json     what the run found (scores, timings)
+    OUT/.candid-batch/journal.jsonl          one line per event, append-only
+
+Every file is written to a temporary name and renamed, object first, then its
+result, then the journal line: a crash at any point leaves either a finished
+result or nothing, and a re-run finishes what is missing. Only the process that
+runs the batch writes here (workers return bytes), so there is one writer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from candid.batch.manifest import output_name_problem
+from candid.files import atomic_write_bytes
+
+STORE_DIR = ".candid-batch"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+class ResultStore:
+    """Content-addressed outputs and a JSONL journal under ``out_dir``.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The batch output folder (created if missing).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> store = ResultStore(tempfile.mkdtemp())
+    >>> key = "ab" * 32
+    >>> store.has(key)
+    False
+    >>> _ = store.put(key, ".jpg", b"jpeg bytes", {"ok": True})
+    >>> store.has(key), store.publish(key, ".jpg", "team/a.jpg").read_bytes()
+    (True, b'jpeg bytes')
+    """
+
+    def __init__(self, out_dir: str | os.PathLike):
+        self.out_dir = Path(out_dir)
+        self.root = self.out_dir / STORE_DIR
+        (self.root / "objects").mkdir(parents=True, exist_ok=True)
+        (self.root / "results").mkdir(parents=True, exist_ok=True)
+        self.journal_path = self.root / "journal.jsonl"
+
+    @staticmethod
+    def _check_key(key: str) -> str:
+        if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+            raise ValueError(f"not a content key: {key!r}")
+        return key
+
+    def object_path(self, key: str, suffix: str) -> Path:
+        """Where the output for ``key`` lives."""
+        key = self._check_key(key)
+        return self.root / "objects" / key[:2] / f"{key}{suffix}"
+
+    def result_path(self, key: str) -> Path:
+        """Where the result record for ``key`` lives."""
+        return self.root / "results" / f"{self._check_key(key)}.json"
+
+    def has(self, key: str, suffix: str | None = None) -> bool:
+        """True when ``key`` has a finished output and result record."""
+        rp = self.result_path(key)
+        if not rp.is_file():
+            return False
+        if suffix is None:
+            rec = self.result(key) or {}
+            suffix = rec.get("suffix", "")
+        return self.object_path(key, suffix).is_file()
+
+    def result(self, key: str) -> dict[str, Any] | None:
+        """The stored result record of ``key``, or None."""
+        try:
+            return json.loads(self.result_path(key).read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return None
+
+    def put(self, key: str, suffix: str, data: bytes, record: dict[str, Any]) -> Path:
+        """Store an output and its record, atomically (object first, then record)."""
+        path = atomic_write_bytes(self.object_path(key, suffix), data)
+        os.chmod(path, 0o644)  # outputs are for sharing; temp files start private
+        text = json.dumps({**record, "key": key, "suffix": suffix}, indent=1, sort_keys=True, default=str)
+        atomic_write_bytes(self.result_path(key), text.encode("utf-8"))
+        return path
+
+    def publish(self, key: str, suffix: str, name: str) -> Path:
+        """Make the object for ``key`` appear as ``OUT/name`` (hard link, else copy), atomically."""
+        problem = output_name_problem(name)
+        if problem:
+            raise ValueError(f"output name {name!r}: {problem}")
+        src = self.object_path(key, suffix)
+        dst = self.out_dir / name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if dst.exists():
+            try:
+                if os.path.samefile(src, dst):
+                    return dst
+            except OSError:
+                pass
+        tmp = dst.with_name(f".{dst.name}.{os.getpid()}.link")
+        try:
+            if tmp.exists():
+                tmp.unlink()
+            try:
+                os.link(src, tmp)
+            except OSError:  # other file system, or no hard links: copy
+                atomic_write_bytes(tmp, src.read_bytes())
+            os.replace(tmp, dst)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        return dst
+
+    def journal(self, event: str, **fields: Any) -> None:
+        """Append one event line to the journal (flushed and fsynced)."""
+        line = json.dumps({"at": _now(), "event": event, **fields}, sort_keys=True, default=str) + "\n"
+        with open(self.journal_path, "a", encoding="utf-8") as fh:
+            fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def read_journal(self) -> Iterator[dict[str, Any]]:
+        """Every complete journal event, oldest first (a torn last line is skipped)."""
+        if not self.journal_path.exists():
+            return
+        with open(self.journal_path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.endswith("\n"):
+                    try:
+                        yield json.loads(line)
+                    except json.JSONDecodeError:
+                        continue
+
+
+__all__ = ["STORE_DIR", "ResultStore"]
