@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 OUT ?= out
 
-.PHONY: demo test install install-test bench clean
+.PHONY: demo test install install-test bench clean browser web-assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,24 @@ install-test: $(VENV)/.installed-test
 demo: install
 	$(BIN)/candid demo --out $(OUT)
 
-test: install-test
+# Debian's Chromium for the browser tests (tests/e2e), installed only when missing
+# (needs root and apt; otherwise those tests skip, or fail under CANDID_REQUIRE_BROWSER=1).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium (apt-get) for the browser tests"; \
+	    (DEBIAN_FRONTEND=noninteractive apt-get -qq update && \
+	     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
+	    || echo "warning: could not install chromium; browser tests will skip"; \
+	  else echo "note: no /usr/bin/chromium and not root: browser tests will skip"; fi; fi
+
+# Refresh the vendored OpenSeadragon from npm (version pinned in src/candid/web/package-lock.json).
+web-assets:
+	cd src/candid/web && npm ci --silent --no-audit --no-fund && \
+	  cp node_modules/openseadragon/build/openseadragon/openseadragon.min.js node_modules/openseadragon/LICENSE.txt \
+	     static/vendor/openseadragon/
+
+test: install-test browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q
 
 bench: install-test

@@ -26,6 +26,7 @@ COMMAND_MODULES: list[str] = [
     "candid.cli.provenance",
     "candid.cli.make",
     "candid.cli.inspect",
+    "candid.cli.serve",
     "candid.cli.restore",
     "candid.cli.batch",
 ]

@@ -1,0 +1,181 @@
+"""What a web job does: the same recipe calls as ``candid make`` / ``candid inspect``.
+
+The web layer adds only what a browser needs on top of a finished portrait:
+deep-zoom tiles (libvips ``dzsave``) for the compare view and PNG overlays of
+the inspector's heatmaps. Every image decision is made by
+:func:`candid.engines.studio.recipe.studio_recipe`, :func:`candid.recipes.run_recipe`,
+:func:`candid.provenance.label_and_write` and :func:`candid.inspect.inspect_image`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from candid.errors import CandidError
+
+#: Options of a make job, with the CLI option each mirrors.
+MAKE_OPTIONS = ("engine", "style", "aspect", "background", "light", "strength", "size", "look", "subject",
+                "face", "seed", "keep")
+ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class JobCancelled(Exception):
+    """Raised inside a job at a stage boundary after the user cancelled it."""
+
+
+def upload_path(data_dir: Path, upload_id: str) -> Path:
+    """The stored file of an upload id (random hex names only: no traversal)."""
+    if not isinstance(upload_id, str) or not ID.match(upload_id):
+        raise CandidError(f"invalid upload id {upload_id!r}")
+    hits = sorted((data_dir / "uploads").glob(f"{upload_id}.*"))
+    hits = [h for h in hits if not h.name.endswith(".json")]
+    if not hits:
+        raise CandidError(f"no upload {upload_id}", hint="upload the photo again")
+    return hits[0]
+
+
+def heat_png(shape: tuple[int, int], tell, max_side: int = 1024) -> bytes:
+    """An RGBA PNG, the image's aspect, with a tell's heatmap coloured and see-through where cold."""
+    import cv2
+
+    h, w = shape
+    scale = min(1.0, max_side / max(h, w))
+    oh, ow = max(1, round(h * scale)), max(1, round(w * scale))
+    heat = np.zeros((oh, ow), np.float32)
+    y0, y1, x0, x1 = tell.heatmap_window or (0, h, 0, w)
+    hy0, hy1, hx0, hx1 = (int(round(v * scale)) for v in (y0, y1, x0, x1))
+    hy1, hx1 = min(max(hy1, hy0 + 1), oh), min(max(hx1, hx0 + 1), ow)
+    if hy1 > hy0 and hx1 > hx0:
+        heat[hy0:hy1, hx0:hx1] = cv2.resize(np.asarray(tell.heatmap, np.float32), (hx1 - hx0, hy1 - hy0),
+                                            interpolation=cv2.INTER_LINEAR)
+    heat = np.clip(np.nan_to_num(heat), 0, 1)
+    colour = cv2.applyColorMap(np.uint8(heat * 255), cv2.COLORMAP_INFERNO)  # BGR
+    alpha = np.uint8(np.clip(heat * 1.4, 0, 0.8) * 255)
+    ok, buf = cv2.imencode(".png", np.dstack([colour, alpha]))
+    assert ok
+    return buf.tobytes()
+
+
+def save_dzi(pixels: np.ndarray, stem: Path) -> Path:
+    """Deep-zoom tiles of ``pixels`` at ``stem.dzi`` + ``stem_files/`` (replaced atomically enough: tmp then move)."""
+    from candid.imageio import to_vips
+
+    tmp = stem.with_name(stem.name + ".part")
+    shutil.rmtree(tmp.with_name(tmp.name + "_files"), ignore_errors=True)
+    to_vips(pixels).dzsave(str(tmp), suffix=".jpg[Q=90]", tile_size=254, overlap=1)
+    shutil.rmtree(stem.with_name(stem.name + "_files"), ignore_errors=True)
+    Path(str(tmp) + "_files").rename(stem.with_name(stem.name + "_files"))
+    Path(str(tmp) + ".dzi").replace(stem.with_suffix(".dzi"))
+    return stem.with_suffix(".dzi")
+
+
+def _honest_summary(log) -> dict[str, Any] | None:
+    for op in log:
+        if op.stage == "honest":
+            params = dict(op.params)
+            before = params.get("before") or {}
+            return {"subject": params.get("subject"), "findings": before.get("findings", []),
+                    "patterns": before.get("patterns", []), "keep": params.get("keep", {}),
+                    "notes": list(op.notes)}
+    return None
+
+
+def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: Path,
+             on_step: Callable[[int, int, str], None], log: Callable[[str], None]) -> dict[str, Any]:
+    """Run a make job: upload -> studio recipe -> labelled file, tiles, heatmaps.
+
+    Parameters
+    ----------
+    params : dict
+        ``upload`` (an upload id) and the options of :data:`MAKE_OPTIONS`
+        (as validated by the API).
+    data_dir, library, out_dir : Path
+        The server's data folder, the subject library and this job's folder.
+    on_step : callable
+        ``on_step(i, n, stage)`` progress callback; may raise :class:`JobCancelled`.
+    log : callable
+        Appends one line to the job's log.
+
+    Returns
+    -------
+    dict
+        What the results API serves (sizes, notes, tells, honest findings).
+    """
+    from candid.engines import get_engine
+    from candid.engines.studio.recipe import studio_recipe
+    from candid.imageio import read_image
+    from candid.inspect import inspect_image
+    from candid.portrait import Portrait
+    from candid.provenance import label_and_write
+    from candid.recipes import run_recipe
+
+    engine = params.get("engine") or "studio"
+    eng = get_engine(engine)
+    ok, why = eng.available()
+    if not ok:
+        raise CandidError(f"engine {engine!r} is not available: {why}")
+    if engine != "studio":
+        raise CandidError(f"engine {engine!r} has no recipes yet")
+    style = params.get("style") or "linkedin"
+    face = params.get("face")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    recipe, skipped = studio_recipe(style, aspect=params.get("aspect"), background=params.get("background"),
+                                    light=params.get("light"), strength=params.get("strength"),
+                                    size=params.get("size"), look=params.get("look"),
+                                    face=None if face is None else int(face) - 1, seed=int(params.get("seed") or 0),
+                                    report=str(out_dir / "report"))
+    keep = params.get("keep")
+    if keep and any(s.stage == "honest" for s in recipe.steps):
+        recipe = recipe.with_overrides({"honest": {"keep": dict(keep)}})
+    prof = None
+    if params.get("subject"):
+        from candid.subjects import Library
+
+        prof = Library(library).profile(params["subject"])
+    src = upload_path(data_dir, params["upload"])
+    loaded = read_image(src)
+    portrait = Portrait(loaded.pixels, source=params.get("filename") or src.name, subject=prof)
+    for stage in skipped:
+        log(f"note: stage {stage!r} is not available in this build; skipped")
+    log(f"recipe {recipe.name}: " + " -> ".join(s.stage for s in recipe.steps))
+    total = len(recipe.steps) + 2  # + writing, + tiles and heatmaps
+
+    def step(i: int, n: int, stage: str) -> None:
+        if stage != "done":
+            on_step(i, total, stage)
+
+    result = run_recipe(recipe, portrait, on_step=step)
+    for op in result.log:
+        for note in op.notes:
+            log(f"{op.stage}: {note}")
+    on_step(len(recipe.steps), total, "writing")
+    written = label_and_write(result, out_dir / "result.jpg", quality=92)
+    log(f"wrote {written.name} ({result.width}x{result.height}), labelled as AI-edited")
+    on_step(len(recipe.steps) + 1, total, "tiles and heatmaps")
+    save_dzi(loaded.pixels, out_dir / "source")
+    save_dzi(result.pixels, out_dir / "result")
+    report = inspect_image(result.pixels, face=result.face, afar=False)
+    tells = []
+    heat_dir = out_dir / "heat"
+    heat_dir.mkdir(exist_ok=True)
+    for tell in report.tells:
+        has = tell.heatmap is not None
+        if has:
+            (heat_dir / f"{tell.name}.png").write_bytes(heat_png(result.pixels.shape[:2], tell))
+        tells.append({"name": tell.name, "score": round(float(tell.score), 3),
+                      "confidence": round(float(tell.confidence), 3), "reason": tell.reason, "heatmap": has})
+    summary = {
+        "style": style, "width": int(result.width), "height": int(result.height),
+        "source_width": int(loaded.pixels.shape[1]), "source_height": int(loaded.pixels.shape[0]),
+        "overall": round(float(report.overall), 3), "tells": tells,
+        "honest": _honest_summary(result.log), "skipped": skipped,
+        "notes": [f"{op.stage}: {n}" for op in result.log for n in op.notes],
+    }
+    (out_dir / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    return summary

@@ -1,0 +1,133 @@
+"use strict";
+// Compare: two deep-zoom viewers locked together in image pixels, heatmaps as overlays,
+// and the flattery audit with a keep/undo slider per change.
+const q = new URLSearchParams(location.search);
+const HEX = /^[0-9a-f]{32}$/;
+function side(spec, fallbackWhich) {  // "JOB" or "JOB:source|result"
+  const [job, which] = (spec || "").split(":");
+  if (!HEX.test(job)) return null;
+  return { job, which: which === "source" || which === "result" ? which : fallbackWhich };
+}
+const L = side(q.get("left") || q.get("job"), "source");
+const R = side(q.get("right") || q.get("job"), "result");
+const viewers = {};
+let syncing = false;
+
+function makeViewer(id, s) {
+  return OpenSeadragon({
+    id, tileSources: `/api/results/${s.job}/tiles/${s.which}.dzi`, showNavigationControl: false,
+    maxZoomPixelRatio: 16, minZoomImageRatio: 0.5, visibilityRatio: 0.2, animationTime: 0.25,
+    gestureSettingsMouse: { clickToZoom: false }, preserveImageSizeOnResize: true,
+  });
+}
+
+const imageZoom = v => (v.world.getItemAt(0) ? v.world.getItemAt(0).viewportToImageZoom(v.viewport.getZoom(true)) : 0);
+
+function sync(from, to) {
+  if (syncing || !candid.el("lock").checked) return;
+  const a = from.world.getItemAt(0), b = to.world.getItemAt(0);
+  if (!a || !b) return;
+  syncing = true;
+  const z = a.viewportToImageZoom(from.viewport.getZoom());
+  to.viewport.zoomTo(b.imageToViewportZoom(z), null, true);
+  const c = from.viewport.getCenter();  // same fraction of the width / height in both images
+  const ra = from.viewport.getHomeBounds(), rb = to.viewport.getHomeBounds();
+  to.viewport.panTo(new OpenSeadragon.Point(rb.x + (c.x - ra.x) / ra.width * rb.width,
+                                            rb.y + (c.y - ra.y) / ra.height * rb.height), true);
+  syncing = false;
+}
+
+function label() {
+  const pct = v => `${Math.round(imageZoom(v) * 100)}%`;
+  candid.el("zoomlabel").textContent = `zoom ${pct(viewers.left)} | ${pct(viewers.right)}`;
+  candid.el("zoomlabel").dataset.left = imageZoom(viewers.left).toFixed(3);
+  candid.el("zoomlabel").dataset.right = imageZoom(viewers.right).toFixed(3);
+}
+
+function oneToOne() {
+  for (const v of [viewers.right, viewers.left]) {
+    const item = v.world.getItemAt(0);
+    if (item) v.viewport.zoomTo(item.imageToViewportZoom(1.0), null, true);
+  }
+  label();
+}
+
+async function heatmaps(summary) {
+  const tools = candid.el("heat-tools");
+  const layers = {};
+  tools.innerHTML = "heatmaps: ";
+  for (const t of summary.tells.filter(t => t.heatmap)) {
+    const lab = document.createElement("label");
+    lab.innerHTML = `<input type="checkbox" data-tell="${candid.esc(t.name)}"> ${candid.esc(t.name)}`;
+    lab.querySelector("input").addEventListener("change", ev => {
+      const on = ev.target.checked;
+      if (on) {
+        viewers.right.addTiledImage({
+          tileSource: { type: "image", url: `/api/results/${R.job}/heat/${t.name}.png` }, x: 0, y: 0, width: 1, opacity: 0.8,
+          success: e => { layers[t.name] = e.item; ev.target.dataset.loaded = "1"; },
+        });
+      } else if (layers[t.name]) {
+        viewers.right.world.removeItem(layers[t.name]);
+        delete layers[t.name];
+        ev.target.dataset.loaded = "";
+      }
+    });
+    tools.appendChild(lab);
+  }
+  const rows = summary.tells.map(t => `<tr><td>${candid.esc(t.name)}</td><td>${t.score.toFixed(2)}</td><td>${t.confidence.toFixed(2)}</td><td>${candid.esc(t.reason)}</td></tr>`).join("");
+  candid.el("tells").innerHTML = `<h2>What the inspector sees (overall ${summary.overall.toFixed(2)}; 1 = looks AI-made)</h2>
+    <table><tr><th>tell</th><th>score</th><th>confidence</th><th>why</th></tr>${rows}</table>`;
+}
+
+function flattery(job, summary) {
+  const box = candid.el("flattery");
+  const h = summary.honest;
+  if (!h || !h.subject) {
+    box.innerHTML = `<h2>Flattery</h2><p class="hint">No subject was chosen for this portrait, so there is nothing to compare with. Pick an enrolled subject on the <a href="/make">Make</a> page.</p>`;
+    return;
+  }
+  const changed = h.findings.filter(f => f.verdict !== "ok");
+  const rows = h.findings.map(f => {
+    const kept = h.keep && f.feature in h.keep ? h.keep[f.feature] : 0;
+    const slider = f.verdict === "ok" ? "" : `<input type="range" min="0" max="100" value="${Math.round(kept * 100)}" data-feature="${candid.esc(f.feature)}"> <output>${Math.round(kept * 100)}% kept</output>`;
+    return `<tr><td>${candid.esc(f.label)}</td><td>${candid.esc(f.verdict)}</td><td>${candid.esc(f.text)}</td><td>${slider}</td></tr>`;
+  }).join("");
+  box.innerHTML = `<h2>Flattery against ${candid.esc(h.subject)}'s real photos</h2>
+    <p class="hint">${changed.length ? "0% = undo the change (the default), 100% = keep it as the engine made it." : "No change found."}</p>
+    <table class="flattery"><tr><th>feature</th><th>verdict</th><th>finding</th><th>keep</th></tr>${rows}</table>
+    ${changed.length ? '<p><button type="button" id="remake">Make again with these</button> <span id="remake-msg"></span></p>' : ""}`;
+  box.querySelectorAll("input[type=range]").forEach(r => r.addEventListener("input", () => { r.nextElementSibling.textContent = `${r.value}% kept`; }));
+  const btn = candid.el("remake");
+  if (btn) btn.addEventListener("click", async () => {
+    const keep = {};
+    box.querySelectorAll("input[type=range]").forEach(r => { if (+r.value > 0) keep[r.dataset.feature] = +r.value / 100; });
+    const params = Object.assign({}, job.params, { keep });
+    delete params.filename;
+    try { location.href = `/make?job=${(await candid.api("POST", "/api/jobs", params)).id}`; }
+    catch (err) { candid.showError(candid.el("remake-msg"), err); }
+  });
+}
+
+async function main() {
+  if (!L || !R) { candid.el("tells").innerHTML = `<p class="error">no job given - open this page from <a href="/results">Results</a></p>`; return; }
+  const res = await candid.api("GET", `/api/results/${R.job}`);
+  candid.el("title").textContent = `${res.job.params.filename || ""} - ${res.summary.style}`;
+  candid.el("left-title").textContent = `${L.which === "source" ? "before (your photo)" : "result " + L.job.slice(0, 8)}`;
+  candid.el("right-title").textContent = `after (${res.summary.style}, ${res.summary.width}x${res.summary.height})`;
+  candid.el("download").href = `/api/results/${R.job}/image`;
+  candid.el("report").href = `/api/results/${R.job}/report`;
+  viewers.left = makeViewer("left", L);
+  viewers.right = makeViewer("right", R);
+  for (const [a, b] of [["left", "right"], ["right", "left"]]) {
+    viewers[a].addHandler("zoom", () => { sync(viewers[a], viewers[b]); label(); });
+    viewers[a].addHandler("pan", () => sync(viewers[a], viewers[b]));
+    viewers[a].addHandler("animation", label);
+  }
+  let opened = 0;
+  for (const v of [viewers.left, viewers.right]) v.addOnceHandler("open", () => { if (++opened === 2) { document.body.dataset.ready = "1"; label(); } });
+  candid.el("one-to-one").addEventListener("click", oneToOne);
+  candid.el("fit").addEventListener("click", () => { viewers.left.viewport.goHome(true); viewers.right.viewport.goHome(true); label(); });
+  await heatmaps(res.summary);
+  flattery(res.job, res.summary);
+}
+main().catch(err => candid.showError(candid.el("tells"), err));

@@ -1,0 +1,33 @@
+"use strict";
+// Results: a gallery of finished portraits and the queue with cancel.
+async function refresh() {
+  const jobs = await candid.api("GET", "/api/jobs?limit=200");
+  const gallery = candid.el("gallery");
+  gallery.innerHTML = "";
+  const queue = document.querySelector("#queue tbody");
+  queue.innerHTML = "";
+  for (const job of jobs) {
+    const name = candid.esc(job.params.filename || "");
+    if (job.state === "done") {
+      const card = document.createElement("div");
+      card.className = "card";
+      card.innerHTML = `<a href="/compare?job=${job.id}"><img loading="lazy" alt="result" src="/api/results/${job.id}/image"></a>
+        <div>${name} &middot; ${candid.esc(job.params.style)}</div><div class="hint">${candid.esc(job.updated.slice(0, 19).replace("T", " "))}</div>
+        <a href="/compare?job=${job.id}">compare</a> &middot; <a href="/api/results/${job.id}/image">download</a> &middot; <a href="/api/results/${job.id}/report" target="_blank">report</a>`;
+      gallery.appendChild(card);
+    }
+    const tr = document.createElement("tr");
+    tr.innerHTML = `<td><a href="/make?job=${job.id}">${job.id.slice(0, 8)}</a></td><td>${name}</td><td>${candid.esc(job.state)}${job.error ? ": " + candid.esc(job.error) : ""}</td>
+      <td>${Math.round(job.progress * 100)}% ${candid.esc(job.stage)}</td><td></td>`;
+    if (job.state === "queued" || job.state === "running") {
+      const b = document.createElement("button");
+      b.className = "quiet"; b.type = "button"; b.textContent = "Cancel";
+      b.addEventListener("click", async () => { await candid.api("POST", `/api/jobs/${job.id}/cancel`); refresh(); });
+      tr.lastElementChild.appendChild(b);
+    }
+    queue.appendChild(tr);
+  }
+  if (!gallery.children.length) gallery.innerHTML = `<p class="hint">nothing made yet - <a href="/make">make a portrait</a></p>`;
+}
+refresh();
+setInterval(refresh, 4000);

@@ -1,0 +1,71 @@
+"use strict";
+// Subjects: list, delete, enroll from reference photos with per-photo quality feedback.
+const uploads = [];  // {id, ok, li}
+
+async function loadSubjects() {
+  const body = document.querySelector("#subjects tbody");
+  const list = await candid.api("GET", "/api/subjects");
+  body.innerHTML = list.length ? "" : `<tr><td colspan="4" class="hint">nobody enrolled yet</td></tr>`;
+  for (const s of list) {
+    const tr = document.createElement("tr");
+    tr.innerHTML = `<td>${candid.esc(s.name)}</td><td>${s.photos}</td><td>${candid.esc(s.consent)}</td><td><button class="quiet" type="button">Delete</button></td>`;
+    tr.querySelector("button").addEventListener("click", async () => {
+      if (!confirm(`Erase ${s.name}: photos, measurements and consent record?`)) return;
+      try {
+        const r = await candid.api("DELETE", `/api/subjects/${encodeURIComponent(s.name)}`);
+        candid.el("subjects-msg").textContent = `Erased ${r.name}: ${r.photos_removed} photos, ${r.files_removed} files; ` +
+          (r.leftovers.length ? `LEFTOVERS: ${r.leftovers.join(", ")}` : "no trace left in the library.");
+        loadSubjects();
+      } catch (err) { candid.showError(candid.el("subjects-msg"), err); }
+    });
+    body.appendChild(tr);
+  }
+}
+
+candid.el("photos").addEventListener("change", async ev => {
+  for (const file of ev.target.files) {
+    const li = document.createElement("li");
+    li.innerHTML = `<img alt=""><div class="name">${candid.esc(file.name)}</div><div class="verdict hint">checking...</div>`;
+    li.querySelector("img").src = URL.createObjectURL(file);
+    candid.el("photo-list").appendChild(li);
+    const entry = { id: null, ok: false, li };
+    uploads.push(entry);
+    const form = new FormData();
+    form.append("file", file);
+    form.append("purpose", "reference");
+    const verdict = li.querySelector(".verdict");
+    try {
+      const meta = await candid.api("POST", "/api/uploads", form);
+      entry.id = meta.id;
+      entry.ok = meta.quality.ok;
+      verdict.className = "verdict " + (meta.quality.ok ? "ok" : "error");
+      verdict.textContent = meta.quality.ok
+        ? "good" + (meta.quality.warnings.length ? " - " + meta.quality.warnings.join("; ") : "")
+        : meta.quality.problems.join("; ");
+    } catch (err) { candid.showError(verdict, err); }
+  }
+  ev.target.value = "";
+});
+
+candid.el("enroll").addEventListener("submit", async ev => {
+  ev.preventDefault();
+  const msg = candid.el("enroll-msg");
+  const good = uploads.filter(u => u.ok).map(u => u.id);
+  if (!good.length) { msg.innerHTML = `<span class="error">add at least one photo that passed the check</span>`; return; }
+  if (!candid.el("consent-ok").checked) { msg.innerHTML = `<span class="error">please confirm the consent box</span>`; return; }
+  const val = id => candid.el(id).value.trim() || null;
+  const body = { name: candid.el("name").value, uploads: good, date_hint: val("date_hint"),
+    consent: { kind: candid.el("consent-kind").value, given_by: val("consent-by"), relation: val("consent-relation"), purpose: val("consent-purpose") } };
+  candid.el("enroll-btn").disabled = true;
+  msg.textContent = "enrolling...";
+  try {
+    const r = await candid.api("POST", "/api/subjects", body);
+    msg.innerHTML = `<span class="ok">Enrolled ${candid.esc(r.name)} with ${r.photos} photos.</span>`;
+    uploads.length = 0;
+    candid.el("photo-list").innerHTML = "";
+    loadSubjects();
+  } catch (err) { candid.showError(msg, err); }
+  candid.el("enroll-btn").disabled = false;
+});
+
+loadSubjects().catch(err => candid.showError(candid.el("subjects-msg"), err));

@@ -1,0 +1,97 @@
+"""End to end in Chromium: enroll from files, make a headshot, compare at 1:1, toggle a heatmap."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import variants
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory):
+    from skimage import data
+
+    import numpy as np
+
+    from candid.imageio import write_image
+
+    folder = tmp_path_factory.mktemp("e2e-photos")
+    img = data.astronaut().astype(np.float32) / 255
+    write_image(folder / "original.jpg", img)
+    v = variants(img)
+    for name in ("crop.jpg", "darker.png"):
+        write_image(folder / name, v[name])
+    (folder / "notes.txt").write_text("not a photo")
+    return folder
+
+
+def test_enroll_make_compare_zoom_heatmap(server, browser, shot, photos):
+    page = browser.new_page(viewport={"width": 1400, "height": 950})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    # 1. Subjects: three reference photos, each checked on upload, then the consent form.
+    page.goto(f"{server}/subjects")
+    page.set_input_files("#photos", [str(photos / n) for n in ("original.jpg", "crop.jpg", "darker.png")])
+    page.locator(".verdict.ok").nth(2).wait_for(timeout=60_000)  # no eval: the page's CSP forbids it
+    page.fill("#name", "Eileen Collins")
+    page.check("#consent-ok")
+    page.click("#enroll-btn")
+    page.wait_for_selector("#enroll-msg .ok", timeout=60_000)
+    assert "Enrolled Eileen Collins with 3 photos" in page.inner_text("#enroll-msg")
+    assert "Eileen Collins" in page.inner_text("#subjects")
+    shot(page, "1-subjects", full_page=True)
+
+    # A non-image is refused with a clear message, per photo.
+    page.set_input_files("#photos", [str(photos / "notes.txt")])
+    page.wait_for_selector("#photo-list .error", timeout=20_000)
+    assert "not an image" in page.inner_text("#photo-list")
+
+    # 2. Make: upload, choose options, follow progress (server-sent events) to the end.
+    page.goto(f"{server}/make")
+    page.set_input_files("#source", str(photos / "original.jpg"))
+    page.wait_for_selector("#make-btn:not([disabled])", timeout=30_000)
+    page.select_option("#size", "none")
+    page.select_option("#subject", "Eileen Collins")
+    page.click("#make-btn")
+    page.wait_for_selector("#bar", state="visible")
+    page.wait_for_selector("#open-compare", timeout=150_000)
+    assert page.inner_text("#job-state") == "done"
+    assert "[1/" in page.inner_text("#log")
+    shot(page, "2-make-done", full_page=True)
+
+    # 3. Compare: both viewers open, zoom to 1:1 in both (synchronized), heatmap on.
+    page.click("#open-compare")
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    page.wait_for_timeout(800)
+    shot(page, "3-compare-fit")
+    page.click("#one-to-one")
+    page.wait_for_timeout(1200)
+    left = float(page.get_attribute("#zoomlabel", "data-left"))
+    right = float(page.get_attribute("#zoomlabel", "data-right"))
+    assert abs(right - 1.0) < 0.02 and abs(left - 1.0) < 0.02, (left, right)
+    shot(page, "4-compare-1to1")
+    page.check("input[data-tell='skin']")
+    page.wait_for_selector("input[data-tell='skin'][data-loaded='1']", timeout=15_000)
+    page.wait_for_timeout(800)
+    shot(page, "5-compare-heatmap-skin")
+    # zooming one viewer moves the other (the lock)
+    page.mouse.move(1000, 400)
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(1000)
+    left2 = float(page.get_attribute("#zoomlabel", "data-left"))
+    right2 = float(page.get_attribute("#zoomlabel", "data-right"))
+    assert right2 > 1.05 and abs(left2 - right2) < 0.05 * right2, (left2, right2)
+    page.uncheck("input[data-tell='skin']")
+    assert page.get_attribute("input[data-tell='skin']", "data-loaded") == ""
+    assert page.locator("#flattery table").count() == 1
+    page.locator("#flattery").scroll_into_view_if_needed()
+    shot(page, "6-flattery", full_page=True)
+
+    # 4. Results gallery lists the portrait.
+    page.goto(f"{server}/results")
+    page.wait_for_selector(".card img", timeout=10_000)
+    shot(page, "7-results", full_page=True)
+    assert not errors, errors
