@@ -14,14 +14,15 @@ one image agree with the whole image):
 
 :func:`finish_to_file` renders tiles of ``tile`` pixels with ``overlap``
 pixels blended by linear ramps that sum to one, accumulates one row of tiles
-at a time, quantises finished rows to a temporary raw file beside the output
-and streams that through libvips into the final JPEG/PNG/TIFF.
+at a time, quantises finished rows to a temporary uncompressed strip TIFF beside
+the output, and libvips streams that (strip by strip) into the final JPEG/PNG/TIFF.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import struct
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -285,6 +286,47 @@ def run_tiles(
     return count
 
 
+class _StripTiff:
+    """An uncompressed RGB TIFF written top to bottom, one strip per row, IFD at the end.
+
+    libvips reads it back strip by strip (``access="sequential"``), so the
+    intermediate costs disk, not memory. Classic TIFF: under 4 GB.
+    """
+
+    def __init__(self, fh, width: int, height: int, bits: int):
+        self.f, self.w, self.h, self.bits = fh, width, height, bits
+        self.f.write(b"II*\x00" + struct.pack("<I", 0))
+
+    def write(self, rows: np.ndarray) -> None:
+        self.f.write(np.ascontiguousarray(rows, dtype="<u2" if self.bits == 16 else np.uint8).tobytes())
+
+    def close(self) -> None:
+        f, w, h, bits = self.f, self.w, self.h, self.bits
+        row_bytes = w * 3 * bits // 8
+
+        def here() -> int:
+            if f.tell() % 2:
+                f.write(b"\0")
+            return f.tell()
+
+        bps = here()
+        f.write(struct.pack("<3H", bits, bits, bits))
+        offs = here()
+        f.write((8 + np.arange(h, dtype=np.uint64) * row_bytes).astype("<u4").tobytes())
+        counts = here()
+        f.write(np.full(h, row_bytes, "<u4").tobytes())
+        ifd = here()
+        tags = [(256, 4, 1, w), (257, 4, 1, h), (258, 3, 3, bps), (259, 3, 1, 1), (262, 3, 1, 2),
+                (273, 4, h, offs), (277, 3, 1, 3), (278, 4, 1, 1), (279, 4, h, counts), (284, 3, 1, 1)]
+        f.write(struct.pack("<H", len(tags)))
+        for tag, typ, count, val in tags:
+            f.write(struct.pack("<HHIHH", tag, typ, count, val, 0) if typ == 3 and count == 1
+                    else struct.pack("<HHII", tag, typ, count, val))
+        f.write(struct.pack("<I", 0))
+        f.seek(4)
+        f.write(struct.pack("<I", ifd))
+
+
 def _array_to_vips(img: np.ndarray) -> pyvips.Image:
     return pyvips.Image.new_from_array(np.ascontiguousarray(img, dtype=np.float32))
 
@@ -472,7 +514,7 @@ def finish_to_file(
 
     The output is rendered in overlapping tiles (see :func:`upscale` for the
     processing parameters), quantised to 8 or 16 bits row by row into a
-    temporary raw file beside ``out_path``, checked, and streamed by libvips
+    temporary strip TIFF beside ``out_path``, checked, and streamed by libvips
     into the final file, which appears complete or not at all.
 
     Parameters
@@ -540,28 +582,45 @@ def finish_to_file(
         on_start(n_tiles)
     peak, dtype = (65535.0, np.uint16) if bit_depth == 16 else (255.0, np.uint8)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, raw = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".raw", dir=out_path.parent)
+    as_tiff = W * H * 3 * (bit_depth // 8) < 3.9 * 2**30
+    fd, raw = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tif" if as_tiff else ".raw",
+                               dir=out_path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
+            writer = _StripTiff(fh, W, H, bit_depth) if as_tiff else None
+
             def emit(y: int, rows: np.ndarray) -> None:
-                fh.write(np.clip(np.rint(rows * peak), 0, peak).astype(dtype).tobytes())
+                # in place: rows is a view of the accumulator that is not used again
+                np.multiply(rows, np.float32(peak), out=rows)
+                np.rint(rows, out=rows)
+                q = np.clip(rows, 0, peak, out=rows).astype(dtype)
+                writer.write(q) if writer else fh.write(q.tobytes())
 
             count = run_tiles(fin.render, W, H, emit, tile=tile, overlap=overlap, on_tile=on_tile)
-        big = pyvips.Image.rawload(raw, W, H, 3, format="ushort" if bit_depth == 16 else "uchar")
-        big = big.copy(interpretation="rgb16" if bit_depth == 16 else "srgb")
+            if writer:
+                writer.close()
+
+        def load() -> pyvips.Image:
+            if as_tiff:
+                im = pyvips.Image.new_from_file(raw, access="sequential")
+            else:
+                im = pyvips.Image.rawload(raw, W, H, 3, format="ushort" if bit_depth == 16 else "uchar")
+            return im.copy(interpretation="rgb16" if bit_depth == 16 else "srgb")
+
         dist = None
         if identity_check is not None:
             f = min(1.0, identity_preview / max(W, H))
+            big = load()
             prev = big.resize(f, kernel="lanczos3") if f < 1 else big
             dist = _identity(identity_check, np.asarray(prev.numpy(), np.float32) / peak, identity_threshold)
             notes.append(f"identity distance {dist:.3f} (threshold {identity_threshold})")
-        write_vips(out_path, big, quality=quality, xmp=xmp)
-        del big
+            del big, prev
+        write_vips(out_path, load(), quality=quality, xmp=xmp)
     finally:
         if os.path.exists(raw):
             os.unlink(raw)
     bytes_per = 2 if bit_depth == 16 else 1
     win = (tile + 2 * fin.margin) ** 2 * 3 * 4
-    working = (tile * W * 12 + 8 * win + W * H * 3 * bytes_per) / 2**20
+    working = (tile * W * 12 + 8 * win + (0 if as_tiff else W * H * 3 * bytes_per)) / 2**20
     return FinishResult(out_path, W, H, used, plan.scale, count, time.perf_counter() - t0, round(working, 1),
                         dist, tuple(notes))
