@@ -342,7 +342,7 @@ def create_app(library_path: str | Path, data_dir: str | Path, *, token: str | N
             for uid in body.uploads:
                 src = upload_path(data_dir, uid)
                 nice = _sanitize_filename(_upload_meta(uid).get("filename"))
-                stem, suffix = Path(nice).stem, src.suffix
+                stem, suffix = Path(nice).stem, Path(nice).suffix  # the user's name (bytes are sniffed anyway)
                 cand, i = f"{stem}{suffix}", 1
                 while cand in used:
                     cand, i = f"{stem}-{i}{suffix}", i + 1
