@@ -171,10 +171,41 @@ def pictures() -> None:
     _save(IMG / "looks_8k_crop.png", sheet)
 
 
+def halation_picture() -> None:
+    """Synthetic night scene (2 MP = a 35 mm frame at 1920 x 1080): lamps and a lit window.
+
+    The astronaut has no over-exposed light sources, so halation barely shows
+    on it; this scene has them.
+    """
+    from candid.looks import apply_look
+
+    h, w = 1080, 1920
+    img = np.full((h, w, 3), 0.06, np.float32)
+    img[:, :, 2] += 0.03
+    cv2.rectangle(img, (300, 350), (700, 700), (1.0, 0.95, 0.8), -1)          # lit window
+    cv2.rectangle(img, (490, 350), (510, 700), (0.05, 0.05, 0.06), -1)        # window bars
+    cv2.rectangle(img, (300, 515), (700, 535), (0.05, 0.05, 0.06), -1)
+    for x, y, r in ((1100, 300, 18), (1300, 300, 18), (1500, 300, 18), (1250, 800, 40)):
+        cv2.circle(img, (x, y), r, (1.0, 0.98, 0.9), -1, cv2.LINE_AA)           # street lamps
+    sign = np.zeros((h, w), np.uint8)
+    cv2.putText(sign, "OPEN", (1050, 620), cv2.FONT_HERSHEY_SIMPLEX, 4.0, 255, 18, cv2.LINE_AA)
+    a = (sign.astype(np.float32) / 255)[..., None]
+    img = img * (1 - a) + np.float32([1.0, 0.45, 0.35]) * a                    # neon sign
+    img = cv2.GaussianBlur(img, (0, 0), 1.0)
+    crop = (slice(250, 850), slice(250, 1650))
+    panels = [_label(img[crop], "synthetic night scene (input)")]
+    for s in ("portra-400", "cinestill-800t"):
+        panels.append(_label(apply_look(img, s, seed=1)[crop], f"{s} (35 mm, 1:1 at 1920x1080)"))
+    _save(IMG / "looks_halation.png", np.concatenate(panels, 0))
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "_child":
         _child(sys.argv[2], sys.argv[3])
     elif len(sys.argv) > 1 and sys.argv[1] == "pictures":
+        halation_picture()
         pictures()
+    elif len(sys.argv) > 1 and sys.argv[1] == "halation":
+        halation_picture()
     else:
         bench()
