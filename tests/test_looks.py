@@ -398,3 +398,7 @@ def test_cli_look_writes_and_errors(tmp_path, astro):
     h, w = read_image(framed).pixels.shape[:2]
     assert h / w == pytest.approx(107 / 88, rel=0.02)
     assert main(["look", "--list"]) == 0
+    mf = tmp_path / "mf.tif"
+    assert main(["look", str(src), "--stock", "portra-800", "--iso", "1600", "--format", "120", "--leak", "0.5",
+                 "--dust", "1", "--bit-depth", "16", "--out", str(mf)]) == 0
+    assert read_image(mf).header.bit_depth == 16
