@@ -23,6 +23,11 @@ def photos(tmp_path_factory):
     v = variants(img)
     for name in ("crop.jpg", "darker.png"):
         write_image(folder / name, v[name])
+    from candid.face import analyze_face
+    from candid.honest.synthetic import flatter
+
+    lm = analyze_face(img).landmarks  # a beauty-filtered copy: bigger eyes, narrower nose, smooth skin
+    write_image(folder / "flattered.jpg", flatter(img, lm, eyes=1.15, nose_width=0.85, smooth=1.0))
     (folder / "notes.txt").write_text("not a photo")
     return folder
 
@@ -51,7 +56,7 @@ def test_enroll_make_compare_zoom_heatmap(server, browser, shot, photos):
 
     # 2. Make: upload, choose options, follow progress (server-sent events) to the end.
     page.goto(f"{server}/make")
-    page.set_input_files("#source", str(photos / "original.jpg"))
+    page.set_input_files("#source", str(photos / "flattered.jpg"))
     page.wait_for_selector("#make-btn:not([disabled])", timeout=30_000)
     page.select_option("#size", "none")
     page.select_option("#subject", "Eileen Collins")
@@ -86,11 +91,22 @@ def test_enroll_make_compare_zoom_heatmap(server, browser, shot, photos):
     assert right2 > 1.05 and abs(left2 - right2) < 0.05 * right2, (left2, right2)
     page.uncheck("input[data-tell='skin']")
     assert page.get_attribute("input[data-tell='skin']", "data-loaded") == ""
+    # 4. Flattery: the audit found the beauty filter's changes; keep the bigger eyes, undo the rest.
     assert page.locator("#flattery table").count() == 1
+    eye = page.locator("#flattery input[data-feature='eye-size']")
+    assert eye.count() == 1, page.inner_text("#flattery")
+    eye.fill("100")
+    assert "100% kept" in page.inner_text("#flattery")
     page.locator("#flattery").scroll_into_view_if_needed()
     shot(page, "6-flattery", full_page=True)
+    page.click("#remake")
+    page.wait_for_url("**/make?job=*")
+    page.wait_for_selector("#open-compare", timeout=150_000)
+    new_job = page.url.rsplit("=", 1)[1]
+    summary = page.request.get(f"{server}/api/results/{new_job}").json()["summary"]
+    assert summary["honest"]["keep"] == {"eye-size": 1.0}
 
-    # 4. Results gallery lists the portrait.
+    # 5. Results gallery lists the portrait.
     page.goto(f"{server}/results")
     page.wait_for_selector(".card img", timeout=10_000)
     shot(page, "7-results", full_page=True)

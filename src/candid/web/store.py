@@ -43,6 +43,20 @@ CREATE INDEX IF NOT EXISTS jobs_state ON jobs (state, created);
 """
 
 
+class _Borrowed:
+    """A thread's cached connection; ``close()`` is a no-op so ``with closing(...)`` can be used."""
+
+    def __init__(self, con: sqlite3.Connection):
+        self._con = con
+
+    def execute(self, *args):
+        return self._con.execute(*args)
+
+    def close(self) -> None:
+        if self._con.in_transaction:  # an exception left a transaction open
+            self._con.execute("ROLLBACK")
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
@@ -68,15 +82,24 @@ class JobStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        with closing(self._connect()) as con:
-            con.executescript(_SCHEMA)
+        self._local = threading.local()
+        con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        con.execute("PRAGMA journal_mode = WAL")  # persistent: readers never wait for the writer
+        con.executescript(_SCHEMA)
+        con.close()
 
-    def _connect(self) -> sqlite3.Connection:
+    def _open(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
         con.row_factory = sqlite3.Row
-        con.execute("PRAGMA journal_mode = WAL")
         con.execute("PRAGMA synchronous = NORMAL")
         return con
+
+    def _connect(self) -> "_Borrowed":
+        """This thread's connection (opened once per thread), wrapped so ``closing()`` keeps it open."""
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._local.con = self._open()
+        return _Borrowed(con)
 
     def _exec(self, sql: str, args: tuple = ()) -> int:
         with self._lock, closing(self._connect()) as con:
