@@ -27,7 +27,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 IMG = ROOT / "docs" / "img"
-WORK = ROOT / "bench" / ".finish"
+WORK = ROOT / "bench" / "results" / "finish"  # scratch, git-ignored
 REAL = ROOT.parent / "shared" / "data" / "real"
 
 

@@ -55,3 +55,15 @@ def test_missing_file(tmp_path, capsys):
     assert code != 0
     assert "no such file" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_reference_photos(tmp_path, capsys):
+    full = write_image(tmp_path / "full.png", data.astronaut().astype(np.float32) / 255)
+    out = tmp_path / "o.jpg"
+    assert main(["finish", str(full), "--reference", str(full), "--size", "600x600", "--out", str(out)]) == 0
+    assert "detail-transfer" in capsys.readouterr().out
+    grey = write_image(tmp_path / "grey.png", np.full((200, 200, 3), 0.5, np.float32))
+    out2 = tmp_path / "o2.jpg"
+    code = main(["finish", str(full), "--reference", str(grey), "--size", "600x600", "--out", str(out2)])
+    assert code != 0 and "no face" in capsys.readouterr().err
+    assert not out2.exists()
