@@ -125,7 +125,9 @@ def test_stage_logs_an_honest_operation(subject, flattered):
     out = honest_stage(portrait, library=lib, keep={"skin-smoothing": 0.3})
     op = out.log[-1]
     assert op.stage == "honest" and op.ai == "none"
-    assert op.params["keep"] == {"skin-smoothing": 0.3} and op.params["subject"] == NAME
+    assert op.params["keep"] == {"skin-smoothing": 0.3} and op.params["subject"] == "enrolled subject"
+    # The log is published in the output's XMP/C2PA: no name, no library id.
+    assert NAME not in repr(op) and profile.id not in repr(op)
     assert op.params["identity_after"] < op.params["identity_before"]
     assert any("Identity distance" in n for n in op.notes)
     json.dumps(op.to_dict())  # provenance-ready

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from candid.cli._common import console, out, progress_bar
+from candid.cli._common import console, out, progress_bar, write_output
 
 
 def honest(
@@ -26,7 +26,8 @@ def honest(
     """Compare a portrait with the subject's real photos and bring it back to the real person."""
     from candid.files import write_json
     from candid.honest import honest_guard, parse_keep
-    from candid.imageio import read_image, write_image
+    from candid.imageio import read_image
+    from candid.portrait import Operation, Portrait
     from candid.subjects import Library
 
     keep_map = parse_keep(keep)  # validate before any work
@@ -48,7 +49,12 @@ def honest(
                       f"[{colour}]{f.verdict}[/{colour}]", "-" if a is None else f"{a.z:+.1f}")
     out.print(table)
     out.print(result.summary())
-    write_image(target, result.pixels)
+    # The subject's name stays out of the log: the log becomes the file's
+    # public XMP/C2PA record.
+    labelled = Portrait(result.pixels, source=image.name, log=(Operation(
+        "honest", params={"keep": keep_map, "strength": strength},
+        notes=tuple(result.summary().splitlines())),))
+    write_output(labelled, target)
     out.print(f"wrote {target}")
     if report is not None:
         data = {"image": image.name, "subject": profile.name, "output": target.name, **result.to_dict()}

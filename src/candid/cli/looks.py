@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from candid.cli._common import out, progress_bar
+from candid.cli._common import out, progress_bar, write_output
 from candid.errors import CandidError
 
 
@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
         list_: bool = typer.Option(False, "--list", help="List film stocks and instant frames, then exit."),
     ) -> None:
         """Shoot IMAGE on film: stock, grain, halation, instant frame, glitch."""
-        from candid.imageio import read_image, write_image
+        from candid.imageio import read_image
         from candid.looks import get_stock, list_stocks
         from candid.looks.instant import FRAMES, get_frame
         from candid.looks.stage import glitch_stage, look_stage
@@ -78,8 +78,6 @@ def register(app: typer.Typer) -> None:
                 portrait = glitch_stage(portrait, sort=0.5 * glitch, shift=0.012 * glitch, blocks=0.06 * glitch,
                                         lines=0.25 * glitch, seed=seed)
             advance(1)
-            pixels = portrait.pixels
-            del portrait
-            path = write_image(output, pixels, bit_depth=bit_depth)
+            path = write_output(portrait, output, bit_depth=bit_depth)
             advance(1)
         out.print(f"wrote {path}")

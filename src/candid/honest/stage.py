@@ -60,7 +60,8 @@ def honest_stage(portrait: Portrait, *, subject=None, library=None, keep=None, s
     result = honest_guard(portrait, subject, keep=keep, library=library, strength=strength, face=face,
                           light_direction=light_direction)
     notes = tuple(result.summary().splitlines())
-    params = {"subject": subject.name, "subject_id": subject.id, **result.to_dict()}
+    # No name or library id: the log becomes the output's public XMP/C2PA record.
+    params = {"subject": "enrolled subject", **result.to_dict()}
     params.pop("summary", None)
     from candid.files import to_jsonable
 
