@@ -87,6 +87,16 @@ def journal(out: Path) -> list[dict]:
     return list(ResultStore(out).read_journal())
 
 
+@pytest.mark.parametrize("name", ["candid.batch.manifest", "candid.batch.plan", "candid.batch.store",
+                                  "candid.batch.worker", "candid.batch.backends", "candid.batch.run"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+
+
 # --- manifest -------------------------------------------------------------------------------------------------
 
 
