@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from candid.files import atomic_write_bytes
 from candid.inspect.core import inspect_image
 from candid.inspect.report import render_html
@@ -29,5 +31,8 @@ def inspect_stage(portrait: Portrait, *, html: str | None = None, json: str | No
         atomic_write_bytes(html, render_html(report, portrait.pixels).encode("utf-8"))
     if json:
         atomic_write_bytes(json, report.to_json().encode("utf-8"))
-    op = Operation("inspect", params={"html": html, "json": json}, notes=tuple(report.summary_lines()))
+    # File names only: the log is published in the output's XMP/C2PA, and a
+    # full path can name the user (/home/alice/...).
+    params = {"html": Path(html).name if html else None, "json": Path(json).name if json else None}
+    op = Operation("inspect", params=params, notes=tuple(report.summary_lines()))
     return portrait.evolve(None, op, keep_face=True)
