@@ -61,10 +61,20 @@ def register(app: typer.Typer) -> None:
         plan = plan_fit(probe.width, probe.height, size, fit)
         del probe
         n_tiles = len(tile_grid(plan.out_w, plan.out_h, tile, 32))
+        # The streamed file is labelled like every other output: XMP written
+        # with the pixels, then a signed C2PA manifest. (No watermark: it
+        # needs the whole image in memory, which this path exists to avoid.)
+        from candid.portrait import Operation
+        from candid.provenance import dev_signer, sign_c2pa, xmp_packet
+
+        log = [Operation("finish", params={"size": size, "fit": fit, "backend": backend, "noise": noise,
+                                           "iso": iso, "sharpen": sharpen, "seed": seed},
+                         ai="edited" if backend == "learned" else "none")]
         with progress_bar(f"finishing to {plan.out_w}x{plan.out_h}", n_tiles) as advance:
             result = finish_to_file(image, out_path, size, fit=fit, backend=backend, landmarks=landmarks,
                                     references=refs, reference_landmarks=ref_lm, noise=noise, iso=iso,
                                     sharpen=sharpen, bit_depth=bit_depth, seed=seed, tile=tile,
-                                    on_tile=lambda: advance(1))
+                                    xmp=xmp_packet(log), on_tile=lambda: advance(1))
+        sign_c2pa(result.path, result.path, log, dev_signer())
         out.print(f"wrote {result.path} ({result.width}x{result.height}, {result.backend}, "
                   f"{result.tiles} tiles, {result.seconds:.1f} s)")

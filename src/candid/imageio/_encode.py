@@ -92,7 +92,10 @@ def write_vips(
     if fmt in ("jpeg", "webp", "avif"):
         options["Q"] = int(quality)
     if fmt == "jpeg":
-        options.update(optimize_coding=True, subsample_mode="off" if quality >= 90 else "auto")
+        # Optimised Huffman tables need the whole coefficient set in memory
+        # (~290 MB at 8K); big streamed outputs go without (a few % larger).
+        optimize = image.width * image.height <= 12_000_000
+        options.update(optimize_coding=optimize, subsample_mode="off" if quality >= 90 else "auto")
     if fmt == "tiff":
         options.update(compression="deflate", predictor="horizontal", tile=image.width * image.height > 4096**2)
     if fmt == "avif":
