@@ -353,3 +353,39 @@ def test_unknown_backend_and_missing_ray_are_clear(tmp_path, inputs, monkeypatch
     with pytest.raises(CandidError, match=r"candid\[ray\]"):
         run_batch(m, fast_recipe(), tmp_path / "o", backend="ray")
     assert not (tmp_path / "o").exists()
+
+
+def test_a_killed_worker_is_replaced_and_its_item_retried(tmp_path, inputs):
+    """SIGKILL the pool's workers mid-batch: the pool is rebuilt and every item still finishes once."""
+    import multiprocessing
+
+    from candid.batch.backends import run_local
+
+    m = load_manifest(write_csv(tmp_path / "m.csv", [("", f"{inputs}/p{i:02d}.png", "", f"o{i}.jpg")
+                                                      for i in range(5)]))
+    items = plan(m, fast_recipe("480x480"))
+    results = run_local(items, workers=2)
+    got = [next(results)]
+    victims = [p for p in multiprocessing.active_children() if p.is_alive()]
+    assert victims
+    for p in victims:
+        os.kill(p.pid, signal.SIGKILL)
+    got += list(results)
+    assert sorted(r.key for r in got) == sorted(i.key for i in items)
+    assert all(r.ok for r in got), [r.error for r in got if not r.ok]
+    killed = {str(p.pid) for p in victims}
+    assert not any(r.worker.split(":")[-1] in killed for r in got[1:])  # the rest ran in new workers
+
+
+def test_cli_runs_reports_and_exits_1_when_a_row_failed(tmp_path, inputs, capsys):
+    m = write_csv(tmp_path / "m.csv", [("", f"{inputs}/p00.png", "", "a.jpg"),
+                                       ("", f"{inputs}/p01.png", '{"looks.film": {"stock": "nope"}}', "b.jpg")])
+    r = write_recipe(tmp_path / "r.toml", fast_recipe())
+    code = main(["batch", str(m), "--recipe", str(r), "--out", str(tmp_path / "out"), "-j", "1",
+                 "--report", str(tmp_path / "rep.json")])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "1 row(s) failed" in captured.err and "a.jpg" in captured.out
+    rep = json.loads((tmp_path / "rep.json").read_text())
+    assert [x["status"] for x in rep["rows"]] == ["done", "failed"]
+    assert (tmp_path / "out" / "a.jpg").exists() and not (tmp_path / "out" / "b.jpg").exists()
