@@ -224,3 +224,11 @@ def test_schema_driven_garbage_never_gives_500(client):
             assert r.status_code < 500, (url, r.status_code, r.text[:200])
             if r.headers.get("content-type", "").startswith("application/json"):
                 assert "Traceback" not in r.text
+
+
+@pytest.mark.parametrize("name", ["candid.web.security", "candid.web.store", "candid.web.app"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    assert doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS).failed == 0

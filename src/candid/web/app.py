@@ -140,7 +140,9 @@ def create_app(library_path: str | Path, data_dir: str | Path, *, token: str | N
 
     Examples
     --------
-    >>> app = create_app("/tmp/lib", "/tmp/candid-web-doc", workers=0)
+    >>> import tempfile
+    >>> root = tempfile.mkdtemp()
+    >>> app = create_app(f"{root}/library", f"{root}/studio", workers=0)
     >>> app.title
     'candid studio'
     """

@@ -75,12 +75,13 @@ def save_dzi(pixels: np.ndarray, stem: Path) -> Path:
     return stem.with_suffix(".dzi")
 
 
-def _honest_summary(log) -> dict[str, Any] | None:
+def _honest_summary(log, subject: str | None) -> dict[str, Any] | None:
     for op in log:
         if op.stage == "honest":
             params = dict(op.params)
             before = params.get("before") or {}
-            return {"subject": params.get("subject"), "findings": before.get("findings", []),
+            # the name as the user chose it (the log itself may keep names out of the file's metadata)
+            return {"subject": subject if params.get("subject") else None, "findings": before.get("findings", []),
                     "patterns": before.get("patterns", []), "keep": params.get("keep", {}),
                     "notes": list(op.notes)}
     return None
@@ -174,7 +175,7 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
         "style": style, "width": int(result.width), "height": int(result.height),
         "source_width": int(loaded.pixels.shape[1]), "source_height": int(loaded.pixels.shape[0]),
         "overall": round(float(report.overall), 3), "tells": tells,
-        "honest": _honest_summary(result.log), "skipped": skipped,
+        "honest": _honest_summary(result.log, params.get("subject")), "skipped": skipped,
         "notes": [f"{op.stage}: {n}" for op in result.log for n in op.notes],
     }
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
