@@ -142,6 +142,7 @@ def test_validate_lists_all_problems(tmp_path, inputs):
         ("", f"{inputs}/p02.png", '{"no.such": {}}', "c.gif"),
         ("", f"{inputs}/p03.png", "", "/abs.jpg"),
         ("", str(inputs), "", ".hidden.jpg"),
+        ("", f"{inputs}/p04.png", '{"looks.film": {"stock": "kodachrome-9"}, "finish": {"size": "1k"}}', "d.jpg"),
     ]))
     recipe = fast_recipe()
     recipe = recipe.model_copy(update={"steps": recipe.steps + [Step(stage="not.a.stage")]})
@@ -154,7 +155,8 @@ def test_validate_lists_all_problems(tmp_path, inputs):
                   "row 4: output 'c.gif': cannot write", "row 4: overrides name unknown stage 'no.such'",
                   "row 5: output '/abs.jpg': absolute paths", "row 6: input", "not a file",
                   "row 6: output '.hidden.jpg': hidden names", "rows 2, 3: duplicate output name 'a.jpg'",
-                  "unknown stage 'not.a.stage'"]:
+                  "unknown stage 'not.a.stage'", "row 7: overrides for looks.film: unknown film stock 'kodachrome-9'",
+                  "row 7: overrides for finish: unknown size '1k'"]:
         assert words in text, words
     assert not lib.exists()  # validation never creates a library
 
@@ -258,7 +260,7 @@ def test_scores_come_from_the_log(tmp_path, photo_dir):
 
 def test_bad_row_does_not_stop_the_rest_and_rerun_skips(tmp_path, inputs):
     rows = [("", f"{inputs}/p{i:02d}.png", "", f"ok{i}.jpg") for i in range(3)]
-    rows.insert(1, ("", f"{inputs}/p05.png", '{"looks.film": {"stock": "no-such-film"}}', "bad.jpg"))
+    rows.insert(1, ("", f"{inputs}/p05.png", '{"looks.film": {"frame": "no-such-frame"}}', "bad.jpg"))
     rows.append(("", f"{inputs}/p00.png", "", "dup-of-ok0.jpg"))  # same content as row 1: computed once
     m = load_manifest(write_csv(tmp_path / "m.csv", rows))
     out = tmp_path / "out"
@@ -266,7 +268,7 @@ def test_bad_row_does_not_stop_the_rest_and_rerun_skips(tmp_path, inputs):
     s = run_batch(m, fast_recipe(), out, workers=2, on_progress=lambda f, t, r: seen.append((f, t)))
     assert (s.total, s.done, s.failed, s.cached) == (5, 4, 1, 0)
     bad = next(r for r in s.rows if r.output == "bad.jpg")
-    assert bad.status == "failed" and "no-such-film" in bad.error
+    assert bad.status == "failed" and "no-such-frame" in bad.error
     assert all((out / f"ok{i}.jpg").stat().st_size > 1000 for i in range(3))
     assert (out / "dup-of-ok0.jpg").read_bytes() == (out / "ok0.jpg").read_bytes()
     assert not (out / "bad.jpg").exists()
@@ -379,7 +381,7 @@ def test_a_killed_worker_is_replaced_and_its_item_retried(tmp_path, inputs):
 
 def test_cli_runs_reports_and_exits_1_when_a_row_failed(tmp_path, inputs, capsys):
     m = write_csv(tmp_path / "m.csv", [("", f"{inputs}/p00.png", "", "a.jpg"),
-                                       ("", f"{inputs}/p01.png", '{"looks.film": {"stock": "nope"}}', "b.jpg")])
+                                       ("", f"{inputs}/p01.png", '{"looks.film": {"frame": "nope"}}', "b.jpg")])
     r = write_recipe(tmp_path / "r.toml", fast_recipe())
     code = main(["batch", str(m), "--recipe", str(r), "--out", str(tmp_path / "out"), "-j", "1",
                  "--report", str(tmp_path / "rep.json")])

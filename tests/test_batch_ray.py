@@ -43,7 +43,7 @@ def manifest(tmp_path_factory, astronaut):
     for i in range(4):
         write_image(folder / f"p{i}.png", np.clip(base * (0.9 + 0.05 * i), 0, 1).astype(np.float32))
         rows.append(["", f"p{i}.png", "", f"o{i}.jpg"])
-    rows.append(["", "p0.png", '{"looks.film": {"stock": "no-such-film"}}', "bad.jpg"])
+    rows.append(["", "p0.png", '{"looks.film": {"frame": "no-such-frame"}}', "bad.jpg"])
     with open(folder / "m.csv", "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["subject", "inputs", "overrides", "output"])
@@ -64,7 +64,7 @@ def test_ray_and_local_give_the_same_outputs(local_ray, manifest, tmp_path):
     local = run_batch(manifest, r, tmp_path / "local", backend="local", workers=2, fixed_time=FIXED)
     for s in (on_ray, local):
         assert (s.total, s.done, s.failed) == (5, 4, 1)
-        assert "no-such-film" in next(x for x in s.rows if x.output == "bad.jpg").error
+        assert "no-such-frame" in next(x for x in s.rows if x.output == "bad.jpg").error
     assert [x.key for x in on_ray.rows] == [x.key for x in local.rows]
     for i in range(4):
         a = (tmp_path / "ray" / f"o{i}.jpg").read_bytes()

@@ -293,6 +293,49 @@ def _value_problem(hint: Any, value: Any) -> str | None:
     return None
 
 
+def _check_studio(params: dict[str, Any]) -> None:
+    from candid.engines.studio.stage import check_options
+
+    check_options(params.get("style", "linkedin"), params.get("background"), params.get("light"),
+                  params.get("aspect"))
+
+
+def _check_finish(params: dict[str, Any]) -> None:
+    from candid.finish import FITS, target_size
+
+    fit = params.get("fit", "crop")
+    if fit not in FITS:
+        raise ValueError(f"unknown fit {fit!r} (fits: {', '.join(FITS)})")
+    target_size(1000, 1000, params.get("size", "8k"), fit)
+
+
+def _check_film(params: dict[str, Any]) -> None:
+    from candid.looks.film import get_stock
+
+    if params.get("stock") is not None:
+        get_stock(params["stock"])
+
+
+#: Checks of setting *values* that need a stage's own knowledge (names of styles,
+#: lights, film stocks, target sizes), using the functions the stages use.
+VALUE_CHECKS = {"engine.studio": _check_studio, "finish": _check_finish, "looks.film": _check_film}
+
+
+def _semantic_problem(stage: str, params: dict[str, Any]) -> str | None:
+    check = VALUE_CHECKS.get(stage)
+    if check is None:
+        return None
+    try:
+        check(params)
+    except CandidError as exc:
+        return exc.message
+    except (ValueError, TypeError) as exc:
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    except ImportError:  # pragma: no cover - stage not installed; run_recipe will say so
+        return None
+    return None
+
+
 def validate_manifest(manifest: Manifest, recipe, library=None) -> list[str]:
     """Every reason a manifest's rows cannot run with ``recipe``; empty if none.
 
@@ -300,7 +343,9 @@ def validate_manifest(manifest: Manifest, recipe, library=None) -> list[str]:
     output names are unique (case-insensitively), stay inside the output
     folder and have a writable image suffix; subjects are enrolled in
     ``library``; overrides name stages of the recipe and parameters those
-    stages take, with values of the right type; the recipe names only
+    stages take, with values of the right type and, for ``engine.studio``,
+    ``finish`` and ``looks.film``, known styles, lights, backgrounds, aspects,
+    sizes and film stocks (:data:`VALUE_CHECKS`); the recipe names only
     registered stages; no row sets a parameter that writes files elsewhere.
 
     Parameters
@@ -337,6 +382,11 @@ def validate_manifest(manifest: Manifest, recipe, library=None) -> list[str]:
             if s.params.get(p):
                 errors.append(f"recipe {recipe.name!r}: {s.stage}.{p} writes a file outside the batch; "
                               "remove it (the batch report holds the inspect scores)")
+        if s.stage in STAGES:
+            why = _semantic_problem(s.stage, s.params)
+            if why:
+                errors.append(f"recipe {recipe.name!r}: {s.stage}: {why}")
+    recipe_params = {s.stage: s.params for s in recipe.steps}
     stage_info: dict[str, tuple[set[str] | None, dict[str, Any]]] = {}
 
     def info(stage: str) -> tuple[set[str] | None, dict[str, Any]]:
@@ -391,6 +441,10 @@ def validate_manifest(manifest: Manifest, recipe, library=None) -> list[str]:
                     why = _value_problem(hints[key], value)
                     if why:
                         errors.append(f"{where}: override {stage}.{key}={value!r}: {why}")
+            if params:
+                why = _semantic_problem(stage, {**recipe_params.get(stage, {}), **params})
+                if why:
+                    errors.append(f"{where}: overrides for {stage}: {why}")
     for lines in names.values():
         if len(lines) > 1:
             first = next(r for r in manifest.rows if r.line == lines[0])
@@ -405,5 +459,5 @@ def _subject_names(library) -> set[str]:
     return {s.name for s in lib.subjects()}
 
 
-__all__ = ["FILE_PARAMS", "Manifest", "ManifestError", "ManifestRow", "load_manifest",
+__all__ = ["FILE_PARAMS", "VALUE_CHECKS", "Manifest", "ManifestError", "ManifestRow", "load_manifest",
            "output_name_problem", "validate_manifest"]
