@@ -28,6 +28,7 @@ STAGES: dict[str, str] = {
     "face.analyze": "candid.face.stage:analyze_stage",
     "honest": "candid.honest.stage:honest_stage",
     "engine.studio": "candid.engines.studio.stage:studio_stage",
+    "engine.diffusion": "candid.engines.diffusion.stage:diffusion_stage",
     "engine.restore": "candid.engines.restore.stage:restore_stage",
     "inspect": "candid.inspect.stage:inspect_stage",
 }

@@ -25,6 +25,7 @@ COMMAND_MODULES: list[str] = [
     "candid.cli.honest",
     "candid.cli.provenance",
     "candid.cli.make",
+    "candid.cli.generate",
     "candid.cli.inspect",
     "candid.cli.serve",
     "candid.cli.restore",

@@ -17,6 +17,7 @@ from candid.portrait import Portrait
 #: Engine name -> "module:attribute" of an object implementing :class:`Engine`.
 ENGINES: dict[str, str] = {
     "studio": "candid.engines.studio.engine:STUDIO",
+    "diffusion": "candid.engines.diffusion.engine:DIFFUSION",
     "restore": "candid.engines.restore.engine:RESTORE",
 }
 
