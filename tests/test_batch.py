@@ -326,9 +326,6 @@ def test_kill_half_way_then_resume(tmp_path, inputs):
         assert icc_date_free((out / items[key].output).read_bytes()) == icc_date_free(fresh)
 
 
-@pytest.mark.xfail(strict=True, reason="candid.imageio.srgb_icc_profile() is built by LittleCMS per process and "
-                                       "carries that moment's date in its header, so the same portrait written "
-                                       "by two processes differs in 12 bytes")
 def test_output_bytes_do_not_depend_on_the_process(tmp_path, inputs):
     m = write_csv(tmp_path / "m.csv", [("", f"{inputs}/p00.png", "", "a.jpg")])
     item = plan(load_manifest(m), fast_recipe(), fixed_time=FIXED)[0]
@@ -342,7 +339,10 @@ def test_output_bytes_do_not_depend_on_the_process(tmp_path, inputs):
                    check=True, timeout=120)
     there = (tmp_path / "there.jpg").read_bytes()
     assert icc_date_free(here) == icc_date_free(there)  # the pixels, XMP and watermark agree
-    assert here == there
+    if here != there:
+        pytest.xfail("candid.imageio.srgb_icc_profile() is built by LittleCMS per process and carries that "
+                     "moment's date in its header, so the same portrait written by two processes differs in "
+                     "12 bytes (docs/BATCH.md, Determinism)")
 
 
 def test_unknown_backend_and_missing_ray_are_clear(tmp_path, inputs, monkeypatch):
