@@ -248,13 +248,16 @@ def test_scores_come_from_the_log(tmp_path, photo_dir):
     small = tmp_path / "small.jpg"
     img = cv2.imread(str(photo_dir / "original.jpg"))
     cv2.imwrite(str(small), cv2.resize(img, (256, 256), interpolation=cv2.INTER_AREA))
-    recipe = Recipe(name="look", steps=[Step(stage="face.analyze"), Step(stage="inspect")])
+    honest = [Step(stage="honest")] if "honest" in STAGES else []  # subject + library reach the guard
+    recipe = Recipe(name="look", steps=[Step(stage="face.analyze"), *honest, Step(stage="inspect")])
     m = load_manifest(write_csv(tmp_path / "m.csv", [("Eileen Collins", str(small), "", "e.jpg")]))
     assert validate_manifest(m, recipe, lib) == []
     item = plan(m, recipe, library=lib)[0]
     r = process_item(item)
     assert r.ok, r.error
     assert 0.0 <= r.identity_distance < 0.6  # same person
+    if honest:
+        assert r.identity_before is not None and "honest" in r.stage_seconds
     assert 0.0 <= r.inspect_overall <= 1.0 and len(r.inspect_tells) >= 3
 
 
