@@ -108,6 +108,16 @@ def test_enroll_make_compare_zoom_heatmap(server, browser, shot, photos):
 
     # 5. Results gallery lists the portrait.
     page.goto(f"{server}/results")
-    page.wait_for_selector(".card img", timeout=10_000)
+    page.locator(".card img").nth(1).wait_for(timeout=10_000)
+    page.locator(".pick").nth(0).check()
+    page.locator(".pick").nth(1).check()
     shot(page, "7-results", full_page=True)
+
+    # 6. Compare the two results (eyes undone vs eyes kept) side by side at 1:1.
+    page.click("#compare-pair")
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    page.click("#one-to-one")
+    page.wait_for_timeout(1000)
+    assert "eye-size 100%" in page.inner_text(".compare")
+    shot(page, "8-compare-two-results")
     assert not errors, errors

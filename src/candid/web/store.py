@@ -152,8 +152,10 @@ class JobStore:
         if state not in FINAL:
             raise ValueError(f"not a final state: {state}")
         self._exec("UPDATE jobs SET state = ?, result = ?, error = ?, hint = ?, progress = CASE WHEN ? = 'done' "
-                   "THEN 1 ELSE progress END, updated = ? WHERE id = ?",
-                   (state, json.dumps(result) if result is not None else None, error, hint, state, _now(), job_id))
+                   "THEN 1 ELSE progress END, stage = CASE WHEN ? = 'done' THEN 'done' ELSE stage END, "
+                   "updated = ? WHERE id = ?",
+                   (state, json.dumps(result) if result is not None else None, error, hint, state, state, _now(),
+                    job_id))
 
     def cancel(self, job_id: str) -> str | None:
         """Cancel a job: queued ones at once, running ones at their next stage boundary.

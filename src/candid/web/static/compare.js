@@ -112,8 +112,17 @@ async function main() {
   if (!L || !R) { candid.el("tells").innerHTML = `<p class="error">no job given - open this page from <a href="/results">Results</a></p>`; return; }
   const res = await candid.api("GET", `/api/results/${R.job}`);
   candid.el("title").textContent = `${res.job.params.filename || ""} - ${res.summary.style}`;
-  candid.el("left-title").textContent = `${L.which === "source" ? "before (your photo)" : "result " + L.job.slice(0, 8)}`;
-  candid.el("right-title").textContent = `after (${res.summary.style}, ${res.summary.width}x${res.summary.height})`;
+  let leftTitle = "before (your photo)";
+  if (L.which === "result") {
+    const other = await candid.api("GET", `/api/results/${L.job}`);
+    const kept = other.summary.honest && Object.keys(other.summary.honest.keep || {}).length
+      ? ", kept: " + Object.entries(other.summary.honest.keep).map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(", ") : "";
+    leftTitle = `${other.summary.style} ${other.summary.width}x${other.summary.height}, job ${L.job.slice(0, 8)}${kept}`;
+  }
+  candid.el("left-title").textContent = leftTitle;
+  const rkeep = res.summary.honest && Object.keys(res.summary.honest.keep || {}).length
+    ? ", kept: " + Object.entries(res.summary.honest.keep).map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(", ") : "";
+  candid.el("right-title").textContent = `${L.which === "source" ? "after" : "job " + R.job.slice(0, 8)} (${res.summary.style}, ${res.summary.width}x${res.summary.height}${rkeep})`;
   candid.el("download").href = `/api/results/${R.job}/image`;
   candid.el("report").href = `/api/results/${R.job}/report`;
   viewers.left = makeViewer("left", L);

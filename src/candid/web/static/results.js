@@ -1,5 +1,13 @@
 "use strict";
-// Results: a gallery of finished portraits and the queue with cancel.
+// Results: a gallery of finished portraits (pick two to compare them) and the queue with cancel.
+const picked = [];
+function showPair() {
+  document.querySelectorAll(".pick").forEach(b => { b.checked = picked.includes(b.value); });
+  const box = candid.el("pair");
+  box.innerHTML = picked.length === 2
+    ? `<a id="compare-pair" href="/compare?left=${picked[0]}:result&right=${picked[1]}:result">Compare the two picked results side by side</a>`
+    : `<span class="hint">pick two results to compare them side by side</span>`;
+}
 async function refresh() {
   const jobs = await candid.api("GET", "/api/jobs?limit=200");
   const gallery = candid.el("gallery");
@@ -13,7 +21,15 @@ async function refresh() {
       card.className = "card";
       card.innerHTML = `<a href="/compare?job=${job.id}"><img loading="lazy" alt="result" src="/api/results/${job.id}/image"></a>
         <div>${name} &middot; ${candid.esc(job.params.style)}</div><div class="hint">${candid.esc(job.updated.slice(0, 19).replace("T", " "))}</div>
-        <a href="/compare?job=${job.id}">compare</a> &middot; <a href="/api/results/${job.id}/image">download</a> &middot; <a href="/api/results/${job.id}/report" target="_blank">report</a>`;
+        <a href="/compare?job=${job.id}">compare</a> &middot; <a href="/api/results/${job.id}/image">download</a> &middot; <a href="/api/results/${job.id}/report" target="_blank">report</a>
+        <br><label><input type="checkbox" class="pick" value="${job.id}"${picked.includes(job.id) ? " checked" : ""}> pick to compare</label>`;
+      card.querySelector(".pick").addEventListener("change", ev => {
+        const i = picked.indexOf(job.id);
+        if (ev.target.checked && i < 0) picked.push(job.id);
+        if (!ev.target.checked && i >= 0) picked.splice(i, 1);
+        while (picked.length > 2) picked.shift();
+        showPair();
+      });
       gallery.appendChild(card);
     }
     const tr = document.createElement("tr");
@@ -27,6 +43,7 @@ async function refresh() {
     }
     queue.appendChild(tr);
   }
+  showPair();
   if (!gallery.children.length) gallery.innerHTML = `<p class="hint">nothing made yet - <a href="/make">make a portrait</a></p>`;
 }
 refresh();
