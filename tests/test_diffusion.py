@@ -130,6 +130,15 @@ def library(tmp_path_factory, astronaut):
     return lib
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _one_torch_thread():
+    """One torch thread: under pytest -n 2 on 2 cores, torch's OpenMP threads next to dlib/OpenCV ran 30x slower."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(autouse=True)
 def _offline(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

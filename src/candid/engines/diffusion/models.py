@@ -202,7 +202,7 @@ def download_commands(spec: ModelSpec, root: str | Path = "$CANDID_MODELS") -> l
     if spec.adapter is not None:
         a = spec.adapter
         cmds.append(f'huggingface-cli download {spec.adapter_repo} --local-dir {root}/{spec.adapter_dir} '
-                    f'--include "{a.subfolder}/{a.weight}" "{a.encoder}/*"')
+                    f'--include "{a.subfolder}/{a.weight}" "{a.encoder}/config.json" "{a.encoder}/model.safetensors"')
     return cmds
 
 
@@ -296,7 +296,8 @@ def _from_hub(spec: ModelSpec, *, allow_download: bool) -> ResolvedModels:
     repos = [(spec.base_repo, ["*.json", "*.txt", "*/*.fp16.safetensors"])]
     if spec.adapter is not None:
         a = spec.adapter
-        repos.append((spec.adapter_repo, [f"{a.subfolder}/{a.weight}", f"{a.encoder}/*"]))
+        repos.append((spec.adapter_repo, [f"{a.subfolder}/{a.weight}", f"{a.encoder}/config.json",
+                                          f"{a.encoder}/model.safetensors"]))
     for repo, patterns in repos:
         try:
             paths.append(Path(snapshot_download(repo, allow_patterns=patterns, local_files_only=local_only)))
