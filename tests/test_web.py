@@ -99,6 +99,8 @@ def test_upload_sniffs_type_limits_size_and_uses_random_names(client, app, tmp_p
     r = upload(client, b"#!/bin/sh\nrm -rf /\n", name="evil.jpg")
     assert r.status_code == 400 and "not an image" in r.json()["error"] and r.json()["hint"]
     r = upload(client, b"\xff\xd8\xff" + bytes(4_000_000), name="huge.jpg")
+    assert r.status_code == 413 and "too large" in r.json()["error"]  # refused on Content-Length
+    r = upload(client, b"\xff\xd8\xff" + bytes(3_010_000), name="just-over.jpg")  # within the slack
     assert r.status_code == 400 and "too large" in r.json()["error"]
     r = upload(client, jpeg_bytes(astronaut, tmp_path), name="../../../etc/passwd.jpg")
     assert r.status_code == 200, r.text
@@ -209,6 +211,7 @@ def test_pages_and_openapi_schema(client):
                  "/api/results/{job_id}/tiles/{which}.dzi"):
         assert path in schema["paths"]
     assert client.get("/static/vendor/openseadragon/openseadragon.min.js").status_code == 200
+    assert client.get("/docs").status_code == 404  # Swagger UI would load scripts from a CDN
 
 
 def test_schema_driven_garbage_never_gives_500(client):

@@ -178,7 +178,8 @@ def create_app(library_path: str | Path, data_dir: str | Path, *, token: str | N
         if pool is not None:
             pool.stop()
 
-    app = FastAPI(title="candid studio", version="1", lifespan=lifespan,
+    # /docs and /redoc would load Swagger/ReDoc from a CDN: no run-time downloads, so only the schema.
+    app = FastAPI(title="candid studio", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Enroll, make, compare at 1:1 and inspect portraits; photos stay on this machine. "
                               "State-changing requests need the X-Candid-CSRF header from GET /api/session.",
                   responses={400: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody}})
@@ -201,7 +202,7 @@ def create_app(library_path: str | Path, data_dir: str | Path, *, token: str | N
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
         return JSONResponse({"error": f"invalid request: {where}: {first.get('msg', 'invalid')}",
-                             "hint": "see /docs for the API schema"}, status_code=422)
+                             "hint": "see /openapi.json for the API schema"}, status_code=422)
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception):
@@ -224,6 +225,13 @@ def create_app(library_path: str | Path, data_dir: str | Path, *, token: str | N
                     return RedirectResponse("/login", status_code=303)
                 return JSONResponse({"error": "a token is required", "hint": "log in at /login"}, status_code=401)
         if request.method in UNSAFE_METHODS:
+            # Refuse oversized bodies before the multipart parser spools them to disk.
+            length = request.headers.get("content-length")
+            if length is None and request.headers.get("transfer-encoding"):
+                return JSONResponse({"error": "uploads need a Content-Length", "hint": None}, status_code=411)
+            if length is not None and (not length.isdigit() or int(length) > max_upload_bytes + 65536):
+                return JSONResponse({"error": f"request too large (over {max_upload_bytes // (1024 * 1024)} MB)",
+                                     "hint": "upload a smaller file"}, status_code=413)
             if path == "/api/login":
                 origin = request.headers.get("origin")
                 if origin and origin.split("://", 1)[-1] != request.headers.get("host"):
