@@ -106,3 +106,10 @@ def test_make_engine_restore(scan, tmp_path):
     assert main(["make", str(scan), "--engine", "restore", "--style", "faithful", "--size", "600x600",
                  "--out", str(out)]) == 0
     assert read_image(out).pixels.shape == (600, 600, 3)
+
+
+def test_make_engine_restore_then_studio_style(scan, tmp_path):
+    out = tmp_path / "memorial.jpg"
+    assert main(["make", str(scan), "--engine", "restore", "--style", "memorial", "--size", "none",
+                 "--out", str(out)]) == 0
+    assert out.exists()
