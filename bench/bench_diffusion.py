@@ -136,7 +136,8 @@ def main() -> int:
     o, t = result["overhead"], result["tiny"]
     print("| what | time |\n|---|---|")
     print(f"| best-of-N identity per candidate, 896x1152 | {o['identity_s_per_candidate']} s |")
-    print(f"| best-of-N identity + inspector per candidate, 896x1152 | {o['identity_and_inspector_s_per_candidate']} s |")
+    both = o["identity_and_inspector_s_per_candidate"]
+    print(f"| best-of-N identity + inspector per candidate, 896x1152 | {both} s |")
     print(f"| honest guard (no subject), 896x1152 | {o['honest_guard_subject_free_s']} s |")
     print(f"| tiny model: load | {t['load_s']} s |")
     print(f"| tiny model: 4-reference embedding | {t['embed_4_refs_s']} s |")

@@ -32,6 +32,8 @@ pytest.importorskip("transformers", reason="the diffusion extra is not installed
 
 TINY_ADAPTER = Adapter("tiny", "sdxl_models", "ip-adapter-tiny.safetensors", "models/image_encoder", "test only")
 TINY_SPEC = ModelSpec(adapter=TINY_ADAPTER)
+#: An IP-Adapter Plus (Resampler on the encoder's hidden states), the kind candid uses by default (plus-face).
+TINY_PLUS = Adapter("tiny-plus", "sdxl_models", "ip-adapter-plus-tiny.safetensors", "models/image_encoder", "test")
 SIZE = (64, 64)
 
 
@@ -41,7 +43,8 @@ def _tokenizer(folder: Path):
     from transformers import CLIPTokenizer
 
     # GPT-2/CLIP byte-to-unicode table: printable bytes map to themselves, the rest to 256+
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    bs = (list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1))
+          + list(range(ord("®"), ord("ÿ") + 1)))
     chars = [chr(b) for b in bs] + [chr(256 + i) for i in range(256 - len(bs))]
     vocab = {c: i for i, c in enumerate(chars)}
     vocab.update({c + "</w>": i + len(chars) for i, c in enumerate(chars)})
@@ -76,7 +79,8 @@ def build_tiny_models(root: Path) -> Path:
                          num_attention_heads=4, num_hidden_layers=2, pad_token_id=1, vocab_size=1000,
                          hidden_act="gelu", projection_dim=32)
     tmp_tok = root / "_tok"
-    pipe = StableDiffusionXLPipeline(vae=vae, text_encoder=CLIPTextModel(cfg), text_encoder_2=CLIPTextModelWithProjection(cfg),
+    pipe = StableDiffusionXLPipeline(vae=vae, text_encoder=CLIPTextModel(cfg),
+                                     text_encoder_2=CLIPTextModelWithProjection(cfg),
                                      tokenizer=_tokenizer(tmp_tok), tokenizer_2=_tokenizer(tmp_tok), unet=unet,
                                      scheduler=scheduler)
     pipe.save_pretrained(root / "sdxl-base")
@@ -100,6 +104,22 @@ def build_tiny_models(root: Path) -> Path:
         key += 2
     (adapter / TINY_ADAPTER.subfolder).mkdir(parents=True, exist_ok=True)
     save_file({k: v.contiguous() for k, v in sd.items()}, str(adapter / TINY_ADAPTER.subfolder / TINY_ADAPTER.weight))
+    # IP-Adapter Plus in the original (tencent-ailab) key layout: a 4-layer perceiver resampler
+    dim, inner, ff, queries = 64, 64, 256, 4  # inner = heads * 64 (diffusers reads heads from to_q)
+    plus = {k: v for k, v in sd.items() if k.startswith("ip_adapter.")}
+    r = lambda *shape: torch.randn(*shape) * 0.02  # noqa: E731
+    plus.update({"image_proj.latents": r(1, queries, dim), "image_proj.proj_in.weight": r(dim, enc_cfg.hidden_size),
+                 "image_proj.proj_in.bias": torch.zeros(dim), "image_proj.proj_out.weight": r(cross, dim),
+                 "image_proj.proj_out.bias": torch.zeros(cross), "image_proj.norm_out.weight": torch.ones(cross),
+                 "image_proj.norm_out.bias": torch.zeros(cross)})
+    for i in range(4):
+        p = f"image_proj.layers.{i}"
+        for norm in ("norm1", "norm2"):
+            plus[f"{p}.0.{norm}.weight"], plus[f"{p}.0.{norm}.bias"] = torch.ones(dim), torch.zeros(dim)
+        plus.update({f"{p}.0.to_q.weight": r(inner, dim), f"{p}.0.to_kv.weight": r(2 * inner, dim),
+                     f"{p}.0.to_out.weight": r(dim, inner), f"{p}.1.0.weight": torch.ones(dim),
+                     f"{p}.1.0.bias": torch.zeros(dim), f"{p}.1.1.weight": r(ff, dim), f"{p}.1.3.weight": r(dim, ff)})
+    save_file({k: v.contiguous() for k, v in plus.items()}, str(adapter / TINY_PLUS.subfolder / TINY_PLUS.weight))
     return root
 
 
@@ -210,6 +230,33 @@ def test_check_weights_accepts_the_tiny_folder(tiny_models):
     assert resolved.origin == "folder" and resolved.variant is None
 
 
+def test_hub_cache_is_used_offline(tiny_models, tmp_path, monkeypatch):
+    """No --models folder: weights already in the Hugging Face cache are found with local_files_only."""
+    import shutil
+
+    cache = tmp_path / "hub"
+    for repo, folder in (("stabilityai/stable-diffusion-xl-base-1.0", "sdxl-base"), ("h94/IP-Adapter", "ip-adapter")):
+        entry = cache / ("models--" + repo.replace("/", "--"))
+        (entry / "refs").mkdir(parents=True)
+        (entry / "refs" / "main").write_text("0" * 40)
+        shutil.copytree(tiny_models / folder, entry / "snapshots" / ("0" * 40))
+    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+    import huggingface_hub.constants as hc
+
+    monkeypatch.setattr(hc, "HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(hc, "HF_HUB_OFFLINE", True)
+    resolved = resolve_models(TINY_SPEC)
+    assert resolved.origin == "hub-cache" and (resolved.base / "model_index.json").is_file()
+    assert (resolved.adapter_root / TINY_ADAPTER.subfolder / TINY_ADAPTER.weight).is_file()
+
+
+def test_make_engine_diffusion_points_to_generate(tmp_path, capsys):
+    from candid.cli import main
+
+    assert main(["make", str(tmp_path / "x.jpg"), "--engine", "diffusion"]) != 0
+    assert "candid generate" in capsys.readouterr().err
+
+
 def test_engine_registered_and_stage_registered():
     from candid.engines import get_engine
     from candid.recipes import STAGES, resolve_stage
@@ -254,6 +301,22 @@ def test_pipeline_multi_reference_embeddings_and_seeds(tiny_models, astronaut):
     assert not np.array_equal(a[0].pixels, a[1].pixels)
     c = generate(lp, **{**kw, "embeds": reference_embeds(lp, crops[1:]), "n": 1})
     assert not np.array_equal(a[0].pixels, c[0].pixels)  # the adapter embedding reaches the UNet
+
+
+def test_plus_adapter_uses_hidden_states(tiny_models, astronaut):
+    """The Resampler ("plus", "plus-face") path: penultimate encoder hidden states, averaged over references."""
+    from candid.engines.diffusion.pipeline import generate, load_pipeline, reference_embeds
+
+    spec = ModelSpec(adapter=TINY_PLUS)
+    lp = load_pipeline(resolve_models(spec, tiny_models), adapter_scale=0.7)
+    assert lp.settings["adapter_scale"] == 0.7
+    crops = [np.ascontiguousarray(astronaut[:300, 100:400]), np.ascontiguousarray(astronaut[:300, 400:100:-1])]
+    emb = reference_embeds(lp, crops)
+    assert emb.ndim == 4 and emb.shape[:2] == (2, 1) and emb.shape[-1] == 32  # (cfg, images, tokens, hidden)
+    out = generate(lp, prompt="portrait", negative="waxy skin", n=1, steps=2, size=SIZE, embeds=emb)
+    assert out[0].pixels.shape == (64, 64, 3)
+    other = generate(lp, prompt="portrait", negative="waxy skin", n=1, steps=2, size=SIZE, embeds=emb * 3)
+    assert not np.array_equal(out[0].pixels, other[0].pixels)
 
 
 def test_engine_text_to_image_end_to_end(tiny_models, library, monkeypatch):
@@ -353,7 +416,8 @@ def test_cli_generate(tiny_models, library, tmp_path, monkeypatch):
     _tiny_spec(monkeypatch)
     target = tmp_path / "eileen.png"
     rc = main(["generate", "--subject", "Eileen", "--library", str(library.root), "--models", str(tiny_models),
-               "--prompt", "in a hangar", "-n", "2", "--steps", "1", "--size", "none", "--resolution", "64x64", "--out", str(target),
+               "--prompt", "in a hangar", "-n", "2", "--steps", "1", "--size", "none", "--resolution", "64x64",
+               "--out", str(target),
                "--style", "editorial"])
     assert rc == 0 and target.is_file()
     rc = main(["generate", "--subject", "Eileen", "--library", str(library.root), "--models", str(tmp_path / "none"),

@@ -36,7 +36,7 @@ def generate(
     report: Optional[Path] = typer.Option(None, "--report", help="Write the inspect report to REPORT.html/.json."),
     seed: int = typer.Option(0, "--seed", help="Candidate i uses seed + i."),
 ) -> int:
-    """Make a new portrait of SUBJECT with the diffusion engine (needs candid[diffusion] and weights)."""
+    """Make a new portrait of SUBJECT with the diffusion engine (needs the diffusion extra and weights)."""
     from candid.engines import get_engine
     from candid.engines.diffusion.prompts import STYLES
     from candid.engines.diffusion.recipe import diffusion_recipe
