@@ -73,9 +73,13 @@ def test_colour_on_black_and_white_says_unavailable(astronaut, tmp_path, capsys)
 
 def test_subject_consent_and_identity(photo_dir, scan, tmp_path, capsys):
     lib = tmp_path / "lib"
+    restored = tmp_path / "restored-1962.png"
+    assert main(["restore", str(scan), "--out", str(restored)]) == 0
+    # enroll from the restored print (1962) and, later, from photos of another age (1985)
+    assert main(["enroll", "Grandma Eileen", str(restored), "--consent", "deceased-relative", "--consent-by", "Sam",
+                 "--relation", "grandson", "--date", "1962", "--library", str(lib)]) == 0
     assert main(["enroll", "Grandma Eileen", str(photo_dir / "original.jpg"), str(photo_dir / "darker.png"),
-                 "--consent", "deceased-relative", "--consent-by", "Sam", "--relation", "grandson",
-                 "--date", "1962", "--library", str(lib)]) == 0
+                 "--date", "1985", "--library", str(lib)]) == 0
     out = tmp_path / "o.png"
     assert main(["restore", str(scan), "--subject", "Grandma Eileen", "--library", str(lib),
                  "--out", str(out)]) == 0
@@ -84,7 +88,7 @@ def test_subject_consent_and_identity(photo_dir, scan, tmp_path, capsys):
     from candid.subjects import Library
 
     prof = Library(lib).profile("Grandma Eileen")
-    assert {p.date_hint for p in prof.photos} == {"1962"}
+    assert sorted(p.date_hint for p in prof.photos) == ["1962", "1985", "1985"]
 
 
 def test_stage_refuses_incomplete_consent():
