@@ -357,6 +357,19 @@ def test_engine_img2img_restyle_is_edited(tiny_models, astronaut, library, monke
         get_engine("diffusion").make(None, style="memorial", models=str(tiny_models))
 
 
+@pytest.mark.parametrize("bad", [{"size": (100, 64)}, {"steps": 0}, {"strength": 0.0, "restyle": True},
+                                 {"adapter_scale": 1.5}, {"dtype": "fp8"}, {"offload": "disk"}, {"guidance": 0},
+                                 {"candidates": 0}, {"adapter": "faceid"}])
+def test_bad_options_fail_before_loading(bad, monkeypatch):
+    """Validation at the edge: nothing is resolved or loaded for a bad setting."""
+    import candid.engines.diffusion.stage as stage
+
+    monkeypatch.setattr(stage, "resolve_models", lambda *a, **k: pytest.fail("weights looked up"))
+    src = Portrait(np.full((64, 64, 3), 0.5, np.float32))
+    with pytest.raises(CandidError):
+        stage.diffusion_stage(src, **bad)
+
+
 def test_adapter_needs_a_subject_for_text_to_image(tiny_models, monkeypatch):
     from candid.engines import get_engine
 

@@ -73,6 +73,27 @@ def _guard(out: Portrait, subject, library) -> tuple[Portrait, float | None]:
     return guarded, dist
 
 
+def _check_options(steps: int, size: tuple[int, int], strength: float, adapter_scale: float, dtype: str,
+                   offload: str) -> None:
+    """Raise :class:`CandidError` for a bad setting before anything heavy is loaded."""
+    from candid.engines.diffusion.pipeline import DTYPES, OFFLOAD
+
+    if not 1 <= steps <= 500:
+        raise CandidError(f"steps must be 1-500, got {steps}")
+    w, h = size
+    if w % 8 or h % 8 or not (8 <= w <= 4096 and 8 <= h <= 4096):
+        raise CandidError(f"size must be multiples of 8 between 8 and 4096, got {w}x{h}",
+                          hint="SDXL works best near one megapixel, e.g. 896x1152; candid's finish stage upscales")
+    if not 0.0 < strength <= 1.0:
+        raise CandidError(f"strength must be in (0, 1], got {strength}")
+    if not 0.0 <= adapter_scale <= 1.0:
+        raise CandidError(f"adapter scale must be in [0, 1], got {adapter_scale}")
+    if dtype not in DTYPES:
+        raise CandidError(f"unknown dtype {dtype!r}", hint=f"dtypes: {', '.join(DTYPES)}")
+    if offload not in OFFLOAD:
+        raise CandidError(f"unknown offload {offload!r}", hint=f"offload: {', '.join(OFFLOAD)}")
+
+
 def diffusion_stage(
     portrait: Portrait,
     *,
@@ -186,6 +207,9 @@ def diffusion_stage(
     img2img = st.needs_source if restyle is None else bool(restyle)
     strength = st.strength if strength is None else float(strength)
     width, height = (tuple(size) if size is not None else st.size)
+    _check_options(int(steps), (int(width), int(height)), strength, adapter_scale, dtype, offload)
+    if img2img and portrait.color != "srgb":
+        raise CandidError("engine.diffusion restyles sRGB photos; convert linear pixels first")
     spec = spec_for(adapter)
     pos, neg, warnings = build_prompt(style, prompt)
     if guidance > HIGH_GUIDANCE:
