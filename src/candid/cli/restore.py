@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from candid.cli._common import console, out, progress_bar
+from candid.cli._common import console, out, progress_bar, write_output
 from candid.errors import CandidError
 
 
@@ -98,7 +98,7 @@ def restore(
             import numpy as np
 
             mask_px = np.repeat(restoration.mask[..., None].astype(np.float32), 3, axis=2)
-        written = write_image(target, result.pixels)
+        written = write_output(result, target)
         if mask_px is not None:
             write_image(show_mask, mask_px)
         advance(1, description="written")
@@ -119,7 +119,7 @@ def make_restore(photo: Path, *, style: str, size: Optional[str], subject: Optio
     then goes through that style's recipe).
     """
     from candid.engines.restore.engine import STYLES as RESTORE_STYLES
-    from candid.imageio import output_format, read_image, write_image
+    from candid.imageio import output_format, read_image
     from candid.portrait import Portrait
     from candid.recipes import Recipe, Step, run_recipe
 
@@ -147,7 +147,7 @@ def make_restore(photo: Path, *, style: str, size: Optional[str], subject: Optio
             advance(1 if i > 0 else 0, description=f"{style}: {stage}")
 
         result = run_recipe(recipe, portrait, on_step=on_step)
-    written = write_image(target, result.pixels)
+    written = write_output(result, target)
     for op in result.log:
         if op.stage in ("engine.restore", "engine.studio"):
             for note in op.notes:

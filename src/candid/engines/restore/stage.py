@@ -13,14 +13,16 @@ from candid.portrait import Operation, Portrait
 def check_consent(subject: Any) -> str:
     """Refuse a subject without a complete consent record; return a line saying who consented.
 
-    A ``deceased-relative`` record must say who enrolled the person and their relation.
+    A ``deceased-relative`` record must say who enrolled the person and their
+    relation. The returned line goes into the stage log, which is published
+    in the output's XMP/C2PA, so it names the relation, never the people.
 
     Examples
     --------
     >>> from candid.subjects.profile import ConsentRecord
     >>> class S: name = "Ada"; consent = ConsentRecord("deceased-relative", "Bo", "grandson", "memorial", "2026")
     >>> check_consent(S())
-    'Ada (deceased): consent by Bo, grandson, for memorial'
+    'subject (deceased): consent on record from their grandson, for memorial'
     """
     c = getattr(subject, "consent", None)
     name = getattr(subject, "name", "subject")
@@ -30,8 +32,8 @@ def check_consent(subject: Any) -> str:
         raise ConsentError(f"the consent record of {name} ({c.kind}) does not say who gave it and their relation",
                            hint="re-enroll with --consent-by NAME --relation REL")
     if c.kind == "deceased-relative":
-        return f"{name} (deceased): consent by {c.given_by}, {c.relation}, for {c.purpose or 'unspecified use'}"
-    return f"{name}: consent {c.kind} by {c.given_by or name}"
+        return f"subject (deceased): consent on record from their {c.relation}, for {c.purpose or 'unspecified use'}"
+    return f"subject: consent on record ({c.kind}, {c.relation or 'self'})"
 
 
 def _embedding(pixels: np.ndarray):
@@ -152,6 +154,6 @@ def restore_portrait(
                 from candid.face import SAME_PERSON_THRESHOLD
 
                 verdict = "same person" if d < SAME_PERSON_THRESHOLD else "CHECK: may not be the same person"
-                notes.append(f"identity distance to {portrait.subject.name}'s enrolled photos {d:.3f} ({verdict})")
+                notes.append(f"identity distance to the subject's enrolled photos {d:.3f} ({verdict})")
     op = Operation("engine.restore", params=params, notes=tuple(notes), ai="none")
     return portrait.evolve(result.pixels, op, face=new_face, alpha=None), result
