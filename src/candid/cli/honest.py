@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from candid.cli._common import console, out, progress_bar, write_output
+from candid.cli._common import out, progress_bar, write_output
 
 
 def honest(

@@ -9,8 +9,7 @@ import numpy as np
 
 from candid.errors import CandidError
 from candid.face import analyze_face, face_regions
-from candid.face.geometry import face_geometry
-from candid.honest.audit import AUDIT_FEATURES, Z_CHANGED, FlatteryAudit, audit_values, measure, reference_values
+from candid.honest.audit import AUDIT_FEATURES, FlatteryAudit, audit_values, measure, reference_values
 from candid.honest.catchlights import CatchlightReport, detect_catchlights, fix_catchlights
 from candid.honest.quirks import check_quirks
 from candid.honest.texture import restore_texture

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from scipy.interpolate import RBFInterpolator
 
-from candid.face.geometry import interocular_distance, normalize_landmarks
+from candid.face.geometry import interocular_distance
 from candid.face.masks import forehead_top
 
 #: Landmark groups of the iBUG 68 layout the guard can reshape.
@@ -57,6 +57,7 @@ def denormalize(normalized: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
 
     Examples
     --------
+    >>> from candid.face.geometry import normalize_landmarks
     >>> lm = np.random.default_rng(1).uniform(0, 100, (68, 2))
     >>> bool(np.allclose(denormalize(normalize_landmarks(lm), lm), lm))
     True

@@ -23,7 +23,6 @@ from candid.looks._util import (
     gauss_ksize,
     linear_to_srgb,
     px_per_mm,
-    smoothstep,
     srgb_to_linear,
     resize_rows,
 )

@@ -8,7 +8,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 
 from candid.errors import CandidError
 
@@ -57,6 +56,7 @@ def label_and_write(portrait, out_path: str | os.PathLike, *, signer=None, water
 
     Examples
     --------
+    >>> import numpy as np
     >>> from candid.portrait import Portrait, Operation
     >>> from skimage.data import astronaut
     >>> p = Portrait(astronaut().astype(np.float32) / 255).evolve(None, Operation("demo", ai="edited"))

@@ -207,7 +207,6 @@ def matte(
     sure_fg = d_in >= 0.5 * radius  # hair inside the outline is mostly opaque: a narrower inner band
     sure_bg = d_out >= radius
     sure_fg |= mask == cv2.GC_FGD
-    unknown = ~(sure_fg | sure_bg)
     # colour-line alpha inside the band
     sigma = max(0.08 * fw, 2.0)
     F = normalized_blur(small, sure_fg.astype(np.float32), sigma)
