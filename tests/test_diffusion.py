@@ -352,7 +352,7 @@ def test_engine_img2img_restyle_is_edited(tiny_models, astronaut, library, monke
     op = out.log[0]
     assert op.ai == "edited" and op.params["img2img"] and op.params["strength"] == 0.25
     assert op.params["references"] == 2 and op.params["seeds"] == [0]
-    assert out.pixels.shape == (96, 96, 3)
+    assert out.pixels.shape == (96, 96, 3)  # sides already multiples of 8: kept
     with pytest.raises(CandidError, match="real photo"):
         get_engine("diffusion").make(None, style="memorial", models=str(tiny_models))
 
@@ -439,7 +439,7 @@ def test_cli_generate(tiny_models, library, tmp_path, monkeypatch):
     assert main(["generate", "--style", "memorial", "--models", str(tiny_models)]) != 0
 
 
-@pytest.mark.parametrize("name", ["prompts", "models", "select", "recipe", "engine", "pipeline"])
+@pytest.mark.parametrize("name", ["prompts", "models", "select", "recipe", "engine", "pipeline", "stage"])
 def test_docstring_examples(name):
     module = importlib.import_module(f"candid.engines.diffusion.{name}")
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)

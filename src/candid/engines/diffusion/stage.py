@@ -73,6 +73,30 @@ def _guard(out: Portrait, subject, library) -> tuple[Portrait, float | None]:
     return guarded, dist
 
 
+def fit_for_model(pixels: np.ndarray, max_pixels: int = 1024 * 1024) -> np.ndarray:
+    """Resize a photo for img2img: at most ``max_pixels`` (SDXL's native ~1 MP), sides multiples of 8.
+
+    Bigger photos cost VRAM quadratically and SDXL was trained near one
+    megapixel; candid's ``finish`` stage takes the result back up to 4K/8K.
+
+    Examples
+    --------
+    >>> fit_for_model(np.zeros((3000, 2000, 3), np.float32)).shape
+    (1248, 832, 3)
+    >>> fit_for_model(np.zeros((100, 90, 3), np.float32)).shape
+    (96, 88, 3)
+    """
+    import cv2
+
+    h, w = pixels.shape[:2]
+    k = min(1.0, (max_pixels / float(h * w)) ** 0.5)
+    nh, nw = max(8, int(h * k) // 8 * 8), max(8, int(w * k) // 8 * 8)
+    if (nh, nw) == (h, w):
+        return pixels
+    interp = cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR
+    return np.clip(cv2.resize(pixels, (nw, nh), interpolation=interp), 0, 1).astype(np.float32)
+
+
 def _check_options(steps: int, size: tuple[int, int], strength: float, adapter_scale: float, dtype: str,
                    offload: str) -> None:
     """Raise :class:`CandidError` for a bad setting before anything heavy is loaded."""
@@ -250,7 +274,7 @@ def diffusion_stage(
     embeds = reference_embeds(lp, refs) if (lp.adapter is not None and refs) else None
     cands = generate(lp, prompt=pos, negative=neg, n=int(candidates), seed=int(seed), steps=int(steps),
                      guidance=guidance, size=(int(width), int(height)), embeds=embeds,
-                     image=portrait.pixels if img2img else None, strength=strength)
+                     image=fit_for_model(portrait.pixels) if img2img else None, strength=strength)
     ranked = score_candidates(cands, ref_embeddings, realism=realism)
     best = ranked[0]
     notes = [f"chose seed {best.seed} of {len(ranked)} candidates by identity and realism, not prettiness"]
