@@ -63,7 +63,11 @@ def run(backend: str, manifest, recipe, out: Path, workers: int) -> dict:
         import ray
 
         t = time.perf_counter()
-        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+        from candid.batch.worker import _THREAD_VARS
+
+        # the thread limits run_batch would give a Ray instance it starts (the local pool gets the same)
+        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
+                 runtime_env={"env_vars": {v: str(max(1, (os.cpu_count() or 1) // workers)) for v in _THREAD_VARS}})
         extra["ray_init_s"] = time.perf_counter() - t
     t = time.perf_counter()
     try:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from candid.batch.plan import WorkItem
-from candid.batch.worker import ItemResult, limit_threads, process_item
+from candid.batch.worker import _THREAD_VARS, ItemResult, limit_threads, process_item
 from candid.errors import ModelUnavailableError
 
 BACKENDS = ("local", "ray")
@@ -148,7 +148,7 @@ def _ray():
 
 
 def run_ray(items: Iterable[WorkItem], *, workers: int | None = None, address: str | None = None,
-            threads: int = 1, ship_inputs: bool = True) -> Iterator[ItemResult]:
+            threads: int | None = None, ship_inputs: bool = True) -> Iterator[ItemResult]:
     """Run items as Ray tasks, yielding results as they finish.
 
     Connects to ``address`` (``"auto"``, ``"ray://host:10001"``, ...) or, if Ray
@@ -163,8 +163,9 @@ def run_ray(items: Iterable[WorkItem], *, workers: int | None = None, address: s
         CPUs of a local instance; also bounds the tasks in flight (x2).
     address : str, optional
         Cluster address.
-    threads : int
-        Threads per task for numeric libraries.
+    threads : int, optional
+        Threads per task for numeric libraries (default: ``cores // workers``
+        for a local instance, 1 on a cluster).
     ship_inputs : bool
         Send input bytes with each task (workers need no shared file system
         for inputs; outputs always come back as bytes).
@@ -184,7 +185,9 @@ def run_ray(items: Iterable[WorkItem], *, workers: int | None = None, address: s
     """
     ray = _ray()
     started = False
-    env = {"env_vars": {v: str(threads) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}}
+    if threads is None:
+        threads = 1 if address else max(1, cpu_count() // max(1, workers or cpu_count()))
+    env = {"env_vars": {v: str(threads) for v in _THREAD_VARS}}  # the same limits as the local pool
     if not ray.is_initialized():
         if address:
             ray.init(address=address, runtime_env=env, log_to_driver=False)
