@@ -142,6 +142,7 @@ def test_enroll_needs_consent_then_lists_and_deletes_without_trace(client, tmp_p
     r = client.post("/api/subjects", json={"name": "Eileen Collins", "uploads": ids, "consent": {"kind": "self"}})
     assert r.status_code == 200, r.text
     assert r.json() == {"name": "Eileen Collins", "photos": 2}
+    assert not any(client.app.state.data_dir.joinpath("uploads").iterdir())  # moved into the library
     assert client.get("/api/subjects").json()[0]["photos"] == 2
     detail = client.get("/api/subjects/Eileen Collins").json()
     assert {p["name"] for p in detail["photos"]} == {"original.jpg", "crop.jpg"}  # the names the user gave
@@ -179,15 +180,23 @@ def test_jobs_validate_queue_cancel_and_log(client, tmp_path, astronaut):
     assert job["state"] == "queued" and job["params"]["light"] == "rembrandt"
     assert [j["id"] for j in client.get("/api/jobs").json()] == [job["id"]]
     assert client.get(f"/api/results/{job['id']}").status_code == 404
+    second = client.post("/api/jobs", json={"upload": up, "size": "none"}).json()
+    assert client.delete(f"/api/jobs/{job['id']}").status_code == 400  # queued: cancel first
     r = client.post(f"/api/jobs/{job['id']}/cancel")
     assert r.json()["state"] == "cancelled"
     assert client.get("/api/jobs?state=cancelled").json()[0]["id"] == job["id"]
+    client.post(f"/api/jobs/{second['id']}/cancel")
+    uploads = client.app.state.data_dir / "uploads"
+    assert client.delete(f"/api/jobs/{second['id']}").json() == {"deleted": second["id"], "upload_removed": False}
+    assert any(uploads.glob(f"{up}.*"))  # still used by the first job
     assert client.get(f"/api/jobs/{'f' * 32}").status_code == 404
     assert client.get("/api/jobs/not-an-id").status_code == 422
     # the SSE stream of a finished job: one event, then it ends
     with client.stream("GET", f"/api/jobs/{job['id']}/events") as s:
         body = "".join(s.iter_text())
     assert body.startswith("event: progress") and '"state": "cancelled"' in body
+    assert client.delete(f"/api/jobs/{job['id']}").json()["upload_removed"] is True
+    assert not any(uploads.glob(f"{up}.*")) and client.get(f"/api/jobs/{job['id']}").status_code == 404
 
 
 @pytest.mark.parametrize("path", [

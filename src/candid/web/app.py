@@ -368,6 +368,11 @@ def create_app(library_path: str | Path, data_dir: str | Path, *, token: str | N
                 shutil.copyfile(src, link)
                 paths.append(link)
             prof = lib.enroll(name, paths, consent=consent, date_hint=body.date_hint)
+        # The library now holds the photos; remove the uploads so deleting the subject erases them all.
+        for uid in body.uploads:
+            src = upload_path(data_dir, uid)
+            src.unlink(missing_ok=True)
+            src.with_suffix(".json").unlink(missing_ok=True)
         return {"name": prof.name, "photos": len(prof.photos)}
 
     @app.delete("/api/subjects/{name}", tags=["subjects"])
@@ -430,6 +435,21 @@ def create_app(library_path: str | Path, data_dir: str | Path, *, token: str | N
         _job(job_id)
         store.cancel(job_id)
         return _job_out(store.get(job_id))
+
+    @app.delete("/api/jobs/{job_id}", tags=["jobs"])
+    def delete_job(job_id: str = PathParam(..., pattern=HEX)) -> dict:
+        """Erase a finished job: its row, log, outputs, and its photo once no other job uses it."""
+        job = _job(job_id)
+        if not store.delete(job_id):
+            raise CandidError(f"job is {job['state']}; cancel it first", hint=f"POST /api/jobs/{job_id}/cancel")
+        shutil.rmtree(data_dir / "results" / job_id, ignore_errors=True)
+        upload_id = job["params"].get("upload")
+        removed_upload = False
+        if upload_id and ID.match(upload_id) and not store.uses_upload(upload_id):
+            for f in (data_dir / "uploads").glob(f"{upload_id}.*"):
+                f.unlink(missing_ok=True)
+                removed_upload = True
+        return {"deleted": job_id, "upload_removed": removed_upload}
 
     @app.get("/api/jobs/{job_id}/events", tags=["jobs"], response_class=StreamingResponse)
     async def events(request: Request, job_id: str = PathParam(..., pattern=HEX)):

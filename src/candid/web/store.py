@@ -178,6 +178,17 @@ class JobStore:
             con.execute("COMMIT")
         return state
 
+    def delete(self, job_id: str) -> bool:
+        """Remove a finished job's row (False if it is queued or running, or unknown)."""
+        return self._exec("DELETE FROM jobs WHERE id = ? AND state IN ('done', 'failed', 'cancelled')",
+                          (job_id,)) == 1
+
+    def uses_upload(self, upload_id: str) -> bool:
+        """Whether any job still names this upload."""
+        with closing(self._connect()) as con:
+            return con.execute("SELECT 1 FROM jobs WHERE json_extract(params, '$.upload') = ? LIMIT 1",
+                               (upload_id,)).fetchone() is not None
+
     def recover(self) -> tuple[list[str], list[str]]:
         """At start-up: re-queue jobs a previous process left running, or fail them.
 

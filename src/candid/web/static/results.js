@@ -22,7 +22,16 @@ async function refresh() {
       card.innerHTML = `<a href="/compare?job=${job.id}"><img loading="lazy" alt="result" src="/api/results/${job.id}/image"></a>
         <div>${name} &middot; ${candid.esc(job.params.style)}</div><div class="hint">${candid.esc(job.updated.slice(0, 19).replace("T", " "))}</div>
         <a href="/compare?job=${job.id}">compare</a> &middot; <a href="/api/results/${job.id}/image">download</a> &middot; <a href="/api/results/${job.id}/report" target="_blank">report</a>
+        &middot; <a href="#" class="del">delete</a>
         <br><label><input type="checkbox" class="pick" value="${job.id}"${picked.includes(job.id) ? " checked" : ""}> pick to compare</label>`;
+      card.querySelector(".del").addEventListener("click", async ev => {
+        ev.preventDefault();
+        if (!confirm("Delete this result, its log and (if no other result uses it) the photo it was made from?")) return;
+        await candid.api("DELETE", `/api/jobs/${job.id}`);
+        const i = picked.indexOf(job.id);
+        if (i >= 0) picked.splice(i, 1);
+        refresh();
+      });
       card.querySelector(".pick").addEventListener("change", ev => {
         const i = picked.indexOf(job.id);
         if (ev.target.checked && i < 0) picked.push(job.id);
