@@ -159,11 +159,31 @@ def check_weights(spec: ModelSpec, base: Path, adapter_root: Path | None) -> lis
 
     Examples
     --------
-    >>> missing = check_weights(ModelSpec(), Path("/nonexistent/sdxl-base"), Path("/nonexistent/ip-adapter"))
-    >>> missing[0], len(missing) > 10
-    ('/nonexistent/sdxl-base/model_index.json', True)
+    >>> check_weights(ModelSpec(), Path("/nonexistent/sdxl-base"), Path("/nonexistent/ip-adapter"))
+    ['/nonexistent/sdxl-base/ (the whole folder)', '/nonexistent/ip-adapter/ (the whole folder)']
     """
     base = Path(base)
+    missing: list[str] = []
+    if not base.is_dir():
+        missing.append(f"{base}/ (the whole folder)")
+    else:
+        missing += _missing_base_files(base)
+    if spec.adapter is not None:
+        root = Path(adapter_root) if adapter_root is not None else Path("ip-adapter")
+        a = spec.adapter
+        if not root.is_dir():
+            return missing + [f"{root}/ (the whole folder)"]
+        if not (root / a.subfolder / a.weight).is_file():
+            missing.append(str(root / a.subfolder / a.weight))
+        enc = root / a.encoder
+        if not (enc / "config.json").is_file():
+            missing.append(str(enc / "config.json"))
+        if not _has_weights(enc, "model"):
+            missing.append(str(enc / "model.safetensors"))
+    return missing
+
+
+def _missing_base_files(base: Path) -> list[str]:
     missing: list[str] = []
     for rel in ("model_index.json", "scheduler/scheduler_config.json"):
         if not (base / rel).is_file():
@@ -176,16 +196,6 @@ def check_weights(spec: ModelSpec, base: Path, adapter_root: Path | None) -> lis
             missing.append(str(base / folder / "config.json"))
         if not _has_weights(base / folder, stem):
             missing.append(str(base / folder / f"{stem}[.fp16].safetensors"))
-    if spec.adapter is not None:
-        root = Path(adapter_root) if adapter_root is not None else Path("ip-adapter")
-        a = spec.adapter
-        if not (root / a.subfolder / a.weight).is_file():
-            missing.append(str(root / a.subfolder / a.weight))
-        enc = root / a.encoder
-        if not (enc / "config.json").is_file():
-            missing.append(str(enc / "config.json"))
-        if not _has_weights(enc, "model"):
-            missing.append(str(enc / "model.safetensors"))
     return missing
 
 
