@@ -17,7 +17,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(PIP) install --quiet -e '.[test,diffusion]'
+	$(PIP) install --quiet -e '.[test,diffusion,ray]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -24,7 +24,12 @@ def srgb_icc_profile() -> bytes:
     """The bytes of an sRGB ICC profile, embedded in every output so colour is unambiguous."""
     from PIL import ImageCms
 
-    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    profile = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    # LittleCMS stamps the creation date into the header (bytes 24-35); zero it
+    # so the same image written on another day is the same bytes. The profile
+    # ID (bytes 84-99) is left at zero, meaning "not computed", as lcms makes it.
+    profile[24:36] = bytes(12)
+    return bytes(profile)
 
 
 def output_format(path: str | os.PathLike) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
@@ -110,7 +109,6 @@ def studio_stage(
     k = st.strength if strength is None else float(strength)
     if not 0 <= k <= 1:
         raise CandidError(f"strength must be in [0, 1], got {k}")
-    t0 = time.perf_counter()
     face = _face_of(portrait)
     notes: list[str] = []
     src, lm = portrait.pixels, np.asarray(face.landmarks, np.float32)
@@ -160,7 +158,9 @@ def studio_stage(
         "style": style, "aspect": aspect or st.aspect, "background": bg_spec, "light": pattern, "strength": k,
         "side": side, "lens": lens, "seed": seed, "size": [W, H], "roll_deg": framing.angle,
         "light_direction": None if lv is None else [float(lv[0]), float(lv[1])],
-        "matte": report.metrics, "identity_distance": dist, "seconds": round(time.perf_counter() - t0, 2),
+        # No run time here: the log is part of the output file, which must be
+        # the same bytes for the same inputs.
+        "matte": report.metrics, "identity_distance": dist,
     }
     op = Operation("engine.studio", params=params, notes=tuple(notes), ai="edited")
     return portrait.evolve(out, op, face=new_face, alpha=None)
