@@ -15,6 +15,8 @@ from fastapi.testclient import TestClient  # noqa: E402
 from candid.imageio import write_image  # noqa: E402
 from candid.web import create_app  # noqa: E402
 
+LOCAL = "http://127.0.0.1"  # the studio answers only on loopback names without a token
+
 
 @pytest.fixture()
 def app(tmp_path):
@@ -23,7 +25,7 @@ def app(tmp_path):
 
 @pytest.fixture()
 def client(app):
-    with TestClient(app) as c:
+    with TestClient(app, base_url=LOCAL) as c:
         c.headers["X-Candid-CSRF"] = c.get("/api/session").json()["csrf"]
         yield c
 
@@ -41,14 +43,14 @@ def upload(client, data: bytes, name="photo.jpg", purpose="source"):
 
 # -- access ---------------------------------------------------------------------
 def test_state_changes_need_the_csrf_header(app):
-    with TestClient(app) as c:
+    with TestClient(app, base_url=LOCAL) as c:
         r = c.post("/api/jobs", json={"upload": "0" * 32})
         assert r.status_code == 403 and "X-Candid-CSRF" in r.json()["error"]
         r = c.post("/api/jobs", json={"upload": "0" * 32}, headers={"X-Candid-CSRF": "forged"})
         assert r.status_code == 403
         csrf = c.get("/api/session").json()["csrf"]
         # a token from another session (cookie) does not work
-        with TestClient(app) as other:
+        with TestClient(app, base_url=LOCAL) as other:
             r = other.post("/api/jobs", json={"upload": "0" * 32}, headers={"X-Candid-CSRF": csrf})
             assert r.status_code == 403
         r = c.post("/api/jobs", json={"upload": "0" * 32}, headers={"X-Candid-CSRF": csrf})
@@ -56,7 +58,7 @@ def test_state_changes_need_the_csrf_header(app):
 
 
 def test_only_localhost_without_a_token(app):
-    with TestClient(app) as c:
+    with TestClient(app, base_url=LOCAL) as c:
         assert c.get("/api/subjects", headers={"Host": "127.0.0.1:8000"}).status_code == 200
         assert c.get("/api/subjects", headers={"Host": "localhost"}).status_code == 200
         r = c.get("/api/subjects", headers={"Host": "evil.example:8000"})  # DNS rebinding
@@ -65,7 +67,7 @@ def test_only_localhost_without_a_token(app):
 
 def test_token_required_when_configured(tmp_path):
     app = create_app(tmp_path / "lib", tmp_path / "data", token="s3cret-token", workers=0)
-    with TestClient(app) as c:
+    with TestClient(app, base_url=LOCAL) as c:
         r = c.get("/api/subjects", headers={"Host": "studio.lan"})
         assert r.status_code == 401 and r.json()["hint"]
         assert c.get("/make", follow_redirects=False).headers["location"] == "/login"
@@ -113,7 +115,7 @@ def test_upload_sniffs_type_limits_size_and_uses_random_names(client, app, tmp_p
 
 def test_upload_pixel_limit(tmp_path, astronaut):
     app = create_app(tmp_path / "lib", tmp_path / "data", workers=0, max_upload_pixels=100_000)
-    with TestClient(app) as c:
+    with TestClient(app, base_url=LOCAL) as c:
         c.headers["X-Candid-CSRF"] = c.get("/api/session").json()["csrf"]
         r = upload(c, jpeg_bytes(astronaut, tmp_path))
         assert r.status_code == 400 and "512x512" in r.json()["error"]

@@ -16,11 +16,13 @@ from candid.web import create_app  # noqa: E402
 
 _ROOT = tempfile.mkdtemp(prefix="candid-schema-")
 APP = create_app(f"{_ROOT}/library", f"{_ROOT}/data", workers=0, max_upload_bytes=1_000_000)
-with TestClient(APP) as _c:  # a session cookie and its CSRF value, so generated POSTs reach the handlers
-    HEADERS = {"X-Candid-CSRF": _c.get("/api/session").json()["csrf"]}
+# A session cookie and its CSRF value, so generated POSTs reach the handlers.
+with TestClient(APP, base_url="http://127.0.0.1") as _c:
+    HEADERS = {"X-Candid-CSRF": _c.get("/api/session").json()["csrf"], "Host": "127.0.0.1"}
     COOKIES = {"candid_session": _c.cookies.get("candid_session")}
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", APP).exclude(path_regex=r"/events$")
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP, headers={"Host": "127.0.0.1"}).exclude(
+    path_regex=r"/events$")
 
 
 @schema.parametrize()

@@ -20,7 +20,7 @@ import hmac
 import ipaddress
 import secrets
 
-LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]", "testserver"}
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 SESSION_COOKIE = "candid_session"
 TOKEN_COOKIE = "candid_token"
 CSRF_HEADER = "x-candid-csrf"
