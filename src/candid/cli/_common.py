@@ -42,8 +42,10 @@ def progress_bar(description: str, total: float | None) -> Iterator[Any]:
     ) as progress:
         task = progress.add_task(description, total=total)
 
-        def advance(n: float = 1, description: str | None = None) -> None:
-            kwargs = {"description": description} if description else {}
+        def advance(n: float = 1, description: str | None = None, total: float | None = None) -> None:
+            kwargs: dict[str, Any] = {"description": description} if description else {}
+            if total is not None:
+                kwargs["total"] = total
             progress.update(task, advance=n, **kwargs)
 
         yield advance

@@ -33,9 +33,7 @@ def make(
 ) -> int:
     """Make a headshot or portrait of the person in PHOTO."""
     from candid.engines import get_engine
-    from candid.imageio import output_format, read_image
-    from candid.portrait import Portrait
-    from candid.recipes import run_recipe
+    from candid.imageio import output_format
 
     eng = get_engine(engine)
     ok, why = eng.available()
@@ -51,11 +49,8 @@ def make(
         raise CandidError(f"engine {engine!r} is run by its own command",
                           hint="candid generate --subject NAME --prompt ... [--photo PHOTO]" if engine == "diffusion"
                           else None)
-    from candid.engines.studio.recipe import studio_recipe
+    from candid.engines.studio.recipe import run_studio
 
-    recipe, skipped = studio_recipe(style, aspect=aspect, background=background, light=light, strength=strength,
-                                    size=size, look=look, face=None if face is None else face - 1, seed=seed,
-                                    report=str(report) if report else None)
     target = out_path or photo.with_name(f"{photo.stem}-{style}.jpg")
     output_format(target)  # unknown suffix -> error before any work
     prof = None
@@ -63,20 +58,16 @@ def make(
         from candid.subjects.library import Library
 
         prof = Library(library).profile(subject)
-    if background and background.startswith("image:") and not Path(background[6:]).is_file():
-        raise CandidError(f"background image {background[6:]}: no such file")
-    loaded = read_image(photo)
-    portrait = Portrait(loaded.pixels, source=photo.name, subject=prof)
-    for stage in skipped:
-        console.print(f"[yellow]note:[/yellow] stage {stage!r} is not available in this build; skipped")
-    with progress_bar(f"{style} headshot", len(recipe.steps)) as advance:
+    with progress_bar(f"{style} headshot", None) as advance:
         def on_step(i: int, total: int, stage: str) -> None:
-            if i > 0:
-                advance(1, description=f"{style}: {stage}")
-            else:
-                advance(0, description=f"{style}: {stage}")
+            advance(1 if i > 0 else 0, description=f"{style}: {stage}", total=total)
 
-        result = run_recipe(recipe, portrait, on_step=on_step)
+        run = run_studio(photo, style=style, aspect=aspect, background=background, light=light, strength=strength,
+                         size=size, look=look, face=None if face is None else face - 1, seed=seed,
+                         report=str(report) if report else None, subject=prof, on_step=on_step)
+    result = run.result
+    for stage in run.skipped:
+        console.print(f"[yellow]note:[/yellow] stage {stage!r} is not available in this build; skipped")
     written = write_output(result, target)
     for op in result.log:
         if op.stage == "engine.studio":

@@ -108,58 +108,51 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
     dict
         What the results API serves (sizes, notes, tells, honest findings).
     """
-    from candid.engines import get_engine
-    from candid.engines.studio.recipe import studio_recipe
-    from candid.imageio import read_image
+    from candid.engines.studio.recipe import run_studio
     from candid.inspect import inspect_image
-    from candid.portrait import Portrait
-    from candid.provenance import label_and_write
-    from candid.recipes import run_recipe
+    from candid.provenance import dev_signer, label_and_write
 
     engine = params.get("engine") or "studio"
-    eng = get_engine(engine)
-    ok, why = eng.available()
-    if not ok:
-        raise CandidError(f"engine {engine!r} is not available: {why}")
     if engine != "studio":
-        raise CandidError(f"engine {engine!r} has no recipes yet")
+        raise CandidError(f"engine {engine!r} is not offered by the web studio yet",
+                          hint="use `candid make --engine restore` or `candid generate` from the command line")
     style = params.get("style") or "linkedin"
     face = params.get("face")
     out_dir.mkdir(parents=True, exist_ok=True)
-    recipe, skipped = studio_recipe(style, aspect=params.get("aspect"), background=params.get("background"),
-                                    light=params.get("light"), strength=params.get("strength"),
-                                    size=params.get("size"), look=params.get("look"),
-                                    face=None if face is None else int(face) - 1, seed=int(params.get("seed") or 0),
-                                    report=str(out_dir / "report"))
-    keep = params.get("keep")
-    if keep and any(s.stage == "honest" for s in recipe.steps):
-        recipe = recipe.with_overrides({"honest": {"keep": dict(keep)}})
     prof = None
     if params.get("subject"):
         from candid.subjects import Library
 
         prof = Library(library).profile(params["subject"])
     src = upload_path(data_dir, params["upload"])
-    loaded = read_image(src)
-    portrait = Portrait(loaded.pixels, source=params.get("filename") or src.name, subject=prof)
-    for stage in skipped:
-        log(f"note: stage {stage!r} is not available in this build; skipped")
-    log(f"recipe {recipe.name}: " + " -> ".join(s.stage for s in recipe.steps))
-    total = len(recipe.steps) + 2  # + writing, + tiles and heatmaps
+    total = 0
 
     def step(i: int, n: int, stage: str) -> None:
+        nonlocal total
+        if i == 0:
+            total = n + 2  # + writing, + tiles and heatmaps
         if stage != "done":
             on_step(i, total, stage)
 
-    result = run_recipe(recipe, portrait, on_step=step)
+    # The same path as `candid make`: the web adds only how it shows and stores results.
+    run = run_studio(src, style=style, aspect=params.get("aspect"), background=params.get("background"),
+                     light=params.get("light"), strength=params.get("strength"), size=params.get("size"),
+                     look=params.get("look"), face=None if face is None else int(face) - 1,
+                     seed=int(params.get("seed") or 0), report=str(out_dir / "report"), subject=prof,
+                     keep=params.get("keep"), source_name=params.get("filename") or src.name, on_step=step)
+    result, recipe, skipped = run.result, run.recipe, run.skipped
+    for stage in skipped:
+        log(f"note: stage {stage!r} is not available in this build; skipped")
+    log(f"recipe {recipe.name}: " + " -> ".join(s.stage for s in recipe.steps))
     for op in result.log:
         for note in op.notes:
             log(f"{op.stage}: {note}")
     on_step(len(recipe.steps), total, "writing")
-    written = label_and_write(result, out_dir / "result.jpg", quality=92)
+    # Signed like the CLI's outputs (local development certificate unless the user has their own).
+    written = label_and_write(result, out_dir / "result.jpg", quality=92, signer=dev_signer())
     log(f"wrote {written.name} ({result.width}x{result.height}), labelled as AI-edited")
     on_step(len(recipe.steps) + 1, total, "tiles and heatmaps")
-    save_dzi(loaded.pixels, out_dir / "source")
+    save_dzi(run.source, out_dir / "source")
     save_dzi(result.pixels, out_dir / "result")
     report = inspect_image(result.pixels, face=result.face, afar=False)
     tells = []
@@ -173,7 +166,7 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
                       "confidence": round(float(tell.confidence), 3), "reason": tell.reason, "heatmap": has})
     summary = {
         "style": style, "width": int(result.width), "height": int(result.height),
-        "source_width": int(loaded.pixels.shape[1]), "source_height": int(loaded.pixels.shape[0]),
+        "source_width": int(run.source.shape[1]), "source_height": int(run.source.shape[0]),
         "overall": round(float(report.overall), 3), "tells": tells,
         "honest": _honest_summary(result.log, params.get("subject")), "skipped": skipped,
         "notes": [f"{op.stage}: {n}" for op in result.log for n in op.notes],

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
 
 from pydantic import ValidationError
 
 from candid.engines.studio.stage import check_options
 from candid.engines.studio.styles import STYLES
-from candid.errors import RecipeError
+from candid.errors import CandidError, RecipeError
+from candid.portrait import Portrait
 from candid.recipes import STAGES, Recipe, Step
 
 
@@ -114,4 +119,83 @@ def studio_recipe(
     return recipe.model_copy(update={"steps": kept}), skipped
 
 
-__all__ = ["STYLES", "load_style_recipe", "studio_recipe"]
+@dataclass(frozen=True)
+class StudioRun:
+    """What :func:`run_studio` made: the result, the recipe it ran, the stages it left out, the source pixels."""
+
+    result: Portrait
+    recipe: Recipe
+    skipped: list[str]
+    source: np.ndarray
+
+
+def run_studio(
+    photo: str | Path,
+    *,
+    style: str = "linkedin",
+    aspect: str | None = None,
+    background: str | None = None,
+    light: str | None = None,
+    strength: float | None = None,
+    size: str | None = None,
+    look: str | None = None,
+    face: int | None = None,
+    seed: int = 0,
+    report: str | None = None,
+    subject: Any = None,
+    keep: dict[str, float] | None = None,
+    source_name: str | None = None,
+    on_step: Callable[[int, int, str], None] | None = None,
+) -> StudioRun:
+    """A photo in, a finished studio portrait out: the one path every front door takes.
+
+    Builds the style's recipe (:func:`studio_recipe`) with the options and
+    the ``keep`` choices for the honest guard, reads the photo safely and runs
+    the recipe. The CLI (`candid make`), the web studio and batch differ only
+    in how they show progress and where they write.
+
+    Parameters
+    ----------
+    photo : path
+        The photo of the person.
+    style, aspect, background, light, strength, size, look, face, seed, report
+        As for :func:`studio_recipe` (``face`` is 0-based).
+    subject : SubjectProfile, optional
+        The enrolled person, for the honest guard.
+    keep : dict, optional
+        Changes the user keeps on purpose, ``{feature: amount}``.
+    source_name : str, optional
+        Name recorded as the source (default: the file name).
+    on_step : callable, optional
+        ``on_step(i, n, stage)`` before each stage.
+
+    Returns
+    -------
+    StudioRun
+
+    Examples
+    --------
+    >>> run = run_studio("photo.jpg", style="linkedin", size="none")  # doctest: +SKIP
+    >>> run.result.log[-1].stage  # doctest: +SKIP
+    'inspect'
+    """
+    from candid.engines import get_engine
+    from candid.imageio import read_image
+    from candid.recipes import run_recipe
+
+    ok, why = get_engine("studio").available()
+    if not ok:
+        raise CandidError(f"engine 'studio' is not available: {why}")
+    recipe, skipped = studio_recipe(style, aspect=aspect, background=background, light=light, strength=strength,
+                                    size=size, look=look, face=face, seed=seed, report=report)
+    if keep and any(s.stage == "honest" for s in recipe.steps):
+        recipe = recipe.with_overrides({"honest": {"keep": dict(keep)}})
+    if background and background.startswith("image:") and not Path(background[6:]).is_file():
+        raise CandidError(f"background image {background[6:]}: no such file")
+    loaded = read_image(photo)
+    portrait = Portrait(loaded.pixels, source=source_name or Path(photo).name, subject=subject)
+    result = run_recipe(recipe, portrait, on_step=on_step)
+    return StudioRun(result=result, recipe=recipe, skipped=skipped, source=loaded.pixels)
+
+
+__all__ = ["STYLES", "StudioRun", "load_style_recipe", "run_studio", "studio_recipe"]
