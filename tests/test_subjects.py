@@ -155,3 +155,11 @@ def test_a_mole_is_found_in_the_canonical_frame(astronaut):
     assert np.min(np.hypot(*(marks[:, :2] - expected).T)) < 4
     found = find_quirks([marks, marks], [np.zeros(3)] * 2, [0.0] * 2)
     assert any("right cheek" in q.description for q in found)
+
+
+def test_library_is_private_to_its_owner(library):
+    import stat
+
+    profile = library.profile("Eileen Collins")
+    for folder in (library.root, library.subject_dir(profile.id), library.subject_dir(profile.id) / "photos"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder

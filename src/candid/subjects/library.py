@@ -143,6 +143,8 @@ class Library:
 
     def _connect(self) -> sqlite3.Connection:
         self.root.mkdir(parents=True, exist_ok=True)
+        # Faces are biometric data: the library is readable by its owner only.
+        os.chmod(self.root, 0o700)
         con = sqlite3.connect(self.db_path, isolation_level=None)
         con.execute("PRAGMA foreign_keys = ON")
         # Deleted rows are overwritten with zeros, so a deleted face is not
@@ -270,7 +272,8 @@ class Library:
         new_subject = sid is None
         sid = sid or uuid.uuid4().hex
         folder = self.subject_dir(sid) / "photos"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(folder.parent, 0o700)
         written: list[Path] = []
         con = self._connect()
         try:
