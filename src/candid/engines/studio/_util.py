@@ -29,30 +29,6 @@ def check_alpha(alpha: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return a.astype(np.float32, copy=False)
 
 
-_N = 65536
-_X = np.linspace(0, 1, _N, dtype=np.float64)
-_TO_LINEAR = np.where(_X <= 0.04045, _X / 12.92, ((_X + 0.055) / 1.055) ** 2.4).astype(np.float32)
-_TO_SRGB = np.where(_X <= 0.0031308, _X * 12.92, 1.055 * np.power(_X, 1 / 2.4) - 0.055).astype(np.float32)
-
-
-def _lut(x: np.ndarray, table: np.ndarray) -> np.ndarray:
-    idx = np.empty(x.shape, np.float32)
-    np.multiply(x, _N - 1, out=idx, casting="unsafe")
-    np.clip(idx, 0, _N - 1, out=idx)
-    idx += 0.5
-    return np.take(table, idx.astype(np.uint16))
-
-
-def srgb_to_linear(x: np.ndarray) -> np.ndarray:
-    """sRGB -> linear through a 16-bit table (error below 1e-4)."""
-    return _lut(np.asarray(x, np.float32), _TO_LINEAR)
-
-
-def linear_to_srgb(x: np.ndarray) -> np.ndarray:
-    """Linear -> sRGB through a 16-bit table (error below 2e-4, fine for 16-bit output)."""
-    return _lut(np.asarray(x, np.float32), _TO_SRGB)
-
-
 def luminance(lin: np.ndarray) -> np.ndarray:
     return (lin @ np.array([0.2126, 0.7152, 0.0722], np.float32)).astype(np.float32)
 

@@ -11,8 +11,8 @@ import re
 import cv2
 import numpy as np
 
-from candid.engines.studio._util import gauss, linear_to_srgb, luminance, normalized_blur, resize, srgb_to_linear
-
+from candid.colour import linear_to_srgb, srgb_to_linear
+from candid.engines.studio._util import gauss, luminance, normalized_blur, resize
 #: Background kinds understood by :func:`background`.
 BACKGROUNDS = ("grey", "white", "color", "mottled", "gradient", "blur", "image")
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from candid.engines.studio._util import check_alpha, check_image, linear_to_srgb, normalized_blur, resize, srgb_to_linear
-
-
+from candid.colour import linear_to_srgb, srgb_to_linear
+from candid.engines.studio._util import check_alpha, check_image, normalized_blur, resize
 def decontaminate(pixels: np.ndarray, alpha: np.ndarray, *, radius: float | None = None) -> np.ndarray:
     """Foreground colours with the old background taken out of the edge pixels.
 

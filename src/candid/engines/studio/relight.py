@@ -18,8 +18,8 @@ import math
 import cv2
 import numpy as np
 
-from candid.engines.studio._util import (check_alpha, check_image, check_landmarks, gauss, linear_to_srgb, luminance,
-                                         resize, srgb_to_linear)
+from candid.colour import linear_to_srgb, srgb_to_linear
+from candid.engines.studio._util import check_alpha, check_image, check_landmarks, gauss, luminance, resize
 from candid.engines.studio.frame import head_extent
 
 #: Light patterns: (azimuth, elevation) in degrees; azimuth > 0 is the image right,
