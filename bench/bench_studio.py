@@ -24,35 +24,13 @@ from skimage import data
 
 from candid.engines.studio import STYLES, matte
 from candid.engines.studio.stage import studio_stage
-from candid.face import analyze_face, identity_distance
+from candid.engines.studio.synthetic import known_alpha_composite
+from candid.face import analyze_face
 from candid.imageio import write_image
 from candid.portrait import Portrait
 
 ROOT = Path(__file__).resolve().parents[1]
 IMG = ROOT / "docs" / "img"
-
-
-def synthetic(astro: np.ndarray, lm: np.ndarray, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Astronaut pixels over a new background (skimage coffee) with a constructed alpha:
-    head ellipse + torso + 60 anti-aliased hair strands, drawn at 4x and box-downsampled."""
-    rng = np.random.default_rng(seed)
-    H, W = astro.shape[:2]
-    a = np.zeros((H * 4, W * 4), np.float32)
-    c = lm[27:31].mean(0) * 4
-    fw = float(np.linalg.norm(lm[16] - lm[0])) * 4
-    cv2.ellipse(a, (int(c[0]), int(c[1] - 0.25 * fw)), (int(0.62 * fw), int(0.85 * fw)), 0, 0, 360, 1.0, -1)
-    neck_y = int(lm[8, 1] * 4)
-    cv2.fillPoly(a, [np.array([[c[0] - 0.3 * fw, neck_y - 40], [c[0] + 0.3 * fw, neck_y - 40],
-                               [c[0] + 2.0 * fw, neck_y + 0.9 * fw], [c[0] + 2.2 * fw, 4 * H],
-                               [c[0] - 2.2 * fw, 4 * H], [c[0] - 2.0 * fw, neck_y + 0.9 * fw]], np.int32)], 1.0)
-    for _ in range(60):
-        t = rng.uniform(np.pi * 1.05, np.pi * 1.95)
-        p0 = (c[0] + 0.62 * fw * np.cos(t), c[1] - 0.25 * fw + 0.8 * fw * np.sin(t))
-        p1 = (p0[0] + rng.uniform(-30, 30), p0[1] - rng.uniform(10, 60))
-        cv2.line(a, (int(p0[0]), int(p0[1])), (int(p1[0]), int(p1[1])), float(rng.uniform(0.5, 1.0)), 2, cv2.LINE_AA)
-    a = np.clip(cv2.resize(cv2.GaussianBlur(a, (0, 0), 1.0), (W, H), interpolation=cv2.INTER_AREA), 0, 1)
-    bg = cv2.resize(data.coffee().astype(np.float32) / 255, (W, H))
-    return (a[..., None] * astro + (1 - a[..., None]) * bg).astype(np.float32), a
 
 
 def side_by_side(before: np.ndarray, after: np.ndarray, height: int = 512) -> np.ndarray:
@@ -93,7 +71,7 @@ def main() -> int:
     crop = li.pixels[top:top + 110, x0:x0 + 160]
     write_image(IMG / "studio_hair_1to1.png", np.kron(crop, np.ones((3, 3, 1), np.float32)))
     # 2. matte on a synthetic composite with known alpha
-    img, truth = synthetic(astro, face.landmarks)
+    img, truth = known_alpha_composite(astro, face.landmarks)
     t = time.perf_counter()
     est = matte(img, face.landmarks)
     t_matte = time.perf_counter() - t

@@ -9,7 +9,7 @@ MODULES = [
     "candid.imageio._sniff", "candid.imageio._encode", "candid.files", "candid.portrait", "candid.recipes",
     "candid.face.detect", "candid.face.geometry", "candid.face.masks", "candid.face.texture",
     "candid.face.quality", "candid.face.overlay", "candid.face.stage", "candid.face",
-    "candid.subjects.quirks", "candid.subjects.library",
+    "candid.subjects.quirks", "candid.subjects.library", "candid.colour", "candid.engines.studio.synthetic",
 ]
 
 

@@ -13,6 +13,7 @@ from candid.engines.studio import (STYLES, apply_framing, background, composite,
                                    matte, matte_quality, parse_aspect, parse_background, relight)
 from candid.engines.studio.background import disc_kernel, lens_blur
 from candid.engines.studio.frame import roll_angle
+from candid.engines.studio.synthetic import known_alpha_composite
 from candid.errors import CandidError
 
 
@@ -92,36 +93,8 @@ def test_matte_on_astronaut(astro, face, alpha):
     assert alpha[450:, 180:260].min() > 0.9  # chest
 
 
-def synthetic_composite(astro, lm, seed=0):
-    """Astronaut pixels over a new background with an alpha we construct (head ellipse, torso, hair strands)."""
-    import cv2
-
-    rng = np.random.default_rng(seed)
-    H, W = astro.shape[:2]
-    a = np.zeros((H * 4, W * 4), np.float32)
-    c = lm[27:31].mean(0) * 4
-    fw = float(np.linalg.norm(lm[16] - lm[0])) * 4
-    cv2.ellipse(a, (int(c[0]), int(c[1] - 0.25 * fw)), (int(0.62 * fw), int(0.85 * fw)), 0, 0, 360, 1.0, -1)
-    neck_y = int(lm[8, 1] * 4)
-    cv2.fillPoly(a, [np.array([[c[0] - 0.3 * fw, neck_y - 40], [c[0] + 0.3 * fw, neck_y - 40],
-                               [c[0] + 2.0 * fw, neck_y + 0.9 * fw], [c[0] + 2.2 * fw, 4 * H],
-                               [c[0] - 2.2 * fw, 4 * H], [c[0] - 2.0 * fw, neck_y + 0.9 * fw]], np.int32)], 1.0)
-    for _ in range(60):  # fine strands around the top of the head
-        t = rng.uniform(np.pi * 1.05, np.pi * 1.95)
-        r0 = 0.8 * fw
-        p0 = (c[0] + 0.62 * fw * np.cos(t), c[1] - 0.25 * fw + r0 * np.sin(t))
-        p1 = (p0[0] + rng.uniform(-30, 30), p0[1] - rng.uniform(10, 60))
-        cv2.line(a, (int(p0[0]), int(p0[1])), (int(p1[0]), int(p1[1])), float(rng.uniform(0.5, 1.0)), 2,
-                 cv2.LINE_AA)
-    a = cv2.resize(cv2.GaussianBlur(a, (0, 0), 1.0), (W, H), interpolation=cv2.INTER_AREA)
-    a = np.clip(a, 0, 1)
-    bg = cv2.resize(data.coffee().astype(np.float32) / 255, (W, H))
-    img = (a[..., None] * astro + (1 - a[..., None]) * bg).astype(np.float32)
-    return img, a
-
-
 def test_matte_known_alpha(astro, face):
-    img, truth = synthetic_composite(astro, face.landmarks)
+    img, truth = known_alpha_composite(astro, face.landmarks)
     est = matte(img, face.landmarks)
     mse = float(np.mean((est - truth) ** 2))
     sad = float(np.abs(est - truth).sum()) / 1000
@@ -169,7 +142,7 @@ def test_lens_blur_keeps_subject_out_and_blooms():
 def test_decontaminate_recovers_foreground(f, b):
     F, B = np.array(f, np.float32), np.array(b, np.float32)
     a = np.tile(np.linspace(0, 1, 48, dtype=np.float32), (48, 1))
-    from candid.engines.studio._util import linear_to_srgb, srgb_to_linear
+    from candid.colour import linear_to_srgb, srgb_to_linear
 
     img = linear_to_srgb(a[..., None] * srgb_to_linear(F) + (1 - a[..., None]) * srgb_to_linear(B))
     fg = decontaminate(img, a)
