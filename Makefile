@@ -12,8 +12,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip setuptools wheel
 
+# mediapipe 0.10.14 (Apache-2.0) is the last release that ships its models; its declared
+# dependencies (jax, jaxlib, opencv-contrib-python, sounddevice) are not used by the legacy
+# solutions candid calls, and opencv-contrib would clash with opencv-python-headless, so it is
+# installed without them (what it does import is in pyproject's dependencies).
+MEDIAPIPE := mediapipe==0.10.14
+
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(PIP) install --quiet -e .
+	$(PIP) install --quiet --no-deps $(MEDIAPIPE)
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
