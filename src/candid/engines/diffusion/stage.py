@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
@@ -219,7 +218,6 @@ def diffusion_stage(
     from candid.engines.diffusion.pipeline import generate, load_pipeline, reference_embeds, require_torch
     from candid.engines.diffusion.select import score_candidates
 
-    t0 = time.perf_counter()
     if style not in STYLES:
         raise CandidError(f"unknown diffusion style {style!r}", hint=f"styles: {', '.join(STYLES)}")
     st = STYLES[style]
@@ -279,7 +277,8 @@ def diffusion_stage(
     best = ranked[0]
     notes = [f"chose seed {best.seed} of {len(ranked)} candidates by identity and realism, not prettiness"]
     if best.identity is not None:
-        notes.append(f"identity distance to {subject.name if subject else 'the source'}'s photos {best.identity:.3f}"
+        # The log is published in XMP/C2PA: never the person's name in it.
+        notes.append(f"identity distance to {'the subject' if subject else 'the source'}'s photos {best.identity:.3f}"
                      + (" (the same person)" if best.identity < 0.6 else " (NOT recognisably the same person)"))
     if best.face is None:
         notes.append("no face found in any candidate")
@@ -292,7 +291,7 @@ def diffusion_stage(
         "base_model": spec.base_repo, "adapter": None if spec.adapter is None else spec.adapter.weight,
         "adapter_licence": None if spec.adapter is None else spec.adapter.licence, "base_licence": spec.licence,
         "references": len(refs), "identity_distance": best.identity, "ai_score": best.ai_score,
-        "warnings": warnings, **lp.settings, "seconds": round(time.perf_counter() - t0, 2),
+        "warnings": warnings, **lp.settings,
     }
     op = Operation("engine.diffusion", params=params, notes=tuple(notes), ai="edited" if img2img else "generated")
     out = portrait.evolve(best.pixels, op, face=best.face, alpha=None, subject=subject)
