@@ -71,6 +71,10 @@ class Portrait:
         Append-only history.
     source : str or None
         Where the pixels first came from (a file name, never a full path).
+    matte : ndarray or None
+        ``(H, W)`` float32 subject matte of the engine that cut the person out
+        (studio), kept for measurement (the scorecard); never written to a
+        file. Dropped when the pixel size changes.
 
     Examples
     --------
@@ -88,6 +92,7 @@ class Portrait:
     subject: Any = None
     log: tuple[Operation, ...] = ()
     source: str | None = None
+    matte: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         px = self.pixels
@@ -122,5 +127,6 @@ class Portrait:
         if pixels.shape[:2] != self.pixels.shape[:2]:
             keep_face = False
             changes.setdefault("alpha", None)
+            changes.setdefault("matte", None)
         changes.setdefault("face", self.face if keep_face else None)
         return dataclasses.replace(self, pixels=pixels, log=self.log + (operation,), **changes)

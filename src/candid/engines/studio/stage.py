@@ -163,7 +163,7 @@ def studio_stage(
         "matte": report.metrics, "identity_distance": dist,
     }
     op = Operation("engine.studio", params=params, notes=tuple(notes), ai="edited")
-    return portrait.evolve(out, op, face=new_face, alpha=None)
+    return portrait.evolve(out, op, face=new_face, alpha=None, matte=alpha)
 
 
 def _mapped_face(face, pixels: np.ndarray, landmarks: np.ndarray, framing):
