@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 OUT ?= out
 
-.PHONY: demo test install install-test bench clean browser web-assets
+.PHONY: demo test install install-test bench clean browser web-assets scorecard
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,14 @@ test: install-test browser
 
 bench: install-test
 	$(BIN)/python bench/run_all.py
+
+# Every capability on real photos (docs/SCORECARD.md): DATA=DIR, OUT=DIR (default scorecard here, not
+# demo's out), LIMIT=N to subsample, ONLY="studio honest" to re-run sections (merged into an existing OUT).
+DATA ?= ../shared/data
+SCORE_OUT ?= scorecard
+scorecard: OUT = $(SCORE_OUT)
+scorecard: install-test
+	$(BIN)/python -m candid.scorecard --data $(DATA) --out $(OUT) $(if $(LIMIT),--limit $(LIMIT)) $(if $(ONLY),--only $(ONLY))
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache
