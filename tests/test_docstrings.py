@@ -8,8 +8,8 @@ import pytest
 MODULES = [
     "candid.imageio._sniff", "candid.imageio._encode", "candid.files", "candid.portrait", "candid.recipes",
     "candid.face.detect", "candid.face.geometry", "candid.face.masks", "candid.face.texture",
-    "candid.face.quality", "candid.face.overlay", "candid.face.stage", "candid.face",
-    "candid.subjects.quirks", "candid.subjects.library", "candid.colour", "candid.engines.studio.synthetic",
+    "candid.face.quality", "candid.face.overlay", "candid.face.stage", "candid.face", "candid.face.mesh",
+    "candid.subjects.quirks", "candid.subjects.library", "candid.subjects.migrate", "candid.colour", "candid.engines.studio.synthetic",
 ]
 
 

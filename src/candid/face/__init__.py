@@ -1,8 +1,12 @@
-"""Face analysis, offline on the CPU, with dlib's models from PyPI.
+"""Face analysis, offline on the CPU, with models from PyPI wheels.
 
-`dlib-bin` gives the HOG detector; `face-recognition-models` ships the
-68-point landmark model (iBUG 300-W) and the 128-D ResNet identity model.
-Everything else (region masks, geometry, texture, quality) is derived here.
+MediaPipe 0.10.14 (Apache-2.0) gives face detection and the 478-point face
+mesh with irises; the 68 iBUG-layout landmarks the rest of candid uses are
+derived from the mesh (:data:`candid.face.mesh.MESH_TO_68`). dlib gives the
+HOG detector (fallback) and, from `face-recognition-models`, the 128-D ResNet
+identity model (CC0). dlib's 68-point model (iBUG 300-W, non-commercial) is
+loaded only on request (``CANDID_LANDMARKS=dlib68``). Everything else
+(region masks, geometry, texture, quality) is derived here.
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ from candid.face.detect import (
     face_landmarks,
     identity_distance,
     identity_embedding,
+    landmark_model,
     to_uint8,
 )
 from candid.face.geometry import FEATURES, face_geometry, interocular_distance, normalize_landmarks
 from candid.face.masks import FaceRegions, face_regions
+from candid.face.mesh import LANDMARKS_VERSION, face_mesh, head_pose, iris_circles, landmarks_68
 from candid.face.quality import MIN_FACE_PX, QualityReport, assess_quality
 from candid.face.texture import skin_texture
 
@@ -43,6 +49,16 @@ class FaceAnalysis:
         Rank of this face by size in the image (0 = largest).
     n_faces : int
         Faces found in the image.
+    mesh : ndarray or None
+        ``(478, 2)`` float32 MediaPipe face mesh points in pixels (468 face
+        points, then 5 per iris: image-left eye's first in the wheel's order).
+    iris : tuple of ndarray or None
+        ``(centres, radii)``: ``(2, 2)`` iris centres and ``(2,)`` radii in
+        pixels, image-left eye first, fitted to the mesh's iris rings.
+    pose : tuple of float or None
+        ``(yaw, pitch, roll)`` in degrees (see :func:`candid.face.mesh.head_pose`).
+    landmark_source : str
+        ``"mesh"`` (68 points derived from the mesh) or ``"dlib68"``.
     """
 
     box: FaceBox
@@ -51,13 +67,17 @@ class FaceAnalysis:
     quality: QualityReport | None = None
     index: int = 0
     n_faces: int = 1
+    mesh: np.ndarray | None = field(default=None, repr=False)
+    iris: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    pose: tuple[float, float, float] | None = None
+    landmark_source: str = "mesh"
 
     @property
     def iod(self) -> float:
         return interocular_distance(self.landmarks)
 
     def regions(self, pixels: np.ndarray) -> FaceRegions:
-        return face_regions(pixels, self.landmarks)
+        return face_regions(pixels, self.landmarks, mesh=self.mesh)
 
     def summary(self) -> dict:
         """Plain data for reports and JSON."""
@@ -68,6 +88,9 @@ class FaceAnalysis:
             "n_faces": self.n_faces,
             "iod_px": self.iod,
             "geometry": face_geometry(self.landmarks),
+            "landmark_source": self.landmark_source,
+            "pose": None if self.pose is None else [round(v, 1) for v in self.pose],
+            "iris_radius_px": None if self.iris is None else [float(r) for r in self.iris[1]],
             "quality": None if self.quality is None else {
                 "ok": self.quality.ok, "problems": list(self.quality.problems),
                 "warnings": list(self.quality.warnings), "metrics": self.quality.metrics},
@@ -85,6 +108,7 @@ def analyze_face(
     embed: bool = True,
     quality: bool = True,
     source: str = "image",
+    landmarks: str | None = None,
 ) -> FaceAnalysis:
     """Find the one face to work on and analyse it.
 
@@ -101,6 +125,9 @@ def analyze_face(
         Run the quality gate (its verdict is reported, not enforced here).
     source : str
         Name used in error messages.
+    landmarks : str, optional
+        ``"mesh"`` (default) or ``"dlib68"`` (dlib's non-commercial model,
+        for comparisons); without it ``$CANDID_LANDMARKS`` decides.
 
     Returns
     -------
@@ -115,11 +142,12 @@ def analyze_face(
     --------
     >>> from skimage import data
     >>> face = analyze_face(data.astronaut().astype("float32") / 255)
-    >>> face.landmarks.shape, face.embedding.shape
-    ((68, 2), (128,))
+    >>> face.landmarks.shape, face.embedding.shape, face.mesh.shape, face.landmark_source
+    ((68, 2), (128,), (478, 2), 'mesh')
     """
+    model = landmark_model(landmarks)
     image8 = to_uint8(pixels)  # once, shared by detector, landmarks and embedding
-    faces = detect_faces(image8)
+    faces = detect_faces(image8, model=model)
     if not faces:
         raise FaceError(f"{source}: no face found",
                         hint="use a photo with one clearly visible, roughly frontal face, "
@@ -131,16 +159,28 @@ def analyze_face(
     if not 0 <= index < len(faces):
         raise FaceError(f"{source}: asked for face {index + 1} but only {len(faces)} found ({_describe_faces(faces)})")
     box = faces[index]
-    landmarks = face_landmarks(image8, box)
-    report = assess_quality(pixels, landmarks, n_faces=len(faces)) if quality else None
-    embedding = identity_embedding(image8, landmarks) if embed else None
-    return FaceAnalysis(box=box, landmarks=landmarks, embedding=embedding, quality=report,
-                        index=index, n_faces=len(faces))
+    mesh_pts = iris = pose = None
+    if model == "mesh":
+        points = face_mesh(image8, (box.x0, box.y0, box.x1, box.y1))
+        if points is None:
+            raise FaceError(f"{source}: a face was found ({_describe_faces([box])}) but its landmarks "
+                            "could not be placed", hint="use a sharper, less turned or less covered face")
+        lm = landmarks_68(points)
+        mesh_pts = points[:, :2].astype(np.float32)
+        iris = iris_circles(points)
+        pose = head_pose(points)
+    else:
+        lm = face_landmarks(image8, box, model=model)
+    regions = face_regions(pixels, lm, mesh=mesh_pts) if quality else None
+    report = assess_quality(pixels, lm, regions=regions, n_faces=len(faces)) if quality else None
+    embedding = identity_embedding(image8, lm) if embed else None
+    return FaceAnalysis(box=box, landmarks=lm, embedding=embedding, quality=report, index=index,
+                        n_faces=len(faces), mesh=mesh_pts, iris=iris, pose=pose, landmark_source=model)
 
 
 __all__ = [
-    "FEATURES", "MIN_FACE_PX", "SAME_PERSON_THRESHOLD", "FaceAnalysis", "FaceBox", "FaceRegions",
+    "FEATURES", "LANDMARKS_VERSION", "MIN_FACE_PX", "SAME_PERSON_THRESHOLD", "FaceAnalysis", "FaceBox", "FaceRegions",
     "QualityReport", "analyze_face", "assess_quality", "detect_faces", "face_geometry",
     "face_landmarks", "face_regions", "identity_distance", "identity_embedding",
-    "interocular_distance", "normalize_landmarks", "skin_texture",
+    "interocular_distance", "landmark_model", "normalize_landmarks", "skin_texture",
 ]

@@ -1,7 +1,15 @@
-"""Face detection, 68-point landmarks and the 128-D identity embedding (dlib)."""
+"""Face detection, 68-point landmarks and the 128-D identity embedding.
+
+Detection is MediaPipe's (full range, for small faces too) with dlib's HOG
+detector as a fallback; the 68 landmarks are derived from the MediaPipe face
+mesh by default. dlib's own 68-point model (trained on iBUG 300-W, not for
+commercial use) is loaded only when asked for: ``model="dlib68"`` or the
+environment variable ``CANDID_LANDMARKS=dlib68``.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import cv2
@@ -50,8 +58,70 @@ def to_uint8(pixels: np.ndarray) -> np.ndarray:
     return out
 
 
-def detect_faces(pixels: np.ndarray, *, min_score: float = 0.3, max_side: int = 1600) -> list[FaceBox]:
-    """Find frontal faces, largest first.
+#: Landmark models: "mesh" (MediaPipe, Apache-2.0, the default) and "dlib68" (iBUG 300-W, non-commercial).
+LANDMARK_MODELS = ("mesh", "dlib68")
+
+
+def landmark_model(model: str | None = None) -> str:
+    """The landmark model to use: ``model`` if given, else ``$CANDID_LANDMARKS``, else ``"mesh"``.
+
+    Examples
+    --------
+    >>> landmark_model("dlib68")
+    'dlib68'
+    """
+    name = (model or os.environ.get("CANDID_LANDMARKS") or "mesh").strip().lower()
+    if name not in LANDMARK_MODELS:
+        from candid.errors import CandidError
+
+        raise CandidError(f"unknown landmark model {name!r}", hint=f"use one of {', '.join(LANDMARK_MODELS)}")
+    return name
+
+
+def detect_faces(pixels: np.ndarray, *, min_score: float = 0.5, max_side: int = 1920,
+                 model: str | None = None) -> list[FaceBox]:
+    """Find faces, largest first.
+
+    MediaPipe's full-range detector (then its short-range one) searches the
+    image whole and, for big images, in overlapping tiles; when it finds
+    nothing, dlib's HOG detector (:func:`detect_faces_hog`) tries. With the
+    ``dlib68`` landmark model only HOG is used, as before the mesh.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 in [0, 1] (or uint8).
+    min_score : float
+        MediaPipe detection confidence under which a face is ignored.
+    max_side : int
+        Long side at which the whole-image search runs.
+    model : str, optional
+        ``"mesh"`` or ``"dlib68"`` (see :func:`landmark_model`).
+
+    Returns
+    -------
+    list of FaceBox
+
+    Examples
+    --------
+    >>> from skimage import data
+    >>> faces = detect_faces(data.astronaut().astype("float32") / 255)
+    >>> len(faces), faces[0].width > 60
+    (1, True)
+    """
+    image = to_uint8(pixels)
+    if landmark_model(model) == "dlib68":
+        return detect_faces_hog(image)
+    from candid.face import mesh
+
+    boxes = [FaceBox(*d.box, d.score) for d in mesh.mp_detect(image, max_side=max_side, min_score=min_score)]
+    if not boxes:
+        boxes = detect_faces_hog(image)
+    return sorted(boxes, key=lambda b: b.area, reverse=True)
+
+
+def detect_faces_hog(pixels: np.ndarray, *, min_score: float = 0.3, max_side: int = 1600) -> list[FaceBox]:
+    """Find frontal faces with dlib's HOG detector, largest first.
 
     Big images are searched at ``max_side`` pixels on the long side and the
     boxes scaled back; if nothing is found the search is repeated at twice the
@@ -75,7 +145,7 @@ def detect_faces(pixels: np.ndarray, *, min_score: float = 0.3, max_side: int = 
     Examples
     --------
     >>> from skimage import data
-    >>> faces = detect_faces(data.astronaut().astype("float32") / 255)
+    >>> faces = detect_faces_hog(data.astronaut().astype("float32") / 255)
     >>> len(faces), faces[0].width > 60
     (1, True)
     """
@@ -101,15 +171,46 @@ def _dlib_rect(box: FaceBox):
     return dlib.rectangle(int(round(box.x0)), int(round(box.y0)), int(round(box.x1)) - 1, int(round(box.y1)) - 1)
 
 
-def face_landmarks(pixels: np.ndarray, box: FaceBox) -> np.ndarray:
-    """The 68 iBUG landmarks of the face in ``box``.
+def face_landmarks(pixels: np.ndarray, box: FaceBox, *, model: str | None = None) -> np.ndarray:
+    """The 68 iBUG-layout landmarks of the face in ``box``.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        The whole image.
+    box : FaceBox
+        The face, from :func:`detect_faces`.
+    model : str, optional
+        ``"mesh"`` (default: derived from the MediaPipe mesh through
+        :data:`candid.face.mesh.MESH_TO_68`) or ``"dlib68"``.
 
     Returns
     -------
     ndarray
         ``(68, 2)`` float32, ``(x, y)`` in pixels. Index ranges: jaw 0-16,
         brows 17-26, nose 27-35, eyes 36-47, mouth 48-67.
+
+    Raises
+    ------
+    FaceError
+        The mesh finds no face in the box.
+
+    Examples
+    --------
+    >>> from skimage import data
+    >>> img = data.astronaut()
+    >>> face_landmarks(img, detect_faces(img)[0]).shape
+    (68, 2)
     """
+    if landmark_model(model) == "mesh":
+        from candid.errors import FaceError
+        from candid.face import mesh
+
+        points = mesh.face_mesh(to_uint8(pixels), (box.x0, box.y0, box.x1, box.y1))
+        if points is None:
+            raise FaceError("a face was detected but its landmarks could not be placed",
+                            hint="use a sharper, less turned or less covered face")
+        return mesh.landmarks_68(points)
     shape = _models.shape_predictor()(to_uint8(pixels), _dlib_rect(box))
     return np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float32)
 

@@ -1,4 +1,9 @@
-"""Region masks (face, skin, eyes, irises, lips, brows, hair line) from 68 landmarks.
+"""Region masks (face, skin, eyes, irises, lips, brows, hair line) from landmarks.
+
+With the 478-point mesh the outlines (face oval, eyelids, lips, brows, nose,
+forehead top) and the iris circles come from the mesh's contours; with only
+68 points they are approximated from those (the forehead from a typical
+proportion, the iris from the darkest part of the eye opening).
 
 Masks are computed inside a window around the face, not over the whole
 image, so an 8K frame costs a few face-sized arrays, not many 33 MP ones.
@@ -130,7 +135,15 @@ def _texture_consistent(grey: np.ndarray, seed_mask: np.ndarray, candidate: np.n
     return np.isin(labels, keep) & candidate
 
 
-def face_regions(pixels: np.ndarray, landmarks: np.ndarray, *, skin_tolerance: float = 5.0) -> FaceRegions:
+def _mesh_polys(mesh: np.ndarray) -> dict[str, np.ndarray]:
+    from candid.face.mesh import CONTOURS
+
+    m = np.asarray(mesh, np.float64)[:, :2]
+    return {name: m[idx] for name, idx in CONTOURS.items()}
+
+
+def face_regions(pixels: np.ndarray, landmarks: np.ndarray, *, skin_tolerance: float = 5.0,
+                 mesh: np.ndarray | None = None) -> FaceRegions:
     """Masks of the face's regions, from landmarks and skin colour.
 
     The geometric regions come from landmark polygons; ``skin`` is the face
@@ -147,6 +160,9 @@ def face_regions(pixels: np.ndarray, landmarks: np.ndarray, *, skin_tolerance: f
     skin_tolerance : float
         How far (in robust spreads of the cheek colour) a pixel may be and
         still count as skin.
+    mesh : ndarray, optional
+        ``(478, 2 or 3)`` MediaPipe mesh of the same face: outlines and iris
+        circles are then taken from it.
 
     Returns
     -------
@@ -157,29 +173,40 @@ def face_regions(pixels: np.ndarray, landmarks: np.ndarray, *, skin_tolerance: f
     >>> from skimage import data
     >>> from candid.face import analyze_face
     >>> img = data.astronaut().astype("float32") / 255
-    >>> regions = face_regions(img, analyze_face(img).landmarks)
+    >>> face = analyze_face(img)
+    >>> regions = face_regions(img, face.landmarks, mesh=face.mesh)
     >>> bool(regions.masks["skin"].sum() > regions.masks["lips"].sum() > 0)
     True
     """
     lm = np.asarray(landmarks, np.float64)
+    poly = _mesh_polys(mesh) if mesh is not None else None
     window = face_window(lm, pixels.shape)
     y0, y1, x0, x1 = window
     shape = (y1 - y0, x1 - x0)
     off = np.array([x0, y0], np.float64)
     iod = interocular_distance(lm)
-    top = forehead_top(lm)
+    top = forehead_top(lm) if poly is None else poly["forehead_line"]
 
-    face_outline = _hull(np.vstack([lm[0:17], top]))
+    if poly is None:
+        face_outline = _hull(np.vstack([lm[0:17], top]))
+        eye_polys = [lm[RIGHT_EYE], lm[LEFT_EYE]]
+        brow_band = [np.vstack([lm[a:b] + _up_vector(lm) * 0.06 * iod, lm[a:b][::-1] - _up_vector(lm) * 0.10 * iod])
+                     for a, b in ((17, 22), (22, 27))]
+        outer_poly, inner_poly = lm[48:60], lm[60:68]
+        nose_poly = _hull(np.vstack([lm[27:36], lm[[39, 42]]]))
+    else:
+        face_outline = poly["face_oval"]
+        eye_polys = [poly["right_eye"], poly["left_eye"]]
+        brow_band = [poly["right_brow"], poly["left_brow"]]
+        outer_poly, inner_poly = poly["lips_outer"], poly["lips_inner"]
+        nose_poly = _hull(poly["nose"])
     masks = {"face": _fill(shape, [face_outline], off)}
-    eye_polys = [lm[RIGHT_EYE], lm[LEFT_EYE]]
     masks["eyes"] = _fill(shape, eye_polys, off)
-    brow_band = [np.vstack([lm[a:b] + _up_vector(lm) * 0.06 * iod, lm[a:b][::-1] - _up_vector(lm) * 0.10 * iod])
-                 for a, b in ((17, 22), (22, 27))]
     masks["brows"] = _fill(shape, brow_band, off)
-    outer = _fill(shape, [lm[48:60]], off)
-    inner = _fill(shape, [lm[60:68]], off)
+    outer = _fill(shape, [outer_poly], off)
+    inner = _fill(shape, [inner_poly], off)
     masks["lips"] = outer & ~inner
-    masks["nose"] = _fill(shape, [_hull(np.vstack([lm[27:36], lm[[39, 42]]]))], off)
+    masks["nose"] = _fill(shape, [nose_poly], off)
     masks["chin"] = _fill(shape, [np.vstack([lm[5:12], lm[[57]] + (lm[8] - lm[57]) * 0.25])], off)
     masks["forehead"] = _fill(shape, [np.vstack([lm[17:27], top[::-1]])], off)
     masks["right_cheek"] = _fill(shape, [np.vstack([lm[[1, 2, 3, 4]], lm[[48, 31]], lm[[39, 40, 41, 36]]])], off)
@@ -189,9 +216,16 @@ def face_regions(pixels: np.ndarray, landmarks: np.ndarray, *, skin_tolerance: f
 
     grey = cv2.cvtColor(np.ascontiguousarray(pixels[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
     circles, iris = [], np.zeros(shape, bool)
-    for pts in eye_polys:
+    if mesh is not None:
+        from candid.face.mesh import iris_circles
+
+        centres, radii = iris_circles(mesh) if np.asarray(mesh).shape[0] >= 478 else (None, None)
+    for k, pts in enumerate(eye_polys):
         eye_mask = _fill(shape, [pts], off)
-        cx, cy, r = _iris_circle(grey, eye_mask, pts, off)
+        if mesh is not None and centres is not None:
+            cx, cy, r = float(centres[k][0]), float(centres[k][1]), float(radii[k])
+        else:
+            cx, cy, r = _iris_circle(grey, eye_mask, lm[RIGHT_EYE] if k == 0 else lm[LEFT_EYE], off)
         circles.append((cx, cy, r))
         disc = np.zeros(shape, np.uint8)
         cv2.circle(disc, (int(round((cx - x0) * 16)), int(round((cy - y0) * 16))), int(round(r * 16)), 1, -1, shift=4)
@@ -202,7 +236,7 @@ def face_regions(pixels: np.ndarray, landmarks: np.ndarray, *, skin_tolerance: f
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * dilate + 1, 2 * dilate + 1))
     features = (masks["eyes"] | masks["brows"] | outer).astype(np.uint8)
     features = cv2.dilate(features, kernel).astype(bool)
-    nostrils = _fill(shape, [lm[31:36]], off)
+    nostrils = _fill(shape, [lm[31:36]] if poly is None else [poly["nostrils"]], off)
     candidate = masks["face"] & ~features & ~nostrils
     lab = cv2.cvtColor(np.ascontiguousarray(pixels[y0:y1, x0:x1]), cv2.COLOR_RGB2LAB)
     cheeks = (masks["right_cheek"] | masks["left_cheek"]) & candidate

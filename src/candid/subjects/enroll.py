@@ -10,7 +10,14 @@ from pathlib import Path
 import numpy as np
 
 from candid.errors import CandidError, FaceError, SubjectError
-from candid.face import SAME_PERSON_THRESHOLD, analyze_face, face_geometry, identity_distance, skin_texture
+from candid.face import (
+    LANDMARKS_VERSION,
+    SAME_PERSON_THRESHOLD,
+    analyze_face,
+    face_geometry,
+    identity_distance,
+    skin_texture,
+)
 from candid.imageio import read_image
 from candid.subjects.profile import PhotoRecord
 from candid.subjects.quirks import canonical_face, find_marks, grey_hair_fractions
@@ -57,7 +64,9 @@ def analyze_reference(path: str | Path, *, face_index: int | None = None, date_h
         width=image.pixels.shape[1], height=image.pixels.shape[0], embedding=face.embedding,
         landmarks=face.landmarks, geometry=face_geometry(face.landmarks),
         texture=skin_texture(image.pixels, face.landmarks),
-        quality={"metrics": face.quality.metrics, "warnings": list(face.quality.warnings)} if face.quality else {},
+        quality={"metrics": face.quality.metrics if face.quality else {},
+                 "warnings": list(face.quality.warnings) if face.quality else [],
+                 "landmarks_version": LANDMARKS_VERSION if face.landmark_source == "mesh" else 1},
         added_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), date_hint=date_hint,
     )
     return AnalyzedPhoto(path=path, record=record, marks=find_marks(canon, skin),

@@ -27,6 +27,7 @@ import numpy as np
 
 from candid.errors import ConsentError, SubjectError
 from candid.subjects.enroll import AnalyzedPhoto, analyze_all, check_batch
+from candid.subjects.migrate import migrate_subject
 from candid.subjects.profile import (
     CONSENT_KINDS,
     ConsentRecord,
@@ -187,6 +188,7 @@ class Library:
             sid = self._subject_id(con, name)
             if sid is None:
                 raise self._unknown(name, [r[0] for r in con.execute("SELECT name FROM subjects ORDER BY name")])
+            migrate_subject(con, sid, self.subject_dir(sid) / "photos")  # old landmarks: re-analyse, one message
             real_name = con.execute("SELECT name FROM subjects WHERE id = ?", (sid,)).fetchone()[0]
             consent = ConsentRecord(*con.execute(
                 "SELECT kind, given_by, relation, purpose, at FROM consent WHERE subject_id = ?", (sid,)).fetchone())

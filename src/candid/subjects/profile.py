@@ -79,6 +79,13 @@ class PhotoRecord:
     added_at: str = ""
     date_hint: str | None = None
 
+    @property
+    def landmarks_version(self) -> int:
+        """1: dlib's 68-point model; 2: derived from the face mesh (see :mod:`candid.subjects.migrate`)."""
+        from candid.subjects.migrate import photo_landmarks_version
+
+        return photo_landmarks_version(self.quality)
+
 
 @dataclass(frozen=True)
 class SubjectProfile:
