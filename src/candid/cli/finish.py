@@ -35,6 +35,10 @@ def register(app: typer.Typer) -> None:
         from candid.finish import finish_to_file
         from candid.imageio import read_image
 
+        import dataclasses
+
+        from candid.cli._common import check_output
+
         if not image.exists():
             raise CandidError(f"{image}: no such file")
         if tile < 128:
@@ -42,6 +46,9 @@ def register(app: typer.Typer) -> None:
         if out_path is None:
             tag = size.replace(":", "-").replace("@", "at")
             out_path = image.with_name(f"{image.stem}-{tag}{'.tif' if bit_depth == 16 else '.jpg'}")
+        check_output(out_path, [image])
+        if bit_depth == 16 and out_path.suffix.lower() not in (".tif", ".tiff", ".png"):
+            raise CandidError(f"{out_path.name}: {out_path.suffix} cannot hold 16 bits", hint="write a .tif or .png")
         landmarks = refs = ref_lm = None
         if reference:
             from candid.finish._landmarks import dlib_landmarks
@@ -57,24 +64,71 @@ def register(app: typer.Typer) -> None:
         from candid.finish import plan_fit, tile_grid
         from candid.imageio import open_vips
 
-        probe, _ = open_vips(image)
-        plan = plan_fit(probe.width, probe.height, size, fit)
-        del probe
-        n_tiles = len(tile_grid(plan.out_w, plan.out_h, tile, 32))
-        # The streamed file is labelled like every other output: XMP written
-        # with the pixels, then a signed C2PA manifest. (No watermark: it
-        # needs the whole image in memory, which this path exists to avoid.)
-        from candid.portrait import Operation
-        from candid.provenance import dev_signer, sign_c2pa, xmp_packet
+        from candid.cli._common import MIN_SIDE
+        from candid.provenance.source import check_min_side
 
-        log = [Operation("finish", params={"size": size, "fit": fit, "backend": backend, "noise": noise,
-                                           "iso": iso, "sharpen": sharpen, "seed": seed},
-                         ai="edited" if backend == "learned" else "none")]
-        with progress_bar(f"finishing to {plan.out_w}x{plan.out_h}", n_tiles) as advance:
-            result = finish_to_file(image, out_path, size, fit=fit, backend=backend, landmarks=landmarks,
-                                    references=refs, reference_landmarks=ref_lm, noise=noise, iso=iso,
-                                    sharpen=sharpen, bit_depth=bit_depth, seed=seed, tile=tile,
-                                    xmp=xmp_packet(log), on_tile=lambda: advance(1))
-        sign_c2pa(result.path, result.path, log, dev_signer())
+        probe, _ = open_vips(image)
+        check_min_side(image, probe.width, probe.height, MIN_SIDE)
+        plan = plan_fit(probe.width, probe.height, size, fit)
+        n_tiles = len(tile_grid(plan.out_w, plan.out_h, tile, 32))
+        # The input's labels are carried forward (its AI type, watermark id)
+        # from a central window (where a watermark is read), never the whole image.
+        from candid.portrait import Operation
+        from candid.provenance import dev_signer, label_file, read_source
+
+        origin = read_source(image, _central_pixels(probe, image))
+        del probe
+        # Rendered to a lossless temporary TIFF beside the output, then labelled
+        # like every other output: watermark in the central window, XMP, C2PA.
+        import os
+        import tempfile
+
+        import pyvips
+
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, rendered = tempfile.mkstemp(prefix=".candid-finish-", suffix=".tif", dir=out_path.parent)
+        os.close(fd)
+        try:
+            with progress_bar(f"finishing to {plan.out_w}x{plan.out_h}", n_tiles) as advance:
+                try:
+                    result = finish_to_file(image, rendered, size, fit=fit, backend=backend, landmarks=landmarks,
+                                            references=refs, reference_landmarks=ref_lm, noise=noise, iso=iso,
+                                            sharpen=sharpen, bit_depth=bit_depth, seed=seed, tile=tile,
+                                            on_tile=lambda: advance(1))
+                except pyvips.Error as exc:  # pixels are decoded lazily: a truncated file fails here
+                    from candid.errors import BadImageError
+                    from candid.imageio._decode import _first_line
+
+                    raise BadImageError(f"{image}: the file is corrupt or truncated ({_first_line(exc)})") from None
+            # the backend actually used decides the AI label ("auto" may pick the learned one)
+            log = [origin.operation(),
+                   Operation("finish", params={"size": size, "fit": fit, "backend": result.backend, "noise": noise,
+                                               "iso": iso, "sharpen": sharpen, "seed": seed},
+                             ai="edited" if result.backend == "learned" else "none")]
+            written, _ = label_file(rendered, out_path, log, signer=dev_signer(), bit_depth=bit_depth,
+                                    ingredients=[image])
+        finally:
+            if os.path.exists(rendered):
+                os.unlink(rendered)
+        result = dataclasses.replace(result, path=written)
         out.print(f"wrote {result.path} ({result.width}x{result.height}, {result.backend}, "
                   f"{result.tiles} tiles, {result.seconds:.1f} s)")
+
+
+def _central_pixels(image, path, side: int = 2048):
+    """The central square of a lazily opened image as float32 RGB (for reading a watermark)."""
+    import numpy as np
+    import pyvips
+
+    from candid.errors import BadImageError
+    from candid.imageio._decode import _first_line
+
+    w, h = min(image.width, side), min(image.height, side)
+    crop = image.crop((image.width - w) // 2, (image.height - h) // 2, w, h)
+    if crop.hasalpha():
+        crop = crop[:3]
+    peak = 65535.0 if crop.format == "ushort" else 255.0
+    try:
+        return np.ascontiguousarray(crop.numpy()[..., :3], dtype=np.float32) / np.float32(peak)
+    except pyvips.Error as exc:  # decoded lazily: a truncated file fails here
+        raise BadImageError(f"{path}: the file is corrupt or truncated ({_first_line(exc)})") from None

@@ -40,7 +40,6 @@ def generate(
     from candid.engines import get_engine
     from candid.engines.diffusion.prompts import STYLES
     from candid.engines.diffusion.recipe import diffusion_recipe
-    from candid.imageio import output_format, read_image
     from candid.provenance import dev_signer, label_and_write
     from candid.portrait import Portrait
     from candid.recipes import run_recipe
@@ -63,15 +62,16 @@ def generate(
         raise CandidError(f"style {style!r} starts from a real photo", hint="give it with --photo PATH")
     stem = subject or (photo.stem if photo else "portrait")
     target = out_path or Path(f"{stem.replace(' ', '_')}-{style}.jpg")
-    output_format(target)
+    from candid.cli._common import check_output, read_input
+
+    check_output(target, [photo] if photo else [])
     recipe, skipped = diffusion_recipe(
         style, finish=size, look=look, report=str(report) if report else None, prompt=prompt, subject=subject,
         library=str(library) if library else None, models=str(models) if models else None, restyle=restyle,
         allow_download=download, adapter=adapter, candidates=candidates, steps=steps, guidance=guidance,
         strength=strength, size=dims, dtype=dtype, offload=offload, vae_tiling=vae_tiling, device=device, seed=seed)
     if restyle:
-        loaded = read_image(photo)
-        portrait = Portrait(loaded.pixels, source=photo.name)
+        portrait = read_input(photo)  # carries the photo's provenance forward
     else:
         import numpy as np
 
@@ -82,7 +82,7 @@ def generate(
         result = run_recipe(recipe, portrait,
                             on_step=lambda i, total, st: advance(1 if i else 0, description=f"{style}: {st}"))
     # labelled as AI-generated (IPTC digital source type, C2PA, watermark), like every candid output
-    written = label_and_write(result, target, signer=dev_signer())
+    written = label_and_write(result, target, signer=dev_signer(), ingredients=[photo] if photo else [])
     for op in result.log:
         if op.stage in ("engine.diffusion", "honest"):
             for note in op.notes[:6]:

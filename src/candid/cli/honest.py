@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from candid.cli._common import out, progress_bar, write_output
+from candid.cli._common import check_output, out, progress_bar, read_input, write_output
 
 
 def honest(
@@ -26,15 +26,15 @@ def honest(
     """Compare a portrait with the subject's real photos and bring it back to the real person."""
     from candid.files import write_json
     from candid.honest import honest_guard, parse_keep
-    from candid.imageio import read_image
     from candid.portrait import Operation, Portrait
     from candid.subjects import Library
 
     keep_map = parse_keep(keep)  # validate before any work
     lib = Library(library)
     profile = lib.profile(subject)
-    loaded = read_image(image)
     target = output or image.with_name(f"{image.stem}-honest.png")
+    check_output(target, [image])
+    loaded = read_input(image)  # carries the input's provenance forward
     with progress_bar("honest guard", total=1) as advance:
         result = honest_guard(loaded.pixels, profile, keep=keep_map, library=lib, strength=strength)
         advance(1, description="honest guard: done")
@@ -51,10 +51,10 @@ def honest(
     out.print(result.summary())
     # The subject's name stays out of the log: the log becomes the file's
     # public XMP/C2PA record.
-    labelled = Portrait(result.pixels, source=image.name, log=(Operation(
+    labelled = Portrait(result.pixels, source=image.name, log=loaded.log + (Operation(
         "honest", params={"keep": keep_map, "strength": strength},
         notes=tuple(result.summary().splitlines())),))
-    write_output(labelled, target)
+    write_output(labelled, target, sources=[image])
     out.print(f"wrote {target}")
     if report is not None:
         data = {"image": image.name, "subject": profile.name, "output": target.name, **result.to_dict()}

@@ -32,6 +32,10 @@ def inspect(
 
         reference = Library(library).profile(subject)
     loaded = read_image(image)
+    from candid.cli._common import MIN_SIDE
+    from candid.provenance.source import check_min_side
+
+    check_min_side(image, loaded.pixels.shape[1], loaded.pixels.shape[0], MIN_SIDE)
     face_analysis = None
     if face is not None:
         from candid.face import analyze_face

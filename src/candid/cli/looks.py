@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from candid.cli._common import out, progress_bar, write_output
+from candid.cli._common import check_output, out, progress_bar, read_input, write_output
 from candid.errors import CandidError
 
 
@@ -38,11 +38,11 @@ def register(app: typer.Typer) -> None:
         list_: bool = typer.Option(False, "--list", help="List film stocks and instant frames, then exit."),
     ) -> None:
         """Shoot IMAGE on film: stock, grain, halation, instant frame, glitch."""
-        from candid.imageio import read_image
+        import dataclasses
+
         from candid.looks import get_stock, list_stocks
         from candid.looks.instant import FRAMES, get_frame
         from candid.looks.stage import glitch_stage, look_stage
-        from candid.portrait import Portrait
 
         if list_:
             for name in list_stocks():
@@ -64,10 +64,14 @@ def register(app: typer.Typer) -> None:
             raise CandidError(f"--glitch must be between 0 and 1, got {glitch}")
         if output is None:
             output = image.with_name(f"{image.stem}-{frame or stock}.png")
-        loaded = read_image(image)
-        other = read_image(double).pixels if double is not None else None
-        portrait = Portrait(loaded.pixels, source=image.name)
-        del loaded  # the Portrait holds the pixels; let the input go once the look replaces it
+        sources = [image] + ([double] if double is not None else [])
+        check_output(output, sources)
+        portrait = read_input(image)  # carries the input's provenance (AI type, watermark id) forward
+        other = None
+        if double is not None:
+            second = read_input(double)
+            other = second.pixels
+            portrait = dataclasses.replace(portrait, log=portrait.log + second.log)
         with progress_bar(f"look {frame or stock}", 3) as advance:
             portrait = look_stage(portrait, stock=stock, grain=grain, iso=iso, film_format=film_format,
                                   exposure=exposure, halation=halation, bloom=bloom, vignette=vignette,
@@ -78,6 +82,6 @@ def register(app: typer.Typer) -> None:
                 portrait = glitch_stage(portrait, sort=0.5 * glitch, shift=0.012 * glitch, blocks=0.06 * glitch,
                                         lines=0.25 * glitch, seed=seed)
             advance(1)
-            path = write_output(portrait, output, bit_depth=bit_depth)
+            path = write_output(portrait, output, bit_depth=bit_depth, sources=sources)
             advance(1)
         out.print(f"wrote {path}")

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from candid.cli._common import console, out, progress_bar, write_output
+from candid.cli._common import check_output, console, out, progress_bar, write_output
 from candid.errors import CandidError
 
 
@@ -33,7 +33,6 @@ def make(
 ) -> int:
     """Make a headshot or portrait of the person in PHOTO."""
     from candid.engines import get_engine
-    from candid.imageio import output_format
 
     eng = get_engine(engine)
     ok, why = eng.available()
@@ -52,7 +51,7 @@ def make(
     from candid.engines.studio.recipe import run_studio
 
     target = out_path or photo.with_name(f"{photo.stem}-{style}.jpg")
-    output_format(target)  # unknown suffix -> error before any work
+    check_output(target, [photo])  # a folder, unknown suffix or the input itself -> error before any work
     prof = None
     if subject:
         from candid.subjects.library import Library
@@ -68,7 +67,7 @@ def make(
     result = run.result
     for stage in run.skipped:
         console.print(f"[yellow]note:[/yellow] stage {stage!r} is not available in this build; skipped")
-    written = write_output(result, target)
+    written = write_output(result, target, sources=[photo])
     for op in result.log:
         if op.stage == "engine.studio":
             for note in op.notes:

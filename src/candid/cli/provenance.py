@@ -66,8 +66,16 @@ def register(app: typer.Typer) -> None:
                       f"confidence {v.watermark_confidence:.2f})", markup=False, soft_wrap=True)
         else:
             out.print(f"watermark:  none found (confidence {v.watermark_confidence:.2f})", markup=False, soft_wrap=True)
+        for src in v.sources:
+            out.print(f"made from:  {src.get('file') or '?'} ({describe(src.get('digital_source_type'))}"
+                      + (f", watermark {src['watermark_id']}" if src.get("watermark_id") else "")
+                      + f", its AI use: {src.get('ai', 'none')})", markup=False, soft_wrap=True)
         for n in v.notes:
             out.print(f"note:       {n}", markup=False, soft_wrap=True)
+        for w in v.warnings:
+            from rich.markup import escape
+
+            out.print(f"[bold yellow]warning:[/bold yellow]    {escape(w)}", soft_wrap=True, highlight=False)
         return 0
 
     @app.command("certs")

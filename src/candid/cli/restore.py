@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from candid.cli._common import console, out, progress_bar, write_output
+from candid.cli._common import check_output, console, out, progress_bar, read_input, write_output
 from candid.errors import CandidError
 
 
@@ -48,11 +48,12 @@ def restore(
     seed: int = typer.Option(0, "--seed", help="Seed for every random choice."),
 ) -> int:
     """Restore a faded, scratched print: nothing invented, the damage mask shown and editable."""
-    from candid.imageio import output_format, read_image, write_image
-    from candid.portrait import Portrait
+    import dataclasses
+
+    from candid.imageio import output_format, write_image
 
     target = out_path or scan.with_name(f"{scan.stem}-restored.png")
-    output_format(target)  # unknown suffix -> error before any work
+    check_output(target, [scan])  # a folder, an unknown suffix or the input itself -> error before any work
     if show_mask is not None:
         output_format(show_mask)
     from candid.engines.restore.tone import PALETTES
@@ -60,14 +61,14 @@ def restore(
     if tint_palette is not None and tint_palette not in PALETTES:
         raise CandidError(f"unknown tint {tint_palette!r}", hint=f"tints: {', '.join(PALETTES)}")
     prof = _load_subject(subject, library)
-    loaded = read_image(scan)
+    loaded = read_input(scan)  # carries the scan's provenance forward
     user_mask = _read_mask(mask) if mask is not None else None
     if not keep_monochrome:
         from candid.engines.restore.tone import analyze_tone, colourise
 
         if analyze_tone(loaded.pixels).monochrome and not analyze_tone(loaded.pixels).sepia:
             colourise(loaded.pixels)  # raises ModelUnavailableError with a hint
-    portrait = Portrait(loaded.pixels, source=scan.name, subject=prof)
+    portrait = dataclasses.replace(loaded, subject=prof)
     steps = 2 + (size is not None)
     with progress_bar("restoring", steps) as advance:
         from candid.engines.restore.stage import restore_portrait
@@ -98,7 +99,7 @@ def restore(
             import numpy as np
 
             mask_px = np.repeat(restoration.mask[..., None].astype(np.float32), 3, axis=2)
-        written = write_output(result, target)
+        written = write_output(result, target, sources=[scan])
         if mask_px is not None:
             write_image(show_mask, mask_px)
         advance(1, description="written")
@@ -119,12 +120,10 @@ def make_restore(photo: Path, *, style: str, size: Optional[str], subject: Optio
     then goes through that style's recipe).
     """
     from candid.engines.restore.engine import STYLES as RESTORE_STYLES
-    from candid.imageio import output_format, read_image
-    from candid.portrait import Portrait
     from candid.recipes import Recipe, Step, run_recipe
 
     target = out_path or photo.with_name(f"{photo.stem}-{style}.jpg")
-    output_format(target)
+    check_output(target, [photo])
     prof = _load_subject(subject, library)
     restore_params = {**RESTORE_STYLES.get(style, {}), "seed": seed}
     if style in RESTORE_STYLES:
@@ -138,8 +137,7 @@ def make_restore(photo: Path, *, style: str, size: Optional[str], subject: Optio
         studio, skipped = studio_recipe(style, size=size, seed=seed, **studio_options)
         recipe = Recipe(name=f"restore+{studio.name}", description=studio.description,
                         steps=[Step(stage="engine.restore", params=restore_params), *studio.steps])
-    loaded = read_image(photo)
-    portrait = Portrait(loaded.pixels, source=photo.name, subject=prof)
+    portrait = read_input(photo, subject=prof)
     for stage in skipped:
         console.print(f"[yellow]note:[/yellow] stage {stage!r} is not available in this build; skipped")
     with progress_bar(f"restore + {style}", len(recipe.steps)) as advance:
@@ -147,7 +145,7 @@ def make_restore(photo: Path, *, style: str, size: Optional[str], subject: Optio
             advance(1 if i > 0 else 0, description=f"{style}: {stage}")
 
         result = run_recipe(recipe, portrait, on_step=on_step)
-    written = write_output(result, target)
+    written = write_output(result, target, sources=[photo])
     for op in result.log:
         if op.stage in ("engine.restore", "engine.studio"):
             for note in op.notes:

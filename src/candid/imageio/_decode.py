@@ -110,7 +110,16 @@ def _open_heif(path: Path, max_pixels: int) -> pyvips.Image:
     return image
 
 
+def clear_vips_errors() -> None:
+    """Empty libvips' global error buffer, so one file's error text never reaches the next file's message."""
+    try:
+        pyvips.vips_lib.vips_error_clear()
+    except AttributeError:  # pragma: no cover - API mode without the symbol
+        pass
+
+
 def _open_vips(path: Path, fmt: str, access: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> pyvips.Image:
+    clear_vips_errors()
     if fmt == "heif":
         return _open_heif(path, max_pixels)
     loader = getattr(pyvips.Image, LOADERS[fmt])
@@ -238,6 +247,9 @@ def _to_upright_srgb(image: pyvips.Image, header: ImageHeader) -> tuple[pyvips.I
         grey = image[0]
         rgb = grey.bandjoin([grey, grey])
         image = rgb.bandjoin(image[image.bands - 1]) if has_alpha else rgb
+        # tag it RGB: a 3-band "b-w" image counts as grey + alpha for libvips
+        # (hasalpha, flatten), which broke every lazy consumer of a grey JPEG
+        image = image.copy(interpretation="rgb16" if image.format == "ushort" else "srgb")
         notes.append("greyscale expanded to RGB")
     elif colour_bands != 3:
         raise BadImageError(f"{header.path}: {colour_bands}-channel images are not supported")
@@ -298,6 +310,7 @@ def read_image(
     """
     image, header, notes = _open_upright(Path(path), max_pixels, max_bytes)
     image_fmt = image.format
+    clear_vips_errors()
     try:
         array = image.numpy()
     except pyvips.Error as exc:

@@ -128,6 +128,10 @@ def manifest_definition(log: Iterable, *, title: str, watermark_id: str | None =
                                       "description": "made with candid"}]
     for op in log:
         stage = str(op.get("stage", "?"))
+        if stage == "provenance.source":
+            # an input's labels: they count in the digital source type above and
+            # live in the org.candid.log assertion (and the ingredients), not as actions
+            continue
         kind = next((a for p, a in _ACTIONS.items() if stage.startswith(p)), "c2pa.edited")
         action: dict[str, Any] = {
             "action": kind, "softwareAgent": agent,
@@ -167,7 +171,7 @@ def _context():
 
 
 def sign_c2pa(path_in: str | os.PathLike, path_out: str | os.PathLike, log: Iterable, signer: Signer,
-              *, watermark_id: str | None = None) -> Path:
+              *, watermark_id: str | None = None, ingredients=()) -> Path:
     """Embed a signed C2PA manifest for ``log`` into a copy of ``path_in`` at ``path_out`` (atomically).
 
     Parameters
@@ -179,6 +183,11 @@ def sign_c2pa(path_in: str | os.PathLike, path_out: str | os.PathLike, log: Iter
         From :func:`dev_signer` or :func:`load_signer`.
     watermark_id : str, optional
         Recorded in the ``org.candid.log`` assertion.
+    ingredients : sequence of path, optional
+        Input files, added as ``parentOf`` ingredients (title = file name; an
+        input's own C2PA manifest travels inside the ingredient). An input
+        the SDK cannot take is skipped; the ``provenance.source`` entries of
+        the log still name it.
 
     Returns
     -------
@@ -200,6 +209,8 @@ def sign_c2pa(path_in: str | os.PathLike, path_out: str | os.PathLike, log: Iter
         with os.fdopen(fd, "w+b") as dst, open(path_in, "rb") as src:
             builder = c2pa.Builder(json.dumps(manifest), ctx) if ctx is not None else c2pa.Builder(json.dumps(manifest))
             with builder:
+                for ing in ingredients or ():
+                    _add_ingredient(builder, Path(ing))
                 builder.sign(signer.native(), mime, src, dst)
         os.replace(tmp, path_out)
     except c2pa.C2paError as exc:
@@ -208,6 +219,22 @@ def sign_c2pa(path_in: str | os.PathLike, path_out: str | os.PathLike, log: Iter
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path_out
+
+
+def _add_ingredient(builder, path: Path) -> None:
+    from candid.imageio import sniff_format
+
+    try:
+        with open(path, "rb") as fh:
+            fmt = sniff_format(fh.read(64))
+            fh.seek(0)
+            mime = {"jpeg": "image/jpeg", "png": "image/png", "tiff": "image/tiff", "webp": "image/webp",
+                    "avif": "image/avif", "heif": "image/heif", "gif": "image/gif"}.get(fmt or "")
+            if mime is None:
+                return
+            builder.add_ingredient({"title": path.name, "relationship": "parentOf"}, mime, fh)
+    except Exception:  # noqa: BLE001 - a hostile or odd input must not stop labelling the output
+        return
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -14,7 +14,8 @@ from candid.errors import CandidError
 
 def label_and_write(portrait, out_path: str | os.PathLike, *, signer=None, watermark: bool = True,
                     quality: int = 95, bit_depth: int = 8, strength: float = 1.0,
-                    credit: str | None = None, watermark_id: str | None = None) -> Path:
+                    credit: str | None = None, watermark_id: str | None = None,
+                    ingredients=()) -> Path:
     """Write a portrait as an honestly labelled file.
 
     The output carries, and nothing else from any source file:
@@ -48,7 +49,14 @@ def label_and_write(portrait, out_path: str | os.PathLike, *, signer=None, water
     credit : str, optional
         Credit line; default says how the image was made.
     watermark_id : str, optional
-        8 hex digits; default is derived from the pixels and log (deterministic).
+        8 hex digits; default is derived from the pixels and the log without
+        its wall-clock times (deterministic: same inputs, same id).
+    ingredients : sequence of path, optional
+        The input files the portrait was made from; with a ``signer`` each
+        becomes a ``parentOf`` C2PA ingredient (carrying its own manifest, if
+        any). The inputs' labels reach the XMP and the digital source type
+        through the ``provenance.source`` log entries
+        (:func:`candid.provenance.read_portrait`), with or without this.
 
     Returns
     -------
@@ -67,7 +75,7 @@ def label_and_write(portrait, out_path: str | os.PathLike, *, signer=None, water
     from candid.imageio import output_format, write_image
     from candid.provenance.c2pa_manifest import sign_c2pa
     from candid.provenance.watermark import BLOCK, TILE_COLS, TILE_ROWS, embed_watermark, watermark_id_for
-    from candid.provenance.xmp import _log_dicts, xmp_packet
+    from candid.provenance.xmp import xmp_packet
 
     if getattr(portrait, "color", "srgb") != "srgb":
         raise ValueError("label_and_write needs an sRGB portrait; convert linear pixels first")
@@ -78,7 +86,7 @@ def label_and_write(portrait, out_path: str | os.PathLike, *, signer=None, water
     wid = None
     big_enough = pixels.shape[0] >= TILE_ROWS * BLOCK and pixels.shape[1] >= TILE_COLS * BLOCK
     if watermark and big_enough:
-        wid = watermark_id or watermark_id_for(pixels, json.dumps(_log_dicts(log), sort_keys=True).encode())
+        wid = watermark_id or watermark_id_for(pixels, _log_fingerprint(log))
         pixels = embed_watermark(pixels, wid, strength=strength)
     xmp = xmp_packet(log, credit, wid)
     if signer is None:
@@ -88,13 +96,21 @@ def label_and_write(portrait, out_path: str | os.PathLike, *, signer=None, water
     try:
         plain = write_image(Path(tmpdir) / f"unsigned{out_path.suffix}", pixels, alpha=portrait.alpha,
                             bit_depth=bit_depth, quality=quality, xmp=xmp)
-        sign_c2pa(plain, plain, log, signer, watermark_id=wid)
+        sign_c2pa(plain, plain, log, signer, watermark_id=wid, ingredients=ingredients)
         os.replace(plain, out_path)
     finally:
         for f in Path(tmpdir).glob("*"):
             f.unlink()
         os.rmdir(tmpdir)
     return out_path
+
+
+def _log_fingerprint(log) -> bytes:
+    """The log as canonical JSON without wall-clock fields (``at``), for deterministic ids."""
+    from candid.provenance.xmp import _log_dicts
+
+    return json.dumps([{k: v for k, v in d.items() if k != "at"} for d in _log_dicts(log)],
+                      sort_keys=True, default=str).encode()
 
 
 @dataclass
@@ -108,6 +124,8 @@ class Verification:
     watermark_confidence: float
     watermark_bit_errors: int | None
     notes: list[str]
+    warnings: list[str] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         import dataclasses
@@ -121,11 +139,20 @@ class Verification:
             "watermark": {"id": self.watermark_id, "confidence": self.watermark_confidence,
                           "bit_errors": self.watermark_bit_errors},
             "notes": self.notes,
+            "warnings": self.warnings,
+            "sources": self.sources,
         })
 
 
 def verify(path: str | os.PathLike, *, watermark: bool = True, strength: float = 1.0) -> Verification:
     """Read C2PA, XMP provenance and the watermark of an image and cross-check them.
+
+    ``warnings`` lists disagreements between the labels (the signs of a
+    relabelled or laundered file): a candid watermark under XMP that claims a
+    camera capture or was not written by candid, XMP and C2PA naming
+    different source types, a watermark with its C2PA manifest removed.
+    ``sources`` lists the inputs the image was made from
+    (``provenance.source`` entries of its log).
 
     Raises
     ------
@@ -167,4 +194,116 @@ def verify(path: str | os.PathLike, *, watermark: bool = True, strength: float =
         notes.append(f"watermark ids disagree: {sorted(ids)}")
     if wid and not xmp and c2.status == "absent":
         notes.append("a candid watermark is present but the metadata was stripped")
-    return Verification(path, c2, xmp, wid, conf, errs, notes)
+    warnings = _disagreements(wid, xmp, c2)
+    from candid.provenance.source import source_entries
+
+    sources = [dict(op.get("params") or {}, ai=op.get("ai", "none"))
+               for op in source_entries(c2.log if c2.status in ("valid", "trusted") and c2.log else
+                                        getattr(xmp, "log", None)) if isinstance(op, dict)]
+    return Verification(path, c2, xmp, wid, conf, errs, notes, warnings, sources)
+
+
+def _disagreements(wid, xmp, c2) -> list[str]:
+    """Label disagreements: what a forged or stripped label looks like."""
+    from candid.provenance.source import ai_of
+    from candid.provenance.source_type import DESCRIPTIONS, describe
+
+    out: list[str] = []
+    candid_types = {u.rsplit("/", 1)[-1] for u in DESCRIPTIONS}
+    xtype = getattr(xmp, "digital_source_type", None)
+    signed = c2.status in ("valid", "trusted")
+    if wid:
+        if xmp is not None and (not xtype or xtype.rsplit("/", 1)[-1] not in candid_types):
+            out.append(f"a candid watermark is present but the XMP says "
+                       f"'{describe(xtype)}': the XMP was rewritten; candid never labels an output that way")
+        elif xmp is not None and not str(xmp.creator_tool or "").startswith("candid"):
+            out.append("a candid watermark is present but the XMP was not written by candid")
+        if c2.status == "absent" and xmp is not None:
+            out.append("a candid watermark and XMP are present but the C2PA manifest was removed")
+    if signed and c2.digital_source_type and xtype and ai_of(xtype) != ai_of(c2.digital_source_type):
+        out.append(f"the XMP says '{describe(xtype)}' but the signed C2PA manifest says "
+                   f"'{describe(c2.digital_source_type)}'")
+    if signed and c2.digital_source_type and xmp is None:
+        out.append("the C2PA manifest is intact but the XMP labels were removed")
+    return out
+
+
+#: Side of the central square :func:`label_file` watermarks (the reader looks at the centre).
+STREAM_MARK_WINDOW = 2048
+
+
+def label_file(rendered: str | os.PathLike, out_path: str | os.PathLike, log, *, signer=None,
+               watermark: bool = True, quality: int = 95, bit_depth: int = 8, strength: float = 1.0,
+               ingredients=()) -> tuple[Path, str | None]:
+    """Label an image file rendered elsewhere (e.g. a streamed 8K finish) and write it to ``out_path``.
+
+    For images too big to hold as float arrays: the file is opened lazily,
+    only the central square (up to :data:`STREAM_MARK_WINDOW` px, where
+    :func:`read_watermark` looks) gets the watermark, and libvips streams the
+    result with the XMP into ``out_path`` (atomically), then the C2PA
+    manifest is signed. ``rendered`` should be lossless (TIFF/PNG) so the
+    output is encoded once.
+
+    Returns
+    -------
+    (Path, str or None)
+        The written file and the watermark id (None when the image is smaller
+        than one watermark tile).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.imageio import write_image
+    >>> from candid.portrait import Operation
+    >>> from skimage.data import astronaut
+    >>> src = write_image("/tmp/candid-label-file.tif", astronaut().astype(np.float32) / 255)
+    >>> path, wid = label_file(src, "/tmp/candid-label-file.jpg", [Operation("finish")])
+    >>> verify(path).watermark_id == wid
+    True
+    """
+    import numpy as np
+    import pyvips
+
+    from candid.imageio import open_vips, output_format, to_vips, write_vips
+    from candid.provenance.c2pa_manifest import sign_c2pa
+    from candid.provenance.watermark import BLOCK, TILE_COLS, TILE_ROWS, embed_watermark, watermark_id_for
+    from candid.provenance.xmp import xmp_packet
+
+    out_path = Path(out_path)
+    output_format(out_path)
+    log = list(log)
+    image, _ = open_vips(rendered)
+    if image.hasalpha():
+        image = image[:3]
+    wid = None
+    w, h = image.width, image.height
+    if watermark and h >= TILE_ROWS * BLOCK and w >= TILE_COLS * BLOCK:
+        cw, ch = min(w, STREAM_MARK_WINDOW), min(h, STREAM_MARK_WINDOW)
+        x0, y0 = (w - cw) // 2, (h - ch) // 2
+        sixteen = image.format == "ushort"
+        peak = 65535.0 if sixteen else 255.0
+        crop = image.crop(x0, y0, cw, ch).numpy().astype(np.float32) / np.float32(peak)
+        if crop.ndim == 2:
+            crop = np.repeat(crop[:, :, None], 3, axis=2)
+        wid = watermark_id_for(crop, _log_fingerprint(log))
+        marked = to_vips(embed_watermark(crop, wid, strength=strength), bit_depth=16 if sixteen else 8)
+        image = image.insert(marked, x0, y0).copy(interpretation="rgb16" if sixteen else "srgb")
+        del crop
+    if bit_depth == 8 and image.format == "ushort":
+        image = (image >> 8).cast("uchar").copy(interpretation="srgb")
+    xmp = xmp_packet(log, None, wid)
+    if signer is None:
+        return write_vips(out_path, image, quality=quality, xmp=xmp), wid
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmpdir = tempfile.mkdtemp(prefix=".candid-", dir=out_path.parent)
+    try:
+        plain = write_vips(Path(tmpdir) / f"unsigned{out_path.suffix}", image, quality=quality, xmp=xmp)
+        sign_c2pa(plain, plain, log, signer, watermark_id=wid, ingredients=ingredients)
+        os.replace(plain, out_path)
+    except pyvips.Error as exc:
+        raise CandidError(f"{out_path}: could not write ({str(exc).strip().splitlines()[-1][:200]})") from None
+    finally:
+        for f in Path(tmpdir).glob("*"):
+            f.unlink()
+        os.rmdir(tmpdir)
+    return out_path, wid

@@ -57,7 +57,8 @@ def credit_line(log: Iterable) -> str:
     from candid.provenance.source_type import describe, digital_source_type
 
     log = list(log)
-    stages = ", ".join(dict.fromkeys(op.stage if hasattr(op, "stage") else op.get("stage", "?") for op in log))
+    names = (op.stage if hasattr(op, "stage") else op.get("stage", "?") for op in log)
+    stages = ", ".join(dict.fromkeys(n for n in names if n != "provenance.source"))
     words = describe(digital_source_type(log))
     return f"{words} with candid" + (f" ({stages})" if stages else "")
 

@@ -149,7 +149,7 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
             log(f"{op.stage}: {note}")
     on_step(len(recipe.steps), total, "writing")
     # Signed like the CLI's outputs (local development certificate unless the user has their own).
-    written = label_and_write(result, out_dir / "result.jpg", quality=92, signer=dev_signer())
+    written = label_and_write(result, out_dir / "result.jpg", quality=92, signer=dev_signer(), ingredients=[src])
     log(f"wrote {written.name} ({result.width}x{result.height}), labelled as AI-edited")
     on_step(len(recipe.steps) + 1, total, "tiles and heatmaps")
     save_dzi(run.source, out_dir / "source")

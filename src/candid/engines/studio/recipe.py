@@ -179,6 +179,8 @@ def run_studio(
     >>> run.result.log[-1].stage  # doctest: +SKIP
     'inspect'
     """
+    import dataclasses
+
     from candid.engines import get_engine
     from candid.imageio import read_image
     from candid.recipes import run_recipe
@@ -192,8 +194,15 @@ def run_studio(
         recipe = recipe.with_overrides({"honest": {"keep": dict(keep)}})
     if background and background.startswith("image:") and not Path(background[6:]).is_file():
         raise CandidError(f"background image {background[6:]}: no such file")
+    from candid.provenance.source import read_source
+
     loaded = read_image(photo)
-    portrait = Portrait(loaded.pixels, source=source_name or Path(photo).name, subject=subject)
+    # the photo's own labels (AI type, watermark id) head the log, so a portrait
+    # made from an AI image stays labelled AI (provenance flows forward)
+    origin = read_source(photo, loaded.pixels).operation()
+    if source_name:
+        origin = dataclasses.replace(origin, params={**origin.params, "file": source_name})
+    portrait = Portrait(loaded.pixels, source=source_name or Path(photo).name, subject=subject, log=(origin,))
     result = run_recipe(recipe, portrait, on_step=on_step)
     return StudioRun(result=result, recipe=recipe, skipped=skipped, source=loaded.pixels)
 
