@@ -43,3 +43,24 @@ def test_recipe_errors(tmp_path, astronaut):
     with pytest.raises(RecipeError, match="not in recipe"):
         recipe.with_overrides({"finish": {"size": "4k"}})
     assert recipe.with_overrides({"face.analyze": {"face": 0}}).steps[0].params == {"nonsense": 1, "face": 0}
+
+
+def test_bad_setting_in_a_later_step_fails_before_any_stage_runs(monkeypatch):
+    """Settings are bound to every stage's signature up front: no minutes of work before a typo fails."""
+    import candid.recipes as recipes
+
+    ran = []
+
+    def fake_stage(portrait, *, size="4k"):
+        ran.append(size)
+        return portrait
+
+    monkeypatch.setitem(recipes.STAGES, "fake", "x:y")
+    monkeypatch.setattr(recipes, "resolve_stage", lambda name: fake_stage)
+    recipe = Recipe(name="x", steps=[Step(stage="fake"), Step(stage="fake", params={"sise": "8k"})])
+    with pytest.raises(RecipeError, match="sise"):
+        run_recipe(recipe, Portrait(np.zeros((4, 4, 3), np.float32)))
+    assert ran == []
+    run_recipe(Recipe(name="y", steps=[Step(stage="fake", params={"size": "8k"})]),
+               Portrait(np.zeros((4, 4, 3), np.float32)))
+    assert ran == ["8k"]

@@ -10,6 +10,7 @@ recipe uses it.
 from __future__ import annotations
 
 import importlib
+import inspect as pyinspect
 import tomllib
 from pathlib import Path
 from typing import Any, Callable
@@ -96,6 +97,29 @@ def validate_recipe(recipe: Recipe) -> None:
         )
 
 
+def check_step_params(step: Step) -> None:
+    """Raise :class:`RecipeError` if ``step.params`` do not fit its stage's signature.
+
+    Checked with :meth:`inspect.Signature.bind` before any stage runs, so a
+    misspelt setting fails before minutes of work instead of after.
+
+    Examples
+    --------
+    >>> check_step_params(Step(stage="face.analyze"))
+    >>> try:
+    ...     check_step_params(Step(stage="face.analyze", params={"colour": 1}))
+    ... except RecipeError as exc:
+    ...     print(exc.message)
+    stage 'face.analyze': got an unexpected keyword argument 'colour'
+    """
+    func = resolve_stage(step.stage)
+    try:
+        pyinspect.signature(func).bind(None, **step.params)
+    except TypeError as exc:
+        raise RecipeError(f"stage {step.stage!r}: {exc}",
+                          hint="see the stage's settings in its docs page") from None
+
+
 def resolve_stage(name: str) -> Callable[..., Portrait]:
     """Import and return the function behind a stage name."""
     if name not in STAGES:
@@ -126,16 +150,12 @@ def run_recipe(
         The result, whose log holds one operation per stage at least.
     """
     validate_recipe(recipe)
+    for step in recipe.steps:
+        check_step_params(step)
     for i, step in enumerate(recipe.steps):
         if on_step is not None:
             on_step(i, len(recipe.steps), step.stage)
-        func = resolve_stage(step.stage)
-        try:
-            portrait = func(portrait, **step.params)
-        except TypeError as exc:
-            if "unexpected keyword argument" in str(exc):
-                raise RecipeError(f"stage {step.stage!r}: {exc}") from None
-            raise
+        portrait = resolve_stage(step.stage)(portrait, **step.params)
     if on_step is not None:
         on_step(len(recipe.steps), len(recipe.steps), "done")
     return portrait
