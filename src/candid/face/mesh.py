@@ -234,7 +234,9 @@ def _run_mesh(crop: np.ndarray) -> np.ndarray | None:
     if not res.multi_face_landmarks:
         return None
     lm = res.multi_face_landmarks[0].landmark
-    return np.array([[p.x, p.y, p.z] for p in lm], np.float64) * WORK_SIDE
+    pts = np.array([[p.x, p.y, p.z] for p in lm], np.float64) * WORK_SIDE
+    pts[:, :2] -= 0.5  # normalised coordinates run edge to edge; pixel centres are at integers here
+    return pts
 
 
 def _to_image(points: np.ndarray, affine: np.ndarray) -> np.ndarray:
@@ -395,3 +397,4 @@ def head_pose(mesh: np.ndarray) -> tuple[float, float, float]:
 
 #: Chin-to-forehead tilt of the mesh of a face looking straight at the camera (degrees).
 _PITCH_ZERO = 5.0
+
