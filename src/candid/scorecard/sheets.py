@@ -115,15 +115,19 @@ def crop_at(img: np.ndarray, center: tuple[float, float], size: int = 160) -> np
 def face_points(landmarks: np.ndarray, alpha: np.ndarray | None = None) -> dict[str, tuple[float, float]]:
     """Where to take the eye, hair-edge and cheek crops, from 68 landmarks (and the matte).
 
-    The hair edge is the first pixel above the brows, on the face's vertical
-    centre line, where the matte falls below 0.5 (without a matte: 0.9 of the
-    brow-to-chin length above the brows).
+    The hair edge is the matte edge pixel (``alpha`` crossing 0.5, not on
+    the image border) nearest to the estimated top of the head, 0.9 of the
+    brow-to-chin length above the brows on the face's centre line; without
+    a matte, that estimated point itself.
 
     Examples
     --------
     >>> lm = np.zeros((68, 2)); lm[:, 0] = 50; lm[:, 1] = 60; lm[8] = [50, 90]; lm[19] = lm[24] = [50, 40]
     >>> face_points(lm)["hair edge"]
-    (50.0, 0.0)
+    (50.0, 25.4)
+    >>> a = np.zeros((100, 100)); a[20:, 30:70] = 1
+    >>> face_points(lm, a)["hair edge"]
+    (50.0, 20.0)
     """
     lm = np.asarray(landmarks, np.float64)
     eye = lm[list(RIGHT_EYE)].mean(0)
@@ -132,10 +136,14 @@ def face_points(landmarks: np.ndarray, alpha: np.ndarray | None = None) -> dict[
     x = float(lm[27:31, 0].mean())
     top = float(brow[1] - 0.9 * (lm[8, 1] - brow[1]))
     if alpha is not None:
-        col = np.asarray(alpha)[:, int(np.clip(round(x), 0, alpha.shape[1] - 1))]
-        ys = np.flatnonzero(col[: max(int(brow[1]), 1)] < 0.5)
+        from scipy import ndimage
+
+        fg = np.asarray(alpha) > 0.5
+        edge = fg & ~ndimage.binary_erosion(fg, border_value=1)
+        ys, xs = np.nonzero(edge)
         if ys.size:
-            top = float(ys.max())
+            i = int(np.argmin((xs - x) ** 2 + (ys - top) ** 2))
+            x, top = float(xs[i]), float(ys[i])
     return {"eyes": (float(eye[0]), float(eye[1])), "hair edge": (x, max(top, 0.0)),
             "cheek": (float(cheek[0]), float(cheek[1]))}
 

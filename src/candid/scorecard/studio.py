@@ -42,6 +42,15 @@ def make_headshot(pixels: np.ndarray, source: str, *, seed: int = 0):
     return first, final
 
 
+def studio_matte(portrait) -> np.ndarray | None:
+    """The studio engine's final matte for ``portrait``'s pixels (``Portrait.matte`` or
+    ``Portrait.extras["studio.matte"]``), or None."""
+    m = getattr(portrait, "matte", None)
+    if m is None:
+        m = (getattr(portrait, "extras", None) or {}).get("studio.matte")
+    return None if m is None else np.asarray(m, np.float32)
+
+
 def identity_to_source(source_embedding: np.ndarray, final_pixels: np.ndarray) -> float:
     """Identity distance between the source face and the largest face of the headshot (shrunk to 1024 px)."""
     from candid.face import identity_distance
@@ -78,12 +87,13 @@ def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) ->
             continue
         n_ok += 1
         first, final = made
+        matte = studio_matte(first)
         row = {"photo": name, "result": "ok", "size": f"{final.width}x{final.height}"}
         lm = np.asarray(first.face.landmarks, np.float64) if first.face is not None else None
-        if first.matte is not None:
+        if matte is not None:
             centre = None if lm is None else tuple(lm.mean(0))
-            row["detached_pieces"] = metrics.detached_pieces(first.matte, centre)
-            row["halo_px"] = metrics.halo_px(first.pixels, first.matte, seed=seed)
+            row["detached_pieces"] = metrics.detached_pieces(matte, centre)
+            row["halo_px"] = metrics.halo_px(first.pixels, matte, seed=seed)
             detached.append(row["detached_pieces"])
             halos.append(row["halo_px"])
         else:
@@ -97,7 +107,7 @@ def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) ->
         row["seconds"] = times[-1]
         rows.append(row)
         log(f"studio {name}: ok in {times[-1]:.1f} s")
-        sheets.append(_sheet(name, px, first, final, lm, row))
+        sheets.append(_sheet(name, px, first, final, matte, lm, row))
     res.keys = {
         "studio.success_rate": n_ok / n_face if n_face else float("nan"),
         "studio.detached_pieces": metrics.mean(detached),
@@ -116,14 +126,14 @@ def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) ->
     return res
 
 
-def _sheet(name, src, first, final, lm, row) -> str:
+def _sheet(name, src, first, final, matte, lm, row) -> str:
     parts = [img_tag(src, f"input {src.shape[1]}x{src.shape[0]}"),
              img_tag(final.pixels, f"headshot {final.width}x{final.height}")]
-    if first.matte is not None:
-        parts.append(img_tag(first.matte, "matte (engine output size)"))
+    if matte is not None:
+        parts.append(img_tag(matte, "matte (engine output size)"))
     if lm is not None:
         s = final.width / first.width
-        pts = face_points(lm, first.matte)
+        pts = face_points(lm, matte)
         parts.append(crops_html(final.pixels, {k: (x * s, y * s) for k, (x, y) in pts.items()}))
         parts.append(crops_html(first.pixels, {"hair edge (engine output)": pts["hair edge"]}, size=128))
     info = ", ".join(f"{k} {row[k]:.2f}" for k in ("detached_pieces", "halo_px", "identity")
