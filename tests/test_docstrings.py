@@ -10,6 +10,7 @@ MODULES = [
     "candid.face.detect", "candid.face.geometry", "candid.face.masks", "candid.face.texture",
     "candid.face.quality", "candid.face.overlay", "candid.face.stage", "candid.face", "candid.face.mesh",
     "candid.subjects.quirks", "candid.subjects.library", "candid.subjects.migrate", "candid.colour", "candid.engines.studio.synthetic",
+    "candid.engines.diffusion.options",
     "candid.scorecard.metrics", "candid.scorecard.data", "candid.scorecard.sheets", "candid.scorecard.damage",
     "candid.scorecard.flatter", "candid.scorecard.honest", "candid.scorecard.inspection", "candid.scorecard.finish",
 ]

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from candid.engines.diffusion.models import resolve_models, spec_for
+from candid.engines.diffusion.options import DiffusionOptions
 from candid.engines.diffusion.prompts import STYLES, build_prompt
 from candid.errors import CandidError, FaceError
 from candid.portrait import Operation, Portrait
@@ -96,59 +97,26 @@ def fit_for_model(pixels: np.ndarray, max_pixels: int = 1024 * 1024) -> np.ndarr
     return np.clip(cv2.resize(pixels, (nw, nh), interpolation=interp), 0, 1).astype(np.float32)
 
 
-def _check_options(steps: int, size: tuple[int, int], strength: float, adapter_scale: float, dtype: str,
-                   offload: str) -> None:
-    """Raise :class:`CandidError` for a bad setting before anything heavy is loaded."""
-    from candid.engines.diffusion.pipeline import DTYPES, OFFLOAD
-
-    if not 1 <= steps <= 500:
-        raise CandidError(f"steps must be 1-500, got {steps}")
-    w, h = size
-    if w % 8 or h % 8 or not (8 <= w <= 4096 and 8 <= h <= 4096):
-        raise CandidError(f"size must be multiples of 8 between 8 and 4096, got {w}x{h}",
-                          hint="SDXL works best near one megapixel, e.g. 896x1152; candid's finish stage upscales")
-    if not 0.0 < strength <= 1.0:
-        raise CandidError(f"strength must be in (0, 1], got {strength}")
-    if not 0.0 <= adapter_scale <= 1.0:
-        raise CandidError(f"adapter scale must be in [0, 1], got {adapter_scale}")
-    if dtype not in DTYPES:
-        raise CandidError(f"unknown dtype {dtype!r}", hint=f"dtypes: {', '.join(DTYPES)}")
-    if offload not in OFFLOAD:
-        raise CandidError(f"unknown offload {offload!r}", hint=f"offload: {', '.join(OFFLOAD)}")
-
-
 def diffusion_stage(
     portrait: Portrait,
     *,
-    style: str = "corporate",
-    prompt: str | None = None,
     subject: Any = None,
     library: Any = None,
-    restyle: bool | None = None,
-    models: str | None = None,
-    adapter: str = "plus-face",
-    adapter_scale: float = 0.6,
-    candidates: int = 4,
-    seed: int = 0,
-    steps: int = 30,
-    guidance: float | None = None,
-    strength: float | None = None,
-    size: tuple[int, int] | list[int] | None = None,
-    device: str = "auto",
-    dtype: str = "auto",
-    offload: str = "none",
-    vae_tiling: bool = False,
-    allow_download: bool = False,
-    realism: bool = True,
-    honest: bool = True,
-    max_references: int = 8,
     pipeline: Any = None,
+    options: DiffusionOptions | None = None,
+    **settings: Any,
 ) -> Portrait:
     """Generate N portraits of the subject with SDXL + an IP-Adapter and keep the most truthful one.
 
     Text-to-image by default (the input portrait's pixels are not used, only
     its subject); with ``restyle`` (or a style that needs a source, such as
     ``memorial``) the input photo is restyled by img2img at low strength.
+
+    Every plain setting below is a field of
+    :class:`candid.engines.diffusion.options.DiffusionOptions` (one versioned
+    model shared with the CLI and recipes), given either as ``options`` or as
+    keyword settings (which override ``options``); all are validated before any
+    weights are looked up.
 
     Parameters
     ----------
@@ -218,20 +186,19 @@ def diffusion_stage(
     from candid.engines.diffusion.pipeline import generate, load_pipeline, reference_embeds, require_torch
     from candid.engines.diffusion.select import score_candidates
 
-    if style not in STYLES:
-        raise CandidError(f"unknown diffusion style {style!r}", hint=f"styles: {', '.join(STYLES)}")
-    st = STYLES[style]
-    if not 1 <= int(candidates) <= 64:
-        raise CandidError(f"candidates must be 1-64, got {candidates}")
-    guidance = st.guidance if guidance is None else float(guidance)
-    if not 0.0 < guidance <= 30.0:
-        raise CandidError(f"guidance must be in (0, 30], got {guidance}")
-    img2img = st.needs_source if restyle is None else bool(restyle)
-    strength = st.strength if strength is None else float(strength)
-    width, height = (tuple(size) if size is not None else st.size)
-    _check_options(int(steps), (int(width), int(height)), strength, adapter_scale, dtype, offload)
+    base = {} if options is None else options.model_dump(exclude={"version"})
+    o = DiffusionOptions.parse(**{**base, **settings})
+    st = STYLES[o.style]
+    guidance = st.guidance if o.guidance is None else o.guidance
+    img2img = st.needs_source if o.restyle is None else o.restyle
+    strength = st.strength if o.strength is None else o.strength
+    width, height = o.size if o.size is not None else st.size
+    if img2img and not 0.0 < strength <= 1.0:
+        raise CandidError(f"engine.diffusion: strength must be in (0, 1], got {strength}")
     if img2img and portrait.color != "srgb":
         raise CandidError("engine.diffusion restyles sRGB photos; convert linear pixels first")
+    style, prompt, adapter, adapter_scale = o.style, o.prompt, o.adapter, o.adapter_scale
+    candidates, seed, steps, realism, honest = o.candidates, o.seed, o.steps, o.realism, o.honest
     spec = spec_for(adapter)
     pos, neg, warnings = build_prompt(style, prompt)
     if guidance > HIGH_GUIDANCE:
@@ -243,13 +210,13 @@ def diffusion_stage(
     require_torch()
     lp = pipeline
     if lp is None:
-        resolved = resolve_models(spec, models, allow_download=allow_download)
+        resolved = resolve_models(spec, o.models, allow_download=o.allow_download)
     refs: list[np.ndarray] = []
     ref_embeddings = None
     if subject is not None:
         ref_embeddings = subject.embeddings
         if spec.adapter is not None:
-            refs = reference_crops(subject, library, limit=max_references)
+            refs = reference_crops(subject, library, limit=o.max_references)
     elif spec.adapter is not None:
         if not img2img:
             raise CandidError("the identity adapter needs the person's photos: give --subject NAME",
@@ -264,8 +231,8 @@ def diffusion_stage(
         refs = [face_crop(portrait.pixels, face.landmarks)]
         ref_embeddings = None if face.embedding is None else face.embedding[None]
     if lp is None:
-        lp = load_pipeline(resolved, img2img=img2img, device=device, dtype=dtype, offload=offload,
-                           vae_tiling=vae_tiling, adapter_scale=adapter_scale)
+        lp = load_pipeline(resolved, img2img=img2img, device=o.device, dtype=o.dtype, offload=o.offload,
+                           vae_tiling=o.vae_tiling, adapter_scale=adapter_scale)
     elif lp.img2img != img2img:
         raise CandidError("the pipeline passed in is " + ("img2img" if lp.img2img else "text-to-image")
                           + " but this call needs the other kind")
@@ -291,10 +258,14 @@ def diffusion_stage(
         "base_model": spec.base_repo, "adapter": None if spec.adapter is None else spec.adapter.weight,
         "adapter_licence": None if spec.adapter is None else spec.adapter.licence, "base_licence": spec.licence,
         "references": len(refs), "identity_distance": best.identity, "ai_score": best.ai_score,
-        "warnings": warnings, **lp.settings,
+        "warnings": warnings, "options_version": o.version, **lp.settings,
     }
     op = Operation("engine.diffusion", params=params, notes=tuple(notes), ai="edited" if img2img else "generated")
     out = portrait.evolve(best.pixels, op, face=best.face, alpha=None, subject=subject)
     if honest:
         out, _ = _guard(out, subject, library)
     return out
+
+
+#: Lets the recipe runner validate this stage's settings before anything runs.
+diffusion_stage.options_model = DiffusionOptions
