@@ -96,7 +96,8 @@ def test_halftone_removed(astronaut):
 
 def test_fade_corrected_and_sepia_kept(astronaut):
     faded = degrade(astronaut, fade=0.6, dust=0, scratches=0, crease=False).pixels
-    assert psnr(correct_fade(faded), astronaut) > psnr(faded, astronaut) + 10
+    assert psnr(correct_fade(faded, keep_monochrome=False), astronaut) > psnr(faded, astronaut) + 10
+    assert psnr(correct_fade(faded), astronaut) > psnr(faded, astronaut)
     grey = astronaut.mean(axis=2, keepdims=True)
     sepia = np.clip(0.25 + 0.5 * grey * np.array([1.0, 0.85, 0.65], np.float32), 0, 1).astype(np.float32)
     assert analyze_tone(sepia).sepia
@@ -104,6 +105,29 @@ def test_fade_corrected_and_sepia_kept(astronaut):
     assert analyze_tone(kept).sepia and kept.std() > sepia.std()
     neutral = correct_fade(sepia, keep_monochrome=False)
     assert np.allclose(neutral[..., 0], neutral[..., 2])
+
+
+def test_tinted_colour_print_keeps_its_hue_and_gains_contrast(astronaut):
+    """A hand-coloured print on a warm base is not 'corrected' towards blue (issue 21)."""
+    from candid.engines.restore._util import luma
+
+    warm = np.clip(0.15 + 0.6 * astronaut * np.array([1.0, 0.8, 0.62], np.float32), 0, 1).astype(np.float32)
+    out = correct_fade(warm)
+    ratio_in = warm.reshape(-1, 3).mean(0) / warm.mean()
+    ratio_out = out.reshape(-1, 3).mean(0) / out.mean()
+    assert ratio_out[0] > ratio_out[1] > ratio_out[2] and ratio_out[2] < ratio_in[2] + 0.02  # never towards blue
+    assert luma(out).std() >= luma(warm).std()
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.floats(0.3, 1.0), st.floats(0.0, 0.4), st.integers(0, 10))
+def test_fade_never_lowers_contrast(gain, offset, seed):
+    from candid.engines.restore._util import luma
+
+    x = np.random.default_rng(seed).random((32, 32, 3)).astype(np.float32)
+    img = np.clip(offset + gain * x * np.float32(1 - offset), 0, 1).astype(np.float32)
+    for keep in (True, False):
+        assert luma(correct_fade(img, keep_monochrome=keep)).std() >= 0.95 * luma(img).std()
 
 
 def test_denoise_keeps_skin_texture(astronaut):

@@ -63,6 +63,22 @@ def test_bad_inputs_one_message_nothing_written(scan, tmp_path, capsys):
     assert "60x50" in err and "unknown subject" in err
 
 
+def test_bad_size_refused_before_any_work(scan, tmp_path, capsys, monkeypatch):
+    """Issue 21: --size is checked up front, not after the restoration; `none` means as restored."""
+    import candid.engines.restore.stage as stage
+
+    def boom(*a, **k):
+        raise AssertionError("restoration started before the options were checked")
+
+    monkeypatch.setattr(stage, "restore_portrait", boom)
+    out = tmp_path / "never.png"
+    assert main(["restore", str(scan), "--size", "A5-ish", "--out", str(out)]) == 2
+    assert "--size A5-ish" in capsys.readouterr().err and not out.exists()
+    monkeypatch.undo()
+    assert main(["restore", str(scan), "--size", "none", "--denoise", "0", "--out", str(out)]) == 0
+    assert read_image(out).pixels.shape == (512, 512, 3)
+
+
 def test_colour_on_black_and_white_says_unavailable(astronaut, tmp_path, capsys):
     bw = tmp_path / "bw.png"
     write_image(bw, np.repeat(astronaut.mean(axis=2, keepdims=True), 3, axis=2))

@@ -32,7 +32,8 @@ def restore(
     scan: Path = typer.Argument(..., help="The scan or phone photo of the print."),
     mask: Optional[Path] = typer.Option(None, "--mask", help="Damage mask to use (white = damage), e.g. an edited "
                                         "--show-mask file."),
-    size: Optional[str] = typer.Option(None, "--size", help="Finish to 4k, 8k, A4@300, WxH... (default: as restored)."),
+    size: Optional[str] = typer.Option(None, "--size", help="Finish to 4k, 8k, print:8x10@300, WxH, or none "
+                                        "(default: as restored)."),
     keep_monochrome: bool = typer.Option(True, "--keep-monochrome/--colour",
                                          help="Keep sepia/B&W as such (default), or --colour: make a toned print "
                                               "neutral and colourise a B&W one (not available in this build)."),
@@ -60,6 +61,19 @@ def restore(
 
     if tint_palette is not None and tint_palette not in PALETTES:
         raise CandidError(f"unknown tint {tint_palette!r}", hint=f"tints: {', '.join(PALETTES)}")
+    if size is not None:
+        # every option is checked before any work: a bad size must not cost a restoration
+        if size.strip().lower() == "none":
+            size = None  # as restored, like `candid make --size none`
+        else:
+            from candid.finish._size import parse_target
+
+            try:
+                parse_target(size, 1000, 800)
+            except CandidError as exc:
+                raise CandidError(f"--size {size}: {exc.message}", hint=exc.hint) from None
+            except ValueError as exc:
+                raise CandidError(f"--size {size}: {exc}") from None
     prof = _load_subject(subject, library)
     loaded = read_input(scan)  # carries the scan's provenance forward
     user_mask = _read_mask(mask) if mask is not None else None

@@ -43,12 +43,15 @@ def _tile_size(h: int, w: int) -> int:
 
 
 def find_halftone(pixels: np.ndarray, *, threshold: float = 3.0, min_freq: float = 0.06,
-                  max_tiles: int = 24) -> HalftoneInfo:
+                  max_tiles: int = 24, min_amplitude: float = 0.005) -> HalftoneInfo:
     """Find the peaks of a halftone screen in the averaged power spectrum of image tiles.
 
     A screen is a periodic pattern: in the spectrum it is a set of sharp
     peaks away from the centre that stand ``threshold`` (natural log of the
-    power ratio) above the smooth spectrum of the picture around them.
+    power ratio) above the smooth spectrum of the picture around them, in at
+    least 60 % of the tiles (a screen covers the whole print; a fence or a
+    striped shirt does not), with an amplitude of at least ``min_amplitude``
+    (a screen nobody can see is neither claimed nor removed).
 
     Examples
     --------
@@ -68,12 +71,16 @@ def find_halftone(pixels: np.ndarray, *, threshold: float = 3.0, min_freq: float
     ys = np.linspace(0, h - t, min(ny, int(np.sqrt(max_tiles)) + 1)).astype(int)
     xs = np.linspace(0, w - t, min(nx, int(np.sqrt(max_tiles)) + 1)).astype(int)
     power = np.zeros((t, t), np.float64)
+    tiles = []
     for y in ys:
         for x in xs:
             tile = img[y:y + t, x:x + t]
+            tp = np.zeros((t, t), np.float64)
             for c in range(3):
                 ch = tile[..., c] - tile[..., c].mean()
-                power += np.abs(np.fft.fft2(ch * win)) ** 2
+                tp += np.abs(np.fft.fft2(ch * win)) ** 2
+            power += tp
+            tiles.append(np.log(np.fft.fftshift(tp) + 1e-12).astype(np.float32))
     logp = np.log(np.fft.fftshift(power) + 1e-12)
     bg = ndimage.median_filter(logp, size=9, mode="wrap")
     resid = logp - bg
@@ -83,6 +90,18 @@ def find_halftone(pixels: np.ndarray, *, threshold: float = 3.0, min_freq: float
     local_max = resid == ndimage.maximum_filter(resid, size=5, mode="wrap")
     cand = (resid > threshold) & local_max & (radius >= min_freq)
     iy, ix = np.nonzero(cand)
+    # a screen covers the whole print: its peak stands out in most tiles, while a
+    # fence, a striped shirt or a tiled floor is periodic in a few tiles only
+    if len(iy):
+        stack = np.stack(tiles)
+        ok = np.zeros(len(iy), bool)
+        for k, (py, px) in enumerate(zip(iy, ix)):
+            ring = stack[:, (py + np.arange(-4, 5)) % t][:, :, (px + np.arange(-4, 5)) % t].reshape(len(tiles), -1)
+            ok[k] = np.mean(stack[:, py, px] - np.median(ring, axis=1) > 1.5) >= 0.6
+        # and it is visible: a sinusoid of amplitude below ~1.3/255 is scanner noise, not a screen
+        pw = np.fft.fftshift(power)[iy, ix] / (3 * len(tiles))
+        ok &= 2 * np.sqrt(pw) / float(win.sum()) >= min_amplitude
+        iy, ix = iy[ok], ix[ok]
     order = np.argsort(-resid[iy, ix])
     peaks: list[tuple[float, float]] = []
     for k in order:

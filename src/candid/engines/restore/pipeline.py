@@ -159,8 +159,10 @@ def restore(
         t0 = time.perf_counter()
         work = correct_fade(work, keep_monochrome=keep_monochrome)
         kind = ("sepia" if tone.sepia else "black-and-white") if tone.monochrome else "colour"
-        kept = " (tone kept)" if tone.monochrome and keep_monochrome else \
-            (" (made neutral)" if tone.monochrome else "")
+        if tone.monochrome:
+            kept = " (tone kept)" if keep_monochrome else " (made neutral)"
+        else:
+            kept = " (colours and tint kept)" if keep_monochrome else " (colour casts removed)"
         notes.append(f"fading corrected as a {kind} print{kept}")
         timed("fade", t0)
     if user_mask is not None:

@@ -81,9 +81,15 @@ def correct_fade(
     balance: float = 0.0,
     strength: float = 1.0,
 ) -> np.ndarray:
-    """Undo fading and colour casts with per-channel curves and a white point.
+    """Undo fading (and, when asked, colour casts) with tone curves and a white point.
 
-    Colour prints: each channel is stretched between its ``clip`` and
+    By default the print's own colour is kept: monochrome prints keep their
+    tone (sepia, selenium) and colour prints get one curve for all channels
+    (the paper's tint, hand colouring and the colour balance stay; only a
+    veil of the paper's colour over the shadows is taken off, and the tonal
+    range is stretched). The curve only ever stretches, so
+    contrast never drops. With ``keep_monochrome=False`` (neutral):
+    colour prints: each channel is stretched between its ``clip`` and
     ``100 - clip`` percentiles (black and white point, which removes a cast
     that shifts or scales a channel) and then bent by a gamma that brings its
     median towards the luma median by ``balance`` (mid-tone cast, e.g. the
@@ -96,7 +102,9 @@ def correct_fade(
     pixels : ndarray
         ``(H, W, 3)`` float32 sRGB (not modified).
     keep_monochrome : bool
-        Keep a toned print's colour.
+        Keep the print's colour: sepia or toning, tints, hand colouring and
+        colour balance (False: neutral grey for monochrome prints, casts
+        removed per channel for colour ones).
     clip : float
         Percent of pixels allowed to clip at each end.
     balance : float
@@ -115,7 +123,10 @@ def correct_fade(
     >>> import numpy as np
     >>> x = np.random.default_rng(0).random((64, 64, 3)).astype(np.float32)
     >>> faded = 0.3 + 0.4 * x * np.array([1.0, 0.9, 0.7], np.float32)
-    >>> out = correct_fade(faded)
+    >>> kept = correct_fade(faded)                          # the warm cast is the print's: kept
+    >>> bool(kept.std() > faded.std()), bool(kept[..., 0].mean() > kept[..., 2].mean() + 0.02)
+    (True, True)
+    >>> out = correct_fade(faded, keep_monochrome=False)   # neutral: cast removed per channel
     >>> bool(out.std() > faded.std()), bool(abs(out[..., 0].mean() - out[..., 2].mean()) < 0.05)
     (True, True)
     """
@@ -141,6 +152,20 @@ def correct_fade(
                 v = np.clip((luma(img[y0:y1]) - lo) * gain, 0, 1)
                 out[y0:y1] = v[..., None]
             return _blend(img, out, strength)
+    elif keep_monochrome:
+        # Fading lays a veil of the paper's colour over the picture (raised blacks); the
+        # colour of the paper, the dyes and hand colouring is the print. So the largest
+        # veil of the white point's colour that fits under every channel's black point is
+        # taken off, and one gain for all channels brings the brightest channel's white
+        # point to 1: contrast is gained, the paper keeps its colour exactly, shadows keep
+        # their own tone (a purple-brown albumen shadow is not a veil), and no channel
+        # clips more than ``clip`` percent.
+        lo = np.percentile(smp, clip, axis=0)
+        hi = np.maximum(np.percentile(smp, 100 - clip, axis=0), 1e-3)
+        veil = float(np.clip((lo / hi).min(), 0, 0.95)) * hi
+        top = float((hi - veil).max())
+        for c in range(3):
+            luts[c] = (x - veil[c]) / max(top, 1e-3)
     else:
         lo = np.percentile(smp, clip, axis=0)
         hi = np.percentile(smp, 100 - clip, axis=0)
