@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import time
 from pathlib import Path
+
+
+#: Relative cost of each section on ../shared/data (CPU seconds of a full run), to start the longest first.
+COST = {"inspect": 5, "studio": 4, "honest": 3, "finish": 2, "restore": 1}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from candid.scorecard import SECTIONS
     from candid.scorecard.data import Dataset
+    from candid.scorecard.runner import run_section
     from candid.scorecard.sheets import merge
 
     parser = argparse.ArgumentParser(prog="python -m candid.scorecard", description=__doc__)
@@ -25,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="at most N items per list (evenly spaced)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quiet", action="store_true", help="no per-photo lines")
+    parser.add_argument("--jobs", type=int, default=1, help="run sections in this many processes")
     args = parser.parse_args(argv)
     console = Console(stderr=False)
     data_dir, out = Path(args.data), Path(args.out)
@@ -34,18 +39,33 @@ def main(argv: list[str] | None = None) -> int:
     data = Dataset.scan(data_dir)
     console.print(f"data {data_dir}: {len(data.real)} real ({len(data.people)} people), {len(data.old)} old, "
                   f"{len(data.ai)} ai" + (f"; limit {args.limit}" if args.limit else ""))
-    log = (lambda msg: None) if args.quiet else (lambda msg: console.print(f"  {msg}", highlight=False))
     keys: dict = {}
     ran: dict[str, float] = {}
-    for name in args.only or list(SECTIONS):
-        module = importlib.import_module(SECTIONS[name])
-        t0 = time.perf_counter()
-        console.print(f"[bold]{name}[/bold] ...")
-        result = module.run(data, limit=args.limit, seed=args.seed, log=log)
-        ran[name] = time.perf_counter() - t0
-        result.keys[f"scorecard.section_seconds.{name}"] = round(ran[name], 1)
+    names = args.only or list(SECTIONS)
+
+    def done(name: str, result, wall: float, cpu: float) -> None:
+        nonlocal keys
+        ran[name] = wall
         keys = merge(out, result)
-        console.print(f"[bold]{name}[/bold] done in {ran[name]:.0f} s, {len(result.failures)} failure(s)")
+        console.print(f"[bold]{name}[/bold] done in {wall:.0f} s ({cpu:.0f} s CPU), "
+                      f"{len(result.failures)} failure(s)")
+
+    if args.jobs > 1 and len(names) > 1:
+        # Sections in parallel processes (each merges when it is done, in this process).
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        # Longest first, so the two workers finish close together.
+        order = sorted(names, key=lambda n: -COST.get(n, 1))
+        with ProcessPoolExecutor(args.jobs, mp_context=mp.get_context("spawn")) as pool:
+            futures = {pool.submit(run_section, n, str(data_dir), args.limit, args.seed, args.quiet): n
+                       for n in order}
+            for fut in as_completed(futures):
+                done(futures[fut], *fut.result())
+    else:
+        for name in names:
+            console.print(f"[bold]{name}[/bold] ...")
+            done(name, *run_section(name, str(data_dir), args.limit, args.seed, args.quiet))
     table = Table("key", "value", title=f"scorecard ({', '.join(ran)} run now; {out / 'scorecard.json'})")
     for k, v in keys.items():
         fresh = any(k.startswith(f"{n}.") or k == f"seconds.{n}" or k.endswith(f".{n}") for n in ran)
