@@ -52,6 +52,10 @@ class SubjectError(CandidError):
     exit_code = 5
 
 
+class SubjectConflictError(SubjectError):
+    """The library changed under this request: the same new name or photos were just enrolled elsewhere."""
+
+
 class ConsentError(SubjectError):
     """A subject cannot be enrolled or used without a consent record."""
 

@@ -103,8 +103,9 @@ def check_output(path, inputs=()) -> None:
         except OSError:
             same = False
         if same:
+            other = path.with_name(path.stem + "-candid" + path.suffix)
             raise CandidError(f"{path}: is the input file; candid never writes over an input",
-                              hint=f"choose another output name, e.g. {path.with_name(path.stem + '-candid' + path.suffix)}")
+                              hint=f"choose another output name, e.g. {other}")
 
 
 #: Smallest image side the front doors work on (inspect's analysis needs 16 px).

@@ -21,6 +21,34 @@ DEFAULT_MAX_PIXELS = 16384 * 16384
 DEFAULT_MAX_BYTES = 1 << 30
 
 
+def _env_limit(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip().replace("_", "")
+    if not raw:
+        return default
+    try:
+        value = int(float(raw))
+    except ValueError:
+        raise BadImageError(f"{name}={os.environ[name]!r} is not a number",
+                            hint=f"set {name} to a whole number, e.g. {default}") from None
+    return value if value > 0 else default
+
+
+def max_pixels_limit(max_pixels: int | None = None) -> int:
+    """The pixel limit in force: ``max_pixels`` if given, else ``$CANDID_MAX_PIXELS``, else the default.
+
+    Examples
+    --------
+    >>> max_pixels_limit(1000), max_pixels_limit() >= 1
+    (1000, True)
+    """
+    return int(max_pixels) if max_pixels is not None else _env_limit("CANDID_MAX_PIXELS", DEFAULT_MAX_PIXELS)
+
+
+def max_bytes_limit(max_bytes: int | None = None) -> int:
+    """The file-size limit in force: ``max_bytes`` if given, else ``$CANDID_MAX_BYTES``, else the default."""
+    return int(max_bytes) if max_bytes is not None else _env_limit("CANDID_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
 @dataclass(frozen=True)
 class ImageHeader:
     """What the header of an image file says, read without decoding pixels."""
@@ -74,7 +102,7 @@ def _check_file(path: Path, max_bytes: int) -> str:
     if size > max_bytes:
         raise ImageTooLargeError(
             f"{path}: file is {size / 2**20:.0f} MiB, over the {max_bytes / 2**20:.0f} MiB limit",
-            hint="pass a larger max_bytes / --max-bytes if you trust this file",
+            hint=f"if you trust this file, raise the limit: CANDID_MAX_BYTES={size} (environment variable)",
         )
     with open(path, "rb") as fh:
         head = fh.read(64)
@@ -87,7 +115,7 @@ def _check_file(path: Path, max_bytes: int) -> str:
     return fmt
 
 
-def _open_heif(path: Path, max_pixels: int) -> pyvips.Image:
+def _open_heif(path: Path, max_pixels: int, *, header_only: bool = False) -> pyvips.Image:
     # libvips' bundled libheif has no HEVC decoder (patents); pillow-heif ships
     # libde265, so HEIC goes through it. Its open is lazy: size before pixels.
     import pillow_heif
@@ -95,8 +123,11 @@ def _open_heif(path: Path, max_pixels: int) -> pyvips.Image:
     try:
         heif = pillow_heif.open_heif(str(path), convert_hdr_to_8bit=False)
         width, height = heif.size
-        if width * height > max_pixels:
-            return pyvips.Image.black(width, height)  # header stand-in; _check_pixels refuses it
+        if header_only or width * height > max_pixels:
+            # a header stand-in (black costs nothing until read): read_header
+            # never decodes, and _check_pixels refuses it when over the limit
+            stand_in = pyvips.Image.black(width, height, bands=3)
+            return stand_in.copy(interpretation="srgb")
         array = np.asarray(heif)
     except (ValueError, RuntimeError, OSError) as exc:
         raise BadImageError(f"{path}: cannot decode this HEIC file ({exc})") from None
@@ -118,10 +149,11 @@ def clear_vips_errors() -> None:
         pass
 
 
-def _open_vips(path: Path, fmt: str, access: str, max_pixels: int = DEFAULT_MAX_PIXELS) -> pyvips.Image:
+def _open_vips(path: Path, fmt: str, access: str, max_pixels: int = DEFAULT_MAX_PIXELS,
+               header_only: bool = False) -> pyvips.Image:
     clear_vips_errors()
     if fmt == "heif":
-        return _open_heif(path, max_pixels)
+        return _open_heif(path, max_pixels, header_only=header_only)
     loader = getattr(pyvips.Image, LOADERS[fmt])
     try:
         # fail_on="warning" makes truncated and corrupt files an error instead
@@ -154,19 +186,23 @@ def _check_pixels(header: ImageHeader, max_pixels: int) -> None:
         raise ImageTooLargeError(
             f"{header.path}: {header.width} x {header.height} is {n / 1e6:.0f} megapixels, "
             f"over the {max_pixels / 1e6:.0f} MP limit (decompression-bomb guard)",
-            hint="downscale the image first, or raise max_pixels / --max-pixels if you trust it",
+            hint=f"downscale the image first, or if you trust it raise the limit: CANDID_MAX_PIXELS={n} "
+                 "(environment variable)",
         )
 
 
-def read_header(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ImageHeader:
-    """Read an image's header without decoding its pixels.
+def read_header(path: str | os.PathLike, *, max_bytes: int | None = None,
+                max_pixels: int | None = None) -> ImageHeader:
+    """Read an image's header without decoding its pixels (HEIC included).
 
     Parameters
     ----------
     path : str or path-like
         The image file.
-    max_bytes : int
-        Files larger than this are refused.
+    max_bytes : int, optional
+        Files larger than this are refused (default ``$CANDID_MAX_BYTES`` or 1 GiB).
+    max_pixels : int, optional
+        If given, images with more pixels are refused (``ImageTooLargeError``).
 
     Returns
     -------
@@ -179,15 +215,18 @@ def read_header(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) 
     4000
     """
     path = Path(path)
-    fmt = _check_file(path, max_bytes)
-    return _header_of(path, fmt, _open_vips(path, fmt, "sequential"))
+    fmt = _check_file(path, max_bytes_limit(max_bytes))
+    header = _header_of(path, fmt, _open_vips(path, fmt, "sequential", header_only=True))
+    if max_pixels is not None:
+        _check_pixels(header, max_pixels)
+    return header
 
 
 def open_vips(
     path: str | os.PathLike,
     *,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int | None = None,
+    max_bytes: int | None = None,
 ) -> tuple[pyvips.Image, ImageHeader]:
     """Open an image lazily as an upright, sRGB pyvips image.
 
@@ -205,7 +244,9 @@ def open_vips(
     return image, header
 
 
-def _open_upright(path: Path, max_pixels: int, max_bytes: int) -> tuple[pyvips.Image, ImageHeader, list[str]]:
+def _open_upright(path: Path, max_pixels: int | None, max_bytes: int | None
+                  ) -> tuple[pyvips.Image, ImageHeader, list[str]]:
+    max_pixels, max_bytes = max_pixels_limit(max_pixels), max_bytes_limit(max_bytes)
     fmt = _check_file(path, max_bytes)
     image = _open_vips(path, fmt, "random", max_pixels)
     header = _header_of(path, fmt, image)
@@ -271,8 +312,8 @@ def _to_float(array: np.ndarray, vips_format: str, interpretation: str) -> np.nd
 def read_image(
     path: str | os.PathLike,
     *,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_pixels: int | None = None,
+    max_bytes: int | None = None,
 ) -> LoadedImage:
     """Decode an image safely to upright sRGB float32.
 
@@ -285,10 +326,12 @@ def read_image(
     ----------
     path : str or path-like
         The image file (JPEG, PNG, TIFF, WebP, GIF, HEIC or AVIF).
-    max_pixels : int
-        Refuse images with more pixels than this.
-    max_bytes : int
-        Refuse files larger than this.
+    max_pixels : int, optional
+        Refuse images with more pixels than this (default
+        ``$CANDID_MAX_PIXELS`` or :data:`DEFAULT_MAX_PIXELS`), checked from
+        the header before any pixel is decoded.
+    max_bytes : int, optional
+        Refuse files larger than this (default ``$CANDID_MAX_BYTES`` or 1 GiB).
 
     Returns
     -------

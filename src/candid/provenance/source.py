@@ -246,7 +246,8 @@ def read_portrait(path: str | os.PathLike, *, subject=None, watermark: bool = Tr
     loaded = read_image(path, **limits)
     check_min_side(path, loaded.pixels.shape[1], loaded.pixels.shape[0], min_side)
     src = read_source(path, loaded.pixels, watermark=watermark)
-    return Portrait(loaded.pixels, alpha=loaded.alpha if keep_alpha else None, source=path.name, subject=subject, log=(src.operation(),))
+    return Portrait(loaded.pixels, alpha=loaded.alpha if keep_alpha else None, source=path.name, subject=subject,
+                    log=(src.operation(),))
 
 
 def check_min_side(path, width: int, height: int, min_side: int) -> None:

@@ -5,13 +5,23 @@ Layout under the library root::
     candid.sqlite               subjects, consent records, photo analyses
     subjects/<id>/photos/       the reference files, byte for byte
     subjects/<id>/derived/      caches made from them (e.g. quirk map)
+    .lock                       one writer at a time (``fcntl.flock``)
 
 Folders are named by a random id, never by the person's name, so names cannot
 escape the library (path traversal) and do not appear in file names.
+
+Writes survive concurrency and kills: every enrolment and deletion holds the
+library's lock, re-checks names and duplicates under it, copies photos to a
+temporary name, fsyncs and renames them (a photo already present with the
+same hash is reused, never rewritten), and commits all rows in one SQLite
+transaction. Anything a killed process leaves behind (``.part`` files,
+photos without a row, folders of subjects never committed) is swept the
+next time the library is opened.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -25,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from candid.errors import ConsentError, SubjectError
+from candid.errors import ConsentError, SubjectConflictError, SubjectError
 from candid.subjects.enroll import AnalyzedPhoto, analyze_all, check_batch
 from candid.subjects.migrate import migrate_subject
 from candid.subjects.profile import (
@@ -135,18 +145,102 @@ class Library:
     []
     """
 
+    #: Seconds a writer waits for another process's enrolment or deletion to finish.
+    LOCK_TIMEOUT = 120.0
+
     def __init__(self, root: str | os.PathLike | None = None):
         self.root = Path(root) if root is not None else default_library_path()
+        self._swept = False
 
     @property
     def db_path(self) -> Path:
         return self.root / "candid.sqlite"
 
+    @contextlib.contextmanager
+    def _locked(self, *, wait: bool = True):
+        """Hold the library's exclusive lock (one writer at a time, across processes).
+
+        Yields True when the lock is held; with ``wait=False`` yields False at
+        once if another process holds it. The kernel drops the lock when its
+        holder dies, even by ``kill -9``.
+        """
+        import fcntl
+        import time
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.root, 0o700)
+        fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        held = False
+        try:
+            deadline = time.monotonic() + self.LOCK_TIMEOUT
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    held = True
+                    break
+                except BlockingIOError:
+                    if not wait:
+                        break
+                    if time.monotonic() > deadline:
+                        raise SubjectError("the subject library is busy: another candid process is writing to it",
+                                           hint="wait for it to finish and try again") from None
+                    time.sleep(0.05)
+            yield held
+        finally:
+            if held:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def sweep(self) -> list[str]:
+        """Remove what killed processes left: partial copies, unreferenced photos, uncommitted subjects.
+
+        Runs once per :class:`Library` object when it is first opened, only
+        if no other process is writing (it never waits). Returns the removed
+        paths relative to the library root (for tests and logs).
+        """
+        removed: list[str] = []
+        base = self.root / "subjects"
+        if not self.db_path.exists() and not base.exists():
+            return removed
+        with self._locked(wait=False) as held:
+            if not held:
+                return removed
+            with closing(self._raw_connect()) as con:
+                known = {r[0] for r in con.execute("SELECT id FROM subjects")}
+                files = {(r[0], r[1]) for r in con.execute("SELECT subject_id, stored_name FROM photos")}
+            if not base.is_dir():
+                return removed
+            for folder in base.iterdir():
+                if not folder.is_dir() or folder.is_symlink():
+                    continue
+                if folder.name not in known:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed.append(f"subjects/{folder.name}/")
+                    continue
+                photos = folder / "photos"
+                for f in photos.iterdir() if photos.is_dir() else []:
+                    if f.is_file() and (folder.name, f.name) not in files:
+                        f.unlink(missing_ok=True)
+                        removed.append(f"subjects/{folder.name}/photos/{f.name}")
+        if removed:
+            _fsync_dir(base)
+        return removed
+
     def _connect(self) -> sqlite3.Connection:
+        con = self._raw_connect()
+        if not self._swept:
+            self._swept = True
+            try:
+                self.sweep()
+            except OSError:  # a read-only library is still readable
+                pass
+        return con
+
+    def _raw_connect(self) -> sqlite3.Connection:
         self.root.mkdir(parents=True, exist_ok=True)
         # Faces are biometric data: the library is readable by its owner only.
         os.chmod(self.root, 0o700)
-        con = sqlite3.connect(self.db_path, isolation_level=None)
+        con = sqlite3.connect(self.db_path, isolation_level=None, timeout=self.LOCK_TIMEOUT)
         con.execute("PRAGMA foreign_keys = ON")
         # Deleted rows are overwritten with zeros, so a deleted face is not
         # left behind in free pages of the database file.
@@ -267,18 +361,43 @@ class Library:
         analysed = analyze_all([Path(p) for p in photos], face_index=face_index, date_hint=date_hint,
                                on_photo=on_photo)
         check_batch(analysed, existing)
-        self._store(name, sid, consent, analysed)
+        # Analysis is slow and runs unlocked; what another process may have
+        # changed meanwhile (a new subject of this name, the same photos) is
+        # checked again under the lock, then stored in one transaction.
+        with self._locked():
+            with closing(self._raw_connect()) as con:
+                now = self._subject_id(con, name)
+            if sid is None and now is not None:
+                raise SubjectConflictError(
+                    f"a subject named {name!r} was enrolled by another candid process just now",
+                    hint="run the command again to add these photos to it, or choose another name")
+            if now != sid:
+                raise SubjectConflictError(f"subject {name!r} changed while these photos were analysed",
+                                           hint="run the command again")
+            if sid is not None:
+                check_batch(analysed, self.profile(name).photos)
+            self._store(name, sid, consent, analysed)
         return self.profile(name)
 
     def _store(self, name: str, sid: str | None, consent: ConsentRecord | None, analysed: list[AnalyzedPhoto]) -> None:
+        """Copy the photos (durably, reusing identical ones) and add all rows in one transaction.
+
+        Called with the library lock held. On any failure the rows are rolled
+        back and only the files this call created are removed.
+        """
         new_subject = sid is None
         sid = sid or uuid.uuid4().hex
         folder = self.subject_dir(sid) / "photos"
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(folder.parent, 0o700)
-        written: list[Path] = []
-        con = self._connect()
+        created: list[Path] = []
+        con = self._raw_connect()
         try:
+            for photo in analysed:
+                target = folder / photo.record.stored_name
+                if _durable_copy(photo.path, target, photo.record.sha256):
+                    created.append(target)
+            _fsync_dir(folder)
             con.execute("BEGIN IMMEDIATE")
             if new_subject:
                 assert consent is not None
@@ -288,11 +407,6 @@ class Library:
                             (sid, consent.kind, consent.given_by, consent.relation, consent.purpose, consent.at))
             for photo in analysed:
                 rec = photo.record
-                target = folder / rec.stored_name
-                tmp = folder / f".{rec.stored_name}.part"
-                shutil.copyfile(photo.path, tmp)
-                os.replace(tmp, target)
-                written.append(target)
                 con.execute(
                     "INSERT INTO photos VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (sid, rec.sha256, rec.pixel_sha256, rec.stored_name, rec.original_name, rec.width, rec.height,
@@ -301,12 +415,17 @@ class Library:
                      json.dumps(photo.marks.tolist()), json.dumps(photo.grey_hair.tolist()),
                      rec.added_at, rec.date_hint))
             con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            for path in written:
+        except BaseException as exc:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            for path in created:
                 path.unlink(missing_ok=True)
             if new_subject:
                 shutil.rmtree(self.subject_dir(sid), ignore_errors=True)
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise SubjectConflictError(
+                    f"cannot enroll {name!r}: the library already has this subject or these photos ({exc})",
+                    hint="nothing was added; see what is there with: candid subjects list") from None
             raise
         finally:
             con.close()
@@ -318,18 +437,103 @@ class Library:
         folder is searched for the subject's id, name and photo hashes; any hit
         is reported in ``leftovers`` (it should always be empty).
         """
-        profile = self.profile(name)
-        folder = self.subject_dir(profile.id)
-        files = [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
-        with closing(self._connect()) as con:
-            con.execute("DELETE FROM subjects WHERE id = ?", (profile.id,))
-            con.execute("VACUUM")
-        shutil.rmtree(folder, ignore_errors=True)
-        needles = [profile.id, profile.name] + [p.sha256 for p in profile.photos] + \
-                  [p.embedding.astype(np.float32).tobytes()[:64] for p in profile.photos]
-        leftovers = find_traces(self.root, needles)
+        with self._locked():
+            profile = self.profile(name)
+            folder = self.subject_dir(profile.id)
+            files = [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+            with closing(self._raw_connect()) as con:
+                con.execute("DELETE FROM subjects WHERE id = ?", (profile.id,))
+                con.execute("VACUUM")
+            shutil.rmtree(folder, ignore_errors=True)
+            leftovers = self._traces_of(profile)
         return DeletionReport(name=profile.name, id=profile.id, files_removed=len(files),
                               photos_removed=len(profile.photos), leftovers=leftovers)
+
+
+    def _traces_of(self, profile: SubjectProfile) -> list[str]:
+        """Where a deleted subject can still be found, searched in the right scope.
+
+        Long unique needles (the random id, photo hashes, embedding bytes) are
+        searched in every byte of the library. The *name* is different: a short
+        name ("Al") occurs by chance in any photo or float array, and another
+        subject may legitimately be called "Alan" or have "Al" as consent
+        giver. So the name is looked up exactly in the subjects table, and
+        searched as bytes only when it is at least 8 bytes long, outside the
+        other subjects' folders, and in the database file only when no other
+        record legitimately contains it. A photo enrolled for another subject
+        too is not a trace either.
+        """
+        with closing(self._raw_connect()) as con:
+            hits = []
+            if con.execute("SELECT COUNT(*) FROM subjects WHERE name = ? OR id = ?",
+                           (profile.name, profile.id)).fetchone()[0]:
+                hits.append(f"{self.db_path} (the subject's row)")
+            others = {r[0] for r in con.execute("SELECT id FROM subjects")}
+            shared = {r[0] for r in con.execute("SELECT sha256 FROM photos")}  # the same photo, another subject
+            texts = [t for row in con.execute(
+                "SELECT s.name, c.given_by, c.relation, c.purpose FROM subjects s LEFT JOIN consent c "
+                "ON c.subject_id = s.id") for t in row if t] + \
+                [r[0] for r in con.execute("SELECT original_name FROM photos")]
+        mine = [p for p in profile.photos if p.sha256 not in shared]
+        unique = [profile.id] + [p.sha256 for p in mine] + [p.embedding.astype(np.float32).tobytes()[:64] for p in mine]
+        hits += find_traces(self.root, unique)
+        if len(profile.name.encode("utf-8")) >= 8:
+            raw = profile.name.encode("utf-8")
+            legit_in_db = any(profile.name in t for t in texts)  # e.g. "Keeper Person Jr", a consent giver
+            for path in self.root.rglob("*"):
+                if not path.is_file() or _inside_any(path, self.root / "subjects", others):
+                    continue
+                if path == self.db_path and legit_in_db:
+                    continue
+                if raw in path.read_bytes():
+                    hits.append(str(path))
+        return sorted(set(hits))
+
+
+def _inside_any(path: Path, base: Path, ids: set[str]) -> bool:
+    try:
+        rel = path.relative_to(base)
+    except ValueError:
+        return False
+    return bool(rel.parts) and rel.parts[0] in ids
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make renames in ``folder`` durable (POSIX: fsync the directory)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _durable_copy(src: Path, target: Path, sha256: str) -> bool:
+    """Copy ``src`` to ``target`` via a temporary file, fsynced; False if an identical file is already there.
+
+    Idempotent: a target whose bytes already hash to ``sha256`` (left by an
+    earlier run or another process) is kept as it is.
+    """
+    from candid.subjects.enroll import file_sha256
+
+    if target.is_file() and file_sha256(target) == sha256:
+        return False
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        with open(src, "rb") as fin, open(tmp, "wb") as fout:
+            shutil.copyfileobj(fin, fout, 1 << 20)
+            fout.flush()
+            os.fsync(fout.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return True
 
 
 def find_traces(root: Path, needles: list[str | bytes]) -> list[str]:

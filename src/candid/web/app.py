@@ -115,6 +115,22 @@ def _sanitize_filename(name: str | None) -> str:
     return base[:80]
 
 
+_ABS_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s/'\"<>]+/)+([^\s/'\"<>]*)")
+
+
+def _scrub_paths(text: str | None) -> str | None:
+    """``text`` with every absolute path replaced by its last part (web errors never show server paths).
+
+    Examples
+    --------
+    >>> _scrub_paths("/srv/candid/data/uploads/ab12.png.part: cannot decode")
+    'ab12.png.part: cannot decode'
+    """
+    if not text:
+        return text
+    return _ABS_PATH.sub(lambda m: m.group(1) or "(folder)", text)
+
+
 def quality_check(path: str, name: str) -> dict:
     """The enrollment quality gate on one reference photo: ``{"ok", "problems", "warnings"}``."""
     from candid.subjects.enroll import analyze_reference
@@ -190,7 +206,11 @@ def create_app(library_path: str | Path, data_dir: str | Path, *, token: str | N
     @app.exception_handler(CandidError)
     async def candid_error(request: Request, exc: CandidError):
         status = 413 if exc.__class__.__name__ == "ImageTooLargeError" else 400
-        return JSONResponse({"error": exc.message, "hint": exc.hint}, status_code=status)
+        if exc.__class__.__name__ == "SubjectConflictError":
+            status = 409  # e.g. the same new name enrolled twice at once
+        # never show the server's paths: any absolute path becomes its file name
+        return JSONResponse({"error": _scrub_paths(exc.message), "hint": _scrub_paths(exc.hint)},
+                            status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -293,7 +313,12 @@ def create_app(library_path: str | Path, data_dir: str | Path, *, token: str | N
                         raise CandidError(f"file too large (over {max_upload_bytes // (1024 * 1024)} MB)",
                                           hint="upload a smaller file")
                     out.write(chunk)
-            header = read_header(part, max_bytes=max_upload_bytes)
+            # header only, every format (HEIC too): nothing is decoded before the size check
+            try:
+                header = read_header(part, max_bytes=max_upload_bytes)
+            except CandidError as exc:  # name the user's file, never the server's path
+                raise type(exc)(exc.message.replace(str(part), _sanitize_filename(file.filename)),
+                                hint=exc.hint) from None
             if header.width * header.height > max_upload_pixels:
                 raise CandidError(f"image too large ({header.width}x{header.height} pixels)",
                                   hint=f"the limit is {max_upload_pixels // 1_000_000} megapixels")
@@ -379,8 +404,9 @@ def create_app(library_path: str | Path, data_dir: str | Path, *, token: str | N
     def delete_subject(name: str = PathParam(..., max_length=64)) -> dict:
         """Erase a subject and prove nothing of them remains in the library."""
         report = _library().delete(name)
+        root = str(Path(library_path))
         return {"name": report.name, "files_removed": report.files_removed, "photos_removed": report.photos_removed,
-                "leftovers": report.leftovers}
+                "leftovers": [_scrub_paths(t.replace(root, "library")) for t in report.leftovers]}
 
     # -- jobs ------------------------------------------------------------
     @app.post("/api/jobs", tags=["jobs"], status_code=201)
