@@ -72,7 +72,8 @@ def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) ->
         if err or err2:
             res.failures.append((name, err or err2))
             continue
-        records.append({"name": name, "ai": is_ai, "raw": raw, "norm": norm, "thumb": shrink(norm_px, 240)})
+        records.append({"name": name, "path": path, "ai": is_ai, "raw": raw, "norm": norm,
+                        "thumb": shrink(norm_px, 240)})
     y = np.array([r["ai"] for r in records], bool)
     keys: dict = {}
     shipped = np.array([r["norm"].overall for r in records], np.float64)
@@ -108,14 +109,23 @@ def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) ->
              "(higher = more AI); below 0.5 means the tell points the wrong way on this data.")
     real = sorted((r for r in records if not r["ai"]), key=lambda r: -r["norm"].overall)[:6]
     ai = sorted((r for r in records if r["ai"]), key=lambda r: r["norm"].overall)[:6]
-    body = ("<h3>Real photos scored most AI-like</h3>" + "".join(_fig(r) for r in real)
-            + "<h3>AI images scored most real</h3>" + "".join(_fig(r) for r in ai)
+    body = ("<h3>Real photos scored most AI-like</h3>" + "".join(_fig(r, data) for r in real)
+            + "<h3>AI images scored most real</h3>" + "".join(_fig(r, data) for r in ai)
             + "<h3>All images</h3>" + table(rows, ["image", "ai", "overall", "overall_raw", *tells]))
     res.html = section_html(res, intro, body)
     return res
 
 
-def _fig(r) -> str:
+def _fig(r, data: Dataset) -> str:
+    """Thumbnail, the two strongest tells in words, and 1:1 crops of the places the strongest tell points at."""
     top = sorted(r["norm"].tells, key=lambda t: -t.score * t.confidence)[:2]
     why = "; ".join(f"{t.name} {t.score:.2f}" + (f" ({t.reason})" if t.reason else "") for t in top)
-    return img_tag(r["thumb"], f"{r['name']}: overall {r['norm'].overall:.2f}; {why}", max_side=240)
+    parts = [img_tag(r["thumb"], f"{r['name']}: overall {r['norm'].overall:.2f}; {why}", max_side=240)]
+    crops = [(label, w) for t in top[:1] for label, w in (t.crops or [])][:2]
+    if crops:
+        px, err = attempt(lambda: normalise(data.load(r["path"])))
+        for label, (y0, y1, x0, x1) in crops if not err else []:
+            c = px[max(y0, 0):y1, max(x0, 0):x1]
+            if c.size:
+                parts.append(img_tag(c[:160, :160], f"{top[0].name}: {label} 1:1", max_side=None))
+    return '<div class="sheet">' + "".join(parts) + "</div>"
