@@ -57,12 +57,14 @@ bench: install-test
 	$(BIN)/python bench/run_all.py
 
 # Every capability on real photos (docs/SCORECARD.md): DATA=DIR, OUT=DIR (default scorecard here, not
-# demo's out), LIMIT=N to subsample, ONLY="studio honest" to re-run sections (merged into an existing OUT).
+# demo's out), LIMIT=N to subsample, ONLY="studio honest" to re-run sections (merged into an existing OUT),
+# JOBS=N sections in parallel processes.
 DATA ?= ../shared/data
 SCORE_OUT ?= scorecard
+JOBS ?= 2
 scorecard: OUT = $(SCORE_OUT)
 scorecard: install-test
-	$(BIN)/python -m candid.scorecard --data $(DATA) --out $(OUT) $(if $(LIMIT),--limit $(LIMIT)) $(if $(ONLY),--only $(ONLY))
+	$(BIN)/python -m candid.scorecard --data $(DATA) --out $(OUT) --jobs $(JOBS) $(if $(LIMIT),--limit $(LIMIT)) $(if $(ONLY),--only $(ONLY))
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache
