@@ -130,10 +130,130 @@ def markdown(rows: list[dict], enroll_s: dict) -> str:
     return "\n".join(lines)
 
 
+#: The flattery of the leave-one-out evaluation (seeded: it has no random part).
+LOO_FLATTERY = dict(eyes=1.15, nose_width=0.90, jaw=0.92, smooth=1.0, lighten_l=8.0)
+#: Feature -> the audit finding that must flag it.
+LOO_DETECT = {"eye_size": "eye-size", "nose_width": "nose-width", "jaw_width": "jaw-width",
+              "skin_smoothing": "skin-smoothing", "skin_lightness": "skin-lightness"}
+
+
+def loo_people(root: Path = DATA) -> dict[str, list[Path]]:
+    """Persons with >= 3 photos: real/people/<name>/ and obama*.jpg (not the partial face)."""
+    people = {}
+    for d in sorted((root / "people").glob("*")):
+        photos = sorted(d.glob("*.jpg")) + sorted(d.glob("*.png"))
+        if len(photos) >= 3:
+            people[d.name] = photos
+    obama = [p for p in sorted(root.glob("obama*.jpg")) if "partial" not in p.name]
+    if len(obama) >= 3:
+        people["obama"] = obama
+    return people
+
+
+def leave_one_out(people: dict[str, list[Path]], *, guard: bool = True, limit: int | None = None,
+                  log=print) -> dict:
+    """Leave-one-out on real photos: enroll the others, audit the left-out photo, plain and flattered.
+
+    Definitions (the scorecard's): ``false_flag_rate`` = share of real left-out photos with at
+    least one finding shown as a change; ``changed_rate`` = share whose pixels the guard changed;
+    ``detect.X`` = share of flattered photos where X is flagged in the flattering direction;
+    ``identity_*`` = mean identity distance to the references (original photo, flattered, after
+    the guard).
+    """
+    from candid.honest.audit import measure
+    from candid.face import face_regions
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for person, photos in people.items():
+            for i, left_out in enumerate(photos[:limit]):
+                others = [p for p in photos if p != left_out]
+                root = Path(tmp) / f"{person}{i}"
+                root.mkdir()
+                try:
+                    lib, profile = enroll(root, person, others)
+                except Exception as exc:  # noqa: BLE001 - as a user would: remove the photos it names
+                    others = [p for p in others if p.name not in str(exc)]
+                    log(f"{person} {left_out.name}: enrolment refused some photos, retrying with "
+                        f"{[p.name for p in others]}")
+                    try:
+                        if len(others) < 2:
+                            raise
+                        root = Path(tmp) / f"{person}{i}b"
+                        root.mkdir()
+                        lib, profile = enroll(root, person, others)
+                    except Exception as exc2:  # noqa: BLE001
+                        log(f"{person} {left_out.name}: enrolment failed: {exc2}")
+                        continue
+                img = read_image(left_out).pixels
+                try:
+                    face = analyze_face(img, quality=False)
+                except Exception as exc:  # noqa: BLE001
+                    log(f"{person} {left_out.name}: {exc}")
+                    continue
+                flat = flatter(img, face.landmarks, **LOO_FLATTERY)
+                row = {"person": person, "photo": left_out.name, "n_refs": len(profile.photos),
+                       "refs": [{**p.geometry, **p.texture} for p in profile.photos],
+                       "ref_landmarks": [np.asarray(p.landmarks).tolist() for p in profile.photos],
+                       "real": measure(img, face.landmarks, face_regions(img, face.landmarks)),
+                       "real_landmarks": np.asarray(face.landmarks).tolist(),
+                       "id_original": profile.identity_distance(face.embedding)}
+                fface = analyze_face(flat, quality=False)
+                row["flat"] = measure(flat, fface.landmarks, face_regions(flat, fface.landmarks))
+                row["flat_landmarks"] = np.asarray(fface.landmarks).tolist()
+                if guard:
+                    r = honest_guard(img, profile, library=lib, face=face)
+                    row["real_flags"] = [f.feature for f in r.before.changed]
+                    row["real_changed"] = bool(not np.array_equal(r.pixels, np.clip(img, 0, 1)))
+                    g = honest_guard(flat, profile, library=lib, face=fface)
+                    row["flat_flags"] = {f.feature: f.verdict for f in g.before.changed}
+                    row["id_flattered"], row["id_after"] = g.identity_before, g.identity_after
+                    row["warnings_real"] = r.warnings
+                    row["flat_percent"] = {f.feature: round(f.percent, 1) for f in g.before.findings}
+                log(f"{person} {left_out.name}: real flags {row.get('real_flags')} changed "
+                    f"{row.get('real_changed')}; flattered flags {row.get('flat_flags')}; identity "
+                    f"{row['id_original']:.3f} -> {row.get('id_flattered', float('nan')):.3f} -> "
+                    f"{row.get('id_after', float('nan')):.3f}")
+                rows.append(row)
+    return {"rows": rows, "scores": loo_scores(rows)}
+
+
+def loo_scores(rows: list[dict]) -> dict:
+    """The scorecard numbers from the leave-one-out rows."""
+    rows = [r for r in rows if "real_flags" in r]
+    if not rows:
+        return {}
+    n = len(rows)
+    out = {"n": n,
+           "false_flag_rate": sum(bool(r["real_flags"]) for r in rows) / n,
+           "changed_rate": sum(r["real_changed"] for r in rows) / n,
+           "detect": {k: sum(r["flat_flags"].get(f) == "flattering" for r in rows) / n
+                      for k, f in LOO_DETECT.items()},
+           "identity_original": float(np.mean([r["id_original"] for r in rows])),
+           "identity_flattered": float(np.mean([r["id_flattered"] for r in rows])),
+           "identity_after": float(np.mean([r["id_after"] for r in rows]))}
+    gap = out["identity_flattered"] - out["identity_original"]
+    out["identity_recovered"] = (out["identity_flattered"] - out["identity_after"]) / gap if gap > 0 else float("nan")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--append", type=Path, help="append the Markdown section to this file")
+    parser.add_argument("--loo", type=Path, help="run the leave-one-out evaluation, write its JSON here")
+    parser.add_argument("--no-guard", action="store_true", help="--loo: measurements only")
     args = parser.parse_args(argv)
+    if args.loo:
+        import json
+
+        people = loo_people()
+        if not people:
+            print(f"skipping: {DATA} not found", file=sys.stderr)
+            return 0
+        res = leave_one_out(people, guard=not args.no_guard, log=lambda m: print(m, file=sys.stderr))
+        args.loo.write_text(json.dumps(res, indent=1, default=float))
+        print(json.dumps(res["scores"], indent=1))
+        return 0
     IMG.mkdir(parents=True, exist_ok=True)
     rows, enroll_s = [], {}
     with tempfile.TemporaryDirectory() as tmp:

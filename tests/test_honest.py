@@ -103,24 +103,28 @@ def test_target_landmarks_restore_reference_geometry(astro, eyes, nose, lips, ja
 
 # -- audit --------------------------------------------------------------------------------------
 
-REFS = {"eye_area": (0.036, 0.001, 3), "eye_opening": (0.13, 0.003, 3), "nose_width": (0.46, 0.004, 3),
-        "nose_length": (0.73, 0.01, 3), "jaw_width": (1.74, 0.02, 3), "face_width": (2.13, 0.02, 3),
-        "asymmetry": (0.025, 0.003, 3), "skin.fine": (0.018, 0.0015, 3), "skin.L": (68.0, 1.0, 3),
-        "skin.a": (8.0, 0.5, 3), "skin.b": (19.0, 0.5, 3), "lip_fullness": (0.21, 0.003, 3),
-        "mouth_width": (1.03, 0.01, 3)}
+REFS = {"eye_width": (0.36, 0.005, 5), "eye_area": (0.036, 0.001, 5), "eye_opening": (0.13, 0.003, 5),
+        "nose_width": (0.46, 0.004, 5), "nose_length": (0.73, 0.01, 5), "jaw_width": (1.74, 0.02, 5),
+        "face_width": (2.13, 0.02, 5), "asymmetry": (0.025, 0.003, 5), "skin.fine": (0.018, 0.0015, 5),
+        "skin.L": (68.0, 1.0, 5), "skin.a": (8.0, 0.5, 5), "skin.b": (19.0, 0.5, 5), "lip_fullness": (0.21, 0.003, 5),
+        "mouth_width": (1.03, 0.01, 5)}
 
 
 def test_audit_reports_each_flattery_with_direction_and_text():
-    values = {"eye_area": 0.049, "eye_opening": 0.16, "nose_width": 0.41, "nose_length": 0.73, "jaw_width": 1.74,
-              "face_width": 2.13, "asymmetry": 0.002, "skin.fine": 0.011, "skin.L": 75.0, "skin.a": 8.0,
-              "skin.b": 19.0, "lip_fullness": 0.21, "mouth_width": 1.03}
+    values = {"eye_width": 0.43, "eye_area": 0.049, "eye_opening": 0.25, "nose_width": 0.30, "nose_length": 0.73,
+              "jaw_width": 1.74, "face_width": 2.13, "asymmetry": 0.002, "skin.fine": 0.007, "skin.L": 85.0,
+              "skin.a": 8.0, "skin.b": 19.0, "lip_fullness": 0.21, "mouth_width": 1.03}
     a = audit_values(values, REFS)
-    for feature in ("eye-size", "eye-opening", "nose-width", "skin-smoothing", "skin-lightness", "symmetry"):
+    for feature in ("eye-size", "nose-width", "skin-smoothing", "skin-lightness"):
         assert a[feature].verdict == "flattering", feature
-    for feature in ("nose-length", "jaw-width", "face-width", "lip-fullness", "mouth-width", "skin-tone"):
+    # Expression features (eye opening, symmetry...) are reported in JSON but never called a change.
+    for feature in ("eye-opening", "symmetry", "nose-length", "jaw-width", "face-width", "lip-fullness",
+                    "mouth-width", "skin-tone"):
         assert a[feature].verdict == "ok", feature
-    assert a["eye-size"].percent == pytest.approx(36.1, abs=0.1)
-    assert "larger" in a["eye-size"].text and "waxy" in a["skin-smoothing"].text
+    assert a["eye-opening"].z > 3 and a["symmetry"].z < -3
+    assert a["eye-size"].percent == pytest.approx(19.4, abs=0.1)
+    assert a["eye-size"].text == "Your eyes are 19 % larger than in your photos."
+    assert "z =" not in " ".join(f.text for f in a.findings) and "waxy" in a["skin-smoothing"].text
     assert any("Skin lightening" in p for p in a.patterns)
     assert any("Western" in p for p in a.patterns)
     assert a.error > 2
@@ -128,9 +132,30 @@ def test_audit_reports_each_flattery_with_direction_and_text():
 
 
 def test_audit_spread_floor_keeps_tiny_reference_spreads_honest():
-    refs = {"nose_width": (0.46, 0.0, 3)}
-    # 1 % narrower is measurement noise, not a slimmed nose, even with zero reference spread.
-    assert audit_values({"nose_width": 0.455}, refs)["nose-width"].verdict == "ok"
+    refs = {"nose_width": (0.46, 0.0, 3), "eye_width": (0.36, 0.0, 3)}
+    # 5 % narrower is inside how photos of one face vary, even with zero reference spread.
+    assert audit_values({"nose_width": 0.437, "eye_width": 0.37}, refs).changed == []
+
+
+def test_audit_uses_the_persons_own_spread_when_larger_than_the_floor():
+    tight = {"eye_width": (0.36, 0.0, 5)}
+    loose = {"eye_width": (0.36, 0.05, 5)}
+    assert audit_values({"eye_width": 0.43}, tight)["eye-size"].changed
+    assert not audit_values({"eye_width": 0.43}, loose)["eye-size"].changed
+
+
+def test_reference_weights_prefer_similar_pose():
+    from types import SimpleNamespace
+
+    from candid.honest.audit import reference_weights
+
+    img = data.astronaut().astype(np.float32) / 255
+    lm = np.asarray(analyze_face(img, embed=False, quality=False).landmarks, np.float64)
+    turned = lm.copy()
+    turned[27:36, 0] += 0.35 * np.linalg.norm(lm[42:48].mean(0) - lm[36:42].mean(0))  # nose moves: head turns
+    profile = SimpleNamespace(photos=[SimpleNamespace(landmarks=lm), SimpleNamespace(landmarks=turned)])
+    w = reference_weights(profile, lm)
+    assert w[0] == pytest.approx(1.0) and w[1] < 0.5
 
 
 def test_parse_keep():

@@ -39,14 +39,16 @@ def honest(
         result = honest_guard(loaded.pixels, profile, keep=keep_map, library=lib, strength=strength)
         advance(1, description="honest guard: done")
 
-    table = Table("feature", "portrait", "real photos", "z", "change", "verdict", "after z", title=f"{image.name} vs {profile.name}")
+    # People read plain words; the z-scores and raw measurements stay in --report's JSON.
+    table = Table("feature", "against your photos", "verdict", "after", title=f"{image.name} vs {profile.name}")
     after = {f.feature: f for f in result.after.findings} if result.after else {}
+    words = {"ok": "[green]as in your photos[/green]", "flattering": "[red]flattered[/red]",
+             "changed": "[yellow]changed[/yellow]"}
     for f in result.before.findings:
-        unit = "" if f.feature in ("skin-lightness", "skin-tone") else " %"
-        colour = {"ok": "green", "flattering": "red", "changed": "yellow"}[f.verdict]
+        unit = " points" if f.feature in ("skin-lightness", "skin-tone") else " %"
         a = after.get(f.feature)
-        table.add_row(f.label, f"{f.value:.4g}", f"{f.reference:.4g}", f"{f.z:+.1f}", f"{f.percent:+.1f}{unit}",
-                      f"[{colour}]{f.verdict}[/{colour}]", "-" if a is None else f"{a.z:+.1f}")
+        table.add_row(f.label, f"{f.percent:+.0f}{unit}", words[f.verdict],
+                      "-" if a is None or not result.actions else words[a.verdict])
     out.print(table)
     out.print(result.summary())
     # The subject's name stays out of the log: the log becomes the file's

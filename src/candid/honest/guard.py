@@ -9,7 +9,14 @@ import numpy as np
 
 from candid.errors import CandidError
 from candid.face import analyze_face, face_regions
-from candid.honest.audit import AUDIT_FEATURES, FlatteryAudit, audit_values, measure, reference_values
+from candid.honest.audit import (
+    AUDIT_FEATURES,
+    EXPRESSION_FEATURES,
+    FlatteryAudit,
+    audit_values,
+    measure,
+    reference_values,
+)
 from candid.honest.catchlights import CatchlightReport, detect_catchlights, fix_catchlights
 from candid.honest.quirks import check_quirks
 from candid.honest.texture import restore_texture
@@ -18,7 +25,7 @@ from candid.honest.undo import GEOMETRY_FEATURES, restore_tone, target_landmarks
 #: Features the guard reports but does not warp: they change with expression
 #: (a smile widens the mouth) or pose (a turned head looks asymmetric), so a
 #: difference from the references is not evidence of flattery on its own.
-REPORT_ONLY = ("mouth-width", "symmetry")
+REPORT_ONLY = tuple(EXPRESSION_FEATURES)
 
 #: Names ``keep`` accepts: every audit feature, plus the catchlight fix.
 KEEPABLE = tuple(AUDIT_FEATURES) + ("catchlights",)
@@ -109,13 +116,18 @@ class HonestResult:
             lines.append("Done:")
             lines += [f"  - {a}" for a in self.actions]
         if self.keep:
-            lines.append("Kept on purpose: " + ", ".join(f"{k} {v:.0%}" for k, v in self.keep.items()))
+            lines.append("Kept on purpose: " + ", ".join(
+                f"{AUDIT_FEATURES[k][0] if k in AUDIT_FEATURES else k} {v:.0%}" for k, v in self.keep.items()))
+        if not self.actions:
+            lines.append("Nothing was changed.")
         if np.isfinite(self.identity_before) and np.isfinite(self.identity_after):
-            lines.append(f"Identity distance to the real photos: {self.identity_before:.3f} -> "
-                         f"{self.identity_after:.3f} (same person below 0.6; lower is closer).")
-        if self.before is not None and self.after is not None:
-            lines.append(f"Geometry error (RMS z): {self.before.error:.2f} -> {self.after.error:.2f}.")
-        lines += [f"Warning: {w}" for w in self.warnings]
+            if self.actions:
+                lines.append(f"Likeness to your photos (face-recognition distance, lower is closer, the same "
+                             f"person below 0.6): {self.identity_before:.2f} before, {self.identity_after:.2f} after.")
+            else:
+                lines.append(f"Likeness to your photos (face-recognition distance, lower is closer, the same "
+                             f"person below 0.6): {self.identity_before:.2f}.")
+        lines += [f"Warning: {w}" for w in dict.fromkeys(self.warnings)]
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -149,6 +161,7 @@ def honest_guard(
     strength: float = 1.0,
     face=None,
     light_direction: tuple[float, float] | None = None,
+    catchlights: bool = False,
 ) -> HonestResult:
     """Audit a portrait against the subject's real photos and bring it back to the real person.
 
@@ -170,6 +183,10 @@ def honest_guard(
         The face in the portrait, if already known.
     light_direction : tuple of float, optional
         ``(dx, dy)`` toward the key light, for the catchlights.
+    catchlights : bool
+        Also re-place catchlights that are missing or disagree between the
+        eyes. Off by default: the catchlights of a real photo are real, and
+        the guard leaves a photo it finds nothing wrong with bit-identical.
 
     Returns
     -------
@@ -187,6 +204,7 @@ def honest_guard(
         raise ValueError("the honest guard works on sRGB portraits; convert linear pixels first")
     if not 0.0 <= strength <= 1.0:
         raise ValueError(f"strength must be in [0, 1], got {strength}")
+    original = pixels
     pixels = np.clip(np.asarray(pixels, np.float32), 0.0, 1.0)
     keep = parse_keep(keep)
     if face is None:
@@ -194,7 +212,7 @@ def honest_guard(
     if face is None or getattr(face, "embedding", None) is None:
         face = analyze_face(pixels, quality=False, source="portrait")
     lm = np.asarray(face.landmarks, np.float64)
-    refs = reference_values(profile)
+    refs = reference_values(profile, lm)
     regions = face_regions(pixels, lm)
     before = audit_values(measure(pixels, lm, regions), refs)
     identity_before = profile.identity_distance(face.embedding)
@@ -203,6 +221,8 @@ def honest_guard(
         try:
             changed = before[feature].changed
         except KeyError:
+            return 0.0
+        if feature in REPORT_ONLY:
             return 0.0
         return strength * (1.0 - keep.get(feature, 0.0)) if changed else 0.0
 
@@ -223,16 +243,11 @@ def honest_guard(
         target = target_landmarks(lm, ref_geo, strengths)
         out = undo_geometry(out, lm, target)
         for f, s in strengths.items():
-            actions.append(f"{AUDIT_FEATURES[f][0]}: {before[f].percent:+.0f} % -> warped {s:.0%} of the way "
-                           "back to the real proportions")
+            actions.append(f"{AUDIT_FEATURES[f][0]}: was {before[f].percent:+.0f} % against your photos; "
+                           f"brought {s:.0%} of the way back to your proportions")
         lm = target
         regions = face_regions(out, lm)
     params["geometry"] = strengths
-    why = {"symmetry": "The guard reports this but does not invent asymmetry (a turned head also changes it).",
-           "mouth-width": "Mouth width changes with expression (a smile), so the guard reports it but does not warp it."}
-    for f in REPORT_ONLY:
-        if f in [x.feature for x in before.changed]:
-            warnings.append(f"{before[f].text} {why[f]}")
 
     # 2. Skin tone.
     tone = max(amount("skin-lightness"), amount("skin-tone"))
@@ -242,7 +257,7 @@ def honest_guard(
         db = before.geometry["skin.b"] - refs["skin.b"][0] if amount("skin-tone") > 0 else 0.0
         out = restore_tone(out, lm, (dl, da, db), tone)
         regions = face_regions(out, lm)
-        actions.append(f"skin tone: shifted back by {tone:.0%} of (L* {dl:+.1f}, a* {da:+.1f}, b* {db:+.1f})")
+        actions.append(f"skin tone: brought {tone:.0%} of the way back to the tone of your photos")
         params["tone"] = {"amount": tone, "delta_lab": [dl, da, db]}
 
     # 3. Texture.
@@ -254,28 +269,30 @@ def honest_guard(
         if references:
             out, info = restore_texture(out, lm, references, tex, regions=regions)
             regions = face_regions(out, lm)
-            actions.append(f"skin detail: re-injected pores and fine lines from reference photo "
-                           f"{info['reference'] + 1} ({info['detail_before']:.3f} -> {info['detail_after']:.3f}, "
-                           f"references {info['reference_detail']:.3f})")
+            actions.append(f"skin detail: brought back pores and fine lines from your photo {info['reference'] + 1}")
             params["texture"] = {"amount": tex, **info}
         else:
-            warnings.append("waxy skin found, but the reference photos are not available to restore it "
-                            "(pass the library)")
+            warnings.append("the skin looks smoothed, but your photos are not available here to bring its "
+                            "detail back (the library is needed)")
 
-    # 4. Quirks.
-    for problem in check_quirks(out, lm, profile):
+    # 4. Quirks (each once).
+    for problem in dict.fromkeys(check_quirks(out, lm, profile)):
         warnings.append(problem)
 
-    # 5. Catchlights.
+    # 5. Catchlights: checked always, changed only on request.
     report = detect_catchlights(out, regions)
-    if keep.get("catchlights", 0.0) < 1.0 and strength > 0:
+    if catchlights and keep.get("catchlights", 0.0) < 1.0 and strength > 0:
         out, report, done = fix_catchlights(out, regions, light_direction)
         actions += done
     params["catchlights"] = report.to_dict()
+    if not actions:
+        # Nothing found to undo: hand back the input's own pixels, bit for bit.
+        out = np.array(original, np.float32, copy=True) if np.array_equal(original, pixels) else pixels
 
     # 6. Identity and audit after.
     after_face = analyze_face(out, quality=False, source="result") if actions else face
-    after = audit_values(measure(out, after_face.landmarks), refs) if actions else before
+    after = (audit_values(measure(out, after_face.landmarks), reference_values(profile, after_face.landmarks))
+             if actions else before)
     identity_after = profile.identity_distance(after_face.embedding)
     if identity_after > identity_before + 0.02:
         warnings.append(f"the identity distance went up ({identity_before:.3f} -> {identity_after:.3f}); "
@@ -286,8 +303,11 @@ def honest_guard(
                         face_after=after_face)
 
 
-def subject_free_check(pixels: np.ndarray, face=None, light_direction=None) -> tuple[np.ndarray, list[str], list[str]]:
+def subject_free_check(pixels: np.ndarray, face=None, light_direction=None,
+                       catchlights: bool = False) -> tuple[np.ndarray, list[str], list[str]]:
     """What the guard can do without a subject: catchlight agreement and a waxy-skin warning.
+
+    Catchlights are only re-placed with ``catchlights=True``; by default the pixels come back unchanged.
 
     Returns
     -------
@@ -299,7 +319,10 @@ def subject_free_check(pixels: np.ndarray, face=None, light_direction=None) -> t
     if face is None:
         face = analyze_face(pixels, embed=False, quality=False, source="portrait")
     regions = face_regions(pixels, face.landmarks)
-    out, report, actions = fix_catchlights(pixels, regions, light_direction)
+    if catchlights:
+        out, report, actions = fix_catchlights(pixels, regions, light_direction)
+    else:
+        out, report, actions = pixels, detect_catchlights(pixels, regions), []
     warnings = [] if report.agree else [f"eyes: {report.text}"]
     tex = skin_texture(pixels, face.landmarks, regions)
     # Real skin at this scale has relative fine detail of ~0.012 or more (pores,

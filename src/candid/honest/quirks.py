@@ -6,13 +6,13 @@ import cv2
 import numpy as np
 
 from candid.face.geometry import face_geometry
-from candid.face.geometry import interocular_distance
 from candid.face.masks import face_regions
 from candid.subjects.quirks import (
     CANONICAL_SIZE,
     MATCH_RADIUS,
     canonical_face,
     canonical_transform,
+    feature_shadows,
     find_marks,
     grey_hair_fractions,
 )
@@ -27,15 +27,8 @@ def _search_area(pixels: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     lm = np.asarray(landmarks, np.float64)
     regions = face_regions(np.asarray(pixels, np.float32), lm)
     y0, y1, x0, x1 = regions.window
-    iod = interocular_distance(lm)
     m = regions.masks
-    grow = max(1, int(round(0.06 * iod)))
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
-    features = cv2.dilate((m["eyes"] | m["brows"] | m["lips"]).astype(np.uint8), kernel).astype(bool)
-    nostrils = np.zeros(features.shape, np.uint8)
-    cv2.fillPoly(nostrils, [np.round(lm[31:36] - [x0, y0]).astype(np.int32)], 1)
-    nostrils = cv2.dilate(nostrils, kernel).astype(bool)
-    area = m["face"] & ~features & ~nostrils
+    area = m["face"] & ~feature_shadows(lm, m, (x0, y0))
     matrix = canonical_transform(lm)
     shifted = matrix.copy()
     shifted[:, 2] += matrix[:, :2] @ np.array([x0, y0])
@@ -78,7 +71,7 @@ def check_quirks(pixels: np.ndarray, landmarks: np.ndarray, profile) -> list[str
             if not (d < 1.5 * MATCH_RADIUS).any():
                 out.append(f"missing: {q.description} {seen}")
         elif q.kind == "freckles" and len(marks) < 6:
-            out.append(f"missing: {q.description} {seen}; only {len(marks)} spots found")
+            out.append(f"missing: {q.description} {seen}")
         elif q.kind == "crooked-smile":
             tilt = face_geometry(landmarks)["smile_tilt"]
             ref = float(np.median([p.geometry["smile_tilt"] for p in profile.photos]))
@@ -87,4 +80,4 @@ def check_quirks(pixels: np.ndarray, landmarks: np.ndarray, profile) -> list[str
         elif q.kind == "grey-streak":
             if grey_hair_fractions(face, hairline).max() < 0.15:
                 out.append(f"missing: {q.description} {seen}")
-    return out
+    return list(dict.fromkeys(out))  # each quirk once

@@ -6,7 +6,7 @@ from candid.portrait import Operation, Portrait
 
 
 def honest_stage(portrait: Portrait, *, subject=None, library=None, keep=None, strength: float = 1.0,
-                 light_direction=None) -> Portrait:
+                 light_direction=None, catchlights: bool = False) -> Portrait:
     """Bring a portrait back to the real person (see :func:`candid.honest.honest_guard`).
 
     Parameters
@@ -23,6 +23,8 @@ def honest_stage(portrait: Portrait, *, subject=None, library=None, keep=None, s
         Overall strength in [0, 1].
     light_direction : tuple of float, optional
         ``(dx, dy)`` toward the key light, for the catchlights.
+    catchlights : bool
+        Re-place catchlights that are missing or disagree (off by default).
 
     Returns
     -------
@@ -51,14 +53,15 @@ def honest_stage(portrait: Portrait, *, subject=None, library=None, keep=None, s
         subject = portrait.subject
     face = portrait.face if portrait.color == "srgb" else None
     if subject is None:
-        pixels, actions, warnings = subject_free_check(portrait.pixels, face=face, light_direction=light_direction)
+        pixels, actions, warnings = subject_free_check(portrait.pixels, face=face, light_direction=light_direction,
+                                                       catchlights=catchlights)
         notes = ("No subject given: checked only catchlights and skin texture; the flattery audit, "
                  "geometry undo and texture restore need the subject's real photos.",) + \
             tuple(actions) + tuple(f"warning: {w}" for w in warnings)
         op = Operation("honest", params={"subject": None, "strength": strength, "keep": keep}, notes=notes, ai="none")
         return portrait.evolve(pixels, op)
     result = honest_guard(portrait, subject, keep=keep, library=library, strength=strength, face=face,
-                          light_direction=light_direction)
+                          light_direction=light_direction, catchlights=catchlights)
     notes = tuple(result.summary().splitlines())
     # No name or library id: the log becomes the output's public XMP/C2PA record.
     params = {"subject": "enrolled subject", **result.to_dict()}

@@ -49,7 +49,8 @@ def smooth_skin(pixels: np.ndarray, landmarks: np.ndarray, amount: float = 1.0) 
 
 
 def flatter(pixels: np.ndarray, landmarks: np.ndarray, *, eyes: float = 1.15, nose_width: float = 0.85,
-            lips: float = 1.0, jaw: float = 1.0, smooth: float = 1.0, lighten: float = 0.0) -> np.ndarray:
+            lips: float = 1.0, jaw: float = 1.0, smooth: float = 1.0, lighten: float = 0.0,
+            lighten_l: float = 0.0) -> np.ndarray:
     """Apply synthetic flattery to a real photo.
 
     Parameters
@@ -64,6 +65,8 @@ def flatter(pixels: np.ndarray, landmarks: np.ndarray, *, eyes: float = 1.15, no
         Skin smoothing amount in [0, 1].
     lighten : float
         Skin lightening, added to the skin's sRGB values (e.g. 0.08).
+    lighten_l : float
+        Skin lightening in CIELAB L* units (e.g. 8), feathered over the face.
 
     Returns
     -------
@@ -89,4 +92,12 @@ def flatter(pixels: np.ndarray, landmarks: np.ndarray, *, eyes: float = 1.15, no
         iod = float(np.linalg.norm(target[42:48].mean(0) - target[36:42].mean(0)))
         mask = cv2.GaussianBlur(regions.masks["face"].astype(np.float32), (0, 0), 0.1 * iod)
         out[y0:y1, x0:x1] = np.clip(out[y0:y1, x0:x1] + lighten * mask[..., None], 0, 1)
+    if lighten_l:
+        regions = face_regions(out, target)
+        y0, y1, x0, x1 = regions.window
+        iod = float(np.linalg.norm(target[42:48].mean(0) - target[36:42].mean(0)))
+        mask = cv2.GaussianBlur(regions.masks["face"].astype(np.float32), (0, 0), 0.1 * iod)
+        lab = cv2.cvtColor(np.ascontiguousarray(out[y0:y1, x0:x1]), cv2.COLOR_RGB2LAB)
+        lab[..., 0] = np.clip(lab[..., 0] + lighten_l * mask, 0, 100)
+        out[y0:y1, x0:x1] = np.clip(cv2.cvtColor(lab, cv2.COLOR_LAB2RGB), 0, 1)
     return out

@@ -58,9 +58,13 @@ def target_landmarks(landmarks: np.ndarray, reference: dict[str, float],
     s = {k: float(np.clip(v, 0.0, 1.0)) for k, v in strengths.items()}
     eye = max(s.get("eye-size", 0.0), s.get("eye-opening", 0.0))
     if eye > 0:
-        # Width follows "eye-size"; the opening follows whichever asks for more.
+        # "eye-size" scales the whole eye by the width ratio (an enlarged eye is enlarged
+        # both ways); only an explicit "eye-opening" sets the opening on its own.
         sx = _ratio(reference.get("eye_width", np.nan), now["eye_width"], s.get("eye-size", 0.0))
-        sy = _ratio(reference.get("eye_opening", np.nan), now["eye_opening"], eye)
+        if s.get("eye-opening", 0.0) > 0:
+            sy = _ratio(reference.get("eye_opening", np.nan), now["eye_opening"], eye)
+        else:
+            sy = sx
         n = scale_group(n, GROUPS["right_eye"], sx, sy)
         n = scale_group(n, GROUPS["left_eye"], sx, sy)
     if s.get("nose-width", 0) > 0:

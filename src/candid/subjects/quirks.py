@@ -3,6 +3,17 @@
 Each reference face is warped to a canonical frame (eyes at fixed points), so
 a mole on the left cheek lands on the same canonical spot in every photo.
 A mark counts as a quirk when it is found in at least half of the photos.
+
+Reliability rules (a wrong quirk is worse than none: it sends people looking
+for a mole they do not have):
+
+- marks are searched away from the shadows features cast: a band of 0.12
+  inter-ocular distances (IOD) around the eyes, brows and lips and of 0.2 IOD
+  around the nostrils is left out (lid creases, nostril wings and smile
+  lines are dark, round-ish and seen in every photo);
+- a mark must be round: elongated dark blobs (a fold, a strand of hair) are dropped;
+- each place is described once (the best-supported mark there);
+- freckles need many spots in nearly every photo (:data:`FRECKLE_SPOTS`).
 """
 
 from __future__ import annotations
@@ -19,6 +30,12 @@ CANONICAL_SIZE = 256
 CANONICAL_EYES = np.array([[96.0, 112.0], [160.0, 112.0]])  # image-left eye, image-right eye
 #: Two marks within this many canonical pixels (1/8 of the inter-ocular distance) are the same mark.
 MATCH_RADIUS = 8.0
+#: Freckles: at least this many round spots per face, in at least 3/4 of the photos.
+FRECKLE_SPOTS = 20
+#: Bands (IOD) left out of the mark search around eyes/brows/lips and around the nostrils.
+FEATURE_BAND, NOSTRIL_BAND = 0.12, 0.2
+#: A dark blob whose second moments differ by more than this ratio is a line, not a mark.
+MAX_ELONGATION = 2.5
 
 
 @dataclass(frozen=True)
@@ -91,10 +108,31 @@ def canonical_face(pixels: np.ndarray, landmarks: np.ndarray) -> tuple[np.ndarra
     from scipy.ndimage import binary_fill_holes
 
     m = regions.masks
-    features = cv2.dilate((m["eyes"] | m["brows"] | m["lips"]).astype(np.uint8),
-                          np.ones((5, 5), np.uint8)).astype(bool)
-    search = binary_fill_holes(m["skin"]) & m["face"] & ~features
+    search = binary_fill_holes(m["skin"]) & m["face"] & ~feature_shadows(landmarks, m, (x0, y0))
     return face, warp_mask(search), warp_mask(m["hairline"])
+
+
+def feature_shadows(landmarks: np.ndarray, masks: dict, offset: tuple[int, int]) -> np.ndarray:
+    """Where features cast dark shadows a mark search must skip (window coordinates).
+
+    The eyes, brows and lips grown by :data:`FEATURE_BAND` IOD, the nostrils
+    (landmarks 31-35 and the nose tip) grown by :data:`NOSTRIL_BAND` IOD.
+    """
+    from candid.face.geometry import interocular_distance
+
+    lm = np.asarray(landmarks, np.float64)
+    iod = interocular_distance(lm)
+
+    def grow(mask: np.ndarray, band: float) -> np.ndarray:
+        r = max(1, int(round(band * iod)))
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+        return cv2.dilate(mask.astype(np.uint8), kernel).astype(bool)
+
+    features = grow(masks["eyes"] | masks["brows"] | masks["lips"], FEATURE_BAND)
+    nostrils = np.zeros(features.shape, np.uint8)
+    pts = np.vstack([lm[31:36], lm[30:31]]) - np.asarray(offset, np.float64)
+    cv2.fillPoly(nostrils, [np.round(cv2.convexHull(pts.astype(np.float32))).astype(np.int32)], 1)
+    return features | grow(nostrils, NOSTRIL_BAND)
 
 
 def find_marks(face: np.ndarray, skin: np.ndarray) -> np.ndarray:
@@ -115,7 +153,27 @@ def find_marks(face: np.ndarray, skin: np.ndarray) -> np.ndarray:
     blobs = blob_log(darkness, min_sigma=1.0, max_sigma=4.0, num_sigma=4, threshold=0.12)
     if len(blobs) == 0:
         return np.zeros((0, 3))
+    keep = [b for b in blobs if _round(darkness, b)]
+    if not keep:
+        return np.zeros((0, 3))
+    blobs = np.asarray(keep)
     return np.stack([blobs[:, 1], blobs[:, 0], blobs[:, 2] * np.sqrt(2)], axis=1)
+
+
+def _round(darkness: np.ndarray, blob: np.ndarray) -> bool:
+    """Is the dark blob round (a mole) rather than a line (a fold, a hair)? Second moments of its darkness."""
+    y, x, sigma = blob
+    r = int(np.ceil(2.5 * sigma)) + 1
+    y0, y1 = max(0, int(y) - r), min(darkness.shape[0], int(y) + r + 1)
+    x0, x1 = max(0, int(x) - r), min(darkness.shape[1], int(x) + r + 1)
+    w = darkness[y0:y1, x0:x1].astype(np.float64)
+    if w.sum() <= 0:
+        return False
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    my, mx = (w * yy).sum() / w.sum(), (w * xx).sum() / w.sum()
+    cov = np.cov(np.vstack([(xx - mx).ravel(), (yy - my).ravel()]), aweights=w.ravel())
+    ev = np.linalg.eigvalsh(cov)
+    return bool(ev[0] > 0 and ev[1] / ev[0] <= MAX_ELONGATION ** 2)
 
 
 def _where(x: float, y: float) -> str:
@@ -194,10 +252,16 @@ def find_quirks(
             centre = np.mean([points[b][1][:2] for b in members], axis=0)
             quirks.append(Quirk("mark", f"dark mark (mole or spot) on the {_where(*centre)}",
                                 len(photos) / n, (float(centre[0]), float(centre[1]))))
+    # Each place once: the best-supported mark there.
+    best: dict[str, Quirk] = {}
+    for q in quirks:
+        if q.description not in best or q.support > best[q.description].support:
+            best[q.description] = q
+    quirks = list(best.values())
     counts = np.array([len(m) for m in marks])
-    if np.sum(counts >= 12) >= need:
-        quirks.append(Quirk("freckles", f"freckles or many small spots (median {int(np.median(counts))} per face)",
-                            float(np.mean(counts >= 12))))
+    freckled = counts >= FRECKLE_SPOTS
+    if n >= 2 and freckled.sum() >= max(need, int(np.ceil(0.75 * n))):
+        quirks.append(Quirk("freckles", "freckles or many small spots", float(np.mean(freckled))))
     if grey_hair:
         fractions = np.array(grey_hair)
         for k, name in enumerate(("right", "middle", "left")):
