@@ -26,6 +26,8 @@ def make(
     look: Optional[str] = typer.Option(None, "--look", help="A film stock for looks.film, e.g. portra-400."),
     subject: Optional[str] = typer.Option(None, "--subject", help="Enrolled subject (for the honest guard)."),
     library: Optional[Path] = typer.Option(None, "--library", help="Subject library folder."),
+    keep: Optional[list[str]] = typer.Option(None, "--keep", help="With --subject: keep a change on purpose, "
+                                             "FEATURE=AMOUNT (0..1, e.g. skin-smoothing=0.6). Repeatable."),
     face: Optional[int] = typer.Option(None, "--face", min=1, help="Which face when there are several (1 = largest)."),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Output image (default: PHOTO-STYLE.jpg)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write the inspect report to REPORT.html/.json."),
@@ -33,7 +35,9 @@ def make(
 ) -> int:
     """Make a headshot or portrait of the person in PHOTO."""
     from candid.engines import get_engine
+    from candid.honest.guard import parse_keep
 
+    keep_map = parse_keep(keep) or None  # validate before any work
     eng = get_engine(engine)
     ok, why = eng.available()
     if not ok:
@@ -52,18 +56,20 @@ def make(
 
     target = out_path or photo.with_name(f"{photo.stem}-{style}.jpg")
     check_output(target, [photo])  # a folder, unknown suffix or the input itself -> error before any work
-    prof = None
+    prof = lib = None
     if subject:
         from candid.subjects.library import Library
 
-        prof = Library(library).profile(subject)
+        lib = Library(library)
+        prof = lib.profile(subject)
     with progress_bar(f"{style} headshot", None) as advance:
         def on_step(i: int, total: int, stage: str) -> None:
             advance(1 if i > 0 else 0, description=f"{style}: {stage}", total=total)
 
         run = run_studio(photo, style=style, aspect=aspect, background=background, light=light, strength=strength,
                          size=size, look=look, face=None if face is None else face - 1, seed=seed,
-                         report=str(report) if report else None, subject=prof, on_step=on_step)
+                         report=str(report) if report else None, subject=prof, on_step=on_step,
+                         library=lib, keep=keep_map)
     result = run.result
     for stage in run.skipped:
         console.print(f"[yellow]note:[/yellow] stage {stage!r} is not available in this build; skipped")

@@ -139,7 +139,8 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
                      light=params.get("light"), strength=params.get("strength"), size=params.get("size"),
                      look=params.get("look"), face=None if face is None else int(face) - 1,
                      seed=int(params.get("seed") or 0), report=str(out_dir / "report"), subject=prof,
-                     keep=params.get("keep"), source_name=params.get("filename") or src.name, on_step=step)
+                     keep=params.get("keep"), source_name=params.get("filename") or src.name, on_step=step,
+                     library=library if prof is not None else None)
     result, recipe, skipped = run.result, run.recipe, run.skipped
     for stage in skipped:
         log(f"note: stage {stage!r} is not available in this build; skipped")

@@ -146,6 +146,7 @@ def run_studio(
     keep: dict[str, float] | None = None,
     source_name: str | None = None,
     on_step: Callable[[int, int, str], None] | None = None,
+    library: Any = None,
 ) -> StudioRun:
     """A photo in, a finished studio portrait out: the one path every front door takes.
 
@@ -168,6 +169,9 @@ def run_studio(
         Name recorded as the source (default: the file name).
     on_step : callable, optional
         ``on_step(i, n, stage)`` before each stage.
+    library : Library or path, optional
+        The subject's library: the honest guard reads the subject's photos
+        from it (skin texture, tone) and applies ``keep`` with them.
 
     Returns
     -------
@@ -192,6 +196,8 @@ def run_studio(
                                     size=size, look=look, face=face, seed=seed, report=report)
     if keep and any(s.stage == "honest" for s in recipe.steps):
         recipe = recipe.with_overrides({"honest": {"keep": dict(keep)}})
+    if subject is not None and library is not None and any(s.stage == "honest" for s in recipe.steps):
+        recipe = recipe.with_overrides({"honest": {"library": str(getattr(library, "root", library))}})
     if background and background.startswith("image:") and not Path(background[6:]).is_file():
         raise CandidError(f"background image {background[6:]}: no such file")
     from candid.provenance.source import read_source
