@@ -110,6 +110,26 @@ def test_keep_60_and_keep_0_differ_in_the_promised_direction(subject, flattered,
     assert kept.keep == {feature: 0.6} and "Kept on purpose" in kept.summary()
 
 
+def test_make_with_subject_runs_the_guard_with_the_library_and_keep(subject, flattered, tmp_path):
+    """The studio path (candid make --subject, web studio, re-make): keep 60 % vs keep 0 % differ as promised."""
+    from candid.engines.studio.recipe import run_studio
+    from candid.face import skin_texture
+
+    lib, profile, _ = subject
+    photo = write_image(tmp_path / "smoothed.png", flattered)
+    runs = {k: run_studio(photo, style="linkedin", size="none", subject=profile, library=lib,
+                          keep={"skin-smoothing": k}) for k in (0.0, 0.6)}
+    ops = {k: next(o for o in r.result.log if o.stage == "honest") for k, r in runs.items()}
+    assert all("texture" in op.params["params"] for op in ops.values())  # the library reached the guard
+    assert not np.array_equal(runs[0.0].result.pixels, runs[0.6].result.pixels)
+    fine = {}
+    for k, r in runs.items():
+        face = analyze_face(r.result.pixels, embed=False, quality=False)
+        fine[k] = skin_texture(r.result.pixels, face.landmarks)["skin.fine"]
+    assert fine[0.0] > fine[0.6]  # keep 0 %: more of the person's real skin detail back
+    assert any("Kept on purpose: skin detail" in n for n in ops[0.6].notes)
+
+
 def test_real_photo_is_left_bit_identical(subject, real):
     lib, profile, _ = subject
     res = honest_guard(real, profile, library=lib)

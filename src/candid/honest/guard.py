@@ -106,8 +106,8 @@ class HonestResult:
         lines = []
         if self.before is not None:
             changed = self.before.changed
-            lines.append(f"Found {len(changed)} change(s) against the real photos:" if changed
-                         else "The face measures like the real photos.")
+            lines.append(f"Found {len(changed)} change(s) against your photos:" if changed
+                         else "The face measures like your photos.")
             lines += [f"  - {f.text}" for f in changed]
             lines += [f"  ! {p}" for p in self.before.patterns]
         if self.catchlights is not None:
@@ -115,9 +115,10 @@ class HonestResult:
         if self.actions:
             lines.append("Done:")
             lines += [f"  - {a}" for a in self.actions]
-        if self.keep:
+        kept = {k: v for k, v in self.keep.items() if v > 0}
+        if kept:
             lines.append("Kept on purpose: " + ", ".join(
-                f"{AUDIT_FEATURES[k][0] if k in AUDIT_FEATURES else k} {v:.0%}" for k, v in self.keep.items()))
+                f"{AUDIT_FEATURES[k][0] if k in AUDIT_FEATURES else k} {v:.0%}" for k, v in kept.items()))
         if not self.actions:
             lines.append("Nothing was changed.")
         if np.isfinite(self.identity_before) and np.isfinite(self.identity_after):
