@@ -67,3 +67,29 @@ def test_reference_photos(tmp_path, capsys):
     code = main(["finish", str(full), "--reference", str(grey), "--size", "600x600", "--out", str(out2)])
     assert code != 0 and "no face" in capsys.readouterr().err
     assert not out2.exists()
+
+
+@pytest.mark.parametrize("suffix", [".tif", ".jpg", ".png"])
+def test_print_size_writes_dpi_and_follows_the_photo(tmp_path, suffix):
+    from PIL import Image
+
+    square = write_image(tmp_path / "sq.png", data.astronaut()[:200, :200].astype(np.float32) / 255)
+    out = tmp_path / f"print{suffix}"
+    args = ["--bit-depth", "16"] if suffix == ".tif" else []
+    assert main(["finish", str(square), "--size", "print:1x1.25@200", "-o", str(out), "--no-noise", *args]) == 0
+    with Image.open(out) as im:
+        # a square photo on a 1x1.25 inch print: portrait as written, contained (not cropped), 200 dpi in the file
+        assert im.size == (200, 200)
+        assert tuple(round(v) for v in im.info["dpi"]) == (200, 200)
+
+
+def test_default_fit_contains_the_whole_photo_and_says_when_detail_is_limited(tmp_path, capsys):
+    tall = write_image(tmp_path / "tall.png", data.astronaut()[:140, 200:326].astype(np.float32) / 255)
+    out = tmp_path / "o.jpg"
+    assert main(["finish", str(tall), "--size", "4k", "-o", str(out), "--no-noise", "--backend", "classical"]) == 0
+    import pyvips
+
+    im = pyvips.Image.new_from_file(str(out))
+    assert (im.width, im.height) == (2160, 2400)  # 126x140 contained in 2160x3840: nothing cut off
+    text = capsys.readouterr().out
+    assert "4K from a 140 px photo: enlarged 17.1x; detail at 1:1 is limited" in text.replace("\n", " ")

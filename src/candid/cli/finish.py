@@ -18,7 +18,8 @@ def register(app: typer.Typer) -> None:
     def finish(
         image: Path = typer.Argument(..., help="Image to finish."),
         size: str = typer.Option("8k", "--size", help="8k, 4k, print:16x20@300 (inches at dpi) or WxH pixels."),
-        fit: str = typer.Option("crop", "--fit", help="crop (cover), pad (fit and pad) or contain (fit only)."),
+        fit: str = typer.Option("contain", "--fit",
+                                help="contain (fit inside, the whole photo), pad (fit and pad) or crop (cover)."),
         backend: str = typer.Option("auto", "--backend",
                                     help="auto, classical, detail-transfer or learned (optional extra)."),
         reference: Optional[List[Path]] = typer.Option(None, "--reference",
@@ -27,7 +28,7 @@ def register(app: typer.Typer) -> None:
         iso: float = typer.Option(200, "--iso", help="Noise level as a camera ISO."),
         sharpen: str = typer.Option("screen", "--sharpen", help="Output sharpening: screen, print or none."),
         bit_depth: int = typer.Option(8, "--bit-depth", help="8, or 16 for .tif/.png."),
-        out_path: Optional[Path] = typer.Option(None, "--out", help="Output file (default IMAGE-SIZE.jpg/.tif)."),
+        out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (default IMAGE-SIZE.jpg/.tif)."),
         seed: int = typer.Option(0, "--seed", help="Noise seed."),
         tile: int = typer.Option(512, "--tile", help="Tile size in pixels (memory vs speed)."),
     ) -> None:
@@ -71,6 +72,10 @@ def register(app: typer.Typer) -> None:
         check_min_side(image, probe.width, probe.height, MIN_SIDE)
         plan = plan_fit(probe.width, probe.height, size, fit)
         n_tiles = len(tile_grid(plan.out_w, plan.out_h, tile, 32))
+        if plan.scale > 4.0:
+            from candid.finish import honest_limit_note
+
+            out.print(f"[yellow]{honest_limit_note(plan, size)}[/yellow]")
         # The input's labels are carried forward (its AI type, watermark id)
         # from a central window (where a watermark is read), never the whole image.
         from candid.portrait import Operation
@@ -106,13 +111,16 @@ def register(app: typer.Typer) -> None:
                                                "iso": iso, "sharpen": sharpen, "seed": seed},
                              ai="edited" if result.backend == "learned" else "none")]
             written, _ = label_file(rendered, out_path, log, signer=dev_signer(), bit_depth=bit_depth,
-                                    ingredients=[image])
+                                    ingredients=[image], dpi=result.dpi)
         finally:
             if os.path.exists(rendered):
                 os.unlink(rendered)
         result = dataclasses.replace(result, path=written)
-        out.print(f"wrote {result.path} ({result.width}x{result.height}, {result.backend}, "
+        dpi = f", {result.dpi} dpi" if result.dpi else ""
+        out.print(f"wrote {result.path} ({result.width}x{result.height}{dpi}, {result.backend}, "
                   f"{result.tiles} tiles, {result.seconds:.1f} s)")
+        if plan.scale > 4.0:
+            out.print(honest_limit_note(plan, size))
 
 
 def _central_pixels(image, path, side: int = 2048):

@@ -4,9 +4,11 @@ Upscalers invent plausible texture and smooth faces. ``candid.finish`` gets to
 big sizes with high-quality resampling and halo-free sharpening
 (``classical``), with fine facial detail taken from the subject's own reference
 photos (``detail-transfer``), and with physically modelled sensor noise so
-flats are not dead smooth; it renders in tiles with bounded memory and streams
-the file through libvips. A learned baseline (Real-ESRGAN, optional) exists
-for comparison.
+flats are not dead smooth (never more than the source's own noise); small
+sources first go through a learned 2x/4x enlarger (the waifu2x photo model on
+the CPU, made consistent with the source), chosen by measurement on real
+portraits. It renders in tiles with bounded memory and streams the file
+through libvips. A Real-ESRGAN baseline (optional) exists for comparison.
 
 Examples
 --------
@@ -24,15 +26,20 @@ from candid.finish._pipeline import (
     SHARPEN,
     FinishResult,
     finish_to_file,
+    honest_limit_note,
+    learned_passes,
+    resolve_backend,
     run_tiles,
     tile_grid,
     upscale,
 )
+from candid.finish._waifu2x import back_project, learned_enlarge, waifu2x_available, waifu2x_x2
 from candid.finish._size import FITS, FitPlan, parse_target, plan_fit, target_size
 
 __all__ = [
     "BACKENDS", "FITS", "KERNELS", "SHARPEN", "DetailModel", "FinishResult", "FitPlan", "add_sensor_noise",
-    "finish_to_file", "learned_available", "learned_upscale_x4", "noise_params", "parse_target", "plan_fit",
+    "back_project", "finish_to_file", "honest_limit_note", "learned_available", "learned_enlarge",
+    "learned_passes", "resolve_backend", "waifu2x_available", "waifu2x_x2", "learned_upscale_x4", "noise_params", "parse_target", "plan_fit",
     "prepare_detail", "run_tiles", "sharpen_clamped", "similarity_fit", "target_size", "tile_grid",
     "transfer_detail", "upscale",
 ]

@@ -64,6 +64,10 @@ class FinishResult:
     identity_distance : float or None
         What ``identity_check`` returned on the result, if given.
     notes : tuple of str
+        What was done, the first one being the honest limit when the
+        enlargement is beyond 4x.
+    dpi : int or None
+        Print resolution written into the file (print targets).
     """
 
     path: Path
@@ -76,6 +80,7 @@ class FinishResult:
     working_set_mb: float
     identity_distance: float | None = None
     notes: tuple[str, ...] = ()
+    dpi: int | None = None
 
 
 @dataclass
@@ -147,8 +152,16 @@ def learned_passes(src_w: int, src_h: int, scale: float, *, max_pixels: tuple[in
     return 2 if scale >= 3.0 and n <= max_pixels[1] else 1
 
 
-def _resolve_backend(backend: str, references, landmarks, src_w: int = 0, src_h: int = 0,
-                     scale: float = 1.0) -> str:
+def resolve_backend(backend: str, references, landmarks, src_w: int = 0, src_h: int = 0,
+                    scale: float = 1.0) -> str:
+    """The backend ``backend`` means for this source: ``auto`` -> detail-transfer with references,
+    else learned for small sources (measured best, ``docs/FINISH.md``), else classical.
+
+    Examples
+    --------
+    >>> resolve_backend("auto", None, None, 4000, 3000, 2.0)
+    'classical'
+    """
     has_refs = bool(references) and landmarks is not None
     if backend == "auto":
         if has_refs:
@@ -530,15 +543,37 @@ def upscale(
     >>> upscale(img, (240, 120), fit="crop").shape
     (120, 240, 3)
     """
+    return upscale_report(img, target, fit=fit, backend=backend, landmarks=landmarks, references=references,
+                          reference_landmarks=reference_landmarks, noise=noise, iso=iso, sharpen=sharpen,
+                          kernel=kernel, detail_strength=detail_strength, pad_color=pad_color, seed=seed,
+                          tile=tile, overlap=overlap, identity_check=identity_check,
+                          identity_threshold=identity_threshold)[0]
+
+
+def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, fit: str = "crop", backend: str = "auto",
+                   landmarks=None, references=None, reference_landmarks=None, noise: bool = True,
+                   iso: float = 200, sharpen: str = "screen", kernel: str = "lanczos3",
+                   detail_strength: float = 1.0, pad_color=(1.0, 1.0, 1.0), seed: int = 0,
+                   tile: int | None = None, overlap: int = 32, identity_check: IdentityCheck | None = None,
+                   identity_threshold: float = 0.6) -> tuple[np.ndarray, str, tuple[str, ...]]:
+    """:func:`upscale`, also returning the backend used and the notes (honest limit first, if any).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> out, used, notes = upscale_report(np.full((10, 10, 3), 0.5, np.float32), (50, 50), backend="classical")
+    >>> out.shape, used, notes[0]
+    ((50, 50, 3), 'classical', '50x50 from a 10 px photo: enlarged 5.0x; detail at 1:1 is limited')
+    """
     img = _validate_image(img)
     _check_options(backend, sharpen, kernel, iso, 8)
     h, w = img.shape[:2]
     plan = plan_fit(w, h, target, fit)
-    used = _resolve_backend(backend, references, landmarks, w, h, plan.scale)
+    used = resolve_backend(backend, references, landmarks, w, h, plan.scale)
     settings = _Settings(used, noise, iso, sharpen, seed, kernel, tuple(pad_color), detail_strength, plan.dpi,
                          target=target)
-    fin, _ = _build(_array_to_vips(np.clip(img, 0, 1)), plan, settings, landmarks, references or [],
-                    reference_landmarks or [])
+    fin, notes = _build(_array_to_vips(np.clip(img, 0, 1)), plan, settings, landmarks, references or [],
+                        reference_landmarks or [])
     if tile is None:
         out = fin.render(0, 0, plan.out_h, plan.out_w)
     else:
@@ -549,7 +584,7 @@ def upscale(
 
         run_tiles(fin.render, plan.out_w, plan.out_h, emit, tile=tile, overlap=overlap)
     _identity(identity_check, out, identity_threshold)
-    return out.astype(np.float32, copy=False)
+    return out.astype(np.float32, copy=False), used, tuple(notes)
 
 
 def finish_to_file(
@@ -642,7 +677,7 @@ def finish_to_file(
         src_vips = _vips_to_float(image)
         name = Path(source).name
     plan = plan_fit(src_vips.width, src_vips.height, target, fit)
-    used = _resolve_backend(backend, references, landmarks, plan.src_w, plan.src_h, plan.scale)
+    used = resolve_backend(backend, references, landmarks, plan.src_w, plan.src_h, plan.scale)
     settings = _Settings(used, noise, iso, sharpen, seed, kernel, tuple(pad_color), detail_strength, plan.dpi,
                          target=target)
     fin, notes = _build(src_vips, plan, settings, landmarks, references or [], reference_landmarks or [])
@@ -686,7 +721,7 @@ def finish_to_file(
             dist = _identity(identity_check, np.asarray(prev.numpy(), np.float32) / peak, identity_threshold)
             notes.append(f"identity distance {dist:.3f} (threshold {identity_threshold})")
             del big, prev
-        write_vips(out_path, load(), quality=quality, xmp=xmp)
+        write_vips(out_path, load(), quality=quality, xmp=xmp, dpi=plan.dpi)
     finally:
         if os.path.exists(raw):
             os.unlink(raw)
@@ -694,4 +729,4 @@ def finish_to_file(
     win = (tile + 2 * fin.margin) ** 2 * 3 * 4
     working = (tile * W * 12 + 8 * win + (0 if as_tiff else W * H * 3 * bytes_per)) / 2**20
     return FinishResult(out_path, W, H, used, plan.scale, count, time.perf_counter() - t0, round(working, 1),
-                        dist, tuple(notes))
+                        dist, tuple(notes), plan.dpi)

@@ -68,7 +68,9 @@ def parse_target(target: str | tuple[int, int], src_w: int, src_h: int) -> tuple
         ``"8k"`` (7680x4320), ``"4k"`` (3840x2160), ``"print:16x20@300"``
         (inches at a dpi), or exact pixels ``"1200x800"`` / ``(1200, 800)``.
         Named and print sizes take the orientation of the source (a portrait
-        source gets 4320x7680); exact pixel sizes are taken literally.
+        source gets 4320x7680); a square source keeps a print size as
+        written (``16x20`` is portrait) and named sizes landscape; exact pixel
+        sizes are taken literally.
     src_w, src_h : int
         Source size in pixels.
 
@@ -88,6 +90,8 @@ def parse_target(target: str | tuple[int, int], src_w: int, src_h: int) -> tuple
     (4320, 7680, None)
     >>> parse_target("print:16x20@300", 1000, 800)
     (6000, 4800, 300)
+    >>> parse_target("print:16x20@300", 800, 800)
+    (4800, 6000, 300)
     """
     portrait = src_h > src_w
     if isinstance(target, tuple):
@@ -105,9 +109,12 @@ def parse_target(target: str | tuple[int, int], src_w: int, src_h: int) -> tuple
         a, b, dpi = float(m.group(1)), float(m.group(2)), int(m.group(3))
         if a <= 0 or b <= 0 or not 50 <= dpi <= 2400:
             raise CandidError(f"print size {target!r}: inches must be positive and dpi between 50 and 2400")
-        long, short = max(a, b), min(a, b)
-        lw, sw = round(long * dpi), round(short * dpi)
-        w, h = (sw, lw) if portrait else (lw, sw)
+        if src_w == src_h:
+            w, h = round(a * dpi), round(b * dpi)
+        else:
+            long, short = max(a, b), min(a, b)
+            lw, sw = round(long * dpi), round(short * dpi)
+            w, h = (sw, lw) if portrait else (lw, sw)
         _check_box(w, h, target)
         return w, h, dpi
     m = _PIXELS.match(spec)

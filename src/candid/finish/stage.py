@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from candid.finish._pipeline import upscale
+from candid.finish._pipeline import upscale_report
 from candid.portrait import Operation, Portrait
 
 
@@ -20,7 +20,7 @@ def finish_stage(
     portrait: Portrait,
     *,
     size: str = "8k",
-    fit: str = "crop",
+    fit: str = "contain",
     backend: str = "auto",
     noise: bool = True,
     iso: float = 200,
@@ -52,15 +52,11 @@ def finish_stage(
 
         raise CandidError("finish: the detail-transfer backend needs face landmarks and reference images "
                           "of the subject", hint="run face.analyze first and use an enrolled subject")
-    px = upscale(portrait.pixels, size, fit=fit, backend=backend if use_refs or backend != "auto" else "classical",
-                 landmarks=lm if use_refs else None, references=list(refs) if use_refs else None,
-                 reference_landmarks=list(ref_lm) if use_refs else None,
-                 noise=noise, iso=iso, sharpen=sharpen, seed=seed, tile=512)
-    used = "detail-transfer" if use_refs and backend in ("auto", "detail-transfer") else \
-        ("classical" if backend == "auto" else backend)
+    px, used, notes = upscale_report(
+        portrait.pixels, size, fit=fit, backend=backend if use_refs or backend != "auto" else "auto",
+        landmarks=lm if use_refs else None, references=list(refs) if use_refs else None,
+        reference_landmarks=list(ref_lm) if use_refs else None,
+        noise=noise, iso=iso, sharpen=sharpen, seed=seed, tile=512)
     params = dict(size=size, fit=fit, backend=used, noise=noise, iso=iso, sharpen=sharpen, seed=seed)
-    notes = (f"{portrait.width}x{portrait.height} -> {px.shape[1]}x{px.shape[0]} ({fit}) with the {used} backend",)
-    if noise:
-        notes += (f"sensor noise re-synthesised at ISO {iso}",)
     ai = "edited" if used == "learned" else "none"
     return portrait.evolve(px, Operation("finish", params=params, notes=notes, ai=ai))

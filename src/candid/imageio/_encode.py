@@ -62,17 +62,44 @@ def to_vips(pixels: np.ndarray, *, alpha: np.ndarray | None = None, bit_depth: i
     return image
 
 
+def _add_jfif_density(path: str, dpi: float) -> None:
+    """Insert a JFIF APP0 segment with the density in dots per inch after the JPEG's SOI (streamed).
+
+    libvips records resolution only in EXIF, which candid does not write.
+    """
+    import shutil
+    import struct
+
+    d = max(1, min(65535, round(dpi)))
+    app0 = b"\xff\xe0" + struct.pack(">H5sBBBHHBB", 16, b"JFIF\0", 1, 2, 1, d, d, 0, 0)
+    part = path + ".jfif"
+    try:
+        with open(path, "rb") as src, open(part, "wb") as dst:
+            soi = src.read(2)
+            if soi != b"\xff\xd8":
+                raise CandidError(f"{path}: not a JPEG stream")
+            dst.write(soi + app0)
+            shutil.copyfileobj(src, dst, 1 << 20)
+        os.replace(part, path)
+    finally:
+        if os.path.exists(part):
+            os.unlink(part)
+
+
 def write_vips(
     path: str | os.PathLike,
     image: pyvips.Image,
     *,
     quality: int = 95,
     xmp: bytes | None = None,
+    dpi: float | None = None,
 ) -> Path:
     """Write a pyvips image atomically, streaming, with only an sRGB profile and the given XMP.
 
     Everything else from the source (EXIF with GPS and serial numbers,
-    thumbnails, maker notes) is dropped.
+    thumbnails, maker notes) is dropped. ``dpi`` (print resolution) is
+    written as JFIF density (JPEG), pHYs (PNG) or X/YResolution in inches
+    (TIFF).
 
     Returns
     -------
@@ -89,6 +116,10 @@ def write_vips(
         if name in ("icc-profile-data", "xmp-data", "exif-data", "iptc-data", "orientation") or name.startswith("exif-"):
             image.remove(name)
     image.set_type(pyvips.GValue.blob_type, "icc-profile-data", srgb_icc_profile())
+    if dpi is not None:
+        if not 1 <= dpi <= 100_000:
+            raise ValueError(f"dpi {dpi} is out of range")
+        image = image.copy(xres=dpi / 25.4, yres=dpi / 25.4)  # libvips keeps pixels per millimetre
     keep = ["icc"]
     if xmp:
         image.set_type(pyvips.GValue.blob_type, "xmp-data", xmp)
@@ -103,6 +134,8 @@ def write_vips(
         options.update(optimize_coding=optimize, subsample_mode="off" if quality >= 90 else "auto")
     if fmt == "tiff":
         options.update(compression="deflate", predictor="horizontal", tile=image.width * image.height > 4096**2)
+        if dpi is not None:
+            options["resunit"] = "inch"
     if fmt == "avif":
         options["compression"] = "av1"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -112,6 +145,8 @@ def write_vips(
         saver = {"jpeg": "jpegsave", "png": "pngsave", "tiff": "tiffsave", "webp": "webpsave",
                  "avif": "heifsave"}[fmt]
         getattr(image, saver)(tmp, **options)
+        if fmt == "jpeg" and dpi is not None:
+            _add_jfif_density(tmp, dpi)
         os.replace(tmp, path)
     except pyvips.Error as exc:
         raise CandidError(f"{path}: could not write {fmt.upper()} ({str(exc).strip().splitlines()[-1]})") from None
@@ -129,6 +164,7 @@ def write_image(
     bit_depth: int = 8,
     quality: int = 95,
     xmp: bytes | None = None,
+    dpi: float | None = None,
 ) -> Path:
     """Write a float32 sRGB image atomically.
 
@@ -150,6 +186,8 @@ def write_image(
         Lossy quality (JPEG, WebP, AVIF).
     xmp : bytes, optional
         An XMP packet to embed (provenance).
+    dpi : float, optional
+        Print resolution to record in the file (JPEG, PNG, TIFF).
 
     Returns
     -------
@@ -167,4 +205,4 @@ def write_image(
     fmt = output_format(path)
     if fmt not in _SIXTEEN_BIT:
         bit_depth = 8
-    return write_vips(path, to_vips(pixels, alpha=alpha, bit_depth=bit_depth), quality=quality, xmp=xmp)
+    return write_vips(path, to_vips(pixels, alpha=alpha, bit_depth=bit_depth), quality=quality, xmp=xmp, dpi=dpi)

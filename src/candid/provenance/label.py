@@ -234,7 +234,7 @@ STREAM_MARK_WINDOW = 2048
 
 def label_file(rendered: str | os.PathLike, out_path: str | os.PathLike, log, *, signer=None,
                watermark: bool = True, quality: int = 95, bit_depth: int = 8, strength: float = 1.0,
-               ingredients=()) -> tuple[Path, str | None]:
+               ingredients=(), dpi: float | None = None) -> tuple[Path, str | None]:
     """Label an image file rendered elsewhere (e.g. a streamed 8K finish) and write it to ``out_path``.
 
     For images too big to hold as float arrays: the file is opened lazily,
@@ -242,7 +242,7 @@ def label_file(rendered: str | os.PathLike, out_path: str | os.PathLike, log, *,
     :func:`read_watermark` looks) gets the watermark, and libvips streams the
     result with the XMP into ``out_path`` (atomically), then the C2PA
     manifest is signed. ``rendered`` should be lossless (TIFF/PNG) so the
-    output is encoded once.
+    output is encoded once. ``dpi`` (print sizes) is recorded in the file.
 
     Returns
     -------
@@ -293,11 +293,11 @@ def label_file(rendered: str | os.PathLike, out_path: str | os.PathLike, log, *,
         image = (image >> 8).cast("uchar").copy(interpretation="srgb")
     xmp = xmp_packet(log, None, wid)
     if signer is None:
-        return write_vips(out_path, image, quality=quality, xmp=xmp), wid
+        return write_vips(out_path, image, quality=quality, xmp=xmp, dpi=dpi), wid
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmpdir = tempfile.mkdtemp(prefix=".candid-", dir=out_path.parent)
     try:
-        plain = write_vips(Path(tmpdir) / f"unsigned{out_path.suffix}", image, quality=quality, xmp=xmp)
+        plain = write_vips(Path(tmpdir) / f"unsigned{out_path.suffix}", image, quality=quality, xmp=xmp, dpi=dpi)
         sign_c2pa(plain, plain, log, signer, watermark_id=wid, ingredients=ingredients)
         os.replace(plain, out_path)
     except pyvips.Error as exc:
