@@ -73,7 +73,7 @@ def _face_zones(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 
     hull = np.zeros_like(eyes)
     cv2.fillConvexPoly(hull, cv2.convexHull(lm.round().astype(np.int32)), 1)
-    return grown(eyes, 0.06 * iod), grown(feats, 0.12 * iod), grown(hull, 0.1 * iod)
+    return grown(eyes, 0.06 * iod), grown(feats, 0.12 * iod), grown(hull, 0.35 * iod)
 
 
 def _line_kernel(length: int, angle: float) -> np.ndarray:
@@ -94,13 +94,17 @@ def _shift(img: np.ndarray, dx: float, dy: float) -> np.ndarray:
                           borderMode=cv2.BORDER_REPLICATE)
 
 
-def line_response(y: np.ndarray, length: int, offsets: Iterable[float]) -> tuple[np.ndarray, np.ndarray]:
+def line_response(y: np.ndarray, length: int, offsets: Iterable[float], *,
+                  steps: bool = False) -> tuple[np.ndarray, ...]:
     """Two-sided oriented line response of a grey image: (bright lines, dark lines).
 
     For each of 12 directions, the mean along a segment is compared with the
     means along the parallel segments ``offset`` px to each side; a bright
     line is brighter than both sides (the smaller difference is kept), so a
-    step edge, brighter than one side only, gives nothing.
+    step edge, brighter than one side only, gives nothing. With ``steps``,
+    also return, for each, the difference between the two sides where the
+    response was found (large along a rim at an object's edge, small along a
+    crack across a smooth area).
 
     Examples
     --------
@@ -114,6 +118,8 @@ def line_response(y: np.ndarray, length: int, offsets: Iterable[float]) -> tuple
     y = np.ascontiguousarray(y, np.float32)
     bright = np.zeros_like(y)
     dark = np.zeros_like(y)
+    step_b = np.zeros_like(y) if steps else None
+    step_d = np.zeros_like(y) if steps else None
     for i in range(_N_DIR):
         a = np.pi * i / _N_DIR
         m = cv2.filter2D(y, -1, _line_kernel(length, a), borderType=cv2.BORDER_REPLICATE)
@@ -121,8 +127,16 @@ def line_response(y: np.ndarray, length: int, offsets: Iterable[float]) -> tuple
         for o in offsets:
             s1 = _shift(m, nx * o, ny * o)
             s2 = _shift(m, -nx * o, -ny * o)
-            np.maximum(bright, m - np.maximum(s1, s2), out=bright)
-            np.maximum(dark, np.minimum(s1, s2) - m, out=dark)
+            rb = m - np.maximum(s1, s2)
+            rd = np.minimum(s1, s2) - m
+            if steps:
+                st = np.abs(s1 - s2)
+                np.copyto(step_b, st, where=rb > bright)
+                np.copyto(step_d, st, where=rd > dark)
+            np.maximum(bright, rb, out=bright)
+            np.maximum(dark, rd, out=dark)
+    if steps:
+        return bright, dark, step_b, step_d
     return bright, dark
 
 
@@ -147,9 +161,27 @@ def _skeleton_lengths(labels: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(labels[sk], minlength=n).astype(np.float64)
 
 
-def _hysteresis(strong: np.ndarray, weak: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
-    """Weak components touching a strong pixel: (n, labels, stats, kept flags)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats((weak | strong).astype(np.uint8), connectivity=8)
+def _hysteresis(strong: np.ndarray, weak: np.ndarray, bridge: int = 0) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """Weak components touching a strong pixel: (n, labels, stats, kept flags).
+
+    With ``bridge`` > 0, pieces up to ``2 * bridge`` px apart count as one
+    component (a crack interrupted where it crosses a darker or brighter
+    detail); labels and stats still cover the weak pixels only.
+    """
+    weak = weak | strong
+    if bridge > 0:
+        k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * bridge + 1, 2 * bridge + 1))
+        _, labels = cv2.connectedComponents(cv2.dilate(weak.astype(np.uint8), k), connectivity=8)
+        labels[~weak] = 0
+        n = int(labels.max()) + 1
+        area = np.bincount(labels.ravel(), minlength=n)
+        stats = np.zeros((n, 5), np.int64)
+        stats[:, cv2.CC_STAT_AREA] = area
+        keep = np.zeros(n, bool)
+        keep[np.unique(labels[strong])] = True
+        keep[0] = False
+        return n, labels, stats, keep
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(weak.astype(np.uint8), connectivity=8)
     keep = np.zeros(n, bool)
     keep[np.unique(labels[strong])] = True
     keep[0] = False
@@ -209,7 +241,6 @@ def damage_mask(
     y = luma(small)
     sigma = max(noise_sigma(y), 1.0 / 255)
     mask = np.zeros((sh, sw), bool)
-    lines = {"scratches", "creases"} & set(kinds)
 
     # colour: lost emulsion (paper) and dirt are near neutral compared with the picture
     sat = small.max(axis=2) - small.min(axis=2)
@@ -218,15 +249,20 @@ def damage_mask(
 
     y8 = np.clip(y * 255 + 0.5, 0, 255).astype(np.uint8)
     face = _face_zones(small) if protect_eyes else None
-    if lines:
-        length = max(7, int(round(0.02 * s)) | 1)
-        offsets = [1.5, 2.5, 4.0] if "creases" not in kinds else [1.5, 2.5, 4.0, max(6.0, 0.006 * s)]
-        if "scratches" not in kinds:
-            offsets = offsets[2:]
-        bright, dark = line_response(y, length, offsets)
-        med = cv2.medianBlur(y8, 2 * int(np.ceil(max(offsets))) + 1).astype(np.float32) / 255
-        floor = 1.5 * sigma / np.sqrt(length) + 0.004
-        for polarity, resp in (("bright", bright), ("dark", dark)):
+    length = max(7, int(round(0.02 * s)) | 1)
+    passes = []  # (offsets, polarities, bridge, min length, max width) as fractions of s or px
+    if "scratches" in kinds:  # thin lines: scratches, cracks, craquelure, hairs; may be short
+        passes.append(([1.5, 2.5, 4.0], ("bright", "dark"), 2, 0.04, None))
+    if "creases" in kinds:  # a fold: a wider bright line, long
+        wide = max(6.0, 0.006 * s)
+        passes.append(([wide, 1.6 * wide], ("bright",), 0, 0.2, max(2.5 * wide, 0.025 * s)))
+    floor = 1.5 * sigma / np.sqrt(length) + 0.004
+    for offsets, polarities, bridge, min_len, wide_max in passes:
+        bright, dark, step_b, step_d = line_response(y, length, offsets, steps=True)
+        med = cv2.medianBlur(y8, min(255, 2 * int(np.ceil(max(offsets))) + 1)).astype(np.float32) / 255
+        for polarity, resp, step in (("bright", bright, step_b), ("dark", dark, step_d)):
+            if polarity not in polarities:
+                continue
             z = resp / (floor + 1.4 * _local_level(resp, int(0.08 * s)))
             t_strong, t_weak = (7.0, 3.0) if polarity == "bright" else (10.0, 4.0)
             strong = z > t_strong / sensitivity
@@ -238,43 +274,77 @@ def damage_mask(
             weak = (z > t_weak / sensitivity) & core
             if polarity == "dark" and face is not None:
                 weak &= ~face[1]  # eyelids, lips, nostrils and brows are dark lines of the picture
-            n, labels, stats, keep = _hysteresis(strong & weak, weak)
+            n, labels, stats, keep = _hysteresis(strong & weak, weak, bridge=bridge)
             if not keep.any():
                 continue
             area = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
             skel = np.maximum(_skeleton_lengths(labels, n), 1)
             width = area / skel
-            max_w = max(3.0, 0.012 * s) if polarity == "bright" else max(3.5, 0.009 * s)
-            keep &= (skel >= 0.04 * s) & (width <= max_w)
-            if polarity == "bright" and face is not None and keep.any():
-                # highlights on lips, brows and chin are bright ridges of the picture: a line
-                # that stays inside the face must be much stronger; a crack crossing it is not
+            if wide_max is not None:
+                max_w = wide_max
+            else:
+                max_w = max(3.0, 0.012 * s) if polarity == "bright" else max(3.5, 0.009 * s)
+            keep &= (skel >= min_len * s) & (width <= max_w)
+            if keep.any():
+                # a rim along an object's edge (a collar, a lit cheek) has a different tone on
+                # each side all along; a crack crosses smooth areas with the same tone on both
+                ratio = np.minimum(step / np.maximum(resp, 1e-4), 4.0)
+                mean_ratio = np.bincount(labels.ravel(), ratio.ravel().astype(np.float64), n) / np.maximum(area, 1)
+                keep &= mean_ratio < 1.6
+            if face is not None and keep.any():
+                # highlights on lips, brows and chin, the shadow under the chin, a collar's rim
+                # are lines of the picture: a line that stays on and around the face must be
+                # much stronger and thin; a crack crossing the face is not held back
                 lab = labels.ravel()
                 outside = np.bincount(lab, (~face[2]).ravel().astype(np.float64), n) / np.maximum(area, 1)
                 zmax = np.zeros(n)
                 np.maximum.at(zmax, lab, z.ravel())
-                keep &= (outside > 0.25) | (zmax > 2.2 * t_strong / sensitivity)
+                keep &= (outside > 0.25) | ((zmax > 2.2 * t_strong / sensitivity) & (width <= max(2.5, 0.006 * s)))
             if not mono and keep.any():
                 mean_sat = np.bincount(labels.ravel(), sat.ravel().astype(np.float64), n) / np.maximum(area, 1)
                 keep &= mean_sat < max(0.12, 1.5 * sat_ref)
             if keep.any():
-                mask |= keep[labels]
+                found = keep[labels]
+                # follow the line into its faint ends and soft edges: neighbours still off
+                # the local median the same way (a few px, so texture cannot pull it far)
+                more = dpx > max(3.0 * sigma, 0.03)
+                ker = np.ones((3, 3), np.uint8)
+                for _ in range(4):
+                    found |= (cv2.dilate(found.astype(np.uint8), ker) > 0) & more
+                mask |= found
     if "dust" in kinds:
         k = max(7, int(round(0.03 * s)) | 1)
         med = cv2.medianBlur(y8, min(k, 255)).astype(np.float32) / 255
-        for d in (y - med, med - y):
-            d = np.maximum(d, 0)
+        for sign in (1.0, -1.0):
+            d = np.maximum(sign * (y - med), 0)
             z = d / (2.0 * sigma + 0.004 + 1.4 * _local_level(d, int(0.06 * s)))
-            strong = z > 9.0 / sensitivity
+            # a glaring speck (a quarter of the tonal range) on a grainy print is dust too
+            strong = (z > 8.0 / sensitivity) | ((z > 5.0 / sensitivity) & (d > 0.2))
             if not strong.any():
                 continue
             weak = z > 3.5 / sensitivity
+            if sign < 0 and face is not None:
+                weak &= ~face[1]  # pupils, nostrils, mouth corners are dark specks of the picture
             n, labels, stats, keep = _hysteresis(strong, weak)
             bw, bh = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
             area = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
             fill = area / np.maximum(bw * bh, 1)
             small_blob = (np.maximum(bw, bh) <= 0.02 * s) & (fill > 0.3)
             keep &= small_blob
+            if keep.any():
+                # a speck stands alone: the ring around it is the background, not more of the
+                # same bright (or dark) thing (a cigarette's tip, a button, a lit knuckle)
+                r = max(3, int(round(0.01 * s)))
+                lab32 = np.where(keep[labels], labels, 0).astype(np.float32)
+                near = cv2.dilate(lab32, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+                near = near.astype(np.int64)
+                ring = (near > 0) & (labels == 0)
+                mean_d = np.bincount(labels.ravel(), d.ravel().astype(np.float64), n) / np.maximum(area, 1)
+                mean_y = np.bincount(labels.ravel(), y.ravel().astype(np.float64), n) / np.maximum(area, 1)
+                alike = ring & (sign * (y - (mean_y - sign * 0.5 * mean_d)[near]) > 0)
+                frac = np.bincount(near[ring], alike[ring].astype(np.float64), n) / np.maximum(
+                    np.bincount(near[ring], minlength=n), 1)
+                keep &= frac < 0.1
             if keep.any():
                 # dust lies on the print, not in the picture: a speck among many like it
                 # (sky through leaves, sequins, a starry dress) is texture, not dust
@@ -293,7 +363,9 @@ def damage_mask(
                 mean_sat = np.bincount(labels.ravel(), sat.ravel().astype(np.float64), n) / np.maximum(area, 1)
                 keep &= mean_sat < max(0.12, 1.5 * sat_ref)
             if keep.any():
-                mask |= keep[labels]
+                # a speck has a soft edge and often a halo of the other tone: fill 2 px more
+                ring2 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+                mask |= cv2.dilate(keep[labels].astype(np.uint8), ring2) > 0
     if not mask.any():
         return np.zeros((h, w), bool)
     if face is not None:
