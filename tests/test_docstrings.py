@@ -11,6 +11,7 @@ MODULES = [
     "candid.face.quality", "candid.face.overlay", "candid.face.stage", "candid.face", "candid.face.mesh",
     "candid.subjects.quirks", "candid.subjects.library", "candid.subjects.migrate", "candid.colour", "candid.engines.studio.synthetic",
     "candid.engines.diffusion.options",
+    "candid.face.person", "candid.engines.studio.matte", "candid.engines.studio.frame", "candid.engines.studio.changes",
     "candid.scorecard.metrics", "candid.scorecard.data", "candid.scorecard.sheets", "candid.scorecard.damage",
     "candid.scorecard.flatter", "candid.scorecard.honest", "candid.scorecard.inspection", "candid.scorecard.finish",
     "candid.honest.audit", "candid.honest.guard", "candid.honest.undo", "candid.honest.warp", "candid.honest.synthetic",

@@ -60,12 +60,37 @@ class Framing:
         Roll correction applied, degrees (counter-clockwise positive).
     scale_note : str or None
         Set when the photo was too tight for the style's framing.
+    closer : float
+        How much closer than the style's framing (1.0: as the style says).
+    extended : tuple of str
+        Sides (``"top"``, ``"left"``, ``"right"``) where the frame reaches
+        beyond the photo and the canvas is extended with background.
+    extended_fraction : float
+        Largest share of the frame's width or height that lies beyond the photo.
+    tilt_kept : float
+        Head roll (degrees) left as shot because straightening was limited.
+    edge_cut : bool
+        The canvas had to be extended where the person touches the photo's
+        side (a photo far narrower than the frame): they end at that edge.
     """
 
     matrix: np.ndarray = field(repr=False)
     size: tuple[int, int]
     angle: float
     scale_note: str | None = None
+    closer: float = 1.0
+    extended: tuple[str, ...] = ()
+    extended_fraction: float = 0.0
+    tilt_kept: float = 0.0
+    edge_cut: bool = False
+
+    def valid_mask(self, source_shape: tuple[int, ...]) -> np.ndarray:
+        """``(h, w)`` bool: output pixels that come from inside the photo (False on an extended canvas)."""
+        w, h = self.size
+        ones = np.ones(tuple(source_shape[:2]), np.uint8)
+        m = cv2.warpAffine(ones, self.matrix, (w, h), flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT,
+                           borderValue=0)
+        return m.astype(bool)
 
     def map_points(self, points: np.ndarray) -> np.ndarray:
         """Map ``(N, 2)`` source points into the output frame."""
@@ -97,14 +122,60 @@ def _inside(corners: np.ndarray, w: int, h: int) -> bool:
     return bool(np.all(corners >= -0.5) and np.all(corners[:, 0] <= w + 0.5) and np.all(corners[:, 1] <= h + 0.5))
 
 
+def parse_straighten(value: bool | str | float | None) -> tuple[str, float]:
+    """``"auto"``, ``"off"``, a number of degrees (or True/False) -> ``(mode, limit)``.
+
+    Examples
+    --------
+    >>> parse_straighten("auto"), parse_straighten("off"), parse_straighten("7.5"), parse_straighten(False)
+    (('auto', 5.0), ('off', 0.0), ('max', 7.5), ('off', 0.0))
+    """
+    if value is None or value is True or value == "auto":
+        return "auto", AUTO_STRAIGHTEN
+    if value is False or value == "off":
+        return "off", 0.0
+    try:
+        deg = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"straighten must be auto, off or a number of degrees, got {value!r}") from None
+    if not 0 <= deg <= 45:
+        raise ValueError(f"straighten must be between 0 and 45 degrees, got {deg}")
+    return ("off", 0.0) if deg == 0 else ("max", deg)
+
+
+#: Largest roll (degrees) ``--straighten auto`` levels; a bigger tilt is taken as a pose and kept.
+AUTO_STRAIGHTEN = 5.0
+
+
+def face_inside(landmarks: np.ndarray, shape: tuple[int, ...], margin: float = 0.0) -> bool:
+    """True when every landmark lies inside the photo (``margin`` in IOD units).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lm = np.tile([[50.0, 50.0]], (68, 1)); lm[36:42] = [40, 50]; lm[42:48] = [60, 50]
+    >>> face_inside(lm, (100, 100)), face_inside(lm + [55, 0], (100, 100))
+    (True, False)
+    """
+    lm = np.asarray(landmarks, np.float64)
+    H, W = shape[:2]
+    right, left = eye_centers(lm)
+    m = margin * float(np.linalg.norm(left - right))
+    return bool(lm[:, 0].min() >= -m and lm[:, 1].min() >= -m and lm[:, 0].max() <= W - 1 + m
+                and lm[:, 1].max() <= H - 1 + m)
+
+
 def frame(
     pixels: np.ndarray,
     landmarks: np.ndarray,
     aspect: str | tuple[float, float] | None = None,
     style: str | Style = "linkedin",
     *,
-    straighten: bool = True,
+    straighten: bool | str | float = "auto",
     max_roll: float = 25.0,
+    person: np.ndarray | None = None,
+    extend: bool = True,
+    max_extend: float = 0.4,
 ) -> Framing:
     """Plan a crop with head room and eye line placed by the style's rules.
 
@@ -118,14 +189,29 @@ def frame(
         Frame width:height; the style's default if None.
     style : str or Style
         A key of :data:`STYLES` or a :class:`Style`.
-    straighten : bool
-        Level the eye line (roll up to ``max_roll`` degrees).
+    straighten : {"auto", "off"} or float
+        ``"auto"`` levels the eye line when the roll is at most
+        :data:`AUTO_STRAIGHTEN` degrees (a bigger tilt is a pose and is kept);
+        a number levels by at most that many degrees; ``"off"`` never rotates.
+    person : ndarray, optional
+        Person probability of the photo (any size): the canvas is not extended
+        on a side where the person touches the photo's border (they would be cut off in mid-air).
+    extend : bool
+        Let the frame reach beyond the photo at the top and sides (filled with background).
+    max_extend : float
+        Largest share of the frame that may lie beyond the photo.
 
     Returns
     -------
     Framing
-        The crop cannot leave the photo: when the style's framing does not fit,
-        the frame is made tighter around the face and ``scale_note`` says so.
+        The style's framing when it fits, else the same framing on a canvas
+        extended beyond the photo (``extended``), else a tighter crop keeping
+        the whole face (``closer`` > 1, ``scale_note``).
+
+    Raises
+    ------
+    ValueError
+        Only when the face itself is cut by the photo's border.
 
     Examples
     --------
@@ -141,11 +227,21 @@ def frame(
     aw, ah = parse_aspect(aspect or st.aspect)
     H, W = pixels.shape[:2]
     lm = np.asarray(landmarks, np.float64)
+    if not face_inside(lm, (H, W), margin=0.05):
+        raise ValueError("the face is cut by the photo's border")
     right, left = eye_centers(lm)
     eye_mid = (right + left) / 2
-    angle = roll_angle(lm) if straighten else 0.0
-    if abs(angle) > max_roll or abs(angle) < 0.25:
-        angle = 0.0
+    mode, limit = parse_straighten(straighten)
+    roll = roll_angle(lm)
+    angle, kept = 0.0, 0.0
+    if mode != "off" and 0.25 <= abs(roll) <= max_roll:
+        if mode == "auto":
+            angle, kept = (roll, 0.0) if abs(roll) <= limit else (0.0, roll)
+        else:
+            angle = float(np.clip(roll, -limit, limit))
+            kept = roll - angle
+    elif abs(roll) >= 0.25:
+        kept = roll
     rot = cv2.getRotationMatrix2D((float(eye_mid[0]), float(eye_mid[1])), angle, 1.0)  # source -> upright
     up_lm = lm @ rot[:, :2].T + rot[:, 2]
     crown, chin, head_h = head_extent(up_lm)
@@ -154,37 +250,84 @@ def frame(
     # horizontal look room: the nose tip's offset from the jaw centre tells which way the face turns
     turn = float(up_lm[30, 0] - up_lm[[0, 16], 0].mean()) / max(float(up_lm[16, 0] - up_lm[0, 0]), 1.0)
     inv = cv2.invertAffineTransform(rot)
-    note = None
-    for scale in np.linspace(1.0, 0.2, 81):
-        ch = head_h / st.head_frac * scale
-        cw = ch * aw / ah
-        if st.crown_line is not None:
-            top = float(crown[1]) - st.crown_line * ch
-        else:
-            top = eye_y - st.eye_line * ch
-        cx = face_cx - np.sign(turn) * st.look_room * cw if abs(turn) > 0.03 else face_cx
-        left_x = cx - cw / 2
-        # try the ideal box, then shifted ones (small shifts first)
-        for dx, dy in sorted(((dx, dy) for dx in np.linspace(-0.5, 0.5, 21) for dy in np.linspace(-0.3, 0.3, 13)),
-                             key=lambda d: abs(d[0]) + 2 * abs(d[1])):
-            x0, y0 = left_x + dx * cw, top + dy * ch
-            # the face must stay inside with a margin
-            if not (x0 < up_lm[:, 0].min() - 0.02 * cw and x0 + cw > up_lm[:, 0].max() + 0.02 * cw
-                    and y0 < crown[1] and y0 + ch > chin[1] + 0.05 * ch):
-                continue
-            corners = np.array([[x0, y0], [x0 + cw, y0], [x0, y0 + ch], [x0 + cw, y0 + ch]])
-            src = corners @ inv[:, :2].T + inv[:, 2]
-            if _inside(src, W, H):
-                if scale < 0.999:
-                    note = f"photo too tight for {aw:g}:{ah:g} {getattr(st, 'name', '')}framing; framed {1 / scale:.2f}x closer"
+    crown_src = head_extent(lm)[0]
+    crown_in_photo = 0 <= crown_src[0] < W and 0 <= crown_src[1] < H
+    hairline = float(forehead_top(up_lm)[:, 1].min())
+    # sides the person touches (extending there would leave them cut off in mid-air)
+    touch = {"top": False, "left": False, "right": False}
+    if person is not None:
+        p = np.asarray(person, np.float32) > 0.5
+        band = max(int(0.01 * max(p.shape)), 1)
+        touch = {"top": bool(p[:band].mean() > 0.002), "left": bool(p[:, :band].mean() > 0.01),
+                 "right": bool(p[:, -band:].mean() > 0.01)}
+    shifts = sorted(((dx, dy) for dx in np.linspace(-0.5, 0.5, 21) for dy in np.linspace(-0.3, 0.3, 13)),
+                    key=lambda d: abs(d[0]) + 2 * abs(d[1]))
+    # 1: the style's framing in the photo, else on a canvas extended where the person does not touch
+    #    the border, else tighter; 2 (a photo too narrow for the frame at all): extend even where the
+    #    person touches the side, which leaves them cut by the photo's edge, and say so
+    fallback = None  # pass 2: the candidate with the least canvas beyond the photo
+    for ignore_touch, limit in ((False, max_extend), (True, max(max_extend, 0.7))):
+        if ignore_touch and not extend:
+            break
+        for scale in np.linspace(1.0, 0.2, 81):
+            ch = head_h / st.head_frac * scale
+            cw = ch * aw / ah
+            if st.crown_line is not None:
+                top = float(crown[1]) - st.crown_line * ch
+            else:
+                top = eye_y - st.eye_line * ch
+            cx = face_cx - np.sign(turn) * st.look_room * cw if abs(turn) > 0.03 else face_cx
+            left_x = cx - cw / 2
+            best = None
+            need_top = crown[1] if crown_in_photo else hairline
+            for dx, dy in shifts:
+                x0, y0 = left_x + dx * cw, top + dy * ch
+                # the face must stay inside with a margin (the crown too, unless the photo itself cuts it)
+                if not (x0 < up_lm[:, 0].min() - 0.02 * cw and x0 + cw > up_lm[:, 0].max() + 0.02 * cw
+                        and y0 < need_top and y0 + ch > chin[1] + 0.05 * ch):
+                    continue
+                corners = np.array([[x0, y0], [x0 + cw, y0], [x0, y0 + ch], [x0 + cw, y0 + ch]])
+                src = corners @ inv[:, :2].T + inv[:, 2]
+                if _inside(src, W, H):
+                    best = (0.0, (), x0, y0, False)
+                    break
+                if not extend or best is not None:
+                    continue
+                # beyond the photo: only at the top and sides, never where the person touches the border
+                out_top = max(0.0, -float(src[:, 1].min())) / ch
+                out_bottom = max(0.0, float(src[:, 1].max()) - H) / ch
+                out_left = max(0.0, -float(src[:, 0].min())) / cw
+                out_right = max(0.0, float(src[:, 0].max()) - W) / cw
+                sides = tuple(n for n, v in (("top", out_top), ("left", out_left), ("right", out_right)) if v > 0.002)
+                if out_bottom > 0.002 or max(out_top, out_left, out_right) > limit:
+                    continue
+                cut = any(touch[n] for n in sides)
+                if cut and not ignore_touch:
+                    continue
+                best = (max(out_top, out_left, out_right), sides, x0, y0, cut)
+                if ignore_touch:
+                    score = best[0] + 0.1 * (1 / scale - 1)
+                    if fallback is None or score < fallback[0]:
+                        fallback = (score, scale, best)
+                    best = None
+            if ignore_touch and scale <= 0.2 + 1e-6 and fallback is not None:
+                scale, best = fallback[1], fallback[2]
+                ch = head_h / st.head_frac * scale
+                cw = ch * aw / ah
+            if best is not None:
+                frac, sides, x0, y0, cut = best
+                note = (f"photo too tight for {aw:g}:{ah:g} framing; framed {1 / scale:.2f}x closer"
+                        if scale < 0.999 else None)
                 w_px, h_px = max(int(round(cw)), 8), max(int(round(ch)), 8)
                 m = rot.copy()
                 m[:, 2] -= (x0, y0)
-                if angle == 0.0:  # a pure crop: integer offsets, no resampling
+                if angle == 0.0 and not sides:  # a pure crop: integer offsets, no resampling
                     m[:, 2] = np.round(m[:, 2])
                     w_px = min(w_px, W + int(m[0, 2]))
                     h_px = min(h_px, H + int(m[1, 2]))
-                return Framing(matrix=m, size=(w_px, h_px), angle=angle, scale_note=note)
+                return Framing(matrix=m, size=(w_px, h_px), angle=angle, scale_note=note, closer=float(1 / scale),
+                               extended=tuple(sides), extended_fraction=float(frac), tilt_kept=float(kept),
+                               edge_cut=bool(cut))
     raise ValueError("cannot frame this face inside the photo (face at the very edge?)")
 
 
@@ -204,7 +347,8 @@ def apply_framing(pixels: np.ndarray, framing: Framing) -> np.ndarray:
         x0, y0 = int(-m[0, 2]), int(-m[1, 2])
         if 0 <= x0 and 0 <= y0 and x0 + w <= pixels.shape[1] and y0 + h <= pixels.shape[0]:
             return pixels[y0:y0 + h, x0:x0 + w].copy()
-    out = cv2.warpAffine(pixels, m, (w, h), flags=cv2.INTER_LANCZOS4, borderMode=cv2.BORDER_REFLECT101)
+    # an extended canvas repeats the photo's edge (the backdrop covers it; alpha there is 0)
+    out = cv2.warpAffine(pixels, m, (w, h), flags=cv2.INTER_LANCZOS4, borderMode=cv2.BORDER_REPLICATE)
     return np.clip(out, 0, 1).astype(pixels.dtype, copy=False)
 
 

@@ -172,7 +172,7 @@ def relight(
     *,
     side: str = "auto",
     fill: float = 0.3,
-    catchlights: bool = True,
+    catchlights: bool | str = "move",
     work_side: int = 384,
 ) -> np.ndarray:
     """Relight the subject with a classic portrait light pattern.
@@ -193,8 +193,12 @@ def relight(
         Image side of the key light (auto: by the face turn).
     fill : float
         Fill level relative to the key (0.3 is about a 3:1 lighting ratio).
-    catchlights : bool
-        Dim the old catchlights and add one where this light reflects.
+    catchlights : {"move", "keep", "add"}
+        ``"move"``: an eye's own catchlight (if it has one) is moved to where
+        this light reflects, keeping its shape and size; an eye without one
+        gets none. ``"keep"``: left as shot. ``"add"``: the old one is dimmed
+        and a new round one is added in every eye (invented light: only when
+        the user asks). ``True``/``False`` mean ``"move"``/``"keep"``.
 
     Returns
     -------
@@ -244,13 +248,70 @@ def relight(
     gain = 1 + (gain - 1) * np.clip(a_s, 0, 1)
     gain = resize(gain.astype(np.float32), (W, H), cv2.INTER_CUBIC)
     lin = srgb_to_linear(pixels) * gain[..., None]
-    if catchlights and light[2] > 0.1:
+    mode = {True: "move", False: "keep"}.get(catchlights, catchlights) if isinstance(catchlights, bool) else catchlights
+    if mode not in ("move", "keep", "add"):
+        raise ValueError(f"catchlights must be move, keep or add, got {catchlights!r}")
+    if mode == "add" and light[2] > 0.1:
         lin = _catchlights(lin, pixels, lm, light, strength)
+    elif mode == "move" and light[2] > 0.1:
+        lin = _move_catchlights(lin, pixels, lm, light)
     # soft shoulder instead of clipping the lit side; the background keeps its exact pixels
     lin = lin / (1 + np.maximum(lin - 0.9, 0) * 2)
     out = linear_to_srgb(lin)
     a3 = a[..., None]
     return np.where(a3 > 0, a3 * out + (1 - a3) * pixels, pixels).astype(np.float32)
+
+
+def _move_catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light: np.ndarray) -> np.ndarray:
+    """Move each eye's own catchlight (same pixels, same shape) to where ``light`` reflects; add none."""
+    from candid.face import face_regions
+
+    try:
+        circles = face_regions(pixels, lm).iris_circles
+    except Exception:  # iris fitting is best effort: leave the eyes as shot
+        return lin
+    out = lin.copy()
+    h = light + np.array([0.0, 0.0, 1.0])
+    h /= np.linalg.norm(h)
+    H, W = lin.shape[:2]
+    for (cx, cy, r) in circles:
+        if r < 2.0:
+            continue
+        x0, x1 = int(max(cx - 1.5 * r, 0)), int(min(cx + 1.5 * r + 1, W))
+        y0, y1 = int(max(cy - 1.5 * r, 0)), int(min(cy + 1.5 * r + 1, H))
+        if x1 - x0 < 3 or y1 - y0 < 3:
+            continue
+        yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+        iris = np.hypot(xx - cx, yy - cy) < 0.9 * r
+        patch = out[y0:y1, x0:x1]
+        lum = luminance(patch)
+        if iris.sum() < 6:
+            continue
+        med = float(np.median(lum[iris]))
+        spot = iris & (lum > max(2.5 * med, 0.15))
+        if not spot.any() or spot.sum() > 0.35 * iris.sum():
+            continue  # no catchlight of its own (or no clear one): none is invented
+        wts = lum * spot
+        sx, sy = float((xx * wts).sum() / wts.sum()), float((yy * wts).sum() / wts.sum())
+        tx, ty = cx + 0.45 * r * h[0], cy + 0.45 * r * h[1]
+        dx, dy = int(round(tx - sx)), int(round(ty - sy))
+        if dx == 0 and dy == 0:
+            continue
+        # take the highlight out (iris colour around it), then put the same pixels back, shifted
+        ring = iris & ~cv2.dilate(spot.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        base = np.median(patch[ring], axis=0) if ring.any() else np.median(patch[iris], axis=0)
+        soft = gauss(cv2.dilate(spot.astype(np.float32), np.ones((3, 3), np.uint8)), 0.6)[..., None]
+        highlight = np.maximum(patch - base, 0) * soft
+        cleaned = patch * (1 - soft) + base * soft
+        shifted = np.zeros_like(highlight)
+        sh, sw = highlight.shape[:2]
+        ys0, ys1 = max(0, -dy), min(sh, sh - dy)
+        xs0, xs1 = max(0, -dx), min(sw, sw - dx)
+        if ys1 <= ys0 or xs1 <= xs0:
+            continue
+        shifted[ys0 + dy:ys1 + dy, xs0 + dx:xs1 + dx] = highlight[ys0:ys1, xs0:xs1]
+        out[y0:y1, x0:x1] = cleaned + shifted * iris[..., None]
+    return out
 
 
 def _catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light: np.ndarray, strength: float) -> np.ndarray:

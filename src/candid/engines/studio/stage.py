@@ -17,6 +17,10 @@ from candid.errors import CandidError
 from candid.portrait import Operation, Portrait
 
 
+#: Choices for the eyes' catchlights: move the photo's own, keep them as shot, add new ones.
+CATCHLIGHTS = ("move", "keep", "add")
+
+
 def _face_of(portrait: Portrait):
     if portrait.face is not None:
         return portrait.face
@@ -25,8 +29,9 @@ def _face_of(portrait: Portrait):
     return analyze_face(portrait.pixels, source=portrait.source or "image")
 
 
-def check_options(style: str, background: str | None, light: str | None, aspect: str | None) -> None:
-    """Raise :class:`CandidError` for an unknown style, background, light or aspect (before any work)."""
+def check_options(style: str, background: str | None, light: str | None, aspect: str | None, *,
+                  straighten: str | float | None = None, catchlights: str | None = None) -> None:
+    """Raise :class:`CandidError` for an unknown style, background, light, aspect, straighten or catchlights."""
     if style not in STYLES:
         raise CandidError(f"unknown style {style!r}", hint=f"styles: {', '.join(STYLES)}")
     try:
@@ -40,6 +45,15 @@ def check_options(style: str, background: str | None, light: str | None, aspect:
         raise CandidError(str(exc)) from None
     if light is not None and light not in PATTERNS:
         raise CandidError(f"unknown light {light!r}", hint=f"lights: {', '.join(PATTERNS)}")
+    if straighten is not None:
+        from candid.engines.studio.frame import parse_straighten
+
+        try:
+            parse_straighten(straighten)
+        except ValueError as exc:
+            raise CandidError(str(exc), hint="--straighten auto, off or a number of degrees") from None
+    if catchlights is not None and catchlights not in CATCHLIGHTS:
+        raise CandidError(f"unknown catchlights choice {catchlights!r}", hint=f"catchlights: {', '.join(CATCHLIGHTS)}")
 
 
 def studio_stage(
@@ -53,13 +67,17 @@ def studio_stage(
     side: str = "auto",
     lens: str = "auto",
     white_balance_strength: float = 0.4,
+    straighten: str | float = "auto",
+    catchlights: str = "move",
     seed: int = 0,
 ) -> Portrait:
     """Make a studio headshot or portrait from a real photo (stage ``engine.studio``).
 
-    Straighten and frame by the style's rules, correct close-range
-    perspective if the landmarks show it, matte the person, relight them with
-    one light, and put them on a new backdrop with clean edges.
+    Straighten (a little, by default) and frame by the style's rules,
+    correct close-range perspective if the landmarks show it, matte the
+    person, relight them with one light, and put them on a new backdrop with
+    clean edges. Every change made without being asked is logged as a
+    record in ``params["changes"]`` (words: :func:`candid.engines.studio.changes.change_report`).
 
     Parameters
     ----------
@@ -78,6 +96,11 @@ def studio_stage(
         Close-selfie perspective correction.
     white_balance_strength : float
         0 leaves the colour as shot.
+    straighten : {"auto", "off"} or float
+        ``"auto"`` levels a roll of up to 5 degrees; a number levels by at most that many degrees.
+    catchlights : {"move", "keep", "add"}
+        ``"move"`` moves each eye's own catchlight to the new light (none is
+        invented); ``"add"`` adds one to every eye.
     seed : int
         For the backdrop's grain and mottle and the matte's clustering.
 
@@ -85,22 +108,26 @@ def studio_stage(
     -------
     Portrait
         The new image at the crop's native resolution, with a face analysis
-        (landmarks mapped, identity embedding recomputed) and one log entry.
+        (landmarks mapped, identity embedding recomputed), one log entry and
+        the final alpha matte in ``matte`` (output pixels).
 
     Raises
     ------
     CandidError
-        Unknown option, or the matte failed its quality checks.
+        Unknown option, or the face is cut by the photo's border.
 
     Examples
     --------
     >>> import numpy as np
     >>> from skimage import data
     >>> p = studio_stage(Portrait(data.astronaut().astype(np.float32) / 255), style="passport")
-    >>> p.log[-1].stage, round(p.width / p.height, 2)
-    ('engine.studio', 0.78)
+    >>> p.log[-1].stage, round(p.width / p.height, 2), p.matte.shape == p.pixels.shape[:2]
+    ('engine.studio', 0.78, True)
     """
-    check_options(style, background, light, aspect)
+    from candid.engines.studio.matte import foreground
+    from candid.face.person import person_probability
+
+    check_options(style, background, light, aspect, straighten=straighten, catchlights=catchlights)
     if portrait.color != "srgb":
         raise CandidError("engine.studio expects sRGB pixels")
     st = STYLES[style]
@@ -111,41 +138,65 @@ def studio_stage(
         raise CandidError(f"strength must be in [0, 1], got {k}")
     face = _face_of(portrait)
     notes: list[str] = []
+    changes: list[dict[str, Any]] = []
     src, lm = portrait.pixels, np.asarray(face.landmarks, np.float32)
     if lens == "auto":
         src, lm, amount = correct_selfie(src, lm)
         if amount:
-            notes.append(f"close-range perspective corrected (amount {amount:.2f})")
+            changes.append({"change": "perspective", "amount": round(float(amount), 3)})
+    person = person_probability(src, full_resolution=False)
     try:
-        framing = frame(src, lm, aspect, st)
+        framing = frame(src, lm, aspect, st, straighten=straighten, person=person)
     except ValueError as exc:
-        raise CandidError(f"{portrait.source or 'image'}: {exc}") from None
-    if framing.scale_note:
-        notes.append(framing.scale_note)
+        raise CandidError(f"{portrait.source or 'image'}: {exc}",
+                          hint="use a photo where the whole face, from chin to forehead, is inside the picture"
+                          ) from None
     if framing.angle:
-        notes.append(f"straightened by {framing.angle:.1f} degrees (eye line)")
+        changes.append({"change": "straightened", "degrees": round(float(framing.angle), 1)})
+    if abs(framing.tilt_kept) >= 2:
+        changes.append({"change": "tilt_kept", "degrees": round(float(framing.tilt_kept), 1)})
+    if framing.closer > 1.001:
+        changes.append({"change": "closer", "factor": round(float(framing.closer), 2)})
+    if framing.extended:
+        changes.append({"change": "canvas_extended", "sides": list(framing.extended),
+                        "fraction": round(float(framing.extended_fraction), 3), "edge_cut": framing.edge_cut})
     crop = apply_framing(src, framing)
+    valid = framing.valid_mask(src.shape) if framing.extended else None
     clm = framing.map_points(lm)
-    crop = expose(crop, clm)
+    exposed = expose(crop, clm)
+    stops = _stops(crop, exposed, clm)
+    if abs(stops) >= 0.1:
+        changes.append({"change": "exposure", "stops": round(stops, 2)})
+    crop = exposed
     if white_balance_strength > 0:
         crop = white_balance(crop, white_balance_strength)
-    alpha = matte(crop, clm, seed=seed)
-    report = matte_quality(alpha, clm)
-    if not report.ok:
-        raise CandidError(f"{portrait.source or 'image'}: could not separate the person from the background: "
-                          + "; ".join(report.problems),
-                          hint="use a photo where the person stands clear of the background, or --background blur")
+    alpha = matte(crop, clm, valid=valid, seed=seed)
+    report = matte_quality(alpha, clm, valid=valid)
     notes += list(report.warnings)
-    lit = relight(crop, clm, alpha, pattern, k, side=side) if pattern != "none" else crop
     kind, opts = parse_background(bg_spec)
     H, W = crop.shape[:2]
-    if kind == "image":
-        from candid.imageio import read_image
-
-        opts = {"image": read_image(opts["path"]).pixels}
     _, chin, head_h = head_extent(clm)
-    bg = make_background(kind, (W, H), seed, source=crop, alpha=alpha, face_height=head_h, **opts)
-    out = composite(lit, alpha, bg)
+    if report.ok:
+        lit = relight(crop, clm, alpha, pattern, k, side=side, catchlights=catchlights) \
+            if pattern != "none" else crop
+        if kind == "image":
+            from candid.imageio import read_image
+
+            opts = {"image": read_image(opts["path"]).pixels}
+        bg = make_background(kind, (W, H), seed, source=crop, alpha=alpha, face_height=head_h, **opts)
+        out = composite(foreground(lit, alpha), alpha, bg, decontaminate_edges=False)
+        final_alpha = alpha
+    else:
+        # no clean cut-out: keep the photo's own background, blurred and darkened under a very soft mask
+        soft = _soft_subject(alpha, head_h)
+        lit = relight(crop, clm, soft, pattern, k, side=side, catchlights=catchlights) \
+            if pattern != "none" else crop
+        out = _keep_background(lit, soft, head_h, valid)
+        final_alpha = soft
+        changes.append({"change": "background_kept", "reason": "; ".join(report.problems)})
+    if pattern != "none" and catchlights != "keep":
+        changes.append({"change": "catchlights_added"} if catchlights == "add" else
+                       {"change": "catchlights_moved"})
     new_face = _mapped_face(face, out, clm, framing)
     dist = None
     if face.embedding is not None and new_face.embedding is not None:
@@ -154,16 +205,55 @@ def studio_stage(
         dist = identity_distance(face.embedding, new_face.embedding)
         notes.append(f"identity distance to the source {dist:.3f}")
     lv = light_vector(pattern, clm, side) if pattern != "none" else None
+    from candid.engines.studio.changes import describe
+
     params: dict[str, Any] = {
-        "style": style, "aspect": aspect or st.aspect, "background": bg_spec, "light": pattern, "strength": k,
-        "side": side, "lens": lens, "seed": seed, "size": [W, H], "roll_deg": framing.angle,
+        "style": style, "aspect": aspect or st.aspect, "background": bg_spec if report.ok else "kept",
+        "light": pattern, "strength": k, "side": side, "lens": lens, "straighten": str(straighten),
+        "catchlights": catchlights, "seed": seed, "size": [W, H], "roll_deg": framing.angle,
         "light_direction": None if lv is None else [float(lv[0]), float(lv[1])],
         # No run time here: the log is part of the output file, which must be
         # the same bytes for the same inputs.
-        "matte": report.metrics, "identity_distance": dist,
+        "matte": report.metrics, "identity_distance": dist, "changes": changes,
     }
-    op = Operation("engine.studio", params=params, notes=tuple(notes), ai="edited")
-    return portrait.evolve(out, op, face=new_face, alpha=None, matte=alpha)
+    op = Operation("engine.studio", params=params, notes=tuple([describe(c) for c in changes] + notes), ai="edited")
+    return portrait.evolve(out, op, face=new_face, alpha=None, matte=final_alpha.astype(np.float32))
+
+
+def _stops(before: np.ndarray, after: np.ndarray, lm: np.ndarray) -> float:
+    import cv2
+
+    m = np.zeros(before.shape[:2], np.uint8)
+    cv2.fillConvexPoly(m, cv2.convexHull(lm[:27].astype(np.float32)).astype(np.int32), 1)
+    if not m.any():
+        return 0.0
+    from candid.colour import srgb_to_linear
+
+    b = float(np.median(srgb_to_linear(before)[m.astype(bool)].mean(1)))
+    a = float(np.median(srgb_to_linear(after)[m.astype(bool)].mean(1)))
+    return float(np.log2(max(a, 1e-4) / max(b, 1e-4)))
+
+
+def _soft_subject(alpha: np.ndarray, head_h: float) -> np.ndarray:
+    import cv2
+
+    core = (alpha > 0.5).astype(np.float32)
+    return np.clip(cv2.GaussianBlur(core, (0, 0), max(0.08 * head_h, 1.0)), 0, 1).astype(np.float32)
+
+
+def _keep_background(pixels: np.ndarray, soft: np.ndarray, head_h: float, valid: np.ndarray | None) -> np.ndarray:
+    """The photo's own background, blurred and darkened, under a soft subject mask (no hard edge to get wrong)."""
+    import cv2
+
+    from candid.colour import linear_to_srgb, srgb_to_linear
+
+    lin = srgb_to_linear(pixels)
+    blurred = cv2.GaussianBlur(lin, (0, 0), max(0.06 * head_h, 1.0)) * 0.7
+    if valid is not None:  # an extended canvas: a neutral dark tone, not smeared edge pixels
+        v = cv2.GaussianBlur(valid.astype(np.float32), (0, 0), max(0.1 * head_h, 1.0))[..., None]
+        blurred = v * blurred + (1 - v) * np.median(blurred[valid], axis=0) * 0.8
+    a3 = soft[..., None]
+    return linear_to_srgb(a3 * lin + (1 - a3) * blurred).astype(np.float32)
 
 
 def _mapped_face(face, pixels: np.ndarray, landmarks: np.ndarray, framing):

@@ -1,0 +1,194 @@
+"""Studio engine on real photos: success rate, detached pieces, halo width, identity; contact sheets.
+
+Runs ``engine.studio`` (all six styles by default) on every photo under
+DATA/real with a face of at least ``--min-iod`` px between the eyes and
+measures, per result:
+
+- success: a headshot came out (the matte fallback counts, and is counted);
+- detached_pieces and halo_px: the scorecard's definitions
+  (``candid.scorecard.metrics.detached_pieces`` / ``halo_px``: mean halo width
+  over edge profiles in CIELAB); halo_px in the summary is the mean over results;
+- also this script's own halo (median and p90 per result, in brackets):
+  along the matte edge (alpha = 0.5 contour, one sample every 3 px),
+  the output is sampled along the edge normal; the inner colour (mean at 5-7 px
+  inside) and the outer colour (mean at 5-7 px outside) span a segment; the
+  halo width is the number of 1-px steps from -4 to +4 whose colour lies
+  more than 0.06 (sRGB, Euclidean) from that segment and beyond both ends'
+  local variation; halo_px is the median over edge samples (p90 also printed);
+- identity: identity distance between the source face and the headshot (stage params).
+
+Contact sheets (one PNG per photo: the six styles at full view, and a 1:1
+crop of the hair edge of each, 2x nearest-neighbour) go to ``--sheets``.
+
+Usage: nice -n 10 .venv/bin/python bench/bench_studio_real.py --data /work/shared/data [--styles linkedin,...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+from candid.engines.studio import STYLES
+from candid.engines.studio.frame import face_inside
+from candid.engines.studio.stage import studio_stage
+from candid.errors import CandidError
+from candid.face import analyze_face
+from candid.imageio import read_image, write_image
+from candid.portrait import Portrait
+from candid.scorecard import metrics as sc
+
+EXTS = {".jpg", ".jpeg", ".png", ".webp"}
+
+
+def detached_pieces(alpha: np.ndarray, landmarks: np.ndarray) -> int:
+    """Components of ``alpha > 0.5`` not connected to the one holding the face centre."""
+    labels, n = ndimage.label(alpha > 0.5, structure=np.ones((3, 3)))
+    if n == 0:
+        return 0
+    c = np.round(np.asarray(landmarks)[27:31].mean(0)).astype(int)
+    y, x = np.clip(c[1], 0, alpha.shape[0] - 1), np.clip(c[0], 0, alpha.shape[1] - 1)
+    own = labels[y, x]
+    return int(n - (1 if own > 0 else 0))
+
+
+def _seg_dist(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    ab = b - a
+    t = np.clip(((p - a) * ab).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-9), 0, 1)
+    return np.linalg.norm(p - (a + t[..., None] * ab), axis=-1)
+
+
+def halo_px(out: np.ndarray, alpha: np.ndarray, step: int = 3, tau: float = 0.06) -> tuple[float, float]:
+    """Median and 90th percentile width (px) of the band along the matte edge departing from both sides."""
+    a = cv2.GaussianBlur(alpha.astype(np.float32), (0, 0), 1.5)
+    gy, gx = np.gradient(a)
+    mag = np.hypot(gx, gy)
+    edge = (alpha > 0.3) & (alpha < 0.7) & (mag > 0.02)
+    ys, xs = np.nonzero(edge)
+    if ys.size == 0:
+        return 0.0, 0.0
+    idx = np.arange(0, ys.size, step)
+    ys, xs = ys[idx], xs[idx]
+    nx, ny = -gx[ys, xs] / mag[ys, xs], -gy[ys, xs] / mag[ys, xs]  # points outwards (alpha decreasing)
+    offs = np.arange(-7, 8, dtype=np.float32)
+    mx = (xs[:, None] + offs[None] * nx[:, None]).astype(np.float32)
+    my = (ys[:, None] + offs[None] * ny[:, None]).astype(np.float32)
+    prof = np.stack([cv2.remap(out[..., c], mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+                     for c in range(3)], -1)  # (N, 15, 3)
+    inner, outer = prof[:, 0:3].mean(1), prof[:, 12:15].mean(1)
+    spread = np.maximum(prof[:, 0:3].std(1).max(-1), prof[:, 12:15].std(1).max(-1))
+    mid = prof[:, 3:12]
+    d = _seg_dist(mid, inner[:, None], outer[:, None])
+    width = (d > tau + 2 * spread[:, None]).sum(1).astype(np.float32)
+    return float(np.median(width)), float(np.percentile(width, 90))
+
+
+def hair_crop(out: np.ndarray, alpha: np.ndarray, lm: np.ndarray, side: int = 128) -> np.ndarray:
+    """A 1:1 crop centred on the matte edge above the subject's image-left brow (the hair edge)."""
+    H, W = out.shape[:2]
+    x = int(np.clip(lm[17:22, 0].mean(), 0, W - 1))
+    col = np.flatnonzero(alpha[:, x] > 0.5)
+    y = int(col[0]) if col.size else int(lm[19, 1])
+    x0, y0 = int(np.clip(x - side // 2, 0, max(W - side, 0))), int(np.clip(y - side // 2, 0, max(H - side, 0)))
+    c = out[y0:y0 + side, x0:x0 + side]
+    pad = np.ones((side, side, 3), np.float32)
+    pad[:c.shape[0], :c.shape[1]] = c
+    return pad
+
+
+def photos(data: Path) -> list[Path]:
+    real = data / "real"
+    return sorted(p for p in real.rglob("*") if p.suffix.lower() in EXTS)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
+    ap.add_argument("--styles", default=",".join(STYLES))
+    ap.add_argument("--min-iod", type=float, default=64.0)
+    ap.add_argument("--sheets", type=Path, default=Path("/tmp/studio_sheets"))
+    ap.add_argument("--only", default="", help="substring filter on the photo path")
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args()
+    styles = [s for s in args.styles.split(",") if s]
+    args.sheets.mkdir(parents=True, exist_ok=True)
+    rows, skipped = [], []
+    for path in photos(args.data):
+        if args.only and args.only not in str(path):
+            continue
+        name = str(path.relative_to(args.data))
+        px = read_image(path).pixels
+        try:
+            face = analyze_face(px, source=path.name)
+        except CandidError as exc:
+            skipped.append((name, str(exc).splitlines()[0]))
+            continue
+        if face.iod < args.min_iod:
+            skipped.append((name, f"iod {face.iod:.0f} px"))
+            continue
+        if not face_inside(face.landmarks, px.shape, margin=0.05):
+            skipped.append((name, "face cut by the photo's border (refused by design, with a hint)"))
+            continue
+        full, crops = [], []
+        for style in styles:
+            t = time.perf_counter()
+            try:
+                res = studio_stage(Portrait(px, face=face, source=path.name), style=style)
+            except CandidError as exc:
+                rows.append({"photo": name, "style": style, "ok": False, "error": str(exc).splitlines()[0]})
+                print(f"{name:40s} {style:13s} FAILED {rows[-1]['error']}", flush=True)
+                continue
+            dt = time.perf_counter() - t
+            op = res.log[-1]
+            alpha = res.matte
+            kept = any(c["change"] == "background_kept" for c in op.params["changes"])
+            h50, h90 = halo_px(res.pixels, alpha) if not kept else (0.0, 0.0)
+            sc_halo = sc.halo_px(res.pixels, alpha) if not kept else 0.0
+            centre = tuple(np.asarray(res.face.landmarks, np.float64).mean(0))
+            row = {"photo": name, "style": style, "ok": True, "fallback": kept,
+                   "detached_pieces": sc.detached_pieces(alpha, centre), "halo_px": sc_halo,
+                   "halo_median_own": h50, "halo_p90_own": h90,
+                   "identity": op.params["identity_distance"], "size": op.params["size"], "seconds": round(dt, 1),
+                   "changes": [c["change"] for c in op.params["changes"]]}
+            rows.append(row)
+            print(f"{name:40s} {style:13s} pieces {row['detached_pieces']} halo {sc_halo:.2f} ({h50:.0f}/{h90:.0f}) "
+                  f"id {row['identity'] if row['identity'] is None else round(row['identity'], 3)} "
+                  f"{'FALLBACK ' if kept else ''}{dt:.1f}s {row['changes']}", flush=True)
+            h = 320
+            full.append(cv2.resize(res.pixels, (int(round(res.width * h / res.height)), h),
+                                   interpolation=cv2.INTER_AREA))
+            crops.append(np.kron(hair_crop(res.pixels, alpha, res.face.landmarks), np.ones((2, 2, 1), np.float32)))
+        if full:
+            gap = lambda h: np.ones((h, 6, 3), np.float32)
+            top = np.concatenate([x for f in full for x in (f, gap(f.shape[0]))], 1)
+            bot = np.concatenate([x for c in crops for x in (c, gap(c.shape[0]))], 1)
+            wd = max(top.shape[1], bot.shape[1])
+            padw = lambda x: np.concatenate([x, np.ones((x.shape[0], wd - x.shape[1], 3), np.float32)], 1)
+            sheet = np.concatenate([padw(top), np.ones((6, wd, 3), np.float32), padw(bot)], 0)
+            write_image(args.sheets / (name.replace("/", "_").rsplit(".", 1)[0] + ".png"), np.clip(sheet, 0, 1))
+    ok = [r for r in rows if r["ok"]]
+    n = len(rows)
+    summary = {
+        "photos": len({r["photo"] for r in rows}), "results": n,
+        "success_rate": round(len(ok) / n, 3) if n else None,
+        "fallbacks": sum(r["fallback"] for r in ok),
+        "detached_pieces": max((r["detached_pieces"] for r in ok), default=0),
+        "halo_px": round(float(np.mean([r["halo_px"] for r in ok if not r["fallback"]])), 2) if ok else None,
+        "halo_px_worst_photo": round(max((r["halo_px"] for r in ok), default=0.0), 2),
+        "identity_max": round(max((r["identity"] for r in ok if r["identity"] is not None), default=0.0), 3),
+        "skipped": skipped,
+    }
+    print(json.dumps(summary, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps({"summary": summary, "rows": rows}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

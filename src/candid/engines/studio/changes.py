@@ -1,0 +1,107 @@
+"""What the studio changed without being asked, as records and as plain words.
+
+``engine.studio`` logs a list of change records in its operation params
+(``params["changes"]``: small dicts with a ``"change"`` kind and numbers,
+never names or paths); the front doors (``candid make``, the web studio)
+turn them into sentences with :func:`describe` / :func:`change_report`, so
+the words live in one place and the records stay machine-readable.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+
+def describe(change: dict[str, Any]) -> str:
+    """One plain sentence for one change record.
+
+    Examples
+    --------
+    >>> describe({"change": "straightened", "degrees": 6.04})
+    'head straightened 6 degrees'
+    >>> describe({"change": "closer", "factor": 1.5})
+    'framed 1.5x closer than the style asks (the photo is too tight)'
+    >>> describe({"change": "enlarged", "target": "4k", "factor": 2.31, "from_px": 940})
+    '4k: enlarged 2.3x from a 940 px crop'
+    """
+    kind = change.get("change")
+    g = change.get
+    if kind == "straightened":
+        return f"head straightened {abs(g('degrees', 0)):.0f} degrees"
+    if kind == "tilt_kept":
+        return (f"head tilt of {abs(g('degrees', 0)):.0f} degrees kept as a pose "
+                f"(--straighten {abs(g('degrees', 0)):.0f} levels it)")
+    if kind == "closer":
+        return f"framed {g('factor', 1):.1f}x closer than the style asks (the photo is too tight)"
+    if kind == "canvas_extended":
+        sides = " and ".join(g("sides", ())) or "edge"
+        text = f"canvas extended at the {sides} with backdrop ({g('fraction', 0):.0%} of the frame is beyond the photo)"
+        if g("edge_cut"):
+            text += "; the photo is too narrow for this frame, so the body ends at the photo's edge"
+        return text
+    if kind == "perspective":
+        return f"close-range (selfie) perspective corrected (amount {g('amount', 0):.2f})"
+    if kind == "exposure":
+        stops = g("stops", 0)
+        return f"face {'brightened' if stops > 0 else 'darkened'} {abs(stops):.1f} stops"
+    if kind == "white_balance":
+        return "colour cast reduced (white balance)"
+    if kind == "catchlights_moved":
+        return "the eyes' own catchlights moved to match the new light (same shape and size; none added)"
+    if kind == "catchlights_added":
+        return "catchlights added (as asked)"
+    if kind == "background_kept":
+        return ("the person could not be cut out cleanly, so the photo's own background was kept, "
+                f"blurred and darkened ({g('reason', 'matte failed its checks')})")
+    if kind == "enlarged":
+        return f"{g('target', '')}: enlarged {g('factor', 1):.1f}x from a {g('from_px', 0)} px crop"
+    return str(kind)
+
+
+def enlargement(log: Iterable[Any]) -> dict[str, Any] | None:
+    """The upscale a ``finish`` step made after ``engine.studio`` (None when it did not enlarge).
+
+    Examples
+    --------
+    >>> from candid.portrait import Operation
+    >>> log = [Operation("engine.studio", params={"size": [940, 940]}), Operation("finish", params={"size": "4k"},
+    ...        notes=("940x940 -> 2160x2160 (contain) with the classical backend",))]
+    >>> enlargement(log)
+    {'change': 'enlarged', 'target': '4k', 'factor': 2.3, 'from_px': 940}
+    """
+    import re
+
+    size = None
+    for op in log:
+        if op.stage == "engine.studio" and op.params.get("size"):
+            size = op.params["size"]
+        if op.stage == "finish" and size is not None:
+            for note in op.notes:
+                m = re.match(r"(\d+)x(\d+) -> (\d+)x(\d+)", note)
+                if m:
+                    w0, h0, w1, h1 = (int(v) for v in m.groups())
+                    f = max(w1 / max(w0, 1), h1 / max(h0, 1))
+                    if f > 1.05:
+                        return {"change": "enlarged", "target": str(op.params.get("size", "")), "factor": round(f, 2),
+                                "from_px": int(max(w0, h0))}
+    return None
+
+
+def change_report(log: Iterable[Any]) -> list[str]:
+    """Sentences for every change the studio made on its own, in order, from a portrait's log.
+
+    Examples
+    --------
+    >>> from candid.portrait import Operation
+    >>> change_report([Operation("engine.studio", params={"changes": [{"change": "straightened", "degrees": 3}]})])
+    ['head straightened 3 degrees']
+    """
+    log = list(log)
+    lines = [describe(c) for op in log if op.stage == "engine.studio" for c in op.params.get("changes", [])]
+    big = enlargement(log)
+    if big:
+        lines.append(describe(big))
+    return lines
+
+
+__all__ = ["change_report", "describe", "enlargement"]
