@@ -51,12 +51,13 @@ def studio_matte(portrait) -> np.ndarray | None:
     return None if m is None else np.asarray(m, np.float32)
 
 
-def identity_to_source(source_embedding: np.ndarray, final_pixels: np.ndarray) -> float:
-    """Identity distance between the source face and the largest face of the headshot (shrunk to 1024 px)."""
+def identity_to_source(source_embedding: np.ndarray, final_pixels: np.ndarray) -> tuple[float, int]:
+    """Identity distance between the source face and the largest face of the headshot (shrunk to 1024 px),
+    and the number of faces found in the headshot."""
     from candid.face import identity_distance
 
     face = largest_face(shrink(final_pixels, 1024))
-    return float(identity_distance(source_embedding, face.embedding))
+    return float(identity_distance(source_embedding, face.embedding)), int(face.n_faces)
 
 
 def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) -> SectionResult:
@@ -64,7 +65,7 @@ def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) ->
     photos = subsample(data.real, limit)
     rows, sheets, times = [], [], []
     n_face = n_ok = 0
-    detached, halos, ids = [], [], []
+    detached, halos, ids, extra = [], [], [], []
     for path in photos:
         name = data.name(path)
         px, err = attempt(lambda: data.load(path))
@@ -98,12 +99,15 @@ def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) ->
             halos.append(row["halo_px"])
         else:
             row["message"] = "the studio engine exposed no matte"
-        d, err = attempt(lambda: identity_to_source(face.embedding, final.pixels))
-        row["identity"] = d if d is not None else float("nan")
+        row["engine_size"] = f"{first.width}x{first.height}"
+        found, err = attempt(lambda: identity_to_source(face.embedding, final.pixels))
+        row["identity"] = found[0] if found else float("nan")
         if err:
             row["message"] = f"identity: {err}"
         else:
-            ids.append(d)
+            ids.append(found[0])
+            row["extra_faces"] = found[1] - 1
+            extra.append(found[1] - 1)
         row["seconds"] = times[-1]
         rows.append(row)
         log(f"studio {name}: ok in {times[-1]:.1f} s")
@@ -114,6 +118,7 @@ def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) ->
         "studio.halo_px": metrics.mean(halos),
         "studio.identity_mean": metrics.mean(ids),
         "studio.identity_max": float(np.max(ids)) if ids else float("nan"),
+        "studio.extra_faces": metrics.mean(extra),
         "studio.n_photos": len(photos), "studio.n_with_face": n_face, "studio.failures": len(res.failures),
         "seconds.studio": metrics.mean(times),
     }
@@ -121,7 +126,8 @@ def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) ->
              f"(without the {', '.join(SKIPPED_STAGES)} stage), on every photo under <code>real/</code> whose "
              "largest face is detected. Matte metrics on the engine's output before finish; crops at 1:1 of the "
              "finished file.")
-    cols = ["photo", "result", "size", "detached_pieces", "halo_px", "identity", "seconds", "message"]
+    cols = ["photo", "result", "engine_size", "size", "detached_pieces", "halo_px", "extra_faces", "identity",
+            "seconds", "message"]
     res.html = section_html(res, intro, table(rows, cols) + "".join(sheets))
     return res
 
@@ -136,6 +142,6 @@ def _sheet(name, src, first, final, matte, lm, row) -> str:
         pts = face_points(lm, matte)
         parts.append(crops_html(final.pixels, {k: (x * s, y * s) for k, (x, y) in pts.items()}))
         parts.append(crops_html(first.pixels, {"hair edge (engine output)": pts["hair edge"]}, size=128))
-    info = ", ".join(f"{k} {row[k]:.2f}" for k in ("detached_pieces", "halo_px", "identity")
+    info = ", ".join(f"{k} {row[k]:.2f}" for k in ("detached_pieces", "halo_px", "extra_faces", "identity")
                      if isinstance(row.get(k), (int, float)))
     return f'<div class="sheet"><h4>{name}: {info}</h4>{"".join(parts)}</div>'
