@@ -6,12 +6,14 @@ crops). :func:`inspect_image` runs them all and returns an
 :class:`InspectionReport`; :func:`render_html` turns that into a
 self-contained page.
 
-Scores are heuristics with hand-set priors, not a trained detector: they point
-at places worth a close look.
+Tell scores are heuristics with stated priors; the overall score is a small
+logistic combination of them fitted with cross-validation on the development
+set (:mod:`candid.inspect.combine`). They point at places worth a close look.
 """
 
 from candid.inspect._types import TellResult
-from candid.inspect.core import InspectionReport, combine, good_from_afar, inspect_image
+from candid.inspect import combine  # the module (calibrated combination); core.combine is the plain mean
+from candid.inspect.core import InspectionReport, good_from_afar, inspect_image
 from candid.inspect.flattery import FlatteryItem, FlatteryReport, flattery_report
 from candid.inspect.report import overlay, render_html
 from candid.inspect.tells import TELLS

@@ -73,16 +73,29 @@ class Context:
     regions : FaceRegions or None
     face_reason : str
         Why there is no face, when ``face`` is None.
+    full : ndarray or None
+        The image at its own resolution when ``pixels`` is a scaled working
+        copy (faces are normalised to at most ``core.MAX_IOD`` px between the
+        eyes); image-wide tells read their tiles from it.
+    scale : float
+        ``pixels`` size over ``full`` size (1 = same).
     """
 
     pixels: np.ndarray = field(repr=False)
     face: Any = None
     regions: Any = None
     face_reason: str = ""
+    full: np.ndarray | None = field(default=None, repr=False)
+    scale: float = 1.0
 
     @property
     def shape(self) -> tuple[int, int]:
         return self.pixels.shape[:2]
+
+    @property
+    def original(self) -> np.ndarray:
+        """The image at its own resolution (``pixels`` may be a copy scaled by ``scale`` for the face tells)."""
+        return self.pixels if self.full is None else self.full
 
 
 def sigmoid(x: float) -> float:

@@ -38,8 +38,12 @@ import numpy as np
 
 from candid.inspect.tells import TELLS
 
-#: Feature vector layout: evidence and confidence of every tell, in report order.
-FEATURE_NAMES: tuple[str, ...] = tuple(f"{t}.{k}" for t in TELLS for k in ("evidence", "confidence"))
+#: Tells reported but left out of the verdict: they describe the file's history
+#: (resizing, JPEG grids and re-saves), which says nothing about who made the picture
+#: and would let a model learn "768 px JPEG = generator".
+HISTORY_TELLS = ("traces",)
+#: Feature vector layout: the evidence of every tell that enters the verdict, in report order.
+FEATURE_NAMES: tuple[str, ...] = tuple(f"{t}.evidence" for t in TELLS if t not in HISTORY_TELLS)
 #: L2 penalty (on standardised coefficients) used by :func:`fit` by default.
 DEFAULT_L2 = 1.0
 
@@ -120,6 +124,14 @@ class Combination:
         c = (x - self.mean) / self.scale * self.coef
         return {n: float(v) for n, v in zip(self.names, c)}
 
+    def bootstrap(self) -> list["Combination"]:
+        """The bootstrap refits stored in ``meta["bootstrap"]`` (coefficients and intercepts), if any."""
+        out = []
+        for b in self.meta.get("bootstrap", []):
+            out.append(Combination(self.names, np.asarray(b["mean"]), np.asarray(b["scale"]),
+                                   np.asarray(b["coef"]), float(b["intercept"])))
+        return out
+
     def to_json(self) -> str:
         return json.dumps({"names": list(self.names), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
                            "coef": self.coef.tolist(), "intercept": self.intercept, "meta": self.meta}, indent=1)
@@ -193,6 +205,20 @@ def fit(X: np.ndarray, y: np.ndarray, *, seed: int = 0, l2: float = DEFAULT_L2,
                        {"n": int(len(y)), "n_ai": int(y.sum()), "l2": l2, "balanced": balanced})
 
 
+def bootstrap_fits(X: np.ndarray, y: np.ndarray, *, n: int = 20, seed: int = 0, **kw) -> list[dict]:
+    """``n`` refits on stratified bootstrap resamples, as plain dicts (for ``meta["bootstrap"]``)."""
+    X = np.asarray(X, np.float64)
+    y = np.asarray(y).ravel()
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        idx = np.concatenate([rng.choice(np.flatnonzero(y == c), (y == c).sum()) for c in np.unique(y)])
+        m = fit(X[idx], y[idx], seed=seed, **kw)
+        out.append({"mean": m.mean.round(6).tolist(), "scale": m.scale.round(6).tolist(),
+                    "coef": m.coef.round(6).tolist(), "intercept": round(m.intercept, 6)})
+    return out
+
+
 def auc(y: np.ndarray, p: np.ndarray) -> float:
     """Area under the ROC curve (ties count half): P(score of AI > score of real).
 
@@ -256,7 +282,7 @@ def match_protocol(pixels: np.ndarray, *, long_side: int = 768, quality: int = 9
     h, w = px.shape[:2]
     s = long_side / max(h, w)
     if s != 1:
-        interp = cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC
+        interp = cv2.INTER_AREA if s < 1 else cv2.INTER_LANCZOS4
         px = cv2.resize(px, (max(1, round(w * s)), max(1, round(h * s))), interpolation=interp)
     buf = io.BytesIO()
     Image.fromarray(np.clip(np.rint(px * 255), 0, 255).astype(np.uint8)).save(buf, "JPEG", quality=quality)

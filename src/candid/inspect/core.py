@@ -29,7 +29,9 @@ class InspectionReport:
     ----------
     tells : list of TellResult
     overall : float
-        Confidence-weighted mean of the tells' scores in [0, 1] (1 = looks AI-made).
+        Probability-like score in [0, 1] (1 = looks AI-made) from the shipped
+        calibrated combination (:mod:`candid.inspect.combine`); the
+        confidence-weighted mean of the tells when that is unavailable.
     overall_confidence : float
     face : dict or None
         Face summary (box, landmarks count, geometry), None without a face.
@@ -39,6 +41,13 @@ class InspectionReport:
         per viewing size, far to near.
     flattery : FlatteryReport or None
     image_shape : tuple of int
+    overall_interval : tuple of float
+        A range for ``overall``: the spread of the combination's bootstrap
+        refits, widened by what the tells that could not judge (small,
+        compressed or faceless images) might have said. Wide = do not trust
+        the number.
+    overall_method : str
+        ``"logistic"`` (shipped combination) or ``"mean"``.
     """
 
     tells: list[TellResult]
@@ -49,6 +58,8 @@ class InspectionReport:
     good_from_afar: list[dict] = field(default_factory=list)
     flattery: Any = None
     image_shape: tuple[int, int] = (0, 0)
+    overall_interval: tuple[float, float] = (0.0, 1.0)
+    overall_method: str = "mean"
 
     def tell(self, name: str) -> TellResult:
         """The result of tell ``name``."""
@@ -59,7 +70,9 @@ class InspectionReport:
 
     def summary_lines(self) -> list[str]:
         """Short plain-language lines (for logs and the Portrait history)."""
-        lines = [f"overall {self.overall:.2f} (1 = looks AI-made), confidence {self.overall_confidence:.2f}"]
+        lo, hi = self.overall_interval
+        lines = [f"overall {self.overall:.2f} (1 = looks AI-made; range {lo:.2f}-{hi:.2f}), "
+                 f"confidence {self.overall_confidence:.2f}"]
         for t in self.tells:
             lines.append(f"{t.name}: {t.score:.2f} (conf {t.confidence:.2f})"
                          + (f" - {t.reason}" if t.reason and t.confidence < 0.5 else ""))
@@ -69,6 +82,8 @@ class InspectionReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"overall": round(self.overall, 4), "overall_confidence": round(self.overall_confidence, 4),
+                "overall_interval": [round(float(v), 4) for v in self.overall_interval],
+                "overall_method": self.overall_method,
                 "image_shape": list(self.image_shape), "face": self.face, "face_reason": self.face_reason,
                 "tells": [t.to_dict() for t in self.tells], "good_from_afar": self.good_from_afar,
                 "flattery": None if self.flattery is None else self.flattery.to_dict()}
@@ -116,20 +131,87 @@ def _validate(pixels: np.ndarray) -> np.ndarray:
     return pixels
 
 
+#: Face tells never need more than this many pixels between the eyes (skin works at a
+#: canonical 128 px, edges and symmetry resample the face window anyway): larger faces are
+#: looked at on a scaled copy, so an 8K portrait costs about what a 2K one does.
+MAX_IOD = 256.0
+#: Long side of the copy the face detector sees when no face analysis is given.
+DETECT_SIDE = 2048
+#: Tells that read the image at its own resolution (sensor noise, resampling and JPEG traces).
+FULL_RES_TELLS = ("noise", "traces")
+
+
+def scale_face(face, s: float):
+    """A face analysis with every pixel coordinate multiplied by ``s`` (optional mesh and iris too).
+
+    Examples
+    --------
+    >>> from skimage import data
+    >>> from candid.face import analyze_face
+    >>> f = analyze_face(data.astronaut().astype("float32") / 255, embed=False, quality=False)
+    >>> bool(np.allclose(scale_face(f, 0.5).landmarks, f.landmarks * 0.5))
+    True
+    """
+    if s == 1.0:
+        return face
+    b = face.box
+    kw = {"box": replace(b, x0=b.x0 * s, y0=b.y0 * s, x1=b.x1 * s, y1=b.y1 * s),
+          "landmarks": (np.asarray(face.landmarks, np.float64) * s).astype(np.float32)}
+    mesh = getattr(face, "mesh", None)
+    if mesh is not None:
+        kw["mesh"] = (np.asarray(mesh, np.float64) * s).astype(np.float32)
+    iris = getattr(face, "iris", None)
+    if iris is not None:
+        kw["iris"] = (np.asarray(iris[0], np.float64) * s, np.asarray(iris[1], np.float64) * s)
+    return replace(face, **kw)
+
+
+def _resize(pixels: np.ndarray, s: float) -> np.ndarray:
+    h, w = pixels.shape[:2]
+    return np.ascontiguousarray(cv2.resize(pixels, (max(16, round(w * s)), max(16, round(h * s))),
+                                           interpolation=cv2.INTER_AREA), np.float32)
+
+
 def make_context(pixels: np.ndarray, face=None) -> Context:
-    """Find the face (largest, if several) and its regions; a faceless context if there is none."""
+    """Find the face (largest, if several) and its regions; a faceless context if there is none.
+
+    A large face is looked at on a copy scaled to at most :data:`MAX_IOD`
+    px between the eyes (``ctx.pixels``; ``ctx.full`` keeps the original
+    for the image-wide tells). Without a given face analysis the detector
+    sees a copy with a long side of :data:`DETECT_SIDE`.
+    """
     from candid.face import analyze_face
 
+    h, w = pixels.shape[:2]
     if face is None:
+        sd = min(1.0, DETECT_SIDE / max(h, w))
         try:
-            face = analyze_face(pixels, face_index=0, embed=False, quality=False)
+            small = _resize(pixels, sd) if sd < 1 else pixels
+            face = scale_face(analyze_face(small, face_index=0, embed=False, quality=False), 1.0 / sd)
         except FaceError as exc:
             return Context(pixels, None, None, exc.message.split(": ", 1)[-1])
+    s = min(1.0, MAX_IOD / max(face.iod, 1e-6))
+    if s < 1:
+        work, wface = _resize(pixels, s), scale_face(face, s)
+        return Context(work, wface, wface.regions(work), full=pixels, scale=s)
     return Context(pixels, face, face.regions(pixels))
 
 
+def _to_original(result: TellResult, s: float) -> TellResult:
+    """Windows and crops of a tell run on a copy scaled by ``s``, in original pixels."""
+    if s == 1.0:
+        return result
+
+    def up(win):
+        return tuple(int(round(v / s)) for v in win)
+
+    return replace(result, heatmap_window=None if result.heatmap_window is None else up(result.heatmap_window),
+                   crops=[(t, up(wd)) for t, wd in result.crops])
+
+
 def _run(name: str, ctx: Context) -> TellResult:
-    return importlib.import_module(f"candid.inspect.tells.{name}").judge(ctx)
+    result = importlib.import_module(f"candid.inspect.tells.{name}").judge(ctx)
+    return result if name in FULL_RES_TELLS else _to_original(result, ctx.scale)
 
 
 def good_from_afar(ctx: Context, heights=AFAR_HEIGHTS) -> list[dict]:
@@ -160,7 +242,7 @@ def good_from_afar(ctx: Context, heights=AFAR_HEIGHTS) -> list[dict]:
         sctx = Context(small, face, face.regions(small))
         results = [_run(n, sctx) for n in AFAR_TELLS]
         overall, conf = combine(results)
-        out.append({"face_height_px": round(native_h * scale), "label": "1:1" if target == 0 else f"{target} px",
+        out.append({"face_height_px": round(native_h * scale / ctx.scale), "label": "1:1" if target == 0 else f"{target} px",
                     "scale": round(scale, 4), "overall": round(overall, 4), "confidence": round(conf, 4),
                     "scores": {t.name: round(t.score, 4) for t in results},
                     "confidences": {t.name: round(t.confidence, 4) for t in results}})
@@ -215,12 +297,22 @@ def inspect_image(
     if on_tell:
         on_tell("face")
     ctx = make_context(pixels, face)
-    results = []
-    for name in tells:
-        if on_tell:
-            on_tell(name)
-        results.append(_run(name, ctx))
+    from concurrent.futures import ThreadPoolExecutor
+
+    # Two workers: the tells spend their time in OpenCV and numpy, which release the GIL.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {}
+        for name in tells:
+            if on_tell:
+                on_tell(name)
+            futures[name] = pool.submit(_run, name, ctx)
+        results = [futures[name].result() for name in tells]
     overall, conf = combine(results)
+    interval, method = (0.0, 1.0), "mean"
+    calibrated = calibrated_overall(results)
+    if calibrated is not None:
+        overall, interval = calibrated
+        method = "logistic"
     if on_tell:
         on_tell("afar")
     curve = good_from_afar(ctx) if afar else []
@@ -231,13 +323,41 @@ def inspect_image(
 
         ref_geo, ref_tex = reference_dicts(subject_reference)
         flattery = flattery_report(face_geometry(ctx.face.landmarks),
-                                   skin_texture(pixels, ctx.face.landmarks, ctx.regions), ref_geo, ref_tex)
+                                   skin_texture(ctx.pixels, ctx.face.landmarks, ctx.regions), ref_geo, ref_tex)
     face_summary = None
     if ctx.face is not None:
         from candid.face import face_geometry
 
         b = ctx.face.box
-        face_summary = {"box": [b.x0, b.y0, b.x1, b.y1], "iod_px": ctx.face.iod, "n_faces": ctx.face.n_faces,
-                        "window": list(ctx.regions.window), "geometry": face_geometry(ctx.face.landmarks)}
+        s = ctx.scale
+        face_summary = {"box": [b.x0 / s, b.y0 / s, b.x1 / s, b.y1 / s], "iod_px": ctx.face.iod / s,
+                        "n_faces": ctx.face.n_faces, "window": [int(round(v / s)) for v in ctx.regions.window],
+                        "geometry": face_geometry(ctx.face.landmarks), "work_scale": round(s, 6)}
     return InspectionReport(results, overall, conf, face_summary, ctx.face_reason, curve, flattery,
-                            tuple(pixels.shape[:2]))
+                            tuple(pixels.shape[:2]), interval, method)
+
+
+def calibrated_overall(results: list[TellResult]) -> tuple[float, tuple[float, float]] | None:
+    """The shipped combination's score of these tells and its range; None without a shipped model.
+
+    The range runs over the bootstrap refits stored with the model, with the
+    evidence of every tell moved by up to ``0.5 * (1 - confidence)`` both ways
+    (what a tell that could not fully judge might have said).
+    """
+    from candid.inspect.combine import features, shipped
+
+    model = shipped()
+    if model is None:
+        return None
+    by_name = {t.name: t for t in results}
+    x = features(type("R", (), {"tells": results})())
+    p = float(model.predict(x)[0])
+    slack = np.array([0.5 * (1.0 - by_name[n.split(".")[0]].confidence) if n.split(".")[0] in by_name else 0.5
+                      for n in model.names])
+    lo_x, hi_x = x - slack, x + slack
+    preds = [p]
+    for m in [model] + model.bootstrap():
+        # Evidence weights are >= 0: the lowest score takes every evidence low, the highest every evidence high.
+        preds += [float(m.predict(np.where(m.coef >= 0, lo_x, hi_x))[0]),
+                  float(m.predict(np.where(m.coef >= 0, hi_x, lo_x))[0])]
+    return p, (float(min(preds)), float(max(preds)))

@@ -27,6 +27,9 @@ class Catchlight:
     dy: float = 0.0
     area: float = 0.0
     elongation: float = 1.0
+    circularity: float = 0.0
+    brightness: float = 0.0
+    uniformity: float = 0.0
 
 
 def eye_patch(pixels: np.ndarray, circle: tuple[float, float, float], pad: float = 1.4):
@@ -71,8 +74,45 @@ def find_catchlight(pixels: np.ndarray, circle: tuple[float, float, float]) -> C
         cov = np.cov(np.vstack([xs, ys]))
         ev = np.sort(np.linalg.eigvalsh(cov))
         elong = float(np.sqrt((ev[1] + 1e-3) / (ev[0] + 1e-3)))
+    blob_mask = (labels == k).astype(np.uint8)
+    contours, _ = cv2.findContours(blob_mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    # Fill of the smallest enclosing circle (pixel-counted, so a rasterised disc comes out near 1).
+    circ = 0.0
+    if contours and len(xs) >= 5:
+        _, rad = cv2.minEnclosingCircle(max(contours, key=cv2.contourArea))
+        circ = float(np.clip(len(xs) / (np.pi * (rad + 0.5) ** 2), 0, 1))
+    inside = grey[ys, xs]
+    uniform = float(np.clip(1.0 - inside.std() / 0.05, 0, 1))
     return Catchlight(True, float((cents[k][0] + x0 - cx) / r), float((cents[k][1] + y0 - cy) / r),
-                      float(len(xs)) / (np.pi * r * r), elong)
+                      float(len(xs)) / (np.pi * r * r), elong, circ, float(inside.mean()), uniform)
+
+
+def identical_discs(a: Catchlight, b: Catchlight) -> float:
+    """How much two catchlights look like the same painted disc: round, flat white, same size and place.
+
+    Real catchlights mirror the light's shape (softboxes, windows) through
+    two differently curved, differently lit corneas: their size, outline and
+    brightness profile differ a little between the eyes. Identical, uniform,
+    perfectly round white discs are a hallmark of painted-in or generated
+    catchlights. Returns evidence in [0, 1].
+
+    Examples
+    --------
+    >>> disc = Catchlight(True, 0.3, -0.3, 0.05, 1.05, 0.95, 1.0, 1.0)
+    >>> identical_discs(disc, disc) > 0.8
+    True
+    >>> soft = Catchlight(True, 0.3, -0.3, 0.05, 1.8, 0.55, 0.8, 0.2)
+    >>> identical_discs(soft, disc) < 0.3
+    True
+    """
+    if not (a.found and b.found):
+        return 0.0
+    round_ = sigmoid((min(a.circularity, b.circularity) - 0.6) / 0.05)
+    flat = sigmoid((min(a.uniformity, b.uniformity) - 0.6) / 0.1)
+    white = sigmoid((min(a.brightness, b.brightness) - 0.85) / 0.04)
+    same_size = sigmoid((0.35 - abs(np.log((a.area + 1e-4) / (b.area + 1e-4)))) / 0.07)
+    same_place = sigmoid((0.3 - float(np.hypot(a.dx - b.dx, a.dy - b.dy))) / 0.08)
+    return float(round_ * flat * white * same_size * same_place)
 
 
 def pupil_roundness(pixels: np.ndarray, circle: tuple[float, float, float]) -> float:
@@ -129,6 +169,12 @@ def judge(ctx: Context) -> TellResult:
         parts.append(sigmoid((size - 1.0) / 0.3))
         parts.append(sigmoid((shape - 0.8) / 0.25))
         notes.append(f"catchlights differ by {offset:.2f} iris radii in position")
+        twin = identical_discs(a, b)
+        metrics["identical_discs"] = twin
+        metrics["catchlight_circularity"] = min(a.circularity, b.circularity)
+        if twin > 0.5:
+            parts.append(0.5 + 0.5 * twin)
+            notes.append("the catchlights are identical flat white discs (painted or generated)")
     elif any(l.found for l in lights):
         parts.append(0.75)
         notes.append("a catchlight in one eye only")
@@ -147,6 +193,8 @@ def judge(ctx: Context) -> TellResult:
     if not parts:
         return cannot_judge("eyes", "eyes too dark or closed to judge", **metrics)
     score = float(max(np.mean(parts), max(parts) * 0.9))
+    if metrics.get("identical_discs", 0.0) > 0.5:
+        score = max(score, 0.5 + 0.5 * metrics["identical_discs"])
     confidence = float(np.clip((diameter - MIN_IRIS_DIAMETER) / 20.0, 0.2, 1.0)) * (len(parts) / 5) ** 0.5
     confidence = float(min(confidence, 1.0))
     heat_win = ctx.regions.window

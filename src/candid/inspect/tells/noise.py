@@ -109,9 +109,10 @@ def face_neck_colour(ctx: Context) -> float | None:
 
 def judge(ctx: Context) -> TellResult:
     """Score noise and colour: 1 = no sensor-like noise, inconsistent noise or mismatched skin colour."""
-    h, w = ctx.shape
+    px = ctx.original  # sensor noise lives at the file's own resolution
+    h, w = px.shape[:2]
     windows = [(0, h, 0, w)] if h * w <= WHOLE_IMAGE_PIXELS else sample_tiles((h, w), 512, 16)
-    stats = [block_noise(ctx.pixels[y0:y1, x0:x1]) for y0, y1, x0, x1 in windows]
+    stats = [block_noise(px[y0:y1, x0:x1]) for y0, y1, x0, x1 in windows]
     mean = np.concatenate([s[0] for s in stats])
     sigma = np.concatenate([s[1] for s in stats])
     tex = np.concatenate([s[2] for s in stats])
@@ -150,12 +151,13 @@ def judge(ctx: Context) -> TellResult:
     confidence = float(np.clip(len(mean) / 400, 0.3, 1.0) * (0.8 if np.isfinite(a) else 0.5))
     from candid.inspect.tells.traces import jpeg_grid, jpeg_luma
 
-    blockiness, _ = jpeg_grid([jpeg_luma(ctx.pixels[y0:y1, x0:x1]) for y0, y1, x0, x1 in sample_tiles((h, w), 256, 8)])
+    blockiness, _ = jpeg_grid([jpeg_luma(px[y0:y1, x0:x1]) for y0, y1, x0, x1 in sample_tiles((h, w), 256, 8)])
     metrics["jpeg_blockiness"] = blockiness
     reason = "" if np.isfinite(a) else "too few flat areas for a noise curve"
     if blockiness > 1.15:  # JPEG quantisation removes noise in real photos too
-        confidence *= 0.5
-        reason = "visibly JPEG-compressed: compression removes sensor noise"
+        # Said, not acted on: halving the confidence of blocky files made the verdict follow the
+        # file's compression history (a re-saved JPEG looked more "AI") instead of the pixels.
+        reason = "visibly JPEG-compressed: compression removes sensor noise, so a clean image is weak evidence"
     # Heatmap at block resolution over the whole image: deviation from the noise curve.
     heat = np.zeros((max(1, h // BLOCK), max(1, w // BLOCK)), np.float32)
     i = 0

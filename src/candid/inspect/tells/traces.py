@@ -29,7 +29,8 @@ def jpeg_luma(rgb: np.ndarray) -> np.ndarray:
 
 
 def _tiles(ctx: Context) -> list[np.ndarray]:
-    grey = [jpeg_luma(ctx.pixels[y0:y1, x0:x1]) for y0, y1, x0, x1 in sample_tiles(ctx.shape, TILE, 16)]
+    px = ctx.original
+    grey = [jpeg_luma(px[y0:y1, x0:x1]) for y0, y1, x0, x1 in sample_tiles(px.shape[:2], TILE, 16)]
     return [g for g in grey if min(g.shape) >= 32]
 
 
