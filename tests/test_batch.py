@@ -331,7 +331,11 @@ def test_kill_half_way_then_resume(tmp_path, inputs):
     after = next(k for k in items if k not in stored)
     for key in (next(iter(mtimes)), after):
         fresh = process_item(items[key]).data
-        assert icc_date_free((out / items[key].output).read_bytes()) == icc_date_free(fresh)
+        assert icc_date_free(store.object_path(key, ".jpg").read_bytes()) == icc_date_free(fresh)
+        # the published output is that object plus its C2PA manifest
+        from candid.imageio import read_image
+
+        assert np.array_equal(read_image(out / items[key].output).pixels, read_image(store.object_path(key, ".jpg")).pixels)
 
 
 def test_output_bytes_do_not_depend_on_the_process(tmp_path, inputs):
@@ -396,3 +400,66 @@ def test_cli_runs_reports_and_exits_1_when_a_row_failed(tmp_path, inputs, capsys
     rep = json.loads((tmp_path / "rep.json").read_text())
     assert [x["status"] for x in rep["rows"]] == ["done", "failed"]
     assert (tmp_path / "out" / "a.jpg").exists() and not (tmp_path / "out" / "b.jpg").exists()
+
+
+# --- issue 23: never over an input, never through a link, labelled like the CLI ---------------------------------
+
+
+def test_output_named_like_its_input_in_the_manifest_folder_is_refused(tmp_path, inputs):
+    import shutil
+
+    folder = tmp_path / "shoot"
+    folder.mkdir()
+    shutil.copy(inputs / "p00.png", folder / "ada.png")
+    before = (folder / "ada.png").read_bytes()
+    m = load_manifest(write_csv(folder / "m.csv", [("", "ada.png", "", "ada.png"), ("", "ada.png", "", "new.png")]))
+    with pytest.raises(ManifestError) as info:
+        run_batch(m, fast_recipe(), folder, workers=1)
+    assert "row 1: output ada.png" in str(info.value) and "never writes over an input" in str(info.value)
+    assert (folder / "ada.png").read_bytes() == before and not (folder / "new.png").exists()
+    r = write_recipe(tmp_path / "r.toml", fast_recipe())
+    assert main(["batch", str(folder / "m.csv"), "--recipe", str(r), "--out", str(folder), "-j", "1"]) == 8
+    assert (folder / "ada.png").read_bytes() == before
+
+
+def test_a_symlink_inside_out_cannot_send_outputs_outside(tmp_path, inputs):
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    out.mkdir()
+    outside.mkdir()
+    (out / "team").symlink_to(outside, target_is_directory=True)
+    (out / "x.jpg").symlink_to(outside / "x.jpg")
+    m = load_manifest(write_csv(tmp_path / "m.csv", [("", f"{inputs}/p00.png", "", "team/a.jpg"),
+                                                     ("", f"{inputs}/p01.png", "", "x.jpg")]))
+    with pytest.raises(ManifestError) as info:
+        run_batch(m, fast_recipe(), out, workers=1)
+    assert "outside the output folder" in str(info.value) and "symbolic link" in str(info.value)
+    assert not list(outside.iterdir())
+    store = ResultStore(out)  # the store refuses it too, even if called directly
+    key = "1f" * 32
+    store.put(key, ".jpg", b"bytes", {})
+    with pytest.raises(ValueError):
+        store.publish(key, ".jpg", "team/a.jpg")
+
+
+def test_batch_outputs_carry_c2pa_xmp_and_the_input_label(tmp_path, inputs, astronaut):
+    import cv2
+
+    from candid.portrait import Operation, Portrait
+    from candid.provenance import COMPOSITE_WITH_TRAINED, dev_signer, label_and_write, verify
+
+    signer = dev_signer(tmp_path / "certs")
+    ai = label_and_write(Portrait(cv2.resize(astronaut, (320, 320))).evolve(None, Operation("engines.studio",
+                                                                                            ai="edited")),
+                         tmp_path / "ai.png", signer=signer)
+    m = load_manifest(write_csv(tmp_path / "m.csv", [("", str(ai), "", "a.jpg"), ("", str(ai), "", "b.jpg")]))
+    out = tmp_path / "out"
+    s = run_batch(m, fast_recipe(), out, workers=1, signer=signer)
+    assert s.failed == 0
+    v = verify(out / "a.jpg")
+    assert v.c2pa.status == "valid" and v.xmp.digital_source_type == COMPOSITE_WITH_TRAINED  # AI in, AI out
+    assert v.c2pa.digital_source_type == COMPOSITE_WITH_TRAINED and [x["file"] for x in v.sources] == ["ai.png"]
+    assert v.watermark_id == v.xmp.watermark_id and not v.warnings
+    assert (out / "a.jpg").read_bytes() == (out / "b.jpg").read_bytes()  # same content: one signed copy
+    mtime = (out / "a.jpg").stat().st_mtime_ns
+    run_batch(m, fast_recipe(), out, workers=1, signer=signer)
+    assert (out / "a.jpg").stat().st_mtime_ns == mtime  # a re-run does not sign again

@@ -12,9 +12,9 @@ from typing import Any, Callable
 from pydantic import BaseModel, ConfigDict, Field
 
 from candid.batch.backends import BACKENDS, cpu_count, run_local, run_ray
-from candid.batch.manifest import Manifest
+from candid.batch.manifest import Manifest, ManifestError
 from candid.batch.plan import WorkItem, plan
-from candid.batch.store import ResultStore
+from candid.batch.store import ResultStore, destination_problem
 from candid.batch.worker import ItemResult
 from candid.errors import CandidError
 from candid.files import write_json
@@ -114,6 +114,8 @@ def run_batch(
     fixed_time: str | None = None,
     memory_budget: int | None = None,
     items: list[WorkItem] | None = None,
+    sign: bool = True,
+    signer=None,
 ) -> BatchSummary:
     """Run ``recipe`` over every row of ``manifest`` into ``out_dir``; resumable and idempotent.
 
@@ -149,6 +151,12 @@ def run_batch(
         Local backend: bytes the running items may use (default 80 % of free).
     items : list of WorkItem, optional
         A plan made earlier with :func:`plan` (skips planning).
+    sign : bool
+        Publish C2PA-signed outputs (like every CLI output). The store keeps
+        the unsigned, reproducible object; the signed copy is made once per
+        content key (see :class:`ResultStore`).
+    signer : Signer, optional
+        Default: the local development signer (:func:`candid.provenance.dev_signer`).
 
     Returns
     -------
@@ -158,7 +166,9 @@ def run_batch(
     Raises
     ------
     ManifestError
-        The manifest has problems (all listed); nothing was run.
+        The manifest has problems (all listed), e.g. an output that would
+        replace an input or leave the output folder through a symlink;
+        nothing was run.
 
     Examples
     --------
@@ -179,7 +189,23 @@ def run_batch(
         _ray()  # clear error before any work when ray is missing
     if items is None:
         items = plan(manifest, recipe, library=library, fixed_time=fixed_time)
+    inputs = sorted({p for it in items for p in it.inputs})
+    problems = [f"row {it.line}: output {it.output}: {why}" for it in items
+                if (why := destination_problem(out_dir, it.output, inputs))]
+    if problems:
+        raise ManifestError(problems, getattr(manifest, "source", "manifest"))
+    if sign and signer is None:
+        from candid.provenance import dev_signer
+
+        signer = dev_signer()
     store = ResultStore(out_dir)
+
+    def publish(key: str, group: list[WorkItem]) -> None:
+        if sign:
+            store.sign(key, group[0].suffix, signer, ingredients=group[0].inputs)
+        for it in group:
+            store.publish(key, it.suffix, it.output, signed=sign, protect=inputs)
+
     run_id = uuid.uuid4().hex[:12]
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t0 = time.perf_counter()
@@ -191,8 +217,7 @@ def run_batch(
     todo: list[WorkItem] = []
     for key, group in by_key.items():
         if store.has(key, group[0].suffix):
-            for it in group:
-                store.publish(key, it.suffix, it.output)
+            publish(key, group)
             status[key] = ("cached", store.result(key))
             store.journal("cached", run=run_id, key=key, outputs=[it.output for it in group])
         else:
@@ -212,8 +237,7 @@ def run_batch(
             rec = res.record()
             if res.ok and res.data is not None:
                 store.put(res.key, group[0].suffix, res.data, rec)
-                for it in group:
-                    store.publish(res.key, it.suffix, it.output)
+                publish(res.key, group)
                 store.journal("done", run=run_id, key=res.key, outputs=[it.output for it in group],
                               seconds=res.seconds, worker=res.worker)
                 status[res.key] = ("done", rec)

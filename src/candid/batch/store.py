@@ -2,9 +2,10 @@
 
 Layout of ``OUT/``::
 
-    OUT/<output names>                 finished portraits (hard links to objects)
+    OUT/<output names>                 finished portraits (hard links to signed objects)
     OUT/batch-report.json              the last run's summary
-    OUT/.candid-batch/objects/ab/<key>.jpg   one file per content key
+    OUT/.candid-batch/objects/ab/<key>.jpg   one file per content key (deterministic, unsigned)
+    OUT/.candid-batch/signed/ab/<key>.jpg    the same with its C2PA manifest (signed once)
     OUT/.candid-batch/results/<key>.json     what the run found (scores, timings)
     OUT/.candid-batch/journal.jsonl          one line per event, append-only
 
@@ -12,6 +13,15 @@ Every file is written to a temporary name and renamed, object first, then its
 result, then the journal line: a crash at any point leaves either a finished
 result or nothing, and a re-run finishes what is missing. Only the process that
 runs the batch writes here (workers return bytes), so there is one writer.
+
+Objects are the same bytes for the same inputs and recipe (no signing time,
+no random ids), which is what resuming and comparing backends rely on. A
+C2PA signature is not reproducible (it carries a signing time and a random
+instance id), so the published outputs are a signed copy of the object, made
+once per key and reused by every row and re-run.
+
+Publishing never writes outside ``OUT`` (a symlinked folder or file inside
+it is refused) and never over one of the batch's input files.
 """
 
 from __future__ import annotations
@@ -99,14 +109,56 @@ class ResultStore:
         atomic_write_bytes(self.result_path(key), text.encode("utf-8"))
         return path
 
-    def publish(self, key: str, suffix: str, name: str) -> Path:
-        """Make the object for ``key`` appear as ``OUT/name`` (hard link, else copy), atomically."""
-        problem = output_name_problem(name)
+    def signed_path(self, key: str, suffix: str) -> Path:
+        """Where the signed copy of ``key``'s object lives."""
+        key = self._check_key(key)
+        return self.root / "signed" / key[:2] / f"{key}{suffix}"
+
+    def sign(self, key: str, suffix: str, signer, ingredients=()) -> Path:
+        """The signed copy of ``key``'s object (C2PA manifest from its XMP log), made once, atomically.
+
+        The stage log and watermark id come from the object's own XMP, so the
+        manifest says exactly what the file's labels say.
+        """
+        from candid.provenance import read_xmp, sign_c2pa
+
+        dst = self.signed_path(key, suffix)
+        if dst.is_file():
+            return dst
+        src = self.object_path(key, suffix)
+        info = read_xmp(src)
+        log = (info.log if info and info.log else [])
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        sign_c2pa(src, dst, log, signer, watermark_id=info.watermark_id if info else None,
+                  ingredients=ingredients, title=f"candid batch output {key[:12]}{suffix}")
+        os.chmod(dst, 0o644)
+        return dst
+
+    def publish(self, key: str, suffix: str, name: str, *, signed: bool = False, protect=()) -> Path:
+        """Make the object for ``key`` appear as ``OUT/name`` (hard link, else copy), atomically.
+
+        Parameters
+        ----------
+        signed : bool
+            Publish the signed copy (see :meth:`sign`, which must have run).
+        protect : iterable of path
+            Files that must never be replaced (the batch's inputs).
+
+        Raises
+        ------
+        ValueError
+            A bad name, a destination outside ``OUT`` through a symlink, or
+            one of the protected files.
+        """
+        problem = output_name_problem(name) or destination_problem(self.out_dir, name, protect)
         if problem:
             raise ValueError(f"output name {name!r}: {problem}")
-        src = self.object_path(key, suffix)
+        src = self.signed_path(key, suffix) if signed else self.object_path(key, suffix)
         dst = self.out_dir / name
         dst.parent.mkdir(parents=True, exist_ok=True)
+        problem = destination_problem(self.out_dir, name, protect)  # again, now the folders exist
+        if problem:
+            raise ValueError(f"output name {name!r}: {problem}")
         if dst.exists():
             try:
                 if os.path.samefile(src, dst):
@@ -148,4 +200,37 @@ class ResultStore:
                         continue
 
 
-__all__ = ["STORE_DIR", "ResultStore"]
+def destination_problem(out_dir: str | os.PathLike, name: str, protect=()) -> str | None:
+    """Why ``OUT/name`` must not be written, or None.
+
+    It must stay inside ``OUT`` after following symlinks, must not itself be
+    a symlink, and must not be one of the ``protect`` files (the inputs).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> (out / "in.jpg").write_bytes(b"x")
+    1
+    >>> destination_problem(out, "in.jpg", [out / "in.jpg"])
+    'it is one of the inputs; a batch never writes over an input'
+    >>> destination_problem(out, "new.jpg", [out / "in.jpg"]) is None
+    True
+    """
+    out = Path(os.path.realpath(out_dir))
+    dst = Path(out_dir) / name
+    if dst.is_symlink():
+        return "it is a symbolic link; a batch does not write through links"
+    real = Path(os.path.realpath(dst))
+    if real != out and out not in real.parents:
+        return f"a symbolic link in its folder leads outside the output folder ({real.parent.name}/)"
+    for p in protect or ():
+        try:
+            if Path(os.path.realpath(p)) == real or (real.exists() and os.path.samefile(p, real)):
+                return "it is one of the inputs; a batch never writes over an input"
+        except OSError:
+            continue
+    return None
+
+
+__all__ = ["STORE_DIR", "ResultStore", "destination_problem"]

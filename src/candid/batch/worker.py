@@ -207,6 +207,10 @@ def process_item(item: WorkItem, inputs: list[bytes] | None = None, *, threads: 
                 else:
                     paths.append(Path(src))
             loaded = read_image(paths[0])
+            # the input's labels (AI type, watermark id) head the log: provenance flows forward
+            from candid.provenance.source import read_source
+
+            origin = read_source(paths[0], loaded.pixels).operation()
         recipe = Recipe.model_validate(item.recipe)
         profile = None
         if item.subject is not None:
@@ -220,7 +224,8 @@ def process_item(item: WorkItem, inputs: list[bytes] | None = None, *, threads: 
             steps = [Step(stage=s.stage, params={**({"library": item.library} if s.stage == "honest" else {}),
                                                  **s.params}) for s in recipe.steps]
             recipe = recipe.model_copy(update={"steps": steps})
-        portrait = Portrait(loaded.pixels, source=Path(item.inputs[0]).name, subject=profile)
+        origin = dataclasses.replace(origin, params={**origin.params, "file": Path(item.inputs[0]).name})
+        portrait = Portrait(loaded.pixels, source=Path(item.inputs[0]).name, subject=profile, log=(origin,))
         marks: list[tuple[str, float]] = []
 
         def on_step(i: int, total: int, stage: str) -> None:

@@ -171,7 +171,7 @@ def _context():
 
 
 def sign_c2pa(path_in: str | os.PathLike, path_out: str | os.PathLike, log: Iterable, signer: Signer,
-              *, watermark_id: str | None = None, ingredients=()) -> Path:
+              *, watermark_id: str | None = None, ingredients=(), title: str | None = None) -> Path:
     """Embed a signed C2PA manifest for ``log`` into a copy of ``path_in`` at ``path_out`` (atomically).
 
     Parameters
@@ -188,6 +188,8 @@ def sign_c2pa(path_in: str | os.PathLike, path_out: str | os.PathLike, log: Iter
         input's own C2PA manifest travels inside the ingredient). An input
         the SDK cannot take is skipped; the ``provenance.source`` entries of
         the log still name it.
+    title : str, optional
+        The manifest's title (default: the output's file name).
 
     Returns
     -------
@@ -202,7 +204,7 @@ def sign_c2pa(path_in: str | os.PathLike, path_out: str | os.PathLike, log: Iter
     mime = MIME.get(path_out.suffix.lower())
     if mime is None:
         raise CandidError(f"{path_out}: cannot embed C2PA in '{path_out.suffix}' files")
-    manifest = manifest_definition(log, title=path_out.name, watermark_id=watermark_id)
+    manifest = manifest_definition(log, title=title or path_out.name, watermark_id=watermark_id)
     ctx = _context()
     fd, tmp = tempfile.mkstemp(prefix=f".{path_out.name}.", suffix=f".c2pa{path_out.suffix}", dir=path_out.parent)
     try:
