@@ -272,6 +272,20 @@ def test_merge_replaces_only_the_sections_keys(tmp_path):
     assert "<p>S2</p>" in page and "<p>H</p>" in page and "<p>S</p>" not in page
 
 
+def test_studio_matte_is_read_from_either_place():
+    from candid.portrait import Portrait
+    from candid.scorecard.studio import studio_matte
+
+    px = np.zeros((4, 5, 3), np.float32)
+    m = np.ones((4, 5), np.float32)
+    assert studio_matte(Portrait(px)) is None
+    assert studio_matte(Portrait(px, matte=m)) is not None
+    p = Portrait(px)
+    if hasattr(p, "extras"):
+        p.extras["studio.matte"] = m
+        assert np.array_equal(studio_matte(p), m)
+
+
 def test_dataset_layout_and_subsample(tmp_path):
     for rel in ("real/a.jpg", "real/people/ann/1.jpg", "real/people/ann/2.png", "real/portraits/p.webp",
                 "old/o.png", "ai/x.jpg", "ai/notes.txt"):
