@@ -92,7 +92,7 @@ def enroll(root: Path, name: str, images: dict[str, np.ndarray] | list[Path]) ->
         paths = [write_image(root / n, v) for n, v in images.items()]
     else:
         paths = images
-    return lib, lib.enroll(name, paths, consent=make_consent("self", None, None, None, name))
+    return lib, lib.enroll(name, paths, consent=make_consent("self", None, None, None, name), face_index=0)
 
 
 def markdown(rows: list[dict], enroll_s: dict) -> str:
@@ -130,9 +130,9 @@ def markdown(rows: list[dict], enroll_s: dict) -> str:
     return "\n".join(lines)
 
 
-#: The flattery of the leave-one-out evaluation (seeded: it has no random part).
-LOO_FLATTERY = dict(eyes=1.15, nose_width=0.90, jaw=0.92, smooth=1.0, lighten_l=8.0)
-#: Feature -> the audit finding that must flag it.
+#: Feature -> the audit finding that must flag it (the scorecard's kinds, one flattery at a time:
+#: eyes x1.15 radial magnification, nose x0.90 and jaw x0.92 horizontal squeeze, two bilateral
+#: smoothing passes, +8 L* on the skin; see candid.scorecard.flatter).
 LOO_DETECT = {"eye_size": "eye-size", "nose_width": "nose-width", "jaw_width": "jaw-width",
               "skin_smoothing": "skin-smoothing", "skin_lightness": "skin-lightness"}
 
@@ -156,12 +156,11 @@ def leave_one_out(people: dict[str, list[Path]], *, guard: bool = True, limit: i
 
     Definitions (the scorecard's): ``false_flag_rate`` = share of real left-out photos with at
     least one finding shown as a change; ``changed_rate`` = share whose pixels the guard changed;
-    ``detect.X`` = share of flattered photos where X is flagged in the flattering direction;
+    ``detect.X`` = share of photos whose flattery X (alone) gets the finding X flagged;
     ``identity_*`` = mean identity distance to the references (original photo, flattered, after
     the guard).
     """
-    from candid.honest.audit import measure
-    from candid.face import face_regions
+    from candid.scorecard.flatter import flatter as scorecard_flatter
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -187,51 +186,45 @@ def leave_one_out(people: dict[str, list[Path]], *, guard: bool = True, limit: i
                         continue
                 img = read_image(left_out).pixels
                 try:
-                    face = analyze_face(img, quality=False)
+                    face = analyze_face(img, quality=False, face_index=0)
                 except Exception as exc:  # noqa: BLE001
                     log(f"{person} {left_out.name}: {exc}")
                     continue
-                flat = flatter(img, face.landmarks, **LOO_FLATTERY)
                 row = {"person": person, "photo": left_out.name, "n_refs": len(profile.photos),
-                       "refs": [{**p.geometry, **p.texture} for p in profile.photos],
-                       "ref_landmarks": [np.asarray(p.landmarks).tolist() for p in profile.photos],
-                       "real": measure(img, face.landmarks, face_regions(img, face.landmarks)),
-                       "real_landmarks": np.asarray(face.landmarks).tolist(),
                        "id_original": profile.identity_distance(face.embedding)}
-                fface = analyze_face(flat, quality=False)
-                row["flat"] = measure(flat, fface.landmarks, face_regions(flat, fface.landmarks))
-                row["flat_landmarks"] = np.asarray(fface.landmarks).tolist()
                 if guard:
                     r = honest_guard(img, profile, library=lib, face=face)
-                    row["real_flags"] = [f.feature for f in r.before.changed]
-                    row["real_changed"] = bool(not np.array_equal(r.pixels, np.clip(img, 0, 1)))
-                    g = honest_guard(flat, profile, library=lib, face=fface)
-                    row["flat_flags"] = {f.feature: f.verdict for f in g.before.changed}
-                    row["id_flattered"], row["id_after"] = g.identity_before, g.identity_after
+                    row["real_flags"] = [f.text for f in r.before.changed]
+                    row["real_changed"] = bool(not np.array_equal(r.pixels, img))
                     row["warnings_real"] = r.warnings
-                    row["flat_percent"] = {f.feature: round(f.percent, 1) for f in g.before.findings}
+                    row["flags"], row["id_flattered"], row["id_after"] = {}, {}, {}
+                    for kind, feature in LOO_DETECT.items():
+                        flat = scorecard_flatter(img, face.landmarks, kind, seed=0)
+                        g = honest_guard(flat, profile, library=lib)
+                        row["flags"][kind] = [f.feature for f in g.before.changed]
+                        row["id_flattered"][kind], row["id_after"][kind] = g.identity_before, g.identity_after
+                        if kind == "skin_smoothing" and len(rows) == 0:
+                            row["_example"] = (img, flat, g.pixels, np.asarray(face.landmarks))
                 log(f"{person} {left_out.name}: real flags {row.get('real_flags')} changed "
-                    f"{row.get('real_changed')}; flattered flags {row.get('flat_flags')}; identity "
-                    f"{row['id_original']:.3f} -> {row.get('id_flattered', float('nan')):.3f} -> "
-                    f"{row.get('id_after', float('nan')):.3f}")
+                    f"{row.get('real_changed')}; flattered flags {row.get('flags')}")
                 rows.append(row)
     return {"rows": rows, "scores": loo_scores(rows)}
 
 
 def loo_scores(rows: list[dict]) -> dict:
-    """The scorecard numbers from the leave-one-out rows."""
+    """The scorecard numbers from the leave-one-out rows (same definitions as ``candid.scorecard``)."""
     rows = [r for r in rows if "real_flags" in r]
     if not rows:
         return {}
     n = len(rows)
+    kinds = list(LOO_DETECT)
     out = {"n": n,
            "false_flag_rate": sum(bool(r["real_flags"]) for r in rows) / n,
            "changed_rate": sum(r["real_changed"] for r in rows) / n,
-           "detect": {k: sum(r["flat_flags"].get(f) == "flattering" for r in rows) / n
-                      for k, f in LOO_DETECT.items()},
+           "detect": {k: sum(LOO_DETECT[k] in r["flags"][k] for r in rows) / n for k in kinds},
            "identity_original": float(np.mean([r["id_original"] for r in rows])),
-           "identity_flattered": float(np.mean([r["id_flattered"] for r in rows])),
-           "identity_after": float(np.mean([r["id_after"] for r in rows]))}
+           "identity_flattered": float(np.mean([r["id_flattered"][k] for r in rows for k in kinds])),
+           "identity_after": float(np.mean([r["id_after"][k] for r in rows for k in kinds]))}
     gap = out["identity_flattered"] - out["identity_original"]
     out["identity_recovered"] = (out["identity_flattered"] - out["identity_after"]) / gap if gap > 0 else float("nan")
     return out
@@ -251,6 +244,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"skipping: {DATA} not found", file=sys.stderr)
             return 0
         res = leave_one_out(people, guard=not args.no_guard, log=lambda m: print(m, file=sys.stderr))
+        for r in res["rows"]:
+            example = r.pop("_example", None)
+            if example is not None:
+                img, flat, after, lm = example
+                ys, xs = face_crop(img, lm, 1.2)
+                write_image(IMG / "honest_loo_skin.png", labelled(
+                    [img[ys, xs], flat[ys, xs], after[ys, xs]], ["real photo", "smoothed", "honest guard"]))
         args.loo.write_text(json.dumps(res, indent=1, default=float))
         print(json.dumps(res["scores"], indent=1))
         return 0

@@ -17,6 +17,9 @@ from photo to photo. The audit therefore
   similar pose;
 - calls a difference a change at ``|z| >= 3`` (:data:`Z_CHANGED`): with a
   dozen features per photo, a lower bar flags most real photos of a person.
+  Skin detail is tested one-sided (only *less* detail is reported, at
+  ``z <= -2``, :data:`Z_ONE_SIDED`): more detail than usual is a sharper
+  camera, never flattery.
 """
 
 from __future__ import annotations
@@ -63,6 +66,9 @@ SPREAD_FLOOR: dict[str, tuple[str, float]] = {
 }
 #: |z| at and above which a difference is reported as a change.
 Z_CHANGED = 3.0
+#: One-sided bar for features where only one direction is ever reported (less skin detail):
+#: the other tail cannot raise a false alarm, so the same false-alarm budget allows a lower bar.
+Z_ONE_SIDED = {"skin-smoothing": 2.0}
 #: Pose (degrees) and expression (IOD) scales of the reference weights.
 POSE_SCALE_DEG = 12.0
 EXPRESSION_SCALE = {"mouth_width": 0.12, "mouth_open": 0.08}
@@ -213,9 +219,10 @@ def reference_weights(profile, landmarks: np.ndarray | None) -> np.ndarray:
 def reference_values(profile, landmarks: np.ndarray | None = None) -> dict[str, tuple[float, float, float]]:
     """``{measurement: (mean, std, n)}`` from a subject's profile.
 
-    With the portrait's ``landmarks``, the mean is weighted toward the
-    references of similar pose and expression (:func:`reference_weights`)
-    and ``n`` is the effective number of such references (a float); the
+    With the portrait's ``landmarks``, the mean of each geometry measurement
+    is weighted toward the references of similar pose and expression
+    (:func:`reference_weights`) and ``n`` is the effective number of such
+    references (a float); skin texture and tone use all photos alike. The
     spread stays the person's own, over all their photos.
     """
     photos = [_photo_values(p) for p in profile.photos]
@@ -227,7 +234,9 @@ def reference_values(profile, landmarks: np.ndarray | None = None) -> dict[str, 
         ok = np.isfinite(vals)
         if not ok.any():
             continue
-        x, wk = vals[ok], w[ok]
+        # Pose and expression change the geometry; skin texture and tone follow the camera
+        # and the light, not the pose: they are compared with all photos alike.
+        x, wk = vals[ok], (w[ok] if "." not in key else np.ones(int(ok.sum())))
         if wk.sum() < 1e-3:
             wk = np.ones_like(x)
         mean = float(np.sum(wk * x) / np.sum(wk))
@@ -269,7 +278,10 @@ def _finding(feature: str, value: float, ref: float, spread: float) -> FeatureFi
         z = float(np.log(value / ref)) / spread if value > 0 and ref > 0 else float("nan")
         percent = 100.0 * (value / ref - 1.0) if ref else float("nan")
     verdict = "ok"
-    if np.isfinite(z) and abs(z) >= Z_CHANGED:
+    if feature in Z_ONE_SIDED:
+        if np.isfinite(z) and direction * z >= Z_ONE_SIDED[feature]:
+            verdict = "flattering"
+    elif np.isfinite(z) and abs(z) >= Z_CHANGED:
         verdict = "flattering" if direction is not None and np.sign(z) == direction else "changed"
         if feature in EXPRESSION_FEATURES:
             verdict = "ok"  # reported in the JSON (z, percent), not called a change: expression does this
@@ -322,7 +334,7 @@ def audit_values(values: dict[str, float], references: dict[str, tuple[float, fl
         if not np.isfinite(mean):
             continue
         spread = _spread(key, mean, std, n)
-        if "_pose_match" in references and references["_pose_match"][0] < 0.2:
+        if "." not in key and "_pose_match" in references and references["_pose_match"][0] < 0.2:
             spread *= 1.5  # no reference has a similar pose or expression: compare more loosely
         findings.append(_finding(feature, values[key], mean, spread))
     audit = FlatteryAudit(findings, geometry=dict(values))
