@@ -199,6 +199,11 @@ def run_batch(
 
         signer = dev_signer()
     store = ResultStore(out_dir)
+    store.sweep()
+    from candid.files import sweep_temp
+
+    for folder in {(Path(out_dir) / it.output).parent for it in items}:
+        sweep_temp(folder)
 
     def publish(key: str, group: list[WorkItem]) -> None:
         if sign:

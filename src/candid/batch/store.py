@@ -69,6 +69,16 @@ class ResultStore:
         (self.root / "results").mkdir(parents=True, exist_ok=True)
         self.journal_path = self.root / "journal.jsonl"
 
+    def sweep(self) -> list[Path]:
+        """Remove temp files killed runs left in the output folder and the store (:func:`candid.files.sweep_temp`)."""
+        from candid.files import sweep_temp
+
+        folders = [self.out_dir, self.root / "results"]
+        for sub in ("objects", "signed"):
+            base = self.root / sub
+            folders += [d for d in base.iterdir() if d.is_dir()] if base.is_dir() else []
+        return [p for f in folders for p in sweep_temp(f)]
+
     @staticmethod
     def _check_key(key: str) -> str:
         if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
@@ -165,7 +175,9 @@ class ResultStore:
                     return dst
             except OSError:
                 pass
-        tmp = dst.with_name(f".{dst.name}.{os.getpid()}.link")
+        from candid.files import temp_tag
+
+        tmp = dst.with_name(f".{dst.name}.{temp_tag()}link")
         try:
             if tmp.exists():
                 tmp.unlink()

@@ -45,7 +45,29 @@ for _module in COMMAND_MODULES:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; user errors become one message and a non-zero exit code."""
+    """Run the CLI; user errors become one message and a non-zero exit code.
+
+    SIGTERM becomes a normal exit (``SystemExit``), so every ``finally`` that
+    removes a temporary file runs; only ``kill -9`` skips them, and the next
+    run sweeps what it left (:func:`candid.files.sweep_temp`).
+    """
+    import signal
+    import threading
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        def _terminate(signum, frame):
+            raise SystemExit(128 + signum)
+
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _run(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         result = app(args=argv, standalone_mode=False, prog_name="candid")
     except CandidError as exc:

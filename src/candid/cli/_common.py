@@ -70,6 +70,9 @@ def write_output(portrait, path, *, sign: bool = True, bit_depth: int = 8, quali
 def check_output(path, inputs=()) -> None:
     """Refuse an output path that is a folder, has an unknown suffix, or is one of the inputs.
 
+    Also removes temp files a killed candid process left in the output's folder
+    (:func:`candid.files.sweep_temp`).
+
     Raises
     ------
     CandidError
@@ -88,7 +91,11 @@ def check_output(path, inputs=()) -> None:
 
     from candid.imageio import output_format
 
+    from candid.files import sweep_temp
+
     path = Path(path)
+    if path.parent.is_dir():
+        sweep_temp(path.parent)  # what an earlier, killed run left beside its output
     if path.is_dir():
         raise CandidError(f"{path}: is a folder, not an output file name",
                           hint=f"give a file name, e.g. {path / 'portrait.jpg'}")

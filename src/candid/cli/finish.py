@@ -91,7 +91,9 @@ def register(app: typer.Typer) -> None:
         import pyvips
 
         out_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, rendered = tempfile.mkstemp(prefix=".candid-finish-", suffix=".tif", dir=out_path.parent)
+        from candid.files import temp_tag
+
+        fd, rendered = tempfile.mkstemp(prefix=f".{temp_tag('finish')}", suffix=".tif", dir=out_path.parent)
         os.close(fd)
         try:
             with progress_bar(f"finishing to {plan.out_w}x{plan.out_h}", n_tiles) as advance:

@@ -139,7 +139,9 @@ def write_vips(
     if fmt == "avif":
         options["compression"] = "av1"
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".part{path.suffix}", dir=path.parent)
+    from candid.files import temp_tag
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{temp_tag()}", suffix=f".part{path.suffix}", dir=path.parent)
     os.close(fd)
     try:
         saver = {"jpeg": "jpegsave", "png": "pngsave", "tiff": "tiffsave", "webp": "webpsave",

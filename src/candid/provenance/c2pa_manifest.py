@@ -206,7 +206,10 @@ def sign_c2pa(path_in: str | os.PathLike, path_out: str | os.PathLike, log: Iter
         raise CandidError(f"{path_out}: cannot embed C2PA in '{path_out.suffix}' files")
     manifest = manifest_definition(log, title=title or path_out.name, watermark_id=watermark_id)
     ctx = _context()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path_out.name}.", suffix=f".c2pa{path_out.suffix}", dir=path_out.parent)
+    from candid.files import temp_tag
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path_out.name}.{temp_tag()}", suffix=f".c2pa{path_out.suffix}",
+                               dir=path_out.parent)
     try:
         with os.fdopen(fd, "w+b") as dst, open(path_in, "rb") as src:
             builder = c2pa.Builder(json.dumps(manifest), ctx) if ctx is not None else c2pa.Builder(json.dumps(manifest))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 
 from candid.errors import CandidError
+from candid.files import temp_tag
 
 
 def label_and_write(portrait, out_path: str | os.PathLike, *, signer=None, watermark: bool = True,
@@ -92,7 +93,7 @@ def label_and_write(portrait, out_path: str | os.PathLike, *, signer=None, water
     if signer is None:
         return write_image(out_path, pixels, alpha=portrait.alpha, bit_depth=bit_depth, quality=quality, xmp=xmp)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmpdir = tempfile.mkdtemp(prefix=".candid-", dir=out_path.parent)
+    tmpdir = tempfile.mkdtemp(prefix=f".{temp_tag()}", dir=out_path.parent)
     try:
         plain = write_image(Path(tmpdir) / f"unsigned{out_path.suffix}", pixels, alpha=portrait.alpha,
                             bit_depth=bit_depth, quality=quality, xmp=xmp)
@@ -295,7 +296,7 @@ def label_file(rendered: str | os.PathLike, out_path: str | os.PathLike, log, *,
     if signer is None:
         return write_vips(out_path, image, quality=quality, xmp=xmp, dpi=dpi), wid
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmpdir = tempfile.mkdtemp(prefix=".candid-", dir=out_path.parent)
+    tmpdir = tempfile.mkdtemp(prefix=f".{temp_tag()}", dir=out_path.parent)
     try:
         plain = write_vips(Path(tmpdir) / f"unsigned{out_path.suffix}", image, quality=quality, xmp=xmp, dpi=dpi)
         sign_c2pa(plain, plain, log, signer, watermark_id=wid, ingredients=ingredients)
