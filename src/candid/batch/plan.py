@@ -186,8 +186,8 @@ def plan(manifest: Manifest, recipe, *, library=None, fixed_time: str | None = N
     >>> items[0].key[:8]  # doctest: +SKIP
     '3f9c2a71'
     """
-    from candid.imageio import read_header
     from candid.errors import CandidError
+    from candid.imageio import max_pixels_limit, read_header
 
     if validate:
         errors = validate_manifest(manifest, recipe, library)
@@ -218,7 +218,7 @@ def plan(manifest: Manifest, recipe, *, library=None, fixed_time: str | None = N
         dump = final.model_dump(mode="json")
         suffix = PurePosixPath(row.output).suffix.lower()
         try:
-            header = read_header(paths[0])
+            header = read_header(paths[0], max_pixels=max_pixels_limit())  # header only, HEIC too
             est = estimate_bytes(final, header.width, header.height)
         except CandidError as exc:
             errors.append(f"row {row.line}: input {row.inputs[0]}: {exc.message}")
