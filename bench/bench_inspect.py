@@ -1,22 +1,29 @@
-"""Benchmark and evaluation of the pixel peeper (`candid.inspect`).
+"""Evaluation, calibration and speed of the pixel peeper (`candid.inspect`).
 
-Run: .venv/bin/python bench/bench_inspect.py [--append docs/BENCHMARKS.md] [--pictures docs/img]
+Run:
+    .venv/bin/python bench/bench_inspect.py eval [--cache /tmp/inspect_cache] [--fit] [--append docs/BENCHMARKS.md]
+    .venv/bin/python bench/bench_inspect.py speed [--append docs/BENCHMARKS.md]
 
-* Runs the inspector on ../shared/data/real (real photos) and ../shared/data/ai
-  (Stable Diffusion 2.1 portraits) and reports per-tell scores, per-tell and
-  overall AUC (real vs AI) and accuracy at the fixed threshold 0.5. Skipped
-  with a message when the data are absent. The set is tiny (6 real, 12 AI):
-  treat the numbers as a smoke test, not a measure of detection power.
-* Times one inspection at 1 MP and at 24 MP (the astronaut photo upscaled),
-  each in a fresh subprocess so peak RSS (ru_maxrss) is its own.
-* With --pictures, writes heatmap overlays and 1:1 crops of one AI image and
-  one real photo as docs/img/inspect_*.png.
+* ``eval``: inspects every image of ../shared/data/ai (112 Stable Diffusion 2.1
+  portraits) and ../shared/data/real (all real photos, recursively) twice: as
+  the files are ("raw") and under the matched protocol (long side 768, JPEG
+  q90 for both: :func:`candid.inspect.combine.match_protocol`, the scorecard's
+  ``normalise``). Reports are cached as JSON (one file per image and protocol)
+  so re-runs only redo what is missing. Prints per-tell AUC (score and
+  evidence), the 5-fold out-of-fold AUC of the combination on both protocols,
+  and with ``--fit`` writes ``src/candid/inspect/combination.json`` (fitted on
+  the matched protocol, with 20 bootstrap refits for the reported ranges).
+* ``speed``: an 8K (4320x7680) portrait (the astronaut, upscaled) saved as
+  PNG; in a fresh subprocess each: decode only, and decode + full report
+  (face found by the inspector, "good from afar" curve included). Wall, CPU
+  time and peak RSS (ru_maxrss) of each; the report's ratio to decoding.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -27,158 +34,202 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-DATA = HERE.parent.parent / "shared" / "data"
-
-CHILD = r"""
-import json, resource, sys, time
-import cv2, numpy as np
-from skimage import data
-from candid.inspect import inspect_image
-mp = float(sys.argv[1])
-img = data.astronaut().astype(np.float32) / 255
-wide = cv2.copyMakeBorder(img, 0, 0, 128, 128, cv2.BORDER_REFLECT)  # 3:2, face undistorted
-big = cv2.resize(wide, (int(round(np.sqrt(mp * 1e6 * 1.5))), int(round(np.sqrt(mp * 1e6 / 1.5)))),
-                 interpolation=cv2.INTER_CUBIC)
-inspect_image(img[:256, :256])  # warm-up (model loading)
-t = time.perf_counter()
-r = inspect_image(big)
-print(json.dumps({"seconds": time.perf_counter() - t, "shape": list(big.shape[:2]),
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "face": r.face is not None}))
-"""
+ROOT = HERE.parent
+DATA = ROOT.parent / "shared" / "data"
+SHIPPED = ROOT / "src" / "candid" / "inspect" / "combination.json"
+SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
 
-def auc(neg: list[float], pos: list[float]) -> float:
-    """Probability that a random AI image scores above a random real one (ties count half)."""
-    if not neg or not pos:
-        return float("nan")
-    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
-    return wins / (len(pos) * len(neg))
+def dataset(include_old: bool = False) -> list[tuple[str, int]]:
+    """(relative path, label) for ai/ (1) and real/ (0), optionally old/ (0)."""
+    out = []
+    folders = [("ai", 1), ("real", 0)] + ([("old", 0)] if include_old else [])
+    for folder, label in folders:
+        for p in sorted((DATA / folder).rglob("*")):
+            if p.is_file() and p.suffix.lower() in SUFFIXES:
+                out.append((p.relative_to(DATA).as_posix(), label))
+    return out
 
 
-def evaluate() -> dict | None:
+def inspect_all(items, cache: Path, part: int = 0, parts: int = 1) -> None:
     from candid.imageio import read_image
-    from candid.inspect import TELLS, inspect_image
+    from candid.inspect import inspect_image
+    from candid.inspect.combine import match_protocol
 
-    if not DATA.exists():
-        print(f"skipping evaluation: {DATA} not found")
-        return None
-    rows = []
-    for label in ("real", "ai"):
-        for path in sorted((DATA / label).glob("*")):
-            if path.suffix.lower() not in (".jpg", ".jpeg", ".png"):
+    for i, (rel, label) in enumerate(items):
+        if i % parts != part:
+            continue
+        for proto in ("raw", "matched"):
+            out = cache / proto / (rel.replace("/", "__") + ".json")
+            if out.exists():
                 continue
-            px = read_image(path).pixels
+            out.parent.mkdir(parents=True, exist_ok=True)
+            px = read_image(DATA / rel).pixels
+            if proto == "matched":
+                px = match_protocol(px)
             t = time.perf_counter()
-            r = inspect_image(px)
-            rows.append({"file": f"{label}/{path.name}", "label": label, "seconds": time.perf_counter() - t,
-                         "overall": r.overall, "face": r.face is not None,
-                         **{t.name: t.score for t in r.tells},
-                         **{f"{t.name}_conf": t.confidence for t in r.tells}})
-            print(f"{label:4s} {path.name:28s} overall {r.overall:.2f}  "
-                  + " ".join(f"{t.name} {t.score:.2f}/{t.confidence:.1f}" for t in r.tells), flush=True)
-    res = {"rows": rows, "auc": {}, "accuracy": {}}
-    for key in ("overall",) + TELLS:
-        neg = [r[key] for r in rows if r["label"] == "real"]
-        pos = [r[key] for r in rows if r["label"] == "ai"]
-        res["auc"][key] = auc(neg, pos)
-        res["accuracy"][key] = float(np.mean([(r[key] > 0.5) == (r["label"] == "ai") for r in rows]))
+            d = inspect_image(px, afar=False).to_dict()
+            d.update(seconds=time.perf_counter() - t, label=label, file=rel)
+            out.write_text(json.dumps(d, default=float))
+            print(f"{proto:7s} {rel:45s} {d['seconds']:.1f} s", flush=True)
+
+
+def load(cache: Path, proto: str, items) -> tuple[list[dict], np.ndarray]:
+    reps = []
+    for rel, _ in items:
+        f = cache / proto / (rel.replace("/", "__") + ".json")
+        if f.exists():
+            reps.append(json.loads(f.read_text()))
+    return reps, np.array([r["label"] for r in reps])
+
+
+def tell_table(reps, y) -> dict:
+    from candid.inspect.combine import auc
+
+    out = {}
+    for name in [t["name"] for t in reps[0]["tells"]]:
+        s = np.array([next(t for t in r["tells"] if t["name"] == name)["score"] for r in reps])
+        c = np.array([next(t for t in r["tells"] if t["name"] == name)["confidence"] for r in reps])
+        out[name] = {"auc_score": auc(y, s), "auc_evidence": auc(y, (s - 0.5) * c),
+                     "judged_real": float(np.mean(c[y == 0] > 0.05)), "judged_ai": float(np.mean(c[y == 1] > 0.05))}
+    return out
+
+
+def evaluate(cache: Path, fit_ship: bool, include_old: bool) -> dict:
+    from candid.inspect import combine as cb
+
+    items = dataset(include_old)
+    res: dict = {"n_items": len(items)}
+    models = {}
+    for proto in ("raw", "matched"):
+        reps, y = load(cache, proto, items)
+        X = np.array([cb.features(r) for r in reps])
+        oof = cb.cross_val_predict(X, y, folds=5, seed=0)
+        models[proto] = (X, y)
+        res[proto] = {"n_ai": int(y.sum()), "n_real": int((y == 0).sum()), "cv_auc": cb.auc(y, oof),
+                      "tells": tell_table(reps, y), "shipped_overall_auc": cb.auc(y, [r["overall"] for r in reps])}
+        print(f"{proto}: {res[proto]['n_ai']} AI vs {res[proto]['n_real']} real, 5-fold CV AUC "
+              f"{res[proto]['cv_auc']:.3f}; overall as shipped {res[proto]['shipped_overall_auc']:.3f}")
+        for name, t in res[proto]["tells"].items():
+            print(f"   {name:9s} AUC score {t['auc_score']:.2f}  evidence {t['auc_evidence']:.2f}  "
+                  f"judged real {t['judged_real']:.0%} AI {t['judged_ai']:.0%}")
+    X, y = models["matched"]
+    # Trained on matched, scored on raw (and the reverse): does the model carry over to the other protocol?
+    m = cb.fit(X, y, seed=0)
+    Xr, yr = models["raw"]
+    res["matched_model_on_raw_auc"] = cb.auc(yr, m.predict(Xr))
+    print(f"model fitted on matched, scored on raw: AUC {res['matched_model_on_raw_auc']:.3f}")
+    res["coef"] = {n: round(float(c), 4) for n, c in zip(cb.FEATURE_NAMES, m.coef)}
+    print("coefficients (standardised):", res["coef"])
+    if fit_ship:
+        meta = {"data": "../shared/data: ai/ (112 Stable Diffusion 2.1 portraits, 768x768 JPEG) vs real/ "
+                        + ("and old/ " if include_old else "") + f"({int((y == 0).sum())} photos)",
+                "protocol": "matched: long side 768 (area down, Lanczos up), JPEG q90, for both classes",
+                "command": "bench/bench_inspect.py eval --fit", "cv_auc_matched": round(res["matched"]["cv_auc"], 4),
+                "cv_auc_raw": round(res["raw"]["cv_auc"], 4), "date": date.today().isoformat(),
+                **m.meta, "bootstrap": cb.bootstrap_fits(X, y, n=20, seed=0)}
+        shipped = cb.Combination(m.names, m.mean, m.scale, m.coef, m.intercept, meta)
+        SHIPPED.write_text(shipped.to_json() + "\n")
+        print("wrote", SHIPPED)
     return res
 
 
-def timing(mp: float) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(mp)], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def pictures(folder: Path) -> list[Path]:
-    import cv2
-
-    from candid.imageio import read_image
+CHILD = r"""
+import json, resource, sys, time
+t0 = time.perf_counter(); c0 = time.process_time()
+from candid.imageio import read_image
+px = read_image(sys.argv[1]).pixels
+dec = time.perf_counter() - t0
+out = {"decode_s": dec, "shape": list(px.shape[:2])}
+if sys.argv[2] == "report":
     from candid.inspect import inspect_image
-    from candid.inspect.report import crop_1to1, overlay, png_bytes
-
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for tag, path in (("ai", DATA / "ai" / "bbB-65_3.jpg"), ("real", DATA / "real" / "obama.jpg")):
-        if not path.exists():
-            continue
-        px = read_image(path).pixels
-        r = inspect_image(px, afar=False)
-        tiles = []
-        for t in r.tells:
-            if t.heatmap is None or t.confidence == 0:
-                continue
-            im = overlay(px, t, max_side=384)
-            im = cv2.resize(im, (384, int(384 * im.shape[0] / im.shape[1])), interpolation=cv2.INTER_AREA)
-            im = np.ascontiguousarray(np.clip(im * 255, 0, 255).astype(np.uint8))
-            cv2.putText(im, f"{t.name} {t.score:.2f}", (6, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.7, (0, 0, 0), 4)
-            cv2.putText(im, f"{t.name} {t.score:.2f}", (6, 22), cv2.FONT_HERSHEY_SIMPLEX, 0.7, (255, 255, 255), 2)
-            tiles.append(im)
-        h = max(t.shape[0] for t in tiles)
-        sheet = np.hstack([np.pad(t, ((0, h - t.shape[0]), (0, 4), (0, 0))) for t in tiles])
-        p = folder / f"inspect_{tag}_heatmaps.png"
-        p.write_bytes(png_bytes(sheet))
-        written.append(p)
-        crops = [np.clip(crop_1to1(px, w) * 255, 0, 255).astype(np.uint8) for t in r.tells for _, w in t.crops[:2]]
-        if crops:
-            ch = max(c.shape[0] for c in crops)
-            strip = np.hstack([np.pad(c, ((0, ch - c.shape[0]), (0, 4), (0, 0))) for c in crops])
-            p = folder / f"inspect_{tag}_crops.png"
-            p.write_bytes(png_bytes(strip))
-            written.append(p)
-    return written
+    t = time.perf_counter()
+    r = inspect_image(px)
+    out.update(report_s=time.perf_counter() - t, face=r.face is not None, overall=r.overall)
+out.update(wall_s=time.perf_counter() - t0, cpu_s=time.process_time() - c0,
+           peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print(json.dumps(out))
+"""
 
 
-def markdown(res: dict | None, times: dict) -> str:
-    from candid.inspect import TELLS
+def speed(path: Path) -> dict:
+    import cv2
+    from skimage import data
 
+    if not path.exists():
+        img = data.astronaut()[:, 64:448]
+        big = cv2.resize(img, (4320, 7680), interpolation=cv2.INTER_CUBIC)
+        cv2.imwrite(str(path), cv2.cvtColor(big, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    res = {}
+    for mode in ("decode", "report", "decode", "report"):  # twice each: the second run has warm file caches
+        env = dict(os.environ, OMP_NUM_THREADS="2")
+        out = subprocess.run([sys.executable, "-c", CHILD, str(path), mode], capture_output=True, text=True,
+                             check=True, env=env, cwd=ROOT)
+        res[mode] = json.loads(out.stdout.strip().splitlines()[-1])
+        print(mode, res[mode], flush=True)
+    return res
+
+
+def markdown(res: dict | None, sp: dict | None) -> str:
     lines = ["", "## inspect (pixel peeper)", "",
-             f"Command: `.venv/bin/python bench/bench_inspect.py --append docs/BENCHMARKS.md`  ",
-             f"Machine: {platform.machine()}, 2 cores, no GPU, Python {platform.python_version()}; "
-             f"date {date.today().isoformat()}.", ""]
-    if res is not None:
-        n_real = sum(r["label"] == "real" for r in res["rows"])
-        n_ai = len(res["rows"]) - n_real
-        lines += [f"Dev set: {n_real} real photos, {n_ai} SD 2.1 portraits (768x768 JPEG). Tiny: one or two "
-                  "images change every number below; scores use hand-set priors, nothing was fit to this set.", "",
-                  "| tell | AUC (AI > real) | accuracy @ 0.5 | mean real | mean AI |", "|---|---|---|---|---|"]
-        for key in ("overall",) + TELLS:
-            real = np.mean([r[key] for r in res["rows"] if r["label"] == "real"])
-            ai = np.mean([r[key] for r in res["rows"] if r["label"] == "ai"])
-            lines.append(f"| {key} | {res['auc'][key]:.2f} | {res['accuracy'][key]:.2f} | {real:.2f} | {ai:.2f} |")
-        lines += ["", "Per image (score / confidence):", "", "| image | overall | " + " | ".join(TELLS) + " |",
-                  "|---|---|" + "---|" * len(TELLS)]
-        for r in res["rows"]:
-            lines.append(f"| {r['file']} | {r['overall']:.2f} | " + " | ".join(
-                f"{r[t]:.2f}/{r[t + '_conf']:.1f}" for t in TELLS) + " |")
-        lines.append("")
-    lines += ["| image | size | time per image | peak RSS |", "|---|---|---|---|"]
-    for label, t in times.items():
-        lines.append(f"| astronaut upscaled, {label} | {t['shape'][1]}x{t['shape'][0]} | {t['seconds']:.1f} s | "
-                     f"{t['peak_mb']:.0f} MB |")
+             f"Machine: {platform.machine()}, 2 cores shared with other jobs, no GPU, Python "
+             f"{platform.python_version()}; {date.today().isoformat()}.", ""]
+    if res:
+        lines += ["Command: `.venv/bin/python bench/bench_inspect.py eval --fit`. Dev set: "
+                  f"{res['matched']['n_ai']} SD 2.1 portraits vs {res['matched']['n_real']} real photos. "
+                  "`matched` = both brought to long side 768 + JPEG q90. AUC of the combination is out-of-fold "
+                  "(5-fold, stratified, seed 0), never scored on the images it was fitted on.", "",
+                  f"| | matched | raw |", "|---|---|---|",
+                  f"| combination, 5-fold CV AUC | {res['matched']['cv_auc']:.3f} | {res['raw']['cv_auc']:.3f} |",
+                  f"| shipped overall (fitted on matched, in-sample) | {res['matched']['shipped_overall_auc']:.3f} | "
+                  f"{res['raw']['shipped_overall_auc']:.3f} |"]
+        for name in res["matched"]["tells"]:
+            a, b = res["matched"]["tells"][name], res["raw"]["tells"][name]
+            lines.append(f"| tell `{name}`: AUC of score / of evidence; judged real, AI | "
+                         f"{a['auc_score']:.2f} / {a['auc_evidence']:.2f}; {a['judged_real']:.0%}, "
+                         f"{a['judged_ai']:.0%} | {b['auc_score']:.2f} / {b['auc_evidence']:.2f}; "
+                         f"{b['judged_real']:.0%}, {b['judged_ai']:.0%} |")
+        lines += ["", "Coefficients (standardised evidence, >= 0 by construction): "
+                  + ", ".join(f"`{k}` {v:.2f}" for k, v in res["coef"].items()) + ".", ""]
+    if sp:
+        d, r = sp["decode"], sp["report"]
+        lines += ["8K report: `.venv/bin/python bench/bench_inspect.py speed` (4320x7680 PNG of the astronaut, "
+                  "upscaled; face found by the inspector itself, good-from-afar curve included; fresh process).", "",
+                  "| | wall | CPU | peak RSS |", "|---|---|---|---|",
+                  f"| decode only | {d['wall_s']:.1f} s | {d['cpu_s']:.1f} s | {d['peak_mb']:.0f} MB |",
+                  f"| decode + report | {r['wall_s']:.1f} s (report {r['report_s']:.1f} s) | {r['cpu_s']:.1f} s | "
+                  f"{r['peak_mb']:.0f} MB |",
+                  f"| report / decode | {r['report_s'] / max(d['decode_s'], 1e-6):.1f}x | | |", ""]
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--append", type=Path, help="Append the results as a Markdown section to this file.")
-    ap.add_argument("--pictures", type=Path, help="Write inspect_*.png pictures into this folder.")
+    ap.add_argument("what", choices=("eval", "speed", "both"))
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/inspect_cache"))
+    ap.add_argument("--fit", action="store_true", help="write src/candid/inspect/combination.json")
+    ap.add_argument("--old", action="store_true", help="count old/ (scanned prints) as real photos too")
+    ap.add_argument("--part", type=int, default=0)
+    ap.add_argument("--parts", type=int, default=1)
+    ap.add_argument("--no-run", action="store_true", help="only read the cache")
+    ap.add_argument("--append", type=Path)
     args = ap.parse_args()
-    res = evaluate()
-    if res is not None:
-        print("AUC:", {k: round(v, 2) for k, v in res["auc"].items()})
-        print("accuracy:", {k: round(v, 2) for k, v in res["accuracy"].items()})
-    times = {"1 MP": timing(1.0), "24 MP": timing(24.0)}
-    print("timing:", times)
+    res = sp = None
+    if args.what in ("eval", "both"):
+        if not DATA.exists():
+            print(f"skipping evaluation: {DATA} not found")
+        else:
+            if not args.no_run:
+                inspect_all(dataset(args.old), args.cache, args.part, args.parts)
+            if args.part == 0:
+                res = evaluate(args.cache, args.fit, args.old)
+    if args.what in ("speed", "both"):
+        sp = speed(Path("/tmp/inspect_8k.png"))
     (HERE / "results").mkdir(exist_ok=True)
-    (HERE / "results" / "inspect.json").write_text(json.dumps({"eval": res, "timing": times}, indent=1, default=str))
-    if args.pictures and DATA.exists():
-        for p in pictures(args.pictures):
-            print("wrote", p, f"{p.stat().st_size / 1e6:.2f} MB")
+    (HERE / "results" / "inspect.json").write_text(json.dumps({"eval": res, "speed": sp}, indent=1, default=str))
     if args.append:
         with open(args.append, "a", encoding="utf-8") as fh:
-            fh.write(markdown(res, times))
+            fh.write(markdown(res, sp))
         print("appended to", args.append)
 
 

@@ -48,7 +48,8 @@ def inspect(
     # Render everything before writing anything, so a failure leaves no half report.
     page = render_html(report, loaded.pixels, title=f"candid inspect: {image.name}").encode("utf-8") if html_path else None
     text = report.to_json().encode("utf-8") if json_path else None
-    table = Table(title=f"{image.name}: overall {report.overall:.2f} (1 = looks AI-made), "
+    lo, hi = report.overall_interval
+    table = Table(title=f"{image.name}: overall {report.overall:.2f} (1 = looks AI-made; range {lo:.2f}-{hi:.2f}), "
                         f"confidence {report.overall_confidence:.2f}")
     for col in ("tell", "score", "conf", "finding"):
         table.add_column(col)

@@ -127,6 +127,7 @@ def render_html(report, pixels: np.ndarray, *, title: str = "candid inspect") ->
              ".bar{display:inline-block;height:10px;background:#c33}.muted{color:#777}</style></head><body>",
              f"<h1>{esc(title)}</h1>",
              f"<p><b>Overall: {report.overall:.2f}</b> (0 = looks like a photograph, 1 = looks AI-made; "
+             f"range {report.overall_interval[0]:.2f}-{report.overall_interval[1]:.2f}, "
              f"confidence {report.overall_confidence:.2f}) &mdash; {esc(_verdict(report.overall, report.overall_confidence))}."
              " These are heuristics: they point at places worth a close look, they do not prove anything.</p>"]
     if report.face is None:

@@ -155,7 +155,10 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
     on_step(len(recipe.steps) + 1, total, "tiles and heatmaps")
     save_dzi(run.source, out_dir / "source")
     save_dzi(result.pixels, out_dir / "result")
-    report = inspect_image(result.pixels, face=result.face, afar=False)
+    from candid.inspect.stage import report_for
+
+    # The recipe's own inspect stage already looked at these very pixels: reuse its report.
+    report = report_for(result.pixels) or inspect_image(result.pixels, face=result.face, afar=False)
     tells = []
     heat_dir = out_dir / "heat"
     heat_dir.mkdir(exist_ok=True)

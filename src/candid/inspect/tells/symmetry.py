@@ -77,12 +77,17 @@ def judge(ctx: Context) -> TellResult:
     score = float(max(tex_score, 0.8 * geo_score))
     lm = np.asarray(ctx.face.landmarks, np.float64)
     yaw = abs(np.linalg.norm(lm[0] - lm[27]) - np.linalg.norm(lm[16] - lm[27])) / max(np.linalg.norm(lm[0] - lm[16]), 1e-6)
-    confidence = float(np.clip(1.0 - yaw * 3, 0.2, 1.0) * np.clip((ctx.face.iod - MIN_IOD) / 40, 0.3, 1.0))
+    # Under CANON_IOD the face is upsampled for the texture test: its "fine" band then holds smooth
+    # shading, which mirrors under frontal light, so small faces read as copied halves. On the dev set
+    # that made the tell point the wrong way (real photos, with smaller faces, scored higher).
+    confidence = float(np.clip(1.0 - yaw * 3, 0.2, 1.0) * np.clip((ctx.face.iod - CANON_IOD) / 64, 0.0, 1.0))
     heat = _back(local, m, ctx.regions.window)
     words = ("fine skin detail mirrors from one side to the other (a copied half)" if tex_score > 0.6 else
              "the face shape is unusually perfect" if geo_score > 0.6 else
              "normal human asymmetry")
-    return TellResult("symmetry", score, confidence, "" if confidence > 0.6 else "head turned: symmetry is unreliable",
+    return TellResult("symmetry", score, confidence, "" if confidence > 0.6 else (
+                          f"face small ({ctx.face.iod:.0f} px between the eyes): fine texture not resolved"
+                          if ctx.face.iod < CANON_IOD + 32 else "head turned: symmetry is unreliable"),
                       f"Symmetry: {words} (landmark asymmetry {asym:.3f} IOD, mirrored-texture correlation "
                       f"{corr:.2f}).", heat, ctx.regions.window, [],
                       {"asymmetry": asym, "texture_mirror_corr": corr, "yaw_proxy": float(yaw)})
