@@ -7,7 +7,7 @@ from fixed pixel counts, so the same style frames a 0.5 MP and a 40 MP photo ali
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -176,6 +176,7 @@ def frame(
     person: np.ndarray | None = None,
     extend: bool = True,
     max_extend: float = 0.4,
+    _crown: bool = True,
 ) -> Framing:
     """Plan a crop with head room and eye line placed by the style's rules.
 
@@ -265,6 +266,9 @@ def frame(
     # 1: the style's framing in the photo, else on a canvas extended where the person does not touch
     #    the border, else tighter; 2 (a photo too narrow for the frame at all): extend even where the
     #    person touches the side, which leaves them cut by the photo's edge, and say so
+    # a face close to the photo's edge keeps what margin the photo has (a chin at the bottom edge is fine)
+    room = (max(float(lm[:, 0].min()), 0.0) * 0.9, max(float(W - 1 - lm[:, 0].max()), 0.0) * 0.9,
+            max(float(H - 1 - lm[:, 1].max()), 0.0) * 0.9)
     fallback = None  # pass 2: the candidate with the least canvas beyond the photo
     for ignore_touch, limit in ((False, max_extend), (True, max(max_extend, 0.7))):
         if ignore_touch and not extend:
@@ -279,12 +283,13 @@ def frame(
             cx = face_cx - np.sign(turn) * st.look_room * cw if abs(turn) > 0.03 else face_cx
             left_x = cx - cw / 2
             best = None
-            need_top = crown[1] if crown_in_photo else hairline
+            need_top = crown[1] if crown_in_photo and _crown else hairline
             for dx, dy in shifts:
                 x0, y0 = left_x + dx * cw, top + dy * ch
                 # the face must stay inside with a margin (the crown too, unless the photo itself cuts it)
-                if not (x0 < up_lm[:, 0].min() - 0.02 * cw and x0 + cw > up_lm[:, 0].max() + 0.02 * cw
-                        and y0 < need_top and y0 + ch > chin[1] + 0.05 * ch):
+                if not (x0 < up_lm[:, 0].min() - min(0.02 * cw, room[0]) and
+                        x0 + cw > up_lm[:, 0].max() + min(0.02 * cw, room[1])
+                        and y0 < need_top and y0 + ch > chin[1] + min(0.05 * ch, room[2])):
                     continue
                 corners = np.array([[x0, y0], [x0 + cw, y0], [x0, y0 + ch], [x0 + cw, y0 + ch]])
                 src = corners @ inv[:, :2].T + inv[:, 2]
@@ -328,6 +333,13 @@ def frame(
                 return Framing(matrix=m, size=(w_px, h_px), angle=angle, scale_note=note, closer=float(1 / scale),
                                extended=tuple(sides), extended_fraction=float(frac), tilt_kept=float(kept),
                                edge_cut=bool(cut))
+    if angle != 0.0:  # levelling needs room the photo does not have: keep the tilt rather than refuse
+        f = frame(pixels, landmarks, aspect, style, straighten="off", max_roll=max_roll, person=person,
+                  extend=extend, max_extend=max_extend, _crown=_crown)
+        return replace(f, tilt_kept=float(roll))
+    if _crown:  # the crown cannot be in the frame at all: keep the whole face, cut the top of the hair
+        return frame(pixels, landmarks, aspect, style, straighten=straighten, max_roll=max_roll, person=person,
+                     extend=extend, max_extend=max_extend, _crown=False)
     raise ValueError("cannot frame this face inside the photo (face at the very edge?)")
 
 

@@ -292,6 +292,9 @@ def matte(
     edge_band: float = 0.06,
     eps: float = 1e-4,
     iterations: int = 2,
+    prior: bool = True,
+    prior_low: float = 0.05,
+    prior_high: float = 0.35,
     seed: int = 0,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -319,6 +322,10 @@ def matte(
         Guided-upsampling regularisation (smaller keeps finer strands, and more noise).
     iterations : int
         GrabCut iterations of the colour refinement (0: the segmenter's mask as is).
+    prior, prior_low, prior_high : bool, float, float
+        Multiply alpha by a ramp of the segmenter's own probability (0 below
+        ``prior_low``, 1 above ``prior_high``), so pieces of background the
+        matting found "partly person" but the segmenter clearly did not are dropped.
     seed : int
         Seed of GrabCut's clustering.
 
@@ -353,7 +360,8 @@ def matte(
     if valid is not None:
         valid_s = resize(np.asarray(valid, np.uint8), (w_s, h_s), cv2.INTER_NEAREST).astype(bool)
     prob = person_probability(small, work_side=max(w_s, h_s), full_resolution=False)
-    prob = refine_with_colour(small, prob, lm_s, iterations=iterations, seed=seed)
+    raw = prob
+    prob = refine_with_colour(small, raw, lm_s, iterations=iterations, seed=seed)
     mask = subject_mask(prob, lm_s, valid=valid_s)
     tri = trimap(mask, lm_s, hair_band=hair_band, edge_band=edge_band, valid=valid_s, prob=None)
     unknown = tri == 0.5
@@ -370,10 +378,18 @@ def matte(
     if (w_s, h_s) != (W, H):
         a, b = guided_coefficients(small, alpha_s, 1, eps)
         alpha = np.einsum("hwc,hwc->hw", resize(a, (W, H)), pixels) + resize(b, (W, H))
-        t_full = resize(tri, (W, H), cv2.INTER_LINEAR)
-        alpha = np.where(t_full >= 0.999, 1.0, np.where(t_full <= 0.001, 0.0, alpha))
+        # known regions stay known, with a smooth (not stair-stepped) border at full size
+        k = max(W / w_s, 1.0)
+        sure_bg = gauss(resize((tri <= 0.001).astype(np.float32), (W, H), cv2.INTER_LINEAR), 0.7 * k)
+        sure_fg = gauss(resize((tri >= 0.999).astype(np.float32), (W, H), cv2.INTER_LINEAR), 0.7 * k)
+        alpha = np.maximum(np.clip(alpha, 0, 1) * (1 - sure_bg), sure_fg)
+        prob_full = resize(raw, (W, H), cv2.INTER_LINEAR) if prior else None
     else:
         alpha = alpha_s
+        prob_full = raw if prior else None
+    if prob_full is not None:
+        # the segmenter's clear "not a person" limits what the matting may keep (no clouds of background)
+        alpha = alpha * np.clip((gauss(prob_full, 1.0) - prior_low) / (prior_high - prior_low), 0, 1)
     alpha = np.clip(alpha, 0, 1).astype(np.float32)
     if valid is not None:
         alpha[~np.asarray(valid, bool)] = 0.0
