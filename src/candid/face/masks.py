@@ -117,7 +117,7 @@ def _colour_consistent(lab: np.ndarray, seed_mask: np.ndarray, candidate: np.nda
 
 
 def _texture_consistent(grey: np.ndarray, seed_mask: np.ndarray, candidate: np.ndarray, iod: float,
-                        factor: float = 3.0) -> np.ndarray:
+                        factor: float = 3.0, anchor: np.ndarray | None = None) -> np.ndarray:
     # Hair that has skin's colour (blond fringes) still has far more fine
     # structure than skin: drop pixels whose local detail energy is several
     # times the cheeks'.
@@ -131,7 +131,7 @@ def _texture_consistent(grey: np.ndarray, seed_mask: np.ndarray, candidate: np.n
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
     gated = cv2.morphologyEx(gated.astype(np.uint8), cv2.MORPH_OPEN, kernel)
     n, labels = cv2.connectedComponents(gated)
-    keep = np.unique(labels[seed_mask & (labels > 0)])
+    keep = np.unique(labels[(seed_mask if anchor is None else seed_mask | anchor) & (labels > 0)])
     return np.isin(labels, keep) & candidate
 
 
@@ -236,12 +236,19 @@ def face_regions(pixels: np.ndarray, landmarks: np.ndarray, *, skin_tolerance: f
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * dilate + 1, 2 * dilate + 1))
     features = (masks["eyes"] | masks["brows"] | outer).astype(np.uint8)
     features = cv2.dilate(features, kernel).astype(bool)
-    nostrils = _fill(shape, [lm[31:36]] if poly is None else [poly["nostrils"]], off)
+    nostrils = _fill(shape, [lm[31:36]], off)
     candidate = masks["face"] & ~features & ~nostrils
     lab = cv2.cvtColor(np.ascontiguousarray(pixels[y0:y1, x0:x1]), cv2.COLOR_RGB2LAB)
     cheeks = (masks["right_cheek"] | masks["left_cheek"]) & candidate
     skin = _colour_consistent(lab, cheeks, candidate, skin_tolerance) if cheeks.sum() > 20 else candidate
-    masks["skin"] = _texture_consistent(grey, cheeks, skin, iod)
+    anchor = None
+    if poly is not None:
+        # The mesh knows where the forehead is: its middle anchors skin too, so a forehead cut off
+        # from the cheeks by the brows' and eyes' margins is not dropped.
+        inside = cv2.distanceTransform(masks["forehead"].astype(np.uint8), cv2.DIST_L2, 3)
+        core = inside > max(1.0, 0.12 * iod)
+        anchor = core & candidate
+    masks["skin"] = _texture_consistent(grey, cheeks, skin, iod, anchor=anchor)
     for name in ("forehead", "left_cheek", "right_cheek", "nose", "chin"):
         masks[name] &= masks["skin"]
 

@@ -30,6 +30,10 @@ from candid.errors import ModelUnavailableError
 WORK_SIDE = 384
 #: Crop side of the second mesh pass, in units of max(inter-ocular distance, eyes-to-mouth distance).
 CROP_FACTOR = 4.0
+#: Crop sizes (relative to CROP_FACTOR) of the second pass, whose points are averaged: the
+#: network's output moves by ~0.5 % of the eye distance with the framing; averaging three
+#: framings steadies it (``bench/bench_face.py``, stability).
+REFINE_SCALES = (0.9, 1.0, 1.12)
 #: Version of the landmark convention stored in subject profiles (1 = dlib 68, 2 = mesh-derived 68).
 LANDMARKS_VERSION = 2
 
@@ -69,7 +73,6 @@ CONTOURS = {
     "lips_inner": [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95],
     "nose": [168, 193, 245, 188, 174, 236, 198, 209, 49, 64, 98, 97, 2, 326, 327, 294, 279, 429, 456,
              399, 412, 465, 417],
-    "nostrils": [98, 97, 2, 326, 327, 294, 278, 344, 440, 275, 4, 45, 220, 115, 48, 64],
     # forehead top, image left to right (the mesh's upper edge, just under the hair line)
     "forehead_line": [162, 21, 54, 103, 67, 109, 10, 338, 297, 332, 284, 251, 389],
 }
@@ -144,6 +147,11 @@ def mp_detect(image8: np.ndarray, *, max_side: int = 1920, min_score: float = 0.
     """
     h, w = image8.shape[:2]
     found: list[Detection] = []
+    # One shrunk copy (at most twice the search size) serves the whole-image search and the tiles.
+    n = int(np.ceil(max(h, w) / (2 * max_side)))  # an integer factor: OpenCV's fast area-average path
+    base = cv2.resize(image8, (max(1, w // n), max(1, h // n)), interpolation=cv2.INTER_AREA) if n > 1 else image8
+    bh, bw = base.shape[:2]
+    sx, sy = w / bw, h / bh  # base px -> image px
 
     def run(region: np.ndarray, x0: int, y0: int, full_range: bool) -> None:
         rh, rw = region.shape[:2]
@@ -157,18 +165,20 @@ def mp_detect(image8: np.ndarray, *, max_side: int = 1920, min_score: float = 0.
             if score < min_score:
                 continue
             b = d.location_data.relative_bounding_box
-            box = (x0 + b.xmin * rw, y0 + b.ymin * rh, x0 + (b.xmin + b.width) * rw, y0 + (b.ymin + b.height) * rh)
-            kp = np.array([[x0 + k.x * rw, y0 + k.y * rh] for k in d.location_data.relative_keypoints], np.float32)
+            box = ((x0 + b.xmin * rw) * sx, (y0 + b.ymin * rh) * sy,
+                   (x0 + (b.xmin + b.width) * rw) * sx, (y0 + (b.ymin + b.height) * rh) * sy)
+            kp = np.array([[(x0 + p.x * rw) * sx, (y0 + p.y * rh) * sy] for p in d.location_data.relative_keypoints],
+                          np.float32)
             found.append(Detection(box, score, kp))
 
-    run(image8, 0, 0, True)
+    run(base, 0, 0, True)
     if not found:
-        run(image8, 0, 0, False)
+        run(base, 0, 0, False)
     if max(h, w) > 1200:  # tiles of half the image with 50 % overlap, for small faces
-        th, tw = h // 2, w // 2
-        for ty in (0, h // 4, h // 2):
-            for tx in (0, w // 4, w // 2):
-                run(image8[ty:ty + th, tx:tx + tw], tx, ty, True)
+        th, tw = bh // 2, bw // 2
+        for ty in (0, bh // 4, bh // 2):
+            for tx in (0, bw // 4, bw // 2):
+                run(base[ty:ty + th, tx:tx + tw], tx, ty, True)
     return _merge(found)
 
 
@@ -269,9 +279,10 @@ def face_mesh(image8: np.ndarray, box: tuple[float, float, float, float], *, ref
     box : tuple of float
         ``(x0, y0, x1, y1)`` of the face (from any detector).
     refine : bool
-        Run a second pass on a crop framed (centre, size, roll) from the
-        first pass's points, which makes the result depend on the face, not
-        on the box.
+        Run a second pass on crops framed (centre, size, roll) from the
+        first pass's points, at the sizes of :data:`REFINE_SCALES`, and
+        average them: the result then depends on the face, not on the box,
+        and moves less with small changes of the photo.
 
     Returns
     -------
@@ -286,8 +297,23 @@ def face_mesh(image8: np.ndarray, box: tuple[float, float, float, float], *, ref
     (478, 3)
     """
     x0, y0, x1, y1 = box
+    face = max(x1 - x0, y1 - y0)
+    n = int(face * 2.0 * min(REFINE_SCALES) // (2 * WORK_SIDE))
+    if n >= 2:  # a big face: shrink the region around it once (integer area average), work there
+        h, w = image8.shape[:2]
+        rx0, ry0 = max(0, int(x0 - 2 * face)), max(0, int(y0 - 2 * face))
+        rx1, ry1 = min(w, int(x1 + 2 * face) + 1), min(h, int(y1 + 2 * face) + 1)
+        rw, rh = (rx1 - rx0) // n, (ry1 - ry0) // n
+        region = cv2.resize(image8[ry0:ry0 + rh * n, rx0:rx0 + rw * n], (rw, rh), interpolation=cv2.INTER_AREA)
+        pts = face_mesh(region, ((x0 - rx0) / n, (y0 - ry0) / n, (x1 - rx0) / n, (y1 - ry0) / n), refine=refine)
+        if pts is None:
+            return None
+        # region px -> image px: pixel centres, (q + 0.5) * n - 0.5 + origin; depth scales with n
+        pts[:, :2] = (pts[:, :2] + 0.5) * n - 0.5 + [rx0, ry0]
+        pts[:, 2] *= n
+        return pts
     centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2], np.float64)
-    side = max(x1 - x0, y1 - y0) * 2.0
+    side = face * 2.0
     crop, affine = _crop_square(image8, centre, side)
     pts = _run_mesh(crop)
     if pts is None:
@@ -298,10 +324,14 @@ def face_mesh(image8: np.ndarray, box: tuple[float, float, float, float], *, ref
     pts = _to_image(pts, affine)
     if refine:
         centre, size, roll = _frame(pts)
-        crop, affine = _crop_square(image8, centre, size * CROP_FACTOR, roll)
-        again = _run_mesh(crop)
-        if again is not None:
-            pts = _to_image(again, affine)
+        runs = []
+        for factor in REFINE_SCALES:
+            crop, affine = _crop_square(image8, centre, size * CROP_FACTOR * factor, roll)
+            again = _run_mesh(crop)
+            if again is not None:
+                runs.append(_to_image(again, affine))
+        if runs:
+            pts = np.mean(runs, axis=0)
     return pts
 
 
