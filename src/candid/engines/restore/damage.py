@@ -161,6 +161,23 @@ def _skeleton_lengths(labels: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(labels[sk], minlength=n).astype(np.float64)
 
 
+def _shape(labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per component: (length of a straight segment with the same spread, minor/major spread ratio)."""
+    ys, xs = np.nonzero(labels)
+    lab = labels[ys, xs]
+    cnt = np.maximum(np.bincount(lab, minlength=n), 1).astype(np.float64)
+    xs = xs.astype(np.float64)
+    ys = ys.astype(np.float64)
+    mx, my = np.bincount(lab, xs, n) / cnt, np.bincount(lab, ys, n) / cnt
+    dx, dy = xs - mx[lab], ys - my[lab]
+    sxx, syy, sxy = (np.bincount(lab, dx * dx, n) / cnt, np.bincount(lab, dy * dy, n) / cnt,
+                     np.bincount(lab, dx * dy, n) / cnt)
+    tr, det = sxx + syy, sxx * syy - sxy * sxy
+    disc = np.sqrt(np.maximum(tr * tr / 4 - det, 0))
+    major, minor = tr / 2 + disc, np.maximum(tr / 2 - disc, 0)
+    return np.sqrt(12 * major), np.sqrt(minor / np.maximum(major, 1e-9))
+
+
 def _hysteresis(strong: np.ndarray, weak: np.ndarray, bridge: int = 0) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """Weak components touching a strong pixel: (n, labels, stats, kept flags).
 
@@ -259,7 +276,8 @@ def damage_mask(
     floor = 1.5 * sigma / np.sqrt(length) + 0.004
     for offsets, polarities, bridge, min_len, wide_max in passes:
         bright, dark, step_b, step_d = line_response(y, length, offsets, steps=True)
-        med = cv2.medianBlur(y8, min(255, 2 * int(np.ceil(max(offsets))) + 1)).astype(np.float32) / 255
+        # wide enough that a line up to twice the largest offset is not its own median
+        med = cv2.medianBlur(y8, min(255, 4 * int(np.ceil(max(offsets))) + 1)).astype(np.float32) / 255
         for polarity, resp, step in (("bright", bright, step_b), ("dark", dark, step_d)):
             if polarity not in polarities:
                 continue
@@ -285,6 +303,11 @@ def damage_mask(
             else:
                 max_w = max(3.0, 0.012 * s) if polarity == "bright" else max(3.5, 0.009 * s)
             keep &= (skel >= min_len * s) & (width <= max_w)
+            if polarity == "dark" and keep.any():
+                # dark lines of the picture (masts, wires, ropes, edges) run straight or in smooth
+                # arcs; a crack or a hair wanders: longer than its extent, or spread in 2-D
+                extent, spread = _shape(labels, n)
+                keep &= (skel > 1.15 * extent) | (spread > 0.1)
             if keep.any():
                 # a rim along an object's edge (a collar, a lit cheek) has a different tone on
                 # each side all along; a crack crosses smooth areas with the same tone on both
