@@ -316,3 +316,19 @@ def test_cli_runs_a_section_on_a_tiny_folder(tmp_path):
     assert keys["restore.n_old"] == 2 and keys["restore.n_synthetic"] == 0 and keys["restore.contrast_kept"] > 0
     assert keys["restore.psnr_gain_db"] is None
     assert "data:image/jpeg;base64," in (tmp_path / "out" / "index.html").read_text()
+
+
+def test_a_section_that_raises_is_counted_not_fatal(tmp_path, monkeypatch):
+    import candid.scorecard.restore as restore_section
+    from candid.scorecard.__main__ import main
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("planted bug")
+
+    monkeypatch.setattr(restore_section, "run", boom)
+    (tmp_path / "data").mkdir()
+    assert main(["--data", str(tmp_path / "data"), "--out", str(tmp_path / "out"), "--only", "restore",
+                 "--quiet"]) == 0
+    assert json.loads((tmp_path / "out" / "scorecard.json").read_text()) == {"restore.crashed": 1,
+                                                                              "restore.failures": 1}
+    assert "planted bug" in (tmp_path / "out" / "index.html").read_text()

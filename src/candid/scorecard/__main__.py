@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import html
 import sys
 import time
 from pathlib import Path
@@ -19,7 +20,14 @@ def main(argv: list[str] | None = None) -> int:
     from candid.scorecard import SECTIONS
     from candid.scorecard.data import Dataset
     from candid.scorecard.runner import run_section
-    from candid.scorecard.sheets import merge
+    from candid.scorecard.sheets import SectionResult, attempt, merge
+
+    def crashed(name: str, err: str) -> SectionResult:
+        """A section that raised as a whole (a bug, or a worker killed): counted, shown, not fatal."""
+        r = SectionResult(name, {f"{name}.failures": 1, f"{name}.crashed": 1}, failures=[(name, err)])
+        r.html = f'<section id="{name}"><h2>{name}</h2><p>The section crashed: {html.escape(err)}</p></section>'
+        console.print(f"[red]{name} crashed:[/red] {err}")
+        return r
 
     parser = argparse.ArgumentParser(prog="python -m candid.scorecard", description=__doc__)
     parser.add_argument("--data", default="../shared/data", help="folder laid out like ../shared/data")
@@ -61,11 +69,14 @@ def main(argv: list[str] | None = None) -> int:
             futures = {pool.submit(run_section, n, str(data_dir), args.limit, args.seed, args.quiet): n
                        for n in order}
             for fut in as_completed(futures):
-                done(futures[fut], *fut.result())
+                name = futures[fut]
+                got, err = attempt(fut.result)
+                done(name, *(got or (crashed(name, err), 0.0, 0.0)))
     else:
         for name in names:
             console.print(f"[bold]{name}[/bold] ...")
-            done(name, *run_section(name, str(data_dir), args.limit, args.seed, args.quiet))
+            got, err = attempt(lambda: run_section(name, str(data_dir), args.limit, args.seed, args.quiet))
+            done(name, *(got or (crashed(name, err), 0.0, 0.0)))
     table = Table("key", "value", title=f"scorecard ({', '.join(ran)} run now; {out / 'scorecard.json'})")
     for k, v in keys.items():
         fresh = any(k.startswith(f"{n}.") or k == f"seconds.{n}" or k.endswith(f".{n}") for n in ran)
