@@ -18,8 +18,16 @@ from candid.face.geometry import interocular_distance, normalize_landmarks
 from candid.face.masks import FaceRegions, face_regions, forehead_top
 from candid.honest.warp import _check_landmarks, _check_pixels
 
-#: Detail band: up to this many inter-ocular distances (pores, fine lines, crow's feet).
-DETAIL_SCALE = 0.04
+#: Detail band, in inter-ocular distances: from pore scale (the "fine" band of
+#: :func:`candid.face.skin_texture`) up to fine-wrinkle scale (its "mid" band).
+#: Coarser structure (shading, highlights, blemishes) is the reference's light and
+#: skin of that day, not texture: it is never carried over.
+DETAIL_BAND = (0.0055, 0.03)
+#: Kept for callers: the upper end of the detail band.
+DETAIL_SCALE = DETAIL_BAND[1]
+#: Reference detail is clipped at this many local RMS (a mole or a specular glint of the
+#: reference photo must not be stamped onto the portrait).
+CLIP_RMS = 2.5
 #: Local energy is compared over this many inter-ocular distances.
 ENERGY_SCALE = 0.12
 
@@ -131,6 +139,7 @@ def restore_texture(
     y0, y1, x0, x1 = regions.window
     iod = interocular_distance(lm)
     sigma = max(1.0, DETAIL_SCALE * iod)
+    fine = max(0.5, DETAIL_BAND[0] * iod)
     k = pick_reference(lm, references)
     ref_px, ref_lm = references[k]
     ref_lm = _check_landmarks(ref_lm)
@@ -147,8 +156,9 @@ def restore_texture(
 
     crop = np.ascontiguousarray(img[y0:y1, x0:x1])
     grey = _grey(crop)
-    d_img = relative_detail(grey, sigma)
-    d_ref = relative_detail(_grey(aligned), sigma)
+    d_img = relative_detail(grey, sigma) - relative_detail(grey, fine)
+    ref_grey = _grey(aligned)
+    d_ref = relative_detail(ref_grey, sigma) - relative_detail(ref_grey, fine)
     skin = regions.masks["skin"] & ref_skin & valid
     erode = max(1, int(round(0.03 * iod)))
     skin = cv2.erode(skin.astype(np.uint8), np.ones((2 * erode + 1, 2 * erode + 1), np.uint8)).astype(bool)
@@ -162,12 +172,14 @@ def restore_texture(
     norm = cv2.GaussianBlur(m, (0, 0), es) + 1e-6
     e_img = cv2.GaussianBlur(d_img * d_img * m, (0, 0), es) / norm
     e_ref = cv2.GaussianBlur(d_ref * d_ref * m, (0, 0), es) / norm
+    limit = CLIP_RMS * np.sqrt(e_ref)
+    d_ref = np.clip(d_ref, -limit, limit)
     gain = np.sqrt(np.clip((e_ref - e_img) / np.maximum(e_ref, 1e-8), 0.0, 1.0))
-    weight = cv2.GaussianBlur(m, (0, 0), max(1.0, 0.02 * iod)) * m  # soft inside, zero outside skin
+    weight = cv2.GaussianBlur(m, (0, 0), max(1.0, 0.05 * iod)) * m  # soft inside, zero outside skin
     add = amount * weight * gain * d_ref
     new = np.clip(crop * (1.0 + add[..., None]), 0.0, 1.0)
     out[y0:y1, x0:x1] = new
-    d_new = relative_detail(_grey(new), sigma)
+    d_new = relative_detail(_grey(new), sigma) - relative_detail(_grey(new), fine)
     info.update(detail_before=float(np.sqrt(np.mean(d_img[skin] ** 2))),
                 detail_after=float(np.sqrt(np.mean(d_new[skin] ** 2))),
                 reference_detail=float(np.sqrt(np.mean(d_ref[skin] ** 2))))
