@@ -198,6 +198,9 @@ def run_studio(
         recipe = recipe.with_overrides({"honest": {"keep": dict(keep)}})
     if subject is not None and library is not None and any(s.stage == "honest" for s in recipe.steps):
         recipe = recipe.with_overrides({"honest": {"library": str(getattr(library, "root", library))}})
+    if subject is not None and library is not None and any(s.stage == "finish" for s in recipe.steps):
+        # detail transfer from the subject's own photos (read through the library)
+        recipe = recipe.with_overrides({"finish": {"library": str(getattr(library, "root", library))}})
     if background and background.startswith("image:") and not Path(background[6:]).is_file():
         raise CandidError(f"background image {background[6:]}: no such file")
     from candid.provenance.source import read_source
