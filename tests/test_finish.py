@@ -432,3 +432,36 @@ def test_auto_uses_learned_for_small_sources_and_says_so(tmp_path, astro):
     assert res.backend == "learned" and (res.width, res.height) == (560, 560)
     assert any("waifu2x" in n for n in res.notes)
     assert res.notes[1].startswith("560x560 from a 128 px photo: enlarged 4.4x")
+
+
+def test_finish_stage_takes_detail_from_the_subjects_stored_photos(tmp_path, face_setup):
+    """`make --subject` passes the library: the profile's photo landmarks + the stored pixels reach detail transfer."""
+    from types import SimpleNamespace
+
+    from candid.finish.stage import finish_stage, subject_references
+    from candid.imageio import write_image
+    from candid.portrait import Portrait
+    from candid.subjects.library import Library
+
+    lm, ref, ref_lm, src, src_lm = face_setup
+    write_image(tmp_path / "p1.png", ref)
+
+    class Lib(Library):
+        def __init__(self):
+            self.root = tmp_path
+
+        def photo_path(self, profile, photo):
+            return tmp_path / photo.stored_name
+
+    photo = SimpleNamespace(stored_name="p1.png", landmarks=ref_lm, width=512, height=512)
+    gone = SimpleNamespace(stored_name="missing.png", landmarks=ref_lm, width=64, height=64)
+    subject = SimpleNamespace(photos=[gone, photo])
+    images, marks = subject_references(subject, Lib())
+    assert len(images) == 1 and images[0].shape == (512, 512, 3) and marks[0].shape == (68, 2)
+    p = Portrait(src, face=SimpleNamespace(landmarks=src_lm), subject=subject)
+    out = finish_stage(p, size="256x256", library=Lib(), noise=False)
+    op = out.log[-1]
+    assert op.params["backend"] == "detail-transfer" and op.params["references"] == 1
+    assert "library" not in op.params and str(tmp_path) not in " ".join(op.notes)  # published log: no paths
+    # without the library there is nothing to read: learned for this small source
+    assert finish_stage(p, size="256x256", noise=False).log[-1].params["backend"] == "learned"

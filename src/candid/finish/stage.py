@@ -16,6 +16,49 @@ def _face_landmarks(portrait: Portrait) -> np.ndarray | None:
     return lm if lm.shape == (68, 2) else None
 
 
+def subject_references(subject, library=None, *, max_photos: int = 4) -> tuple[list, list]:
+    """Reference photos of ``subject`` and their ``(68, 2)`` landmarks, for detail transfer.
+
+    A profile keeps each photo's landmarks; the pixels are read through the
+    library's public API (``Library.photo_path``). Objects that carry
+    ``reference_images`` and ``reference_landmarks`` directly are used as they
+    are. Returns two empty lists when there is nothing to use.
+
+    Examples
+    --------
+    >>> subject_references(None)
+    ([], [])
+    """
+    if subject is None:
+        return [], []
+    refs = getattr(subject, "reference_images", None)
+    ref_lm = getattr(subject, "reference_landmarks", None)
+    if refs and ref_lm:
+        return list(refs), [np.asarray(r, np.float64) for r in ref_lm]
+    photos = list(getattr(subject, "photos", None) or [])
+    if not photos or library is None:
+        return [], []
+    from candid.imageio import read_image
+    from candid.subjects.library import Library
+
+    lib = library if isinstance(library, Library) else Library(library)
+    # the biggest photos first: detail can only come from a reference sharper than the source
+    photos.sort(key=lambda p: -int(getattr(p, "width", 0)) * int(getattr(p, "height", 0)))
+    images, marks = [], []
+    for photo in photos:
+        lm = np.asarray(getattr(photo, "landmarks", np.zeros(0)), np.float64)
+        if lm.shape != (68, 2):
+            continue
+        path = lib.photo_path(subject, photo)
+        if not path.exists():
+            continue
+        images.append(read_image(path).pixels)
+        marks.append(lm)
+        if len(images) >= max_photos:
+            break
+    return images, marks
+
+
 def finish_stage(
     portrait: Portrait,
     *,
@@ -26,37 +69,41 @@ def finish_stage(
     iso: float = 200,
     sharpen: str = "screen",
     seed: int = 0,
+    library=None,
 ) -> Portrait:
     """Finish a portrait to a target size (recipe stage ``"finish"``).
 
     Holds the whole result in memory (an 8K float32 image is about 400 MB);
     for bounded memory write files with :func:`candid.finish.finish_to_file`.
-    ``backend="auto"`` is ``classical`` here unless the portrait carries
-    face landmarks and its subject profile provides reference images
-    (``subject.reference_images`` and ``subject.reference_landmarks``).
+    ``backend="auto"`` is ``detail-transfer`` when the portrait carries face
+    landmarks and its subject's photos are available (the profile keeps each
+    photo's landmarks; ``library``, a :class:`candid.subjects.library.Library`
+    or its folder, gives the pixels: ``candid make --subject`` passes it);
+    otherwise ``learned`` for small sources and ``classical`` for the rest.
 
     Examples
     --------
     >>> import numpy as np
     >>> from candid.portrait import Portrait
-    >>> p = finish_stage(Portrait(np.full((20, 30, 3), 0.5, np.float32)), size="60x40")
+    >>> p = finish_stage(Portrait(np.full((20, 30, 3), 0.5, np.float32)), size="60x40", backend="classical")
     >>> p.pixels.shape, p.log[-1].stage
     ((40, 60, 3), 'finish')
     """
     lm = _face_landmarks(portrait)
-    refs = getattr(portrait.subject, "reference_images", None)
-    ref_lm = getattr(portrait.subject, "reference_landmarks", None)
-    use_refs = lm is not None and refs and ref_lm
+    refs, ref_lm = subject_references(portrait.subject, library) if lm is not None else ([], [])
+    use_refs = lm is not None and bool(refs)
     if backend == "detail-transfer" and not use_refs:
         from candid.errors import CandidError
 
         raise CandidError("finish: the detail-transfer backend needs face landmarks and reference images "
-                          "of the subject", hint="run face.analyze first and use an enrolled subject")
+                          "of the subject", hint="run face.analyze first and use an enrolled subject (--subject)")
     px, used, notes = upscale_report(
-        portrait.pixels, size, fit=fit, backend=backend if use_refs or backend != "auto" else "auto",
-        landmarks=lm if use_refs else None, references=list(refs) if use_refs else None,
-        reference_landmarks=list(ref_lm) if use_refs else None,
+        portrait.pixels, size, fit=fit, backend=backend,
+        landmarks=lm if use_refs else None, references=refs if use_refs else None,
+        reference_landmarks=ref_lm if use_refs else None,
         noise=noise, iso=iso, sharpen=sharpen, seed=seed, tile=512)
     params = dict(size=size, fit=fit, backend=used, noise=noise, iso=iso, sharpen=sharpen, seed=seed)
+    if use_refs:
+        params["references"] = len(refs)
     ai = "edited" if used == "learned" else "none"
     return portrait.evolve(px, Operation("finish", params=params, notes=notes, ai=ai))
