@@ -89,6 +89,31 @@ def test_small_face_in_a_big_frame(astronaut, face):
     assert np.linalg.norm(back - face.landmarks, axis=1).mean() < 0.02 * face.iod
 
 
+def test_the_mesh_nearest_the_crop_centre_is_kept(monkeypatch):
+    # In a group photo the crop around one face holds its neighbours too (seen on real/casual:
+    # the mesh of the face asked for landed on the woman next to him). Planted: the model
+    # returns a neighbour first and the face itself second.
+    from types import SimpleNamespace as NS
+
+    def face_at(cx, cy):
+        pts = np.zeros((478, 3))
+        pts[:, 0], pts[:, 1] = cx, cy
+        return NS(landmark=[NS(x=x, y=y, z=z) for x, y, z in pts])
+
+    class Model:
+        def __init__(self, faces):
+            self.faces = faces
+
+        def process(self, crop):
+            return NS(multi_face_landmarks=self.faces)
+
+    monkeypatch.setattr(M, "_mesh_model", lambda: Model([face_at(0.85, 0.8), face_at(0.52, 0.47)]))
+    pts = M._run_mesh(np.zeros((M.WORK_SIDE, M.WORK_SIDE, 3), np.uint8))
+    assert np.allclose(pts[0, :2] + 0.5, [0.52 * M.WORK_SIDE, 0.47 * M.WORK_SIDE])
+    monkeypatch.setattr(M, "_mesh_model", lambda: Model([face_at(0.9, 0.85)]))
+    assert M._run_mesh(np.zeros((M.WORK_SIDE, M.WORK_SIDE, 3), np.uint8)) is None  # only a neighbour: no mesh
+
+
 def test_regions_use_the_mesh(astronaut, face):
     r = face_regions(astronaut, face.landmarks, mesh=face.mesh)
     (cx, cy, rad), _ = r.iris_circles

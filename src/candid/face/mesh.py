@@ -96,7 +96,9 @@ def _mediapipe():
 @lru_cache(maxsize=1)
 def _mesh_model():
     mp = _mediapipe()
-    return mp.solutions.face_mesh.FaceMesh(static_image_mode=True, refine_landmarks=True, max_num_faces=1,
+    # Several faces, so that in a group photo a neighbour in the crop cannot take the place of the
+    # face asked for: the one nearest the crop's centre is kept.
+    return mp.solutions.face_mesh.FaceMesh(static_image_mode=True, refine_landmarks=True, max_num_faces=4,
                                            min_detection_confidence=0.3)
 
 
@@ -243,8 +245,10 @@ def _run_mesh(crop: np.ndarray) -> np.ndarray | None:
         res = _mesh_model().process(np.ascontiguousarray(crop))
     if not res.multi_face_landmarks:
         return None
-    lm = res.multi_face_landmarks[0].landmark
-    pts = np.array([[p.x, p.y, p.z] for p in lm], np.float64) * WORK_SIDE
+    faces = [np.array([[p.x, p.y, p.z] for p in f.landmark], np.float64) for f in res.multi_face_landmarks]
+    pts = min(faces, key=lambda f: float(np.hypot(*(f[[1, 168], :2].mean(axis=0) - 0.5)))) * WORK_SIDE
+    if np.hypot(*(pts[[1, 168], :2].mean(axis=0) / WORK_SIDE - 0.5)) > 0.3:
+        return None  # the face in the crop is not the one it was made for
     pts[:, :2] -= 0.5  # normalised coordinates run edge to edge; pixel centres are at integers here
     return pts
 
