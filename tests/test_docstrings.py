@@ -14,6 +14,8 @@ MODULES = [
     "candid.face.person", "candid.engines.studio.matte", "candid.engines.studio.frame", "candid.engines.studio.changes",
     "candid.scorecard.metrics", "candid.scorecard.data", "candid.scorecard.sheets", "candid.scorecard.damage",
     "candid.scorecard.flatter", "candid.scorecard.honest", "candid.scorecard.inspection", "candid.scorecard.finish",
+    "candid.finish", "candid.finish._waifu2x", "candid.finish._ops", "candid.finish._size", "candid.finish._pipeline",
+    "candid.finish.stage",
     "candid.honest.audit", "candid.honest.guard", "candid.honest.undo", "candid.honest.warp", "candid.honest.synthetic",
     "candid.honest.texture", "candid.honest.catchlights",
 ]
