@@ -9,6 +9,7 @@ MODULES = [
     "candid.imageio._sniff", "candid.imageio._encode", "candid.files", "candid.portrait", "candid.recipes",
     "candid.face.detect", "candid.face.geometry", "candid.face.masks", "candid.face.texture",
     "candid.face.quality", "candid.face.overlay", "candid.face.stage", "candid.face", "candid.face.mesh",
+    "candid.provenance.source", "candid.provenance.label", "candid.imageio._decode", "candid.cli._common",
     "candid.subjects.quirks", "candid.subjects.library", "candid.subjects.migrate", "candid.colour", "candid.engines.studio.synthetic",
     "candid.engines.diffusion.options",
     "candid.face.person", "candid.engines.studio.matte", "candid.engines.studio.frame", "candid.engines.studio.changes",
