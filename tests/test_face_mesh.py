@@ -166,28 +166,31 @@ def test_default_analysis_never_reads_the_68_point_model(monkeypatch, astronaut)
     assert analyze_face(astronaut).embedding.shape == (128,)
 
 
-def test_old_profile_is_recomputed_once_with_a_message(tmp_path, photo_dir, caplog):
+def test_old_profile_is_recomputed_once_with_a_message(tmp_path, photo_dir, caplog, monkeypatch):
+    from candid.imageio import read_image
     from candid.subjects import Library, make_consent
 
     lib = Library(tmp_path / "lib")
-    lib.enroll("Eileen Collins", [photo_dir / "original.jpg", photo_dir / "crop.jpg"],
-               consent=make_consent("self", None, None, None, "Eileen Collins"))
-    fresh = lib.profile("Eileen Collins")
-    assert all(p.landmarks_version == 2 for p in fresh.photos)
-    # Write it back the way version 1 did: no version in the quality record, other landmarks.
+    # A profile written the old way: dlib's 68 points, and no landmarks version in its records.
+    monkeypatch.setenv("CANDID_LANDMARKS", "dlib68")
+    old = lib.enroll("Eileen Collins", [photo_dir / "original.jpg", photo_dir / "crop.jpg"],
+                     consent=make_consent("self", None, None, None, "Eileen Collins"))
+    monkeypatch.delenv("CANDID_LANDMARKS")
     with sqlite3.connect(lib.db_path) as con:
-        for sha, quality, lm in con.execute("SELECT sha256, quality, landmarks FROM photos").fetchall():
+        for sha, quality in con.execute("SELECT sha256, quality FROM photos").fetchall():
             q = json.loads(quality)
             q.pop("landmarks_version")
-            shifted = (np.frombuffer(lm, np.float32) + 3).tobytes()
-            con.execute("UPDATE photos SET quality = ?, landmarks = ? WHERE sha256 = ?", (json.dumps(q), shifted, sha))
+            con.execute("UPDATE photos SET quality = ? WHERE sha256 = ?", (json.dumps(q), sha))
     assert all(p.landmarks_version == 1 for p in _raw_versions(lib))
     with caplog.at_level(logging.WARNING, logger="candid.subjects"):
         migrated = lib.profile("Eileen Collins")
-    assert [r.message for r in caplog.records if "older face landmarks" in r.message].__len__() == 1
+    assert len([r for r in caplog.records if "older face landmarks" in r.message]) == 1
     assert all(p.landmarks_version == 2 for p in migrated.photos)
-    for a, b in zip(fresh.photos, migrated.photos):
-        assert np.allclose(a.landmarks, b.landmarks, atol=1e-3)
+    for before, after in zip(old.photos, migrated.photos):
+        mesh = analyze_face(read_image(lib.photo_path(migrated, after)).pixels, embed=False, quality=False)
+        assert np.allclose(after.landmarks, mesh.landmarks, atol=1e-3)
+        assert not np.allclose(before.landmarks, after.landmarks, atol=0.5)
+        assert after.original_name == before.original_name and after.added_at == before.added_at
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="candid.subjects"):
         lib.profile("Eileen Collins")
