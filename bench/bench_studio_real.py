@@ -113,14 +113,14 @@ def main() -> int:
     ap.add_argument("--styles", default=",".join(STYLES))
     ap.add_argument("--min-iod", type=float, default=64.0)
     ap.add_argument("--sheets", type=Path, default=Path("/tmp/studio_sheets"))
-    ap.add_argument("--only", default="", help="substring filter on the photo path")
+    ap.add_argument("--only", default="", help="comma-separated substrings; run photos whose path holds one")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     styles = [s for s in args.styles.split(",") if s]
     args.sheets.mkdir(parents=True, exist_ok=True)
     rows, skipped = [], []
     for path in photos(args.data):
-        if args.only and args.only not in str(path):
+        if args.only and not any(o in str(path) for o in args.only.split(",")):
             continue
         name = str(path.relative_to(args.data))
         px = read_image(path).pixels

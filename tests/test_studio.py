@@ -375,6 +375,19 @@ def test_cli_make_end_to_end(tmp_path, photo):
     assert abs(img.shape[1] / img.shape[0] - 0.8) < 0.01
 
 
+def test_cli_make_says_what_it_changed(tmp_path, photo, capsys):
+    from candid.cli import main
+
+    out = tmp_path / "head.jpg"
+    rc = main(["make", str(photo), "--style", "linkedin", "--size", "none", "--straighten", "off",
+               "--catchlights", "keep", "--out", str(out)])
+    assert rc == 0 and out.is_file()
+    said = capsys.readouterr()
+    assert "straightened" not in said.out + said.err
+    rc = main(["make", str(photo), "--size", "none", "--straighten", "sideways", "--out", str(tmp_path / "x.jpg")])
+    assert rc != 0 and not (tmp_path / "x.jpg").exists()
+
+
 @pytest.mark.parametrize("case,code", [("noface", 4), ("corrupt", 3), ("style", None), ("twofaces", 4)])
 def test_cli_make_errors(tmp_path, astro, case, code, capsys):
     from candid.cli import main

@@ -22,6 +22,10 @@ def make(
     light: Optional[str] = typer.Option(
         None, "--light", help="loop, rembrandt, butterfly, split, broad, short, rim, flat or none."),
     strength: Optional[float] = typer.Option(None, "--strength", min=0.0, max=1.0, help="Relighting strength."),
+    straighten: Optional[str] = typer.Option(
+        None, "--straighten", help="auto (level a tilt of up to 5 degrees), off, or the most DEGREES to level."),
+    catchlights: Optional[str] = typer.Option(
+        None, "--catchlights", help="move (the eyes' own, to the new light; default), keep (as shot) or add."),
     size: Optional[str] = typer.Option(None, "--size", help="Finish to 4k, 8k, ... or none (the style's default)."),
     look: Optional[str] = typer.Option(None, "--look", help="A film stock for looks.film, e.g. portra-400."),
     subject: Optional[str] = typer.Option(None, "--subject", help="Enrolled subject (for the honest guard)."),
@@ -69,15 +73,21 @@ def make(
         run = run_studio(photo, style=style, aspect=aspect, background=background, light=light, strength=strength,
                          size=size, look=look, face=None if face is None else face - 1, seed=seed,
                          report=str(report) if report else None, subject=prof, on_step=on_step,
-                         library=lib, keep=keep_map)
+                         library=lib, keep=keep_map, straighten=straighten, catchlights=catchlights)
     result = run.result
     for stage in run.skipped:
         console.print(f"[yellow]note:[/yellow] stage {stage!r} is not available in this build; skipped")
     written = write_output(result, target, sources=[photo])
+    from candid.engines.studio.changes import change_report
+
+    said = change_report(result.log)  # every change made without being asked, in plain words
+    for line in said:
+        console.print(f"  {line}")
     for op in result.log:
         if op.stage == "engine.studio":
             for note in op.notes:
-                console.print(f"  {note}")
+                if note not in said:
+                    console.print(f"  {note}")
     out.print(f"wrote {written} ({result.width}x{result.height})")
     return 0
 

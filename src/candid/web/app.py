@@ -79,6 +79,8 @@ class MakeRequest(BaseModel):
     background: Optional[str] = Field(None, max_length=64)
     light: Optional[str] = Field(None, max_length=32)
     strength: Optional[float] = Field(None, ge=0, le=1)
+    straighten: Optional[str] = Field(None, max_length=8)
+    catchlights: Optional[Literal["move", "keep", "add"]] = None
     size: Optional[str] = Field(None, max_length=16)
     look: Optional[str] = Field(None, max_length=48)
     subject: Optional[str] = Field(None, max_length=64)
@@ -419,7 +421,8 @@ def create_app(library_path: str | Path, data_dir: str | Path, *, token: str | N
             raise CandidError("background images are not available in the web studio yet",
                               hint="use grey, white, color:#hex, mottled, gradient or blur")
         studio_recipe(body.style, aspect=body.aspect, background=body.background, light=body.light,
-                      strength=body.strength, size=body.size, look=body.look, face=None, seed=body.seed)
+                      strength=body.strength, size=body.size, look=body.look, face=None, seed=body.seed,
+                      straighten=body.straighten, catchlights=body.catchlights)
         if body.keep:
             parse_keep(body.keep)
         if body.subject:

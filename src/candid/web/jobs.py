@@ -21,7 +21,7 @@ from candid.errors import CandidError
 
 #: Options of a make job, with the CLI option each mirrors.
 MAKE_OPTIONS = ("engine", "style", "aspect", "background", "light", "strength", "size", "look", "subject",
-                "face", "seed", "keep")
+                "face", "seed", "keep", "straighten", "catchlights")
 ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -108,6 +108,7 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
     dict
         What the results API serves (sizes, notes, tells, honest findings).
     """
+    from candid.engines.studio.changes import change_report
     from candid.engines.studio.recipe import run_studio
     from candid.inspect import inspect_image
     from candid.provenance import dev_signer, label_and_write
@@ -140,7 +141,8 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
                      look=params.get("look"), face=None if face is None else int(face) - 1,
                      seed=int(params.get("seed") or 0), report=str(out_dir / "report"), subject=prof,
                      keep=params.get("keep"), source_name=params.get("filename") or src.name, on_step=step,
-                     library=library if prof is not None else None)
+                     library=library if prof is not None else None, straighten=params.get("straighten"),
+                     catchlights=params.get("catchlights"))
     result, recipe, skipped = run.result, run.recipe, run.skipped
     for stage in skipped:
         log(f"note: stage {stage!r} is not available in this build; skipped")
@@ -174,6 +176,7 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
         "overall": round(float(report.overall), 3), "tells": tells,
         "honest": _honest_summary(result.log, params.get("subject")), "skipped": skipped,
         "notes": [f"{op.stage}: {n}" for op in result.log for n in op.notes],
+        "changes": change_report(result.log),  # what the studio changed on its own, in plain words
     }
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     return summary

@@ -207,7 +207,10 @@ def lens_blur(
     lin = srgb_to_linear(resize(pixels, (w_s, h_s), cv2.INTER_AREA))
     a = resize(np.asarray(alpha, np.float32), (w_s, h_s), cv2.INTER_AREA)
     keep = np.clip(1 - a, 0, 1) ** 4  # only clean background pixels count
-    keep = cv2.erode(keep, np.ones((3, 3), np.uint8))
+    # pixels just outside the matte still hold hair and skin colour: leave a margin so the person
+    # never blurs into the backdrop as a bright or dark glow around the head
+    e = max(3, 2 * int(0.012 * max(w_s, h_s)) + 1)
+    keep = cv2.erode(keep, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (e, e)))
     # fill the subject's hole from the surroundings (coarse-to-fine normalised convolution)
     filled = lin.copy()
     hole = keep < 0.5

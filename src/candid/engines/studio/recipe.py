@@ -49,6 +49,8 @@ def studio_recipe(
     face: int | None = None,
     seed: int | None = None,
     report: str | None = None,
+    straighten: str | float | None = None,
+    catchlights: str | None = None,
 ) -> tuple[Recipe, list[str]]:
     """The style's recipe with command-line options applied, and the stages left out.
 
@@ -72,6 +74,8 @@ def studio_recipe(
         Seed for every stage that takes one.
     report : str, optional
         Path stem for the inspect report (``STEM.html`` and ``STEM.json``).
+    straighten, catchlights : optional
+        ``engine.studio`` choices: ``"auto"``/``"off"``/degrees, and ``"move"``/``"keep"``/``"add"``.
 
     Returns
     -------
@@ -83,7 +87,7 @@ def studio_recipe(
     >>> "finish" in [s.stage for s in r.steps], r.steps[1].params["aspect"]
     (False, '4:5')
     """
-    check_options(style, background, light, aspect)
+    check_options(style, background, light, aspect, straighten=straighten, catchlights=catchlights)
     recipe = load_style_recipe(style)
     steps: list[Step] = []
     for step in recipe.steps:
@@ -92,7 +96,8 @@ def studio_recipe(
             params["face"] = face
         if step.stage == "engine.studio":
             params.update({k: v for k, v in {"aspect": aspect, "background": background, "light": light,
-                                             "strength": strength, "seed": seed}.items() if v is not None})
+                                             "strength": strength, "seed": seed, "straighten": straighten,
+                                             "catchlights": catchlights}.items() if v is not None})
         if step.stage == "finish":
             if size == "none":
                 continue
@@ -147,6 +152,8 @@ def run_studio(
     source_name: str | None = None,
     on_step: Callable[[int, int, str], None] | None = None,
     library: Any = None,
+    straighten: str | float | None = None,
+    catchlights: str | None = None,
 ) -> StudioRun:
     """A photo in, a finished studio portrait out: the one path every front door takes.
 
@@ -159,7 +166,7 @@ def run_studio(
     ----------
     photo : path
         The photo of the person.
-    style, aspect, background, light, strength, size, look, face, seed, report
+    style, aspect, background, light, strength, size, look, face, seed, report, straighten, catchlights
         As for :func:`studio_recipe` (``face`` is 0-based).
     subject : SubjectProfile, optional
         The enrolled person, for the honest guard.
@@ -193,7 +200,8 @@ def run_studio(
     if not ok:
         raise CandidError(f"engine 'studio' is not available: {why}")
     recipe, skipped = studio_recipe(style, aspect=aspect, background=background, light=light, strength=strength,
-                                    size=size, look=look, face=face, seed=seed, report=report)
+                                    size=size, look=look, face=face, seed=seed, report=report,
+                                    straighten=straighten, catchlights=catchlights)
     if keep and any(s.stage == "honest" for s in recipe.steps):
         recipe = recipe.with_overrides({"honest": {"keep": dict(keep)}})
     if subject is not None and library is not None and any(s.stage == "honest" for s in recipe.steps):

@@ -55,7 +55,8 @@ candid.el("make").addEventListener("submit", async ev => {
   ev.preventDefault();
   const v = id => candid.el(id).value || null;
   const body = { upload: uploadId, engine: v("engine"), style: v("style"), background: v("background"), light: v("light"),
-    look: v("look"), size: v("size"), subject: v("subject"), seed: parseInt(candid.el("seed").value || "0", 10) };
+    look: v("look"), size: v("size"), subject: v("subject"), seed: parseInt(candid.el("seed").value || "0", 10),
+    straighten: v("straighten"), catchlights: v("catchlights") };
   const keep = new URLSearchParams(location.search).get("keep");
   if (keep) body.keep = JSON.parse(keep);
   Object.keys(body).forEach(k => body[k] === null && delete body[k]);
