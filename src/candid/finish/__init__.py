@@ -32,6 +32,7 @@ from candid.finish._pipeline import (
     run_tiles,
     tile_grid,
     upscale,
+    upscale_report,
 )
 from candid.finish._waifu2x import back_project, learned_enlarge, waifu2x_available, waifu2x_x2
 from candid.finish._size import FITS, FitPlan, parse_target, plan_fit, target_size
@@ -41,5 +42,5 @@ __all__ = [
     "back_project", "finish_to_file", "honest_limit_note", "learned_available", "learned_enlarge",
     "learned_passes", "resolve_backend", "waifu2x_available", "waifu2x_x2", "learned_upscale_x4", "noise_params", "parse_target", "plan_fit",
     "prepare_detail", "run_tiles", "sharpen_clamped", "similarity_fit", "target_size", "tile_grid",
-    "transfer_detail", "upscale",
+    "transfer_detail", "upscale", "upscale_report",
 ]
