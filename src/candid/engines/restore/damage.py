@@ -282,7 +282,7 @@ def damage_mask(
             if polarity not in polarities:
                 continue
             z = resp / (floor + 1.4 * _local_level(resp, int(0.08 * s)))
-            t_strong, t_weak = (7.0, 3.0) if polarity == "bright" else (10.0, 4.0)
+            t_strong, t_weak = (9.0, 3.0) if polarity == "bright" else (10.0, 4.0)
             strong = z > t_strong / sensitivity
             if not strong.any():
                 continue
@@ -303,6 +303,9 @@ def damage_mask(
             else:
                 max_w = max(3.0, 0.012 * s) if polarity == "bright" else max(3.5, 0.009 * s)
             keep &= (skel >= min_len * s) & (width <= max_w)
+            if wide_max is not None and keep.any():
+                _, spread = _shape(labels, n)
+                keep &= spread < 0.15  # a fold runs nearly straight across the print
             if polarity == "dark" and keep.any():
                 # dark lines of the picture (masts, wires, ropes, edges) run straight or in smooth
                 # arcs; a crack or a hair wanders: longer than its extent, or spread in 2-D
@@ -330,7 +333,7 @@ def damage_mask(
                 found = keep[labels]
                 # follow the line into its faint ends and soft edges: neighbours still off
                 # the local median the same way (a few px, so texture cannot pull it far)
-                more = dpx > max(3.0 * sigma, 0.03)
+                more = (dpx > max(3.0 * sigma, 0.03)) & (z > 0.5 * t_weak / sensitivity)
                 ker = np.ones((3, 3), np.uint8)
                 for _ in range(4):
                     found |= (cv2.dilate(found.astype(np.uint8), ker) > 0) & more
