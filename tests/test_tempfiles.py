@@ -47,19 +47,22 @@ def test_sweep_removes_only_dead_or_old_candid_temp_files(tmp_path):
 def _finish_then_signal(tmp_path: Path, small_png: Path, sig: int) -> Path:
     out = tmp_path / "out"
     out.mkdir()
-    cmd = [sys.executable, "-m", "candid", "finish", str(small_png), "--size", "2400x2400", "--backend", "classical",
+    cmd = [sys.executable, "-m", "candid", "finish", str(small_png), "--size", "3200x3200", "--backend", "classical",
            "--out", str(out / "big.jpg")]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and proc.poll() is None:
-            if any(p.name.startswith(".") for p in out.iterdir()):
+            # finish's strip file beside its temporary TIFF: the tiles are being rendered
+            if any(p.name.startswith("..candid-finish-") for p in out.iterdir()):
                 break
             time.sleep(0.01)
         if proc.poll() is not None:
             pytest.skip("finish ended before the signal; cannot test the interruption")
         os.kill(proc.pid, sig)
         proc.wait(30)
+        if proc.returncode == 0:
+            pytest.skip("finish ended before the signal arrived; cannot test the interruption")
     finally:
         if proc.poll() is None:
             proc.kill()
