@@ -120,8 +120,8 @@ class Tally:
             print(f"  {self.name}: {self.examples} examples, {len(self.crashes)} crashes", flush=True)
 
     def crash(self, data: bytes, why: str) -> None:
-        if len(self.crashes) < 20:
-            self.crashes.append({"why": why[:400], "bytes_hex": data[:64].hex(), "size": len(data)})
+        if len(self.crashes) < 20:  # whole inputs (they are small) so a crash can be replayed
+            self.crashes.append({"why": why[:400], "bytes_hex": data[:4096].hex(), "size": len(data)})
         else:
             self.crashes.append({"why": why[:120]})
 

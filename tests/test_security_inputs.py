@@ -106,3 +106,20 @@ def test_web_error_text_is_scrubbed_of_paths():
     assert _scrub_paths("see /home/ann/lib/subjects/ff/photos/1.jpg and /etc/") == \
         "see 1.jpg and (folder)"
     assert _scrub_paths("no paths here, a/b relative") == "no paths here, a/b relative"
+
+
+def test_undecodable_decoder_messages_are_bad_image_errors(tmp_path, monkeypatch):
+    """pyvips decodes libvips' error text as UTF-8; a loader quoting raw bytes made that a UnicodeDecodeError
+    (a web upload 500 found by bench/fuzz_imageio.py on a mutated AVIF)."""
+    import pyvips
+
+    path = write_image(tmp_path / "a.png", np.full((8, 8, 3), 0.5, np.float32))
+
+    def loader(*a, **k):
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+
+    monkeypatch.setattr(pyvips.Image, "pngload", staticmethod(loader))
+    with pytest.raises(BadImageError, match="a.png"):
+        read_image(path)
+    with pytest.raises(BadImageError, match="a.png"):
+        read_header(path)

@@ -142,6 +142,12 @@ def _open_heif(path: Path, max_pixels: int, *, header_only: bool = False) -> pyv
     return image
 
 
+#: What a libvips call can raise on a hostile file: pyvips decodes libvips' error
+#: text as UTF-8, and a loader may quote raw file bytes in it (UnicodeDecodeError,
+#: found by bench/fuzz_imageio.py on a mutated AVIF).
+_VIPS_ERRORS = (pyvips.Error, UnicodeDecodeError)
+
+
 def clear_vips_errors() -> None:
     """Empty libvips' global error buffer, so one file's error text never reaches the next file's message."""
     try:
@@ -160,7 +166,7 @@ def _open_vips(path: Path, fmt: str, access: str, max_pixels: int = DEFAULT_MAX_
         # fail_on="warning" makes truncated and corrupt files an error instead
         # of a silently grey lower half.
         return loader(str(path), access=access, fail_on="warning")
-    except pyvips.Error as exc:
+    except _VIPS_ERRORS as exc:
         raise BadImageError(f"{path}: cannot decode this {fmt.upper()} file ({_first_line(exc)})") from None
 
 
@@ -276,7 +282,7 @@ def _to_upright_srgb(image: pyvips.Image, header: ImageHeader) -> tuple[pyvips.I
             image = image.icc_transform("srgb", embedded=True, input_profile="cmyk" if interp == "cmyk" else "srgb",
                                         depth=16 if sixteen else 8, intent="relative")
             notes.append("converted to sRGB from " + ("CMYK" if interp == "cmyk" else "the embedded ICC profile"))
-        except pyvips.Error as exc:
+        except _VIPS_ERRORS as exc:
             if interp == "cmyk":
                 raise BadImageError(f"{header.path}: cannot convert CMYK to RGB ({_first_line(exc)})") from None
             notes.append("embedded ICC profile unreadable, assumed sRGB")
@@ -357,7 +363,7 @@ def read_image(
     clear_vips_errors()
     try:
         array = image.numpy()
-    except pyvips.Error as exc:
+    except _VIPS_ERRORS as exc:
         raise BadImageError(f"{header.path}: the file is corrupt or truncated ({_first_line(exc)})") from None
     if array.ndim == 2:
         array = array[:, :, None]

@@ -190,7 +190,7 @@ def _xmp_from_header(path: Path) -> bytes | None:
         if "xmp-data" not in image.get_fields():
             return None
         blob = image.get("xmp-data")
-    except pyvips.Error:
+    except (pyvips.Error, UnicodeDecodeError):  # pyvips decodes libvips' error text as UTF-8
         return None
     if not isinstance(blob, (bytes, bytearray)) or len(blob) > MAX_XMP_BYTES:
         return None
