@@ -294,9 +294,11 @@ def frame(
                 corners = np.array([[x0, y0], [x0 + cw, y0], [x0, y0 + ch], [x0 + cw, y0 + ch]])
                 src = corners @ inv[:, :2].T + inv[:, 2]
                 if _inside(src, W, H):
-                    best = (0.0, (), x0, y0, False)
-                    break
-                if not extend or best is not None:
+                    if abs(dx) <= 0.25:  # a face pushed to the frame's edge is a worse picture than a closer one
+                        best = (0.0, (), x0, y0, False)
+                        break
+                    continue
+                if not extend or best is not None or abs(dx) > 0.12 or abs(dy) > 0.1:
                     continue
                 # beyond the photo: only at the top and sides, never where the person touches the border
                 out_top = max(0.0, -float(src[:, 1].min())) / ch

@@ -256,10 +256,18 @@ def relight(
     elif mode == "move" and light[2] > 0.1:
         lin = _move_catchlights(lin, pixels, lm, light)
     # soft shoulder instead of clipping the lit side; the background keeps its exact pixels
-    lin = lin / (1 + np.maximum(lin - 0.9, 0) * 2)
+    lin = _shoulder(lin)
     out = linear_to_srgb(lin)
     a3 = a[..., None]
     return np.where(a3 > 0, a3 * out + (1 - a3) * pixels, pixels).astype(np.float32)
+
+
+def _shoulder(lin: np.ndarray, knee: float = 0.9) -> np.ndarray:
+    """Roll off highlights above ``knee`` without a hue shift: all channels scaled by the brightest one's roll-off."""
+    # the factor comes from the smoothed brightest channel, so texture keeps its contrast in the highlights
+    m = gauss(lin.max(axis=-1).astype(np.float32), 2.0)[..., None]
+    rolled = m / (1 + np.maximum(m - knee, 0) * 2)
+    return (lin * (rolled / np.maximum(m, 1e-6))).astype(np.float32)
 
 
 def _move_catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light: np.ndarray) -> np.ndarray:
@@ -403,5 +411,5 @@ def expose(pixels: np.ndarray, landmarks: np.ndarray, *, low: float = 0.08, high
         return pixels.copy()
     gain = (target / med) ** strength
     out = lin * gain
-    out = out / (1 + np.maximum(out - 0.9, 0) * 2)
+    out = _shoulder(out)
     return linear_to_srgb(out)
