@@ -44,9 +44,14 @@ def honest(
     after = {f.feature: f for f in result.after.findings} if result.after else {}
     words = {"ok": "[green]as in your photos[/green]", "flattering": "[red]flattered[/red]",
              "changed": "[yellow]changed[/yellow]"}
+    from candid.honest.audit import EXPRESSION_FEATURES
+
     for f in result.before.findings:
         unit = " points" if f.feature in ("skin-lightness", "skin-tone") else " %"
         a = after.get(f.feature)
+        if f.feature in EXPRESSION_FEATURES:  # a smile or a turned head changes these: reported, not judged
+            table.add_row(f.label, f"{f.percent:+.0f}{unit}", "[dim]changes with expression[/dim]", "-")
+            continue
         table.add_row(f.label, f"{f.percent:+.0f}{unit}", words[f.verdict],
                       "-" if a is None or not result.actions else words[a.verdict])
     out.print(table)
