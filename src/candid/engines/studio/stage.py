@@ -265,4 +265,13 @@ def _mapped_face(face, pixels: np.ndarray, landmarks: np.ndarray, framing):
     box = FaceBox(float(corners[:, 0].min()), float(corners[:, 1].min()), float(corners[:, 0].max()),
                   float(corners[:, 1].max()), face.box.score)
     emb = identity_embedding(pixels, landmarks) if face.embedding is not None else None
-    return replace(face, box=box, landmarks=landmarks.astype(np.float32), embedding=emb, quality=None)
+    extra: dict = {}
+    # every point set the analysis carries moves with the frame (rotation + shift: radii keep their size)
+    if getattr(face, "mesh", None) is not None:
+        extra["mesh"] = framing.map_points(np.asarray(face.mesh, np.float64)).astype(np.float32)
+    if getattr(face, "iris", None) is not None:
+        centres, radii = face.iris
+        extra["iris"] = (framing.map_points(np.asarray(centres, np.float64)).astype(np.float32), radii)
+    if hasattr(face, "pose"):
+        extra["pose"] = None  # the roll changed; re-analyse for a pose
+    return replace(face, box=box, landmarks=landmarks.astype(np.float32), embedding=emb, quality=None, **extra)
