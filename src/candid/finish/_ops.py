@@ -14,7 +14,7 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
-from candid.colour import linear_to_srgb, srgb_to_linear
+from candid.colour import srgb_to_linear
 
 #: Reference sensor for noise: a 36 mm full-frame sensor, 6000 pixels across
 #: its long side (6 micrometre pitch). Noise is defined per reference pixel
@@ -222,16 +222,31 @@ def add_sensor_noise(
     shot, read, sigma = noise_params(iso, out_long_side or max(h, w))
     y0, x0 = origin
     n_l = _correlated_noise(seed, 0, y0, x0, h, w, sigma)
-    norm = 1.0 / math.sqrt(1.0 + chroma * chroma)
-    lin = srgb_to_linear(img)
-    out = np.empty_like(lin)
+    norm = np.float32(1.0 / math.sqrt(1.0 + chroma * chroma))
+    table = _srgb_std_table(shot, read)
+    img = np.asarray(img, np.float32)
+    out = np.empty_like(img)
     for c in range(3):
-        n = n_l if chroma <= 0 else (n_l + chroma * _correlated_noise(seed, c + 1, y0, x0, h, w, sigma)) * norm
-        std = np.sqrt(shot * lin[:, :, c] + read)
+        n = n_l if chroma <= 0 else (n_l + np.float32(chroma) * _correlated_noise(seed, c + 1, y0, x0, h, w, sigma)) * norm
+        # the linear-light standard deviation sqrt(a L + b), carried to sRGB by the curve's slope at L
+        # (first order: the noise is tiny against the signal), looked up from the sRGB value
+        idx = np.clip(img[:, :, c] * np.float32(_STD_N - 1) + np.float32(0.5), 0, _STD_N - 1).astype(np.uint16)
+        std = np.take(table, idx)
         if mask is not None:
-            std = std * mask
-        out[:, :, c] = lin[:, :, c] + std * n
-    return linear_to_srgb(out)
+            std *= mask
+        out[:, :, c] = img[:, :, c] + std * n
+    return out
+
+
+_STD_N = 4096
+
+
+@lru_cache(maxsize=32)
+def _srgb_std_table(shot: float, read: float) -> np.ndarray:
+    v = np.linspace(0.0, 1.0, _STD_N)
+    lin = srgb_to_linear(v.astype(np.float32)).astype(np.float64)
+    slope = np.where(lin <= 0.0031308, 12.92, 1.055 / 2.4 * np.maximum(lin, 1e-12) ** (1 / 2.4 - 1))
+    return (slope * np.sqrt(shot * lin + read)).astype(np.float32)
 
 
 def source_noise_sigma(img: np.ndarray, *, max_side: int = 1024) -> float:
