@@ -59,6 +59,20 @@ if task == "analyze":
     baseline = min(runs)
     print(json.dumps({"seconds": elapsed, "first_call_seconds": first, "baseline_seconds": baseline,
                       "peak_mb": peak, "image_mb": img.nbytes / 2**20}))
+elif task == "speed":  # both models in one process, interleaved: a shared machine's load hits both alike
+    from candid.face import analyze_face, skin_texture
+    side = int(arg)
+    img = cv2.resize(data.astronaut().astype(np.float32) / 255, (side, side), interpolation=cv2.INTER_CUBIC)
+    best = {}
+    for model in ("mesh", "dlib68"):
+        analyze_face(img, landmarks=model)  # load the models
+    for _ in range(3):
+        for model in ("mesh", "dlib68"):
+            t = time.perf_counter()
+            face = analyze_face(img, landmarks=model)
+            skin_texture(img, face.landmarks)
+            best[model] = min(best.get(model, 1e9), time.perf_counter() - t)
+    print(json.dumps(best))
 elif task == "enroll":
     from candid.subjects import Library, make_consent
     paths = json.loads(arg)
@@ -148,6 +162,8 @@ def main() -> None:
         for model in ("mesh", "dlib68"):
             results[f"analyze_{side}_{model}"] = child("analyze", str(side), model)
             print(side, model, results[f"analyze_{side}_{model}"], flush=True)
+        results[f"speed_{side}"] = child("speed", str(side))
+        print(side, "interleaved best of 3", results[f"speed_{side}"], flush=True)
 
     import numpy as np
     from skimage import data
