@@ -205,6 +205,201 @@ def _speed_child(kind: str, src: str) -> None:
     print(json.dumps([time.perf_counter() - t, time.process_time() - c]))
 
 
+def _inputs() -> dict[str, Path]:
+    from PIL import Image
+    from skimage import data
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    a = Image.fromarray(data.astronaut())
+    paths = {"astronaut 512x512": WORK / "astro512.png", "2000x2000": WORK / "img2000.png"}
+    if not paths["astronaut 512x512"].exists():
+        a.save(paths["astronaut 512x512"])
+    if not paths["2000x2000"].exists():
+        a.resize((2000, 2000), Image.LANCZOS).save(paths["2000x2000"])
+    return paths
+
+
+def _child(kind: str, src: str, out: str) -> None:
+    t = time.perf_counter()
+    if kind.startswith("candid"):
+        from candid.finish import finish_to_file
+
+        bits = 16 if kind.endswith("16") else 8
+        finish_to_file(src, out, "8k", fit="crop", bit_depth=bits)
+    elif kind == "pil-bicubic" or kind == "pil-lanczos":
+        from PIL import Image
+
+        im = Image.open(src).convert("RGB")
+        s = max(7680 / im.width, 4320 / im.height)
+        w, h = round(im.width * s), round(im.height * s)
+        im = im.resize((w, h), Image.BICUBIC if kind == "pil-bicubic" else Image.LANCZOS)
+        im = im.crop(((w - 7680) // 2, (h - 4320) // 2, (w - 7680) // 2 + 7680, (h - 4320) // 2 + 4320))
+        im.save(out, quality=95)
+    elif kind == "opencv-lanczos":
+        import cv2
+
+        im = cv2.imread(src)
+        s = max(7680 / im.shape[1], 4320 / im.shape[0])
+        w, h = round(im.shape[1] * s), round(im.shape[0] * s)
+        im = cv2.resize(im, (w, h), interpolation=cv2.INTER_LANCZOS4)
+        y, x = (h - 4320) // 2, (w - 7680) // 2
+        cv2.imwrite(out, im[y:y + 4320, x:x + 7680], [cv2.IMWRITE_JPEG_QUALITY, 95])
+    elif kind == "import-only":
+        import candid.finish  # noqa: F401
+    seconds = time.perf_counter() - t
+    print(json.dumps({"seconds": seconds, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def _run(kind: str, src: Path, out: Path) -> dict:
+    r = subprocess.run([sys.executable, __file__, "_child", kind, str(src), str(out)], capture_output=True,
+                       text=True, check=True)
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def bench() -> None:
+    rows = []
+    base = _run("import-only", WORK, WORK / "none")
+    for name, src in _inputs().items():
+        for kind in ("pil-bicubic", "pil-lanczos", "opencv-lanczos", "candid", "candid-tif16"):
+            out = WORK / f"{src.stem}-{kind}.{'tif' if kind.endswith('16') else 'jpg'}"
+            res = _run(kind, src, out)
+            rows.append((name, kind, res["seconds"], res["peak_rss_mb"]))
+            print(f"{name:20s} {kind:16s} {res['seconds']:7.2f} s  peak RSS {res['peak_rss_mb']:7.1f} MB", flush=True)
+    print(f"(python + candid.finish imports alone: {base['peak_rss_mb']:.0f} MB)")
+    print()
+    print("| input | method | time (s) | peak RSS (MB) | time vs PIL bicubic |")
+    print("|---|---|---|---|---|")
+    for name, kind, sec, rss in rows:
+        ref = next(s for n, k, s, _ in rows if n == name and k == "pil-bicubic")
+        print(f"| {name} | {kind} | {sec:.1f} | {rss:.0f} | {sec / ref:.1f}x |")
+    print(f"\nmachine: {platform.machine()}, {__import__('os').cpu_count()} cores, no GPU, "
+          f"python {platform.python_version()}, {time.strftime('%Y-%m-%d')}")
+
+
+def _save(path: Path, arr: np.ndarray) -> None:
+    from PIL import Image
+
+    IMG.mkdir(parents=True, exist_ok=True)
+    u8 = arr if arr.dtype == np.uint8 else np.clip(np.rint(arr * 255), 0, 255).astype(np.uint8)
+    Image.fromarray(u8).save(path, optimize=True)
+    print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size / 1e6:.2f} MB)")
+
+
+def _label(arr: np.ndarray, text: str) -> np.ndarray:
+    import cv2
+
+    out = np.ascontiguousarray(arr.copy())
+    cv2.rectangle(out, (0, 0), (12 + 11 * len(text), 26), (0, 0, 0), -1)
+    cv2.putText(out, text, (6, 19), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (255, 255, 255), 1, cv2.LINE_AA)
+    return out
+
+
+def pictures() -> None:
+    import pyvips
+    from PIL import Image
+    from skimage import data
+
+    from candid.finish import finish_to_file
+
+    a = data.astronaut()
+    # 8K frame, face kept whole (pad): the face is magnified 4320/512 = 8.44x
+    out = WORK / "astro-8k-candid.png"
+    WORK.mkdir(parents=True, exist_ok=True)
+    finish_to_file(a.astype(np.float32) / 255, out, "8k", fit="pad")
+    cand = pyvips.Image.new_from_file(str(out))
+    s, ox = 4320 / 512, (7680 - 4320) // 2
+    bic = np.asarray(Image.fromarray(a).resize((4320, 4320), Image.BICUBIC))
+    crops = {"eye": (205, 101), "skin": (190, 135)}
+    for name, (cx, cy) in crops.items():
+        w, h = 480, 360
+        X, Y = int(ox + cx * s) - w // 2, int(cy * s) - h // 2
+        c = cand.crop(X, Y, w, h).numpy()
+        b = bic[Y:Y + h, X - ox:X - ox + w]
+        _save(IMG / f"finish_8k_{name}.png", np.concatenate(
+            [_label(b, "PIL bicubic, 1:1 at 8K"), _label(c, "candid classical, 1:1 at 8K")], 1))
+    _detail_picture()
+
+
+def _detail_picture() -> None:
+    """Real cross-photo detail transfer: obama.jpg at 1/4 size, back to full size, detail from obama2/3."""
+    import cv2
+
+    from candid.finish import upscale
+    from candid.finish._landmarks import dlib_landmarks
+    from candid.finish._ops import _blur, luma
+    from candid.imageio import read_image
+
+    files = [REAL / n for n in ("obama.jpg", "obama2.jpg", "obama3.jpg")]
+    if not all(f.exists() for f in files):
+        print(f"skipping the detail-transfer picture: {REAL} not found")
+        return
+    truth, *refs = [read_image(f).pixels for f in files]
+    lm = dlib_landmarks(truth)
+    ref_lm = [dlib_landmarks(r) for r in refs]
+    h, w = truth.shape[:2]
+    src = cv2.resize(truth, (w // 4, h // 4), interpolation=cv2.INTER_AREA)
+    src_lm = (lm + 0.5) * (src.shape[1] / w) - 0.5
+    dists: dict[str, float] = {}
+    check = None
+    try:  # the identity hook, fed with dlib 128-D embedding distance to the real photo
+        from candid.face.detect import identity_distance, identity_embedding
+
+        e_truth = identity_embedding(truth, lm)
+
+        def check(img: np.ndarray) -> float:
+            d = identity_distance(e_truth, identity_embedding(img, dlib_landmarks(img)))
+            dists[len(dists)] = d
+            return d
+    except ImportError:
+        print("candid.face not available: identity distances skipped")
+    kw = dict(noise=False, sharpen="none", identity_check=check)
+    bicubic = cv2.resize(src, (w, h), interpolation=cv2.INTER_CUBIC).clip(0, 1)
+    if check:
+        print(f"obama x4 bicubic (cv2)        : identity distance to the real photo {check(bicubic):.3f}")
+    classical = upscale(src, (w, h), backend="classical", **kw)
+    detail = upscale(src, (w, h), landmarks=src_lm, references=refs, reference_landmarks=ref_lm, **kw)
+    if check:
+        print(f"obama x4 classical / detail   : identity distance {dists[1]:.3f} / {dists[2]:.3f}")
+    x0, y0 = lm.min(0).astype(int)
+    x1, y1 = lm.max(0).astype(int)
+
+    def band(x):
+        y = luma(x)
+        return (_blur(y, 0.6) - _blur(y, 2.4))[y0:y1, x0:x1]
+
+    t = band(truth)
+    for name, img in (("classical", classical), ("detail-transfer", detail)):
+        c = np.corrcoef(t.ravel(), band(img).ravel())[0, 1]
+        e = np.abs(img - truth)[y0:y1, x0:x1].mean()
+        print(f"obama x4 {name:16s}: fine-band correlation with the real photo {c:.3f}, face MAE {e:.4f}")
+    cx, cy = lm[36:48].mean(0).astype(int)
+    ys, xs = slice(cy - 110, cy + 170), slice(cx - 190, cx + 190)
+    panel = [_label((x[ys, xs] * 255).round().astype(np.uint8), t_) for x, t_ in
+             ((classical, "x4 classical"), (detail, "x4 detail from 2 other photos"), (truth, "the real photo"))]
+    _save(IMG / "finish_detail_transfer.png", np.concatenate(panel, 1))
+
+
+def learned() -> None:
+    from PIL import Image
+    from skimage import data
+
+    from candid.finish import learned_upscale_x4, upscale
+
+    a = data.astronaut().astype(np.float32) / 255
+    crop = a[69:133, 173:237]  # 64x64 around the eye
+    t = time.perf_counter()
+    x4 = learned_upscale_x4(crop, tile=64)
+    sec = time.perf_counter() - t
+    print(f"Real-ESRGAN x4plus, 64x64 -> 256x256 on CPU (llvmpipe): {sec:.1f} s")
+    size = (round(64 * 4320 / 512),) * 2
+    esr = np.asarray(Image.fromarray((x4 * 255).round().astype(np.uint8)).resize(size, Image.LANCZOS)) / 255.0
+    cand = upscale(crop, size, seed=0)
+    bic = np.asarray(Image.fromarray((crop * 255).round().astype(np.uint8)).resize(size, Image.BICUBIC)) / 255.0
+    panel = [_label((x * 255).round().astype(np.uint8), t_) for x, t_ in
+             ((bic, "bicubic"), (esr, "Real-ESRGAN x4plus"), (cand, "candid classical"))]
+    _save(IMG / "finish_learned_eye.png", np.concatenate(panel, 1))
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "_child":
         _child(*sys.argv[2:5])
