@@ -148,9 +148,7 @@ def crops8k() -> None:
 
 def speed() -> None:
     """1080x1920 -> 4320x7680 JPEG: Pillow Lanczos + unsharp + save vs candid classical vs candid learned."""
-    from PIL import Image, ImageFilter
-
-    from candid.finish import finish_to_file
+    from PIL import Image
 
     src = WORK / "in1080x1920.jpg"
     WORK.mkdir(parents=True, exist_ok=True)
@@ -164,10 +162,6 @@ def speed() -> None:
 
         canvas = Image.fromarray(data.astronaut()).resize((1080, 1920), Image.LANCZOS)
     canvas.save(src, quality=95)
-
-    def pil() -> None:
-        im = Image.open(src).convert("RGB").resize((4320, 7680), Image.LANCZOS)
-        im.filter(ImageFilter.UnsharpMask(radius=2, percent=80, threshold=2)).save(WORK / "pil.jpg", quality=95)
 
     runs = {"Pillow Lanczos + unsharp + save": "pil", "candid classical (finish_to_file)": "classical",
             "candid learned (finish_to_file)": "learned"}
