@@ -239,6 +239,9 @@ def good_from_afar(ctx: Context, heights=AFAR_HEIGHTS) -> list[dict]:
         small = np.ascontiguousarray(small, np.float32)
         small_lm = (lm - [wx0, wy0]) * [size[0] / crop.shape[1], size[1] / crop.shape[0]]
         face = replace(ctx.face, landmarks=small_lm.astype(np.float32))
+        if getattr(face, "mesh", None) is not None:  # the mesh and iris circles move with the crop too
+            m = (np.asarray(face.mesh, np.float64) - [wx0, wy0]) * [size[0] / crop.shape[1], size[1] / crop.shape[0]]
+            face = replace(face, mesh=m.astype(np.float32), iris=None)
         sctx = Context(small, face, face.regions(small))
         results = [_run(n, sctx) for n in AFAR_TELLS]
         overall, conf = combine(results)
