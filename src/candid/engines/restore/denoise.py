@@ -11,6 +11,9 @@ from candid.engines.restore._util import bands, check_image, noise_sigma
 def denoise_keep_grain(pixels: np.ndarray, amount: float = 0.5, *, chroma: float = 1.0) -> np.ndarray:
     """Lower noise without waxing: non-local means on luma, with the residual partly added back.
 
+    (Above 4 MP a bilateral filter tuned to the measured noise replaces
+    non-local means, which would take minutes there.)
+
     Luma is denoised with OpenCV's non-local means (16-bit, strength from the
     measured noise) and then ``out = denoised + (1 - amount) * (luma - denoised)``:
     the grain keeps its structure and only its amplitude drops, so pores and
@@ -51,14 +54,20 @@ def denoise_keep_grain(pixels: np.ndarray, amount: float = 0.5, *, chroma: float
     sigma = noise_sigma(y_all) if h > 1024 else noise_sigma(cv2.cvtColor(img, cv2.COLOR_RGB2YCrCb)[..., 0])
     strength = float(np.clip(sigma * 65535 * 1.2, 300, 12000))
     csig = max(0.5, 0.0015 * s)
+    big = img.shape[0] * img.shape[1] > 4_000_000
     out = np.empty_like(img)
     margin = 16 + int(3 * csig)
     for y0, y1, r0, r1 in bands(h, margin=margin):
         ycc = cv2.cvtColor(img[r0:r1], cv2.COLOR_RGB2YCrCb)
-        if amount > 0:
+        if amount > 0 and not big:
             y16 = np.clip(ycc[..., 0] * 65535 + 0.5, 0, 65535).astype(np.uint16)
             den = cv2.fastNlMeansDenoising(y16, h=[strength], templateWindowSize=5,
                                                searchWindowSize=13, normType=cv2.NORM_L1).astype(np.float32) / 65535
+            ycc[..., 0] = den + np.float32(1 - amount) * (ycc[..., 0] - den)
+        elif amount > 0:
+            # above 4 MP non-local means costs minutes: an edge-preserving bilateral filter
+            # tuned to the measured noise takes about a second per 24 MP
+            den = cv2.bilateralFilter(np.ascontiguousarray(ycc[..., 0]), 5, float(max(2.5 * sigma, 1e-3)), 1.5)
             ycc[..., 0] = den + np.float32(1 - amount) * (ycc[..., 0] - den)
         if chroma > 0:
             for c in (1, 2):
