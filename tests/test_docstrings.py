@@ -17,6 +17,8 @@ MODULES = [
     "candid.scorecard.flatter", "candid.scorecard.honest", "candid.scorecard.inspection", "candid.scorecard.finish",
     "candid.finish", "candid.finish._waifu2x", "candid.finish._ops", "candid.finish._size", "candid.finish._pipeline",
     "candid.finish.stage",
+    "candid.inspect.combine", "candid.inspect.tells.crispness", "candid.inspect.tells.edges",
+    "candid.inspect.tells.eyes", "candid.inspect.tells.hands", "candid.face.hands", "candid.inspect.stage",
     "candid.honest.audit", "candid.honest.guard", "candid.honest.undo", "candid.honest.warp", "candid.honest.synthetic",
     "candid.honest.texture", "candid.honest.catchlights",
 ]

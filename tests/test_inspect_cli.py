@@ -24,7 +24,10 @@ def test_cli_writes_reports(tmp_path, astro_file, capsys):
     html, js = tmp_path / "r.html", tmp_path / "r.json"
     assert main(["inspect", str(astro_file), "--html", str(html), "--json", str(js)]) == 0
     report = json.loads(js.read_text())
-    assert len(report["tells"]) == 7 and 0 <= report["overall"] <= 1
+    from candid.inspect import TELLS
+
+    assert len(report["tells"]) == len(TELLS) and 0 <= report["overall"] <= 1
+    assert report["overall_interval"][0] <= report["overall"] <= report["overall_interval"][1]
     assert html.read_text().startswith("<!DOCTYPE html>")
     out = capsys.readouterr().out
     assert "skin" in out and "good from afar" in out

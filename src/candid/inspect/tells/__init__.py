@@ -3,4 +3,4 @@
 from __future__ import annotations
 
 #: Tell name -> module, in report order.
-TELLS = ("skin", "eyes", "lighting", "edges", "symmetry", "noise", "traces", "hands")
+TELLS = ("skin", "eyes", "lighting", "edges", "symmetry", "crispness", "noise", "traces", "hands")

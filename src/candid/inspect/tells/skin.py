@@ -85,7 +85,11 @@ def judge(ctx: Context) -> TellResult:
     energy = local_std(band_pass(small, bands), 3 * bands[1]) / max(level, 1e-3)
     mask = cv2.resize(skin.astype(np.uint8), small.shape[::-1], interpolation=cv2.INTER_NEAREST).astype(bool)
     heat = np.clip(1.0 - energy / REAL_FINE, 0, 1) * mask  # 1 = no fine detail, 0 = as much as real skin
-    confidence = float(np.clip((iod - MIN_IOD) / 60.0, 0, 1) * np.clip(skin.sum() / 2000.0, 0.2, 1))
+    # The fine band (0.35-0.7 mm) is measured at a canonical 128 px between the eyes; a smaller face is
+    # upsampled to get there and has no such detail to show (at 64 px one pixel is ~1 mm). On the dev set a
+    # confidence that was already full at 100 px made small real faces read as "waxy" (the tell pointed
+    # the wrong way, AUC 0.39): confidence now ramps from 64 to 128 px.
+    confidence = float(np.clip((iod - 64.0) / 64.0, 0, 1) * np.clip(skin.sum() / 2000.0, 0.2, 1))
     reason = "" if confidence > 0.8 else f"{iod:.0f} px between the eyes: only coarse skin detail is visible"
     regions = {k[:-5]: v for k, v in stats.items() if k.endswith(".fine") and k != "skin.fine"}
     smoothest = min(regions, key=regions.get) if regions else "skin"
