@@ -123,3 +123,11 @@ def test_undecodable_decoder_messages_are_bad_image_errors(tmp_path, monkeypatch
         read_image(path)
     with pytest.raises(BadImageError, match="a.png"):
         read_header(path)
+    monkeypatch.undo()
+
+    def fields(self):  # a metadata field name that is not UTF-8 (the second crash the fuzz run found)
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+
+    monkeypatch.setattr(pyvips.Image, "get_fields", fields)
+    with pytest.raises(BadImageError, match="a.png"):
+        read_header(path)

@@ -177,7 +177,10 @@ def _first_line(exc: Exception) -> str:
 
 
 def _header_of(path: Path, fmt: str, image: pyvips.Image) -> ImageHeader:
-    fields = set(image.get_fields())
+    try:
+        fields = set(image.get_fields())
+    except UnicodeDecodeError:  # a metadata name that is not UTF-8 (a mutated AVIF in bench/fuzz_imageio.py)
+        raise BadImageError(f"{path}: its metadata is corrupt (a field name is not text)") from None
     orientation = image.get("orientation") if "orientation" in fields else 1
     n_pages = image.get("n-pages") if "n-pages" in fields else 1
     return ImageHeader(
