@@ -7,10 +7,11 @@ A mark counts as a quirk when it is found in at least half of the photos.
 Reliability rules (a wrong quirk is worse than none: it sends people looking
 for a mole they do not have):
 
-- marks are searched away from the shadows features cast: a band of 0.12
-  inter-ocular distances (IOD) around the eyes, brows and lips and of 0.2 IOD
-  around the nostrils is left out (lid creases, nostril wings and smile
-  lines are dark, round-ish and seen in every photo);
+- marks are searched away from the shadows features cast: a band of 0.06
+  inter-ocular distances (IOD) around the eyes, brows and lips and of 0.1 IOD
+  around the nostrils and the nose tip is left out (lid creases and nostril
+  wings are dark, round-ish and seen in every photo; wider bands also hide
+  real moles near the mouth or nose);
 - a mark must be round: elongated dark blobs (a fold, a strand of hair) are dropped;
 - each place is described once (the best-supported mark there);
 - freckles need many spots in nearly every photo (:data:`FRECKLE_SPOTS`).
@@ -33,9 +34,11 @@ MATCH_RADIUS = 8.0
 #: Freckles: at least this many round spots per face, in at least 3/4 of the photos.
 FRECKLE_SPOTS = 20
 #: Bands (IOD) left out of the mark search around eyes/brows/lips and around the nostrils.
-FEATURE_BAND, NOSTRIL_BAND = 0.12, 0.2
+FEATURE_BAND, NOSTRIL_BAND = 0.06, 0.1
 #: A dark blob whose second moments differ by more than this ratio is a line, not a mark.
 MAX_ELONGATION = 2.5
+#: Half-size of the window the roundness is measured in, in blob sigmas (wide enough to see a line continue).
+WINDOW_SIGMAS = 2.5
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,7 @@ def find_marks(face: np.ndarray, skin: np.ndarray) -> np.ndarray:
 def _round(darkness: np.ndarray, blob: np.ndarray) -> bool:
     """Is the dark blob round (a mole) rather than a line (a fold, a hair)? Second moments of its darkness."""
     y, x, sigma = blob
-    r = int(np.ceil(2.5 * sigma)) + 1
+    r = int(np.ceil(WINDOW_SIGMAS * sigma)) + 1
     y0, y1 = max(0, int(y) - r), min(darkness.shape[0], int(y) + r + 1)
     x0, x1 = max(0, int(x) - r), min(darkness.shape[1], int(x) + r + 1)
     w = darkness[y0:y1, x0:x1].astype(np.float64)
