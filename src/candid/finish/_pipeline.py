@@ -197,7 +197,7 @@ class _Finisher:
         self.canvas = canvas.cast("float")
         # restore sharpening (what the magnification softened) and output sharpening
         restore = self.scale > 1.2
-        self.restore = (min(4.0, 0.5 * self.scale), 1.2, max(1, min(4, round(0.5 * self.scale)))) \
+        self.restore = (min(4.0, 0.5 * self.scale), 0.6, max(1, min(4, round(0.5 * self.scale)))) \
             if restore else None
         if settings.sharpen == "screen":
             self.output = (0.6, 0.4, 1, 0.0)
@@ -217,7 +217,15 @@ class _Finisher:
     def _geometry(self, image: pyvips.Image, kernel: str) -> pyvips.Image:
         plan = self.plan
         sx, sy = plan.resampled_w / image.width, plan.resampled_h / image.height
-        r = image.resize(sx, vscale=sy, kernel=kernel)
+        if sx > 1 and sy > 1:
+            # Enlarging: libvips' resize ignores the kernel when upsizing and measured 0.9 dB below
+            # Pillow's Lanczos on real photos; an affine with pixel-centre alignment and the
+            # halo-free "nohalo" interpolator (bilinear for the clamp bounds) matches Lanczos.
+            interp = pyvips.Interpolate.new("bilinear" if kernel == "linear" else "nohalo")
+            r = image.affine([sx, 0, 0, sy], interpolate=interp, odx=0.5 * sx - 0.5, ody=0.5 * sy - 0.5,
+                             oarea=[0, 0, plan.resampled_w, plan.resampled_h], extend="copy")
+        else:
+            r = image.resize(sx, vscale=sy, kernel=kernel)
         if (r.width, r.height) != (plan.resampled_w, plan.resampled_h):
             r = r.crop(0, 0, min(r.width, plan.resampled_w), min(r.height, plan.resampled_h))
             r = r.embed(0, 0, plan.resampled_w, plan.resampled_h, extend="copy")
