@@ -357,6 +357,9 @@ def calibrated_overall(results: list[TellResult]) -> tuple[float, tuple[float, f
     p = float(model.predict(x)[0])
     slack = np.array([0.5 * (1.0 - by_name[n.split(".")[0]].confidence) if n.split(".")[0] in by_name else 0.5
                       for n in model.names])
+    # At most one training standard deviation either way: a tell that rarely judges (hands) has a
+    # tiny spread, and a full 0.5 would be many deviations of a feature the model barely uses.
+    slack = np.minimum(slack, model.scale)
     lo_x, hi_x = x - slack, x + slack
     preds = [p]
     for m in [model] + model.bootstrap():

@@ -109,7 +109,8 @@ def judge(ctx: Context) -> TellResult:
         return cannot_judge("edges", ctx.face_reason or "no face")
     thin = thin_structures(ctx)
     b = ctx.face.box
-    o = outline(ctx.pixels, (b.x0, b.y0, b.x1, b.y1))
+    several = int(getattr(ctx.face, "n_faces", 1) or 1) > 1
+    o = outline(ctx.pixels, (b.x0, b.y0, b.x1, b.y1), several=several)
     o_score = outline_score(o)
     metrics: dict = {"halo": o["halo"], "halo_contrast": o["halo_contrast"], "debris": o["debris"],
                      "n_debris": o["n_debris"], "busy_background": o["busy"], "outline": o_score}
@@ -140,6 +141,10 @@ def judge(ctx: Context) -> TellResult:
     score = float(max(parts))
     conf_thin = float(np.clip((ctx.face.iod - MIN_IOD) / 80.0, 0.2, 1.0)) if thin is not None else 0.0
     conf_outline = float(np.clip(1.0 - 0.7 * o["busy"], 0.2, 1.0) * np.clip(ctx.face.iod / 30.0, 0.2, 1.0))
+    if several:
+        # Group snapshots are not studio composites: people overlap and crowd the outline. On the dev set
+        # every false "detached pieces" finding was a photo of several people.
+        conf_outline *= 0.3
     conf = max(conf_thin, conf_outline) if o_score >= 0.5 else max(conf_thin, 0.5 * conf_outline)
     reason = "" if conf > 0.6 else ("busy background and a small face" if o["busy"] > 0.5 else "face small")
     h, w = ctx.shape
@@ -185,7 +190,8 @@ def _blur_in(values: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:
     return num / np.maximum(den, 1e-4), den
 
 
-def outline(pixels: np.ndarray, face_box: tuple[float, float, float, float], *, prob: np.ndarray | None = None) -> dict:
+def outline(pixels: np.ndarray, face_box: tuple[float, float, float, float], *, prob: np.ndarray | None = None,
+            several: bool = False) -> dict:
     """Halo along the subject's edge and detached pieces in the background.
 
     Works on a copy with long side :data:`OUTLINE_SIDE`. The subject is the
@@ -202,7 +208,8 @@ def outline(pixels: np.ndarray, face_box: tuple[float, float, float, float], *, 
       counted by area relative to the face.
 
     Both are scaled by how smooth the background is (a busy background hides
-    and imitates both), returned as ``busy`` in [0, 1].
+    and imitates both), returned as ``busy`` in [0, 1]. With ``several``
+    people in the photo, the other person segments are not counted as pieces.
 
     Returns a dict with ``halo``, ``debris``, ``busy``, ``scale`` (small /
     full), ``heat`` (float32 map at the working size) and ``n_debris``.
@@ -260,7 +267,8 @@ def outline(pixels: np.ndarray, face_box: tuple[float, float, float, float], *, 
     dev = np.hypot(np.abs(light - bg_l) * 100.0, np.linalg.norm(lab[..., 1:] - bg_ab, axis=-1)) / 100.0
     bg_spread = float(np.percentile(dev[background & far], 90)) if (background & far).sum() > 50 else 0.1
     cand = background & (dev > max(0.08, 2.0 * bg_spread)) & (prob < 0.5)
-    cand |= (person.astype(bool) & ~subject)  # the segmenter's own detached pieces
+    if not several:  # with several people in the photo, the other person segments are people, not pieces
+        cand |= (person.astype(bool) & ~subject)  # the segmenter's own detached pieces
     cand &= ~near
     cand = cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     m, lab2, st2, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
