@@ -274,6 +274,10 @@ def damage_mask(
         wide = max(6.0, 0.006 * s)
         passes.append(([wide, 1.6 * wide], ("bright",), 0, 0.2, max(2.5 * wide, 0.025 * s)))
     floor = 1.5 * sigma / np.sqrt(length) + 0.004
+    ys3 = cv2.GaussianBlur(y, (0, 0), 3.0)
+    edge = cv2.dilate(np.hypot(cv2.Sobel(ys3, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(ys3, cv2.CV_32F, 0, 1, ksize=3)) / 8,
+                      np.ones((5, 5), np.uint8))
+    del ys3
     for offsets, polarities, bridge, min_len, wide_max in passes:
         bright, dark, step_b, step_d = line_response(y, length, offsets, steps=True)
         # wide enough that a line up to twice the largest offset is not its own median
@@ -317,6 +321,12 @@ def damage_mask(
                 ratio = np.minimum(step / np.maximum(resp, 1e-4), 4.0)
                 mean_ratio = np.bincount(labels.ravel(), ratio.ravel().astype(np.float64), n) / np.maximum(area, 1)
                 keep &= mean_ratio < 1.6
+            if keep.any():
+                # the same at a larger scale: a rim rides on an object's edge (a helmet's ring, a
+                # rocket's outline), so the smoothed picture has a steep edge under it all along
+                rim = np.minimum(edge / np.maximum(resp, 1e-4), 2.0)
+                mean_rim = np.bincount(labels.ravel(), rim.ravel().astype(np.float64), n) / np.maximum(area, 1)
+                keep &= mean_rim < (0.3 if polarity == "bright" else 0.35)
             if face is not None and keep.any():
                 # highlights on lips, brows and chin, the shadow under the chin, a collar's rim
                 # are lines of the picture: a line that stays on and around the face must be
