@@ -219,3 +219,13 @@ def test_large_face_is_inspected_on_a_scaled_copy(astro):
     for t in r.tells:
         for _, (y0, y1, x0, x1) in t.crops:
             assert 0 <= y0 < y1 <= 1536 + 2 and 0 <= x0 < x1 <= 1536 + 2
+
+
+def test_stage_report_is_reused_for_the_same_pixels(astro, astro_face):
+    from candid.inspect.stage import inspect_stage, report_for
+    from candid.portrait import Portrait
+
+    p = inspect_stage(Portrait(astro, face=astro_face))
+    rep = report_for(p.pixels)
+    assert rep is not None and rep.overall_method == "logistic"
+    assert report_for(astro.copy()) is None  # equal pixels in another array: not assumed to be the same image

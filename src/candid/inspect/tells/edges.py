@@ -120,7 +120,8 @@ def judge(ctx: Context) -> TellResult:
     words = []
     if o["halo"] > 0.2 or o["n_debris"]:
         words.append(f"outline: {o['halo']:.0%} of the subject's edge has a halo, "
-                     f"{o['n_debris']} detached piece(s) in the background")
+                     f"{o['n_debris']} detached piece(s) in the background"
+                     + (" (several people in the photo: the outline is crowded, little weight)" if several else ""))
     else:
         words.append("outline: clean (no halo, no detached pieces)")
     worst = "subject outline"
