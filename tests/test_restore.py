@@ -77,6 +77,46 @@ def test_damage_mask_finds_dust_not_grain(astronaut):
     assert damage_mask(grainy, protect_eyes=False).mean() < 0.001
 
 
+def _crack_scene(seed=0):
+    """A smooth print with a wandering bright crack network, a step edge and a straight dark pole."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:320, 0:320].astype(np.float32)
+    img = (0.35 + 0.25 * xx / 320 + 0.01 * rng.standard_normal((320, 320))).astype(np.float32)
+    img[:, 250:] += 0.25  # a step edge (a wall's corner)
+    cv2.line(img, (40, 20), (48, 300), 0.08, 2)  # a pole: straight and dark, part of the picture
+    crack = np.zeros((320, 320), np.uint8)
+    p, ang = np.array([70.0, 60.0]), 0.6
+    for _ in range(3):
+        pts = [p.copy()]
+        for _ in range(40):
+            ang += rng.normal(0, 0.3)
+            p = np.clip(p + 5 * np.array([np.cos(ang), np.sin(ang)]), 0, 319)
+            pts.append(p.copy())
+        cv2.polylines(crack, [np.round(pts).astype(np.int32)], False, 1, 1)
+        ang += 1.8
+    img[crack > 0] = 0.92  # paper showing through
+    return np.clip(img, 0, 1)[..., None].repeat(3, 2), crack > 0
+
+
+def test_crack_network_found_edges_and_poles_left():
+    """Issue 21: cracks of any direction are found; a step edge and a straight dark line are picture."""
+    img, crack = _crack_scene()
+    m = damage_mask(img, protect_eyes=False)
+    assert (m & crack).sum() / crack.sum() > 0.8
+    away = ~cv2_dilate(crack, 4)  # where a crack crosses the pole, the pole is filled there, rightly
+    assert not (m & away)[30:290, 36:54].any()  # the pole is left alone
+    assert not (m & away)[:, 244:256].any()  # the edge is left alone
+    assert (m & away).mean() < 0.002
+
+
+def cv2_dilate(mask, r):
+    import cv2
+
+    return cv2.dilate(mask.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)) > 0
+
+
 def test_catchlights_protected(astronaut):
     from candid.face import analyze_face
 
@@ -94,6 +134,14 @@ def test_halftone_removed(astronaut):
     assert info.found and 3.0 < info.period_px < 4.0
     assert psnr(remove_halftone(screened, info), astronaut) > psnr(screened, astronaut) + 6
     assert not find_halftone(astronaut).found
+
+
+def test_invisible_periodic_pattern_not_called_a_screen(astronaut):
+    """Issue 21: a scanner's faint pattern (below ~1/255) is not claimed as a halftone screen."""
+    xx = np.mgrid[0:512, 0:512][1].astype(np.float32)
+    wave = np.cos(2 * np.pi * xx / 3.5)[..., None]
+    assert not find_halftone(np.clip(astronaut + 0.002 * wave, 0, 1).astype(np.float32)).found
+    assert find_halftone(np.clip(astronaut + 0.04 * wave, 0, 1).astype(np.float32)).found
 
 
 def test_fade_corrected_and_sepia_kept(astronaut):
