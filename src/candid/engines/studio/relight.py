@@ -244,7 +244,9 @@ def relight(
         ratio = 1 + 2.5 * (S_new - fill) / (1 - fill)  # a rim adds light, it does not take the front light away
     else:
         ratio = ratio / max(float(np.median(ratio[face.astype(bool)])), 1e-3) if face.any() else ratio
-    gain = 1 + strength * (np.clip(ratio, 0.2, 3.0) - 1)
+    # a key may at most double what the photo had on the lit side: beyond that a face already lit
+    # from the front burns out (a white cheek) instead of getting a shape
+    gain = 1 + strength * (np.clip(ratio, 0.2, 3.0 if pattern == "rim" else 2.0) - 1)
     gain = 1 + (gain - 1) * np.clip(a_s, 0, 1)
     gain = resize(gain.astype(np.float32), (W, H), cv2.INTER_CUBIC)
     lin = srgb_to_linear(pixels) * gain[..., None]
