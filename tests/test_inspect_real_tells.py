@@ -229,3 +229,15 @@ def test_stage_report_is_reused_for_the_same_pixels(astro, astro_face):
     rep = report_for(p.pixels)
     assert rep is not None and rep.overall_method == "logistic"
     assert report_for(astro.copy()) is None  # equal pixels in another array: not assumed to be the same image
+
+
+def test_planted_colour_fringe_raises_edges(astro, astro_face):
+    comp, alpha = studio_composite(astro)
+    m = (alpha > 0.5).astype(np.uint8)
+    ring = cv2.dilate(m, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))) - m
+    fringed = comp.copy()
+    fringed[ring.astype(bool)] = np.array([0.2, 0.75, 0.25], np.float32)  # a green seam, as a bad matte leaves
+    clean = inspect_image(comp, face=astro_face, tells=("edges",), afar=False).tell("edges")
+    bad = inspect_image(fringed, face=astro_face, tells=("edges",), afar=False).tell("edges")
+    assert bad.metrics["fringe"] > 0.3 > clean.metrics["fringe"]
+    assert bad.score > 0.7 and "colour fringe" in bad.explanation

@@ -112,18 +112,20 @@ def judge(ctx: Context) -> TellResult:
     several = int(getattr(ctx.face, "n_faces", 1) or 1) > 1
     o = outline(ctx.pixels, (b.x0, b.y0, b.x1, b.y1), several=several)
     o_score = outline_score(o)
-    metrics: dict = {"halo": o["halo"], "halo_contrast": o["halo_contrast"], "debris": o["debris"],
+    metrics: dict = {"halo": o["halo"], "halo_contrast": o["halo_contrast"], "fringe": o["fringe"], "debris": o["debris"],
                      "n_debris": o["n_debris"], "busy_background": o["busy"], "outline": o_score}
     heat = o["heat"] * o_score
     s = o["scale"]
     parts = [o_score]
     words = []
+    if o["fringe"] > 0.15:
+        words.append(f"outline: {o['fringe']:.0%} of the subject's edge has a colour fringe")
     if o["halo"] > 0.2 or o["n_debris"]:
         words.append(f"outline: {o['halo']:.0%} of the subject's edge has a halo, "
                      f"{o['n_debris']} detached piece(s) in the background"
                      + (" (several people in the photo: the outline is crowded, little weight)" if several else ""))
-    else:
-        words.append("outline: clean (no halo, no detached pieces)")
+    elif o["fringe"] <= 0.15:
+        words.append("outline: clean (no halo, colour fringe or detached pieces)")
     worst = "subject outline"
     if thin is not None:
         t_score, t_metrics, t_heat, t_worst = thin
@@ -204,6 +206,8 @@ def outline(pixels: np.ndarray, face_box: tuple[float, float, float, float], *, 
       lighter or darker than the background a little further out by more than
       the background's own variation, the band being smooth (a halo is a
       soft glow or shadow, not hair); and
+    * ``fringe``: the share of that band whose chroma differs from both the
+      background beyond it and the subject beside it (a green or magenta seam);
     * ``debris``: compact blobs in the background that stand out from it
       like the subject does (detached subject pieces, matting leftovers),
       counted by area relative to the face.
@@ -231,7 +235,7 @@ def outline(pixels: np.ndarray, face_box: tuple[float, float, float, float], *, 
     cx, cy = int(np.clip((x0 + x1) / 2, 0, w - 1)), int(np.clip((y0 + y1) / 2, 0, h - 1))
     subject_id = labels[cy, cx] if labels[cy, cx] > 0 else (1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA])) if n > 1 else 0)
     empty = {"halo": 0.0, "debris": 0.0, "busy": 1.0, "scale": s, "heat": np.zeros((h, w), np.float32),
-             "n_debris": 0, "halo_contrast": 0.0}
+             "n_debris": 0, "halo_contrast": 0.0, "fringe": 0.0}
     if subject_id == 0:
         return empty
     subject = labels == subject_id
@@ -264,6 +268,15 @@ def outline(pixels: np.ndarray, face_box: tuple[float, float, float, float], *, 
     halo_px = band & smooth_band & (np.abs(diff) > thr)
     halo = float(halo_px.sum() / max(band.sum(), 1))
     contrast = float(np.median(np.abs(diff[band]))) / spread
+    # Colour fringe: the band's chroma differs from the background beyond it and from the subject beside it
+    # (a green or magenta seam left by matting or chromatic aberration), whatever its brightness.
+    ring_ab = np.stack([_blur_in(lab[..., c], ring, sigma)[0] for c in (1, 2)], axis=-1)
+    subj_ab = np.stack([_blur_in(lab[..., c], subject, max(2.0, 0.1 * fw))[0] for c in (1, 2)], axis=-1)
+    d_bg = np.linalg.norm(lab[..., 1:] - ring_ab, axis=-1)
+    d_subj = np.linalg.norm(lab[..., 1:] - subj_ab, axis=-1)
+    ab_spread = float(np.percentile(np.linalg.norm(lab[..., 1:] - ring_ab, axis=-1)[ring], 75)) + 1.0
+    fringe_px = band & (d_bg > max(10.0, 2.5 * ab_spread)) & (d_subj > max(10.0, 2.5 * ab_spread))
+    fringe = float(fringe_px.sum() / max(band.sum(), 1))
     # Debris: background blobs that differ from the background model like a piece of the subject would.
     dev = np.hypot(np.abs(light - bg_l) * 100.0, np.linalg.norm(lab[..., 1:] - bg_ab, axis=-1)) / 100.0
     bg_spread = float(np.percentile(dev[background & far], 90)) if (background & far).sum() > 50 else 0.1
@@ -295,10 +308,11 @@ def outline(pixels: np.ndarray, face_box: tuple[float, float, float, float], *, 
     if kept:
         heat[np.isin(lab2, kept)] = 1.0
     heat = np.maximum(heat, (halo_px * np.clip(np.abs(diff) / (2 * thr), 0.5, 1)).astype(np.float32))
+    heat = np.maximum(heat, fringe_px.astype(np.float32))
     heat = cv2.dilate(heat, np.ones((3, 3), np.uint8))
     debris = float(debris_area / area_face)
     return {"halo": halo, "debris": debris, "busy": busy, "scale": s, "heat": heat, "n_debris": n_debris,
-            "halo_contrast": contrast}
+            "halo_contrast": contrast, "fringe": fringe}
 
 
 def outline_score(o: dict) -> float:
@@ -313,4 +327,5 @@ def outline_score(o: dict) -> float:
     """
     halo = sigmoid((o["halo"] - 0.2) / 0.06)
     debris = sigmoid((o["debris"] - 0.004) / 0.0015)
-    return float(max(halo, debris) * (1.0 - 0.6 * o["busy"]))
+    fringe = sigmoid((o.get("fringe", 0.0) - 0.15) / 0.05)
+    return float(max(halo, debris, fringe) * (1.0 - 0.6 * o["busy"]))
