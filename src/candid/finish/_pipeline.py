@@ -219,9 +219,10 @@ class _Finisher:
         sx, sy = plan.resampled_w / image.width, plan.resampled_h / image.height
         if sx > 1 and sy > 1:
             # Enlarging: libvips' resize ignores the kernel when upsizing and measured 0.9 dB below
-            # Pillow's Lanczos on real photos; an affine with pixel-centre alignment and the
-            # halo-free "nohalo" interpolator (bilinear for the clamp bounds) matches Lanczos.
-            interp = pyvips.Interpolate.new("bilinear" if kernel == "linear" else "nohalo")
+            # Pillow's Lanczos on real photos; an affine with pixel-centre alignment and bicubic
+            # interpolation (bilinear for the clamp bounds) is within 0.2 dB of it. ("nohalo" is
+            # 0.2 dB better but 10x the CPU: 13 s for 1080x1920 -> 4320x7680.)
+            interp = pyvips.Interpolate.new("bilinear" if kernel == "linear" else "bicubic")
             r = image.affine([sx, 0, 0, sy], interpolate=interp, odx=0.5 * sx - 0.5, ody=0.5 * sy - 0.5,
                              oarea=[0, 0, plan.resampled_w, plan.resampled_h], extend="copy")
         else:
