@@ -131,3 +131,14 @@ def test_undecodable_decoder_messages_are_bad_image_errors(tmp_path, monkeypatch
     monkeypatch.setattr(pyvips.Image, "get_fields", fields)
     with pytest.raises(BadImageError, match="a.png"):
         read_header(path)
+
+
+def test_hostile_heif_boxes_are_bad_image_errors(tmp_path):
+    """pillow-heif raises SyntaxError (and IndexError) on some broken files; found by bench/fuzz_imageio.py."""
+    pytest.importorskip("pillow_heif")
+    path = tmp_path / "broken.heic"
+    path.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00\x00\x00\x10metaxxxxxxxx" + bytes(40))
+    with pytest.raises(BadImageError, match="broken.heic"):
+        read_image(path)
+    with pytest.raises(BadImageError, match="broken.heic"):
+        read_header(path)
