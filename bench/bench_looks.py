@@ -3,6 +3,8 @@
 Usage::
 
     .venv/bin/python bench/bench_looks.py bench      # time + peak memory at 7680x4320 (each run in a subprocess)
+    .venv/bin/python bench/bench_looks.py stream     # candid look (portra, tri-x, glitch) vs a streamed pyvips
+                                                     # curve + noise baseline, interleaved, 2 rounds
     .venv/bin/python bench/bench_looks.py pictures   # docs/img/looks_contact_sheet.png, docs/img/looks_8k_crop_*.png
 
 The 8K input is skimage.data.astronaut() upscaled (top 512x288 region, cubic)
@@ -60,15 +62,23 @@ def _vm(field: str) -> int:
 def _child(which: str, out_path: str) -> None:
     """One measurement in a fresh process; peak RSS is reset after the input is built."""
     ru0 = resource.getrusage(resource.RUSAGE_SELF)
-    if which == "cli":
+    if which in CLI_CASES:
         from candid.cli import main
 
         ru0 = resource.getrusage(resource.RUSAGE_SELF)
         rss_before = _vm("VmRSS")
         _reset_peak()
         t = time.perf_counter()
-        rc = main(["look", str(BENCH_IN), "--stock", "portra-400", "--seed", "1", "--out", out_path])
+        rc = main(["look", str(BENCH_IN), *CLI_CASES[which], "--seed", "1", "--out", out_path])
         assert rc == 0
+    elif which == "vips":
+        import pyvips  # noqa: F401  (imported before the clock starts, as the CLI imports candid)
+
+        ru0 = resource.getrusage(resource.RUSAGE_SELF)
+        rss_before = _vm("VmRSS")
+        _reset_peak()
+        t = time.perf_counter()
+        vips_curve_noise(BENCH_IN, out_path)
     else:
         img = astronaut_8k()
         import gc
@@ -94,19 +104,57 @@ def _child(which: str, out_path: str) -> None:
 
 BENCH_IN = Path("/tmp/candid_bench_8k_in.png")
 
+#: ``candid look`` runs of the 8K benchmark (arguments after the input).
+CLI_CASES = {
+    "cli": ["--stock", "portra-400"],
+    "cli-tri-x": ["--stock", "tri-x-400"],
+    "cli-glitch": ["--stock", "portra-400", "--glitch", "0.5"],
+}
 
-def bench() -> list[dict]:
+
+def vips_curve_noise(src, dst) -> None:
+    """The streamed baseline: a pyvips tone-curve LUT plus blurred Gaussian noise, PNG in and out.
+
+    What a careful user would write with libvips: decode, ``maplut`` through
+    an S-shaped curve, add grain-sized noise (sigma 1.5 px blur), encode, all
+    streamed by libvips on every core.
+    """
+    import pyvips
+
+    x = np.linspace(0, 1, 256)
+    curve = np.clip(255 * (x + 0.15 * np.sin(2 * np.pi * x) * (1 - x) * x * 4 / 2), 0, 255)
+    lut = pyvips.Image.new_from_array(curve.reshape(1, 256).astype(np.uint8).tolist()).cast("uchar")
+    image = pyvips.Image.new_from_file(str(src), access="sequential")
+    graded = image.maplut(lut)
+    noise = pyvips.Image.gaussnoise(image.width, image.height, sigma=8, seed=1).gaussblur(1.5, precision="float")
+    out = (graded + noise * 3).cast("uchar")
+    out.pngsave(str(dst))
+
+
+def bench(cases=("naive", "portra-400", "tri-x-400", "velvia-50", "cli")) -> list[dict]:
     from candid.imageio import write_image
 
     write_image(BENCH_IN, astronaut_8k())
     results = []
-    for which in ("naive", "portra-400", "tri-x-400", "velvia-50", "cli"):
+    for which in cases:
         r = subprocess.run([sys.executable, __file__, "_child", which, "/tmp/candid_bench_look.png"],
                            capture_output=True, text=True, check=True)
         line = [ln for ln in r.stdout.splitlines() if ln.startswith("{")][-1]
         results.append(json.loads(line))
         print(results[-1], flush=True)
     BENCH_IN.unlink(missing_ok=True)
+    return results
+
+
+def bench_stream(rounds: int = 2) -> list[dict]:
+    """The streamed pyvips baseline and the three ``candid look`` runs, interleaved, ``rounds`` times."""
+    results = bench(["vips", "cli", "cli-tri-x", "cli-glitch"] * rounds)
+    for which in ("cli", "cli-tri-x", "cli-glitch"):
+        for i in range(rounds):
+            base = [r for r in results if r["which"] == "vips"][i]
+            mine = [r for r in results if r["which"] == which][i]
+            print(f"round {i + 1} {which}: wall {mine['wall_s'] / base['wall_s']:.2f}x, "
+                  f"CPU {mine['cpu_s'] / base['cpu_s']:.2f}x the pyvips baseline")
     return results
 
 
@@ -207,5 +255,7 @@ if __name__ == "__main__":
         pictures()
     elif len(sys.argv) > 1 and sys.argv[1] == "halation":
         halation_picture()
+    elif len(sys.argv) > 1 and sys.argv[1] == "stream":
+        bench_stream(int(sys.argv[2]) if len(sys.argv) > 2 else 2)
     else:
         bench()

@@ -21,6 +21,7 @@ MODULES = [
     "candid.inspect.tells.eyes", "candid.inspect.tells.hands", "candid.face.hands", "candid.inspect.stage",
     "candid.honest.audit", "candid.honest.guard", "candid.honest.undo", "candid.honest.warp", "candid.honest.synthetic",
     "candid.honest.texture", "candid.honest.catchlights",
+    "candid.looks.stream", "candid.looks.glitch", "candid.looks.stage",
 ]
 
 

@@ -402,3 +402,99 @@ def test_cli_look_writes_and_errors(tmp_path, astro):
     assert main(["look", str(src), "--stock", "portra-800", "--iso", "1600", "--format", "120", "--leak", "0.5",
                  "--dust", "1", "--bit-depth", "16", "--out", str(mf)]) == 0
     assert read_image(mf).header.bit_depth == 16
+
+
+# ---- streamed 8K path (issue 26) ----
+
+@pytest.mark.parametrize("stock, kw", [
+    ("portra-400", {}),
+    ("tri-x-400", {"exposure": -1.0}),
+    ("velvia-50", {"vignette": 0.8}),
+    ("cinestill-800t", {"bloom": 0.4, "light_leak": 0.6, "burn": True, "iso": 1600}),
+    (None, {"vignette": 0.5}),
+])
+def test_render_look_matches_apply_look(astro, stock, kw):
+    from candid.looks.stream import render_look
+
+    u8 = np.rint(astro * 255).astype(np.uint8)
+    ref = np.rint(looks.apply_look(u8.astype(np.float32) / 255, stock, seed=4, **kw) * 255)
+    out = render_look(u8, stock, seed=4, **kw)
+    diff = np.abs(out.astype(np.float32) - ref)
+    assert out.dtype == np.uint8 and diff.max() <= 1 and diff.mean() < 0.01
+    # bands and threads never change a pixel (grain from global coordinates)
+    again = render_look(u8, stock, seed=4, workers=3, band_rows=37, **kw)
+    assert np.array_equal(out, again)
+    other_seed = render_look(u8, stock, seed=5, **kw)
+    assert stock is None or not np.array_equal(out, other_seed)
+
+
+def test_render_look_sixteen_bit_ramp():
+    """A 16-bit input ramp comes out 16-bit, monotone and smooth (no 8-bit steps)."""
+    from candid.looks.stream import render_look
+
+    ramp = np.repeat(np.linspace(0, 65535, 4096).astype(np.uint16)[None, :, None], 8, 0).repeat(3, 2)
+    out = render_look(ramp, "portra-400", grain=False, bit_depth=16)
+    row = out[4, :, 1].astype(np.int64)
+    assert out.dtype == np.uint16 and np.all(np.diff(row) >= 0)
+    assert len(np.unique(row)) > 2000
+
+
+def test_render_look_validates():
+    from candid.looks.stream import render_look
+
+    with pytest.raises(ValueError):
+        render_look(np.zeros((8, 8, 3), np.float32))
+    with pytest.raises(ValueError):
+        render_look(np.zeros((8, 8, 3), np.uint8), bit_depth=12)
+    with pytest.raises(CandidError):
+        render_look(np.zeros((8, 8, 3), np.uint8), "portra-9000")
+
+
+def test_curve_table_is_close_to_the_function():
+    from candid.looks.film import characteristic_curve
+    from candid.looks.stream import CurveTable
+
+    x = np.linspace(-6, 3, 10001, dtype=np.float32).reshape(1, -1)
+    f = lambda v: characteristic_curve(v, gamma=0.6, dmin=0.2, dmax=2.6, log_toe=-2.0)  # noqa: E731
+    assert np.abs(CurveTable(f, -7, 4)(x) - f(x)).max() < 1e-4
+
+
+def test_glitch_inplace_matches_glitch(astro):
+    from candid.looks.glitch import glitch_inplace
+
+    u8 = np.rint(astro * 255).astype(np.uint8)
+    kw = dict(sort=0.5, shift=0.012, blocks=0.06, lines=0.25, seed=7)
+    ref = np.rint(looks.glitch(u8.astype(np.float32) / 255, **kw) * 255)
+    work = u8.copy()
+    out = glitch_inplace(work, **kw)
+    assert out is work
+    assert np.abs(out - ref).max() <= 1
+
+
+def test_cli_look_same_pixels_every_time(tmp_path, astro, monkeypatch):
+    """Two runs of the same `candid look` decode to identical pixels (watermark id from content + settings)."""
+    from candid.cli import main
+    from candid.imageio import read_image, write_image
+    from candid.provenance import verify
+
+    src = write_image(tmp_path / "in.png", np.ascontiguousarray(np.tile(astro, (2, 2, 1))))  # 512 px: watermarked
+    outs = []
+    for i in range(2):
+        outs.append(tmp_path / f"o{i}.png")
+        assert main(["look", str(src), "--stock", "portra-400", "--glitch", "0.3", "--seed", "3",
+                     "--out", str(outs[-1])]) == 0
+    a, b = (read_image(p).pixels for p in outs)
+    assert np.array_equal(a, b)
+    v = verify(outs[0])
+    assert v.watermark_id is not None and v.watermark_id == verify(outs[1]).watermark_id
+    # another seed is other content: another id
+    assert main(["look", str(src), "--stock", "portra-400", "--seed", "4", "--out", str(tmp_path / "o4.png")]) == 0
+    assert verify(tmp_path / "o4.png").watermark_id != v.watermark_id
+    # SOURCE_DATE_EPOCH stamps the log, like batch --timestamp
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    stamped = tmp_path / "stamped.png"
+    assert main(["look", str(src), "--stock", "tri-x-400", "--out", str(stamped)]) == 0
+    assert b"2023-11-14T22:13:20+00:00" in stamped.read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    assert main(["look", str(src), "--out", str(tmp_path / "never.png")]) != 0
+    assert not (tmp_path / "never.png").exists()

@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from candid.cli._common import check_output, out, progress_bar, read_input, write_output
+from candid.cli.batch import _fixed_time
 from candid.errors import CandidError
 
 
@@ -36,6 +37,9 @@ def register(app: typer.Typer) -> None:
         output: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (default: IMAGE-STOCK.png)."),
         bit_depth: int = typer.Option(8, "--bit-depth", help="8 or 16 (PNG/TIFF)."),
         list_: bool = typer.Option(False, "--list", help="List film stocks and instant frames, then exit."),
+        timestamp: Optional[str] = typer.Option(
+            None, "--timestamp", help="Stamp the log with this ISO time for byte-reproducible outputs "
+                                      "(default: SOURCE_DATE_EPOCH if set, else the real time)."),
     ) -> None:
         """Shoot IMAGE on film: stock, grain, halation, instant frame, glitch."""
         import dataclasses
@@ -66,6 +70,16 @@ def register(app: typer.Typer) -> None:
             output = image.with_name(f"{image.stem}-{frame or stock}.png")
         sources = [image] + ([double] if double is not None else [])
         check_output(output, sources)
+        fixed = _fixed_time(timestamp)
+        if frame is None and double is None and not dust:
+            # the common case streams: 8/16-bit in, bands on every core, 8/16-bit out (bounded memory at 8K)
+            path = _streamed(image, output, sources, fixed, stock=stock, grain=grain, iso=iso,
+                             film_format=film_format, exposure=exposure, halation=halation, bloom=bloom,
+                             vignette=vignette, light_leak=light_leak, burn=burn, glitch=glitch, seed=seed,
+                             bit_depth=bit_depth)
+            if path is not None:
+                out.print(f"wrote {path}")
+                return
         portrait = read_input(image)  # carries the input's provenance (AI type, watermark id) forward
         other = None
         if double is not None:
@@ -82,6 +96,73 @@ def register(app: typer.Typer) -> None:
                 portrait = glitch_stage(portrait, sort=0.5 * glitch, shift=0.012 * glitch, blocks=0.06 * glitch,
                                         lines=0.25 * glitch, seed=seed)
             advance(1)
+            if fixed is not None:
+                portrait = dataclasses.replace(portrait, log=tuple(dataclasses.replace(op, at=fixed)
+                                                                   for op in portrait.log))
             path = write_output(portrait, output, bit_depth=bit_depth, sources=sources)
             advance(1)
         out.print(f"wrote {path}")
+
+
+def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitch: Optional[float], bit_depth: int,
+              **look) -> Optional[Path]:
+    """Film look + optional glitch + labelled write without float copies of the whole image.
+
+    Returns None (caller falls back to the whole-image path) for inputs that
+    are not 8/16-bit integer samples.
+    """
+    import dataclasses
+
+    import numpy as np
+    import pyvips
+
+    from candid.cli._common import MIN_SIDE
+    from candid.imageio import open_vips
+    from candid.looks.glitch import glitch_inplace
+    from candid.looks.stage import film_operation, glitch_operation
+    from candid.looks.stream import render_look
+    from candid.provenance import dev_signer, label_vips
+    from candid.provenance.source import check_min_side, read_source
+    from candid.provenance.label import STREAM_MARK_WINDOW
+
+    vimg, header = open_vips(image)
+    if vimg.format not in ("uchar", "ushort"):
+        return None
+    check_min_side(image, vimg.width, vimg.height, MIN_SIDE)
+    if vimg.hasalpha():
+        vimg = vimg[:3]
+    with progress_bar(f"look {look['stock']}", 4) as advance:
+        pixels = vimg.numpy()
+        if pixels.ndim == 2:
+            pixels = np.repeat(pixels[..., None], 3, axis=2)
+        h, w = pixels.shape[:2]
+        # the input's labels; its watermark is looked for in the central square, where it is written
+        cw, ch = min(w, STREAM_MARK_WINDOW), min(h, STREAM_MARK_WINDOW)
+        x0, y0 = (w - cw) // 2, (h - ch) // 2
+        peak = np.float32(65535.0 if pixels.dtype == np.uint16 else 255.0)
+        centre = pixels[y0:y0 + ch, x0:x0 + cw].astype(np.float32) / peak
+        log = [read_source(image, centre).operation()]
+        del centre
+        advance(1)
+        rendered = render_look(pixels, look["stock"], exposure=look["exposure"], grain=look["grain"],
+                               iso=look["iso"], film_format=look["film_format"], halation=look["halation"],
+                               bloom=look["bloom"], vignette=look["vignette"], light_leak=look["light_leak"],
+                               burn=look["burn"], seed=look["seed"], bit_depth=bit_depth)
+        del pixels, vimg
+        log.append(film_operation(**look))
+        advance(1)
+        if glitch:
+            g = dict(sort=0.5 * glitch, shift=0.012 * glitch, blocks=0.06 * glitch, lines=0.25 * glitch,
+                     seed=look["seed"])
+            glitch_inplace(rendered, **g)
+            log.append(glitch_operation(**g))
+        advance(1)
+        if fixed is not None:
+            log = [dataclasses.replace(op, at=fixed) for op in log]
+        fmt = "ushort" if rendered.dtype == np.uint16 else "uchar"
+        vout = pyvips.Image.new_from_memory(rendered.data, w, h, 3, fmt).copy(
+            interpretation="rgb16" if fmt == "ushort" else "srgb")
+        path, _ = label_vips(vout, output, log, signer=dev_signer(), bit_depth=bit_depth,
+                             ingredients=tuple(sources))
+        advance(1)
+    return path

@@ -203,3 +203,116 @@ def glitch(
     if lines > 0:
         out = scanlines(out, amount=lines, seed=seed)
     return out.astype(np.float32, copy=False) if out is not img else img.copy()
+
+
+def glitch_inplace(
+    arr: np.ndarray,
+    *,
+    sort: float = 0.3,
+    shift: float = 0.006,
+    blocks: float = 0.03,
+    lines: float = 0.15,
+    seed: int = 0,
+    band_rows: int = 256,
+) -> np.ndarray:
+    """:func:`glitch` on an 8/16-bit image, in place, without a float copy of the whole image.
+
+    Same random choices as :func:`glitch` (same seeds, same order); float
+    work is done on one block of rows or one damaged patch at a time, so the
+    extra memory is one channel of ``arr`` (for the channel shift). Results
+    match :func:`glitch` to within a code value or two (quantised between
+    steps).
+
+    Parameters
+    ----------
+    arr : ndarray
+        ``(H, W, 3)`` uint8 or uint16 sRGB. Modified and returned.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.random.default_rng(0).integers(0, 256, (64, 64, 3), dtype=np.uint8)
+    >>> f = glitch(img.astype(np.float32) / 255, sort=0.5, seed=2)
+    >>> g = glitch_inplace(img.copy(), sort=0.5, seed=2)
+    >>> g.dtype, bool(np.abs(np.rint(f * 255) - g).mean() < 0.5)
+    (dtype('uint8'), True)
+    """
+    if not isinstance(arr, np.ndarray) or arr.ndim != 3 or arr.shape[2] != 3 or arr.dtype not in (np.uint8, np.uint16):
+        raise ValueError("arr must be an (H, W, 3) uint8 or uint16 array")
+    seed = check_seed(seed)
+    for v, name in ((sort, "sort"), (blocks, "blocks"), (lines, "lines")):
+        check_fraction(v, name)
+    peak = np.float32(np.iinfo(arr.dtype).max)
+    h, w = arr.shape[:2]
+
+    def quant(x: np.ndarray) -> np.ndarray:
+        return np.clip(np.rint(x * peak), 0, peak).astype(arr.dtype)
+
+    if sort > 0:  # as pixel_sort(lo=0.35, hi=0.85, rows=sort)
+        rng = np.random.default_rng([seed, 23])
+        chosen = np.flatnonzero(rng.random(h) < sort)
+        for start in range(0, len(chosen), 256):
+            idx = chosen[start:start + 256]
+            block = arr[idx]
+            lum = (block.astype(np.float32) / peak) @ _LUMA
+            mask = (lum >= 0.35) & (lum <= 0.85)
+            if not mask.any():
+                continue
+            starts = mask & ~np.concatenate([np.zeros((len(idx), 1), bool), mask[:, :-1]], axis=1)
+            seg = np.cumsum(starts.ravel()).reshape(mask.shape)
+            flat_pos = np.flatnonzero(mask.ravel())
+            order = np.lexsort((lum.ravel()[flat_pos], seg.ravel()[flat_pos]))
+            px = block.reshape(-1, 3)
+            px[flat_pos] = px[flat_pos[order]]
+            arr[idx] = px.reshape(block.shape)
+    if shift > 0:  # as channel_shift
+        rng = np.random.default_rng([seed, 29])
+        for c in (0, 2):
+            dx = int(round(rng.uniform(-1, 1) * shift * w))
+            dy = int(round(rng.uniform(-0.3, 0.3) * shift * h))
+            arr[..., c] = np.roll(arr[..., c], (dy, dx), axis=(0, 1))
+    if blocks > 0:  # as jpeg_blocks, one patch at a time in float
+        rng = np.random.default_rng([seed, 31])
+        b = max(8, int(round(8 * max(h, w) / 512 / 8)) * 8)
+        gh, gw = h // b, w // b
+        target = blocks * gh * gw if gh >= 1 and gw >= 1 else 0
+        done = 0.0
+        while done < target:
+            r, c = int(rng.integers(gh)), int(rng.integers(gw))
+            run = int(rng.integers(1, max(2, gw // 2)))
+            y0, y1 = r * b, (r + int(rng.integers(1, 3))) * b
+            x0, x1 = c * b, min(w, (c + run) * b)
+            y1 = min(h, y1)
+            kind = rng.integers(4)
+            view = arr[y0:y1, x0:x1]
+            if kind == 0:
+                view[:] = view[:1]
+            elif kind == 1:
+                view[:] = np.roll(view, int(rng.integers(1, b * 4)), axis=1)
+            elif kind == 2:
+                ph, pw = view.shape[0] // b, view.shape[1] // b
+                if ph and pw:
+                    patch = view[:ph * b, :pw * b].astype(np.float32) / peak
+                    dc = patch.reshape(ph, b, pw, b, 3).mean(axis=(1, 3))
+                    view[:ph * b, :pw * b] = quant(np.repeat(np.repeat(dc, b, 0), b, 1))
+            else:
+                ycc = cv2.cvtColor(np.ascontiguousarray(view.astype(np.float32) / peak), cv2.COLOR_RGB2YCrCb)
+                ycc[..., 1:] = ycc[..., 1:][..., ::-1] + np.float32(rng.uniform(-0.2, 0.2))
+                view[:] = quant(cv2.cvtColor(ycc, cv2.COLOR_YCrCb2RGB))
+            done += (y1 - y0) * (x1 - x0) / (b * b)
+    if lines > 0:  # as scanlines(amount=lines, tear=0.02)
+        rng = np.random.default_rng([seed, 37])
+        period = h / 540.0 * 2
+        y = np.arange(h, dtype=np.float32)
+        if period >= 1.5:
+            gain = (1 - lines * (np.cos(2 * np.pi * y / period) * 0.5 + 0.5)).astype(np.float32)
+        else:
+            gain = np.full(h, 1 - lines / 2, np.float32)
+        for r0 in range(0, h, band_rows):
+            r1 = min(h, r0 + band_rows)
+            arr[r0:r1] = quant(arr[r0:r1].astype(np.float32) / peak * gain[r0:r1, None, None])
+        for _ in range(rng.poisson(4)):
+            y0 = int(rng.integers(h))
+            y1 = min(h, y0 + max(1, int(rng.uniform(0.005, 0.05) * h)))
+            arr[y0:y1] = np.roll(arr[y0:y1], int(rng.uniform(-1, 1) * 0.02 * w), axis=1)
+    return arr

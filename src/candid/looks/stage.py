@@ -88,6 +88,35 @@ def look_stage(
     return portrait.evolve(px, Operation("looks.film", params=params, notes=tuple(notes)), keep_face=keep, color="srgb")
 
 
+def film_operation(*, stock: str | None = "portra-400", grain: bool = True, grain_strength: float = 1.0,
+                   iso: float | None = None, film_format: str = "35mm", exposure: float = 0.0,
+                   halation: float | None = None, bloom: float = 0.0, vignette: float = 0.0,
+                   light_leak: float = 0.0, burn: bool = False, dust: float = 0.0, seed: int = 0) -> Operation:
+    """The ``looks.film`` log entry :func:`look_stage` writes for a film look without frame or double exposure.
+
+    Used by the streamed CLI path (:func:`candid.looks.stream.render_look`) so
+    both paths log the same settings.
+
+    Examples
+    --------
+    >>> film_operation(stock="tri-x-400").params["stock"]
+    'tri-x-400'
+    """
+    params: dict[str, Any] = dict(
+        stock=stock, grain=grain, grain_strength=grain_strength, iso=iso, film_format=film_format,
+        exposure=exposure, halation=halation, bloom=bloom, vignette=vignette,
+        chromatic_aberration=0.0, softness=None, gate_weave=0.0,
+        light_leak=light_leak, burn=burn, dust=dust, frame=None, caption=None,
+        double_balance=None, seed=seed,
+    )
+    notes = []
+    if stock is not None:
+        st = get_stock(stock)
+        notes.append(f"simulated {st.name} ({film_format}); grain {'on' if grain else 'off'}; "
+                     "film curves are approximations of datasheet values")
+    return Operation("looks.film", params=params, notes=tuple(notes))
+
+
 def glitch_stage(
     portrait: Portrait,
     *,
@@ -107,6 +136,17 @@ def glitch_stage(
     'looks.glitch'
     """
     px = glitch(_srgb(portrait), sort=sort, shift=shift, blocks=blocks, lines=lines, seed=seed)
-    params = dict(sort=sort, shift=shift, blocks=blocks, lines=lines, seed=seed)
-    return portrait.evolve(px, Operation("looks.glitch", params=params, notes=("deliberate glitch effect",)),
+    return portrait.evolve(px, glitch_operation(sort=sort, shift=shift, blocks=blocks, lines=lines, seed=seed),
                            keep_face=False, color="srgb")
+
+
+def glitch_operation(*, sort: float, shift: float, blocks: float, lines: float, seed: int) -> Operation:
+    """The ``looks.glitch`` log entry (shared by :func:`glitch_stage` and the streamed CLI path).
+
+    Examples
+    --------
+    >>> glitch_operation(sort=0.1, shift=0.0, blocks=0.0, lines=0.0, seed=0).stage
+    'looks.glitch'
+    """
+    params = dict(sort=sort, shift=shift, blocks=blocks, lines=lines, seed=seed)
+    return Operation("looks.glitch", params=params, notes=("deliberate glitch effect",))

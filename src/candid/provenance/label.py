@@ -262,10 +262,37 @@ def label_file(rendered: str | os.PathLike, out_path: str | os.PathLike, log, *,
     >>> verify(path).watermark_id == wid
     True
     """
+    from candid.imageio import open_vips, output_format
+
+    out_path = Path(out_path)
+    output_format(out_path)
+    image, _ = open_vips(rendered)
+    return label_vips(image, out_path, log, signer=signer, watermark=watermark, quality=quality,
+                      bit_depth=bit_depth, strength=strength, ingredients=ingredients, dpi=dpi)
+
+
+def label_vips(image, out_path: str | os.PathLike, log, *, signer=None, watermark: bool = True, quality: int = 95,
+               bit_depth: int = 8, strength: float = 1.0, ingredients=(), dpi: float | None = None,
+               ) -> tuple[Path, str | None]:
+    """:func:`label_file` for an 8/16-bit sRGB pyvips image already in hand (e.g. wrapping a numpy array).
+
+    Only the central square is copied to float for the watermark; the rest
+    streams from ``image`` to the encoder.
+
+    Examples
+    --------
+    >>> import numpy as np, pyvips
+    >>> from candid.portrait import Operation
+    >>> from skimage.data import astronaut
+    >>> img = pyvips.Image.new_from_array(astronaut(), interpretation="srgb")
+    >>> path, wid = label_vips(img, "/tmp/candid-label-vips.png", [Operation("demo")])
+    >>> verify(path).watermark_id == wid
+    True
+    """
     import numpy as np
     import pyvips
 
-    from candid.imageio import open_vips, output_format, to_vips, write_vips
+    from candid.imageio import output_format, to_vips, write_vips
     from candid.provenance.c2pa_manifest import sign_c2pa
     from candid.provenance.watermark import BLOCK, TILE_COLS, TILE_ROWS, embed_watermark, watermark_id_for
     from candid.provenance.xmp import xmp_packet
@@ -273,7 +300,6 @@ def label_file(rendered: str | os.PathLike, out_path: str | os.PathLike, log, *,
     out_path = Path(out_path)
     output_format(out_path)
     log = list(log)
-    image, _ = open_vips(rendered)
     if image.hasalpha():
         image = image[:3]
     wid = None

@@ -1,0 +1,335 @@
+"""Film looks on big images in bounded memory, on every core: :func:`render_look`.
+
+The whole-image path (:func:`candid.looks.apply_look`) keeps one float32
+linear copy of the image (400 MB at 8K) plus the input and output. This path
+works on the decoded 8- or 16-bit image and writes 8- or 16-bit output, band
+by band on a thread pool (numpy, OpenCV and numpy's generators release the
+GIL):
+
+* the sRGB decode is a table (one entry per code value);
+* the film's curves are lookup tables (:class:`CurveTable`, 8192 entries on a
+  log-exposure or density axis, evaluated with ``cv2.remap``): characteristic
+  curve and Nutting factor on the exposure axis, print curve, flare, paper
+  tone and sRGB encoding folded into one table on the density axis;
+* grain comes from the same seeded :class:`GrainField` as the whole-image path,
+  generated per band from global row numbers, so bands agree and the result
+  does not depend on the band size or the number of threads;
+* halation and bloom maps are built in a first pass at low resolution.
+
+Memory is the input and output arrays (1 byte per sample each at 8 bit) plus
+a few float32 bands per thread.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import cv2
+import numpy as np
+
+from candid.looks._util import check_seed, film_format_mm, linear_to_srgb, px_per_mm, resize_rows, srgb_to_linear
+from candid.looks.film import (
+    LOG2,
+    LOG_GREY,
+    Stock,
+    _neg_params,
+    _print_curve,
+    _rev_params,
+    characteristic_curve,
+    get_stock,
+    make_grain_field,
+)
+from candid.looks.grainfield import GrainField, clump_size_um, nutting_factor, rms_granularity_for_iso
+from candid.looks.optics import _glow_map, _highlight_energy, light_leak_map, vignette_gain
+
+#: Rows per band of :func:`render_look` (bounds the float temporaries per thread).
+STREAM_BAND_ROWS = 128
+#: Entries of the curve tables.
+TABLE_SIZE = 8192
+
+
+class CurveTable:
+    """A 1-D function tabulated on ``[lo, hi]`` and evaluated by linear interpolation (``cv2.remap``).
+
+    Values outside the range take the end values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = CurveTable(np.sqrt, 0.0, 4.0)
+    >>> round(float(t(np.float32([[2.25]]))[0, 0]), 4)
+    1.5
+    """
+
+    def __init__(self, fn, lo: float, hi: float, n: int = TABLE_SIZE):
+        self.lo, self.hi, self.n = float(lo), float(hi), int(n)
+        xs = np.linspace(lo, hi, n, dtype=np.float64)
+        self.table = np.ascontiguousarray(np.asarray(fn(xs.astype(np.float32)), np.float32).reshape(1, n))
+        self._scale = np.float32((n - 1) / (hi - lo))
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, np.float32)
+        shape = x.shape
+        x2 = x.reshape(shape[0], -1) if x.ndim != 2 else x
+        m = x2 - np.float32(self.lo)
+        m *= self._scale
+        np.clip(m, 0, self.n - 1, out=m)
+        zero = np.zeros_like(m)
+        out = cv2.remap(self.table, m, zero, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        return out.reshape(shape)
+
+
+class FilmTables:
+    """The curve tables of one stock (see the module docstring).
+
+    ``dens[c]`` maps log10 exposure to density, ``nut[c]`` to the grain
+    multiplier ``nutting * sigma_px`` (zero without grain), ``out[c]`` maps
+    density (after grain) to sRGB-encoded output in [0, 1].
+    """
+
+    def __init__(self, stock: Stock, field: GrainField | None, exposure: float = 0.0):
+        self.stock = stock
+        self.bw = stock.kind == "bw"
+        lo, hi = -7.0, 4.0 + max(0.0, exposure) * LOG2
+        self.dens, self.nut, self.out = [], [], []
+        flare = np.float32(stock.flare)
+        layers = 1 if self.bw else 3
+        for c in range(layers):
+            if self.bw:
+                p = _neg_params(stock, 0)
+                dmin = p["dmin"]
+                dens = lambda x, p=p: characteristic_curve(x, **p)  # noqa: E731
+            elif stock.kind == "reversal":
+                p = _rev_params(stock, c)
+                dmin = stock.dmin[c]
+                dens = lambda x, p=p: np.float32(p["dmin"] + p["dmax"]) - characteristic_curve(x, **p)  # noqa: E731
+            else:
+                p = _neg_params(stock, c)
+                dmin = stock.dmin[c]
+                dens = lambda x, p=p: characteristic_curve(x, **p)  # noqa: E731
+            self.dens.append(CurveTable(dens, lo, hi))
+            if field is not None:
+                s = np.float32(field.sigma_px[c])
+                self.nut.append(CurveTable(lambda x, d=dens, m=dmin, s=s: nutting_factor(d(x) - np.float32(m)) * s,
+                                           lo, hi))
+            d_lo = min(float(np.min(self.dens[c].table)), 0.0) - 1.0
+            d_hi = float(np.max(self.dens[c].table)) + 1.5
+            if self.bw:
+                d_grey = float(characteristic_curve(np.float32(LOG_GREY), **p))
+
+                def base(d, d_grey=d_grey):
+                    dp = _print_curve(-(d - np.float32(d_grey)) + np.float32(stock.print_balance[1]), stock)
+                    return (np.power(np.float32(10), -dp) + flare) / np.float32(1 + stock.flare)
+
+                for k in range(3):
+                    self.out.append(CurveTable(
+                        lambda d, k=k, base=base: linear_to_srgb(base(d) ** np.float32(stock.paper_tone[k])),
+                        d_lo, d_hi))
+            elif stock.kind == "reversal":
+                self.out.append(CurveTable(
+                    lambda d, c=c: linear_to_srgb((np.power(np.float32(10), -(d - np.float32(stock.dmin[c])
+                                                  + np.float32(stock.print_balance[c]))) + flare)
+                                                  / np.float32(1 + stock.flare)), d_lo, d_hi))
+            else:
+                d_grey = float(characteristic_curve(np.float32(LOG_GREY), **p))
+                self.out.append(CurveTable(
+                    lambda d, c=c, d_grey=d_grey: linear_to_srgb(
+                        (np.power(np.float32(10), -_print_curve(-(d - np.float32(d_grey))
+                                                                + np.float32(stock.print_balance[c]), stock))
+                         + flare) / np.float32(1 + stock.flare)), d_lo, d_hi))
+
+    def develop_srgb(self, lin: np.ndarray, exposure: float, field: GrainField | None,
+                     rows: tuple[int, int]) -> np.ndarray:
+        """sRGB output of a band of linear light (what ``linear_to_srgb(develop(lin))`` gives)."""
+        st = self.stock
+        out = np.empty(lin.shape, np.float32)
+        shift = np.float32(exposure * LOG2)
+        if self.bw:
+            w = np.asarray(st.spectral, np.float32)
+            lum = lin @ (w / w.sum())
+            x = cv2.log(np.maximum(lum, np.float32(1e-5)))
+            x *= np.float32(1 / math.log(10))
+            x += shift
+            d = self.dens[0](x)
+            if field is not None:
+                d += self.nut[0](x) * field.rows(0, *rows)
+            for k in range(3):
+                out[..., k] = self.out[k](d)
+            return out
+        x = cv2.log(np.maximum(lin, np.float32(1e-5)).reshape(lin.shape[0], -1)).reshape(lin.shape)
+        x *= np.float32(1 / math.log(10))
+        if exposure:
+            x += shift
+        xm = x @ np.asarray(st.crosstalk, np.float32).T
+        for c in range(3):
+            xc = np.ascontiguousarray(xm[..., c])
+            d = self.dens[c](xc)
+            if field is not None:
+                d += self.nut[c](xc) * field.rows(c, *rows)
+            out[..., c] = self.out[c](d)
+        return out
+
+
+def _decode_table(dtype) -> np.ndarray:
+    n = 65536 if dtype == np.uint16 else 256
+    return srgb_to_linear(np.arange(n, dtype=np.float32) / np.float32(n - 1))
+
+
+def render_look(
+    pixels: np.ndarray,
+    stock: str | Stock | None = "portra-400",
+    *,
+    exposure: float = 0.0,
+    grain: bool = True,
+    grain_strength: float = 1.0,
+    iso: float | None = None,
+    film_format: str = "35mm",
+    halation: float | None = None,
+    bloom: float = 0.0,
+    vignette: float = 0.0,
+    light_leak: float = 0.0,
+    burn: bool = False,
+    seed: int = 0,
+    bit_depth: int = 8,
+    workers: int | None = None,
+    band_rows: int = STREAM_BAND_ROWS,
+) -> np.ndarray:
+    """:func:`apply_look` on an 8/16-bit image, in bands on a thread pool, to 8/16-bit output.
+
+    Same film model, grain field and effects as :func:`candid.looks.apply_look`
+    (without chromatic aberration, softness, gate weave and dust, which need
+    the whole image); the output matches it to within a code value or two
+    (curve tables instead of the closed forms), and is the same for any
+    ``workers`` and ``band_rows``.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` uint8 or uint16 sRGB. Not modified.
+    stock, exposure, grain, grain_strength, iso, film_format, halation, bloom, vignette, light_leak, burn, seed
+        As for :func:`candid.looks.apply_look`.
+    bit_depth : {8, 16}
+        Output sample size.
+    workers : int, optional
+        Threads (default: the CPUs this process may use, at most 8).
+    band_rows : int
+        Rows per band.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W, 3)`` uint8 or uint16 sRGB.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.random.default_rng(0).integers(0, 256, (48, 64, 3), dtype=np.uint8)
+    >>> a = render_look(img, "tri-x-400", seed=3, workers=1, band_rows=16)
+    >>> b = render_look(img, "tri-x-400", seed=3, workers=2, band_rows=7)
+    >>> a.dtype, bool((a == b).all())
+    (dtype('uint8'), True)
+    """
+    if not isinstance(pixels, np.ndarray) or pixels.ndim != 3 or pixels.shape[2] != 3:
+        raise ValueError(f"pixels must be an (H, W, 3) array, got {getattr(pixels, 'shape', type(pixels))}")
+    if pixels.dtype not in (np.uint8, np.uint16):
+        raise ValueError(f"pixels must be uint8 or uint16, got {pixels.dtype}")
+    if bit_depth not in (8, 16):
+        raise ValueError(f"bit_depth must be 8 or 16, got {bit_depth}")
+    if band_rows < 1:
+        raise ValueError(f"band_rows must be >= 1, got {band_rows}")
+    seed = check_seed(seed)
+    film_format_mm(film_format)
+    st = get_stock(stock) if stock is not None else None
+    h, w = pixels.shape[:2]
+    shape = (h, w, 3)
+    decode = _decode_table(pixels.dtype)
+
+    def linear(r0: int, r1: int) -> np.ndarray:
+        lin = decode[pixels[r0:r1]]
+        if vignette:
+            lin *= vignette_gain(shape, vignette, r0=r0, r1=r1)[..., None]
+        return lin
+
+    ppm = px_per_mm(shape, film_format)
+    hal = halation if halation is not None else (st.halation if st is not None else 0.0)
+    glows = []  # (low map, tint, halo_only, channel, threshold)
+    if hal and hal > 0:
+        radius = (st.halation_radius_mm if st is not None else 0.15) * ppm
+        if radius > 0:
+            low, _ = _glow_map(_Bands(shape, linear), radius, 0.45, 0)
+            glows.append((low, np.float32((1.0, 0.32, 0.06)) * np.float32(hal), True, 0, 0.45))
+    if bloom and bloom > 0:
+        radius = 0.01 * math.hypot(h, w)
+
+        def with_halation(r0, r1, glows=tuple(glows)):
+            lin = linear(r0, r1)
+            _add_glows(lin, glows, r0, r1, h, w)
+            return lin
+
+        low, _ = _glow_map(_Bands(shape, with_halation), radius, 0.5, None)
+        glows.append((low, np.float32((1, 1, 1)) * np.float32(bloom), False, None, 0.5))
+    leak = light_leak_map(shape, seed=seed, burn=burn) * np.float32(light_leak) if light_leak > 0 else None
+
+    field = None
+    if st is not None and grain:
+        if iso is None:
+            field = make_grain_field(st, shape, film_format=film_format, strength=grain_strength, seed=seed)
+        else:
+            color = st.kind != "bw"
+            s48 = rms_granularity_for_iso(iso) / 1000.0 * grain_strength
+            clump = clump_size_um(iso, color=color)
+            lg = st.layer_grain if color else (1.0,)
+            field = GrainField(shape, ppm, [clump * (0.9 + 0.1 * k) for k in lg], [s48 * k for k in lg], seed,
+                               3 if color else 1)
+    tables = FilmTables(st, field, exposure) if st is not None else None
+    peak = 65535.0 if bit_depth == 16 else 255.0
+    out = np.empty(shape, np.uint16 if bit_depth == 16 else np.uint8)
+
+    def one(r0: int, r1: int) -> None:
+        lin = linear(r0, r1)
+        _add_glows(lin, glows, r0, r1, h, w)
+        if leak is not None:
+            lin += resize_rows(leak, r0, r1, h, w)
+        if tables is not None:
+            srgb = tables.develop_srgb(lin, exposure, field, (r0, r1))
+        else:
+            if exposure:
+                lin *= np.float32(2.0**exposure)
+            srgb = linear_to_srgb(lin)
+        srgb *= np.float32(peak)
+        srgb += np.float32(0.5)
+        np.clip(srgb, 0, peak, out=srgb)
+        out[r0:r1] = srgb.astype(out.dtype)
+
+    spans = [(r0, min(h, r0 + band_rows)) for r0 in range(0, h, band_rows)]
+    workers = workers or min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if workers <= 1 or len(spans) == 1:
+        for r0, r1 in spans:
+            one(r0, r1)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for f in [pool.submit(one, r0, r1) for r0, r1 in spans]:
+                f.result()
+    return out
+
+
+def _add_glows(lin, glows, r0, r1, h, w) -> None:
+    for low, tint, halo_only, channel, threshold in glows:
+        g = resize_rows(low, r0, r1, h, w)
+        if halo_only:
+            g = np.maximum(g - _highlight_energy(lin, threshold, channel), 0)
+        lin += g[..., None] * tint
+
+
+class _Bands:
+    """A read-only, row-sliceable stand-in for a linear image made band by band (for ``_glow_map``)."""
+
+    def __init__(self, shape, make):
+        self.shape = shape
+        self._make = make
+
+    def __getitem__(self, rows: slice) -> np.ndarray:
+        r0, r1, _ = rows.indices(self.shape[0])
+        return self._make(r0, r1)
