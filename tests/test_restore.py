@@ -136,6 +136,15 @@ def test_halftone_removed(astronaut):
     assert not find_halftone(astronaut).found
 
 
+def test_big_loss_is_reported_not_just_smeared(astronaut):
+    mask = np.zeros(astronaut.shape[:2], bool)
+    mask[400:440, 20:60] = True  # a torn-off patch
+    r = restore(astronaut, mask=mask, crop=False, fade=False, denoise=0, seed=0)
+    assert any("large loss" in n for n in r.notes) and r.params["largest_loss_px"] >= 38
+    small = restore(astronaut, mask=mask[:, ::-1] & False, crop=False, fade=False, denoise=0, seed=0)
+    assert not any("large loss" in n for n in small.notes)
+
+
 def test_invisible_periodic_pattern_not_called_a_screen(astronaut):
     """Issue 21: a scanner's faint pattern (below ~1/255) is not claimed as a halftone screen."""
     xx = np.mgrid[0:512, 0:512][1].astype(np.float32)

@@ -175,6 +175,22 @@ def restore(
         notes.append(f"damage found on {dmask.mean():.2%} of the print ({', '.join(kinds)})")
         timed("damage", t0)
     if dmask.any():
+        # big losses (a torn corner, a flaked patch) are filled from their surroundings like a
+        # crack, which cannot know what was there: say so, with where, so the user can look
+        import cv2
+
+        m8 = dmask.astype(np.uint8)
+        dist = cv2.distanceTransform(m8, cv2.DIST_L2, 3)
+        across = 2 * float(dist.max())
+        params["largest_loss_px"] = round(across, 1)
+        big_px = max(10.0, 0.02 * min(dmask.shape))
+        if across > big_px:
+            n, labels = cv2.connectedComponents(m8, connectivity=8)
+            widest = np.zeros(n, np.float32)
+            np.maximum.at(widest, labels.ravel(), dist.ravel())
+            n_big = int((2 * widest[1:] > big_px).sum())
+            notes.append(f"{n_big} large loss(es), up to {across:.0f} px across, filled from the surroundings, "
+                         "which cannot show what was there: check them in the damage mask")
         step("filling damage")
         t0 = time.perf_counter()
         work = inpaint(work, dmask, seed=seed)
