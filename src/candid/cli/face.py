@@ -34,10 +34,16 @@ def analyze(
     if json_path:
         out.print(f"wrote {write_json(json_path, summary)}")
     if overlay:
+        from candid.cli._common import check_output, write_output
         from candid.face.overlay import draw_analysis
-        from candid.imageio import write_image
+        from candid.portrait import Operation, Portrait
+        from candid.provenance import read_source
 
-        out.print(f"wrote {write_image(overlay, draw_analysis(loaded.pixels, analysis))}")
+        # labelled like every other output, carrying the input's labels (an overlay of an AI image says so)
+        check_output(overlay, [image])
+        drawn = Portrait(draw_analysis(loaded.pixels, analysis).astype("float32"), source=image.name,
+                         log=(read_source(image, loaded.pixels).operation(), Operation("face.overlay")))
+        out.print(f"wrote {write_output(drawn, overlay, sources=[image])}")
 
 
 def register(app: typer.Typer) -> None:

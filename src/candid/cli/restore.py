@@ -51,12 +51,11 @@ def restore(
     """Restore a faded, scratched print: nothing invented, the damage mask shown and editable."""
     import dataclasses
 
-    from candid.imageio import output_format, write_image
 
     target = out_path or scan.with_name(f"{scan.stem}-restored.png")
     check_output(target, [scan])  # a folder, an unknown suffix or the input itself -> error before any work
     if show_mask is not None:
-        output_format(show_mask)
+        check_output(show_mask, [scan])
     from candid.engines.restore.tone import PALETTES
 
     if tint_palette is not None and tint_palette not in PALETTES:
@@ -114,8 +113,11 @@ def restore(
 
             mask_px = np.repeat(restoration.mask[..., None].astype(np.float32), 3, axis=2)
         written = write_output(result, target, sources=[scan])
-        if mask_px is not None:
-            write_image(show_mask, mask_px)
+        if mask_px is not None:  # labelled like every output (watermark <= 2 grey levels: the 0.5 threshold holds)
+            from candid.portrait import Operation, Portrait
+
+            write_output(Portrait(mask_px, source=scan.name, log=(loaded.log[0], Operation("engine.restore.mask"))),
+                         show_mask, sources=[scan])
         advance(1, description="written")
     for note in op.notes:
         console.print(f"  {note}")
