@@ -88,11 +88,20 @@ def inpaint(
         filled = cv2.inpaint(u8, mk, r, flag).astype(np.float32) / 255.0
         if sigma > 0:
             d = cv2.distanceTransform(mk, cv2.DIST_L2, 3)
-            wgt = np.clip((d - 1.0) / 2.0, 0, 1).astype(np.float32)  # grain only inside wider holes
+            wgt = np.clip((d - 0.5) / 1.5, 0, 1).astype(np.float32)  # none at a fill's edge, full inside
             if wgt.any():
+                # grain as strong as the print's own grain around this hole (skin, hair and sky
+                # differ), measured on the undamaged pixels only, within 0.5x-2x of the global level
+                yb = luma(band)
+                hp = yb - cv2.GaussianBlur(yb, (0, 0), 1.0)
+                ok = (mk == 0).astype(np.float32)
+                num = cv2.GaussianBlur(hp * hp * ok, (0, 0), 6.0)
+                den = cv2.GaussianBlur(ok, (0, 0), 6.0)
+                local = np.sqrt(num / np.maximum(den, 1e-3)) / 0.6  # HF std of white noise ~ 0.6 sigma
+                local = np.clip(local, 0.5 * sigma, 2.0 * sigma).astype(np.float32)
                 noise = rng.standard_normal(band.shape[:2], dtype=np.float32)
-                noise = cv2.GaussianBlur(noise, (0, 0), 0.6) * np.float32(sigma / 0.55)
-                filled += (noise * wgt)[..., None]
+                noise = cv2.GaussianBlur(noise, (0, 0), 0.6) * np.float32(1 / 0.55)
+                filled += (noise * local * wgt)[..., None]
         keep = slice(y0 - r0, y1 - r0)
         sel = mk[keep] > 0
         tgt = out[y0:y1, c0:c1]
