@@ -15,6 +15,7 @@ from candid.honest.audit import (
     FlatteryAudit,
     audit_values,
     measure,
+    reference_mesh_values,
     reference_values,
 )
 from candid.honest.catchlights import CatchlightReport, detect_catchlights, fix_catchlights
@@ -214,8 +215,10 @@ def honest_guard(
         face = analyze_face(pixels, quality=False, source="portrait")
     lm = np.asarray(face.landmarks, np.float64)
     refs = reference_values(profile, lm)
+    mesh_refs = reference_mesh_values(profile, library) if library is not None else {}
+    refs.update(mesh_refs)
     regions = face_regions(pixels, lm)
-    before = audit_values(measure(pixels, lm, regions), refs)
+    before = audit_values(measure(pixels, lm, regions, face=face), refs)
     identity_before = profile.identity_distance(face.embedding)
 
     def amount(feature: str) -> float:
@@ -241,6 +244,10 @@ def honest_guard(
     out = pixels
     if strengths:
         ref_geo = {k: v[0] for k, v in refs.items()}
+        now_iris = before.geometry.get("iris_size", float("nan"))
+        if "iris_size" in refs and np.isfinite(now_iris) and now_iris > 0:
+            # The eye is measured at the iris: scale it by the iris ratio, not the 68 points' width.
+            ref_geo["eye_width"] = before.geometry["eye_width"] * refs["iris_size"][0] / now_iris
         target = target_landmarks(lm, ref_geo, strengths)
         out = undo_geometry(out, lm, target)
         for f, s in strengths.items():
@@ -292,7 +299,8 @@ def honest_guard(
 
     # 6. Identity and audit after.
     after_face = analyze_face(out, quality=False, source="result") if actions else face
-    after = (audit_values(measure(out, after_face.landmarks), reference_values(profile, after_face.landmarks))
+    after = (audit_values(measure(out, after_face.landmarks, face=after_face),
+                          {**reference_values(profile, after_face.landmarks), **mesh_refs})
              if actions else before)
     identity_after = profile.identity_distance(after_face.embedding)
     if identity_after > identity_before + 0.02:
