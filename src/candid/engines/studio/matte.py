@@ -540,8 +540,10 @@ def matte_quality(alpha: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray
     problems, warnings = [], []
     if face_cov < 0.9:
         problems.append(f"the matte misses part of the face ({face_cov:.0%} covered)")
-    if frac > 0.92:
+    if frac > 0.97:
         problems.append("the matte covers almost the whole frame: background and person were not separated")
+    elif frac > 0.9:
+        warnings.append(f"the person fills {frac:.0%} of the frame (a tight crop)")
     if frac < 0.03:
         problems.append("the matte is almost empty")
     if top > 0.3:

@@ -237,8 +237,10 @@ def _stops(before: np.ndarray, after: np.ndarray, lm: np.ndarray) -> float:
 def _soft_subject(alpha: np.ndarray, head_h: float) -> np.ndarray:
     import cv2
 
-    core = (alpha > 0.5).astype(np.float32)
-    return np.clip(cv2.GaussianBlur(core, (0, 0), max(0.08 * head_h, 1.0)), 0, 1).astype(np.float32)
+    # widened before it is feathered: the person stays untouched, the blur starts beyond a margin
+    r = max(int(0.12 * head_h), 1)
+    core = cv2.dilate((alpha > 0.5).astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
+    return np.clip(cv2.GaussianBlur(core.astype(np.float32), (0, 0), max(0.06 * head_h, 1.0)), 0, 1).astype(np.float32)
 
 
 def _keep_background(pixels: np.ndarray, soft: np.ndarray, head_h: float, valid: np.ndarray | None) -> np.ndarray:
