@@ -206,8 +206,9 @@ def outline(pixels: np.ndarray, face_box: tuple[float, float, float, float], *, 
       lighter or darker than the background a little further out by more than
       the background's own variation, the band being smooth (a halo is a
       soft glow or shadow, not hair); and
-    * ``fringe``: the share of that band whose chroma differs from both the
-      background beyond it and the subject beside it (a green or magenta seam);
+    * ``fringe``: the share of that band whose chroma is not a mix of the
+      subject's beside it and the background's beyond it (a green or magenta
+      seam; an anti-aliased edge between two colours is a mix and does not count);
     * ``debris``: compact blobs in the background that stand out from it
       like the subject does (detached subject pieces, matting leftovers),
       counted by area relative to the face.
@@ -272,10 +273,14 @@ def outline(pixels: np.ndarray, face_box: tuple[float, float, float, float], *, 
     # (a green or magenta seam left by matting or chromatic aberration), whatever its brightness.
     ring_ab = np.stack([_blur_in(lab[..., c], ring, sigma)[0] for c in (1, 2)], axis=-1)
     subj_ab = np.stack([_blur_in(lab[..., c], subject, max(2.0, 0.1 * fw))[0] for c in (1, 2)], axis=-1)
-    d_bg = np.linalg.norm(lab[..., 1:] - ring_ab, axis=-1)
-    d_subj = np.linalg.norm(lab[..., 1:] - subj_ab, axis=-1)
-    ab_spread = float(np.percentile(np.linalg.norm(lab[..., 1:] - ring_ab, axis=-1)[ring], 75)) + 1.0
-    fringe_px = band & (d_bg > max(10.0, 2.5 * ab_spread)) & (d_subj > max(10.0, 2.5 * ab_spread))
+    # Distance of each pixel's chroma from the segment subject-colour .. background-colour: an
+    # anti-aliased edge mixes the two and stays on it; a fringe leaves it.
+    ab = lab[..., 1:]
+    seg = ring_ab - subj_ab
+    t = np.clip(np.sum((ab - subj_ab) * seg, axis=-1) / np.maximum(np.sum(seg * seg, axis=-1), 1e-6), 0, 1)
+    off_mix = np.linalg.norm(ab - (subj_ab + t[..., None] * seg), axis=-1)
+    ab_spread = float(np.percentile(np.linalg.norm(ab - ring_ab, axis=-1)[ring], 75)) + 1.0
+    fringe_px = band & (off_mix > max(10.0, 2.5 * ab_spread))
     fringe = float(fringe_px.sum() / max(band.sum(), 1))
     # Debris: background blobs that differ from the background model like a piece of the subject would.
     dev = np.hypot(np.abs(light - bg_l) * 100.0, np.linalg.norm(lab[..., 1:] - bg_ab, axis=-1)) / 100.0
