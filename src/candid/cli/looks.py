@@ -132,7 +132,13 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
     if vimg.hasalpha():
         vimg = vimg[:3]
     with progress_bar(f"look {look['stock']}", 4) as advance:
-        pixels = vimg.numpy()
+        try:
+            pixels = vimg.numpy()
+        except pyvips.Error as exc:  # decoded lazily: a truncated file fails here, named
+            from candid.errors import BadImageError
+            from candid.imageio._decode import _first_line
+
+            raise BadImageError(f"{image}: the file is corrupt or truncated ({_first_line(exc)})") from None
         if pixels.ndim == 2:
             pixels = np.repeat(pixels[..., None], 3, axis=2)
         h, w = pixels.shape[:2]
