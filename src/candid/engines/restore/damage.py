@@ -336,8 +336,10 @@ def damage_mask(
                 zmax = np.zeros(n)
                 np.maximum.at(zmax, lab, z.ravel())
                 in_feat = np.bincount(lab, face[1].ravel().astype(np.float64), n) / np.maximum(area, 1)
-                keep &= (outside > 0.25) | ((zmax > 2.2 * t_strong / sensitivity) & (width <= max(2.5, 0.006 * s))
-                                            & (in_feat < 0.3))  # a lip's or an eyelid's highlight
+                thin = (width <= max(2.5, 0.006 * s)) & (in_feat < 0.3)  # not a lip's or an eyelid's highlight
+                _, spread = _shape(labels, n)
+                straight = (spread < 0.06) & (skel > 0.08 * s)  # a scratch runs straight; anatomy curves
+                keep &= (outside > 0.25) | (thin & ((zmax > 2.2 * t_strong / sensitivity) | straight))
             if not mono and keep.any():
                 mean_sat = np.bincount(labels.ravel(), sat.ravel().astype(np.float64), n) / np.maximum(area, 1)
                 keep &= mean_sat < max(0.12, 1.5 * sat_ref)
