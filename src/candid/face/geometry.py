@@ -151,7 +151,7 @@ MESH_FEATURES = {
 IRIS_MAX_YAW = 30.0
 #: Largest relative spread of the four limbus radii (two eyes x two sides) at which
 #: :func:`iris_size` is trusted (eyelids, glasses, a catchlight on the edge).
-IRIS_MAX_SPREAD = 0.12
+IRIS_MAX_SPREAD = 0.3
 
 
 def _limbus_radius(gray: np.ndarray, centre: np.ndarray, r_mesh: float, side: int) -> float:

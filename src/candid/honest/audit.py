@@ -63,7 +63,7 @@ SPREAD_FLOOR: dict[str, tuple[str, float]] = {
     "nose_width": ("log", 0.11), "nose_length": ("log", 0.10), "lip_fullness": ("log", 0.20),
     "mouth_width": ("log", 0.10), "jaw_width": ("log", 0.075), "face_width": ("log", 0.07),
     "asymmetry": ("log", 0.5), "skin.fine": ("log", 0.25), "skin.L": ("abs", 4.0), "skin.ab": ("abs", 4.0),
-    "iris_size": ("log", 0.05),
+    "iris_size": ("log", 0.04),
 }
 #: Pixel-and-mesh measurements used instead of the 68-point one when both the portrait and
 #: the references have them (the 68 points read a x1.15 eye as +3..7 %; the limbus in the
