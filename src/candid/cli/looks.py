@@ -131,6 +131,7 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
     check_min_side(image, vimg.width, vimg.height, MIN_SIDE)
     if vimg.hasalpha():
         vimg = vimg[:3]
+    pyvips.cache_set_max(0)  # no cached decode beside the array we keep
     with progress_bar(f"look {look['stock']}", 4) as advance:
         try:
             pixels = vimg.numpy()
@@ -139,6 +140,7 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
             from candid.imageio._decode import _first_line
 
             raise BadImageError(f"{image}: the file is corrupt or truncated ({_first_line(exc)})") from None
+        del vimg
         if pixels.ndim == 2:
             pixels = np.repeat(pixels[..., None], 3, axis=2)
         h, w = pixels.shape[:2]
@@ -153,8 +155,9 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
         rendered = render_look(pixels, look["stock"], exposure=look["exposure"], grain=look["grain"],
                                iso=look["iso"], film_format=look["film_format"], halation=look["halation"],
                                bloom=look["bloom"], vignette=look["vignette"], light_leak=look["light_leak"],
-                               burn=look["burn"], seed=look["seed"], bit_depth=bit_depth)
-        del pixels, vimg
+                               burn=look["burn"], seed=look["seed"], bit_depth=bit_depth,
+                               out=pixels if pixels.dtype == (np.uint16 if bit_depth == 16 else np.uint8) else None)
+        del pixels
         log.append(film_operation(**look))
         advance(1)
         if glitch:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Iterator
 
@@ -109,13 +110,18 @@ def white_noise_rows(seed: int, key: int, r0: int, r1: int, width: int) -> np.nd
     generator, so any band of rows is the same whatever banding is used.
     """
     b0, b1 = r0 // _NOISE_BLOCK, (r1 - 1) // _NOISE_BLOCK + 1
-    blocks = [
-        np.random.default_rng([seed, key, b]).standard_normal((_NOISE_BLOCK, width), dtype=np.float32)
-        for b in range(b0, b1)
-    ]
+    blocks = [_noise_block(seed, key, b, width) for b in range(b0, b1)]
     full = blocks[0] if len(blocks) == 1 else np.concatenate(blocks, axis=0)
     off = r0 - b0 * _NOISE_BLOCK
     return full[off: off + (r1 - r0)]
+
+
+@functools.lru_cache(maxsize=24)
+def _noise_block(seed: int, key: int, block: int, width: int) -> np.ndarray:
+    """One seeded block of white noise (read-only, cached: neighbouring bands share their halo blocks)."""
+    out = np.random.default_rng([seed, key, block]).standard_normal((_NOISE_BLOCK, width), dtype=np.float32)
+    out.setflags(write=False)
+    return out
 
 
 def gauss_ksize(sigma: float) -> int:

@@ -22,6 +22,7 @@ a few float32 bands per thread.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -66,34 +67,44 @@ class CurveTable:
     def __init__(self, fn, lo: float, hi: float, n: int = TABLE_SIZE):
         self.lo, self.hi, self.n = float(lo), float(hi), int(n)
         xs = np.linspace(lo, hi, n, dtype=np.float64)
-        self.table = np.ascontiguousarray(np.asarray(fn(xs.astype(np.float32)), np.float32).reshape(1, n))
+        vals = np.asarray(fn(xs.astype(np.float32)), np.float32)
+        # (1, n) or (1, n, k): k functions of the same argument, read in one pass
+        self.table = np.ascontiguousarray(vals.reshape((1, n) + vals.shape[1:]))
         self._scale = np.float32((n - 1) / (hi - lo))
+        self._offset = np.float32(-self.lo * (n - 1) / (hi - lo))
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, np.float32)
         shape = x.shape
         x2 = x.reshape(shape[0], -1) if x.ndim != 2 else x
-        m = x2 - np.float32(self.lo)
-        m *= self._scale
+        m = x2 * self._scale
+        m += self._offset
         np.clip(m, 0, self.n - 1, out=m)
-        zero = np.zeros_like(m)
-        out = cv2.remap(self.table, m, zero, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        return out.reshape(shape)
+        out = cv2.remap(self.table, m, _zeros(m.shape), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        return out.reshape(shape + self.table.shape[2:])
+
+
+@functools.lru_cache(maxsize=8)
+def _zeros(shape) -> np.ndarray:
+    z = np.zeros(shape, np.float32)
+    z.setflags(write=False)
+    return z
 
 
 class FilmTables:
     """The curve tables of one stock (see the module docstring).
 
-    ``dens[c]`` maps log10 exposure to density, ``nut[c]`` to the grain
-    multiplier ``nutting * sigma_px`` (zero without grain), ``out[c]`` maps
-    density (after grain) to sRGB-encoded output in [0, 1].
+    ``dens[c]`` maps log10 exposure to density (and, with grain, to the grain
+    multiplier ``nutting * sigma_px`` as a second channel), ``out[c]`` maps
+    density (after grain) to sRGB code values ``0..peak`` plus 0.5 (so a
+    truncating cast rounds).
     """
 
-    def __init__(self, stock: Stock, field: GrainField | None, exposure: float = 0.0):
+    def __init__(self, stock: Stock, field: GrainField | None, exposure: float = 0.0, peak: float = 255.0):
         self.stock = stock
         self.bw = stock.kind == "bw"
         lo, hi = -7.0, 4.0 + max(0.0, exposure) * LOG2
-        self.dens, self.nut, self.out = [], [], []
+        self.dens, self.out = [], []
         flare = np.float32(stock.flare)
         layers = 1 if self.bw else 3
         for c in range(layers):
@@ -109,13 +120,16 @@ class FilmTables:
                 p = _neg_params(stock, c)
                 dmin = stock.dmin[c]
                 dens = lambda x, p=p: characteristic_curve(x, **p)  # noqa: E731
-            self.dens.append(CurveTable(dens, lo, hi))
             if field is not None:
                 s = np.float32(field.sigma_px[c])
-                self.nut.append(CurveTable(lambda x, d=dens, m=dmin, s=s: nutting_factor(d(x) - np.float32(m)) * s,
-                                           lo, hi))
-            d_lo = min(float(np.min(self.dens[c].table)), 0.0) - 1.0
-            d_hi = float(np.max(self.dens[c].table)) + 1.5
+                self.dens.append(CurveTable(
+                    lambda x, d=dens, m=dmin, s=s: np.stack([d(x), nutting_factor(d(x) - np.float32(m)) * s], -1),
+                    lo, hi))
+            else:
+                self.dens.append(CurveTable(dens, lo, hi))
+            dvals = self.dens[c].table if field is None else self.dens[c].table[..., 0]
+            d_lo = min(float(np.min(dvals)), 0.0) - 1.0
+            d_hi = float(np.max(dvals)) + 1.5
             if self.bw:
                 d_grey = float(characteristic_curve(np.float32(LOG_GREY), **p))
 
@@ -140,11 +154,16 @@ class FilmTables:
                                                                 + np.float32(stock.print_balance[c]), stock))
                          + flare) / np.float32(1 + stock.flare)), d_lo, d_hi))
 
-    def develop_srgb(self, lin: np.ndarray, exposure: float, field: GrainField | None,
-                     rows: tuple[int, int]) -> np.ndarray:
-        """sRGB output of a band of linear light (what ``linear_to_srgb(develop(lin))`` gives)."""
+        for t in self.out:
+            t.table = np.clip(t.table * np.float32(peak) + np.float32(0.5), 0, np.float32(peak + 0.499))
+
+    def develop_codes(self, lin: np.ndarray, exposure: float, field: GrainField | None,
+                      rows: tuple[int, int], out: np.ndarray) -> None:
+        """Write the sRGB code values of a band of linear light into ``out`` (uint8/uint16, same shape).
+
+        What ``linear_to_srgb(develop(lin))`` quantised gives, to within a code value.
+        """
         st = self.stock
-        out = np.empty(lin.shape, np.float32)
         shift = np.float32(exposure * LOG2)
         if self.bw:
             w = np.asarray(st.spectral, np.float32)
@@ -152,24 +171,25 @@ class FilmTables:
             x = cv2.log(np.maximum(lum, np.float32(1e-5)))
             x *= np.float32(1 / math.log(10))
             x += shift
-            d = self.dens[0](x)
-            if field is not None:
-                d += self.nut[0](x) * field.rows(0, *rows)
+            d = self._density(0, x, field, rows)
             for k in range(3):
-                out[..., k] = self.out[k](d)
-            return out
+                np.copyto(out[..., k], self.out[k](d), casting="unsafe")
+            return
         x = cv2.log(np.maximum(lin, np.float32(1e-5)).reshape(lin.shape[0], -1)).reshape(lin.shape)
         x *= np.float32(1 / math.log(10))
         if exposure:
             x += shift
         xm = x @ np.asarray(st.crosstalk, np.float32).T
         for c in range(3):
-            xc = np.ascontiguousarray(xm[..., c])
-            d = self.dens[c](xc)
-            if field is not None:
-                d += self.nut[c](xc) * field.rows(c, *rows)
-            out[..., c] = self.out[c](d)
-        return out
+            d = self._density(c, np.ascontiguousarray(xm[..., c]), field, rows)
+            np.copyto(out[..., c], self.out[c](d), casting="unsafe")
+
+    def _density(self, c: int, x: np.ndarray, field: GrainField | None, rows: tuple[int, int]) -> np.ndarray:
+        if field is None:
+            return self.dens[c](x)
+        dn = self.dens[c](x)
+        d = dn[..., 0] + dn[..., 1] * field.rows(c, *rows)
+        return d
 
 
 def _decode_table(dtype) -> np.ndarray:
@@ -195,6 +215,7 @@ def render_look(
     bit_depth: int = 8,
     workers: int | None = None,
     band_rows: int = STREAM_BAND_ROWS,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """:func:`apply_look` on an 8/16-bit image, in bands on a thread pool, to 8/16-bit output.
 
@@ -216,6 +237,9 @@ def render_look(
         Threads (default: the CPUs this process may use, at most 8).
     band_rows : int
         Rows per band.
+    out : ndarray, optional
+        Where to write the result; may be ``pixels`` itself (each band reads
+        only its own rows before writing them), which saves one image of memory.
 
     Returns
     -------
@@ -283,9 +307,13 @@ def render_look(
             lg = st.layer_grain if color else (1.0,)
             field = GrainField(shape, ppm, [clump * (0.9 + 0.1 * k) for k in lg], [s48 * k for k in lg], seed,
                                3 if color else 1)
-    tables = FilmTables(st, field, exposure) if st is not None else None
     peak = 65535.0 if bit_depth == 16 else 255.0
-    out = np.empty(shape, np.uint16 if bit_depth == 16 else np.uint8)
+    tables = FilmTables(st, field, exposure, peak) if st is not None else None
+    dtype = np.uint16 if bit_depth == 16 else np.uint8
+    if out is None:
+        out = np.empty(shape, dtype)
+    elif out.shape != shape or out.dtype != dtype:
+        raise ValueError(f"out must be {shape} {np.dtype(dtype)}, got {out.shape} {out.dtype}")
 
     def one(r0: int, r1: int) -> None:
         lin = linear(r0, r1)
@@ -293,11 +321,11 @@ def render_look(
         if leak is not None:
             lin += resize_rows(leak, r0, r1, h, w)
         if tables is not None:
-            srgb = tables.develop_srgb(lin, exposure, field, (r0, r1))
-        else:
-            if exposure:
-                lin *= np.float32(2.0**exposure)
-            srgb = linear_to_srgb(lin)
+            tables.develop_codes(lin, exposure, field, (r0, r1), out[r0:r1])
+            return
+        if exposure:
+            lin *= np.float32(2.0**exposure)
+        srgb = linear_to_srgb(lin)
         srgb *= np.float32(peak)
         srgb += np.float32(0.5)
         np.clip(srgb, 0, peak, out=srgb)
@@ -312,7 +340,23 @@ def render_look(
         with ThreadPoolExecutor(max_workers=workers) as pool:
             for f in [pool.submit(one, r0, r1) for r0, r1 in spans]:
                 f.result()
+    release_free_memory()
     return out
+
+
+def release_free_memory() -> None:
+    """Give freed heap memory back to the system (glibc ``malloc_trim``; a no-op elsewhere).
+
+    The worker threads' float bands come from per-thread malloc arenas that
+    glibc keeps after they are freed; at 8K that is ~100-150 MB of RSS the
+    encoder would otherwise sit on top of.
+    """
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _add_glows(lin, glows, r0, r1, h, w) -> None:
