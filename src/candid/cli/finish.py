@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         bit_depth: int = typer.Option(8, "--bit-depth", help="8, or 16 for .tif/.png."),
         out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (default IMAGE-SIZE.jpg/.tif)."),
         seed: int = typer.Option(0, "--seed", help="Noise seed."),
-        tile: int = typer.Option(1024, "--tile", help="Tile size in pixels (memory vs speed)."),
+        tile: int = typer.Option(512, "--tile", help="Tile size in pixels (memory vs speed)."),
     ) -> None:
         """Finish IMAGE to a big size with real detail, not invented texture."""
         from candid.finish import finish_to_file
@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
         probe, _ = open_vips(image)
         check_min_side(image, probe.width, probe.height, MIN_SIDE)
         plan = plan_fit(probe.width, probe.height, size, fit)
-        n_tiles = len(tile_grid(plan.out_w, plan.out_h, tile, 16))
+        n_tiles = len(tile_grid(plan.out_w, plan.out_h, tile, 32))
         if plan.scale > 4.0:
             from candid.finish import honest_limit_note
 

@@ -101,7 +101,7 @@ def finish_stage(
         portrait.pixels, size, fit=fit, backend=backend,
         landmarks=lm if use_refs else None, references=refs if use_refs else None,
         reference_landmarks=ref_lm if use_refs else None,
-        noise=noise, iso=iso, sharpen=sharpen, seed=seed, tile=1024, overlap=16)
+        noise=noise, iso=iso, sharpen=sharpen, seed=seed, tile=512)
     params = dict(size=size, fit=fit, backend=used, noise=noise, iso=iso, sharpen=sharpen, seed=seed)
     if use_refs:
         params["references"] = len(refs)
