@@ -431,7 +431,7 @@ def test_auto_uses_learned_for_small_sources_and_says_so(tmp_path, astro):
     res = finish_to_file(src, tmp_path / "o.png", (560, 560), fit="contain", noise=False)
     assert res.backend == "learned" and (res.width, res.height) == (560, 560)
     assert any("waifu2x" in n for n in res.notes)
-    assert res.notes[1].startswith("560x560 from a 128 px photo: enlarged 4.4x")
+    assert res.notes[0].startswith("560x560 from a 128 px photo: enlarged 4.4x")
 
 
 def test_finish_stage_takes_detail_from_the_subjects_stored_photos(tmp_path, face_setup):

@@ -690,7 +690,7 @@ def finish_to_file(
     settings = _Settings(used, noise, iso, sharpen, seed, kernel, tuple(pad_color), detail_strength, plan.dpi,
                          target=target)
     fin, notes = _build(src_vips, plan, settings, landmarks, references or [], reference_landmarks or [])
-    notes.insert(0, f"source {name}")
+    notes.insert(1 if plan.scale > 4.0 else 0, f"source {name}")  # the honest limit stays first
     W, H = plan.out_w, plan.out_h
     n_tiles = len(tile_grid(W, H, tile, overlap))
     if on_start:
