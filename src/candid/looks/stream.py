@@ -271,7 +271,8 @@ def render_look(
     decode = _decode_table(pixels.dtype)
 
     def linear(r0: int, r1: int) -> np.ndarray:
-        lin = decode[pixels[r0:r1]]
+        band = pixels[r0:r1]
+        lin = cv2.LUT(band, decode) if band.dtype == np.uint8 else decode[band]
         if vignette:
             lin *= vignette_gain(shape, vignette, r0=r0, r1=r1)[..., None]
         return lin
