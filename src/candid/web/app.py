@@ -525,6 +525,22 @@ def create_app(library_path: str | Path, data_dir: str | Path, *, token: str | N
         return FileResponse(_done(job_id) / "result.jpg", media_type="image/jpeg",
                             filename=f"candid-{job_id[:8]}.jpg")
 
+    @app.get("/api/results/{job_id}/preview/{size}.jpg", tags=["results"], response_class=FileResponse)
+    def result_preview(job_id: str = PathParam(..., pattern=HEX),
+                       size: Literal["thumb", "view"] = PathParam(...)):
+        """A small copy of the result for the gallery (``thumb``, 360 px) or the result page (``view``, 1280 px)."""
+        folder = _done(job_id)
+        path = folder / f"preview-{size}.jpg"
+        if not path.is_file():
+            import pyvips
+
+            side = 360 if size == "thumb" else 1280
+            tmp = path.with_suffix(".part.jpg")
+            pyvips.Image.thumbnail(str(folder / "result.jpg"), side, height=side, size="down").jpegsave(
+                str(tmp), Q=85)  # the labels (XMP) stay on the small copy too
+            tmp.replace(path)
+        return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "max-age=3600"})
+
     @app.get("/api/results/{job_id}/report", tags=["results"], response_class=HTMLResponse)
     def result_report(job_id: str = PathParam(..., pattern=HEX)):
         """The inspector's HTML report of the output."""

@@ -75,6 +75,48 @@ def save_dzi(pixels: np.ndarray, stem: Path) -> Path:
     return stem.with_suffix(".dzi")
 
 
+def source_to_result(log, result_size: tuple[int, int]) -> list[list[float]] | None:
+    """The ``2x3`` affine map from source pixels to result pixels, from the studio's log.
+
+    The studio records its framing (crop, scale, rotation, canvas) as
+    ``frame_matrix``; later stages only resize the whole frame (``finish``),
+    so the map is the framing followed by that scale. ``None`` when no stage
+    recorded a framing (then the viewers fall back to relative positions).
+
+    Examples
+    --------
+    >>> from candid.portrait import Operation
+    >>> op = Operation("engine.studio", params={"size": [100, 50], "frame_matrix": [[1, 0, -10], [0, 1, -5]]})
+    >>> source_to_result([op], (200, 100))
+    [[2.0, 0.0, -20.0], [0.0, 2.0, -10.0]]
+    """
+    framed = [op for op in log if op.stage == "engine.studio" and op.params.get("frame_matrix")]
+    if not framed:
+        return None
+    params = framed[-1].params
+    m = np.asarray(params["frame_matrix"], np.float64).reshape(2, 3)
+    w, h = params.get("size") or result_size
+    sx, sy = result_size[0] / float(w), result_size[1] / float(h)
+    out = np.diag([sx, sy]) @ m
+    return [[round(float(v), 6) for v in row] for row in out]
+
+
+def _eyes(result) -> list[float] | None:
+    """Midpoint of the eyes in result pixels (from the result's own face analysis), or None."""
+    lm = getattr(result.face, "landmarks", None)
+    if lm is None:
+        return None
+    from candid.face.geometry import eye_centers
+
+    try:
+        mid = np.mean(eye_centers(np.asarray(lm, np.float64)), axis=0)
+    except Exception:  # a face analysis of another shape: no focus, the view keeps its centre
+        return None
+    if not (0 <= mid[0] < result.width and 0 <= mid[1] < result.height):
+        return None
+    return [round(float(mid[0]), 1), round(float(mid[1]), 1)]
+
+
 def _honest_summary(log, subject: str | None) -> dict[str, Any] | None:
     for op in log:
         if op.stage == "honest":
@@ -173,6 +215,8 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
     summary = {
         "style": style, "width": int(result.width), "height": int(result.height),
         "source_width": int(run.source.shape[1]), "source_height": int(run.source.shape[0]),
+        "align": source_to_result(result.log, (int(result.width), int(result.height))),
+        "focus": _eyes(result),  # where "Zoom to 1:1" lands from the fitted view
         "overall": round(float(report.overall), 3), "tells": tells,
         "honest": _honest_summary(result.log, params.get("subject")), "skipped": skipped,
         "notes": [f"{op.stage}: {n}" for op in result.log for n in op.notes],

@@ -211,6 +211,8 @@ def studio_stage(
         "style": style, "aspect": aspect or st.aspect, "background": bg_spec if report.ok else "kept",
         "light": pattern, "strength": k, "side": side, "lens": lens, "straighten": str(straighten),
         "catchlights": catchlights, "seed": seed, "size": [W, H], "roll_deg": framing.angle,
+        # source pixel -> output pixel (2x3 affine): the web compare view aligns before/after on it
+        "frame_matrix": [[round(float(v), 6) for v in row] for row in np.asarray(framing.matrix)[:2]],
         "light_direction": None if lv is None else [float(lv[0]), float(lv[1])],
         # No run time here: the log is part of the output file, which must be
         # the same bytes for the same inputs.

@@ -21,20 +21,51 @@ function makeViewer(id, s) {
   });
 }
 
+window.candidCompare = { viewers, align };  // for the browser tests
 const imageZoom = v => (v.world.getItemAt(0) ? v.world.getItemAt(0).viewportToImageZoom(v.viewport.getZoom(true)) : 0);
 
-function sync(from, to) {
+// Alignment: each result records the 2x3 affine map from its source's pixels to its own
+// (the studio's crop, scale, rotation and canvas, then the final resize). The viewers are locked
+// on that map, so the same point of the face sits under both at every zoom.
+const ID3 = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+const align = { left: null, right: null, focus: null };  // image -> common (source) frame, as 3x3
+function m3(a) { return a ? [a[0], a[1], [0, 0, 1]] : null; }
+function mul(a, b) { return a.map(r => [0, 1, 2].map(j => r[0] * b[0][j] + r[1] * b[1][j] + r[2] * b[2][j])); }
+function inv(m) {
+  const [[a, b, c], [d, e, f]] = m, det = a * e - b * d;
+  return [[e / det, -b / det, (b * f - c * e) / det], [-d / det, a / det, (c * d - a * f) / det], [0, 0, 1]];
+}
+function apply(m, p) { return new OpenSeadragon.Point(m[0][0] * p.x + m[0][1] * p.y + m[0][2], m[1][0] * p.x + m[1][1] * p.y + m[1][2]); }
+function toOther(a) {  // image pixels of viewer `a` -> image pixels of the other viewer, or null
+  if (!align.left || !align.right) return null;
+  return a === "left" ? mul(align.right, inv(align.left)) : mul(align.left, inv(align.right));
+}
+
+function sync(a, b) {
+  const from = viewers[a], to = viewers[b];
   if (syncing || !candid.el("lock").checked) return;
-  const a = from.world.getItemAt(0), b = to.world.getItemAt(0);
-  if (!a || !b) return;
+  const ia = from.world.getItemAt(0), ib = to.world.getItemAt(0);
+  if (!ia || !ib) return;
   syncing = true;
-  const z = a.viewportToImageZoom(from.viewport.getZoom());
-  to.viewport.zoomTo(b.imageToViewportZoom(z), null, true);
-  const c = from.viewport.getCenter();  // same fraction of the width / height in both images
-  const ra = from.viewport.getHomeBounds(), rb = to.viewport.getHomeBounds();
-  to.viewport.panTo(new OpenSeadragon.Point(rb.x + (c.x - ra.x) / ra.width * rb.width,
-                                            rb.y + (c.y - ra.y) / ra.height * rb.height), true);
+  const t = toOther(a);
+  const z = ia.viewportToImageZoom(from.viewport.getZoom());
+  const c = from.viewport.getCenter();
+  if (t) {  // same content: map the centre through the recorded transform, scale the zoom by its size
+    const s = Math.sqrt(Math.abs(t[0][0] * t[1][1] - t[0][1] * t[1][0]));
+    to.viewport.zoomTo(ib.imageToViewportZoom(z / s), null, true);
+    to.viewport.panTo(ib.imageToViewportCoordinates(apply(t, ia.viewportToImageCoordinates(c))), true);
+  } else {  // no recorded transform (two unrelated photos): same fraction of the width / height
+    to.viewport.zoomTo(ib.imageToViewportZoom(z), null, true);
+    const ra = from.viewport.getHomeBounds(), rb = to.viewport.getHomeBounds();
+    to.viewport.panTo(new OpenSeadragon.Point(rb.x + (c.x - ra.x) / ra.width * rb.width,
+                                              rb.y + (c.y - ra.y) / ra.height * rb.height), true);
+  }
   syncing = false;
+}
+
+function orient() {  // turn the left viewer so its content stands like the right one (a straightened head)
+  const t = toOther("left");
+  viewers.left.viewport.setRotation(t ? Math.atan2(t[1][0], t[0][0]) * 180 / Math.PI : 0, true);
 }
 
 function label() {
@@ -44,11 +75,23 @@ function label() {
   candid.el("zoomlabel").dataset.right = imageZoom(viewers.right).toFixed(3);
 }
 
-function oneToOne() {
-  for (const v of [viewers.right, viewers.left]) {
-    const item = v.world.getItemAt(0);
-    if (item) v.viewport.zoomTo(item.imageToViewportZoom(1.0), null, true);
-  }
+function oneToOne() {  // one result pixel per screen pixel; the source shows the same region
+  const v = viewers.right, item = v.world.getItemAt(0);
+  if (!item) return;
+  const home = v.viewport.getHomeZoom();
+  const atFit = v.viewport.getZoom() <= home * 1.05;
+  const at = atFit && align.focus ? item.imageToViewportCoordinates(new OpenSeadragon.Point(...align.focus)) : v.viewport.getCenter();
+  v.viewport.zoomTo(item.imageToViewportZoom(1.0), null, true);
+  v.viewport.panTo(at, true);
+  syncing = false;
+  sync("right", "left");
+  label();
+}
+
+function fit() {
+  viewers.right.viewport.goHome(true);
+  if (candid.el("lock").checked && align.left && align.right) sync("right", "left");
+  else viewers.left.viewport.goHome(true);
   label();
 }
 
@@ -114,9 +157,10 @@ async function main() {
   if (!L || !R) { candid.el("tells").innerHTML = `<p class="error">no job given - open this page from <a href="/results">Results</a></p>`; return; }
   const res = await candid.api("GET", `/api/results/${R.job}`);
   candid.el("title").textContent = `${res.job.params.filename || ""} - ${res.summary.style}`;
-  let leftTitle = "before (your photo)";
+  let leftTitle = "before (your photo)", leftSummary = null;
   if (L.which === "result") {
     const other = await candid.api("GET", `/api/results/${L.job}`);
+    leftSummary = other.summary;
     const kept = other.summary.honest && Object.keys(other.summary.honest.keep || {}).length
       ? ", kept: " + Object.entries(other.summary.honest.keep).map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(", ") : "";
     leftTitle = `${other.summary.style} ${other.summary.width}x${other.summary.height}, job ${L.job.slice(0, 8)}${kept}`;
@@ -127,17 +171,24 @@ async function main() {
   candid.el("right-title").textContent = `${L.which === "source" ? "after" : "job " + R.job.slice(0, 8)} (${res.summary.style}, ${res.summary.width}x${res.summary.height}${rkeep})`;
   candid.el("download").href = `/api/results/${R.job}/image`;
   candid.el("report").href = `/api/results/${R.job}/report`;
+  const frameOf = (s, summary) => (s.which === "source" ? ID3 : m3(summary.align));
+  align.right = frameOf(R, res.summary);
+  align.left = L.which === "result" ? frameOf(L, leftSummary) : ID3;
+  if (L.which === "result" && L.job !== R.job && leftSummary.source_width !== res.summary.source_width) align.left = null;
+  align.focus = res.summary.focus || null;
   viewers.left = makeViewer("left", L);
   viewers.right = makeViewer("right", R);
   for (const [a, b] of [["left", "right"], ["right", "left"]]) {
-    viewers[a].addHandler("zoom", () => { sync(viewers[a], viewers[b]); label(); });
-    viewers[a].addHandler("pan", () => sync(viewers[a], viewers[b]));
+    viewers[a].addHandler("zoom", () => { sync(a, b); label(); });
+    viewers[a].addHandler("pan", () => sync(a, b));
     viewers[a].addHandler("animation", label);
   }
   let opened = 0;
-  for (const v of [viewers.left, viewers.right]) v.addOnceHandler("open", () => { if (++opened === 2) { document.body.dataset.ready = "1"; label(); } });
+  for (const v of [viewers.left, viewers.right]) v.addOnceHandler("open", () => {
+    if (++opened === 2) { orient(); fit(); document.body.dataset.ready = "1"; }
+  });
   candid.el("one-to-one").addEventListener("click", oneToOne);
-  candid.el("fit").addEventListener("click", () => { viewers.left.viewport.goHome(true); viewers.right.viewport.goHome(true); label(); });
+  candid.el("fit").addEventListener("click", fit);
   await heatmaps(res.summary);
   flattery(res.job, res.summary);
 }
