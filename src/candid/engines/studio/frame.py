@@ -177,6 +177,7 @@ def frame(
     extend: bool = True,
     max_extend: float = 0.4,
     _crown: bool = True,
+    _centre: bool = True,
 ) -> Framing:
     """Plan a crop with head room and eye line placed by the style's rules.
 
@@ -294,11 +295,11 @@ def frame(
                 corners = np.array([[x0, y0], [x0 + cw, y0], [x0, y0 + ch], [x0 + cw, y0 + ch]])
                 src = corners @ inv[:, :2].T + inv[:, 2]
                 if _inside(src, W, H):
-                    if abs(dx) <= 0.25:  # a face pushed to the frame's edge is a worse picture than a closer one
+                    if abs(dx) <= 0.25 or not _centre:  # a face at the frame's edge is worse than a closer one
                         best = (0.0, (), x0, y0, False)
                         break
                     continue
-                if not extend or best is not None or abs(dx) > 0.12 or abs(dy) > 0.1:
+                if not extend or best is not None or (_centre and (abs(dx) > 0.12 or abs(dy) > 0.1)):
                     continue
                 # beyond the photo: only at the top and sides, never where the person touches the border
                 out_top = max(0.0, -float(src[:, 1].min())) / ch
@@ -337,11 +338,14 @@ def frame(
                                edge_cut=bool(cut))
     if angle != 0.0:  # levelling needs room the photo does not have: keep the tilt rather than refuse
         f = frame(pixels, landmarks, aspect, style, straighten="off", max_roll=max_roll, person=person,
-                  extend=extend, max_extend=max_extend, _crown=_crown)
+                  extend=extend, max_extend=max_extend, _crown=_crown, _centre=_centre)
         return replace(f, tilt_kept=float(roll))
     if _crown:  # the crown cannot be in the frame at all: keep the whole face, cut the top of the hair
         return frame(pixels, landmarks, aspect, style, straighten=straighten, max_roll=max_roll, person=person,
-                     extend=extend, max_extend=max_extend, _crown=False)
+                     extend=extend, max_extend=max_extend, _crown=False, _centre=_centre)
+    if _centre:  # last resort: the face may sit off centre
+        return frame(pixels, landmarks, aspect, style, straighten=straighten, max_roll=max_roll, person=person,
+                     extend=extend, max_extend=max_extend, _crown=False, _centre=False)
     raise ValueError("cannot frame this face inside the photo (face at the very edge?)")
 
 
