@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import html
 import sys
-import time
 from pathlib import Path
 
 
