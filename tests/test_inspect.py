@@ -135,14 +135,11 @@ def test_bad_input_is_a_programmer_error(astro):
         inspect_image(astro, tells=("nope",))
 
 
-def test_large_faceless_image_bounded():
-    import time
-
+def test_large_faceless_image():
+    # Speed is measured in bench/bench_inspect.py (docs/BENCHMARKS.md), never in a unit test.
     rng = np.random.default_rng(0)
     big = np.clip(0.5 + rng.normal(0, 0.02, (3000, 4000, 3)), 0, 1).astype(np.float32)
-    t = time.process_time()  # CPU time of this process: wall time measures the shared machine's load
     r = inspect_image(big, tells=("noise", "traces"), afar=False)
-    assert time.process_time() - t < 20
     assert r.tell("noise").metrics["noise_sigma"] == pytest.approx(0.02, rel=0.3)
 
 
