@@ -75,10 +75,11 @@ def find_halftone(pixels: np.ndarray, *, threshold: float = 3.0, min_freq: float
     for y in ys:
         for x in xs:
             tile = img[y:y + t, x:x + t]
-            tp = np.zeros((t, t), np.float64)
-            for c in range(3):
-                ch = tile[..., c] - tile[..., c].mean()
-                tp += np.abs(np.fft.fft2(ch * win)) ** 2
+            # one FFT per tile: the sum of the channels (a screen is in all of them, or in one
+            # and then still in the sum), scaled so powers compare with a single channel's
+            ch = tile.sum(axis=2, dtype=np.float32) / np.float32(np.sqrt(3.0))
+            ch = ch - ch.mean()
+            tp = 3.0 * np.abs(np.fft.fft2(ch * win).astype(np.complex64)) ** 2 / 3.0
             power += tp
             tiles.append(np.log(np.fft.fftshift(tp) + 1e-12).astype(np.float32))
     logp = np.log(np.fft.fftshift(power) + 1e-12)

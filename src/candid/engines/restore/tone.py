@@ -137,6 +137,7 @@ def correct_fade(
     smp = sample(img).reshape(-1, 3)
     x = np.linspace(0, 1, 4096, dtype=np.float32)
     luts = np.empty((3, 4096), np.float32)
+    affine = None
     if info.monochrome:
         y = luma(smp[None])[0]
         lo, hi = np.percentile(y, [clip, 100 - clip])
@@ -146,6 +147,7 @@ def correct_fade(
             tone = np.asarray(info.tone, np.float32)
             for c in range(3):
                 luts[c] = (x - lo * tone[c]) * gain
+            affine = (np.asarray([lo * t for t in tone], np.float32), np.full(3, gain, np.float32))
         else:
             out = np.empty_like(img)
             for y0, y1, _, _ in bands(img.shape[0]):
@@ -166,6 +168,7 @@ def correct_fade(
         top = float((hi - veil).max())
         for c in range(3):
             luts[c] = (x - veil[c]) / max(top, 1e-3)
+        affine = (veil.astype(np.float32), np.full(3, 1.0 / max(top, 1e-3), np.float32))
     else:
         lo = np.percentile(smp, clip, axis=0)
         hi = np.percentile(smp, 100 - clip, axis=0)
@@ -177,6 +180,12 @@ def correct_fade(
             g = np.log(max(target, 1e-3)) / np.log(np.clip(med[c], 1e-3, 0.999))
             g = float(np.clip(g, 0.6, 1.6)) ** balance
             luts[c] = np.clip((x - lo[c]) / max(hi[c] - lo[c], 1e-3), 0, 1) ** g
+    if affine is not None:  # a straight line per channel: arithmetic is exact and ~10x faster than a LUT
+        out = np.empty_like(img)
+        off, gain_c = affine
+        for y0, y1, _, _ in bands(img.shape[0]):
+            np.clip((img[y0:y1] - off) * gain_c, 0, 1, out=out[y0:y1])
+        return _blend(img, out, strength)
     return _blend(img, np.clip(_lut_apply(img, np.clip(luts, 0, 1)), 0, 1), strength)
 
 
