@@ -10,11 +10,12 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
     TextColumn,
     TimeElapsedColumn,
-    TimeRemainingColumn,
 )
+from rich.text import Text
 
 from candid.errors import CandidError
 
@@ -29,6 +30,59 @@ def report_error(exc: CandidError) -> None:
         console.print(f"  [yellow]hint:[/yellow] {exc.hint}", soft_wrap=True)
 
 
+#: What each recipe stage does, in words a person understands (the log keeps the technical names).
+STAGE_WORDS = {
+    "face.analyze": "finding the face", "engine.studio": "framing, lighting and the new background",
+    "engine.restore": "repairing the print", "engine.diffusion": "generating candidates",
+    "honest": "checking for flattery against the person's own photos", "finish": "bringing it to the final size",
+    "looks.film": "applying the film look", "inspect": "looking for signs of AI", "writing": "writing the labelled file",
+}
+
+
+def plain_words(description: str) -> str:
+    """A progress description with a stage's technical name replaced by what it does.
+
+    Examples
+    --------
+    >>> plain_words("linkedin: engine.studio")
+    'linkedin: framing, lighting and the new background'
+    >>> plain_words("restoring the print")
+    'restoring the print'
+    """
+    head, sep, tail = description.rpartition(": ")
+    if sep and tail in STAGE_WORDS:
+        return f"{head}: {STAGE_WORDS[tail]}"
+    return STAGE_WORDS.get(description, description)
+
+
+def eta_text(elapsed: float | None, completed: float, total: float | None, finished: bool = False) -> str:
+    """Time left in words, from the average pace so far (works with a few long steps).
+
+    Examples
+    --------
+    >>> eta_text(30.0, 1, 4), eta_text(5.0, 0, 4), eta_text(200.0, 2, 4), eta_text(9.0, 4, 4, True)
+    ('about 1 min 30 s left', 'estimating time left', 'about 3 min left', 'done')
+    """
+    if finished:
+        return "done"
+    if not total or not completed or not elapsed:
+        return "estimating time left"
+    left = elapsed / completed * max(total - completed, 0)
+    if left < 60:
+        return f"about {max(5, int(round(left / 5)) * 5)} s left"
+    if left < 180:
+        m, sec = divmod(int(round(left / 10)) * 10, 60)
+        return f"about {m} min {sec} s left" if sec else f"about {m} min left"
+    return f"about {int(round(left / 60))} min left"
+
+
+class _EtaColumn(ProgressColumn):
+    """Time left from the average pace so far (Rich's own needs several updates within 30 s)."""
+
+    def render(self, task) -> Text:
+        return Text(eta_text(task.elapsed, task.completed, task.total, task.finished), style="progress.remaining")
+
+
 @contextlib.contextmanager
 def progress_bar(description: str, total: float | None) -> Iterator[Any]:
     """A Rich progress bar on stderr; yields a callable ``advance(n=1, description=None)``.
@@ -37,13 +91,13 @@ def progress_bar(description: str, total: float | None) -> Iterator[Any]:
     """
     with Progress(
         SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
-        MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+        MofNCompleteColumn(), TimeElapsedColumn(), _EtaColumn(),
         console=console, transient=False,
     ) as progress:
-        task = progress.add_task(description, total=total)
+        task = progress.add_task(plain_words(description), total=total)
 
         def advance(n: float = 1, description: str | None = None, total: float | None = None) -> None:
-            kwargs: dict[str, Any] = {"description": description} if description else {}
+            kwargs: dict[str, Any] = {"description": plain_words(description)} if description else {}
             if total is not None:
                 kwargs["total"] = total
             progress.update(task, advance=n, **kwargs)

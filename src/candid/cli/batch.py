@@ -58,7 +58,8 @@ def batch(
     timestamp: Optional[str] = typer.Option(
         None, "--timestamp", help="Stamp every log entry with this ISO time for byte-reproducible outputs "
                                   "(default: SOURCE_DATE_EPOCH if set, else the real times)."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Also write the JSON summary here."),
+    report: Optional[Path] = typer.Option(None, "--report",
+                                          help="Also write the summary to REPORT.html/.json (like make)."),
     check: bool = typer.Option(False, "--check", help="Only validate the manifest and plan; run nothing."),
 ) -> int:
     """Run a recipe over every row of MANIFEST into OUT; a re-run skips finished work."""
@@ -95,7 +96,12 @@ def batch(
                             library=library, address=address, fixed_time=fixed, items=items)
     out.print(summary.table())
     if report is not None:
-        write_json(report, summary.model_dump(mode="json"))
+        stem = report.with_suffix("") if report.suffix.lower() in (".json", ".html") else report
+        write_json(stem.with_name(stem.name + ".json"), summary.model_dump(mode="json"))
+        if summary.report_path and Path(summary.report_path).is_file():
+            import shutil
+
+            shutil.copyfile(summary.report_path, stem.with_name(stem.name + ".html"))
     out.print(f"report: {summary.report_path}")
     if summary.failed:
         console.print(f"[bold red]{summary.failed} row(s) failed[/bold red]; the others are in {out_dir}. "

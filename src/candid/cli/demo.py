@@ -14,7 +14,7 @@ from candid.cli._common import out
 
 
 def demo(
-    out_dir: Path = typer.Option(Path("out"), "--out", help="Folder for the results."),
+    out_dir: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for the results."),
     size: str = typer.Option("8k", "--size", help="Finish size of the headshot (8k, 4k or none)."),
 ) -> None:
     """Run candid on the astronaut portrait that ships with scikit-image."""

@@ -12,7 +12,7 @@ from candid.errors import CandidError
 
 
 def generate(
-    subject: Optional[str] = typer.Option(None, "--subject", help="Enrolled subject whose likeness to keep."),
+    subject: Optional[str] = typer.Option(None, "--subject", "-S", help="Enrolled subject whose likeness to keep."),
     prompt: Optional[str] = typer.Option(None, "--prompt", help="What to show, e.g. 'in a workshop, apron'."),
     style: str = typer.Option("corporate", "--style",
                               help="corporate, editorial, environmental, vintage-film or memorial."),

@@ -13,7 +13,7 @@ from candid.cli._common import check_output, out, progress_bar, read_input, writ
 
 def honest(
     image: Path = typer.Argument(..., help="The portrait to check (from candid or any other tool)."),
-    subject: str = typer.Option(..., "--subject", "-s", help="The enrolled person it is meant to show."),
+    subject: str = typer.Option(..., "--subject", "-S", help="The enrolled person it is meant to show."),
     library: Optional[Path] = typer.Option(None, "--library",
                                            help="Library folder (default: $CANDID_LIBRARY or your data folder)."),
     keep: Optional[list[str]] = typer.Option(None, "--keep", help="Keep a change on purpose: FEATURE=AMOUNT "
@@ -21,7 +21,7 @@ def honest(
     strength: float = typer.Option(1.0, "--strength", min=0.0, max=1.0, help="Overall strength of the undo."),
     output: Optional[Path] = typer.Option(None, "--out", "-o", help="Where to write the corrected image "
                                           "(default: IMAGE-honest.png next to it)."),
-    report: Optional[Path] = typer.Option(None, "--report", help="Also write the audit as JSON here."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write the audit to REPORT.html/.json (like make)."),
 ) -> None:
     """Compare a portrait with the subject's real photos and bring it back to the real person."""
     from candid.files import write_json
@@ -65,7 +65,21 @@ def honest(
     out.print(f"wrote {target}")
     if report is not None:
         data = {"image": image.name, "subject": profile.name, "output": target.name, **result.to_dict()}
-        out.print(f"wrote {write_json(report, data)}")
+        stem = report.with_suffix("") if report.suffix.lower() in (".json", ".html") else report
+        out.print(f"wrote {write_json(stem.with_name(stem.name + '.json'), data)}")
+        html = stem.with_name(stem.name + ".html")
+        html.write_text(_report_html(image.name, profile.name, result.summary()), encoding="utf-8")
+        out.print(f"wrote {html}")
+
+
+def _report_html(image: str, subject: str, summary: str) -> str:
+    """The audit as a small self-contained HTML page (plain sentences; the numbers are in the JSON)."""
+    from html import escape
+
+    lines = "".join(f"<li>{escape(line)}</li>" for line in summary.splitlines() if line.strip())
+    return (f"<!doctype html><meta charset='utf-8'><title>candid honest: {escape(image)}</title>"
+            f"<h1>Flattery audit of {escape(image)}</h1><p>Against {escape(subject)}'s own photos.</p>"
+            f"<ul>{lines}</ul>")
 
 
 def register(app: typer.Typer) -> None:

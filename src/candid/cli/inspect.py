@@ -12,7 +12,7 @@ from candid.cli._common import out, progress_bar
 
 def inspect(
     image: Path = typer.Argument(..., help="Any image: a photo, an AI portrait, a candid output."),
-    subject: Optional[str] = typer.Option(None, "--subject", help="Compare the face with this subject's photos."),
+    subject: Optional[str] = typer.Option(None, "--subject", "-S", help="Compare the face with this subject's photos."),
     library: Optional[Path] = typer.Option(None, "--library", help="Subject library folder (default: $CANDID_LIBRARY "
                                                                     "or your data folder)."),
     html_path: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report here."),

@@ -18,13 +18,14 @@ def register(app: typer.Typer) -> None:
     @app.command("look")
     def look(
         image: Optional[Path] = typer.Argument(None, help="Image to give the look to."),
-        stock: str = typer.Option("portra-400", "--stock", "-s", help="Film stock (see --list)."),
+        stock: str = typer.Option("portra-400", "--look", "--stock", "-l",
+                                  help="Film look (stock) to shoot on (see --list); the same name `make --look` takes."),
         grain: bool = typer.Option(True, "--grain/--no-grain", help="Film grain in film units."),
         iso: Optional[float] = typer.Option(None, "--iso", help="Override the stock's speed for grain (push/pull)."),
         film_format: str = typer.Option("35mm", "--format", help="35mm, 120 (6x7), 645, 6x6, 4x5."),
         exposure: float = typer.Option(0.0, "--exposure", help="Over/under exposure in stops."),
         halation: Optional[float] = typer.Option(None, "--halation", help="Halation strength (default: the stock's)."),
-        bloom: float = typer.Option(0.0, "--bloom"),
+        bloom: float = typer.Option(0.0, "--bloom", help="Glow around highlights, 0 (none) to 1."),
         vignette: float = typer.Option(0.0, "--vignette", help="Light lost in the corners, stops."),
         light_leak: float = typer.Option(0.0, "--leak", help="Light-leak strength (0 = none)."),
         burn: bool = typer.Option(False, "--burn", help="Make the leak an end-of-roll burn."),
@@ -33,7 +34,7 @@ def register(app: typer.Typer) -> None:
         caption: Optional[str] = typer.Option(None, "--caption", help="Caption in the instant frame's border."),
         glitch: Optional[float] = typer.Option(None, "--glitch", help="Add a deliberate glitch of this intensity (0-1)."),
         double: Optional[Path] = typer.Option(None, "--double", help="Second image for a double exposure."),
-        seed: int = typer.Option(0, "--seed", min=0),
+        seed: int = typer.Option(0, "--seed", min=0, help="Random seed for grain, dust and leaks (same seed, same result)."),
         output: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (default: IMAGE-STOCK.png)."),
         bit_depth: int = typer.Option(8, "--bit-depth", help="8 or 16 (PNG/TIFF)."),
         list_: bool = typer.Option(False, "--list", help="List film stocks and instant frames, then exit."),
@@ -57,7 +58,7 @@ def register(app: typer.Typer) -> None:
                           f"image {fmt.image_w} x {fmt.image_h} mm")
             return
         if image is None:
-            raise CandidError("no IMAGE given", hint="candid look photo.jpg --stock portra-400, or --list")
+            raise CandidError("no IMAGE given", hint="candid look photo.jpg --look portra-400, or --list")
         if bit_depth not in (8, 16):
             raise CandidError(f"--bit-depth must be 8 or 16, got {bit_depth}")
         # validate names before any heavy work, so nothing is written on a typo

@@ -28,7 +28,7 @@ def make(
         None, "--catchlights", help="move (the eyes' own, to the new light; default), keep (as shot) or add."),
     size: Optional[str] = typer.Option(None, "--size", help="Finish to 4k, 8k, ... or none (the style's default)."),
     look: Optional[str] = typer.Option(None, "--look", help="A film stock for looks.film, e.g. portra-400."),
-    subject: Optional[str] = typer.Option(None, "--subject", help="Enrolled subject (for the honest guard)."),
+    subject: Optional[str] = typer.Option(None, "--subject", "-S", help="Enrolled subject (for the honest guard)."),
     library: Optional[Path] = typer.Option(None, "--library", help="Subject library folder."),
     keep: Optional[list[str]] = typer.Option(None, "--keep", help="With --subject: keep a change on purpose, "
                                              "FEATURE=AMOUNT (0..1, e.g. skin-smoothing=0.6). Repeatable."),

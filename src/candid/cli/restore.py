@@ -34,12 +34,14 @@ def restore(
                                         "--show-mask file."),
     size: Optional[str] = typer.Option(None, "--size", help="Finish to 4k, 8k, print:8x10@300, WxH, or none "
                                         "(default: as restored)."),
-    keep_monochrome: bool = typer.Option(True, "--keep-monochrome/--colour",
+    # hidden: no colouriser ships in this build (colourisation_available() is False), so it is not offered;
+    # `--colour` still answers with the reason and the --tint alternative
+    keep_monochrome: bool = typer.Option(True, "--keep-monochrome/--colour", hidden=True,
                                          help="Keep sepia/B&W as such (default), or --colour: make a toned print "
                                               "neutral and colourise a B&W one (not available in this build)."),
     tint_palette: Optional[str] = typer.Option(None, "--tint", help="Hand-coloured look: hand-coloured, sepia or "
                                                "selenium."),
-    subject: Optional[str] = typer.Option(None, "--subject", help="Enrolled subject (consent and identity check)."),
+    subject: Optional[str] = typer.Option(None, "--subject", "-S", help="Enrolled subject (consent and identity check)."),
     library: Optional[Path] = typer.Option(None, "--library", help="Subject library folder."),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Output image (default: SCAN-restored.png)."),
     show_mask: Optional[Path] = typer.Option(None, "--show-mask", help="Write the damage mask (PNG, white = filled)."),

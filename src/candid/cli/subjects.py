@@ -53,10 +53,21 @@ def enroll(
 subjects_app = typer.Typer(help="List, show and delete enrolled subjects.", no_args_is_help=True)
 
 
+@subjects_app.callback()
+def _group(ctx: typer.Context, library: Optional[Path] = LibraryOption) -> None:
+    """List, show and delete enrolled subjects (``--library`` here or after the command)."""
+    ctx.obj = {"library": library}
+
+
+def _group_library(ctx: typer.Context, library: Optional[Path]) -> Optional[Path]:
+    """The command's own ``--library``, else the group's (``candid subjects --library P list``)."""
+    return library if library is not None else (ctx.obj or {}).get("library")
+
+
 @subjects_app.command("list")
-def list_subjects(library: Optional[Path] = LibraryOption) -> None:
+def list_subjects(ctx: typer.Context, library: Optional[Path] = LibraryOption) -> None:
     """List enrolled subjects."""
-    lib = _library(library)
+    lib = _library(_group_library(ctx, library))
     rows = lib.subjects()
     if not rows:
         out.print(f"no subjects in {lib.root}")
@@ -69,6 +80,7 @@ def list_subjects(library: Optional[Path] = LibraryOption) -> None:
 
 @subjects_app.command("show")
 def show_subject(
+    ctx: typer.Context,
     name: str,
     as_json: bool = typer.Option(False, "--json", help="Print the whole profile as JSON."),
     library: Optional[Path] = LibraryOption,
@@ -77,7 +89,7 @@ def show_subject(
     from candid.face import FEATURES
     from candid.files import to_jsonable
 
-    profile = _library(library).profile(name)
+    profile = _library(_group_library(ctx, library)).profile(name)
     if as_json:
         out.print_json(json.dumps(to_jsonable(profile.summary())))
         return
@@ -94,12 +106,13 @@ def show_subject(
 
 @subjects_app.command("delete")
 def delete_subject(
+    ctx: typer.Context,
     name: str,
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     library: Optional[Path] = LibraryOption,
 ) -> None:
     """Erase a subject: photos, embeddings, analyses, consent and derived files."""
-    lib = _library(library)
+    lib = _library(_group_library(ctx, library))
     profile = lib.profile(name)
     if not yes and not typer.confirm(f"Erase {profile.name} and {len(profile.photos)} photo(s) for good?"):
         raise typer.Abort()
