@@ -154,16 +154,17 @@ IRIS_MAX_YAW = 30.0
 IRIS_MAX_SPREAD = 0.3
 
 
-def _limbus_radius(gray: np.ndarray, centre: np.ndarray, r_mesh: float, side: int) -> float:
+def _limbus_radius(gray: np.ndarray, centre: np.ndarray, r_mesh: float, side: int, roll: float = 0.0) -> float:
     """Radius (px) of the strongest dark-to-light step going out of the iris on one side.
 
-    Sampled along 13 rays within 30 degrees of horizontal (the eyelids cover the top and
-    bottom of the iris), from 0.75 to 1.6 times the mesh's iris radius.
+    Sampled along 13 rays within 30 degrees of the eye line (``roll`` radians from
+    horizontal: the eyelids cover the top and bottom of the iris), from 0.75 to 1.6
+    times the mesh's iris radius.
     """
     from scipy import ndimage
 
     rs = np.linspace(0.75 * r_mesh, 1.6 * r_mesh, 35)
-    angles = np.radians(np.linspace(-30.0, 30.0, 13)) + (0.0 if side > 0 else np.pi)
+    angles = np.radians(np.linspace(-30.0, 30.0, 13)) + (0.0 if side > 0 else np.pi) + roll
     xs = centre[0] + np.cos(angles)[:, None] * rs[None]
     ys = centre[1] + np.sin(angles)[:, None] * rs[None]
     profile = ndimage.map_coordinates(gray, [ys, xs], order=1, mode="nearest").mean(0)
@@ -230,7 +231,8 @@ def iris_size(pixels: np.ndarray, iris, yaw: float = 0.0) -> tuple[float, float]
 
     px = np.asarray(pixels, np.float32)
     gray = ndimage.gaussian_filter(px[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32), 0.7)
-    sides = np.array([_limbus_radius(gray, c, r_mesh, s) for c in centres for s in (+1, -1)])
+    roll = float(np.arctan2(*(centres[1] - centres[0])[::-1]))  # the eye line, for a tilted head
+    sides = np.array([_limbus_radius(gray, c, r_mesh, s, roll) for c in centres for s in (+1, -1)])
     med = float(np.median(sides))
     spread = float(np.std(sides) / med) if med > 0 else float("nan")
     if not spread <= IRIS_MAX_SPREAD:
