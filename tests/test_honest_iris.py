@@ -84,3 +84,22 @@ def test_iris_size_follows_enlarged_eyes_on_the_astronaut():
     v1, _ = iris_size(big, big_face.iris, big_face.pose[0])
     assert np.isfinite(v0) and np.isfinite(v1)
     assert np.log(v1 / v0) > 0.08
+
+
+def test_iris_size_follows_a_tilted_eye_line():
+    """Eyelids above and below each iris: rays along a 30-degree eye line must still find the limbus."""
+    h, w = 200, 220
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    img = np.full((h, w, 3), 0.85, np.float32)
+    a = np.radians(30.0)
+    u, n = np.array([np.cos(a), np.sin(a)]), np.array([-np.sin(a), np.cos(a)])
+    centres = np.array([[110, 100] - 50 * u, [110, 100] + 50 * u])
+    for c in centres:
+        img[np.hypot(xx - c[0], yy - c[1]) < 10] = 0.25
+        for sign in (+1, -1):  # dark lids 0.8 radii above and below, across the eye line
+            lid = c + sign * 8.0 * n
+            along = (xx - lid[0]) * u[0] + (yy - lid[1]) * u[1]
+            across = (xx - lid[0]) * n[0] + (yy - lid[1]) * n[1]
+            img[(np.abs(along) < 25) & (sign * across > 0) & (sign * across < 6)] = 0.1
+    value, _ = iris_size(img, (centres, np.array([9.7, 9.7])))
+    assert abs(value - 0.10) < 0.006
