@@ -149,9 +149,19 @@ def test_enroll_needs_consent_then_lists_and_deletes_without_trace(client, tmp_p
     detail = client.get("/api/subjects/Eileen Collins").json()
     assert {p["name"] for p in detail["photos"]} == {"original.jpg", "crop.jpg"}  # the names the user gave
     assert client.get("/api/subjects/Nobody").status_code == 400
+    # a studio job made for her (its folder and source photo) and an abandoned reference upload
+    src = upload(client, (photo_dir / "original.jpg").read_bytes()).json()["id"]
+    job = client.post("/api/jobs", json={"upload": src, "size": "none", "subject": "Eileen Collins"}).json()
+    client.post(f"/api/jobs/{job['id']}/cancel")
+    data = client.app.state.data_dir
+    (data / "results" / job["id"]).mkdir(parents=True)
+    (data / "results" / job["id"] / "result.jpg").write_bytes(b"x")
+    upload(client, (photo_dir / "crop.jpg").read_bytes(), name="crop.jpg", purpose="reference")
     r = client.delete("/api/subjects/Eileen Collins")
     assert r.status_code == 200 and r.json()["photos_removed"] == 2 and r.json()["leftovers"] == []
-    assert client.get("/api/subjects").json() == []
+    assert r.json()["results_removed"] == 1 and r.json()["uploads_removed"] == 1
+    assert client.get("/api/subjects").json() == [] and client.get("/api/jobs").json() == []
+    assert not any((data / "uploads").iterdir()) and not (data / "results" / job["id"]).exists()
 
 
 def test_enroll_refuses_a_different_person_per_photo(client, photo_dir):

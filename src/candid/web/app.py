@@ -404,11 +404,45 @@ def create_app(library_path: str | Path, data_dir: str | Path, *, token: str | N
 
     @app.delete("/api/subjects/{name}", tags=["subjects"])
     def delete_subject(name: str = PathParam(..., max_length=64)) -> dict:
-        """Erase a subject and prove nothing of them remains in the library."""
-        report = _library().delete(name)
+        """Erase a subject everywhere candid holds them: library, studio results made for them, reference uploads.
+
+        The answer says what was removed; ``leftovers`` lists anything that could not be.
+        """
+        lib = _library()
+        who = lib.profile(name).name  # unknown -> a clear 404-style error before anything is touched
+        results_removed, still_running = 0, []
+        for job in store.list(limit=1_000_000):
+            if (job["params"].get("subject") or "").casefold() != who.casefold():
+                continue
+            if job["state"] in ("queued", "running"):
+                store.cancel(job["id"])
+                still_running.append(job["id"][:8])
+                continue
+            if store.delete(job["id"]):
+                shutil.rmtree(data_dir / "results" / job["id"], ignore_errors=True)
+                results_removed += 1
+                uid = job["params"].get("upload")
+                if uid and ID.match(uid) and not store.uses_upload(uid):
+                    for f in (data_dir / "uploads").glob(f"{uid}.*"):
+                        f.unlink(missing_ok=True)
+        # reference photos uploaded for an enrollment that never finished (a reference upload has a quality check)
+        uploads_removed = 0
+        for meta_path in sorted((data_dir / "uploads").glob("*.json")):
+            try:
+                meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            uid = meta_path.stem
+            if meta.get("quality") is not None and ID.match(uid) and not store.uses_upload(uid):
+                for f in (data_dir / "uploads").glob(f"{uid}.*"):
+                    f.unlink(missing_ok=True)
+                uploads_removed += 1
+        report = lib.delete(who)
         root = str(Path(library_path))
+        leftovers = [_scrub_paths(t.replace(root, "library")) for t in report.leftovers]
+        leftovers += [f"studio job {j} (was running; cancelled, erase again once it stopped)" for j in still_running]
         return {"name": report.name, "files_removed": report.files_removed, "photos_removed": report.photos_removed,
-                "leftovers": [_scrub_paths(t.replace(root, "library")) for t in report.leftovers]}
+                "results_removed": results_removed, "uploads_removed": uploads_removed, "leftovers": leftovers}
 
     # -- jobs ------------------------------------------------------------
     @app.post("/api/jobs", tags=["jobs"], status_code=201)

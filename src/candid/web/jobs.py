@@ -103,10 +103,20 @@ def source_to_result(log, result_size: tuple[int, int]) -> list[list[float]] | N
 
 def _eyes(result) -> list[float] | None:
     """Midpoint of the eyes in result pixels (from the result's own face analysis), or None."""
-    lm = getattr(result.face, "landmarks", None)
-    if lm is None:
-        return None
     from candid.face.geometry import eye_centers
+
+    lm = getattr(result.face, "landmarks", None)
+    if lm is None:  # a later stage (finish) dropped the analysis: look again, on a small copy
+        from candid.face import analyze_face
+        import cv2
+
+        scale = min(1.0, 1024 / max(result.width, result.height))
+        small = cv2.resize(result.pixels, (round(result.width * scale), round(result.height * scale)),
+                           interpolation=cv2.INTER_AREA) if scale < 1 else result.pixels
+        try:
+            lm = np.asarray(analyze_face(small).landmarks, np.float64) / scale
+        except Exception:  # no face found: the view keeps its centre
+            return None
 
     try:
         mid = np.mean(eye_centers(np.asarray(lm, np.float64)), axis=0)

@@ -21,7 +21,6 @@ function makeViewer(id, s) {
   });
 }
 
-window.candidCompare = { viewers, align };  // for the browser tests
 const imageZoom = v => (v.world.getItemAt(0) ? v.world.getItemAt(0).viewportToImageZoom(v.viewport.getZoom(true)) : 0);
 
 // Alignment: each result records the 2x3 affine map from its source's pixels to its own
@@ -29,6 +28,7 @@ const imageZoom = v => (v.world.getItemAt(0) ? v.world.getItemAt(0).viewportToIm
 // on that map, so the same point of the face sits under both at every zoom.
 const ID3 = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
 const align = { left: null, right: null, focus: null };  // image -> common (source) frame, as 3x3
+window.candidCompare = { viewers, align };  // for the browser tests
 function m3(a) { return a ? [a[0], a[1], [0, 0, 1]] : null; }
 function mul(a, b) { return a.map(r => [0, 1, 2].map(j => r[0] * b[0][j] + r[1] * b[1][j] + r[2] * b[2][j])); }
 function inv(m) {

@@ -10,11 +10,15 @@ async function loadSubjects() {
     const tr = document.createElement("tr");
     tr.innerHTML = `<td>${candid.esc(s.name)}</td><td>${s.photos}</td><td>${candid.esc(s.consent)}</td><td><button class="quiet" type="button">Delete</button></td>`;
     tr.querySelector("button").addEventListener("click", async () => {
-      if (!confirm(`Erase ${s.name}: photos, measurements and consent record?`)) return;
+      if (!confirm(`Erase ${s.name} from candid for good?\n\nThis removes their reference photos, face measurements and consent record, ` +
+        `every studio portrait made for them (with its log and source photo), and reference photos uploaded but never enrolled.`)) return;
       try {
         const r = await candid.api("DELETE", `/api/subjects/${encodeURIComponent(s.name)}`);
-        candid.el("subjects-msg").textContent = `Erased ${r.name}: ${r.photos_removed} photos, ${r.files_removed} files; ` +
-          (r.leftovers.length ? `LEFTOVERS: ${r.leftovers.join(", ")}` : "no trace left in the library.");
+        const n = (k, one, many) => `${k} ${k === 1 ? one : many}`;
+        candid.el("subjects-msg").textContent = `Erased ${r.name}: ${n(r.photos_removed, "reference photo", "reference photos")}, ` +
+          `${n(r.files_removed, "library file", "library files")}, ${n(r.results_removed || 0, "studio portrait", "studio portraits")}, ` +
+          `${n(r.uploads_removed || 0, "unused upload", "unused uploads")}. ` +
+          (r.leftovers.length ? `Could not remove: ${r.leftovers.join(", ")}` : "Nothing of them is left in candid.");
         loadSubjects();
       } catch (err) { candid.showError(candid.el("subjects-msg"), err); }
     });
