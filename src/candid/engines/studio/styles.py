@@ -42,7 +42,7 @@ class Style:
 STYLES: dict[str, Style] = {
     "linkedin": Style("1:1", 0.50, 0.40, "grey", "loop", 0.55),
     "corporate": Style("4:5", 0.42, 0.36, "gradient", "broad", 0.5),
-    "editorial": Style("2:3", 0.32, 0.31, "mottled", "rembrandt", 0.7),
+    "editorial": Style("2:3", 0.32, 0.31, "mottled", "rembrandt", 0.4),
     "environmental": Style("16:9", 0.30, 0.33, "blur", "short", 0.45, look_room=0.12),
     "memorial": Style("4:5", 0.45, 0.38, "mottled:#6b5a4a", "butterfly", 0.4),
     # ICAO 9303 / US passport: 35x45 mm, chin-to-crown 32-36 mm (71-80 %), even light, plain light background.
