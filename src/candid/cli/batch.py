@@ -47,6 +47,19 @@ def _fixed_time(timestamp: Optional[str]) -> Optional[str]:
     return t.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
+def _report_html(data: dict) -> str:
+    """The batch summary as a small self-contained HTML page: one line per row."""
+    from html import escape
+
+    rows = data.get("rows") or []
+    keys = [k for k in (rows[0].keys() if rows else []) if not isinstance(rows[0][k], (dict, list))]
+    head = "".join(f"<th>{escape(str(k))}</th>" for k in keys)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(r.get(k, '')))}</td>" for k in keys) + "</tr>" for r in rows)
+    return (f"<!doctype html><meta charset='utf-8'><title>candid batch {escape(str(data.get('recipe')))}</title>"
+            f"<h1>Batch {escape(str(data.get('recipe')))}</h1><p>{data.get('done')} made, {data.get('cached')} already "
+            f"there, {data.get('failed')} failed, of {data.get('total')}.</p><table><tr>{head}</tr>{body}</table>")
+
+
 def batch(
     manifest: Path = typer.Argument(..., help="Manifest: .csv (subject,inputs,overrides,output) or .jsonl."),
     recipe: str = typer.Option(..., "--recipe", "-r", help="Recipe TOML file, or a studio style (linkedin, ...)."),
@@ -97,11 +110,9 @@ def batch(
     out.print(summary.table())
     if report is not None:
         stem = report.with_suffix("") if report.suffix.lower() in (".json", ".html") else report
-        write_json(stem.with_name(stem.name + ".json"), summary.model_dump(mode="json"))
-        if summary.report_path and Path(summary.report_path).is_file():
-            import shutil
-
-            shutil.copyfile(summary.report_path, stem.with_name(stem.name + ".html"))
+        data = summary.model_dump(mode="json")
+        write_json(stem.with_name(stem.name + ".json"), data)
+        stem.with_name(stem.name + ".html").write_text(_report_html(data), encoding="utf-8")
     out.print(f"report: {summary.report_path}")
     if summary.failed:
         console.print(f"[bold red]{summary.failed} row(s) failed[/bold red]; the others are in {out_dir}. "

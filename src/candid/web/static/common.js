@@ -32,6 +32,18 @@ const candid = {
     el.innerHTML = `<span class="error">${this.esc(err.message)}</span>` + (err.hint ? `<br><span class="hint">hint: ${this.esc(err.hint)}</span>` : "");
   },
   el(id) { return document.getElementById(id); },
+  // One inspector finding as a table row in plain words: how strongly the tell shows, and why.
+  // A tell measured with little confidence (a small face, no hands in view) says so instead of a level.
+  tellRow(t) {
+    const how = t.confidence < 0.25 ? "can't tell here" : t.score >= 0.66 ? "strong" : t.score >= 0.33 ? "some" : "little";
+    const why = t.reason || (t.score < 0.33 ? "no sign of it" : "");
+    return `<tr><td>${this.esc(t.name)}</td><td title="score ${t.score.toFixed(2)}, confidence ${t.confidence.toFixed(2)}">${how}</td><td>${this.esc(why)}</td></tr>`;
+  },
+  tellTable(tells) {
+    const rows = tells.slice().sort((a, b) => (b.confidence >= 0.25) - (a.confidence >= 0.25) || b.score - a.score).map(t => this.tellRow(t)).join("");
+    return `<div class="legend">heatmaps: <span class="ramp"></span> clear = no sign, dark red to yellow = stronger sign</div>
+      <div class="scroll-x"><table id="findings"><tr><th>tell</th><th>how strong</th><th>why</th></tr>${rows}</table></div>`;
+  },
 };
 document.addEventListener("DOMContentLoaded", () => {
   const here = location.pathname.replace(/^\//, "");

@@ -117,11 +117,10 @@ async function heatmaps(summary) {
     });
     tools.appendChild(lab);
   }
-  const rows = summary.tells.map(t => `<tr><td>${candid.esc(t.name)}</td><td>${t.score.toFixed(2)}</td><td>${t.confidence.toFixed(2)}</td><td>${candid.esc(t.reason)}</td></tr>`).join("");
   const said = (summary.changes || []).map(c => `<li>${candid.esc(c)}</li>`).join("");
   candid.el("tells").innerHTML = (said ? `<h2>What the studio changed on its own</h2><ul class="changes">${said}</ul>` : "") +
-    `<h2>What the inspector sees (overall ${summary.overall.toFixed(2)}; 1 = looks AI-made)</h2>
-    <table><tr><th>tell</th><th>score</th><th>confidence</th><th>why</th></tr>${rows}</table>`;
+    `<h2>What the inspector sees</h2><p class="hint">Overall ${summary.overall.toFixed(2)} on a scale from 0 (looks like a photo)
+    to 1 (looks AI-made). Tick a heatmap above to see where a tell shows on the portrait.</p>${candid.tellTable(summary.tells)}`;
 }
 
 function flattery(job, summary) {

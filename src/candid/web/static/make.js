@@ -35,9 +35,6 @@ async function showResult(id) {
   const s = res.summary;
   const box = candid.el("result");
   const changes = (s.changes || []).map(c => `<li>${candid.esc(c)}</li>`).join("") || "<li>nothing beyond the style's light and background</li>";
-  const level = x => (x >= 0.66 ? "strong" : x >= 0.33 ? "some" : "little");
-  const tells = (s.tells || []).slice().sort((a, b) => b.score - a.score).map(t =>
-    `<tr><td>${candid.esc(t.name)}</td><td>${level(t.score)} (${t.score.toFixed(2)})</td><td>${candid.esc(t.reason || "no sign of it")}</td></tr>`).join("");
   box.innerHTML = `<div class="result-view">
     <div><img id="result-image" alt="the finished portrait" src="/api/results/${id}/preview/view.jpg">
       <p class="hint">${s.width} x ${s.height} pixels, labelled as AI-edited inside the file.</p></div>
@@ -49,8 +46,7 @@ async function showResult(id) {
     <h2>What the inspector sees</h2>
     <p class="hint">Overall ${s.overall.toFixed(2)} on a scale from 0 (looks like a photo) to 1 (looks AI-made).
       Each line is one tell: how strongly it shows, and why.</p>
-    <div class="legend">heatmaps in the compare view: <span class="ramp"></span> clear = no sign, yellow = strongest sign</div>
-    <div class="scroll-x"><table id="findings"><tr><th>tell</th><th>how strong</th><th>why</th></tr>${tells}</table></div></div></div>`;
+    ${candid.tellTable(s.tells || [])}</div></div>`;
   box.hidden = false;
   candid.el("make-again").addEventListener("click", () => { location.href = `/make?again=${id}`; });
   candid.el("delete-result").addEventListener("click", async () => {
@@ -148,7 +144,9 @@ candid.el("cancel-btn").addEventListener("click", async () => {
 
 const follow_id = new URLSearchParams(location.search).get("job");
 const again_id = new URLSearchParams(location.search).get("again");
-loadSubjects().catch(() => {}).then(() => {  // the subject menu must exist before it is prefilled
-  if (again_id && /^[0-9a-f]{32}$/.test(again_id)) prefill(again_id).catch(err => candid.showError(candid.el("upload-msg"), err));
+// The form shows the settings of the job being followed or made again (after the subject menu exists).
+const fill_id = [again_id, follow_id].find(x => x && /^[0-9a-f]{32}$/.test(x));
+loadSubjects().catch(() => {}).then(() => {
+  if (fill_id) prefill(fill_id).catch(err => candid.showError(candid.el("upload-msg"), err));
 });
 if (follow_id && /^[0-9a-f]{32}$/.test(follow_id)) follow(follow_id);
