@@ -15,6 +15,7 @@ show grain and halation at true 8K pixel scale.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -102,7 +103,8 @@ def _child(which: str, out_path: str) -> None:
                       "peak_rss_mb": _vm("VmHWM"), "rss_before_mb": rss_before}))
 
 
-BENCH_IN = Path("/tmp/candid_bench_8k_in.png")
+# one input per bench run (children inherit it), so two runs at once do not delete each other's input
+BENCH_IN = Path(os.environ.setdefault("CANDID_BENCH_LOOKS_IN", f"/tmp/candid_bench_8k_in_{os.getpid()}.png"))
 
 #: ``candid look`` runs of the 8K benchmark (arguments after the input).
 CLI_CASES = {
@@ -137,7 +139,7 @@ def bench(cases=("naive", "portra-400", "tri-x-400", "velvia-50", "cli")) -> lis
     write_image(BENCH_IN, astronaut_8k())
     results = []
     for which in cases:
-        r = subprocess.run([sys.executable, __file__, "_child", which, "/tmp/candid_bench_look.png"],
+        r = subprocess.run([sys.executable, __file__, "_child", which, f"/tmp/candid_bench_look_{os.getpid()}.png"],
                            capture_output=True, text=True, check=True)
         line = [ln for ln in r.stdout.splitlines() if ln.startswith("{")][-1]
         results.append(json.loads(line))
