@@ -5,6 +5,7 @@ Usage::
     .venv/bin/python bench/bench_looks.py bench      # time + peak memory at 7680x4320 (each run in a subprocess)
     .venv/bin/python bench/bench_looks.py stream     # candid look (portra, tri-x, glitch) vs a streamed pyvips
                                                      # curve + noise baseline, interleaved, 2 rounds
+    .venv/bin/python bench/bench_looks.py stages     # CPU and memory of each step of the streamed look
     .venv/bin/python bench/bench_looks.py pictures   # docs/img/looks_contact_sheet.png, docs/img/looks_8k_crop_*.png
 
 The 8K input is skimage.data.astronaut() upscaled (top 512x288 region, cubic)
@@ -148,6 +149,46 @@ def bench(cases=("naive", "portra-400", "tri-x-400", "velvia-50", "cli")) -> lis
     return results
 
 
+def stages(stock: str = "portra-400") -> None:
+    """CPU seconds and memory of each step of the streamed `candid look` at 8K, in this process."""
+    import pyvips
+
+    from candid.imageio import open_vips, write_image
+    from candid.looks.stage import film_operation
+    from candid.looks.stream import render_look
+    from candid.provenance import dev_signer, label_vips
+    from candid.provenance.source import read_source
+
+    write_image(BENCH_IN, astronaut_8k())
+    clock = [time.process_time()]
+
+    def step(name: str) -> None:
+        now = time.process_time()
+        print(f"{name:28s} CPU {now - clock[0]:5.2f} s   RSS {_vm('VmRSS')} MB   peak {_vm('VmHWM')} MB", flush=True)
+        clock[0] = now
+
+    pyvips.cache_set_max(0)
+    _reset_peak()
+    step("start")
+    image, _ = open_vips(BENCH_IN)
+    px = image.numpy()
+    del image
+    step("decode PNG")
+    h, w = px.shape[:2]
+    y0, x0 = (h - min(h, 2048)) // 2, (w - min(w, 2048)) // 2
+    op = read_source(BENCH_IN, px[y0:y0 + 2048, x0:x0 + 2048].astype(np.float32) / 255).operation()
+    step("input labels + watermark")
+    render_look(px, stock, seed=1, out=px)
+    step(f"render_look {stock}")
+    vout = pyvips.Image.new_from_memory(px.data, w, h, 3, "uchar").copy(interpretation="srgb")
+    label_vips(vout, f"/tmp/candid_stages_{os.getpid()}.png", [op, film_operation(stock=stock)])
+    step("watermark + PNG encode")
+    label_vips(vout, f"/tmp/candid_stages_{os.getpid()}.png", [op, film_operation(stock=stock)], signer=dev_signer())
+    step("the same + C2PA signing")
+    BENCH_IN.unlink(missing_ok=True)
+    Path(f"/tmp/candid_stages_{os.getpid()}.png").unlink(missing_ok=True)
+
+
 def bench_stream(rounds: int = 2) -> list[dict]:
     """The streamed pyvips baseline and the three ``candid look`` runs, interleaved, ``rounds`` times."""
     results = bench(["vips", "cli", "cli-tri-x", "cli-glitch"] * rounds)
@@ -257,6 +298,8 @@ if __name__ == "__main__":
         pictures()
     elif len(sys.argv) > 1 and sys.argv[1] == "halation":
         halation_picture()
+    elif len(sys.argv) > 1 and sys.argv[1] == "stages":
+        stages(sys.argv[2] if len(sys.argv) > 2 else "portra-400")
     elif len(sys.argv) > 1 and sys.argv[1] == "stream":
         bench_stream(int(sys.argv[2]) if len(sys.argv) > 2 else 2)
     else:
