@@ -64,7 +64,8 @@ def test_enroll_make_compare_zoom_heatmap(server, browser, shot, photos):
     page.wait_for_selector("#bar", state="visible")
     page.wait_for_selector("#open-compare", timeout=150_000)
     assert page.inner_text("#job-state") == "done"
-    assert "[1/" in page.inner_text("#log")
+    assert "[1/" in page.text_content("#log")  # the technical log is folded away under the result
+    assert page.locator("#result-image").is_visible()
     shot(page, "2-make-done", full_page=True)
 
     # 3. Compare: both viewers open, zoom to 1:1 in both (synchronized), heatmap on.

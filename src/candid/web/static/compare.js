@@ -16,6 +16,7 @@ let syncing = false;
 function makeViewer(id, s) {
   return OpenSeadragon({
     id, tileSources: `/api/results/${s.job}/tiles/${s.which}.dzi`, showNavigationControl: false,
+    drawer: "canvas",  // the WebGL drawer left wrong triangles of tiles on a rotated viewer (Chromium, software GL)
     maxZoomPixelRatio: 16, minZoomImageRatio: 0.5, visibilityRatio: 0.2, animationTime: 0.25,
     gestureSettingsMouse: { clickToZoom: false }, preserveImageSizeOnResize: true,
   });
