@@ -113,6 +113,7 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
     are not 8/16-bit integer samples.
     """
     import dataclasses
+    from concurrent.futures import ThreadPoolExecutor
 
     import numpy as np
     import pyvips
@@ -149,9 +150,10 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
         cw, ch = min(w, STREAM_MARK_WINDOW), min(h, STREAM_MARK_WINDOW)
         x0, y0 = (w - cw) // 2, (h - ch) // 2
         peak = np.float32(65535.0 if pixels.dtype == np.uint16 else 255.0)
-        centre = pixels[y0:y0 + ch, x0:x0 + cw].astype(np.float32) / peak
-        log = [read_source(image, centre).operation()]
-        del centre
+        centre = pixels[y0:y0 + ch, x0:x0 + cw].astype(np.float32) / peak  # a copy: the render overwrites pixels
+        # the input check (C2PA, XMP, watermark search) runs beside the render instead of before it
+        labels = ThreadPoolExecutor(max_workers=1)
+        source = labels.submit(read_source, image, centre)
         advance(1)
         rendered = render_look(pixels, look["stock"], exposure=look["exposure"], grain=look["grain"],
                                iso=look["iso"], film_format=look["film_format"], halation=look["halation"],
@@ -159,7 +161,9 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
                                burn=look["burn"], seed=look["seed"], bit_depth=bit_depth,
                                out=pixels if pixels.dtype == (np.uint16 if bit_depth == 16 else np.uint8) else None)
         del pixels
-        log.append(film_operation(**look))
+        log = [source.result().operation(), film_operation(**look)]
+        labels.shutdown()
+        del centre
         advance(1)
         if glitch:
             g = dict(sort=0.5 * glitch, shift=0.012 * glitch, blocks=0.06 * glitch, lines=0.25 * glitch,
