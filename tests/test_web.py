@@ -250,7 +250,8 @@ def test_schema_driven_garbage_never_gives_500(client):
                 assert "Traceback" not in r.text
 
 
-@pytest.mark.parametrize("name", ["candid.web.security", "candid.web.store", "candid.web.app"])
+@pytest.mark.parametrize("name", ["candid.web.security", "candid.web.store", "candid.web.app", "candid.web.jobs",
+                                  "candid.cli.subjects", "candid.cli.honest", "candid.cli.batch"])
 def test_docstring_examples(name):
     import doctest
     import importlib

@@ -46,8 +46,26 @@ def enroll(
         profile = lib.enroll(clean, photos, consent=record, face_index=None if face is None else face - 1,
                              date_hint=date, on_photo=on_photo)
     out.print(f"enrolled [bold]{profile.name}[/bold]: {len(profile.photos)} photo(s) in {lib.root}")
-    out.print(f"identity spread {profile.embedding_spread:.3f}; quirks: "
+    out.print(f"the photos agree on who this is: {_agreement(profile.embedding_spread)}; "
+              "features seen in most of the photos: "
               + (", ".join(q.description for q in profile.quirks) or "none seen consistently"))
+
+
+def _agreement(spread: float) -> str:
+    """How alike the enrolled photos are, in words (spread of face embeddings; 0.6 = different people).
+
+    Examples
+    --------
+    >>> _agreement(0.12), _agreement(0.3), _agreement(0.5)
+    ('closely', 'well', 'loosely (add sharper, front-facing photos for a firmer likeness)')
+    """
+    from candid.face import SAME_PERSON_THRESHOLD
+
+    if spread < SAME_PERSON_THRESHOLD / 3:
+        return "closely"
+    if spread < SAME_PERSON_THRESHOLD * 2 / 3:
+        return "well"
+    return "loosely (add sharper, front-facing photos for a firmer likeness)"
 
 
 subjects_app = typer.Typer(help="List, show and delete enrolled subjects.", no_args_is_help=True)
