@@ -36,7 +36,7 @@ const candid = {
   // A tell measured with little confidence (a small face, no hands in view) says so instead of a level.
   tellRow(t) {
     const how = t.confidence < 0.25 ? "can't tell here" : t.score >= 0.66 ? "strong" : t.score >= 0.33 ? "some" : "little";
-    const why = t.reason || (t.score < 0.33 ? "no sign of it" : "");
+    const why = t.reason || (t.score < 0.33 ? "no sign of it" : "see where on its heatmap in the compare view");
     return `<tr><td>${this.esc(t.name)}</td><td title="score ${t.score.toFixed(2)}, confidence ${t.confidence.toFixed(2)}">${how}</td><td>${this.esc(why)}</td></tr>`;
   },
   tellTable(tells) {
