@@ -125,7 +125,7 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
     from candid.looks.stream import render_look
     from candid.provenance import dev_signer, label_vips
     from candid.provenance.source import check_min_side, read_source
-    from candid.provenance.label import STREAM_MARK_WINDOW
+    from candid.provenance.watermark import BLOCK, READ_WINDOW
 
     vimg, header = open_vips(image)
     if vimg.format not in ("uchar", "ushort"):
@@ -146,8 +146,9 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
         if pixels.ndim == 2:
             pixels = np.repeat(pixels[..., None], 3, axis=2)
         h, w = pixels.shape[:2]
-        # the input's labels; its watermark is looked for in the central square, where it is written
-        cw, ch = min(w, STREAM_MARK_WINDOW), min(h, STREAM_MARK_WINDOW)
+        # the input's labels; the watermark reader looks only at this central square (what it would crop)
+        side = READ_WINDOW + 2 * BLOCK
+        cw, ch = min(w, side), min(h, side)
         x0, y0 = (w - cw) // 2, (h - ch) // 2
         peak = np.float32(65535.0 if pixels.dtype == np.uint16 else 255.0)
         centre = pixels[y0:y0 + ch, x0:x0 + cw].astype(np.float32) / peak  # a copy: the render overwrites pixels
