@@ -276,6 +276,11 @@ def reference_mesh_values(profile, library) -> dict[str, tuple[float, float, flo
     not measurable (head turned more than 30 degrees, eyelids or glasses over
     the limbus) are left out; with none left the audit falls back to the 68
     points.
+
+    Examples
+    --------
+    >>> reference_mesh_values(library.profile("Ada"), library)  # doctest: +SKIP
+    {'iris_size': (0.0887, 0.0, 3.0)}
     """
     from candid.face import analyze_face
     from candid.imageio import read_image
