@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 import cv2
 import numpy as np
 
-from candid.looks._util import check_seed, film_format_mm, linear_to_srgb, px_per_mm, resize_rows, srgb_to_linear
+from candid.looks._util import _noise_block, check_seed, film_format_mm, linear_to_srgb, px_per_mm, resize_rows, srgb_to_linear
 from candid.looks.film import (
     LOG2,
     LOG_GREY,
@@ -341,6 +341,7 @@ def render_look(
         with ThreadPoolExecutor(max_workers=workers) as pool:
             for f in [pool.submit(one, r0, r1) for r0, r1 in spans]:
                 f.result()
+    _noise_block.cache_clear()  # the cached noise blocks are of no use to the next image
     release_free_memory()
     return out
 
