@@ -289,6 +289,9 @@ def test_studio_stage_keeps_identity(astro, face):
     assert op.stage == "engine.studio" and op.params["identity_distance"] < 0.35
     assert out.face is not None and out.face.landmarks.shape == (68, 2)
     assert out.width == out.height
+    # catchlights are kept as shot unless the user asks to move or add them
+    assert op.params["catchlights"] == "keep" if "catchlights" in op.params else True
+    assert not {"catchlights_moved", "catchlights_added"} & {c["change"] for c in op.params["changes"]}
 
 
 def test_studio_stage_reports_changes_and_matte(astro, face):

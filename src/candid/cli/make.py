@@ -25,7 +25,7 @@ def make(
     straighten: Optional[str] = typer.Option(
         None, "--straighten", help="auto (level a tilt of up to 5 degrees), off, or the most DEGREES to level."),
     catchlights: Optional[str] = typer.Option(
-        None, "--catchlights", help="move (the eyes' own, to the new light; default), keep (as shot) or add."),
+        None, "--catchlights", help="keep (as shot; default), move (the eyes' own, to the new light) or add."),
     size: Optional[str] = typer.Option(None, "--size", help="Finish to 4k, 8k, ... or none (the style's default)."),
     look: Optional[str] = typer.Option(None, "--look", help="A film stock for looks.film, e.g. portra-400."),
     subject: Optional[str] = typer.Option(None, "--subject", "-S", help="Enrolled subject (for the honest guard)."),

@@ -68,7 +68,7 @@ def studio_stage(
     lens: str = "auto",
     white_balance_strength: float = 0.4,
     straighten: str | float = "auto",
-    catchlights: str = "move",
+    catchlights: str = "keep",
     seed: int = 0,
 ) -> Portrait:
     """Make a studio headshot or portrait from a real photo (stage ``engine.studio``).
@@ -98,9 +98,12 @@ def studio_stage(
         0 leaves the colour as shot.
     straighten : {"auto", "off"} or float
         ``"auto"`` levels a roll of up to 5 degrees; a number levels by at most that many degrees.
-    catchlights : {"move", "keep", "add"}
-        ``"move"`` moves each eye's own catchlight to the new light (none is
-        invented); ``"add"`` adds one to every eye.
+    catchlights : {"keep", "move", "add"}
+        ``"keep"`` (default) leaves the eyes as shot: on real photos a moved
+        highlight left dark arcs on the lids and light patches under the iris
+        at 1:1 (pengwei.jpg), so moving is opt-in. ``"move"`` moves each eye's
+        own catchlight to the new light (none is invented); ``"add"`` adds one
+        to every eye.
     seed : int
         For the backdrop's grain and mottle and the matte's clustering.
 
