@@ -56,7 +56,9 @@ def test_make_with_subject_and_keep_streams_progress_then_cancel(tmp_path, photo
         assert states[-1] == "done", events[-1]
         progress = [e["progress"] for e in events]
         assert progress == sorted(progress) and len(events) >= 4
-        assert {"engine.studio", "honest"} <= {e["stage"] for e in events}
+        assert {"engine.studio", "honest"} & {e["stage"] for e in events}  # the stream polls: a quick stage can pass unseen
+        log = c.get(f"/api/jobs/{job['id']}/log").text
+        assert "] engine.studio" in log and "] honest" in log  # ... but the log has every stage
         res = c.get(f"/api/results/{job['id']}").json()["summary"]
         assert res["honest"]["subject"] == "Eileen" and res["honest"]["keep"] == {"eye-size": 0.5}
         assert len(res["honest"]["findings"]) >= 10
