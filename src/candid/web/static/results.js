@@ -19,9 +19,9 @@ async function refresh() {
     if (job.state === "done") {
       const card = document.createElement("div");
       card.className = "card";
-      card.innerHTML = `<a href="/compare?job=${job.id}"><img loading="lazy" alt="result" src="/api/results/${job.id}/preview/thumb.jpg"></a>
+      card.innerHTML = `<a href="/make?job=${job.id}" title="open the result page"><img loading="lazy" alt="result" src="/api/results/${job.id}/preview/thumb.jpg"></a>
         <div>${name} &middot; ${candid.esc(job.params.style)}</div><div class="hint">${candid.esc(job.updated.slice(0, 19).replace("T", " "))}</div>
-        <a href="/compare?job=${job.id}">compare</a> &middot; <a href="/api/results/${job.id}/image">download</a> &middot; <a href="/api/results/${job.id}/report" target="_blank">report</a>
+        <a href="/make?job=${job.id}">open</a> &middot; <a href="/compare?job=${job.id}">compare</a> &middot; <a href="/api/results/${job.id}/image">download</a> &middot; <a href="/api/results/${job.id}/report" target="_blank">report</a>
         &middot; <a href="#" class="del">delete</a>
         <br><label><input type="checkbox" class="pick" value="${job.id}"${picked.includes(job.id) ? " checked" : ""}> pick to compare</label>`;
       card.querySelector(".del").addEventListener("click", async ev => {
