@@ -122,7 +122,7 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
     from candid.imageio import open_vips
     from candid.looks.glitch import glitch_inplace
     from candid.looks.stage import film_operation, glitch_operation
-    from candid.looks.stream import render_look
+    from candid.looks.stream import release_free_memory, render_look
     from candid.provenance import dev_signer, label_vips
     from candid.provenance.source import check_min_side, read_source
     from candid.provenance.watermark import BLOCK, READ_WINDOW
@@ -170,6 +170,7 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
             g = dict(sort=0.5 * glitch, shift=0.012 * glitch, blocks=0.06 * glitch, lines=0.25 * glitch,
                      seed=look["seed"])
             glitch_inplace(rendered, **g)
+            release_free_memory()
             log.append(glitch_operation(**g))
         advance(1)
         if fixed is not None:
