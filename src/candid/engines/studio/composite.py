@@ -32,9 +32,11 @@ def decontaminate(pixels: np.ndarray, alpha: np.ndarray, *, radius: float | None
     Examples
     --------
     >>> import numpy as np
+    >>> from candid.colour import linear_to_srgb, srgb_to_linear
     >>> F, B = np.array([0.8, 0.2, 0.2], np.float32), np.array([0.1, 0.9, 0.1], np.float32)
     >>> a = np.tile(np.linspace(0, 1, 32, dtype=np.float32), (32, 1))
-    >>> img = (a[..., None] * F + (1 - a[..., None]) * B).astype(np.float32)
+    >>> mix = a[..., None] * srgb_to_linear(F) + (1 - a[..., None]) * srgb_to_linear(B)  # light adds linearly
+    >>> img = linear_to_srgb(mix).astype(np.float32)
     >>> fg = decontaminate(img, a)
     >>> bool(np.abs(fg[16, 16] - F).max() < 0.05)
     True
@@ -90,8 +92,8 @@ def composite(
     Examples
     --------
     >>> import numpy as np
-    >>> fg, bg = np.ones((4, 4, 3), np.float32), np.zeros((4, 4, 3), np.float32)
-    >>> a = np.full((4, 4), 0.5, np.float32)
+    >>> fg, bg = np.ones((16, 16, 3), np.float32), np.zeros((16, 16, 3), np.float32)
+    >>> a = np.full((16, 16), 0.5, np.float32)
     >>> round(float(composite(fg, a, bg, decontaminate_edges=False)[0, 0, 0]), 3)  # 50 % linear, in sRGB
     0.735
     """
