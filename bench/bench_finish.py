@@ -84,7 +84,7 @@ def gain() -> None:
 def crops() -> None:
     """1:1 crops of eyes, hair and skin: truth, Pillow Lanczos, candid classical, candid learned (4x round trip)."""
     from candid.finish import upscale
-    from candid.finish._landmarks import dlib_landmarks
+    from candid.finish._landmarks import face_landmarks68
     from candid.imageio import read_image
 
     names = ["portraits/zcy.webp", "portraits/rihanna.webp"]
@@ -95,7 +95,7 @@ def crops() -> None:
             continue
         clean, small = _shrink4(read_image(path).pixels)
         H, W = clean.shape[:2]
-        lm = dlib_landmarks(clean)
+        lm = face_landmarks68(clean)
         iod = float(np.linalg.norm(lm[36:42].mean(0) - lm[42:48].mean(0)))
         outs = [("the real photo", clean), ("Pillow Lanczos", _lanczos(small, (W, H))),
                 ("candid classical", upscale(small, (W, H), backend="classical", seed=0)),
@@ -120,7 +120,7 @@ def crops() -> None:
 def crops8k() -> None:
     """A 443 px real photo to 8K (contain, 9.8x): 1:1 crops of the eye, Pillow Lanczos vs classical vs learned."""
     from candid.finish import upscale_report
-    from candid.finish._landmarks import dlib_landmarks
+    from candid.finish._landmarks import face_landmarks68
     from candid.imageio import read_image
 
     path = REAL / "people" / "yangmi" / "yangmi_1.jpg"
@@ -128,7 +128,7 @@ def crops8k() -> None:
         print(f"skipping: {path} not found")
         return
     src = read_image(path).pixels
-    lm = dlib_landmarks(src)
+    lm = face_landmarks68(src)
     outs = []
     for label, kw in (("classical", dict(backend="classical")), ("learned (default)", {})):
         t = time.perf_counter()
@@ -319,7 +319,7 @@ def _detail_picture() -> None:
     import cv2
 
     from candid.finish import upscale
-    from candid.finish._landmarks import dlib_landmarks
+    from candid.finish._landmarks import face_landmarks68
     from candid.finish._ops import _blur, luma
     from candid.imageio import read_image
 
@@ -328,8 +328,8 @@ def _detail_picture() -> None:
         print(f"skipping the detail-transfer picture: {REAL} not found")
         return
     truth, *refs = [read_image(f).pixels for f in files]
-    lm = dlib_landmarks(truth)
-    ref_lm = [dlib_landmarks(r) for r in refs]
+    lm = face_landmarks68(truth)
+    ref_lm = [face_landmarks68(r) for r in refs]
     h, w = truth.shape[:2]
     src = cv2.resize(truth, (w // 4, h // 4), interpolation=cv2.INTER_AREA)
     src_lm = (lm + 0.5) * (src.shape[1] / w) - 0.5
@@ -341,7 +341,7 @@ def _detail_picture() -> None:
         e_truth = identity_embedding(truth, lm)
 
         def check(img: np.ndarray) -> float:
-            d = identity_distance(e_truth, identity_embedding(img, dlib_landmarks(img)))
+            d = identity_distance(e_truth, identity_embedding(img, face_landmarks68(img)))
             dists[len(dists)] = d
             return d
     except ImportError:

@@ -248,9 +248,9 @@ def test_noise_windows_are_consistent():
 
 @pytest.fixture(scope="module")
 def face_setup(astro):
-    from candid.finish._landmarks import dlib_landmarks
+    from candid.finish._landmarks import face_landmarks68
 
-    lm = dlib_landmarks(astro)
+    lm = face_landmarks68(astro)
     m = cv2.getRotationMatrix2D((256, 256), 6, 1.15)
     ref = cv2.warpAffine(astro, m, (512, 512), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
     ref_lm = lm @ m[:, :2].T + m[:, 2]

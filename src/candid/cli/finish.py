@@ -52,16 +52,16 @@ def register(app: typer.Typer) -> None:
             raise CandidError(f"{out_path.name}: {out_path.suffix} cannot hold 16 bits", hint="write a .tif or .png")
         landmarks = refs = ref_lm = None
         if reference:
-            from candid.finish._landmarks import dlib_landmarks
+            from candid.finish._landmarks import face_landmarks68
 
             src = read_image(image).pixels
-            landmarks = dlib_landmarks(src, label=image.name)
+            landmarks = face_landmarks68(src, label=image.name)
             del src
             refs, ref_lm = [], []
             for r in reference:
                 px = read_image(r).pixels
                 refs.append(px)
-                ref_lm.append(dlib_landmarks(px, label=r.name))
+                ref_lm.append(face_landmarks68(px, label=r.name))
         from candid.finish import plan_fit, tile_grid
         from candid.imageio import open_vips
 
