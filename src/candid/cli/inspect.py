@@ -20,33 +20,43 @@ def inspect(
     face: Optional[int] = typer.Option(None, "--face", min=1, help="Which face when there are several (1 = largest)."),
 ) -> None:
     """Look at IMAGE like a pixel peeper: skin, eyes, light, hair, symmetry, noise, traces."""
+    import numpy as np
     from rich.table import Table
 
     from candid.files import atomic_write_bytes
-    from candid.imageio import read_image
+    from candid.imageio import open_vips
     from candid.inspect import TELLS, inspect_image, render_html
+    from candid.inspect.lazy import VipsPixels
 
     reference = None
     if subject is not None:
         from candid.subjects import Library
 
         reference = Library(library).profile(subject)
-    loaded = read_image(image)
+    # Lazy (pyvips): the inspector decodes only a detector copy, a working copy and
+    # full-resolution tiles, never the whole frame as float32 (an 8K file stays under 1 GB).
+    vimg, header = open_vips(image)
+    pixels = VipsPixels(vimg)
     from candid.cli._common import MIN_SIDE
     from candid.provenance.source import check_min_side
 
-    check_min_side(image, loaded.pixels.shape[1], loaded.pixels.shape[0], MIN_SIDE)
+    check_min_side(image, pixels.shape[1], pixels.shape[0], MIN_SIDE)
     face_analysis = None
     if face is not None:
         from candid.face import analyze_face
+        from candid.inspect.core import DETECT_SIDE, scale_face
+        from candid.inspect.lazy import area_resize
 
-        face_analysis = analyze_face(loaded.pixels, face_index=face - 1, embed=False, quality=False,
-                                     source=image.name)
+        sd = min(1.0, DETECT_SIDE / max(pixels.shape[:2]))
+        small = area_resize(pixels, sd) if sd < 1 else np.asarray(pixels)
+        face_analysis = scale_face(analyze_face(small, face_index=face - 1, embed=False, quality=False,
+                                                source=image.name), 1.0 / sd)
+        del small
     with progress_bar(f"inspecting {image.name}", len(TELLS) + 2) as advance:
-        report = inspect_image(loaded.pixels, face=face_analysis, subject_reference=reference,
+        report = inspect_image(pixels, face=face_analysis, subject_reference=reference,
                                on_tell=lambda name: advance(1, description=f"{image.name}: {name}"))
     # Render everything before writing anything, so a failure leaves no half report.
-    page = render_html(report, loaded.pixels, title=f"candid inspect: {image.name}").encode("utf-8") if html_path else None
+    page = render_html(report, pixels, title=f"candid inspect: {image.name}").encode("utf-8") if html_path else None
     text = report.to_json().encode("utf-8") if json_path else None
     lo, hi = report.overall_interval
     table = Table(title=f"{image.name}: overall {report.overall:.2f} (1 = looks AI-made; range {lo:.2f}-{hi:.2f}), "

@@ -197,6 +197,35 @@ def make_context(pixels: np.ndarray, face=None) -> Context:
     return Context(pixels, face, face.regions(pixels))
 
 
+def make_lazy_context(image, face=None) -> Context:
+    """:func:`make_context` of a :class:`candid.inspect.lazy.VipsPixels` without a full float32 copy.
+
+    The detector copy and the working copy are built strip by strip
+    (:func:`candid.inspect.lazy.area_resize`, equal to :func:`_resize` to float
+    rounding); ``ctx.full`` stays lazy, so noise and traces decode only their
+    tiles. When the face tells need the image at its own size (a face under
+    :data:`MAX_IOD` px between the eyes, or no face at all) it is decoded whole,
+    as before.
+    """
+    from candid.face import analyze_face
+    from candid.inspect.lazy import area_resize
+
+    h, w = image.shape[:2]
+    if face is None:
+        sd = min(1.0, DETECT_SIDE / max(h, w))
+        try:
+            small = area_resize(image, sd) if sd < 1 else np.asarray(image)
+            face = scale_face(analyze_face(small, face_index=0, embed=False, quality=False), 1.0 / sd)
+        except FaceError as exc:
+            return Context(np.asarray(image), None, None, exc.message.split(": ", 1)[-1])
+        del small
+    s = min(1.0, MAX_IOD / max(face.iod, 1e-6))
+    if s < 1:
+        work, wface = area_resize(image, s), scale_face(face, s)
+        return Context(work, wface, wface.regions(work), full=image, scale=s)
+    return make_context(np.asarray(image), face)
+
+
 def _to_original(result: TellResult, s: float) -> TellResult:
     """Windows and crops of a tell run on a copy scaled by ``s``, in original pixels."""
     if s == 1.0:
@@ -265,8 +294,12 @@ def inspect_image(
 
     Parameters
     ----------
-    pixels : ndarray
-        ``(H, W, 3)`` float32 sRGB in [0, 1]; not modified.
+    pixels : ndarray or pyvips.Image
+        ``(H, W, 3)`` float32 sRGB in [0, 1]; not modified. Or an upright
+        sRGB pyvips image (as :func:`candid.imageio.open_vips` gives): it is
+        never decoded whole when the face is large enough to be looked at on
+        a scaled copy, so an 8K file does not cost an 8K float32 array
+        (same tell scores as its decoded array, to float rounding).
     face : FaceAnalysis, optional
         A face analysis of these pixels (found here if not given; an image
         without a face still gets the image-wide tells).
@@ -293,13 +326,22 @@ def inspect_image(
     >>> [t.name for t in report.tells][:3], 0 <= report.overall <= 1
     (['skin', 'eyes', 'lighting'], True)
     """
-    pixels = _validate(pixels)
+    lazy = not isinstance(pixels, np.ndarray)
+    if lazy:
+        from candid.inspect.lazy import VipsPixels
+
+        if not isinstance(pixels, VipsPixels):
+            pixels = VipsPixels(pixels)
+        if min(pixels.shape[:2]) < 16:
+            raise ValueError(f"image too small to inspect: {pixels.shape[1]}x{pixels.shape[0]}")
+    else:
+        pixels = _validate(pixels)
     unknown = set(tells) - set(TELLS)
     if unknown:
         raise ValueError(f"unknown tells {sorted(unknown)}; known: {TELLS}")
     if on_tell:
         on_tell("face")
-    ctx = make_context(pixels, face)
+    ctx = make_lazy_context(pixels, face) if lazy else make_context(pixels, face)
     from concurrent.futures import ThreadPoolExecutor
 
     # Two workers: the tells spend their time in OpenCV and numpy, which release the GIL.
