@@ -216,3 +216,31 @@ def test_flattery_through_inspect_image(astro, astro_face):
     assert r.flattery is not None and r.flattery.items[0].percent == pytest.approx(25.0, rel=1e-3)
     assert "eyes 25 % larger" in r.flattery.sentences[0]
     assert json.loads(r.to_json())["flattery"]["items"][0]["feature"] == "eye_area"
+
+
+def test_lazy_file_path_gives_the_array_report(tmp_path):
+    """A pyvips image (what `candid inspect FILE` passes) is never decoded whole, yet scores like its array."""
+    import pyvips
+
+    from candid.imageio import open_vips, read_image
+    from candid.inspect.lazy import VipsPixels, area_resize
+    from candid.inspect.core import _resize
+
+    big = cv2.resize(data.astronaut()[0:300, 110:410], (2100, 2100), interpolation=cv2.INTER_CUBIC)
+    path = tmp_path / "big.png"
+    cv2.imwrite(str(path), cv2.cvtColor(big, cv2.COLOR_RGB2BGR))
+    arr = read_image(path).pixels
+    lazy = VipsPixels(open_vips(path)[0])
+    assert lazy.shape == arr.shape and np.array_equal(lazy[100:300, 50:90], arr[100:300, 50:90])
+    assert np.abs(area_resize(lazy, 0.31) - _resize(arr, 0.31)).max() < 1e-5
+    a = inspect_image(arr, afar=False)
+    b = inspect_image(open_vips(path)[0], afar=False)
+    assert a.face is not None and a.face["work_scale"] < 1  # the scaled-copy path was taken
+    assert b.image_shape == a.image_shape and b.face["window"] == a.face["window"]
+    for x, y in zip(a.tells, b.tells):
+        assert x.name == y.name and abs(x.score - y.score) < 1e-4, (x.name, x.score, y.score)
+    assert abs(a.overall - b.overall) < 1e-4
+    t = b.tell("skin")
+    assert np.abs(overlay(lazy, t, whole=True) - overlay(arr, t, whole=True)).max() < 1e-4
+    with pytest.raises(ValueError, match="too small"):
+        inspect_image(pyvips.Image.black(8, 8, bands=3))

@@ -60,6 +60,13 @@ class VipsPixels:
             arr = arr[:, :, None]
         return np.ascontiguousarray(_to_float(arr[:, :, :3], self.image.format, "srgb"), np.float32)
 
+    def crop(self, y0: int, y1: int, x0: int, x1: int) -> "VipsPixels":
+        """A lazy view of rows ``y0:y1`` and columns ``x0:x1`` (clipped to the image)."""
+        h, w = self.shape[:2]
+        y0, x0 = max(0, int(y0)), max(0, int(x0))
+        y1, x1 = max(y0 + 1, min(h, int(y1))), max(x0 + 1, min(w, int(x1)))
+        return VipsPixels(self.image.crop(x0, y0, x1 - x0, y1 - y0))
+
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         out = self[:, :]
         return out if dtype is None else out.astype(dtype)
@@ -84,7 +91,7 @@ def _area_weights(src: int, dst: int):
             rows.append(i), cols.append(s), vals.append(1.0 / cell)
         if f2 - s2 > 1e-3:
             rows.append(i), cols.append(s2), vals.append(min(min(f2 - s2, 1.0), cell) / cell)
-    return sparse.csc_matrix((vals, (rows, cols)), shape=(dst, src), dtype=np.float64)
+    return sparse.csc_matrix((vals, (rows, cols)), shape=(dst, src), dtype=np.float32)
 
 
 def area_resize(pixels, s: float) -> np.ndarray:
@@ -102,10 +109,10 @@ def area_resize(pixels, s: float) -> np.ndarray:
     h, w = pixels.shape[:2]
     ow, oh = max(16, round(w * s)), max(16, round(h * s))
     wy = _area_weights(h, oh)
-    acc = np.zeros((oh, ow * 3), np.float64)
+    acc = np.zeros((oh, ow * 3), np.float32)
     for y0 in range(0, h, STRIP_ROWS):
         y1 = min(h, y0 + STRIP_ROWS)
         strip = np.ascontiguousarray(pixels[y0:y1, 0:w], np.float32)
         across = cv2.resize(strip, (ow, y1 - y0), interpolation=cv2.INTER_AREA) if ow != w else strip
-        acc += wy[:, y0:y1] @ across.reshape(y1 - y0, -1).astype(np.float64)
-    return np.ascontiguousarray(acc.reshape(oh, ow, 3), np.float32)
+        acc += wy[:, y0:y1] @ across.reshape(y1 - y0, -1)
+    return acc.reshape(oh, ow, 3)

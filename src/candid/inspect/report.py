@@ -46,10 +46,20 @@ def overlay(pixels: np.ndarray, tell: TellResult, *, max_side: int = PREVIEW_SID
     h, w = pixels.shape[:2]
     win = tell.heatmap_window or (0, h, 0, w)
     y0, y1, x0, x1 = (0, h, 0, w) if whole else win
-    base = pixels[y0:y1, x0:x1]
+    if isinstance(pixels, np.ndarray):
+        base = pixels[y0:y1, x0:x1]
+    else:  # a lazy image (candid.inspect.lazy.VipsPixels): never decode the whole frame as float32
+        from candid.inspect.lazy import area_resize
+
+        base = pixels.crop(y0, y1, x0, x1)
     scale = min(1.0, max_side / max(base.shape[:2]))
     size = (max(1, int(round(base.shape[1] * scale))), max(1, int(round(base.shape[0] * scale))))
-    base = cv2.resize(np.ascontiguousarray(base), size, interpolation=cv2.INTER_AREA) if scale < 1 else base.copy()
+    if not isinstance(base, np.ndarray):
+        base = area_resize(base, scale) if scale < 1 and min(size) >= 16 else np.asarray(base)
+    if base.shape[1::-1] != size:
+        base = cv2.resize(np.ascontiguousarray(base), size, interpolation=cv2.INTER_AREA)
+    elif isinstance(pixels, np.ndarray):
+        base = base.copy()
     if tell.heatmap is None:
         return base
     heat = np.zeros(size[::-1], np.float32)
