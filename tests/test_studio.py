@@ -323,6 +323,37 @@ def test_studio_stage_reports_changes_and_matte(astro, face):
     assert "straightened" not in [c["change"] for c in off.log[-1].params["changes"]]
 
 
+def test_studio_stage_keeps_the_likeness(astro, face, monkeypatch):
+    """A selfie correction or a light that moves the face away from the person is not kept."""
+    from candid.engines.studio import stage as stage_mod
+    from candid.engines.studio.changes import describe
+    from candid.portrait import Portrait
+
+    src = Portrait(astro.copy(), face=face, source="astronaut.png")
+    plain = stage_mod.studio_stage(src, style="linkedin", lens="off")
+    d_plain = plain.log[-1].params["identity_distance"]
+    # plant a strong (wrong) close-selfie correction: the result without it is closer to the person
+    monkeypatch.setattr(stage_mod, "correct_selfie", lambda px, lm: correct_selfie(px, lm, amount=0.25))
+    out = stage_mod.studio_stage(src, style="linkedin")
+    op = out.log[-1]
+    kinds = [c["change"] for c in op.params["changes"]]
+    assert "perspective_skipped" in kinds and "perspective" not in kinds
+    assert op.params["identity_distance"] == pytest.approx(d_plain, abs=1e-6)
+    rec = next(c for c in op.params["changes"] if c["change"] == "perspective_skipped")
+    assert rec["identity_with"] > d_plain and "left as shot" in describe(rec)
+    monkeypatch.undo()
+    # a budget the full light cannot meet: the light is softened, and said so
+    monkeypatch.setattr(stage_mod, "IDENTITY_BUDGET", 0.0)
+    soft = stage_mod.studio_stage(src, style="editorial", light="rembrandt", strength=1.0)
+    rec = [c for c in soft.log[-1].params["changes"] if c["change"] == "light_softened"]
+    if rec:  # kept only when it is closer to the person
+        assert rec[0]["to"] == 0.5 and soft.log[-1].params["identity_distance"] < rec[0]["identity_with"]
+        assert "light softened" in describe(rec[0])
+    else:
+        full = stage_mod.studio_stage(src, style="editorial", light="rembrandt", strength=0.5)
+        assert soft.log[-1].params["identity_distance"] <= full.log[-1].params["identity_distance"]
+
+
 def test_change_words():
     from candid.engines.studio.changes import describe, enlargement
     from candid.portrait import Operation

@@ -41,6 +41,12 @@ def describe(change: dict[str, Any]) -> str:
         return text
     if kind == "perspective":
         return f"close-range (selfie) perspective corrected (amount {g('amount', 0):.2f})"
+    if kind == "perspective_skipped":
+        return (f"close-range (selfie) perspective left as shot: correcting it made the face look less like "
+                f"the person (identity distance {g('identity_with', 0):.2f})")
+    if kind == "light_softened":
+        return (f"light softened from {g('from', 0):.2f} to {g('to', 0):.2f} strength to keep the likeness "
+                f"(identity distance {g('identity_with', 0):.2f} at full strength)")
     if kind == "exposure":
         stops = g("stops", 0)
         return f"face {'brightened' if stops > 0 else 'darkened'} {abs(stops):.1f} stops"

@@ -56,6 +56,10 @@ def check_options(style: str, background: str | None, light: str | None, aspect:
         raise CandidError(f"unknown catchlights choice {catchlights!r}", hint=f"catchlights: {', '.join(CATCHLIGHTS)}")
 
 
+#: Identity distance (source -> headshot) above which the light is softened to keep the likeness.
+IDENTITY_BUDGET = 0.18
+
+
 def studio_stage(
     portrait: Portrait,
     *,
@@ -70,6 +74,7 @@ def studio_stage(
     straighten: str | float = "auto",
     catchlights: str = "keep",
     seed: int = 0,
+    _tried: tuple[dict[str, Any], ...] = (),
 ) -> Portrait:
     """Make a studio headshot or portrait from a real photo (stage ``engine.studio``).
 
@@ -106,6 +111,14 @@ def studio_stage(
         to every eye.
     seed : int
         For the backdrop's grain and mottle and the matte's clustering.
+
+    Notes
+    -----
+    Likeness comes first: when the close-selfie correction was applied, the
+    headshot is also made without it and the one whose identity distance to
+    the source is smaller is kept; when the result is still farther than
+    :data:`IDENTITY_BUDGET` from the source, it is remade with the light at
+    half strength and the closer one is kept. Both are change records.
 
     Returns
     -------
@@ -221,8 +234,31 @@ def studio_stage(
         # the same bytes for the same inputs.
         "matte": report.metrics, "identity_distance": dist, "changes": changes,
     }
+    changes[:0] = [dict(t) for t in _tried]
+    if _tried:
+        params["lens"], params["strength"] = _tried[0].get("lens", lens), k
     op = Operation("engine.studio", params=params, notes=tuple([describe(c) for c in changes] + notes), ai="edited")
-    return portrait.evolve(out, op, face=new_face, alpha=None, matte=final_alpha.astype(np.float32))
+    result = portrait.evolve(out, op, face=new_face, alpha=None, matte=final_alpha.astype(np.float32))
+    if dist is None:
+        return result
+    again = dict(style=style, aspect=aspect, background=background, light=light, side=side,
+                 white_balance_strength=white_balance_strength, straighten=straighten, catchlights=catchlights,
+                 seed=seed)
+    if lens == "auto" and any(c["change"] == "perspective" for c in changes):
+        # the selfie correction changes the face's proportions: keep it only if the likeness holds
+        amount = next(c["amount"] for c in changes if c["change"] == "perspective")
+        alt = studio_stage(portrait, strength=strength, lens="off", **again, _tried=_tried + (
+            {"change": "perspective_skipped", "amount": amount, "identity_with": round(dist, 3), "lens": "auto"},))
+        if alt.log[-1].params["identity_distance"] < dist:
+            return alt
+    if pattern != "none" and k > 0.1 and dist > IDENTITY_BUDGET and not any(
+            t["change"] == "light_softened" for t in _tried):
+        alt = studio_stage(portrait, strength=k / 2, lens="off" if lens == "off" else lens, **again, _tried=_tried + (
+            {"change": "light_softened", "from": k, "to": round(k / 2, 3), "identity_with": round(dist, 3),
+             "lens": lens},))
+        if alt.log[-1].params["identity_distance"] < dist:
+            return alt
+    return result
 
 
 def _stops(before: np.ndarray, after: np.ndarray, lm: np.ndarray) -> float:
