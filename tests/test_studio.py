@@ -111,6 +111,23 @@ def test_parse_aspect(aspect):
     assert w > 0 and h > 0
 
 
+def test_frame_prefers_closer_over_a_big_extension(astro, face):
+    """A photo that is all face: frame closer inside it rather than paste the head low in a sea of backdrop."""
+    from candid.engines.studio.frame import SMALL_EXTEND
+
+    lm = np.asarray(face.landmarks, np.float64)
+    x0, x1 = int(lm[:, 0].min() - 80), int(lm[:, 0].max() + 80)
+    y0, y1 = int(lm[:, 1].min() - 40), int(lm[:, 1].max() + 80)
+    tight, tlm = astro[y0:y1, x0:x1], lm - [x0, y0]
+    for style in ("linkedin",):  # before: a third of the frame was backdrop (0.34), the head low in it
+        big = frame(tight, tlm, style=style, max_extend=0.4)
+        assert big.extended_fraction <= SMALL_EXTEND + 1e-6 and big.closer <= 2.0 + 1e-6
+        w, h = big.size
+        pts = big.map_points(tlm)
+        assert pts[:, 0].min() >= 0 and pts[:, 0].max() <= w and pts[:, 1].min() >= 0 and pts[:, 1].max() <= h
+        assert 0.3 * w <= pts[:, 0].mean() <= 0.7 * w  # the face is not pushed to a side
+
+
 def test_parse_aspect_rejects_nonsense():
     for bad in ("x", "1:0", "100:1"):
         with pytest.raises(ValueError):

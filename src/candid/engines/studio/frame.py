@@ -143,6 +143,9 @@ def parse_straighten(value: bool | str | float | None) -> tuple[str, float]:
     return ("off", 0.0) if deg == 0 else ("max", deg)
 
 
+#: Share of the frame beyond the photo that is taken before framing (up to 2x) closer inside the photo.
+SMALL_EXTEND = 0.15
+
 #: Largest roll (degrees) ``--straighten auto`` levels; a bigger tilt is taken as a pose and kept.
 AUTO_STRAIGHTEN = 5.0
 
@@ -206,9 +209,11 @@ def frame(
     Returns
     -------
     Framing
-        The style's framing when it fits, else the same framing on a canvas
-        extended beyond the photo (``extended``), else a tighter crop keeping
-        the whole face (``closer`` > 1, ``scale_note``).
+        The style's framing when it fits or needs at most :data:`SMALL_EXTEND`
+        of extended canvas, else a crop up to 2x closer inside the photo (or with
+        that small extension), else the style's framing on a canvas extended
+        up to ``max_extend`` (``extended``), else a tighter crop keeping the
+        whole face (``closer`` > 1, ``scale_note``).
 
     Raises
     ------
@@ -271,10 +276,13 @@ def frame(
     room = (max(float(lm[:, 0].min()), 0.0) * 0.9, max(float(W - 1 - lm[:, 0].max()), 0.0) * 0.9,
             max(float(H - 1 - lm[:, 1].max()), 0.0) * 0.9)
     fallback = None  # pass 2: the candidate with the least canvas beyond the photo
-    for ignore_touch, limit in ((False, max_extend), (True, max(max_extend, 0.7))):
+    # 0: a small extension or a crop up to 2x closer in the photo beats a big extension (a head low in
+    #    a frame that is a third backdrop looks cut out and pasted: yangmi_1)
+    passes = ((False, min(SMALL_EXTEND, max_extend), 0.5), (False, max_extend, 0.2), (True, max(max_extend, 0.7), 0.2))
+    for ignore_touch, limit, lowest in passes:
         if ignore_touch and not extend:
             break
-        for scale in np.linspace(1.0, 0.2, 81):
+        for scale in np.linspace(1.0, lowest, int(round((1.0 - lowest) / 0.01)) + 1):
             ch = head_h / st.head_frac * scale
             cw = ch * aw / ah
             if st.crown_line is not None:
