@@ -190,6 +190,24 @@ def test_person_probability_and_subject_mask(astro, face):
     assert not m[20:120, 440:500].any() and m[150, 230]
 
 
+def test_colour_refinement_keeps_a_head_at_the_top_border(astro, face):
+    """A head touching the photo's top: GrabCut may move the outline, not carve deep into the sure hair."""
+    import cv2
+
+    from candid.engines.studio.matte import refine_with_colour, subject_corridor
+    from candid.face.person import person_probability
+
+    img, lm = astro[50:400, 60:460], np.asarray(face.landmarks, np.float64) - [60, 50]
+    prob = person_probability(img)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    sure = ((prob > 0.9) & subject_corridor(prob.shape, lm)).astype(np.uint8)
+    assert sure[:int(0.08 * fw)].any()  # the planted case: the person reaches the top border
+    out = refine_with_colour(img, prob, lm)
+    deep = cv2.distanceTransform(sure, cv2.DIST_L2, 5) > 0.06 * fw
+    deep[int(lm[36:48, 1].mean()):] = False
+    assert deep.any() and (out[deep] >= 0.95).all()
+
+
 def test_foreground_removes_old_background():
     from candid.engines.studio.matte import foreground
 

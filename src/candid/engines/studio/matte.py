@@ -202,9 +202,10 @@ def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarr
     outline, and may take an object behind the head for hair; GrabCut's
     colour models, started from the segmenter's answer (face and chest core
     sure, far background sure, the rest probable), move the outline to where
-    the colours change, by at most ``max_carve`` face widths into what the
-    segmenter is sure of (prob > 0.9; brown bokeh beside brown hair must not
-    take the top of the head). Returns a probability-like map: 1/0 where GrabCut
+    the colours change; when the head nearly touches the photo's top (no
+    backdrop above it to learn from), by at most ``max_carve`` face widths
+    into the hair the segmenter is sure of (brown bokeh beside brown hair
+    must not take the top of the head). Returns a probability-like map: 1/0 where GrabCut
     decided, the segmenter's value where both agree it is uncertain.
 
     Examples
@@ -236,36 +237,16 @@ def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarr
     img8 = (np.clip(pixels, 0, 1) * 255 + 0.5).astype(np.uint8)
     cv2.grabCut(img8, mask, None, bgd, fgd, int(iterations), cv2.GC_INIT_WITH_MASK)
     fg = (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
-    # colour moves the outline, it does not carve deep into what the segmenter is sure is the person
-    # (brown bokeh next to brown hair took the top of a head cut by the photo's top border)
+    # a head that (nearly) touches the photo's top has no backdrop above it for GrabCut to learn from:
+    # there colour moves the outline but does not carve deep into what the segmenter is sure is the person
+    # (brown bokeh next to brown hair took the top of tom_cruise_tight's head). Elsewhere GrabCut decides.
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
     sure = ((prob > 0.9) & corridor).astype(np.uint8)
-    deep = cv2.distanceTransform(sure, cv2.DIST_L2, 5) > max_carve * float(np.linalg.norm(lm[16] - lm[0]))
-    fg |= deep
+    if sure[:max(int(0.08 * fw), 2)].any():
+        deep = cv2.distanceTransform(sure, cv2.DIST_L2, 5) > max_carve * fw
+        deep[int(max(lm[36:48, 1].mean(), 0)):] = False  # the hair only
+        fg |= deep
     return np.where(fg, np.maximum(prob, 0.95), np.minimum(prob, 0.05)).astype(np.float32)
-
-
-def _head_cut_at_top(shape: tuple[int, int], lm: np.ndarray, valid: np.ndarray | None) -> np.ndarray:
-    """Where a head cut by the photo's top border is surely hair: above the hair line, up to the border."""
-    from candid.face.masks import forehead_top
-
-    H, W = shape
-    out = np.zeros((H, W), bool)
-    crown = head_extent(lm)[0]
-    cx = int(np.clip(round(float(crown[0])), 0, W - 1))
-    rows = np.flatnonzero(valid[:, cx]) if valid is not None else np.arange(H)
-    top = int(rows[0]) if rows.size else 0
-    if crown[1] >= top:  # the crown is inside the photo: the segmenter sees the whole head
-        return out
-    hair = forehead_top(lm)
-    mid = hair.mean(0)
-    hair = mid + (hair - mid) * 0.8  # a little inside the temples
-    poly = np.concatenate([hair, [[hair[-1, 0], top - 2], [hair[0, 0], top - 2]]]).astype(np.int32)
-    m = np.zeros((H, W), np.uint8)
-    cv2.fillPoly(m, [poly], 1)
-    out = m.astype(bool)
-    if valid is not None:
-        out &= np.asarray(valid, bool)
-    return out
 
 
 def trimap(mask: np.ndarray, landmarks: np.ndarray, *, hair_band: float = 0.16, edge_band: float = 0.06,
@@ -274,9 +255,6 @@ def trimap(mask: np.ndarray, landmarks: np.ndarray, *, hair_band: float = 0.16, 
 
     The unknown band is ``edge_band`` face widths wide along the body and
     ``hair_band`` around the hair (above the eyes), where strands and gaps need room.
-    A head cut by the photo's top border (the estimated crown lies above
-    the photo) is person from the hair line up to that border: the matte
-    ends at the border instead of fading the cut hair into the backdrop.
     Where the person probability ``prob`` (if given) is unsure (0.1-0.9) near
     the mask, the pixel is unknown too: the matting decides from the colours.
 
@@ -310,7 +288,6 @@ def trimap(mask: np.ndarray, landmarks: np.ndarray, *, hair_band: float = 0.16, 
     if prob is not None:
         unsure = (prob > 0.1) & (prob < 0.9) & (d_out < 3 * radius) & (d_in < 1.5 * radius)
         t[unsure] = 0.5
-    t[_head_cut_at_top((H, W), lm, valid)] = 1.0
     t[_face_hull((H, W), lm, shrink=0.06 * fw)] = 1.0
     if valid is not None:
         t[~valid] = 0.0
