@@ -41,22 +41,31 @@ def inspect(
     from candid.provenance.source import check_min_side
 
     check_min_side(image, pixels.shape[1], pixels.shape[0], MIN_SIDE)
-    face_analysis = None
-    if face is not None:
-        from candid.face import analyze_face
-        from candid.inspect.core import DETECT_SIDE, scale_face
-        from candid.inspect.lazy import area_resize
+    # The lazy decode meets a truncated or corrupt file only when pixels are read: one error
+    # naming the file, like read_image, never a libvips traceback.
+    from candid.errors import BadImageError
+    from candid.imageio._decode import _VIPS_ERRORS, _first_line
 
-        sd = min(1.0, DETECT_SIDE / max(pixels.shape[:2]))
-        small = area_resize(pixels, sd) if sd < 1 else np.asarray(pixels)
-        face_analysis = scale_face(analyze_face(small, face_index=face - 1, embed=False, quality=False,
-                                                source=image.name), 1.0 / sd)
-        del small
-    with progress_bar(f"inspecting {image.name}", len(TELLS) + 2) as advance:
-        report = inspect_image(pixels, face=face_analysis, subject_reference=reference,
-                               on_tell=lambda name: advance(1, description=f"{image.name}: {name}"))
-    # Render everything before writing anything, so a failure leaves no half report.
-    page = render_html(report, pixels, title=f"candid inspect: {image.name}").encode("utf-8") if html_path else None
+    try:
+        face_analysis = None
+        if face is not None:
+            from candid.face import analyze_face
+            from candid.inspect.core import DETECT_SIDE, scale_face
+            from candid.inspect.lazy import area_resize
+
+            sd = min(1.0, DETECT_SIDE / max(pixels.shape[:2]))
+            small = area_resize(pixels, sd) if sd < 1 else np.asarray(pixels)
+            face_analysis = scale_face(analyze_face(small, face_index=face - 1, embed=False, quality=False,
+                                                    source=image.name), 1.0 / sd)
+            del small
+        with progress_bar(f"inspecting {image.name}", len(TELLS) + 2) as advance:
+            report = inspect_image(pixels, face=face_analysis, subject_reference=reference,
+                                   on_tell=lambda name: advance(1, description=f"{image.name}: {name}"))
+        # Render everything before writing anything, so a failure leaves no half report.
+        page = render_html(report, pixels, title=f"candid inspect: {image.name}").encode("utf-8") if html_path else None
+    except _VIPS_ERRORS as exc:
+        raise BadImageError(f"{image}: cannot decode the image ({_first_line(exc)})",
+                            hint="the file may be truncated or damaged; re-export or re-download it") from None
     text = report.to_json().encode("utf-8") if json_path else None
     lo, hi = report.overall_interval
     table = Table(title=f"{image.name}: overall {report.overall:.2f} (1 = looks AI-made; range {lo:.2f}-{hi:.2f}), "
