@@ -21,17 +21,21 @@ def photos(tmp_path_factory):
     img = data.astronaut().astype(np.float32) / 255
     write_image(folder / "original.jpg", img)
     v = variants(img)
-    for name in ("crop.jpg", "darker.png"):
+    for name in ("crop.jpg", "tilted.png"):
         write_image(folder / name, v[name])
     from candid.face import analyze_face
     from candid.honest.synthetic import flatter
 
-    # A beauty-filtered copy: bigger eyes, narrower nose, smooth skin. Exaggerated (eyes x1.6) because
-    # this test is about the keep/re-make flow in the browser: on the astronaut's 512 px face the guard
-    # no longer flags a x1.15 landmark warp (the mesh reads it as +6 %); detection rates on real photos
-    # are the scorecard's honest.detect.* keys (docs/SCORECARD.md).
+    # A beauty-filtered copy: bigger eyes, narrower nose, smooth, lighter skin. Exaggerated (eyes x1.6,
+    # +25 L*) and compared with references shot in the same light (original, crop, tilted): this test
+    # is about the keep/re-make flow in the browser. On the astronaut's 512 px face the guard does not
+    # flag a x1.15 warp, and a darker reference widens the lightness spread past +17 L*; detection
+    # rates on real photos are the scorecard's honest.detect.* keys (docs/SCORECARD.md).
+    from candid.scorecard.flatter import lighten_skin
+
     lm = analyze_face(img).landmarks
-    write_image(folder / "flattered.jpg", flatter(img, lm, eyes=1.6, nose_width=0.85, smooth=1.0))
+    beauty = flatter(img, lm, eyes=1.6, nose_width=0.85, smooth=1.0)
+    write_image(folder / "flattered.jpg", lighten_skin(beauty, lm, delta_l=25.0))
     (folder / "notes.txt").write_text("not a photo")
     return folder
 
@@ -43,7 +47,7 @@ def test_enroll_make_compare_zoom_heatmap(server, browser, shot, photos):
 
     # 1. Subjects: three reference photos, each checked on upload, then the consent form.
     page.goto(f"{server}/subjects")
-    page.set_input_files("#photos", [str(photos / n) for n in ("original.jpg", "crop.jpg", "darker.png")])
+    page.set_input_files("#photos", [str(photos / n) for n in ("original.jpg", "crop.jpg", "tilted.png")])
     page.locator(".verdict.ok").nth(2).wait_for(timeout=60_000)  # no eval: the page's CSP forbids it
     page.fill("#name", "Eileen Collins")
     page.check("#consent-ok")
