@@ -5,6 +5,7 @@ Nothing here needs the network or ../shared/data.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import cv2
@@ -55,3 +56,15 @@ def photo_dir(tmp_path_factory, astronaut) -> Path:
         write_image(folder / name, img)
     write_image(folder / "someone-else.png", other_person())
     return folder
+
+
+def library_is_consistent(root: Path) -> None:
+    """Every photo row has its file, every file has its row, nothing half-written remains."""
+    con = sqlite3.connect(root / "candid.sqlite")
+    rows = {(sid, name) for sid, name in con.execute("SELECT subject_id, stored_name FROM photos")}
+    ids = {r[0] for r in con.execute("SELECT id FROM subjects")}
+    con.close()
+    files = {(p.parent.parent.name, p.name) for p in (root / "subjects").glob("*/photos/*")}
+    assert rows == files
+    assert {p.name for p in (root / "subjects").iterdir()} == ids
+    assert not list(root.rglob("*.part"))

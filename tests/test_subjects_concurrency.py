@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from candid.cli import main
+from tests.conftest import library_is_consistent as consistent
 from candid.errors import SubjectConflictError
 from candid.subjects import Library
 
@@ -35,18 +35,6 @@ STALLER = textwrap.dedent('''
     from candid.cli import main
     sys.exit(main(sys.argv[2:]))
 ''')
-
-
-def consistent(root: Path) -> None:
-    """Every photo row has its file, every file has its row, nothing half-written remains."""
-    con = sqlite3.connect(root / "candid.sqlite")
-    rows = {(sid, name) for sid, name in con.execute("SELECT subject_id, stored_name FROM photos")}
-    ids = {r[0] for r in con.execute("SELECT id FROM subjects")}
-    con.close()
-    files = {(p.parent.parent.name, p.name) for p in (root / "subjects").glob("*/photos/*")}
-    assert rows == files
-    assert {p.name for p in (root / "subjects").iterdir()} == ids
-    assert not list(root.rglob("*.part"))
 
 
 def test_kill_9_during_the_copy_then_the_library_is_clean(tmp_path, photo_dir):

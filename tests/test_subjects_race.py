@@ -8,7 +8,6 @@ stays under a minute.
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -16,6 +15,7 @@ import time
 from pathlib import Path
 
 from candid.cli import main
+from tests.conftest import library_is_consistent as consistent
 from candid.subjects import Library
 
 RACER = textwrap.dedent('''
@@ -37,19 +37,6 @@ RACER = textwrap.dedent('''
     from candid.cli import main
     sys.exit(main(sys.argv[3:]))
 ''')
-
-
-def consistent(root: Path) -> None:
-    """Every photo row has its file, every file has its row, nothing half-written remains."""
-    con = sqlite3.connect(root / "candid.sqlite")
-    rows = {(sid, name) for sid, name in con.execute("SELECT subject_id, stored_name FROM photos")}
-    ids = {r[0] for r in con.execute("SELECT id FROM subjects")}
-    con.close()
-    files = {(p.parent.parent.name, p.name) for p in (root / "subjects").glob("*/photos/*")}
-    assert rows == files
-    assert {p.name for p in (root / "subjects").iterdir()} == ids
-    assert not list(root.rglob("*.part"))
-
 
 
 def race(tmp_path: Path, args_a: list[str], args_b: list[str]) -> list[int]:

@@ -14,6 +14,25 @@ from candid.looks._util import check_fraction, check_image, check_seed
 _LUMA = np.float32([0.2126, 0.7152, 0.0722])
 
 
+def _sort_runs(block: np.ndarray, lum: np.ndarray, lo: float, hi: float) -> bool:
+    """Sort, in place and by ``lum``, each run of pixels of a row whose luminance is in [lo, hi].
+
+    ``block`` is ``(rows, W, 3)`` of any dtype and ``lum`` its ``(rows, W)``
+    luminance; runs never cross rows. Returns whether anything was in range.
+    """
+    mask = (lum >= lo) & (lum <= hi)
+    if not mask.any():
+        return False
+    # segment labels: a new run starts where the mask switches on (or at a row start)
+    starts = mask & ~np.concatenate([np.zeros((len(mask), 1), bool), mask[:, :-1]], axis=1)
+    seg = np.cumsum(starts.ravel()).reshape(mask.shape)
+    flat_pos = np.flatnonzero(mask.ravel())
+    order = np.lexsort((lum.ravel()[flat_pos], seg.ravel()[flat_pos]))
+    px = block.reshape(-1, 3)
+    px[flat_pos] = px[flat_pos[order]]
+    return True
+
+
 def pixel_sort(img: np.ndarray, *, lo: float = 0.35, hi: float = 0.85, rows: float = 1.0, vertical: bool = False,
                seed: int = 0) -> np.ndarray:
     """Sort runs of pixels whose brightness is within ``[lo, hi]`` by brightness.
@@ -41,18 +60,8 @@ def pixel_sort(img: np.ndarray, *, lo: float = 0.35, hi: float = 0.85, rows: flo
     for start in range(0, len(chosen), 256):
         idx = chosen[start:start + 256]
         block = work[idx]
-        lum = block @ _LUMA
-        mask = (lum >= lo) & (lum <= hi)
-        if not mask.any():
-            continue
-        # segment labels: a new run starts where the mask switches on (or at a row start)
-        starts = mask & ~np.concatenate([np.zeros((len(idx), 1), bool), mask[:, :-1]], axis=1)
-        seg = np.cumsum(starts.ravel()).reshape(mask.shape)
-        flat_pos = np.flatnonzero(mask.ravel())
-        order = np.lexsort((lum.ravel()[flat_pos], seg.ravel()[flat_pos]))
-        px = block.reshape(-1, 3)
-        px[flat_pos] = px[flat_pos[order]]
-        work[idx] = px.reshape(block.shape)
+        if _sort_runs(block, block @ _LUMA, lo, hi):
+            work[idx] = block
     return np.ascontiguousarray(work.transpose(1, 0, 2)) if vertical else work
 
 
@@ -254,17 +263,8 @@ def glitch_inplace(
         for start in range(0, len(chosen), 64):  # runs never cross rows: any chunking gives the same result
             idx = chosen[start:start + 64]
             block = arr[idx]
-            lum = (block.astype(np.float32) / peak) @ _LUMA
-            mask = (lum >= 0.35) & (lum <= 0.85)
-            if not mask.any():
-                continue
-            starts = mask & ~np.concatenate([np.zeros((len(idx), 1), bool), mask[:, :-1]], axis=1)
-            seg = np.cumsum(starts.ravel()).reshape(mask.shape)
-            flat_pos = np.flatnonzero(mask.ravel())
-            order = np.lexsort((lum.ravel()[flat_pos], seg.ravel()[flat_pos]))
-            px = block.reshape(-1, 3)
-            px[flat_pos] = px[flat_pos[order]]
-            arr[idx] = px.reshape(block.shape)
+            if _sort_runs(block, (block.astype(np.float32) / peak) @ _LUMA, 0.35, 0.85):
+                arr[idx] = block
     if shift > 0:  # as channel_shift
         rng = np.random.default_rng([seed, 29])
         for c in (0, 2):
