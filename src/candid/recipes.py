@@ -113,15 +113,16 @@ def check_step_params(step: Step) -> None:
     stage 'face.analyze': got an unexpected keyword argument 'colour'
     """
     func = resolve_stage(step.stage)
+    sig = pyinspect.signature(func)
     try:
-        bound = pyinspect.signature(func).bind(None, **step.params)
+        bound = sig.bind(None, **step.params)
     except TypeError as exc:
         raise RecipeError(f"stage {step.stage!r}: {exc}",
                           hint="see the stage's settings in its docs page") from None
     model = getattr(func, "options_model", None)
     if model is not None:  # a stage with one options model checks its ``**settings`` through it
         extra = next((v for k, v in bound.arguments.items()
-                      if pyinspect.signature(func).parameters[k].kind is pyinspect.Parameter.VAR_KEYWORD), {})
+                      if sig.parameters[k].kind is pyinspect.Parameter.VAR_KEYWORD), {})
         model.parse(**extra)
 
 
