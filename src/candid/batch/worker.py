@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-import re
 import resource
 import sys
 import tempfile
@@ -107,10 +106,6 @@ def limit_threads(n: int) -> None:
         sys.modules["cv2"].setNumThreads(n)
 
 
-_OVERALL = re.compile(r"^overall (-?[0-9.]+|nan)")
-_TELL = re.compile(r"^([a-z][\w -]*): (-?[0-9.]+) \(conf")
-
-
 def _scores(portrait) -> dict[str, Any]:
     """Identity distance and inspector scores from a finished Portrait's log and face."""
     out: dict[str, Any] = {"inspect_tells": {}}
@@ -120,17 +115,12 @@ def _scores(portrait) -> dict[str, Any]:
                 v = op.params.get(name)
                 if isinstance(v, (int, float)) and v == v:
                     out[field] = float(v)
-        elif op.stage == "inspect":
-            tells: dict[str, float] = {}
-            for note in op.notes:
-                if m := _OVERALL.match(note):
-                    try:
-                        out["inspect_overall"] = float(m.group(1))
-                    except ValueError:
-                        pass
-                elif m := _TELL.match(note):
-                    tells[m.group(1)] = float(m.group(2))
-            out["inspect_tells"] = tells
+        elif op.stage == "inspect":  # the stage logs its scores as numbers (params), not only as notes
+            overall = op.params.get("overall")
+            if isinstance(overall, (int, float)) and overall == overall:
+                out["inspect_overall"] = float(overall)
+            out["inspect_tells"] = {name: float(v) for name, v in (op.params.get("tells") or {}).items()
+                                    if isinstance(v, (int, float)) and v == v}
     if "identity_distance" not in out and portrait.subject is not None and portrait.face is not None \
             and getattr(portrait.face, "embedding", None) is not None and hasattr(portrait.subject, "identity_distance"):
         d = float(portrait.subject.identity_distance(portrait.face.embedding))

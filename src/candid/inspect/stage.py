@@ -32,6 +32,12 @@ def report_for(pixels):
     return None
 
 
+def _number(value: float) -> float | None:
+    """``value`` rounded to 4 places, None for NaN (the log is JSON)."""
+    value = float(value)
+    return round(value, 4) if value == value else None
+
+
 def inspect_stage(portrait: Portrait, *, html: str | None = None, json: str | None = None) -> Portrait:
     """Inspect the portrait; log the findings, optionally write HTML / JSON reports.
 
@@ -44,6 +50,8 @@ def inspect_stage(portrait: Portrait, *, html: str | None = None, json: str | No
     >>> p = inspect_stage(Portrait(data.astronaut().astype(np.float32) / 255))
     >>> p.log[-1].stage, p.log[-1].notes[0].startswith("overall")
     ('inspect', True)
+    >>> 0.0 <= p.log[-1].params["overall"] <= 1.0, len(p.log[-1].params["tells"]) >= 3
+    (True, True)
     """
     if portrait.color != "srgb":
         raise ValueError("inspect expects sRGB pixels")
@@ -58,6 +66,9 @@ def inspect_stage(portrait: Portrait, *, html: str | None = None, json: str | No
         atomic_write_bytes(json, report.to_json().encode("utf-8"))
     # File names only: the log is published in the output's XMP/C2PA, and a
     # full path can name the user (/home/alice/...).
-    params = {"html": Path(html).name if html else None, "json": Path(json).name if json else None}
+    # The scores as numbers too, so readers (batch) never parse them back out of the notes.
+    params = {"html": Path(html).name if html else None, "json": Path(json).name if json else None,
+              "overall": _number(report.overall),
+              "tells": {t.name: _number(t.score) for t in report.tells}}
     op = Operation("inspect", params=params, notes=tuple(report.summary_lines()))
     return portrait.evolve(None, op, keep_face=True)
