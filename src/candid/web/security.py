@@ -18,7 +18,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import re
 import secrets
+from pathlib import Path
 
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 SESSION_COOKIE = "candid_session"
@@ -68,3 +70,33 @@ class Guard:
         if self.token is None:
             return True
         return any(v is not None and hmac.compare_digest(v.encode(), self.token.encode()) for v in (bearer, cookie))
+
+
+_SAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
+_ABS_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s/'\"<>]+/)+([^\s/'\"<>]*)")
+
+
+def sanitize_filename(name: str | None) -> str:
+    """A user's file name made safe to store and show: no folders, no odd characters, at most 80 long.
+
+    Examples
+    --------
+    >>> sanitize_filename("../../etc/pass wd<>.jpg"), sanitize_filename(None)
+    ('pass wd_.jpg', 'photo')
+    """
+    base = Path(name or "photo").name
+    base = _SAFE_NAME.sub("_", base).strip(" .") or "photo"
+    return base[:80]
+
+
+def scrub_paths(text: str | None) -> str | None:
+    """``text`` with every absolute path replaced by its last part (web errors never show server paths).
+
+    Examples
+    --------
+    >>> scrub_paths("/srv/candid/data/uploads/ab12.png.part: cannot decode")
+    'ab12.png.part: cannot decode'
+    """
+    if not text:
+        return text
+    return _ABS_PATH.sub(lambda m: m.group(1) or "(folder)", text)
