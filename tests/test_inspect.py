@@ -18,7 +18,7 @@ from skimage import data
 
 from candid.face import analyze_face
 from candid.inspect import TELLS, flattery_report, inspect_image, render_html
-from candid.inspect._types import sample_tiles
+from candid.inspect.tells.measures import sample_tiles
 from candid.inspect.report import overlay
 
 FACE_TELLS = ("skin", "eyes", "lighting", "edges", "symmetry")

@@ -44,3 +44,26 @@ def linear_to_srgb(x: np.ndarray) -> np.ndarray:
     0.5
     """
     return _lut(np.asarray(x, np.float32), _TO_SRGB)
+
+
+#: Rec. 601 luma weights, applied to gamma-encoded sRGB: the Y' of JPEG's YCbCr.
+LUMA_WEIGHTS = np.array([0.299, 0.587, 0.114], np.float32)
+
+
+def luma(srgb: np.ndarray) -> np.ndarray:
+    """Luma Y' of sRGB-encoded pixels (Rec. 601 weights on the encoded values), float32 ``(H, W)``.
+
+    The one luma of candid. It is what JPEG quantises (its Y channel), so
+    traces of compression and a watermark that must survive JPEG are measured
+    on exactly this; it is also the grey a person sees in a photo's tones.
+    It is not luminance: for physical light mixing, convert to linear light
+    first (:func:`srgb_to_linear`).
+
+    Examples
+    --------
+    >>> float(luma(np.ones((1, 1, 3), np.float32))[0, 0])
+    1.0
+    >>> round(float(luma(np.float32([[[0.0, 1.0, 0.0]]]))[0, 0]), 3)
+    0.587
+    """
+    return np.asarray(srgb, np.float32)[..., :3] @ LUMA_WEIGHTS

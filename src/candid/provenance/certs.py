@@ -19,9 +19,8 @@ from pathlib import Path
 
 from candid.errors import CandidError
 
-#: Extended key usage OIDs accepted by C2PA for claim signing.
+#: Extended key usage OID accepted by C2PA for claim signing (document signing).
 OID_DOCUMENT_SIGNING = "1.3.6.1.5.5.7.3.36"
-OID_C2PA_CLAIM_SIGNING = "1.3.6.1.4.1.62558.2.1"
 
 CHAIN_NAME = "candid-dev-chain.pem"
 KEY_NAME = "candid-dev-signer.key"

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from candid.colour import luma
 from candid.errors import CandidError
 
 BLOCK = 32
@@ -42,7 +43,6 @@ COEFFS = ((0, 1), (1, 0), (1, 1), (0, 2))
 DEFAULT_SCALES = (1.0, 2.0, 4.0 / 3.0, 1.25)
 #: Largest square the reader analyses (centre crop), bounding its time and memory.
 READ_WINDOW = 1024
-_LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 
 
 def _dct_matrix(n: int = BLOCK) -> np.ndarray:
@@ -130,7 +130,8 @@ def watermark_id_for(pixels: np.ndarray, extra: bytes = b"") -> str:
 
 
 def _luma(pixels: np.ndarray) -> np.ndarray:
-    return (np.asarray(pixels, np.float32) @ _LUMA) * np.float32(255.0)
+    """JPEG's Y' on the 0-255 scale (the watermark lives where JPEG quantises)."""
+    return luma(pixels) * np.float32(255.0)
 
 
 def _check_pixels(pixels: np.ndarray) -> np.ndarray:

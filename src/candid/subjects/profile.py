@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Literal
 
 import numpy as np
 
 from candid.face import identity_distance
 from candid.subjects.quirks import Quirk
 
-ConsentKind = Literal["self", "family", "deceased-relative", "other"]
 CONSENT_KINDS: tuple[str, ...] = ("self", "family", "deceased-relative", "other")
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from candid.inspect._types import Context, TellResult, cannot_judge, luminance, sigmoid
+from candid.inspect._types import Context, TellResult, cannot_judge
+from candid.inspect.tells.measures import luminance, sigmoid
 from candid.inspect.tells.eyes import find_catchlight
 
 MIN_IOD = 30.0

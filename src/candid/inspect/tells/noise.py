@@ -13,7 +13,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from candid.inspect._types import Context, TellResult, sample_tiles, sigmoid
+from candid.inspect._types import Context, TellResult
+from candid.inspect.tells.measures import sample_tiles, sigmoid
 
 BLOCK = 16
 WHOLE_IMAGE_PIXELS = 4_000_000

@@ -14,7 +14,8 @@ import cv2
 import numpy as np
 
 from candid.face.texture import FINE_BAND, band_pass, skin_texture
-from candid.inspect._types import Context, TellResult, cannot_judge, local_std, luminance, sigmoid, worst_window
+from candid.inspect._types import Context, TellResult, cannot_judge
+from candid.inspect.tells.measures import local_std, luminance, sigmoid, worst_window
 
 #: Relative fine-band std of real skin at the canonical scale. A prior from
 #: published portrait statistics and the public-domain astronaut photo, not fit

@@ -17,15 +17,16 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from candid.inspect._types import Context, TellResult, sample_tiles, sigmoid
+from candid.colour import luma
+from candid.inspect._types import Context, TellResult
+from candid.inspect.tells.measures import sample_tiles, sigmoid
 
 TILE = 256
 
 
 def jpeg_luma(rgb: np.ndarray) -> np.ndarray:
     """JPEG's Y channel (BT.601) on the 0-255 scale, where JPEG quantised it."""
-    rgb = np.asarray(rgb, np.float32) * 255.0
-    return (0.299 * rgb[..., 0] + 0.587 * rgb[..., 1] + 0.114 * rgb[..., 2]).astype(np.float32)
+    return luma(rgb) * np.float32(255.0)
 
 
 def _tiles(ctx: Context) -> list[np.ndarray]:
