@@ -16,8 +16,9 @@ import re
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 #: Temp names that carry a process id: ``.candid-<pid>-...`` or ``.<name>.candid-<pid>-...``.
 _TAGGED = re.compile(r"^\..*candid-(?:[a-z]+-)?(\d+)-")
@@ -106,6 +107,38 @@ def sweep_temp(folder: str | os.PathLike, *, legacy_age: float = 3600.0) -> list
     return removed
 
 
+@contextmanager
+def atomic_path(path: str | os.PathLike, *, suffix: str = ".part") -> Iterator[Path]:
+    """A hidden temporary path beside ``path`` that replaces ``path`` when the block ends without error.
+
+    The one temp-file-then-rename of candid: writers that need a file name
+    (libvips, c2pa, a copy) write to the yielded path; on an error it is
+    removed and ``path`` is left as it was. The name carries :func:`temp_tag`,
+    so what a killed process leaves is swept (:func:`sweep_temp`). Give a
+    ``suffix`` ending in the real extension when the writer picks the format
+    by it (``".part.jpg"``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "report.txt"
+    >>> with atomic_path(out) as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> out.read_text(), [p.name for p in out.parent.iterdir()]
+    ('done', ['report.txt'])
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{temp_tag()}", suffix=suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` so the file is complete or absent, never half-written.
 
@@ -115,15 +148,8 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     b'ok'
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{temp_tag()}", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
     return path
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,18 +71,14 @@ def _add_jfif_density(path: str, dpi: float) -> None:
 
     d = max(1, min(65535, round(dpi)))
     app0 = b"\xff\xe0" + struct.pack(">H5sBBBHHBB", 16, b"JFIF\0", 1, 2, 1, d, d, 0, 0)
-    part = path + ".jfif"
-    try:
-        with open(path, "rb") as src, open(part, "wb") as dst:
-            soi = src.read(2)
-            if soi != b"\xff\xd8":
-                raise CandidError(f"{path}: not a JPEG stream")
-            dst.write(soi + app0)
-            shutil.copyfileobj(src, dst, 1 << 20)
-        os.replace(part, path)
-    finally:
-        if os.path.exists(part):
-            os.unlink(part)
+    from candid.files import atomic_path
+
+    with atomic_path(path, suffix=".jfif") as part, open(path, "rb") as src, open(part, "wb") as dst:
+        soi = src.read(2)
+        if soi != b"\xff\xd8":
+            raise CandidError(f"{path}: not a JPEG stream")
+        dst.write(soi + app0)
+        shutil.copyfileobj(src, dst, 1 << 20)
 
 
 def write_vips(
@@ -138,23 +133,17 @@ def write_vips(
             options["resunit"] = "inch"
     if fmt == "avif":
         options["compression"] = "av1"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    from candid.files import temp_tag
+    from candid.files import atomic_path
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{temp_tag()}", suffix=f".part{path.suffix}", dir=path.parent)
-    os.close(fd)
     try:
-        saver = {"jpeg": "jpegsave", "png": "pngsave", "tiff": "tiffsave", "webp": "webpsave",
-                 "avif": "heifsave"}[fmt]
-        getattr(image, saver)(tmp, **options)
-        if fmt == "jpeg" and dpi is not None:
-            _add_jfif_density(tmp, dpi)
-        os.replace(tmp, path)
+        with atomic_path(path, suffix=f".part{path.suffix}") as tmp:
+            saver = {"jpeg": "jpegsave", "png": "pngsave", "tiff": "tiffsave", "webp": "webpsave",
+                     "avif": "heifsave"}[fmt]
+            getattr(image, saver)(str(tmp), **options)
+            if fmt == "jpeg" and dpi is not None:
+                _add_jfif_density(str(tmp), dpi)
     except pyvips.Error as exc:
         raise CandidError(f"{path}: could not write {fmt.upper()} ({str(exc).strip().splitlines()[-1]})") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
 
 

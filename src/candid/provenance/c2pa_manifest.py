@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -206,23 +205,18 @@ def sign_c2pa(path_in: str | os.PathLike, path_out: str | os.PathLike, log: Iter
         raise CandidError(f"{path_out}: cannot embed C2PA in '{path_out.suffix}' files")
     manifest = manifest_definition(log, title=title or path_out.name, watermark_id=watermark_id)
     ctx = _context()
-    from candid.files import temp_tag
+    from candid.files import atomic_path
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path_out.name}.{temp_tag()}", suffix=f".c2pa{path_out.suffix}",
-                               dir=path_out.parent)
     try:
-        with os.fdopen(fd, "w+b") as dst, open(path_in, "rb") as src:
+        with atomic_path(path_out, suffix=f".c2pa{path_out.suffix}") as tmp, \
+                open(tmp, "w+b") as dst, open(path_in, "rb") as src:
             builder = c2pa.Builder(json.dumps(manifest), ctx) if ctx is not None else c2pa.Builder(json.dumps(manifest))
             with builder:
                 for ing in ingredients or ():
                     _add_ingredient(builder, Path(ing))
                 builder.sign(signer.native(), mime, src, dst)
-        os.replace(tmp, path_out)
     except c2pa.C2paError as exc:
         raise CandidError(f"{path_out}: C2PA signing failed ({exc})") from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path_out
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 
 from candid.errors import CandidError
-from candid.files import temp_tag
+from candid.files import atomic_path
 
 
 def label_and_write(portrait, out_path: str | os.PathLike, *, signer=None, watermark: bool = True,
@@ -92,17 +91,9 @@ def label_and_write(portrait, out_path: str | os.PathLike, *, signer=None, water
     xmp = xmp_packet(log, credit, wid)
     if signer is None:
         return write_image(out_path, pixels, alpha=portrait.alpha, bit_depth=bit_depth, quality=quality, xmp=xmp)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmpdir = tempfile.mkdtemp(prefix=f".{temp_tag()}", dir=out_path.parent)
-    try:
-        plain = write_image(Path(tmpdir) / f"unsigned{out_path.suffix}", pixels, alpha=portrait.alpha,
-                            bit_depth=bit_depth, quality=quality, xmp=xmp)
+    with atomic_path(out_path, suffix=f".part{out_path.suffix}") as plain:
+        write_image(plain, pixels, alpha=portrait.alpha, bit_depth=bit_depth, quality=quality, xmp=xmp)
         sign_c2pa(plain, plain, log, signer, watermark_id=wid, ingredients=ingredients)
-        os.replace(plain, out_path)
-    finally:
-        for f in Path(tmpdir).glob("*"):
-            f.unlink()
-        os.rmdir(tmpdir)
     return out_path
 
 
@@ -321,16 +312,10 @@ def label_vips(image, out_path: str | os.PathLike, log, *, signer=None, watermar
     xmp = xmp_packet(log, None, wid)
     if signer is None:
         return write_vips(out_path, image, quality=quality, xmp=xmp, dpi=dpi), wid
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmpdir = tempfile.mkdtemp(prefix=f".{temp_tag()}", dir=out_path.parent)
     try:
-        plain = write_vips(Path(tmpdir) / f"unsigned{out_path.suffix}", image, quality=quality, xmp=xmp, dpi=dpi)
-        sign_c2pa(plain, plain, log, signer, watermark_id=wid, ingredients=ingredients)
-        os.replace(plain, out_path)
+        with atomic_path(out_path, suffix=f".part{out_path.suffix}") as plain:
+            write_vips(plain, image, quality=quality, xmp=xmp, dpi=dpi)
+            sign_c2pa(plain, plain, log, signer, watermark_id=wid, ingredients=ingredients)
     except pyvips.Error as exc:
         raise CandidError(f"{out_path}: could not write ({str(exc).strip().splitlines()[-1][:200]})") from None
-    finally:
-        for f in Path(tmpdir).glob("*"):
-            f.unlink()
-        os.rmdir(tmpdir)
     return out_path, wid

@@ -12,6 +12,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from candid.files import atomic_write_bytes
+
 #: Landmark indices (68-point model) of the crops a person looks at.
 RIGHT_EYE, LEFT_EYE = range(36, 42), range(42, 48)
 
@@ -194,11 +196,7 @@ def write_index(out: Path, keys: dict[str, Any], sections: dict[str, str]) -> Pa
     page = (f"<!doctype html><html><head><meta charset='utf-8'><title>candid scorecard</title>"
             f"<style>{CSS}</style></head><body><h1>candid scorecard</h1><p>{nav}</p>"
             f"<h2>All keys</h2>{keys_table(keys)}" + "".join(sections[n] for n in names) + "</body></html>")
-    path = out / "index.html"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write_bytes(out / "index.html", page.encode("utf-8"))
 
 
 def merge(out: Path, result: SectionResult, seconds: float | None = None) -> dict[str, Any]:
@@ -214,9 +212,7 @@ def merge(out: Path, result: SectionResult, seconds: float | None = None) -> dic
     keys = {k: v for k, v in keys.items() if not (k.startswith(prefix) or k == f"seconds.{result.name}")}
     keys.update(result.keys)
     keys = {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in sorted(keys.items())}
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(keys, indent=1, sort_keys=True) + "\n")
-    tmp.replace(path)
+    atomic_write_bytes(path, (json.dumps(keys, indent=1, sort_keys=True) + "\n").encode("utf-8"))
     (out / "sections" / f"{result.name}.html").write_text(result.html, encoding="utf-8")
     sections = {p.stem: p.read_text(encoding="utf-8") for p in sorted((out / "sections").glob("*.html"))}
     write_index(out, keys, sections)
