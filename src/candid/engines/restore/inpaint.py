@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 
 from candid.engines.restore._util import BAND_ROWS, check_image, check_mask, luma, noise_sigma
+from candid.engines.restore.exemplar import exemplar_fill
 
 
 def inpaint(
@@ -15,16 +16,23 @@ def inpaint(
     method: str = "telea",
     radius: float | None = None,
     grain: bool = True,
+    texture: bool = True,
+    regions: np.ndarray | None = None,
     seed: int = 0,
 ) -> np.ndarray:
     """Fill the pixels under ``mask`` from the undamaged pixels around them.
 
-    Thin defects (dust, scratches) are filled by OpenCV's fast marching
-    (Telea) or Navier-Stokes inpainting (one 8-bit 3-channel call per band). Inside wider
-    holes, where those methods leave a smooth, waxy patch, grain of the
-    print's own measured strength is added back (seeded), so the fill does
-    not stand out at 100 %. Big images are processed in bands of rows; only
-    bands that contain damage are touched.
+    Every hole is first filled smoothly by OpenCV's fast marching (Telea) or
+    Navier-Stokes inpainting (one 8-bit 3-channel call per band). Holes that
+    need more (``texture``): wider ones (5 px and up) and any hole through a
+    textured area (hair, knitwear, foliage: local detail above 1.6x the
+    print's grain) then get the fine texture of their best-matching spot
+    nearby (:func:`candid.engines.restore.exemplar.exemplar_fill`; with
+    ``regions``, never across an eye's or the lips' outline). Hairline cracks
+    on smooth areas keep the smooth fill, with grain of the print's own
+    measured strength added back (seeded), so no fill stands out at 100 %.
+    Big images are processed in bands of rows; only bands that contain
+    damage are touched.
 
     Parameters
     ----------
@@ -36,7 +44,14 @@ def inpaint(
     radius : float, optional
         Neighbourhood radius in pixels; default 3 + 0.03 % of the short side (4.5 px at 24 MP).
     grain : bool
-        Put measured grain back inside wide fills.
+        Put measured grain back inside smooth fills.
+    texture : bool
+        Re-texture wide holes and holes in textured areas from matching
+        spots nearby (False: Telea/NS and grain only).
+    regions : ndarray, optional
+        ``(H, W)`` integer labels (see
+        :func:`candid.engines.restore.exemplar.face_region_labels`): texture
+        is copied only within a label.
     seed : int
 
     Returns
@@ -65,7 +80,11 @@ def inpaint(
     s = min(h, w)
     r = float(radius) if radius is not None else 3.0 + 0.0003 * s
     flag = cv2.INPAINT_TELEA if method == "telea" else cv2.INPAINT_NS
-    sigma = noise_sigma(luma(img)) if grain else 0.0
+    sigma = noise_sigma(luma(img)) if (grain or texture) else 0.0
+    if regions is not None:
+        regions = np.asarray(regions)
+        if regions.shape != m.shape:
+            raise ValueError(f"regions is {regions.shape[1]}x{regions.shape[0]} but the image is {w}x{h}")
     rng = np.random.default_rng(seed)
     m8 = m.astype(np.uint8)
     rows = np.flatnonzero(m8.any(axis=1))
@@ -86,30 +105,48 @@ def inpaint(
         # than a fill needs once grain is laid over it.
         u8 = np.clip(band * 255.0 + 0.5, 0, 255).astype(np.uint8)
         filled = cv2.inpaint(u8, mk, r, flag).astype(np.float32) / 255.0
+        d = cv2.distanceTransform(mk, cv2.DIST_L2, 3)
+        local = None
         if sigma > 0:
-            d = cv2.distanceTransform(mk, cv2.DIST_L2, 3)
+            # grain as strong as the print's own grain around this hole (skin, hair and sky
+            # differ), measured on the undamaged pixels only
+            yb = luma(band)
+            hp = yb - cv2.GaussianBlur(yb, (0, 0), 1.0)
+            ok = (mk == 0).astype(np.float32)
+            # a smooth map: measured at a quarter of the size on big bands (cheap), then enlarged
+            q = 4 if min(band.shape[:2]) >= 64 else 1
+            num, den = hp * hp * ok, ok
+            if q > 1:
+                num = cv2.resize(num, None, fx=1 / q, fy=1 / q, interpolation=cv2.INTER_AREA)
+                den = cv2.resize(den, None, fx=1 / q, fy=1 / q, interpolation=cv2.INTER_AREA)
+            local = np.sqrt(cv2.GaussianBlur(num, (0, 0), 6.0 / q)
+                            / np.maximum(cv2.GaussianBlur(den, (0, 0), 6.0 / q), 1e-3)) / 0.6
+            if q > 1:
+                local = cv2.resize(local, (band.shape[1], band.shape[0]), interpolation=cv2.INTER_LINEAR)
+            # (high-pass std of white noise is ~0.6 sigma)
+        done = None
+        if texture:
+            # wide holes, and holes through texture, take the texture of their best match nearby
+            n_c, lab_c = cv2.connectedComponents(mk, connectivity=8)
+            half = np.zeros(n_c, np.float32)
+            inside = mk > 0
+            np.maximum.at(half, lab_c[inside], d[inside])
+            need = half[lab_c] >= 2.5
+            if local is not None:
+                need |= local > 1.6 * max(sigma, 1.0 / 255)
+            need &= mk > 0
+            if need.any():
+                filled, done = exemplar_fill(filled, mk > 0, need,
+                                             regions=None if regions is None else regions[r0:r1, c0:c1])
+        if grain and local is not None:
             wgt = np.clip((d - 0.5) / 1.5, 0, 1).astype(np.float32)  # none at a fill's edge, full inside
+            if done is not None:
+                wgt[done] = 0  # re-textured fills carry the print's own grain already
             if wgt.any():
-                # grain as strong as the print's own grain around this hole (skin, hair and sky
-                # differ), measured on the undamaged pixels only, within 0.5x-2x of the global level
-                yb = luma(band)
-                hp = yb - cv2.GaussianBlur(yb, (0, 0), 1.0)
-                ok = (mk == 0).astype(np.float32)
-                # a smooth map: measured at a quarter of the size on big bands (cheap), then enlarged
-                q = 4 if min(band.shape[:2]) >= 64 else 1
-                num, den = hp * hp * ok, ok
-                if q > 1:
-                    num = cv2.resize(num, None, fx=1 / q, fy=1 / q, interpolation=cv2.INTER_AREA)
-                    den = cv2.resize(den, None, fx=1 / q, fy=1 / q, interpolation=cv2.INTER_AREA)
-                local = np.sqrt(cv2.GaussianBlur(num, (0, 0), 6.0 / q)
-                                / np.maximum(cv2.GaussianBlur(den, (0, 0), 6.0 / q), 1e-3)) / 0.6
-                if q > 1:
-                    local = cv2.resize(local, (band.shape[1], band.shape[0]), interpolation=cv2.INTER_LINEAR)
-                # (high-pass std of white noise is ~0.6 sigma)
-                local = np.clip(local, 0.5 * sigma, 2.0 * sigma).astype(np.float32)
+                lv = np.clip(local, 0.5 * sigma, 2.0 * sigma).astype(np.float32)
                 noise = rng.standard_normal(band.shape[:2], dtype=np.float32)
                 noise = cv2.GaussianBlur(noise, (0, 0), 0.6) * np.float32(1 / 0.55)
-                filled += (noise * local * wgt)[..., None]
+                filled += (noise * lv * wgt)[..., None]
         keep = slice(y0 - r0, y1 - r0)
         sel = mk[keep] > 0
         tgt = out[y0:y1, c0:c1]

@@ -13,6 +13,7 @@ from candid.engines.restore.damage import KINDS, damage_mask
 from candid.engines.restore.denoise import denoise_keep_grain
 from candid.engines.restore.geometry import detect_print, rectify_mask, rectify_print
 from candid.engines.restore.halftone import find_halftone, remove_halftone
+from candid.engines.restore.exemplar import face_region_labels
 from candid.engines.restore.inpaint import inpaint
 from candid.engines.restore.tone import analyze_tone, correct_fade, tint as tint_fn
 
@@ -193,7 +194,9 @@ def restore(
                          "which cannot show what was there: check them in the damage mask")
         step("filling damage")
         t0 = time.perf_counter()
-        work = inpaint(work, dmask, seed=seed)
+        # texture is copied within the eyes, the lips and the brows only, never across them
+        regions = face_region_labels(work)
+        work = inpaint(work, dmask, regions=regions, seed=seed)
         timed("inpaint", t0)
     if denoise > 0:
         step("denoising (keeping grain)")
