@@ -234,5 +234,142 @@ def plan(manifest: Manifest, recipe, *, library=None, fixed_time: str | None = N
     return items
 
 
-__all__ = ["BYTES_PER_PIXEL", "WORKER_BASE_BYTES", "WorkItem", "content_key", "estimate_bytes", "file_sha256",
-           "plan", "subject_fingerprint"]
+#: Stages that need one usable face in the row's photo (they run :func:`candid.face.analyze_face` on it).
+FACE_STAGES = ("face.analyze", "engine.studio", "honest")
+
+
+class Precheck(BaseModel):
+    """What :func:`precheck` found: ``problems`` stop a batch, ``notes`` do not.
+
+    Examples
+    --------
+    >>> Precheck().ok, Precheck(problems=["row 2: no face"]).ok
+    (True, False)
+    """
+
+    model_config = ConfigDict(frozen=True)
+    problems: list[str] = []
+    notes: list[str] = []
+    checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _face_problem(path: str, name: str, recipe: dict[str, Any]) -> tuple[str | None, str | None]:
+    """``(problem, note)`` for the face the row's recipe will look for in ``path``."""
+    from candid.errors import CandidError
+    from candid.face import analyze_face
+    from candid.imageio import read_image
+
+    steps = {s["stage"]: s.get("params") or {} for s in recipe.get("steps", [])}
+    index = steps.get("face.analyze", {}).get("face")
+    try:
+        pixels = read_image(path).pixels  # the same full-size pixels the worker reads
+        # the same detector, landmark model and face choice as the run; no embedding or quality (not needed here)
+        face = analyze_face(pixels, face_index=index, embed=False, quality=False, source=name)
+    except CandidError as exc:
+        hint = exc.hint
+        if hint and "--face" in hint:  # a batch row chooses its face in its overrides, counted from 0
+            hint = 'choose one in the row\'s overrides: {"face.analyze": {"face": 0}} (0 = the largest)'
+        return exc.message + (f" ({hint})" if hint else ""), None
+    studio = steps.get("engine.studio")
+    if studio is None:
+        return None, None
+    from candid.engines.studio.frame import face_inside
+    from candid.engines.studio.stage import SMALL_FACE_IOD
+
+    if not face_inside(face.landmarks, pixels.shape, margin=0.05):
+        return f"{name}: the face is cut by the photo's border (the studio needs the whole face)", None
+    iod = face.iod
+    if iod < SMALL_FACE_IOD:
+        words = (f"{name}: the face is only {iod:.0f} px between the eyes; a headshot needs "
+                 f"{SMALL_FACE_IOD:.0f} or more")
+        if studio.get("small_face") == "refuse":
+            return words + " and this recipe refuses small faces", None
+        return None, words + ": it will be made, but enlarged and soft"
+    return None, None
+
+
+def precheck(items: list[WorkItem], *, out_dir: str | Path | None = None, on_item=None) -> Precheck:
+    """Check, before any work, what each planned row's run would stumble on.
+
+    :func:`plan` already checked the manifest (files exist, options valid,
+    subjects enrolled, headers readable within the pixel limit). This adds
+    the checks that need the pixels or the output folder:
+
+    * every input file can be read (permissions);
+    * when the recipe has a stage that needs a face (:data:`FACE_STAGES`):
+      the first input has a usable face, found by the same detector, landmark
+      model and face choice the run uses, on the same full-size pixels (no
+      face, several faces without a choice, landmarks that cannot be placed);
+      for ``engine.studio`` the face is not cut by the border, and a face
+      smaller than the studio needs is a problem if the recipe refuses small
+      faces and a note otherwise;
+    * with ``out_dir``: no output would land on an input or outside the folder.
+
+    Each distinct (photo, recipe) pair is checked once.
+
+    Parameters
+    ----------
+    items : list of WorkItem
+        From :func:`plan`.
+    out_dir : path, optional
+        The batch's output folder.
+    on_item : callable, optional
+        Called as ``on_item(done, total)`` after each item (for a progress bar).
+
+    Returns
+    -------
+    Precheck
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from candid.imageio import write_image
+    >>> import numpy as np
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = write_image(d / "wall.png", np.full((64, 64, 3), 0.5, np.float32))
+    >>> recipe = {"name": "r", "steps": [{"stage": "face.analyze", "params": {}}]}
+    >>> item = WorkItem(key="ab" * 32, line=2, output="wall-out.jpg", inputs=[str(d / "wall.png")],
+    ...                 input_sha256=["00"], recipe=recipe, suffix=".jpg", est_bytes=1)
+    >>> print(precheck([item], out_dir=d).problems[0])
+    row 2: wall.png: no face found (use a photo with one clearly visible, roughly frontal face, at least ... px wide)
+    """
+    import os
+
+    from candid.batch.store import destination_problem
+
+    problems: list[str] = []
+    notes: list[str] = []
+    seen: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+    all_inputs = sorted({p for it in items for p in it.inputs})
+    for n, item in enumerate(items, 1):
+        where = f"row {item.line}"
+        for path in item.inputs:
+            if not os.access(path, os.R_OK):
+                problems.append(f"{where}: {Path(path).name}: cannot be read (permissions)")
+        if out_dir is not None:
+            why = destination_problem(out_dir, item.output, all_inputs)
+            if why:
+                problems.append(f"{where}: output {item.output}: {why}")
+        if any(s.get("stage") in FACE_STAGES for s in item.recipe.get("steps", [])) and \
+                os.access(item.inputs[0], os.R_OK):
+            face_steps = json.dumps([s for s in item.recipe["steps"] if s.get("stage") in FACE_STAGES],
+                                    sort_keys=True, default=str)
+            key = (item.input_sha256[0], face_steps)
+            if key not in seen:
+                seen[key] = _face_problem(item.inputs[0], Path(item.inputs[0]).name, item.recipe)
+            problem, note = seen[key]
+            if problem:
+                problems.append(f"{where}: {problem}")
+            if note:
+                notes.append(f"{where}: {note}")
+        if on_item is not None:
+            on_item(n, len(items))
+    return Precheck(problems=problems, notes=notes, checked=len(items))
+
+
+__all__ = ["BYTES_PER_PIXEL", "FACE_STAGES", "WORKER_BASE_BYTES", "Precheck", "WorkItem", "content_key",
+           "estimate_bytes", "file_sha256", "plan", "precheck", "subject_fingerprint"]

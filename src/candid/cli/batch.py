@@ -73,7 +73,9 @@ def batch(
                                   "(default: SOURCE_DATE_EPOCH if set, else the real times)."),
     report: Optional[Path] = typer.Option(None, "--report",
                                           help="Also write the summary to REPORT.html/.json (like make)."),
-    check: bool = typer.Option(False, "--check", help="Only validate the manifest and plan; run nothing."),
+    check: bool = typer.Option(False, "--check",
+                               help="Only check every row (files, options, outputs, a usable face in each photo); "
+                                    "run nothing."),
 ) -> int:
     """Run a recipe over every row of MANIFEST into OUT; a re-run skips finished work."""
     from candid.batch import load_manifest, plan, run_batch
@@ -89,7 +91,17 @@ def batch(
     m = load_manifest(manifest)
     items = plan(m, rec, library=library, fixed_time=fixed)  # validates every row; raises with all problems
     if check:
-        out.print(f"{m.source}: {len(items)} row(s) OK, {len({i.key for i in items})} distinct result(s)")
+        from candid.batch import ManifestError
+        from candid.batch.plan import precheck
+
+        with progress_bar("checking each row's photo", len(items)) as advance:
+            found = precheck(items, out_dir=out_dir, on_item=lambda done, total: advance())
+        for note in found.notes:
+            console.print(f"[yellow]note:[/yellow] {note}", soft_wrap=True)
+        if not found.ok:
+            raise ManifestError(found.problems, m.source)
+        out.print(f"{m.source}: {len(items)} row(s) OK, {len({i.key for i in items})} distinct result(s)",
+                  soft_wrap=True)
         return 0
     if backend == "ray":
         from candid.batch.backends import _ray
