@@ -101,7 +101,51 @@ def test_web_make_options_are_the_cli_make_options():
     from candid.web.jobs import MAKE_OPTIONS
 
     make = {o for cmd, p in OPTIONS if cmd == "make" for o in p.opts}
-    assert not [k for k in MAKE_OPTIONS if f"--{k}" not in make], "a web option the CLI spells differently"
+    assert not [k for k in MAKE_OPTIONS if "--" + k.replace("_", "-") not in make], \
+        "a web option the CLI spells differently"
+
+
+#: One value per studio option, none of them the default. A new StudioOptions field fails
+#: :func:`test_one_studio_options_model` until it is added here and shown to reach the recipe.
+STUDIO_SAMPLE = {"style": "editorial", "aspect": "4:5", "background": "white", "light": "loop", "strength": 0.5,
+                 "straighten": "off", "catchlights": "move", "small_face": "refuse", "size": "4k",
+                 "look": "portra-400", "face": 2, "seed": 7, "keep": {"skin-smoothing": 0.5}}
+
+
+def test_one_studio_options_model():
+    """StudioOptions is the one list: the CLI, the web request, batch and the recipe all follow it."""
+    from candid import recipes
+    from candid.engines.studio.options import OPTION_NAMES, StudioOptions, option_help
+    from candid.engines.studio.recipe import STUDIO_STAGE_OPTIONS, studio_recipe
+    from candid.web.models import MakeRequest
+
+    assert set(STUDIO_SAMPLE) == set(OPTION_NAMES), "a studio option without a sample value here"
+    # the CLI: one option per field, same help words, nothing studio-like beside them
+    params = {p.opts[0]: p for cmd, p in OPTIONS if cmd == "make"}
+    for name in OPTION_NAMES:
+        flag = "--" + name.replace("_", "-")
+        assert flag in params, f"candid make has no {flag}"
+        assert option_help(name) in (params[flag].help or ""), f"{flag}: help differs from StudioOptions"
+    front_door = {"--engine", "--subject", "--library", "--out", "--report"}
+    assert set(params) - {"--" + n.replace("_", "-") for n in OPTION_NAMES} == front_door
+    # the web: the request is the model plus what only the web needs
+    assert set(MakeRequest.model_fields) - set(StudioOptions.model_fields) == {"upload", "engine", "subject"}
+    assert MakeRequest.model_json_schema()["properties"]["light"]["description"] == option_help("light")
+    # the recipe: every option reaches a stage
+    recipe, skipped = studio_recipe(**STUDIO_SAMPLE)
+    steps = {s.stage: s.params for s in recipe.steps}
+    for name in STUDIO_STAGE_OPTIONS:
+        assert steps["engine.studio"][name] == STUDIO_SAMPLE[name], name
+    assert steps["engine.studio"]["seed"] == 7 and steps["face.analyze"]["face"] == 1
+    assert recipe.name.startswith("editorial") or "editorial" in recipe.name
+    if "finish" in recipes.STAGES:
+        assert steps["finish"]["size"] == "4k"
+    if "looks.film" in recipes.STAGES:
+        assert steps["looks.film"]["stock"] == "portra-400"
+    if "honest" in recipes.STAGES:
+        assert steps["honest"]["keep"] == {"skin-smoothing": 0.5}
+    handled = {*STUDIO_STAGE_OPTIONS, "style", "seed", "face", "size", "look", "keep"}
+    assert handled == set(OPTION_NAMES), "an option studio_recipe does not pass on"
 
 
 def test_options_that_cannot_work_here_are_not_offered(capsys):

@@ -416,7 +416,7 @@ def test_recipe_skips_unregistered_stages(monkeypatch):
     from candid.engines.studio.recipe import studio_recipe
 
     monkeypatch.delitem(recipes.STAGES, "honest", raising=False)
-    r, skipped = studio_recipe("editorial", size="8k", look="portra-400", face=1, report="/tmp/x")
+    r, skipped = studio_recipe("editorial", size="8k", look="portra-400", face=2, report="/tmp/x")  # face 2 = index 1
     names = [s.stage for s in r.steps]
     assert "honest" in skipped and "honest" not in names
     assert names[:2] == ["face.analyze", "engine.studio"] and r.steps[0].params["face"] == 1

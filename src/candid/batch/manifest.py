@@ -294,10 +294,14 @@ def _value_problem(hint: Any, value: Any) -> str | None:
 
 
 def _check_studio(params: dict[str, Any]) -> None:
-    from candid.engines.studio.stage import check_options
+    from candid.engines.studio.options import StudioOptions
+    from candid.engines.studio.recipe import STUDIO_STAGE_OPTIONS
 
-    check_options(params.get("style", "linkedin"), params.get("background"), params.get("light"),
-                  params.get("aspect"))
+    # the stage's person-facing settings, checked by the one studio options model
+    given = {k: params.get(k) for k in ("style", *STUDIO_STAGE_OPTIONS)}
+    if isinstance(given["straighten"], (int, float)) and not isinstance(given["straighten"], bool):
+        given["straighten"] = str(given["straighten"])  # degrees, as the CLI spells them
+    StudioOptions.parse(**given)
 
 
 def _check_finish(params: dict[str, Any]) -> None:

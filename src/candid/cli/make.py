@@ -8,34 +8,30 @@ from typing import Optional
 import typer
 
 from candid.cli._common import check_output, console, out, progress_bar, write_output
+from candid.engines.studio.options import StudioOptions, option_help
 from candid.errors import CandidError
 
 
 def make(
     photo: Path = typer.Argument(..., help="The photo of the person."),
     engine: str = typer.Option("studio", "--engine", help="Engine: studio (CPU, from a real photo)."),
-    style: str = typer.Option("linkedin", "--style",
-                              help="linkedin, corporate, editorial, environmental, memorial or passport."),
-    aspect: Optional[str] = typer.Option(None, "--aspect", help="Frame width:height, e.g. 1:1, 4:5, 2:3, 16:9."),
-    background: Optional[str] = typer.Option(
-        None, "--background", help="grey, white, color:#hex, mottled, gradient, blur or image:PATH."),
-    light: Optional[str] = typer.Option(
-        None, "--light", help="loop, rembrandt, butterfly, split, broad, short, rim, flat or none."),
-    strength: Optional[float] = typer.Option(None, "--strength", min=0.0, max=1.0, help="Relighting strength."),
-    straighten: Optional[str] = typer.Option(
-        None, "--straighten", help="auto (level a tilt of up to 5 degrees), off, or the most DEGREES to level."),
-    catchlights: Optional[str] = typer.Option(
-        None, "--catchlights", help="keep (as shot; default), move (the eyes' own, to the new light) or add."),
-    size: Optional[str] = typer.Option(None, "--size", help="Finish to 4k, 8k, ... or none (the style's default)."),
-    look: Optional[str] = typer.Option(None, "--look", help="A film stock for looks.film, e.g. portra-400."),
+    style: str = typer.Option("linkedin", "--style", help=option_help("style")),
+    aspect: Optional[str] = typer.Option(None, "--aspect", help=option_help("aspect")),
+    background: Optional[str] = typer.Option(None, "--background", help=option_help("background")),
+    light: Optional[str] = typer.Option(None, "--light", help=option_help("light")),
+    strength: Optional[float] = typer.Option(None, "--strength", min=0.0, max=1.0, help=option_help("strength")),
+    straighten: Optional[str] = typer.Option(None, "--straighten", help=option_help("straighten")),
+    catchlights: Optional[str] = typer.Option(None, "--catchlights", help=option_help("catchlights")),
+    small_face: Optional[str] = typer.Option(None, "--small-face", help=option_help("small_face")),
+    size: Optional[str] = typer.Option(None, "--size", help=option_help("size")),
+    look: Optional[str] = typer.Option(None, "--look", help=option_help("look")),
     subject: Optional[str] = typer.Option(None, "--subject", "-S", help="Enrolled subject (for the honest guard)."),
     library: Optional[Path] = typer.Option(None, "--library", help="Subject library folder."),
-    keep: Optional[list[str]] = typer.Option(None, "--keep", help="With --subject: keep a change on purpose, "
-                                             "FEATURE=AMOUNT (0..1, e.g. skin-smoothing=0.6). Repeatable."),
-    face: Optional[int] = typer.Option(None, "--face", min=1, help="Which face when there are several (1 = largest)."),
+    keep: Optional[list[str]] = typer.Option(None, "--keep", help=option_help("keep") + " Repeatable."),
+    face: Optional[int] = typer.Option(None, "--face", min=1, help=option_help("face")),
     out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Output image (default: PHOTO-STYLE.jpg)."),
     report: Optional[Path] = typer.Option(None, "--report", help="Write the inspect report to REPORT.html/.json."),
-    seed: int = typer.Option(0, "--seed", help="Seed for every random choice."),
+    seed: int = typer.Option(0, "--seed", help=option_help("seed")),
 ) -> int:
     """Make a headshot or portrait of the person in PHOTO."""
     from candid.engines import get_engine
@@ -51,13 +47,17 @@ def make(
 
         return make_restore(photo, style=style, size=size, subject=subject, library=library, out_path=out_path,
                             seed=seed, aspect=aspect, background=background, light=light, strength=strength,
-                            look=look, face=None if face is None else face - 1, report=str(report) if report else None)
+                            look=look, face=face, report=str(report) if report else None)
     if engine != "studio":
         raise CandidError(f"engine {engine!r} is run by its own command",
                           hint="candid generate --subject NAME --prompt ... [--photo PHOTO]" if engine == "diffusion"
                           else None)
     from candid.engines.studio.recipe import run_studio
 
+    # every studio option in one checked, versioned object (the web and batch build the same one)
+    options = StudioOptions.parse(style=style, aspect=aspect, background=background, light=light, strength=strength,
+                                  straighten=straighten, catchlights=catchlights, small_face=small_face, size=size,
+                                  look=look, face=face, seed=seed, keep=keep_map)
     target = out_path or photo.with_name(f"{photo.stem}-{style}.jpg")
     check_output(target, [photo])  # a folder, unknown suffix or the input itself -> error before any work
     prof = lib = None
@@ -70,10 +70,8 @@ def make(
         def on_step(i: int, total: int, stage: str) -> None:
             advance(1 if i > 0 else 0, description=f"{style}: {stage}", total=total)
 
-        run = run_studio(photo, style=style, aspect=aspect, background=background, light=light, strength=strength,
-                         size=size, look=look, face=None if face is None else face - 1, seed=seed,
-                         report=str(report) if report else None, subject=prof, on_step=on_step,
-                         library=lib, keep=keep_map, straighten=straighten, catchlights=catchlights)
+        run = run_studio(photo, options, report=str(report) if report else None, subject=prof, on_step=on_step,
+                         library=lib)
     result = run.result
     for stage in run.skipped:
         console.print(f"[yellow]note:[/yellow] stage {stage!r} is not available in this build; skipped")

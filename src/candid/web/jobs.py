@@ -17,11 +17,11 @@ from typing import Any, Callable
 
 import numpy as np
 
+from candid.engines.studio.options import OPTION_NAMES, StudioOptions
 from candid.errors import CandidError
 
-#: Options of a make job, with the CLI option each mirrors.
-MAKE_OPTIONS = ("engine", "style", "aspect", "background", "light", "strength", "size", "look", "subject",
-                "face", "seed", "keep", "straighten", "catchlights")
+#: Options of a make job: the studio options (:class:`StudioOptions`, the one list) + engine and subject.
+MAKE_OPTIONS = ("engine", *OPTION_NAMES, "subject")
 ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -169,8 +169,8 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
     if engine != "studio":
         raise CandidError(f"engine {engine!r} is not offered by the web studio yet",
                           hint="use `candid make --engine restore` or `candid generate` from the command line")
-    style = params.get("style") or "linkedin"
-    face = params.get("face")
+    options = StudioOptions.parse(**{k: params.get(k) for k in OPTION_NAMES})
+    style = options.style
     out_dir.mkdir(parents=True, exist_ok=True)
     prof = None
     if params.get("subject"):
@@ -188,13 +188,9 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
             on_step(i, total, stage)
 
     # The same path as `candid make`: the web adds only how it shows and stores results.
-    run = run_studio(src, style=style, aspect=params.get("aspect"), background=params.get("background"),
-                     light=params.get("light"), strength=params.get("strength"), size=params.get("size"),
-                     look=params.get("look"), face=None if face is None else int(face) - 1,
-                     seed=int(params.get("seed") or 0), report=str(out_dir / "report"), subject=prof,
-                     keep=params.get("keep"), source_name=params.get("filename") or src.name, on_step=step,
-                     library=library if prof is not None else None, straighten=params.get("straighten"),
-                     catchlights=params.get("catchlights"))
+    run = run_studio(src, options, report=str(out_dir / "report"), subject=prof,
+                     source_name=params.get("filename") or src.name, on_step=step,
+                     library=library if prof is not None else None)
     result, recipe, skipped = run.result, run.recipe, run.skipped
     for stage in skipped:
         log(f"note: stage {stage!r} is not available in this build; skipped")

@@ -14,6 +14,8 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from candid.engines.studio.options import StudioOptions
+
 HEX = r"^[0-9a-f]{32}$"
 TELL = r"^[a-z_]{1,32}$"
 
@@ -43,25 +45,17 @@ class EnrollRequest(BaseModel):
     date_hint: Optional[str] = Field(None, max_length=32)
 
 
-class MakeRequest(BaseModel):
-    """The options of ``candid make``, as JSON."""
+class MakeRequest(StudioOptions):
+    """The options of ``candid make`` as JSON: :class:`StudioOptions` (the one list) + the upload and subject."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=False)
     upload: str = Field(..., pattern=HEX)
     engine: Literal["studio"] = "studio"
-    style: str = Field("linkedin", max_length=32)
-    aspect: Optional[str] = Field(None, max_length=16)
-    background: Optional[str] = Field(None, max_length=64)
-    light: Optional[str] = Field(None, max_length=32)
-    strength: Optional[float] = Field(None, ge=0, le=1)
-    straighten: Optional[str] = Field(None, max_length=8)
-    catchlights: Optional[Literal["move", "keep", "add"]] = None
-    size: Optional[str] = Field(None, max_length=16)
-    look: Optional[str] = Field(None, max_length=48)
     subject: Optional[str] = Field(None, max_length=64)
-    face: Optional[int] = Field(None, ge=1, le=50)
-    seed: int = Field(0, ge=0, le=2**31 - 1)
-    keep: Optional[dict[str, float]] = None
+
+    def options(self) -> StudioOptions:
+        """The studio options alone (what the job runs with)."""
+        return StudioOptions(**self.model_dump(include=set(StudioOptions.model_fields)))
 
 
 class Login(BaseModel):

@@ -12,6 +12,7 @@ import numpy as np
 
 from pydantic import ValidationError
 
+from candid.engines.studio.options import StudioOptions
 from candid.engines.studio.stage import check_options
 from candid.engines.studio.styles import STYLES
 from candid.errors import CandidError, RecipeError
@@ -37,22 +38,32 @@ def load_style_recipe(style: str) -> Recipe:
         raise RecipeError(f"recipe for style {style!r} is invalid: {exc}") from None
 
 
+def options_of(style: str | StudioOptions = "linkedin", **settings: Any) -> StudioOptions:
+    """Checked :class:`StudioOptions` from a style name and settings, or from options (+ overrides).
+
+    Examples
+    --------
+    >>> options_of("editorial", aspect="4:5").aspect
+    '4:5'
+    >>> options_of(StudioOptions(style="corporate"), seed=2).seed
+    2
+    """
+    if isinstance(style, StudioOptions):
+        return StudioOptions.parse(**{**style.settings(), **settings}) if settings else style.check()
+    return StudioOptions.parse(style=style, **settings)
+
+
+#: The options :func:`studio_recipe` passes to the ``engine.studio`` stage as they are.
+STUDIO_STAGE_OPTIONS = ("aspect", "background", "light", "strength", "straighten", "catchlights", "small_face")
+
+
 def studio_recipe(
-    style: str,
+    style: str | StudioOptions = "linkedin",
     *,
-    aspect: str | None = None,
-    background: str | None = None,
-    light: str | None = None,
-    strength: float | None = None,
-    size: str | None = None,
-    look: str | None = None,
-    face: int | None = None,
-    seed: int | None = None,
     report: str | None = None,
-    straighten: str | float | None = None,
-    catchlights: str | None = None,
+    **settings: Any,
 ) -> tuple[Recipe, list[str]]:
-    """The style's recipe with command-line options applied, and the stages left out.
+    """The style's recipe with the person's options applied, and the stages left out.
 
     Stages not (yet) registered in :data:`candid.recipes.STAGES` are dropped
     and named in the second return value, so a front door can say so and go
@@ -60,22 +71,17 @@ def studio_recipe(
 
     Parameters
     ----------
-    style : str
-        A key of :data:`candid.engines.studio.STYLES`.
-    aspect, background, light, strength : optional
-        ``engine.studio`` overrides.
-    size : str, optional
-        ``finish`` target (``"4k"``, ``"8k"``, ...); ``"none"`` drops the finish step.
-    look : str, optional
-        A film stock for ``looks.film`` (added after finish).
-    face : int, optional
-        0-based face index when the photo has several faces.
-    seed : int, optional
-        Seed for every stage that takes one.
+    style : str or StudioOptions
+        A key of :data:`candid.engines.studio.STYLES`, or the whole options.
     report : str, optional
         Path stem for the inspect report (``STEM.html`` and ``STEM.json``).
-    straighten, catchlights : optional
-        ``engine.studio`` choices: ``"auto"``/``"off"``/degrees, and ``"move"``/``"keep"``/``"add"``.
+    **settings
+        Fields of :class:`StudioOptions`, the one list of studio options
+        (checked before anything is built): :data:`STUDIO_STAGE_OPTIONS` go
+        to ``engine.studio``; ``size`` to ``finish`` (``"none"`` drops it);
+        ``look`` adds ``looks.film``; ``face`` (1 = the largest) to
+        ``face.analyze``; ``seed`` to every stage that takes one; ``keep``
+        to ``honest``.
 
     Returns
     -------
@@ -87,24 +93,27 @@ def studio_recipe(
     >>> "finish" in [s.stage for s in r.steps], r.steps[1].params["aspect"]
     (False, '4:5')
     """
-    check_options(style, background, light, aspect, straighten=straighten, catchlights=catchlights)
-    recipe = load_style_recipe(style)
+    from candid.honest.guard import parse_keep
+
+    options = options_of(style, **settings)
+    size, look, seed = options.size, options.look, options.seed
+    recipe = load_style_recipe(options.style)
     steps: list[Step] = []
     for step in recipe.steps:
         params = dict(step.params)
-        if step.stage == "face.analyze" and face is not None:
-            params["face"] = face
+        if step.stage == "face.analyze" and options.face_index is not None:
+            params["face"] = options.face_index
         if step.stage == "engine.studio":
-            params.update({k: v for k, v in {"aspect": aspect, "background": background, "light": light,
-                                             "strength": strength, "seed": seed, "straighten": straighten,
-                                             "catchlights": catchlights}.items() if v is not None})
+            params.update({k: getattr(options, k) for k in STUDIO_STAGE_OPTIONS if getattr(options, k) is not None})
+            params["seed"] = seed
         if step.stage == "finish":
             if size == "none":
                 continue
             if size is not None:
                 params["size"] = size
-            if seed is not None:
-                params["seed"] = seed
+            params["seed"] = seed
+        if step.stage == "honest" and options.keep:
+            params["keep"] = parse_keep(options.keep)
         if step.stage == "inspect" and report:
             params.update({"html": f"{report}.html", "json": f"{report}.json"})
         steps.append(Step(stage=step.stage, params=params))
@@ -115,10 +124,7 @@ def studio_recipe(
         names = [s.stage for s in steps]
     if look:
         at = names.index("inspect") if "inspect" in names else len(steps)
-        params: dict[str, Any] = {"stock": look}
-        if seed is not None:
-            params["seed"] = seed
-        steps.insert(at, Step(stage="looks.film", params=params))
+        steps.insert(at, Step(stage="looks.film", params={"stock": look, "seed": seed}))
     skipped = [s.stage for s in steps if s.stage not in STAGES]
     kept = [s for s in steps if s.stage in STAGES]
     return recipe.model_copy(update={"steps": kept}), skipped
@@ -136,42 +142,32 @@ class StudioRun:
 
 def run_studio(
     photo: str | Path,
+    options: StudioOptions | None = None,
     *,
-    style: str = "linkedin",
-    aspect: str | None = None,
-    background: str | None = None,
-    light: str | None = None,
-    strength: float | None = None,
-    size: str | None = None,
-    look: str | None = None,
-    face: int | None = None,
-    seed: int = 0,
     report: str | None = None,
     subject: Any = None,
-    keep: dict[str, float] | None = None,
     source_name: str | None = None,
     on_step: Callable[[int, int, str], None] | None = None,
     library: Any = None,
-    straighten: str | float | None = None,
-    catchlights: str | None = None,
+    **settings: Any,
 ) -> StudioRun:
     """A photo in, a finished studio portrait out: the one path every front door takes.
 
-    Builds the style's recipe (:func:`studio_recipe`) with the options and
-    the ``keep`` choices for the honest guard, reads the photo safely and runs
-    the recipe. The CLI (`candid make`), the web studio and batch differ only
-    in how they show progress and where they write.
+    Builds the style's recipe (:func:`studio_recipe`) from the options,
+    reads the photo safely and runs the recipe. The CLI (`candid make`),
+    the web studio and batch differ only in how they show progress and where
+    they write.
 
     Parameters
     ----------
     photo : path
         The photo of the person.
-    style, aspect, background, light, strength, size, look, face, seed, report, straighten, catchlights
-        As for :func:`studio_recipe` (``face`` is 0-based).
+    options : StudioOptions, optional
+        The person's choices (style, framing, light, size, look, face, seed, keep, ...).
+    report : str, optional
+        Path stem for the inspect report.
     subject : SubjectProfile, optional
         The enrolled person, for the honest guard.
-    keep : dict, optional
-        Changes the user keeps on purpose, ``{feature: amount}``.
     source_name : str, optional
         Name recorded as the source (default: the file name).
     on_step : callable, optional
@@ -179,6 +175,8 @@ def run_studio(
     library : Library or path, optional
         The subject's library: the honest guard reads the subject's photos
         from it (skin texture, tone) and applies ``keep`` with them.
+    **settings
+        Fields of :class:`StudioOptions` instead of (or over) ``options``.
 
     Returns
     -------
@@ -186,7 +184,7 @@ def run_studio(
 
     Examples
     --------
-    >>> run = run_studio("photo.jpg", style="linkedin", size="none")  # doctest: +SKIP
+    >>> run = run_studio("photo.jpg", StudioOptions(size="none"))  # doctest: +SKIP
     >>> run.result.log[-1].stage  # doctest: +SKIP
     'inspect'
     """
@@ -199,11 +197,9 @@ def run_studio(
     ok, why = get_engine("studio").available()
     if not ok:
         raise CandidError(f"engine 'studio' is not available: {why}")
-    recipe, skipped = studio_recipe(style, aspect=aspect, background=background, light=light, strength=strength,
-                                    size=size, look=look, face=face, seed=seed, report=report,
-                                    straighten=straighten, catchlights=catchlights)
-    if keep and any(s.stage == "honest" for s in recipe.steps):
-        recipe = recipe.with_overrides({"honest": {"keep": dict(keep)}})
+    options = options_of(options if options is not None else settings.pop("style", "linkedin"), **settings)
+    background = options.background
+    recipe, skipped = studio_recipe(options, report=report)
     if subject is not None and library is not None and any(s.stage == "honest" for s in recipe.steps):
         recipe = recipe.with_overrides({"honest": {"library": str(getattr(library, "root", library))}})
     if subject is not None and library is not None and any(s.stage == "finish" for s in recipe.steps):
@@ -224,4 +220,5 @@ def run_studio(
     return StudioRun(result=result, recipe=recipe, skipped=skipped, source=loaded.pixels)
 
 
-__all__ = ["STYLES", "StudioRun", "load_style_recipe", "run_studio", "studio_recipe"]
+__all__ = ["STYLES", "STUDIO_STAGE_OPTIONS", "StudioOptions", "StudioRun", "load_style_recipe", "options_of",
+           "run_studio", "studio_recipe"]

@@ -22,16 +22,11 @@ router = APIRouter(tags=["jobs"])
 def submit(body: MakeRequest, st: Studio = Depends(studio)) -> JobOut:
     """Queue a make job (validated now, so a bad option fails here and not in the queue)."""
     from candid.engines.studio.recipe import studio_recipe
-    from candid.honest.guard import parse_keep
 
     if body.background and body.background.startswith("image:"):
         raise CandidError("background images are not available in the web studio yet",
                           hint="use grey, white, color:#hex, mottled, gradient or blur")
-    studio_recipe(body.style, aspect=body.aspect, background=body.background, light=body.light,
-                  strength=body.strength, size=body.size, look=body.look, face=None, seed=body.seed,
-                  straighten=body.straighten, catchlights=body.catchlights)
-    if body.keep:
-        parse_keep(body.keep)
+    studio_recipe(body.options())  # the options' own checks (names, sizes, stocks, keep) -> 400
     if body.subject:
         st.library().profile(body.subject)
     meta = st.upload_meta(body.upload)
