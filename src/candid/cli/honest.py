@@ -40,19 +40,18 @@ def honest(
         advance(1, description="honest guard: done")
 
     # People read plain words; the z-scores and raw measurements stay in --report's JSON.
-    table = Table("feature", "against your photos", "verdict", "after", title=f"{image.name} vs {profile.name}")
+    table = Table("against your photos", "verdict", "after the undo", title=f"{image.name} vs {profile.name}")
     after = {f.feature: f for f in result.after.findings} if result.after else {}
-    words = {"ok": "[green]as in your photos[/green]", "flattering": "[red]flattered[/red]",
+    words = {"ok": "[green]within how your own photos vary[/green]", "flattering": "[red]flattered[/red]",
              "changed": "[yellow]changed[/yellow]"}
     from candid.honest.audit import EXPRESSION_FEATURES
 
     for f in result.before.findings:
-        unit = " points" if f.feature in ("skin-lightness", "skin-tone") else " %"
         a = after.get(f.feature)
         if f.feature in EXPRESSION_FEATURES:  # a smile or a turned head changes these: reported, not judged
-            table.add_row(f.label, f"{f.percent:+.0f}{unit}", "[dim]changes with expression[/dim]", "-")
+            table.add_row(finding_sentence(f.text), "[dim]changes with expression; not judged[/dim]", "-")
             continue
-        table.add_row(f.label, f"{f.percent:+.0f}{unit}", words[f.verdict],
+        table.add_row(finding_sentence(f.text), words[f.verdict],
                       "-" if a is None or not result.actions else words[a.verdict])
     out.print(table)
     out.print(result.summary())
@@ -70,6 +69,17 @@ def honest(
         html = stem.with_name(stem.name + ".html")
         html.write_text(_report_html(image.name, profile.name, result.summary()), encoding="utf-8")
         out.print(f"wrote {html}")
+
+
+def finding_sentence(text: str) -> str:
+    """A finding's sentence without its verdict (the table says that in its own column).
+
+    Examples
+    --------
+    >>> finding_sentence("Your eyes are 18 % larger than in your photos, within how your photos vary.")
+    'Your eyes are 18 % larger than in your photos'
+    """
+    return text.rstrip(".").removesuffix(", within how your photos vary")
 
 
 def _report_html(image: str, subject: str, summary: str) -> str:

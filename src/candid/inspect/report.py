@@ -116,6 +116,26 @@ def _verdict(score: float, confidence: float) -> str:
     return "looks AI-made" if score > 0.65 else "suspicious" if score > 0.5 else "looks real"
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _unusual(z: float) -> str:
+    """How far a difference is outside the person's own photos, in words (from its z-score).
+
+    Examples
+    --------
+    >>> _unusual(0.4), _unusual(-2.5), _unusual(7.0)
+    ('within how your photos vary', 'more than your photos vary', 'far more than your photos ever vary')
+    """
+    z = abs(z)
+    if z != z:  # NaN: nothing to compare with
+        return "cannot tell"
+    if z >= 2:
+        return "far more than your photos ever vary" if z >= 4 else "more than your photos vary"
+    return "within how your photos vary"
+
+
 def render_html(report, pixels: np.ndarray, *, title: str = "candid inspect") -> str:
     """A self-contained HTML page: verdict, heatmaps over the image, 1:1 crops, explanations.
 
@@ -161,17 +181,21 @@ def render_html(report, pixels: np.ndarray, *, title: str = "candid inspect") ->
         names = list(report.good_from_afar[0]["scores"])
         parts.append("<table><tr><th>face height</th>" + "".join(f"<th>{esc(n)}</th>" for n in names) + "</tr>" + "".join(
             f"<tr><td>{esc(_size_label(p))}</td>" + "".join(
-                f"<td>{p['scores'][n]:.2f}" + (" <span class='muted'>(n/j)</span>" if p["confidences"][n] == 0 else "")
-                + "</td>" for n in names) + "</tr>" for p in report.good_from_afar) + "</table>")
+                (f"<td class='muted' title='the face is too small at this size to judge'>too small</td>"
+                 if p["confidences"][n] == 0 else f"<td>{p['scores'][n]:.2f}</td>")
+                for n in names) + "</tr>" for p in report.good_from_afar) + "</table>"
+                     "<p class='muted'>0 = looks like a photograph, 1 = looks AI-made; &ldquo;too small&rdquo;: "
+                     "the face has too few pixels at that size for the tell to judge.</p>")
     if report.flattery is not None:
         parts.append("<h2>Against your own photos</h2>")
         if report.flattery.sentences:
             parts.append("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in report.flattery.sentences) + "</ul>")
         else:
             parts.append("<p>Nothing departs notably from your reference photos.</p>")
-        parts.append("<table><tr><th>feature</th><th>here</th><th>your photos</th><th>z</th><th>%</th></tr>" + "".join(
-            f"<tr><td>{esc(i.feature)}</td><td>{i.value:.4g}</td><td>{i.mean:.4g} (n={i.n})</td><td>{i.z:+.1f}</td>"
-            f"<td>{i.percent:+.0f}</td></tr>" for i in report.flattery.items[:20]) + "</table>")
+        # People read sentences; the measurements and z-scores stay in the JSON report.
+        parts.append("<table><tr><th>against your photos</th><th>how unusual</th></tr>" + "".join(
+            f"<tr><td>{esc(_capital(i.sentence))}</td><td>{esc(_unusual(i.z))}</td></tr>"
+            for i in report.flattery.items[:20]) + "</table>")
     parts.append("<h2>Tell by tell</h2>")
     for t in report.tells:
         parts.append(f"<div class='tell' id='{esc(t.name)}'><h3>{esc(t.name)}: {t.score:.2f} "

@@ -124,6 +124,9 @@ async function heatmaps(summary) {
     to 1 (looks AI-made). Tick a heatmap above to see where a tell shows on the portrait.</p>${candid.tellTable(summary.tells)}`;
 }
 
+// The audit's verdicts in words (the JSON keeps "ok", "flattering", "changed").
+const VERDICT_WORDS = { ok: "within how your own photos vary", flattering: "flattered", changed: "changed" };
+
 function flattery(job, summary) {
   const box = candid.el("flattery");
   const h = summary.honest;
@@ -135,11 +138,12 @@ function flattery(job, summary) {
   const rows = h.findings.map(f => {
     const kept = h.keep && f.feature in h.keep ? h.keep[f.feature] : 0;
     const slider = f.verdict === "ok" ? "" : `<input type="range" min="0" max="100" value="${Math.round(kept * 100)}" data-feature="${candid.esc(f.feature)}"> <output>${Math.round(kept * 100)}% kept</output>`;
-    return `<tr><td>${candid.esc(f.label)}</td><td>${candid.esc(f.verdict)}</td><td>${candid.esc(f.text)}</td><td>${slider}</td></tr>`;
+    const sentence = (f.text || "").replace(/\.$/, "").replace(/, within how your photos vary$/, "");
+    return `<tr><td>${candid.esc(sentence)}</td><td>${candid.esc(VERDICT_WORDS[f.verdict] || f.verdict)}</td><td>${slider}</td></tr>`;
   }).join("");
   box.innerHTML = `<h2>Flattery against ${candid.esc(h.subject)}'s real photos</h2>
     <p class="hint">${changed.length ? "0% = undo the change (the default), 100% = keep it as the engine made it." : "No change found."}</p>
-    <table class="flattery"><tr><th>feature</th><th>verdict</th><th>finding</th><th>keep</th></tr>${rows}</table>
+    <div class="scroll-x"><table class="flattery"><tr><th>against your photos</th><th>verdict</th><th>keep</th></tr>${rows}</table></div>
     ${changed.length ? '<p><button type="button" id="remake">Make again with these</button> <span id="remake-msg"></span></p>' : ""}`;
   box.querySelectorAll("input[type=range]").forEach(r => r.addEventListener("input", () => { r.nextElementSibling.textContent = `${r.value}% kept`; }));
   const btn = candid.el("remake");
