@@ -123,7 +123,7 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
     from candid.looks.glitch import glitch_inplace
     from candid.looks.stage import film_operation, glitch_operation
     from candid.looks.stream import release_free_memory, render_look
-    from candid.provenance import dev_signer, label_vips
+    from candid.provenance import dev_signer, label_array
     from candid.provenance.source import check_min_side, read_source
     from candid.provenance.watermark import BLOCK, READ_WINDOW
 
@@ -175,10 +175,7 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
         advance(1)
         if fixed is not None:
             log = [dataclasses.replace(op, at=fixed) for op in log]
-        fmt = "ushort" if rendered.dtype == np.uint16 else "uchar"
-        vout = pyvips.Image.new_from_memory(rendered.data, w, h, 3, fmt).copy(
-            interpretation="rgb16" if fmt == "ushort" else "srgb")
-        path, _ = label_vips(vout, output, log, signer=dev_signer(), bit_depth=bit_depth,
-                             ingredients=tuple(sources))
+        # PNG is deflated on every core; the watermarked centre is patched in while encoding
+        path, _ = label_array(rendered, output, log, signer=dev_signer(), ingredients=tuple(sources))
         advance(1)
     return path

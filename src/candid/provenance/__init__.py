@@ -17,7 +17,7 @@ from candid.provenance.c2pa_manifest import (
     C2paInfo, Signer, dev_signer, load_signer, manifest_definition, read_c2pa, sign_c2pa,
 )
 from candid.provenance.certs import CertificatePaths, default_cert_dir, make_dev_certificates
-from candid.provenance.label import Verification, label_and_write, label_file, label_vips, verify
+from candid.provenance.label import Verification, label_and_write, label_array, label_file, label_vips, verify
 from candid.provenance.source import SourceProvenance, read_portrait, read_source
 from candid.provenance.source_type import (
     ALGORITHMICALLY_ENHANCED, COMPOSITE_WITH_TRAINED, TRAINED_ALGORITHMIC_MEDIA, digital_source_type,
@@ -31,7 +31,7 @@ __all__ = [
     "ALGORITHMICALLY_ENHANCED", "COMPOSITE_WITH_TRAINED", "C2paInfo", "CertificatePaths", "Signer",
     "TRAINED_ALGORITHMIC_MEDIA", "Verification", "WatermarkReading", "XmpInfo", "codeword_bits", "credit_line",
     "SourceProvenance", "default_cert_dir", "dev_signer", "digital_source_type", "embed_watermark",
-    "label_and_write", "label_file", "label_vips", "read_portrait", "read_source",
+    "label_and_write", "label_array", "label_file", "label_vips", "read_portrait", "read_source",
     "load_signer", "make_dev_certificates", "manifest_definition", "parse_xmp", "read_c2pa", "read_watermark",
     "read_watermark_details", "read_xmp", "sign_c2pa", "verify", "watermark_id_for", "xmp_packet",
 ]
