@@ -251,7 +251,7 @@ def test_schema_driven_garbage_never_gives_500(client):
 
 
 @pytest.mark.parametrize("name", ["candid.web.security", "candid.web.store", "candid.web.app", "candid.web.jobs",
-                                  "candid.web.models", "candid.web.deps",
+                                  "candid.web.models", "candid.web.deps", "candid.web.erase",
                                   "candid.cli.subjects", "candid.cli.honest", "candid.cli.batch"])
 def test_docstring_examples(name):
     import doctest

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Path as PathParam
+import numpy as np
+from fastapi import APIRouter, Depends, Path as PathParam, Query
 
+from candid.errors import CandidError
 from candid.web.deps import Studio, studio
 from candid.web.jobs import ID, upload_path
 from candid.web.models import EnrollRequest
@@ -70,42 +71,66 @@ def enroll(body: EnrollRequest, st: Studio = Depends(studio)) -> dict:
     return {"name": prof.name, "photos": len(prof.photos)}
 
 
+def _plan(st: Studio, name: str, look: bool = True):
+    from candid.web.erase import plan_erase
+
+    prof = st.library().profile(name)  # unknown -> a clear error before anything is touched
+    refs = np.stack([p.embedding for p in prof.photos]) if prof.photos else np.zeros((0, 128), np.float32)
+    return prof, plan_erase(st.store, st.data_dir, prof.name, refs, look=look)
+
+
+@router.get("/api/subjects/{name}/traces")
+def subject_traces(name: str = PathParam(..., max_length=64), st: Studio = Depends(studio)) -> dict:
+    """What erasing a subject would remove, and the results and uploads that may show them (to ask about first).
+
+    ``candidates`` were made without choosing them but have a face close to
+    theirs; erasing removes only those passed back in ``also``.
+    """
+    prof, plan = _plan(st, name)
+    return {"name": prof.name, "photos": len(prof.photos), "results": len(plan.jobs), "running": len(plan.running),
+            "reference_uploads": len(plan.uploads), "candidates": [c.to_dict() for c in plan.candidates]}
+
+
 @router.delete("/api/subjects/{name}")
-def delete_subject(name: str = PathParam(..., max_length=64), st: Studio = Depends(studio)) -> dict:
+def delete_subject(name: str = PathParam(..., max_length=64),
+                   also: list[str] = Query([], max_length=500,
+                                           description="Ids of candidate results or uploads (from /traces) to erase too."),
+                   st: Studio = Depends(studio)) -> dict:
     """Erase a subject everywhere candid holds them: library, studio results made for them, reference uploads.
 
-    The answer says what was removed; ``leftovers`` lists anything that could not be.
+    Results made without choosing them go too when their ids are in ``also``
+    (the page asks first, from ``GET /api/subjects/{name}/traces``). The answer
+    says what was removed; ``kept`` lists candidates not chosen and
+    ``leftovers`` anything that could not be removed.
     """
     store, data_dir = st.store, st.data_dir
-    lib = st.library()
-    who = lib.profile(name).name  # unknown -> a clear 404-style error before anything is touched
-    results_removed, still_running = 0, []
-    for job in store.list(limit=1_000_000):
-        if (job["params"].get("subject") or "").casefold() != who.casefold():
-            continue
-        if job["state"] in ("queued", "running"):
-            store.cancel(job["id"])
-            still_running.append(job["id"][:8])
-            continue
-        if store.delete(job["id"]):
-            shutil.rmtree(data_dir / "results" / job["id"], ignore_errors=True)
+    bad = [a for a in also if not ID.match(a)]
+    if bad:
+        raise CandidError(f"not a result or upload id: {bad[0][:40]!r}", hint="use the ids from /traces")
+    prof, plan = _plan(st, name)
+    who = prof.name
+    chosen = set(also)
+    results_removed, uploads_removed, still_running = 0, 0, []
+    for job_id in plan.running:
+        store.cancel(job_id)
+        still_running.append(job_id[:8])
+    candidate_jobs = [c.id for c in plan.candidates if c.kind == "result" and c.id in chosen]
+    for job_id in plan.jobs + candidate_jobs:
+        job = store.get(job_id)
+        if job is not None and store.delete(job_id):
+            shutil.rmtree(data_dir / "results" / job_id, ignore_errors=True)
             results_removed += 1
             st.remove_upload_if_unused(job["params"].get("upload"))
-    # reference photos uploaded for an enrollment that never finished (a reference upload has a quality check)
-    uploads_removed = 0
-    for meta_path in sorted((data_dir / "uploads").glob("*.json")):
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        uid = meta_path.stem
-        if meta.get("quality") is not None and ID.match(uid) and not store.uses_upload(uid):
+    for uid in plan.uploads + [c.id for c in plan.candidates if c.kind == "upload" and c.id in chosen]:
+        if not store.uses_upload(uid):
             for f in (data_dir / "uploads").glob(f"{uid}.*"):
                 f.unlink(missing_ok=True)
             uploads_removed += 1
-    report = lib.delete(who)
+    kept = [c.label for c in plan.candidates if c.id not in chosen]
+    report = st.library().delete(who)
     root = str(Path(st.library_path))
     leftovers = [scrub_paths(t.replace(root, "library")) for t in report.leftovers]
     leftovers += [f"studio job {j} (was running; cancelled, erase again once it stopped)" for j in still_running]
     return {"name": report.name, "files_removed": report.files_removed, "photos_removed": report.photos_removed,
-            "results_removed": results_removed, "uploads_removed": uploads_removed, "leftovers": leftovers}
+            "results_removed": results_removed, "uploads_removed": uploads_removed, "kept": kept,
+            "leftovers": leftovers}

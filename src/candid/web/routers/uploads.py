@@ -23,8 +23,7 @@ def quality_check(path: str, name: str) -> dict:
     try:
         photo = analyze_reference(path)
     except CandidError as exc:
-        msg = exc.message.replace(Path(path).name, name)
-        return {"ok": False, "problems": [msg.split(": ", 1)[-1]], "warnings": []}
+        return {"ok": False, "problems": [exc.reason], "warnings": []}  # the reason alone, no file name
     return {"ok": True, "problems": [], "warnings": list(photo.record.quality.get("warnings", []))}
 
 
@@ -61,8 +60,7 @@ def upload(file: UploadFile = File(...), purpose: Literal["source", "reference"]
         try:
             header = read_header(part, max_bytes=max_bytes)
         except CandidError as exc:  # name the user's file, never the server's path
-            raise type(exc)(exc.message.replace(str(part), sanitize_filename(file.filename)),
-                            hint=exc.hint) from None
+            raise type(exc)(exc.reason, hint=exc.hint, source=sanitize_filename(file.filename)) from None
         if header.width * header.height > max_pixels:
             raise CandidError(f"image too large ({header.width}x{header.height} pixels)",
                               hint=f"the limit is {max_pixels // 1_000_000} megapixels")

@@ -9,21 +9,48 @@ async function loadSubjects() {
   for (const s of list) {
     const tr = document.createElement("tr");
     tr.innerHTML = `<td>${candid.esc(s.name)}</td><td>${s.photos}</td><td>${candid.esc(s.consent)}</td><td><button class="quiet" type="button">Delete</button></td>`;
-    tr.querySelector("button").addEventListener("click", async () => {
-      if (!confirm(`Erase ${s.name} from candid for good?\n\nThis removes their reference photos, face measurements and consent record, ` +
-        `every studio portrait made for them (with its log and source photo), and reference photos uploaded but never enrolled.`)) return;
-      try {
-        const r = await candid.api("DELETE", `/api/subjects/${encodeURIComponent(s.name)}`);
-        const n = (k, one, many) => `${k} ${k === 1 ? one : many}`;
-        candid.el("subjects-msg").textContent = `Erased ${r.name}: ${n(r.photos_removed, "reference photo", "reference photos")}, ` +
-          `${n(r.files_removed, "library file", "library files")}, ${n(r.results_removed || 0, "studio portrait", "studio portraits")}, ` +
-          `${n(r.uploads_removed || 0, "unused upload", "unused uploads")}. ` +
-          (r.leftovers.length ? `Could not remove: ${r.leftovers.join(", ")}` : "Nothing of them is left in candid.");
-        loadSubjects();
-      } catch (err) { candid.showError(candid.el("subjects-msg"), err); }
-    });
+    tr.querySelector("button").addEventListener("click", () => askErase(s.name));
     body.appendChild(tr);
   }
+}
+
+// Erasing asks first: what goes for certain, and what may show the person (made without choosing them),
+// each a box to tick. Nothing is erased until "Erase for good".
+async function askErase(name) {
+  const box = candid.el("erase");
+  const msg = candid.el("subjects-msg");
+  box.hidden = false;
+  box.innerHTML = `<p class="hint">Looking for everything candid holds about ${candid.esc(name)}...</p>`;
+  let t;
+  try { t = await candid.api("GET", `/api/subjects/${encodeURIComponent(name)}/traces`); }
+  catch (err) { candid.showError(box, err); return; }
+  const n = (k, one, many) => `${k} ${k === 1 ? one : many}`;
+  const cands = t.candidates.map(c => `<li><label><input type="checkbox" data-id="${candid.esc(c.id)}"> ` +
+    (c.kind === "result" ? `<img alt="" src="/api/results/${candid.esc(c.id)}/preview/thumb.jpg"> ` : "") +
+    `${candid.esc(c.label)} <span class="hint">(${candid.esc(c.likeness)} likeness)</span></label></li>`).join("");
+  box.innerHTML = `<h2>Erase ${candid.esc(t.name)} from candid for good?</h2>
+    <p>This removes ${n(t.photos, "reference photo", "reference photos")} with their face measurements and the consent record,
+    ${n(t.results, "studio portrait", "studio portraits")} made for them (with logs and source photos)` +
+    (t.reference_uploads ? `, and ${n(t.reference_uploads, "reference photo", "reference photos")} uploaded but never enrolled` : "") + `.` +
+    (t.running ? ` ${n(t.running, "job", "jobs")} still running for them will be cancelled; erase again once they stopped.` : "") + `</p>` +
+    (cands ? `<p>These were made without choosing ${candid.esc(t.name)}, but the face looks like theirs.
+      Tick the ones that are them; the others stay. (Face matching also mistakes look-alikes, so candid does not decide this for you.)</p>
+      <ul class="candidates">${cands}</ul>` : "") +
+    `<p><button type="button" id="erase-go">Erase for good</button> <button type="button" class="quiet" id="erase-no">Cancel</button></p>`;
+  candid.el("erase-no").addEventListener("click", () => { box.hidden = true; box.innerHTML = ""; });
+  candid.el("erase-go").addEventListener("click", async () => {
+    const also = [...box.querySelectorAll("input[data-id]:checked")].map(i => "also=" + encodeURIComponent(i.dataset.id));
+    try {
+      const r = await candid.api("DELETE", `/api/subjects/${encodeURIComponent(name)}` + (also.length ? "?" + also.join("&") : ""));
+      box.hidden = true; box.innerHTML = "";
+      msg.textContent = `Erased ${r.name}: ${n(r.photos_removed, "reference photo", "reference photos")}, ` +
+        `${n(r.files_removed, "library file", "library files")}, ${n(r.results_removed || 0, "studio portrait", "studio portraits")}, ` +
+        `${n(r.uploads_removed || 0, "unused upload", "unused uploads")}. ` +
+        (r.kept && r.kept.length ? `Kept as you chose (they may show someone else): ${r.kept.join("; ")}. ` : "") +
+        (r.leftovers.length ? `Could not remove: ${r.leftovers.join(", ")}` : "Nothing else of them is left in candid.");
+      loadSubjects();
+    } catch (err) { candid.showError(box, err); }
+  });
 }
 
 candid.el("photos").addEventListener("change", async ev => {
