@@ -38,6 +38,7 @@ class BatchRow(BaseModel):
     inspect_overall: float | None = None
     inspect_tells: dict[str, float] = Field(default_factory=dict)
     error: str | None = None
+    hint: str | None = None
 
 
 class BatchSummary(BaseModel):
@@ -89,14 +90,14 @@ class BatchSummary(BaseModel):
 
 
 def _short(text: str | None, n: int = 90) -> str:
-    text = (text or "").split(" (hint:")[0]
+    text = text or ""
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _row(item: WorkItem, status: str, rec: dict[str, Any] | None) -> BatchRow:
     rec = rec or {}
     keep = {k: rec.get(k) for k in ("seconds", "width", "height", "identity_distance", "identity_before",
-                                    "inspect_overall", "error")}
+                                    "inspect_overall", "error", "hint")}
     return BatchRow(line=item.line, output=item.output, key=item.key, status=status,
                     inspect_tells=rec.get("inspect_tells") or {}, **keep)
 

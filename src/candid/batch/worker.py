@@ -39,6 +39,8 @@ class ItemResult(BaseModel):
         True when the output was made.
     error, error_kind : str or None
         The failure in plain words and its exception type.
+    hint : str or None
+        What the user can do about it (a :class:`candid.errors.CandidError`'s hint), kept apart from ``error``.
     seconds : float
         Wall time of the run in the worker.
     stage_seconds : dict
@@ -73,6 +75,7 @@ class ItemResult(BaseModel):
     ok: bool
     error: str | None = None
     error_kind: str | None = None
+    hint: str | None = None
     seconds: float = 0.0
     stage_seconds: dict[str, float] = Field(default_factory=dict)
     width: int | None = None
@@ -236,12 +239,13 @@ def process_item(item: WorkItem, inputs: list[bytes] | None = None, *, threads: 
     except Exception as exc:  # noqa: BLE001 - isolation: every failure becomes a result
         from candid.errors import CandidError
 
+        hint = None
         if isinstance(exc, CandidError):
-            msg = exc.message + (f" (hint: {exc.hint})" if exc.hint else "")
+            msg, hint = exc.message, exc.hint
         else:
             frame = traceback.extract_tb(exc.__traceback__)[-1]
             msg = f"{type(exc).__name__}: {exc} (at {Path(frame.filename).name}:{frame.lineno})"
-        return ItemResult(**base, ok=False, error=msg, error_kind=type(exc).__name__,
+        return ItemResult(**base, ok=False, error=msg, error_kind=type(exc).__name__, hint=hint,
                           seconds=round(time.perf_counter() - t0, 3), stage_seconds=stage_seconds,
                           peak_rss_mb=_peak_rss_mb())
 
