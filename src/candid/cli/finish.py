@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         bit_depth: int = typer.Option(8, "--bit-depth", help="8, or 16 for .tif/.png."),
         out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (default IMAGE-SIZE.jpg/.tif)."),
         seed: int = typer.Option(0, "--seed", help="Noise seed."),
-        tile: int = typer.Option(512, "--tile", help="Tile size in pixels (memory vs speed)."),
+        tile: int = typer.Option(256, "--tile", help="Tile size in pixels (memory vs speed)."),
     ) -> None:
         """Finish IMAGE to a big size with real detail, not invented texture."""
         from candid.finish import finish_to_file
@@ -62,7 +62,8 @@ def register(app: typer.Typer) -> None:
                 px = read_image(r).pixels
                 refs.append(px)
                 ref_lm.append(face_landmarks68(px, label=r.name))
-        from candid.finish import plan_fit, tile_grid
+        from candid.finish import plan_fit
+        from candid.finish._pipeline import window_grid
         from candid.imageio import open_vips
 
         from candid.cli._common import MIN_SIDE
@@ -71,7 +72,7 @@ def register(app: typer.Typer) -> None:
         probe, _ = open_vips(image)
         check_min_side(image, probe.width, probe.height, MIN_SIDE)
         plan = plan_fit(probe.width, probe.height, size, fit)
-        n_tiles = len(tile_grid(plan.out_w, plan.out_h, tile, 32))
+        n_tiles = len(window_grid(plan.out_w, plan.out_h, tile, 16))
         if plan.scale > 4.0:
             from candid.finish import honest_limit_note
 

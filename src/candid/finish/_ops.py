@@ -96,6 +96,83 @@ def sharpen_clamped(
     return np.clip(img + delta[:, :, None], 0.0, 1.0)
 
 
+def _luma_fast(img: np.ndarray) -> np.ndarray:
+    return cv2.transform(np.ascontiguousarray(img, np.float32), LUMA.reshape(1, 3))
+
+
+def sharpen_chain(img: np.ndarray, steps, *, out: np.ndarray | None = None, clip: bool = True) -> np.ndarray:
+    """Several :func:`sharpen_clamped` passes, done on luminance and added to R, G, B once.
+
+    ``steps`` is a sequence of ``(sigma, amount, clamp_radius, slack)``. Each
+    pass sharpens and clamps the luminance left by the previous one; because
+    each pass adds the same change to R, G and B, the luminance of a pass's
+    result is the previous luminance plus its change, so the chain needs one
+    luminance and one final add (it differs from calling
+    :func:`sharpen_clamped` repeatedly only where an intermediate channel
+    would have left [0, 1]).
+
+    Parameters
+    ----------
+    img : ndarray
+        ``(H, W, 3)`` float32 sRGB in [0, 1]. Not modified unless ``out`` is ``img``.
+    steps : sequence of (float, float, int, float)
+    out : ndarray, optional
+        Where to write the result (may be ``img``).
+    clip : bool
+        Clip the result to [0, 1] (a caller that clips later anyway can skip it).
+
+    Returns
+    -------
+    ndarray
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> step = np.zeros((8, 8, 3), np.float32); step[:, 4:] = 0.8
+    >>> a = sharpen_chain(step, [(1.0, 0.6, 1, 0.0), (0.6, 0.4, 1, 0.0)])
+    >>> b = sharpen_clamped(sharpen_clamped(step, sigma=1.0, amount=0.6), sigma=0.6, amount=0.4)
+    >>> bool(np.allclose(a, b, atol=1e-6))
+    True
+    """
+    y0 = _luma_fast(img)
+    y = y0
+    for sigma, amount, radius, slack in steps:
+        if amount <= 0 or sigma <= 0:
+            continue
+        boosted = _blur(y, sigma)
+        np.subtract(y, boosted, out=boosted)
+        boosted *= np.float32(amount)
+        boosted += y
+        k = np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)
+        lo = cv2.erode(y, k, borderType=cv2.BORDER_REFLECT_101)
+        hi = cv2.dilate(y, k, borderType=cv2.BORDER_REFLECT_101)
+        if slack > 0:
+            rng = (hi - lo) * np.float32(slack)
+            lo -= rng
+            hi += rng
+        np.maximum(boosted, lo, out=boosted)
+        np.minimum(boosted, hi, out=boosted)
+        y = boosted
+    delta = np.subtract(y, y0, out=y0)
+    if out is None:
+        out = np.empty_like(img, dtype=np.float32)
+    np.add(img, delta[:, :, None], out=out)
+    return clip01(out) if clip else out
+
+
+def clip01(x: np.ndarray) -> np.ndarray:
+    """Clip a float array to [0, 1] in place and return it (faster than ``np.clip``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> clip01(np.array([-1.0, 0.5, 2.0], np.float32)).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    np.maximum(x, 0.0, out=x)
+    return np.minimum(x, 1.0, out=x)
+
+
 #: Two noise textures with coprime (prime) periods are summed, so the field repeats only every
 #: 1009 x 1031 = 1 040 279 pixels in each direction: never within an image.
 _PERIODS = (1009, 1031)
@@ -107,29 +184,24 @@ def _texture(seed: int, field: int, period: int) -> np.ndarray:
     return rng.standard_normal((period, period), dtype=np.float32)
 
 
-def _white_noise(seed: int, field: int, y0: int, x0: int, h: int, w: int) -> np.ndarray:
-    """Unit Gaussian white noise for the global window ``[y0, y0+h) x [x0, x0+w)``.
-
-    A value depends only on ``(seed, field, y, x)``: it is the normalised sum
-    of two seeded Gaussian textures of prime periods looked up at the global
-    position, so any window sees the same values at the same positions (tiles
-    agree with the whole image) at the cost of two gathers per pixel.
-    """
-    out = np.zeros((h, w), np.float32)
-    for p in _PERIODS:
-        out += _wrapped(_texture(int(seed), int(field), p), y0, x0, h, w)
-    out *= np.float32(1.0 / math.sqrt(len(_PERIODS)))
-    return out
+def _wrap_axis(a: np.ndarray, start: int, n: int, axis: int) -> np.ndarray:
+    """``a`` repeated periodically along ``axis``, elements ``[start, start+n)`` (slices, not gathers)."""
+    p = a.shape[axis]
+    s = start % p
+    if s + n <= p:
+        return a[s:s + n] if axis == 0 else a[:, s:s + n]
+    pieces = []
+    while n > 0:
+        k = min(p - s, n)
+        pieces.append(a[s:s + k] if axis == 0 else a[:, s:s + k])
+        n -= k
+        s = 0
+    return np.concatenate(pieces, axis=axis)
 
 
 def _wrapped(tex: np.ndarray, y0: int, x0: int, h: int, w: int) -> np.ndarray:
     """``tex`` repeated periodically, window ``[y0, y0+h) x [x0, x0+w)`` (slices, not gathers)."""
-    p = tex.shape[0]
-    if h > p or w > p:
-        return tex[np.ix_(np.arange(y0, y0 + h) % p, np.arange(x0, x0 + w) % p)]
-    y, x = y0 % p, x0 % p
-    rows = tex[y:y + h] if y + h <= p else np.concatenate([tex[y:], tex[:y + h - p]])
-    return rows[:, x:x + w] if x + w <= p else np.concatenate([rows[:, x:], rows[:, :x + w - p]], axis=1)
+    return _wrap_axis(_wrap_axis(tex, y0, h, 0), x0, w, 1)
 
 
 def noise_params(iso: float, out_long_side: int) -> tuple[float, float, float]:
@@ -162,14 +234,37 @@ def noise_params(iso: float, out_long_side: int) -> tuple[float, float, float]:
     return shot, read, math.sqrt((k * k - 1.0) / 12.0)
 
 
-def _correlated_noise(seed: int, field: int, y0: int, x0: int, h: int, w: int, sigma: float) -> np.ndarray:
-    if sigma < 0.3:
-        return _white_noise(seed, field, y0, x0, h, w)
-    r = int(math.ceil(3 * sigma))
-    raw = _white_noise(seed, field, y0 - r, x0 - r, h + 2 * r, w + 2 * r)
+def _channel_texture(seed: int, channel: int, period: int, chroma: float) -> np.ndarray:
+    """The texture of one period behind channel ``channel``'s noise: shared (luminance) field plus
+    ``chroma`` times the channel's own, normalised, so that a channel's noise is the sum of two
+    wrapped windows (one per period) instead of four."""
+    n = 1.0 / math.sqrt(len(_PERIODS))
+    if chroma <= 0:
+        return (_texture(seed, 0, period) * np.float32(n)).astype(np.float32)
+    norm = 1.0 / math.sqrt(1.0 + chroma * chroma)
+    t = _texture(seed, 0, period) + np.float32(chroma) * _texture(seed, channel + 1, period)
+    return (t * np.float32(n * norm)).astype(np.float32)
+
+
+@lru_cache(maxsize=4)
+def _rgb_texture(seed: int, period: int, chroma: float) -> np.ndarray:
+    """The three channel textures of one period, interleaved ``(period, period, 3)`` like the image."""
+    return np.ascontiguousarray(np.stack([_channel_texture(seed, c, period, chroma) for c in range(3)], -1))
+
+
+def _rgb_noise(seed: int, y0: int, x0: int, h: int, w: int, sigma: float, chroma: float) -> np.ndarray:
+    """Unit-variance noise ``(h, w, 3)``: per channel ``(n_l + chroma * n_c) / sqrt(1 + chroma**2)``, each
+    field the normalised sum of the two prime-period textures (correlated over ``sigma`` when >= 0.3)."""
+    r = int(math.ceil(3 * sigma)) if sigma >= 0.3 else 0
+    out = None
+    for p in _PERIODS:
+        t = _wrapped(_rgb_texture(int(seed), p, float(chroma)), y0 - r, x0 - r, h + 2 * r, w + 2 * r)
+        out = t.copy() if out is None else np.add(out, t, out=out)
+    if not r:
+        return out
     g = cv2.getGaussianKernel(2 * r + 1, sigma, ktype=cv2.CV_32F)
-    filt = cv2.sepFilter2D(raw, -1, g, g, borderType=cv2.BORDER_REFLECT_101)[r:r + h, r:r + w]
-    return filt / float(np.sum(g.astype(np.float64) ** 2))  # unit variance again
+    filt = cv2.sepFilter2D(out, -1, g, g, borderType=cv2.BORDER_REFLECT_101)[r:r + h, r:r + w]
+    return filt / np.float32(np.sum(g.astype(np.float64) ** 2))
 
 
 def add_sensor_noise(
@@ -221,21 +316,20 @@ def add_sensor_noise(
     h, w = img.shape[:2]
     shot, read, sigma = noise_params(iso, out_long_side or max(h, w))
     y0, x0 = origin
-    n_l = _correlated_noise(seed, 0, y0, x0, h, w, sigma)
-    norm = np.float32(1.0 / math.sqrt(1.0 + chroma * chroma))
     table = _srgb_std_table(shot, read)
     img = np.asarray(img, np.float32)
-    out = np.empty_like(img)
-    for c in range(3):
-        n = n_l if chroma <= 0 else (n_l + np.float32(chroma) * _correlated_noise(seed, c + 1, y0, x0, h, w, sigma)) * norm
-        # the linear-light standard deviation sqrt(a L + b), carried to sRGB by the curve's slope at L
-        # (first order: the noise is tiny against the signal), looked up from the sRGB value
-        idx = np.clip(img[:, :, c] * np.float32(_STD_N - 1) + np.float32(0.5), 0, _STD_N - 1).astype(np.uint16)
-        std = np.take(table, idx)
-        if mask is not None:
-            std *= mask
-        out[:, :, c] = img[:, :, c] + std * n
-    return out
+    # per channel (n_l + chroma * n_c) / sqrt(1 + chroma**2): shared luminance noise plus the channel's own
+    n = _rgb_noise(seed, y0, x0, h, w, sigma, max(0.0, float(chroma)))
+    # the linear-light standard deviation sqrt(a L + b), carried to sRGB by the curve's slope at L
+    # (first order: the noise is tiny against the signal), looked up from the sRGB value
+    idx = img * np.float32(_STD_N - 1)
+    idx += np.float32(0.5)
+    std = np.take(table, idx.astype(np.int32), mode="clip")  # int32: negatives clip to 0, not wrap
+    if mask is not None:
+        std *= mask if np.ndim(mask) == 0 else np.asarray(mask, np.float32)[:, :, None]
+    std *= n
+    std += img
+    return std
 
 
 _STD_N = 4096
