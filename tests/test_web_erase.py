@@ -81,3 +81,23 @@ def test_erase_refuses_ids_that_are_not_ids(client, photo_dir):
     r = client.delete("/api/subjects/Ada", params={"also": ["../../jobs.sqlite"]})
     assert r.status_code == 400 and "not a result or upload id" in r.json()["error"]
     assert client.get("/api/subjects").json()[0]["name"] == "Ada"   # nothing was touched
+
+
+def test_cli_delete_also_erases_their_studio_portraits(tmp_path, photo_dir, capsys):
+    from candid.cli import main
+
+    lib, studio = tmp_path / "candid" / "library", tmp_path / "candid" / "studio"  # where `candid serve` puts it
+    app = create_app(lib, studio, workers=0)
+    with TestClient(app, base_url=LOCAL) as c:
+        c.headers["X-Candid-CSRF"] = c.get("/api/session").json()["csrf"]
+        refs = [_upload(c, (photo_dir / n).read_bytes(), n, "reference") for n in ("original.jpg", "crop.jpg")]
+        assert c.post("/api/subjects", json={"name": "Al", "uploads": refs, "consent": {"kind": "self"}}).status_code == 200
+        job = _done_job(c, _upload(c, (photo_dir / "original.jpg").read_bytes(), "a.jpg"),
+                        (photo_dir / "original.jpg").read_bytes(), subject="Al")
+        lookalike = _done_job(c, _upload(c, (photo_dir / "crop.jpg").read_bytes(), "b.jpg"),
+                              (photo_dir / "crop.jpg").read_bytes())
+    assert main(["subjects", "delete", "Al", "--yes", "--library", str(lib)]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert "1 studio portrait(s)" in said and "verified: no trace of Al" in said
+    assert f"kept (may show someone else; you did not choose it): studio result {lookalike[:8]}" in said
+    assert not (studio / "results" / job).exists() and (studio / "results" / lookalike).exists()

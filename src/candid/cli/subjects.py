@@ -128,18 +128,53 @@ def delete_subject(
     name: str,
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
     library: Optional[Path] = LibraryOption,
+    data: Optional[Path] = typer.Option(None, "--data", help="The web studio's folder, to erase their portraits there "
+                                        "too (default: the one `candid serve` uses, next to the library)."),
 ) -> None:
-    """Erase a subject: photos, embeddings, analyses, consent and derived files."""
+    """Erase a subject everywhere candid holds them: photos, face measurements, consent, and their studio portraits."""
+    import numpy as np
+
     lib = _library(_group_library(ctx, library))
     profile = lib.profile(name)
-    if not yes and not typer.confirm(f"Erase {profile.name} and {len(profile.photos)} photo(s) for good?"):
+    studio_dir = data or (Path(lib.root).parent / "studio")
+    studio = plan = None
+    if (studio_dir / "jobs.sqlite").is_file():
+        from candid.web.erase import plan_erase
+        from candid.web.store import JobStore
+
+        studio = JobStore(studio_dir / "jobs.sqlite")
+        refs = np.stack([p.embedding for p in profile.photos]) if profile.photos else np.zeros((0, 128), np.float32)
+        with progress_bar("looking for them in the studio's portraits", None):
+            plan = plan_erase(studio, studio_dir, profile.name, refs)
+    what = f"{len(profile.photos)} reference photo(s), face measurements and consent record"
+    if plan is not None:
+        what += (f", {len(plan.jobs) + len(plan.running)} studio portrait(s) made for them"
+                 f" and {len(plan.uploads)} reference photo(s) uploaded but never enrolled")
+    if not yes and not typer.confirm(f"Erase {profile.name} for good: {what}?"):
         raise typer.Abort()
+    also = []
+    for c in plan.candidates if plan is not None else []:
+        # made without choosing them, but the face looks like theirs: the person decides, candid never guesses
+        if not yes and typer.confirm(f"  {c.label} was made without choosing {profile.name} but has a "
+                                     f"{c.to_dict()['likeness']} likeness. Is it them (erase it too)?", default=False):
+            also.append(c.id)
+    studio_part = None
+    if plan is not None:
+        from candid.web.erase import carry_out
+
+        studio_part = carry_out(studio, studio_dir, plan, also)
     report = lib.delete(profile.name)
-    out.print(f"erased {report.name}: {report.photos_removed} photo record(s), {report.files_removed} file(s)")
-    if report.leftovers:
-        console.print("[red]traces remain in:[/red] " + ", ".join(report.leftovers))
+    out.print(f"erased {report.name}: {report.photos_removed} photo record(s), {report.files_removed} file(s)"
+              + (f", {studio_part['results_removed']} studio portrait(s), {studio_part['uploads_removed']} "
+                 "unused upload(s)" if studio_part else ""), soft_wrap=True)
+    for label in studio_part["kept"] if studio_part else []:
+        out.print(f"kept (may show someone else; you did not choose it): {label}", soft_wrap=True)
+    leftovers = list(report.leftovers) + (studio_part["leftovers"] if studio_part else [])
+    if leftovers:
+        console.print("[red]traces remain in:[/red] " + ", ".join(leftovers))
         raise typer.Exit(1)
-    out.print(f"verified: no trace of {report.name} left in {lib.root}")
+    where = f"{lib.root}" + (f" or the studio ({studio_dir})" if studio_part else "")
+    out.print(f"verified: no trace of {report.name} left in {where}", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -212,4 +212,41 @@ def plan_erase(store, data_dir: Path, who: str, references: np.ndarray, *, look:
     return plan
 
 
-__all__ = ["Candidate", "ErasePlan", "nearest_face", "plan_erase"]
+def carry_out(store, data_dir: Path, plan: ErasePlan, also=()) -> dict:
+    """Erase what ``plan`` found from the studio, plus the candidates whose ids are in ``also``.
+
+    Queued and running jobs of theirs are cancelled (they stop at their next
+    stage; erase again once they stopped). Returns counts and words:
+    ``results_removed``, ``uploads_removed``, ``kept`` (candidates not chosen)
+    and ``leftovers`` (what could not go yet).
+    """
+    import shutil
+
+    chosen = set(also)
+    results_removed = uploads_removed = 0
+    leftovers = []
+    for job_id in plan.running:
+        store.cancel(job_id)
+        leftovers.append(f"studio job {job_id[:8]} (was running; cancelled, erase again once it stopped)")
+
+    def drop_upload(uid: str | None) -> bool:
+        if not uid or not ID.match(uid) or store.uses_upload(uid):
+            return False
+        files = list((data_dir / "uploads").glob(f"{uid}.*"))
+        for f in files:
+            f.unlink(missing_ok=True)
+        return bool(files)
+
+    for job_id in plan.jobs + [c.id for c in plan.candidates if c.kind == "result" and c.id in chosen]:
+        job = store.get(job_id)
+        if job is not None and store.delete(job_id):
+            shutil.rmtree(data_dir / "results" / job_id, ignore_errors=True)
+            results_removed += 1
+            drop_upload(job["params"].get("upload"))
+    for uid in plan.uploads + [c.id for c in plan.candidates if c.kind == "upload" and c.id in chosen]:
+        uploads_removed += drop_upload(uid)
+    return {"results_removed": results_removed, "uploads_removed": uploads_removed,
+            "kept": [c.label for c in plan.candidates if c.id not in chosen], "leftovers": leftovers}
+
+
+__all__ = ["Candidate", "ErasePlan", "carry_out", "nearest_face", "plan_erase"]

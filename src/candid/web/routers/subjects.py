@@ -103,34 +103,16 @@ def delete_subject(name: str = PathParam(..., max_length=64),
     says what was removed; ``kept`` lists candidates not chosen and
     ``leftovers`` anything that could not be removed.
     """
-    store, data_dir = st.store, st.data_dir
+    from candid.web.erase import carry_out
+
     bad = [a for a in also if not ID.match(a)]
     if bad:
         raise CandidError(f"not a result or upload id: {bad[0][:40]!r}", hint="use the ids from /traces")
     prof, plan = _plan(st, name)
-    who = prof.name
-    chosen = set(also)
-    results_removed, uploads_removed, still_running = 0, 0, []
-    for job_id in plan.running:
-        store.cancel(job_id)
-        still_running.append(job_id[:8])
-    candidate_jobs = [c.id for c in plan.candidates if c.kind == "result" and c.id in chosen]
-    for job_id in plan.jobs + candidate_jobs:
-        job = store.get(job_id)
-        if job is not None and store.delete(job_id):
-            shutil.rmtree(data_dir / "results" / job_id, ignore_errors=True)
-            results_removed += 1
-            st.remove_upload_if_unused(job["params"].get("upload"))
-    for uid in plan.uploads + [c.id for c in plan.candidates if c.kind == "upload" and c.id in chosen]:
-        if not store.uses_upload(uid):
-            for f in (data_dir / "uploads").glob(f"{uid}.*"):
-                f.unlink(missing_ok=True)
-            uploads_removed += 1
-    kept = [c.label for c in plan.candidates if c.id not in chosen]
-    report = st.library().delete(who)
+    studio_part = carry_out(st.store, st.data_dir, plan, also)
+    report = st.library().delete(prof.name)
     root = str(Path(st.library_path))
-    leftovers = [scrub_paths(t.replace(root, "library")) for t in report.leftovers]
-    leftovers += [f"studio job {j} (was running; cancelled, erase again once it stopped)" for j in still_running]
+    leftovers = [scrub_paths(t.replace(root, "library")) for t in report.leftovers] + studio_part["leftovers"]
     return {"name": report.name, "files_removed": report.files_removed, "photos_removed": report.photos_removed,
-            "results_removed": results_removed, "uploads_removed": uploads_removed, "kept": kept,
-            "leftovers": leftovers}
+            "results_removed": studio_part["results_removed"], "uploads_removed": studio_part["uploads_removed"],
+            "kept": studio_part["kept"], "leftovers": leftovers}
