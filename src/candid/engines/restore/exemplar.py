@@ -116,39 +116,40 @@ def exemplar_fill(
     ty, tx = np.nonzero(tm)
     nx = -(-w // ts)
     tiles = np.unique((ty // ts) * nx + tx // ts)
-    # a dense set of offsets on small jobs, a coarser one when many tiles are touched (24 MP)
-    offs = _offsets(R, inner=1.0, max_count=int(np.clip(24000 / len(tiles), 48, 240)))
+    # a dense set of offsets on small jobs, a coarser one when many tiles are touched (24 MP):
+    # about 4e8 window evaluations in all
+    side = ts + 2 * (R + hw)
+    offs = _offsets(R, inner=1.0, max_count=int(np.clip(4e8 / (len(tiles) * side * side), 24, 240)))
 
-    g = luma(img)
-    wgt = np.where(hm, np.float32(0.2), np.float32(1.0))
-    # a source is an undamaged pixel (2 px clear of the hole), in the picture, in the same region
-    # (2 px clear: a crack's soft edge is bright or dark detail that must not be copied)
-    bad_src = cv2.dilate(hm.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    lab = np.zeros((h, w), np.int32) if regions is None else np.asarray(regions).astype(np.int32)
-    if lab.shape != (h, w):
-        raise ValueError(f"regions is {lab.shape[1]}x{lab.shape[0]} but the image is {w}x{h}")
-    src_lab = np.where(bad_src, -1, lab)  # -1: not a source
-
+    lab_img = None if regions is None else np.asarray(regions).astype(np.int32)
+    if lab_img is not None and lab_img.shape != (h, w):
+        raise ValueError(f"regions is {lab_img.shape[1]}x{lab_img.shape[0]} but the image is {w}x{h}")
     P = R + hw
-    ny = -(-h // ts)
-    Hp, Wp = ny * ts + 2 * P, nx * ts + 2 * P
-
-    def pad(a: np.ndarray, value) -> np.ndarray:
-        return np.pad(a, ((P, Hp - P - h), (P, Wp - P - w)), mode="constant", constant_values=value)
-
-    gp, wp_, lp, sp = pad(g, 0.0), pad(wgt, 0.0), pad(lab, -2), pad(src_lab, -1)
     n = len(tiles)
-    side = ts + 2 * P
-    G = np.empty((n, side, side), np.float32)
-    W = np.empty((n, side, side), np.float32)
-    L = np.empty((n, ts, ts), np.int32)
-    S = np.empty((n, side, side), np.int32)
+    # every touched tile with a margin of P px, stacked: all the work below is on these stacks only
+    I3 = np.zeros((n, side, side, 3), np.float32)
+    HM = np.zeros((n, side, side), np.uint8)
+    IN = np.zeros((n, side, side), bool)
+    LB = np.zeros((n, side, side), np.int32)
     for i, t in enumerate(tiles):
-        y0, x0 = (t // nx) * ts, (t % nx) * ts
-        G[i] = gp[y0:y0 + side, x0:x0 + side]
-        W[i] = wp_[y0:y0 + side, x0:x0 + side]
-        S[i] = sp[y0:y0 + side, x0:x0 + side]
-        L[i] = lp[y0 + P:y0 + P + ts, x0 + P:x0 + P + ts]
+        y0, x0 = (t // nx) * ts - P, (t % nx) * ts - P
+        a0, b0 = max(0, y0), max(0, x0)
+        a1, b1 = min(h, y0 + side), min(w, x0 + side)
+        sl = np.s_[i, a0 - y0:a1 - y0, b0 - x0:b1 - x0]
+        I3[sl] = img[a0:a1, b0:b1]
+        HM[sl] = hm[a0:a1, b0:b1]
+        IN[sl] = True
+        if lab_img is not None:
+            LB[sl] = lab_img[a0:a1, b0:b1]
+    flat = (n * side, side)
+    G = luma(I3)
+    W = np.where(HM > 0, np.float32(0.2), np.float32(1.0)) * IN
+    # a source is an undamaged pixel 2 px clear of the hole (a crack's soft edge is bright or dark
+    # detail that must not be copied), inside the picture, in the same region as the target
+    bad = cv2.dilate(HM.reshape(flat), np.ones((5, 5), np.uint8)).reshape(HM.shape) > 0
+    S = np.where(bad | ~IN, -1, LB)
+    core = slice(P, P + ts)
+    L = LB[:, core, core]
     inner = slice(P - hw, P + ts + hw)
     Gi, Wi = G[:, inner, inner], W[:, inner, inner]
     best = np.full((n, ts, ts), np.inf, np.float32)
@@ -166,7 +167,15 @@ def exemplar_fill(
         better = ok & (cost < best)
         best[better] = cost[better]
         best_d[better] = j
-    # back to image coordinates, target pixels only
+    # structure (low) stays the smooth fill's, detail comes from the sources
+    low = cv2.GaussianBlur(I3.reshape(n * side, side, 3), (0, 0), sig).reshape(I3.shape)
+    detail = I3 - low
+    # the copied detail is never stronger than the undamaged detail in the tile (2.5x its RMS):
+    # no dark or bright speck of a different texture lands in the fill
+    dl = luma(detail)
+    okf = (S >= 0) | ((~bad) & IN)
+    rms = np.sqrt((dl * dl * okf).sum(axis=(1, 2)) / np.maximum(okf.sum(axis=(1, 2)), 1))
+    # the target pixels, in tile coordinates
     ti = (ty // ts) * nx + tx // ts
     idx = np.searchsorted(tiles, ti)
     iy, ix = ty % ts, tx % ts
@@ -174,113 +183,29 @@ def exemplar_fill(
     found = np.isfinite(cost_t)
     if not found.any():
         return out, done
-    ty, tx, cost_t = ty[found], tx[found], cost_t[found]
-    dmap = np.zeros((h, w, 2), np.int64)
-    cmap = np.full((h, w), np.inf, np.float32)
-    dmap[ty, tx] = offs[best_d[idx[found], iy[found], ix[found]]]
-    cmap[ty, tx] = cost_t
-    low = cv2.GaussianBlur(img, (0, 0), sig)
-    detail = img - low
-    # the copied detail is never stronger than the undamaged detail around the hole (2.5x its RMS):
-    # no dark or bright speck of a different texture lands in the fill
-    okf = (~bad_src).astype(np.float32)
-    dl = luma(detail)
-    rms = np.sqrt(cv2.GaussianBlur(dl * dl * okf, (0, 0), R) / np.maximum(cv2.GaussianBlur(okf, (0, 0), R), 1e-3))
+    ty, tx, idx, iy, ix, cost_t = ty[found], tx[found], idx[found], iy[found], ix[found], cost_t[found]
     # each pixel takes the detail its neighbours' matches propose for it, weighted by how well they
     # match (PatchMatch's vote): coherent where the matches agree, no lone outliers where they do not
     c0 = float(np.median(cost_t)) + 1e-6
     acc = np.zeros((len(ty), 3), np.float32)
     wsum = np.zeros(len(ty), np.float32)
-    v = 1 if hw <= 4 else 2
-    for vy in range(-v, v + 1):
-        for vx in range(-v, v + 1):
-            qy, qx = np.clip(ty + vy, 0, h - 1), np.clip(tx + vx, 0, w - 1)
-            cq = cmap[qy, qx]
-            sy, sx = ty + dmap[qy, qx, 0], tx + dmap[qy, qx, 1]
-            ok = np.isfinite(cq) & (sy >= 0) & (sy < h) & (sx >= 0) & (sx < w)
-            sy, sx = np.clip(sy, 0, h - 1), np.clip(sx, 0, w - 1)
-            ok &= src_lab[sy, sx] == lab[ty, tx]
+    lt = L[idx, iy, ix]
+    for vy in (-1, 0, 1):
+        for vx in (-1, 0, 1):
+            qy, qx = np.clip(iy + vy, 0, ts - 1), np.clip(ix + vx, 0, ts - 1)
+            cq = best[idx, qy, qx]
+            dq = offs[best_d[idx, qy, qx]]
+            sy, sx = P + iy + dq[:, 0], P + ix + dq[:, 1]
+            ok = np.isfinite(cq) & (S[idx, sy, sx] == lt)
             wq = np.where(ok, np.exp(-np.where(ok, cq, 0) / c0), 0).astype(np.float32)
-            acc += wq[:, None] * detail[sy, sx]
+            acc += wq[:, None] * detail[idx, sy, sx]
             wsum += wq
     has = wsum > 0
-    ty, tx = ty[has], tx[has]
+    ty, tx, idx, iy, ix = ty[has], tx[has], idx[has], iy[has], ix[has]
     add = acc[has] / wsum[has, None]
-    lim = 2.5 * rms[ty, tx][:, None] + 1e-4
+    lim = 2.5 * rms[idx][:, None] + 1e-4
     add *= np.minimum(1.0, lim / np.maximum(np.abs(add).max(axis=1, keepdims=True), 1e-6))
-    out[ty, tx] = np.clip(low[ty, tx] + add, 0.0, 1.0)
-    done[ty, tx] = True
-    return out, done
-    h, w = hm.shape
-    dist = cv2.distanceTransform(hm.astype(np.uint8), cv2.DIST_L2, 3)
-    half = float(dist[tm].max())  # about half the widest hole's width
-    R = int(radius) if radius is not None else int(np.clip(4 * half + 6, 8, 32))
-    hw = (int(window) // 2) if window is not None else int(np.clip(round(half) + 3, 3, 8))
-    k = 2 * hw + 1
-    sig = float(detail_sigma) if detail_sigma is not None else float(np.clip(0.3 * half + 0.9, 1.2, 2.5))
-    ts = TILE
-    ty, tx = np.nonzero(tm)
-    nx = -(-w // ts)
-    tiles = np.unique((ty // ts) * nx + tx // ts)
-    # a dense set of offsets on small jobs, a coarser one when many tiles are touched (24 MP)
-    offs = _offsets(R, inner=1.0, max_count=int(np.clip(24000 / len(tiles), 48, 240)))
-
-    g = luma(img)
-    wgt = np.where(hm, np.float32(0.2), np.float32(1.0))
-    # a source is an undamaged pixel (2 px clear of the hole), in the picture, in the same region
-    # (2 px clear: a crack's soft edge is bright or dark detail that must not be copied)
-    bad_src = cv2.dilate(hm.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    lab = np.zeros((h, w), np.int32) if regions is None else np.asarray(regions).astype(np.int32)
-    if lab.shape != (h, w):
-        raise ValueError(f"regions is {lab.shape[1]}x{lab.shape[0]} but the image is {w}x{h}")
-    src_lab = np.where(bad_src, -1, lab)  # -1: not a source
-
-    P = R + hw
-    ny = -(-h // ts)
-    Hp, Wp = ny * ts + 2 * P, nx * ts + 2 * P
-
-    def pad(a: np.ndarray, value) -> np.ndarray:
-        return np.pad(a, ((P, Hp - P - h), (P, Wp - P - w)), mode="constant", constant_values=value)
-
-    gp, wp_, lp, sp = pad(g, 0.0), pad(wgt, 0.0), pad(lab, -2), pad(src_lab, -1)
-    n = len(tiles)
-    side = ts + 2 * P
-    G = np.empty((n, side, side), np.float32)
-    W = np.empty((n, side, side), np.float32)
-    L = np.empty((n, ts, ts), np.int32)
-    S = np.empty((n, side, side), np.int32)
-    for i, t in enumerate(tiles):
-        y0, x0 = (t // nx) * ts, (t % nx) * ts
-        G[i] = gp[y0:y0 + side, x0:x0 + side]
-        W[i] = wp_[y0:y0 + side, x0:x0 + side]
-        S[i] = sp[y0:y0 + side, x0:x0 + side]
-        L[i] = lp[y0 + P:y0 + P + ts, x0 + P:x0 + P + ts]
-    inner = slice(P - hw, P + ts + hw)
-    Gi, Wi = G[:, inner, inner], W[:, inner, inner]
-    best = np.full((n, ts, ts), np.inf, np.float32)
-    best_d = np.zeros((n, ts, ts), np.int32)
-    e2 = np.empty((n * (ts + 2 * hw), ts + 2 * hw), np.float32)
-    # prefer nearer sources a little: ties and flat areas take texture from close by
-    lam = 1e-4 * k * k
-    for j, (dy, dx) in enumerate(offs):
-        sy, sx = slice(P - hw + dy, P + ts + hw + dy), slice(P - hw + dx, P + ts + hw + dx)
-        diff = Gi - G[:, sy, sx]
-        np.multiply(diff * diff, Wi, out=e2.reshape(Gi.shape))
-        cost = cv2.boxFilter(e2, -1, (k, k), normalize=False, borderType=cv2.BORDER_REPLICATE)
-        cost = cost.reshape(Gi.shape)[:, hw:hw + ts, hw:hw + ts] + np.float32(lam * np.hypot(dy, dx))
-        ok = S[:, P + dy:P + ts + dy, P + dx:P + ts + dx] == L
-        better = ok & (cost < best)
-        best[better] = cost[better]
-        best_d[better] = j
-    # back to image coordinates, target pixels only
-    ti = (ty // ts) * nx + tx // ts
-    idx = np.searchsorted(tiles, ti)
-    iy, ix = ty % ts, tx % ts
-    found = np.isfinite(best[idx, iy, ix])
-    ty, tx, d = ty[found], tx[found], offs[best_d[idx[found], iy[found], ix[found]]]
-    low = cv2.GaussianBlur(img, (0, 0), sig)
-    sy, sx = ty + d[:, 0], tx + d[:, 1]
-    out[ty, tx] = np.clip(low[ty, tx] + (img[sy, sx] - low[sy, sx]), 0.0, 1.0)
+    out[ty, tx] = np.clip(low[idx, P + iy, P + ix] + add, 0.0, 1.0)
     done[ty, tx] = True
     return out, done
 

@@ -24,7 +24,8 @@ def inpaint(
 
     Every hole is first filled smoothly by OpenCV's fast marching (Telea) or
     Navier-Stokes inpainting (one 8-bit 3-channel call per band). Holes that
-    need more (``texture``): wider ones (5 px and up) and any hole through a
+    need more (``texture``): wider ones (5 px and up, 0.24 % of the short
+    side on big scans) and any hole through a
     textured area (hair, knitwear, foliage: local detail above 1.6x the
     print's grain) then get the fine texture of their best-matching spot
     nearby (:func:`candid.engines.restore.exemplar.exemplar_fill`; with
@@ -131,7 +132,7 @@ def inpaint(
             half = np.zeros(n_c, np.float32)
             inside = mk > 0
             np.maximum.at(half, lab_c[inside], d[inside])
-            need = half[lab_c] >= 2.5
+            need = half[lab_c] >= max(2.5, 0.0012 * s)  # 5 px wide on a small print, 12 px at 24 MP
             if local is not None:
                 need |= local > 1.6 * max(sigma, 1.0 / 255)
             need &= mk > 0
