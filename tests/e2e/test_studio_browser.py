@@ -130,4 +130,18 @@ def test_enroll_make_compare_zoom_heatmap(server, browser, shot, photos):
     page.wait_for_timeout(1000)
     assert f"{feature} 100%" in page.inner_text(".compare")
     shot(page, "8-compare-two-results")
+
+    # 7. Erase her: the page asks first (what goes, and anything made without choosing her), then says what went.
+    page.goto(f"{server}/subjects")
+    page.locator("#subjects button", has_text="Delete").first.click()
+    page.wait_for_selector("#erase-go", timeout=60_000)
+    asked = " ".join(page.inner_text("#erase").split())
+    assert "Erase Eileen Collins from candid for good?" in asked and "2 studio portraits made for them" in asked, asked
+    shot(page, "9-erase-ask", full_page=True)
+    page.click("#erase-go")
+    page.locator("#subjects-msg", has_text="Erased").wait_for(timeout=60_000)
+    said = page.inner_text("#subjects-msg")
+    assert "3 reference photos" in said and "2 studio portraits" in said and "Nothing else of them" in said, said
+    assert page.request.get(f"{server}/api/results").json() == []
+    shot(page, "10-erased", full_page=True)
     assert not errors, errors
