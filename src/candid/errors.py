@@ -17,14 +17,26 @@ class CandidError(Exception):
         What went wrong, in plain words.
     hint : str, optional
         What the user can do about it.
+    source : str, optional
+        The file or image the error is about; the message then reads
+        ``"SOURCE: reason"``. Kept apart (``.source``, ``.reason``) so a front
+        door can name the file its own way without parsing the message.
+
+    Examples
+    --------
+    >>> e = CandidError("no face found", source="photo.jpg")
+    >>> e.message, e.reason, e.source
+    ('photo.jpg: no face found', 'no face found', 'photo.jpg')
     """
 
     exit_code = 2
 
-    def __init__(self, message: str, hint: str | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, hint: str | None = None, *, source: str | None = None):
+        self.reason = message
+        self.source = None if source is None else str(source)
+        self.message = message if source is None else f"{source}: {message}"
         self.hint = hint
+        super().__init__(self.message)
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"
@@ -58,6 +70,10 @@ class SubjectConflictError(SubjectError):
 
 class ConsentError(SubjectError):
     """A subject cannot be enrolled or used without a consent record."""
+
+
+class MaskError(CandidError):
+    """A damage mask that does not fit the image it is for (front doors name the mask file)."""
 
 
 class RecipeError(CandidError):

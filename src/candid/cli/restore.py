@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from candid.cli._common import check_output, console, out, progress_bar, read_input, write_output
-from candid.errors import CandidError
+from candid.errors import CandidError, MaskError
 
 
 def _load_subject(subject: Optional[str], library: Optional[Path]):
@@ -92,12 +92,9 @@ def restore(
         try:
             result, restoration = restore_portrait(portrait, mask=user_mask, crop=crop, keep_monochrome=keep_monochrome,
                                    denoise=denoise, tint=tint_palette, sensitivity=sensitivity, seed=seed)
-        except CandidError as exc:
-            if mask is not None and "mask" in exc.message:
-                raise CandidError(f"{mask}: {exc.message.split(': ', 1)[-1]}",
-                                  hint="pass the mask written by --show-mask (same size as the restored print)") \
-                    from None
-            raise
+        except MaskError as exc:  # the mask the user passed does not fit: name their file
+            raise MaskError(f"{mask}: {exc.message}",
+                            hint="pass the mask written by --show-mask (same size as the restored print)") from None
         advance(1, description="restored")
         if size is not None:
             from candid.finish.stage import finish_stage

@@ -149,22 +149,23 @@ def analyze_face(
     image8 = to_uint8(pixels)  # once, shared by detector, landmarks and embedding
     faces = detect_faces(image8, model=model)
     if not faces:
-        raise FaceError(f"{source}: no face found",
+        raise FaceError("no face found", source=source,
                         hint="use a photo with one clearly visible, roughly frontal face, "
                              f"at least {MIN_FACE_PX} px wide")
     if face_index is None and len(faces) > 1:
-        raise FaceError(f"{source}: {len(faces)} faces found ({_describe_faces(faces)})",
+        raise FaceError(f"{len(faces)} faces found ({_describe_faces(faces)})", source=source,
                         hint="choose one with --face N (1 = the largest)")
     index = face_index or 0
     if not 0 <= index < len(faces):
-        raise FaceError(f"{source}: asked for face {index + 1} but only {len(faces)} found ({_describe_faces(faces)})")
+        raise FaceError(f"asked for face {index + 1} but only {len(faces)} found ({_describe_faces(faces)})",
+                        source=source)
     box = faces[index]
     mesh_pts = iris = pose = None
     if model == "mesh":
         points = face_mesh(image8, (box.x0, box.y0, box.x1, box.y1))
         if points is None:
-            raise FaceError(f"{source}: a face was found ({_describe_faces([box])}) but its landmarks "
-                            "could not be placed", hint="use a sharper, less turned or less covered face")
+            raise FaceError(f"a face was found ({_describe_faces([box])}) but its landmarks could not be placed",
+                            source=source, hint="use a sharper, less turned or less covered face")
         lm = landmarks_68(points)
         mesh_pts = points[:, :2].astype(np.float32)
         iris = iris_circles(points)

@@ -93,15 +93,15 @@ _BIT_DEPTHS = {"uchar": 8, "char": 8, "ushort": 16, "short": 16, "uint": 32, "in
 
 def _check_file(path: Path, max_bytes: int) -> str:
     if not path.exists():
-        raise BadImageError(f"{path}: no such file")
+        raise BadImageError("no such file", source=str(path))
     if not path.is_file():
-        raise BadImageError(f"{path}: not a regular file")
+        raise BadImageError("not a regular file", source=str(path))
     size = path.stat().st_size
     if size == 0:
-        raise BadImageError(f"{path}: the file is empty (0 bytes)")
+        raise BadImageError("the file is empty (0 bytes)", source=str(path))
     if size > max_bytes:
         raise ImageTooLargeError(
-            f"{path}: file is {size / 2**20:.0f} MiB, over the {max_bytes / 2**20:.0f} MiB limit",
+            f"file is {size / 2**20:.0f} MiB, over the {max_bytes / 2**20:.0f} MiB limit", source=str(path),
             hint=f"if you trust this file, raise the limit: CANDID_MAX_BYTES={size} (environment variable)",
         )
     with open(path, "rb") as fh:
@@ -109,7 +109,7 @@ def _check_file(path: Path, max_bytes: int) -> str:
     fmt = sniff_format(head)
     if fmt is None:
         raise BadImageError(
-            f"{path}: not an image candid can read",
+            "not an image candid can read", source=str(path),
             hint="use JPEG, PNG, TIFF, WebP, GIF, HEIC or AVIF",
         )
     return fmt
@@ -131,7 +131,8 @@ def _open_heif(path: Path, max_pixels: int, *, header_only: bool = False) -> pyv
         array = np.asarray(heif)
     except Exception as exc:  # noqa: BLE001 - pillow-heif raises IndexError, SyntaxError, ... on hostile
         # files (a HEIF box structure with no image, no supported brand: found by bench/fuzz_imageio.py)
-        raise BadImageError(f"{path}: cannot decode this HEIC file ({type(exc).__name__}: {exc})"[:300]) from None
+        raise BadImageError(f"cannot decode this HEIC file ({type(exc).__name__}: {exc})"[:300],
+                            source=str(path)) from None
     sixteen = array.dtype == np.uint16
     if sixteen and heif.bit_depth < 16:
         array = array << (16 - heif.bit_depth)
@@ -167,7 +168,8 @@ def _open_vips(path: Path, fmt: str, access: str, max_pixels: int = DEFAULT_MAX_
         # of a silently grey lower half.
         return loader(str(path), access=access, fail_on="warning")
     except _VIPS_ERRORS as exc:
-        raise BadImageError(f"{path}: cannot decode this {fmt.upper()} file ({_first_line(exc)})") from None
+        raise BadImageError(f"cannot decode this {fmt.upper()} file ({_first_line(exc)})",
+                            source=str(path)) from None
 
 
 def _first_line(exc: Exception) -> str:
@@ -180,7 +182,7 @@ def _header_of(path: Path, fmt: str, image: pyvips.Image) -> ImageHeader:
     try:
         fields = set(image.get_fields())
     except UnicodeDecodeError:  # a metadata name that is not UTF-8 (a mutated AVIF in bench/fuzz_imageio.py)
-        raise BadImageError(f"{path}: its metadata is corrupt (a field name is not text)") from None
+        raise BadImageError("its metadata is corrupt (a field name is not text)", source=str(path)) from None
     orientation = image.get("orientation") if "orientation" in fields else 1
     n_pages = image.get("n-pages") if "n-pages" in fields else 1
     return ImageHeader(
@@ -194,8 +196,8 @@ def _check_pixels(header: ImageHeader, max_pixels: int) -> None:
     n = header.width * header.height
     if n > max_pixels:
         raise ImageTooLargeError(
-            f"{header.path}: {header.width} x {header.height} is {n / 1e6:.0f} megapixels, "
-            f"over the {max_pixels / 1e6:.0f} MP limit (decompression-bomb guard)",
+            f"{header.width} x {header.height} is {n / 1e6:.0f} megapixels, "
+            f"over the {max_pixels / 1e6:.0f} MP limit (decompression-bomb guard)", source=str(header.path),
             hint=f"downscale the image first, or if you trust it raise the limit: CANDID_MAX_PIXELS={n} "
                  "(environment variable)",
         )
@@ -287,7 +289,8 @@ def _to_upright_srgb(image: pyvips.Image, header: ImageHeader) -> tuple[pyvips.I
             notes.append("converted to sRGB from " + ("CMYK" if interp == "cmyk" else "the embedded ICC profile"))
         except _VIPS_ERRORS as exc:
             if interp == "cmyk":
-                raise BadImageError(f"{header.path}: cannot convert CMYK to RGB ({_first_line(exc)})") from None
+                raise BadImageError(f"cannot convert CMYK to RGB ({_first_line(exc)})",
+                                    source=str(header.path)) from None
             notes.append("embedded ICC profile unreadable, assumed sRGB")
     elif interp in ("lab", "labs", "labq", "xyz", "lch", "cmc", "scrgb", "hsv", "yxy"):
         image = image.colourspace("rgb16" if sixteen else "srgb")
@@ -303,7 +306,7 @@ def _to_upright_srgb(image: pyvips.Image, header: ImageHeader) -> tuple[pyvips.I
         image = image.copy(interpretation="rgb16" if image.format == "ushort" else "srgb")
         notes.append("greyscale expanded to RGB")
     elif colour_bands != 3:
-        raise BadImageError(f"{header.path}: {colour_bands}-channel images are not supported")
+        raise BadImageError(f"{colour_bands}-channel images are not supported", source=str(header.path))
     return image, notes
 
 
@@ -367,7 +370,8 @@ def read_image(
     try:
         array = image.numpy()
     except _VIPS_ERRORS as exc:
-        raise BadImageError(f"{header.path}: the file is corrupt or truncated ({_first_line(exc)})") from None
+        raise BadImageError(f"the file is corrupt or truncated ({_first_line(exc)})",
+                            source=str(header.path)) from None
     if array.ndim == 2:
         array = array[:, :, None]
     data = _to_float(array, image_fmt, header.interpretation)

@@ -189,7 +189,7 @@ def make_context(pixels: np.ndarray, face=None) -> Context:
             small = _resize(pixels, sd) if sd < 1 else pixels
             face = scale_face(analyze_face(small, face_index=0, embed=False, quality=False), 1.0 / sd)
         except FaceError as exc:
-            return Context(pixels, None, None, exc.message.split(": ", 1)[-1])
+            return Context(pixels, None, None, exc.reason)
     s = min(1.0, MAX_IOD / max(face.iod, 1e-6))
     if s < 1:
         work, wface = _resize(pixels, s), scale_face(face, s)
@@ -217,7 +217,7 @@ def make_lazy_context(image, face=None) -> Context:
             small = area_resize(image, sd) if sd < 1 else np.asarray(image)
             face = scale_face(analyze_face(small, face_index=0, embed=False, quality=False), 1.0 / sd)
         except FaceError as exc:
-            return Context(np.asarray(image), None, None, exc.message.split(": ", 1)[-1])
+            return Context(np.asarray(image), None, None, exc.reason)
         del small
     s = min(1.0, MAX_IOD / max(face.iod, 1e-6))
     if s < 1:

@@ -53,7 +53,7 @@ def analyze_reference(path: str | Path, *, face_index: int | None = None, date_h
     image = read_image(path)
     face = analyze_face(image.pixels, face_index=face_index, source=path.name)
     if face.quality is not None and not face.quality.ok:
-        raise FaceError(f"{path.name}: " + "; ".join(face.quality.problems))
+        raise FaceError("; ".join(face.quality.problems), source=path.name)
     canon, skin, hairline = canonical_face(image.pixels, face.landmarks)
     pixel_hash = hashlib.sha256(np.clip(np.rint(image.pixels * 255), 0, 255).astype(np.uint8).tobytes()).hexdigest()
     sha = file_sha256(path)

@@ -522,17 +522,14 @@ def _durable_copy(src: Path, target: Path, sha256: str) -> bool:
 
     if target.is_file() and file_sha256(target) == sha256:
         return False
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
+    from candid.files import atomic_path
+
+    with atomic_path(target) as tmp:
         with open(src, "rb") as fin, open(tmp, "wb") as fout:
             shutil.copyfileobj(fin, fout, 1 << 20)
             fout.flush()
             os.fsync(fout.fileno())
         os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return True
 
 

@@ -16,6 +16,7 @@ from candid.engines.restore.halftone import find_halftone, remove_halftone
 from candid.engines.restore.exemplar import face_region_labels
 from candid.engines.restore.inpaint import inpaint
 from candid.engines.restore.tone import analyze_tone, correct_fade, tint as tint_fn
+from candid.errors import MaskError
 
 
 @dataclass
@@ -141,7 +142,7 @@ def restore(
         elif quad is not None and m2.shape == img.shape[:2]:
             user_mask = rectify_mask(check_mask(m2, img.shape), quad)
         else:
-            raise ValueError(f"the mask is {m2.shape[1]}x{m2.shape[0]} but the scan is {img.shape[1]}x{img.shape[0]}"
+            raise MaskError(f"the mask is {m2.shape[1]}x{m2.shape[0]} but the scan is {img.shape[1]}x{img.shape[0]}"
                              + (f" (straightened print {work.shape[1]}x{work.shape[0]})" if quad is not None else ""))
     if halftone:
         step("looking for a halftone screen")
