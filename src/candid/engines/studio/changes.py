@@ -23,6 +23,8 @@ def describe(change: dict[str, Any]) -> str:
     'framed 1.5x closer than the style asks (the photo is too tight)'
     >>> describe({"change": "enlarged", "target": "4k", "factor": 2.31, "from_px": 940})
     '4k: enlarged 2.3x from a 940 px crop'
+    >>> describe({"change": "small_face", "iod_px": 31, "needed_px": 64, "factor": 9.2})
+    'the face is 31 px between the eyes (a sharp headshot needs 64); the headshot is enlarged 9x and will be soft'
     """
     kind = change.get("change")
     g = change.get
@@ -59,6 +61,13 @@ def describe(change: dict[str, Any]) -> str:
     if kind == "background_kept":
         return ("the person could not be cut out cleanly, so the photo's own background was kept, "
                 f"blurred and darkened ({g('reason', 'matte failed its checks')})")
+    if kind == "rim_toned":
+        return "a light rim the old background put on the outline was toned down to the skin and hair beside it"
+    if kind == "small_face":
+        text = f"the face is {g('iod_px', 0)} px between the eyes (a sharp headshot needs {g('needed_px', 64)})"
+        if g("factor"):
+            return text + f"; the headshot is enlarged {g('factor'):.0f}x and will be soft"
+        return text + "; the headshot is an enlargement and will be soft"
     if kind == "enlarged":
         return f"{g('target', '')}: enlarged {g('factor', 1):.1f}x from a {g('from_px', 0)} px crop"
     return str(kind)
@@ -101,10 +110,22 @@ def change_report(log: Iterable[Any]) -> list[str]:
     >>> from candid.portrait import Operation
     >>> change_report([Operation("engine.studio", params={"changes": [{"change": "straightened", "degrees": 3}]})])
     ['head straightened 3 degrees']
+    >>> log = [Operation("engine.studio", params={"size": [240, 300], "changes": [
+    ...     {"change": "small_face", "iod_px": 31, "needed_px": 64}]}),
+    ...     Operation("finish", params={"size": "4k"}, notes=("240x300 -> 1728x2160 (contain) with lanczos",))]
+    >>> change_report(log)[0]
+    'the face is 31 px between the eyes (a sharp headshot needs 64); the headshot is enlarged 7x and will be soft'
     """
     log = list(log)
-    lines = [describe(c) for op in log if op.stage == "engine.studio" for c in op.params.get("changes", [])]
     big = enlargement(log)
+    lines = []
+    for op in log:
+        if op.stage != "engine.studio":
+            continue
+        for c in op.params.get("changes", []):
+            if c.get("change") == "small_face" and big:
+                c = {**c, "factor": big["factor"]}
+            lines.append(describe(c))
     if big:
         lines.append(describe(big))
     return lines

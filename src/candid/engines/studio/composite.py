@@ -6,7 +6,89 @@ import cv2
 import numpy as np
 
 from candid.colour import linear_to_srgb, srgb_to_linear
-from candid.engines.studio._util import check_alpha, check_image, normalized_blur, resize
+from candid.engines.studio._util import check_alpha, check_image, luminance, normalized_blur, resize
+
+
+def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess: float = 1.12,
+                 valid: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """Tone down a light rim along the person's outline that the old scene put there.
+
+    Backlit photos (a window or bright curtains behind the head) carry a thin
+    bright rim on the jaw, ears and hair edge. On the old background it reads
+    as light; cut out and put on a studio backdrop that could not have made
+    it, it reads as a white halo. Within ``width`` px inside the alpha 0.5
+    outline, a pixel brighter (linear luminance) than ``excess`` times the
+    person's own colour just inside the band (``F``, a normalised blur of the
+    pixels ``width``..3 ``width`` deep) is brought back towards ``F``'s
+    brightness and colour, fully at the outline and fading to nothing at
+    ``width``. Darker pixels, and pixels only a little brighter (white hair
+    whose inside is white too), are left as they are.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` sRGB foreground colours; not modified.
+    alpha : ndarray
+        ``(H, W)`` matte.
+    width : float
+        Band width in pixels.
+    excess : float
+        Luminance ratio over ``F`` from which a pixel counts as rim.
+    valid : ndarray, optional
+        ``(H, W)`` bool, pixels from the photo (an extended canvas is ignored).
+
+    Returns
+    -------
+    (ndarray, float)
+        The toned image and the mean luminance reduction over the band (0: nothing done).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((64, 64, 3), 0.4, np.float32); img[:, 28:32] = 0.95   # a bright rim at the edge
+    >>> a = np.zeros((64, 64), np.float32); a[:, :32] = 1
+    >>> out, amount = suppress_rim(img, a, width=6)
+    >>> round(float(out[32, 31, 0]), 2), round(float(out[32, 10, 0]), 4), amount > 0  # at most 1.12x the inside, linear
+    (0.42, 0.4, True)
+    """
+    pixels = check_image(pixels)
+    a = check_alpha(alpha, pixels.shape)
+    w = max(float(width), 1.0)
+    fg = (a > 0.5).astype(np.uint8)
+    depth = cv2.distanceTransform(fg, cv2.DIST_L2, 5)
+    band = (depth > 0) & (depth <= w)
+    if valid is not None:
+        band &= np.asarray(valid, bool)
+    if not band.any():
+        return pixels.copy(), 0.0
+    ys, xs = np.nonzero(band)
+    H, W = a.shape
+    m = int(4 * w) + 2
+    y0, y1, x0, x1 = max(ys.min() - m, 0), min(ys.max() + m + 1, H), max(xs.min() - m, 0), min(xs.max() + m + 1, W)
+    lin = srgb_to_linear(pixels[y0:y1, x0:x1])
+    d = depth[y0:y1, x0:x1]
+    inner = ((d > w) & (d <= 3 * w)).astype(np.float32)
+    if not inner.any():
+        return pixels.copy(), 0.0
+    # one normalised convolution: every band pixel lies within `width` of the inner ring
+    sig = 1.5 * w
+    F = cv2.GaussianBlur(lin * inner[..., None], (0, 0), sig) / np.maximum(
+        cv2.GaussianBlur(inner, (0, 0), sig), 1e-3)[..., None]
+    lI, lF = luminance(lin), np.maximum(luminance(F), 1e-4)
+    ratio = lI / lF
+    over = np.clip((ratio - excess) / excess, 0, 1)  # 0 at `excess`, 1 at twice that
+    fade = np.clip(1.2 - d / w, 0, 1)
+    k = (over * fade * band[y0:y1, x0:x1])[..., None]
+    # towards F's brightness (capped at `excess` x F) and colour, keeping the pixel's own fine texture in luminance
+    target = F * np.minimum(ratio, excess)[..., None]
+    new = (1 - k) * lin + k * target
+    out = pixels.copy()
+    out[y0:y1, x0:x1] = np.where(k > 0, linear_to_srgb(new), out[y0:y1, x0:x1]).astype(np.float32)
+    sel = band[y0:y1, x0:x1]
+    amount = float(((lI - luminance(new)) / np.maximum(lI, 1e-4))[sel].mean())
+    return out, amount
+
+
 def decontaminate(pixels: np.ndarray, alpha: np.ndarray, *, radius: float | None = None) -> np.ndarray:
     """Foreground colours with the old background taken out of the edge pixels.
 

@@ -8,9 +8,10 @@ import numpy as np
 
 from candid.engines.studio.background import background as make_background
 from candid.engines.studio.background import parse_background
-from candid.engines.studio.composite import composite
+from candid.engines.studio.composite import composite, suppress_rim
 from candid.engines.studio.frame import apply_framing, correct_selfie, frame, head_extent
 from candid.engines.studio.matte import matte, matte_quality
+from candid.engines.studio.options import OPTIONS_VERSION
 from candid.engines.studio.relight import PATTERNS, expose, light_vector, relight, white_balance
 from candid.engines.studio.styles import STYLES
 from candid.errors import CandidError
@@ -19,6 +20,15 @@ from candid.portrait import Operation, Portrait
 
 #: Choices for the eyes' catchlights: move the photo's own, keep them as shot, add new ones.
 CATCHLIGHTS = ("move", "keep", "add")
+
+#: What to do with a face smaller than :data:`SMALL_FACE_IOD`: make it and say so, or refuse.
+SMALL_FACE = ("warn", "refuse")
+
+#: Distance between the eye centres (px, in the photo) below which a headshot is an enlargement
+#: that will be soft: a 4k headshot puts about 300-400 px between the eyes, so a 64 px face is
+#: already enlarged about 5x, and casual group faces of 20-40 px lose the likeness (identity
+#: distance over 0.2 on real/casual).
+SMALL_FACE_IOD = 64.0
 
 
 def _face_of(portrait: Portrait):
@@ -30,8 +40,10 @@ def _face_of(portrait: Portrait):
 
 
 def check_options(style: str, background: str | None, light: str | None, aspect: str | None, *,
-                  straighten: str | float | None = None, catchlights: str | None = None) -> None:
-    """Raise :class:`CandidError` for an unknown style, background, light, aspect, straighten or catchlights."""
+                  straighten: str | float | None = None, catchlights: str | None = None,
+                  small_face: str | None = None) -> None:
+    """Raise :class:`CandidError` for an unknown style, background, light, aspect, straighten, catchlights
+    or small-face choice."""
     if style not in STYLES:
         raise CandidError(f"unknown style {style!r}", hint=f"styles: {', '.join(STYLES)}")
     try:
@@ -54,7 +66,19 @@ def check_options(style: str, background: str | None, light: str | None, aspect:
             raise CandidError(str(exc), hint="--straighten auto, off or a number of degrees") from None
     if catchlights is not None and catchlights not in CATCHLIGHTS:
         raise CandidError(f"unknown catchlights choice {catchlights!r}", hint=f"catchlights: {', '.join(CATCHLIGHTS)}")
+    if small_face is not None and small_face not in SMALL_FACE:
+        raise CandidError(f"unknown small-face choice {small_face!r}", hint=f"small faces: {', '.join(SMALL_FACE)}")
 
+
+def _iod(face, lm: np.ndarray) -> float:
+    iod = getattr(face, "iod", None)
+    if iod is None:
+        iod = float(np.linalg.norm(lm[42:48].mean(0) - lm[36:42].mean(0)))
+    return float(iod)
+
+
+#: Width (face widths) of the band inside the outline where a light rim from the old scene is toned down.
+RIM_WIDTH = 0.03
 
 #: Identity distance (source -> headshot) above which the light is softened to keep the likeness.
 IDENTITY_BUDGET = 0.18
@@ -73,6 +97,7 @@ def studio_stage(
     white_balance_strength: float = 0.4,
     straighten: str | float = "auto",
     catchlights: str = "keep",
+    small_face: str = "warn",
     seed: int = 0,
     _tried: tuple[dict[str, Any], ...] = (),
 ) -> Portrait:
@@ -109,6 +134,12 @@ def studio_stage(
         at 1:1 (pengwei.jpg), so moving is opt-in. ``"move"`` moves each eye's
         own catchlight to the new light (none is invented); ``"add"`` adds one
         to every eye.
+    small_face : {"warn", "refuse"}
+        A face with fewer than :data:`SMALL_FACE_IOD` px between the eyes
+        (a group snapshot) can only give a soft, enlarged headshot whose
+        likeness drifts. ``"warn"`` (default) makes it and logs a
+        ``small_face`` change record ("the face is 31 px between the eyes
+        ..."); ``"refuse"`` raises :class:`CandidError` with a hint instead.
     seed : int
         For the backdrop's grain and mottle and the matte's clustering.
 
@@ -130,7 +161,8 @@ def studio_stage(
     Raises
     ------
     CandidError
-        Unknown option, or the face is cut by the photo's border.
+        Unknown option, the face is cut by the photo's border, or (with
+        ``small_face="refuse"``) the face is smaller than :data:`SMALL_FACE_IOD`.
 
     Examples
     --------
@@ -143,7 +175,8 @@ def studio_stage(
     from candid.engines.studio.matte import foreground
     from candid.face.person import person_probability
 
-    check_options(style, background, light, aspect, straighten=straighten, catchlights=catchlights)
+    check_options(style, background, light, aspect, straighten=straighten, catchlights=catchlights,
+                  small_face=small_face)
     if portrait.color != "srgb":
         raise CandidError("engine.studio expects sRGB pixels")
     st = STYLES[style]
@@ -156,6 +189,14 @@ def studio_stage(
     notes: list[str] = []
     changes: list[dict[str, Any]] = []
     src, lm = portrait.pixels, np.asarray(face.landmarks, np.float32)
+    iod = _iod(face, lm)
+    if iod < SMALL_FACE_IOD:
+        if small_face == "refuse":
+            raise CandidError(f"{portrait.source or 'image'}: the face is {iod:.0f} px between the eyes; a headshot "
+                              f"needs {SMALL_FACE_IOD:.0f} or more and this one would be an enlargement, soft and "
+                              "less like the person",
+                              hint="use a closer photo of the person, or allow small faces (small_face='warn')")
+        changes.append({"change": "small_face", "iod_px": int(round(iod)), "needed_px": int(SMALL_FACE_IOD)})
     if lens == "auto":
         src, lm, amount = correct_selfie(src, lm)
         if amount:
@@ -192,6 +233,7 @@ def studio_stage(
     kind, opts = parse_background(bg_spec)
     H, W = crop.shape[:2]
     _, chin, head_h = head_extent(clm)
+    fw = float(np.linalg.norm(clm[16] - clm[0]))
     if report.ok:
         lit = relight(crop, clm, alpha, pattern, k, side=side, catchlights=catchlights) \
             if pattern != "none" else crop
@@ -200,7 +242,10 @@ def studio_stage(
 
             opts = {"image": read_image(opts["path"]).pixels}
         bg = make_background(kind, (W, H), seed, source=crop, alpha=alpha, face_height=head_h, **opts)
-        out = composite(foreground(lit, alpha), alpha, bg, decontaminate_edges=False)
+        fg, rim = suppress_rim(foreground(lit, alpha), alpha, width=max(RIM_WIDTH * fw, 2.0), valid=valid)
+        if rim >= 0.02:
+            changes.append({"change": "rim_toned", "amount": round(rim, 2)})
+        out = composite(fg, alpha, bg, decontaminate_edges=False)
         final_alpha = alpha
     else:
         # no clean cut-out: keep the photo's own background, blurred and darkened under a very soft mask
@@ -224,6 +269,7 @@ def studio_stage(
     from candid.engines.studio.changes import describe
 
     params: dict[str, Any] = {
+        "options_version": OPTIONS_VERSION,  # of StudioOptions, the model the front doors fill
         "style": style, "aspect": aspect or st.aspect, "background": bg_spec if report.ok else "kept",
         "light": pattern, "strength": k, "side": side, "lens": lens, "straighten": str(straighten),
         "catchlights": catchlights, "seed": seed, "size": [W, H], "roll_deg": framing.angle,
@@ -243,7 +289,7 @@ def studio_stage(
         return result
     again = dict(style=style, aspect=aspect, background=background, light=light, side=side,
                  white_balance_strength=white_balance_strength, straighten=straighten, catchlights=catchlights,
-                 seed=seed)
+                 small_face=small_face, seed=seed)
     if lens == "auto" and any(c["change"] == "perspective" for c in changes):
         # the selfie correction changes the face's proportions: keep it only if the likeness holds
         amount = next(c["amount"] for c in changes if c["change"] == "perspective")
