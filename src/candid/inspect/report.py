@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 
 import cv2
 import numpy as np
@@ -116,7 +117,18 @@ def _verdict(score: float, confidence: float) -> str:
     return "looks AI-made" if score > 0.65 else "suspicious" if score > 0.5 else "looks real"
 
 
-def _capital(text: str) -> str:
+def _plain_sentence(sentence: str) -> str:
+    """A flattery sentence for people: capitalised, and no four-digit percentages of near-zero measures.
+
+    Examples
+    --------
+    >>> _plain_sentence("smile 736 % less tilted than in your photos")
+    'Smile far less tilted than in your photos'
+    >>> _plain_sentence("eyes 18 % larger than in your photos")
+    'Eyes 18 % larger than in your photos'
+    """
+    text = re.sub(r"\b\d{3,}(?:\.\d+)? % (?=\w)", lambda m: "far " if float(m.group(0).split()[0]) >= 200 else m.group(0),
+                  sentence)
     return text[:1].upper() + text[1:]
 
 
@@ -188,14 +200,20 @@ def render_html(report, pixels: np.ndarray, *, title: str = "candid inspect") ->
                      "the face has too few pixels at that size for the tell to judge.</p>")
     if report.flattery is not None:
         parts.append("<h2>Against your own photos</h2>")
-        if report.flattery.sentences:
-            parts.append("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in report.flattery.sentences) + "</ul>")
+        # People read sentences; the measurements and z-scores stay in the JSON report.
+        notable = [i for i in report.flattery.items if abs(i.z) >= 2]
+        usual = [i for i in report.flattery.items if not abs(i.z) >= 2]
+        if notable:
+            parts.append("<table><tr><th>differs from your photos</th><th>how unusual</th></tr>" + "".join(
+                f"<tr><td>{esc(_plain_sentence(i.sentence))}</td><td>{esc(_unusual(i.z))}</td></tr>"
+                for i in notable) + "</table>")
         else:
             parts.append("<p>Nothing departs notably from your reference photos.</p>")
-        # People read sentences; the measurements and z-scores stay in the JSON report.
-        parts.append("<table><tr><th>against your photos</th><th>how unusual</th></tr>" + "".join(
-            f"<tr><td>{esc(_capital(i.sentence))}</td><td>{esc(_unusual(i.z))}</td></tr>"
-            for i in report.flattery.items[:20]) + "</table>")
+        if usual:
+            parts.append(f"<details><summary>{len(usual)} more measurement(s) that differ no more than your own "
+                         "photos differ from each other (pose, expression, light); not a sign on their own"
+                         "</summary><ul>" + "".join(f"<li>{esc(_plain_sentence(i.sentence))}</li>"
+                                                    for i in usual[:30]) + "</ul></details>")
     parts.append("<h2>Tell by tell</h2>")
     for t in report.tells:
         parts.append(f"<div class='tell' id='{esc(t.name)}'><h3>{esc(t.name)}: {t.score:.2f} "
