@@ -119,8 +119,7 @@ def nutting_factor(d_net: np.ndarray) -> np.ndarray:
 
 def _kernel_energy(sigma_px: float) -> float:
     """Variance of unit white noise after the 2-D discrete Gaussian used for grain."""
-    k = _kernel(sigma_px)
-    return float(np.dot(k, k)) ** 2
+    return _component(sigma_px)[2]
 
 
 class GrainField:
@@ -231,13 +230,41 @@ def _kernel(sigma: float) -> np.ndarray:
     return k / k.sum()
 
 
+#: Components this wide (sigma in pixels) are made at half resolution and upsampled.
+HALF_RES_SIGMA = 2.5
+#: Variance (px^2) a 2x2 block average plus a 2x bilinear upsampling add to a field.
+_HALF_RES_VAR = 0.25 + 2.0**2 / 6
+
+
+def _component(sigma: float):
+    """How one Gaussian component is made: ``(half, kernel, energy)``.
+
+    ``energy`` is the variance of the component made from unit white noise.
+    Wide components (``sigma >= HALF_RES_SIGMA``) are made at half resolution
+    from their own noise (a quarter of the pixels, a kernel half as long) and
+    bilinearly upsampled: every full-resolution pixel sits a quarter of a
+    low-resolution pixel from its nearest sample, so the variance is the same
+    everywhere.
+    """
+    if sigma < HALF_RES_SIGMA:
+        k = _kernel(sigma)
+        return False, k, float(np.dot(k, k)) ** 2
+    k = _kernel(math.sqrt(sigma**2 - _HALF_RES_VAR) / 2)
+    h = np.convolve(k, [0.75, 0.25])  # what a full-resolution pixel sees of the low-resolution noise
+    return True, k, 0.25 * float(np.dot(h, h)) ** 2  # low-resolution noise: the mean of 4 pixels, variance 1/4
+
+
 def grain_noise_rows(seed: int, key: int, r0: int, r1: int, height: int, width: int,
                      sigmas: tuple[float, ...], weights: tuple[float, ...]) -> np.ndarray:
     """Rows ``r0:r1`` of a unit-variance grain field: white noise filtered by a sum of Gaussians.
 
-    ``sigmas`` (pixels) and ``weights`` (amplitudes) give the kernel; the
-    result is normalised to unit variance exactly from the discrete kernels.
-    Band-independent: halo rows are regenerated from the same seeded blocks.
+    ``sigmas`` (pixels) and ``weights`` (amplitudes) give the components,
+    each filtered from its own white noise (independent grain populations:
+    fine grains and clumps); the result is normalised to unit variance
+    exactly from the discrete kernels. Wide components are made at half
+    resolution (:func:`_component`). Band independent: halo rows are
+    regenerated from the same seeded blocks, and the upsampling uses global
+    row coordinates.
 
     Examples
     --------
@@ -245,28 +272,36 @@ def grain_noise_rows(seed: int, key: int, r0: int, r1: int, height: int, width: 
     >>> f.shape, bool(np.array_equal(f[40:80], grain_noise_rows(3, 7, 40, 80, 120, 90, (1.5, 3.75), (1.0, 1.0))))
     ((120, 90), True)
     """
-    kernels = [(_kernel(s), w) for s, w in zip(sigmas, weights)]
-    halo = max(len(k) for k, _ in kernels) // 2
-    a0, a1 = max(0, r0 - halo), min(height, r1 + halo)
-    noise = white_noise(seed, key, a0, a1, width)
     acc = None
-    for k, w in kernels:
-        if len(k) == 1:
-            part = noise * np.float32(w)
+    var = 0.0
+    for i, (s, w) in enumerate(zip(sigmas, weights)):
+        half, k, energy = _component(s)
+        var += w * w * energy
+        halo = len(k) // 2
+        if not half:
+            a0, a1 = max(0, r0 - halo), min(height, r1 + halo)
+            noise = white_noise(seed, key + 100 * i, a0, a1, width)
+            if len(k) == 1:
+                part = noise[r0 - a0: r1 - a0] * np.float32(w)
+            else:
+                part = cv2.sepFilter2D(noise, cv2.CV_32F, k.astype(np.float32), (k * w).astype(np.float32),
+                                       borderType=cv2.BORDER_REFLECT)[r0 - a0: r1 - a0]
         else:
-            kf = (k * w).astype(np.float32)  # the weight goes into the vertical pass
-            part = cv2.sepFilter2D(noise, cv2.CV_32F, k.astype(np.float32), kf, borderType=cv2.BORDER_REFLECT)
+            hl, wl = (height + 1) // 2, (width + 1) // 2
+            lo, hi = max(0, r0 // 2 - 1), min(hl, (r1 + 1) // 2 + 1)  # low rows the band interpolates from
+            b0, b1 = max(0, lo - halo), min(hl, hi + halo)
+            low = white_noise(seed, key + 100 * i, b0, b1, wl)
+            low = cv2.sepFilter2D(low, cv2.CV_32F, k.astype(np.float32), (k * (0.5 * w)).astype(np.float32),
+                                  borderType=cv2.BORDER_REFLECT)[lo - b0: hi - b0]
+            # 2x bilinear: full row r sits at low row r/2 - 1/4, here as in the whole image (the strip starts
+            # at an even full row, and rows that would need the strip's clamped edges are never kept)
+            part = cv2.resize(low, (width, 2 * (hi - lo)), interpolation=cv2.INTER_LINEAR)[r0 - 2 * lo: r1 - 2 * lo]
         if acc is None:
-            acc = part
+            acc = np.ascontiguousarray(part)
         else:
             acc += part
-    # exact variance of the combined (sum of separable) kernel
-    n = max(len(k) for k, _ in kernels)
-    padded = [(np.pad(k, ((n - len(k)) // 2,) * 2), w) for k, w in kernels]
-    var = sum(wi * wj * float(np.dot(ki, kj)) ** 2 for ki, wi in padded for kj, wj in padded)
-    out = acc[r0 - a0: r1 - a0]
-    out *= np.float32(1.0 / math.sqrt(var))
-    return out
+    acc *= np.float32(1.0 / math.sqrt(var))
+    return acc
 
 
 def grain(
