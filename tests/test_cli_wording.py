@@ -77,3 +77,11 @@ def test_progress_words_hide_stage_names():
     for stage in STAGES:
         if stage in STAGE_WORDS:
             assert stage not in plain_words(f"make: {stage}")
+
+
+def test_inspect_report_writes_html_and_json_like_make(tmp_path, photo_dir):
+    from candid.cli import main
+
+    assert main(["inspect", str(photo_dir / "original.jpg"), "--report", str(tmp_path / "r")]) == 0
+    assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
+    assert '"overall"' in (tmp_path / "r.json").read_text()

@@ -18,8 +18,13 @@ def inspect(
     html_path: Optional[Path] = typer.Option(None, "--html", help="Write a self-contained HTML report here."),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Write the report as JSON here."),
     face: Optional[int] = typer.Option(None, "--face", min=1, help="Which face when there are several (1 = largest)."),
+    report_stem: Optional[Path] = typer.Option(None, "--report", help="Write REPORT.html and REPORT.json (like make)."),
 ) -> None:
     """Look at IMAGE like a pixel peeper: skin, eyes, light, hair, symmetry, noise, traces."""
+    if report_stem is not None:
+        stem = report_stem.with_suffix("") if report_stem.suffix.lower() in (".json", ".html") else report_stem
+        html_path = html_path or stem.with_name(stem.name + ".html")
+        json_path = json_path or stem.with_name(stem.name + ".json")
     import numpy as np
     from rich.table import Table
 
@@ -70,7 +75,7 @@ def inspect(
     lo, hi = report.overall_interval
     table = Table(title=f"{image.name}: overall {report.overall:.2f} (1 = looks AI-made; range {lo:.2f}-{hi:.2f}), "
                         f"confidence {report.overall_confidence:.2f}")
-    for col in ("tell", "score", "conf", "finding"):
+    for col in ("tell", "score (1 = AI-made)", "how sure", "finding"):
         table.add_column(col)
     for t in report.tells:
         table.add_row(t.name, f"{t.score:.2f}", f"{t.confidence:.2f}", t.explanation if t.confidence else t.reason)
