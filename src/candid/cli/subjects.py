@@ -114,7 +114,7 @@ def show_subject(
     c = profile.consent
     out.print(f"[bold]{profile.name}[/bold]  ({len(profile.photos)} photos, id {profile.id})")
     out.print(f"consent: {c.kind}, given by {c.given_by} ({c.relation}) on {c.at}, for: {c.purpose}")
-    table = Table("feature", "mean", "spread", title="face geometry (units of eye distance)")
+    table = Table("feature", "typical", "varies between photos by", title="face measurements (in eye distances)")
     for key, stats in profile.geometry.items():
         table.add_row(FEATURES.get(key, key), f"{stats.mean:.3f}", f"{stats.std:.3f}")
     out.print(table)
