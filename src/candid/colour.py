@@ -24,25 +24,45 @@ def _lut(x: np.ndarray, table: np.ndarray) -> np.ndarray:
     return np.take(table, idx.astype(np.uint16))
 
 
-def srgb_to_linear(x: np.ndarray) -> np.ndarray:
+def srgb_to_linear(x: np.ndarray, *, exact: bool = False) -> np.ndarray:
     """sRGB-encoded values in [0, 1] to linear light, float32 (error below 1e-4).
+
+    ``exact=True`` evaluates the power law instead of the table (slower;
+    for 16-bit outputs whose tone curves must stay smooth to the last level,
+    as the film looks need).
 
     Examples
     --------
     >>> round(float(srgb_to_linear(np.float32(0.5))), 4)
     0.214
+    >>> round(float(srgb_to_linear(np.float32([0.5]), exact=True)[0]), 4)
+    0.214
     """
+    if exact:
+        import cv2
+
+        x = np.clip(x, 0.0, 1.0).astype(np.float32, copy=False)
+        hi = cv2.pow((x + np.float32(0.055)) * np.float32(1 / 1.055), 2.4)
+        return np.where(x <= 0.04045, x * np.float32(1 / 12.92), hi).astype(np.float32, copy=False)
     return _lut(np.asarray(x, np.float32), _TO_LINEAR)
 
 
-def linear_to_srgb(x: np.ndarray) -> np.ndarray:
-    """Linear light in [0, 1] to sRGB encoding, float32 (error below 2e-4).
+def linear_to_srgb(x: np.ndarray, *, exact: bool = False) -> np.ndarray:
+    """Linear light in [0, 1] to sRGB encoding, float32 (error below 2e-4; ``exact=True``: the power law).
 
     Examples
     --------
     >>> round(float(linear_to_srgb(srgb_to_linear(np.float32(0.5)))), 3)
     0.5
+    >>> round(float(linear_to_srgb(np.float32([0.214]), exact=True)[0]), 3)
+    0.5
     """
+    if exact:
+        import cv2
+
+        x = np.clip(x, 0.0, 1.0).astype(np.float32, copy=False)
+        hi = cv2.pow(x, 1 / 2.4) * np.float32(1.055) - np.float32(0.055)
+        return np.where(x <= 0.0031308, x * np.float32(12.92), hi).astype(np.float32, copy=False)
     return _lut(np.asarray(x, np.float32), _TO_SRGB)
 
 

@@ -9,6 +9,9 @@ from typing import Iterator
 import cv2
 import numpy as np
 
+from candid import colour
+from candid.pixels import check_image as _check_image
+
 #: Film formats as (long side, short side) of the exposed frame in mm.
 #: ``"120"`` means 6x7 (the classic medium-format portrait camera).
 FILM_FORMATS: dict[str, tuple[float, float]] = {
@@ -29,25 +32,8 @@ _NOISE_BLOCK = 64
 
 
 def check_image(img: np.ndarray, name: str = "img") -> np.ndarray:
-    """Validate an HxWx3 image and return it as float32 in [0, 1] (a view if possible).
-
-    Integer images are scaled from their dtype range. Raises ValueError for the
-    wrong shape or non-finite values.
-    """
-    if not isinstance(img, np.ndarray):
-        raise ValueError(f"{name} must be a numpy array, got {type(img).__name__}")
-    if img.ndim != 3 or img.shape[2] != 3:
-        raise ValueError(f"{name} must have shape (H, W, 3), got {img.shape}")
-    if img.shape[0] < 2 or img.shape[1] < 2:
-        raise ValueError(f"{name} must be at least 2x2 pixels, got {img.shape[:2]}")
-    if np.issubdtype(img.dtype, np.integer):
-        return img.astype(np.float32) / np.float32(np.iinfo(img.dtype).max)
-    if not np.issubdtype(img.dtype, np.floating):
-        raise ValueError(f"{name} must be a float or integer array, got {img.dtype}")
-    out = img.astype(np.float32, copy=False)
-    if not np.isfinite(out).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return out
+    """:func:`candid.pixels.check_image` (the one rule set) for images of at least 2x2."""
+    return _check_image(img, name, min_side=2)
 
 
 def check_seed(seed: int) -> int:
@@ -64,17 +50,13 @@ def check_fraction(value: float, name: str, lo: float = 0.0, hi: float = 1.0) ->
 
 
 def srgb_to_linear(x: np.ndarray) -> np.ndarray:
-    """sRGB-encoded [0, 1] -> linear light, float32."""
-    x = np.clip(x, 0.0, 1.0).astype(np.float32, copy=False)
-    hi = cv2.pow((x + np.float32(0.055)) * np.float32(1 / 1.055), 2.4)
-    return np.where(x <= 0.04045, x * np.float32(1 / 12.92), hi).astype(np.float32, copy=False)
+    """sRGB-encoded [0, 1] -> linear light, float32: :func:`candid.colour.srgb_to_linear`, exact (16-bit film curves)."""
+    return colour.srgb_to_linear(x, exact=True)
 
 
 def linear_to_srgb(x: np.ndarray) -> np.ndarray:
-    """Linear light -> sRGB-encoded [0, 1], float32 (clipped)."""
-    x = np.clip(x, 0.0, 1.0).astype(np.float32, copy=False)
-    hi = cv2.pow(x, 1 / 2.4) * np.float32(1.055) - np.float32(0.055)
-    return np.where(x <= 0.0031308, x * np.float32(12.92), hi).astype(np.float32, copy=False)
+    """Linear light -> sRGB-encoded [0, 1], float32 (clipped): :func:`candid.colour.linear_to_srgb`, exact."""
+    return colour.linear_to_srgb(x, exact=True)
 
 
 def film_format_mm(film_format: str) -> tuple[float, float]:

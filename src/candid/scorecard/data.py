@@ -91,6 +91,27 @@ class Dataset:
         except ValueError:
             return Path(path).name
 
+    def each(self, paths, failures: list, max_side: int | None = None):
+        """``(path, name, pixels)`` for every path that decodes; one that does not is added to
+        ``failures`` as ``(name, "read: ...")`` and skipped (the sections' one reading loop).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> d = Dataset.scan(tempfile.mkdtemp()); failed = []
+        >>> list(d.each([d.root / "missing.jpg"], failed)), failed[0][0]
+        ([], 'missing.jpg')
+        """
+        from candid.scorecard.sheets import attempt
+
+        for path in paths:
+            name = self.name(path)
+            px, err = attempt(lambda: self.load(path, max_side))
+            if err:
+                failures.append((name, f"read: {err}"))
+                continue
+            yield path, name, px
+
     def load(self, path: str | Path, max_side: int | None = None) -> np.ndarray:
         """Decoded sRGB float32 pixels (``candid.imageio.read_image``), optionally shrunk (area) so the
         long side is at most ``max_side``; the last 48 results are cached."""

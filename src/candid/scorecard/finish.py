@@ -42,12 +42,7 @@ def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) ->
 
     res = SectionResult("finish")
     rows, sheets, times, gains = [], [], [], []
-    for path in subsample(data.portraits, limit):
-        name = data.name(path)
-        px, err = attempt(lambda: data.load(path))
-        if err:
-            res.failures.append((name, f"read: {err}"))
-            continue
+    for path, name, px in data.each(subsample(data.portraits, limit), res.failures):
         clean, small = shrink4(px)
         H, W = clean.shape[:2]
         t0 = time.perf_counter()

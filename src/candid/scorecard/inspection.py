@@ -56,14 +56,10 @@ def _combine():
 
 def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) -> SectionResult:
     res = SectionResult("inspect")
-    items = [(p, True) for p in subsample(data.ai, limit)] + [(p, False) for p in subsample(data.real, limit)]
+    ai = subsample(data.ai, limit)
     records, times = [], []
-    for path, is_ai in items:
-        name = data.name(path)
-        px, err = attempt(lambda: data.load(path))
-        if err:
-            res.failures.append((name, f"read: {err}"))
-            continue
+    for path, name, px in data.each([*ai, *subsample(data.real, limit)], res.failures):
+        is_ai = path in ai
         t0 = time.perf_counter()
         raw, err = attempt(lambda: _inspect(px))
         norm_px = normalise(px)

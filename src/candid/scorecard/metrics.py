@@ -11,9 +11,6 @@ from typing import Callable
 import numpy as np
 from scipy import ndimage
 
-#: Rec. 709 luma weights (on sRGB values, as a plain brightness measure).
-LUMA = np.array([0.2126, 0.7152, 0.0722], np.float64)
-
 
 def auc(scores, labels) -> float:
     """Area under the ROC curve: the chance a random positive scores above a random negative.
@@ -282,19 +279,8 @@ def psnr(a: np.ndarray, b: np.ndarray, mask: np.ndarray | None = None) -> float:
     return float("inf") if mse == 0 else float(10 * np.log10(1.0 / mse))
 
 
-def luma(image: np.ndarray) -> np.ndarray:
-    """Rec. 709 luma of an sRGB image (``(H, W)`` float64).
-
-    Examples
-    --------
-    >>> float(luma(np.ones((2, 2, 3)))[0, 0])
-    1.0
-    """
-    return np.asarray(image, np.float64)[..., :3] @ LUMA
-
-
 def contrast_ratio(before: np.ndarray, after: np.ndarray) -> float:
-    """``std(luma(after)) / std(luma(before))``: below 1 the image lost contrast.
+    """``std(luma(after)) / std(luma(before))`` (:func:`candid.colour.luma`): below 1 the image lost contrast.
 
     Examples
     --------
@@ -302,8 +288,10 @@ def contrast_ratio(before: np.ndarray, after: np.ndarray) -> float:
     >>> contrast_ratio(x, x), round(contrast_ratio(x, 0.25 + x / 2), 2)
     (1.0, 0.5)
     """
-    s0 = float(luma(before).std())
-    return float(luma(after).std() / s0) if s0 > 0 else float("nan")
+    from candid.colour import luma
+
+    s0 = float(luma(before).std(dtype=np.float64))
+    return float(luma(after).std(dtype=np.float64) / s0) if s0 > 0 else float("nan")
 
 
 def pixels_changed(before: np.ndarray, after: np.ndarray) -> bool:

@@ -24,12 +24,7 @@ def _restore(pixels: np.ndarray, **kw):
 def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) -> SectionResult:
     res = SectionResult("restore")
     rows, sheets, times, gains = [], [], [], []
-    for i, path in enumerate(subsample(data.portraits, limit)):
-        name = data.name(path)
-        clean, err = attempt(lambda: data.load(path, MAX_SIDE))
-        if err:
-            res.failures.append((name, f"read: {err}"))
-            continue
+    for i, (path, name, clean) in enumerate(data.each(subsample(data.portraits, limit), res.failures, MAX_SIDE)):
         bad = damage(clean, seed=seed + i)
         t0 = time.perf_counter()
         # crop=False: the damage is on a flat scan, there is no photographed print to find.
@@ -58,12 +53,7 @@ def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) ->
             sheets.append(f'<div class="sheet"><h4>{name}: {before:.1f} -> {after:.1f} dB in the mask</h4>'
                           + "".join(parts) + "</div>")
     contrast, old_rows = [], []
-    for path in subsample(data.old, limit):
-        name = data.name(path)
-        px, err = attempt(lambda: data.load(path))
-        if err:
-            res.failures.append((name, f"read: {err}"))
-            continue
+    for path, name, px in data.each(subsample(data.old, limit), res.failures):
         t0 = time.perf_counter()
         r, err = attempt(lambda: _restore(px, seed=seed))
         times.append(time.perf_counter() - t0)

@@ -6,20 +6,15 @@ from typing import Iterator
 
 import numpy as np
 
+from candid.pixels import check_image as _check_image
+
 #: Rows per band when big images are processed piece by piece.
 BAND_ROWS = 1024
 
 
 def check_image(pixels: np.ndarray, name: str = "pixels") -> np.ndarray:
-    """Return ``pixels`` as a float32 ``(H, W, 3)`` array (no copy if it already is), or raise ValueError."""
-    arr = np.asarray(pixels)
-    if arr.ndim != 3 or arr.shape[2] != 3:
-        raise ValueError(f"{name} must be an (H, W, 3) image, got shape {arr.shape}")
-    if arr.shape[0] < 8 or arr.shape[1] < 8:
-        raise ValueError(f"{name} is too small ({arr.shape[1]}x{arr.shape[0]})")
-    if arr.dtype != np.float32:
-        arr = arr.astype(np.float32)
-    return arr
+    """:func:`candid.pixels.check_image` (the one rule set) for images of at least 8x8."""
+    return _check_image(pixels, name, min_side=8)
 
 
 def check_mask(mask: np.ndarray, shape: tuple[int, ...], name: str = "mask") -> np.ndarray:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from candid.pixels import check_image as _check_image
+
 
 def check_image(pixels: np.ndarray, name: str = "pixels") -> np.ndarray:
-    """Validate an ``(H, W, 3)`` float image in [0, 1]; returns it as float32 (no copy if already)."""
-    if not isinstance(pixels, np.ndarray) or pixels.ndim != 3 or pixels.shape[2] != 3:
-        raise ValueError(f"{name} must be an (H, W, 3) array, got {getattr(pixels, 'shape', type(pixels))}")
-    if pixels.shape[0] < 8 or pixels.shape[1] < 8:
-        raise ValueError(f"{name} is too small ({pixels.shape[1]}x{pixels.shape[0]})")
-    return pixels.astype(np.float32, copy=False)
+    """:func:`candid.pixels.check_image` (the one rule set) for images of at least 8x8."""
+    return _check_image(pixels, name, min_side=8)
 
 
 def check_landmarks(landmarks: np.ndarray) -> np.ndarray:
