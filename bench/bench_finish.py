@@ -9,6 +9,7 @@ Usage::
     .venv/bin/python bench/bench_finish.py crops       # docs/img/finish_crops_*.png: eyes, hair, skin at 1:1
     .venv/bin/python bench/bench_finish.py crops8k     # docs/img/finish_8k_real.png: a 443 px photo at 8K, 1:1
     .venv/bin/python bench/bench_finish.py speed       # 1080x1920 -> 4320x7680 JPEG vs Pillow Lanczos + unsharp + save
+    .venv/bin/python bench/bench_finish.py make8k      # `candid make PHOTO --size 8k` from a 1024x1024 photo: wall, CPU, per stage
 
 Every timed run is a fresh subprocess that reports its own ``ru_maxrss``, so
 peak memory is measured, not estimated. Inputs: ``skimage.data.astronaut()``
@@ -20,6 +21,7 @@ is there for size, not content). The detail-transfer picture uses
 from __future__ import annotations
 
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -197,6 +199,88 @@ def _speed_child(kind: str, src: str) -> None:
 
         finish_to_file(src, WORK / f"{kind}.jpg", "8k", backend=kind)
     print(json.dumps([time.perf_counter() - t, time.process_time() - c]))
+
+
+def make8k() -> None:
+    """``candid make --size 8k`` end to end from a 1024x1024 photo, in fresh processes: wall and CPU, per stage.
+
+    The photo is ``real/people/scarlett/scarlett_1.jpg`` (1024x1024) when the data folder is there, else the
+    astronaut enlarged to 1024x1024. Each run is a fresh ``python -m candid make`` process (imports included)
+    timed by its parent (wall) and ``RUSAGE_CHILDREN`` (user + system CPU of the child and its threads);
+    a second, in-process run with the recipe stages timed says where the time goes.
+    """
+    import resource
+
+    photo = REAL / "people" / "scarlett" / "scarlett_1.jpg"
+    WORK.mkdir(parents=True, exist_ok=True)
+    if not photo.exists():
+        from PIL import Image
+        from skimage import data
+
+        photo = WORK / "astronaut1024.png"
+        Image.fromarray(data.astronaut()).resize((1024, 1024), Image.LANCZOS).save(photo)
+    out = WORK / "make8k.jpg"
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    for i in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "candid", "make", str(photo), "--size", "8k", "-o", str(out)],
+                       check=True, capture_output=True)
+        wall = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        load = os.getloadavg()[0]
+        print(f"candid make --size 8k ({photo.name}): wall {wall:.1f} s, CPU {cpu:.1f} s "
+              f"(user {after.ru_utime - before.ru_utime:.1f} + sys {after.ru_stime - before.ru_stime:.1f}), "
+              f"peak RSS {after.ru_maxrss / 1024:.0f} MB, load average {load:.1f}", flush=True)
+    r = subprocess.run([sys.executable, __file__, "_make8k_stages", str(photo), str(out)], check=True,
+                       capture_output=True, text=True)
+    print(r.stdout.strip().splitlines()[-1])
+
+
+def _make8k_stages(photo: str, out: str) -> None:
+    """In-process ``candid make --size 8k`` with each recipe stage and the labelled write timed (CPU s)."""
+    import candid.recipes as R
+    from candid.cli import main
+
+    spent: dict[str, float] = {}
+    resolve = R.resolve_stage
+
+    def timed(name):
+        import functools
+
+        fn = resolve(name)
+
+        @functools.wraps(fn)
+        def run(*a, **k):
+            c = time.process_time()
+            try:
+                return fn(*a, **k)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.process_time() - c
+        return run
+
+    R.resolve_stage = timed
+    import candid.cli.make as C
+
+    write = C.write_output
+
+    def timed_write(*a, **k):
+        c = time.process_time()
+        try:
+            return write(*a, **k)
+        finally:
+            spent["labelled write"] = time.process_time() - c
+    C.write_output = timed_write
+    c, t = time.process_time(), time.perf_counter()
+    try:
+        main(["make", photo, "--size", "8k", "-o", out])
+    except SystemExit:
+        pass
+    total = time.process_time() - c
+    parts = ", ".join(f"{k} {v:.1f}" for k, v in spent.items())
+    print(json.dumps(f"in-process: CPU {total:.1f} s (wall {time.perf_counter() - t:.1f} s); by stage, CPU s: "
+                     f"{parts}; the rest (imports, reading, planning) {total - sum(spent.values()):.1f}"))
 
 
 def _inputs() -> dict[str, Path]:
@@ -399,9 +483,11 @@ if __name__ == "__main__":
         _child(*sys.argv[2:5])
     elif len(sys.argv) >= 2 and sys.argv[1] == "_speed":
         _speed_child(*sys.argv[2:4])
-    elif len(sys.argv) >= 2 and sys.argv[1] in ("bench", "pictures", "learned", "gain", "crops", "crops8k", "speed"):
+    elif len(sys.argv) >= 2 and sys.argv[1] == "_make8k_stages":
+        _make8k_stages(*sys.argv[2:4])
+    elif len(sys.argv) >= 2 and sys.argv[1] in ("bench", "pictures", "learned", "gain", "crops", "crops8k", "speed", "make8k"):
         {"bench": bench, "pictures": pictures, "learned": learned, "gain": gain, "crops": crops,
-         "crops8k": crops8k, "speed": speed}[sys.argv[1]]()
+         "crops8k": crops8k, "speed": speed, "make8k": make8k}[sys.argv[1]]()
     else:
         print(__doc__)
         sys.exit(2)

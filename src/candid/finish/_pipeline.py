@@ -665,8 +665,12 @@ def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, fit: str =
                    iso: float = 200, sharpen: str = "screen", kernel: str = "lanczos3",
                    detail_strength: float = 1.0, pad_color=(1.0, 1.0, 1.0), seed: int = 0,
                    tile: int | None = None, overlap: int = 32, identity_check: IdentityCheck | None = None,
-                   identity_threshold: float = 0.6) -> tuple[np.ndarray, str, tuple[str, ...]]:
+                   identity_threshold: float = 0.6,
+                   tile_w: int | None = None) -> tuple[np.ndarray, str, tuple[str, ...]]:
     """:func:`upscale`, also returning the backend used and the notes (honest limit first, if any).
+
+    ``tile_w`` renders tiles ``tile`` high and ``tile_w`` wide (the recipe stage uses
+    :func:`finish_to_file`'s 256 x 1024 windows, the fastest measured).
 
     Examples
     --------
@@ -692,7 +696,7 @@ def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, fit: str =
         def emit(y: int, rows: np.ndarray) -> None:
             out[y:y + rows.shape[0]] = rows
 
-        run_tiles(fin.render, plan.out_w, plan.out_h, emit, tile=tile, overlap=overlap)
+        run_tiles(fin.render, plan.out_w, plan.out_h, emit, tile=tile, overlap=overlap, tile_w=tile_w)
     _identity(identity_check, out, identity_threshold)
     return out.astype(np.float32, copy=False), used, tuple(notes)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from candid.finish._pipeline import upscale_report
+from candid.finish._pipeline import WINDOW_WIDTH_TILES, upscale_report
 from candid.portrait import Operation, Portrait
 
 
@@ -101,7 +101,8 @@ def finish_stage(
         portrait.pixels, size, fit=fit, backend=backend,
         landmarks=lm if use_refs else None, references=refs if use_refs else None,
         reference_landmarks=ref_lm if use_refs else None,
-        noise=noise, iso=iso, sharpen=sharpen, seed=seed, tile=512)
+        noise=noise, iso=iso, sharpen=sharpen, seed=seed, tile=256, overlap=16,
+        tile_w=WINDOW_WIDTH_TILES * 256)
     params = dict(size=size, fit=fit, backend=used, noise=noise, iso=iso, sharpen=sharpen, seed=seed)
     if use_refs:
         params["references"] = len(refs)
