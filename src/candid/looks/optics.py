@@ -28,15 +28,21 @@ from candid.looks._util import (
 )
 
 
-def _glow_map(lin_src, radius_px: float, threshold: float, channel: int | None) -> tuple[np.ndarray, int]:
-    """Low-resolution blurred highlight energy; returns (map, factor)."""
+def _glow_map(lin_src, radius_px: float, threshold: float, channel: int | None, *, energy=None,
+              mapper=map) -> tuple[np.ndarray, int]:
+    """Low-resolution blurred highlight energy; returns (map, factor).
+
+    ``energy(r0, r1)``, if given, makes the highlight energy of a band of rows
+    directly (``lin_src`` then only gives the shape); ``mapper`` maps over the
+    bands (e.g. a thread pool's ``map``).
+    """
     h, w = lin_src.shape[:2]
     f = max(1, int(radius_px / 3))  # the glow is smooth: build it at 1/f resolution
-    parts = []
     rows = max(f, (256 // f) * f)
-    for r0, r1 in bands(h, rows):
-        parts.append(block_mean(_highlight_energy(lin_src[r0:r1], threshold, channel), f))
-    low = np.concatenate(parts, 0)
+    if energy is None:
+        def energy(r0, r1):
+            return _highlight_energy(lin_src[r0:r1], threshold, channel)
+    low = np.concatenate(list(mapper(lambda span: block_mean(energy(*span), f), bands(h, rows))), 0)
     s = radius_px / f
     # a sharp core plus a long tail, as measured halation/bloom profiles look
     core = cv2.GaussianBlur(low, (gauss_ksize(s), gauss_ksize(s)), s, borderType=cv2.BORDER_REFLECT)

@@ -333,13 +333,39 @@ def render_look(
             lin *= vignette_gain(shape, vignette, r0=r0, r1=r1)[..., None]
         return lin
 
+    workers = workers or min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+    try:
+        return _render(pixels, st, linear, decode, pool, exposure=exposure, grain=grain, grain_strength=grain_strength,
+                       iso=iso, film_format=film_format, halation=halation, bloom=bloom, vignette=vignette,
+                       light_leak=light_leak, burn=burn, seed=seed, bit_depth=bit_depth, band_rows=band_rows, out=out)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        clear_noise_cache()  # the cached noise blocks are of no use to the next image
+        release_free_memory()
+
+
+def _render(pixels, st, linear, decode, pool, *, exposure, grain, grain_strength, iso, film_format, halation, bloom,
+            vignette, light_leak, burn, seed, bit_depth, band_rows, out):
+    h, w = pixels.shape[:2]
+    shape = (h, w, 3)
+    mapper = pool.map if pool is not None else map
     ppm = px_per_mm(shape, film_format)
     hal = halation if halation is not None else (st.halation if st is not None else 0.0)
     glows = []  # (low map, tint, halo_only, channel, threshold)
     if hal and hal > 0:
         radius = (st.halation_radius_mm if st is not None else 0.15) * ppm
         if radius > 0:
-            low, _ = _glow_map(_Bands(shape, linear), radius, 0.45, 0)
+            if vignette:
+                energy = None
+            else:  # the red channel's highlight energy is a function of its code value: one table read
+                e_table = _highlight_energy(decode[:, None], 0.45, 0)
+
+                def energy(r0, r1, e_table=e_table):
+                    return np.take(e_table, pixels[r0:r1, :, 0])
+
+            low, _ = _glow_map(_Bands(shape, linear), radius, 0.45, 0, energy=energy, mapper=mapper)
             glows.append((low, np.float32((1.0, 0.32, 0.06)) * np.float32(hal), True, 0, 0.45))
     if bloom and bloom > 0:
         radius = 0.01 * math.hypot(h, w)
@@ -349,7 +375,7 @@ def render_look(
             _add_glows(lin, glows, r0, r1, h, w)
             return lin
 
-        low, _ = _glow_map(_Bands(shape, with_halation), radius, 0.5, None)
+        low, _ = _glow_map(_Bands(shape, with_halation), radius, 0.5, None, mapper=mapper)
         glows.append((low, np.float32((1, 1, 1)) * np.float32(bloom), False, None, 0.5))
     leak = light_leak_map(shape, seed=seed, burn=burn) * np.float32(light_leak) if light_leak > 0 else None
 
@@ -389,16 +415,12 @@ def render_look(
         out[r0:r1] = srgb.astype(out.dtype)
 
     spans = [(r0, min(h, r0 + band_rows)) for r0 in range(0, h, band_rows)]
-    workers = workers or min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    if workers <= 1 or len(spans) == 1:
+    if pool is None or len(spans) == 1:
         for r0, r1 in spans:
             one(r0, r1)
     else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for f in [pool.submit(one, r0, r1) for r0, r1 in spans]:
-                f.result()
-    clear_noise_cache()  # the cached noise blocks are of no use to the next image
-    release_free_memory()
+        for f in [pool.submit(one, r0, r1) for r0, r1 in spans]:
+            f.result()
     return out
 
 
@@ -419,6 +441,12 @@ def release_free_memory() -> None:
 
 def _add_glows(lin, glows, r0, r1, h, w) -> None:
     for low, tint, halo_only, channel, threshold in glows:
+        # the low rows this band interpolates from (resize_rows' half-pixel centres, one row of margin)
+        hl = low.shape[0]
+        a = max(0, int(math.floor((r0 + 0.5) * hl / h - 0.5)) - 1)
+        b = min(hl, int(math.ceil((r1 - 0.5) * hl / h - 0.5)) + 2)
+        if not low[a:b].any():  # no highlight near: nothing to add
+            continue
         g = resize_rows(low, r0, r1, h, w)
         if halo_only:
             g = np.maximum(g - _highlight_energy(lin, threshold, channel), 0)
