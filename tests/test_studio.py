@@ -437,8 +437,12 @@ def test_suppress_rim_tones_a_light_rim_only():
     assert amount > 0.1 and out[48, 20].max() < 0.7 and np.array_equal(out[48, 48], img[48, 48])
     dark = img.copy()
     dark[(r >= 27) & (r < 30)] = 0.1  # a dark outline is not a rim: untouched
-    same, none = suppress_rim(dark, a, width=5)
+    same, none = suppress_rim(dark, a, width=5, edge_colour=False)
     assert none == 0 and np.array_equal(same, dark)
+    fringe = np.full((96, 96, 3), 0.35, np.float32)
+    fringe[(r >= 28) & (r < 30)] = [0.1, 0.4, 0.4]  # a cyan fringe left by the old background
+    grey, _ = suppress_rim(fringe, a, width=5)
+    assert np.ptp(grey[48, 19]) < 0.5 * np.ptp(fringe[48, 19])  # towards the colour of the person beside it
     assert np.allclose(img[48, 20], 0.95)  # input not modified
 
 

@@ -10,7 +10,7 @@ from candid.engines.studio._util import check_alpha, check_image, luminance, nor
 
 
 def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess: float = 1.12,
-                 valid: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+                 valid: np.ndarray | None = None, edge_colour: bool = True) -> tuple[np.ndarray, float]:
     """Tone down a light rim along the person's outline that the old scene put there.
 
     Backlit photos (a window or bright curtains behind the head) carry a thin
@@ -23,6 +23,12 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
     brightness and colour, fully at the outline and fading to nothing at
     ``width``. Darker pixels, and pixels only a little brighter (white hair
     whose inside is white too), are left as they are.
+
+    With ``edge_colour``, the soft edge pixels (alpha below 0.98) and the
+    outer half of the band also take their colour (chroma) from ``F``,
+    keeping their own brightness: what is left of the old background in a
+    strand's colour after decontamination (cyan and yellow fringes on
+    backlit white hair, biden.jpg) goes, the strand's shape stays.
 
     Parameters
     ----------
@@ -57,8 +63,10 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
     fg = (a > 0.5).astype(np.uint8)
     depth = cv2.distanceTransform(fg, cv2.DIST_L2, 5)
     band = (depth > 0) & (depth <= w)
+    soft = (a > 0.02) & (a < 0.98) & (depth <= w)
     if valid is not None:
         band &= np.asarray(valid, bool)
+        soft &= np.asarray(valid, bool)
     if not band.any():
         return pixels.copy(), 0.0
     ys, xs = np.nonzero(band)
@@ -82,6 +90,11 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
     # towards F's brightness (capped at `excess` x F) and colour, keeping the pixel's own fine texture in luminance
     target = F * np.minimum(ratio, excess)[..., None]
     new = (1 - k) * lin + k * target
+    if edge_colour:
+        kc = np.maximum(soft[y0:y1, x0:x1], np.clip(1.0 - d / (0.5 * w), 0, 1) * band[y0:y1, x0:x1])[..., None]
+        recoloured = F * (luminance(new) / lF)[..., None]
+        new = (1 - kc) * new + kc * recoloured
+        k = np.maximum(k, kc)
     out = pixels.copy()
     out[y0:y1, x0:x1] = np.where(k > 0, linear_to_srgb(new), out[y0:y1, x0:x1]).astype(np.float32)
     sel = band[y0:y1, x0:x1]
