@@ -86,9 +86,8 @@ class StudioOptions(BaseModel):
         from candid.engines.studio.stage import check_options
         from candid.honest.guard import parse_keep
 
-        extra = {} if self.small_face is None else {"small_face": self.small_face}
         check_options(self.style, self.background, self.light, self.aspect, straighten=self.straighten,
-                      catchlights=self.catchlights, **extra)
+                      catchlights=self.catchlights, small_face=self.small_face)
         if self.size not in (None, "none"):
             from candid.finish import target_size
 
