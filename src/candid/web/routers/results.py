@@ -44,10 +44,11 @@ def result_preview(job_id: str = PathParam(..., pattern=HEX), size: Literal["thu
         import pyvips
 
         side = 360 if size == "thumb" else 1280
-        tmp = path.with_suffix(".part.jpg")
-        pyvips.Image.thumbnail(str(folder / "result.jpg"), side, height=side, size="down").jpegsave(
-            str(tmp), Q=85)  # the labels (XMP) stay on the small copy too
-        tmp.replace(path)
+        from candid.files import atomic_path
+
+        with atomic_path(path, suffix=".part.jpg") as tmp:
+            pyvips.Image.thumbnail(str(folder / "result.jpg"), side, height=side, size="down").jpegsave(
+                str(tmp), Q=85)  # the labels (XMP) stay on the small copy too
     return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "max-age=3600"})
 
 
