@@ -31,6 +31,7 @@ def demo(
     analyze(source, face=None, json_path=out_dir / "astronaut-face.json", overlay=out_dir / "astronaut-face.png")
     make(photo=source, engine="studio", style="linkedin", aspect=None, background=None, light=None, strength=None,
          size=size, look=None, subject=None, library=None, face=None, keep=None, straighten=None, catchlights=None,
+         small_face=None,
          out_path=out_dir / f"astronaut-linkedin-{size}.jpg", report=out_dir / "report", seed=0)
     out.print(f"[bold green]done[/bold green]: results are in {out_dir.resolve()}")
     out.print(f"  headshot: {out_dir / f'astronaut-linkedin-{size}.jpg'}")
