@@ -321,3 +321,49 @@ def test_missing_quirk_is_warned(astro):
     assert len(warnings) == 1 and "missing: dark mark" in warnings[0] and "3 of 3" in warnings[0]
     assert check_quirks(mole, lm, profile) == []
     assert check_quirks(img, lm, SimpleNamespace(photos=[], quirks=[])) == []
+
+
+# --- issue 19 round 3: smoothing and lightening seen in the photo's own pixels ---
+
+def _skin_weight(img, lm, sigma=2.0):
+    from scipy import ndimage
+
+    return ndimage.gaussian_filter(face_regions(img, lm).full("skin", img.shape[:2]).astype(float), sigma)
+
+
+@pytest.mark.parametrize("delta", [5.0, 10.0])
+def test_skin_step_sees_a_masked_lightening_not_a_brighter_exposure(astro, delta):
+    from skimage.color import lab2rgb, rgb2lab
+
+    from candid.honest.audit import SKIN_STEP_LIGHTENED, skin_step
+
+    img, lm = astro
+    lab = rgb2lab(img)
+    lab[..., 0] += delta * _skin_weight(img, lm, 0.03 * float(np.linalg.norm(lm[36:42].mean(0) - lm[42:48].mean(0))))
+    lighter = np.clip(lab2rgb(lab), 0, 1).astype(np.float32)
+    brighter = np.clip(img * 1.12, 0, 1).astype(np.float32)  # more light on the whole scene: no step
+    assert skin_step(img, lm) < SKIN_STEP_LIGHTENED
+    assert not skin_step(brighter, lm) >= SKIN_STEP_LIGHTENED  # NaN (too few clean profiles) is no step either
+    # The astronaut's face is small (0.03 IOD = 1.3 px): the fit reads ~2/3 of the step there.
+    assert skin_step(lighter, lm) >= SKIN_STEP_LIGHTENED
+    assert 0.4 * delta < skin_step(lighter, lm) - skin_step(img, lm) < 1.3 * delta
+
+
+def test_skin_detail_sees_smoothing_under_the_photos_grain(astro):
+    import cv2
+
+    from candid.honest.audit import skin_detail
+
+    img, lm = astro
+    grain = np.random.default_rng(0).normal(0, 0.015, img.shape).astype(np.float32)
+    real = np.clip(img + grain, 0, 1)
+    # A filter that smooths the skin and a camera that adds the same grain after it.
+    waxy = np.clip(cv2.GaussianBlur(img, (0, 0), 2.5) + grain, 0, 1)
+    assert skin_detail(waxy, lm) < 0.6 * skin_detail(real, lm)
+
+
+def test_audit_calls_a_step_at_the_outline_lightening_and_nothing_else():
+    a = audit_values({"skin_step": 6.0, "skin.L": 72.0}, {})
+    assert a["skin-lightness"].verdict == "flattering" and a["skin-lightness"].percent == 6.0
+    assert "lightened" in a["skin-lightness"].text and "z" not in a["skin-lightness"].text.split()
+    assert audit_values({"skin_step": 1.0, "skin.L": 72.0}, {}).changed == []

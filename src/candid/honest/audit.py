@@ -258,15 +258,96 @@ def skin_detail(pixels: np.ndarray, landmarks: np.ndarray) -> float:
     return detail * float(np.sqrt(max(share, 0.01)))
 
 
+#: L* step at the skin mask's edge from which the skin is called lightened (real photos of the dev
+#: set: -3.5 .. +1.5; the scorecard's +8 L* lightening: +4.7 .. +8.5), and the spread that turns
+#: the step into the JSON's z.
+SKIN_STEP_LIGHTENED = 3.0
+SKIN_STEP_SPREAD = 1.5
+#: Fewest clean edge profiles :func:`skin_step` needs (else NaN).
+SKIN_STEP_MIN_PROFILES = 20
+
+
+def skin_step(pixels: np.ndarray, landmarks: np.ndarray) -> float:
+    """How much lighter (CIELAB L*) the skin is than the skin just outside the face's outline, as a step.
+
+    A beauty filter lightens the skin inside a feathered face mask and leaves
+    the rest alone, so wherever the mask's edge crosses smooth skin (the
+    forehead under the hair line, the neck, the skin around the brows and
+    nostrils) it leaves a soft step in lightness exactly along that edge:
+    light does not. Along the normal of the skin mask's edge
+    (:func:`candid.face.face_regions`) at every edge pixel, the L* profile
+    over +-4 feather widths (0.03 IOD) is fitted by ``b + c d + a Phi(d)``
+    (shading: a level and a slope; the edit: a blurred step ``Phi``). Only
+    profiles that are skin-coloured all along (hue within 0.3 rad, chroma
+    0.6-1.6 x the skin's median; a lightening keeps a* and b*) and smooth
+    (fit residual under 1.5 L*; adding a step of the fitted shape does not
+    change the residual, so the selection is the same with or without the
+    edit) count. Returns the median ``a``; NaN with fewer than
+    :data:`SKIN_STEP_MIN_PROFILES` clean profiles. Only an edit whose mask
+    edge runs near this landmark outline is seen this way.
+
+    Examples
+    --------
+    >>> from skimage import data
+    >>> from candid.face import analyze_face, face_regions
+    >>> from scipy import ndimage
+    >>> img = data.astronaut().astype(np.float32) / 255
+    >>> lm = analyze_face(img, embed=False, quality=False).landmarks
+    >>> from skimage.color import lab2rgb, rgb2lab
+    >>> w = ndimage.gaussian_filter(face_regions(img, lm).full("skin", img.shape[:2]).astype(float), 2.0)
+    >>> lab = rgb2lab(img); lab[..., 0] += 8 * w
+    >>> lighter = lab2rgb(lab).astype(np.float32)
+    >>> bool(skin_step(img, lm) < SKIN_STEP_LIGHTENED <= skin_step(lighter, lm))
+    True
+    """
+    from scipy import ndimage
+    from scipy.stats import norm
+    from skimage.color import rgb2lab
+
+    from candid.face.geometry import interocular_distance
+    from candid.face.masks import face_regions
+
+    lm = np.asarray(landmarks, np.float64)
+    regions = face_regions(np.asarray(pixels, np.float32), lm)
+    y0, y1, x0, x1 = regions.window
+    skin = regions.masks["skin"]
+    if skin.sum() < 50:
+        return float("nan")
+    lab = rgb2lab(np.clip(np.asarray(pixels[y0:y1, x0:x1, :3], np.float64), 0, 1))
+    sigma = max(1.0, 0.03 * interocular_distance(lm))
+    soft = ndimage.gaussian_filter(skin.astype(np.float64), sigma)
+    gy, gx = np.gradient(soft)
+    ys, xs = np.nonzero(skin & ~ndimage.binary_erosion(skin))
+    norm_len = np.hypot(gx[ys, xs], gy[ys, xs]) + 1e-12
+    nx, ny = gx[ys, xs] / norm_len, gy[ys, xs] / norm_len  # pointing into the skin
+    d = np.linspace(-4.0, 4.0, 17)
+    design = np.stack([np.ones_like(d), d, norm.cdf(d)], 1)
+    yy, xx = ys[:, None] + ny[:, None] * d * sigma, xs[:, None] + nx[:, None] * d * sigma
+    prof = [ndimage.map_coordinates(lab[..., k], [yy, xx], order=1, mode="nearest") for k in range(3)]
+    coef = prof[0] @ np.linalg.pinv(design).T
+    resid = np.sqrt(np.mean((prof[0] - coef @ design.T) ** 2, axis=1))
+    sk = lab[skin]
+    hue0 = np.median(np.arctan2(sk[:, 2], sk[:, 1]))
+    chroma0 = np.median(np.hypot(sk[:, 1], sk[:, 2]))
+    hue, chroma = np.arctan2(prof[2], prof[1]), np.hypot(prof[1], prof[2])
+    like = ((np.abs(np.angle(np.exp(1j * (hue - hue0)))) < 0.3) & (chroma > 0.6 * chroma0)
+            & (chroma < 1.6 * chroma0)).all(axis=1)
+    ok = like & (resid < 1.5)
+    if ok.sum() < SKIN_STEP_MIN_PROFILES:
+        return float("nan")
+    return float(np.median(coef[ok, 2]))
+
+
 def measure(pixels: np.ndarray, landmarks: np.ndarray, regions=None, face=None) -> dict[str, float]:
     """All measurements the audit compares: geometry (IOD units), skin texture and tone.
 
     With a ``face`` that has the mesh's irises (:class:`candid.face.FaceAnalysis`), also
     :func:`candid.face.geometry.iris_size` as ``"iris_size"``; always :func:`skin_detail`
-    as ``"skin_detail"``.
+    as ``"skin_detail"`` and :func:`skin_step` as ``"skin_step"``.
     """
     values = dict(face_geometry(landmarks))
     values["skin_detail"] = skin_detail(pixels, landmarks)
+    values["skin_step"] = skin_step(pixels, landmarks)
     iris, pose = getattr(face, "iris", None), getattr(face, "pose", None)
     if iris is not None:
         values["iris_size"] = iris_size(pixels, iris, float(pose[0]) if pose is not None else 0.0)[0]
@@ -480,6 +561,15 @@ def audit_values(values: dict[str, float], references: dict[str, tuple[float, fl
             spread = _spread(key, 0.0, float(np.hypot(references["skin.a"][1], references["skin.b"][1])),
                              references["skin.a"][2])
             findings.append(_finding(feature, float(np.hypot(da, db)), 0.0, spread))
+            continue
+        step = values.get("skin_step", float("nan"))
+        if feature == "skin-lightness" and np.isfinite(step) and step >= SKIN_STEP_LIGHTENED:
+            # Seen in the photo itself: a step of lightness along the face's outline.
+            now = float(values.get("skin.L", step))
+            findings.append(FeatureFinding(
+                feature, AUDIT_FEATURES[feature][0], now, now - step, SKIN_STEP_SPREAD, step / SKIN_STEP_SPREAD,
+                step, "flattering", f"Your skin was lightened: it is {step:.0f} points of lightness (out of 100) "
+                "lighter than the skin just outside the face's outline, a step light does not make."))
             continue
         one_sided = None
         mesh_key = MESH_KEYS.get(feature)

@@ -260,7 +260,9 @@ def honest_guard(
     # 2. Skin tone.
     tone = max(amount("skin-lightness"), amount("skin-tone"))
     if tone > 0:
-        dl = before.geometry["skin.L"] - refs["skin.L"][0] if amount("skin-lightness") > 0 else 0.0
+        # The finding's own difference: against the references, or the step at the face's outline.
+        light = before["skin-lightness"] if amount("skin-lightness") > 0 else None
+        dl = light.value - light.reference if light is not None else 0.0
         da = before.geometry["skin.a"] - refs["skin.a"][0] if amount("skin-tone") > 0 else 0.0
         db = before.geometry["skin.b"] - refs["skin.b"][0] if amount("skin-tone") > 0 else 0.0
         out = restore_tone(out, lm, (dl, da, db), tone)
