@@ -293,5 +293,7 @@ def test_bad_settings_raise():
         inpaint(img, np.zeros((31, 32), bool))
     with pytest.raises(ValueError):
         tint(img, "rainbow")
-    with pytest.raises(ValueError):
+    from candid.errors import MaskError
+
+    with pytest.raises(MaskError):  # a mask that does not fit is the user's to fix: one clear line
         restore(img, mask=np.zeros((10, 10), bool))

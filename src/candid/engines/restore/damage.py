@@ -288,12 +288,23 @@ def damage_mask(
             z = resp / (floor + 1.4 * _local_level(resp, int(0.08 * s)))
             t_strong, t_weak = (9.0, 3.0) if polarity == "bright" else (10.0, 4.0)
             strong = z > t_strong / sensitivity
+            strong_z = strong
+            glare = None
+            if polarity == "bright" and mono:
+                # paper showing through a dark, textured area (a crack across knitwear or hair) on
+                # a monochrome print: a quarter of the tonal range brighter than both sides is a
+                # crack even where the texture is as busy as the line is thin
+                glare = (resp > 0.1) & (y - med > 0.15)
+                strong = strong | ((z > 0.5 * t_strong / sensitivity) & (resp > 0.22))
             if not strong.any():
                 continue
             # the line's own pixels: off the local median by a good part of the response
             dpx = (y - med) if polarity == "bright" else (med - y)
             core = dpx > np.maximum(2.5 * sigma, 0.35 * resp)
             weak = (z > t_weak / sensitivity) & core
+            if glare is not None:
+                weak_z = weak
+                weak = weak | (glare & core)
             if polarity == "dark" and face is not None:
                 weak &= ~face[1]  # eyelids, lips, nostrils and brows are dark lines of the picture
             n, labels, stats, keep = _hysteresis(strong & weak, weak, bridge=bridge)
@@ -310,6 +321,16 @@ def damage_mask(
             if wide_max is not None and keep.any():
                 _, spread = _shape(labels, n)
                 keep &= spread < 0.15  # a fold runs nearly straight across the print
+            if glare is not None and keep.any():
+                # seeded by brightness alone (no strong line response for the texture around it):
+                # must wander like a crack and run long, not be a window frame or a lettered sign
+                by_z = np.zeros(n, bool)
+                by_z[np.unique(labels[strong_z & weak_z])] = True
+                # ... and mostly found as a line, not grown through bright picture by brightness alone
+                by_z &= np.bincount(labels.ravel(), (weak & ~weak_z).ravel().astype(np.float64), n) < 0.3 * area
+                extent, spread = _shape(labels, n)
+                keep &= by_z | (((skel > 1.15 * extent) | (spread > 0.1)) & (skel >= 0.08 * s)
+                                & (width <= max(3.0, 0.008 * s)))
             if polarity == "dark" and keep.any():
                 # dark lines of the picture (masts, wires, ropes, edges) run straight or in smooth
                 # arcs; a crack or a hair wanders: longer than its extent, or spread in 2-D
@@ -324,7 +345,13 @@ def damage_mask(
             if keep.any():
                 # the same at a larger scale: a rim rides on an object's edge (a helmet's ring, a
                 # rocket's outline), so the smoothed picture has a steep edge under it all along
-                rim = np.minimum(edge / np.maximum(resp, 1e-4), 2.0)
+                e = edge
+                if wide_max is not None:
+                    # a fold is wide: the object's edge may run beside it (a bridge's lit rail
+                    # along the sky), not under it
+                    kk = 2 * int(np.ceil(max(offsets))) + 1
+                    e = cv2.dilate(edge, np.ones((kk, kk), np.uint8))
+                rim = np.minimum(e / np.maximum(resp, 1e-4), 2.0)
                 mean_rim = np.bincount(labels.ravel(), rim.ravel().astype(np.float64), n) / np.maximum(area, 1)
                 keep &= mean_rim < (0.3 if polarity == "bright" else 0.35)
             if face is not None and keep.any():

@@ -68,8 +68,8 @@ def exemplar_fill(
         ``(H, W)`` integer labels (e.g. 0 skin/background, 1 eyes, 2 lips, 3
         brows): a pixel takes texture only from a pixel with the same label.
     radius : int, optional
-        Farthest source offset in px (default from the widest hole: 2x its
-        width + 6, within 8-32).
+        Farthest source offset in px (default from the widest hole: its
+        width + 8, within 8-24).
     window : int, optional
         Matching window side (odd; default 2 x (half the hole width + 3) + 1,
         at most 17).
@@ -108,7 +108,7 @@ def exemplar_fill(
     h, w = hm.shape
     dist = cv2.distanceTransform(hm.astype(np.uint8), cv2.DIST_L2, 3)
     half = float(dist[tm].max())  # about half the widest hole's width
-    R = int(radius) if radius is not None else int(np.clip(4 * half + 6, 8, 32))
+    R = int(radius) if radius is not None else int(np.clip(2 * half + 8, 8, 24))
     hw = (int(window) // 2) if window is not None else int(np.clip(round(half) + 3, 3, 8))
     k = 2 * hw + 1
     sig = float(detail_sigma) if detail_sigma is not None else float(np.clip(0.3 * half + 0.9, 1.2, 2.5))
@@ -117,9 +117,10 @@ def exemplar_fill(
     nx = -(-w // ts)
     tiles = np.unique((ty // ts) * nx + tx // ts)
     # a dense set of offsets on small jobs, a coarser one when many tiles are touched (24 MP):
-    # about 4e8 window evaluations in all
+    # about 1.5e8 window evaluations in all; offsets closer than the hole's half width mostly land
+    # in the hole itself
     side = ts + 2 * (R + hw)
-    offs = _offsets(R, inner=1.0, max_count=int(np.clip(4e8 / (len(tiles) * side * side), 24, 240)))
+    offs = _offsets(R, inner=max(1.0, 0.5 * half), max_count=int(np.clip(1.5e8 / (len(tiles) * side * side), 16, 240)))
 
     lab_img = None if regions is None else np.asarray(regions).astype(np.int32)
     if lab_img is not None and lab_img.shape != (h, w):

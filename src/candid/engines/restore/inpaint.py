@@ -25,7 +25,7 @@ def inpaint(
     Every hole is first filled smoothly by OpenCV's fast marching (Telea) or
     Navier-Stokes inpainting (one 8-bit 3-channel call per band). Holes that
     need more (``texture``): wider ones (5 px and up, 0.24 % of the short
-    side on big scans) and any hole through a
+    side on big scans) unless their surroundings are plain grain, and any hole through a
     textured area (hair, knitwear, foliage: local detail above 1.6x the
     print's grain) then get the fine texture of their best-matching spot
     nearby (:func:`candid.engines.restore.exemplar.exemplar_fill`; with
@@ -132,9 +132,16 @@ def inpaint(
             half = np.zeros(n_c, np.float32)
             inside = mk > 0
             np.maximum.at(half, lab_c[inside], d[inside])
-            need = half[lab_c] >= max(2.5, 0.0012 * s)  # 5 px wide on a small print, 12 px at 24 MP
+            wide = half[lab_c] >= max(2.5, 0.0012 * s)  # 5 px wide on a small print, 12 px at 24 MP
             if local is not None:
-                need |= local > 1.6 * max(sigma, 1.0 / 255)
+                # where the surroundings are grain only, the smooth fill plus matched grain is already
+                # invisible (and cheaper): texture is copied where there is more than grain
+                # (relative to the band's typical level: measured the same way, it is the grain
+                # wherever most of the picture is plain)
+                g = max(float(np.median(local[:: 4, :: 4])), 1.0 / 255)
+                need = (local > 1.6 * g) | (wide & (local > 1.15 * g))
+            else:
+                need = wide
             need &= mk > 0
             if need.any():
                 filled, done = exemplar_fill(filled, mk > 0, need,
