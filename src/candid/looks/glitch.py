@@ -6,6 +6,9 @@ same at any resolution; all randomness is seeded.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import cv2
 import numpy as np
 
@@ -223,6 +226,7 @@ def glitch_inplace(
     lines: float = 0.15,
     seed: int = 0,
     band_rows: int = 256,
+    workers: int | None = None,
 ) -> np.ndarray:
     """:func:`glitch` on an 8/16-bit image, in place, without a float copy of the whole image.
 
@@ -236,6 +240,9 @@ def glitch_inplace(
     ----------
     arr : ndarray
         ``(H, W, 3)`` uint8 or uint16 sRGB. Modified and returned.
+    workers : int, optional
+        Threads for the row sorting and the scanlines (default: the CPUs this
+        process may use); the result does not depend on it.
 
     Examples
     --------
@@ -252,6 +259,18 @@ def glitch_inplace(
     for v, name in ((sort, "sort"), (blocks, "blocks"), (lines, "lines")):
         check_fraction(v, name)
     peak = np.float32(np.iinfo(arr.dtype).max)
+    workers = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+    mapper = pool.map if pool is not None else map
+    try:
+        _glitch_steps(arr, peak, sort, shift, blocks, lines, seed, band_rows, mapper)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    return arr
+
+
+def _glitch_steps(arr, peak, sort, shift, blocks, lines, seed, band_rows, mapper) -> None:
     h, w = arr.shape[:2]
 
     def quant(x: np.ndarray) -> np.ndarray:
@@ -260,11 +279,15 @@ def glitch_inplace(
     if sort > 0:  # as pixel_sort(lo=0.35, hi=0.85, rows=sort)
         rng = np.random.default_rng([seed, 23])
         chosen = np.flatnonzero(rng.random(h) < sort)
-        for start in range(0, len(chosen), 64):  # runs never cross rows: any chunking gives the same result
+
+        def sort_rows(start: int) -> None:  # distinct rows per group: groups run in parallel
             idx = chosen[start:start + 64]
             block = arr[idx]
             if _sort_runs(block, (block.astype(np.float32) / peak) @ _LUMA, 0.35, 0.85):
                 arr[idx] = block
+
+        # runs never cross rows: any chunking gives the same result
+        list(mapper(sort_rows, range(0, len(chosen), 64)))
     if shift > 0:  # as channel_shift
         rng = np.random.default_rng([seed, 29])
         for c in (0, 2):
@@ -308,11 +331,12 @@ def glitch_inplace(
             gain = (1 - lines * (np.cos(2 * np.pi * y / period) * 0.5 + 0.5)).astype(np.float32)
         else:
             gain = np.full(h, 1 - lines / 2, np.float32)
-        for r0 in range(0, h, band_rows):
+        def shade(r0: int) -> None:
             r1 = min(h, r0 + band_rows)
             arr[r0:r1] = quant(arr[r0:r1].astype(np.float32) / peak * gain[r0:r1, None, None])
+
+        list(mapper(shade, range(0, h, band_rows)))
         for _ in range(rng.poisson(4)):
             y0 = int(rng.integers(h))
             y1 = min(h, y0 + max(1, int(rng.uniform(0.005, 0.05) * h)))
             arr[y0:y1] = np.roll(arr[y0:y1], int(rng.uniform(-1, 1) * 0.02 * w), axis=1)
-    return arr

@@ -182,9 +182,10 @@ KERNEL_SIGMAS = 3.0
 @functools.lru_cache(maxsize=1)
 def _gauss_codes() -> np.ndarray:
     """256 standard-normal quantiles with unit variance: uniform bytes -> Gaussian noise by one table read."""
-    from scipy.special import ndtri
+    from statistics import NormalDist
 
-    q = ndtri((np.arange(256) + 0.5) / 256)
+    inv = NormalDist().inv_cdf
+    q = np.array([inv((i + 0.5) / 256) for i in range(256)])
     return (q / np.sqrt(np.mean(q**2))).astype(np.float32)
 
 
