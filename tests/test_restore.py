@@ -95,12 +95,13 @@ def test_texture_fill_never_copies_across_regions():
     img[..., 0] += np.where(regions == 0, n, 0)
     img[..., 2] += np.where(regions == 1, n * (0.299 / 0.114), 0)
     hole = np.zeros((96, 96), bool)
-    hole[30:66, 34:46] = True  # inside region 0, near region 1
+    hole[4:92, 30:50] = True  # nearly all of region 0: its own sources are few, region 1's are near
     out, done = exemplar_fill(img, hole, regions=regions)
-    assert done[hole].all() and np.array_equal(out[~hole], img[~hole])
+    assert np.array_equal(out[~hole], img[~hole])
+    assert 0 < done[hole].mean() < 1  # what has no same-region source nearby keeps the smooth fill
     assert (np.abs(out[hole][:, 2] - 0.5) > 0.015).mean() == 0  # no blue texture came over
-    loose, _ = exemplar_fill(img, hole)  # without regions it does (the test can fail)
-    assert (np.abs(loose[hole][:, 2] - 0.5) > 0.015).mean() > 0.03
+    loose, done = exemplar_fill(img, hole)  # without regions it does (the test can fail)
+    assert done[hole].all() and (np.abs(loose[hole][:, 2] - 0.5) > 0.015).mean() > 0.3
 
 
 def test_inputs_never_modified(damaged):

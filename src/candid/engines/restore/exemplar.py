@@ -137,7 +137,8 @@ def exemplar_fill(
         a0, b0 = max(0, y0), max(0, x0)
         a1, b1 = min(h, y0 + side), min(w, x0 + side)
         sl = np.s_[i, a0 - y0:a1 - y0, b0 - x0:b1 - x0]
-        I3[sl] = img[a0:a1, b0:b1]
+        # (edges replicated outside the picture, so the blur below sees no black frame)
+        I3[i] = np.pad(img[a0:a1, b0:b1], ((a0 - y0, y0 + side - a1), (b0 - x0, x0 + side - b1), (0, 0)), mode="edge")
         HM[sl] = hm[a0:a1, b0:b1]
         IN[sl] = True
         if lab_img is not None:
