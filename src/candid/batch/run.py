@@ -15,30 +15,21 @@ from candid.batch.backends import BACKENDS, cpu_count, run_local, run_ray
 from candid.batch.manifest import Manifest, ManifestError
 from candid.batch.plan import WorkItem, plan
 from candid.batch.store import ResultStore, destination_problem
-from candid.batch.worker import ItemResult
+from candid.batch.worker import ItemFindings, ItemResult
 from candid.errors import CandidError
 from candid.files import write_json
 
 REPORT_NAME = "batch-report.json"
 
 
-class BatchRow(BaseModel):
-    """One manifest row in the summary."""
+class BatchRow(ItemFindings):
+    """One manifest row in the summary (with the findings of :class:`candid.batch.worker.ItemFindings`)."""
 
-    model_config = ConfigDict(extra="forbid")
     line: int
     output: str
     key: str
     status: str = Field(description="done (made now), cached (made by an earlier run) or failed")
     seconds: float | None = None
-    width: int | None = None
-    height: int | None = None
-    identity_distance: float | None = None
-    identity_before: float | None = None
-    inspect_overall: float | None = None
-    inspect_tells: dict[str, float] = Field(default_factory=dict)
-    error: str | None = None
-    hint: str | None = None
 
 
 class BatchSummary(BaseModel):
@@ -96,10 +87,9 @@ def _short(text: str | None, n: int = 90) -> str:
 
 def _row(item: WorkItem, status: str, rec: dict[str, Any] | None) -> BatchRow:
     rec = rec or {}
-    keep = {k: rec.get(k) for k in ("seconds", "width", "height", "identity_distance", "identity_before",
-                                    "inspect_overall", "error", "hint")}
-    return BatchRow(line=item.line, output=item.output, key=item.key, status=status,
-                    inspect_tells=rec.get("inspect_tells") or {}, **keep)
+    found = {k: rec[k] for k in ItemFindings.model_fields if rec.get(k) is not None}  # what the worker found
+    return BatchRow(line=item.line, output=item.output, key=item.key, status=status, seconds=rec.get("seconds"),
+                    **found)
 
 
 def run_batch(

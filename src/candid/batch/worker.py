@@ -28,7 +28,26 @@ _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "N
                 "VIPS_CONCURRENCY")
 
 
-class ItemResult(BaseModel):
+class ItemFindings(BaseModel):
+    """What the stages found about one output: size, likeness and the inspector's scores.
+
+    Shared by :class:`ItemResult` (a worker's answer) and
+    :class:`candid.batch.run.BatchRow` (a row of the summary), so the two
+    never list these values apart.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    width: int | None = None
+    height: int | None = None
+    identity_distance: float | None = None
+    identity_before: float | None = None
+    inspect_overall: float | None = None
+    inspect_tells: dict[str, float] = Field(default_factory=dict)
+    error: str | None = None
+    hint: str | None = None
+
+
+class ItemResult(ItemFindings):
     """What happened to one work item.
 
     Attributes
@@ -68,22 +87,13 @@ class ItemResult(BaseModel):
     (False, 'no face found')
     """
 
-    model_config = ConfigDict(extra="forbid")
     key: str
     line: int
     output: str
     ok: bool
-    error: str | None = None
     error_kind: str | None = None
-    hint: str | None = None
     seconds: float = 0.0
     stage_seconds: dict[str, float] = Field(default_factory=dict)
-    width: int | None = None
-    height: int | None = None
-    identity_distance: float | None = None
-    identity_before: float | None = None
-    inspect_overall: float | None = None
-    inspect_tells: dict[str, float] = Field(default_factory=dict)
     peak_rss_mb: float = 0.0
     worker: str = ""
     data: bytes | None = Field(default=None, repr=False)
@@ -254,4 +264,4 @@ def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)
 
 
-__all__ = ["ItemResult", "limit_threads", "process_item"]
+__all__ = ["ItemFindings", "ItemResult", "limit_threads", "process_item"]
