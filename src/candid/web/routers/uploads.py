@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
 from typing import Literal
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
