@@ -82,3 +82,10 @@ def test_precheck_checks_each_photo_once_and_reports_progress(shoot, tmp_path):
     found = precheck(items, on_item=lambda done, total: ticks.append((done, total)))
     assert ticks == [(1, 3), (2, 3), (3, 3)]
     assert [p.split(":")[0] for p in found.problems] == ["row 1", "row 2", "row 3"]
+
+
+def test_check_refuses_an_output_folder_that_is_a_file(shoot, tmp_path, capsys):
+    (tmp_path / "out").write_text("not a folder")
+    m = _manifest(tmp_path / "m.csv", [(f"{shoot}/face.png", "a.jpg")])
+    code = main(["batch", str(m), "--recipe", str(shoot / "recipe.toml"), "--out", str(tmp_path / "out"), "--check"])
+    assert code == 8 and "is a file, not a folder" in capsys.readouterr().err

@@ -308,7 +308,8 @@ def precheck(items: list[WorkItem], *, out_dir: str | Path | None = None, on_ite
       for ``engine.studio`` the face is not cut by the border, and a face
       smaller than the studio needs is a problem if the recipe refuses small
       faces and a note otherwise;
-    * with ``out_dir``: no output would land on an input or outside the folder.
+    * with ``out_dir``: it is (or can become) a writable folder, and no output
+      would land on an input or outside it.
 
     Each distinct (photo, recipe) pair is checked once.
 
@@ -344,6 +345,14 @@ def precheck(items: list[WorkItem], *, out_dir: str | Path | None = None, on_ite
 
     problems: list[str] = []
     notes: list[str] = []
+    if out_dir is not None:
+        od = Path(out_dir)
+        if od.exists() and not od.is_dir():
+            problems.append(f"output folder {od.name}: is a file, not a folder")
+        else:
+            existing = next((a for a in (od, *od.parents) if a.exists()), None)
+            if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+                problems.append(f"output folder {od.name}: cannot be written here ({existing.name or '/'} is read-only)")
     seen: dict[tuple[str, str], tuple[str | None, str | None]] = {}
     all_inputs = sorted({p for it in items for p in it.inputs})
     for n, item in enumerate(items, 1):
