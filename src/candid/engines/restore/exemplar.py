@@ -117,10 +117,10 @@ def exemplar_fill(
     nx = -(-w // ts)
     tiles = np.unique((ty // ts) * nx + tx // ts)
     # a dense set of offsets on small jobs, a coarser one when many tiles are touched (24 MP):
-    # about 1.5e8 window evaluations in all; offsets closer than the hole's half width mostly land
+    # about 8e7 window evaluations in all; offsets closer than the hole's half width mostly land
     # in the hole itself
     side = ts + 2 * (R + hw)
-    offs = _offsets(R, inner=max(1.0, 0.5 * half), max_count=int(np.clip(1.5e8 / (len(tiles) * side * side), 16, 240)))
+    offs = _offsets(R, inner=max(1.0, 0.5 * half), max_count=int(np.clip(8e7 / (len(tiles) * side * side), 16, 240)))
 
     lab_img = None if regions is None else np.asarray(regions).astype(np.int32)
     if lab_img is not None and lab_img.shape != (h, w):
