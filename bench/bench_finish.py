@@ -8,7 +8,7 @@ Usage::
     .venv/bin/python bench/bench_finish.py gain        # 4x round trip on real portraits: PSNR per backend vs Pillow Lanczos
     .venv/bin/python bench/bench_finish.py crops       # docs/img/finish_crops_*.png: eyes, hair, skin at 1:1
     .venv/bin/python bench/bench_finish.py crops8k     # docs/img/finish_8k_real.png: a 443 px photo at 8K, 1:1
-    .venv/bin/python bench/bench_finish.py speed       # 1080x1920 -> 4320x7680 JPEG vs Pillow Lanczos + unsharp + save
+    .venv/bin/python bench/bench_finish.py speed [ROUNDS] [--no-learned]  # 1080x1920 -> 4320x7680 JPEG vs Pillow
     .venv/bin/python bench/bench_finish.py make8k      # `candid make PHOTO --size 8k` from a 1024x1024 photo: wall, CPU, per stage
 
 Every timed run is a fresh subprocess that reports its own ``ru_maxrss``, so
@@ -168,15 +168,17 @@ def speed() -> None:
     runs = {"Pillow Lanczos + unsharp + save": "pil", "candid classical (finish_to_file)": "classical",
             "candid learned (finish_to_file)": "learned"}
     times: dict[str, list[tuple[float, float]]] = {}
-    for rep in range(2):  # interleaved, twice, each a fresh process: the machine is shared
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    with_learned = "--no-learned" not in sys.argv
+    for rep in range(rounds):  # interleaved, each a fresh process: the machine is shared
         for name, kind in runs.items():
-            if rep and kind == "learned":
+            if kind == "learned" and (rep or not with_learned):
                 continue
             r = subprocess.run([sys.executable, __file__, "_speed", kind, str(src)], capture_output=True, text=True,
                                check=True)
             wall, cpu = json.loads(r.stdout.strip().splitlines()[-1])
             times.setdefault(name, []).append((wall, cpu))
-            print(f"{name}: wall {wall:.1f} s, CPU {cpu:.1f} s", flush=True)
+            print(f"{name}: wall {wall:.1f} s, CPU {cpu:.1f} s (load average {os.getloadavg()[0]:.1f})", flush=True)
     ref_w = [w for w, _ in times["Pillow Lanczos + unsharp + save"]]
     ref_c = [c for _, c in times["Pillow Lanczos + unsharp + save"]]
     print("| method | wall (s) per run | CPU (s) per run | wall vs Pillow, same round | CPU vs Pillow |")

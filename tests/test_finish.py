@@ -25,7 +25,7 @@ from candid.finish import (
     upscale,
 )
 from candid.finish._ops import _blur, luma
-from candid.finish._pipeline import _tile_starts, _tile_weights
+from candid.finish._pipeline import _blend_into, _tile_starts, _tile_weights
 from candid.portrait import Portrait
 
 
@@ -132,6 +132,49 @@ def test_run_tiles_emits_rows_in_order_once():
     ys = [y for y, _ in seen]
     assert ys == sorted(ys) and sum(h for _, h in seen) == 300
     np.testing.assert_allclose(out, img, atol=1e-5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(length=st.integers(40, 700), tile=st.integers(70, 300), overlap=st.integers(0, 32))
+def test_blend_into_equals_weighted_sum(length, tile, overlap):
+    starts = _tile_starts(length, tile, overlap)
+    weights = _tile_weights(starts, tile, length)
+    rng = np.random.default_rng(length)
+    fast = np.zeros((length, 3, 3), np.float32)
+    naive = np.zeros_like(fast)
+    for s, w in zip(starts, weights):
+        t = rng.random((len(w), 3, 3)).astype(np.float32)
+        wx = np.ones(3, np.float32)
+        _blend_into(fast[s:s + len(w)], t, w, wx)
+        naive[s:s + len(w)] += t * w[:, None, None]
+    np.testing.assert_allclose(fast, naive, atol=1e-6)
+
+
+def test_run_tiles_wide_windows():
+    img = np.random.default_rng(1).random((300, 410, 3)).astype(np.float32)
+    out = np.zeros_like(img)
+    calls = []
+
+    def render(y, x, h, w):
+        calls.append((h, w))
+        return img[y:y + h, x:x + w]
+
+    def emit(y, rows):
+        out[y:y + rows.shape[0]] = rows
+
+    n = run_tiles(render, 410, 300, emit, tile=128, overlap=16, tile_w=256)
+    assert n == len(tile_grid(410, 300, 128, 16, tile_w=256)) == len(calls)
+    assert max(w for _, w in calls) == 256 and max(h for h, _ in calls) == 128
+    np.testing.assert_allclose(out, img, atol=1e-5)
+
+
+def test_classical_enlargement_has_no_halo():
+    # a soft step: the cubic kernel overshoots, the 3x3 source bounds and the clamped sharpening must not
+    src = np.full((24, 24, 3), 0.2, np.float32)
+    src[:, 12:] = 0.8
+    out = upscale(src, (120, 120), backend="classical", noise=False, sharpen="screen")
+    assert float(out.min()) >= 0.2 - 1e-5 and float(out.max()) <= 0.8 + 1e-5
+    assert float(out[:, 70:].mean()) > 0.79 and float(out[:, :50].mean()) < 0.21
 
 
 @pytest.mark.parametrize("backend_kwargs", [

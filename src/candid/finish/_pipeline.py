@@ -179,7 +179,12 @@ def resolve_backend(backend: str, references, landmarks, src_w: int = 0, src_h: 
     return backend
 
 
-_CANVAS = os.environ.get("CANDID_FINISH_CANVAS", "cv2")
+#: How enlarged windows are resampled: "cv2" (OpenCV cubic, a = -0.75: +0.29 dB over Pillow Lanczos on 6 real
+#: portraits) or "vips" (libvips affine, Catmull-Rom bicubic: +0.20 dB), kept for comparison.
+_CANVAS = "cv2"
+#: Enlarging sources up to this size are held in memory (float32, with their 3x3 min/max: 36 bytes a
+#: pixel, 430 MB at the limit) and resampled by OpenCV; bigger ones stream through libvips (bicubic).
+IN_MEMORY_MAX_PIXELS = 12_000_000
 
 
 class _Finisher:
@@ -200,16 +205,13 @@ class _Finisher:
         # in memory (same bilinear, pixel-centre aligned; 5x cheaper than two more libvips affines).
         sx, sy = plan.resampled_w / source.width, plan.resampled_h / source.height
         self._bounds = None
-        if sx > 1 and sy > 1 and plan.fit != "pad":
+        if sx > 1 and sy > 1 and plan.fit != "pad" and source.width * source.height <= IN_MEMORY_MAX_PIXELS:
             src = np.asarray(source.numpy(), np.float32)
             k = np.ones((3, 3), np.uint8)
             ox, oy = (plan.offset_x, plan.offset_y) if plan.fit == "crop" else (0, 0)
             self._bounds = (cv2.erode(src, k, borderType=cv2.BORDER_REPLICATE),
                             cv2.dilate(src, k, borderType=cv2.BORDER_REPLICATE), sx, sy, ox, oy)
             self._src = src
-            if _CANVAS == "pillow":
-                from PIL import Image
-                self._pil = [Image.fromarray(np.ascontiguousarray(src[:, :, c])) for c in range(3)]
         else:
             self.lo = self._geometry(source.rank(3, 3, 0), "linear").cast("float")
             self.hi = self._geometry(source.rank(3, 3, 8), "linear").cast("float")
@@ -263,10 +265,6 @@ class _Finisher:
         if self._bounds is None or _CANVAS == "vips":
             return self._fetch(self.canvas, xa, ya, w, h)
         _, _, sx, sy, ox, oy = self._bounds
-        if _CANVAS == "pillow":
-            from PIL import Image
-            box = ((xa + ox) / sx, (ya + oy) / sy, (xa + ox + w) / sx, (ya + oy + h) / sy)
-            return np.stack([np.asarray(c.resize((w, h), Image.Resampling.BICUBIC, box=box)) for c in self._pil], -1)
         m = np.array([[1.0 / sx, 0.0, (xa + ox + 0.5) / sx - 0.5],
                       [0.0, 1.0 / sy, (ya + oy + 0.5) / sy - 0.5]], np.float64)
         return cv2.warpAffine(self._src, m, (w, h), flags=cv2.INTER_CUBIC | cv2.WARP_INVERSE_MAP,
