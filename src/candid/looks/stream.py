@@ -196,11 +196,13 @@ class FilmTables:
         self._split = [(np.ascontiguousarray(t.table[:, 0]), np.ascontiguousarray(t.table[:, 1]))
                        if t.table.ndim == 2 else (t.table, None) for t in self.dens]
 
-    def develop_codes(self, lin: np.ndarray, exposure: float, field: GrainField | None,
-                      rows: tuple[int, int], out: np.ndarray) -> None:
+    def develop_codes(self, lin: np.ndarray | None, exposure: float, field: GrainField | None,
+                      rows: tuple[int, int], out: np.ndarray, *, log_exposure: np.ndarray | None = None) -> None:
         """Write the sRGB code values of a band of linear light into ``out`` (uint8/uint16, same shape).
 
         What ``linear_to_srgb(develop(lin))`` quantised gives, to within a code value.
+        ``log_exposure`` (colour stocks): ``log10(max(lin, 1e-5))`` already
+        computed (e.g. by one table read of 8-bit codes); ``lin`` is then unused.
         """
         st = self.stock
         shift = np.float32(exposure * LOG2)
@@ -219,8 +221,11 @@ class FilmTables:
             for k in range(3):
                 np.copyto(out[..., k], self.out[k](d), casting="unsafe")
             return
-        x = cv2.log(np.maximum(lin, np.float32(1e-5)).reshape(lin.shape[0], -1)).reshape(lin.shape)
-        x *= np.float32(1 / math.log(10))
+        if log_exposure is not None:
+            x = log_exposure
+        else:
+            x = cv2.log(np.maximum(lin, np.float32(1e-5)).reshape(lin.shape[0], -1)).reshape(lin.shape)
+            x *= np.float32(1 / math.log(10))
         if exposure:
             x += shift
         # crosstalk (3x3 on the channels) and the split into planes, by OpenCV (numpy's matmul with an
@@ -400,7 +405,16 @@ def _render(pixels, st, linear, decode, pool, *, exposure, grain, grain_strength
     elif out.shape != shape or out.dtype != dtype:
         raise ValueError(f"out must be {shape} {np.dtype(dtype)}, got {out.shape} {out.dtype}")
 
+    # 8-bit colour bands with nothing added in exposure: decode and log10 in one table read
+    log_table = None
+    if tables is not None and not tables.bw and pixels.dtype == np.uint8 and not vignette and leak is None:
+        log_table = cv2.log(np.maximum(decode, np.float32(1e-5)).reshape(1, -1)).ravel() * np.float32(1 / math.log(10))
+
     def one(r0: int, r1: int) -> None:
+        if log_table is not None and not any(_glow_near(g[0], r0, r1, h) for g in glows):
+            tables.develop_codes(None, exposure, field, (r0, r1), out[r0:r1],
+                                 log_exposure=cv2.LUT(pixels[r0:r1], log_table))
+            return
         lin = linear(r0, r1)
         _add_glows(lin, glows, r0, r1, h, w)
         if leak is not None:
@@ -441,13 +455,18 @@ def release_free_memory() -> None:
         pass
 
 
+def _glow_near(low: np.ndarray, r0: int, r1: int, h: int) -> bool:
+    """Whether a glow map has any light for rows ``r0:r1`` of an image of height ``h``."""
+    # the low rows the band interpolates from (resize_rows' half-pixel centres, one row of margin)
+    hl = low.shape[0]
+    a = max(0, int(math.floor((r0 + 0.5) * hl / h - 0.5)) - 1)
+    b = min(hl, int(math.ceil((r1 - 0.5) * hl / h - 0.5)) + 2)
+    return bool(low[a:b].any())
+
+
 def _add_glows(lin, glows, r0, r1, h, w) -> None:
     for low, tint, halo_only, channel, threshold in glows:
-        # the low rows this band interpolates from (resize_rows' half-pixel centres, one row of margin)
-        hl = low.shape[0]
-        a = max(0, int(math.floor((r0 + 0.5) * hl / h - 0.5)) - 1)
-        b = min(hl, int(math.ceil((r1 - 0.5) * hl / h - 0.5)) + 2)
-        if not low[a:b].any():  # no highlight near: nothing to add
+        if not _glow_near(low, r0, r1, h):  # no highlight near: nothing to add
             continue
         g = resize_rows(low, r0, r1, h, w)
         if halo_only:
