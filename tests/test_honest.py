@@ -367,3 +367,21 @@ def test_audit_calls_a_step_at_the_outline_lightening_and_nothing_else():
     assert a["skin-lightness"].verdict == "flattering" and a["skin-lightness"].percent == 6.0
     assert "lightened" in a["skin-lightness"].text and "z" not in a["skin-lightness"].text.split()
     assert audit_values({"skin_step": 1.0, "skin.L": 72.0}, {}).changed == []
+
+
+def test_remove_skin_step_takes_the_lightening_back_out_on_the_skin_only(astro):
+    from skimage.color import lab2rgb, rgb2lab
+
+    from candid.honest.undo import remove_skin_step
+
+    img, lm = astro
+    iod = float(np.linalg.norm(lm[36:42].mean(0) - lm[42:48].mean(0)))
+    w = _skin_weight(img, lm, 0.03 * iod)
+    lab = rgb2lab(img)
+    lab[..., 0] += 8.0 * w
+    lighter = np.clip(lab2rgb(lab), 0, 1).astype(np.float32)
+    back = remove_skin_step(lighter, lm, 8.0)
+    skin = w > 0.5
+    assert np.abs(back - img)[skin].mean() < 0.25 * np.abs(lighter - img)[skin].mean()
+    far = _skin_weight(img, lm, 0.1 * iod) < 1e-3  # well away from any skin: lips, eyes, hair, background
+    assert np.array_equal(back[far], lighter[far])

@@ -12,6 +12,7 @@ from candid.face import analyze_face, face_regions
 from candid.honest.audit import (
     AUDIT_FEATURES,
     EXPRESSION_FEATURES,
+    SKIN_STEP_LIGHTENED,
     FlatteryAudit,
     audit_values,
     measure,
@@ -21,7 +22,7 @@ from candid.honest.audit import (
 from candid.honest.catchlights import CatchlightReport, detect_catchlights, fix_catchlights
 from candid.honest.quirks import check_quirks
 from candid.honest.texture import restore_texture
-from candid.honest.undo import GEOMETRY_FEATURES, restore_tone, target_landmarks, undo_geometry
+from candid.honest.undo import GEOMETRY_FEATURES, remove_skin_step, restore_tone, target_landmarks, undo_geometry
 
 #: Features the guard reports but does not warp: they change with expression
 #: (a smile widens the mouth) or pose (a turned head looks asymmetric), so a
@@ -265,10 +266,18 @@ def honest_guard(
         dl = light.value - light.reference if light is not None else 0.0
         da = before.geometry["skin.a"] - refs["skin.a"][0] if amount("skin-tone") > 0 else 0.0
         db = before.geometry["skin.b"] - refs["skin.b"][0] if amount("skin-tone") > 0 else 0.0
-        out = restore_tone(out, lm, (dl, da, db), tone)
+        step = before.geometry.get("skin_step", float("nan"))
+        if light is not None and np.isfinite(step) and step >= SKIN_STEP_LIGHTENED:
+            # Seen as a step at the skin's edge: take exactly that step back out, on the skin only.
+            out = remove_skin_step(out, lm, dl, amount("skin-lightness"))
+            dl = 0.0
+            actions.append(f"skin lightness: took {amount('skin-lightness'):.0%} of the lightening back out")
+        if max(abs(dl), abs(da), abs(db)) > 0:
+            out = restore_tone(out, lm, (dl, da, db), tone)
+            actions.append(f"skin tone: brought {tone:.0%} of the way back to the tone of your photos")
         regions = face_regions(out, lm)
-        actions.append(f"skin tone: brought {tone:.0%} of the way back to the tone of your photos")
-        params["tone"] = {"amount": tone, "delta_lab": [dl, da, db]}
+        params["tone"] = {"amount": tone, "delta_lab": [dl, da, db],
+                          "skin_step": float(step) if np.isfinite(step) else None}
 
     # 3. Texture.
     tex = amount("skin-smoothing")

@@ -173,3 +173,37 @@ def restore_tone(pixels: np.ndarray, landmarks: np.ndarray, delta_lab: tuple[flo
     back = cv2.cvtColor(lab.astype(np.float32), cv2.COLOR_LAB2RGB)
     out[y0:y1, x0:x1] = np.clip(back, 0, 1)
     return out
+
+
+def remove_skin_step(pixels: np.ndarray, landmarks: np.ndarray, step: float, amount: float = 1.0) -> np.ndarray:
+    """Take a lightening found as a step at the skin's edge (:func:`candid.honest.audit.skin_step`) back out.
+
+    Subtracts ``amount * step`` from CIELAB L* on the skin mask feathered by
+    0.03 IOD: the same model the step was measured with, so lips, eyes, brows,
+    hair and everything beyond the face keep their pixels (a whole-face tone
+    shift would darken them too).
+
+    Examples
+    --------
+    >>> img = np.full((32, 32, 3), 0.5, np.float32)
+    >>> lm = np.random.default_rng(0).uniform(8, 24, (68, 2))
+    >>> bool(np.array_equal(remove_skin_step(img, lm, 0.0), img))
+    True
+    """
+    img = _check_pixels(pixels)
+    lm = _check_landmarks(landmarks)
+    out = img.copy()
+    delta = float(step) * float(np.clip(amount, 0, 1))
+    if not np.isfinite(delta) or abs(delta) < 1e-3:
+        return out
+    regions = face_regions(img, lm)
+    y0, y1, x0, x1 = regions.window
+    sigma = max(1.0, 0.03 * interocular_distance(lm))
+    mask = cv2.GaussianBlur(regions.masks["skin"].astype(np.float32), (0, 0), sigma)
+    crop = np.ascontiguousarray(img[y0:y1, x0:x1])
+    lab = cv2.cvtColor(crop, cv2.COLOR_RGB2LAB)
+    lab[..., 0] = np.clip(lab[..., 0] - mask * delta, 0, 100)
+    back = cv2.cvtColor(lab.astype(np.float32), cv2.COLOR_LAB2RGB)
+    region = mask > 1e-4
+    out[y0:y1, x0:x1][region] = np.clip(back, 0, 1)[region]
+    return out
