@@ -175,20 +175,14 @@ class ResultStore:
                     return dst
             except OSError:
                 pass
-        from candid.files import temp_tag
+        from candid.files import atomic_path
 
-        tmp = dst.with_name(f".{dst.name}.{temp_tag()}link")
-        try:
-            if tmp.exists():
-                tmp.unlink()
+        with atomic_path(dst, suffix=".link") as tmp:
+            tmp.unlink()  # the link takes the temporary name
             try:
                 os.link(src, tmp)
             except OSError:  # other file system, or no hard links: copy
                 atomic_write_bytes(tmp, src.read_bytes())
-            os.replace(tmp, dst)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
         return dst
 
     def journal(self, event: str, **fields: Any) -> None:
