@@ -600,13 +600,19 @@ def _patterns(audit: FlatteryAudit) -> list[str]:
         except KeyError:
             return 0.0
 
+    def lightened() -> bool:
+        try:
+            return audit["skin-lightness"].verdict == "flattering" or z("skin-lightness") >= Z_CHANGED
+        except KeyError:
+            return False
+
     out = []
-    if z("skin-lightness") >= Z_CHANGED:
+    if lightened():
         out.append("Skin lightening: the skin is lighter than in every-day photos of this person; "
                    "this is a known bias of beauty filters and image generators.")
     western = [name for name, cond in (("larger eyes", z("eye-size") >= Z_CHANGED),
                                         ("a narrower nose", z("nose-width") <= -Z_CHANGED),
-                                        ("a lighter skin", z("skin-lightness") >= Z_CHANGED),
+                                        ("a lighter skin", lightened()),
                                         ("a narrower face", min(z("face-width"), z("jaw-width")) <= -Z_CHANGED))
                if cond]
     if len(western) >= 2:
