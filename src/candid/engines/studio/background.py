@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from candid.colour import linear_to_srgb, srgb_to_linear
-from candid.engines.studio._util import gauss, luminance, normalized_blur, resize
+from candid.engines.studio.filters import gauss, luminance, normalized_blur, resize
 #: Background kinds understood by :func:`background`.
 BACKGROUNDS = ("grey", "white", "color", "mottled", "gradient", "blur", "image")
 

@@ -6,7 +6,8 @@ import cv2
 import numpy as np
 
 from candid.colour import linear_to_srgb, srgb_to_linear
-from candid.engines.studio._util import check_alpha, check_image, luminance, normalized_blur, resize
+from candid.engines.studio.checks import check_alpha, check_image
+from candid.engines.studio.filters import luminance, normalized_blur, resize
 
 
 def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess: float = 1.12,

@@ -27,7 +27,8 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from candid.engines.studio._util import box, check_image, check_landmarks, gauss, normalized_blur, resize
+from candid.engines.studio.checks import check_image, check_landmarks
+from candid.engines.studio.filters import box, gauss, normalized_blur, resize
 from candid.engines.studio.frame import head_extent
 
 

@@ -19,7 +19,8 @@ import cv2
 import numpy as np
 
 from candid.colour import linear_to_srgb, srgb_to_linear
-from candid.engines.studio._util import check_alpha, check_image, check_landmarks, gauss, luminance, resize
+from candid.engines.studio.checks import check_alpha, check_image, check_landmarks
+from candid.engines.studio.filters import gauss, luminance, resize
 from candid.engines.studio.frame import head_extent
 
 #: Light patterns: (azimuth, elevation) in degrees; azimuth > 0 is the image right,

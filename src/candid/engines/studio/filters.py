@@ -1,33 +1,17 @@
-"""Small shared helpers: validation, colour encoding, box filters."""
+"""Filters the studio stages share: linear-light luminance, box/Gaussian blurs, normalised convolution, resize."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-from candid.pixels import check_image as _check_image
-
-
-def check_image(pixels: np.ndarray, name: str = "pixels") -> np.ndarray:
-    """:func:`candid.pixels.check_image` (the one rule set) for images of at least 8x8."""
-    return _check_image(pixels, name, min_side=8)
-
-
-def check_landmarks(landmarks: np.ndarray) -> np.ndarray:
-    lm = np.asarray(landmarks, np.float64)
-    if lm.shape != (68, 2) or not np.all(np.isfinite(lm)):
-        raise ValueError(f"landmarks must be a finite (68, 2) array, got {lm.shape}")
-    return lm
-
-
-def check_alpha(alpha: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    a = np.asarray(alpha)
-    if a.shape != tuple(shape[:2]):
-        raise ValueError(f"alpha must be {shape[:2]}, got {a.shape}")
-    return a.astype(np.float32, copy=False)
-
 
 def luminance(lin: np.ndarray) -> np.ndarray:
+    """Relative luminance of linear-light RGB (Rec. 709 primaries, as sRGB's), float32.
+
+    Physical light, for exposure and relighting; for the grey of sRGB values
+    use :func:`candid.colour.luma`.
+    """
     return (lin @ np.array([0.2126, 0.7152, 0.0722], np.float32)).astype(np.float32)
 
 
@@ -38,6 +22,7 @@ def box(x: np.ndarray, r: int) -> np.ndarray:
 
 
 def gauss(x: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian blur, edges reflected (``sigma <= 0``: unchanged)."""
     if sigma <= 0:
         return x
     return cv2.GaussianBlur(x, (0, 0), float(sigma), borderType=cv2.BORDER_REFLECT101)
