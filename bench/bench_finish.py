@@ -134,7 +134,7 @@ def crops8k() -> None:
     outs = []
     for label, kw in (("classical", dict(backend="classical")), ("learned (default)", {})):
         t = time.perf_counter()
-        big, used, notes = upscale_report(src, "8k", fit="contain", seed=0, tile=512, **kw)
+        big, used, notes = upscale_report(src, "8k", fit="contain", seed=0, tile=256, overlap=16, tile_w=1024, **kw)
         print(f"{label}: {big.shape[1]}x{big.shape[0]} in {time.perf_counter() - t:.1f} s; {notes[0]}")
         outs.append((f"candid {label}, 1:1 at 8K", big))
     s_ = outs[0][1].shape[0] / src.shape[0]

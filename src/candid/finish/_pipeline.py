@@ -440,9 +440,12 @@ def run_tiles(
     wy, wx = _tile_weights(ys, tile, height), _tile_weights(xs, tw_max, width)
     carry: np.ndarray | None = None
     count = 0
+    # one accumulator for every row of tiles: zeroing touched memory is cheaper than fresh pages
+    buf = np.empty((min(tile, height), width, 3), np.float32)
     for i, y in enumerate(ys):
         th = min(tile, height - y)
-        acc = np.zeros((th, width, 3), np.float32)
+        acc = buf[:th]
+        acc.fill(0.0)
         for j, x in enumerate(xs):
             tw = min(tw_max, width - x)
             t = render(y, x, th, tw)
