@@ -844,7 +844,8 @@ def finish_to_file(
         if os.path.exists(raw):
             os.unlink(raw)
     bytes_per = 2 if bit_depth == 16 else 1
-    win = (tile + 2 * fin.margin) ** 2 * 3 * 4
-    working = (tile * W * 12 + 8 * win + (0 if as_tiff else W * H * 3 * bytes_per)) / 2**20
+    win = (tile + 2 * fin.margin) * (min(W, WINDOW_WIDTH_TILES * tile) + 2 * fin.margin) * 3 * 4
+    held = fin._src.size * 4 * 3 if fin._bounds is not None else 0  # source and its 3x3 min/max in memory
+    working = (tile * W * 12 + 8 * win + held + (0 if as_tiff else W * H * 3 * bytes_per)) / 2**20
     return FinishResult(out_path, W, H, used, plan.scale, count, time.perf_counter() - t0, round(working, 1),
                         dist, tuple(notes), plan.dpi)
