@@ -17,6 +17,9 @@ found with a classical, multi-scale, two-sided oriented line detector:
 4. hysteresis (strong seeds grow through weak pixels) joins the segments of a
    crack into one network, and components are kept when they are long and
    thin (skeleton length and mean width) and, on a colour print, neutral;
+   on a monochrome print, paper showing through a dark busy area (a crack
+   across knitwear) is seeded by its brightness alone, and kept only when it
+   wanders like a crack, runs long and stays thin;
 5. dust is a small, roundish outlier from the local median;
 6. the mask is grown to cover the soft edge of each defect and taken back to
    the print's size.
