@@ -3,8 +3,10 @@
 The pipeline for any window of the output (all steps local, so windows of
 one image agree with the whole image):
 
-1. resample the source to the output geometry with pyvips (lazy; Lanczos-3
-   by default), cropped or padded per the fit policy;
+1. resample the source to the output geometry, cropped or padded per the fit
+   policy: enlarging a source of up to 12 MP, OpenCV cubic from the source in
+   memory; otherwise pyvips (lazy; Lanczos-3 when reducing); either way clamped
+   to the resampled 3x3 source range (anti-ringing);
 2. ``detail-transfer``: add the missing frequency band from reference photos
    of the same person (:mod:`candid.finish._detail`);
 3. restore sharpening sized to the magnification, clamped to the local
@@ -12,7 +14,7 @@ one image agree with the whole image):
 4. output sharpening for ``screen`` or ``print``;
 5. sensor-like noise (:func:`candid.finish.add_sensor_noise`), unless off.
 
-:func:`finish_to_file` renders tiles of ``tile`` pixels with ``overlap``
+:func:`finish_to_file` renders windows ``tile`` pixels high and four tiles wide with ``overlap``
 pixels blended by linear ramps that sum to one, accumulates one row of tiles
 at a time, quantises finished rows to a temporary uncompressed strip TIFF beside
 the output, and libvips streams that (strip by strip) into the final JPEG/PNG/TIFF.
