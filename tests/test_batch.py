@@ -385,7 +385,11 @@ def test_a_killed_worker_is_replaced_and_its_item_retried(tmp_path, inputs):
     assert sorted(r.key for r in got) == sorted(i.key for i in items)
     assert all(r.ok for r in got), [r.error for r in got if not r.ok]
     killed = {str(p.pid) for p in victims}
-    assert not any(r.worker.split(":")[-1] in killed for r in got[1:])  # the rest ran in new workers
+    # The generator is paused at its yield while we kill, so no new item was handed out; at most the
+    # one other in-flight item may have finished in an old worker before the kill (under load).
+    in_old = [r for r in got[1:] if r.worker.split(":")[-1] in killed]
+    assert len(in_old) <= 1, [r.worker for r in in_old]
+    assert len(got) - 1 - len(in_old) >= 3  # the rest ran in new workers
 
 
 def test_cli_runs_reports_and_exits_1_when_a_row_failed(tmp_path, inputs, capsys):
