@@ -508,3 +508,18 @@ def test_finish_stage_takes_detail_from_the_subjects_stored_photos(tmp_path, fac
     assert "library" not in op.params and str(tmp_path) not in " ".join(op.notes)  # published log: no paths
     # without the library there is nothing to read: learned for this small source
     assert finish_stage(p, size="256x256", noise=False).log[-1].params["backend"] == "learned"
+
+
+@pytest.mark.parametrize("fit", ["crop", "contain", "pad"])
+def test_enlargement_geometry_is_pixel_centre_aligned(fit):
+    # a bright 2x2 block: its centre must land where the plan maps it, whichever resampler runs
+    src = np.zeros((40, 60, 3), np.float32)
+    src[19:21, 29:31] = 1.0
+    plan = plan_fit(60, 40, (240, 120), fit)
+    out = upscale(src, (240, 120), fit=fit, backend="classical", noise=False, sharpen="none",
+                  pad_color=(0.0, 0.0, 0.0))
+    s = plan.resampled_w / 60
+    oy, ox = (-plan.offset_y, -plan.offset_x) if fit == "crop" else \
+        ((plan.offset_y, plan.offset_x) if fit == "pad" else (0, 0))
+    ys, xs = np.nonzero(out[:, :, 0] > 0.5 * out[:, :, 0].max())
+    assert abs(ys.mean() - (20 * s - 0.5 + oy)) < 0.6 and abs(xs.mean() - (30 * s - 0.5 + ox)) < 0.6

@@ -612,8 +612,8 @@ def upscale(
         Cover and centre-crop, fit and pad with ``pad_color``, or fit only.
     backend : {"auto", "classical", "detail-transfer", "learned"}
         ``auto`` is ``detail-transfer`` when references and landmarks are
-        given, else ``classical``. ``learned`` (Real-ESRGAN, optional extra)
-        is a baseline only.
+        given, else ``learned`` (the waifu2x photo model on the CPU) for
+        sources up to 640x960, else ``classical`` (see :func:`resolve_backend`).
     landmarks : ndarray, optional
         ``(68, 2)`` landmarks of the face in ``img`` (detail transfer).
     references, reference_landmarks : list of ndarray, optional
