@@ -69,6 +69,35 @@ def _died(item: WorkItem, why: str) -> ItemResult:
                             "likely out of memory or a crash in native code")
 
 
+# How long a pool may have in-flight work and no live worker before we call it broken. The
+# executor's own manager thread notices a dead worker within a moment; this guards the rare case
+# where that thread itself is stuck reading from a dead pipe (seen once under heavy load).
+_NO_WORKER_GRACE_S = 30.0
+_POLL_S = 1.0
+
+
+def _wait_or_broken(pool: ProcessPoolExecutor, futures: list, *, grace: float = _NO_WORKER_GRACE_S):
+    """Wait for the first of ``futures`` to finish, never forever.
+
+    Returns the finished futures, or None when no worker process has been alive
+    for ``grace`` seconds while work was in flight.
+    """
+    import time
+
+    lonely_since = None
+    while True:
+        done, _ = wait(futures, timeout=_POLL_S, return_when=FIRST_COMPLETED)
+        if done:
+            return done
+        procs = getattr(pool, "_processes", None) or {}
+        if any(p.is_alive() for p in procs.values()):
+            lonely_since = None
+            continue
+        lonely_since = lonely_since if lonely_since is not None else time.monotonic()
+        if time.monotonic() - lonely_since > grace:
+            return None
+
+
 def run_local(items: Iterable[WorkItem], *, workers: int, memory_budget: int | None = None,
               threads: int | None = None) -> Iterator[ItemResult]:
     """Run items in a pool of ``workers`` spawned processes, yielding results as they finish.
@@ -113,7 +142,10 @@ def run_local(items: Iterable[WorkItem], *, workers: int, memory_budget: int | N
                         break
                     pending.popleft()
                     inflight[pool.submit(process_item, nxt, None, threads=threads)] = nxt
-                done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+                done = _wait_or_broken(pool, list(inflight))
+                if done is None:  # every worker is gone but the pool never noticed: treat it as broken
+                    broken = True
+                    break
                 for fut in done:
                     item = inflight.pop(fut)
                     try:
