@@ -1,4 +1,4 @@
-"""Evaluation, calibration and speed of the pixel peeper (`candid.inspect`).
+"""Evaluation, calibration and speed of the pixel peeper (`candid.inspector`).
 
 Run:
     .venv/bin/python bench/bench_inspect.py eval [--cache /tmp/inspect_cache] [--fit] [--append docs/BENCHMARKS.md]
@@ -7,11 +7,11 @@ Run:
 * ``eval``: inspects every image of ../shared/data/ai (112 Stable Diffusion 2.1
   portraits) and ../shared/data/real (all real photos, recursively) twice: as
   the files are ("raw") and under the matched protocol (long side 768, JPEG
-  q90 for both: :func:`candid.inspect.combine.match_protocol`, the scorecard's
+  q90 for both: :func:`candid.inspector.combine.match_protocol`, the scorecard's
   ``normalise``). Reports are cached as JSON (one file per image and protocol)
   so re-runs only redo what is missing. Prints per-tell AUC (score and
   evidence), the 5-fold out-of-fold AUC of the combination on both protocols,
-  and with ``--fit`` writes ``src/candid/inspect/combination.json`` (fitted on
+  and with ``--fit`` writes ``src/candid/inspector/combination.json`` (fitted on
   the matched protocol, with 20 bootstrap refits for the reported ranges).
 * ``speed``: an 8K (4320x7680) portrait (the astronaut, upscaled) saved as
   PNG; in a fresh subprocess each: decode only (``read_image``), the report
@@ -55,8 +55,8 @@ def dataset(include_old: bool = False) -> list[tuple[str, int]]:
 
 def inspect_all(items, cache: Path, part: int = 0, parts: int = 1) -> None:
     from candid.imageio import read_image
-    from candid.inspect import inspect_image
-    from candid.inspect.combine import match_protocol
+    from candid.inspector import inspect_image
+    from candid.inspector.combine import match_protocol
 
     for i, (rel, label) in enumerate(items):
         if i % parts != part:
@@ -86,7 +86,7 @@ def load(cache: Path, proto: str, items) -> tuple[list[dict], np.ndarray]:
 
 
 def tell_table(reps, y) -> dict:
-    from candid.inspect.combine import auc
+    from candid.inspector.combine import auc
 
     out = {}
     for name in [t["name"] for t in reps[0]["tells"]]:
@@ -98,7 +98,7 @@ def tell_table(reps, y) -> dict:
 
 
 def evaluate(cache: Path, fit_ship: bool, include_old: bool) -> dict:
-    from candid.inspect import combine as cb
+    from candid.inspector import combine as cb
 
     items = dataset(include_old)
     res: dict = {"n_items": len(items)}
@@ -149,7 +149,7 @@ else:
 dec = time.perf_counter() - t0
 out = {"decode_s": dec, "shape": [px.height, px.width] if sys.argv[2] == "report" else list(px.shape[:2])}
 if sys.argv[2] in ("report", "array"):
-    from candid.inspect import inspect_image
+    from candid.inspector import inspect_image
     t = time.perf_counter()
     r = inspect_image(px)
     out.update(report_s=time.perf_counter() - t, face=r.face is not None, overall=r.overall,
@@ -223,7 +223,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("what", choices=("eval", "speed", "both"))
     ap.add_argument("--cache", type=Path, default=Path("/tmp/inspect_cache"))
-    ap.add_argument("--fit", action="store_true", help="write src/candid/inspect/combination.json")
+    ap.add_argument("--fit", action="store_true", help="write src/candid/inspector/combination.json")
     ap.add_argument("--old", action="store_true", help="count old/ (scanned prints) as real photos too")
     ap.add_argument("--part", type=int, default=0)
     ap.add_argument("--parts", type=int, default=1)

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from candid.cli.honest import finding_sentence
-from candid.inspect.flattery import flattery_report
-from candid.inspect.report import _unusual, render_html
+from candid.inspector.flattery import flattery_report
+from candid.inspector.report import _unusual, render_html
 
 WEB = Path(__file__).resolve().parents[1] / "src" / "candid" / "web"
 
@@ -23,7 +23,7 @@ WEB = Path(__file__).resolve().parents[1] / "src" / "candid" / "web"
 @pytest.fixture(scope="module")
 def planted_report(astronaut):
     """An inspection of a small astronaut with a planted flattery finding and a curve point too small to judge."""
-    from candid.inspect import inspect_image
+    from candid.inspector import inspect_image
 
     img = astronaut[::2, ::2].copy()
     report = inspect_image(img, afar=True)

@@ -322,7 +322,7 @@ def test_xmp_parser_never_raises(data):
 @settings(max_examples=6, deadline=None, derandomize=True)
 @given(h=st.integers(1, 48), w=st.integers(1, 48), kind=st.sampled_from(["zeros", "ones", "noise", "nan"]))
 def test_inspector_survives_odd_images(h, w, kind):
-    from candid.inspect import inspect_image
+    from candid.inspector import inspect_image
 
     rng = np.random.default_rng(h * 100 + w)
     px = {"zeros": np.zeros((h, w, 3)), "ones": np.ones((h, w, 3)), "noise": rng.random((h, w, 3)),

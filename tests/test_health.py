@@ -90,7 +90,7 @@ def test_unreadable_file_names_it_as_source(tmp_path):
 def test_inspect_stage_logs_scores_as_numbers():
     from skimage import data
 
-    from candid.inspect.stage import inspect_stage
+    from candid.inspector.stage import inspect_stage
     from candid.portrait import Portrait
 
     op = inspect_stage(Portrait(data.astronaut().astype(np.float32) / 255)).log[-1]

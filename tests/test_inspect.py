@@ -17,9 +17,9 @@ from PIL import Image
 from skimage import data
 
 from candid.face import analyze_face
-from candid.inspect import TELLS, flattery_report, inspect_image, render_html
-from candid.inspect.tells.measures import sample_tiles
-from candid.inspect.report import overlay
+from candid.inspector import TELLS, flattery_report, inspect_image, render_html
+from candid.inspector.tells.measures import sample_tiles
+from candid.inspector.report import overlay
 
 FACE_TELLS = ("skin", "eyes", "lighting", "edges", "symmetry")
 
@@ -223,8 +223,8 @@ def test_lazy_file_path_gives_the_array_report(tmp_path):
     import pyvips
 
     from candid.imageio import open_vips, read_image
-    from candid.inspect.lazy import VipsPixels, area_resize
-    from candid.inspect.core import _resize
+    from candid.inspector.lazy import VipsPixels, area_resize
+    from candid.inspector.core import _resize
 
     big = cv2.resize(data.astronaut()[0:300, 110:410], (2100, 2100), interpolation=cv2.INTER_CUBIC)
     path = tmp_path / "big.png"

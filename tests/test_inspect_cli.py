@@ -24,7 +24,7 @@ def test_cli_writes_reports(tmp_path, astro_file, capsys):
     html, js = tmp_path / "r.html", tmp_path / "r.json"
     assert main(["inspect", str(astro_file), "--html", str(html), "--json", str(js)]) == 0
     report = json.loads(js.read_text())
-    from candid.inspect import TELLS
+    from candid.inspector import TELLS
 
     assert len(report["tells"]) == len(TELLS) and 0 <= report["overall"] <= 1
     assert report["overall_interval"][0] <= report["overall"] <= report["overall_interval"][1]
@@ -52,7 +52,7 @@ def test_cli_missing_file(tmp_path):
 
 
 def test_stage_logs_without_changing_pixels(tmp_path):
-    from candid.inspect.stage import inspect_stage
+    from candid.inspector.stage import inspect_stage
     from candid.recipes import Recipe, Step, run_recipe
 
     px = data.astronaut().astype(np.float32) / 255.0

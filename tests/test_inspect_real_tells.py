@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from skimage import data
 
 from candid.face import analyze_face
-from candid.inspect import inspect_image
-from candid.inspect import combine as cb
-from candid.inspect.tells.edges import person_mask
-from candid.inspect.tells.eyes import Catchlight, identical_discs
+from candid.inspector import inspect_image
+from candid.inspector import combine as cb
+from candid.inspector.tells.edges import person_mask
+from candid.inspector.tells.eyes import Catchlight, identical_discs
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +119,7 @@ def test_identical_discs_needs_both():
 
 
 def test_hand_skeleton_oddity():
-    from candid.inspect.tells.hands import hand_oddity
+    from candid.inspector.tells.hands import hand_oddity
 
     # A plausible flat hand: five fingers fanning from the wrist with human proportions.
     w = np.zeros((21, 3))
@@ -222,7 +222,7 @@ def test_large_face_is_inspected_on_a_scaled_copy(astro):
 
 
 def test_stage_report_is_reused_for_the_same_pixels(astro, astro_face):
-    from candid.inspect.stage import inspect_stage, report_for
+    from candid.inspector.stage import inspect_stage, report_for
     from candid.portrait import Portrait
 
     p = inspect_stage(Portrait(astro, face=astro_face))

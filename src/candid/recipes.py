@@ -31,7 +31,7 @@ STAGES: dict[str, str] = {
     "engine.studio": "candid.engines.studio.stage:studio_stage",
     "engine.diffusion": "candid.engines.diffusion.stage:diffusion_stage",
     "engine.restore": "candid.engines.restore.stage:restore_stage",
-    "inspect": "candid.inspect.stage:inspect_stage",
+    "inspect": "candid.inspector.stage:inspect_stage",
 }
 
 

@@ -30,8 +30,8 @@ def inspect(
 
     from candid.files import atomic_write_bytes
     from candid.imageio import open_vips
-    from candid.inspect import TELLS, inspect_image, render_html
-    from candid.inspect.lazy import VipsPixels
+    from candid.inspector import TELLS, inspect_image, render_html
+    from candid.inspector.lazy import VipsPixels
 
     reference = None
     if subject is not None:
@@ -55,8 +55,8 @@ def inspect(
         face_analysis = None
         if face is not None:
             from candid.face import analyze_face
-            from candid.inspect.core import DETECT_SIDE, scale_face
-            from candid.inspect.lazy import area_resize
+            from candid.inspector.core import DETECT_SIDE, scale_face
+            from candid.inspector.lazy import area_resize
 
             sd = min(1.0, DETECT_SIDE / max(pixels.shape[:2]))
             small = area_resize(pixels, sd) if sd < 1 else np.asarray(pixels)

@@ -39,14 +39,14 @@ def normalise(pixels: np.ndarray, *, long_side: int = LONG_SIDE, quality: int = 
 
 
 def _inspect(pixels: np.ndarray):
-    from candid.inspect import inspect_image
+    from candid.inspector import inspect_image
 
     return inspect_image(pixels, afar=False)
 
 
 def _combine():
     try:
-        from candid.inspect import combine  # noqa: F401 - optional module of the inspector
+        from candid.inspector import combine  # noqa: F401 - optional module of the inspector
     except ImportError:
         return None
     if not all(hasattr(combine, n) for n in ("FEATURE_NAMES", "features", "fit")):

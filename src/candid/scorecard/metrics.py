@@ -100,7 +100,7 @@ def cross_validated_auc(X, y, fit: Callable, *, k: int = 5, seed: int = 0) -> tu
         True for positives.
     fit : callable
         ``fit(X_train, y_train, seed=seed)`` returning an object with
-        ``predict(X) -> probabilities`` (as ``candid.inspect.combine.fit``).
+        ``predict(X) -> probabilities`` (as ``candid.inspector.combine.fit``).
     k : int
         Folds; lowered to the size of the smaller class when that is smaller.
     seed : int

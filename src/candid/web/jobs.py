@@ -4,7 +4,7 @@ The web layer adds only what a browser needs on top of a finished portrait:
 deep-zoom tiles (libvips ``dzsave``) for the compare view and PNG overlays of
 the inspector's heatmaps. Every image decision is made by
 :func:`candid.engines.studio.recipe.studio_recipe`, :func:`candid.recipes.run_recipe`,
-:func:`candid.provenance.label_and_write` and :func:`candid.inspect.inspect_image`.
+:func:`candid.provenance.label_and_write` and :func:`candid.inspector.inspect_image`.
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
     """
     from candid.engines.studio.changes import change_report
     from candid.engines.studio.recipe import run_studio
-    from candid.inspect import inspect_image
+    from candid.inspector import inspect_image
     from candid.provenance import dev_signer, label_and_write
 
     engine = params.get("engine") or "studio"
@@ -205,7 +205,7 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
     on_step(len(recipe.steps) + 1, total, "tiles and heatmaps")
     save_dzi(run.source, out_dir / "source")
     save_dzi(result.pixels, out_dir / "result")
-    from candid.inspect.stage import report_for
+    from candid.inspector.stage import report_for
 
     # The recipe's own inspect stage already looked at these very pixels: reuse its report.
     report = report_for(result.pixels) or inspect_image(result.pixels, face=result.face, afar=False)

@@ -111,7 +111,7 @@ def score_candidates(candidates, references: np.ndarray | None, *, realism: bool
             ident = identity_to_references(face.embedding, references)
         ai = None
         if realism:
-            from candid.inspect import inspect_image
+            from candid.inspector import inspect_image
 
             ai = float(inspect_image(px, face=face, afar=False).overall)
         if face is None:

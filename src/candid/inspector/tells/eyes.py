@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from candid.inspect._types import Context, TellResult, cannot_judge
-from candid.inspect.tells.measures import luminance, sigmoid
+from candid.inspector._types import Context, TellResult, cannot_judge
+from candid.inspector.tells.measures import luminance, sigmoid
 
 MIN_IRIS_DIAMETER = 20.0
 

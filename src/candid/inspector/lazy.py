@@ -101,7 +101,7 @@ def area_resize(pixels, s: float) -> np.ndarray:
 
     Examples
     --------
-    >>> from candid.inspect.core import _resize
+    >>> from candid.inspector.core import _resize
     >>> img = np.random.default_rng(0).random((300, 200, 3)).astype(np.float32)
     >>> float(np.abs(area_resize(img, 0.3) - _resize(img, 0.3)).max()) < 1e-5
     True

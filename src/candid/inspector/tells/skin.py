@@ -14,8 +14,8 @@ import cv2
 import numpy as np
 
 from candid.face.texture import FINE_BAND, band_pass, skin_texture
-from candid.inspect._types import Context, TellResult, cannot_judge
-from candid.inspect.tells.measures import local_std, luminance, sigmoid, worst_window
+from candid.inspector._types import Context, TellResult, cannot_judge
+from candid.inspector.tells.measures import local_std, luminance, sigmoid, worst_window
 
 #: Relative fine-band std of real skin at the canonical scale. A prior from
 #: published portrait statistics and the public-domain astronaut photo, not fit
@@ -55,7 +55,7 @@ def judge(ctx: Context) -> TellResult:
     Examples
     --------
     >>> from skimage import data
-    >>> from candid.inspect import inspect_image
+    >>> from candid.inspector import inspect_image
     >>> r = inspect_image(data.astronaut().astype("float32") / 255)
     >>> 0 <= r.tell("skin").score <= 1
     True

@@ -13,8 +13,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from candid.inspect._types import Context, TellResult
-from candid.inspect.tells.measures import sample_tiles, sigmoid
+from candid.inspector._types import Context, TellResult
+from candid.inspector.tells.measures import sample_tiles, sigmoid
 
 BLOCK = 16
 WHOLE_IMAGE_PIXELS = 4_000_000
@@ -150,7 +150,7 @@ def judge(ctx: Context) -> TellResult:
             notes.append(f"face and neck differ by {d:.1f} in chroma")
     score = float(0.5 * max(parts) + 0.5 * np.mean(parts))
     confidence = float(np.clip(len(mean) / 400, 0.3, 1.0) * (0.8 if np.isfinite(a) else 0.5))
-    from candid.inspect.tells.traces import jpeg_grid, jpeg_luma
+    from candid.inspector.tells.traces import jpeg_grid, jpeg_luma
 
     blockiness, _ = jpeg_grid([jpeg_luma(px[y0:y1, x0:x1]) for y0, y1, x0, x1 in sample_tiles((h, w), 256, 8)])
     metrics["jpeg_blockiness"] = blockiness

@@ -18,8 +18,8 @@ import cv2
 import numpy as np
 
 from candid.colour import luma
-from candid.inspect._types import Context, TellResult
-from candid.inspect.tells.measures import sample_tiles, sigmoid
+from candid.inspector._types import Context, TellResult
+from candid.inspector.tells.measures import sample_tiles, sigmoid
 
 TILE = 256
 

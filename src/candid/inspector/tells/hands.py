@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from candid.inspect._types import Context, TellResult, cannot_judge
-from candid.inspect.tells.measures import sigmoid
+from candid.inspector._types import Context, TellResult, cannot_judge
+from candid.inspector.tells.measures import sigmoid
 
 #: Median bone length over the middle finger's first bone (index of BONES) for an adult hand
 #: (MediaPipe's own hand model; a prior, not fitted to any evaluation set).

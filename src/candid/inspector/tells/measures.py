@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from candid.inspect._types import Window
+from candid.inspector._types import Window
 
 
 def sigmoid(x: float) -> float:

@@ -16,8 +16,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from candid.inspect._types import Context, TellResult, cannot_judge
-from candid.inspect.tells.measures import local_std, luminance, sigmoid, worst_window
+from candid.inspector._types import Context, TellResult, cannot_judge
+from candid.inspector.tells.measures import local_std, luminance, sigmoid, worst_window
 
 MIN_IOD = 50.0
 MAX_SIDE = 768

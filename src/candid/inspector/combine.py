@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from candid.inspect.tells import TELLS
+from candid.inspector.tells import TELLS
 
 #: Tells reported but left out of the verdict: they describe the file's history
 #: (resizing, JPEG grids and re-saves), which says nothing about who made the picture
@@ -296,7 +296,7 @@ def match_protocol(pixels: np.ndarray, *, long_side: int = 768, quality: int = 9
 def shipped() -> Combination | None:
     """The combination shipped with candid (None if the file is missing or was made for other features)."""
     try:
-        text = resources.files("candid.inspect").joinpath("combination.json").read_text(encoding="utf-8")
+        text = resources.files("candid.inspector").joinpath("combination.json").read_text(encoding="utf-8")
     except (FileNotFoundError, OSError):
         return None
     model = Combination.from_json(text)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from candid.inspect._types import Context, TellResult, cannot_judge
-from candid.inspect.tells.measures import luminance, sigmoid
-from candid.inspect.tells.eyes import find_catchlight
+from candid.inspector._types import Context, TellResult, cannot_judge
+from candid.inspector.tells.measures import luminance, sigmoid
+from candid.inspector.tells.eyes import find_catchlight
 
 MIN_IOD = 30.0
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from candid.inspect._types import Context, TellResult, cannot_judge
-from candid.inspect.tells.measures import luminance, sigmoid
+from candid.inspector._types import Context, TellResult, cannot_judge
+from candid.inspector.tells.measures import luminance, sigmoid
 
 CANON_IOD = 32.0
 MID = 0.038

@@ -9,7 +9,7 @@ import re
 import cv2
 import numpy as np
 
-from candid.inspect._types import TellResult
+from candid.inspector._types import TellResult
 
 PREVIEW_SIDE = 800
 CROP_MAX = 256
@@ -49,8 +49,8 @@ def overlay(pixels: np.ndarray, tell: TellResult, *, max_side: int = PREVIEW_SID
     y0, y1, x0, x1 = (0, h, 0, w) if whole else win
     if isinstance(pixels, np.ndarray):
         base = pixels[y0:y1, x0:x1]
-    else:  # a lazy image (candid.inspect.lazy.VipsPixels): never decode the whole frame as float32
-        from candid.inspect.lazy import area_resize
+    else:  # a lazy image (candid.inspector.lazy.VipsPixels): never decode the whole frame as float32
+        from candid.inspector.lazy import area_resize
 
         base = pixels.crop(y0, y1, x0, x1)
     scale = min(1.0, max_side / max(base.shape[:2]))
@@ -154,7 +154,7 @@ def render_html(report, pixels: np.ndarray, *, title: str = "candid inspect") ->
     Examples
     --------
     >>> from skimage import data
-    >>> from candid.inspect import inspect_image
+    >>> from candid.inspector import inspect_image
     >>> img = data.astronaut().astype("float32") / 255
     >>> page = render_html(inspect_image(img, afar=False), img)
     >>> page.startswith("<!DOCTYPE html>") and "data:image/png;base64," in page

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from candid.files import atomic_write_bytes
-from candid.inspect.core import inspect_image
-from candid.inspect.report import render_html
+from candid.inspector.core import inspect_image
+from candid.inspector.report import render_html
 from candid.portrait import Operation, Portrait
 
 #: The last report the stage made, with a weak reference to the pixels it looked at.

@@ -11,8 +11,8 @@ import cv2
 import numpy as np
 
 from candid.errors import FaceError
-from candid.inspect._types import Context, TellResult
-from candid.inspect.tells import TELLS
+from candid.inspector._types import Context, TellResult
+from candid.inspector.tells import TELLS
 
 #: How much each tell counts in the overall score (times its confidence).
 WEIGHTS = {"skin": 1.0, "eyes": 1.0, "lighting": 0.6, "edges": 0.8, "symmetry": 0.8, "noise": 0.7, "traces": 0.8}
@@ -30,7 +30,7 @@ class InspectionReport:
     tells : list of TellResult
     overall : float
         Probability-like score in [0, 1] (1 = looks AI-made) from the shipped
-        calibrated combination (:mod:`candid.inspect.combine`); the
+        calibrated combination (:mod:`candid.inspector.combine`); the
         confidence-weighted mean of the tells when that is unavailable.
     overall_confidence : float
     face : dict or None
@@ -198,17 +198,17 @@ def make_context(pixels: np.ndarray, face=None) -> Context:
 
 
 def make_lazy_context(image, face=None) -> Context:
-    """:func:`make_context` of a :class:`candid.inspect.lazy.VipsPixels` without a full float32 copy.
+    """:func:`make_context` of a :class:`candid.inspector.lazy.VipsPixels` without a full float32 copy.
 
     The detector copy and the working copy are built strip by strip
-    (:func:`candid.inspect.lazy.area_resize`, equal to :func:`_resize` to float
+    (:func:`candid.inspector.lazy.area_resize`, equal to :func:`_resize` to float
     rounding); ``ctx.full`` stays lazy, so noise and traces decode only their
     tiles. When the face tells need the image at its own size (a face under
     :data:`MAX_IOD` px between the eyes, or no face at all) it is decoded whole,
     as before.
     """
     from candid.face import analyze_face
-    from candid.inspect.lazy import area_resize
+    from candid.inspector.lazy import area_resize
 
     h, w = image.shape[:2]
     if face is None:
@@ -239,7 +239,7 @@ def _to_original(result: TellResult, s: float) -> TellResult:
 
 
 def _run(name: str, ctx: Context) -> TellResult:
-    result = importlib.import_module(f"candid.inspect.tells.{name}").judge(ctx)
+    result = importlib.import_module(f"candid.inspector.tells.{name}").judge(ctx)
     return result if name in FULL_RES_TELLS else _to_original(result, ctx.scale)
 
 
@@ -305,7 +305,7 @@ def inspect_image(
         without a face still gets the image-wide tells).
     subject_reference : tuple of two dicts, optional
         ``(reference_geometry, reference_texture)`` as taken by
-        :func:`candid.inspect.flattery_report`, or an object with ``.geometry``
+        :func:`candid.inspector.flattery_report`, or an object with ``.geometry``
         and ``.texture`` dicts of ``FeatureStats`` (a subject profile). Adds
         the flattery section.
     tells : tuple of str
@@ -328,7 +328,7 @@ def inspect_image(
     """
     lazy = not isinstance(pixels, np.ndarray)
     if lazy:
-        from candid.inspect.lazy import VipsPixels
+        from candid.inspector.lazy import VipsPixels
 
         if not isinstance(pixels, VipsPixels):
             pixels = VipsPixels(pixels)
@@ -364,7 +364,7 @@ def inspect_image(
     flattery = None
     if subject_reference is not None and ctx.face is not None:
         from candid.face import face_geometry, skin_texture
-        from candid.inspect.flattery import flattery_report, reference_dicts
+        from candid.inspector.flattery import flattery_report, reference_dicts
 
         ref_geo, ref_tex = reference_dicts(subject_reference)
         flattery = flattery_report(face_geometry(ctx.face.landmarks),
@@ -389,7 +389,7 @@ def calibrated_overall(results: list[TellResult]) -> tuple[float, tuple[float, f
     evidence of every tell moved by up to ``0.5 * (1 - confidence)`` both ways
     (what a tell that could not fully judge might have said).
     """
-    from candid.inspect.combine import features, shipped
+    from candid.inspector.combine import features, shipped
 
     model = shipped()
     if model is None:

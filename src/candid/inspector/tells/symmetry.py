@@ -12,8 +12,8 @@ import cv2
 import numpy as np
 
 from candid.face.geometry import face_geometry, normalize_landmarks
-from candid.inspect._types import Context, TellResult, cannot_judge
-from candid.inspect.tells.measures import luminance, sigmoid
+from candid.inspector._types import Context, TellResult, cannot_judge
+from candid.inspector.tells.measures import luminance, sigmoid
 
 MIN_IOD = 30.0
 CANON_IOD = 64.0
