@@ -1,8 +1,7 @@
-"""Shared helpers for :mod:`candid.looks`: validation, colour encoding, film units, seeded noise."""
+"""Shared helpers for :mod:`candid.looks`: validation, colour encoding, film units."""
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import Iterator
 
@@ -26,9 +25,6 @@ FILM_FORMATS: dict[str, tuple[float, float]] = {
 
 #: Rows processed at a time by banded operations (bounds temporaries at 8K).
 BAND_ROWS = 256
-#: Rows per block of the seeded white-noise generator. Fixed, so that noise does
-#: not depend on how an image is cut into bands.
-_NOISE_BLOCK = 64
 
 
 def check_image(img: np.ndarray, name: str = "img") -> np.ndarray:
@@ -85,74 +81,8 @@ def bands(height: int, rows: int = BAND_ROWS) -> Iterator[tuple[int, int]]:
         yield r0, min(height, r0 + rows)
 
 
-def white_noise_rows(seed: int, key: int, r0: int, r1: int, width: int) -> np.ndarray:
-    """Rows ``r0:r1`` of a seeded standard-normal image of the given width.
-
-    Noise is generated in fixed blocks of rows, each from its own seeded
-    generator, so any band of rows is the same whatever banding is used.
-    """
-    b0, b1 = r0 // _NOISE_BLOCK, (r1 - 1) // _NOISE_BLOCK + 1
-    blocks = [_noise_block(seed, key, b, width) for b in range(b0, b1)]
-    full = blocks[0] if len(blocks) == 1 else np.concatenate(blocks, axis=0)
-    off = r0 - b0 * _NOISE_BLOCK
-    return full[off: off + (r1 - r0)]
-
-
-@functools.lru_cache(maxsize=24)
-def _noise_block(seed: int, key: int, block: int, width: int) -> np.ndarray:
-    """One seeded block of white noise (read-only, cached: neighbouring bands share their halo blocks)."""
-    out = np.random.default_rng([seed, key, block]).standard_normal((_NOISE_BLOCK, width), dtype=np.float32)
-    out.setflags(write=False)
-    return out
-
-
 def gauss_ksize(sigma: float) -> int:
     return 2 * int(math.ceil(4.0 * sigma)) + 1
-
-
-def blurred_noise_rows(
-    seed: int, key: int, r0: int, r1: int, height: int, width: int, sigmas: tuple[float, ...], weights: tuple[float, ...]
-) -> np.ndarray:
-    """Rows ``r0:r1`` of a unit-variance, spatially correlated Gaussian field.
-
-    The field is white noise filtered with a sum of Gaussians (``sigmas`` in
-    pixels, ``weights`` their amplitudes); it is normalised exactly to unit
-    variance from the discrete kernels. Band-independent (halo rows are
-    regenerated from the same seeded blocks).
-    """
-    smax = max(sigmas)
-    halo = int(math.ceil(4.0 * smax)) + 1 if smax >= 0.25 else 0
-    a0, a1 = max(0, r0 - halo), min(height, r1 + halo)
-    noise = white_noise_rows(seed, key, a0, a1, width)
-    kernels = []
-    acc = None
-    for s, w in zip(sigmas, weights):
-        if s < 0.25:
-            k = np.zeros(1, np.float64)
-            k[0] = 1.0
-            part = noise if acc is None else noise.copy()
-        else:
-            ks = gauss_ksize(s)
-            k = cv2.getGaussianKernel(ks, s, cv2.CV_64F).ravel()
-            kf = k.astype(np.float32)
-            part = cv2.sepFilter2D(noise, cv2.CV_32F, kf, kf, borderType=cv2.BORDER_REFLECT)
-        kernels.append((k, w))
-        if acc is None:
-            acc = part * np.float32(w)
-        else:
-            acc += part * np.float32(w)
-    # exact variance of the combined (sum of separable) kernel
-    n = max(len(k) for k, _ in kernels)
-    padded = []
-    for k, w in kernels:
-        p = (n - len(k)) // 2
-        padded.append((np.pad(k, (p, p)), w))
-    var = 0.0
-    for ki, wi in padded:
-        for kj, wj in padded:
-            var += wi * wj * float(np.dot(ki, kj)) ** 2
-    acc *= np.float32(1.0 / math.sqrt(var))
-    return acc[r0 - a0: r1 - a0]
 
 
 def block_mean(arr: np.ndarray, f: int) -> np.ndarray:
