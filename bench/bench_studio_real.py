@@ -1,7 +1,8 @@
 """Studio engine on real photos: success rate, detached pieces, halo width, identity; contact sheets.
 
-Runs ``engine.studio`` (all six styles by default) on every photo under
-DATA/real with a face of at least ``--min-iod`` px between the eyes and
+Runs ``engine.studio`` (all six styles by default) on the largest face of
+every photo under DATA/real with at least ``--min-iod`` px between the eyes
+(``--min-iod 0 --only casual``: the small group faces) and
 measures, per result:
 
 - success: a headshot came out (the matte fallback counts, and is counted);
@@ -125,7 +126,7 @@ def main() -> int:
         name = str(path.relative_to(args.data))
         px = read_image(path).pixels
         try:
-            face = analyze_face(px, source=path.name)
+            face = analyze_face(px, face_index=0, source=path.name)  # the largest face (as the scorecard)
         except CandidError as exc:
             skipped.append((name, str(exc).splitlines()[0]))
             continue
