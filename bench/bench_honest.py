@@ -230,12 +230,145 @@ def loo_scores(rows: list[dict]) -> dict:
     return out
 
 
+# --- issue 19 round 4: nose and jaw edges measured in the pixels (not wired into the audit) ---
+
+#: Mesh vertex pairs on the alar wings (image left, image right) the nose scan lines pass through.
+NOSE_MESH_PAIRS = ((129, 358), (48, 278), (64, 294))
+
+
+def _scan(img: np.ndarray, origin: np.ndarray, u: np.ndarray, v: np.ndarray, ts: np.ndarray,
+          ss: np.ndarray) -> np.ndarray:
+    """``img`` (2-D) sampled along the lines ``origin + t v + s u`` (rows: ``ts``, columns: ``ss``)."""
+    from scipy import ndimage
+
+    p = origin[None, None] + ts[:, None, None] * v[None, None] + ss[None, :, None] * u[None, None]
+    return ndimage.map_coordinates(img, [p[..., 1], p[..., 0]], order=1, mode="nearest")
+
+
+def _peak(resp: np.ndarray, sel: np.ndarray) -> float:
+    """Sub-sample index of the largest ``resp`` among the indices ``sel`` (parabola through 3 samples)."""
+    k = int(sel[np.argmax(resp[sel])])
+    if 0 < k < len(resp) - 1:
+        a, b, c = resp[k - 1], resp[k], resp[k + 1]
+        den = a - 2 * b + c
+        if den != 0:
+            return k + float(np.clip(0.5 * (a - c) / den, -0.5, 0.5))
+    return float(k)
+
+
+def nose_edge_width(img: np.ndarray, face, pair=(129, 358), window: float = 0.3) -> float:
+    """Alar width / inter-pupil distance from the pixels: the mesh says where, the crease says how wide.
+
+    Seven scan lines along the eye line through the mesh's alar points ``pair``
+    (from 0.35 half-widths above to 0.15 below); on each side the darkest crease
+    (largest second derivative of the smoothed luminance) within ``window`` half-widths
+    of the mesh point, sub-pixel; the median width over the lines.
+    """
+    from scipy import ndimage
+
+    m, (centres, _) = np.asarray(face.mesh, np.float64), face.iris
+    iod = float(np.linalg.norm(centres[1] - centres[0]))
+    u = (centres[1] - centres[0]) / iod
+    v = np.array([-u[1], u[0]])
+    left, right = m[pair[0]], m[pair[1]]
+    half = abs(float((right - left) @ u)) / 2
+    gray = ndimage.gaussian_filter(np.asarray(img[..., :3], np.float32) @ np.array([0.299, 0.587, 0.114], np.float32),
+                                   max(0.7, 0.01 * iod))
+    step = 0.01 * half
+    ss = np.arange(-(1 + 2 * window) * half, (1 + 2 * window) * half, step)
+    prof = _scan(gray, (left + right) / 2, u, v, np.linspace(-0.35, 0.15, 7) * half, ss)
+    widths = []
+    for row in prof:
+        resp = np.gradient(np.gradient(row))
+        edges = [ss[0] + step * _peak(resp, np.nonzero(np.abs(ss - side * half) <= window * half)[0])
+                 for side in (-1, 1)]
+        widths.append(edges[1] - edges[0])
+    return float(np.median(widths)) / iod
+
+
+def jaw_edge_width(img: np.ndarray, face, points=(5, 11), reach: float = 0.15) -> float:
+    """Lower-jaw width / inter-pupil distance from the pixels: the 68-point contour moved to the colour edge.
+
+    At each contour point, along the contour's normal within ``reach`` inter-pupil
+    distances, the strongest CIELAB gradient (skin against neck, hair or background),
+    sub-pixel; the width between the two moved points.
+    """
+    from scipy import ndimage
+    from skimage.color import rgb2lab
+
+    lm, (centres, _) = np.asarray(face.landmarks, np.float64), face.iris
+    iod = float(np.linalg.norm(centres[1] - centres[0]))
+    lab = rgb2lab(np.asarray(img[..., :3], np.float32))
+    chans = [ndimage.gaussian_filter(lab[..., i], max(0.7, 0.012 * iod)) for i in range(3)]
+    centre = lm[[27, 8]].mean(0)
+    step = 0.0025 * iod
+    ss = np.arange(-reach * iod, reach * iod + 1e-9, step)
+    moved = []
+    for i in points:
+        t = lm[i + 1] - lm[i - 1]
+        t /= np.linalg.norm(t)
+        nrm = np.array([t[1], -t[0]])
+        nrm = nrm if (lm[i] - centre) @ nrm >= 0 else -nrm
+        g = np.sqrt(sum((np.gradient(_scan(c, lm[i], nrm, nrm, np.array([0.0]), ss)[0]) / step) ** 2 for c in chans))
+        moved.append(lm[i] + nrm * (ss[0] + step * _peak(g, np.arange(len(ss)))))
+    return float(np.linalg.norm(moved[1] - moved[0])) / iod
+
+
+def edge_study(people: dict[str, list[Path]], log=print) -> dict:
+    """Within-person spread of the pixel-edge nose and jaw widths, and their shift under the scorecard's flattery.
+
+    Also what an audit would score with them: leave one out, reference = median of the person's
+    other photos, spread = max(their robust spread, the pooled spread), one-sided z >= 2.
+    """
+    from candid.scorecard.flatter import narrow_jaw, narrow_nose
+
+    measures = {"nose": (narrow_nose, lambda im, f: float(np.mean(
+                    [np.log(nose_edge_width(im, f, p)) for p in NOSE_MESH_PAIRS[:2]]))),
+                "jaw": (narrow_jaw, lambda im, f: float(np.log(jaw_edge_width(im, f))))}
+    rows = []
+    for person, photos in people.items():
+        for p in photos:
+            img = read_image(p).pixels[..., :3]
+            face = analyze_face(img, quality=False, embed=False, face_index=0)
+            row = {"person": person, "photo": p.name, "yaw": float(face.pose[0])}
+            for key, (warp, fn) in measures.items():
+                flat = warp(img, face.landmarks)
+                ff = analyze_face(flat, quality=False, embed=False, face_index=0)
+                row[key], row[key + "_flattered"] = fn(img, face), fn(flat, ff)
+            log(f"{person} {p.name}: " + ", ".join(f"{k} {row[k]:+.3f} shift {row[k + '_flattered'] - row[k]:+.3f}"
+                                                  for k in measures))
+            rows.append(row)
+    out = {"rows": rows}
+    for key in measures:
+        spreads = {person: float(np.std([r[key] for r in rows if r["person"] == person], ddof=1)) for person in people}
+        pooled = float(np.sqrt(np.mean(np.square(list(spreads.values())))))
+        fa, hit = [], []
+        for r in rows:
+            others = np.array([o[key] for o in rows if o["person"] == r["person"] and o is not r])
+            own = 1.4826 * float(np.median(np.abs(others - np.median(others)))) if others.size >= 4 else 0.0
+            s = max(own, pooled) * np.sqrt(1 + 1 / others.size)
+            fa.append((np.median(others) - r[key]) / s >= 2.0)
+            hit.append((np.median(others) - r[key + "_flattered"]) / s >= 2.0)
+        out[key] = {"spread_per_person": spreads, "pooled_spread": pooled,
+                    "shift_median": float(np.median([r[key + "_flattered"] - r[key] for r in rows])),
+                    "false_flag_rate": float(np.mean(fa)), "detect": float(np.mean(hit))}
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--append", type=Path, help="append the Markdown section to this file")
     parser.add_argument("--loo", type=Path, help="run the leave-one-out evaluation, write its JSON here")
     parser.add_argument("--no-guard", action="store_true", help="--loo: measurements only")
+    parser.add_argument("--edges", type=Path, help="nose and jaw widths from pixel edges: spread and shift, JSON here")
     args = parser.parse_args(argv)
+    if args.edges:
+        import json
+
+        res = edge_study(loo_people(), log=lambda m: print(m, file=sys.stderr))
+        args.edges.write_text(json.dumps(res, indent=1))
+        print(json.dumps({k: v for k, v in res.items() if k != "rows"}, indent=1))
+        return 0
     if args.loo:
         import json
 
