@@ -48,17 +48,74 @@ def output_format(path: str | os.PathLike) -> str:
     return _SAVERS[suffix]
 
 
-def to_vips(pixels: np.ndarray, *, alpha: np.ndarray | None = None, bit_depth: int = 8) -> pyvips.Image:
-    """Turn a float32 [0, 1] RGB array (and optional alpha) into a tagged sRGB pyvips image."""
+#: Rows per band when quantising for the encoder (a multiple of the watermark's 32-px blocks).
+QUANTISE_BAND_ROWS = 256
+
+
+def _workers() -> int:
+    return min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def quantise(pixels: np.ndarray, *, alpha: np.ndarray | None = None, bit_depth: int = 8, rows=None,
+             workers: int | None = None) -> np.ndarray:
+    """Float [0, 1] RGB (+ alpha) -> uint8/uint16, in bands of rows on a thread pool.
+
+    The same numbers as ``clip(rint(nan_to_num(x) * peak), 0, peak)`` on the
+    whole image, without its float copies (only one band per thread is ever
+    float). ``rows``, if given, is called as ``rows(r0, r1)`` (``r0`` a multiple
+    of :data:`QUANTISE_BAND_ROWS`) and returns the float rows to use instead of
+    ``pixels[r0:r1]``: a banded transform such as the watermark
+    (:func:`candid.provenance.watermark.band_marker`) fused into the write.
+
+    Examples
+    --------
+    >>> quantise(np.float32([[[0.0, 0.5, np.nan]]])).tolist()
+    [[[0, 128, 0]]]
+    """
     pixels = np.asarray(pixels)
     if pixels.ndim != 3 or pixels.shape[2] != 3:
         raise ValueError(f"expected an (H, W, 3) image, got shape {pixels.shape}")
-    if alpha is not None:
-        pixels = np.concatenate([pixels, np.asarray(alpha, dtype=pixels.dtype)[:, :, None]], axis=2)
-    scale, dtype, interp = (65535.0, np.uint16, "rgb16") if bit_depth == 16 else (255.0, np.uint8, "srgb")
-    quantised = np.clip(np.rint(np.nan_to_num(pixels, nan=0.0) * scale), 0, scale).astype(dtype)
-    image = pyvips.Image.new_from_array(quantised, interpretation=interp)
-    return image
+    peak, dtype = (65535.0, np.uint16) if bit_depth == 16 else (255.0, np.uint8)
+    h, w = pixels.shape[:2]
+    channels = 3 if alpha is None else 4
+    out = np.empty((h, w, channels), dtype)
+
+    def convert(src: np.ndarray, dst: np.ndarray) -> None:
+        t = np.multiply(src, peak)  # float32 stays float32, float64 float64, as in the whole-image form
+        np.rint(t, out=t)
+        np.fmax(t, 0, out=t)  # fmax/fmin drop NaN: NaN -> 0, as nan_to_num did
+        np.fmin(t, peak, out=t)
+        dst[...] = t
+
+    def one(r0: int) -> None:
+        r1 = min(h, r0 + QUANTISE_BAND_ROWS)
+        src = rows(r0, r1) if rows is not None else pixels[r0:r1]
+        convert(src, out[r0:r1, :, :3])
+        if alpha is not None:
+            convert(np.asarray(alpha[r0:r1], dtype=src.dtype)[:, :, None], out[r0:r1, :, 3:])
+
+    starts = range(0, h, QUANTISE_BAND_ROWS)
+    workers = workers or _workers()
+    if workers <= 1 or len(starts) <= 1:
+        for r0 in starts:
+            one(r0)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(workers, len(starts))) as pool:
+            for f in [pool.submit(one, r0) for r0 in starts]:
+                f.result()
+    return out
+
+
+def to_vips(pixels: np.ndarray, *, alpha: np.ndarray | None = None, bit_depth: int = 8, rows=None) -> pyvips.Image:
+    """Turn a float32 [0, 1] RGB array (and optional alpha) into a tagged sRGB pyvips image.
+
+    Quantised in bands on every core (:func:`quantise`; ``rows`` is its banded transform hook).
+    """
+    interp = "rgb16" if bit_depth == 16 else "srgb"
+    return pyvips.Image.new_from_array(quantise(pixels, alpha=alpha, bit_depth=bit_depth, rows=rows),
+                                       interpretation=interp)
 
 
 def _add_jfif_density(path: str, dpi: float) -> None:

@@ -72,27 +72,33 @@ def label_and_write(portrait, out_path: str | os.PathLike, *, signer=None, water
     >>> verify("/tmp/candid-label-example.jpg").xmp.digital_source_type.rsplit("/", 1)[1]
     'compositeWithTrainedAlgorithmicMedia'
     """
-    from candid.imageio import output_format, write_image
+    from candid.imageio import output_format, to_vips, write_vips
     from candid.provenance.c2pa_manifest import sign_c2pa
-    from candid.provenance.watermark import BLOCK, TILE_COLS, TILE_ROWS, embed_watermark, watermark_id_for
+    from candid.provenance.watermark import BLOCK, TILE_COLS, TILE_ROWS, band_marker, watermark_id_for
     from candid.provenance.xmp import xmp_packet
 
     if getattr(portrait, "color", "srgb") != "srgb":
         raise ValueError("label_and_write needs an sRGB portrait; convert linear pixels first")
+    if bit_depth not in (8, 16):
+        raise ValueError("bit_depth must be 8 or 16")
     out_path = Path(out_path)
-    output_format(out_path)  # refuse unknown suffixes before any work
+    fmt = output_format(out_path)  # refuse unknown suffixes before any work
+    if fmt not in ("png", "tiff"):
+        bit_depth = 8
     pixels = portrait.pixels
     log = list(portrait.log)
-    wid = None
+    wid, rows = None, None
     big_enough = pixels.shape[0] >= TILE_ROWS * BLOCK and pixels.shape[1] >= TILE_COLS * BLOCK
     if watermark and big_enough:
         wid = watermark_id or watermark_id_for(pixels, _log_fingerprint(log))
-        pixels = embed_watermark(pixels, wid, strength=strength)
+        # marked band by band while quantising, on every core: no whole-image float copy
+        rows = band_marker(pixels, wid, strength=strength)
     xmp = xmp_packet(log, credit, wid)
+    image = to_vips(pixels, alpha=portrait.alpha, bit_depth=bit_depth, rows=rows)
     if signer is None:
-        return write_image(out_path, pixels, alpha=portrait.alpha, bit_depth=bit_depth, quality=quality, xmp=xmp)
+        return write_vips(out_path, image, quality=quality, xmp=xmp)
     with atomic_path(out_path, suffix=f".part{out_path.suffix}") as plain:
-        write_image(plain, pixels, alpha=portrait.alpha, bit_depth=bit_depth, quality=quality, xmp=xmp)
+        write_vips(plain, image, quality=quality, xmp=xmp)
         sign_c2pa(plain, plain, log, signer, watermark_id=wid, ingredients=ingredients)
     return out_path
 

@@ -124,7 +124,7 @@ def watermark_id_for(pixels: np.ndarray, extra: bytes = b"") -> str:
     >>> watermark_id_for(np.zeros((2, 2, 3), np.float32))
     '17b0761f'
     """
-    h = hashlib.sha256(np.ascontiguousarray(pixels).tobytes())
+    h = hashlib.sha256(np.ascontiguousarray(pixels))  # the buffer itself: no bytes copy (same digest)
     h.update(extra)
     return h.hexdigest()[:8]
 
@@ -175,6 +175,57 @@ def embed_watermark(pixels: np.ndarray, payload_id: str | int, strength: float =
     '00c0ffee'
     """
     arr = _check_pixels(pixels)
+    mark = band_marker(arr, payload_id, strength)
+    h = arr.shape[0]
+    out = np.empty(arr.shape, np.float32)
+
+    def one(r0: int) -> None:
+        out[r0:min(h, r0 + MARK_BAND_ROWS)] = mark(r0, min(h, r0 + MARK_BAND_ROWS))
+
+    _on_bands(h, one)
+    return out
+
+
+#: Rows per band of the banded watermark embedding (a multiple of :data:`BLOCK`).
+MARK_BAND_ROWS = 8 * BLOCK
+
+
+def _on_bands(h: int, fn, workers: int | None = None) -> None:
+    """Run ``fn(r0)`` for every band start ``r0`` of :data:`MARK_BAND_ROWS` rows, on a thread pool."""
+    import os
+
+    starts = list(range(0, h, MARK_BAND_ROWS))
+    workers = workers or min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if workers <= 1 or len(starts) <= 1:
+        for r0 in starts:
+            fn(r0)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(workers, len(starts))) as pool:
+        for f in [pool.submit(fn, r0) for r0 in starts]:
+            f.result()
+
+
+def band_marker(pixels: np.ndarray, payload_id: str | int, strength: float = 1.0):
+    """The banded form of :func:`embed_watermark`: a function ``mark(r0, r1)`` giving marked rows ``r0:r1``.
+
+    ``r0`` must be a multiple of :data:`BLOCK` (``r1`` too, unless it is the
+    image height). Each call returns a new float32 ``(r1 - r0, W, 3)`` array
+    in [0, 1] equal to those rows of ``embed_watermark(pixels, ...)``; bands are
+    independent (blocks never cross them), so they can run on threads and be
+    quantised or encoded one at a time instead of copying the whole image.
+
+    Examples
+    --------
+    >>> from skimage.data import astronaut
+    >>> img = astronaut().astype(np.float32) / 255
+    >>> mark = band_marker(img, "00c0ffee")
+    >>> marked = np.concatenate([mark(0, 256), mark(256, 512)])
+    >>> read_watermark(marked)[0]
+    '00c0ffee'
+    """
+    arr = _check_pixels(pixels)
     if not 0.05 <= float(strength) <= 10:
         raise ValueError("strength must be between 0.05 and 10")
     h, w = arr.shape[:2]
@@ -187,24 +238,34 @@ def embed_watermark(pixels: np.ndarray, payload_id: str | int, strength: float =
     rows = np.arange(nby) % TILE_ROWS
     cols = np.arange(nbx) % TILE_COLS
     block_bits = bits[rows[:, None], cols[None, :]].astype(np.float64)  # (nby, nbx)
-    y = _luma(arr[: nby * BLOCK, : nbx * BLOCK]).reshape(nby, BLOCK, nbx * BLOCK)
     d32 = _D.astype(np.float32)
     rows_needed = sorted({u for u, _ in COEFFS})
-    # proj[u]: each block's columns projected on DCT basis row u -> (nby, nbx, BLOCK)
-    proj = {u: np.tensordot(d32[u], y, axes=([0], [1])).reshape(nby, nbx, BLOCK) for u in rows_needed}
-    delta = np.zeros((nby, BLOCK, nbx, BLOCK), np.float32)
-    for j, (u, v) in enumerate(COEFFS):
-        c = (proj[u] @ d32[v]).astype(np.float64)  # (nby, nbx) coefficient (u, v) of every block
-        offset = (_DITHER[j] + 0.5 * block_bits) * step
-        target = np.round((c - offset) / step) * step + offset
-        change = (target - c).astype(np.float32)
-        basis = np.outer(d32[u], d32[v])  # the (u, v) DCT basis image; orthonormal, so c moves by `change`
-        delta += change[:, None, :, None] * basis[None, :, None, :]
-    out = np.array(arr, dtype=np.float32, copy=True)
-    d = (delta.reshape(nby * BLOCK, nbx * BLOCK) / 255.0).astype(np.float32)
-    out[: nby * BLOCK, : nbx * BLOCK] += d[:, :, None]
-    np.clip(out, 0.0, 1.0, out=out)
-    return out
+    bases = [np.outer(d32[u], d32[v]) for u, v in COEFFS]  # orthonormal: coefficient (u, v) moves by `change`
+
+    def mark(r0: int, r1: int) -> np.ndarray:
+        if r0 % BLOCK or r0 < 0 or r1 > h or (r1 % BLOCK and r1 != h) or r1 <= r0:
+            raise ValueError(f"bad band rows {r0}:{r1} (block-aligned, within {h})")
+        out = np.array(arr[r0:r1], dtype=np.float32, copy=True)
+        b0, b1 = r0 // BLOCK, min(nby, r1 // BLOCK)
+        if b1 > b0:
+            n = b1 - b0
+            y = _luma(arr[b0 * BLOCK: b1 * BLOCK, : nbx * BLOCK]).reshape(n, BLOCK, nbx * BLOCK)
+            # proj[u]: each block's columns projected on DCT basis row u -> (n, nbx, BLOCK)
+            proj = {u: np.tensordot(d32[u], y, axes=([0], [1])).reshape(n, nbx, BLOCK) for u in rows_needed}
+            del y
+            delta = np.zeros((n, BLOCK, nbx, BLOCK), np.float32)
+            for j, (u, v) in enumerate(COEFFS):
+                c = (proj[u] @ d32[v]).astype(np.float64)  # (n, nbx) coefficient (u, v) of every block
+                offset = (_DITHER[j] + 0.5 * block_bits[b0:b1]) * step
+                target = np.round((c - offset) / step) * step + offset
+                change = (target - c).astype(np.float32)
+                delta += change[:, None, :, None] * bases[j][None, :, None, :]
+            d = (delta.reshape(n * BLOCK, nbx * BLOCK) / 255.0).astype(np.float32)
+            out[: n * BLOCK, : nbx * BLOCK] += d[:, :, None]
+        np.clip(out, 0.0, 1.0, out=out)
+        return out
+
+    return mark
 
 
 def _resize(y: np.ndarray, scale: float) -> np.ndarray:
@@ -228,35 +289,53 @@ def _coefficient_maps(y: np.ndarray, step: float) -> np.ndarray:
         # separable float32 correlation with the anchor at the kernel's start (3x faster than scipy's
         # float64 correlate1d; the votes agree to ~1e-4)
         t = cv2.sepFilter2D(y32, cv2.CV_32F, _D[v].astype(np.float32), _D[u].astype(np.float32), anchor=(0, 0),
-                            borderType=cv2.BORDER_CONSTANT).astype(np.float64)
-        vote = np.cos(2 * np.pi * (t / step - _DITHER[j]))
-        votes = vote if votes is None else votes + vote
+                            borderType=cv2.BORDER_CONSTANT)
+        # the phase in float32, reduced to one period before the cosine (numpy's float32 cos is vectorised,
+        # ~5x faster than float64; the votes move by < 1e-4 and the confidence by < 1e-5)
+        t *= np.float32(1.0 / step)
+        t -= np.float32(_DITHER[j])
+        t -= np.floor(t)
+        t *= np.float32(2 * np.pi)
+        vote = np.cos(t, out=t)
+        if votes is None:
+            votes = vote.astype(np.float64)
+        else:
+            votes += vote
     return votes / len(COEFFS)
 
 
 def _best_offset(votes: np.ndarray) -> tuple[float, np.ndarray]:
+    """The block-grid offset whose per-bit votes agree most: ``(score, mean votes per tile bit)``.
+
+    All 32 x 32 offsets at once: the votes are cut into (block row, offset y,
+    block column, offset x), blocks past the edge for an offset are masked out,
+    and one-hot sums gather them onto the 8 x 10 tile (the first best offset in
+    row-major order wins, as a loop over offsets would pick).
+    """
     h, w = votes.shape
-    best = (-1.0, None)
-    for oy in range(BLOCK):
-        nby = (h - oy) // BLOCK
-        if nby < 1:
-            continue
-        for ox in range(BLOCK):
-            nbx = (w - ox) // BLOCK
-            if nbx < 1:
-                continue
-            grid = votes[oy : oy + nby * BLOCK : BLOCK, ox : ox + nbx * BLOCK : BLOCK][:nby, :nbx]
-            acc = np.zeros((TILE_ROWS, TILE_COLS))
-            cnt = np.zeros((TILE_ROWS, TILE_COLS))
-            rr = np.arange(nby) % TILE_ROWS
-            cc = np.arange(nbx) % TILE_COLS
-            np.add.at(acc, (rr[:, None], cc[None, :]), grid)
-            np.add.at(cnt, (rr[:, None], cc[None, :]), 1.0)
-            mean = acc / np.maximum(cnt, 1)
-            score = float(np.mean(np.abs(mean)[cnt > 0])) if (cnt > 0).any() else 0.0
-            if score > best[0]:
-                best = (score, mean)
-    return best
+    nb_y, nb_x = h // BLOCK + 1, w // BLOCK + 1
+    padded = np.zeros((nb_y * BLOCK, nb_x * BLOCK))
+    padded[:h, :w] = votes
+    v = padded.reshape(nb_y, BLOCK, nb_x, BLOCK)  # [block y, offset y, block x, offset x]
+    off = np.arange(BLOCK)
+    valid_y = (off[None, :] + BLOCK * (np.arange(nb_y)[:, None] + 1)) <= h  # [block y, offset y]
+    valid_x = (off[None, :] + BLOCK * (np.arange(nb_x)[:, None] + 1)) <= w
+    one_y = (np.arange(nb_y)[:, None] % TILE_ROWS == np.arange(TILE_ROWS)[None, :]).astype(np.float64)
+    one_x = (np.arange(nb_x)[:, None] % TILE_COLS == np.arange(TILE_COLS)[None, :]).astype(np.float64)
+    my, mx = one_y[:, None, :] * valid_y[:, :, None], one_x[:, None, :] * valid_x[:, :, None]  # [b, o, tile]
+    acc = np.einsum("aybx,ayt,bxs->ytxs", v, my, mx, optimize=True)  # [offset y, tile row, offset x, tile col]
+    cnt = my.sum(axis=0)[:, :, None, None] * mx.sum(axis=0)[None, None, :, :]  # [oy, tile row, ox, tile col]
+    mean = acc / np.maximum(cnt, 1)
+    seen = cnt > 0
+    n_seen = seen.sum(axis=(1, 3))
+    score = np.where(n_seen > 0, (np.abs(mean) * seen).sum(axis=(1, 3)) / np.maximum(n_seen, 1), -1.0)
+    usable = (valid_y.any(axis=0)[:, None]) & (valid_x.any(axis=0)[None, :])  # at least one block
+    score = np.where(usable, np.where(n_seen > 0, score, 0.0), -np.inf)
+    if not np.isfinite(score).any():
+        return -1.0, None
+    k = int(np.argmax(score))
+    oy, ox = divmod(k, BLOCK)
+    return float(score[oy, ox]), mean[oy, :, ox, :]
 
 
 def _decode(mean: np.ndarray) -> tuple[str | None, int | None, np.ndarray]:
