@@ -114,7 +114,10 @@ def test_damage_mask_finds_dust_not_grain(astronaut):
     bad = degrade(astronaut, fade=0, scratches=0, crease=False, dust=80, seed=5)
     m = damage_mask(bad.pixels)
     recall = (m & bad.mask).sum() / bad.mask.sum()
-    assert recall > 0.6
+    # (0.64 before round 3b, of which 0.09 came from "scratches" found on the astronaut's suit and
+    # rocket that happened to cover specks; the dust pass alone finds 0.55, then and now)
+    assert recall > 0.5
+    assert (m & ~bad.mask).mean() < 0.025  # 0.032 before the two-sides test
     rng = np.random.default_rng(0)
     grainy = np.clip(0.45 + 0.03 * rng.standard_normal((512, 512, 1)), 0, 1).repeat(3, 2).astype(np.float32)
     assert damage_mask(grainy, protect_eyes=False).mean() < 0.001
@@ -153,6 +156,38 @@ def test_crack_network_found_edges_and_poles_left():
     assert not (m & away)[:, 244:256].any()  # the edge is left alone
     assert (m & away).mean() < 0.002
 
+
+
+def _glove_scene(seed=0):
+    """A white glove (a short, wide-ish bright shape with its own outline, and the lit shaft it holds)
+    lying between foliage and a dark sleeve, and a hairline crack crossing both."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    img = np.empty((320, 320, 3), np.float32)
+    img[:] = (0.30, 0.42, 0.25)
+    img[:, 160:] = (0.22, 0.16, 0.20)
+    img += 0.05 * cv2.GaussianBlur(rng.standard_normal((320, 320)).astype(np.float32), (0, 0), 1.2)[..., None]
+    obj = np.zeros((320, 320), np.uint8)
+    cv2.ellipse(obj, (160, 90), (22, 4), 80, 0, 360, 1, -1)
+    cv2.line(obj, (158, 115), (150, 150), 1, 2)
+    img[obj > 0] = (0.90, 0.88, 0.84)
+    crack = np.zeros((320, 320), np.uint8)
+    cv2.polylines(crack, [np.array([[60, 200], [110, 215], [170, 228], [220, 236], [280, 250]], np.int32)], False, 1, 1)
+    img[crack > 0] = (0.93, 0.92, 0.90)
+    return np.clip(img, 0, 1), obj > 0, crack > 0
+
+
+def test_bright_object_is_not_a_scratch(monkeypatch):
+    """Issue 21 (faded_e's glove): an object bounded by its own edges is left, the crack beside it is found."""
+    from candid.engines.restore import damage
+
+    img, obj, crack = _glove_scene()
+    m = damage_mask(img, protect_eyes=False)
+    assert (m & crack).sum() / crack.sum() > 0.9
+    assert not (m & obj).any()
+    monkeypatch.setattr(damage, "SIDE_MAX", 99.0)  # without the two-sides test the glove is taken (can fail)
+    assert (damage_mask(img, protect_eyes=False) & obj).sum() / obj.sum() > 0.2
 
 def cv2_dilate(mask, r):
     import cv2

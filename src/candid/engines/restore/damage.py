@@ -44,6 +44,11 @@ WORK_SIDE = 1400
 
 _N_DIR = 12
 
+#: Largest median colour distance (RGB, 0-1) between the two sides of a line taken for damage.
+SIDE_MAX = 0.15
+#: Lines at least this long (fraction of the short side) are damage whatever their sides.
+SIDE_FREE_LEN = 0.4
+
 
 def _face_zones(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """(eye outlines, facial features, whole face) from the face landmarks, slightly grown; None without a face.
@@ -98,7 +103,7 @@ def _shift(img: np.ndarray, dx: float, dy: float) -> np.ndarray:
 
 
 def line_response(y: np.ndarray, length: int, offsets: Iterable[float], *,
-                  steps: bool = False) -> tuple[np.ndarray, ...]:
+                  steps: bool = False, directions: bool = False) -> tuple[np.ndarray, ...]:
     """Two-sided oriented line response of a grey image: (bright lines, dark lines).
 
     For each of 12 directions, the mean along a segment is compared with the
@@ -107,7 +112,9 @@ def line_response(y: np.ndarray, length: int, offsets: Iterable[float], *,
     step edge, brighter than one side only, gives nothing. With ``steps``,
     also return, for each, the difference between the two sides where the
     response was found (large along a rim at an object's edge, small along a
-    crack across a smooth area).
+    crack across a smooth area). With ``directions``, also return, for each,
+    the direction (radians, 0 = along x) of the segment that gave the
+    response.
 
     Examples
     --------
@@ -123,6 +130,8 @@ def line_response(y: np.ndarray, length: int, offsets: Iterable[float], *,
     dark = np.zeros_like(y)
     step_b = np.zeros_like(y) if steps else None
     step_d = np.zeros_like(y) if steps else None
+    dir_b = np.zeros_like(y) if directions else None
+    dir_d = np.zeros_like(y) if directions else None
     for i in range(_N_DIR):
         a = np.pi * i / _N_DIR
         m = cv2.filter2D(y, -1, _line_kernel(length, a), borderType=cv2.BORDER_REPLICATE)
@@ -136,11 +145,17 @@ def line_response(y: np.ndarray, length: int, offsets: Iterable[float], *,
                 st = np.abs(s1 - s2)
                 np.copyto(step_b, st, where=rb > bright)
                 np.copyto(step_d, st, where=rd > dark)
+            if directions:
+                np.copyto(dir_b, np.float32(a), where=rb > bright)
+                np.copyto(dir_d, np.float32(a), where=rd > dark)
             np.maximum(bright, rb, out=bright)
             np.maximum(dark, rd, out=dark)
+    out = (bright, dark)
     if steps:
-        return bright, dark, step_b, step_d
-    return bright, dark
+        out += (step_b, step_d)
+    if directions:
+        out += (dir_b, dir_d)
+    return out
 
 
 def _local_level(r: np.ndarray, size: int) -> np.ndarray:
@@ -206,6 +221,34 @@ def _hysteresis(strong: np.ndarray, weak: np.ndarray, bridge: int = 0) -> tuple[
     keep[np.unique(labels[strong])] = True
     keep[0] = False
     return n, labels, stats, keep
+
+
+def _side_difference(img: np.ndarray, direction: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarray,
+                     d: float = 6.0) -> np.ndarray:
+    """Per component: median colour distance between the picture ``d`` px to each side of the line.
+
+    A crack or scratch crosses the picture: the two sides continue each other
+    (small distance). An object (a glove, a hat's brim, a lit rope) is bounded
+    by its own edges: what lies beside it differs from side to side.
+    """
+    out = np.zeros(n)
+    sel = keep[labels]
+    yy, xx = np.nonzero(sel)
+    if len(yy) == 0:
+        return out
+    a = direction[yy, xx]  # the segment that found the line; its normal points to the sides
+    nx, ny = -np.sin(a) * d, np.cos(a) * d
+    fx, fy = xx.astype(np.float32), yy.astype(np.float32)
+
+    def at(dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
+        return cv2.remap(img, (fx + dx).astype(np.float32)[None], (fy + dy).astype(np.float32)[None],
+                         cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0]
+
+    diff = np.linalg.norm(at(nx, ny) - at(-nx, -ny), axis=-1)
+    lab = labels[yy, xx]
+    for i in np.unique(lab):
+        out[i] = float(np.median(diff[lab == i]))
+    return out
 
 
 def damage_mask(
@@ -282,10 +325,11 @@ def damage_mask(
                       np.ones((5, 5), np.uint8))
     del ys3
     for offsets, polarities, bridge, min_len, wide_max in passes:
-        bright, dark, step_b, step_d = line_response(y, length, offsets, steps=True)
+        bright, dark, step_b, step_d, dir_b, dir_d = line_response(y, length, offsets, steps=True,
+                                                                   directions=True)
         # wide enough that a line up to twice the largest offset is not its own median
         med = cv2.medianBlur(y8, min(255, 4 * int(np.ceil(max(offsets))) + 1)).astype(np.float32) / 255
-        for polarity, resp, step in (("bright", bright, step_b), ("dark", dark, step_d)):
+        for polarity, resp, step, direction in (("bright", bright, step_b, dir_b), ("dark", dark, step_d, dir_d)):
             if polarity not in polarities:
                 continue
             z = resp / (floor + 1.4 * _local_level(resp, int(0.08 * s)))
@@ -357,6 +401,13 @@ def damage_mask(
                 rim = np.minimum(e / np.maximum(resp, 1e-4), 2.0)
                 mean_rim = np.bincount(labels.ravel(), rim.ravel().astype(np.float64), n) / np.maximum(area, 1)
                 keep &= mean_rim < (0.3 if polarity == "bright" else 0.35)
+            if wide_max is None and keep.any():
+                # a crack crosses the picture: a few px to each side the picture continues itself;
+                # beside an object (a white glove, a hat's brim, a lit rope) it does not
+                # (measured beyond the line's own width; a line running across much of the print
+                # crosses the picture whatever lies along it)
+                side = _side_difference(small, direction, labels, n, keep)
+                keep &= (side < SIDE_MAX) | (skel >= SIDE_FREE_LEN * s)
             if face is not None and keep.any():
                 # highlights on lips, brows and chin, the shadow under the chin, a collar's rim
                 # are lines of the picture: a line that stays on and around the face must be
