@@ -1,4 +1,4 @@
-"""sRGB <-> linear light through 16-bit lookup tables, shared by the stages.
+"""sRGB <-> linear light through 16-bit lookup tables, luma and luminance, shared by the stages.
 
 A table lookup at 65536 steps is several times faster than the power law on
 8K images and errs by less than 2e-4 (well under one 8-bit level, fine for
@@ -87,3 +87,23 @@ def luma(srgb: np.ndarray) -> np.ndarray:
     0.587
     """
     return np.asarray(srgb, np.float32)[..., :3] @ LUMA_WEIGHTS
+
+
+#: Rec. 709 weights (sRGB's primaries): relative luminance Y when applied to linear light.
+REC709_WEIGHTS = np.array([0.2126, 0.7152, 0.0722], np.float32)
+
+
+def luminance(linear: np.ndarray) -> np.ndarray:
+    """Relative luminance Y of linear-light RGB (Rec. 709 / sRGB primaries), float32 ``(H, W)``.
+
+    Physical light, for exposure, glow and relighting. For the grey of
+    sRGB-encoded values (what JPEG stores) use :func:`luma`.
+
+    Examples
+    --------
+    >>> float(luminance(np.ones((1, 1, 3), np.float32))[0, 0])
+    1.0
+    >>> round(float(luminance(np.float32([[[0.0, 1.0, 0.0]]]))[0, 0]), 4)
+    0.7152
+    """
+    return (np.asarray(linear, np.float32)[..., :3] @ REC709_WEIGHTS).astype(np.float32, copy=False)

@@ -30,15 +30,7 @@ import cv2
 import numpy as np
 
 from candid.errors import CandidError
-from candid.looks._util import (
-    bands,
-    check_image,
-    check_seed,
-    film_format_mm,
-    linear_to_srgb,
-    px_per_mm,
-    srgb_to_linear,
-)
+from candid.looks._util import bands, check_image, check_seed, film_format_mm, linear_to_srgb, px_per_mm, srgb_to_linear
 from candid.looks.grainfield import GrainField, clump_size_um, nutting_factor
 
 GREY = 0.18
@@ -99,6 +91,24 @@ def _triple(v, name: str, key: str) -> tuple[float, float, float]:
     return tuple(float(x) for x in v)
 
 
+#: Optional stock-file entries that map one to one onto :class:`Stock` fields.
+_STOCK_FIELDS = (
+    ("curve", "spectral", "spectral", True),
+    ("print", "gamma", "print_gamma", False),
+    ("print", "dmax", "print_dmax", False),
+    ("print", "toe", "print_toe", False),
+    ("print", "shoulder", "print_shoulder", False),
+    ("print", "flare", "flare", False),
+    ("print", "balance", "print_balance", True),
+    ("print", "paper_tone", "paper_tone", True),
+    ("grain", "rms_granularity", "rms_granularity", False),
+    ("grain", "clump_um", "clump_um", False),
+    ("grain", "layers", "layer_grain", True),
+    ("halation", "strength", "halation", False),
+    ("halation", "radius_mm", "halation_radius_mm", False),
+)
+
+
 def _parse_stock(key: str, data: dict) -> Stock:
     film = data.get("film", {})
     curve = data.get("curve", {})
@@ -124,26 +134,11 @@ def _parse_stock(key: str, data: dict) -> Stock:
         if m.shape != (3, 3):
             raise ValueError(f"stock {key}: crosstalk must be 3x3")
         kw["crosstalk"] = tuple(tuple(r) for r in m)
-    if "spectral" in curve:
-        kw["spectral"] = _triple(curve["spectral"], "spectral", key)
-    for src, dst in (("gamma", "print_gamma"), ("dmax", "print_dmax"), ("toe", "print_toe"),
-                     ("shoulder", "print_shoulder"), ("flare", "flare")):
-        if src in prt:
-            kw[dst] = float(prt[src])
-    if "balance" in prt:
-        kw["print_balance"] = _triple(prt["balance"], "balance", key)
-    if "paper_tone" in prt:
-        kw["paper_tone"] = _triple(prt["paper_tone"], "paper_tone", key)
-    if "rms_granularity" in grain:
-        kw["rms_granularity"] = float(grain["rms_granularity"])
-    if "clump_um" in grain:
-        kw["clump_um"] = float(grain["clump_um"])
-    if "layers" in grain:
-        kw["layer_grain"] = _triple(grain["layers"], "layers", key)
-    if "strength" in hal:
-        kw["halation"] = float(hal["strength"])
-    if "radius_mm" in hal:
-        kw["halation_radius_mm"] = float(hal["radius_mm"])
+    # (table, key in the file, Stock field, a number or three)
+    for table, src, dst, triple in _STOCK_FIELDS:
+        section = {"curve": curve, "print": prt, "grain": grain, "halation": hal}[table]
+        if src in section:
+            kw[dst] = _triple(section[src], src, key) if triple else float(section[src])
     stock = Stock(**kw)
     if stock.kind not in ("negative", "reversal", "bw"):
         raise ValueError(f"stock {key}: kind must be negative, reversal or bw")

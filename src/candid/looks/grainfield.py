@@ -24,15 +24,7 @@ import math
 import cv2
 import numpy as np
 
-from candid.looks._util import (
-    bands,
-    check_image,
-    check_seed,
-    film_format_mm,
-    linear_to_srgb,
-    px_per_mm,
-    srgb_to_linear,
-)
+from candid.looks._util import bands, check_image, check_seed, film_format_mm, linear_to_srgb, px_per_mm, srgb_to_linear
 
 #: Area of the 48 um circular aperture used for datasheet RMS granularity, in um^2.
 A48_UM2 = math.pi * 24.0**2

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from candid.colour import luminance
 from candid.errors import CandidError
 from candid.looks._util import check_fraction, check_image, check_seed, linear_to_srgb, smoothstep, srgb_to_linear
 
@@ -111,7 +112,7 @@ def instant_tone(lin: np.ndarray, fmt: InstantFormat) -> np.ndarray:
     y = 1.0 / (1.0 + np.exp(-fmt.contrast * 0.9 * x))  # 0..1 logistic in stops
     black, white = np.asarray(fmt.black, np.float32), np.asarray(fmt.white, np.float32)
     out = (black + (white - black) * y).astype(np.float32)
-    lum = out @ np.float32([0.2126, 0.7152, 0.0722])
+    lum = luminance(out)
     return (lum[..., None] + np.float32(fmt.saturation) * (out - lum[..., None])).clip(0, 1).astype(np.float32)
 
 

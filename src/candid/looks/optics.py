@@ -13,6 +13,7 @@ import math
 import cv2
 import numpy as np
 
+from candid.colour import luminance
 from candid.looks._util import (
     bands,
     block_mean,
@@ -52,7 +53,7 @@ def _glow_map(lin_src, radius_px: float, threshold: float, channel: int | None, 
 
 
 def _highlight_energy(band, threshold, channel):
-    src = band[..., channel] if channel is not None else band @ np.float32([0.2126, 0.7152, 0.0722])
+    src = band[..., channel] if channel is not None else luminance(band)
     return np.maximum(src - np.float32(threshold), 0) / np.float32(1 - threshold)
 
 

@@ -6,6 +6,7 @@ from typing import Iterator
 
 import numpy as np
 
+from candid.colour import luma  # noqa: F401  (the one luma: Rec. 601 on sRGB; restore's callers import it here)
 from candid.pixels import check_image as _check_image
 
 #: Rows per band when big images are processed piece by piece.
@@ -26,11 +27,6 @@ def check_mask(mask: np.ndarray, shape: tuple[int, ...], name: str = "mask") -> 
         raise ValueError(f"{name} is {m.shape[1] if m.ndim == 2 else '?'}x{m.shape[0]} "
                          f"but the image is {shape[1]}x{shape[0]}")
     return m > 0.5 if m.dtype != bool else m
-
-
-def luma(pixels: np.ndarray) -> np.ndarray:
-    """Rec. 601 luma of an sRGB image (float32, ``(H, W)``)."""
-    return (pixels[..., 0] * 0.299 + pixels[..., 1] * 0.587 + pixels[..., 2] * 0.114).astype(np.float32)
 
 
 def to_u8(x: np.ndarray) -> np.ndarray:
