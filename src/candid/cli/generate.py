@@ -65,7 +65,7 @@ def generate(
     from candid.cli._common import check_output, read_input
 
     check_output(target, [photo] if photo else [])
-    recipe, skipped = diffusion_recipe(
+    recipe = diffusion_recipe(
         style, finish=size, look=look, report=str(report) if report else None, prompt=prompt, subject=subject,
         library=str(library) if library else None, models=str(models) if models else None, restyle=restyle,
         allow_download=download, adapter=adapter, candidates=candidates, steps=steps, guidance=guidance,
@@ -76,8 +76,6 @@ def generate(
         import numpy as np
 
         portrait = Portrait(np.zeros((8, 8, 3), np.float32), source="prompt")
-    for stage in skipped:
-        console.print(f"[yellow]note:[/yellow] stage {stage!r} is not available in this build; skipped")
     with progress_bar(f"{style} (diffusion)", len(recipe.steps)) as advance:
         result = run_recipe(recipe, portrait,
                             on_step=lambda i, total, st: advance(1 if i else 0, description=f"{style}: {st}"))

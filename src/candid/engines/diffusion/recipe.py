@@ -6,7 +6,7 @@ from typing import Any
 
 from candid.engines.diffusion.prompts import STYLES
 from candid.errors import CandidError
-from candid.recipes import STAGES, Recipe, Step
+from candid.recipes import Recipe, Step
 
 
 def diffusion_recipe(
@@ -16,8 +16,8 @@ def diffusion_recipe(
     look: str | None = None,
     report: str | None = None,
     **engine: Any,
-) -> tuple[Recipe, list[str]]:
-    """The recipe for a diffusion style, and the stages left out because this build lacks them.
+) -> Recipe:
+    """The recipe for a diffusion style (every stage it names is registered in :data:`candid.recipes.STAGES`).
 
     Parameters
     ----------
@@ -34,12 +34,12 @@ def diffusion_recipe(
 
     Returns
     -------
-    (Recipe, list of str)
+    Recipe
 
     Examples
     --------
-    >>> r, skipped = diffusion_recipe("vintage-film", prompt="reading a newspaper", seed=3, finish="none")
-    >>> [s.stage for s in r.steps if s.stage not in skipped]
+    >>> r = diffusion_recipe("vintage-film", prompt="reading a newspaper", seed=3, finish="none")
+    >>> [s.stage for s in r.steps]
     ['engine.diffusion', 'looks.film', 'inspect']
     >>> r.steps[0].params["seed"], r.steps[1].params["stock"]
     (3, 'portra-400')
@@ -60,7 +60,4 @@ def diffusion_recipe(
         steps.append(Step(stage="looks.film", params=film))
     steps.append(Step(stage="inspect", params={} if not report else {"html": f"{report}.html",
                                                                       "json": f"{report}.json"}))
-    skipped = [s.stage for s in steps if s.stage not in STAGES]
-    recipe = Recipe(name=f"diffusion-{style}", description=f"SDXL + identity adapter, {style}",
-                    steps=[s for s in steps if s.stage in STAGES])
-    return recipe, skipped
+    return Recipe(name=f"diffusion-{style}", description=f"SDXL + identity adapter, {style}", steps=steps)
