@@ -290,30 +290,55 @@ def _glitch_steps(arr, peak, sort, shift, blocks, lines, seed, band_rows, mapper
 
         # runs never cross rows: any chunking gives the same result
         list(mapper(sort_rows, range(0, len(chosen), 64)))
-    if shift > 0:  # as channel_shift
+    if shift > 0:  # as channel_shift, in bands of rows on the pool (one channel copy at a time)
         rng = np.random.default_rng([seed, 29])
+        src = np.empty((h, w), arr.dtype)
         for c in (0, 2):
             dx = int(round(rng.uniform(-1, 1) * shift * w))
             dy = int(round(rng.uniform(-0.3, 0.3) * shift * h))
-            arr[..., c] = np.roll(arr[..., c], (dy, dx), axis=(0, 1))
-    if blocks > 0:  # as jpeg_blocks, one patch at a time in float
+            if dx % w == 0 and dy % h == 0:
+                continue
+
+            def grab(r0: int, c: int = c) -> None:
+                src[r0:r0 + band_rows] = arr[r0:r0 + band_rows, :, c]
+
+            def put(r0: int, c: int = c, dx: int = dx % w, dy: int = dy % h) -> None:
+                r1 = min(h, r0 + band_rows)
+                rows = src[(np.arange(r0, r1) - dy) % h] if dy else src[r0:r1]  # np.roll: out[y] = in[y - dy]
+                if dx:
+                    arr[r0:r1, dx:, c] = rows[:, :w - dx]
+                    arr[r0:r1, :dx, c] = rows[:, w - dx:]
+                else:
+                    arr[r0:r1, :, c] = rows
+
+            list(mapper(grab, range(0, h, band_rows)))
+            list(mapper(put, range(0, h, band_rows)))
+        del src
+    if blocks > 0:  # as jpeg_blocks, one patch at a time in float, non-overlapping patches on the pool
         rng = np.random.default_rng([seed, 31])
         b = max(8, int(round(8 * max(h, w) / 512 / 8)) * 8)
         gh, gw = h // b, w // b
         target = blocks * gh * gw if gh >= 1 and gw >= 1 else 0
         done = 0.0
+        ops = []  # the random choices do not depend on the pixels: draw them all first, in order
         while done < target:
             r, c = int(rng.integers(gh)), int(rng.integers(gw))
             run = int(rng.integers(1, max(2, gw // 2)))
             y0, y1 = r * b, (r + int(rng.integers(1, 3))) * b
             x0, x1 = c * b, min(w, (c + run) * b)
             y1 = min(h, y1)
-            kind = rng.integers(4)
+            kind = int(rng.integers(4))
+            extra = int(rng.integers(1, b * 4)) if kind == 1 else float(rng.uniform(-0.2, 0.2)) if kind == 3 else None
+            ops.append((y0, y1, x0, x1, kind, extra))
+            done += (y1 - y0) * (x1 - x0) / (b * b)
+
+        def damage(op) -> None:  # reads and writes only its own rectangle
+            y0, y1, x0, x1, kind, extra = op
             view = arr[y0:y1, x0:x1]
             if kind == 0:
                 view[:] = view[:1]
             elif kind == 1:
-                view[:] = np.roll(view, int(rng.integers(1, b * 4)), axis=1)
+                view[:] = np.roll(view, extra, axis=1)
             elif kind == 2:
                 ph, pw = view.shape[0] // b, view.shape[1] // b
                 if ph and pw:
@@ -322,9 +347,17 @@ def _glitch_steps(arr, peak, sort, shift, blocks, lines, seed, band_rows, mapper
                     view[:ph * b, :pw * b] = quant(np.repeat(np.repeat(dc, b, 0), b, 1))
             else:
                 ycc = cv2.cvtColor(np.ascontiguousarray(view.astype(np.float32) / peak), cv2.COLOR_RGB2YCrCb)
-                ycc[..., 1:] = ycc[..., 1:][..., ::-1] + np.float32(rng.uniform(-0.2, 0.2))
+                ycc[..., 1:] = ycc[..., 1:][..., ::-1] + np.float32(extra)
                 view[:] = quant(cv2.cvtColor(ycc, cv2.COLOR_YCrCb2RGB))
-            done += (y1 - y0) * (x1 - x0) / (b * b)
+
+        # waves: a patch runs after every earlier patch it overlaps, patches of one wave are disjoint,
+        # so running each wave in parallel gives the sequential result exactly
+        wave_of: list[int] = []
+        for i, (y0, y1, x0, x1, _, _) in enumerate(ops):
+            wave_of.append(1 + max((wave_of[j] for j, o in enumerate(ops[:i])
+                                    if o[0] < y1 and y0 < o[1] and o[2] < x1 and x0 < o[3]), default=-1))
+        for k in range(max(wave_of, default=-1) + 1):
+            list(mapper(damage, [op for op, wv in zip(ops, wave_of) if wv == k]))
     if lines > 0:  # as scanlines(amount=lines, tear=0.02)
         rng = np.random.default_rng([seed, 37])
         period = h / 540.0 * 2
