@@ -76,15 +76,17 @@ def make(
     for stage in run.skipped:
         console.print(f"[yellow]note:[/yellow] stage {stage!r} is not available in this build; skipped")
     written = write_output(result, target, sources=[photo])
-    from candid.engines.studio.changes import change_report
+    from candid.engines.studio.changes import change_report, describe
 
     said = change_report(result.log)  # every change made without being asked, in plain words
     for line in said:
         console.print(f"  {line}")
     for op in result.log:
         if op.stage == "engine.studio":
+            # a record's own note was said above (the small-face line with the finish's factor added)
+            recorded = {describe(c) for c in op.params.get("changes", [])}
             for note in op.notes:
-                if note not in said:
+                if note not in said and note not in recorded:
                     console.print(f"  {note}")
     out.print(f"wrote {written} ({result.width}x{result.height})")
     return 0
