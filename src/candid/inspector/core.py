@@ -346,21 +346,23 @@ def inspect_image(
 
     # Two workers: the tells spend their time in OpenCV and numpy, which release the GIL.
     with ThreadPoolExecutor(max_workers=2) as pool:
+        # the "good from afar" curve (serial, the longest single job) starts first and overlaps the tells
+        afar_job = pool.submit(good_from_afar, ctx) if afar else None
         futures = {}
         for name in tells:
             if on_tell:
                 on_tell(name)
             futures[name] = pool.submit(_run, name, ctx)
         results = [futures[name].result() for name in tells]
+        if on_tell:
+            on_tell("afar")
+        curve = afar_job.result() if afar_job is not None else []
     overall, conf = combine(results)
     interval, method = (0.0, 1.0), "mean"
     calibrated = calibrated_overall(results)
     if calibrated is not None:
         overall, interval = calibrated
         method = "logistic"
-    if on_tell:
-        on_tell("afar")
-    curve = good_from_afar(ctx) if afar else []
     flattery = None
     if subject_reference is not None and ctx.face is not None:
         from candid.face import face_geometry, skin_texture
