@@ -11,6 +11,7 @@ from candid.looks.film import get_stock
 from candid.looks.glitch import glitch
 from candid.looks.instant import double_exposure, get_frame, instant_frame
 from candid.looks.look import apply_look
+from candid.looks.options import LookOptions
 from candid.portrait import Operation, Portrait
 
 
@@ -22,28 +23,17 @@ def look_stage(
     portrait: Portrait,
     *,
     stock: str | None = "portra-400",
-    grain: bool = True,
-    grain_strength: float = 1.0,
-    iso: float | None = None,
-    film_format: str = "35mm",
-    exposure: float = 0.0,
-    halation: float | None = None,
-    bloom: float = 0.0,
-    vignette: float = 0.0,
-    chromatic_aberration: float = 0.0,
-    softness: float | None = None,
-    gate_weave: float = 0.0,
-    light_leak: float = 0.0,
-    burn: bool = False,
-    dust: float = 0.0,
     frame: str | None = None,
     caption: str | None = None,
     double: Portrait | np.ndarray | None = None,
     double_balance: float = 0.5,
-    seed: int = 0,
+    options: LookOptions | None = None,
+    **settings: Any,
 ) -> Portrait:
     """Stage ``looks.film``: a film stock look, optionally printed as instant film.
 
+    ``options`` / ``**settings`` are the look's settings
+    (:class:`candid.looks.options.LookOptions`, checked before anything runs).
     Returns a new Portrait in sRGB; the face analysis is kept unless the
     geometry changed (instant frame, gate weave, double exposure).
 
@@ -55,13 +45,9 @@ def look_stage(
     >>> p.log[-1].stage
     'looks.film'
     """
-    params: dict[str, Any] = dict(
-        stock=stock, grain=grain, grain_strength=grain_strength, iso=iso, film_format=film_format,
-        exposure=exposure, halation=halation, bloom=bloom, vignette=vignette,
-        chromatic_aberration=chromatic_aberration, softness=softness, gate_weave=gate_weave,
-        light_leak=light_leak, burn=burn, dust=dust, frame=frame, caption=caption,
-        double_balance=double_balance if double is not None else None, seed=seed,
-    )
+    o = LookOptions.parse(options, **settings)
+    params = _film_params(stock, o, frame=frame, caption=caption,
+                          double_balance=double_balance if double is not None else None)
     notes = []
     px = _srgb(portrait)
     if double is not None:
@@ -70,28 +56,37 @@ def look_stage(
         notes.append("double exposure of two images (exposures added in linear light)")
     if frame is not None:
         fmt = get_frame(frame)
-        px = apply_look(px, None, grain=False, halation=0.0, bloom=bloom, vignette=vignette,
-                        chromatic_aberration=chromatic_aberration, light_leak=light_leak, burn=burn, dust=dust,
-                        seed=seed)
-        px = instant_frame(px, frame, caption=caption, seed=seed)
+        # the print's own effects only: no stock, grain or halation (the instant film has its own tone)
+        effects = LookOptions(grain=False, halation=0.0, bloom=o.bloom, vignette=o.vignette,
+                              chromatic_aberration=o.chromatic_aberration, light_leak=o.light_leak, burn=o.burn,
+                              dust=o.dust, seed=o.seed)
+        px = apply_look(px, None, options=effects)
+        px = instant_frame(px, frame, caption=caption, seed=o.seed)
         notes.append(f"printed as {fmt.name} instant film (frame {fmt.card_w} x {fmt.card_h} mm); film stock not used")
     else:
-        px = apply_look(px, stock, exposure=exposure, grain=grain, grain_strength=grain_strength, iso=iso,
-                        film_format=film_format, halation=halation, bloom=bloom, vignette=vignette,
-                        chromatic_aberration=chromatic_aberration, softness=softness, gate_weave=gate_weave,
-                        light_leak=light_leak, burn=burn, dust=dust, seed=seed)
-        if stock is not None:
-            st = get_stock(stock)
-            notes.append(f"simulated {st.name} ({film_format}); grain {'on' if grain else 'off'}; "
-                         "film curves are approximations of datasheet values")
-    keep = frame is None and double is None and not gate_weave
+        px = apply_look(px, stock, options=o)
+        notes += _stock_notes(stock, o)
+    keep = frame is None and double is None and not o.gate_weave
     return portrait.evolve(px, Operation("looks.film", params=params, notes=tuple(notes)), keep_face=keep, color="srgb")
 
 
-def film_operation(*, stock: str | None = "portra-400", grain: bool = True, grain_strength: float = 1.0,
-                   iso: float | None = None, film_format: str = "35mm", exposure: float = 0.0,
-                   halation: float | None = None, bloom: float = 0.0, vignette: float = 0.0,
-                   light_leak: float = 0.0, burn: bool = False, dust: float = 0.0, seed: int = 0) -> Operation:
+look_stage.options_model = LookOptions  # type: ignore[attr-defined]  (candid.recipes checks settings with it)
+
+
+def _film_params(stock: str | None, o: LookOptions, *, frame: str | None = None, caption: str | None = None,
+                 double_balance: float | None = None) -> dict[str, Any]:
+    return {"stock": stock, **o.settings(), "frame": frame, "caption": caption, "double_balance": double_balance}
+
+
+def _stock_notes(stock: str | None, o: LookOptions) -> list[str]:
+    if stock is None:
+        return []
+    return [f"simulated {get_stock(stock).name} ({o.film_format}); grain {'on' if o.grain else 'off'}; "
+            "film curves are approximations of datasheet values"]
+
+
+def film_operation(*, stock: str | None = "portra-400", options: LookOptions | None = None,
+                   **settings: Any) -> Operation:
     """The ``looks.film`` log entry :func:`look_stage` writes for a film look without frame or double exposure.
 
     Used by the streamed CLI path (:func:`candid.looks.stream.render_look`) so
@@ -102,19 +97,8 @@ def film_operation(*, stock: str | None = "portra-400", grain: bool = True, grai
     >>> film_operation(stock="tri-x-400").params["stock"]
     'tri-x-400'
     """
-    params: dict[str, Any] = dict(
-        stock=stock, grain=grain, grain_strength=grain_strength, iso=iso, film_format=film_format,
-        exposure=exposure, halation=halation, bloom=bloom, vignette=vignette,
-        chromatic_aberration=0.0, softness=None, gate_weave=0.0,
-        light_leak=light_leak, burn=burn, dust=dust, frame=None, caption=None,
-        double_balance=None, seed=seed,
-    )
-    notes = []
-    if stock is not None:
-        st = get_stock(stock)
-        notes.append(f"simulated {st.name} ({film_format}); grain {'on' if grain else 'off'}; "
-                     "film curves are approximations of datasheet values")
-    return Operation("looks.film", params=params, notes=tuple(notes))
+    o = LookOptions.parse(options, **settings)
+    return Operation("looks.film", params=_film_params(stock, o), notes=tuple(_stock_notes(stock, o)))
 
 
 def glitch_stage(

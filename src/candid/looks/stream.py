@@ -26,10 +26,12 @@ import functools
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import cv2
 import numpy as np
 
+from candid.errors import CandidError
 from candid.looks._util import check_seed, film_format_mm, linear_to_srgb, px_per_mm, resize_rows, srgb_to_linear
 from candid.looks.film import (
     LOG2,
@@ -43,6 +45,7 @@ from candid.looks.film import (
     make_grain_field,
 )
 from candid.looks.grainfield import GrainField, clear_noise_cache, clump_size_um, nutting_factor, rms_granularity_for_iso
+from candid.looks.options import WHOLE_IMAGE, LookOptions
 from candid.looks.optics import _glow_map, _highlight_energy, light_leak_map, vignette_gain
 
 #: Rows per band of :func:`render_look` (bounds the float temporaries per thread).
@@ -264,21 +267,12 @@ def render_look(
     pixels: np.ndarray,
     stock: str | Stock | None = "portra-400",
     *,
-    exposure: float = 0.0,
-    grain: bool = True,
-    grain_strength: float = 1.0,
-    iso: float | None = None,
-    film_format: str = "35mm",
-    halation: float | None = None,
-    bloom: float = 0.0,
-    vignette: float = 0.0,
-    light_leak: float = 0.0,
-    burn: bool = False,
-    seed: int = 0,
+    options: LookOptions | None = None,
     bit_depth: int = 8,
     workers: int | None = None,
     band_rows: int = STREAM_BAND_ROWS,
     out: np.ndarray | None = None,
+    **settings: Any,
 ) -> np.ndarray:
     """:func:`apply_look` on an 8/16-bit image, in bands on a thread pool, to 8/16-bit output.
 
@@ -292,8 +286,10 @@ def render_look(
     ----------
     pixels : ndarray
         ``(H, W, 3)`` uint8 or uint16 sRGB. Not modified.
-    stock, exposure, grain, grain_strength, iso, film_format, halation, bloom, vignette, light_leak, burn, seed
-        As for :func:`candid.looks.apply_look`.
+    stock, options, **settings
+        As for :func:`candid.looks.apply_look`; the settings that need the
+        whole image (:data:`candid.looks.options.WHOLE_IMAGE`) raise
+        :class:`CandidError` unless left at their defaults.
     bit_depth : {8, 16}
         Output sample size.
     workers : int, optional
@@ -326,8 +322,13 @@ def render_look(
         raise ValueError(f"bit_depth must be 8 or 16, got {bit_depth}")
     if band_rows < 1:
         raise ValueError(f"band_rows must be >= 1, got {band_rows}")
-    seed = check_seed(seed)
-    film_format_mm(film_format)
+    o = LookOptions.parse(options, **settings)
+    whole = [k for k in WHOLE_IMAGE if getattr(o, k) != LookOptions.model_fields[k].default]
+    if whole:
+        raise CandidError(f"looks.film: {', '.join(whole)} need the whole image and are not streamed",
+                          hint="use candid.looks.apply_look for them")
+    check_seed(o.seed)
+    film_format_mm(o.film_format)
     st = get_stock(stock) if stock is not None else None
     h, w = pixels.shape[:2]
     shape = (h, w, 3)
@@ -336,16 +337,14 @@ def render_look(
     def linear(r0: int, r1: int) -> np.ndarray:
         band = pixels[r0:r1]
         lin = cv2.LUT(band, decode) if band.dtype == np.uint8 else decode[band]
-        if vignette:
-            lin *= vignette_gain(shape, vignette, r0=r0, r1=r1)[..., None]
+        if o.vignette:
+            lin *= vignette_gain(shape, o.vignette, r0=r0, r1=r1)[..., None]
         return lin
 
     workers = workers or min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
     try:
-        return _render(pixels, st, linear, decode, pool, exposure=exposure, grain=grain, grain_strength=grain_strength,
-                       iso=iso, film_format=film_format, halation=halation, bloom=bloom, vignette=vignette,
-                       light_leak=light_leak, burn=burn, seed=seed, bit_depth=bit_depth, band_rows=band_rows, out=out)
+        return _render(pixels, st, linear, decode, pool, o, bit_depth=bit_depth, band_rows=band_rows, out=out)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -353,18 +352,17 @@ def render_look(
         release_free_memory()
 
 
-def _render(pixels, st, linear, decode, pool, *, exposure, grain, grain_strength, iso, film_format, halation, bloom,
-            vignette, light_leak, burn, seed, bit_depth, band_rows, out):
+def _render(pixels, st, linear, decode, pool, o, *, bit_depth, band_rows, out):
     h, w = pixels.shape[:2]
     shape = (h, w, 3)
     mapper = pool.map if pool is not None else map
-    ppm = px_per_mm(shape, film_format)
-    hal = halation if halation is not None else (st.halation if st is not None else 0.0)
+    ppm = px_per_mm(shape, o.film_format)
+    hal = o.halation if o.halation is not None else (st.halation if st is not None else 0.0)
     glows = []  # (low map, tint, halo_only, channel, threshold)
     if hal and hal > 0:
         radius = (st.halation_radius_mm if st is not None else 0.15) * ppm
         if radius > 0:
-            if vignette:
+            if o.vignette:
                 energy = None
             else:  # the red channel's highlight energy is a function of its code value: one table read
                 e_table = _highlight_energy(decode[:, None], 0.45, 0)
@@ -374,7 +372,7 @@ def _render(pixels, st, linear, decode, pool, *, exposure, grain, grain_strength
 
             low, _ = _glow_map(_Bands(shape, linear), radius, 0.45, 0, energy=energy, mapper=mapper)
             glows.append((low, np.float32((1.0, 0.32, 0.06)) * np.float32(hal), True, 0, 0.45))
-    if bloom and bloom > 0:
+    if o.bloom and o.bloom > 0:
         radius = 0.01 * math.hypot(h, w)
 
         def with_halation(r0, r1, glows=tuple(glows)):
@@ -383,22 +381,22 @@ def _render(pixels, st, linear, decode, pool, *, exposure, grain, grain_strength
             return lin
 
         low, _ = _glow_map(_Bands(shape, with_halation), radius, 0.5, None, mapper=mapper)
-        glows.append((low, np.float32((1, 1, 1)) * np.float32(bloom), False, None, 0.5))
-    leak = light_leak_map(shape, seed=seed, burn=burn) * np.float32(light_leak) if light_leak > 0 else None
+        glows.append((low, np.float32((1, 1, 1)) * np.float32(o.bloom), False, None, 0.5))
+    leak = light_leak_map(shape, seed=o.seed, burn=o.burn) * np.float32(o.light_leak) if o.light_leak > 0 else None
 
     field = None
-    if st is not None and grain:
-        if iso is None:
-            field = make_grain_field(st, shape, film_format=film_format, strength=grain_strength, seed=seed)
+    if st is not None and o.grain:
+        if o.iso is None:
+            field = make_grain_field(st, shape, film_format=o.film_format, strength=o.grain_strength, seed=o.seed)
         else:
             color = st.kind != "bw"
-            s48 = rms_granularity_for_iso(iso) / 1000.0 * grain_strength
-            clump = clump_size_um(iso, color=color)
+            s48 = rms_granularity_for_iso(o.iso) / 1000.0 * o.grain_strength
+            clump = clump_size_um(o.iso, color=color)
             lg = st.layer_grain if color else (1.0,)
-            field = GrainField(shape, ppm, [clump * (0.9 + 0.1 * k) for k in lg], [s48 * k for k in lg], seed,
+            field = GrainField(shape, ppm, [clump * (0.9 + 0.1 * k) for k in lg], [s48 * k for k in lg], o.seed,
                                3 if color else 1)
     peak = 65535.0 if bit_depth == 16 else 255.0
-    tables = FilmTables(st, field, exposure, peak) if st is not None else None
+    tables = FilmTables(st, field, o.exposure, peak) if st is not None else None
     dtype = np.uint16 if bit_depth == 16 else np.uint8
     if out is None:
         out = np.empty(shape, dtype)
@@ -407,12 +405,12 @@ def _render(pixels, st, linear, decode, pool, *, exposure, grain, grain_strength
 
     # 8-bit colour bands with nothing added in exposure: decode and log10 in one table read
     log_table = None
-    if tables is not None and not tables.bw and pixels.dtype == np.uint8 and not vignette and leak is None:
+    if tables is not None and not tables.bw and pixels.dtype == np.uint8 and not o.vignette and leak is None:
         log_table = cv2.log(np.maximum(decode, np.float32(1e-5)).reshape(1, -1)).ravel() * np.float32(1 / math.log(10))
 
     def one(r0: int, r1: int) -> None:
         if log_table is not None and not any(_glow_near(g[0], r0, r1, h) for g in glows):
-            tables.develop_codes(None, exposure, field, (r0, r1), out[r0:r1],
+            tables.develop_codes(None, o.exposure, field, (r0, r1), out[r0:r1],
                                  log_exposure=cv2.LUT(pixels[r0:r1], log_table))
             return
         lin = linear(r0, r1)
@@ -420,10 +418,10 @@ def _render(pixels, st, linear, decode, pool, *, exposure, grain, grain_strength
         if leak is not None:
             lin += resize_rows(leak, r0, r1, h, w)
         if tables is not None:
-            tables.develop_codes(lin, exposure, field, (r0, r1), out[r0:r1])
+            tables.develop_codes(lin, o.exposure, field, (r0, r1), out[r0:r1])
             return
-        if exposure:
-            lin *= np.float32(2.0**exposure)
+        if o.exposure:
+            lin *= np.float32(2.0**o.exposure)
         srgb = linear_to_srgb(lin)
         srgb *= np.float32(peak)
         srgb += np.float32(0.5)

@@ -1,0 +1,117 @@
+"""One versioned settings model for a film look, used by :func:`~candid.looks.apply_look`,
+:func:`~candid.looks.stream.render_look`, the ``looks.film`` stage, its log entry and recipes.
+
+Like a darktable module's params struct (and :class:`candid.engines.diffusion.options.DiffusionOptions`):
+the same object validates a setting, documents it, and is written into the stage log.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from candid.errors import CandidError
+
+#: Bump when a field's meaning changes.
+OPTIONS_VERSION = 1
+
+#: Settings that need the whole image at once, so the streamed path
+#: (:func:`candid.looks.stream.render_look`) cannot apply them.
+WHOLE_IMAGE = ("chromatic_aberration", "softness", "gate_weave", "dust")
+
+
+class LookOptions(BaseModel):
+    """How a picture is shot on film: every setting of a look except the stock itself.
+
+    Attributes
+    ----------
+    exposure : float
+        Stops of over (+) or under (-) exposure.
+    grain, grain_strength : bool, float
+        The stock's grain and a multiplier on it.
+    iso : float, optional
+        Overrides the stock's speed for grain size and granularity (push/pull).
+    film_format : str
+        ``"35mm"``, ``"120"`` (6x7), ``"645"``, ... sets grain and halation size in pixels.
+    halation : float, optional
+        Halation strength; default is the stock's own (CineStill high, others low).
+    bloom : float
+        Neutral highlight glow strength.
+    vignette : float
+        Corner light loss in stops.
+    chromatic_aberration : float
+        Lateral CA as relative magnification difference (~0.0005-0.002).
+    softness : float, optional
+        MTF50 of lens + scan in lp/mm on the film (e.g. 40); None keeps the image sharp.
+    gate_weave : float
+        Frame shift as a fraction of the width.
+    light_leak : float
+        Light-leak strength (0 = none); ``burn=True`` for an end-of-roll burn.
+    dust : float
+        Amount of dust, hairs and scratches.
+    seed : int
+
+    Examples
+    --------
+    >>> o = LookOptions.parse(vignette=0.5, iso=None)
+    >>> o.vignette, o.iso, o.version
+    (0.5, None, 1)
+    >>> try:
+    ...     LookOptions.parse(vignete=0.5)
+    ... except CandidError as exc:
+    ...     print(exc.message)
+    looks.film: unknown setting 'vignete'
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    version: Literal[1] = OPTIONS_VERSION
+    exposure: float = 0.0
+    grain: bool = True
+    grain_strength: float = 1.0
+    iso: float | None = None
+    film_format: str = "35mm"
+    halation: float | None = None
+    bloom: float = 0.0
+    vignette: float = 0.0
+    chromatic_aberration: float = 0.0
+    softness: float | None = None
+    gate_weave: float = 0.0
+    light_leak: float = 0.0
+    burn: bool = False
+    dust: float = 0.0
+    seed: int = Field(0, description="Grain, dust, leaks and weave are drawn from it.")
+
+    @classmethod
+    def parse(cls, options: "LookOptions | None" = None, **settings: Any) -> "LookOptions":
+        """``options`` (or the defaults) with keyword ``settings`` over it; bad ones raise :class:`CandidError`.
+
+        ``None`` for a setting means the default (or the value in ``options``).
+
+        Examples
+        --------
+        >>> LookOptions.parse(LookOptions(seed=3), bloom=0.2).seed
+        3
+        """
+        base = options.model_dump() if options is not None else {}
+        try:
+            return cls.model_validate({**base, **{k: v for k, v in settings.items() if v is not None}})
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"])
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = f"unknown setting {where!r}"
+            elif where and where not in msg:
+                msg = f"{where}: {msg}"
+            raise CandidError(f"looks.film: {msg}", hint="see docs/LOOKS.md") from None
+
+    def settings(self) -> dict[str, Any]:
+        """The settings as keywords (without ``version``), for a log entry.
+
+        Examples
+        --------
+        >>> sorted(LookOptions().settings())[:3]
+        ['bloom', 'burn', 'chromatic_aberration']
+        """
+        return self.model_dump(exclude={"version"})
