@@ -12,6 +12,12 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 
+def _degrees(value: float) -> str:
+    """Whole degrees in words: '1 degree', '6 degrees'."""
+    n = int(round(abs(float(value))))
+    return f"{n} degree" if n == 1 else f"{n} degrees"
+
+
 def describe(change: dict[str, Any]) -> str:
     """One plain sentence for one change record.
 
@@ -29,9 +35,9 @@ def describe(change: dict[str, Any]) -> str:
     kind = change.get("change")
     g = change.get
     if kind == "straightened":
-        return f"head straightened {abs(g('degrees', 0)):.0f} degrees"
+        return f"head straightened {_degrees(g('degrees', 0))}"
     if kind == "tilt_kept":
-        return (f"head tilt of {abs(g('degrees', 0)):.0f} degrees kept as a pose "
+        return (f"head tilt of {_degrees(g('degrees', 0))} kept as a pose "
                 f"(--straighten {abs(g('degrees', 0)):.0f} levels it)")
     if kind == "closer":
         return f"framed {g('factor', 1):.1f}x closer than the style asks (the photo is too tight)"
