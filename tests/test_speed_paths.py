@@ -111,3 +111,17 @@ def test_glitch_inplace_shift_is_a_roll():
         dy = int(round(rng.uniform(-0.3, 0.3) * 0.2 * 97))
         assert np.array_equal(out[..., c], np.roll(img[..., c], (dy, dx), axis=(0, 1)))
     assert np.array_equal(out[..., 1], img[..., 1])
+
+
+@pytest.mark.parametrize("factor, scale", [(1.0, 1.0), (0.5, 2.0), (0.8, 1.25)])
+def test_reader_finds_the_scale_in_order(factor, scale):
+    import cv2
+    from skimage.data import astronaut
+
+    img = cv2.resize(astronaut(), (900, 900)).astype(np.float32) / 255
+    marked = W.embed_watermark(img, "00c0ffee")
+    if factor != 1.0:
+        marked = cv2.resize(marked, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    r = W.read_watermark_details(marked)
+    assert (r.id, r.scale) == ("00c0ffee", scale)
+    assert W.read_watermark_details(img).id is None
