@@ -496,3 +496,27 @@ def test_cli_look_same_pixels_every_time(tmp_path, astro, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
     assert main(["look", str(src), "--out", str(tmp_path / "never.png")]) != 0
     assert not (tmp_path / "never.png").exists()
+
+
+def test_look_options_are_one_model():
+    """apply_look, render_look, the stage and the recipe check all read LookOptions: one error for a typo."""
+    from candid.looks.options import LookOptions
+    from candid.looks.stage import film_operation, look_stage
+    from candid.looks.stream import render_look
+    from candid.portrait import Portrait
+    from candid.recipes import Step, check_step_params
+
+    img = np.full((24, 24, 3), 0.5, np.float32)
+    with pytest.raises(CandidError, match="unknown setting 'vignete'"):
+        looks.apply_look(img, "portra-400", vignete=0.5)
+    with pytest.raises(CandidError, match="unknown setting 'vignete'"):
+        check_step_params(Step(stage="looks.film", params={"vignete": 0.5}))
+    with pytest.raises(CandidError, match="dust"):
+        render_look(np.zeros((24, 24, 3), np.uint8), dust=1.0)
+    # options= and keywords give the same pixels and the same log entry
+    o = LookOptions(vignette=0.4, seed=5)
+    assert np.array_equal(looks.apply_look(img, "tri-x-400", options=o),
+                          looks.apply_look(img, "tri-x-400", vignette=0.4, seed=5))
+    stage = look_stage(Portrait(img), stock="tri-x-400", options=o).log[-1]
+    assert stage.params == film_operation(stock="tri-x-400", vignette=0.4, seed=5).params
+    assert stage.params["vignette"] == 0.4 and "version" not in stage.params

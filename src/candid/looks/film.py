@@ -91,22 +91,16 @@ def _triple(v, name: str, key: str) -> tuple[float, float, float]:
     return tuple(float(x) for x in v)
 
 
-#: Optional stock-file entries that map one to one onto :class:`Stock` fields.
-_STOCK_FIELDS = (
-    ("curve", "spectral", "spectral", True),
-    ("print", "gamma", "print_gamma", False),
-    ("print", "dmax", "print_dmax", False),
-    ("print", "toe", "print_toe", False),
-    ("print", "shoulder", "print_shoulder", False),
-    ("print", "flare", "flare", False),
-    ("print", "balance", "print_balance", True),
-    ("print", "paper_tone", "paper_tone", True),
-    ("grain", "rms_granularity", "rms_granularity", False),
-    ("grain", "clump_um", "clump_um", False),
-    ("grain", "layers", "layer_grain", True),
-    ("halation", "strength", "halation", False),
-    ("halation", "radius_mm", "halation_radius_mm", False),
-)
+#: Optional stock-file entries, ``(section, key) -> Stock field``: single numbers ...
+_STOCK_NUMBERS = {
+    **{("curve", k): k for k in ("toe", "shoulder", "shadow_stops", "grey_density")},
+    **{("print", k): f"print_{k}" for k in ("gamma", "dmax", "toe", "shoulder")}, ("print", "flare"): "flare",
+    ("grain", "rms_granularity"): "rms_granularity", ("grain", "clump_um"): "clump_um",
+    ("halation", "strength"): "halation", ("halation", "radius_mm"): "halation_radius_mm",
+}
+#: ... and one number or three (one per colour layer).
+_STOCK_TRIPLES = {("curve", "spectral"): "spectral", ("print", "balance"): "print_balance",
+                  ("print", "paper_tone"): "paper_tone", ("grain", "layers"): "layer_grain"}
 
 
 def _parse_stock(key: str, data: dict) -> Stock:
@@ -126,19 +120,18 @@ def _parse_stock(key: str, data: dict) -> Stock:
         dmin=_triple(curve["dmin"], "dmin", key),
         dmax=_triple(curve["dmax"], "dmax", key),
     )
-    for name in ("toe", "shoulder", "shadow_stops", "grey_density"):
-        if name in curve:
-            kw[name] = float(curve[name])
+    sections = {"curve": curve, "print": prt, "grain": grain, "halation": hal}
+    for (section, src), dst in _STOCK_NUMBERS.items():
+        if src in sections[section]:
+            kw[dst] = float(sections[section][src])
+    for (section, src), dst in _STOCK_TRIPLES.items():
+        if src in sections[section]:
+            kw[dst] = _triple(sections[section][src], src, key)
     if "crosstalk" in curve:
         m = np.asarray(curve["crosstalk"], float)
         if m.shape != (3, 3):
             raise ValueError(f"stock {key}: crosstalk must be 3x3")
         kw["crosstalk"] = tuple(tuple(r) for r in m)
-    # (table, key in the file, Stock field, a number or three)
-    for table, src, dst, triple in _STOCK_FIELDS:
-        section = {"curve": curve, "print": prt, "grain": grain, "halation": hal}[table]
-        if src in section:
-            kw[dst] = _triple(section[src], src, key) if triple else float(section[src])
     stock = Stock(**kw)
     if stock.kind not in ("negative", "reversal", "bw"):
         raise ValueError(f"stock {key}: kind must be negative, reversal or bw")

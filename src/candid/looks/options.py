@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from candid.errors import CandidError
+from candid.errors import CandidError  # noqa: F401  (raised by parse_options; the examples catch it)
+from candid.options import parse_options
 
 #: Bump when a field's meaning changes.
 OPTIONS_VERSION = 1
@@ -94,17 +95,8 @@ class LookOptions(BaseModel):
         3
         """
         base = options.model_dump() if options is not None else {}
-        try:
-            return cls.model_validate({**base, **{k: v for k, v in settings.items() if v is not None}})
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"])
-            msg = str(err["msg"]).removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = f"unknown setting {where!r}"
-            elif where and where not in msg:
-                msg = f"{where}: {msg}"
-            raise CandidError(f"looks.film: {msg}", hint="see docs/LOOKS.md") from None
+        given = {k: v for k, v in settings.items() if v is not None}
+        return parse_options(cls, {**base, **given}, stage="looks.film", hint="see docs/LOOKS.md")
 
     def settings(self) -> dict[str, Any]:
         """The settings as keywords (without ``version``), for a log entry.

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from candid.errors import CandidError
+from candid.errors import CandidError  # noqa: F401  (raised by parse_options; the examples catch it)
+from candid.options import parse_options
 
 #: Bump when a field's meaning changes; the version is logged with the settings.
 OPTIONS_VERSION = 1
@@ -102,15 +103,5 @@ class DiffusionOptions(BaseModel):
         >>> DiffusionOptions.parse(seed=3, guidance=None).seed
         3
         """
-        try:
-            return cls.model_validate({k: v for k, v in settings.items() if v is not None})
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"])
-            msg = str(err["msg"]).removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = f"unknown setting {where!r}"
-            elif where and where not in msg:
-                msg = f"{where}: {msg}"
-            raise CandidError(f"engine.diffusion: {msg}",
-                              hint="see docs/DIFFUSION.md or `candid generate --help`") from None
+        return parse_options(cls, settings, stage="engine.diffusion",
+                             hint="see docs/DIFFUSION.md or `candid generate --help`")
