@@ -15,7 +15,7 @@ from candid.engines.restore import (analyze_tone, correct_fade, damage_mask, den
 from candid.engines.restore.synthetic import degrade, psnr, ssim
 
 MODULES = ["candid.engines.restore." + m for m in
-           ("_util", "damage", "denoise", "exemplar", "geometry", "halftone", "inpaint", "pipeline", "stage", "engine",
+           ("checks", "sampling", "damage", "denoise", "exemplar", "geometry", "halftone", "inpaint", "pipeline", "stage", "engine",
             "synthetic", "tone")]
 
 
@@ -189,6 +189,25 @@ def test_bright_object_is_not_a_scratch(monkeypatch):
     monkeypatch.setattr(damage, "SIDE_MAX", 99.0)  # without the two-sides test the glove is taken (can fail)
     assert (damage_mask(img, protect_eyes=False) & obj).sum() / obj.sum() > 0.2
 
+
+def test_coloured_speck_is_picture_neutral_speck_is_dust(monkeypatch):
+    """Issue 21 (faded_e's lit leaves): on a colour print a speck more colourful than its surroundings is
+    picture; a paper-white speck beside it is dust."""
+    from candid.engines.restore import damage
+
+    rng = np.random.default_rng(0)
+    img = np.empty((256, 256, 3), np.float32)
+    img[:] = (0.40, 0.20, 0.36)  # a colourful print (so the print-wide colour limit is loose) ...
+    img += 0.01 * rng.standard_normal((256, 256, 1)).astype(np.float32)
+    img[:, 200:] = (0.24, 0.29, 0.23)  # ... with a grey-green patch of foliage
+    img[60:63, 225:228] = (0.62, 0.74, 0.48)  # a lit leaf in it
+    img[190:193, 160:163] = (0.92, 0.92, 0.90)  # dust
+    img = np.clip(img, 0, 1)
+    m = damage_mask(img, protect_eyes=False)
+    assert m[191, 161] and not m[61, 226]
+    monkeypatch.setattr(damage, "DUST_SAT_MORE", 99.0)  # without the rule the leaf is taken (can fail)
+    assert damage_mask(img, protect_eyes=False)[61, 226]
+
 def cv2_dilate(mask, r):
     import cv2
 
@@ -246,7 +265,7 @@ def test_fade_corrected_and_sepia_kept(astronaut):
 
 def test_tinted_colour_print_keeps_its_hue_and_gains_contrast(astronaut):
     """A hand-coloured print on a warm base is not 'corrected' towards blue (issue 21)."""
-    from candid.engines.restore._util import luma
+    from candid.colour import luma
 
     warm = np.clip(0.15 + 0.6 * astronaut * np.array([1.0, 0.8, 0.62], np.float32), 0, 1).astype(np.float32)
     out = correct_fade(warm)
@@ -259,7 +278,7 @@ def test_tinted_colour_print_keeps_its_hue_and_gains_contrast(astronaut):
 @settings(max_examples=15, deadline=None)
 @given(st.floats(0.3, 1.0), st.floats(0.0, 0.4), st.integers(0, 10))
 def test_fade_never_lowers_contrast(gain, offset, seed):
-    from candid.engines.restore._util import luma
+    from candid.colour import luma
 
     x = np.random.default_rng(seed).random((32, 32, 3)).astype(np.float32)
     img = np.clip(offset + gain * x * np.float32(1 - offset), 0, 1).astype(np.float32)
@@ -303,7 +322,7 @@ def test_photographed_print_found_and_straightened(astronaut):
 
 
 def test_tint_keeps_luma(astronaut):
-    from candid.engines.restore._util import luma
+    from candid.colour import luma
 
     bw = np.repeat(astronaut.mean(axis=2, keepdims=True), 3, axis=2)
     out = tint(bw, "hand-coloured")

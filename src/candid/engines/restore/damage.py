@@ -35,7 +35,9 @@ from typing import Iterable
 import cv2
 import numpy as np
 
-from candid.engines.restore._util import check_image, luma, noise_sigma
+from candid.colour import luma
+from candid.engines.restore.checks import check_image
+from candid.engines.restore.sampling import noise_sigma
 
 KINDS = ("dust", "scratches", "creases")
 
@@ -48,6 +50,10 @@ _N_DIR = 12
 SIDE_MAX = 0.15
 #: Lines at least this long (fraction of the short side) are damage whatever their sides.
 SIDE_FREE_LEN = 0.4
+
+#: On a colour print, a speck more saturated (max-min of RGB) than 0.12 and than its surroundings by
+#: more than this is picture (a lit leaf, a brow hair), not dust.
+DUST_SAT_MORE = 0.03
 
 
 def _face_zones(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -483,6 +489,17 @@ def damage_mask(
             if not mono and keep.any():
                 mean_sat = np.bincount(labels.ravel(), sat.ravel().astype(np.float64), n) / np.maximum(area, 1)
                 keep &= mean_sat < max(0.12, 1.5 * sat_ref)
+                if keep.any():
+                    # dust, dirt and lost dye are not more colourful than the picture around them:
+                    # a lit leaf, a brown brow hair, a coloured ribbon are
+                    r = max(3, int(round(0.01 * s)))
+                    lab32 = np.where(keep[labels], labels, 0).astype(np.float32)
+                    near = cv2.dilate(lab32, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+                    near = near.astype(np.int64)
+                    ring = (near > 0) & (labels == 0)
+                    ring_sat = np.bincount(near[ring], sat[ring].astype(np.float64), n) / np.maximum(
+                        np.bincount(near[ring], minlength=n), 1)
+                    keep &= mean_sat < np.maximum(0.12, ring_sat + DUST_SAT_MORE)
             if keep.any():
                 # a speck has a soft edge and often a halo of the other tone: fill 2 px more
                 ring2 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
