@@ -240,7 +240,11 @@ def band_marker(pixels: np.ndarray, payload_id: str | int, strength: float = 1.0
     block_bits = bits[rows[:, None], cols[None, :]].astype(np.float64)  # (nby, nbx)
     d32 = _D.astype(np.float32)
     rows_needed = sorted({u for u, _ in COEFFS})
-    bases = [np.outer(d32[u], d32[v]) for u, v in COEFFS]  # orthonormal: coefficient (u, v) moves by `change`
+    row_of = {u: i for i, u in enumerate(rows_needed)}
+    # the (u, v) DCT basis images, orthonormal (coefficient (u, v) moves by `change`), on the 0-1 scale
+    bases = np.stack([np.outer(d32[u], d32[v]) for u, v in COEFFS]).reshape(len(COEFFS), BLOCK * BLOCK)
+    bases = (bases / np.float32(255.0)).astype(np.float32)
+    d_rows = np.ascontiguousarray(d32[rows_needed])
 
     def mark(r0: int, r1: int) -> np.ndarray:
         if r0 % BLOCK or r0 < 0 or r1 > h or (r1 % BLOCK and r1 != h) or r1 <= r0:
@@ -249,19 +253,19 @@ def band_marker(pixels: np.ndarray, payload_id: str | int, strength: float = 1.0
         b0, b1 = r0 // BLOCK, min(nby, r1 // BLOCK)
         if b1 > b0:
             n = b1 - b0
-            y = _luma(arr[b0 * BLOCK: b1 * BLOCK, : nbx * BLOCK]).reshape(n, BLOCK, nbx * BLOCK)
-            # proj[u]: each block's columns projected on DCT basis row u -> (n, nbx, BLOCK)
-            proj = {u: np.tensordot(d32[u], y, axes=([0], [1])).reshape(n, nbx, BLOCK) for u in rows_needed}
+            y = _luma(out[: n * BLOCK, : nbx * BLOCK]).reshape(n, BLOCK, nbx * BLOCK)
+            # each block's columns projected on the DCT basis rows needed, all at once -> (n, rows, nbx, BLOCK)
+            proj = np.matmul(d_rows, y).reshape(n, len(rows_needed), nbx, BLOCK)
             del y
-            delta = np.zeros((n, BLOCK, nbx, BLOCK), np.float32)
+            changes = np.empty((n, nbx, len(COEFFS)), np.float32)
             for j, (u, v) in enumerate(COEFFS):
-                c = (proj[u] @ d32[v]).astype(np.float64)  # (n, nbx) coefficient (u, v) of every block
+                c = (proj[:, row_of[u]] @ d32[v]).astype(np.float64)  # (n, nbx) coefficient (u, v) of every block
                 offset = (_DITHER[j] + 0.5 * block_bits[b0:b1]) * step
                 target = np.round((c - offset) / step) * step + offset
-                change = (target - c).astype(np.float32)
-                delta += change[:, None, :, None] * bases[j][None, :, None, :]
-            d = (delta.reshape(n * BLOCK, nbx * BLOCK) / 255.0).astype(np.float32)
-            out[: n * BLOCK, : nbx * BLOCK] += d[:, :, None]
+                changes[..., j] = target - c
+            # every block's change as one product with the basis images, then back to image layout
+            delta = (changes.reshape(n * nbx, len(COEFFS)) @ bases).reshape(n, nbx, BLOCK, BLOCK)
+            out[: n * BLOCK, : nbx * BLOCK] += delta.transpose(0, 2, 1, 3).reshape(n * BLOCK, nbx * BLOCK)[:, :, None]
         np.clip(out, 0.0, 1.0, out=out)
         return out
 
