@@ -5,7 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from candid.engines.restore._util import bands, check_image, noise_sigma
+from candid.engines.restore.checks import check_image
+from candid.engines.restore.sampling import bands, noise_sigma
 
 
 def denoise_keep_grain(pixels: np.ndarray, amount: float = 0.5, *, chroma: float = 1.0) -> np.ndarray:

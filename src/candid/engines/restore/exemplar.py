@@ -23,7 +23,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from candid.engines.restore._util import check_image, check_mask, luma
+from candid.colour import luma
+from candid.engines.restore.checks import check_image, check_mask
 
 #: Tile side (px) on which matches are computed; only tiles touching the hole are processed.
 TILE = 64

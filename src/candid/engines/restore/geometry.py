@@ -5,7 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from candid.engines.restore._util import check_image, luma, to_u8
+from candid.colour import luma
+from candid.engines.restore.checks import check_image
 
 
 def _order(quad: np.ndarray) -> np.ndarray:
@@ -92,7 +93,7 @@ def detect_print(pixels: np.ndarray, *, min_area: float = 0.15, max_area: float 
     seg = _segment_print(small, min_area, max_area)
     if seg is not None:
         return (_order(seg) / f).astype(np.float32)
-    g = to_u8(luma(small))
+    g = np.clip(luma(small) * 255.0 + 0.5, 0, 255).astype(np.uint8)
     g = cv2.GaussianBlur(g, (0, 0), max(1.0, 0.004 * min(g.shape)))
     hi, _ = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     edges = cv2.Canny(g, 0.5 * hi, hi)

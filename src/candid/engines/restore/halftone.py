@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from candid.engines.restore._util import check_image
+from candid.engines.restore.checks import check_image
 
 
 @dataclass(frozen=True)

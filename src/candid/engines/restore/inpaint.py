@@ -5,7 +5,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from candid.engines.restore._util import BAND_ROWS, check_image, check_mask, luma, noise_sigma
+from candid.colour import luma
+from candid.engines.restore.checks import check_image, check_mask
+from candid.engines.restore.sampling import BAND_ROWS, noise_sigma
 from candid.engines.restore.exemplar import exemplar_fill
 
 

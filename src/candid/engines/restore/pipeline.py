@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from candid.engines.restore._util import check_image, check_mask
+from candid.engines.restore.checks import check_image, check_mask
 from candid.engines.restore.damage import KINDS, damage_mask
 from candid.engines.restore.denoise import denoise_keep_grain
 from candid.engines.restore.geometry import detect_print, rectify_mask, rectify_print

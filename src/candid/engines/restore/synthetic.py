@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from candid.engines.restore._util import check_image
+from candid.engines.restore.checks import check_image
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def ssim(a: np.ndarray, b: np.ndarray, mask: np.ndarray | None = None) -> float:
     """
     from skimage.metrics import structural_similarity
 
-    from candid.engines.restore._util import luma
+    from candid.colour import luma
 
     _, full = structural_similarity(luma(np.asarray(a, np.float32)), luma(np.asarray(b, np.float32)),
                                     data_range=1.0, full=True)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from candid.engines.restore._util import bands, check_image, luma, sample
+from candid.colour import luma
+from candid.engines.restore.checks import check_image
+from candid.engines.restore.sampling import bands, sample
 from candid.errors import ModelUnavailableError
 
 
