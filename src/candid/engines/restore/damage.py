@@ -19,8 +19,11 @@ found with a classical, multi-scale, two-sided oriented line detector:
    thin (skeleton length and mean width) and, on a colour print, neutral;
    on a monochrome print, paper showing through a dark busy area (a crack
    across knitwear) is seeded by its brightness alone, and kept only when it
-   wanders like a crack, runs long and stays thin;
-5. dust is a small, roundish outlier from the local median;
+   wanders like a crack, runs long and stays thin; a thin line must cross
+   the picture (its two sides, a few px away, continue each other), not be
+   an object bounded by its own edges (a white glove, a hat's brim);
+5. dust is a small, roundish outlier from the local median (on a colour
+   print, not more colourful than its surroundings);
 6. the mask is grown to cover the soft edge of each defect and taken back to
    the print's size.
 
