@@ -121,12 +121,15 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
     from candid.cli._common import MIN_SIDE
     from candid.imageio import open_vips
     from candid.looks.glitch import glitch_inplace
+    from candid.looks.options import LookOptions
     from candid.looks.stage import film_operation, glitch_operation
     from candid.looks.stream import release_free_memory, render_look
     from candid.provenance import dev_signer, label_array
     from candid.provenance.source import check_min_side, read_source
     from candid.provenance.watermark import BLOCK, READ_WINDOW
 
+    stock = look.pop("stock")
+    options = LookOptions.parse(**look)  # the one settings model (a typo fails here, before any decode)
     vimg, header = open_vips(image)
     if vimg.format not in ("uchar", "ushort"):
         return None
@@ -134,7 +137,7 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
     if vimg.hasalpha():
         vimg = vimg[:3]
     pyvips.cache_set_max(0)  # no cached decode beside the array we keep
-    with progress_bar(f"look {look['stock']}", 4) as advance:
+    with progress_bar(f"look {stock}", 4) as advance:
         try:
             pixels = vimg.numpy()
         except pyvips.Error as exc:  # decoded lazily: a truncated file fails here, named
@@ -156,13 +159,10 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
         labels = ThreadPoolExecutor(max_workers=1)
         source = labels.submit(read_source, image, centre)
         advance(1)
-        rendered = render_look(pixels, look["stock"], exposure=look["exposure"], grain=look["grain"],
-                               iso=look["iso"], film_format=look["film_format"], halation=look["halation"],
-                               bloom=look["bloom"], vignette=look["vignette"], light_leak=look["light_leak"],
-                               burn=look["burn"], seed=look["seed"], bit_depth=bit_depth,
+        rendered = render_look(pixels, stock, options=options, bit_depth=bit_depth,
                                out=pixels if pixels.dtype == (np.uint16 if bit_depth == 16 else np.uint8) else None)
         del pixels
-        log = [source.result().operation(), film_operation(**look)]
+        log = [source.result().operation(), film_operation(stock=stock, options=options)]
         labels.shutdown()
         del centre
         advance(1)
