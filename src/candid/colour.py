@@ -106,4 +106,4 @@ def luminance(linear: np.ndarray) -> np.ndarray:
     >>> round(float(luminance(np.float32([[[0.0, 1.0, 0.0]]]))[0, 0]), 4)
     0.7152
     """
-    return (np.asarray(linear, np.float32)[..., :3] @ REC709_WEIGHTS).astype(np.float32, copy=False)
+    return (np.asarray(linear)[..., :3] @ REC709_WEIGHTS).astype(np.float32, copy=False)  # float64 in: summed in float64
