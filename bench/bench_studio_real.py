@@ -16,7 +16,10 @@ measures, per result:
   halo width is the number of 1-px steps from -4 to +4 whose colour lies
   more than 0.06 (sRGB, Euclidean) from that segment and beyond both ends'
   local variation; halo_px is the median over edge samples (p90 also printed);
-- identity: identity distance between the source face and the headshot (stage params).
+- identity: identity distance between the source face and the headshot (stage params);
+- blockiness: :func:`edge_blockiness`, the soft matte edge's luminance steps across the
+  source's 8-px JPEG block grid over those inside blocks (about 1: clean; well above 1:
+  the fringe carries the old backdrop's JPEG blocks, as yangmi_6 did before round 4).
 
 Contact sheets (one PNG per photo: the six styles at full view, and a 1:1
 crop of the hair edge of each, 2x nearest-neighbour) go to ``--sheets``.
@@ -90,6 +93,40 @@ def halo_px(out: np.ndarray, alpha: np.ndarray, step: int = 3, tau: float = 0.06
     return float(np.median(width)), float(np.percentile(width, 90))
 
 
+def edge_blockiness(out: np.ndarray, alpha: np.ndarray, matrix, src_shape: tuple[int, ...], block: int = 8,
+                    ) -> float | None:
+    """JPEG-grid blockiness of the soft matte edge, in the source photo's pixel grid.
+
+    The output and its matte are warped back onto the source (``frame_matrix``,
+    source -> output); over the soft edge (0.02 < alpha < 0.98) the mean
+    absolute luminance step across the source's 8-px block boundaries is
+    divided by the mean step inside blocks. A fringe that carries the old
+    background's JPEG blocks (dark hair on a near-black JPEG backdrop) reads
+    well above 1; a smooth or natural edge reads about 1. None: too few pixels.
+    """
+    h, w = src_shape[:2]
+    m = np.asarray(matrix, np.float64)[:2]
+    lum = out.astype(np.float32) @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+    L = cv2.warpAffine(lum, m, (w, h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
+    A = cv2.warpAffine(alpha.astype(np.float32), m, (w, h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
+    soft = (A > 0.02) & (A < 0.98)
+    num = den = 0.0
+    on, off = [], []
+    for axis in (0, 1):
+        d = np.abs(np.diff(L, axis=axis))
+        band = soft[:-1] & soft[1:] if axis == 0 else soft[:, :-1] & soft[:, 1:]
+        idx = np.arange(d.shape[axis]) + 1
+        at = (idx % block == 0)
+        at = at[:, None] if axis == 0 else at[None, :]
+        on.append(d[band & at])
+        off.append(d[band & ~at])
+    on, off = np.concatenate(on), np.concatenate(off)
+    if on.size < 50 or off.size < 50:
+        return None
+    num, den = float(on.mean()), float(off.mean())
+    return round(num / max(den, 1e-6), 2)
+
+
 def hair_crop(out: np.ndarray, alpha: np.ndarray, lm: np.ndarray, side: int = 128) -> np.ndarray:
     """A 1:1 crop centred on the matte edge above the subject's image-left brow (the hair edge)."""
     H, W = out.shape[:2]
@@ -152,14 +189,15 @@ def main() -> int:
             h50, h90 = halo_px(res.pixels, alpha) if not kept else (0.0, 0.0)
             sc_halo = sc.halo_px(res.pixels, alpha) if not kept else 0.0
             centre = tuple(np.asarray(res.face.landmarks, np.float64).mean(0))
+            blocky = None if kept else edge_blockiness(res.pixels, alpha, op.params["frame_matrix"], px.shape)
             row = {"photo": name, "style": style, "ok": True, "fallback": kept,
-                   "detached_pieces": sc.detached_pieces(alpha, centre), "halo_px": sc_halo,
+                   "detached_pieces": sc.detached_pieces(alpha, centre), "halo_px": sc_halo, "blockiness": blocky,
                    "halo_median_own": h50, "halo_p90_own": h90,
                    "identity": op.params["identity_distance"], "size": op.params["size"], "seconds": round(dt, 1),
                    "changes": [c["change"] for c in op.params["changes"]]}
             rows.append(row)
             print(f"{name:40s} {style:13s} pieces {row['detached_pieces']} halo {sc_halo:.2f} ({h50:.0f}/{h90:.0f}) "
-                  f"id {row['identity'] if row['identity'] is None else round(row['identity'], 3)} "
+                  f"id {row['identity'] if row['identity'] is None else round(row['identity'], 3)} blocky {blocky} "
                   f"{'FALLBACK ' if kept else ''}{dt:.1f}s {row['changes']}", flush=True)
             h = 320
             full.append(cv2.resize(res.pixels, (int(round(res.width * h / res.height)), h),
@@ -182,6 +220,7 @@ def main() -> int:
         "detached_pieces": max((r["detached_pieces"] for r in ok), default=0),
         "halo_px": round(float(np.mean([r["halo_px"] for r in ok if not r["fallback"]])), 2) if ok else None,
         "halo_px_worst_photo": round(max((r["halo_px"] for r in ok), default=0.0), 2),
+        "edge_blockiness_max": max((r["blockiness"] for r in ok if r.get("blockiness") is not None), default=None),
         "identity_max": round(max((r["identity"] for r in ok if r["identity"] is not None), default=0.0), 3),
         "skipped": skipped,
     }

@@ -524,3 +524,73 @@ def test_cli_make_errors(tmp_path, astro, case, code, capsys):
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name != "in.png"] == []
     assert "error" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- dark hair on a dark, JPEG-blocky backdrop (round 4)
+def _blocky_dark_case(seed: int = 0):
+    """Dark hair (a disc, 0.07 with fine texture) on a near-black backdrop with 8x8 JPEG-like blocks."""
+    rng = np.random.default_rng(seed)
+    n = 128
+    yy, xx = np.mgrid[0:n, 0:n].astype(np.float32)
+    r = np.hypot(xx - 64, yy - 64)
+    disc = r < 40
+    blocks = np.kron(rng.uniform(-0.03, 0.03, (n // 8, n // 8)), np.ones((8, 8))).astype(np.float32)
+    img = np.full((n, n, 3), 0.035, np.float32) + blocks[..., None]
+    hair = 0.07 + rng.normal(0, 0.005, (n, n)).astype(np.float32)
+    soft = np.clip(40.5 - r, 0, 1)  # the true (anti-aliased) edge
+    img = soft[..., None] * hair[..., None] + (1 - soft[..., None]) * img
+    prob = np.clip((44 - r) / 8, 0, 1).astype(np.float32)  # a segmenter's soft, approximate probability
+    return np.clip(img, 0, 1).astype(np.float32), disc, prob, soft.astype(np.float32)
+
+
+def _grid_ratio(x: np.ndarray, band: np.ndarray) -> float:
+    """Mean step across the 8-px grid over the mean step inside blocks, in ``band``."""
+    dx = np.abs(np.diff(x, axis=1))
+    b = band[:, :-1] & band[:, 1:]
+    at = ((np.arange(dx.shape[1]) + 1) % 8 == 0)[None, :]
+    return float(dx[b & at].mean() / max(dx[b & ~at].mean(), 1e-6))
+
+
+def test_low_contrast_finds_dark_on_dark_only():
+    from candid.engines.studio.matte import low_contrast
+
+    img, disc, _, _ = _blocky_dark_case()
+    edge = disc & ~np.roll(disc, 1, 1) | disc & ~np.roll(disc, -1, 1)
+    assert low_contrast(img, disc, 100.0)[edge].min() > 0.9
+    light = img.copy()
+    light[~disc] = 0.8  # the same hair on a light backdrop: colour can tell them apart
+    assert low_contrast(light, disc, 100.0)[edge].max() == 0.0
+
+
+def test_shape_alpha_is_smooth_and_carries_no_blocks():
+    from candid.engines.studio.matte import shape_alpha
+
+    img, disc, prob, truth = _blocky_dark_case()
+    a = shape_alpha(prob, 100.0)
+    band = (a > 0.02) & (a < 0.98)
+    assert band.any() and _grid_ratio(a, band) < 1.2
+    # monotone falloff along a radius, centred near the segmenter's 0.5 line
+    row = a[64, 64:]
+    assert np.all(np.diff(row) <= 1e-6)
+    assert 35 <= 64 + int(np.argmin(np.abs(row - 0.5))) - 64 <= 45
+    # colour-led alpha would follow the blocks: the photo itself is blocky in that band
+    assert _grid_ratio(img[..., 0], band | ((a > 0) & ~disc)) > 1.3
+
+
+def test_foreground_takes_hair_colour_where_alike():
+    from candid.engines.studio.composite import composite
+    from candid.engines.studio.matte import foreground, shape_alpha
+
+    img, disc, prob, _ = _blocky_dark_case()
+    a = shape_alpha(prob, 100.0)
+    white = np.ones_like(img)
+    band = (a > 0.02) & (a < 0.98)
+    old = composite(foreground(img, a), a, white, decontaminate_edges=False)
+    new = composite(foreground(img, a, face_width=100.0), a, white, decontaminate_edges=False)
+    ideal = composite(np.full_like(img, 0.07), a, white, decontaminate_edges=False)  # hair colour, no blocks
+    e_old, e_new = (float(np.abs(x - ideal)[band].mean()) for x in (old, new))
+    assert e_new < 0.5 * e_old, (e_old, e_new)  # the fringe no longer carries the old backdrop's blocks
+    # the edge is the hair's own colour mixed with the new backdrop
+    F = foreground(img, a, face_width=100.0)
+    assert np.abs(F[band] - 0.07).max() < 0.03
+    assert np.array_equal(F[a >= 1], img[a >= 1])  # opaque pixels untouched

@@ -301,6 +301,70 @@ def trimap(mask: np.ndarray, landmarks: np.ndarray, *, hair_band: float = 0.16, 
     return t
 
 
+def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low: float = 0.08,
+                 high: float = 0.16, ring: tuple[float, float] = (0.03, 0.12)) -> np.ndarray:
+    """Where alpha cannot come from colour: 1 where the person just inside ``mask`` looks like the background just outside.
+
+    The colour just inside the outline (a ring ``ring`` face widths deep) and
+    just outside it (the same ring outside) are averaged locally (normalised
+    convolution, 0.08 face widths); where the two differ by less than ``low``
+    (sRGB, Euclidean) the weight is 1, above ``high`` it is 0. Dark hair on a
+    near-black backdrop (yangmi_6.jpg: mostly 0.02-0.1) is 1; white hair on
+    cream curtains (biden.jpg, 0.2 and more) and rihanna.webp are 0. There closed-form matting and
+    GrabCut follow the JPEG blocks, so the matte takes its shape from the
+    segmenter instead (:func:`shape_alpha`) and the edge its colour from the
+    person just inside (:func:`foreground`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((64, 64, 3), 0.03, np.float32); img[:, :32] = 0.06    # dark on near-black
+    >>> img[:, 40:, :] = 0.03; img[:32, 40:, 0] = 0.9                        # and a red backdrop above
+    >>> m = np.zeros((64, 64), bool); m[:, :32] = True
+    >>> w = low_contrast(img, m, 100.0)
+    >>> round(float(w[50, 32]), 2), round(float(w[5, 32]), 2) < 1
+    (1.0, True)
+    """
+    pixels = check_image(pixels)
+    m8 = np.asarray(mask, np.uint8)
+    fw = max(float(face_width), 1.0)
+    d_in = cv2.distanceTransform(m8, cv2.DIST_L2, 5)
+    d_out = cv2.distanceTransform(1 - m8, cv2.DIST_L2, 5)
+    r0, r1 = max(ring[0] * fw, 1.0), max(ring[1] * fw, 3.0)
+    inner = ((d_in > r0) & (d_in <= r1)).astype(np.float32)
+    outer = ((d_out > r0) & (d_out <= r1)).astype(np.float32)
+    if not inner.any() or not outer.any():
+        return np.zeros(m8.shape, np.float32)
+    sig = max(0.08 * fw, 1.0)
+    F = normalized_blur(pixels, inner, sig)
+    B = normalized_blur(pixels, outer, sig)
+    c = np.linalg.norm(F - B, axis=-1)
+    return np.clip((high - c) / (high - low), 0, 1).astype(np.float32)
+
+
+def shape_alpha(prob: np.ndarray, face_width: float, *, feather: float = 0.01) -> np.ndarray:
+    """A smooth alpha from the segmenter's person probability alone (no colour).
+
+    The probability is smoothed, cut at 0.5 with a steep ramp (the outline,
+    free of the JPEG blocks the colours carry), then feathered by a Gaussian
+    of ``feather`` face widths: a soft, hair-like falloff of the same width
+    all around, however unsure the segmenter was.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.tile(np.linspace(1, 0, 64, dtype=np.float32), (16, 1))
+    >>> a = shape_alpha(p, 100.0)
+    >>> float(a[8, 5]), float(a[8, 58]), 0.3 < float(a[8, 32]) < 0.7
+    (1.0, 0.0, True)
+    """
+    fw = max(float(face_width), 1.0)
+    p = gauss(np.asarray(prob, np.float32), max(0.006 * fw, 0.7))
+    cut = np.clip((p - 0.45) / 0.1, 0, 1)
+    cut = cut * cut * (3 - 2 * cut)
+    return np.clip(gauss(cut.astype(np.float32), max(feather * fw, 0.7)), 0, 1).astype(np.float32)
+
+
 def matte(
     pixels: np.ndarray,
     landmarks: np.ndarray,
@@ -316,6 +380,7 @@ def matte(
     prior_low: float = 0.05,
     prior_high: float = 0.35,
     seed: int = 0,
+    shape_where_alike: bool = True,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
 
@@ -350,6 +415,12 @@ def matte(
         matting found "partly person" but the segmenter clearly did not are dropped.
     seed : int
         Seed of GrabCut's clustering.
+    shape_where_alike : bool
+        Where the person and the background beside the outline have nearly
+        the same colour (:func:`low_contrast`), take alpha from the
+        segmenter's shape (:func:`shape_alpha`) instead of from colour:
+        there GrabCut and closed-form matting follow JPEG blocks and leave a
+        blocky half-transparent fringe (dark hair on a near-black backdrop).
 
     Returns
     -------
@@ -397,6 +468,31 @@ def matte(
         x0, x1 = max(xs.min() - m, 0), min(xs.max() + m + 1, w_s)
         sub = estimate_alpha_cf(np.clip(small[y0:y1, x0:x1], 0, 1).astype(np.float64), tri[y0:y1, x0:x1].astype(np.float64))
         alpha_s[y0:y1, x0:x1] = np.clip(sub, 0, 1).astype(np.float32)
+    shape_w = None
+    if shape_where_alike:
+        # colour cannot tell the person from the backdrop here: the segmenter's shape decides (only its own
+        # subject, near its outline; GrabCut's colour model may have thrown that hair away as background)
+        own = subject_mask(raw, lm_s, valid=valid_s)
+        o8 = own.astype(np.uint8)
+        reach = 2 * hair_band * fw  # beyond the trimap's unknown band
+        near = (cv2.distanceTransform(o8, cv2.DIST_L2, 5) < reach) & (cv2.distanceTransform(1 - o8, cv2.DIST_L2, 5) < reach)
+        # the head only (hair: crown, temples, long hair down to the chin); lower down the outline is
+        # clothes and shoulders, where the segmenter's coarse shape is no better than colour
+        _, chin_s, _ = head_extent(lm_s)
+        across_s, down_s = _frame_axes(lm_s)
+        yy, xx = np.mgrid[0:h_s, 0:w_s].astype(np.float32)
+        head_zone = gauss(((xx - chin_s[0]) * down_s[0] + (yy - chin_s[1]) * down_s[1] < 0).astype(np.float32),
+                          0.05 * fw)
+        shape_w = low_contrast(small, own, fw) * near * head_zone
+        if valid_s is not None:
+            shape_w = shape_w * valid_s
+        shape_w = gauss(shape_w.astype(np.float32), max(0.04 * fw, 1.0))
+        if shape_w.max() > 0.01:
+            grown = cv2.dilate(o8, np.ones((3, 3), np.uint8), iterations=max(int(0.03 * fw), 1)).astype(bool)
+            alpha_s = ((1 - shape_w) * alpha_s + shape_w * shape_alpha(np.where(grown, raw, 0), fw)).astype(np.float32)
+            alpha_s[tri >= 0.999] = np.maximum(alpha_s[tri >= 0.999], 1 - shape_w[tri >= 0.999])
+        else:
+            shape_w = None
     # guided upsampling: linear coefficients at the working size, applied to the full-size photo
     if (w_s, h_s) != (W, H):
         a, b = guided_coefficients(small, alpha_s, 1, eps)
@@ -406,6 +502,9 @@ def matte(
         sure_bg = gauss(resize((tri <= 0.001).astype(np.float32), (W, H), cv2.INTER_LINEAR), 0.7 * k)
         sure_fg = gauss(resize((tri >= 0.999).astype(np.float32), (W, H), cv2.INTER_LINEAR), 0.7 * k)
         alpha = np.maximum(np.clip(alpha, 0, 1) * (1 - sure_bg), sure_fg)
+        if shape_w is not None:  # the shape-led parts: smooth upsampling, no texture of the photo in alpha
+            w_f = resize(shape_w, (W, H), cv2.INTER_LINEAR)
+            alpha = (1 - w_f) * alpha + w_f * np.clip(resize(alpha_s, (W, H), cv2.INTER_LINEAR), 0, 1)
         prob_full = resize(raw, (W, H), cv2.INTER_LINEAR) if prior else None
     else:
         alpha = alpha_s
@@ -453,7 +552,8 @@ def attached_only(alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.
     return np.where(main | ((a <= 0.5) & near.astype(bool)), a, 0.0).astype(np.float32)
 
 
-def foreground(pixels: np.ndarray, alpha: np.ndarray, *, work_side: int = 640) -> np.ndarray:
+def foreground(pixels: np.ndarray, alpha: np.ndarray, *, work_side: int = 640,
+               face_width: float | None = None) -> np.ndarray:
     """Foreground colours with the old background taken out of the soft edge.
 
     ``pymatting.estimate_foreground_ml`` (multi-level, Germer et al.) solves
@@ -461,6 +561,12 @@ def foreground(pixels: np.ndarray, alpha: np.ndarray, *, work_side: int = 640) -
     resolution ``F = (I - (1 - a) B) / a`` with that ``B`` where alpha is large
     enough to divide by, and the solved ``F`` (upsampled) where it is not.
     Pixels with alpha 1 are returned unchanged.
+
+    With ``face_width`` (px), where the person and the old background beside
+    the outline are alike (:func:`low_contrast`) that division is ill-posed
+    and the edge pixel is mostly old background (its JPEG blocks): there the
+    soft edge takes the colour of the person just inside (a normalised blur
+    of the opaque pixels), so no block of the old backdrop is carried over.
 
     Examples
     --------
@@ -500,6 +606,17 @@ def foreground(pixels: np.ndarray, alpha: np.ndarray, *, work_side: int = 640) -
         F = trust * F + (1 - trust) * F_up
     else:
         F = F_up
+    if face_width is not None:
+        solid = al >= 0.98
+        if solid.any() and (~solid).any():
+            w = low_contrast(img, solid, face_width)
+            w = (w * edge[y0:y1, x0:x1])[..., None]
+            if w.max() > 0:
+                d_in = cv2.distanceTransform(solid.astype(np.uint8), cv2.DIST_L2, 5)
+                ring = (solid & (d_in > 1) & (d_in <= max(0.06 * face_width, 3.0))).astype(np.float32)
+                inside = normalized_blur(img, ring if ring.any() else solid.astype(np.float32),
+                                         max(0.02 * face_width, 1.0))
+                F = (1 - w) * F + w * inside
     out = pixels.copy()
     region = out[y0:y1, x0:x1]
     e = edge[y0:y1, x0:x1]

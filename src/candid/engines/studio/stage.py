@@ -242,7 +242,7 @@ def studio_stage(
 
             opts = {"image": read_image(opts["path"]).pixels}
         bg = make_background(kind, (W, H), seed, source=crop, alpha=alpha, face_height=head_h, **opts)
-        fg, rim = suppress_rim(foreground(lit, alpha), alpha, width=max(RIM_WIDTH * fw, 2.0), valid=valid)
+        fg, rim = suppress_rim(foreground(lit, alpha, face_width=fw), alpha, width=max(RIM_WIDTH * fw, 2.0), valid=valid)
         if rim >= 0.02:
             changes.append({"change": "rim_toned", "amount": round(rim, 2)})
         out = composite(fg, alpha, bg, decontaminate_edges=False)
