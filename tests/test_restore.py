@@ -190,6 +190,46 @@ def test_bright_object_is_not_a_scratch(monkeypatch):
     assert (damage_mask(img, protect_eyes=False) & obj).sum() / obj.sum() > 0.2
 
 
+def _bus_and_fold_scene(seed=0):
+    """A bus's upper deck (a short lit roof band over a row of windows with bright pillars: a wide bright
+    line with its own, branching outline) and a long, slightly wavy fold running across the print."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    h = w = 512
+    yy = np.mgrid[0:h, 0:w][0].astype(np.float32)
+    img = np.stack([0.35 + 0.2 * yy / h] * 3, -1) * np.array([0.9, 1.0, 0.95], np.float32)
+    bus = np.zeros((h, w), bool)
+    bus[100:140, 150:300] = True
+    img[bus] = (0.25, 0.3, 0.6)
+    img[100:107, 150:300] = 0.92  # the lit roof
+    for x in range(154, 292, 16):
+        img[107:120, x:x + 10] = 0.12  # windows, with bright pillars between them
+        img[107:120, x + 10:x + 16] = 0.85
+    fold = np.zeros((h, w), np.uint8)
+    t = np.linspace(0, 1, 200)
+    cv2.polylines(fold, [np.stack([w * t, 330 + 40 * t + 6 * np.sin(5 * t)], 1).round().astype(np.int32)],
+                  False, 1, thickness=6)
+    img[fold > 0] = img[fold > 0] * 0.3 + 0.65
+    img += 0.01 * rng.standard_normal(img.shape).astype(np.float32)
+    return np.clip(img, 0, 1).astype(np.float32), bus, fold > 0
+
+
+def test_short_bright_band_is_not_a_crease_long_fold_is(monkeypatch):
+    """Issue 21 (faded_f's bus): a short bright band following an object's outline is picture; a long
+    fold across the print is found."""
+    from candid.engines.restore import damage
+
+    img, bus, fold = _bus_and_fold_scene()
+    m = damage_mask(img, kinds=("scratches", "creases"), protect_eyes=False)
+    assert (m & fold).sum() / fold.sum() > 0.9
+    assert not (m & bus).any()
+    # the crease pass alone, without its one-line rule, takes the roof (can fail)
+    monkeypatch.setattr(damage, "CREASE_BRANCHING", 99.0)
+    m = damage_mask(img, kinds=("creases",), protect_eyes=False)
+    assert (m & bus).sum() / bus.sum() > 0.1 and (m & fold).sum() / fold.sum() > 0.9
+
+
 def test_coloured_speck_is_picture_neutral_speck_is_dust(monkeypatch):
     """Issue 21 (faded_e's lit leaves): on a colour print a speck more colourful than its surroundings is
     picture; a paper-white speck beside it is dust."""

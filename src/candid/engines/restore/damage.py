@@ -21,7 +21,9 @@ found with a classical, multi-scale, two-sided oriented line detector:
    across knitwear) is seeded by its brightness alone, and kept only when it
    wanders like a crack, runs long and stays thin; a thin line must cross
    the picture (its two sides, a few px away, continue each other), not be
-   an object bounded by its own edges (a white glove, a hat's brim);
+   an object bounded by its own edges (a white glove, a hat's brim); a
+   crease (a wide bright line) must be one nearly straight line, not an
+   object's branching outline (a bus's lit roof over its windows);
 5. dust is a small, roundish outlier from the local median (on a colour
    print, not more colourful than its surroundings);
 6. the mask is grown to cover the soft edge of each defect and taken back to
@@ -51,8 +53,10 @@ _N_DIR = 12
 
 #: Largest median colour distance (RGB, 0-1) between the two sides of a line taken for damage.
 SIDE_MAX = 0.15
-#: Lines at least this long (fraction of the short side) are damage whatever their sides.
+#: Lines whose straight extent is at least this (fraction of the short side) are damage whatever their sides.
 SIDE_FREE_LEN = 0.4
+#: A crease (the wide-line pass) is one line: its skeleton at most this many times its straight extent.
+CREASE_BRANCHING = 1.3
 
 #: On a colour print, a speck more saturated (max-min of RGB) than 0.12 and than its surroundings by
 #: more than this is picture (a lit leaf, a brow hair), not dust.
@@ -375,8 +379,12 @@ def damage_mask(
                 max_w = max(3.0, 0.012 * s) if polarity == "bright" else max(3.5, 0.009 * s)
             keep &= (skel >= min_len * s) & (width <= max_w)
             if wide_max is not None and keep.any():
-                _, spread = _shape(labels, n)
-                keep &= spread < 0.15  # a fold runs nearly straight across the print
+                # a fold is one line running nearly straight across the print: its skeleton is no
+                # longer than its extent; an object's outline branches (a bus's roof over its windows)
+                # (no two-sides test here: beside a wide line the picture differs by as much on a
+                # fold across a busy picture as along a lit roof, once the fade is stretched)
+                extent, spread = _shape(labels, n)
+                keep &= (spread < 0.15) & (skel <= CREASE_BRANCHING * extent)
             if glare is not None and keep.any():
                 # seeded by brightness alone (no strong line response for the texture around it):
                 # must wander like a crack and run long, not be a window frame or a lettered sign
@@ -414,9 +422,11 @@ def damage_mask(
                 # a crack crosses the picture: a few px to each side the picture continues itself;
                 # beside an object (a white glove, a hat's brim, a lit rope) it does not
                 # (measured beyond the line's own width; a line running across much of the print
-                # crosses the picture whatever lies along it)
+                # crosses the picture whatever lies along it: its extent, not its skeleton, whose
+                # branches along an object's outline (a bus's window pillars) add length)
                 side = _side_difference(small, direction, labels, n, keep)
-                keep &= (side < SIDE_MAX) | (skel >= SIDE_FREE_LEN * s)
+                extent, _ = _shape(labels, n)
+                keep &= (side < SIDE_MAX) | (extent >= SIDE_FREE_LEN * s)
             if face is not None and keep.any():
                 # highlights on lips, brows and chin, the shadow under the chin, a collar's rim
                 # are lines of the picture: a line that stays on and around the face must be
