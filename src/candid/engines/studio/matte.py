@@ -475,7 +475,9 @@ def matte(
         own = subject_mask(raw, lm_s, valid=valid_s)
         o8 = own.astype(np.uint8)
         reach = 2 * hair_band * fw  # beyond the trimap's unknown band
-        near = (cv2.distanceTransform(o8, cv2.DIST_L2, 5) < reach) & (cv2.distanceTransform(1 - o8, cv2.DIST_L2, 5) < reach)
+        # the photo's border counts as an outline (hair cut by the top of the frame: blocks there too)
+        d_in = cv2.distanceTransform(np.pad(o8, 1), cv2.DIST_L2, 5)[1:-1, 1:-1]
+        near = (d_in < reach) & (cv2.distanceTransform(1 - o8, cv2.DIST_L2, 5) < reach)
         # the head only (hair: crown, temples, long hair down to the chin); lower down the outline is
         # clothes and shoulders, where the segmenter's coarse shape is no better than colour
         _, chin_s, _ = head_extent(lm_s)
@@ -486,7 +488,8 @@ def matte(
         shape_w = low_contrast(small, own, fw) * near * head_zone
         if valid_s is not None:
             shape_w = shape_w * valid_s
-        shape_w = gauss(shape_w.astype(np.float32), max(0.04 * fw, 1.0))
+        # then steeper: half colour and half shape is a see-through mix of two answers that disagree
+        shape_w = np.clip((gauss(shape_w.astype(np.float32), max(0.04 * fw, 1.0)) - 0.2) / 0.6, 0, 1)
         if shape_w.max() > 0.01:
             grown = cv2.dilate(o8, np.ones((3, 3), np.uint8), iterations=max(int(0.03 * fw), 1)).astype(bool)
             alpha_s = ((1 - shape_w) * alpha_s + shape_w * shape_alpha(np.where(grown, raw, 0), fw)).astype(np.float32)
