@@ -342,7 +342,7 @@ def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low
     return np.clip((high - c) / (high - low), 0, 1).astype(np.float32)
 
 
-def shape_alpha(prob: np.ndarray, face_width: float, *, feather: float = 0.01) -> np.ndarray:
+def shape_alpha(prob: np.ndarray, face_width: float, *, feather: float = 0.006) -> np.ndarray:
     """A smooth alpha from the segmenter's person probability alone (no colour).
 
     The probability is smoothed, cut at 0.5 with a steep ramp (the outline,
