@@ -90,10 +90,28 @@ def _words(feature: str, kind: str) -> tuple[str, str, str]:
     return (feature.replace("_", " "), "higher", "lower")
 
 
+def _visibility(delta_lab: float) -> str:
+    """How visible a CIELAB difference is, in words (about 2 is just noticeable side by side).
+
+    Examples
+    --------
+    >>> _visibility(1.0), _visibility(3.5), _visibility(7.0), _visibility(15.0)
+    ('barely', 'slightly', 'clearly', 'much')
+    """
+    if delta_lab < 2.0:
+        return "barely"
+    if delta_lab < 5.0:
+        return "slightly"
+    if delta_lab < 10.0:
+        return "clearly"
+    return "much"
+
+
 def _sentence(feature: str, kind: str, value: float, mean: float, percent: float) -> str:
     thing, more, less = _words(feature, kind)
     if feature.startswith("skin.") and feature[5:] in ("L", "a", "b"):
-        return f"{thing} {abs(value - mean):.1f} units {more if value > mean else less} than in your photos"
+        # CIELAB differences have no unit a person knows; say how visible they are instead.
+        return f"{thing} {_visibility(abs(value - mean))} {more if value > mean else less} than in your photos"
     return f"{thing} {abs(percent):.0f} % {more if percent > 0 else less} than in your photos"
 
 
