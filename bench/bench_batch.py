@@ -97,8 +97,8 @@ def main() -> int:
     ap.add_argument("--backends", default="local,ray")
     ap.add_argument("--no-append", action="store_true")
     args = ap.parse_args()
-    recipe, skipped = studio_recipe("linkedin")
-    print(f"recipe: {[s.stage for s in recipe.steps]} (skipped: {skipped})", flush=True)
+    recipe = studio_recipe("linkedin")
+    print(f"recipe: {[s.stage for s in recipe.steps]}", flush=True)
     results = []
     with tempfile.TemporaryDirectory(prefix="candid-bench-batch-") as tmp:
         tmp = Path(tmp)

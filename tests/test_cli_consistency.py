@@ -132,7 +132,7 @@ def test_one_studio_options_model():
     assert set(MakeRequest.model_fields) - set(StudioOptions.model_fields) == {"upload", "engine", "subject"}
     assert MakeRequest.model_json_schema()["properties"]["light"]["description"] == option_help("light")
     # the recipe: every option reaches a stage
-    recipe, skipped = studio_recipe(**STUDIO_SAMPLE)
+    recipe = studio_recipe(**STUDIO_SAMPLE)
     steps = {s.stage: s.params for s in recipe.steps}
     for name in STUDIO_STAGE_OPTIONS:
         assert steps["engine.studio"][name] == STUDIO_SAMPLE[name], name

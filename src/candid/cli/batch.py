@@ -22,10 +22,7 @@ def _recipe(spec: str):
         return load_recipe(path)
     from candid.engines.studio.recipe import studio_recipe
 
-    recipe, skipped = studio_recipe(spec)
-    for stage in skipped:
-        console.print(f"[yellow]note:[/yellow] stage {stage!r} is not available in this build; skipped")
-    return recipe
+    return studio_recipe(spec)
 
 
 def _fixed_time(timestamp: Optional[str]) -> Optional[str]:

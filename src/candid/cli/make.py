@@ -73,8 +73,6 @@ def make(
         run = run_studio(photo, options, report=str(report) if report else None, subject=prof, on_step=on_step,
                          library=lib)
     result = run.result
-    for stage in run.skipped:
-        console.print(f"[yellow]note:[/yellow] stage {stage!r} is not available in this build; skipped")
     written = write_output(result, target, sources=[photo])
     from candid.engines.studio.changes import change_report, describe
 

@@ -145,16 +145,14 @@ def make_restore(photo: Path, *, style: str, size: Optional[str], subject: Optio
         steps = [Step(stage="engine.restore", params=restore_params)]
         if size and size != "none":
             steps.append(Step(stage="finish", params={"size": size, "seed": seed}))
-        recipe, skipped = Recipe(name=f"restore-{style}", steps=steps), []
+        recipe = Recipe(name=f"restore-{style}", steps=steps)
     else:
         from candid.engines.studio.recipe import studio_recipe
 
-        studio, skipped = studio_recipe(style, size=size, seed=seed, **studio_options)
+        studio = studio_recipe(style, size=size, seed=seed, **studio_options)
         recipe = Recipe(name=f"restore+{studio.name}", description=studio.description,
                         steps=[Step(stage="engine.restore", params=restore_params), *studio.steps])
     portrait = read_input(photo, subject=prof)
-    for stage in skipped:
-        console.print(f"[yellow]note:[/yellow] stage {stage!r} is not available in this build; skipped")
     with progress_bar(f"restore + {style}", len(recipe.steps)) as advance:
         def on_step(i: int, total: int, stage: str) -> None:
             advance(1 if i > 0 else 0, description=f"{style}: {stage}")

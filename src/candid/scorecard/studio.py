@@ -34,7 +34,7 @@ def make_headshot(pixels: np.ndarray, source: str, *, seed: int = 0):
     from candid.portrait import Portrait
     from candid.recipes import run_recipe
 
-    recipe, _ = studio_recipe(STYLE, face=1, seed=seed)
+    recipe = studio_recipe(STYLE, face=1, seed=seed)
     steps = [s for s in recipe.steps if s.stage not in SKIPPED_STAGES]
     at = [s.stage for s in steps].index("engine.studio") + 1
     first = run_recipe(recipe.model_copy(update={"steps": steps[:at]}), Portrait(pixels, source=source))

@@ -191,9 +191,7 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
     run = run_studio(src, options, report=str(out_dir / "report"), subject=prof,
                      source_name=params.get("filename") or src.name, on_step=step,
                      library=library if prof is not None else None)
-    result, recipe, skipped = run.result, run.recipe, run.skipped
-    for stage in skipped:
-        log(f"note: stage {stage!r} is not available in this build; skipped")
+    result, recipe = run.result, run.recipe
     log(f"recipe {recipe.name}: " + " -> ".join(s.stage for s in recipe.steps))
     for op in result.log:
         for note in op.notes:
@@ -224,7 +222,7 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
         "align": source_to_result(result.log, (int(result.width), int(result.height))),
         "focus": _eyes(result),  # where "Zoom to 1:1" lands from the fitted view
         "overall": round(float(report.overall), 3), "tells": tells,
-        "honest": _honest_summary(result.log, params.get("subject")), "skipped": skipped,
+        "honest": _honest_summary(result.log, params.get("subject")),
         "notes": [f"{op.stage}: {n}" for op in result.log for n in op.notes],
         "changes": change_report(result.log),  # what the studio changed on its own, in plain words
     }

@@ -17,7 +17,7 @@ from candid.engines.studio.stage import check_options
 from candid.engines.studio.styles import STYLES
 from candid.errors import CandidError, RecipeError
 from candid.portrait import Portrait
-from candid.recipes import STAGES, Recipe, Step
+from candid.recipes import Recipe, Step
 
 
 def load_style_recipe(style: str) -> Recipe:
@@ -62,12 +62,8 @@ def studio_recipe(
     *,
     report: str | None = None,
     **settings: Any,
-) -> tuple[Recipe, list[str]]:
-    """The style's recipe with the person's options applied, and the stages left out.
-
-    Stages not (yet) registered in :data:`candid.recipes.STAGES` are dropped
-    and named in the second return value, so a front door can say so and go
-    on instead of failing.
+) -> Recipe:
+    """The style's recipe with the person's options applied.
 
     Parameters
     ----------
@@ -85,11 +81,11 @@ def studio_recipe(
 
     Returns
     -------
-    (Recipe, list of str)
+    Recipe
 
     Examples
     --------
-    >>> r, skipped = studio_recipe("linkedin", size="none", aspect="4:5")
+    >>> r = studio_recipe("linkedin", size="none", aspect="4:5")
     >>> "finish" in [s.stage for s in r.steps], r.steps[1].params["aspect"]
     (False, '4:5')
     """
@@ -125,18 +121,15 @@ def studio_recipe(
     if look:
         at = names.index("inspect") if "inspect" in names else len(steps)
         steps.insert(at, Step(stage="looks.film", params={"stock": look, "seed": seed}))
-    skipped = [s.stage for s in steps if s.stage not in STAGES]
-    kept = [s for s in steps if s.stage in STAGES]
-    return recipe.model_copy(update={"steps": kept}), skipped
+    return recipe.model_copy(update={"steps": steps})
 
 
 @dataclass(frozen=True)
 class StudioRun:
-    """What :func:`run_studio` made: the result, the recipe it ran, the stages it left out, the source pixels."""
+    """What :func:`run_studio` made: the result, the recipe it ran, the source pixels."""
 
     result: Portrait
     recipe: Recipe
-    skipped: list[str]
     source: np.ndarray
 
 
@@ -199,7 +192,7 @@ def run_studio(
         raise CandidError(f"engine 'studio' is not available: {why}")
     options = options_of(options if options is not None else settings.pop("style", "linkedin"), **settings)
     background = options.background
-    recipe, skipped = studio_recipe(options, report=report)
+    recipe = studio_recipe(options, report=report)
     if subject is not None and library is not None and any(s.stage == "honest" for s in recipe.steps):
         recipe = recipe.with_overrides({"honest": {"library": str(getattr(library, "root", library))}})
     if subject is not None and library is not None and any(s.stage == "finish" for s in recipe.steps):
@@ -217,7 +210,7 @@ def run_studio(
         origin = dataclasses.replace(origin, params={**origin.params, "file": source_name})
     portrait = Portrait(loaded.pixels, source=source_name or Path(photo).name, subject=subject, log=(origin,))
     result = run_recipe(recipe, portrait, on_step=on_step)
-    return StudioRun(result=result, recipe=recipe, skipped=skipped, source=loaded.pixels)
+    return StudioRun(result=result, recipe=recipe, source=loaded.pixels)
 
 
 __all__ = ["STYLES", "STUDIO_STAGE_OPTIONS", "StudioOptions", "StudioRun", "load_style_recipe", "options_of",
