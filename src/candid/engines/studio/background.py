@@ -11,8 +11,8 @@ import re
 import cv2
 import numpy as np
 
-from candid.colour import linear_to_srgb, srgb_to_linear
-from candid.engines.studio.filters import gauss, luminance, normalized_blur, resize
+from candid.colour import linear_to_srgb, luminance, srgb_to_linear
+from candid.engines.studio.filters import gauss, normalized_blur, resize
 #: Background kinds understood by :func:`background`.
 BACKGROUNDS = ("grey", "white", "color", "mottled", "gradient", "blur", "image")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from candid.colour import linear_to_srgb, srgb_to_linear
+from candid.colour import linear_to_srgb, luminance, srgb_to_linear
 from candid.engines.studio.checks import check_alpha, check_image
-from candid.engines.studio.filters import luminance, normalized_blur, resize
+from candid.engines.studio.filters import normalized_blur, resize
 
 
 def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess: float = 1.12,
@@ -128,7 +128,7 @@ def decontaminate(pixels: np.ndarray, alpha: np.ndarray, *, radius: float | None
     Examples
     --------
     >>> import numpy as np
-    >>> from candid.colour import linear_to_srgb, srgb_to_linear
+    >>> from candid.colour import linear_to_srgb, luminance, srgb_to_linear
     >>> F, B = np.array([0.8, 0.2, 0.2], np.float32), np.array([0.1, 0.9, 0.1], np.float32)
     >>> a = np.tile(np.linspace(0, 1, 32, dtype=np.float32), (32, 1))
     >>> mix = a[..., None] * srgb_to_linear(F) + (1 - a[..., None]) * srgb_to_linear(B)  # light adds linearly

@@ -1,18 +1,9 @@
-"""Filters the studio stages share: linear-light luminance, box/Gaussian blurs, normalised convolution, resize."""
+"""Filters the studio stages share: box/Gaussian blurs, normalised convolution, resize (luminance is candid.colour's)."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
-
-
-def luminance(lin: np.ndarray) -> np.ndarray:
-    """Relative luminance of linear-light RGB (Rec. 709 primaries, as sRGB's), float32.
-
-    Physical light, for exposure and relighting; for the grey of sRGB values
-    use :func:`candid.colour.luma`.
-    """
-    return (lin @ np.array([0.2126, 0.7152, 0.0722], np.float32)).astype(np.float32)
 
 
 def box(x: np.ndarray, r: int) -> np.ndarray:

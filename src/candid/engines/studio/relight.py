@@ -18,9 +18,9 @@ import math
 import cv2
 import numpy as np
 
-from candid.colour import linear_to_srgb, srgb_to_linear
+from candid.colour import linear_to_srgb, luminance, srgb_to_linear
 from candid.engines.studio.checks import check_alpha, check_image, check_landmarks
-from candid.engines.studio.filters import gauss, luminance, resize
+from candid.engines.studio.filters import gauss, resize
 from candid.engines.studio.frame import head_extent
 
 #: Light patterns: (azimuth, elevation) in degrees; azimuth > 0 is the image right,
@@ -272,26 +272,45 @@ def _shoulder(lin: np.ndarray, knee: float = 0.9) -> np.ndarray:
     return (lin / (1 + np.maximum(lin - knee, 0) * 2)).astype(np.float32)
 
 
-def _move_catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light: np.ndarray) -> np.ndarray:
-    """Move each eye's own catchlight (same pixels, same shape) to where ``light`` reflects; add none."""
+def _iris_windows(pixels: np.ndarray, lm: np.ndarray, light: np.ndarray, *, min_r: float, reach: float,
+                  min_size: int) -> tuple[np.ndarray, list] | None:
+    """The half vector of ``light`` and each fitted iris with its window, for the catchlight passes.
+
+    Each window is ``(cx, cy, r, (y0, y1, x0, x1), yy, xx)`` for irises of radius at least ``min_r``,
+    reaching ``reach`` radii around the centre, clipped to the image and at least ``min_size`` px a side;
+    ``yy, xx`` are the window's pixel coordinates. None when iris fitting fails (it is best effort:
+    the eyes are then left as shot, since no catchlight is better than a misplaced one).
+    """
     from candid.face import face_regions
 
     try:
         circles = face_regions(pixels, lm).iris_circles
-    except Exception:  # iris fitting is best effort: leave the eyes as shot
-        return lin
-    out = lin.copy()
+    except Exception:
+        return None
     h = light + np.array([0.0, 0.0, 1.0])
     h /= np.linalg.norm(h)
-    H, W = lin.shape[:2]
+    H, W = pixels.shape[:2]
+    windows = []
     for (cx, cy, r) in circles:
-        if r < 2.0:
+        if r < min_r:
             continue
-        x0, x1 = int(max(cx - 1.5 * r, 0)), int(min(cx + 1.5 * r + 1, W))
-        y0, y1 = int(max(cy - 1.5 * r, 0)), int(min(cy + 1.5 * r + 1, H))
-        if x1 - x0 < 3 or y1 - y0 < 3:
+        x0, x1 = int(max(cx - reach * r, 0)), int(min(cx + reach * r + 1, W))
+        y0, y1 = int(max(cy - reach * r, 0)), int(min(cy + reach * r + 1, H))
+        if x1 - x0 < min_size or y1 - y0 < min_size:
             continue
         yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+        windows.append((cx, cy, r, (y0, y1, x0, x1), yy, xx))
+    return h, windows
+
+
+def _move_catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light: np.ndarray) -> np.ndarray:
+    """Move each eye's own catchlight (same pixels, same shape) to where ``light`` reflects; add none."""
+    found = _iris_windows(pixels, lm, light, min_r=2.0, reach=1.5, min_size=3)
+    if found is None:
+        return lin
+    h, windows = found
+    out = lin.copy()
+    for cx, cy, r, (y0, y1, x0, x1), yy, xx in windows:
         iris = np.hypot(xx - cx, yy - cy) < 0.9 * r
         patch = out[y0:y1, x0:x1]
         lum = luminance(patch)
@@ -325,24 +344,12 @@ def _move_catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light
 
 
 def _catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light: np.ndarray, strength: float) -> np.ndarray:
-    from candid.face import face_regions
-
-    try:
-        circles = face_regions(pixels, lm).iris_circles
-    except Exception:  # iris fitting is best effort; no catchlight is better than a misplaced one
+    found = _iris_windows(pixels, lm, light, min_r=1.5, reach=2.0, min_size=1)
+    if found is None:
         return lin
+    h, windows = found
     out = lin.copy()
-    h = light + np.array([0.0, 0.0, 1.0])
-    h /= np.linalg.norm(h)
-    H, W = lin.shape[:2]
-    for (cx, cy, r) in circles:
-        if r < 1.5:
-            continue
-        x0, x1 = int(max(cx - 2 * r, 0)), int(min(cx + 2 * r + 1, W))
-        y0, y1 = int(max(cy - 2 * r, 0)), int(min(cy + 2 * r + 1, H))
-        if x1 <= x0 or y1 <= y0:
-            continue
-        yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    for cx, cy, r, (y0, y1, x0, x1), yy, xx in windows:
         iris = np.clip(r - np.hypot(xx - cx, yy - cy), 0, 1)
         patch = out[y0:y1, x0:x1]
         lum = luminance(patch)
