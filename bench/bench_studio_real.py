@@ -110,7 +110,6 @@ def edge_blockiness(out: np.ndarray, alpha: np.ndarray, matrix, src_shape: tuple
     L = cv2.warpAffine(lum, m, (w, h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
     A = cv2.warpAffine(alpha.astype(np.float32), m, (w, h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
     soft = (A > 0.02) & (A < 0.98)
-    num = den = 0.0
     on, off = [], []
     for axis in (0, 1):
         d = np.abs(np.diff(L, axis=axis))
