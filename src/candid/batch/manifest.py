@@ -270,13 +270,18 @@ def _stage_params(stage: str) -> tuple[set[str] | None, dict[str, Any]]:
     func = resolve_stage(stage)
     sig = _inspect.signature(func)
     params = list(sig.parameters.values())[1:]
-    if any(p.kind is p.VAR_KEYWORD for p in params):
-        return None, {}
     try:
         hints = typing.get_type_hints(func)
     except Exception:  # unresolvable annotations: check names only
         hints = {}
-    return {p.name for p in params}, hints
+    named = {p.name for p in params if p.kind is not p.VAR_KEYWORD}
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        model = getattr(func, "options_model", None)  # a stage whose ``**settings`` is one options model
+        if model is None:
+            return None, {}
+        fields = getattr(model, "model_fields", {})
+        return named | set(fields), {**hints, **{k: f.annotation for k, f in fields.items()}}
+    return named, hints
 
 
 def _value_problem(hint: Any, value: Any) -> str | None:
