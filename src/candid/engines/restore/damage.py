@@ -264,6 +264,19 @@ def _side_difference(img: np.ndarray, direction: np.ndarray, labels: np.ndarray,
     return out
 
 
+def _ring_around(keep: np.ndarray, labels: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
+    """For the kept components: each pixel's nearest kept label within 1 % of ``size``, and the ring.
+
+    Returns ``(near, ring)``: ``near`` (int64) labels every pixel within the radius of a kept
+    component with that component's label; ``ring`` marks those of them outside every component.
+    """
+    r = max(3, int(round(0.01 * size)))
+    lab32 = np.where(keep[labels], labels, 0).astype(np.float32)
+    near = cv2.dilate(lab32, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    near = near.astype(np.int64)
+    return near, (near > 0) & (labels == 0)
+
+
 def damage_mask(
     pixels: np.ndarray,
     *,
@@ -474,11 +487,7 @@ def damage_mask(
             if keep.any():
                 # a speck stands alone: the ring around it is the background, not more of the
                 # same bright (or dark) thing (a cigarette's tip, a button, a lit knuckle)
-                r = max(3, int(round(0.01 * s)))
-                lab32 = np.where(keep[labels], labels, 0).astype(np.float32)
-                near = cv2.dilate(lab32, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
-                near = near.astype(np.int64)
-                ring = (near > 0) & (labels == 0)
+                near, ring = _ring_around(keep, labels, s)
                 mean_d = np.bincount(labels.ravel(), d.ravel().astype(np.float64), n) / np.maximum(area, 1)
                 mean_y = np.bincount(labels.ravel(), y.ravel().astype(np.float64), n) / np.maximum(area, 1)
                 alike = ring & (sign * (y - (mean_y - sign * 0.5 * mean_d)[near]) > 0)
@@ -505,11 +514,7 @@ def damage_mask(
                 if keep.any():
                     # dust, dirt and lost dye are not more colourful than the picture around them:
                     # a lit leaf, a brown brow hair, a coloured ribbon are
-                    r = max(3, int(round(0.01 * s)))
-                    lab32 = np.where(keep[labels], labels, 0).astype(np.float32)
-                    near = cv2.dilate(lab32, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
-                    near = near.astype(np.int64)
-                    ring = (near > 0) & (labels == 0)
+                    near, ring = _ring_around(keep, labels, s)
                     ring_sat = np.bincount(near[ring], sat[ring].astype(np.float64), n) / np.maximum(
                         np.bincount(near[ring], minlength=n), 1)
                     keep &= mean_sat < np.maximum(0.12, ring_sat + DUST_SAT_MORE)
