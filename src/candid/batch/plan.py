@@ -277,14 +277,13 @@ def _face_problem(path: str, name: str, recipe: dict[str, Any]) -> tuple[str | N
     studio = steps.get("engine.studio")
     if studio is None:
         return None, None
-    from candid.engines.studio import stage as studio_stage
-    from candid.engines.studio.frame import face_inside
+    from candid.engines.studio.frame import WHOLE_FACE_MARGIN, face_inside
+    from candid.engines.studio.stage import SMALL_FACE_IOD
 
-    if not face_inside(face.landmarks, pixels.shape, margin=0.05):
+    if not face_inside(face.landmarks, pixels.shape, margin=WHOLE_FACE_MARGIN):
         return f"{name}: the face is cut by the photo's border (the studio needs the whole face)", None
     iod = face.iod
-    SMALL_FACE_IOD = getattr(studio_stage, "SMALL_FACE_IOD", None)  # the studio's own line, when it has one
-    if SMALL_FACE_IOD is not None and iod < SMALL_FACE_IOD:
+    if iod < SMALL_FACE_IOD:
         words = (f"{name}: the face is only {iod:.0f} px between the eyes; a headshot needs "
                  f"{SMALL_FACE_IOD:.0f} or more")
         if studio.get("small_face") == "refuse":

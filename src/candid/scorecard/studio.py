@@ -76,9 +76,9 @@ def face_group(face, shape) -> str:
     ...     SimpleNamespace(landmarks=lm / 4, iod=20.0), (200, 200))
     ('eligible', 'small')
     """
-    from candid.engines.studio.frame import face_inside
+    from candid.engines.studio.frame import WHOLE_FACE_MARGIN, face_inside
 
-    if not face_inside(face.landmarks, shape, margin=0.05):
+    if not face_inside(face.landmarks, shape, margin=WHOLE_FACE_MARGIN):
         return "cut"
     return "eligible" if float(face.iod) >= MIN_IOD else "small"
 

@@ -149,6 +149,11 @@ SMALL_EXTEND = 0.15
 #: Largest roll (degrees) ``--straighten auto`` levels; a bigger tilt is taken as a pose and kept.
 AUTO_STRAIGHTEN = 5.0
 
+#: How far (IOD units) a landmark may lie past the photo's border and the face still count as
+#: whole: the studio frames such a face and refuses one cut deeper (batch --check and the
+#: scorecard's "cut" group use the same line).
+WHOLE_FACE_MARGIN = 0.05
+
 
 def face_inside(landmarks: np.ndarray, shape: tuple[int, ...], margin: float = 0.0) -> bool:
     """True when every landmark lies inside the photo (``margin`` in IOD units).
@@ -234,7 +239,7 @@ def frame(
     aw, ah = parse_aspect(aspect or st.aspect)
     H, W = pixels.shape[:2]
     lm = np.asarray(landmarks, np.float64)
-    if not face_inside(lm, (H, W), margin=0.05):
+    if not face_inside(lm, (H, W), margin=WHOLE_FACE_MARGIN):
         raise ValueError("the face is cut by the photo's border")
     right, left = eye_centers(lm)
     eye_mid = (right + left) / 2
