@@ -8,7 +8,7 @@ choice. Sizes are in film or relative units, converted to pixels from the image
 size, so a look means the same at 1 MP and at 33 MP.
 """
 
-from candid.looks._util import FILM_FORMATS, px_per_mm
+from candid.looks.film_formats import FILM_FORMATS, px_per_mm
 from candid.looks.options import LookOptions
 from candid.looks.film import (
     Stock,

@@ -29,8 +29,11 @@ from typing import Literal
 import cv2
 import numpy as np
 
+from candid.colour import linear_to_srgb, srgb_to_linear
 from candid.errors import CandidError
-from candid.looks._util import bands, check_image, check_seed, film_format_mm, linear_to_srgb, px_per_mm, srgb_to_linear
+from candid.looks.bands import bands
+from candid.looks.checks import check_image, check_seed
+from candid.looks.film_formats import film_format_mm, px_per_mm
 from candid.looks.grainfield import GrainField, clump_size_um, nutting_factor
 
 GREY = 0.18
@@ -396,7 +399,7 @@ def film_stock(
     field = make_grain_field(st, img.shape, film_format=film_format, strength=grain_strength, seed=seed) if grain else None
     out = np.empty(img.shape, np.float32)
     for r0, r1 in bands(img.shape[0]):
-        lin = srgb_to_linear(img[r0:r1])
+        lin = srgb_to_linear(img[r0:r1], exact=True)
         develop(lin, st, exposure=exposure, grain_field=field, rows=(r0, r1))
-        out[r0:r1] = linear_to_srgb(lin)
+        out[r0:r1] = linear_to_srgb(lin, exact=True)
     return out

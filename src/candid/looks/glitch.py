@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import cv2
 import numpy as np
 
-from candid.looks._util import check_fraction, check_image, check_seed
+from candid.looks.checks import check_fraction, check_image, check_seed
 
 _LUMA = np.float32([0.2126, 0.7152, 0.0722])
 

@@ -24,7 +24,10 @@ import math
 import cv2
 import numpy as np
 
-from candid.looks._util import bands, check_image, check_seed, film_format_mm, linear_to_srgb, px_per_mm, srgb_to_linear
+from candid.colour import linear_to_srgb, srgb_to_linear
+from candid.looks.bands import bands
+from candid.looks.checks import check_image, check_seed
+from candid.looks.film_formats import film_format_mm, px_per_mm
 
 #: Area of the 48 um circular aperture used for datasheet RMS granularity, in um^2.
 A48_UM2 = math.pi * 24.0**2
@@ -362,7 +365,7 @@ def grain(
     out = np.empty(img.shape, np.float32)
     grey_log = math.log10(0.18)
     for r0, r1 in bands(img.shape[0]):
-        lin = srgb_to_linear(img[r0:r1])
+        lin = srgb_to_linear(img[r0:r1], exact=True)
         x = np.log10(np.maximum(lin, np.float32(1e-4)))
         # net density on a notional straight-line negative, 18 % grey at D_net 0.8
         d_net = np.maximum(np.float32(0.8) + np.float32(gamma) * (x - np.float32(grey_log)), 0)
@@ -376,5 +379,5 @@ def grain(
             dd = nutting_factor(d_net[..., c]) * n
             # printed back: a density change dD on the negative is a log-exposure change dD/gamma
             lin[..., c] *= cv2.exp(dd * np.float32(math.log(10.0) / gamma))
-        out[r0:r1] = linear_to_srgb(lin)
+        out[r0:r1] = linear_to_srgb(lin, exact=True)
     return out

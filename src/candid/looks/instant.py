@@ -14,9 +14,21 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from candid.colour import luminance
+from candid.colour import linear_to_srgb, luminance, srgb_to_linear
 from candid.errors import CandidError
-from candid.looks._util import check_fraction, check_image, check_seed, linear_to_srgb, smoothstep, srgb_to_linear
+from candid.looks.checks import check_fraction, check_image, check_seed
+
+
+def smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
+    """Hermite step from 0 at ``e0`` to 1 at ``e1`` (an antialiased edge).
+
+    Examples
+    --------
+    >>> smoothstep(0.0, 1.0, np.array([-1.0, 0.5, 2.0]))
+    array([0. , 0.5, 1. ])
+    """
+    t = np.clip((x - e0) / (e1 - e0), 0.0, 1.0)
+    return t * t * (3 - 2 * t)
 
 
 class UnknownFrameError(CandidError):
@@ -173,7 +185,7 @@ def instant_frame(
     x0, y0 = round(fmt.side * ppm), round(fmt.top * ppm)
 
     pic = cover_resize(img, iw_px, ih_px)
-    lin = srgb_to_linear(pic)
+    lin = srgb_to_linear(pic, exact=True)
     # print softness
     s = math.sqrt(math.log(2) / (2 * math.pi**2)) / fmt.mtf50_lp_mm * ppm
     if s > 0.3:
@@ -200,7 +212,7 @@ def instant_frame(
             r = rng.uniform(0.5, 2.0) * ppm
             blot = np.exp(-((xx - bx) ** 2 + (yy - by) ** 2) / (2 * r * r))
             lin = lin * (1 - 0.3 * blot[..., None] * np.float32([0.6, 0.9, 1.2]))
-    picture = linear_to_srgb(lin)
+    picture = linear_to_srgb(lin, exact=True)
 
     card = np.empty((ch, cw, 3), np.float32)
     card[:] = np.asarray(fmt.card_color, np.float32)
@@ -263,9 +275,9 @@ def double_exposure(
     if b.shape[:2] != (h, w):
         b = cover_resize(b, w, h)
     e = np.float32(2.0 ** exposure)
-    lin = (srgb_to_linear(a) * np.float32(balance) + srgb_to_linear(b) * np.float32(1 - balance)) * e
+    lin = (srgb_to_linear(a, exact=True) * np.float32(balance) + srgb_to_linear(b, exact=True) * np.float32(1 - balance)) * e
     # shoulder: identity up to ~0.5, then a soft roll-off towards 1
     knee = np.float32(0.5)
     over = np.maximum(lin - knee, 0)
     lin = np.where(lin > knee, knee + (1 - knee) * (1 - np.exp(-over / (1 - knee))), lin).astype(np.float32)
-    return linear_to_srgb(lin)
+    return linear_to_srgb(lin, exact=True)

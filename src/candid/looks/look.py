@@ -7,7 +7,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from candid.looks._util import bands, check_image, check_seed, film_format_mm, linear_to_srgb, px_per_mm, srgb_to_linear
+from candid.colour import linear_to_srgb, srgb_to_linear
+from candid.looks.bands import bands
+from candid.looks.checks import check_image, check_seed
+from candid.looks.film_formats import film_format_mm, px_per_mm
 from candid.looks.film import develop, get_stock, make_grain_field
 from candid.looks.grainfield import GrainField, clump_size_um, rms_granularity_for_iso
 from candid.looks.optics import (
@@ -80,7 +83,7 @@ def apply_look(
 
     lin = np.empty(img.shape, np.float32)
     for r0, r1 in bands(h):
-        lin[r0:r1] = srgb_to_linear(src[r0:r1])
+        lin[r0:r1] = srgb_to_linear(src[r0:r1], exact=True)
         if o.vignette:
             lin[r0:r1] *= vignette_gain(img.shape, o.vignette, r0=r0, r1=r1)[..., None]
     del src
@@ -118,7 +121,7 @@ def apply_look(
             develop(band, st, exposure=o.exposure, grain_field=field, rows=(r0, r1))
         elif o.exposure:
             band *= np.float32(2.0**o.exposure)
-        lin[r0:r1] = linear_to_srgb(band)
+        lin[r0:r1] = linear_to_srgb(band, exact=True)
         if progress and i % 8 == 7:
             progress(0.25 + 0.7 * (i + 1) / nb)
     if o.dust:

@@ -13,20 +13,21 @@ import math
 import cv2
 import numpy as np
 
-from candid.colour import luminance
-from candid.looks._util import (
-    bands,
-    block_mean,
-    check_fraction,
-    check_image,
-    check_seed,
-    film_format_mm,
-    gauss_ksize,
-    linear_to_srgb,
-    px_per_mm,
-    srgb_to_linear,
-    resize_rows,
-)
+from candid.colour import linear_to_srgb, luminance, srgb_to_linear
+from candid.looks.bands import bands, block_mean, resize_rows
+from candid.looks.checks import check_fraction, check_image, check_seed
+from candid.looks.film_formats import film_format_mm, px_per_mm
+
+
+def gauss_ksize(sigma: float) -> int:
+    """The odd Gaussian kernel size that reaches 4 sigma on each side.
+
+    Examples
+    --------
+    >>> gauss_ksize(1.2)
+    11
+    """
+    return 2 * int(math.ceil(4.0 * sigma)) + 1
 
 
 def _glow_map(lin_src, radius_px: float, threshold: float, channel: int | None, *, energy=None,
@@ -79,13 +80,13 @@ def add_glow_inplace(lin: np.ndarray, *, radius_px: float, strength: float, tint
 def _linear_copy(img):
     out = np.empty(img.shape, np.float32)
     for r0, r1 in bands(img.shape[0]):
-        out[r0:r1] = srgb_to_linear(img[r0:r1])
+        out[r0:r1] = srgb_to_linear(img[r0:r1], exact=True)
     return out
 
 
 def _to_srgb_inplace(lin):
     for r0, r1 in bands(lin.shape[0]):
-        lin[r0:r1] = linear_to_srgb(lin[r0:r1])
+        lin[r0:r1] = linear_to_srgb(lin[r0:r1], exact=True)
     return lin
 
 
@@ -268,7 +269,7 @@ def light_leak_map(shape, *, seed: int = 0, burn: bool = False, long_side: int =
 
     The map has the image's aspect ratio and ``long_side`` pixels on its long
     side; resize it to the image (it is smooth), e.g. with
-    :func:`candid.looks._util.resize_rows` band by band.
+    :func:`candid.looks.bands.resize_rows` band by band.
 
     Leaks enter from a frame edge (a gap at the door or the film end), are
     elongated across the film and warm (they hit the red layer first, then

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from candid.looks._util import linear_to_srgb
+from candid.colour import linear_to_srgb
 from candid.looks.film import get_stock
 from candid.looks.glitch import glitch
 from candid.looks.instant import double_exposure, get_frame, instant_frame
@@ -16,7 +16,7 @@ from candid.portrait import Operation, Portrait
 
 
 def _srgb(portrait: Portrait) -> np.ndarray:
-    return portrait.pixels if portrait.color == "srgb" else linear_to_srgb(portrait.pixels)
+    return portrait.pixels if portrait.color == "srgb" else linear_to_srgb(portrait.pixels, exact=True)
 
 
 def look_stage(

@@ -22,7 +22,6 @@ a few float32 bands per thread.
 
 from __future__ import annotations
 
-import functools
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -31,8 +30,11 @@ from typing import Any
 import cv2
 import numpy as np
 
+from candid.colour import linear_to_srgb, srgb_to_linear
 from candid.errors import CandidError
-from candid.looks._util import check_seed, film_format_mm, linear_to_srgb, px_per_mm, resize_rows, srgb_to_linear
+from candid.looks.bands import resize_rows
+from candid.looks.checks import check_seed
+from candid.looks.film_formats import film_format_mm, px_per_mm
 from candid.looks.film import (
     LOG2,
     LOG_GREY,
@@ -175,20 +177,20 @@ class FilmTables:
 
                 for k in range(3):
                     self.out.append(CurveTable(
-                        lambda d, k=k, base=base: linear_to_srgb(base(d) ** np.float32(stock.paper_tone[k])),
+                        lambda d, k=k, base=base: linear_to_srgb(base(d) ** np.float32(stock.paper_tone[k]), exact=True),
                         d_lo, d_hi, FILM_TABLE_SIZE))
             elif stock.kind == "reversal":
                 self.out.append(CurveTable(
                     lambda d, c=c: linear_to_srgb((np.power(np.float32(10), -(d - np.float32(stock.dmin[c])
                                                   + np.float32(stock.print_balance[c]))) + flare)
-                                                  / np.float32(1 + stock.flare)), d_lo, d_hi, FILM_TABLE_SIZE))
+                                                  / np.float32(1 + stock.flare), exact=True), d_lo, d_hi, FILM_TABLE_SIZE))
             else:
                 d_grey = float(characteristic_curve(np.float32(LOG_GREY), **p))
                 self.out.append(CurveTable(
                     lambda d, c=c, d_grey=d_grey: linear_to_srgb(
                         (np.power(np.float32(10), -_print_curve(-(d - np.float32(d_grey))
                                                                 + np.float32(stock.print_balance[c]), stock))
-                         + flare) / np.float32(1 + stock.flare)), d_lo, d_hi, FILM_TABLE_SIZE))
+                         + flare) / np.float32(1 + stock.flare), exact=True), d_lo, d_hi, FILM_TABLE_SIZE))
 
         for t in self.out:
             t.table = np.clip(t.table * np.float32(peak) + np.float32(0.5), 0, np.float32(peak + 0.499))
@@ -260,7 +262,7 @@ class FilmTables:
 
 def _decode_table(dtype) -> np.ndarray:
     n = 65536 if dtype == np.uint16 else 256
-    return srgb_to_linear(np.arange(n, dtype=np.float32) / np.float32(n - 1))
+    return srgb_to_linear(np.arange(n, dtype=np.float32) / np.float32(n - 1), exact=True)
 
 
 def render_look(
@@ -422,7 +424,7 @@ def _render(pixels, st, linear, decode, pool, o, *, bit_depth, band_rows, out):
             return
         if o.exposure:
             lin *= np.float32(2.0**o.exposure)
-        srgb = linear_to_srgb(lin)
+        srgb = linear_to_srgb(lin, exact=True)
         srgb *= np.float32(peak)
         srgb += np.float32(0.5)
         np.clip(srgb, 0, peak, out=srgb)
