@@ -80,10 +80,8 @@ def height_field(shape: tuple[int, int], landmarks: np.ndarray, alpha: np.ndarra
     Examples
     --------
     >>> import numpy as np
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype(np.float32) / 255
-    >>> lm = analyze_face(img, embed=False).landmarks
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
+    >>> img, lm = astronaut(), astronaut_landmarks()
     >>> a = np.ones(img.shape[:2], np.float32)
     >>> z = height_field(img.shape[:2], lm, a)
     >>> bool(z[int(lm[30, 1]), int(lm[30, 0])] > z[int(lm[0, 1]), int(lm[0, 0])])  # nose tip before the jaw
@@ -209,10 +207,8 @@ def relight(
     Examples
     --------
     >>> import numpy as np
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype(np.float32) / 255
-    >>> lm = analyze_face(img, embed=False).landmarks
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
+    >>> img, lm = astronaut(), astronaut_landmarks()
     >>> out = relight(img, lm, np.ones(img.shape[:2], np.float32), "split", 0.8)
     >>> left, right = out[110:150, 190:210].mean(), out[110:150, 235:255].mean()
     >>> bool(left > right)  # split light from the image left (frontal face)
@@ -400,10 +396,8 @@ def expose(pixels: np.ndarray, landmarks: np.ndarray, *, low: float = 0.08, high
     Examples
     --------
     >>> import numpy as np
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype(np.float32) / 255
-    >>> lm = analyze_face(img, embed=False).landmarks
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
+    >>> img, lm = astronaut(), astronaut_landmarks()
     >>> float(np.abs(expose(img, lm) - img).max()) < 1e-5  # already well exposed
     True
     """
