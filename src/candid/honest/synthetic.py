@@ -74,10 +74,8 @@ def flatter(pixels: np.ndarray, landmarks: np.ndarray, *, eyes: float = 1.15, no
 
     Examples
     --------
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype("float32") / 255
-    >>> lm = analyze_face(img, embed=False, quality=False).landmarks
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
+    >>> img, lm = astronaut(), astronaut_landmarks()
     >>> flatter(img, lm, smooth=0.0).shape
     (512, 512, 3)
     """

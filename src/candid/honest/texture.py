@@ -120,10 +120,8 @@ def restore_texture(
 
     Examples
     --------
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype("float32") / 255
-    >>> lm = analyze_face(img, embed=False, quality=False).landmarks
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
+    >>> img, lm = astronaut(), astronaut_landmarks()
     >>> out, info = restore_texture(img, lm, [(img, lm)])  # nothing is missing
     >>> info["detail_after"] / info["detail_before"] < 1.1
     True

@@ -109,10 +109,8 @@ def warp_face(
 
     Examples
     --------
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype("float32") / 255
-    >>> lm = analyze_face(img, embed=False, quality=False).landmarks
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
+    >>> img, lm = astronaut(), astronaut_landmarks()
     >>> out = warp_face(img, lm, lm)  # no movement
     >>> bool(np.array_equal(out, img))
     True

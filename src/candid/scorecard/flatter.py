@@ -42,10 +42,8 @@ def enlarge_eyes(img: np.ndarray, landmarks: np.ndarray, factor: float = 1.15) -
 
     Examples
     --------
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype(np.float32) / 255
-    >>> lm = analyze_face(img, embed=False, quality=False).landmarks
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
+    >>> img, lm = astronaut(), astronaut_landmarks()
     >>> out = enlarge_eyes(img, lm)
     >>> out.shape == img.shape, bool(np.abs(out - img)[:40].max() == 0)
     (True, True)
