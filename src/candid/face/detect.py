@@ -145,9 +145,9 @@ def detect_faces_hog(pixels: np.ndarray, *, min_score: float = 0.3, max_side: in
     Examples
     --------
     >>> from skimage import data
-    >>> faces = detect_faces_hog(data.astronaut().astype("float32") / 255)
-    >>> len(faces), faces[0].width > 60
-    (1, True)
+    >>> boxes = detect_faces_hog(data.astronaut())  # uint8 is taken as it is
+    >>> len(boxes), 60 < boxes[0].width < 120, bool(boxes[0].score >= 0.3)
+    (1, True, True)
     """
     image = to_uint8(pixels)
     scale = min(1.0, max_side / max(image.shape[:2]))
