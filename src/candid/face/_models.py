@@ -1,15 +1,36 @@
-"""dlib models shipped inside the `face-recognition-models` wheel (HOG detector, identity, opt-in 68 points).
+"""The face models' imports: dlib's models (HOG detector, identity, opt-in 68 points) and mediapipe.
 
-The wheel's ``__init__`` imports ``pkg_resources`` (gone from recent
-setuptools), so the model folder is located without importing the package.
-Loaded models are cached per process: they are read-only and take ~1 s to load.
+dlib: the `face-recognition-models` wheel's ``__init__`` imports
+``pkg_resources`` (gone from recent setuptools), so the model folder is located
+without importing the package. Loaded models are cached per process: they are
+read-only and take ~1 s to load.
+
+mediapipe: every ``import mediapipe...`` runs mediapipe 0.10.14's package
+``__init__``, which imports all eleven legacy solutions, among them
+``drawing_utils`` and its ``import matplotlib.pyplot`` (used only by
+``plot_landmarks``, which candid never calls): ~0.3 s of a ~0.6 s import.
+Importing ``mediapipe.python.solutions.face_mesh`` directly does not avoid it
+(the parent package runs first), nor does the tasks API (same ``__init__``).
+:func:`load_mediapipe` therefore imports mediapipe with one finder on
+``sys.meta_path``, for the length of that import only, that gives
+``matplotlib.pyplot`` the standard library's :class:`importlib.util.LazyLoader`:
+the real module, executed on its first attribute access (if anything ever
+touches it), put in ``sys.modules`` by the import system as usual. The
+solutions and their models are the same objects, so results are bit-identical
+(``tests/test_imports.py``).
 """
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import importlib.util
+import os
+import sys
+import threading
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 from candid.errors import ModelUnavailableError
 
@@ -59,3 +80,44 @@ def recognizer():
     import dlib
 
     return dlib.face_recognition_model_v1(str(model_file(RECOGNITION)))
+
+
+class _LazyPyplot(importlib.abc.MetaPathFinder):
+    """Finds ``matplotlib.pyplot`` as usual and defers its execution to first use (LazyLoader)."""
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != "matplotlib.pyplot":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is not None and spec.loader is not None and hasattr(spec.loader, "exec_module"):
+            spec.loader = importlib.util.LazyLoader(spec.loader)
+        return spec
+
+
+_MEDIAPIPE_LOCK = threading.Lock()
+
+
+def load_mediapipe() -> ModuleType:
+    """The ``mediapipe`` package with the solutions candid uses, without executing ``matplotlib.pyplot``.
+
+    Raises whatever the import raises (callers turn it into a
+    :class:`~candid.errors.ModelUnavailableError` with their own hint). Sets
+    ``GLOG_minloglevel=2`` unless set (MediaPipe's C++ INFO lines on stderr).
+
+    Examples
+    --------
+    >>> mp = load_mediapipe()
+    >>> mp.__version__, hasattr(mp.solutions.face_mesh, "FaceMesh")
+    ('0.10.14', True)
+    """
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    with _MEDIAPIPE_LOCK:
+        finder = _LazyPyplot()
+        sys.meta_path.insert(0, finder)
+        try:
+            import mediapipe
+            from mediapipe.python.solutions import (face_detection, face_mesh, hands,  # noqa: F401
+                                                    selfie_segmentation)
+        finally:
+            sys.meta_path.remove(finder)
+    return mediapipe

@@ -63,7 +63,9 @@ class Hand:
 
 
 def _model():
-    import mediapipe as mp
+    from candid.face._models import load_mediapipe
+
+    mp = load_mediapipe()
 
     if not _MODEL:
         _MODEL.append(mp.solutions.hands.Hands(static_image_mode=True, max_num_hands=6, model_complexity=1,

@@ -15,7 +15,6 @@ mesh through :data:`MESH_TO_68`, a fixed table of mesh vertex indices.
 
 from __future__ import annotations
 
-import os
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -83,10 +82,10 @@ _LOCK = threading.Lock()
 
 
 def _mediapipe():
-    os.environ.setdefault("GLOG_minloglevel", "2")  # MediaPipe's C++ INFO lines on stderr
+    from candid.face._models import load_mediapipe  # (no matplotlib.pyplot; quiets MediaPipe's C++ INFO lines)
+
     try:
-        import mediapipe as mp
-        from mediapipe.python.solutions import face_detection, face_mesh  # noqa: F401
+        mp = load_mediapipe()
     except Exception as exc:  # ImportError, or a broken install raising anything else
         raise ModelUnavailableError(f"the face mesh needs mediapipe 0.10.14, which could not be imported ({exc})",
                                     hint=PIP_HINT) from None

@@ -21,7 +21,9 @@ _SEGMENTERS: dict[int, object] = {}
 
 
 def _segmenter(model: int):
-    import mediapipe as mp
+    from candid.face._models import load_mediapipe
+
+    mp = load_mediapipe()
 
     seg = _SEGMENTERS.get(model)
     if seg is None:

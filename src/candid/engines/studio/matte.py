@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
-from scipy import ndimage
 
 from candid.engines.studio.checks import check_image, check_landmarks
 from candid.engines.studio.filters import box, gauss, normalized_blur, resize
@@ -172,6 +171,8 @@ def subject_mask(prob: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray |
     binary = ((prob > threshold) & corridor) | face
     if valid is not None:
         binary &= valid
+    from scipy import ndimage  # on use: importing the studio (candid --help) does not load scipy
+
     labels, n = ndimage.label(binary)
     if n > 1:
         keep = np.unique(labels[face & (labels > 0)])
@@ -546,6 +547,8 @@ def attached_only(alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.
     lm = check_landmarks(landmarks)
     a = np.asarray(alpha, np.float32)
     face = _face_hull(a.shape, lm)
+    from scipy import ndimage
+
     labels, n = ndimage.label(a > 0.5, structure=np.ones((3, 3)))
     keep = np.unique(labels[face & (labels > 0)])
     main = np.isin(labels, keep[keep > 0])
@@ -681,6 +684,8 @@ def matte_quality(alpha: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray
     else:
         first = 0
     top = float(a[first, cols].mean()) if cols.any() else 0.0
+    from scipy import ndimage
+
     n = int(ndimage.label(a > 0.5, structure=np.ones((3, 3)))[1])
     problems, warnings = [], []
     if face_cov < 0.9:

@@ -167,7 +167,9 @@ _SEG: list = []
 
 def person_mask(small: np.ndarray) -> np.ndarray:
     """Person probability of an (h, w, 3) float32 image from MediaPipe selfie segmentation (model 0)."""
-    import mediapipe as mp
+    from candid.face._models import load_mediapipe
+
+    mp = load_mediapipe()
 
     with _SEG_LOCK:
         if not _SEG:

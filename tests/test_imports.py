@@ -1,0 +1,112 @@
+"""Start-up cost: what `candid --help` imports, and mediapipe without matplotlib.pyplot (issue 25).
+
+Each check runs in a fresh interpreter (``sys.modules`` of the test process is
+shared by every test file, so it cannot tell what a command imported).
+"""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+#: Libraries that cost 0.1-2 s to import and that no command's help needs.
+HEAVY = ("mediapipe", "torch", "scipy", "skimage", "pymatting", "matplotlib", "sklearn", "dlib")
+
+_HELP_SCRIPT = """
+import contextlib, io, json, sys
+import typer.main
+{before}
+from candid.cli import app, main
+
+group = typer.main.get_command(app)  # the whole app built: every command's options and help
+argvs = [[]]
+for name, command in group.commands.items():
+    argvs.append([name])
+    argvs += [[name, sub] for sub in getattr(command, "commands", {{}})]
+with contextlib.redirect_stdout(io.StringIO()) as text:
+    codes = [main(argv + ["--help"]) for argv in argvs]
+print(json.dumps({{"argvs": argvs, "codes": codes, "help": text.getvalue(),
+                  "loaded": [m for m in {heavy!r} if m in sys.modules]}}))
+"""
+
+
+def _run(code: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def helps():
+    return _run(_HELP_SCRIPT.format(before="", heavy=HEAVY))
+
+
+def test_every_help_page_is_shown(helps):
+    names = {a[0] for a in helps["argvs"] if a}
+    assert {"make", "inspect", "restore", "look", "finish", "batch", "subjects", "serve"} <= names
+    assert all(code == 0 for code in helps["codes"])
+    assert helps["help"].count("Usage: ") == len(helps["argvs"])
+    assert "--catchlights" in helps["help"]  # make's options come from StudioOptions
+
+
+def test_help_imports_no_heavy_library(helps):
+    assert helps["loaded"] == []
+
+
+def test_heavy_import_would_be_seen():
+    # the check above can fail: a top-level import of scipy anywhere on the way is reported
+    got = _run(_HELP_SCRIPT.format(before="import scipy.ndimage", heavy=HEAVY))
+    assert got["loaded"] == ["scipy"]
+
+
+_MEDIAPIPE_SCRIPT = """
+import hashlib, json, sys
+import numpy as np
+from skimage import data
+{before}
+from candid.face._models import load_mediapipe
+from candid.face.mesh import face_mesh, mp_detect
+from candid.face.person import person_probability
+
+mp = load_mediapipe()
+pyplot = type(sys.modules.get("matplotlib.pyplot")).__name__
+executed = "matplotlib.figure" in sys.modules
+img8 = data.astronaut()
+dets = mp_detect(img8)
+box = dets[0].box
+mesh = face_mesh(img8, box)
+prob = person_probability(img8.astype(np.float32) / 255, work_side=256)
+digest = hashlib.sha256()
+for a in (np.asarray(box, np.float64), np.asarray(dets[0].keypoints, np.float64), mesh, prob):
+    digest.update(np.ascontiguousarray(a).tobytes())
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+figure = type(plt.figure()).__name__  # whoever uses pyplot later gets the real module
+print(json.dumps({{"pyplot": pyplot, "executed": executed, "digest": digest.hexdigest(), "mesh": list(mesh.shape),
+                  "figure": figure}}))
+"""
+
+
+@pytest.fixture(scope="module")
+def mediapipe_runs():
+    lazy = _run(_MEDIAPIPE_SCRIPT.format(before=""))
+    eager = _run(_MEDIAPIPE_SCRIPT.format(before="import mediapipe  # the plain import: pyplot executed"))
+    return lazy, eager
+
+
+def test_mediapipe_loads_without_executing_pyplot(mediapipe_runs):
+    lazy, eager = mediapipe_runs
+    assert lazy["pyplot"] == "_LazyModule" and not lazy["executed"]
+    assert eager["pyplot"] == "module" and eager["executed"]  # what candid avoided
+
+
+def test_mediapipe_results_bit_identical(mediapipe_runs):
+    lazy, eager = mediapipe_runs
+    assert lazy["mesh"] == [478, 3]
+    assert lazy["digest"] == eager["digest"]
+
+
+def test_pyplot_still_usable_after(mediapipe_runs):
+    assert [run["figure"] for run in mediapipe_runs] == ["Figure", "Figure"]
