@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from candid.face.geometry import IRIS_MAX_YAW, iris_size
+from candid.face.geometry import IRIS_MAX_YAW, IRIS_NEAR_EYE_YAW, iris_size
 from candid.honest.audit import audit_values
 
 
@@ -46,6 +46,39 @@ def test_iris_size_corrects_yaw_and_refuses_turned_heads():
     v20, _ = iris_size(img, iris, yaw=20.0)
     assert v20 == pytest.approx(v0 * np.cos(np.radians(20.0)))
     assert np.isnan(iris_size(img, iris, yaw=IRIS_MAX_YAW + 5)[0])
+
+
+def _turned_eyes(r_left: float, r_right: float, iod: float = 100.0) -> tuple[np.ndarray, tuple]:
+    """Two irises of different planted radii (image-left, image-right), mesh circles of their mean."""
+    img, iris = _eyes(r_left, iod)
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    c = iris[0][1]
+    img[np.hypot(xx - c[0], yy - c[1]) < max(r_left, r_right) + 1] = 0.85
+    img[np.hypot(xx - c[0], yy - c[1]) < r_right] = 0.25
+    return img, (iris[0], np.full(2, 0.97 * (r_left + r_right) / 2))
+
+
+@pytest.mark.parametrize("yaw", [25.0, 35.0, -25.0, -35.0])
+def test_iris_size_on_a_turned_head_reads_the_nearer_eye_only(yaw):
+    # The far eye's limbus is misread (planted 30 % smaller); a positive yaw turns the face to
+    # the image right, so that eye is the nearer one. Swapping the sides, or mixing the far
+    # eye in (the frontal median of four), reads a different number.
+    near, far = 10.0, 7.0
+    img, iris = _turned_eyes(far, near) if yaw > 0 else _turned_eyes(near, far)
+    value, spread = iris_size(img, iris, yaw=yaw)
+    assert value == pytest.approx(near / 100.0 * np.cos(np.radians(yaw)), rel=0.04)
+    assert spread < 0.05
+    # Frontal (below the nearer-eye yaw), the same pixels mix both eyes: not the near radius.
+    frontal, _ = iris_size(img, iris, yaw=IRIS_NEAR_EYE_YAW - 5)
+    assert abs(frontal / np.cos(np.radians(IRIS_NEAR_EYE_YAW - 5)) - near / 100.0) > 0.006
+
+
+def test_iris_size_nearer_eye_refuses_beyond_the_largest_yaw():
+    img, iris = _turned_eyes(7.0, 10.0)
+    assert np.isfinite(iris_size(img, iris, yaw=IRIS_MAX_YAW - 1)[0])
+    assert np.isnan(iris_size(img, iris, yaw=IRIS_MAX_YAW + 1)[0])
+    assert np.isnan(iris_size(img, iris, yaw=-(IRIS_MAX_YAW + 1))[0])
 
 
 def test_iris_size_does_not_modify_input_and_validates():

@@ -146,11 +146,16 @@ MESH_FEATURES = {
     "iris_size": "iris radius at the limbus (from the pixels) over the inter-pupil distance, yaw-corrected",
 }
 
-#: Largest head yaw (degrees) at which :func:`iris_size` is measured: beyond it the far
-#: iris is foreshortened and half hidden by the nose.
-IRIS_MAX_YAW = 30.0
-#: Largest relative spread of the four limbus radii (two eyes x two sides) at which
-#: :func:`iris_size` is trusted (eyelids, glasses, a catchlight on the edge).
+#: Head yaw (degrees) beyond which :func:`iris_size` measures the nearer eye only. Measured on
+#: real photos (issue 19 round 5): from about 20 degrees the far eye's limbus is foreshortened
+#: and half hidden (one side meets the nose's shadow or the lid corner; yangmi at 21-29
+#: degrees reads its far eye 25-60 % off on one side), while the nearer eye's iris, looking
+#: at the camera, stays a full circle.
+IRIS_NEAR_EYE_YAW = 20.0
+#: Largest head yaw (degrees) at which :func:`iris_size` is measured at all (nearer eye).
+IRIS_MAX_YAW = 45.0
+#: Largest relative spread of the limbus radii (two eyes x two sides, or the nearer eye's
+#: two sides) at which :func:`iris_size` is trusted (eyelids, glasses, a catchlight on the edge).
 IRIS_MAX_SPREAD = 0.3
 
 
@@ -197,17 +202,24 @@ def iris_size(pixels: np.ndarray, iris, yaw: float = 0.0) -> tuple[float, float]
     yaw : float
         Head yaw in degrees: the inter-pupil distance shortens by ``cos(yaw)`` when
         the head turns while the irises (looking at the camera) do not, so the ratio
-        is multiplied by ``cos(yaw)``.
+        is multiplied by ``cos(yaw)``. Beyond :data:`IRIS_NEAR_EYE_YAW` only the
+        nearer eye is measured (the image-right one for a positive yaw): the far
+        eye's limbus is foreshortened and partly hidden.
 
     Returns
     -------
     value : float
-        Median of the four limbus radii (two eyes, two sides) over the distance
-        between the iris centres, times ``cos(yaw)``; NaN when not measurable
-        (``|yaw| >`` :data:`IRIS_MAX_YAW`, or the four radii disagree by more than
-        :data:`IRIS_MAX_SPREAD`).
+        Limbus radius over the distance between the iris centres, times ``cos(yaw)``:
+        the median of the four radii (two eyes, two sides) when ``|yaw| <=``
+        :data:`IRIS_NEAR_EYE_YAW`, else the mean of the nearer eye's two sides (the
+        half-distance between its two limbus edges, which does not depend on where
+        the mesh put the iris centre). NaN when not measurable (``|yaw| >``
+        :data:`IRIS_MAX_YAW`, or the radii disagree by more than :data:`IRIS_MAX_SPREAD`).
+        Every photo is measured by the same rule, so a turned portrait is compared
+        with its references' nearer eyes when they are turned too, and with both eyes
+        of frontal ones (the iris is the same size in both eyes).
     spread : float
-        Relative standard deviation of the four radii (how much to trust it).
+        Relative standard deviation of the radii used (how much to trust it).
 
     Examples
     --------
@@ -219,22 +231,36 @@ def iris_size(pixels: np.ndarray, iris, yaw: float = 0.0) -> tuple[float, float]
     >>> value, spread = iris_size(img, iris)
     >>> bool(abs(value - 0.10) < 0.005), bool(spread < 0.05)
     (True, True)
+
+    A head turned 30 degrees: only the nearer (image-right) eye is measured.
+
+    >>> img[np.hypot(xx - 50, yy - 40) < 10] = 0.9  # the far eye's iris is unreadable
+    >>> img[np.hypot(xx - 50, yy - 40) < 6] = 0.2
+    >>> value, _ = iris_size(img, iris, yaw=30.0)
+    >>> bool(abs(value / np.cos(np.radians(30.0)) - 0.10) < 0.005)
+    True
     """
     centres, radii = (np.asarray(a, np.float64) for a in iris)
     if centres.shape != (2, 2) or radii.shape != (2,):
         raise ValueError("iris must be (centres (2, 2), radii (2,))")
     iod = float(np.linalg.norm(centres[1] - centres[0]))
-    r_mesh = float(np.mean(radii))
-    if iod <= 0 or r_mesh <= 0 or abs(yaw) > IRIS_MAX_YAW:
+    if iod <= 0 or not np.all(radii > 0) or not abs(yaw) <= IRIS_MAX_YAW:
         return float("nan"), float("nan")
     from scipy import ndimage
 
     px = np.asarray(pixels, np.float32)
     gray = ndimage.gaussian_filter(px[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32), 0.7)
     roll = float(np.arctan2(*(centres[1] - centres[0])[::-1]))  # the eye line, for a tilted head
-    sides = np.array([_limbus_radius(gray, c, r_mesh, s, roll) for c in centres for s in (+1, -1)])
-    med = float(np.median(sides))
-    spread = float(np.std(sides) / med) if med > 0 else float("nan")
+    if abs(yaw) > IRIS_NEAR_EYE_YAW:
+        near = 1 if yaw > 0 else 0  # a positive yaw turns the face to the image right: that eye is nearer
+        r_mesh = float(np.mean(radii))  # both eyes' mesh radii: the search range of the frontal rule
+        sides = np.array([_limbus_radius(gray, centres[near], r_mesh, s, roll) for s in (+1, -1)])
+        value = float(np.mean(sides))
+    else:
+        r_mesh = float(np.mean(radii))
+        sides = np.array([_limbus_radius(gray, c, r_mesh, s, roll) for c in centres for s in (+1, -1)])
+        value = float(np.median(sides))
+    spread = float(np.std(sides) / value) if value > 0 else float("nan")
     if not spread <= IRIS_MAX_SPREAD:
         return float("nan"), spread
-    return med / iod * float(np.cos(np.radians(yaw))), spread
+    return value / iod * float(np.cos(np.radians(yaw))), spread

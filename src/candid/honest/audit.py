@@ -422,8 +422,9 @@ def reference_mesh_values(profile, library) -> dict[str, tuple[float, float, flo
     The person's own spread is the robust one (1.4826 x the median absolute
     deviation of the log values) from 4 measurable photos on; with fewer it is
     0 and the floor (:data:`SPREAD_FLOOR`) decides (both keys alike). Photos where the iris is
-    not measurable (head turned more than 30 degrees, eyelids or glasses over
-    the limbus) are left out; with none left the audit falls back to the 68
+    not measurable (head turned more than 45 degrees, eyelids or glasses over
+    the limbus) are left out; each photo is measured by the same rule as the
+    portrait (the nearer eye only when turned more than 20 degrees); with none left the audit falls back to the 68
     points.
 
     Examples
