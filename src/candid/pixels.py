@@ -28,10 +28,7 @@ def check_image(img: np.ndarray, name: str = "pixels", *, min_side: int = 2) -> 
     ...     print(exc)
     img must be an (H, W, 3) image, got shape (4, 4)
     """
-    if not isinstance(img, np.ndarray):
-        img = np.asarray(img)
-    if img.ndim != 3 or img.shape[2] != 3:
-        raise ValueError(f"{name} must be an (H, W, 3) image, got shape {img.shape}")
+    img = _check_shape(img, name)
     if img.shape[0] < min_side or img.shape[1] < min_side:
         raise ValueError(f"{name} is too small ({img.shape[1]}x{img.shape[0]}; at least {min_side}x{min_side})")
     if np.issubdtype(img.dtype, np.integer):
@@ -44,4 +41,36 @@ def check_image(img: np.ndarray, name: str = "pixels", *, min_side: int = 2) -> 
     return out
 
 
-__all__ = ["check_image"]
+def check_float_image(img: np.ndarray, name: str = "pixels") -> np.ndarray:
+    """An ``(H, W, 3)`` float array as it is: no copy, no scaling, no scan of the values.
+
+    For functions whose contract is float pixels in [0, 1] and that read them
+    lazily or in bands (finishing, the watermark): the same shape rule as
+    :func:`check_image`, but integer images are refused rather than scaled and
+    values are not scanned (the caller clips). Raises ``ValueError``.
+
+    Examples
+    --------
+    >>> check_float_image(np.zeros((2, 3, 3), np.float64)).dtype
+    dtype('float64')
+    >>> try:
+    ...     check_float_image(np.zeros((4, 4, 3), np.uint8), "img")
+    ... except ValueError as exc:
+    ...     print(exc)
+    img must be a float image in [0, 1], got uint8
+    """
+    img = _check_shape(img, name)
+    if not np.issubdtype(img.dtype, np.floating):
+        raise ValueError(f"{name} must be a float image in [0, 1], got {img.dtype}")
+    return img
+
+
+def _check_shape(img: np.ndarray, name: str) -> np.ndarray:
+    if not isinstance(img, np.ndarray):
+        img = np.asarray(img)
+    if img.ndim != 3 or img.shape[2] != 3:
+        raise ValueError(f"{name} must be an (H, W, 3) image, got shape {img.shape}")
+    return img
+
+
+__all__ = ["check_float_image", "check_image"]

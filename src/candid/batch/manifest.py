@@ -310,12 +310,16 @@ def _check_studio(params: dict[str, Any]) -> None:
 
 
 def _check_finish(params: dict[str, Any]) -> None:
-    from candid.finish import FITS, target_size
+    from candid.finish import target_size
+    from candid.finish.options import STAGE_DEFAULTS, FinishOptions
 
-    fit = params.get("fit", "crop")
-    if fit not in FITS:
-        raise ValueError(f"unknown fit {fit!r} (fits: {', '.join(FITS)})")
-    target_size(1000, 1000, params.get("size", "8k"), fit)
+    # the settings' values, by the stage's one options model (names and types are checked field by field)
+    try:
+        o = FinishOptions.parse(FinishOptions(**STAGE_DEFAULTS),
+                                **{k: v for k, v in params.items() if k in FinishOptions.model_fields})
+    except CandidError as exc:  # the row already names the stage
+        raise ValueError(exc.message.removeprefix("finish: ")) from None
+    target_size(1000, 1000, params.get("size", "8k"), o.fit)
 
 
 def _check_film(params: dict[str, Any]) -> None:

@@ -9,6 +9,10 @@ import typer
 
 from candid.cli._common import out, progress_bar
 from candid.errors import CandidError
+from candid.finish.options import STAGE_DEFAULTS, FinishOptions, option_help
+
+#: The FinishOptions fields ``candid finish`` offers as flags (the others are library settings).
+CLI_OPTIONS = ("fit", "backend", "noise", "iso", "sharpen", "bit_depth", "seed", "tile")
 
 
 def register(app: typer.Typer) -> None:
@@ -18,19 +22,17 @@ def register(app: typer.Typer) -> None:
     def finish(
         image: Path = typer.Argument(..., help="Image to finish."),
         size: str = typer.Option("8k", "--size", help="8k, 4k, print:16x20@300 (inches at dpi) or WxH pixels."),
-        fit: str = typer.Option("contain", "--fit",
-                                help="contain (fit inside, the whole photo), pad (fit and pad) or crop (cover)."),
-        backend: str = typer.Option("auto", "--backend",
-                                    help="auto, classical, detail-transfer or learned (optional extra)."),
+        fit: str = typer.Option(STAGE_DEFAULTS["fit"], "--fit", help=option_help("fit")),
+        backend: str = typer.Option("auto", "--backend", help=option_help("backend")),
         reference: Optional[List[Path]] = typer.Option(None, "--reference",
                                                        help="Photo of the same person (repeatable)."),
-        noise: bool = typer.Option(True, "--noise/--no-noise", help="Re-synthesise sensor noise."),
-        iso: float = typer.Option(200, "--iso", help="Noise level as a camera ISO."),
-        sharpen: str = typer.Option("screen", "--sharpen", help="Output sharpening: screen, print or none."),
-        bit_depth: int = typer.Option(8, "--bit-depth", help="8, or 16 for .tif/.png."),
+        noise: bool = typer.Option(True, "--noise/--no-noise", help=option_help("noise")),
+        iso: float = typer.Option(200, "--iso", help=option_help("iso")),
+        sharpen: str = typer.Option("screen", "--sharpen", help=option_help("sharpen")),
+        bit_depth: int = typer.Option(8, "--bit-depth", help=option_help("bit_depth")),
         out_path: Optional[Path] = typer.Option(None, "--out", "-o", help="Output file (default IMAGE-SIZE.jpg/.tif)."),
-        seed: int = typer.Option(0, "--seed", help="Noise seed."),
-        tile: int = typer.Option(256, "--tile", help="Tile size in pixels (memory vs speed)."),
+        seed: int = typer.Option(0, "--seed", help=option_help("seed")),
+        tile: int = typer.Option(STAGE_DEFAULTS["tile"], "--tile", help=option_help("tile")),
     ) -> None:
         """Finish IMAGE to a big size with real detail, not invented texture."""
         from candid.finish import finish_to_file
@@ -44,6 +46,9 @@ def register(app: typer.Typer) -> None:
             raise CandidError(f"{image}: no such file")
         if tile < 128:
             raise CandidError(f"tile {tile} is too small", hint="use 128 or more")
+        # one settings object for the render and the log (checked before any work)
+        options = FinishOptions.parse(fit=fit, backend=backend, noise=noise, iso=iso, sharpen=sharpen,
+                                      bit_depth=bit_depth, seed=seed, tile=tile, overlap=STAGE_DEFAULTS["overlap"])
         if out_path is None:
             tag = size.replace(":", "-").replace("@", "at")
             out_path = image.with_name(f"{image.stem}-{tag}{'.tif' if bit_depth == 16 else '.jpg'}")
@@ -71,8 +76,8 @@ def register(app: typer.Typer) -> None:
 
         probe, _ = open_vips(image)
         check_min_side(image, probe.width, probe.height, MIN_SIDE)
-        plan = plan_fit(probe.width, probe.height, size, fit)
-        n_tiles = len(window_grid(plan.out_w, plan.out_h, tile, 16))
+        plan = plan_fit(probe.width, probe.height, size, options.fit)
+        n_tiles = len(window_grid(plan.out_w, plan.out_h, options.tile, options.overlap))
         if plan.scale > 4.0:
             from candid.finish import honest_limit_note
 
@@ -99,9 +104,8 @@ def register(app: typer.Typer) -> None:
         try:
             with progress_bar(f"finishing to {plan.out_w}x{plan.out_h}", n_tiles) as advance:
                 try:
-                    result = finish_to_file(image, rendered, size, fit=fit, backend=backend, landmarks=landmarks,
-                                            references=refs, reference_landmarks=ref_lm, noise=noise, iso=iso,
-                                            sharpen=sharpen, bit_depth=bit_depth, seed=seed, tile=tile,
+                    result = finish_to_file(image, rendered, size, landmarks=landmarks, references=refs,
+                                            reference_landmarks=ref_lm, options=options,
                                             on_tile=lambda: advance(1))
                 except pyvips.Error as exc:  # pixels are decoded lazily: a truncated file fails here
                     from candid.errors import BadImageError
@@ -110,8 +114,7 @@ def register(app: typer.Typer) -> None:
                     raise BadImageError(f"{image}: the file is corrupt or truncated ({_first_line(exc)})") from None
             # the backend actually used decides the AI label ("auto" may pick the learned one)
             log = [origin.operation(),
-                   Operation("finish", params={"size": size, "fit": fit, "backend": result.backend, "noise": noise,
-                                               "iso": iso, "sharpen": sharpen, "seed": seed},
+                   Operation("finish", params={"size": size, **options.log_params(), "backend": result.backend},
                              ai="edited" if result.backend == "learned" else "none")]
             written, _ = label_file(rendered, out_path, log, signer=dev_signer(), bit_depth=bit_depth,
                                     ingredients=[image], dpi=result.dpi)

@@ -29,7 +29,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import cv2
 import numpy as np
@@ -39,10 +39,8 @@ from candid.errors import BadImageError, CandidError, SubjectError
 from candid.finish._detail import DetailModel, check_landmarks, prepare_detail
 from candid.finish._ops import add_sensor_noise, clip01, noise_strength, sharpen_chain, source_noise_sigma
 from candid.finish._size import FitPlan, plan_fit
-
-BACKENDS = ("auto", "classical", "detail-transfer", "learned")
-SHARPEN = ("screen", "print", "none")
-KERNELS = ("lanczos3", "lanczos2", "cubic", "mitchell", "mks2013", "mks2021", "linear")
+from candid.finish.options import BACKENDS, KERNELS, SHARPEN, FinishOptions  # noqa: F401  (re-exported)
+from candid.pixels import check_float_image
 
 IdentityCheck = Callable[[np.ndarray], float]
 
@@ -100,18 +98,11 @@ class _Settings:
     noise_scale: float = 1.0
     target: str | tuple[int, int] = ""
 
-
-def _check_options(backend: str, sharpen: str, kernel: str, iso: float, bit_depth: int) -> None:
-    if backend not in BACKENDS:
-        raise CandidError(f"unknown backend {backend!r}", hint=f"use one of: {', '.join(BACKENDS)}")
-    if sharpen not in SHARPEN:
-        raise CandidError(f"unknown sharpening {sharpen!r}", hint=f"use one of: {', '.join(SHARPEN)}")
-    if kernel not in KERNELS:
-        raise CandidError(f"unknown resampling kernel {kernel!r}", hint=f"use one of: {', '.join(KERNELS)}")
-    if not 1 <= iso <= 102400:
-        raise CandidError(f"ISO {iso} is out of range (1..102400)")
-    if bit_depth not in (8, 16):
-        raise CandidError(f"bit depth {bit_depth} is not supported", hint="use 8 or 16")
+    @classmethod
+    def of(cls, o: FinishOptions, backend: str, plan: FitPlan, target: str | tuple[int, int]) -> "_Settings":
+        """The render settings of options ``o``, with the backend actually used."""
+        return cls(backend, o.noise, o.iso, o.sharpen, o.seed, o.kernel, tuple(o.pad_color), o.detail_strength,
+                   plan.dpi, target=target)
 
 
 #: ``auto`` runs the learned pre-upscale only on sources up to this many pixels (about 10 s on 2 cores).
@@ -508,15 +499,6 @@ def _array_to_vips(img: np.ndarray) -> pyvips.Image:
     return pyvips.Image.new_from_array(np.ascontiguousarray(img, dtype=np.float32))
 
 
-def _validate_image(img: np.ndarray) -> np.ndarray:
-    img = np.asarray(img)
-    if img.ndim != 3 or img.shape[2] != 3:
-        raise ValueError(f"expected an (H, W, 3) image, got shape {img.shape}")
-    if not np.issubdtype(img.dtype, np.floating):
-        raise ValueError(f"expected a float image in [0, 1], got {img.dtype}")
-    return img
-
-
 def _vips_to_float(image: pyvips.Image) -> pyvips.Image:
     if image.hasalpha():
         image = image.flatten(background=[65535] * 3 if image.format == "ushort" else [255] * 3)
@@ -582,22 +564,12 @@ def upscale(
     img: np.ndarray,
     target: str | tuple[int, int],
     *,
-    fit: str = "crop",
-    backend: str = "auto",
     landmarks: np.ndarray | None = None,
     references: list[np.ndarray] | None = None,
     reference_landmarks: list[np.ndarray] | None = None,
-    noise: bool = True,
-    iso: float = 200,
-    sharpen: str = "screen",
-    kernel: str = "lanczos3",
-    detail_strength: float = 1.0,
-    pad_color: tuple[float, float, float] = (1.0, 1.0, 1.0),
-    seed: int = 0,
-    tile: int | None = None,
-    overlap: int = 32,
     identity_check: IdentityCheck | None = None,
-    identity_threshold: float = 0.6,
+    options: FinishOptions | None = None,
+    **settings: Any,
 ) -> np.ndarray:
     """Upscale (or fit) an image to a target size, in memory.
 
@@ -608,40 +580,25 @@ def upscale(
     target : str or (int, int)
         ``"8k"``, ``"4k"``, ``"print:16x20@300"`` or ``"WIDTHxHEIGHT"`` /
         ``(W, H)``; see :func:`candid.finish.target_size`.
-    fit : {"crop", "pad", "contain"}
-        Cover and centre-crop, fit and pad with ``pad_color``, or fit only.
-    backend : {"auto", "classical", "detail-transfer", "learned"}
-        ``auto`` is ``detail-transfer`` when references and landmarks are
-        given, else ``learned`` (the waifu2x photo model on the CPU) for
-        sources up to 640x960, else ``classical`` (see :func:`resolve_backend`).
     landmarks : ndarray, optional
         ``(68, 2)`` landmarks of the face in ``img`` (detail transfer).
     references, reference_landmarks : list of ndarray, optional
         Photos of the same person and their ``(68, 2)`` landmarks.
-    noise : bool
-        Re-synthesise sensor noise so flats are not dead smooth. Turn off
-        when a film look adds grain.
-    iso : float
-        Noise level (see :func:`candid.finish.add_sensor_noise`).
-    sharpen : {"screen", "print", "none"}
-        Output sharpening.
-    kernel : str
-        pyvips resampling kernel.
-    detail_strength : float
-        Scale of the transferred detail.
-    pad_color : (float, float, float)
-        sRGB colour of padding for ``fit="pad"``.
-    seed : int
-        Noise seed.
-    tile : int, optional
-        Render in tiles of this size (same result within float rounding);
-        None renders in one piece.
-    overlap : int
-        Tile overlap, blended.
     identity_check : callable, optional
         ``f(result) -> distance``; a distance over ``identity_threshold``
         raises :class:`candid.errors.SubjectError`.
-    identity_threshold : float
+    options : FinishOptions, optional
+        The settings (:class:`candid.finish.options.FinishOptions`): ``fit``
+        (crop, pad, contain), ``backend`` (``auto`` is ``detail-transfer``
+        when references and landmarks are given, else ``learned`` for sources
+        up to 640x960, else ``classical``; see :func:`resolve_backend`),
+        ``noise`` (off when a film look adds grain), ``iso``, ``sharpen``,
+        ``kernel``, ``detail_strength``, ``pad_color``, ``seed``, ``tile``
+        (None: one piece; tiles give the same result within float rounding),
+        ``overlap`` (None: 32), ``identity_threshold``.
+    **settings
+        The same settings as keywords, over ``options`` (the keywords of
+        earlier versions; a misspelt one raises :class:`candid.errors.CandidError`).
 
     Returns
     -------
@@ -656,20 +613,15 @@ def upscale(
     >>> upscale(img, (240, 120), fit="crop").shape
     (120, 240, 3)
     """
-    return upscale_report(img, target, fit=fit, backend=backend, landmarks=landmarks, references=references,
-                          reference_landmarks=reference_landmarks, noise=noise, iso=iso, sharpen=sharpen,
-                          kernel=kernel, detail_strength=detail_strength, pad_color=pad_color, seed=seed,
-                          tile=tile, overlap=overlap, identity_check=identity_check,
-                          identity_threshold=identity_threshold)[0]
+    return upscale_report(img, target, landmarks=landmarks, references=references,
+                          reference_landmarks=reference_landmarks, identity_check=identity_check,
+                          options=options, **settings)[0]
 
 
-def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, fit: str = "crop", backend: str = "auto",
-                   landmarks=None, references=None, reference_landmarks=None, noise: bool = True,
-                   iso: float = 200, sharpen: str = "screen", kernel: str = "lanczos3",
-                   detail_strength: float = 1.0, pad_color=(1.0, 1.0, 1.0), seed: int = 0,
-                   tile: int | None = None, overlap: int = 32, identity_check: IdentityCheck | None = None,
-                   identity_threshold: float = 0.6,
-                   tile_w: int | None = None) -> tuple[np.ndarray, str, tuple[str, ...]]:
+def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, landmarks=None, references=None,
+                   reference_landmarks=None, identity_check: IdentityCheck | None = None,
+                   options: FinishOptions | None = None, tile_w: int | None = None,
+                   **settings: Any) -> tuple[np.ndarray, str, tuple[str, ...]]:
     """:func:`upscale`, also returning the backend used and the notes (honest limit first, if any).
 
     ``tile_w`` renders tiles ``tile`` high and ``tile_w`` wide (the recipe stage uses
@@ -682,16 +634,14 @@ def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, fit: str =
     >>> out.shape, used, notes[0]
     ((50, 50, 3), 'classical', '50x50 from a 10 px photo: enlarged 5.0x; detail at 1:1 is limited')
     """
-    img = _validate_image(img)
-    _check_options(backend, sharpen, kernel, iso, 8)
+    img = check_float_image(img, "image")
+    o = FinishOptions.parse(options, **settings)
     h, w = img.shape[:2]
-    plan = plan_fit(w, h, target, fit)
-    used = resolve_backend(backend, references, landmarks, w, h, plan.scale)
-    settings = _Settings(used, noise, iso, sharpen, seed, kernel, tuple(pad_color), detail_strength, plan.dpi,
-                         target=target)
-    fin, notes = _build(_array_to_vips(np.clip(img, 0, 1)), plan, settings, landmarks, references or [],
-                        reference_landmarks or [])
-    if tile is None:
+    plan = plan_fit(w, h, target, o.fit)
+    used = resolve_backend(o.backend, references, landmarks, w, h, plan.scale)
+    fin, notes = _build(_array_to_vips(np.clip(img, 0, 1)), plan, _Settings.of(o, used, plan, target), landmarks,
+                        references or [], reference_landmarks or [])
+    if o.tile is None:
         out = fin.render(0, 0, plan.out_h, plan.out_w)
     else:
         out = np.empty((plan.out_h, plan.out_w, 3), np.float32)
@@ -699,8 +649,9 @@ def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, fit: str =
         def emit(y: int, rows: np.ndarray) -> None:
             out[y:y + rows.shape[0]] = rows
 
-        run_tiles(fin.render, plan.out_w, plan.out_h, emit, tile=tile, overlap=overlap, tile_w=tile_w)
-    _identity(identity_check, out, identity_threshold)
+        overlap = 32 if o.overlap is None else o.overlap
+        run_tiles(fin.render, plan.out_w, plan.out_h, emit, tile=o.tile, overlap=overlap, tile_w=tile_w)
+    _identity(identity_check, out, o.identity_threshold)
     return out.astype(np.float32, copy=False), used, tuple(notes)
 
 
@@ -709,28 +660,15 @@ def finish_to_file(
     out_path: str | os.PathLike,
     target: str | tuple[int, int] = "8k",
     *,
-    fit: str = "crop",
-    backend: str = "auto",
     landmarks: np.ndarray | None = None,
     references: list[np.ndarray] | None = None,
     reference_landmarks: list[np.ndarray] | None = None,
-    noise: bool = True,
-    iso: float = 200,
-    sharpen: str = "screen",
-    bit_depth: int = 8,
-    quality: int = 95,
-    kernel: str = "lanczos3",
-    detail_strength: float = 1.0,
-    pad_color: tuple[float, float, float] = (1.0, 1.0, 1.0),
-    seed: int = 0,
-    tile: int = 256,
-    overlap: int = 16,
     identity_check: IdentityCheck | None = None,
-    identity_threshold: float = 0.6,
-    identity_preview: int = 1024,
     xmp: bytes | None = None,
     on_start: Callable[[int], None] | None = None,
     on_tile: Callable[[], None] | None = None,
+    options: FinishOptions | None = None,
+    **settings: Any,
 ) -> FinishResult:
     """Finish an image to a big file with bounded memory (tiles + streaming write).
 
@@ -745,17 +683,19 @@ def finish_to_file(
         An image file (read lazily through pyvips) or a float ``(H, W, 3)`` array.
     out_path : path
         ``.jpg``, ``.png`` or ``.tif`` (16-bit needs PNG or TIFF).
-    bit_depth : {8, 16}
-    quality : int
-        JPEG quality.
-    identity_preview : int
-        Long side of the preview passed to ``identity_check``.
     xmp : bytes, optional
         XMP packet to embed (provenance).
     on_start : callable, optional
         Called with the number of tiles before rendering (progress bars).
     on_tile : callable, optional
         Called after each tile.
+    options : FinishOptions, optional
+        The settings, as for :func:`upscale`, plus the file's: ``bit_depth``
+        (8 or 16), ``quality`` (JPEG) and ``identity_preview`` (long side of
+        the preview passed to ``identity_check``); here ``tile`` defaults to
+        256 and ``overlap`` to 16.
+    **settings
+        The same settings as keywords, over ``options``.
 
     Returns
     -------
@@ -776,7 +716,10 @@ def finish_to_file(
     (7680, 4320)
     """
     t0 = time.perf_counter()
-    _check_options(backend, sharpen, kernel, iso, bit_depth)
+    o = FinishOptions.parse(options, **settings)
+    bit_depth = o.bit_depth
+    tile = 256 if o.tile is None else o.tile
+    overlap = 16 if o.overlap is None else o.overlap
     out_path = Path(out_path)
     from candid.imageio import open_vips, output_format, write_vips
 
@@ -784,7 +727,7 @@ def finish_to_file(
     if bit_depth == 16 and fmt not in ("png", "tiff"):
         raise CandidError(f"{out_path.name}: {fmt.upper()} cannot hold 16 bits", hint="write a .tif or .png")
     if isinstance(source, np.ndarray):
-        img = _validate_image(source)
+        img = check_float_image(source, "image")
         src_vips = _array_to_vips(np.clip(img, 0, 1))
         name = "array"
     else:
@@ -793,11 +736,10 @@ def finish_to_file(
         image, _ = open_vips(source)
         src_vips = _vips_to_float(image)
         name = Path(source).name
-    plan = plan_fit(src_vips.width, src_vips.height, target, fit)
-    used = resolve_backend(backend, references, landmarks, plan.src_w, plan.src_h, plan.scale)
-    settings = _Settings(used, noise, iso, sharpen, seed, kernel, tuple(pad_color), detail_strength, plan.dpi,
-                         target=target)
-    fin, notes = _build(src_vips, plan, settings, landmarks, references or [], reference_landmarks or [])
+    plan = plan_fit(src_vips.width, src_vips.height, target, o.fit)
+    used = resolve_backend(o.backend, references, landmarks, plan.src_w, plan.src_h, plan.scale)
+    fin, notes = _build(src_vips, plan, _Settings.of(o, used, plan, target), landmarks, references or [],
+                        reference_landmarks or [])
     notes.insert(1 if plan.scale > 4.0 else 0, f"source {name}")  # the honest limit stays first
     W, H = plan.out_w, plan.out_h
     n_tiles = len(window_grid(W, H, tile, overlap))
@@ -835,13 +777,13 @@ def finish_to_file(
 
         dist = None
         if identity_check is not None:
-            f = min(1.0, identity_preview / max(W, H))
+            f = min(1.0, o.identity_preview / max(W, H))
             big = load()
             prev = big.resize(f, kernel="lanczos3") if f < 1 else big
-            dist = _identity(identity_check, np.asarray(prev.numpy(), np.float32) / peak, identity_threshold)
-            notes.append(f"identity distance {dist:.3f} (threshold {identity_threshold})")
+            dist = _identity(identity_check, np.asarray(prev.numpy(), np.float32) / peak, o.identity_threshold)
+            notes.append(f"identity distance {dist:.3f} (threshold {o.identity_threshold:g})")
             del big, prev
-        write_vips(out_path, load(), quality=quality, xmp=xmp, dpi=plan.dpi)
+        write_vips(out_path, load(), quality=o.quality, xmp=xmp, dpi=plan.dpi)
     finally:
         if os.path.exists(raw):
             os.unlink(raw)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from candid.finish._pipeline import WINDOW_WIDTH_TILES, upscale_report
+from candid.finish.options import STAGE_DEFAULTS, FinishOptions
 from candid.portrait import Operation, Portrait
 
 
@@ -63,15 +66,18 @@ def finish_stage(
     portrait: Portrait,
     *,
     size: str = "8k",
-    fit: str = "contain",
-    backend: str = "auto",
-    noise: bool = True,
-    iso: float = 200,
-    sharpen: str = "screen",
-    seed: int = 0,
     library=None,
+    options: FinishOptions | None = None,
+    **settings: Any,
 ) -> Portrait:
     """Finish a portrait to a target size (recipe stage ``"finish"``).
+
+    ``options`` / ``**settings`` are the finish settings
+    (:class:`candid.finish.options.FinishOptions`, checked before anything
+    runs); without ``options`` the stage's own defaults apply over the
+    model's (:data:`~candid.finish.options.STAGE_DEFAULTS`: ``fit="contain"``,
+    256-px windows with 16 px overlap). The log entry records the settings
+    and ``options_version``, with ``backend`` the backend actually used.
 
     Holds the whole result in memory (an 8K float32 image is about 400 MB);
     for bounded memory write files with :func:`candid.finish.finish_to_file`.
@@ -86,25 +92,29 @@ def finish_stage(
     >>> import numpy as np
     >>> from candid.portrait import Portrait
     >>> p = finish_stage(Portrait(np.full((20, 30, 3), 0.5, np.float32)), size="60x40", backend="classical")
-    >>> p.pixels.shape, p.log[-1].stage
-    ((40, 60, 3), 'finish')
+    >>> p.pixels.shape, p.log[-1].stage, p.log[-1].params["fit"], p.log[-1].params["options_version"]
+    ((40, 60, 3), 'finish', 'contain', 1)
     """
+    o = FinishOptions.parse(options if options is not None else FinishOptions(**STAGE_DEFAULTS), **settings)
+    if o.tile is None:  # the stage always renders in windows (bounded working memory)
+        o = FinishOptions.parse(o, tile=STAGE_DEFAULTS["tile"], overlap=o.overlap or STAGE_DEFAULTS["overlap"])
     lm = _face_landmarks(portrait)
     refs, ref_lm = subject_references(portrait.subject, library) if lm is not None else ([], [])
     use_refs = lm is not None and bool(refs)
-    if backend == "detail-transfer" and not use_refs:
+    if o.backend == "detail-transfer" and not use_refs:
         from candid.errors import CandidError
 
         raise CandidError("finish: the detail-transfer backend needs face landmarks and reference images "
                           "of the subject", hint="run face.analyze first and use an enrolled subject (--subject)")
     px, used, notes = upscale_report(
-        portrait.pixels, size, fit=fit, backend=backend,
-        landmarks=lm if use_refs else None, references=refs if use_refs else None,
-        reference_landmarks=ref_lm if use_refs else None,
-        noise=noise, iso=iso, sharpen=sharpen, seed=seed, tile=256, overlap=16,
-        tile_w=WINDOW_WIDTH_TILES * 256)
-    params = dict(size=size, fit=fit, backend=used, noise=noise, iso=iso, sharpen=sharpen, seed=seed)
+        portrait.pixels, size, landmarks=lm if use_refs else None, references=refs if use_refs else None,
+        reference_landmarks=ref_lm if use_refs else None, options=o,
+        tile_w=WINDOW_WIDTH_TILES * o.tile)
+    params = {"size": size, **o.log_params(), "backend": used}
     if use_refs:
         params["references"] = len(refs)
     ai = "edited" if used == "learned" else "none"
     return portrait.evolve(px, Operation("finish", params=params, notes=notes, ai=ai))
+
+
+finish_stage.options_model = FinishOptions  # type: ignore[attr-defined]  (candid.recipes checks settings with it)

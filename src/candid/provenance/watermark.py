@@ -32,6 +32,7 @@ import numpy as np
 
 from candid.colour import luma
 from candid.errors import CandidError
+from candid.pixels import check_float_image
 
 BLOCK = 32
 TILE_ROWS, TILE_COLS = 8, 10
@@ -134,15 +135,6 @@ def _luma(pixels: np.ndarray) -> np.ndarray:
     return luma(pixels) * np.float32(255.0)
 
 
-def _check_pixels(pixels: np.ndarray) -> np.ndarray:
-    arr = np.asarray(pixels)
-    if arr.ndim != 3 or arr.shape[2] != 3:
-        raise ValueError(f"expected an (H, W, 3) image, got shape {arr.shape}")
-    if not np.issubdtype(arr.dtype, np.floating):
-        raise ValueError(f"expected float pixels in [0, 1], got {arr.dtype}")
-    return arr
-
-
 def embed_watermark(pixels: np.ndarray, payload_id: str | int, strength: float = 1.0) -> np.ndarray:
     """Embed an invisible watermark carrying ``payload_id`` into an sRGB image.
 
@@ -174,7 +166,7 @@ def embed_watermark(pixels: np.ndarray, payload_id: str | int, strength: float =
     >>> read_watermark(marked)[0]
     '00c0ffee'
     """
-    arr = _check_pixels(pixels)
+    arr = check_float_image(pixels)
     mark = band_marker(arr, payload_id, strength)
     h = arr.shape[0]
     out = np.empty(arr.shape, np.float32)
@@ -225,7 +217,7 @@ def band_marker(pixels: np.ndarray, payload_id: str | int, strength: float = 1.0
     >>> read_watermark(marked)[0]
     '00c0ffee'
     """
-    arr = _check_pixels(pixels)
+    arr = check_float_image(pixels)
     if not 0.05 <= float(strength) <= 10:
         raise ValueError("strength must be between 0.05 and 10")
     h, w = arr.shape[:2]
@@ -383,7 +375,7 @@ def read_watermark_details(pixels: np.ndarray, *, scales: tuple[float, ...] = DE
     >>> read_watermark_details(np.zeros((300, 400, 3), np.float32)).id is None
     True
     """
-    arr = _check_pixels(pixels)
+    arr = check_float_image(pixels)
     # Only a central window is analysed: crop before converting and resizing,
     # so time and memory stay bounded for 8K (or 16K) inputs.
     h0, w0 = arr.shape[:2]
