@@ -46,6 +46,7 @@ def register(app: typer.Typer) -> None:
         import dataclasses
 
         from candid.looks import get_stock, list_stocks
+        from candid.looks.glitch import glitch_at
         from candid.looks.instant import FRAMES, get_frame
         from candid.looks.stage import glitch_stage, look_stage
 
@@ -94,8 +95,7 @@ def register(app: typer.Typer) -> None:
                                   double=other, seed=seed)
             advance(1)
             if glitch:
-                portrait = glitch_stage(portrait, sort=0.5 * glitch, shift=0.012 * glitch, blocks=0.06 * glitch,
-                                        lines=0.25 * glitch, seed=seed)
+                portrait = glitch_stage(portrait, **glitch_at(glitch, seed))
             advance(1)
             if fixed is not None:
                 portrait = dataclasses.replace(portrait, log=tuple(dataclasses.replace(op, at=fixed)
@@ -120,7 +120,7 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
 
     from candid.cli._common import MIN_SIDE
     from candid.imageio import open_vips
-    from candid.looks.glitch import glitch_inplace
+    from candid.looks.glitch import glitch_at, glitch_inplace
     from candid.looks.options import LookOptions
     from candid.looks.stage import film_operation, glitch_operation
     from candid.looks.stream import release_free_memory, render_look
@@ -167,8 +167,7 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
         del centre
         advance(1)
         if glitch:
-            g = dict(sort=0.5 * glitch, shift=0.012 * glitch, blocks=0.06 * glitch, lines=0.25 * glitch,
-                     seed=look["seed"])
+            g = glitch_at(glitch, look["seed"])
             glitch_inplace(rendered, **g)
             release_free_memory()
             log.append(glitch_operation(**g))

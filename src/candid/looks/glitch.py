@@ -6,6 +6,7 @@ same at any resolution; all randomness is seeded.
 
 from __future__ import annotations
 
+import inspect
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -219,17 +220,35 @@ def glitch(
     return out.astype(np.float32, copy=False) if out is not img else img.copy()
 
 
-def glitch_inplace(
-    arr: np.ndarray,
-    *,
-    sort: float = 0.3,
-    shift: float = 0.006,
-    blocks: float = 0.03,
-    lines: float = 0.15,
-    seed: int = 0,
-    band_rows: int = 256,
-    workers: int | None = None,
-) -> np.ndarray:
+def glitch_settings(**settings: float) -> dict[str, float]:
+    """:func:`glitch`'s keywords with its defaults filled in (TypeError for an unknown one).
+
+    The one place the glitch's parts and their defaults are written is
+    :func:`glitch`'s signature; :func:`glitch_inplace` takes them from here.
+
+    Examples
+    --------
+    >>> glitch_settings(sort=0.5)
+    {'sort': 0.5, 'shift': 0.006, 'blocks': 0.03, 'lines': 0.15, 'seed': 0}
+    """
+    bound = inspect.signature(glitch).bind(None, **settings)
+    bound.apply_defaults()
+    return {name: value for name, value in bound.arguments.items() if name != "img"}
+
+
+def glitch_at(intensity: float, seed: int = 0) -> dict[str, float]:
+    """The settings of a glitch of one ``intensity`` in [0, 1] (``candid look --glitch``): all parts scaled together.
+
+    Examples
+    --------
+    >>> glitch_at(1.0, seed=3)
+    {'sort': 0.5, 'shift': 0.012, 'blocks': 0.06, 'lines': 0.25, 'seed': 3}
+    """
+    i = check_fraction(intensity, "intensity")
+    return dict(sort=0.5 * i, shift=0.012 * i, blocks=0.06 * i, lines=0.25 * i, seed=seed)
+
+
+def glitch_inplace(arr: np.ndarray, *, band_rows: int = 256, workers: int | None = None, **settings: float) -> np.ndarray:
     """:func:`glitch` on an 8/16-bit image, in place, without a float copy of the whole image.
 
     Same random choices as :func:`glitch` (same seeds, same order); float
@@ -242,9 +261,14 @@ def glitch_inplace(
     ----------
     arr : ndarray
         ``(H, W, 3)`` uint8 or uint16 sRGB. Modified and returned.
+    band_rows : int
+        Rows per block of float work.
     workers : int, optional
         Threads for the row sorting and the scanlines (default: the CPUs this
         process may use); the result does not depend on it.
+    **settings
+        ``sort``, ``shift``, ``blocks``, ``lines``, ``seed``: as in :func:`glitch`
+        (see :func:`glitch_settings`).
 
     Examples
     --------
@@ -257,7 +281,9 @@ def glitch_inplace(
     """
     if not isinstance(arr, np.ndarray) or arr.ndim != 3 or arr.shape[2] != 3 or arr.dtype not in (np.uint8, np.uint16):
         raise ValueError("arr must be an (H, W, 3) uint8 or uint16 array")
-    seed = check_seed(seed)
+    settings = glitch_settings(**settings)
+    sort, shift, blocks, lines = (settings[k] for k in ("sort", "shift", "blocks", "lines"))
+    seed = check_seed(settings["seed"])
     for v, name in ((sort, "sort"), (blocks, "blocks"), (lines, "lines")):
         check_fraction(v, name)
     peak = np.float32(np.iinfo(arr.dtype).max)
