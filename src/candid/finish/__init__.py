@@ -36,9 +36,10 @@ from candid.finish._pipeline import (
 )
 from candid.finish._waifu2x import back_project, learned_enlarge, waifu2x_available, waifu2x_x2
 from candid.finish._size import FITS, FitPlan, parse_target, plan_fit, target_size
+from candid.finish.options import FinishOptions
 
 __all__ = [
-    "BACKENDS", "FITS", "KERNELS", "SHARPEN", "DetailModel", "FinishResult", "FitPlan", "add_sensor_noise",
+    "BACKENDS", "FITS", "KERNELS", "SHARPEN", "DetailModel", "FinishOptions", "FinishResult", "FitPlan", "add_sensor_noise",
     "back_project", "finish_to_file", "honest_limit_note", "learned_available", "learned_enlarge",
     "learned_passes", "resolve_backend", "waifu2x_available", "waifu2x_x2", "learned_upscale_x4", "noise_params", "parse_target", "plan_fit",
     "prepare_detail", "run_tiles", "sharpen_clamped", "similarity_fit", "target_size", "tile_grid",
