@@ -53,6 +53,23 @@ class Engine(Protocol):
         ...
 
 
+def availability(requires: tuple[str, ...], runs_on: str) -> tuple[bool, str]:
+    """An engine's :meth:`Engine.available`: ``(True, runs_on)`` when every module in ``requires`` imports.
+
+    Examples
+    --------
+    >>> availability(("math",), "runs anywhere")
+    (True, 'runs anywhere')
+    >>> availability(("math", "no_such_module_here"), "runs anywhere")
+    (False, 'missing dependency: no_such_module_here')
+    """
+    for module in requires:
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            return False, f"missing dependency: {exc.name or module}"
+    return True, runs_on
+
 def get_engine(name: str) -> Engine:
     """Look up an engine by name.
 

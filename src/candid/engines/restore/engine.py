@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from candid.engines.base import availability
 from candid.portrait import Portrait
 
 #: Restore styles: ``faithful`` (tone kept), ``neutral`` (sepia made grey), ``hand-coloured`` (tinted).
@@ -27,12 +28,7 @@ class RestoreEngine:
     styles = tuple(STYLES)
 
     def available(self) -> tuple[bool, str]:
-        try:
-            import cv2  # noqa: F401
-            import scipy  # noqa: F401
-        except ImportError as exc:  # pragma: no cover - core dependencies
-            return False, f"missing dependency: {exc.name}"
-        return True, "runs on the CPU with OpenCV and SciPy; no model, nothing invented"
+        return availability(("cv2", "scipy"), "runs on the CPU with OpenCV and SciPy; no model, nothing invented")
 
     def make(self, source: Portrait, *, style: str = "faithful", **options: Any) -> Portrait:
         """Run ``engine.restore`` in ``style`` (options override the style's settings)."""

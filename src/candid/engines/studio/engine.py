@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from candid.engines.base import availability
 from candid.engines.studio.styles import STYLES
 from candid.portrait import Portrait
 
@@ -21,13 +22,7 @@ class StudioEngine:
     styles = tuple(STYLES)
 
     def available(self) -> tuple[bool, str]:
-        try:
-            import cv2  # noqa: F401
-
-            from candid.face import _models  # noqa: F401
-        except ImportError as exc:  # pragma: no cover - core dependencies
-            return False, f"missing dependency: {exc.name}"
-        return True, "runs on the CPU with the bundled face models"
+        return availability(("cv2", "candid.face._models"), "runs on the CPU with the bundled face models")
 
     def make(self, source: Portrait, *, style: str, **options: Any) -> Portrait:
         """Run ``engine.studio`` alone (no honest/finish/look; use the style recipe for those)."""
