@@ -9,7 +9,7 @@ the words live in one place and the records stay machine-readable.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 
 def _degrees(value: float) -> str:
@@ -17,6 +17,51 @@ def _degrees(value: float) -> str:
     n = int(round(abs(float(value))))
     return f"{n} degree" if n == 1 else f"{n} degrees"
 
+
+def _canvas_extended(g: Callable[..., Any]) -> str:
+    sides = " and ".join(g("sides", ())) or "edge"
+    text = f"canvas extended at the {sides} with backdrop ({g('fraction', 0):.0%} of the frame is beyond the photo)"
+    if g("edge_cut"):
+        text += "; the photo is too narrow for this frame, so the body ends at the photo's edge"
+    return text
+
+
+def _exposure(g: Callable[..., Any]) -> str:
+    stops = g("stops", 0)
+    return f"face {'brightened' if stops > 0 else 'darkened'} {abs(stops):.1f} stops"
+
+
+def _small_face(g: Callable[..., Any]) -> str:
+    text = f"the face is {g('iod_px', 0)} px between the eyes (a sharp headshot needs {g('needed_px', 64)})"
+    if g("factor"):
+        return text + f"; the headshot is enlarged {g('factor'):.0f}x and will be soft"
+    return text + "; the headshot is an enlargement and will be soft"
+
+
+#: Change kind -> its sentence, made from the record's ``get`` (so a missing number has a default).
+SENTENCES: dict[str, Callable[[Callable[..., Any]], str]] = {
+    "straightened": lambda g: f"head straightened {_degrees(g('degrees', 0))}",
+    "tilt_kept": lambda g: (f"head tilt of {_degrees(g('degrees', 0))} kept as a pose "
+                            f"(--straighten {abs(g('degrees', 0)):.0f} levels it)"),
+    "closer": lambda g: f"framed {g('factor', 1):.1f}x closer than the style asks (the photo is too tight)",
+    "canvas_extended": _canvas_extended,
+    "perspective": lambda g: f"close-range (selfie) perspective corrected (amount {g('amount', 0):.2f})",
+    "perspective_skipped": lambda g: ("close-range (selfie) perspective left as shot: correcting it made the face "
+                                      f"look less like the person (identity distance {g('identity_with', 0):.2f})"),
+    "light_softened": lambda g: (f"light softened from {g('from', 0):.2f} to {g('to', 0):.2f} strength to keep the "
+                                 f"likeness (identity distance {g('identity_with', 0):.2f} at full strength)"),
+    "exposure": _exposure,
+    "white_balance": lambda g: "colour cast reduced (white balance)",
+    "catchlights_moved": lambda g: ("the eyes' own catchlights moved to match the new light "
+                                    "(same shape and size; none added)"),
+    "catchlights_added": lambda g: "catchlights added (as asked)",
+    "background_kept": lambda g: ("the person could not be cut out cleanly, so the photo's own background was kept, "
+                                  f"blurred and darkened ({g('reason', 'matte failed its checks')})"),
+    "rim_toned": lambda g: ("a light rim the old background put on the outline was toned down to the skin and "
+                            "hair beside it"),
+    "small_face": _small_face,
+    "enlarged": lambda g: f"{g('target', '')}: enlarged {g('factor', 1):.1f}x from a {g('from_px', 0)} px crop",
+}
 
 def describe(change: dict[str, Any]) -> str:
     """One plain sentence for one change record.
@@ -32,51 +77,8 @@ def describe(change: dict[str, Any]) -> str:
     >>> describe({"change": "small_face", "iod_px": 31, "needed_px": 64, "factor": 9.2})
     'the face is 31 px between the eyes (a sharp headshot needs 64); the headshot is enlarged 9x and will be soft'
     """
-    kind = change.get("change")
-    g = change.get
-    if kind == "straightened":
-        return f"head straightened {_degrees(g('degrees', 0))}"
-    if kind == "tilt_kept":
-        return (f"head tilt of {_degrees(g('degrees', 0))} kept as a pose "
-                f"(--straighten {abs(g('degrees', 0)):.0f} levels it)")
-    if kind == "closer":
-        return f"framed {g('factor', 1):.1f}x closer than the style asks (the photo is too tight)"
-    if kind == "canvas_extended":
-        sides = " and ".join(g("sides", ())) or "edge"
-        text = f"canvas extended at the {sides} with backdrop ({g('fraction', 0):.0%} of the frame is beyond the photo)"
-        if g("edge_cut"):
-            text += "; the photo is too narrow for this frame, so the body ends at the photo's edge"
-        return text
-    if kind == "perspective":
-        return f"close-range (selfie) perspective corrected (amount {g('amount', 0):.2f})"
-    if kind == "perspective_skipped":
-        return (f"close-range (selfie) perspective left as shot: correcting it made the face look less like "
-                f"the person (identity distance {g('identity_with', 0):.2f})")
-    if kind == "light_softened":
-        return (f"light softened from {g('from', 0):.2f} to {g('to', 0):.2f} strength to keep the likeness "
-                f"(identity distance {g('identity_with', 0):.2f} at full strength)")
-    if kind == "exposure":
-        stops = g("stops", 0)
-        return f"face {'brightened' if stops > 0 else 'darkened'} {abs(stops):.1f} stops"
-    if kind == "white_balance":
-        return "colour cast reduced (white balance)"
-    if kind == "catchlights_moved":
-        return "the eyes' own catchlights moved to match the new light (same shape and size; none added)"
-    if kind == "catchlights_added":
-        return "catchlights added (as asked)"
-    if kind == "background_kept":
-        return ("the person could not be cut out cleanly, so the photo's own background was kept, "
-                f"blurred and darkened ({g('reason', 'matte failed its checks')})")
-    if kind == "rim_toned":
-        return "a light rim the old background put on the outline was toned down to the skin and hair beside it"
-    if kind == "small_face":
-        text = f"the face is {g('iod_px', 0)} px between the eyes (a sharp headshot needs {g('needed_px', 64)})"
-        if g("factor"):
-            return text + f"; the headshot is enlarged {g('factor'):.0f}x and will be soft"
-        return text + "; the headshot is an enlargement and will be soft"
-    if kind == "enlarged":
-        return f"{g('target', '')}: enlarged {g('factor', 1):.1f}x from a {g('from_px', 0)} px crop"
-    return str(kind)
+    sentence = SENTENCES.get(change.get("change"))
+    return sentence(change.get) if sentence else str(change.get("change"))
 
 
 def enlargement(log: Iterable[Any]) -> dict[str, Any] | None:
@@ -137,4 +139,4 @@ def change_report(log: Iterable[Any]) -> list[str]:
     return lines
 
 
-__all__ = ["change_report", "describe", "enlargement"]
+__all__ = ["SENTENCES", "change_report", "describe", "enlargement"]
