@@ -86,6 +86,7 @@ def detect_hands(pixels: np.ndarray, *, work_side: int = WORK_SIDE) -> list[Hand
     Returns
     -------
     list of Hand
+        Largest first; empty when no hand is found (never an error).
 
     Examples
     --------

@@ -57,7 +57,7 @@ def apply_look(
     Returns
     -------
     ndarray
-        ``(H, W, 3)`` float32 sRGB.
+        ``(H, W, 3)`` float32 sRGB: a new image, the size of ``img``.
 
     Examples
     --------

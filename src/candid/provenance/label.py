@@ -61,6 +61,7 @@ def label_and_write(portrait, out_path: str | os.PathLike, *, signer=None, water
     Returns
     -------
     Path
+        ``out_path``, now holding the labelled image.
 
     Examples
     --------
