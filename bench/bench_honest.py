@@ -355,13 +355,125 @@ def edge_study(people: dict[str, list[Path]], log=print) -> dict:
     return out
 
 
+# --- issue 19 round 5: the nearer eye on turned heads; nose and jaw in a tight pose bin ---
+
+
+def _loo_z(values: dict[str, float], people: dict[str, list[str]], floor: float = 0.04) -> dict[str, float]:
+    """z of each photo's log value against the median of the same person's other photos (the audit's spread)."""
+    out = {}
+    for person, names in people.items():
+        for name in names:
+            others = np.log([values[o] for o in names if o != name and np.isfinite(values[o])])
+            if others.size == 0 or not np.isfinite(values[name]):
+                out[name] = float("nan")
+                continue
+            ref = float(np.median(others))
+            own = 1.4826 * float(np.median(np.abs(others - ref))) if others.size >= 4 else 0.0
+            out[name] = (np.log(values[name]) - ref) / (max(own, floor) * np.sqrt(1 + 1 / others.size))
+    return out
+
+
+def eye_study(people: dict[str, list[Path]], log=print) -> dict:
+    """Leave-one-out of :func:`candid.face.geometry.iris_size` on real photos and their eyes x1.15.
+
+    The audit's rule: reference = median of the person's other photos, spread = max(own robust
+    spread, 0.04) widened by sqrt(1 + 1/n), one-sided z >= 2. The flattered photo's face is
+    analysed afresh, as the scorecard does.
+    """
+    from candid.face.geometry import iris_size
+    from candid.scorecard.flatter import enlarge_eyes
+
+    rows, real, big = [], {}, {}
+    for person, photos in people.items():
+        for p in photos:
+            img = read_image(p).pixels[..., :3]
+            face = analyze_face(img, quality=False, embed=False, face_index=0)
+            flat = enlarge_eyes(img, face.landmarks)
+            ff = analyze_face(flat, quality=False, embed=False, face_index=0)
+            real[p.name] = iris_size(img, face.iris, face.pose[0])[0]
+            big[p.name] = iris_size(flat, ff.iris, ff.pose[0])[0]
+            rows.append({"person": person, "photo": p.name, "yaw": float(face.pose[0]),
+                         "value": real[p.name], "flattered": big[p.name]})
+    names = {person: [p.name for p in photos] for person, photos in people.items()}
+    z_real = _loo_z(real, names)
+    z_big = {}
+    for person, ns in names.items():
+        for n in ns:  # the flattered photo against the same references (the person's other real photos)
+            z_big[n] = _loo_z({**real, n: big[n]}, {person: ns})[n]
+    for r in rows:
+        r["z"], r["z_flattered"] = z_real[r["photo"]], z_big[r["photo"]]
+        log(f"{r['person']} {r['photo']}: yaw {r['yaw']:+.1f} iris {r['value']:.4f} "
+            f"eyes x1.15 read {np.log(r['flattered'] / r['value']):+.3f}, z {r['z']:+.1f} -> {r['z_flattered']:+.1f}")
+    spreads = {person: float(np.std(np.log([r["value"] for r in rows if r["person"] == person
+                                            and np.isfinite(r["value"])]), ddof=1)) for person in people}
+    return {"rows": rows, "spread_per_person": spreads,
+            "false_flag_rate": float(np.mean([r["z"] >= 2 for r in rows])),
+            "detect": float(np.mean([r["z_flattered"] >= 2 for r in rows]))}
+
+
+#: A tight pose and expression bin: yaw, pitch (degrees), mouth width, mouth opening (IOD).
+TIGHT_BIN = (5.0, 5.0, 0.06, 0.04)
+
+
+def bin_study(people: dict[str, list[Path]], tight=TIGHT_BIN, log=print) -> dict:
+    """Nose and jaw edge widths compared only within a tight pose and expression bin.
+
+    For each pair of one person's photos whose yaw, pitch, mouth width and opening all lie
+    within ``tight``: the difference of their nose (and jaw) edge widths, against the shift
+    the scorecard's narrow_nose / narrow_jaw make on each. Also how many photos have any
+    reference in their bin at all.
+    """
+    from candid.honest.audit import _state
+    from candid.scorecard.flatter import narrow_jaw, narrow_nose
+
+    def nose(im, f):
+        return float(np.mean([np.log(nose_edge_width(im, f, p)) for p in NOSE_MESH_PAIRS[:2]]))
+
+    rows = []
+    for person, photos in people.items():
+        for p in photos:
+            img = read_image(p).pixels[..., :3]
+            f = analyze_face(img, quality=False, embed=False, face_index=0)
+            nimg, jimg = narrow_nose(img, f.landmarks), narrow_jaw(img, f.landmarks)
+            fn = analyze_face(nimg, quality=False, embed=False, face_index=0)
+            fj = analyze_face(jimg, quality=False, embed=False, face_index=0)
+            rows.append({"person": person, "photo": p.name, "state": _state(f.landmarks, f.pose).tolist(),
+                         "nose": nose(img, f), "nose_shift": nose(nimg, fn) - nose(img, f),
+                         "jaw": float(np.log(jaw_edge_width(img, f))),
+                         "jaw_shift": float(np.log(jaw_edge_width(jimg, fj)) - np.log(jaw_edge_width(img, f)))})
+    pairs = []
+    for i, a in enumerate(rows):
+        for b in rows[i + 1:]:
+            d = np.abs(np.subtract(a["state"], b["state"]))
+            if a["person"] == b["person"] and np.all(d <= np.asarray(tight)):
+                pairs.append({"photos": [a["photo"], b["photo"]], "nose_diff": a["nose"] - b["nose"],
+                              "jaw_diff": a["jaw"] - b["jaw"], "nose_shifts": [a["nose_shift"], b["nose_shift"]],
+                              "jaw_shifts": [a["jaw_shift"], b["jaw_shift"]]})
+                log(f"same bin: {a['photo']} {b['photo']}: nose differs {a['nose'] - b['nose']:+.3f} "
+                    f"(x0.90 shifts {a['nose_shift']:+.3f} {b['nose_shift']:+.3f}), jaw {a['jaw'] - b['jaw']:+.3f} "
+                    f"(x0.92 shifts {a['jaw_shift']:+.3f} {b['jaw_shift']:+.3f})")
+    with_ref = sorted({n for pr in pairs for n in pr["photos"]})
+    return {"bin": list(tight), "rows": rows, "pairs": pairs, "photos_with_a_reference": len(with_ref),
+            "photos": len(rows)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--append", type=Path, help="append the Markdown section to this file")
     parser.add_argument("--loo", type=Path, help="run the leave-one-out evaluation, write its JSON here")
     parser.add_argument("--no-guard", action="store_true", help="--loo: measurements only")
     parser.add_argument("--edges", type=Path, help="nose and jaw widths from pixel edges: spread and shift, JSON here")
+    parser.add_argument("--eyes", type=Path, help="iris size (nearer eye on turned heads): leave-one-out, JSON here")
+    parser.add_argument("--bins", type=Path, help="nose and jaw edges within a tight pose/expression bin, JSON here")
     args = parser.parse_args(argv)
+    for flag, study in ((args.eyes, eye_study), (args.bins, bin_study)):
+        if flag:
+            import json
+
+            res = study(loo_people(), log=lambda m: print(m, file=sys.stderr))
+            flag.write_text(json.dumps(res, indent=1, default=float))
+            print(json.dumps({k: v for k, v in res.items() if k != "rows"}, indent=1, default=float))
+            return 0
     if args.edges:
         import json
 
