@@ -91,6 +91,40 @@ def channel_shift(img: np.ndarray, *, amount: float = 0.01, seed: int = 0) -> np
     return out
 
 
+def jpeg_damage_plan(height: int, width: int, amount: float, seed: int) -> tuple[int, list[tuple]]:
+    """Where JPEG-style corruption hits a ``height x width`` image, and how (drawn before any pixel is touched).
+
+    Returns the block size ``b`` (an "MCU": 8 px at 512 px wide, scaled so the
+    damage looks alike at every size) and the damaged patches in order, each
+    ``(y0, y1, x0, x1, kind, extra)``: kind 0 smears the first row down,
+    1 shifts the data ``extra`` px along the row, 2 keeps one flat colour per
+    block (DC only), 3 swaps the chroma planes and offsets them by ``extra``.
+    Patches are added until they cover ``amount`` of the blocks.
+
+    Examples
+    --------
+    >>> b, ops = jpeg_damage_plan(64, 64, 0.2, seed=1)
+    >>> b, len(ops) > 0, all(y0 % b == 0 and x0 % b == 0 for y0, _, x0, *_ in ops)
+    (8, True, True)
+    """
+    rng = np.random.default_rng([seed, 31])
+    b = max(8, int(round(8 * max(height, width) / 512 / 8)) * 8)
+    gh, gw = height // b, width // b
+    target = amount * gh * gw if gh >= 1 and gw >= 1 else 0
+    done = 0.0
+    ops: list[tuple] = []
+    while done < target:
+        r, c = int(rng.integers(gh)), int(rng.integers(gw))
+        run = int(rng.integers(1, max(2, gw // 2)))
+        y0, y1 = r * b, (r + int(rng.integers(1, 3))) * b
+        x0, x1 = c * b, min(width, (c + run) * b)
+        y1 = min(height, y1)
+        kind = int(rng.integers(4))
+        extra = int(rng.integers(1, b * 4)) if kind == 1 else float(rng.uniform(-0.2, 0.2)) if kind == 3 else None
+        ops.append((y0, y1, x0, x1, kind, extra))
+        done += (y1 - y0) * (x1 - x0) / (b * b)
+    return b, ops
+
 def jpeg_blocks(img: np.ndarray, *, amount: float = 0.05, seed: int = 0) -> np.ndarray:
     """JPEG-corruption-style damage: runs of 8x8-grid blocks (scaled to the image)
     that are smeared, shifted, quantised to their DC colour or colour-swapped.
@@ -106,28 +140,17 @@ def jpeg_blocks(img: np.ndarray, *, amount: float = 0.05, seed: int = 0) -> np.n
     """
     img = check_image(img)
     check_fraction(amount, "amount")
-    rng = np.random.default_rng([check_seed(seed), 31])
     out = img.copy()
     h, w = img.shape[:2]
-    # an "MCU" is 8 px at 512 px wide: scale so corruption looks alike at every size
-    b = max(8, int(round(8 * max(h, w) / 512 / 8)) * 8)
-    gh, gw = h // b, w // b
-    if gh < 1 or gw < 1:
+    b, ops = jpeg_damage_plan(h, w, amount, check_seed(seed))
+    if h < b or w < b:
         return out
-    target = amount * gh * gw
-    done = 0
-    while done < target:
-        r, c = int(rng.integers(gh)), int(rng.integers(gw))
-        run = int(rng.integers(1, max(2, gw // 2)))
-        y0, y1 = r * b, (r + int(rng.integers(1, 3))) * b
-        x0, x1 = c * b, min(w, (c + run) * b)
-        y1 = min(h, y1)
-        kind = rng.integers(4)
+    for y0, y1, x0, x1, kind, extra in ops:
         patch = out[y0:y1, x0:x1]
         if kind == 0:      # smear the last good row down the blocks
             patch[:] = patch[:1]
         elif kind == 1:    # shifted data
-            patch[:] = np.roll(patch, int(rng.integers(1, b * 4)), axis=1)
+            patch[:] = np.roll(patch, extra, axis=1)
         elif kind == 2:    # DC only: one flat colour per block
             ph, pw = patch.shape[0] // b, patch.shape[1] // b
             if ph and pw:
@@ -135,9 +158,8 @@ def jpeg_blocks(img: np.ndarray, *, amount: float = 0.05, seed: int = 0) -> np.n
                 patch[:ph * b, :pw * b] = np.repeat(np.repeat(dc, b, 0), b, 1)
         else:              # chroma planes swapped / offset
             ycc = cv2.cvtColor(np.ascontiguousarray(patch), cv2.COLOR_RGB2YCrCb)
-            ycc[..., 1:] = ycc[..., 1:][..., ::-1] + np.float32(rng.uniform(-0.2, 0.2))
+            ycc[..., 1:] = ycc[..., 1:][..., ::-1] + np.float32(extra)
             patch[:] = cv2.cvtColor(ycc, cv2.COLOR_YCrCb2RGB)
-        done += (y1 - y0) * (x1 - x0) / (b * b)
     return out.clip(0, 1)
 
 
@@ -341,22 +363,7 @@ def _glitch_steps(arr, peak, sort, shift, blocks, lines, seed, band_rows, mapper
             list(mapper(put, range(0, h, band_rows)))
         del src
     if blocks > 0:  # as jpeg_blocks, one patch at a time in float, non-overlapping patches on the pool
-        rng = np.random.default_rng([seed, 31])
-        b = max(8, int(round(8 * max(h, w) / 512 / 8)) * 8)
-        gh, gw = h // b, w // b
-        target = blocks * gh * gw if gh >= 1 and gw >= 1 else 0
-        done = 0.0
-        ops = []  # the random choices do not depend on the pixels: draw them all first, in order
-        while done < target:
-            r, c = int(rng.integers(gh)), int(rng.integers(gw))
-            run = int(rng.integers(1, max(2, gw // 2)))
-            y0, y1 = r * b, (r + int(rng.integers(1, 3))) * b
-            x0, x1 = c * b, min(w, (c + run) * b)
-            y1 = min(h, y1)
-            kind = int(rng.integers(4))
-            extra = int(rng.integers(1, b * 4)) if kind == 1 else float(rng.uniform(-0.2, 0.2)) if kind == 3 else None
-            ops.append((y0, y1, x0, x1, kind, extra))
-            done += (y1 - y0) * (x1 - x0) / (b * b)
+        b, ops = jpeg_damage_plan(h, w, blocks, seed)  # the random choices do not depend on the pixels
 
         def damage(op) -> None:  # reads and writes only its own rectangle
             y0, y1, x0, x1, kind, extra = op
