@@ -18,8 +18,12 @@ from candid.errors import CandidError
 M = TypeVar("M", bound=BaseModel)
 
 
-def parse_options(model: type[M], settings: dict[str, Any], *, stage: str, hint: str) -> M:
+def parse_options(model: type[M], settings: dict[str, Any], *, stage: str, hint: str,
+                  over: BaseModel | None = None) -> M:
     """``model`` from keyword ``settings`` (``None`` means the default); a bad one raises :class:`CandidError`.
+
+    With ``over`` (a model of the same kind), the settings are laid over its values
+    (``None`` keeps its value).
 
     The message is one line: ``"STAGE: unknown setting 'NAME'"`` or
     ``"STAGE: FIELD: what is wrong"``.
@@ -32,6 +36,8 @@ def parse_options(model: type[M], settings: dict[str, Any], *, stage: str, hint:
     ...     seed: int = 0
     >>> parse_options(Opts, {"seed": 3}, stage="demo", hint="").seed
     3
+    >>> parse_options(Opts, {"seed": None}, stage="demo", hint="", over=Opts(seed=5)).seed
+    5
     >>> try:
     ...     parse_options(Opts, {"sead": 3}, stage="demo", hint="")
     ... except CandidError as exc:
@@ -39,7 +45,8 @@ def parse_options(model: type[M], settings: dict[str, Any], *, stage: str, hint:
     demo: unknown setting 'sead'
     """
     try:
-        return model.model_validate({k: v for k, v in settings.items() if v is not None})
+        base = over.model_dump() if over is not None else {}
+        return model.model_validate({**base, **{k: v for k, v in settings.items() if v is not None}})
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])

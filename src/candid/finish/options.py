@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from candid.errors import CandidError  # noqa: F401  (raised by parse_options; the examples catch it)
 from candid.finish._size import FITS
@@ -37,11 +37,9 @@ STAGE_DEFAULTS: dict[str, Any] = {"fit": "contain", "tile": 256, "overlap": 16}
 
 _Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
-
-def _one_of(kind: str, value: str, choices: tuple[str, ...]) -> str:
-    if value not in choices:
-        raise ValueError(f"unknown {kind} {value!r} (use one of: {', '.join(choices)})")
-    return value
+#: The settings that name one of a few choices: field -> (what it is called in a message, the choices).
+CHOICES = {"fit": ("fit", FITS), "backend": ("backend", BACKENDS), "sharpen": ("sharpening", SHARPEN),
+           "kernel": ("resampling kernel", KERNELS)}
 
 
 class FinishOptions(BaseModel):
@@ -105,25 +103,13 @@ class FinishOptions(BaseModel):
     quality: int = Field(95, ge=1, le=100, description="JPEG quality.")
     identity_preview: int = Field(1024, ge=64, le=8192, description="Long side of the identity-check preview.")
 
-    @field_validator("fit")
+    @field_validator(*CHOICES)
     @classmethod
-    def _fit(cls, v: str) -> str:
-        return _one_of("fit", v, FITS)
-
-    @field_validator("backend")
-    @classmethod
-    def _backend(cls, v: str) -> str:
-        return _one_of("backend", v, BACKENDS)
-
-    @field_validator("sharpen")
-    @classmethod
-    def _sharpen(cls, v: str) -> str:
-        return _one_of("sharpening", v, SHARPEN)
-
-    @field_validator("kernel")
-    @classmethod
-    def _kernel(cls, v: str) -> str:
-        return _one_of("resampling kernel", v, KERNELS)
+    def _one_of(cls, value: str, info: ValidationInfo) -> str:
+        kind, choices = CHOICES[info.field_name]
+        if value not in choices:
+            raise ValueError(f"unknown {kind} {value!r} (use one of: {', '.join(choices)})")
+        return value
 
     @classmethod
     def parse(cls, options: "FinishOptions | None" = None, **settings: Any) -> "FinishOptions":
@@ -141,9 +127,7 @@ class FinishOptions(BaseModel):
         ...     print(exc.message)
         finish: unknown setting 'sharpn'
         """
-        base = options.model_dump() if options is not None else {}
-        given = {k: v for k, v in settings.items() if v is not None}
-        return parse_options(cls, {**base, **given}, stage="finish", hint="see docs/FINISH.md")
+        return parse_options(cls, settings, over=options, stage="finish", hint="see docs/FINISH.md")
 
     def settings(self) -> dict[str, Any]:
         """The settings as keywords (without ``version``).
@@ -171,17 +155,11 @@ class FinishOptions(BaseModel):
 
 
 #: The setting names, in the model's order.
-OPTION_NAMES = tuple(name for name in FinishOptions.model_fields if name != "version")
+OPTION_NAMES = tuple(FinishOptions.model_fields)[1:]
 
 
 def option_help(name: str) -> str:
-    """The help text of one setting (``candid finish --help`` shows the same words).
-
-    Examples
-    --------
-    >>> option_help("iso")
-    'Noise level as a camera ISO.'
-    """
+    """``candid finish --help`` shows the model's words: ``option_help("iso")`` is ``'Noise level as a camera ISO.'``."""
     return FinishOptions.model_fields[name].description or ""
 
 
