@@ -299,29 +299,44 @@ def _iris_windows(pixels: np.ndarray, lm: np.ndarray, light: np.ndarray, *, min_
     return h, windows
 
 
-def _move_catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light: np.ndarray) -> np.ndarray:
-    """Move each eye's own catchlight (same pixels, same shape) to where ``light`` reflects; add none."""
-    found = _iris_windows(pixels, lm, light, min_r=2.0, reach=1.5, min_size=3)
+def _edit_irises(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light: np.ndarray, edit, **window) -> np.ndarray:
+    """``lin`` with ``edit(patch, window, half_vector)`` applied in each iris window of :func:`_iris_windows`.
+
+    ``edit`` returns the window's new pixels, or None to leave that eye as it is;
+    ``lin`` itself comes back when iris fitting fails.
+    """
+    found = _iris_windows(pixels, lm, light, **window)
     if found is None:
         return lin
-    h, windows = found
+    half, windows = found
     out = lin.copy()
-    for cx, cy, r, (y0, y1, x0, x1), yy, xx in windows:
+    for win in windows:
+        y0, y1, x0, x1 = win[3]
+        new = edit(out[y0:y1, x0:x1], win, half)
+        if new is not None:
+            out[y0:y1, x0:x1] = new
+    return out
+
+
+def _move_catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light: np.ndarray) -> np.ndarray:
+    """Move each eye's own catchlight (same pixels, same shape) to where ``light`` reflects; add none."""
+
+    def move(patch: np.ndarray, win: tuple, h: np.ndarray) -> np.ndarray | None:
+        cx, cy, r, _, yy, xx = win
         iris = np.hypot(xx - cx, yy - cy) < 0.9 * r
-        patch = out[y0:y1, x0:x1]
         lum = luminance(patch)
         if iris.sum() < 6:
-            continue
+            return None
         med = float(np.median(lum[iris]))
         spot = iris & (lum > max(2.5 * med, 0.15))
         if not spot.any() or spot.sum() > 0.35 * iris.sum():
-            continue  # no catchlight of its own (or no clear one): none is invented
+            return None  # no catchlight of its own (or no clear one): none is invented
         wts = lum * spot
         sx, sy = float((xx * wts).sum() / wts.sum()), float((yy * wts).sum() / wts.sum())
         tx, ty = cx + 0.45 * r * h[0], cy + 0.45 * r * h[1]
         dx, dy = int(round(tx - sx)), int(round(ty - sy))
         if dx == 0 and dy == 0:
-            continue
+            return None
         # take the highlight out (iris colour around it), then put the same pixels back, shifted
         ring = iris & ~cv2.dilate(spot.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         base = np.median(patch[ring], axis=0) if ring.any() else np.median(patch[iris], axis=0)
@@ -333,21 +348,19 @@ def _move_catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light
         ys0, ys1 = max(0, -dy), min(sh, sh - dy)
         xs0, xs1 = max(0, -dx), min(sw, sw - dx)
         if ys1 <= ys0 or xs1 <= xs0:
-            continue
+            return None
         shifted[ys0 + dy:ys1 + dy, xs0 + dx:xs1 + dx] = highlight[ys0:ys1, xs0:xs1]
-        out[y0:y1, x0:x1] = cleaned + shifted * iris[..., None]
-    return out
+        return cleaned + shifted * iris[..., None]
+
+    return _edit_irises(lin, pixels, lm, light, move, min_r=2.0, reach=1.5, min_size=3)
 
 
 def _catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light: np.ndarray, strength: float) -> np.ndarray:
-    found = _iris_windows(pixels, lm, light, min_r=1.5, reach=2.0, min_size=1)
-    if found is None:
-        return lin
-    h, windows = found
-    out = lin.copy()
-    for cx, cy, r, (y0, y1, x0, x1), yy, xx in windows:
+    """Dim each eye's old catchlight and add a round one where ``light`` reflects (only when asked)."""
+
+    def add(patch: np.ndarray, win: tuple, h: np.ndarray) -> np.ndarray:
+        cx, cy, r, _, yy, xx = win
         iris = np.clip(r - np.hypot(xx - cx, yy - cy), 0, 1)
-        patch = out[y0:y1, x0:x1]
         lum = luminance(patch)
         med = float(np.median(lum[iris > 0.5])) if (iris > 0.5).any() else float(lum.mean())
         old = np.clip((lum - max(2.5 * med, 0.15)) / 0.2, 0, 1) * iris
@@ -356,9 +369,9 @@ def _catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light: np.
         cr = max(0.18 * r, 0.8)
         spot = np.clip(cr + 0.5 - np.hypot(xx - px, yy - py), 0, 1) * iris
         k = min(0.85, 0.3 + 0.6 * strength)
-        patch = patch + (k * spot)[..., None] * (0.95 - patch)
-        out[y0:y1, x0:x1] = patch
-    return out
+        return patch + (k * spot)[..., None] * (0.95 - patch)
+
+    return _edit_irises(lin, pixels, lm, light, add, min_r=1.5, reach=2.0, min_size=1)
 
 
 def white_balance(pixels: np.ndarray, strength: float = 0.5, *, mask: np.ndarray | None = None) -> np.ndarray:
