@@ -101,6 +101,8 @@ def detect_faces(pixels: np.ndarray, *, min_score: float = 0.5, max_side: int = 
     Returns
     -------
     list of FaceBox
+        Largest first, MediaPipe's boxes (HOG's when MediaPipe finds none);
+        empty when there is no face.
 
     Examples
     --------
@@ -141,6 +143,7 @@ def detect_faces_hog(pixels: np.ndarray, *, min_score: float = 0.3, max_side: in
     Returns
     -------
     list of FaceBox
+        Largest first, in the input's pixels; empty when there is no face.
 
     Examples
     --------
