@@ -149,3 +149,15 @@ def test_batch_checks_finish_values_before_any_work():
     assert _semantic_problem("finish", {"size": "4k", "backend": "magic"}).startswith("unknown backend 'magic'")
     assert "iso" in _semantic_problem("finish", {"size": "4k", "iso": -3})
     assert "unknown size" in _semantic_problem("finish", {"size": "1k"})
+
+
+def test_one_float_image_rule_for_finish_and_the_watermark():
+    from candid.pixels import check_float_image
+    from candid.provenance.watermark import embed_watermark
+
+    f64 = np.zeros((4, 5, 3))
+    assert check_float_image(f64) is f64  # as it is: no copy, no cast
+    for bad, why in ((np.zeros((4, 4)), "(H, W, 3)"), (np.zeros((4, 4, 3), np.uint8), "float image")):
+        for call in (lambda: check_float_image(bad), lambda: upscale(bad, (8, 8)), lambda: embed_watermark(bad, 1)):
+            with pytest.raises(ValueError, match=why.replace("(", r"\(").replace(")", r"\)")):
+                call()
