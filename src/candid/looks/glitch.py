@@ -13,9 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 import cv2
 import numpy as np
 
+from candid.colour import REC709_WEIGHTS
 from candid.looks.checks import check_fraction, check_image, check_seed
 
-_LUMA = np.float32([0.2126, 0.7152, 0.0722])
+#: The pixel sort's brightness key: Rec. 709 weights on the encoded values (a pragmatic key, not
+#: luminance; kept as shipped so a seed's glitch stays the same picture).
+_SORT_KEY = REC709_WEIGHTS
 
 
 def _sort_runs(block: np.ndarray, lum: np.ndarray, lo: float, hi: float) -> bool:
@@ -51,7 +54,7 @@ def pixel_sort(img: np.ndarray, *, lo: float = 0.35, hi: float = 0.85, rows: flo
     >>> import numpy as np
     >>> img = np.random.default_rng(0).random((8, 16, 3)).astype(np.float32)
     >>> out = pixel_sort(img, lo=0.0, hi=1.0)
-    >>> lum = out @ np.float32([0.2126, 0.7152, 0.0722])
+    >>> lum = out @ np.float32([0.2126, 0.7152, 0.0722])  # the sort key
     >>> bool((np.diff(lum, axis=1) >= -1e-6).all())
     True
     """
@@ -66,7 +69,7 @@ def pixel_sort(img: np.ndarray, *, lo: float = 0.35, hi: float = 0.85, rows: flo
     for start in range(0, len(chosen), 256):
         idx = chosen[start:start + 256]
         block = work[idx]
-        if _sort_runs(block, block @ _LUMA, lo, hi):
+        if _sort_runs(block, block @ _SORT_KEY, lo, hi):
             work[idx] = block
     return np.ascontiguousarray(work.transpose(1, 0, 2)) if vertical else work
 
@@ -333,7 +336,7 @@ def _glitch_steps(arr, peak, sort, shift, blocks, lines, seed, band_rows, mapper
         def sort_rows(start: int) -> None:  # distinct rows per group: groups run in parallel
             idx = chosen[start:start + 64]
             block = arr[idx]
-            if _sort_runs(block, (block.astype(np.float32) / peak) @ _LUMA, 0.35, 0.85):
+            if _sort_runs(block, (block.astype(np.float32) / peak) @ _SORT_KEY, 0.35, 0.85):
                 arr[idx] = block
 
         # runs never cross rows: any chunking gives the same result
