@@ -54,6 +54,45 @@ def test_help_imports_no_heavy_library(helps):
     assert helps["loaded"] == []
 
 
+def test_command_table_matches_the_modules():
+    # candid --help lists commands from COMMANDS without importing them: the table must say what they say
+    code = """
+import importlib, inspect, json
+import typer, typer.main
+from candid.cli import COMMANDS, COMMAND_MODULES
+
+found, groups = {}, []
+for module in COMMAND_MODULES:
+    part = typer.Typer()
+    importlib.import_module(module).register(part)
+    for name, command in typer.main.get_group(part).commands.items():
+        text = inspect.cleandoc(command.short_help or command.help or "").split("\\n\\n")[0].replace("\\n", " ")
+        found[name] = [module, text.strip()]
+        if hasattr(command, "commands"):
+            groups.append(name)
+order = [n for n in found if n not in groups] + groups  # how Typer lists them: commands, then groups
+print(json.dumps({"table": {k: list(v) for k, v in COMMANDS.items()}, "found": found, "order": order}))
+"""
+    got = _run(code)
+    assert got["table"] == got["found"]
+    assert list(got["table"]) == got["order"]  # the order candid --help showed when it imported them all
+
+
+def test_top_help_imports_no_command_module():
+    code = """
+import contextlib, io, json, sys
+from candid.cli import main
+with contextlib.redirect_stdout(io.StringIO()) as text:
+    codes = [main(["--help"]), main([])]
+print(json.dumps({"codes": codes, "help": text.getvalue(),
+                  "modules": sorted(m for m in sys.modules if m.startswith("candid.cli."))}))
+"""
+    got = _run(code)
+    assert got["codes"] == [0, 2]
+    assert got["modules"] == ["candid.cli._common"]
+    assert "Look at IMAGE like a pixel peeper" in got["help"] and "enrolled subjects" in got["help"]
+
+
 def test_heavy_import_would_be_seen():
     # the check above can fail: a top-level import of scipy anywhere on the way is reported
     got = _run(_HELP_SCRIPT.format(before="import scipy.ndimage", heavy=HEAVY))
