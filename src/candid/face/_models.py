@@ -8,14 +8,17 @@ read-only and take ~1 s to load.
 mediapipe: every ``import mediapipe...`` runs mediapipe 0.10.14's package
 ``__init__``, which imports all eleven legacy solutions, among them
 ``drawing_utils`` and its ``import matplotlib.pyplot`` (used only by
-``plot_landmarks``, which candid never calls): ~0.3 s of a ~0.6 s import.
+``plot_landmarks``, which candid never calls): ~0.3 s of a ~0.6 s import,
+and the whole tasks API (``mediapipe.tasks.python``, unused: ~0.06 s).
 Importing ``mediapipe.python.solutions.face_mesh`` directly does not avoid it
 (the parent package runs first), nor does the tasks API (same ``__init__``).
 :func:`load_mediapipe` therefore imports mediapipe with one finder on
-``sys.meta_path``, for the length of that import only, that gives
-``matplotlib.pyplot`` the standard library's :class:`importlib.util.LazyLoader`:
-the real module, executed on its first attribute access (if anything ever
-touches it), put in ``sys.modules`` by the import system as usual. The
+``sys.meta_path``, for the length of that import only, that gives those two
+modules (:data:`DEFERRED`) the standard library's
+:class:`importlib.util.LazyLoader`: the real modules, executed on their first
+attribute access (if anything ever touches them), put in ``sys.modules`` by the
+import system as usual; no stub, no ``sys.modules`` edit. matplotlib's own
+package is still imported (a submodule's parent always is: ~0.13 s). The
 solutions and their models are the same objects, so results are bit-identical
 (``tests/test_imports.py``).
 """
@@ -82,11 +85,15 @@ def recognizer():
     return dlib.face_recognition_model_v1(str(model_file(RECOGNITION)))
 
 
-class _LazyPyplot(importlib.abc.MetaPathFinder):
-    """Finds ``matplotlib.pyplot`` as usual and defers its execution to first use (LazyLoader)."""
+#: Modules mediapipe's ``__init__`` imports that candid never uses: executed on first use only.
+DEFERRED = frozenset({"matplotlib.pyplot", "mediapipe.tasks.python"})
+
+
+class _Deferred(importlib.abc.MetaPathFinder):
+    """Finds the :data:`DEFERRED` modules as usual and defers their execution to first use (LazyLoader)."""
 
     def find_spec(self, fullname, path, target=None):
-        if fullname != "matplotlib.pyplot":
+        if fullname not in DEFERRED:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
         if spec is not None and spec.loader is not None and hasattr(spec.loader, "exec_module"):
@@ -100,6 +107,8 @@ _MEDIAPIPE_LOCK = threading.Lock()
 def load_mediapipe() -> ModuleType:
     """The ``mediapipe`` package with the solutions candid uses, without executing ``matplotlib.pyplot``.
 
+    Nor the tasks API (see :data:`DEFERRED`).
+
     Raises whatever the import raises (callers turn it into a
     :class:`~candid.errors.ModelUnavailableError` with their own hint). Sets
     ``GLOG_minloglevel=2`` unless set (MediaPipe's C++ INFO lines on stderr).
@@ -112,7 +121,7 @@ def load_mediapipe() -> ModuleType:
     """
     os.environ.setdefault("GLOG_minloglevel", "2")
     with _MEDIAPIPE_LOCK:
-        finder = _LazyPyplot()
+        finder = _Deferred()
         sys.meta_path.insert(0, finder)
         try:
             import mediapipe
