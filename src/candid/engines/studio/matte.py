@@ -382,6 +382,7 @@ def matte(
     prior_high: float = 0.35,
     seed: int = 0,
     shape_where_alike: bool = True,
+    others=None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
 
@@ -422,6 +423,11 @@ def matte(
         segmenter's shape (:func:`shape_alpha`) instead of from colour:
         there GrabCut and closed-form matting follow JPEG blocks and leave a
         blocky half-transparent fringe (dark hair on a near-black backdrop).
+    others : sequence of (x0, y0, x1, y1), optional
+        Boxes of the other faces in the photo, in ``pixels``' coordinates
+        (they may lie partly outside it). The person mask is split between
+        the people (:func:`candid.engines.studio.people.others_mask`) and
+        the others' share is background. None or empty: one person, no split.
 
     Returns
     -------
@@ -456,6 +462,16 @@ def matte(
     prob = person_probability(small, work_side=max(w_s, h_s), full_resolution=False)
     raw = prob
     prob = refine_with_colour(small, raw, lm_s, iterations=iterations, seed=seed)
+    if others is not None and len(others):
+        # the segmenter marks everyone: other people's share of the person mask is not the subject's. Taken
+        # out after GrabCut, whose colour model must not learn the neighbour's dark jacket as "background"
+        # (it then carved the subject's dark hair away)
+        from candid.engines.studio.people import others_mask
+
+        sc = np.array([w_s / W, h_s / H, w_s / W, h_s / H])
+        taken = others_mask(small, raw, lm_s, [tuple(np.asarray(b, np.float64) * sc) for b in others])
+        raw = np.where(taken, 0.0, raw).astype(np.float32)
+        prob = np.where(taken, 0.0, prob).astype(np.float32)
     mask = subject_mask(prob, lm_s, valid=valid_s)
     tri = trimap(mask, lm_s, hair_band=hair_band, edge_band=edge_band, valid=valid_s, prob=None,
                  hair_below=hair_below)
@@ -653,8 +669,14 @@ class MatteReport:
     metrics: dict[str, float] = field(default_factory=dict)
 
 
-def matte_quality(alpha: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray | None = None) -> MatteReport:
+def matte_quality(alpha: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray | None = None,
+                  others=None) -> MatteReport:
     """Sanity checks that catch a failed matte before it reaches a print.
+
+    With ``others`` (boxes of the other faces, as for :func:`matte`), a cut-out
+    that still holds more than a third of another person's face is a problem:
+    the people could not be told apart, and a style without a cut-out is
+    better than a headshot with a stranger's face in it.
 
     Examples
     --------
@@ -702,6 +724,14 @@ def matte_quality(alpha: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray
         warnings.append(f"{soft:.0%} of the frame is partly transparent (busy or low-contrast background)")
     if n > 1:
         problems.append(f"the matte has {n} separate pieces")
+    if others is not None and len(others):
+        from candid.engines.studio.people import _face_ellipse
+
+        for b in others:
+            e = _face_ellipse((H, W), b, grow=0.8)
+            if e.sum() > 0.3 * np.prod(np.clip([b[2] - b[0], b[3] - b[1]], 1, None)) and float(a[e].mean()) > 1 / 3:
+                problems.append("another person's face is inside the cut-out (the people could not be separated)")
+                break
     return MatteReport(ok=not problems, problems=tuple(problems), warnings=tuple(warnings),
                        metrics={"face_coverage": face_cov, "subject_fraction": frac, "soft_fraction": soft,
                                 "top_edge": top, "components": float(n)})

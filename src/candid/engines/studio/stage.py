@@ -39,6 +39,13 @@ def _face_of(portrait: Portrait):
     return analyze_face(portrait.pixels, source=portrait.source or "image")
 
 
+def _other_faces(src: np.ndarray, lm: np.ndarray, matrix) -> list[tuple[float, float, float, float]]:
+    """Boxes of the faces other than the subject's, in the output frame (a group photo's other people)."""
+    from candid.engines.studio.people import boxes_in_frame, find_faces, other_faces
+
+    return boxes_in_frame(other_faces(find_faces(src), lm), matrix)
+
+
 def check_options(style: str, background: str | None, light: str | None, aspect: str | None, *,
                   straighten: str | float | None = None, catchlights: str | None = None,
                   small_face: str | None = None) -> None:
@@ -227,8 +234,9 @@ def studio_stage(
     crop = exposed
     if white_balance_strength > 0:
         crop = white_balance(crop, white_balance_strength)
-    alpha = matte(crop, clm, valid=valid, seed=seed)
-    report = matte_quality(alpha, clm, valid=valid)
+    others = _other_faces(src, lm, framing.matrix) if getattr(face, "n_faces", 1) > 1 else None
+    alpha = matte(crop, clm, valid=valid, seed=seed, others=others)
+    report = matte_quality(alpha, clm, valid=valid, others=others)
     notes += list(report.warnings)
     kind, opts = parse_background(bg_spec)
     H, W = crop.shape[:2]
