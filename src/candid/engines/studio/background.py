@@ -163,6 +163,7 @@ def lens_blur(
     bloom: float = 4.0,
     layers: int = 4,
     max_work_radius: float = 14.0,
+    valid: np.ndarray | None = None,
 ) -> np.ndarray:
     """The photo's own background, thrown out of focus like a fast portrait lens.
 
@@ -187,6 +188,10 @@ def lens_blur(
         Gain applied to the part of a highlight above ``highlight``.
     layers : int
         Depth layers.
+    valid : ndarray, optional
+        ``(H, W)`` bool, False where the canvas was extended beyond the photo:
+        those pixels are filled from the photo's background like the person's
+        hole (never the photo's edge pixels smeared outwards).
 
     Returns
     -------
@@ -207,6 +212,8 @@ def lens_blur(
     lin = srgb_to_linear(resize(pixels, (w_s, h_s), cv2.INTER_AREA))
     a = resize(np.asarray(alpha, np.float32), (w_s, h_s), cv2.INTER_AREA)
     keep = np.clip(1 - a, 0, 1) ** 4  # only clean background pixels count
+    if valid is not None:
+        keep = keep * resize(np.asarray(valid, np.float32), (w_s, h_s), cv2.INTER_AREA)
     # pixels just outside the matte still hold hair and skin colour: leave a margin so the person
     # never blurs into the backdrop as a bright or dark glow around the head
     e = max(3, 2 * int(0.012 * max(w_s, h_s)) + 1)
@@ -263,6 +270,7 @@ def background(
     face_height: float | None = None,
     image: np.ndarray | None = None,
     blur: float = 0.22,
+    valid: np.ndarray | None = None,
 ) -> np.ndarray:
     """Make a backdrop of ``size`` = (width, height).
 
@@ -283,6 +291,8 @@ def background(
         a tenth of the frame height).
     image : ndarray, optional
         A user image for ``image`` (scaled to cover, centred).
+    valid : ndarray, optional
+        For ``blur``: ``(H, W)`` bool, False on an extended canvas (see :func:`lens_blur`).
 
     Returns
     -------
@@ -313,7 +323,7 @@ def background(
         if source is None or alpha is None:
             raise ValueError("blur background needs source= and alpha=")
         fh = face_height if face_height else 0.5 * h
-        return lens_blur(source, alpha, radius=max(blur * fh, 1.0))
+        return lens_blur(source, alpha, radius=max(blur * fh, 1.0), valid=valid)
     if kind == "image":
         if image is None:
             raise ValueError("image background needs image=")

@@ -173,6 +173,105 @@ def face_inside(landmarks: np.ndarray, shape: tuple[int, ...], margin: float = 0
                 and lm[:, 1].max() <= H - 1 + m)
 
 
+#: Framing costs (:func:`frame` takes the cheapest candidate): the face off the style's place (per
+#: frame fraction and per its square), each 1x closer than the style, each frame fraction of extended canvas (top;
+#: sides), the extension beyond :data:`SMALL_EXTEND`, and a side extended where the person touches the
+#: photo's border (they end there: a fixed price plus its share; hair flattened at the top costs more, and
+#: a head cut flat on the canvas, where the person touches the border beside the head, most).
+SHIFT_COST, SHIFT_COST_SQ, CLOSER_COST, TOP_COST, SIDE_COST, BIG_EXTEND_COST = 4.0, 20.0, 0.8, 0.5, 1.0, 8.0
+CUT_COST, TOP_CUT_COST, HEAD_CUT_COST = 0.15, 0.6, 0.5
+
+
+def _touch_map(person: np.ndarray | None, size: tuple[int, int]) -> dict[str, np.ndarray] | None:
+    """Cumulative counts of the photo's border pixels the person touches, per side, at photo resolution."""
+    if person is None:
+        return None
+    W, H = size
+    p = np.asarray(person, np.float32)
+    p = cv2.resize(p, (W, H), interpolation=cv2.INTER_LINEAR) > 0.5 if p.shape != (H, W) else p > 0.5
+    band = max(int(0.01 * max(H, W)), 1)
+    prof = {"top": p[:band].any(axis=0), "left": p[:, :band].any(axis=1), "right": p[:, -band:].any(axis=1)}
+    return {k: np.concatenate([[0], np.cumsum(v)]) for k, v in prof.items()}
+
+
+def _touched(cum: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Share of border positions ``[lo, hi)`` (clipped) the person touches."""
+    n = len(cum) - 1
+    a = np.clip(np.floor(lo), 0, n).astype(int)
+    b = np.clip(np.ceil(hi), 0, n).astype(int)
+    return np.where(b > a, (cum[b] - cum[a]) / np.maximum(b - a, 1), 0.0)
+
+
+def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np.ndarray, eye_y: float,
+                face_cx: float, turn: float, need_top: float, face_box: tuple[float, float, float],
+                room: tuple[float, float, float], inv: np.ndarray, size: tuple[int, int],
+                touch: dict[str, np.ndarray] | None, head: tuple[float, float, float, float], *, extend: bool,
+                max_extend: float, centre: bool):
+    """The cheapest frame over scales (1 down to 0.2), shifts and canvas extensions, or None.
+
+    ``head`` is the head's ``(x0, x1, y0, y1)`` in the photo. Returns
+    ``(scale, x0, y0, cw, ch, extended_fraction, sides, cut)`` in upright coordinates.
+    """
+    aw, ah = aspect
+    W, H = size
+    fx0, fx1, chin_y = face_box
+    span = 0.25 if centre else 0.5
+    dx, dy = np.meshgrid(np.linspace(-span, span, 41 if centre else 81), np.linspace(-0.3, 0.3, 25))
+    dx, dy = dx.ravel(), dy.ravel()
+    hard_limit = max(max_extend, 0.7)
+    best, best_cost = None, np.inf
+    beside_head = {}
+    if touch is not None:
+        hx0, hx1, hy0, hy1 = head
+        beside_head = {side: float(_touched(touch[side], np.array([lo]), np.array([hi]))[0]) > 0.02
+                       for side, lo, hi in (("top", hx0, hx1), ("left", hy0, hy1), ("right", hy0, hy1))}
+    for scale in np.linspace(1.0, 0.2, 81):
+        closer = CLOSER_COST * (1 / scale - 1)
+        if closer >= best_cost:
+            break
+        ch = head_h / st.head_frac * scale
+        cw = ch * aw / ah
+        top = float(crown[1]) - st.crown_line * ch if st.crown_line is not None else eye_y - st.eye_line * ch
+        cx = face_cx - np.sign(turn) * st.look_room * cw if abs(turn) > 0.03 else face_cx
+        x0, y0 = cx - cw / 2 + dx * cw, top + dy * ch
+        # the face must stay inside with a margin (the crown too, unless the photo itself cuts it)
+        ok = ((x0 < fx0 - min(0.02 * cw, room[0])) & (x0 + cw > fx1 + min(0.02 * cw, room[1]))
+              & (y0 < need_top) & (y0 + ch > chin_y + min(0.05 * ch, room[2])))
+        if not ok.any():
+            continue
+        xs = np.stack([x0, x0 + cw, x0, x0 + cw], 1)
+        ys = np.stack([y0, y0, y0 + ch, y0 + ch], 1)
+        sx = xs * inv[0, 0] + ys * inv[0, 1] + inv[0, 2]
+        sy = xs * inv[1, 0] + ys * inv[1, 1] + inv[1, 2]
+        out = {"top": np.maximum(0.0, -sy.min(1) - 0.5) / ch, "left": np.maximum(0.0, -sx.min(1) - 0.5) / cw,
+               "right": np.maximum(0.0, sx.max(1) - W - 0.5) / cw}
+        bottom = np.maximum(0.0, sy.max(1) - H - 0.5) / ch
+        ext = np.maximum.reduce(list(out.values()))
+        ok &= (bottom <= 0.002) & (ext <= (hard_limit if extend else 0.0))
+        if not ok.any():
+            continue
+        cost = closer + SHIFT_COST * np.hypot(dx, dy) + SHIFT_COST_SQ * (dx ** 2 + dy ** 2) + TOP_COST * out["top"] + SIDE_COST * np.maximum(
+            out["left"], out["right"]) + BIG_EXTEND_COST * np.maximum(ext - SMALL_EXTEND, 0.0)
+        cost = cost + np.where(ext > max_extend, 2.0 + 5 * (ext - max_extend), 0.0)
+        cut = np.zeros_like(cost, bool)
+        if touch is not None:
+            for side, lo, hi in (("top", sx.min(1), sx.max(1)), ("left", sy.min(1), sy.max(1)),
+                                 ("right", sy.min(1), sy.max(1))):
+                share = _touched(touch[side], lo, hi)
+                hit = (out[side] > 0.002) & (share > 0.02)
+                cut |= hit
+                price = (TOP_CUT_COST if side == "top" else CUT_COST) + (HEAD_CUT_COST if beside_head[side] else 0.0)
+                cost = cost + np.where(hit, price + SIDE_COST * out[side] + share * out[side], 0.0)
+        cost = np.where(ok, cost, np.inf)
+        i = int(np.argmin(cost))
+        if cost[i] < best_cost - 1e-9:
+            best_cost = float(cost[i])
+            sides = tuple(n for n in ("top", "left", "right") if out[n][i] > 0.002)
+            best = (float(scale), float(x0[i]), float(y0[i]), float(cw), float(ch), float(ext[i]) if sides else 0.0,
+                    sides, bool(cut[i]))
+    return best
+
+
 def frame(
     pixels: np.ndarray,
     landmarks: np.ndarray,
@@ -265,90 +364,32 @@ def frame(
     crown_src = head_extent(lm)[0]
     crown_in_photo = 0 <= crown_src[0] < W and 0 <= crown_src[1] < H
     hairline = float(forehead_top(up_lm)[:, 1].min())
-    # sides the person touches (extending there would leave them cut off in mid-air)
-    touch = {"top": False, "left": False, "right": False}
-    if person is not None:
-        p = np.asarray(person, np.float32) > 0.5
-        band = max(int(0.01 * max(p.shape)), 1)
-        touch = {"top": bool(p[:band].mean() > 0.002), "left": bool(p[:, :band].mean() > 0.01),
-                 "right": bool(p[:, -band:].mean() > 0.01)}
-    shifts = sorted(((dx, dy) for dx in np.linspace(-0.5, 0.5, 21) for dy in np.linspace(-0.3, 0.3, 13)),
-                    key=lambda d: abs(d[0]) + 2 * abs(d[1]))
-    # 1: the style's framing in the photo, else on a canvas extended where the person does not touch
-    #    the border, else tighter; 2 (a photo too narrow for the frame at all): extend even where the
-    #    person touches the side, which leaves them cut by the photo's edge, and say so
+    need_top = crown[1] if crown_in_photo and _crown else hairline
     # a face close to the photo's edge keeps what margin the photo has (a chin at the bottom edge is fine)
     room = (max(float(lm[:, 0].min()), 0.0) * 0.9, max(float(W - 1 - lm[:, 0].max()), 0.0) * 0.9,
             max(float(H - 1 - lm[:, 1].max()), 0.0) * 0.9)
-    fallback = None  # pass 2: the candidate with the least canvas beyond the photo
-    # 0: a small extension or a crop up to 2x closer in the photo beats a big extension (a head low in
-    #    a frame that is a third backdrop looks cut out and pasted: yangmi_1)
-    passes = ((False, min(SMALL_EXTEND, max_extend), 0.5), (False, max_extend, 0.2), (True, max(max_extend, 0.7), 0.2))
-    for ignore_touch, limit, lowest in passes:
-        if ignore_touch and not extend:
-            break
-        for scale in np.linspace(1.0, lowest, int(round((1.0 - lowest) / 0.01)) + 1):
-            ch = head_h / st.head_frac * scale
-            cw = ch * aw / ah
-            if st.crown_line is not None:
-                top = float(crown[1]) - st.crown_line * ch
-            else:
-                top = eye_y - st.eye_line * ch
-            cx = face_cx - np.sign(turn) * st.look_room * cw if abs(turn) > 0.03 else face_cx
-            left_x = cx - cw / 2
-            best = None
-            need_top = crown[1] if crown_in_photo and _crown else hairline
-            for dx, dy in shifts:
-                x0, y0 = left_x + dx * cw, top + dy * ch
-                # the face must stay inside with a margin (the crown too, unless the photo itself cuts it)
-                if not (x0 < up_lm[:, 0].min() - min(0.02 * cw, room[0]) and
-                        x0 + cw > up_lm[:, 0].max() + min(0.02 * cw, room[1])
-                        and y0 < need_top and y0 + ch > chin[1] + min(0.05 * ch, room[2])):
-                    continue
-                corners = np.array([[x0, y0], [x0 + cw, y0], [x0, y0 + ch], [x0 + cw, y0 + ch]])
-                src = corners @ inv[:, :2].T + inv[:, 2]
-                if _inside(src, W, H):
-                    if abs(dx) <= 0.25 or not _centre:  # a face at the frame's edge is worse than a closer one
-                        best = (0.0, (), x0, y0, False)
-                        break
-                    continue
-                if not extend or best is not None or (_centre and (abs(dx) > 0.12 or abs(dy) > 0.1)):
-                    continue
-                # beyond the photo: only at the top and sides, never where the person touches the border
-                out_top = max(0.0, -float(src[:, 1].min())) / ch
-                out_bottom = max(0.0, float(src[:, 1].max()) - H) / ch
-                out_left = max(0.0, -float(src[:, 0].min())) / cw
-                out_right = max(0.0, float(src[:, 0].max()) - W) / cw
-                sides = tuple(n for n, v in (("top", out_top), ("left", out_left), ("right", out_right)) if v > 0.002)
-                if out_bottom > 0.002 or max(out_top, out_left, out_right) > limit:
-                    continue
-                cut = any(touch[n] for n in sides)
-                if cut and not ignore_touch:
-                    continue
-                best = (max(out_top, out_left, out_right), sides, x0, y0, cut)
-                if ignore_touch:
-                    score = best[0] + 0.1 * (1 / scale - 1)
-                    if fallback is None or score < fallback[0]:
-                        fallback = (score, scale, best)
-                    best = None
-            if ignore_touch and scale <= 0.2 + 1e-6 and fallback is not None:
-                scale, best = fallback[1], fallback[2]
-                ch = head_h / st.head_frac * scale
-                cw = ch * aw / ah
-            if best is not None:
-                frac, sides, x0, y0, cut = best
-                note = (f"photo too tight for {aw:g}:{ah:g} framing; framed {1 / scale:.2f}x closer"
-                        if scale < 0.999 else None)
-                w_px, h_px = max(int(round(cw)), 8), max(int(round(ch)), 8)
-                m = rot.copy()
-                m[:, 2] -= (x0, y0)
-                if angle == 0.0 and not sides:  # a pure crop: integer offsets, no resampling
-                    m[:, 2] = np.round(m[:, 2])
-                    w_px = min(w_px, W + int(m[0, 2]))
-                    h_px = min(h_px, H + int(m[1, 2]))
-                return Framing(matrix=m, size=(w_px, h_px), angle=angle, scale_note=note, closer=float(1 / scale),
-                               extended=tuple(sides), extended_fraction=float(frac), tilt_kept=float(kept),
-                               edge_cut=bool(cut))
+    face_box = (float(up_lm[:, 0].min()), float(up_lm[:, 0].max()), float(chin[1]))
+    # the head's sides: ears and hair a little beyond the jaw line, from the crown down to where the jaw
+    # turns in (below it, a neck or collar at the border is the body, not the head)
+    jaw = 0.15 * float(np.linalg.norm(lm[16] - lm[0]))
+    head_box = (float(lm[:, 0].min()) - jaw, float(lm[:, 0].max()) + jaw,
+                min(float(crown_src[1]), float(lm[:, 1].min())), float(max(lm[3, 1], lm[13, 1])))
+    best = _best_frame(st, (aw, ah), head_h, crown, eye_y, face_cx, turn, need_top, face_box, room, inv, (W, H),
+                       _touch_map(person, (W, H)), head_box, extend=extend, max_extend=max_extend, centre=_centre)
+    if best is not None:
+        scale, x0, y0, cw, ch, frac, sides, cut = best
+        note = (f"photo too tight for {aw:g}:{ah:g} framing; framed {1 / scale:.2f}x closer"
+                if scale < 0.999 else None)
+        w_px, h_px = max(int(round(cw)), 8), max(int(round(ch)), 8)
+        m = rot.copy()
+        m[:, 2] -= (x0, y0)
+        if angle == 0.0 and not sides:  # a pure crop: integer offsets, no resampling
+            m[:, 2] = np.round(m[:, 2])
+            w_px = min(w_px, W + int(m[0, 2]))
+            h_px = min(h_px, H + int(m[1, 2]))
+        return Framing(matrix=m, size=(w_px, h_px), angle=angle, scale_note=note, closer=float(1 / scale),
+                       extended=tuple(sides), extended_fraction=float(frac), tilt_kept=float(kept),
+                       edge_cut=bool(cut))
     if angle != 0.0:  # levelling needs room the photo does not have: keep the tilt rather than refuse
         f = frame(pixels, landmarks, aspect, style, straighten="off", max_roll=max_roll, person=person,
                   extend=extend, max_extend=max_extend, _crown=_crown, _centre=_centre)

@@ -249,7 +249,7 @@ def studio_stage(
             from candid.imageio import read_image
 
             opts = {"image": read_image(opts["path"]).pixels}
-        bg = make_background(kind, (W, H), seed, source=crop, alpha=alpha, face_height=head_h, **opts)
+        bg = make_background(kind, (W, H), seed, source=crop, alpha=alpha, face_height=head_h, valid=valid, **opts)
         fg, rim = suppress_rim(foreground(lit, alpha, face_width=fw), alpha, width=max(RIM_WIDTH * fw, 2.0), valid=valid)
         if rim >= 0.02:
             changes.append({"change": "rim_toned", "amount": round(rim, 2)})
