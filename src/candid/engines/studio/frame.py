@@ -143,7 +143,7 @@ def parse_straighten(value: bool | str | float | None) -> tuple[str, float]:
     return ("off", 0.0) if deg == 0 else ("max", deg)
 
 
-#: Share of the frame beyond the photo that is taken before framing (up to 2x) closer inside the photo.
+#: Share of the frame beyond the photo that is cheap; more costs BIG_EXTEND_COST per frame fraction (a head low in a sea of backdrop looks pasted).
 SMALL_EXTEND = 0.15
 
 #: Largest roll (degrees) ``--straighten auto`` levels; a bigger tilt is taken as a pose and kept.
@@ -313,11 +313,13 @@ def frame(
     Returns
     -------
     Framing
-        The style's framing when it fits or needs at most :data:`SMALL_EXTEND`
-        of extended canvas, else a crop up to 2x closer inside the photo (or with
-        that small extension), else the style's framing on a canvas extended
-        up to ``max_extend`` (``extended``), else a tighter crop keeping the
-        whole face (``closer`` > 1, ``scale_note``).
+        The cheapest candidate over scale (1 down to 0.2: ``closer``), shift of
+        the face off the style's place and canvas extended at the top and sides
+        (``extended``; never the bottom): moving the face costs most, then a
+        frame much closer, then canvas beyond :data:`SMALL_EXTEND`, then a side
+        extended where the person touches the photo's border (``edge_cut``;
+        beside the head itself: a head cut flat, avoided). Levelling, then the
+        crown, are given up before anything is refused.
 
     Raises
     ------
