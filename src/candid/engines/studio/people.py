@@ -34,7 +34,7 @@ from candid.engines.studio.checks import check_image, check_landmarks
 #: How far below a face its body column reaches, in face heights (the chest of a seated or standing person).
 BODY_DEPTH = 2.5
 #: Half the width of a body column, in face widths (the middle of the chest: safely inside the person).
-BODY_HALF_WIDTH = 0.45
+BODY_HALF_WIDTH = 0.8
 
 
 def _face_box_of(lm: np.ndarray) -> tuple[float, float, float, float]:
@@ -204,7 +204,7 @@ def split_people(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, ot
     own = seeds == cv2.GC_FGD
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     markers = np.zeros((H, W), np.int32)
-    faces = [_face_ellipse((H, W), b) for b in others]
+    faces = [_face_ellipse((H, W), b, grow=1.15) & ~_face_hull((H, W), lm) for b in others]
     any_face = np.zeros((H, W), bool)
     for f in faces:
         any_face |= f
@@ -228,6 +228,9 @@ def split_people(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, ot
     other_marks = []
     for k, (b, f) in enumerate(zip(others, faces)):
         col = _body_column((H, W), b) & ~own_head & ~own & ~hair_volume
+        # and the top of the other head (hair), where it is not the subject's hair
+        col |= _face_ellipse((H, W), (b[0], b[1] - 0.35 * (b[3] - b[1]), b[2], b[3] - 0.35 * (b[3] - b[1])),
+                             grow=1.1) & ~hair_volume & ~own_head & ~own
         if (b[3] - chin[1]) * down[1] + ((b[0] + b[2]) / 2 - chin[0]) * down[0] < 0:  # face above the chin
             col &= ~shoulders
         for j, g in enumerate(faces):  # a column never crosses another face
