@@ -355,6 +355,29 @@ def test_glitch_parts(astro):
     assert (np.diff(lum, axis=0) >= -1e-6).all()
 
 
+def test_glitch_options_are_the_one_place_of_its_settings(astro):
+    from candid.looks.glitch import glitch_inplace
+    from candid.looks.stage import glitch_operation, glitch_stage
+    from candid.portrait import Portrait
+
+    o = looks.GlitchOptions.at(0.8, seed=5)
+    assert o.settings() == {"sort": 0.4, "shift": 0.012 * 0.8, "blocks": 0.06 * 0.8, "lines": 0.25 * 0.8, "seed": 5}
+    small = astro[::4, ::4].copy()
+    by_options, by_keywords = looks.glitch(small, options=o), looks.glitch(small, **o.settings())
+    assert by_options.tobytes() == by_keywords.tobytes()
+    assert not np.array_equal(by_options, small)
+    u8 = np.rint(small * 255).astype(np.uint8)
+    assert glitch_inplace(u8.copy(), options=o).tobytes() == glitch_inplace(u8.copy(), **o.settings()).tobytes()
+    # the stage logs exactly the settings it ran with, and its defaults are the model's
+    assert glitch_stage(Portrait(small), options=o).log[-1].params == o.settings()
+    assert glitch_operation().params == looks.GlitchOptions().settings()
+    for bad, word in (({"sort": 1.5}, "sort"), ({"sead": 1}, "sead"), ({"seed": True}, "bool")):
+        with pytest.raises(CandidError, match=word):
+            looks.glitch(small, **bad)
+    with pytest.raises(CandidError, match="intensity"):
+        looks.GlitchOptions.at(1.2)
+
+
 # ---------------------------------------------------------------- stage, recipe, CLI
 
 

@@ -46,8 +46,8 @@ def register(app: typer.Typer) -> None:
         import dataclasses
 
         from candid.looks import get_stock, list_stocks
-        from candid.looks.glitch import glitch_at
         from candid.looks.instant import FRAMES, get_frame
+        from candid.looks.options import GlitchOptions
         from candid.looks.stage import glitch_stage, look_stage
 
         if list_:
@@ -95,7 +95,7 @@ def register(app: typer.Typer) -> None:
                                   double=other, seed=seed)
             advance(1)
             if glitch:
-                portrait = glitch_stage(portrait, **glitch_at(glitch, seed))
+                portrait = glitch_stage(portrait, options=GlitchOptions.at(glitch, seed))
             advance(1)
             if fixed is not None:
                 portrait = dataclasses.replace(portrait, log=tuple(dataclasses.replace(op, at=fixed)
@@ -120,8 +120,8 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
 
     from candid.cli._common import MIN_SIDE
     from candid.imageio import open_vips
-    from candid.looks.glitch import glitch_at, glitch_inplace
-    from candid.looks.options import LookOptions
+    from candid.looks.glitch import glitch_inplace
+    from candid.looks.options import GlitchOptions, LookOptions
     from candid.looks.stage import film_operation, glitch_operation
     from candid.looks.stream import release_free_memory, render_look
     from candid.provenance import dev_signer, label_array
@@ -167,10 +167,10 @@ def _streamed(image: Path, output: Path, sources, fixed: Optional[str], *, glitc
         del centre
         advance(1)
         if glitch:
-            g = glitch_at(glitch, look["seed"])
-            glitch_inplace(rendered, **g)
+            g = GlitchOptions.at(glitch, look["seed"])
+            glitch_inplace(rendered, options=g)
             release_free_memory()
-            log.append(glitch_operation(**g))
+            log.append(glitch_operation(options=g))
         advance(1)
         if fixed is not None:
             log = [dataclasses.replace(op, at=fixed) for op in log]

@@ -9,7 +9,7 @@ size, so a look means the same at 1 MP and at 33 MP.
 """
 
 from candid.looks.film_formats import FILM_FORMATS, px_per_mm
-from candid.looks.options import LookOptions
+from candid.looks.options import GlitchOptions, LookOptions
 from candid.looks.film import (
     Stock,
     UnknownStockError,
@@ -35,7 +35,7 @@ from candid.looks.optics import (
 )
 
 __all__ = [
-    "FILM_FORMATS", "LookOptions", "Stock", "UnknownFrameError", "UnknownStockError", "apply_look", "bloom", "channel_shift",
+    "FILM_FORMATS", "GlitchOptions", "LookOptions", "Stock", "UnknownFrameError", "UnknownStockError", "apply_look", "bloom", "channel_shift",
     "characteristic_curve", "chromatic_aberration", "double_exposure", "dust_and_scratches", "film_density",
     "film_stock", "gate_weave", "get_stock", "glitch", "grain", "halation", "instant_frame", "jpeg_blocks",
     "light_leak", "list_frames", "list_stocks", "pixel_sort", "px_per_mm", "scanlines", "softness", "vignette",

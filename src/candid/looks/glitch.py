@@ -6,15 +6,16 @@ same at any resolution; all randomness is seeded.
 
 from __future__ import annotations
 
-import inspect
 import os
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import cv2
 import numpy as np
 
 from candid.colour import REC709_WEIGHTS
 from candid.looks.checks import check_fraction, check_image, check_seed
+from candid.looks.options import GlitchOptions
 
 #: The pixel sort's brightness key: Rec. 709 weights on the encoded values (a pragmatic key, not
 #: luminance; kept as shipped so a seed's glitch stays the same picture).
@@ -198,31 +199,22 @@ def scanlines(img: np.ndarray, *, amount: float = 0.3, tear: float = 0.02, seed:
     return out
 
 
-def glitch(
-    img: np.ndarray,
-    *,
-    sort: float = 0.3,
-    shift: float = 0.006,
-    blocks: float = 0.03,
-    lines: float = 0.15,
-    seed: int = 0,
-) -> np.ndarray:
+def glitch(img: np.ndarray, *, options: GlitchOptions | None = None, **settings: Any) -> np.ndarray:
     """A deliberate digital glitch: pixel sort + channel shift + corrupt blocks + scanlines.
 
-    Each part is off when its parameter is 0.
+    Each part is off when its setting is 0.
 
     Parameters
     ----------
     img : ndarray
-    sort : float
-        Fraction of rows pixel-sorted.
-    shift : float
-        Channel displacement, fraction of the width.
-    blocks : float
-        Fraction of the area with JPEG-style corruption.
-    lines : float
-        Scanline darkness.
-    seed : int
+        ``(H, W, 3)`` sRGB float in [0, 1]. Not modified.
+    options : GlitchOptions, optional
+        ``sort`` (fraction of rows pixel-sorted), ``shift`` (channel
+        displacement, fraction of the width), ``blocks`` (fraction of the area
+        with JPEG-style corruption), ``lines`` (scanline darkness), ``seed``;
+        see :class:`candid.looks.options.GlitchOptions`.
+    **settings
+        Fields of :class:`~candid.looks.options.GlitchOptions` instead of (or over) ``options``.
 
     Examples
     --------
@@ -232,7 +224,8 @@ def glitch(
     True
     """
     img = check_image(img)
-    seed = check_seed(seed)
+    o = GlitchOptions.parse(options, **settings)
+    sort, shift, blocks, lines, seed = o.sort, o.shift, o.blocks, o.lines, o.seed
     out = img
     if sort > 0:
         out = pixel_sort(out, rows=sort, seed=seed)
@@ -245,35 +238,8 @@ def glitch(
     return out.astype(np.float32, copy=False) if out is not img else img.copy()
 
 
-def glitch_settings(**settings: float) -> dict[str, float]:
-    """:func:`glitch`'s keywords with its defaults filled in (TypeError for an unknown one).
-
-    The one place the glitch's parts and their defaults are written is
-    :func:`glitch`'s signature; :func:`glitch_inplace` takes them from here.
-
-    Examples
-    --------
-    >>> glitch_settings(sort=0.5)
-    {'sort': 0.5, 'shift': 0.006, 'blocks': 0.03, 'lines': 0.15, 'seed': 0}
-    """
-    bound = inspect.signature(glitch).bind(None, **settings)
-    bound.apply_defaults()
-    return {name: value for name, value in bound.arguments.items() if name != "img"}
-
-
-def glitch_at(intensity: float, seed: int = 0) -> dict[str, float]:
-    """The settings of a glitch of one ``intensity`` in [0, 1] (``candid look --glitch``): all parts scaled together.
-
-    Examples
-    --------
-    >>> glitch_at(1.0, seed=3)
-    {'sort': 0.5, 'shift': 0.012, 'blocks': 0.06, 'lines': 0.25, 'seed': 3}
-    """
-    i = check_fraction(intensity, "intensity")
-    return dict(sort=0.5 * i, shift=0.012 * i, blocks=0.06 * i, lines=0.25 * i, seed=seed)
-
-
-def glitch_inplace(arr: np.ndarray, *, band_rows: int = 256, workers: int | None = None, **settings: float) -> np.ndarray:
+def glitch_inplace(arr: np.ndarray, *, options: GlitchOptions | None = None, band_rows: int = 256,
+                   workers: int | None = None, **settings: Any) -> np.ndarray:
     """:func:`glitch` on an 8/16-bit image, in place, without a float copy of the whole image.
 
     Same random choices as :func:`glitch` (same seeds, same order); float
@@ -286,14 +252,13 @@ def glitch_inplace(arr: np.ndarray, *, band_rows: int = 256, workers: int | None
     ----------
     arr : ndarray
         ``(H, W, 3)`` uint8 or uint16 sRGB. Modified and returned.
+    options, **settings
+        The glitch's settings, as for :func:`glitch`.
     band_rows : int
         Rows per block of float work.
     workers : int, optional
         Threads for the row sorting and the scanlines (default: the CPUs this
         process may use); the result does not depend on it.
-    **settings
-        ``sort``, ``shift``, ``blocks``, ``lines``, ``seed``: as in :func:`glitch`
-        (see :func:`glitch_settings`).
 
     Examples
     --------
@@ -306,11 +271,8 @@ def glitch_inplace(arr: np.ndarray, *, band_rows: int = 256, workers: int | None
     """
     if not isinstance(arr, np.ndarray) or arr.ndim != 3 or arr.shape[2] != 3 or arr.dtype not in (np.uint8, np.uint16):
         raise ValueError("arr must be an (H, W, 3) uint8 or uint16 array")
-    settings = glitch_settings(**settings)
-    sort, shift, blocks, lines = (settings[k] for k in ("sort", "shift", "blocks", "lines"))
-    seed = check_seed(settings["seed"])
-    for v, name in ((sort, "sort"), (blocks, "blocks"), (lines, "lines")):
-        check_fraction(v, name)
+    o = GlitchOptions.parse(options, **settings)
+    sort, shift, blocks, lines, seed = o.sort, o.shift, o.blocks, o.lines, o.seed
     peak = np.float32(np.iinfo(arr.dtype).max)
     workers = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from candid.errors import CandidError  # noqa: F401  (raised by parse_options; the examples catch it)
+from candid.errors import CandidError
 from candid.options import parse_options
 
 #: Bump when a field's meaning changes.
@@ -105,5 +105,91 @@ class LookOptions(BaseModel):
         --------
         >>> sorted(LookOptions().settings())[:3]
         ['bloom', 'burn', 'chromatic_aberration']
+        """
+        return self.model_dump(exclude={"version"})
+
+
+#: Bump when a glitch setting's meaning changes.
+GLITCH_OPTIONS_VERSION = 1
+
+
+class GlitchOptions(BaseModel):
+    """How much of each part a deliberate glitch has (0 turns a part off): the settings of ``looks.glitch``.
+
+    Used by :func:`~candid.looks.glitch`, :func:`~candid.looks.glitch.glitch_inplace`,
+    the ``looks.glitch`` stage, its log entry and recipes.
+
+    Attributes
+    ----------
+    sort : float
+        Fraction of rows pixel-sorted.
+    shift : float
+        Channel displacement, fraction of the width.
+    blocks : float
+        Fraction of the area with JPEG-style corruption.
+    lines : float
+        Scanline darkness.
+    seed : int
+        Every random choice is drawn from it.
+
+    Examples
+    --------
+    >>> o = GlitchOptions.parse(sort=0.5)
+    >>> o.sort, o.lines, o.version
+    (0.5, 0.15, 1)
+    >>> try:
+    ...     GlitchOptions.parse(blocks=2)
+    ... except CandidError as exc:
+    ...     print(exc.message)
+    looks.glitch: blocks: Input should be less than or equal to 1
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    version: Literal[1] = GLITCH_OPTIONS_VERSION
+    sort: float = Field(0.3, ge=0, le=1)
+    shift: float = Field(0.006, ge=0, le=1)
+    blocks: float = Field(0.03, ge=0, le=1)
+    lines: float = Field(0.15, ge=0, le=1)
+    seed: int = Field(0, ge=0)
+
+    @field_validator("seed", mode="before")
+    @classmethod
+    def _not_a_bool(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("seed must be a non-negative int, not a bool")
+        return value
+
+    @classmethod
+    def parse(cls, options: "GlitchOptions | None" = None, **settings: Any) -> "GlitchOptions":
+        """``options`` (or the defaults) with keyword ``settings`` over it; bad ones raise :class:`CandidError`.
+
+        Examples
+        --------
+        >>> GlitchOptions.parse(GlitchOptions(seed=3), lines=0.0).seed
+        3
+        """
+        return parse_options(cls, settings, over=options, stage="looks.glitch", hint="see docs/LOOKS.md")
+
+    @classmethod
+    def at(cls, intensity: float, seed: int = 0) -> "GlitchOptions":
+        """A glitch of one ``intensity`` in [0, 1] (``candid look --glitch``): every part scaled together.
+
+        Examples
+        --------
+        >>> GlitchOptions.at(1.0, seed=3).settings()
+        {'sort': 0.5, 'shift': 0.012, 'blocks': 0.06, 'lines': 0.25, 'seed': 3}
+        """
+        if not 0 <= intensity <= 1:
+            raise CandidError(f"looks.glitch: intensity must be between 0 and 1, got {intensity}")
+        i = float(intensity)
+        return cls.parse(sort=0.5 * i, shift=0.012 * i, blocks=0.06 * i, lines=0.25 * i, seed=seed)
+
+    def settings(self) -> dict[str, Any]:
+        """The settings as keywords (without ``version``), for a log entry.
+
+        Examples
+        --------
+        >>> list(GlitchOptions().settings())
+        ['sort', 'shift', 'blocks', 'lines', 'seed']
         """
         return self.model_dump(exclude={"version"})

@@ -11,7 +11,7 @@ from candid.looks.film import get_stock
 from candid.looks.glitch import glitch
 from candid.looks.instant import double_exposure, get_frame, instant_frame
 from candid.looks.look import apply_look
-from candid.looks.options import LookOptions
+from candid.looks.options import GlitchOptions, LookOptions
 from candid.portrait import Operation, Portrait
 
 
@@ -101,36 +101,34 @@ def film_operation(*, stock: str | None = "portra-400", options: LookOptions | N
     return Operation("looks.film", params=_film_params(stock, o), notes=tuple(_stock_notes(stock, o)))
 
 
-def glitch_stage(
-    portrait: Portrait,
-    *,
-    sort: float = 0.3,
-    shift: float = 0.006,
-    blocks: float = 0.03,
-    lines: float = 0.15,
-    seed: int = 0,
-) -> Portrait:
+def glitch_stage(portrait: Portrait, *, options: GlitchOptions | None = None, **settings: Any) -> Portrait:
     """Stage ``looks.glitch``: a deliberate glitch (see :func:`candid.looks.glitch`).
+
+    ``options`` / ``**settings`` are the glitch's settings
+    (:class:`candid.looks.options.GlitchOptions`, checked before anything runs).
 
     Examples
     --------
     >>> import numpy as np
     >>> from candid.portrait import Portrait
-    >>> glitch_stage(Portrait(np.full((32, 32, 3), 0.5, np.float32))).log[-1].stage
-    'looks.glitch'
+    >>> glitch_stage(Portrait(np.full((32, 32, 3), 0.5, np.float32)), sort=0.5).log[-1].params["sort"]
+    0.5
     """
-    px = glitch(_srgb(portrait), sort=sort, shift=shift, blocks=blocks, lines=lines, seed=seed)
-    return portrait.evolve(px, glitch_operation(sort=sort, shift=shift, blocks=blocks, lines=lines, seed=seed),
-                           keep_face=False, color="srgb")
+    o = GlitchOptions.parse(options, **settings)
+    return portrait.evolve(glitch(_srgb(portrait), options=o), glitch_operation(options=o), keep_face=False,
+                           color="srgb")
 
 
-def glitch_operation(*, sort: float, shift: float, blocks: float, lines: float, seed: int) -> Operation:
+glitch_stage.options_model = GlitchOptions  # type: ignore[attr-defined]  (candid.recipes checks settings with it)
+
+
+def glitch_operation(*, options: GlitchOptions | None = None, **settings: Any) -> Operation:
     """The ``looks.glitch`` log entry (shared by :func:`glitch_stage` and the streamed CLI path).
 
     Examples
     --------
-    >>> glitch_operation(sort=0.1, shift=0.0, blocks=0.0, lines=0.0, seed=0).stage
-    'looks.glitch'
+    >>> glitch_operation(sort=0.1, shift=0.0, blocks=0.0, lines=0.0, seed=0).params
+    {'sort': 0.1, 'shift': 0.0, 'blocks': 0.0, 'lines': 0.0, 'seed': 0}
     """
-    params = dict(sort=sort, shift=shift, blocks=blocks, lines=lines, seed=seed)
-    return Operation("looks.glitch", params=params, notes=("deliberate glitch effect",))
+    o = GlitchOptions.parse(options, **settings)
+    return Operation("looks.glitch", params=o.settings(), notes=("deliberate glitch effect",))
