@@ -3,7 +3,8 @@
 Each stage that has settings keeps them in one pydantic model
 (:class:`~candid.engines.diffusion.options.DiffusionOptions`,
 :class:`~candid.engines.studio.options.StudioOptions`,
-:class:`~candid.looks.options.LookOptions`); :func:`parse_options` builds one
+:class:`~candid.looks.options.LookOptions`,
+:class:`~candid.looks.options.GlitchOptions`); :func:`parse_options` builds one
 from keywords and turns pydantic's error into a :class:`~candid.errors.CandidError`.
 """
 
