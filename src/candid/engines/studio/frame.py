@@ -347,13 +347,13 @@ def frame(
     mode, limit = parse_straighten(straighten)
     roll = roll_angle(lm)
     angle, kept = 0.0, 0.0
-    if mode != "off" and 0.25 <= abs(roll) <= max_roll:
+    if mode != "off" and 0.5 <= abs(roll) <= max_roll:  # under half a degree: a crop, no resampling
         if mode == "auto":
             angle, kept = (roll, 0.0) if abs(roll) <= limit else (0.0, roll)
         else:
             angle = float(np.clip(roll, -limit, limit))
             kept = roll - angle
-    elif abs(roll) >= 0.25:
+    elif abs(roll) >= 0.5:
         kept = roll
     rot = cv2.getRotationMatrix2D((float(eye_mid[0]), float(eye_mid[1])), angle, 1.0)  # source -> upright
     up_lm = lm @ rot[:, :2].T + rot[:, 2]
