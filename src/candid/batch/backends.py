@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import collections
 import multiprocessing
-import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Iterable, Iterator
 from candid.batch.plan import WorkItem
 from candid.batch.worker import _THREAD_VARS, ItemResult, limit_threads, process_item
 from candid.errors import ModelUnavailableError
+from candid.machine import usable_cpus
 
 BACKENDS = ("local", "ray")
 
@@ -40,10 +40,7 @@ def cpu_count() -> int:
     >>> cpu_count() >= 1
     True
     """
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+    return usable_cpus()
 
 
 def available_memory() -> int:

@@ -10,6 +10,7 @@ import numpy as np
 import pyvips
 
 from candid.errors import CandidError
+from candid.machine import usable_cpus
 
 _SAVERS = {
     ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".tif": "tiff", ".tiff": "tiff",
@@ -53,7 +54,7 @@ QUANTISE_BAND_ROWS = 256
 
 
 def _workers() -> int:
-    return min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return min(8, usable_cpus())
 
 
 def quantise(pixels: np.ndarray, *, alpha: np.ndarray | None = None, bit_depth: int = 8, rows=None,

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from candid.machine import usable_cpus
+
 try:  # the same deflate libvips' pngsave uses; a drop-in for zlib
     from zlib_ng import zlib_ng as _deflate
 except ImportError:  # pragma: no cover - optional speed-up
@@ -209,7 +211,7 @@ def write_png_array(path: str | os.PathLike, pixels: np.ndarray, *, xmp: bytes |
                 return deflate_rows(rows, level=level)
         return deflate_rows(pixels[r0:r1], level=level, patch=band_patch)
 
-    workers = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    workers = workers or usable_cpus()
     path = Path(path)
     with open(path, "wb") as fh:
         fh.write(png_header(w, h, bit_depth=8 * pixels.dtype.itemsize, channels=c, icc=icc, xmp=xmp, dpi=dpi))

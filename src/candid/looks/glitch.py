@@ -6,7 +6,6 @@ same at any resolution; all randomness is seeded.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -16,6 +15,7 @@ import numpy as np
 from candid.colour import REC709_WEIGHTS
 from candid.looks.checks import check_fraction, check_image, check_seed
 from candid.looks.options import GlitchOptions
+from candid.machine import usable_cpus
 
 #: The pixel sort's brightness key: Rec. 709 weights on the encoded values (a pragmatic key, not
 #: luminance; kept as shipped so a seed's glitch stays the same picture).
@@ -274,7 +274,7 @@ def glitch_inplace(arr: np.ndarray, *, options: GlitchOptions | None = None, ban
     o = GlitchOptions.parse(options, **settings)
     sort, shift, blocks, lines, seed = o.sort, o.shift, o.blocks, o.lines, o.seed
     peak = np.float32(np.iinfo(arr.dtype).max)
-    workers = workers or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    workers = workers or usable_cpus()
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
     mapper = pool.map if pool is not None else map
     try:

@@ -23,7 +23,6 @@ a few float32 bands per thread.
 from __future__ import annotations
 
 import math
-import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -49,6 +48,7 @@ from candid.looks.film import (
 from candid.looks.grainfield import GrainField, clear_noise_cache, clump_size_um, nutting_factor, rms_granularity_for_iso
 from candid.looks.options import WHOLE_IMAGE, LookOptions
 from candid.looks.optics import _glow_map, _highlight_energy, light_leak_map, vignette_gain
+from candid.machine import usable_cpus
 
 #: Rows per band of :func:`render_look` (bounds the float temporaries per thread).
 STREAM_BAND_ROWS = 128
@@ -343,7 +343,7 @@ def render_look(
             lin *= vignette_gain(shape, o.vignette, r0=r0, r1=r1)[..., None]
         return lin
 
-    workers = workers or min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    workers = workers or min(8, usable_cpus())
     pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
     try:
         return _render(pixels, st, linear, decode, pool, o, bit_depth=bit_depth, band_rows=band_rows, out=out)
