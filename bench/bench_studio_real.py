@@ -17,6 +17,10 @@ measures, per result:
   more than 0.06 (sRGB, Euclidean) from that segment and beyond both ends'
   local variation; halo_px is the median over edge samples (p90 also printed);
 - identity: identity distance between the source face and the headshot (stage params);
+- others_in_cutout (group photos): how many of the other faces found in the photo
+  (:func:`candid.engines.studio.people.find_faces`) are more than a third inside the
+  cut-out (alpha over the face ellipse in the output); ``--no-split`` runs the studio
+  without splitting the person mask between people, for a before/after;
 - blockiness: :func:`edge_blockiness`, the soft matte edge's luminance steps across the
   source's 8-px JPEG block grid over those inside blocks (about 1: clean; well above 1:
   the fringe carries the old backdrop's JPEG blocks, as yangmi_6 did before round 4).
@@ -41,6 +45,7 @@ from scipy import ndimage
 
 from candid.engines.studio import STYLES
 from candid.engines.studio.frame import face_inside
+from candid.engines.studio.people import boxes_in_frame, find_faces, other_faces
 from candid.engines.studio.stage import studio_stage
 from candid.errors import CandidError
 from candid.face import analyze_face
@@ -139,6 +144,20 @@ def hair_crop(out: np.ndarray, alpha: np.ndarray, lm: np.ndarray, side: int = 12
     return pad
 
 
+def others_in_cutout(alpha: np.ndarray, boxes) -> int:
+    """How many of the faces ``boxes`` (output pixels) are more than a third inside the cut-out."""
+    n = 0
+    H, W = alpha.shape
+    for x0, y0, x1, y1 in boxes:
+        m = np.zeros((H, W), np.uint8)
+        cv2.ellipse(m, (int(round((x0 + x1) / 2)), int(round((y0 + y1) / 2))),
+                    (max(int(0.35 * (x1 - x0)), 1), max(int(0.45 * (y1 - y0)), 1)), 0, 0, 360, 1, -1)
+        inside = m.astype(bool)
+        if inside.sum() > 0.2 * (x1 - x0) * (y1 - y0) and float(alpha[inside].mean()) > 1 / 3:
+            n += 1
+    return n
+
+
 def photos(data: Path) -> list[Path]:
     real = data / "real"
     return sorted(p for p in real.rglob("*") if p.suffix.lower() in EXTS)
@@ -152,7 +171,12 @@ def main() -> int:
     ap.add_argument("--sheets", type=Path, default=Path("/tmp/studio_sheets"))
     ap.add_argument("--only", default="", help="comma-separated substrings; run photos whose path holds one")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--no-split", action="store_true", help="do not split the person mask between people (before)")
     args = ap.parse_args()
+    if args.no_split:
+        import candid.engines.studio.stage as stage_mod
+
+        stage_mod._other_faces = lambda *a: None
     styles = [s for s in args.styles.split(",") if s]
     args.sheets.mkdir(parents=True, exist_ok=True)
     rows, skipped = [], []
@@ -173,6 +197,7 @@ def main() -> int:
             skipped.append((name, "face cut by the photo's border (refused by design, with a hint)"))
             continue
         full, crops = [], []
+        faces = other_faces(find_faces(px), face.landmarks) if face.n_faces > 1 else []
         for style in styles:
             t = time.perf_counter()
             try:
@@ -191,12 +216,14 @@ def main() -> int:
             blocky = None if kept else edge_blockiness(res.pixels, alpha, op.params["frame_matrix"], px.shape)
             row = {"photo": name, "style": style, "ok": True, "fallback": kept,
                    "detached_pieces": sc.detached_pieces(alpha, centre), "halo_px": sc_halo, "blockiness": blocky,
+                   "others_in_cutout": others_in_cutout(alpha, boxes_in_frame(faces, op.params["frame_matrix"])),
                    "halo_median_own": h50, "halo_p90_own": h90,
                    "identity": op.params["identity_distance"], "size": op.params["size"], "seconds": round(dt, 1),
                    "changes": [c["change"] for c in op.params["changes"]]}
             rows.append(row)
             print(f"{name:40s} {style:13s} pieces {row['detached_pieces']} halo {sc_halo:.2f} ({h50:.0f}/{h90:.0f}) "
                   f"id {row['identity'] if row['identity'] is None else round(row['identity'], 3)} blocky {blocky} "
+                  f"others {row['others_in_cutout']}/{len(faces)} "
                   f"{'FALLBACK ' if kept else ''}{dt:.1f}s {row['changes']}", flush=True)
             h = 320
             full.append(cv2.resize(res.pixels, (int(round(res.width * h / res.height)), h),
@@ -220,6 +247,7 @@ def main() -> int:
         "halo_px": round(float(np.mean([r["halo_px"] for r in ok if not r["fallback"]])), 2) if ok else None,
         "halo_px_worst_photo": round(max((r["halo_px"] for r in ok), default=0.0), 2),
         "edge_blockiness_max": max((r["blockiness"] for r in ok if r.get("blockiness") is not None), default=None),
+        "others_in_cutout": sum(r["others_in_cutout"] for r in ok),
         "identity_max": round(max((r["identity"] for r in ok if r["identity"] is not None), default=0.0), 3),
         "skipped": skipped,
     }

@@ -204,10 +204,17 @@ def split_people(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, ot
     own = seeds == cv2.GC_FGD
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     markers = np.zeros((H, W), np.int32)
-    faces = [_face_ellipse((H, W), b, grow=1.15) & ~_face_hull((H, W), lm) for b in others]
+    # another face: its ellipse, except where it overlaps the subject's landmark hull; its core (the middle
+    # 0.8 of it) even there (cheek to cheek, the subject's landmarks on the hidden side lie on the other face)
+    hull = _face_hull((H, W), lm)
+    cores = [_face_ellipse((H, W), b, grow=0.8) for b in others]
+    faces = [(_face_ellipse((H, W), b, grow=1.15) & ~hull) | c for b, c in zip(others, cores)]
     any_face = np.zeros((H, W), bool)
     for f in faces:
         any_face |= f
+    any_core = np.zeros((H, W), bool)
+    for c in cores:
+        any_core |= c
     # the subject's head with most of the hair: to 0.1 head heights under the estimated crown (the last of the
     # hair, or a child sitting on the head: edges decide)
     crown, chin, head_h = head_extent(lm)
@@ -215,16 +222,19 @@ def split_people(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, ot
     own_head = _ellipse((H, W), (crown + chin) / 2 + 0.05 * head_h * down, (0.55 * fw, 0.45 * head_h),
                         float(np.degrees(np.arctan2(across[1], across[0]))))
     # the subject: head, neck and chest core, except where another face is (a child held in front)
-    subject = (own & ~any_face) | (own_head & ~any_face) | _face_hull((H, W), lm)
+    subject = (own & ~any_face) | (own_head & ~any_face) | (hull & ~any_core)
     # below the subject's chin and within the subject's shoulders, a column from a face higher up (a child on
     # the shoulders, someone standing behind) is not that person's for sure: the watershed decides there
     yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
     depth = (xx - chin[0]) * down[0] + (yy - chin[1]) * down[1]
     lateral = np.abs((xx - chin[0]) * across[0] + (yy - chin[1]) * across[1])
     shoulders = (depth > 0) & (lateral < 1.3 * fw)
-    # nor is the subject's hair volume (the seed's head ellipse): a column from a face above stops at it
+    # nor is the subject's hair volume above the eyes (the seed's head ellipse): a column from a face above stops
+    # at it. Below the eyes, beside the cheeks, it may come close (cheek to cheek: the other's chin and neck)
+    eyes = lm[36:48].mean(0)
+    below_eyes = (xx - eyes[0]) * down[0] + (yy - eyes[1]) * down[1] > 0
     hair_volume = _ellipse((H, W), (crown + chin) / 2 - 0.04 * head_h * down, (0.78 * fw, 0.6 * head_h),
-                           float(np.degrees(np.arctan2(across[1], across[0]))))
+                           float(np.degrees(np.arctan2(across[1], across[0])))) & ~below_eyes
     other_marks = []
     for k, (b, f) in enumerate(zip(others, faces)):
         col = _body_column((H, W), b) & ~own_head & ~own & ~hair_volume
