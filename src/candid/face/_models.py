@@ -17,10 +17,11 @@ Importing ``mediapipe.python.solutions.face_mesh`` directly does not avoid it
 modules (:data:`DEFERRED`) the standard library's
 :class:`importlib.util.LazyLoader`: the real modules, executed on their first
 attribute access (if anything ever touches them), put in ``sys.modules`` by the
-import system as usual; no stub, no ``sys.modules`` edit. matplotlib's own
-package is still imported (a submodule's parent always is: ~0.13 s). The
-solutions and their models are the same objects, so results are bit-identical
-(``tests/test_imports.py``).
+import system as usual; no stub, no ``sys.modules`` edit (Python 3.11's
+LazyLoader is not thread-safe on that first access; candid never makes it).
+matplotlib's own package is still imported (a submodule's parent always is:
+~0.13 s). The solutions and their models are the same objects, so results are
+bit-identical (``tests/test_imports.py``).
 """
 
 from __future__ import annotations
