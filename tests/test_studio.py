@@ -400,9 +400,12 @@ def test_change_words():
     assert describe({"change": "closer", "factor": 1.52}).startswith("framed 1.5x closer")
     assert "top" in describe({"change": "canvas_extended", "sides": ["top"], "fraction": 0.2})
     log = [Operation("engine.studio", params={"size": [940, 1175]}),
-           Operation("finish", params={"size": "4k"}, notes=("940x1175 -> 2160x2700 (contain) with x",))]
+           Operation("finish", params={"size": "4k", "from_px": [940, 1175], "to_px": [2160, 2700]})]
     assert describe(enlargement(log)) == "4k: enlarged 2.3x from a 1175 px crop"
     assert enlargement(log[:1]) is None
+    # the sizes are read from the finish step's numbers, never from its note's wording
+    worded = [log[0], Operation("finish", params={"size": "4k"}, notes=("940x1175 -> 2160x2700 (contain) with x",))]
+    assert enlargement(worded) is None
 
 
 def test_small_face_refused_on_request_and_worded(astro, face, monkeypatch):
@@ -417,7 +420,7 @@ def test_small_face_refused_on_request_and_worded(astro, face, monkeypatch):
         stage_mod.studio_stage(Portrait(astro, face=face), small_face="maybe")
     log = [Operation("engine.studio", params={"size": [300, 375], "changes": [
         {"change": "small_face", "iod_px": 31, "needed_px": 64}]}),
-        Operation("finish", params={"size": "4k"}, notes=("300x375 -> 1728x2160 (contain) with x",))]
+        Operation("finish", params={"size": "4k", "from_px": [300, 375], "to_px": [1728, 2160]})]
     assert change_report(log)[0].endswith("enlarged 6x and will be soft")
     # a face at or above the limit gets no such record (limit lowered instead of enlarging the photo)
     monkeypatch.setattr(stage_mod, "SMALL_FACE_IOD", 30.0)

@@ -110,7 +110,10 @@ def finish_stage(
         portrait.pixels, size, landmarks=lm if use_refs else None, references=refs if use_refs else None,
         reference_landmarks=ref_lm if use_refs else None, options=o,
         tile_w=WINDOW_WIDTH_TILES * o.tile)
-    params = {"size": size, **o.log_params(), "backend": used}
+    # the pixel sizes as numbers, so a later step (the studio's change report) never reads them out of a note
+    params = {"size": size, **o.log_params(), "backend": used,
+              "from_px": [int(portrait.pixels.shape[1]), int(portrait.pixels.shape[0])],
+              "to_px": [int(px.shape[1]), int(px.shape[0])]}
     if use_refs:
         params["references"] = len(refs)
     ai = "edited" if used == "learned" else "none"

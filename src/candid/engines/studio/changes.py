@@ -87,26 +87,21 @@ def enlargement(log: Iterable[Any]) -> dict[str, Any] | None:
     Examples
     --------
     >>> from candid.portrait import Operation
-    >>> log = [Operation("engine.studio", params={"size": [940, 940]}), Operation("finish", params={"size": "4k"},
-    ...        notes=("940x940 -> 2160x2160 (contain) with the classical backend",))]
+    >>> log = [Operation("engine.studio", params={"size": [940, 940]}),
+    ...        Operation("finish", params={"size": "4k", "from_px": [940, 940], "to_px": [2160, 2160]})]
     >>> enlargement(log)
     {'change': 'enlarged', 'target': '4k', 'factor': 2.3, 'from_px': 940}
     """
-    import re
-
-    size = None
+    studio_seen = False
     for op in log:
         if op.stage == "engine.studio" and op.params.get("size"):
-            size = op.params["size"]
-        if op.stage == "finish" and size is not None:
-            for note in op.notes:
-                m = re.match(r"(\d+)x(\d+) -> (\d+)x(\d+)", note)
-                if m:
-                    w0, h0, w1, h1 = (int(v) for v in m.groups())
-                    f = max(w1 / max(w0, 1), h1 / max(h0, 1))
-                    if f > 1.05:
-                        return {"change": "enlarged", "target": str(op.params.get("size", "")), "factor": round(f, 2),
-                                "from_px": int(max(w0, h0))}
+            studio_seen = True
+        if op.stage == "finish" and studio_seen and op.params.get("from_px") and op.params.get("to_px"):
+            (w0, h0), (w1, h1) = op.params["from_px"], op.params["to_px"]
+            f = max(w1 / max(w0, 1), h1 / max(h0, 1))
+            if f > 1.05:
+                return {"change": "enlarged", "target": str(op.params.get("size", "")), "factor": round(f, 2),
+                        "from_px": int(max(w0, h0))}
     return None
 
 
@@ -120,7 +115,7 @@ def change_report(log: Iterable[Any]) -> list[str]:
     ['head straightened 3 degrees']
     >>> log = [Operation("engine.studio", params={"size": [240, 300], "changes": [
     ...     {"change": "small_face", "iod_px": 31, "needed_px": 64}]}),
-    ...     Operation("finish", params={"size": "4k"}, notes=("240x300 -> 1728x2160 (contain) with lanczos",))]
+    ...     Operation("finish", params={"size": "4k", "from_px": [240, 300], "to_px": [1728, 2160]})]
     >>> change_report(log)[0]
     'the face is 31 px between the eyes (a sharp headshot needs 64); the headshot is enlarged 7x and will be soft'
     """
