@@ -19,7 +19,6 @@ from collections.abc import Iterator, MutableMapping
 
 import typer
 import typer.main
-from typer._click import Command
 from typer.core import TyperCommand, TyperGroup
 from typer.exceptions import TyperException
 
@@ -62,7 +61,7 @@ class _Commands(MutableMapping):
 
     def __init__(self) -> None:
         self._names = list(COMMANDS)
-        self._built: dict[str, Command] = {}
+        self._built: dict[str, TyperCommand | TyperGroup] = {}
 
     def built(self, name: str) -> bool:
         return name in self._built
@@ -73,12 +72,12 @@ class _Commands(MutableMapping):
         for name, command in typer.main.get_group(part).commands.items():
             self._built.setdefault(name, command)
 
-    def __getitem__(self, name: str) -> Command:
+    def __getitem__(self, name: str) -> TyperCommand | TyperGroup:
         if name not in self._built and name in self._names and name in COMMANDS:
             self._build(COMMANDS[name][0])
         return self._built[name]
 
-    def __setitem__(self, name: str, command: Command) -> None:
+    def __setitem__(self, name: str, command: TyperCommand | TyperGroup) -> None:
         if name not in self._names:
             self._names.append(name)
         self._built[name] = command
