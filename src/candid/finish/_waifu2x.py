@@ -18,7 +18,6 @@ output must be copied before the extractor is freed.
 
 from __future__ import annotations
 
-import os
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Callable
 import numpy as np
 
 from candid.errors import ModelUnavailableError
+from candid.machine import usable_cpus
 
 #: Context the network consumes on each side (6 valid 3x3 convolutions + the 4x4 deconvolution).
 PAD = 7
@@ -150,7 +150,7 @@ def waifu2x_x2(
         raise ValueError(f"denoise must be one of {sorted(MODELS)}")
     if tile < 16:
         raise ValueError("tile must be at least 16")
-    threads = int(threads or os.cpu_count() or 1)
+    threads = int(threads or usable_cpus())
     h, w = img.shape[:2]
     src = np.clip(np.asarray(img, np.float32), 0.0, 1.0)
     mode = "reflect" if min(h, w) > PAD else "edge"

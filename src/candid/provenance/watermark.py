@@ -32,6 +32,7 @@ import numpy as np
 
 from candid.colour import luma
 from candid.errors import CandidError
+from candid.machine import usable_cpus
 from candid.pixels import check_float_image
 
 BLOCK = 32
@@ -184,10 +185,9 @@ MARK_BAND_ROWS = 8 * BLOCK
 
 def _on_bands(h: int, fn, workers: int | None = None) -> None:
     """Run ``fn(r0)`` for every band start ``r0`` of :data:`MARK_BAND_ROWS` rows, on a thread pool."""
-    import os
-
+    
     starts = list(range(0, h, MARK_BAND_ROWS))
-    workers = workers or min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    workers = workers or min(8, usable_cpus())
     if workers <= 1 or len(starts) <= 1:
         for r0 in starts:
             fn(r0)

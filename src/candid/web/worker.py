@@ -21,6 +21,7 @@ import traceback
 from pathlib import Path
 
 from candid.errors import CandidError
+from candid.machine import usable_cpus
 from candid.web.jobs import JobCancelled, run_make
 from candid.web.store import JobStore
 
@@ -44,7 +45,7 @@ class WorkerPool:
                  in_process: bool = False):
         self.store, self.data_dir, self.library = store, data_dir, library
         self.in_process = in_process
-        self.n = max(1, int(workers or os.cpu_count() or 1))
+        self.n = max(1, int(workers or usable_cpus()))
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._threads: list[threading.Thread] = []
