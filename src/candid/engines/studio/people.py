@@ -229,12 +229,10 @@ def split_people(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, ot
     depth = (xx - chin[0]) * down[0] + (yy - chin[1]) * down[1]
     lateral = np.abs((xx - chin[0]) * across[0] + (yy - chin[1]) * across[1])
     shoulders = (depth > 0) & (lateral < 1.3 * fw)
-    # nor is the subject's hair volume above the eyes (the seed's head ellipse): a column from a face above stops
-    # at it. Below the eyes, beside the cheeks, it may come close (cheek to cheek: the other's chin and neck)
-    eyes = lm[36:48].mean(0)
-    below_eyes = (xx - eyes[0]) * down[0] + (yy - eyes[1]) * down[1] > 0
+    # nor is the subject's hair volume (the seed's head ellipse): a column from a face above or beside stops at it
+    # (a bob beside the cheek is hair, not the shoulder of the child sitting above it)
     hair_volume = _ellipse((H, W), (crown + chin) / 2 - 0.04 * head_h * down, (0.78 * fw, 0.6 * head_h),
-                           float(np.degrees(np.arctan2(across[1], across[0])))) & ~below_eyes
+                           float(np.degrees(np.arctan2(across[1], across[0]))))
     other_marks = []
     for k, (b, f) in enumerate(zip(others, faces)):
         col = _body_column((H, W), b) & ~own_head & ~own & ~hair_volume
