@@ -6,7 +6,9 @@ Pipeline (all sizes are fractions of the face width, so it is resolution-free):
    (:func:`candid.face.person.person_probability`) marks every person.
 2. Only the subject survives: the piece joined to the face, inside a corridor
    around the subject's head and body (neighbours and background objects
-   never join the matte); small holes are filled.
+   never join the matte); small holes are filled. With other faces in the
+   photo (``others``), the person mask is first split between the people
+   (:mod:`candid.engines.studio.people`) and the others' share removed.
 3. A trimap from that mask, with an unknown band wide at the hair and narrow
    elsewhere; closed-form matting (``pymatting.estimate_alpha_cf``) solves
    alpha inside the band.
