@@ -103,6 +103,108 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
     return out, amount
 
 
+def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float, excess: float = 1.25,
+                     alpha: np.ndarray | None = None, valid: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """Tone down a light rim the old scene put along the jaw line, inside the person's outline.
+
+    A backlit photo lights the jaw's edge where it meets the neck (obama3.jpg: a
+    white line from the ear to the chin, lit by the chandelier behind). It is not
+    on the cut-out's outline, so :func:`suppress_rim` does not reach it, and on a
+    studio backdrop with the key light in front it reads as a bright halo along
+    the jaw. Within 3 ``width`` of the lower jaw line (landmarks 2-14; the
+    landmarks sit inside the visible edge) and no lower than the chin, a pixel
+    brighter (linear luminance) than ``excess`` times the cheek skin just inside
+    the jaw is brought back towards that skin's colour and to at most half that
+    excess over its brightness, with a
+    soft mask (no drawn edge). Skin no brighter than the cheek, the neck's
+    shadow and a collar below the chin are left as they are.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` sRGB float32; not modified.
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``pixels``.
+    width : float
+        Reach unit in pixels (the rim band of :func:`suppress_rim`).
+    excess : float
+        Luminance ratio over the cheek skin from which a pixel counts as rim.
+    alpha : ndarray, optional
+        ``(H, W)`` matte: only the solid inside of the person is toned (the
+        outline is :func:`suppress_rim`'s).
+    valid : ndarray, optional
+        ``(H, W)`` bool, pixels from the photo.
+
+    Returns
+    -------
+    (ndarray, float)
+        The toned image and the mean luminance reduction over the band along the jaw (0: nothing done).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skimage import data
+    >>> from candid.face import analyze_face
+    >>> img = data.astronaut().astype(np.float32) / 255
+    >>> lm = analyze_face(img, embed=False).landmarks
+    >>> import cv2
+    >>> lit = img.copy(); _ = cv2.polylines(lit, [np.round(lm[3:9] + [0, 4]).astype(np.int32)], False, (1, 1, 1), 4)
+    >>> out, amount = suppress_jaw_rim(lit, lm, width=4)   # a white rim just outside the jaw landmarks
+    >>> x, y = np.round(lm[5] + [0, 4]).astype(int)
+    >>> bool(out[y, x].mean() < lit[y, x].mean() - 0.05), amount > 0, bool(np.array_equal(out[:60], lit[:60]))
+    (True, True, True)
+    >>> from candid.engines.studio import matte
+    >>> same, none = suppress_jaw_rim(img, lm, width=4, alpha=matte(img, lm))  # her own jaw: nothing to tone
+    >>> none < 0.01
+    True
+    """
+    pixels = check_image(pixels)
+    lm = np.asarray(landmarks, np.float64)
+    H, W = pixels.shape[:2]
+    w = max(float(width), 1.0)
+    jaw = np.round(lm[2:15]).astype(np.int32)
+    m = int(8 * w) + 2
+    x0, x1 = max(int(jaw[:, 0].min()) - m, 0), min(int(jaw[:, 0].max()) + m + 1, W)
+    y0, y1 = max(int(lm[:, 1].min()) - m, 0), min(int(lm[8, 1]) + m + 1, H)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return pixels.copy(), 0.0
+    line = np.ones((y1 - y0, x1 - x0), np.uint8)
+    cv2.polylines(line, [jaw - [x0, y0]], False, 0, thickness=1)
+    d = cv2.distanceTransform(line, cv2.DIST_L2, 5)  # distance to the jaw line
+    face = np.zeros_like(line)
+    cv2.fillPoly(face, [np.round(lm[0:17] - [x0, y0]).astype(np.int32)], 1)
+    yy = np.arange(y0, y1, dtype=np.float32)[:, None]
+    zone = np.clip(3.0 - d / w, 0, 1) * (yy <= lm[8, 1] + w)  # full within 2 w, nothing beyond 3 w
+    cheek = ((face > 0) & (d > 1.5 * w) & (d <= 6 * w)).astype(np.float32)
+    if valid is not None:
+        v = np.asarray(valid, bool)[y0:y1, x0:x1]
+        zone = zone * v
+        cheek = cheek * v
+    inside = None
+    if alpha is not None:
+        a_win = check_alpha(alpha, pixels.shape)[y0:y1, x0:x1]
+        zone = zone * (a_win >= 0.98)
+        cheek = cheek * (a_win >= 0.98)
+        inside = (a_win >= 0.5)[..., None]
+    if not zone.any() or cheek.sum() < 4:
+        return pixels.copy(), 0.0
+    lin = srgb_to_linear(pixels[y0:y1, x0:x1])
+    S = normalized_blur(lin, cheek, 3 * w)
+    lI, lS = luminance(lin), np.maximum(luminance(S), 1e-4)
+    ratio = lI / lS
+    over = np.clip((ratio - excess) / (0.5 * excess), 0, 1)  # 0 at `excess`, 1 at 1.5 times that
+    k = cv2.GaussianBlur((over * zone).astype(np.float32), (0, 0), 0.5 * w)[..., None]
+    if inside is not None:
+        k = k * inside
+    target = S * np.minimum(ratio, 1 + 0.5 * (excess - 1))[..., None]  # a trace of the edge's light stays
+    new = (1 - k) * lin + k * target
+    out = pixels.copy()
+    out[y0:y1, x0:x1] = np.where(k > 1e-3, linear_to_srgb(new), out[y0:y1, x0:x1]).astype(np.float32)
+    sel = zone > 0.5
+    amount = float(((lI - luminance(new)) / np.maximum(lI, 1e-4))[sel].mean()) if sel.any() else 0.0
+    return out, amount
+
+
 def decontaminate(pixels: np.ndarray, alpha: np.ndarray, *, radius: float | None = None) -> np.ndarray:
     """Foreground colours with the old background taken out of the edge pixels.
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from candid.engines.studio.background import background as make_background
 from candid.engines.studio.background import parse_background
-from candid.engines.studio.composite import composite, suppress_rim
+from candid.engines.studio.composite import composite, suppress_jaw_rim, suppress_rim
 from candid.engines.studio.frame import apply_framing, correct_selfie, frame, head_extent
 from candid.engines.studio.matte import matte, matte_quality
 from candid.engines.studio.options import OPTIONS_VERSION
@@ -251,6 +251,8 @@ def studio_stage(
             opts = {"image": read_image(opts["path"]).pixels}
         bg = make_background(kind, (W, H), seed, source=crop, alpha=alpha, face_height=head_h, valid=valid, **opts)
         fg, rim = suppress_rim(foreground(lit, alpha, face_width=fw), alpha, width=max(RIM_WIDTH * fw, 2.0), valid=valid)
+        fg, jaw_rim = suppress_jaw_rim(fg, clm, width=max(RIM_WIDTH * fw, 2.0), alpha=alpha, valid=valid)
+        rim = max(rim, jaw_rim)
         if rim >= 0.02:
             changes.append({"change": "rim_toned", "amount": round(rim, 2)})
         out = composite(fg, alpha, bg, decontaminate_edges=False)
