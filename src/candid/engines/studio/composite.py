@@ -93,7 +93,9 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
     new = (1 - k) * lin + k * target
     if edge_colour:
         kc = np.maximum(soft[y0:y1, x0:x1], np.clip(1.0 - d / (0.5 * w), 0, 1) * band[y0:y1, x0:x1])[..., None]
-        recoloured = F * (luminance(new) / lF)[..., None]
+        # the soft edge (outside the band too) takes F's colour and at most `excess` times its brightness:
+        # a bright rim kept at full brightness in the skin's colour reads as an orange glow (obama3's ear)
+        recoloured = F * np.minimum(luminance(new) / lF, excess)[..., None]
         new = (1 - kc) * new + kc * recoloured
         k = np.maximum(k, kc)
     out = pixels.copy()
