@@ -179,7 +179,7 @@ def face_inside(landmarks: np.ndarray, shape: tuple[int, ...], margin: float = 0
 #: photo's border (they end there: a fixed price plus its share; hair flattened at the top costs more, and
 #: a head cut flat on the canvas, where the person touches the border beside the head, most).
 SHIFT_COST, SHIFT_COST_SQ, CLOSER_COST, TOP_COST, SIDE_COST, BIG_EXTEND_COST = 4.0, 20.0, 0.8, 0.5, 1.0, 8.0
-CUT_COST, TOP_CUT_COST, HEAD_CUT_COST = 0.15, 0.6, 0.5
+CUT_COST, TOP_CUT_COST, HEAD_CUT_COST = 0.25, 0.6, 0.5
 
 
 def _touch_map(person: np.ndarray | None, size: tuple[int, int]) -> dict[str, np.ndarray] | None:
