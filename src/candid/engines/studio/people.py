@@ -32,7 +32,7 @@ from scipy import ndimage
 from candid.engines.studio.checks import check_image, check_landmarks
 
 #: How far below a face its body column reaches, in face heights (the chest of a seated or standing person).
-BODY_DEPTH = 2.5
+BODY_DEPTH = 1.6
 #: Half the width of a body column, in face widths (the middle of the chest: safely inside the person).
 BODY_HALF_WIDTH = 0.8
 
