@@ -44,6 +44,23 @@ class FaceBox:
         return max(self.width, 0.0) * max(self.height, 0.0)
 
 
+def box_iou(a, b) -> float:
+    """Intersection over union of two boxes given as ``(x0, y0, x1, y1)``: 0 apart, 1 the same box.
+
+    Examples
+    --------
+    >>> box_iou((0, 0, 10, 10), (5, 0, 15, 10))
+    0.3333333333333333
+    >>> box_iou((0, 0, 1, 1), (2, 2, 3, 3))
+    0.0
+    """
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
 def to_uint8(pixels: np.ndarray) -> np.ndarray:
     """Float [0, 1] RGB to contiguous uint8, as dlib wants it."""
     if pixels.dtype == np.uint8:

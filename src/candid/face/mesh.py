@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from candid.errors import ModelUnavailableError
+from candid.face.detect import box_iou
 
 #: Side (px) of the square crop the mesh runs on.
 WORK_SIDE = 384
@@ -183,14 +184,6 @@ def mp_detect(image8: np.ndarray, *, max_side: int = 1920, min_score: float = 0.
     return _merge(found)
 
 
-def _iou(a, b) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
-
-
 def _merge(dets: list[Detection]) -> list[Detection]:
     dets = sorted(dets, key=lambda d: d.score, reverse=True)
     kept: list[Detection] = []
@@ -200,7 +193,7 @@ def _merge(dets: list[Detection]) -> list[Detection]:
         for k in kept:
             ix = max(0.0, min(d.box[2], k.box[2]) - max(d.box[0], k.box[0]))
             iy = max(0.0, min(d.box[3], k.box[3]) - max(d.box[1], k.box[1]))
-            if _iou(d.box, k.box) > 0.3 or ix * iy > 0.6 * small:
+            if box_iou(d.box, k.box) > 0.3 or ix * iy > 0.6 * small:
                 overlapping = True
                 break
         if not overlapping:

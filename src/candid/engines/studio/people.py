@@ -30,6 +30,7 @@ import numpy as np
 from scipy import ndimage
 
 from candid.engines.studio.checks import check_image, check_landmarks
+from candid.face.detect import box_iou
 
 #: How far below a face its body column reaches, in face heights (the chest of a seated or standing person).
 BODY_DEPTH = 1.6
@@ -41,14 +42,6 @@ def _face_box_of(lm: np.ndarray) -> tuple[float, float, float, float]:
     x0, y0 = lm[:27].min(0)
     x1, y1 = lm[:27].max(0)
     return float(x0), float(y0), float(x1), float(y1)
-
-
-def _iou(a, b) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
 
 
 def other_faces(boxes, landmarks: np.ndarray) -> list[tuple[float, float, float, float]]:
@@ -73,7 +66,7 @@ def other_faces(boxes, landmarks: np.ndarray) -> list[tuple[float, float, float,
         if b[2] <= b[0] or b[3] <= b[1]:
             continue
         holds_nose = b[0] <= nose[0] <= b[2] and b[1] <= nose[1] <= b[3]
-        if holds_nose or _iou(b, own) > 0.2:
+        if holds_nose or box_iou(b, own) > 0.2:
             continue
         out.append(b)
     return out
@@ -101,7 +94,7 @@ def find_faces(pixels: np.ndarray, *, hog_score: float = 0.3) -> list[tuple[floa
     for h in detect_faces_hog(px, min_score=hog_score):
         hb = (h.x0, h.y0, h.x1, h.y1)
         cx, cy = (hb[0] + hb[2]) / 2, (hb[1] + hb[3]) / 2
-        if not any(_iou(hb, b) > 0.2 or (b[0] <= cx <= b[2] and b[1] <= cy <= b[3]) for b in boxes):
+        if not any(box_iou(hb, b) > 0.2 or (b[0] <= cx <= b[2] and b[1] <= cy <= b[3]) for b in boxes):
             boxes.append(hb)
     return [tuple(float(v) for v in b) for b in boxes]
 
