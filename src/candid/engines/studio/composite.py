@@ -145,11 +145,9 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     Examples
     --------
     >>> import numpy as np
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype(np.float32) / 255
-    >>> lm = analyze_face(img, embed=False).landmarks
     >>> import cv2
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
+    >>> img, lm = astronaut(), astronaut_landmarks()
     >>> lit = img.copy(); _ = cv2.polylines(lit, [np.round(lm[3:9] + [0, 4]).astype(np.int32)], False, (1, 1, 1), 4)
     >>> out, amount = suppress_jaw_rim(lit, lm, width=4)   # a white rim just outside the jaw landmarks
     >>> x, y = np.round(lm[5] + [0, 4]).astype(int)

@@ -328,11 +328,9 @@ def frame(
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype(np.float32) / 255
-    >>> f = frame(img, analyze_face(img, embed=False).landmarks, "4:5")
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
+    >>> img, lm = astronaut(), astronaut_landmarks()
+    >>> f = frame(img, lm, "4:5")
     >>> round(f.size[0] / f.size[1], 2)
     0.8
     """
@@ -440,11 +438,8 @@ def selfie_distortion(landmarks: np.ndarray) -> float:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype(np.float32) / 255
-    >>> selfie_distortion(analyze_face(img, embed=False).landmarks) < 0.05
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> selfie_distortion(astronaut_landmarks()) < 0.05
     True
     """
     lm = np.asarray(landmarks, np.float64)
@@ -483,11 +478,8 @@ def correct_selfie(pixels: np.ndarray, landmarks: np.ndarray, amount: float | No
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype(np.float32) / 255
-    >>> lm = analyze_face(img, embed=False).landmarks
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
+    >>> img, lm = astronaut(), astronaut_landmarks()
     >>> out, lm2, k = correct_selfie(img, lm, amount=0.1)
     >>> out.shape == img.shape, k
     (True, 0.1)
