@@ -132,6 +132,7 @@ def sharpen_chain(img: np.ndarray, steps, *, out: np.ndarray | None = None, clip
     Returns
     -------
     ndarray
+        The sharpened image (``out`` when given, else a new array).
 
     Examples
     --------

@@ -33,6 +33,7 @@ def denoise_keep_grain(pixels: np.ndarray, amount: float = 0.5, *, chroma: float
     Returns
     -------
     ndarray
+        A new ``(H, W, 3)`` float32 image: grain lowered by ``amount``, colour noise smoothed.
 
     Examples
     --------
