@@ -209,7 +209,8 @@ def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarr
     the colours change; when the head nearly touches the photo's top (no
     backdrop above it to learn from), by at most ``max_carve`` face widths
     into the hair the segmenter is sure of (brown bokeh beside brown hair
-    must not take the top of the head). Returns a probability-like map: 1/0 where GrabCut
+    must not take the top of the head); below the chin (clothes) never by
+    more than ``max_carve`` face widths either. Returns a probability-like map: 1/0 where GrabCut
     decided, the segmenter's value where both agree it is uncertain.
 
     Examples
@@ -246,10 +247,18 @@ def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarr
     # (brown bokeh next to brown hair took the top of tom_cruise_tight's head). Elsewhere GrabCut decides.
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     sure = ((prob > 0.9) & corridor).astype(np.uint8)
+    deep = cv2.distanceTransform(sure, cv2.DIST_L2, 5) > max_carve * fw
     if sure[:max(int(0.08 * fw), 2)].any():
-        deep = cv2.distanceTransform(sure, cv2.DIST_L2, 5) > max_carve * fw
-        deep[int(max(lm[36:48, 1].mean(), 0)):] = False  # the hair only
-        fg |= deep
+        hair = deep.copy()
+        hair[int(max(lm[36:48, 1].mean(), 0)):] = False  # the hair only
+        fg |= hair
+    # the same below the chin: clothes the segmenter is sure of are the person's even where their colours are
+    # also the backdrop's (rihanna's grey-and-white dress at the crop's bottom: GrabCut took it for the light
+    # bokeh, the cut-out ended at the neck and the hair ends hung over the new backdrop)
+    _, chin, _ = head_extent(lm)
+    across, down = _frame_axes(lm)
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    fg |= deep & ((xx - chin[0]) * down[0] + (yy - chin[1]) * down[1] > 0)
     return np.where(fg, np.maximum(prob, 0.95), np.minimum(prob, 0.05)).astype(np.float32)
 
 
@@ -385,6 +394,7 @@ def matte(
     seed: int = 0,
     shape_where_alike: bool = True,
     others=None,
+    context: np.ndarray | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
 
@@ -430,6 +440,15 @@ def matte(
         (they may lie partly outside it). The person mask is split between
         the people (:func:`candid.engines.studio.people.others_mask`) and
         the others' share is background. None or empty: one person, no split.
+    context : ndarray, optional
+        The person probability of the whole photo, mapped into ``pixels``
+        (:func:`context_probability`; any size, resized). The segmenter sees
+        a crop cut below the collarbone as a head with little body and is
+        unsure of the clothes at its border (rihanna.webp: the dress at the
+        crop's bottom read 0.1, so the cut-out ended at the neck and the hair
+        ends hung over the new backdrop); on the whole photo it is sure. Where
+        the photo has pixels the two views are averaged on the head and the
+        surer one wins below the chin.
 
     Returns
     -------
@@ -462,6 +481,15 @@ def matte(
     if valid is not None:
         valid_s = resize(np.asarray(valid, np.uint8), (w_s, h_s), cv2.INTER_NEAREST).astype(bool)
     prob = person_probability(small, work_side=max(w_s, h_s), full_resolution=False)
+    if context is not None:
+        ctx = resize(np.clip(np.asarray(context, np.float32), 0, 1), (w_s, h_s), cv2.INTER_LINEAR)
+        # the head: both views averaged (the crop's is finer); below the chin the surer view wins
+        _, chin_c, _ = head_extent(lm_s)
+        across_c, down_c = _frame_axes(lm_s)
+        yy, xx = np.mgrid[0:h_s, 0:w_s].astype(np.float32)
+        body = gauss(((xx - chin_c[0]) * down_c[0] + (yy - chin_c[1]) * down_c[1] > 0).astype(np.float32), 0.05 * fw)
+        both = (1 - body) * 0.5 * (prob + ctx) + body * np.maximum(prob, ctx)
+        prob = (both if valid_s is None else np.where(valid_s, both, prob)).astype(np.float32)
     raw = prob
     prob = refine_with_colour(small, raw, lm_s, iterations=iterations, seed=seed)
     if others is not None and len(others):
@@ -540,6 +568,48 @@ def matte(
     alpha[alpha < 0.02] = 0.0
     alpha[alpha > 0.98] = 1.0
     return attached_only(alpha, lm)
+
+
+def context_probability(prob: np.ndarray, photo_shape: tuple[int, int], matrix: np.ndarray,
+                        size: tuple[int, int]) -> np.ndarray:
+    """The whole photo's person probability mapped into a crop (for :func:`matte`'s ``context``).
+
+    Parameters
+    ----------
+    prob : ndarray
+        ``(h, w)`` person probability of the photo at any working size.
+    photo_shape : tuple of int
+        ``(H, W)`` of the photo.
+    matrix : ndarray
+        ``(2, 3)`` affine map from photo pixels to crop pixels (``Framing.matrix``).
+    size : tuple of int
+        ``(height, width)`` of the crop.
+
+    Returns
+    -------
+    ndarray
+        ``(height, width)`` float32; 0 outside the photo.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.zeros((50, 50), np.float32); p[25:, :] = 1     # the photo's lower half at half size
+    >>> m = np.array([[1, 0, -10], [0, 1, -40]], float)        # a crop from (10, 40) of a 100x100 photo
+    >>> c = context_probability(p, (100, 100), m, (30, 30))
+    >>> c.shape, float(c[5, 5]), float(c[25, 5])
+    ((30, 30), 0.0, 1.0)
+    """
+    p = np.asarray(prob, np.float32)
+    H, W = photo_shape
+    sx, sy = p.shape[1] / W, p.shape[0] / H
+    m = np.asarray(matrix, np.float64)
+    # crop <- photo <- working size: scale the working size up to the photo first
+    up = np.array([[1 / sx, 0, 0.5 / sx - 0.5], [0, 1 / sy, 0.5 / sy - 0.5], [0, 0, 1]])
+    full = np.vstack([m, [0, 0, 1]]) @ up
+    h, w = size
+    out = cv2.warpAffine(p, full[:2], (int(w), int(h)), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                         borderValue=0)
+    return np.clip(out, 0, 1).astype(np.float32)
 
 
 def attached_only(alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.04) -> np.ndarray:

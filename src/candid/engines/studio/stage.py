@@ -10,7 +10,7 @@ from candid.engines.studio.background import background as make_background
 from candid.engines.studio.background import parse_background
 from candid.engines.studio.composite import composite, suppress_jaw_rim, suppress_rim
 from candid.engines.studio.frame import apply_framing, correct_selfie, frame, head_extent
-from candid.engines.studio.matte import matte, matte_quality
+from candid.engines.studio.matte import context_probability, matte, matte_quality
 from candid.engines.studio.options import OPTIONS_VERSION
 from candid.engines.studio.relight import PATTERNS, expose, light_vector, relight, white_balance
 from candid.engines.studio.styles import STYLES
@@ -235,7 +235,9 @@ def studio_stage(
     if white_balance_strength > 0:
         crop = white_balance(crop, white_balance_strength)
     others = _other_faces(src, lm, framing.matrix) if getattr(face, "n_faces", 1) > 1 else None
-    alpha = matte(crop, clm, valid=valid, seed=seed, others=others)
+    # the whole photo's person mask as context: on a crop cut below the collarbone the segmenter doubts the clothes
+    context = context_probability(person, src.shape[:2], framing.matrix, crop.shape[:2])
+    alpha = matte(crop, clm, valid=valid, seed=seed, others=others, context=context)
     report = matte_quality(alpha, clm, valid=valid, others=others)
     notes += list(report.warnings)
     kind, opts = parse_background(bg_spec)

@@ -1,0 +1,59 @@
+"""Matte defects on real photos (issue 18, round 6): planted synthetic cases, no real data needed."""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+from skimage import data
+
+M = importlib.import_module("candid.engines.studio.matte")
+
+
+@pytest.fixture(scope="module")
+def astro():
+    return data.astronaut().astype(np.float32) / 255
+
+
+@pytest.fixture(scope="module")
+def lm(astro):
+    from candid.face import analyze_face
+
+    return np.asarray(analyze_face(astro, embed=False).landmarks, np.float32)
+
+
+def test_context_probability_maps_photo_into_crop():
+    p = np.zeros((100, 100), np.float32)
+    p[:, 50:] = 1  # right half of a 200x200 photo at half size
+    m = np.array([[1, 0, -80], [0, 1, -10]], float)  # crop from (80, 10)
+    c = M.context_probability(p, (200, 200), m, (40, 60))
+    assert c.shape == (40, 60)
+    assert c[:, :15].max() < 0.05 and c[:, 25:].min() > 0.95  # the edge at photo x=100 -> crop x=20
+
+
+def test_grabcut_does_not_carve_sure_clothes(astro, lm):
+    # a sliver of clothes at the photo's bottom in the backdrop's own colours (rihanna.webp's dress under
+    # light bokeh): colour alone calls it background, the segmenter is sure it is the person
+    img = astro.copy()
+    img[480:, 300:512] = astro[5:37, 300:512]
+    prob = np.zeros((512, 512), np.float32)
+    prob[60:, 150:360] = 1.0
+    prob[470:, 140:512] = 1.0
+    out = M.refine_with_colour(img, prob, lm, iterations=2, seed=0)
+    assert (out[485:, 360:500] >= 0.95).mean() > 0.99  # kept (before this round: all carved away)
+    assert out[5:40, 420:500].max() <= 0.05  # the backdrop itself stays background
+
+
+def test_matte_context_keeps_clothes_the_crop_doubts(astro, lm):
+    # the crop's segmenter sees little body; the whole photo's view (context) is sure of the chest
+    from candid.face.person import person_probability
+
+    a0 = M.matte(astro, lm)
+    own = person_probability(astro, full_resolution=False)
+    assert np.abs(M.matte(astro, lm, context=own) - a0).mean() < 0.01  # the same view: the same matte
+    ctx = own.copy()
+    ctx[int(0.85 * ctx.shape[0]):, int(0.25 * ctx.shape[1]):int(0.75 * ctx.shape[1])] = 1
+    a1 = M.matte(astro, lm, context=ctx)
+    assert a1[450:, 180:260].min() > 0.9
+    assert np.abs(a1 - a0)[:200].mean() < 0.01  # the head is (nearly) unchanged
