@@ -57,3 +57,29 @@ def test_matte_context_keeps_clothes_the_crop_doubts(astro, lm):
     a1 = M.matte(astro, lm, context=ctx)
     assert a1[450:, 180:260].min() > 0.9
     assert np.abs(a1 - a0)[:200].mean() < 0.01  # the head is (nearly) unchanged
+
+
+def test_fill_head_holes_only_in_the_head(astro, lm):
+    a = np.zeros((512, 512), np.float32)
+    a[20:, 150:360] = 1
+    a[70:95, 220:270] = 0.0  # the flash-lit forehead read as the bright wall (2008_002506)
+    a[430:460, 190:230] = 0.0  # a gap low in the body is not the head's
+    b = M.fill_head_holes(a, lm)
+    assert b[70:95, 220:270].min() == 1.0
+    assert b[430:460, 190:230].max() == 0.0
+    assert np.array_equal(b[a > 0.5], a[a > 0.5]) or b[a > 0.5].min() == 1.0
+    assert a[80, 240] == 0.0  # input untouched
+
+
+def test_grabcut_keeps_dark_hair_on_a_dark_wall(astro, lm):
+    # hair above the eyes painted in the wall's colour: the segmenter is sure it is the head
+    img = astro.copy()
+    wall = astro[5:60, 420:500].reshape(-1, 3).mean(0)
+    img[:, 300:] = wall
+    img[40:95, 170:330] = wall
+    prob = np.zeros((512, 512), np.float32)
+    prob[30:, 160:340] = 1.0
+    out = M.refine_with_colour(img, prob, lm, iterations=2, seed=0)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    assert out[50:95, 185:265].min() >= 0.95  # inside the head's volume, above the eyes: kept
+    assert fw > 80
