@@ -6,6 +6,8 @@ import importlib
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from skimage import data
 
 M = importlib.import_module("candid.engines.studio.matte")
@@ -83,3 +85,16 @@ def test_grabcut_keeps_dark_hair_on_a_dark_wall(astro, lm):
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     assert out[50:95, 185:265].min() >= 0.95  # inside the head's volume, above the eyes: kept
     assert fw > 80
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(0, 1), st.floats(2, 8))
+def test_solidify_inside_never_lowers_and_keeps_the_outline(v, depth):
+    m = np.zeros((40, 40), bool)
+    m[:, :30] = True
+    a = np.where(m, v, 0).astype(np.float32)
+    b = M.solidify_inside(a, m, depth)
+    assert (b >= a - 1e-6).all() and b.max() <= 1
+    assert np.allclose(b[:, 30 - int(depth):], a[:, 30 - int(depth):])  # within depth of the outline: as is
+    if v < 0.6:
+        assert np.allclose(b, a)  # a real gap stays a gap
