@@ -519,7 +519,7 @@ def matte(
     pixels = check_image(pixels)
     lm = check_landmarks(landmarks)
     H, W = pixels.shape[:2]
-    s = min(1.0, work_side / max(H, W))
+    s = min(2.0, work_side / max(H, W))  # a small crop is matted enlarged (up to 2x): sub-pixel outlines
     w_s, h_s = max(int(round(W * s)), 8), max(int(round(H * s)), 8)
     small = resize(pixels, (w_s, h_s), cv2.INTER_AREA)
     lm_s = lm * np.array([w_s / W, h_s / H])
