@@ -535,6 +535,8 @@ def matte(
         across_c, down_c = _frame_axes(lm_s)
         yy, xx = np.mgrid[0:h_s, 0:w_s].astype(np.float32)
         body = gauss(((xx - chin_c[0]) * down_c[0] + (yy - chin_c[1]) * down_c[1] > 0).astype(np.float32), 0.05 * fw)
+        # (only where the whole photo's view is sure: its soft rim, upsampled from a coarse mask, is a cloud)
+        body = body * np.clip((ctx - 0.8) / 0.15, 0, 1)
         both = (1 - body) * 0.5 * (prob + ctx) + body * np.maximum(prob, ctx)
         prob = (both if valid_s is None else np.where(valid_s, both, prob)).astype(np.float32)
     raw = prob
