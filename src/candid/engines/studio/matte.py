@@ -58,10 +58,8 @@ def seed_mask(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype(np.float32) / 255
-    >>> m = seed_mask(img.shape[:2], analyze_face(img, embed=False).landmarks)
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> m = seed_mask((512, 512), astronaut_landmarks())
     >>> sorted(np.unique(m).tolist())
     [0, 1, 2, 3]
     """
@@ -114,11 +112,8 @@ def subject_corridor(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarra
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype(np.float32) / 255
-    >>> c = subject_corridor(img.shape[:2], analyze_face(img, embed=False).landmarks)
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> c = subject_corridor((512, 512), astronaut_landmarks())
     >>> bool(c[150, 230]), bool(c[10, 10])
     (True, False)
     """
@@ -225,12 +220,10 @@ def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarr
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
     >>> from candid.face.person import person_probability
-    >>> img = data.astronaut().astype(np.float32) / 255
-    >>> p = refine_with_colour(img, person_probability(img), analyze_face(img, embed=False).landmarks)
+    >>> img = astronaut()
+    >>> p = refine_with_colour(img, person_probability(img), astronaut_landmarks())
     >>> float(p[150, 230]), float(p[30, 480]) < 0.01
     (1.0, True)
     """
@@ -504,11 +497,9 @@ def matte(
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype(np.float32) / 255
-    >>> a = matte(img, analyze_face(img, embed=False).landmarks)
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
+    >>> img = astronaut()
+    >>> a = matte(img, astronaut_landmarks())
     >>> a.shape, a.dtype.name, float(a[120, 220]) > 0.99, float(a[20, 480]) < 0.01
     ((512, 512), 'float32', True, True)
     """
@@ -858,11 +849,8 @@ def matte_quality(alpha: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype(np.float32) / 255
-    >>> lm = analyze_face(img, embed=False).landmarks
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
+    >>> img, lm = astronaut(), astronaut_landmarks()
     >>> matte_quality(matte(img, lm), lm).ok
     True
     """

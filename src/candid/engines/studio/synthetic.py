@@ -22,10 +22,8 @@ def known_alpha_composite(pixels: np.ndarray, landmarks: np.ndarray, *, seed: in
 
     Examples
     --------
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype(np.float32) / 255
-    >>> comp, alpha = known_alpha_composite(img, analyze_face(img, embed=False).landmarks)
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
+    >>> comp, alpha = known_alpha_composite(astronaut(), astronaut_landmarks())
     >>> comp.shape, float(alpha.max()) == 1.0
     ((512, 512, 3), True)
     """
