@@ -162,9 +162,8 @@ def subject_mask(prob: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray |
     Examples
     --------
     >>> import numpy as np
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> lm = analyze_face(data.astronaut(), embed=False).landmarks
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
     >>> prob = np.zeros((512, 512), np.float32); prob[60:512, 150:360] = 1; prob[10:40, 10:40] = 1
     >>> m = subject_mask(prob, lm)
     >>> bool(m[200, 250]), bool(m[20, 20])  # the detached square is dropped
@@ -289,9 +288,8 @@ def trimap(mask: np.ndarray, landmarks: np.ndarray, *, hair_band: float = 0.16, 
     Examples
     --------
     >>> import numpy as np
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> lm = analyze_face(data.astronaut(), embed=False).landmarks
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
     >>> m = np.zeros((512, 512), bool); m[60:, 150:360] = True
     >>> t = trimap(m, lm)
     >>> sorted(np.unique(t).tolist()), float(t[300, 250]), float(t[300, 20])
@@ -629,9 +627,8 @@ def fill_head_holes(alpha: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> lm = analyze_face(data.astronaut(), embed=False).landmarks
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
     >>> a = np.zeros((512, 512), np.float32); a[20:, 150:360] = 1
     >>> a[60:80, 230:260] = 0.25     # a hole in the forehead
     >>> a[420:440, 200:220] = 0.0    # a gap low in the body is not the head's
@@ -720,9 +717,8 @@ def attached_only(alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.
     Examples
     --------
     >>> import numpy as np
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> lm = analyze_face(data.astronaut(), embed=False).landmarks
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
     >>> a = np.zeros((512, 512), np.float32); a[60:, 150:360] = 1; a[10:20, 10:20] = 0.7
     >>> a[100:110, 147:150] = 0.3  # a soft edge next to the subject stays
     >>> b = attached_only(a, lm)
