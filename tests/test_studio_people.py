@@ -124,3 +124,36 @@ def test_quality_flags_a_cut_out_holding_another_face(astro):
     rep = matte_quality(a, lm, others=[(400, 150, 480, 250)])
     assert not rep.ok and any("another person" in p for p in rep.problems)
     assert not any("another person" in p for p in matte_quality(a, lm).problems)
+
+
+# --- a neighbour whose face is not found: the subject's pose (shoulders, elbows, wrists) bounds the subject
+
+
+def test_a_neighbour_without_a_face_beyond_the_subjects_arms_is_taken():
+    from candid.engines.studio.people import beyond_pose, toy_pose
+
+    img, prob, lm, _ = two_people()  # the other face is NOT given: only the pose can tell
+    m = beyond_pose(img, prob, lm, toy_pose(80, 80, 50))
+    # planted answer: the red shirt right of column 160 (down to 2 face widths under the chin, y 120..220)
+    assert m[170:215, 163:300].mean() > 0.97
+    assert not m[:, :158].any()  # the subject's own shirt, head and arms
+    assert not m[:120].any()  # nothing above the chin
+    # the boundary follows the shirts' colour edge
+    rows = [np.flatnonzero(m[y]).min() for y in range(170, 215, 10)]
+    assert all(abs(x - 160) <= 2 for x in rows)
+
+
+def test_no_pose_or_a_body_within_the_arms_takes_nothing():
+    from candid.engines.studio.people import beyond_pose, toy_pose
+
+    img, prob, lm, _ = two_people()
+    assert not beyond_pose(img, prob, lm, None).any()
+    alone = prob.copy()
+    alone[:, 160:] = 0  # the subject alone: the body ends within the arms' envelope plus the margin
+    assert not beyond_pose(img, alone, lm, toy_pose(80, 80, 50)).any()
+
+
+def test_subject_pose_gives_up_without_a_person():
+    from candid.engines.studio.people import subject_pose
+
+    assert subject_pose(np.full((96, 96, 3), 0.5, np.float32), toy_landmarks(48, 30, 20)) is None

@@ -430,6 +430,7 @@ def matte(
     others=None,
     context: np.ndarray | None = None,
     solid_inside: float = 0.04,
+    pose_split: bool = False,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
 
@@ -475,6 +476,12 @@ def matte(
         (they may lie partly outside it). The person mask is split between
         the people (:func:`candid.engines.studio.people.others_mask`) and
         the others' share is background. None or empty: one person, no split.
+    pose_split : bool
+        Also take out person pixels below the chin that lie sideways beyond
+        the subject's shoulders, elbows and wrists (MediaPipe Pose,
+        :func:`candid.engines.studio.people.beyond_pose`): a neighbour whose
+        face was not found (cut by the border, turned away). Nothing when
+        no pose is found or it is someone else's.
     context : ndarray, optional
         The person probability of the whole photo, mapped into ``pixels``
         (:func:`context_probability`; any size, resized). The segmenter sees
@@ -538,6 +545,12 @@ def matte(
 
         sc = np.array([w_s / W, h_s / H, w_s / W, h_s / H])
         taken = others_mask(small, raw, lm_s, [tuple(np.asarray(b, np.float64) * sc) for b in others])
+        raw = np.where(taken, 0.0, raw).astype(np.float32)
+        prob = np.where(taken, 0.0, prob).astype(np.float32)
+    if pose_split:
+        from candid.engines.studio.people import beyond_pose, subject_pose
+
+        taken = beyond_pose(small, raw, lm_s, subject_pose(small, lm_s))
         raw = np.where(taken, 0.0, raw).astype(np.float32)
         prob = np.where(taken, 0.0, prob).astype(np.float32)
     mask = subject_mask(prob, lm_s, valid=valid_s)

@@ -301,6 +301,149 @@ def boxes_in_frame(boxes, matrix) -> list[tuple[float, float, float, float]]:
     return out
 
 
+#: MediaPipe Pose keypoints that bound the subject's body sideways: shoulders, elbows, wrists.
+ARM_POINTS = (11, 12, 13, 14, 15, 16)
+#: How far (in the subject's face widths) person pixels below the chin may reach beyond the subject's
+#: shoulders, elbows and wrists before they are taken as someone else's (a neighbour whose face was not found).
+POSE_MARGIN = 0.6
+
+
+def subject_pose(pixels: np.ndarray, landmarks: np.ndarray, *, min_visibility: float = 0.5) -> np.ndarray | None:
+    """The subject's shoulders, elbows and wrists (``(6, 2)`` pixels, :data:`ARM_POINTS` order), or None.
+
+    MediaPipe Pose (``model_complexity=1``, the model inside the wheel) runs
+    on a crop around the subject's face and body, so that it locks onto the
+    subject. None (do nothing) when no pose is found, when the pose's nose is
+    not on the subject's face (it found a neighbour) or when a shoulder is not
+    seen. Elbows and wrists are returned even when MediaPipe only guesses them
+    (outside the photo): they can only widen the subject's envelope.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> subject_pose(np.full((64, 64, 3), 0.5, np.float32), toy_landmarks(32, 24, 16)) is None
+    True
+    """
+    from candid.face._models import load_mediapipe
+
+    px = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    H, W = px.shape[:2]
+    fx0, fy0, fx1, fy1 = _face_box_of(lm)
+    fw = max(fx1 - fx0, 1.0)
+    cx = (fx0 + fx1) / 2
+    load_mediapipe()
+    from mediapipe.python.solutions import pose as mp_pose
+
+    # a wide crop first (a narrow one cuts the subject's own arms and the pose shrinks), then a narrow one (a
+    # neighbour close beside the subject wins the wide one: its nose is then not the subject's)
+    for half in (3.5, 2.2):
+        x0, x1 = int(max(cx - half * fw, 0)), int(min(cx + half * fw, W))
+        y0, y1 = int(max(fy0 - 1.0 * fw, 0)), H
+        if x1 - x0 < 16 or y1 - y0 < 16:
+            return None
+        crop = np.ascontiguousarray((np.clip(px[y0:y1, x0:x1], 0, 1) * 255).astype(np.uint8))
+        with mp_pose.Pose(static_image_mode=True, model_complexity=1, enable_segmentation=False,
+                          min_detection_confidence=0.5) as p:
+            res = p.process(crop)
+        if res.pose_landmarks is None:
+            continue
+        ch, cw = crop.shape[:2]
+        pts = np.array([(q.x * cw + x0, q.y * ch + y0, q.visibility) for q in res.pose_landmarks.landmark])
+        nose = pts[0]
+        pad = 0.1 * fw
+        if not (nose[2] >= min_visibility and fx0 - pad <= nose[0] <= fx1 + pad and fy0 - pad <= nose[1] <= fy1 + pad):
+            continue  # someone else's pose
+        if min(pts[11, 2], pts[12, 2]) < min_visibility:
+            return None
+        return pts[list(ARM_POINTS), :2].astype(np.float32)
+    return None
+
+
+def beyond_pose(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, pose: np.ndarray | None, *,
+                margin: float = POSE_MARGIN, threshold: float = 0.5) -> np.ndarray:
+    """Person pixels below the chin that lie sideways beyond the subject's arms: someone else's (``(H, W)`` bool).
+
+    The subject's envelope is the sideways extent (across the head's axis)
+    of the jaw and the ``pose`` points (:func:`subject_pose`). Person pixels
+    below the chin more than ``margin`` face widths beyond it are another
+    person's for sure; between the envelope and that line a marker
+    watershed on the colour edges (:func:`edge_map`) decides, so the cut
+    follows the edge where the neighbour touches the subject's shoulder.
+    Nothing inside the envelope, nor above the chin, is ever taken; without
+    a pose nothing at all.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import two_people, toy_pose
+    >>> img, prob, lm, _ = two_people()
+    >>> m = beyond_pose(img, prob, lm, toy_pose(80, 80, 50))
+    >>> bool(m[200, 250]), bool(m[200, 80]), bool(beyond_pose(img, prob, lm, None).any())
+    (True, False, False)
+    """
+    from skimage.segmentation import watershed
+
+    from candid.engines.studio.frame import head_extent
+    from candid.engines.studio.matte import _frame_axes, seed_mask
+
+    prob = np.asarray(prob, np.float32)
+    H, W = prob.shape
+    if pose is None:
+        return np.zeros((H, W), bool)
+    px = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    pts = np.asarray(pose, np.float64).reshape(-1, 2)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    _, chin, _ = head_extent(lm)
+    across, down = _frame_axes(lm)
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    depth = (xx - chin[0]) * down[0] + (yy - chin[1]) * down[1]
+    lateral = (xx - chin[0]) * across[0] + (yy - chin[1]) * across[1]
+    env = np.concatenate([lm[:17], pts]) - chin
+    lat = env @ across
+    lo, hi = float(lat.min()), float(lat.max())
+    person = prob > threshold
+    # from the chin down to the arms' lowest point, at most 2 face widths (lower down hips and coats widen
+    # beyond the elbows)
+    reach = min(float(((pts - chin) @ down).max()), 2.0 * fw)
+    below = (depth > 0) & (depth < reach)
+    outside = below & ((lateral < lo) | (lateral > hi))
+    sure = person & below & ((lateral < lo - margin * fw) | (lateral > hi + margin * fw))
+    if not sure.any():
+        return np.zeros((H, W), bool)
+    markers = np.zeros((H, W), np.int32)
+    markers[prob < 0.5 * threshold] = 1
+    markers[person & (seed_mask((H, W), lm) == cv2.GC_FGD)] = 2
+    markers[person & below & ~outside] = 2  # inside the envelope: the subject's
+    arms = np.zeros((H, W), np.uint8)  # the subject's own arms (a loose sleeve reaches beyond the elbow)
+    for i, j in ((0, 2), (2, 4), (1, 3), (3, 5)):
+        cv2.line(arms, tuple(int(round(v)) for v in pts[i]), tuple(int(round(v)) for v in pts[j]), 1,
+                 max(int(round(0.5 * fw)), 1))
+    markers[person & arms.astype(bool)] = 2
+    markers[sure] = 3
+    lab = watershed(edge_map(px), markers)
+    return (lab == 3) & person & outside
+
+
+def toy_pose(cx: float, cy: float, fw: float) -> np.ndarray:
+    """Shoulders, elbows and wrists (:data:`ARM_POINTS` order) of :func:`toy_landmarks`'s upright person.
+
+    For synthetic tests: shoulders 1.8 face widths apart at 1.5 below the
+    eyes, elbows 2 apart, arms hanging down.
+
+    Examples
+    --------
+    >>> toy_pose(100, 80, 50)[:2].tolist()
+    [[145.0, 155.0], [55.0, 155.0]]
+    """
+    y = cy + 1.5 * fw
+    # MediaPipe's left shoulder (11) is the person's left: image right
+    return np.array([(cx + 0.9 * fw, y), (cx - 0.9 * fw, y), (cx + fw, y + 1.3 * fw), (cx - fw, y + 1.3 * fw),
+                     (cx + fw, y + 2.5 * fw), (cx - fw, y + 2.5 * fw)], np.float32)
+
+
 def toy_landmarks(cx: float, cy: float, fw: float) -> np.ndarray:
     """68 iBUG-layout landmarks of an upright schematic face: eyes at ``(cx, cy)`` level, ``fw`` wide at the ears.
 
@@ -359,5 +502,6 @@ def two_people(*, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, tu
     return img, prob, toy_landmarks(80, 80, 50), (205.0, 50.0, 255.0, 125.0)
 
 
-__all__ = ["BODY_DEPTH", "BODY_HALF_WIDTH", "boxes_in_frame", "edge_map", "find_faces", "other_faces", "others_mask",
-           "split_people", "toy_landmarks", "two_people"]
+__all__ = ["ARM_POINTS", "BODY_DEPTH", "BODY_HALF_WIDTH", "POSE_MARGIN", "beyond_pose", "boxes_in_frame", "edge_map",
+           "find_faces", "other_faces", "others_mask", "split_people", "subject_pose", "toy_landmarks", "toy_pose",
+           "two_people"]

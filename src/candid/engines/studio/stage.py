@@ -237,7 +237,7 @@ def studio_stage(
     others = _other_faces(src, lm, framing.matrix) if getattr(face, "n_faces", 1) > 1 else None
     # the whole photo's person mask as context: on a crop cut below the collarbone the segmenter doubts the clothes
     context = context_probability(person, src.shape[:2], framing.matrix, crop.shape[:2])
-    alpha = matte(crop, clm, valid=valid, seed=seed, others=others, context=context)
+    alpha = matte(crop, clm, valid=valid, seed=seed, others=others, context=context, pose_split=True)
     report = matte_quality(alpha, clm, valid=valid, others=others)
     notes += list(report.warnings)
     kind, opts = parse_background(bg_spec)
