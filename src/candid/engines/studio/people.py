@@ -305,7 +305,7 @@ def boxes_in_frame(boxes, matrix) -> list[tuple[float, float, float, float]]:
 ARM_POINTS = (11, 12, 13, 14, 15, 16)
 #: How far (in the subject's face widths) person pixels below the chin may reach beyond the subject's
 #: shoulders, elbows and wrists before they are taken as someone else's (a neighbour whose face was not found).
-POSE_MARGIN = 0.6
+POSE_MARGIN = 1.0
 
 
 def subject_pose(pixels: np.ndarray, landmarks: np.ndarray, *, min_visibility: float = 0.5) -> np.ndarray | None:
@@ -417,10 +417,11 @@ def beyond_pose(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, pos
     markers[prob < 0.5 * threshold] = 1
     markers[person & (seed_mask((H, W), lm) == cv2.GC_FGD)] = 2
     markers[person & below & ~outside] = 2  # inside the envelope: the subject's
-    arms = np.zeros((H, W), np.uint8)  # the subject's own arms (a loose sleeve reaches beyond the elbow)
+    # the subject's own arms, half a face width either side of the joints' line (a sleeve, a suit's shoulder)
+    arms = np.zeros((H, W), np.uint8)
     for i, j in ((0, 2), (2, 4), (1, 3), (3, 5)):
         cv2.line(arms, tuple(int(round(v)) for v in pts[i]), tuple(int(round(v)) for v in pts[j]), 1,
-                 max(int(round(0.5 * fw)), 1))
+                 max(int(round(1.0 * fw)), 1))
     markers[person & arms.astype(bool)] = 2
     markers[sure] = 3
     lab = watershed(edge_map(px), markers)
