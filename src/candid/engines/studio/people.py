@@ -222,6 +222,7 @@ def split_people(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, ot
     depth = (xx - chin[0]) * down[0] + (yy - chin[1]) * down[1]
     lateral = np.abs((xx - chin[0]) * across[0] + (yy - chin[1]) * across[1])
     shoulders = (depth > 0) & (lateral < 1.3 * fw)
+    eyes = lm[36:48].mean(0)
     # nor is the subject's hair volume (the seed's head ellipse): a column from a face above or beside stops at it
     # (a bob beside the cheek is hair, not the shoulder of the child sitting above it)
     hair_volume = _ellipse((H, W), (crown + chin) / 2 - 0.04 * head_h * down, (0.78 * fw, 0.6 * head_h),
@@ -232,7 +233,7 @@ def split_people(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, ot
         # and the top of the other head (hair), where it is not the subject's hair
         col |= _face_ellipse((H, W), (b[0], b[1] - 0.35 * (b[3] - b[1]), b[2], b[3] - 0.35 * (b[3] - b[1])),
                              grow=1.1) & ~hair_volume & ~own_head & ~own
-        if (b[3] - chin[1]) * down[1] + ((b[0] + b[2]) / 2 - chin[0]) * down[0] < 0:  # face above the chin
+        if (b[3] - eyes[1]) * down[1] + ((b[0] + b[2]) / 2 - eyes[0]) * down[0] < 0:  # face above the eyes
             col &= ~shoulders
         for j, g in enumerate(faces):  # a column never crosses another face
             if j != k:
