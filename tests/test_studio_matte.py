@@ -110,3 +110,20 @@ def test_small_crop_matte_agrees_with_the_large_one(astro, lm):
     ref = cv2.resize(M.matte(astro, lm), (200, 200), interpolation=cv2.INTER_AREA)
     assert M.matte_quality(a, lm * 200 / 512).ok
     assert float(np.abs(a - ref).mean()) < 0.006  # 0.0098 when matted at 200 px
+
+
+def test_pymatting_notices_go_to_the_log_not_stdout(capsys, caplog):
+    # pymatting prints a "PERFORMANCE WARNING" when its first Cholesky shift fails; candid's stdout is the user's
+    import logging
+
+    from pymatting import ichol
+    from scipy.sparse import csc_matrix
+
+    from candid.engines.studio.matte import _pymatting_prints_to_log
+
+    _pymatting_prints_to_log()
+    not_positive_definite = csc_matrix(np.array([[1.0, 2.0], [2.0, 1.0]]))
+    with caplog.at_level(logging.DEBUG, logger="pymatting"):
+        ichol(not_positive_definite, shifts=[0.0, 10.0])  # the first shift fails, the second works
+    assert capsys.readouterr().out == ""
+    assert any("PERFORMANCE WARNING" in r.getMessage() for r in caplog.records)

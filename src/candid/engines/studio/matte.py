@@ -23,6 +23,8 @@ Pipeline (all sizes are fractions of the face width, so it is resolution-free):
 
 from __future__ import annotations
 
+import functools
+import logging
 from dataclasses import dataclass, field
 
 import cv2
@@ -411,6 +413,33 @@ def shape_alpha(prob: np.ndarray, face_width: float, *, feather: float = 0.006) 
     return np.clip(gauss(cut.astype(np.float32), max(feather * fw, 0.7)), 0, 1).astype(np.float32)
 
 
+def _pymatting_prints_to_log() -> None:
+    """Route pymatting's incomplete-Cholesky notices to ``logging`` instead of stdout (once per process).
+
+    When the first diagonal shift of its preconditioner fails, pymatting
+    prints a five-line "PERFORMANCE WARNING" and retries with a larger shift,
+    which succeeds; the alpha is unaffected. candid's stdout belongs to the
+    user (the CLI's results, JSON output), so those lines go to the debug log.
+    Only the name ``print`` inside that one pymatting module is shadowed: no
+    global stream is swapped, so other threads' output is untouched.
+    """
+    _shadow_ichol_print()
+
+
+@functools.lru_cache(maxsize=1)
+def _shadow_ichol_print() -> None:
+    import importlib
+
+    # by module path: the package re-exports the function ichol under the same name
+    ichol_module = importlib.import_module("pymatting.preconditioner.ichol")
+    log = logging.getLogger("pymatting")
+
+    def to_log(*args, **kwargs) -> None:
+        log.debug(" ".join(str(a) for a in args))
+
+    ichol_module.print = to_log
+
+
 def matte(
     pixels: np.ndarray,
     landmarks: np.ndarray,
@@ -512,6 +541,7 @@ def matte(
 
     from candid.face.person import guided_coefficients, person_probability
 
+    _pymatting_prints_to_log()
     pixels = check_image(pixels)
     lm = check_landmarks(landmarks)
     H, W = pixels.shape[:2]
