@@ -94,9 +94,7 @@ class LookOptions(BaseModel):
         >>> LookOptions.parse(LookOptions(seed=3), bloom=0.2).seed
         3
         """
-        base = options.model_dump() if options is not None else {}
-        given = {k: v for k, v in settings.items() if v is not None}
-        return parse_options(cls, {**base, **given}, stage="looks.film", hint="see docs/LOOKS.md")
+        return parse_options(cls, settings, over=options, stage="looks.film", hint="see docs/LOOKS.md")
 
     def settings(self) -> dict[str, Any]:
         """The settings as keywords (without ``version``), for a log entry.
