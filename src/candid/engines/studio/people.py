@@ -25,6 +25,9 @@ person are not the subject's, whatever the segmenter says.
 
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
+
 import cv2
 import numpy as np
 from scipy import ndimage
@@ -36,6 +39,12 @@ from candid.face.detect import box_iou
 BODY_DEPTH = 1.6
 #: Half the width of a body column, in face widths (the middle of the chest: safely inside the person).
 BODY_HALF_WIDTH = 0.8
+
+
+def _as_box(b) -> tuple[float, float, float, float]:
+    """A :class:`candid.face.detect.FaceBox` or an ``(x0, y0, x1, y1)`` sequence as a tuple of floats."""
+    b = (b.x0, b.y0, b.x1, b.y1) if hasattr(b, "x0") else b
+    return tuple(float(v) for v in b)
 
 
 def _face_box_of(lm: np.ndarray) -> tuple[float, float, float, float]:
@@ -62,7 +71,7 @@ def other_faces(boxes, landmarks: np.ndarray) -> list[tuple[float, float, float,
     nose = lm[30]
     out = []
     for b in boxes:
-        b = tuple(float(v) for v in (b.x0, b.y0, b.x1, b.y1)) if hasattr(b, "x0") else tuple(float(v) for v in b)
+        b = _as_box(b)
         if b[2] <= b[0] or b[3] <= b[1]:
             continue
         holds_nose = b[0] <= nose[0] <= b[2] and b[1] <= nose[1] <= b[3]
@@ -145,6 +154,16 @@ def edge_map(pixels: np.ndarray, sigma: float = 1.0) -> np.ndarray:
     return np.clip(g / max(hi, 1e-6), 0, 1).astype(np.float32)
 
 
+def _chin_coordinates(shape: tuple[int, int], chin: np.ndarray, across: np.ndarray,
+                      down: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pixel's ``(depth, lateral)`` from the chin along the head's axes (``down``, ``across``), in pixels."""
+    H, W = shape
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    depth = (xx - chin[0]) * down[0] + (yy - chin[1]) * down[1]
+    lateral = (xx - chin[0]) * across[0] + (yy - chin[1]) * across[1]
+    return depth, lateral
+
+
 def split_people(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, others, *,
                  threshold: float = 0.5, prior: float = 0.5) -> np.ndarray:
     """Label every person pixel with the person it belongs to.
@@ -218,10 +237,8 @@ def split_people(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, ot
     subject = (own & ~any_face) | (own_head & ~any_face) | (hull & ~any_core)
     # below the subject's chin and within the subject's shoulders, a column from a face higher up (a child on
     # the shoulders, someone standing behind) is not that person's for sure: the watershed decides there
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-    depth = (xx - chin[0]) * down[0] + (yy - chin[1]) * down[1]
-    lateral = np.abs((xx - chin[0]) * across[0] + (yy - chin[1]) * across[1])
-    shoulders = (depth > 0) & (lateral < 1.3 * fw)
+    depth, lateral = _chin_coordinates((H, W), chin, across, down)
+    shoulders = (depth > 0) & (np.abs(lateral) < 1.3 * fw)
     eyes = lm[36:48].mean(0)
     # nor is the subject's hair volume (the seed's head ellipse): a column from a face above or beside stops at it
     # (a bob beside the cheek is hair, not the shoulder of the child sitting above it)
@@ -292,8 +309,7 @@ def boxes_in_frame(boxes, matrix) -> list[tuple[float, float, float, float]]:
     M = np.asarray(matrix, np.float64)[:2]
     out = []
     for b in boxes:
-        b = (b.x0, b.y0, b.x1, b.y1) if hasattr(b, "x0") else b
-        x0, y0, x1, y1 = (float(v) for v in b)
+        x0, y0, x1, y1 = _as_box(b)
         c = np.array([(x0, y0), (x1, y0), (x1, y1), (x0, y1)]) @ M[:, :2].T + M[:, 2]
         cx, cy = c.mean(0)
         s = float(np.sqrt(abs(np.linalg.det(M[:, :2]))))
@@ -307,6 +323,21 @@ ARM_POINTS = (11, 12, 13, 14, 15, 16)
 #: How far (in the subject's face widths) person pixels below the chin may reach beyond the subject's
 #: shoulders, elbows and wrists before they are taken as someone else's (a neighbour whose face was not found).
 POSE_MARGIN = 1.0
+
+
+_POSE_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _pose_model():
+    from candid.face._models import load_mediapipe
+
+    load_mediapipe()
+    from mediapipe.python.solutions import pose as mp_pose
+
+    # static_image_mode: every image on its own (no tracking between calls), so one instance serves all
+    return mp_pose.Pose(static_image_mode=True, model_complexity=1, enable_segmentation=False,
+                        min_detection_confidence=0.5)
 
 
 def subject_pose(pixels: np.ndarray, landmarks: np.ndarray, *, min_visibility: float = 0.5) -> np.ndarray | None:
@@ -326,17 +357,12 @@ def subject_pose(pixels: np.ndarray, landmarks: np.ndarray, *, min_visibility: f
     >>> subject_pose(np.full((64, 64, 3), 0.5, np.float32), toy_landmarks(32, 24, 16)) is None
     True
     """
-    from candid.face._models import load_mediapipe
-
     px = check_image(pixels)
     lm = check_landmarks(landmarks)
     H, W = px.shape[:2]
     fx0, fy0, fx1, fy1 = _face_box_of(lm)
     fw = max(fx1 - fx0, 1.0)
     cx = (fx0 + fx1) / 2
-    load_mediapipe()
-    from mediapipe.python.solutions import pose as mp_pose
-
     # a wide crop first (a narrow one cuts the subject's own arms and the pose shrinks), then a narrow one (a
     # neighbour close beside the subject wins the wide one: its nose is then not the subject's)
     for half in (3.5, 2.2):
@@ -345,9 +371,8 @@ def subject_pose(pixels: np.ndarray, landmarks: np.ndarray, *, min_visibility: f
         if x1 - x0 < 16 or y1 - y0 < 16:
             return None
         crop = np.ascontiguousarray((np.clip(px[y0:y1, x0:x1], 0, 1) * 255).astype(np.uint8))
-        with mp_pose.Pose(static_image_mode=True, model_complexity=1, enable_segmentation=False,
-                          min_detection_confidence=0.5) as p:
-            res = p.process(crop)
+        with _POSE_LOCK:
+            res = _pose_model().process(crop)
         if res.pose_landmarks is None:
             continue
         ch, cw = crop.shape[:2]
@@ -399,9 +424,7 @@ def beyond_pose(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, pos
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     _, chin, _ = head_extent(lm)
     across, down = _frame_axes(lm)
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-    depth = (xx - chin[0]) * down[0] + (yy - chin[1]) * down[1]
-    lateral = (xx - chin[0]) * across[0] + (yy - chin[1]) * across[1]
+    depth, lateral = _chin_coordinates((H, W), chin, across, down)
     env = np.concatenate([lm[:17], pts]) - chin
     lat = env @ across
     lo, hi = float(lat.min()), float(lat.max())
