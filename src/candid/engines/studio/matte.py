@@ -43,6 +43,13 @@ def _frame_axes(lm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return across, down
 
 
+def _along(shape: tuple[int, int], origin: np.ndarray, axis: np.ndarray) -> np.ndarray:
+    """Every pixel's signed distance from ``origin`` along the unit vector ``axis`` (e.g. below the chin), in pixels."""
+    H, W = shape
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    return (xx - origin[0]) * axis[0] + (yy - origin[1]) * axis[1]
+
+
 def _poly(origin: np.ndarray, across: np.ndarray, down: np.ndarray, pts: list[tuple[float, float]]) -> np.ndarray:
     return np.array([origin + a * across + b * down for a, b in pts], np.int32)
 
@@ -84,9 +91,8 @@ def seed_mask(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarray:
     mask[head | torso.astype(bool)] = cv2.GC_PR_FGD
     # sure background: beside/above the head, above the shoulders
     wide = _ellipse((H, W), center - 0.05 * head_h * down, (1.35 * fw, 0.95 * head_h), angle)
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-    depth = (xx - chin[0]) * down[0] + (yy - chin[1]) * down[1]  # signed distance below the chin
-    lateral = np.abs((xx - chin[0]) * across[0] + (yy - chin[1]) * across[1])
+    depth = _along((H, W), chin, down)  # signed distance below the chin
+    lateral = np.abs(_along((H, W), chin, across))
     above_shoulders = depth < 0.12 * head_h
     sure_bg = (~wide & above_shoulders) | ((depth < 0.45 * head_h) & (lateral > 2.4 * fw))
     mask[sure_bg & ~torso.astype(bool)] = cv2.GC_BGD
@@ -260,15 +266,12 @@ def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarr
     # also the backdrop's (rihanna's grey-and-white dress at the crop's bottom: GrabCut took it for the light
     # bokeh, the cut-out ended at the neck and the hair ends hung over the new backdrop)
     _, chin, _ = head_extent(lm)
-    across, down = _frame_axes(lm)
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-    below_chin = (xx - chin[0]) * down[0] + (yy - chin[1]) * down[1]
-    fg |= deep & (below_chin > 0)
+    _, down = _frame_axes(lm)
+    fg |= deep & (_along((H, W), chin, down) > 0)
     # and inside the head's own volume (the ellipse of seed_mask) above the eyes: dark hair in front of a dark
     # wall is hair (2008_002506: GrabCut took all of it for the navy wall and the matte kept a see-through cap).
     # Not lower: beside the jaw the segmenter's outline is loose and GrabCut's cut is the better one
-    eye = lm[36:48].mean(0)
-    fg |= deep & _head_ellipse((H, W), lm) & ((xx - eye[0]) * down[0] + (yy - eye[1]) * down[1] < 0)
+    fg |= deep & _head_ellipse((H, W), lm) & (_along((H, W), lm[36:48].mean(0), down) < 0)
     return np.where(fg, np.maximum(prob, 0.95), np.minimum(prob, 0.05)).astype(np.float32)
 
 
@@ -301,10 +304,8 @@ def trimap(mask: np.ndarray, landmarks: np.ndarray, *, hair_band: float = 0.16, 
     H, W = mask.shape
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     crown, chin, head_h = head_extent(lm)
-    across, down = _frame_axes(lm)
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-    eye = lm[36:48].mean(0)
-    below_eyes = (xx - eye[0]) * down[0] + (yy - eye[1]) * down[1]
+    _, down = _frame_axes(lm)
+    below_eyes = _along((H, W), lm[36:48].mean(0), down)
     hair_zone = gauss((below_eyes < hair_below * head_h).astype(np.float32), 0.1 * fw)
     radius = np.maximum((edge_band + (hair_band - edge_band) * hair_zone) * fw, 2.0)
     m8 = mask.astype(np.uint8)
@@ -558,9 +559,8 @@ def matte(
         ctx = resize(np.clip(np.asarray(context, np.float32), 0, 1), (w_s, h_s), cv2.INTER_LINEAR)
         # the head: both views averaged (the crop's is finer); below the chin the surer view wins
         _, chin_c, _ = head_extent(lm_s)
-        across_c, down_c = _frame_axes(lm_s)
-        yy, xx = np.mgrid[0:h_s, 0:w_s].astype(np.float32)
-        body = gauss(((xx - chin_c[0]) * down_c[0] + (yy - chin_c[1]) * down_c[1] > 0).astype(np.float32), 0.05 * fw)
+        _, down_c = _frame_axes(lm_s)
+        body = gauss((_along((h_s, w_s), chin_c, down_c) > 0).astype(np.float32), 0.05 * fw)
         # (only where the whole photo's view is sure: its soft rim, upsampled from a coarse mask, is a cloud)
         body = body * np.clip((ctx - 0.8) / 0.15, 0, 1)
         both = (1 - body) * 0.5 * (prob + ctx) + body * np.maximum(prob, ctx)
@@ -611,10 +611,8 @@ def matte(
         # the head only (hair: crown, temples, long hair down to the chin); lower down the outline is
         # clothes and shoulders, where the segmenter's coarse shape is no better than colour
         _, chin_s, _ = head_extent(lm_s)
-        across_s, down_s = _frame_axes(lm_s)
-        yy, xx = np.mgrid[0:h_s, 0:w_s].astype(np.float32)
-        head_zone = gauss(((xx - chin_s[0]) * down_s[0] + (yy - chin_s[1]) * down_s[1] < 0).astype(np.float32),
-                          0.05 * fw)
+        _, down_s = _frame_axes(lm_s)
+        head_zone = gauss((_along((h_s, w_s), chin_s, down_s) < 0).astype(np.float32), 0.05 * fw)
         shape_w = low_contrast(small, own, fw) * near * head_zone
         if valid_s is not None:
             shape_w = shape_w * valid_s
@@ -692,8 +690,7 @@ def fill_head_holes(alpha: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     _, down = _frame_axes(lm)
     head = _head_ellipse((H, W), lm)
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-    head &= (xx - chin[0]) * down[0] + (yy - chin[1]) * down[1] < 0
+    head &= _along((H, W), chin, down) < 0
     head |= _face_hull((H, W), lm)
     lab, n = ndimage.label(holes)
     inside = np.unique(lab[holes & head])

@@ -154,16 +154,6 @@ def edge_map(pixels: np.ndarray, sigma: float = 1.0) -> np.ndarray:
     return np.clip(g / max(hi, 1e-6), 0, 1).astype(np.float32)
 
 
-def _chin_coordinates(shape: tuple[int, int], chin: np.ndarray, across: np.ndarray,
-                      down: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every pixel's ``(depth, lateral)`` from the chin along the head's axes (``down``, ``across``), in pixels."""
-    H, W = shape
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-    depth = (xx - chin[0]) * down[0] + (yy - chin[1]) * down[1]
-    lateral = (xx - chin[0]) * across[0] + (yy - chin[1]) * across[1]
-    return depth, lateral
-
-
 def split_people(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, others, *,
                  threshold: float = 0.5, prior: float = 0.5) -> np.ndarray:
     """Label every person pixel with the person it belongs to.
@@ -206,7 +196,7 @@ def split_people(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, ot
     from skimage.segmentation import watershed
 
     from candid.engines.studio.frame import head_extent
-    from candid.engines.studio.matte import _ellipse, _face_hull, _frame_axes, seed_mask
+    from candid.engines.studio.matte import _along, _ellipse, _face_hull, _frame_axes, seed_mask
 
     px = check_image(pixels)
     lm = check_landmarks(landmarks)
@@ -237,7 +227,7 @@ def split_people(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, ot
     subject = (own & ~any_face) | (own_head & ~any_face) | (hull & ~any_core)
     # below the subject's chin and within the subject's shoulders, a column from a face higher up (a child on
     # the shoulders, someone standing behind) is not that person's for sure: the watershed decides there
-    depth, lateral = _chin_coordinates((H, W), chin, across, down)
+    depth, lateral = _along((H, W), chin, down), _along((H, W), chin, across)
     shoulders = (depth > 0) & (np.abs(lateral) < 1.3 * fw)
     eyes = lm[36:48].mean(0)
     # nor is the subject's hair volume (the seed's head ellipse): a column from a face above or beside stops at it
@@ -412,7 +402,7 @@ def beyond_pose(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, pos
     from skimage.segmentation import watershed
 
     from candid.engines.studio.frame import head_extent
-    from candid.engines.studio.matte import _frame_axes, seed_mask
+    from candid.engines.studio.matte import _along, _frame_axes, seed_mask
 
     prob = np.asarray(prob, np.float32)
     H, W = prob.shape
@@ -424,7 +414,7 @@ def beyond_pose(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, pos
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     _, chin, _ = head_extent(lm)
     across, down = _frame_axes(lm)
-    depth, lateral = _chin_coordinates((H, W), chin, across, down)
+    depth, lateral = _along((H, W), chin, down), _along((H, W), chin, across)
     env = np.concatenate([lm[:17], pts]) - chin
     lat = env @ across
     lo, hi = float(lat.min()), float(lat.max())
