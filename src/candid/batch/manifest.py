@@ -306,7 +306,10 @@ def _check_studio(params: dict[str, Any]) -> None:
     given = {k: params.get(k) for k in ("style", *STUDIO_STAGE_OPTIONS)}
     if isinstance(given["straighten"], (int, float)) and not isinstance(given["straighten"], bool):
         given["straighten"] = str(given["straighten"])  # degrees, as the CLI spells them
-    StudioOptions.parse(**given)
+    try:
+        StudioOptions.parse(**given)
+    except CandidError as exc:  # the row already names the stage
+        raise ValueError(exc.message.removeprefix("engine.studio: ")) from None
 
 
 def _check_finish(params: dict[str, Any]) -> None:

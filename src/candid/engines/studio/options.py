@@ -21,12 +21,16 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from candid.errors import CandidError
+from candid.options import parse_options
 
 #: Bump when an option's meaning changes; the version is logged by ``engine.studio``.
 OPTIONS_VERSION = 1
+
+#: The stage the options are for; a bad setting's message starts with it, as every stage's does.
+STAGE = "engine.studio"
 
 
 class StudioOptions(BaseModel):
@@ -115,16 +119,15 @@ class StudioOptions(BaseModel):
         ...     StudioOptions.parse(strength=7)
         ... except CandidError as exc:
         ...     print(exc.message)
-        strength: Input should be less than or equal to 1
+        engine.studio: strength: Input should be less than or equal to 1
+        >>> try:
+        ...     StudioOptions.parse(ligth="loop")
+        ... except CandidError as exc:
+        ...     print(exc.message)
+        engine.studio: unknown setting 'ligth'
         """
-        try:
-            options = cls.model_validate({k: v for k, v in settings.items() if v is not None})
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"])
-            msg = f"unknown option {where!r}" if err["type"] == "extra_forbidden" else f"{where}: {err['msg']}"
-            raise CandidError(msg, hint="see `candid make --help`") from None
-        return options.check()
+        # the words every stage's options use (candid.options.parse_options), then the stages' own names
+        return parse_options(cls, settings, stage=STAGE, hint="see `candid make --help`").check()
 
     def settings(self) -> dict[str, Any]:
         """The options that were set (not None), without the version: what a job or a log stores.
