@@ -337,6 +337,7 @@ def damage_mask(
     sat_ref = float(np.percentile(sat[:: 4, :: 4], 50))
 
     y8 = np.clip(y * 255 + 0.5, 0, 255).astype(np.uint8)
+    small8 = np.clip(small * 255 + 0.5, 0, 255).astype(np.uint8)
     face = _face_zones(small) if protect_eyes else None
     length = max(7, int(round(0.02 * s)) | 1)
     passes = []  # (offsets, polarities, bridge, min length, max width) as fractions of s or px
@@ -437,7 +438,12 @@ def damage_mask(
                 # (measured beyond the line's own width; a line running across much of the print
                 # crosses the picture whatever lies along it: its extent, not its skeleton, whose
                 # branches along an object's outline (a bus's window pillars) add length)
-                side = _side_difference(small, direction, labels, n, keep)
+                # (the sides are read on the picture with every line candidate of this pass taken
+                # out, so in a crack network a side that lands on the next crack does not count)
+                lines = cv2.dilate((labels > 0).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+                k_med = min(255, 4 * int(np.ceil(max(offsets))) + 1)
+                clean = np.where(lines[..., None], cv2.medianBlur(small8, k_med).astype(np.float32) / 255, small)
+                side = _side_difference(clean, direction, labels, n, keep)
                 extent, _ = _shape(labels, n)
                 keep &= (side < SIDE_MAX) | (extent >= SIDE_FREE_LEN * s)
             if face is not None and keep.any():
