@@ -79,3 +79,99 @@ def test_the_stage_says_the_canvas_was_extended(near_left):
     assert any(c["change"] == "canvas_extended" for c in p.log[-1].params["changes"])
     right, left = eye_centers(np.asarray(p.face.landmarks, np.float64))
     assert abs((right + left)[0] / 2 / p.width - 0.5) <= 0.05  # the output itself: her face in the middle
+
+
+# ---------------------------------------------------------------- the photo's edge on an extended canvas (round 7)
+def _exact_coverage(matrix, size, shape, n=8):
+    """Share of each output pixel inside the photo by n x n supersampling (the truth)."""
+    import cv2
+
+    w, h = size
+    inv = cv2.invertAffineTransform(np.asarray(matrix, np.float64))
+    off = (np.arange(n) + 0.5) / n - 0.5
+    cov = np.zeros((h, w))
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float64)
+    for oy in off:
+        for ox in off:
+            sx = inv[0, 0] * (xx + ox) + inv[0, 1] * (yy + oy) + inv[0, 2]
+            sy = inv[1, 0] * (xx + ox) + inv[1, 1] * (yy + oy) + inv[1, 2]
+            cov += (sx >= -0.5) & (sx < shape[1] - 0.5) & (sy >= -0.5) & (sy < shape[0] - 0.5)
+    return cov / n ** 2
+
+
+def test_coverage_is_antialiased_not_a_staircase():
+    """A levelled photo's edge crosses pixels: coverage follows it, the bool mask is its one 0.5 threshold."""
+    import cv2
+
+    from candid.engines.studio.frame import Framing
+
+    m = cv2.getRotationMatrix2D((60.0, 60.0), 7.0, 1.0)
+    m[:, 2] += (30.0, 10.0)  # the photo's left and top edges run through the frame, rotated 7 degrees
+    f = Framing(m, (160, 140), 7.0, extended=("left", "top"))
+    truth = _exact_coverage(m, f.size, (120, 120))
+    cov = f.coverage((120, 120))
+    edge = (truth > 0.02) & (truth < 0.98)
+    assert edge.sum() > 100
+    assert np.abs(cov - truth)[edge].mean() < 0.06  # nearest neighbour (round 6): 0.25 on the edge pixels
+    assert ((cov > 0.02) & (cov < 0.98))[edge].mean() > 0.8  # partial pixels, not 0/1 steps
+    assert np.array_equal(f.valid_mask((120, 120)), cov >= 0.5)
+
+
+def test_the_body_fades_into_the_canvas_below_the_chin(near_left):
+    """Her shoulder reaches the photo's left edge: alpha falls smoothly to 0 there; the head is untouched."""
+    from candid.engines.studio.frame import FADE_AT_CHIN, fade_at_photo_edge
+
+    img, lm, person = near_left
+    f = frame(img, lm, None, "linkedin", person=person)
+    clm = f.map_points(lm).astype(np.float64)
+    valid = f.valid_mask(img.shape)
+    # a planted cut-out: the head, and shoulders running to the photo's left edge from just below the chin
+    w, h = f.size
+    yy, xx = np.mgrid[0:h, 0:w]
+    fw0 = float(np.linalg.norm(clm[16] - clm[0]))
+    head = ((xx - clm[27, 0]) / (0.6 * fw0)) ** 2 + ((yy - clm[29, 1]) / (0.9 * fw0)) ** 2 < 1
+    alpha = ((head | (yy > clm[8, 1] + 0.15 * fw0)) & valid).astype(np.float32)
+    out, change = fade_at_photo_edge(alpha, f, img.shape, clm)
+    assert change is not None and change["change"] == "body_faded" and change["sides"] == ["left"]
+    fw = float(np.linalg.norm(clm[16] - clm[0]))
+    rows = np.arange(int(clm[8, 1]) + 10, f.size[1])
+    first = np.argmax(valid, axis=1)  # the photo's first column in each row (levelled: a slanted edge)
+    at_edge = np.array([alpha[r, first[r]:first[r] + 4].max() for r in rows])
+    faded = np.array([out[r, first[r]:first[r] + 4].max() for r in rows])
+    assert (at_edge > 0.5).sum() > 20  # before: the body ended in a straight line here
+    assert faded[at_edge > 0.5].max() < 0.05
+    # a fade, not a new line: alpha rises over at least FADE_AT_CHIN face widths, without a step
+    for r in rows[at_edge > 0.5]:
+        prof = out[r, first[r]:first[r] + int(fw)]
+        ramp = np.flatnonzero(prof > 0.9)
+        assert ramp.size == 0 or ramp[0] >= 0.8 * FADE_AT_CHIN * fw
+        assert np.abs(np.diff(prof)).max() < 0.1
+    head = slice(0, int(clm[8, 1] - 0.1 * fw))
+    assert np.allclose(out[head], alpha[head] * f.coverage(img.shape)[head], atol=1e-6)
+
+
+def test_the_fade_leaves_no_separate_piece():
+    """An arm joined to the body only along the photo's edge is faded, not cut off as a detached piece."""
+    from candid.engines.studio.frame import Framing, fade_at_photo_edge
+
+    lm = np.tile([[100.0, 60.0]], (68, 1))
+    lm[36:42], lm[42:48], lm[0], lm[16], lm[8] = [88, 60], [112, 60], [78, 66], [122, 66], [100, 92]
+    f = Framing(np.array([[1.0, 0, 40], [0, 1, 0]]), (200, 200), 0.0, extended=("left",))
+    a = np.zeros((200, 200), np.float32)
+    a[40:200, 70:130] = 1  # head and body
+    a[150:200, 40:130] = 1  # an arm along the bottom, joined at the photo's edge only through the body
+    a[100:150, 40:50] = 1  # a strip up the photo's edge from the arm
+    out, _ = fade_at_photo_edge(a, f, (200, 160), lm)
+    import cv2
+
+    n, _ = cv2.connectedComponents((out > 0.5).astype(np.uint8), connectivity=8)
+    assert n - 1 == 1
+
+
+def test_no_fade_without_a_canvas(astro, face):
+    from candid.engines.studio.frame import fade_at_photo_edge
+
+    f = frame(astro, face.landmarks, None, "linkedin", extend=False)
+    a = np.ones(f.size[::-1], np.float32)
+    out, change = fade_at_photo_edge(a, f, astro.shape, f.map_points(face.landmarks))
+    assert change is None and np.array_equal(out, a)

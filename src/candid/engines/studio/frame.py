@@ -84,13 +84,25 @@ class Framing:
     tilt_kept: float = 0.0
     edge_cut: bool = False
 
-    def valid_mask(self, source_shape: tuple[int, ...]) -> np.ndarray:
-        """``(h, w)`` bool: output pixels that come from inside the photo (False on an extended canvas)."""
+    def coverage(self, source_shape: tuple[int, ...]) -> np.ndarray:
+        """``(h, w)`` float32 in [0, 1]: the share of each output pixel that lies inside the photo.
+
+        A ones image warped with bilinear interpolation: exact for a shift (the
+        photo covers source pixels -0.5 .. W - 0.5) and anti-aliased along a
+        rotated edge, so a body ending at the photo's edge has no staircase.
+        """
         w, h = self.size
-        ones = np.ones(tuple(source_shape[:2]), np.uint8)
-        m = cv2.warpAffine(ones, self.matrix, (w, h), flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT,
-                           borderValue=0)
-        return m.astype(bool)
+        ones = np.ones(tuple(source_shape[:2]), np.float32)
+        return cv2.warpAffine(ones, np.asarray(self.matrix, np.float64), (w, h), flags=cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+    def valid_mask(self, source_shape: tuple[int, ...]) -> np.ndarray:
+        """``(h, w)`` bool: output pixels at least half inside the photo (False on an extended canvas).
+
+        The one threshold of :meth:`coverage` every user of ``valid`` shares;
+        :func:`fade_at_photo_edge` multiplies alpha by the coverage itself.
+        """
+        return self.coverage(source_shape) >= 0.5
 
     def map_points(self, points: np.ndarray) -> np.ndarray:
         """Map ``(N, 2)`` source points into the output frame."""
@@ -422,6 +434,108 @@ def apply_framing(pixels: np.ndarray, framing: Framing) -> np.ndarray:
     # an extended canvas repeats the photo's edge (the backdrop covers it; alpha there is 0)
     out = cv2.warpAffine(pixels, m, (w, h), flags=cv2.INTER_LANCZOS4, borderMode=cv2.BORDER_REPLICATE)
     return np.clip(out, 0, 1).astype(pixels.dtype, copy=False)
+
+
+#: Width of the fade (face widths) where the body reaches the photo's edge on an extended canvas: at the
+#: chin, and from one head height below it (it widens downwards, like a studio vignette round head and shoulders).
+FADE_AT_CHIN, FADE_BELOW = 0.35, 0.9
+
+
+def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, ...],
+                       landmarks: np.ndarray) -> tuple[np.ndarray, dict | None]:
+    """End the body softly where an extended canvas begins, instead of cutting it with the photo's edge.
+
+    On an extended canvas the photo's edge runs through the backdrop; where
+    the person reaches it (a shoulder, an arm) a plain cut-out ends in a
+    straight line in mid-air. Below the chin, alpha is faded to zero towards
+    that edge, smoothly (smoothstep) over :data:`FADE_AT_CHIN` face widths at
+    the chin widening to :data:`FADE_BELOW` a head height lower, so the body
+    dissolves into the backdrop like a vignetted studio portrait. The head
+    (above the chin) is never faded: a head at the photo's edge is avoided by
+    :func:`frame`. Everywhere alpha is multiplied by the photo's
+    :meth:`Framing.coverage`, so the photo's edge is anti-aliased, never a
+    staircase. A part of the body that the fade would separate from the face
+    stays below 0.5 (no detached pieces).
+
+    Parameters
+    ----------
+    alpha : ndarray
+        ``(h, w)`` matte in the frame; not modified.
+    framing : Framing
+        The frame the matte is in.
+    source_shape : tuple of int
+        Shape of the photo the frame was cut from.
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in the frame.
+
+    Returns
+    -------
+    (alpha, change)
+        The faded matte (float32) and a change record
+        ``{"change": "body_faded", "sides": [...], "width": face widths}``,
+        or None when no body reached the canvas.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lm = np.tile([[50.0, 40.0]], (68, 1)); lm[36:42] = [40, 40]; lm[42:48] = [60, 40]
+    >>> lm[0], lm[16], lm[8] = [30, 45], [70, 45], [50, 62]
+    >>> f = Framing(np.array([[1.0, 0, 20], [0, 1, 0]]), (100, 100), 0.0, extended=("left",))
+    >>> body = np.ones((100, 100), np.float32)              # the body fills the frame, the photo starts at x = 20
+    >>> out, change = fade_at_photo_edge(body, f, (100, 80), lm)
+    >>> float(out[95, 21]) < 0.05, float(out[95, 99]), float(out[30, 21]), change["sides"]
+    (True, 1.0, 1.0, ['left'])
+    """
+    a = np.asarray(alpha, np.float32)
+    cov = framing.coverage(source_shape)
+    if a.shape != cov.shape:
+        raise ValueError(f"alpha {a.shape} does not match the frame {cov.shape}")
+    if float(cov.min()) >= 0.999:
+        return a.copy(), None
+    a = a * cov
+    # the canvas: at least 2 px thick (a sub-pixel sliver at a levelled photo's corner is left to the coverage)
+    canvas = cv2.morphologyEx((cov < 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool)
+    if not canvas.any():
+        return a, None
+    lm = np.asarray(landmarks, np.float64)
+    right, left = eye_centers(lm)
+    eyes, chin = (right + left) / 2, lm[8]
+    _, _, head_h = head_extent(lm)
+    fw = max(float(np.linalg.norm(lm[16] - lm[0])), 1.0)
+    u = (chin - eyes) / max(float(np.linalg.norm(chin - eyes)), 1e-6)
+    h, w = a.shape
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    depth = ((xx - chin[0]) * u[0] + (yy - chin[1]) * u[1]) / max(head_h, 1.0)  # head heights below the chin
+    dist = cv2.distanceTransform((~canvas).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    width = fw * (FADE_AT_CHIN + (FADE_BELOW - FADE_AT_CHIN) * np.clip(depth, 0, 1))
+    t = np.clip(dist / width, 0, 1)
+    below = np.clip((depth + 0.1) / 0.1, 0, 1)  # 0 on the head down to just above the chin, 1 below it
+    keep = 1 - below * (1 - t * t * (3 - 2 * t))
+    out = (a * keep).astype(np.float32)
+    lost = (a - out) > 0.05
+    if not lost.any():
+        return a, None
+    # a limb the fade parts from the body stays below 0.5 (faded, never a separate piece)
+    before, _ = _components(a > 0.5)
+    after, n = _components(out > 0.5)
+    c = np.clip(np.round(lm[27:31].mean(0)).astype(int), 0, [w - 1, h - 1])
+    own, own_before = after[c[1], c[0]], before[c[1], c[0]]
+    for i in range(1, n + 1):
+        piece = after == i
+        if i != own and own_before and (before[piece] == own_before).any():
+            out[piece] = np.minimum(out[piece], 0.49)
+    ys, xs = np.nonzero(lost)
+    sides = [s for s, hit in (("left", (xs < eyes[0]).mean() > 0.2 and "left" in framing.extended),
+                              ("right", (xs > eyes[0]).mean() > 0.2 and "right" in framing.extended),
+                              ("top", (ys < eyes[1]).mean() > 0.2 and "top" in framing.extended)) if hit]
+    return out, {"change": "body_faded", "sides": sides or list(framing.extended),
+                 "width": round(FADE_AT_CHIN, 2)}
+
+
+def _components(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """8-connected components of a bool mask (labels, count)."""
+    n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    return labels, n - 1
 
 
 #: Jaw width (landmarks 0-16) over inter-ocular distance for a frontal face photographed from afar.
