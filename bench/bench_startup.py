@@ -8,7 +8,9 @@ is reported and divided by the median of ``python -c "import numpy, cv2"``
 commands also run against another checkout's ``src`` (``PYTHONPATH``), runs
 interleaved with this tree's so that both see the same machine load.
 
-Commands: ``import candid.cli``; ``candid --help``; ``candid make --help``;
+Commands: ``python -c pass`` (the interpreter alone: a second ratio); ``import candid.cli``; ``candid --help``;
+``candid make --help``; ``candid inspect --help`` (what any command's help page costs: typer builds it
+and imports pydantic);
 the face mesh's mediapipe import (``mesh_available()``); ``candid inspect``
 on a small JPEG (``--photo``, default ../shared/data/real/people/yangmi/yangmi_5.jpg,
 274 px, or the astronaut at 256 px when the data folder is absent).
@@ -38,10 +40,12 @@ MODULES = ("mediapipe", "torch", "scipy", "skimage", "pymatting", "matplotlib", 
 def commands(photo: str) -> dict[str, list[str]]:
     py = [sys.executable]
     return {
+        "python -c pass": py + ["-c", "pass"],
         "floor: import numpy, cv2": py + ["-c", "import numpy, cv2"],
         "import candid.cli": py + ["-c", "import candid.cli"],
         "candid --help": py + ["-m", "candid", "--help"],
         "candid make --help": py + ["-m", "candid", "make", "--help"],
+        "candid inspect --help": py + ["-m", "candid", "inspect", "--help"],
         "mediapipe for the mesh": py + ["-c", "from candid.face.mesh import mesh_available; mesh_available()"],
         "candid inspect small.jpg": py + ["-m", "candid", "inspect", photo],
     }
@@ -115,23 +119,27 @@ def main(argv: list[str] | None = None) -> dict:
     # the floor does not depend on the tree: one median over every run of it
     floor = statistics.median([t for tree in trees for t in times[tree][floor_name]])
     result["floor_s"] = round(floor, 3)
+    bare = statistics.median([t for tree in trees for t in times[tree]["python -c pass"]])
+    result["python_s"] = round(bare, 3)
     for tree, src in trees.items():
         med = {c: statistics.median(v) for c, v in times[tree].items()}
         result["trees"][tree] = {
             "commit": git_head(src.parent),
             "median_s": {c: round(v, 3) for c, v in med.items()},
             "ratio_to_floor": {c: round(v / floor, 2) for c, v in med.items()},
+            "ratio_to_python": {c: round(v / bare, 2) for c, v in med.items()},
             "imports": loaded(src),
         }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
 
     print(f"{result['date']}  nproc {result['machine']['nproc']}  load {load_start[0]:.2f} -> {load_end[0]:.2f}  "
-          f"{args.runs} runs, median wall s (ratio to numpy+cv2, {floor:.3f} s over all its runs)")
-    print(f"{'command':28s}" + "".join(f"{t:>18s}" for t in trees))
+          f"{args.runs} runs, median wall s (ratio to numpy+cv2, {floor:.3f} s; to python -c pass, {bare:.3f} s; "
+          "each over all its runs)")
+    print(f"{'command':28s}" + "".join(f"{t:>26s}" for t in trees))
     for c in cmds:
-        row = "".join(f"{result['trees'][t]['median_s'][c]:9.3f} ({result['trees'][t]['ratio_to_floor'][c]:4.2f}x)"
-                      for t in trees)
+        row = "".join(f"{result['trees'][t]['median_s'][c]:9.3f} ({result['trees'][t]['ratio_to_floor'][c]:4.2f}x, "
+                      f"{result['trees'][t]['ratio_to_python'][c]:5.2f}x)" for t in trees)
         print(f"{c:28s}{row}")
     for t in trees:
         print(t, result["trees"][t]["commit"], result["trees"][t]["imports"])

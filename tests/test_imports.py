@@ -93,6 +93,30 @@ print(json.dumps({"codes": codes, "help": text.getvalue(),
     assert "Look at IMAGE like a pixel peeper" in got["help"] and "enrolled subjects" in got["help"]
 
 
+_MAKE_HELP_SCRIPT = """
+import contextlib, io, json, sys
+{before}
+from candid.cli import main
+with contextlib.redirect_stdout(io.StringIO()) as text:
+    code = main(["make", "--help"])
+print(json.dumps({{"code": code, "help": text.getvalue(),
+                  "loaded": [m for m in ("numpy", "cv2", *{heavy!r}) if m in sys.modules],
+                  "candid": sorted(m for m in sys.modules if m.startswith("candid"))}}))
+"""
+
+
+def test_make_help_imports_no_engine():
+    # candid make --help needs only the options' help words (candid.studio_help), not the studio package
+    # (its __init__ imports the engine: numpy, OpenCV; 3.2x the numpy+cv2 floor) nor the options model
+    got = _run(_MAKE_HELP_SCRIPT.format(before="", heavy=HEAVY))
+    assert got["code"] == 0 and "--catchlights" in got["help"] and "Relighting strength." in got["help"]
+    assert got["loaded"] == []
+    assert got["candid"] == ["candid", "candid.cli", "candid.cli._common", "candid.cli.make", "candid.errors",
+                             "candid.studio_help"]
+    seen = _run(_MAKE_HELP_SCRIPT.format(before="import candid.engines.studio.options", heavy=HEAVY))
+    assert seen["loaded"][:2] == ["numpy", "cv2"]  # what the model's import pays: it would be seen
+
+
 def test_heavy_import_would_be_seen():
     # the check above can fail: a top-level import of scipy anywhere on the way is reported
     got = _run(_HELP_SCRIPT.format(before="import scipy.ndimage", heavy=HEAVY))

@@ -40,3 +40,12 @@ def test_batch_row_names_the_stage_once():
 
     assert _semantic_problem("engine.studio", {"strength": 7}) == "strength: Input should be less than or equal to 1"
     assert _semantic_problem("engine.studio", {"light": "disco"}).startswith("unknown light 'disco'")
+
+
+def test_help_words_are_the_models_descriptions():
+    from candid.engines.studio.options import OPTION_NAMES
+    from candid.studio_help import OPTION_HELP, option_help
+
+    assert tuple(OPTION_HELP) == OPTION_NAMES  # one help text per option, in the model's order
+    for name in OPTION_NAMES:
+        assert StudioOptions.model_fields[name].description == option_help(name) == OPTION_HELP[name]

@@ -8,8 +8,8 @@ from typing import Optional
 import typer
 
 from candid.cli._common import check_output, console, out, progress_bar, write_output
-from candid.engines.studio.options import StudioOptions, option_help
 from candid.errors import CandidError
+from candid.studio_help import option_help  # the help words alone: --help imports no engine, no pydantic
 
 
 def make(
@@ -52,6 +52,7 @@ def make(
         raise CandidError(f"engine {engine!r} is run by its own command",
                           hint="candid generate --subject NAME --prompt ... [--photo PHOTO]" if engine == "diffusion"
                           else None)
+    from candid.engines.studio.options import StudioOptions
     from candid.engines.studio.recipe import run_studio
 
     # every studio option in one checked, versioned object (the web and batch build the same one)

@@ -1,5 +1,8 @@
 """One versioned options model for studio portraits, used by ``candid make``, the web, batch and recipes.
 
+The help words are :data:`candid.studio_help.OPTION_HELP` (a light module:
+``candid make --help`` needs them without the engine or pydantic).
+
 Like a darktable module's params struct (and :class:`candid.engines.diffusion.options.DiffusionOptions`):
 the same object lists the options a person can choose, documents them (the
 CLI's ``--help`` and the web's OpenAPI schema read the descriptions), checks
@@ -25,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from candid.errors import CandidError
 from candid.options import parse_options
+from candid.studio_help import OPTION_HELP, option_help
 
 #: Bump when an option's meaning changes; the version is logged by ``engine.studio``.
 OPTIONS_VERSION = 1
@@ -53,26 +57,19 @@ class StudioOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     version: Literal[1] = OPTIONS_VERSION
-    style: str = Field("linkedin", max_length=32,
-                       description="linkedin, corporate, editorial, environmental, memorial or passport.")
-    aspect: Optional[str] = Field(None, max_length=16, description="Frame width:height, e.g. 1:1, 4:5, 2:3, 16:9.")
-    background: Optional[str] = Field(
-        None, max_length=64, description="grey, white, color:#hex, mottled, gradient, blur or image:PATH.")
-    light: Optional[str] = Field(
-        None, max_length=32, description="loop, rembrandt, butterfly, split, broad, short, rim, flat or none.")
-    strength: Optional[float] = Field(None, ge=0.0, le=1.0, description="Relighting strength.")
-    straighten: Optional[str] = Field(
-        None, max_length=8, description="auto (level a tilt of up to 5 degrees), off, or the most DEGREES to level.")
-    catchlights: Optional[Literal["move", "keep", "add"]] = Field(
-        None, description="keep (as shot; default), move (the eyes' own, to the new light) or add.")
-    small_face: Optional[Literal["warn", "refuse"]] = Field(
-        None, description="A face under 64 px between the eyes: warn (make it, say it will be soft; default) or refuse.")
-    size: Optional[str] = Field(None, max_length=16, description="Finish to 4k, 8k, ... or none (the style's default).")
-    look: Optional[str] = Field(None, max_length=48, description="A film stock for looks.film, e.g. portra-400.")
-    face: Optional[int] = Field(None, ge=1, le=50, description="Which face when there are several (1 = largest).")
-    seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed for every random choice.")
-    keep: Optional[dict[str, float]] = Field(
-        None, description="With a subject: keep a change on purpose, FEATURE=AMOUNT (0..1, e.g. skin-smoothing=0.6).")
+    style: str = Field("linkedin", max_length=32, description=OPTION_HELP["style"])
+    aspect: Optional[str] = Field(None, max_length=16, description=OPTION_HELP["aspect"])
+    background: Optional[str] = Field(None, max_length=64, description=OPTION_HELP["background"])
+    light: Optional[str] = Field(None, max_length=32, description=OPTION_HELP["light"])
+    strength: Optional[float] = Field(None, ge=0.0, le=1.0, description=OPTION_HELP["strength"])
+    straighten: Optional[str] = Field(None, max_length=8, description=OPTION_HELP["straighten"])
+    catchlights: Optional[Literal["move", "keep", "add"]] = Field(None, description=OPTION_HELP["catchlights"])
+    small_face: Optional[Literal["warn", "refuse"]] = Field(None, description=OPTION_HELP["small_face"])
+    size: Optional[str] = Field(None, max_length=16, description=OPTION_HELP["size"])
+    look: Optional[str] = Field(None, max_length=48, description=OPTION_HELP["look"])
+    face: Optional[int] = Field(None, ge=1, le=50, description=OPTION_HELP["face"])
+    seed: int = Field(0, ge=0, le=2**31 - 1, description=OPTION_HELP["seed"])
+    keep: Optional[dict[str, float]] = Field(None, description=OPTION_HELP["keep"])
 
     @property
     def face_index(self) -> int | None:
@@ -144,15 +141,4 @@ class StudioOptions(BaseModel):
 OPTION_NAMES = tuple(name for name in StudioOptions.model_fields if name != "version")
 
 
-def option_help(name: str) -> str:
-    """The help text of one option (the CLI's ``--help`` and the web schema show the same words).
-
-    Examples
-    --------
-    >>> option_help("strength")
-    'Relighting strength.'
-    """
-    return StudioOptions.model_fields[name].description or ""
-
-
-__all__ = ["OPTIONS_VERSION", "OPTION_NAMES", "StudioOptions", "option_help"]
+__all__ = ["OPTIONS_VERSION", "OPTION_NAMES", "STAGE", "StudioOptions", "option_help"]
