@@ -175,3 +175,17 @@ def test_no_fade_without_a_canvas(astro, face):
     a = np.ones(f.size[::-1], np.float32)
     out, change = fade_at_photo_edge(a, f, astro.shape, f.map_points(face.landmarks))
     assert change is None and np.array_equal(out, a)
+
+
+def test_a_sliver_at_the_frames_border_is_not_a_line():
+    """The frame may reach a fraction of a pixel past the photo's bottom: that row keeps the body's alpha."""
+    from candid.engines.studio.frame import Framing, fade_at_photo_edge
+
+    lm = np.tile([[100.0, 60.0]], (68, 1))
+    lm[36:42], lm[42:48], lm[0], lm[16], lm[8] = [88, 60], [112, 60], [78, 66], [122, 66], [100, 92]
+    f = Framing(np.array([[1.0, 0, 40], [0, 1, -0.6]]), (200, 120), 0.0, extended=("left",))  # bottom row 0.4 inside
+    a = np.zeros((120, 200), np.float32)
+    a[40:, 70:130] = 1
+    a[-1] = 0  # what the matte makes of a row that is less than half in the photo
+    out, _ = fade_at_photo_edge(a, f, (120, 160), lm)
+    assert out[-1, 80:120].min() == 1.0

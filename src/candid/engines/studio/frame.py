@@ -440,6 +440,10 @@ def apply_framing(pixels: np.ndarray, framing: Framing) -> np.ndarray:
 #: chin, and from one head height below it (it widens downwards, like a studio vignette round head and shoulders).
 FADE_AT_CHIN, FADE_BELOW = 0.35, 0.9
 
+#: Width of the fade (face widths) for hair that reaches the photo's edge above the chin (a photo narrower
+#: than the head: a 16:9 frame from a tight portrait); the face itself is never faded.
+FADE_HEAD = 0.12
+
 
 def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, ...],
                        landmarks: np.ndarray) -> tuple[np.ndarray, dict | None]:
@@ -450,12 +454,15 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     straight line in mid-air. Below the chin, alpha is faded to zero towards
     that edge, smoothly (smoothstep) over :data:`FADE_AT_CHIN` face widths at
     the chin widening to :data:`FADE_BELOW` a head height lower, so the body
-    dissolves into the backdrop like a vignetted studio portrait. The head
-    (above the chin) is never faded: a head at the photo's edge is avoided by
-    :func:`frame`. Everywhere alpha is multiplied by the photo's
-    :meth:`Framing.coverage`, so the photo's edge is anti-aliased, never a
-    staircase. A part of the body that the fade would separate from the face
-    stays below 0.5 (no detached pieces).
+    dissolves into the backdrop like a vignetted studio portrait. Hair above
+    the chin that reaches the edge (a photo narrower than the head; :func:`frame`
+    avoids it when it can) fades over a narrower :data:`FADE_HEAD`; the face
+    (its landmarks' hull and a margin) is never faded. Near the canvas alpha
+    is multiplied by the photo's :meth:`Framing.coverage`, so the photo's edge
+    is anti-aliased, never a staircase; a sliver at the output's own border
+    (the frame may reach a fraction of a pixel past the photo) keeps the
+    body's alpha. A part of the body that the fade would separate from the
+    face stays below 0.5 (no detached pieces).
 
     Parameters
     ----------
@@ -483,7 +490,7 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     >>> f = Framing(np.array([[1.0, 0, 20], [0, 1, 0]]), (100, 100), 0.0, extended=("left",))
     >>> body = np.ones((100, 100), np.float32)              # the body fills the frame, the photo starts at x = 20
     >>> out, change = fade_at_photo_edge(body, f, (100, 80), lm)
-    >>> float(out[95, 21]) < 0.05, float(out[95, 99]), float(out[30, 21]), change["sides"]
+    >>> float(out[95, 21]) < 0.05, float(out[95, 99]), float(out[40, 40]), change["sides"]  # body, far, face
     (True, 1.0, 1.0, ['left'])
     """
     a = np.asarray(alpha, np.float32)
@@ -492,11 +499,18 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
         raise ValueError(f"alpha {a.shape} does not match the frame {cov.shape}")
     if float(cov.min()) >= 0.999:
         return a.copy(), None
-    a = a * cov
-    # the canvas: at least 2 px thick (a sub-pixel sliver at a levelled photo's corner is left to the coverage)
-    canvas = cv2.morphologyEx((cov < 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool)
+    # the canvas is at least 3 px thick; a sliver at the output's border (the frame may reach half a pixel or
+    # 0.2 % of its height past the photo) is the photo's last row, not canvas: its alpha comes from inside
+    canvas = cv2.morphologyEx((cov < 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    near = cv2.dilate(canvas, np.ones((5, 5), np.uint8)).astype(bool)
+    sliver = (cov < 0.999) & ~near
+    a = a.copy()
+    for _ in range(3):
+        a[sliver] = np.maximum(a[sliver], cv2.dilate(a, np.ones((3, 3), np.uint8))[sliver])
+    canvas = canvas.astype(bool)
     if not canvas.any():
         return a, None
+    a = np.where(near, a * cov, a)
     lm = np.asarray(landmarks, np.float64)
     right, left = eye_centers(lm)
     eyes, chin = (right + left) / 2, lm[8]
@@ -507,10 +521,17 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     depth = ((xx - chin[0]) * u[0] + (yy - chin[1]) * u[1]) / max(head_h, 1.0)  # head heights below the chin
     dist = cv2.distanceTransform((~canvas).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
-    width = fw * (FADE_AT_CHIN + (FADE_BELOW - FADE_AT_CHIN) * np.clip(depth, 0, 1))
-    t = np.clip(dist / width, 0, 1)
     below = np.clip((depth + 0.1) / 0.1, 0, 1)  # 0 on the head down to just above the chin, 1 below it
-    keep = 1 - below * (1 - t * t * (3 - 2 * t))
+    body_w = FADE_AT_CHIN + (FADE_BELOW - FADE_AT_CHIN) * np.clip(depth, 0, 1)
+    width = fw * (FADE_HEAD + (body_w - FADE_HEAD) * below)
+    t = np.clip(dist / width, 0, 1)
+    keep = t * t * (3 - 2 * t)
+    # the face itself (its landmarks' hull and a margin) is never faded
+    hull = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(np.round(lm).astype(np.int32)), 1)
+    r = max(int(0.08 * fw), 1)
+    hull = cv2.dilate(hull, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    keep = np.where(hull.astype(bool), 1.0, keep)
     out = (a * keep).astype(np.float32)
     lost = (a - out) > 0.05
     if not lost.any():
