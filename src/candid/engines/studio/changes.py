@@ -60,6 +60,8 @@ SENTENCES: dict[str, Callable[[Callable[..., Any]], str]] = {
     "rim_toned": lambda g: ("a light rim the old background put on the outline was toned down to the skin and "
                             "hair beside it"),
     "small_face": _small_face,
+    "body_faded": lambda g: ("the body fades softly into the backdrop where the photo ends (at the "
+                             f"{' and '.join(g('sides', ())) or 'edge'}) instead of a straight cut"),
     "enlarged": lambda g: f"{g('target', '')}: enlarged {g('factor', 1):.1f}x from a {g('from_px', 0)} px crop",
 }
 
