@@ -52,3 +52,70 @@ def test_inputs_are_not_modified(astro):
     keep = img.copy()
     suppress_jaw_rim(img, lm, width=4, alpha=alpha)
     assert np.array_equal(img, keep)
+
+
+def _cheek(img, lm):
+    from candid.colour import luminance, srgb_to_linear
+
+    return luminance(srgb_to_linear(img))[int(lm[2:15, 1].mean()) - 10, int(lm[30, 0])]
+
+
+def test_a_thin_jaw_rim_is_toned_fully(astro):
+    """A rim 2 px thin (obama3's chandelier line under the jaw) lost only half its light: the blurred mask's peak."""
+    from candid.colour import luminance, srgb_to_linear
+
+    img, lm, alpha = astro
+    pts = np.round(lm[3:9] + [0, 6]).astype(np.int32)
+    lit = img.copy()
+    cv2.polylines(lit, [pts], False, (0.95, 0.97, 1.0), 2)
+    line = np.zeros(img.shape[:2], np.uint8)
+    cv2.polylines(line, [pts], False, 1, 2)
+    line = line.astype(bool) & (alpha >= 0.98)
+    out, _ = suppress_jaw_rim(lit, lm, width=4, alpha=alpha)
+    assert luminance(srgb_to_linear(out))[line].mean() < 1.12 * _cheek(img, lm)  # was 1.19
+    assert (out[line][:, 0] > out[line][:, 2]).mean() > 0.95  # skin-warm, was 0.73 (a pink-white stripe)
+
+
+def test_a_toned_rim_keeps_the_photos_grain(astro):
+    """Where the rim is brought down to the skin's level it keeps its own grain, not a smooth (waxy) patch."""
+    from candid.colour import luminance, srgb_to_linear
+
+    img, lm, alpha = astro
+    pts = np.round(lm[3:9] + [0, 6]).astype(np.int32)
+    band = np.zeros(img.shape[:2], np.uint8)
+    cv2.polylines(band, [pts], False, 1, 5)
+    band = band.astype(bool)
+    lit = img.copy()
+    grain = np.random.default_rng(3).normal(0, 0.012, img.shape[:2]).astype(np.float32)
+    lit[band] = np.clip(0.96 + grain[band, None], 0, 1)
+    core = cv2.erode(band.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & (alpha >= 0.98)
+    out, _ = suppress_jaw_rim(lit, lm, width=4, alpha=alpha)
+    hp = lambda x: (lambda L: (L - cv2.GaussianBlur(L, (0, 0), 1.0))[core].std())(luminance(srgb_to_linear(x)))
+    toned = luminance(srgb_to_linear(out))[core].mean() < 0.8 * luminance(srgb_to_linear(lit))[core].mean()
+    assert toned and hp(out) > 0.65 * hp(lit), (hp(out), hp(lit))  # without its own grain: 0.50
+
+
+def test_backdrop_takes_the_photos_grain_and_a_dither():
+    """A grainy person on a smooth backdrop read as a cut-out; a smooth dark gradient banded in 8 bits."""
+    from candid.engines.studio.composite import composite, grain_sigma
+
+    rng = np.random.default_rng(0)
+    H, W = 120, 160
+    person = np.clip(0.55 + rng.normal(0, 0.02, (H, W, 1)), 0, 1).repeat(3, 2).astype(np.float32)
+    alpha = np.zeros((H, W), np.float32)
+    alpha[:, :60] = 1
+    ramp = np.linspace(0.20, 0.22, W, dtype=np.float32)  # five 8-bit steps across the frame
+    bg = np.repeat(np.repeat(ramp[None, :, None], H, 0), 3, 2)
+    out = composite(person, alpha, bg, decontaminate_edges=False)
+    backdrop = out[:, 80:]
+    assert abs(grain_sigma(backdrop) - 0.02) < 0.006  # the photo's grain, not the flat backdrop's 0
+    # 8-bit: runs of identical values along a row (bands) become short
+    q = np.round(backdrop[..., 1] * 255)
+    assert (np.diff(q, axis=1) == 0).mean() < 0.5  # without: 0.98
+    # a clean photo still gets a dither, and the same seed gives the same grain
+    clean = np.full((H, W, 3), 0.55, np.float32)
+    flat = composite(clean, alpha, bg, decontaminate_edges=False)
+    assert (np.diff(np.round(flat[:, 80:, 1] * 255), axis=1) == 0).mean() < 0.8
+    assert np.array_equal(flat, composite(clean, alpha, bg, decontaminate_edges=False))
+    assert np.allclose(composite(person, alpha, bg, decontaminate_edges=False, match_grain=False)[:, 80:], bg[:, 80:],
+                       atol=1e-4)

@@ -244,6 +244,7 @@ def relight(
     # a key may at most double what the photo had on the lit side: beyond that a face already lit
     # from the front burns out (a white cheek) instead of getting a shape
     gain = 1 + strength * (np.clip(ratio, 0.2, 3.0 if pattern == "rim" else 2.0) - 1)
+    gain = np.minimum(gain, headroom_gain(pixels, (ws, hs), sigma=max(0.025 * fw, 1.0)))
     gain = 1 + (gain - 1) * np.clip(a_s, 0, 1)
     gain = resize(gain.astype(np.float32), (W, H), cv2.INTER_CUBIC)
     lin = srgb_to_linear(pixels) * gain[..., None]
@@ -261,11 +262,58 @@ def relight(
     return np.where(a3 > 0, a3 * out + (1 - a3) * pixels, pixels).astype(np.float32)
 
 
+#: Linear level the key light may lift skin to (sRGB 0.91): above it only the highlight roll-off is left.
+HEADROOM = 0.8
+
+
+def headroom_gain(pixels: np.ndarray, size: tuple[int, int], *, sigma: float, ceiling: float = HEADROOM) -> np.ndarray:
+    """The most a smooth gain may brighten each place before its brightest channel passes ``ceiling``.
+
+    At ``size`` (work resolution), from the local maximum of the brightest
+    linear channel (3x3), blurred by ``sigma``: the cap is as smooth as the
+    light, so skin texture keeps its contrast and the skin its hue (one gain
+    for all channels), and never below 1 (it only limits brightening). A key
+    light on a face already lit from that side otherwise drove its red
+    channel past 1: clipped, pale and flat (hinton.jpeg's forehead).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((20, 20, 3), 0.2, np.float32); img[:, 10:] = 0.95   # dark left, bright right (sRGB)
+    >>> cap = headroom_gain(img, (20, 20), sigma=1.0)
+    >>> bool(cap[10, 2] > 2), bool(abs(cap[10, 17] - 1) < 1e-6)
+    (True, True)
+    """
+    w, h = size
+    peak = srgb_to_linear(resize(pixels, (w, h), cv2.INTER_AREA)).max(axis=2)
+    peak = cv2.dilate(peak.astype(np.float32), np.ones((3, 3), np.uint8))
+    peak = gauss(peak, sigma)
+    return np.maximum(ceiling / np.maximum(peak, 1e-3), 1.0).astype(np.float32)
+
+
 def _shoulder(lin: np.ndarray, knee: float = 0.9) -> np.ndarray:
-    """Roll off highlights above ``knee`` (per channel)."""
+    """Roll off highlights above ``knee`` (per channel), monotonic, towards 1.
+
+    ``knee + (1 - knee) (1 - exp(-(x - knee) / (1 - knee)))`` above the knee:
+    continuous with slope 1 at the knee, always rising, never above 1. (The
+    roll-off before this, ``x / (1 + 2 (x - knee))``, fell again above the
+    knee: a brighter channel came out darker, so lit skin whose red channel
+    went past 1 turned pale green with its texture inverted, hinton.jpeg's
+    forehead in every style.)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = _shoulder(np.linspace(0, 3, 61, dtype=np.float32))
+    >>> bool(np.all(np.diff(y) >= 0)), bool(y.max() <= 1), float(_shoulder(np.float32([0.5]))[0])
+    (True, True, 0.5)
+    """
     # per channel, as before issue 18: a hue-preserving roll-off darkened lit skin enough to move the
-    # identity distance (0.19 -> 0.24 on hinton.jpeg, editorial)
-    return (lin / (1 + np.maximum(lin - knee, 0) * 2)).astype(np.float32)
+    # identity distance (0.19 -> 0.24 on hinton.jpeg, editorial); the gain's headroom cap (relight) keeps
+    # lit skin below the knee, so this only shapes specular peaks
+    over = np.maximum(lin - knee, 0)
+    rolled = knee + (1 - knee) * -np.expm1(-over / (1 - knee))
+    return np.where(lin > knee, rolled, lin).astype(np.float32)
 
 
 def _iris_windows(pixels: np.ndarray, lm: np.ndarray, light: np.ndarray, *, min_r: float, reach: float,
