@@ -127,3 +127,77 @@ def test_pymatting_notices_go_to_the_log_not_stdout(capsys, caplog):
         ichol(not_positive_definite, shifts=[0.0, 10.0])  # the first shift fails, the second works
     assert capsys.readouterr().out == ""
     assert any("PERFORMANCE WARNING" in r.getMessage() for r in caplog.records)
+
+
+def _hard_steps(a: np.ndarray) -> np.ndarray:
+    """The largest alpha step between a pixel and a 4-neighbour."""
+    dx = np.zeros_like(a)
+    dy = np.zeros_like(a)
+    dx[:, :-1] = np.abs(np.diff(a, axis=1))
+    dy[:-1] = np.abs(np.diff(a, axis=0))
+    return np.maximum.reduce([dx, dy, np.roll(dx, 1, 1), np.roll(dy, 1, 0)])
+
+
+def test_smooth_along_outline_turns_a_staircase_into_a_ramp():
+    # a slanted edge where alpha jumps 0 -> 0.85 within a pixel (the bright rim along yangmi_3's hair read as
+    # background): a pixel staircase at 1:1
+    yy, xx = np.mgrid[0:60, 0:60].astype(np.float32)
+    a = np.where(xx < 0.6 * yy + 12, 0.85, 0.0).astype(np.float32)
+    a[:, :8] = 1.0
+    b = M.smooth_along_outline(a)
+    # the edge's position in each row (its alpha mass) against the true slanted line: a sawtooth of up to half
+    # a pixel before, nearly straight after
+    def error(x):
+        return np.abs(x[10:50, 8:].sum(1) / 0.85 + 8 - (0.6 * np.arange(10, 50) + 12) - 0.5)
+    assert error(a).max() > 0.4 and error(b).mean() < 0.5 * error(a).mean()
+    # across the edge it stays sharp: a few pixels away nothing moved
+    d = (xx - 0.6 * yy - 12) / np.hypot(1, 0.6)
+    far = np.abs(d) > 3
+    assert np.allclose(b[far], a[far])
+    assert a[30, 20] == np.float32(0.85) and a.max() == 1.0  # input untouched
+
+
+def test_smooth_along_outline_leaves_soft_edges_alone():
+    # an edge that is already anti-aliased (a 4-px ramp) and a soft strand zone: nothing to smooth
+    x = np.linspace(-3, 3, 64, dtype=np.float32)
+    a = np.tile(np.clip(0.5 - x, 0, 1), (64, 1))
+    assert np.allclose(M.smooth_along_outline(a), a, atol=1e-6)
+    assert np.array_equal(M.smooth_along_outline(a, 0), a)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 2**31 - 1))
+def test_smooth_along_outline_stays_in_range_and_keeps_flat_regions(seed):
+    rng = np.random.default_rng(seed)
+    a = (rng.random((24, 24)) > 0.5).astype(np.float32) * rng.uniform(0.3, 1.0)
+    a[:, :6] = 1.0  # somewhere flat
+    a[:, 5] = 1.0
+    b = M.smooth_along_outline(a)
+    assert b.shape == a.shape and b.dtype == np.float32
+    assert b.min() >= 0 and b.max() <= 1 + 1e-6
+    assert np.allclose(b[:, :2], 1.0)
+
+
+def test_solidify_head_fills_a_light_band_in_the_hair_only(lm):
+    a = np.zeros((512, 512), np.float32)
+    a[0:, 180:330] = 1  # the head cut by the photo's top (yangmi_6's crown): the border is not an outline
+    a[0:12, 215:245] = 0.8  # a grey smudge where the crown meets the top border
+    a[40:60, 184:200] = 0.75  # lit hair read as a mix, just inside the outline (yangmi_4)
+    a[45:55, 180:182] = 0.75  # at the outline itself: strand tips stay soft
+    a[80:90, 240:250] = 0.3  # a real gap stays a gap
+    a[400:420, 200:300] = 0.8  # a see-through patch in the clothes: not the head's
+    b = M.solidify_head(a, lm)
+    assert b[0:12, 220:240].min() > 0.98
+    assert b[42:58, 188:200].min() > 0.95
+    assert np.allclose(b[46:54, 180], 0.75, atol=0.02)
+    assert np.allclose(b[82:88, 242:248], 0.3)
+    assert np.allclose(b[400:420, 200:300], 0.8)
+    assert a[5, 230] == np.float32(0.8)  # input untouched
+
+
+def test_matte_outline_has_no_pixel_staircase(astro, lm):
+    # the slanted outline (shoulders, the helmet) of the finished matte: no hard steps of more than 0.65
+    a = M.matte(astro, lm)
+    a0 = M.matte(astro, lm, outline_sigma=0)
+    soft = (a > 0.02) & (a < 0.98)
+    assert (_hard_steps(a)[soft] > 0.65).sum() < 0.5 * (_hard_steps(a0)[(a0 > 0.02) & (a0 < 0.98)] > 0.65).sum()

@@ -148,7 +148,7 @@ def _face_hull(shape: tuple[int, int], lm: np.ndarray, shrink: float = 0.0) -> n
 
 
 def subject_mask(prob: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray | None = None,
-                 threshold: float = 0.5) -> np.ndarray:
+                 threshold: float = 0.5, corridor: np.ndarray | None = None) -> np.ndarray:
     """The subject alone from a person probability: inside the corridor, joined to the face.
 
     Parameters
@@ -161,6 +161,8 @@ def subject_mask(prob: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray |
         ``(H, W)`` bool: pixels that came from the photo (False where the canvas was extended).
     threshold : float
         Probability above which a pixel is the person.
+    corridor : ndarray, optional
+        :func:`subject_corridor` of these landmarks, if the caller has it already.
 
     Returns
     -------
@@ -180,7 +182,8 @@ def subject_mask(prob: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray |
     lm = check_landmarks(landmarks)
     H, W = prob.shape
     fw = float(np.linalg.norm(lm[16] - lm[0]))
-    corridor = subject_corridor((H, W), lm)
+    if corridor is None:
+        corridor = subject_corridor((H, W), lm)
     face = _face_hull((H, W), lm, shrink=0.04 * fw)
     binary = ((prob > threshold) & corridor) | face
     if valid is not None:
@@ -211,7 +214,7 @@ def subject_mask(prob: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray |
 
 
 def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, *, iterations: int = 3,
-                       seed: int = 0, max_carve: float = 0.06) -> np.ndarray:
+                       seed: int = 0, max_carve: float = 0.06, seeds: np.ndarray | None = None) -> np.ndarray:
     """Sharpen a person probability with the photo's colours (GrabCut initialised by it).
 
     The segmenter knows what a person is but draws a soft, approximate
@@ -223,7 +226,8 @@ def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarr
     into the hair the segmenter is sure of (brown bokeh beside brown hair
     must not take the top of the head); below the chin (clothes) never by
     more than ``max_carve`` face widths either. Returns a probability-like map: 1/0 where GrabCut
-    decided, the segmenter's value where both agree it is uncertain.
+    decided, the segmenter's value where both agree it is uncertain. ``seeds``: :func:`seed_mask`
+    of these landmarks, if the caller has it already.
 
     Examples
     --------
@@ -238,13 +242,15 @@ def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarr
     if iterations <= 0:
         return prob
     H, W = prob.shape
-    seeds = seed_mask((H, W), lm)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    if seeds is None:
+        seeds = seed_mask((H, W), lm)
     corridor = seeds != cv2.GC_BGD
     mask = np.full((H, W), cv2.GC_PR_BGD, np.uint8)
     mask[(prob > 0.5) & corridor] = cv2.GC_PR_FGD
     mask[(prob < 0.03) | ~corridor] = cv2.GC_BGD
     mask[(seeds == cv2.GC_FGD) & (prob > 0.5)] = cv2.GC_FGD
-    mask[_face_hull((H, W), lm, shrink=0.04 * float(np.linalg.norm(lm[16] - lm[0])))] = cv2.GC_FGD
+    mask[_face_hull((H, W), lm, shrink=0.04 * fw)] = cv2.GC_FGD
     if not (mask == cv2.GC_BGD).any() or not (mask == cv2.GC_FGD).any():
         return prob
     cv2.setRNGSeed(int(seed))
@@ -255,7 +261,6 @@ def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarr
     # a head that (nearly) touches the photo's top has no backdrop above it for GrabCut to learn from:
     # there colour moves the outline but does not carve deep into what the segmenter is sure is the person
     # (brown bokeh next to brown hair took the top of tom_cruise_tight's head). Elsewhere GrabCut decides.
-    fw = float(np.linalg.norm(lm[16] - lm[0]))
     sure = ((prob > 0.9) & corridor).astype(np.uint8)
     deep = cv2.distanceTransform(sure, cv2.DIST_L2, 5) > max_carve * fw
     if sure[:max(int(0.08 * fw), 2)].any():
@@ -303,7 +308,7 @@ def trimap(mask: np.ndarray, landmarks: np.ndarray, *, hair_band: float = 0.16, 
     lm = check_landmarks(landmarks)
     H, W = mask.shape
     fw = float(np.linalg.norm(lm[16] - lm[0]))
-    crown, chin, head_h = head_extent(lm)
+    _, _, head_h = head_extent(lm)
     _, down = _frame_axes(lm)
     below_eyes = _along((H, W), lm[36:48].mean(0), down)
     hair_zone = gauss((below_eyes < hair_below * head_h).astype(np.float32), 0.1 * fw)
@@ -391,6 +396,101 @@ def solidify_inside(alpha: np.ndarray, mask: np.ndarray, depth: float, *, low: f
     return (a + deep * ramp * (1 - a)).astype(np.float32)
 
 
+def _head_above_chin(shape: tuple[int, int], lm: np.ndarray) -> np.ndarray:
+    """The head ellipse of :func:`seed_mask` above the chin, or the face hull (bool)."""
+    _, chin, _ = head_extent(lm)
+    _, down = _frame_axes(lm)
+    return (_head_ellipse(shape, lm) & (_along(shape, chin, down) < 0)) | _face_hull(shape, lm)
+
+
+def solidify_head(alpha: np.ndarray, landmarks: np.ndarray, *, depth: float = 0.02, low: float = 0.5,
+                  high: float = 0.8) -> np.ndarray:
+    """Opaque hair a little inside the matte's own outline, within the head.
+
+    Closed-form matting reads hair that is lighter than the rest (lit brown
+    hair between dark hair and a cream wall, yangmi_4.jpg) as a mix of hair and
+    backdrop, and leaves a band of 0.7-0.85 a few pixels inside the outline:
+    a light, see-through patch in the hair over the new backdrop. Strand tips
+    and gaps are at the outline; deeper than ``depth`` face widths inside the
+    ``alpha > 0.5`` outline (measured from the matte itself, not from the mask
+    it came from; the photo's border is not an outline, so hair cut by the top
+    of the frame counts as deep), alpha is ramped from ``low`` to ``high`` (1)
+    by :func:`solidify_inside`, inside the head ellipse above the chin only.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> a = np.zeros((512, 512), np.float32); a[20:, 150:360] = 1
+    >>> a[25:45, 200:300] = 0.8      # a see-through band in the hair just inside the crown
+    >>> a[400:420, 200:300] = 0.8   # the same in the clothes, below the head
+    >>> b = solidify_head(a, lm)
+    >>> round(float(b[40, 250]), 2), round(float(b[410, 250]), 2), round(float(b[21, 250]), 2)
+    (1.0, 0.8, 1.0)
+    """
+    lm = check_landmarks(landmarks)
+    a = np.asarray(alpha, np.float32)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    head = gauss(_head_above_chin(a.shape, lm).astype(np.float32), max(0.03 * fw, 1.0))
+    b = solidify_inside(a, a > 0.5, max(depth * fw, 1.0), low=low, high=high)
+    return (a + head * (b - a)).astype(np.float32)
+
+
+def smooth_along_outline(alpha: np.ndarray, sigma: float = 1.0) -> np.ndarray:
+    """Anti-alias the matte's outline: alpha averaged along the edge, not across it.
+
+    Where the photo has a bright rim along the hair (sharpening, back light),
+    closed-form matting calls the rim background and the hair just inside
+    it opaque: alpha jumps from 0 to 0.8 within one pixel, and on a slanted
+    edge that is a pixel staircase at 1:1 (yangmi_3.jpg), which a guided
+    filter keeps because the photo's own edge is as sharp. Where alpha
+    steps by more than 0.35 between neighbouring pixels (fully above 0.65),
+    an edge pixel takes the Gaussian average (``sigma`` px) of alpha along
+    the edge's tangent (from a Gaussian of 1.5 px of alpha): the steps become
+    a ramp, the edge stays as sharp across, and soft edges that are already
+    anti-aliased and flat regions are unchanged.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> yy, xx = np.mgrid[0:40, 0:40]
+    >>> a = (xx < 0.5 * yy + 10).astype(np.float32)     # a slanted, stair-stepped edge
+    >>> b = smooth_along_outline(a)
+    >>> bool(((b > 0.05) & (b < 0.95)).sum() > ((a > 0.05) & (a < 0.95)).sum()), float(b[20, 5]), float(b[20, 35])
+    (True, 1.0, 0.0)
+    """
+    a = np.asarray(alpha, np.float32)
+    g = gauss(a, 1.5)
+    gy, gx = np.gradient(g)
+    mag = np.hypot(gx, gy)
+    edge = (g > 0.01) & (g < 0.99) & (mag > 1e-3)
+    if sigma <= 0 or not edge.any():
+        return a.copy()
+    ys, xs = np.nonzero(edge)
+    tx = (-gy[ys, xs] / mag[ys, xs]).astype(np.float32)
+    ty = (gx[ys, xs] / mag[ys, xs]).astype(np.float32)
+    X, Y = xs.astype(np.float32), ys.astype(np.float32)
+    r = int(np.ceil(2.5 * sigma))
+    acc = np.zeros(ys.size, np.float32)
+    total = 0.0
+    for s in np.arange(-2 * r, 2 * r + 1) / 2.0:
+        w = float(np.exp(-0.5 * (s / sigma) ** 2))
+        mx, my = (X + float(s) * tx)[None], (Y + float(s) * ty)[None]
+        acc += w * cv2.remap(a, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0]
+        total += w
+    dx = np.zeros_like(a)
+    dy = np.zeros_like(a)
+    dx[:, :-1] = np.abs(np.diff(a, axis=1))
+    dy[:-1] = np.abs(np.diff(a, axis=0))
+    step = np.maximum.reduce([dx, dy, np.roll(dx, 1, 1), np.roll(dy, 1, 0)])  # the largest step at each pixel
+    hard = gauss(cv2.dilate(np.clip((step - 0.35) / 0.3, 0, 1).astype(np.float32), np.ones((3, 3), np.uint8)), 0.7)
+    out = a.copy()
+    w = hard[ys, xs]
+    out[ys, xs] = a[ys, xs] + w * (acc / total - a[ys, xs])
+    return out
+
+
 def shape_alpha(prob: np.ndarray, face_width: float, *, feather: float = 0.006) -> np.ndarray:
     """A smooth alpha from the segmenter's person probability alone (no colour).
 
@@ -461,6 +561,8 @@ def matte(
     context: np.ndarray | None = None,
     solid_inside: float = 0.04,
     pose_split: bool = False,
+    solid_head: float = 0.02,
+    outline_sigma: float = 1.0,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
 
@@ -524,6 +626,14 @@ def matte(
     solid_inside : float
         Deeper than this many face widths inside the subject's mask, mostly
         opaque alpha (0.6-0.9) is made opaque (:func:`solidify_inside`); 0: off.
+    solid_head : float
+        In the head, deeper than this many face widths inside the finished
+        matte's own outline, alpha above 0.5 is ramped to opaque
+        (:func:`solidify_head`: no see-through band of lit hair); 0: off.
+    outline_sigma : float
+        The outline is anti-aliased along its own direction by a Gaussian of
+        this many pixels (:func:`smooth_along_outline`: no pixel staircase where
+        the matting made alpha jump at a bright rim); 0: off.
 
     Returns
     -------
@@ -554,19 +664,22 @@ def matte(
     valid_s = None
     if valid is not None:
         valid_s = resize(np.asarray(valid, np.uint8), (w_s, h_s), cv2.INTER_NEAREST).astype(bool)
+    _, chin_s, _ = head_extent(lm_s)
+    _, down_s = _frame_axes(lm_s)
+    below_chin = _along((h_s, w_s), chin_s, down_s)
     prob = person_probability(small, work_side=max(w_s, h_s), full_resolution=False)
     if context is not None:
         ctx = resize(np.clip(np.asarray(context, np.float32), 0, 1), (w_s, h_s), cv2.INTER_LINEAR)
         # the head: both views averaged (the crop's is finer); below the chin the surer view wins
-        _, chin_c, _ = head_extent(lm_s)
-        _, down_c = _frame_axes(lm_s)
-        body = gauss((_along((h_s, w_s), chin_c, down_c) > 0).astype(np.float32), 0.05 * fw)
+        body = gauss((below_chin > 0).astype(np.float32), 0.05 * fw)
         # (only where the whole photo's view is sure: its soft rim, upsampled from a coarse mask, is a cloud)
         body = body * np.clip((ctx - 0.8) / 0.15, 0, 1)
         both = (1 - body) * 0.5 * (prob + ctx) + body * np.maximum(prob, ctx)
         prob = (both if valid_s is None else np.where(valid_s, both, prob)).astype(np.float32)
     raw = prob
-    prob = refine_with_colour(small, raw, lm_s, iterations=iterations, seed=seed)
+    seeds = seed_mask((h_s, w_s), lm_s)
+    corridor = seeds != cv2.GC_BGD
+    prob = refine_with_colour(small, raw, lm_s, iterations=iterations, seed=seed, seeds=seeds)
     if others is not None and len(others):
         # the segmenter marks everyone: other people's share of the person mask is not the subject's. Taken
         # out after GrabCut, whose colour model must not learn the neighbour's dark jacket as "background"
@@ -583,7 +696,7 @@ def matte(
         taken = beyond_pose(small, raw, lm_s, subject_pose(small, lm_s))
         raw = np.where(taken, 0.0, raw).astype(np.float32)
         prob = np.where(taken, 0.0, prob).astype(np.float32)
-    mask = subject_mask(prob, lm_s, valid=valid_s)
+    mask = subject_mask(prob, lm_s, valid=valid_s, corridor=corridor)
     tri = trimap(mask, lm_s, hair_band=hair_band, edge_band=edge_band, valid=valid_s, prob=None,
                  hair_below=hair_below)
     unknown = tri == 0.5
@@ -602,7 +715,7 @@ def matte(
     if shape_where_alike:
         # colour cannot tell the person from the backdrop here: the segmenter's shape decides (only its own
         # subject, near its outline; GrabCut's colour model may have thrown that hair away as background)
-        own = subject_mask(raw, lm_s, valid=valid_s)
+        own = subject_mask(raw, lm_s, valid=valid_s, corridor=corridor)
         o8 = own.astype(np.uint8)
         reach = 2 * hair_band * fw  # beyond the trimap's unknown band
         # the photo's border counts as an outline (hair cut by the top of the frame: blocks there too)
@@ -610,9 +723,7 @@ def matte(
         near = (d_in < reach) & (cv2.distanceTransform(1 - o8, cv2.DIST_L2, 5) < reach)
         # the head only (hair: crown, temples, long hair down to the chin); lower down the outline is
         # clothes and shoulders, where the segmenter's coarse shape is no better than colour
-        _, chin_s, _ = head_extent(lm_s)
-        _, down_s = _frame_axes(lm_s)
-        head_zone = gauss((_along((h_s, w_s), chin_s, down_s) < 0).astype(np.float32), 0.05 * fw)
+        head_zone = gauss((below_chin < 0).astype(np.float32), 0.05 * fw)
         shape_w = low_contrast(small, own, fw) * near * head_zone
         if valid_s is not None:
             shape_w = shape_w * valid_s
@@ -648,7 +759,13 @@ def matte(
         alpha[~np.asarray(valid, bool)] = 0.0
     alpha[alpha < 0.02] = 0.0
     alpha[alpha > 0.98] = 1.0
+    if solid_head > 0:
+        alpha = solidify_head(alpha, lm, depth=solid_head)
     alpha = fill_head_holes(alpha, lm)
+    if outline_sigma > 0:
+        alpha = smooth_along_outline(alpha, outline_sigma)
+        alpha[alpha < 0.02] = 0.0
+        alpha[alpha > 0.98] = 1.0
     return attached_only(alpha, lm)
 
 
@@ -685,13 +802,8 @@ def fill_head_holes(alpha: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     holes = ndimage.binary_fill_holes(solid) & ~solid
     if not holes.any():
         return a
-    H, W = a.shape
-    _, chin, _ = head_extent(lm)
     fw = float(np.linalg.norm(lm[16] - lm[0]))
-    _, down = _frame_axes(lm)
-    head = _head_ellipse((H, W), lm)
-    head &= _along((H, W), chin, down) < 0
-    head |= _face_hull((H, W), lm)
+    head = _head_above_chin(a.shape, lm)
     lab, n = ndimage.label(holes)
     inside = np.unique(lab[holes & head])
     mine = np.isin(lab, inside[inside > 0])
@@ -893,9 +1005,8 @@ def matte_quality(alpha: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray
     lm = check_landmarks(landmarks)
     a = np.asarray(alpha, np.float32)
     H, W = a.shape
-    hull = np.zeros((H, W), np.uint8)
-    cv2.fillConvexPoly(hull, cv2.convexHull(lm[:27].astype(np.float32)).astype(np.int32), 1)
-    face_cov = float(a[hull.astype(bool)].mean()) if hull.any() else 0.0
+    hull = _face_hull((H, W), lm)
+    face_cov = float(a[hull].mean()) if hull.any() else 0.0
     frac = float(a.mean())
     soft = float(((a > 0.02) & (a < 0.98)).mean())
     fw = float(np.linalg.norm(lm[16] - lm[0]))
