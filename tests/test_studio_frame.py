@@ -189,3 +189,20 @@ def test_a_sliver_at_the_frames_border_is_not_a_line():
     a[-1] = 0  # what the matte makes of a row that is less than half in the photo
     out, _ = fade_at_photo_edge(a, f, (120, 160), lm)
     assert out[-1, 80:120].min() == 1.0
+
+
+def test_hair_at_the_photos_edge_fades_narrowly_and_the_face_never():
+    """A photo narrower than the head (16:9 from a tight portrait): the hair softens over FADE_HEAD, the face stays."""
+    from candid.engines.studio.frame import FADE_HEAD, Framing, fade_at_photo_edge
+
+    lm = np.tile([[100.0, 60.0]], (68, 1))
+    lm[36:42], lm[42:48], lm[0], lm[16], lm[8] = [88, 60], [112, 60], [70, 66], [130, 66], [100, 100]
+    lm[17:27] = [100, 48]
+    f = Framing(np.array([[1.0, 0, 50], [0, 1, 0]]), (200, 160), 0.0, extended=("left",))
+    a = np.zeros((160, 200), np.float32)
+    a[10:160, 50:150] = 1  # hair from the photo's edge (x = 50) across the head
+    out, change = fade_at_photo_edge(a, f, (160, 150), lm)
+    fw = 60.0
+    assert out[40, 50] < 0.1 and 0.1 < out[40, 53] < 0.9 and out[40, 50 + int(FADE_HEAD * fw) + 2] > 0.95  # short, soft
+    assert np.array_equal(out[55:70, 75:125], a[55:70, 75:125])  # the face: untouched
+    assert change is not None
