@@ -59,6 +59,22 @@ class FaceAnalysis:
         ``(yaw, pitch, roll)`` in degrees (see :func:`candid.face.mesh.head_pose`).
     landmark_source : str
         ``"mesh"`` (68 points derived from the mesh) or ``"dlib68"``.
+    faces : tuple of FaceBox
+        Every face the detector found in the analysed image, largest first
+        (``faces[index]`` is ``box``); empty when not known. In that image's
+        pixels: read them through :attr:`known_faces` / :attr:`other_faces`,
+        which are empty once the analysis was moved to other pixels (framed,
+        scaled). Not part of :meth:`summary`.
+
+    Examples
+    --------
+    >>> from candid.face.examples import astronaut
+    >>> face = analyze_face(astronaut(), embed=False, quality=False)
+    >>> len(face.known_faces), face.other_faces
+    (1, ())
+    >>> from dataclasses import replace
+    >>> replace(face, box=FaceBox(0, 0, 10, 10, 1.0)).known_faces  # moved: the boxes are not trusted
+    ()
     """
 
     box: FaceBox
@@ -71,6 +87,21 @@ class FaceAnalysis:
     iris: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     pose: tuple[float, float, float] | None = None
     landmark_source: str = "mesh"
+    faces: tuple[FaceBox, ...] = field(default=(), repr=False)
+
+    @property
+    def known_faces(self) -> tuple[FaceBox, ...]:
+        """:attr:`faces` while they are in the same pixels as :attr:`box`; ``()`` when unknown or moved."""
+        faces = self.faces
+        if len(faces) != self.n_faces or not 0 <= self.index < len(faces) or faces[self.index] != self.box:
+            return ()
+        return self.faces
+
+    @property
+    def other_faces(self) -> tuple[FaceBox, ...]:
+        """The faces found beside this one (:attr:`known_faces` without :attr:`box`); ``()`` when not known."""
+        known = self.known_faces
+        return known[:self.index] + known[self.index + 1:]
 
     @property
     def iod(self) -> float:
@@ -176,7 +207,8 @@ def analyze_face(
     report = assess_quality(pixels, lm, regions=regions, n_faces=len(faces)) if quality else None
     embedding = identity_embedding(image8, lm) if embed else None
     return FaceAnalysis(box=box, landmarks=lm, embedding=embedding, quality=report, index=index,
-                        n_faces=len(faces), mesh=mesh_pts, iris=iris, pose=pose, landmark_source=model)
+                        n_faces=len(faces), mesh=mesh_pts, iris=iris, pose=pose, landmark_source=model,
+                        faces=tuple(faces))
 
 
 __all__ = [

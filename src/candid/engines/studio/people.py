@@ -81,25 +81,45 @@ def other_faces(boxes, landmarks: np.ndarray) -> list[tuple[float, float, float,
     return out
 
 
-def find_faces(pixels: np.ndarray, *, hog_score: float = 0.3) -> list[tuple[float, float, float, float]]:
+def find_faces(pixels: np.ndarray, *, hog_score: float = 0.3,
+               known=None) -> list[tuple[float, float, float, float]]:
     """Every face in a photo, as boxes: MediaPipe's detector and dlib's HOG detector, merged.
 
     Only used to tell people apart (never to pick the subject): a face one
     detector misses (a head turned or half hidden behind another) the other
     often finds, and a missed face would leave its person joined to the subject.
 
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    hog_score : float
+        dlib HOG score under which a detection is ignored.
+    known : FaceAnalysis or sequence of boxes, optional
+        What the face detector already found in these pixels: a
+        :class:`candid.face.FaceAnalysis` of them (its
+        :attr:`~candid.face.FaceAnalysis.known_faces`) or its boxes. When
+        given (and not empty), MediaPipe is not run again; HOG still adds the
+        faces it missed. An analysis moved to other pixels (framed, scaled)
+        knows no faces, and they are detected as without it.
+
     Examples
     --------
     >>> import numpy as np
-    >>> from skimage import data
-    >>> len(find_faces(data.astronaut().astype(np.float32) / 255))
+    >>> from candid.face import analyze_face
+    >>> from candid.face.examples import astronaut
+    >>> len(find_faces(astronaut()))
     1
+    >>> face = analyze_face(astronaut(), embed=False, quality=False)
+    >>> find_faces(astronaut(), known=face) == find_faces(astronaut())  # the same boxes, one detection fewer
+    True
     """
     from candid.face import detect_faces
     from candid.face.detect import detect_faces_hog
 
     px = check_image(pixels)
-    boxes = [(b.x0, b.y0, b.x1, b.y1) for b in detect_faces(px)]
+    found = getattr(known, "known_faces", known) or ()
+    boxes = [_as_box(b) for b in found] or [(b.x0, b.y0, b.x1, b.y1) for b in detect_faces(px)]
     for h in detect_faces_hog(px, min_score=hog_score):
         hb = (h.x0, h.y0, h.x1, h.y1)
         cx, cy = (hb[0] + hb[2]) / 2, (hb[1] + hb[3]) / 2
