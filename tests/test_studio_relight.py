@@ -67,3 +67,39 @@ def test_key_light_still_shapes_a_normal_face():
     out = relight(img, lm, np.ones(img.shape[:2], np.float32), "split", 0.8, catchlights="keep")
     left, right = out[110:150, 190:210].mean(), out[110:150, 235:255].mean()
     assert left > right + 0.03
+
+
+def _cheek_lab(img, lm):
+    from skimage.color import rgb2lab
+
+    m = np.zeros(img.shape[:2], np.uint8)
+    for idx in ([1, 2, 3, 31, 48], [15, 14, 13, 35, 54]):
+        cv2.fillConvexPoly(m, np.round(lm[idx]).astype(np.int32), 1)
+    return np.median(rgb2lab(img[m > 0][None])[0], 0)
+
+
+def test_white_balance_leaves_a_warm_face_its_colour():
+    """Grey-edge took the skin's own warmth for a cast (rihanna.webp, hinton.jpeg: a* -4 in every style)."""
+    from candid.engines.studio.relight import white_balance
+
+    lm = astronaut_landmarks()
+    # a tight headshot: mostly skin, like a portrait crop
+    x0, y0, x1, y1 = (lm[:, 0].min() - 20, lm[:, 1].min() - 40, lm[:, 0].max() + 20, lm[:, 1].max() + 20)
+    img = np.ascontiguousarray(astronaut()[int(y0):int(y1), int(x0):int(x1)])
+    lmc = lm - [int(x0), int(y0)]
+    warm = np.clip(linear_to_srgb(srgb_to_linear(img) * np.float32([1.0, 0.93, 0.85])), 0, 1).astype(np.float32)
+    before, after = _cheek_lab(warm, lmc), _cheek_lab(white_balance(warm, 0.4), lmc)
+    assert abs(after[1] - before[1]) < 1.0 and abs(after[2] - before[2]) < 1.5, (before, after)
+
+
+def test_white_balance_still_corrects_a_cast_on_the_scene():
+    """Grey things (a suit, a wall) under a blue light are still brought back towards grey."""
+    from candid.engines.studio.relight import white_balance
+
+    rng = np.random.default_rng(0)
+    grey = np.kron(rng.uniform(0.2, 0.8, (16, 16)), np.ones((8, 8))).astype(np.float32)
+    scene = np.repeat(grey[..., None], 3, 2)
+    cast = np.clip(linear_to_srgb(srgb_to_linear(scene) * np.float32([0.8, 1.0, 1.25])), 0, 1).astype(np.float32)
+    out = white_balance(cast, 0.6)
+    b_over_r = lambda x: float(srgb_to_linear(x)[..., 2].mean() / srgb_to_linear(x)[..., 0].mean())
+    assert b_over_r(out) < b_over_r(cast) - 0.2

@@ -422,10 +422,32 @@ def _catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light: np.
     return _edit_irises(lin, pixels, lm, light, add, min_r=1.5, reach=2.0, min_size=1)
 
 
+def skin_toned(pixels: np.ndarray) -> np.ndarray:
+    """Pixels in the classic YCrCb skin box (Cr 133-173, Cb 77-127), widened by 2 px: bool ``(H, W)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.zeros((8, 16, 3), np.float32); img[:, :8] = (0.80, 0.60, 0.50); img[:, 8:] = (0.5, 0.5, 0.5)
+    >>> m = skin_toned(img)
+    >>> bool(m[4, 2]), bool(m[4, 14])
+    (True, False)
+    """
+    ycc = cv2.cvtColor((np.clip(pixels, 0, 1) * 255 + 0.5).astype(np.uint8), cv2.COLOR_RGB2YCrCb)
+    skin = (ycc[..., 1] >= 133) & (ycc[..., 1] <= 173) & (ycc[..., 2] >= 77) & (ycc[..., 2] <= 127)
+    return cv2.dilate(skin.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+
+
 def white_balance(pixels: np.ndarray, strength: float = 0.5, *, mask: np.ndarray | None = None) -> np.ndarray:
     """Neutralise a colour cast with the grey-edge assumption (edges are grey on average).
 
     Partial (``strength``) and bounded (gains within 0.8-1.25), in linear light.
+    Without a ``mask``, skin-toned pixels (:func:`skin_toned`) are left out of
+    the estimate and the correction is scaled down when less than half the
+    picture is left to judge by: skin's edges are warm, not grey, so on a
+    headshot the plain estimate took the skin's own colour for a cast and
+    cooled it (skin chroma a* -4 to -6 on rihanna.webp and hinton.jpeg in
+    every style, the person's complexion changed).
 
     Examples
     --------
@@ -439,8 +461,14 @@ def white_balance(pixels: np.ndarray, strength: float = 0.5, *, mask: np.ndarray
     pixels = check_image(pixels)
     lin = srgb_to_linear(pixels)
     g = np.abs(cv2.Sobel(lin, cv2.CV_32F, 1, 0)) + np.abs(cv2.Sobel(lin, cv2.CV_32F, 0, 1))
+    if mask is None:
+        judge = ~skin_toned(pixels)
+        strength = strength * min(float(judge.mean()) / 0.5, 1.0)
+        mask = judge if judge.any() else None
     if mask is not None:
         g = g[np.asarray(mask, bool)]
+    if g.size == 0 or strength <= 0:
+        return pixels.copy()
     e = g.reshape(-1, 3).mean(0) + 1e-6
     gains = np.clip((e.mean() / e) ** strength, 0.8, 1.25).astype(np.float32)
     return linear_to_srgb(lin * gains)
