@@ -21,6 +21,12 @@ measures, per result:
   (:func:`candid.engines.studio.people.find_faces`) are more than a third inside the
   cut-out (alpha over the face ellipse in the output); ``--no-split`` runs the studio
   without splitting the person mask between people, for a before/after;
+- others_alpha / others_px (photos in ``--labels``, bench/data/others_labels.json: hand-drawn
+  polygons of people other than the subject, in source pixels): the output's alpha
+  mass lying on those pixels (the labels mapped forward through the stage's
+  ``params["frame_matrix"]``) as a fraction of the output's alpha mass, and the
+  number of output pixels with alpha > 0.5 on them (:func:`others_alpha`);
+  ``--no-debris`` runs the studio without :mod:`candid.engines.studio.debris` (before);
 - blockiness: :func:`edge_blockiness`, the soft matte edge's luminance steps across the
   source's 8-px JPEG block grid over those inside blocks (about 1: clean; well above 1:
   the fringe carries the old backdrop's JPEG blocks, as yangmi_6 did before round 4).
@@ -158,6 +164,24 @@ def others_in_cutout(alpha: np.ndarray, boxes) -> int:
     return n
 
 
+def others_label_mask(polygons, src_shape: tuple[int, ...], matrix, out_shape: tuple[int, ...]) -> np.ndarray:
+    """Other people's labelled polygons (source pixels), mapped forward to the output: ``(H, W)`` bool."""
+    m = np.zeros(src_shape[:2], np.uint8)
+    for poly in polygons:
+        cv2.fillPoly(m, [np.round(np.asarray(poly, np.float64)).astype(np.int32)], 1)
+    H, W = out_shape[:2]
+    return cv2.warpAffine(m, np.asarray(matrix, np.float64)[:2], (W, H), flags=cv2.INTER_NEAREST,
+                          borderValue=0).astype(bool)
+
+
+def others_alpha(alpha: np.ndarray, labels: np.ndarray) -> tuple[float, int]:
+    """Fraction of the alpha mass on other people's pixels, and how many such pixels have alpha > 0.5."""
+    a = np.asarray(alpha, np.float32)
+    total = float(a.sum())
+    on = float(a[labels].sum())
+    return (round(on / total, 4) if total > 0 else 0.0), int((a[labels] > 0.5).sum())
+
+
 def photos(data: Path) -> list[Path]:
     real = data / "real"
     return sorted(p for p in real.rglob("*") if p.suffix.lower() in EXTS)
@@ -171,12 +195,22 @@ def main() -> int:
     ap.add_argument("--sheets", type=Path, default=Path("/tmp/studio_sheets"))
     ap.add_argument("--only", default="", help="comma-separated substrings; run photos whose path holds one")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--labels", type=Path, default=Path(__file__).parent / "data" / "others_labels.json",
+                    help="hand-labelled other people (polygons in source pixels) for others_alpha / others_px")
+    ap.add_argument("--save-mattes", action="store_true", help="also write each result's matte and frame matrix "
+                    "(npz) under --sheets/mattes")
+    ap.add_argument("--no-debris", action="store_true", help="run without the debris clean-up (before)")
     ap.add_argument("--no-split", action="store_true", help="do not split the person mask between people (before)")
     args = ap.parse_args()
     if args.no_split:
         import candid.engines.studio.stage as stage_mod
 
         stage_mod._other_faces = lambda *a: None
+    if args.no_debris:
+        import candid.engines.studio.stage as stage_mod
+
+        stage_mod.DEBRIS = False
+    others_labels = json.loads(args.labels.read_text()).get("photos", {}) if args.labels.exists() else {}
     styles = [s for s in args.styles.split(",") if s]
     args.sheets.mkdir(parents=True, exist_ok=True)
     rows, skipped = [], []
@@ -214,7 +248,19 @@ def main() -> int:
             sc_halo = sc.halo_px(res.pixels, alpha) if not kept else 0.0
             centre = tuple(np.asarray(res.face.landmarks, np.float64).mean(0))
             blocky = None if kept else edge_blockiness(res.pixels, alpha, op.params["frame_matrix"], px.shape)
+            oa, opx = None, None
+            if name in others_labels:
+                lab = others_label_mask(others_labels[name]["polygons"], px.shape, op.params["frame_matrix"],
+                                        alpha.shape)
+                oa, opx = others_alpha(alpha, lab)
+            if args.save_mattes:
+                (args.sheets / "mattes").mkdir(exist_ok=True)
+                np.savez_compressed(args.sheets / "mattes" / (name.replace("/", "_").rsplit(".", 1)[0] + f"_{style}.npz"),
+                                    alpha=alpha.astype(np.float16), matrix=np.asarray(op.params["frame_matrix"]))
             row = {"photo": name, "style": style, "ok": True, "fallback": kept,
+                   "others_alpha": oa, "others_px": opx,
+                   "debris_removed": op.params["matte"].get("debris_removed"),
+                   "beyond_head": op.params["matte"].get("beyond_head"),
                    "detached_pieces": sc.detached_pieces(alpha, centre), "halo_px": sc_halo, "blockiness": blocky,
                    "others_in_cutout": others_in_cutout(alpha, boxes_in_frame(faces, op.params["frame_matrix"])),
                    "halo_median_own": h50, "halo_p90_own": h90,
@@ -223,7 +269,8 @@ def main() -> int:
             rows.append(row)
             print(f"{name:40s} {style:13s} pieces {row['detached_pieces']} halo {sc_halo:.2f} ({h50:.0f}/{h90:.0f}) "
                   f"id {row['identity'] if row['identity'] is None else round(row['identity'], 3)} blocky {blocky} "
-                  f"others {row['others_in_cutout']}/{len(faces)} "
+                  f"others {row['others_in_cutout']}/{len(faces)} oa {oa} opx {opx} "
+                  f"debris {row['debris_removed']} beyond {row['beyond_head']} "
                   f"{'FALLBACK ' if kept else ''}{dt:.1f}s {row['changes']}", flush=True)
             h = 320
             full.append(cv2.resize(res.pixels, (int(round(res.width * h / res.height)), h),
@@ -248,6 +295,10 @@ def main() -> int:
         "halo_px_worst_photo": round(max((r["halo_px"] for r in ok), default=0.0), 2),
         "edge_blockiness_max": max((r["blockiness"] for r in ok if r.get("blockiness") is not None), default=None),
         "others_in_cutout": sum(r["others_in_cutout"] for r in ok),
+        "others_alpha_mean": (round(float(np.mean([r["others_alpha"] for r in ok if r.get("others_alpha") is not None])), 4)
+                              if any(r.get("others_alpha") is not None for r in ok) else None),
+        "others_alpha_max": max((r["others_alpha"] for r in ok if r.get("others_alpha") is not None), default=None),
+        "others_px_total": sum(r["others_px"] for r in ok if r.get("others_px") is not None),
         "identity_max": round(max((r["identity"] for r in ok if r["identity"] is not None), default=0.0), 3),
         "skipped": skipped,
     }

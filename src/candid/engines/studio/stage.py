@@ -84,6 +84,10 @@ def _iod(face, lm: np.ndarray) -> float:
     return float(iod)
 
 
+#: Take pieces of other people out of the cut-out (:func:`candid.engines.studio.debris.remove_debris`);
+#: False only for before/after benchmarks.
+DEBRIS = True
+
 #: Width (face widths) of the band inside the outline where a light rim from the old scene is toned down.
 RIM_WIDTH = 0.03
 
@@ -238,7 +242,19 @@ def studio_stage(
     # the whole photo's person mask as context: on a crop cut below the collarbone the segmenter doubts the clothes
     context = context_probability(person, src.shape[:2], framing.matrix, crop.shape[:2])
     alpha = matte(crop, clm, valid=valid, seed=seed, others=others, context=context, pose_split=True)
+    debris = None
+    if DEBRIS:  # pieces of other people joined to the subject (the hair of someone behind, a lump on a thin neck)
+        from candid.engines.studio.debris import remove_debris
+
+        alpha, debris = remove_debris(crop, alpha, clm, valid=valid, seed=seed)
     report = matte_quality(alpha, clm, valid=valid, others=others)
+    if debris is not None:
+        from dataclasses import replace as _replace
+
+        report = _replace(report, ok=report.ok and debris.doubt is None,
+                          problems=report.problems + ((debris.doubt,) if debris.doubt else ()),
+                          metrics={**report.metrics, "debris_removed": debris.removed,
+                                   "beyond_head": debris.outside})
     notes += list(report.warnings)
     kind, opts = parse_background(bg_spec)
     H, W = crop.shape[:2]

@@ -1,0 +1,415 @@
+"""Pieces of other people left in a cut-out: find them and take them out, or say the matte failed.
+
+The person segmenter is semantic (everyone is "person"), and the people split
+(:mod:`candid.engines.studio.people`) only separates people whose faces were
+found. What is left in a group snapshot is joined to the subject: the hair of
+a woman behind, a friend's cheek, a neighbour's shoulder, a jacket above the
+head, a neighbour cut by the photo's border. Here those pieces are found from
+the subject's own geometry and colours, after matting:
+
+1. A head-and-shoulders prior from the landmarks (:func:`subject_prior`):
+   the head with a hair margin, the neck, shoulders and the body below.
+2. Lobes joined through a thin neck (:func:`thin_lobes`): a morphological
+   opening at a fraction of the face width cuts them from the subject; a lobe
+   that lies mostly outside the prior is someone (or something) else.
+3. Colour (:func:`unlike_subject`): what lies outside the prior and is unlike
+   every colour of the subject's sure regions (hair, skin, clothes, sampled
+   inside the prior) is not the subject. Long hair, big hair and raised
+   hands are like the subject's own hair and skin and stay.
+
+Removed pixels fade out with a soft edge. What is left outside the prior is
+measured (:attr:`DebrisReport.doubt`): when a large share of the alpha above
+the shoulders lies beyond the head with its hair and cannot be assigned, the
+stage keeps the photo's background instead of delivering debris.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+from candid.engines.studio.checks import check_image, check_landmarks
+from candid.engines.studio.filters import gauss
+from candid.engines.studio.frame import head_extent
+from candid.engines.studio.matte import _along, _ellipse, _face_hull, _frame_axes, _poly
+
+#: Hair margin around the head ellipse, in face widths (hair volume beyond the seed's head ellipse).
+HAIR_MARGIN = 0.12
+#: Opening radius that cuts thin necks, in face widths.
+NECK = 0.12
+#: Colour distance (CIELAB, lightness at half weight) beyond which a pixel is unlike every colour of the subject.
+UNLIKE = 18.0
+#: Where "beside the head" ends and the shoulders begin, in head heights below the chin.
+SHOULDERS = -0.05
+#: The doubt counts alpha down to this many head heights below the chin (beside the head and neck).
+DOUBT_DEPTH = 0.3
+#: Share of the alpha above the shoulders lying beyond the head prior above which the matte is in doubt.
+DOUBT = 0.06
+
+
+@dataclass(frozen=True)
+class DebrisReport:
+    """What :func:`remove_debris` took out and what it doubts.
+
+    Attributes
+    ----------
+    removed : float
+        Alpha mass removed, as a fraction of the input's alpha mass.
+    outside : float
+        Share of the remaining alpha above the shoulders that lies beyond the head prior (hair margin included).
+    doubt : str or None
+        A problem sentence when ``outside`` exceeds :data:`DOUBT` (the stage then keeps the background).
+    parts : dict
+        Removed alpha mass per rule (``thin``, ``colour``), fractions of the input's alpha mass.
+    """
+
+    removed: float = 0.0
+    outside: float = 0.0
+    doubt: str | None = None
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+def _geometry(lm: np.ndarray):
+    crown, chin, head_h = head_extent(lm)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    across, down = _frame_axes(lm)
+    return crown, chin, head_h, fw, across, down
+
+
+def subject_prior(shape: tuple[int, int], landmarks: np.ndarray, *, hair: float = HAIR_MARGIN) -> np.ndarray:
+    """Where the subject's head (with ``hair`` face widths of hair), neck, shoulders and body can be: ``(H, W)`` bool.
+
+    The head is :func:`candid.engines.studio.matte.seed_mask`'s head ellipse
+    grown by the hair margin; the body is its torso (neck, shoulders widening
+    to 2.4 face widths either side) reaching the bottom of the frame.
+
+    Examples
+    --------
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> p = subject_prior((240, 320), toy_landmarks(80, 80, 50))
+    >>> bool(p[80, 80]), bool(p[200, 80]), bool(p[80, 200]), bool(p[5, 80])
+    (True, True, False, False)
+    """
+    lm = check_landmarks(landmarks)
+    H, W = shape
+    crown, chin, head_h, fw, across, down = _geometry(lm)
+    angle = float(np.degrees(np.arctan2(across[1], across[0])))
+    center = (crown + chin) / 2 - 0.04 * head_h * down
+    head = _ellipse((H, W), center, (0.78 * fw + hair * fw, 0.60 * head_h + hair * fw), angle)
+    torso = np.zeros((H, W), np.uint8)
+    big = 4 * max(H, W)
+    cv2.fillPoly(torso, [_poly(chin, across, down, [(-0.4 * fw, -0.1 * head_h), (0.4 * fw, -0.1 * head_h),
+                                                   (0.7 * fw, 0.25 * head_h), (1.8 * fw, 0.55 * head_h),
+                                                   (2.4 * fw, big), (-2.4 * fw, big), (-1.8 * fw, 0.55 * head_h),
+                                                   (-0.7 * fw, 0.25 * head_h)])], 1)
+    return head | torso.astype(bool)
+
+
+def _lab(pixels: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(np.ascontiguousarray(np.clip(pixels, 0, 1).astype(np.float32)), cv2.COLOR_RGB2LAB)
+
+
+def _features(shape: tuple[int, int], lm: np.ndarray, grow: float) -> np.ndarray:
+    """The eyes, brows, nostrils and mouth (convex hulls of their landmarks, grown by ``grow`` px)."""
+    m = np.zeros(shape, np.uint8)
+    for a, b in ((17, 22), (22, 27), (31, 36), (36, 42), (42, 48), (48, 60)):
+        cv2.fillConvexPoly(m, cv2.convexHull(lm[a:b].astype(np.float32)).astype(np.int32), 1)
+    r = max(int(round(grow)), 1)
+    return cv2.dilate(m, _disk(r)).astype(bool)
+
+
+def subject_regions(shape: tuple[int, int], alpha: np.ndarray, landmarks: np.ndarray) -> dict[str, np.ndarray]:
+    """The subject's sure regions, where its own colours are sampled: ``{"hair", "skin", "body"}`` -> ``(H, W)`` bool.
+
+    Opaque pixels (alpha 1), eroded so no edge pixel (old background) counts:
+    ``hair`` inside the head ellipse above the hairline, ``skin`` the face
+    hull shrunk without the eyes, brows, nostrils and mouth (their dark
+    colours made any dark neighbour "like the subject"), ``body`` the middle of the chest (below the neck, within 0.4
+    face widths of the chin's vertical: wider, it sampled a neighbour's
+    shoulder in group snapshots).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import two_people
+    >>> img, prob, lm, _ = two_people()
+    >>> r = subject_regions(prob.shape, (prob > 0.5).astype(np.float32), lm)
+    >>> bool(r["skin"][90, 80]), bool(r["body"][200, 80]), bool(r["hair"][90, 80])
+    (True, True, False)
+    """
+    lm = check_landmarks(landmarks)
+    H, W = shape
+    crown, chin, head_h, fw, across, down = _geometry(lm)
+    angle = float(np.degrees(np.arctan2(across[1], across[0])))
+    center = (crown + chin) / 2 - 0.04 * head_h * down
+    head = _ellipse((H, W), center, (0.78 * fw, 0.60 * head_h), angle)
+    hairline = crown + (chin - crown) * 0.3 / 1.3  # head_extent: the crown is 0.3 hairline-to-chin above the hairline
+    depth = _along((H, W), chin, down)
+    lateral = np.abs(_along((H, W), chin, across))
+    e = max(int(round(0.03 * fw)), 1)
+    solid = cv2.erode((np.asarray(alpha) >= 0.98).astype(np.uint8), np.ones((2 * e + 1, 2 * e + 1), np.uint8)).astype(bool)
+    return {"hair": solid & head & (_along((H, W), hairline, down) < 0),
+            "skin": solid & _face_hull((H, W), lm, shrink=0.08 * fw) & ~_features((H, W), lm, 0.06 * fw),
+            "body": solid & (depth > 0.3 * head_h) & (lateral < 0.4 * fw)}
+
+
+def subject_colours(pixels: np.ndarray, region: np.ndarray, *, k: int = 6, seed: int = 0) -> np.ndarray:
+    """``(k, 3)`` CIELAB colours (k-means centres) of the pixels in ``region`` (fewer if it is small; ``(0, 3)`` if empty).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.zeros((20, 20, 3), np.float32); img[:, 10:] = 1
+    >>> c = subject_colours(img, np.ones((20, 20), bool), k=2)
+    >>> sorted(round(float(v)) for v in c[:, 0])
+    [0, 100]
+    """
+    lab = _lab(check_image(pixels))[np.asarray(region, bool)]
+    if lab.shape[0] == 0:
+        return np.zeros((0, 3), np.float32)
+    if lab.shape[0] <= 4 * k:  # too few to cluster: the pixels are the colours
+        return lab.reshape(-1, 3).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    if lab.shape[0] > 20000:
+        lab = lab[rng.choice(lab.shape[0], 20000, replace=False)]
+    k = min(k, lab.shape[0])
+    cv2.setRNGSeed(seed)
+    _, _, centres = cv2.kmeans(lab.astype(np.float32), k, None,
+                               (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5), 2, cv2.KMEANS_PP_CENTERS)
+    return centres.reshape(-1, 3).astype(np.float32)
+
+
+def colour_distance(pixels: np.ndarray, colours: np.ndarray, *, lightness: float = 0.5) -> np.ndarray:
+    """Every pixel's CIELAB distance to the nearest of ``colours``: ``(H, W)`` float32.
+
+    Lightness differences count ``lightness`` times (shading and highlights
+    on one material change mostly lightness; another person's hair or
+    clothes differ in colour as well).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.zeros((8, 8, 3), np.float32); img[0, 0] = 1
+    >>> d = colour_distance(img, np.array([[0, 0, 0]], np.float32))
+    >>> round(float(d[0, 0])), round(float(d[1, 1]))
+    (50, 0)
+    """
+    lab = _lab(check_image(pixels))
+    if len(colours) == 0:
+        return np.full(lab.shape[:2], np.inf, np.float32)
+    w = np.array([lightness, 1.0, 1.0], np.float32)
+    lab = lab * w
+    d = np.full(lab.shape[:2], np.inf, np.float32)
+    for c in np.asarray(colours, np.float32):
+        d = np.minimum(d, np.sqrt(((lab - c * w) ** 2).sum(-1)))
+    return d
+
+
+def _disk(r: int) -> np.ndarray:
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+
+
+def _face_component(mask: np.ndarray, face: np.ndarray) -> np.ndarray:
+    labels, _ = ndimage.label(mask, structure=np.ones((3, 3)))
+    keep = np.unique(labels[face & (labels > 0)])
+    return np.isin(labels, keep[keep > 0])
+
+
+def thin_lobes(mask: np.ndarray, landmarks: np.ndarray, prior: np.ndarray, *, neck: float = NECK,
+               outside: float = 0.5) -> np.ndarray:
+    """Lobes of ``mask`` joined to the face only through a neck thinner than ``neck`` face widths, mostly beyond ``prior``.
+
+    The mask is opened with a disk of radius ``neck`` face widths; pieces of
+    the opened mask not joined to the face are lobes. A lobe more than
+    ``outside`` beyond the prior is returned, with the thin parts of the mask
+    that join it (the neck) where they lie beyond the prior.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> lm = toy_landmarks(80, 80, 50)
+    >>> m = np.zeros((240, 320), bool); m[40:240, 45:116] = True   # the subject
+    >>> m[78:84, 116:200] = True; m[50:110, 200:260] = True          # a blob on a thin bridge
+    >>> t = thin_lobes(m, lm, subject_prior(m.shape, lm))
+    >>> bool(t[80, 230]), bool(t[80, 150]), bool(t[150, 80])
+    (True, True, False)
+    """
+    lm = check_landmarks(landmarks)
+    m = np.asarray(mask, bool)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    r = max(int(round(neck * fw)), 1)
+    face = _face_hull(m.shape, lm)
+    opened = cv2.morphologyEx(m.astype(np.uint8), cv2.MORPH_OPEN, _disk(r)).astype(bool)
+    core = _face_component(opened | (face & m), face)
+    labels, n = ndimage.label(opened & ~core, structure=np.ones((3, 3)))
+    out = np.zeros_like(m)
+    if n == 0:
+        return out
+    idx = np.arange(1, n + 1)
+    area = ndimage.sum(np.ones_like(m), labels, idx)
+    beyond = ndimage.sum(~prior, labels, idx)
+    for i, a, b in zip(idx, area, beyond):
+        if a >= (0.5 * r) ** 2 and b > outside * a:
+            out |= labels == i
+    if out.any():
+        # the neck: thin parts of the mask beyond the prior, joined to a removed lobe
+        thin = m & ~opened & ~prior
+        tl, _ = ndimage.label(thin | out, structure=np.ones((3, 3)))
+        hit = np.unique(tl[out & (tl > 0)])
+        out |= np.isin(tl, hit[hit > 0]) & thin
+    return out
+
+
+def unlike_subject(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, prior: np.ndarray,
+                   head_colours: np.ndarray, all_colours: np.ndarray, *, unlike: float = UNLIKE,
+                   share: float = 0.5, below: bool = False) -> np.ndarray:
+    """Pieces of ``mask`` unlike the subject's colours that lie mostly beyond ``prior``.
+
+    Beside the head (above :data:`SHOULDERS`) a pixel is unlike when it is farther than ``unlike``
+    (CIELAB) from every colour of the subject's head (``head_colours``: its
+    hair and skin); lower down, from every colour of the subject
+    (``all_colours``, clothes too) if ``below`` (off by default: shiny or
+    patterned clothes and sleeves far out are too varied). Connected pieces of unlike pixels inside
+    the mask, of which more than ``share`` lies beyond the prior, are
+    returned (the black hair of a woman behind a blonde subject, a
+    neighbour's shirt beside a white one). Long hair and raised hands are
+    like the subject's own hair and skin and are never returned.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> lm = toy_landmarks(80, 80, 50)
+    >>> img = np.full((240, 320, 3), 0.8, np.float32); img[:, 130:] = (0.1, 0.1, 0.1)
+    >>> m = np.zeros((240, 320), bool); m[40:240, 45:170] = True
+    >>> cols = np.array([[84.0, 0.0, 0.0]], np.float32)   # the subject is light grey
+    >>> u = unlike_subject(img, m, lm, subject_prior(m.shape, lm), cols, cols)
+    >>> bool(u[60, 150]), bool(u[60, 100])
+    (True, False)
+    """
+    m = np.asarray(mask, bool)
+    lm = check_landmarks(landmarks)
+    H, W = m.shape
+    crown, chin, head_h, fw, across, down = _geometry(lm)
+    above = _along((H, W), chin, down) < SHOULDERS * head_h
+    far = above & (colour_distance(pixels, head_colours) > unlike)
+    if below:
+        far |= ~above & (colour_distance(pixels, all_colours) > unlike)
+    labels, n = ndimage.label(m & far, structure=np.ones((3, 3)))
+    out = np.zeros_like(m)
+    if n == 0:
+        return out
+    idx = np.arange(1, n + 1)
+    area = ndimage.sum(np.ones_like(m), labels, idx)
+    beyond = ndimage.sum(~prior, labels, idx)
+    min_area = (0.2 * fw) ** 2  # not an earring
+    for i, a, b in zip(idx, area, beyond):
+        if a >= min_area and b > share * a:
+            out |= labels == i
+    return out
+
+
+def _fade(remove: np.ndarray, alpha: np.ndarray, fw: float) -> np.ndarray:
+    """Alpha with ``remove`` taken out, the cut softened over a pixel or two on the subject's side."""
+    keep = (~remove).astype(np.float32)
+    soft = gauss(keep, max(0.01 * fw, 0.7))
+    soft = np.where(remove, 0.0, np.minimum(1.0, soft + (1 - gauss(remove.astype(np.float32), max(0.01 * fw, 0.7)))))
+    return (np.asarray(alpha, np.float32) * np.clip(soft, 0, 1)).astype(np.float32)
+
+
+def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *,
+                  valid: np.ndarray | None = None, seed: int = 0) -> tuple[np.ndarray, DebrisReport]:
+    """Take pieces of other people out of a subject's matte; measure what is left beyond the head prior.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB in [0, 1] (the crop that was matted); not modified.
+    alpha : ndarray
+        ``(H, W)`` matte of the subject (:func:`candid.engines.studio.matte.matte`); not modified.
+    landmarks : ndarray
+        ``(68, 2)`` subject landmarks in the same pixels.
+    valid : ndarray, optional
+        ``(H, W)`` bool, False where the canvas was extended (not photo).
+    seed : int
+        Seed of the colour clustering.
+
+    Returns
+    -------
+    alpha : ndarray
+        ``(H, W)`` float32, the matte with the removed pieces at 0 and a soft edge where they were cut.
+    report : DebrisReport
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> lm = toy_landmarks(80, 80, 50)
+    >>> img = np.full((240, 320, 3), 0.5, np.float32)
+    >>> a = np.zeros((240, 320), np.float32); a[40:240, 45:116] = 1
+    >>> a[78:84, 116:200] = 1; a[50:110, 200:260] = 1   # a blob on a thin bridge beside the head
+    >>> b, rep = remove_debris(img, a, lm)
+    >>> float(b[80, 230]), float(b[150, 80]), rep.doubt is None
+    (0.0, 1.0, True)
+    """
+    px = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    a = np.asarray(alpha, np.float32)
+    if a.shape != px.shape[:2]:
+        raise ValueError(f"alpha {a.shape} does not match the image {px.shape[:2]}")
+    H, W = a.shape
+    total = float(a.sum())
+    if total <= 0:
+        return a.copy(), DebrisReport()
+    crown, chin, head_h, fw, across, down = _geometry(lm)
+    prior = subject_prior((H, W), lm)
+    solid = a > 0.5
+    parts: dict[str, float] = {}
+    remove = np.zeros((H, W), bool)
+
+    thin = thin_lobes(solid, lm, prior)
+    parts["thin"] = float(a[thin].sum()) / total
+    remove |= thin
+    regions = subject_regions((H, W), a, lm)
+    skin = subject_colours(px, regions["skin"], seed=seed)
+    hair = subject_colours(px, regions["hair"], seed=seed)
+    body = subject_colours(px, regions["body"], seed=seed)
+    head_cols = np.concatenate([hair, skin])
+    rest = _face_component(solid & ~remove, _face_hull((H, W), lm))
+    unlike = unlike_subject(px, rest, lm, prior, head_cols, np.concatenate([head_cols, body]))
+    parts["colour"] = float(a[unlike & ~remove].sum()) / total
+    remove |= unlike
+    # the faint edge (alpha <= 0.5) that belonged to a removed piece goes with it
+    if remove.any():
+        r = max(int(round(0.04 * fw)), 2)
+        grown = cv2.dilate(remove.astype(np.uint8), _disk(r)).astype(bool)
+        remove |= grown & ~solid
+        out = _fade(remove, a, fw)
+        # nothing left floating
+        from candid.engines.studio.matte import attached_only
+
+        out = attached_only(out, lm)
+    else:
+        out = a.copy()
+    out[out < 0.02] = 0.0
+    removed = max(0.0, 1.0 - float(out.sum()) / total)
+    # doubt: alpha above the shoulders beyond the head with its hair
+    # (alpha beyond the head prior whose colour is unlike the subject's head beside the head, unlike any of the
+    # subject's colours lower down: long hair, hands and the subject's own sleeves do not count)
+    depth = _along((H, W), chin, down)
+    above = depth < DOUBT_DEPTH * head_h
+    mass = float(out[above].sum())
+    beside = _along((H, W), chin, down) < SHOULDERS * head_h
+    far = np.where(beside, colour_distance(px, head_cols), colour_distance(px, np.concatenate([head_cols, body])))
+    strange = above & ~prior & (far > UNLIKE)
+    outside = float(out[strange].sum()) / mass if mass > 0 else 0.0
+    doubt = None
+    if outside > DOUBT:
+        doubt = (f"{outside:.0%} of the cut-out above the shoulders lies beyond the head and hair "
+                 "(pieces of other people or background that could not be told apart)")
+    return out.astype(np.float32), DebrisReport(removed=round(removed, 4), outside=round(outside, 4), doubt=doubt,
+                                                parts={k: round(v, 4) for k, v in parts.items()})

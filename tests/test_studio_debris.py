@@ -1,0 +1,190 @@
+"""Pieces of other people in a cut-out (candid.engines.studio.debris): synthetic scenes with a planted answer."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from candid.engines.studio.debris import (
+    DebrisReport,
+    colour_distance,
+    remove_debris,
+    subject_colours,
+    subject_prior,
+    subject_regions,
+    thin_lobes,
+    unlike_subject,
+)
+from candid.engines.studio.matte import attached_only
+from candid.engines.studio.people import toy_landmarks
+
+SKIN = (0.85, 0.66, 0.55)
+BLONDE = (0.88, 0.74, 0.36)
+BLACK = (0.06, 0.05, 0.05)
+SHIRT = (0.15, 0.25, 0.6)
+
+
+def _scene(extra=None, colour=BLACK):
+    """A blonde subject (face, hair cap, blue shirt) and, optionally, a piece of something else joined to her.
+
+    Returns ``(image, alpha, landmarks)``; ``extra`` is a polygon (x, y) filled with ``colour`` and alpha 1.
+    """
+    H, W = 400, 320
+    lm = toy_landmarks(160, 120, 80)  # eyes at y 120, chin at y 184, face 80 px wide
+    img = np.empty((H, W, 3), np.float32)
+    img[:] = (0.55, 0.6, 0.62)
+    person = np.zeros((H, W), np.uint8)
+    hair = np.zeros((H, W), np.uint8)
+    cv2.ellipse(hair, (160, 112), (60, 84), 0, 0, 360, 1, -1)
+    hair[105:] = 0
+    face = np.zeros((H, W), np.uint8)
+    cv2.ellipse(face, (160, 130), (42, 62), 0, 0, 360, 1, -1)
+    body = np.zeros((H, W), np.uint8)
+    cv2.fillPoly(body, [np.array([(140, 180), (180, 180), (200, 215), (290, 250), (300, 400), (20, 400),
+                                  (30, 250), (120, 215)], np.int32)], 1)
+    img[body.astype(bool)] = SHIRT
+    img[hair.astype(bool)] = BLONDE
+    img[face.astype(bool)] = SKIN
+    person |= hair | face | body
+    if extra is not None:
+        m = np.zeros((H, W), np.uint8)
+        polys = extra if isinstance(extra[0][0], (list, tuple)) else [extra]
+        cv2.fillPoly(m, [np.asarray(p, np.int32) for p in polys], 1)
+        img[m.astype(bool)] = colour
+        person |= m
+    rng = np.random.default_rng(0)
+    img = np.clip(img + rng.normal(0, 0.01, img.shape), 0, 1).astype(np.float32)
+    alpha = cv2.GaussianBlur(person.astype(np.float32), (0, 0), 0.8)
+    return img, np.clip(alpha, 0, 1).astype(np.float32), lm
+
+
+#: black hair of someone behind, beside the head at face height, joined to the subject's hair along its side
+BEHIND = [(40, 60), (104, 60), (104, 160), (40, 160)]
+#: the subject's own long blonde hair hanging beside the face
+LONG_HAIR = [(88, 80), (112, 80), (112, 230), (88, 230)]
+#: a lump of someone's jacket above the head, joined to the crown by a thin stem
+STEM = [[(156, 8), (164, 8), (164, 34), (156, 34)], [(140, 0), (260, 0), (260, 12), (140, 12)]]
+
+
+def test_prior_holds_head_body_not_beside_or_above():
+    lm = toy_landmarks(160, 120, 80)
+    p = subject_prior((400, 320), lm)
+    assert p[130, 160] and p[350, 160] and p[60, 160]  # face, body, hair
+    assert not p[120, 40] and not p[2, 160]  # beside the head, well above the crown
+
+
+def test_regions_sample_hair_skin_body():
+    img, alpha, lm = _scene()
+    r = subject_regions(alpha.shape, alpha, lm)
+    assert r["skin"][140, 160] and r["body"][300, 160]
+    assert r["hair"].sum() > 100 and not r["hair"][140, 160]
+    hair = subject_colours(img, r["hair"])
+    assert float(colour_distance(np.full((8, 8, 3), BLONDE, np.float32), hair)[0, 0]) < 5
+
+
+def test_colour_distance_weighs_lightness_half():
+    d = colour_distance(np.full((8, 8, 3), 0.5, np.float32), np.array([[0.0, 0.0, 0.0]], np.float32))
+    assert abs(float(d[0, 0]) - 0.5 * 53.4) < 1.0
+    assert np.isinf(colour_distance(np.zeros((8, 8, 3), np.float32), np.zeros((0, 3), np.float32))).all()
+
+
+def test_black_hair_behind_a_blonde_is_removed():
+    img, alpha, lm = _scene(BEHIND)
+    # the matte's own clean-up keeps it: it is joined to the subject
+    assert attached_only(alpha, lm)[110, 60] > 0.9
+    out, rep = remove_debris(img, alpha, lm)
+    assert out[110, 60] == 0.0 and out[110, 45] == 0.0
+    assert rep.parts["colour"] > 0.01 and rep.removed > 0.01
+    # the subject is untouched: face, hair, shirt
+    assert out[130, 160] == 1.0 and out[60, 160] == 1.0 and out[300, 160] == 1.0
+
+
+def test_own_long_hair_stays():
+    img, alpha, lm = _scene(LONG_HAIR, colour=BLONDE)
+    out, rep = remove_debris(img, alpha, lm)
+    assert out[200, 100] > 0.95 and out[120, 95] > 0.95
+    assert rep.removed < 0.005 and rep.doubt is None
+
+
+def test_lump_on_a_thin_stem_above_the_head_is_removed():
+    img, alpha, lm = _scene(STEM, colour=BLONDE)  # even in the subject's own colour: the neck is thin
+    assert attached_only(alpha, lm)[5, 225] > 0.9
+    out, rep = remove_debris(img, alpha, lm)
+    assert out[5, 225] == 0.0 and out[5, 150] == 0.0
+    assert rep.parts["thin"] > 0.005
+    assert out[60, 160] == 1.0
+
+
+def test_thin_lobes_alone():
+    lm = toy_landmarks(80, 80, 50)
+    m = np.zeros((240, 320), bool)
+    m[40:240, 45:116] = True
+    m[78:84, 116:200] = True
+    m[50:110, 200:260] = True
+    t = thin_lobes(m, lm, subject_prior(m.shape, lm))
+    assert t[80, 230] and t[80, 150] and not t[150, 80]
+    # a broad attachment is not a lobe
+    m2 = m.copy()
+    m2[50:110, 116:200] = True
+    assert not thin_lobes(m2, lm, subject_prior(m.shape, lm)).any()
+
+
+def test_unlike_needs_mostly_beyond_prior():
+    lm = toy_landmarks(80, 80, 50)
+    img = np.full((240, 320, 3), 0.8, np.float32)
+    img[60:100, 70:90] = (0.1, 0.1, 0.1)  # dark glasses on the face: inside the prior
+    m = np.zeros((240, 320), bool)
+    m[40:240, 45:116] = True
+    cols = np.array([[84.0, 0.0, 0.0]], np.float32)
+    assert not unlike_subject(img, m, lm, subject_prior(m.shape, lm), cols, cols).any()
+
+
+def test_strange_colour_beside_the_neck_is_doubt():
+    # a green piece beside the neck, below the chin: not removed (lower down only the doubt looks), but doubted
+    img, alpha, lm = _scene([(20, 170), (118, 170), (118, 230), (20, 230)], colour=(0.1, 0.8, 0.1))
+    out, rep = remove_debris(img, alpha, lm)
+    assert rep.doubt is not None and "beyond the head" in rep.doubt
+    assert rep.outside > 0.06
+
+
+def test_nothing_to_remove_on_a_clean_subject():
+    img, alpha, lm = _scene()
+    out, rep = remove_debris(img, alpha, lm)
+    assert np.array_equal(out, np.where(alpha < 0.02, 0, alpha)) or float(np.abs(out - alpha).max()) < 0.03
+    assert rep == DebrisReport(removed=rep.removed, outside=rep.outside, doubt=None, parts=rep.parts)
+    assert rep.removed < 0.001
+
+
+def test_validates():
+    img, alpha, lm = _scene()
+    with pytest.raises(ValueError):
+        remove_debris(img, alpha[:-1], lm)
+    out, rep = remove_debris(img, np.zeros_like(alpha), lm)
+    assert out.max() == 0 and rep.removed == 0
+
+
+@settings(max_examples=8, deadline=None)
+@given(x=st.integers(20, 90), y=st.integers(30, 150), w=st.integers(10, 60), grey=st.floats(0, 1))
+def test_never_adds_alpha_nor_touches_inputs(x, y, w, grey):
+    img, alpha, lm = _scene([(x, y), (x + w, y), (x + w, y + w), (x, y + w)], colour=(grey, grey * 0.5, 0.2))
+    a0, i0 = alpha.copy(), img.copy()
+    out, rep = remove_debris(img, alpha, lm)
+    assert out.shape == alpha.shape and out.dtype == np.float32
+    assert float(out.min()) >= 0 and float((out - alpha).max()) <= 1e-6
+    assert np.array_equal(alpha, a0) and np.array_equal(img, i0)
+    assert out[130, 160] == pytest.approx(alpha[130, 160])  # the face is never touched
+    assert 0 <= rep.removed <= 1
+
+
+def test_stage_reports_debris_metrics():
+    from skimage import data
+
+    from candid.engines.studio.stage import studio_stage
+    from candid.portrait import Portrait
+
+    p = studio_stage(Portrait(data.astronaut().astype(np.float32) / 255), style="passport")
+    m = p.log[-1].params["matte"]
+    assert m["debris_removed"] < 0.01 and m["beyond_head"] < 0.06
