@@ -112,7 +112,7 @@ def test_coverage_is_antialiased_not_a_staircase():
     cov = f.coverage((120, 120))
     edge = (truth > 0.02) & (truth < 0.98)
     assert edge.sum() > 100
-    assert np.abs(cov - truth)[edge].mean() < 0.06  # nearest neighbour (round 6): 0.25 on the edge pixels
+    assert np.abs(cov - truth)[edge].mean() < 0.06  # nearest neighbour (round 6): 0.26 on the edge pixels
     assert ((cov > 0.02) & (cov < 0.98))[edge].mean() > 0.8  # partial pixels, not 0/1 steps
     assert np.array_equal(f.valid_mask((120, 120)), cov >= 0.5)
 
