@@ -9,7 +9,7 @@ import numpy as np
 from candid.engines.studio.background import background as make_background
 from candid.engines.studio.background import parse_background
 from candid.engines.studio.composite import composite, suppress_jaw_rim, suppress_rim
-from candid.engines.studio.frame import apply_framing, correct_selfie, frame, head_extent
+from candid.engines.studio.frame import apply_framing, correct_selfie, fade_at_photo_edge, frame, head_extent
 from candid.engines.studio.matte import context_probability, matte, matte_quality
 from candid.engines.studio.options import OPTIONS_VERSION
 from candid.engines.studio.relight import PATTERNS, expose, light_vector, relight, white_balance
@@ -273,6 +273,8 @@ def studio_stage(
         rim = max(rim, jaw_rim)
         if rim >= 0.02:
             changes.append({"change": "rim_toned", "amount": round(rim, 2)})
+        alpha, faded = fade_at_photo_edge(alpha, framing, src.shape, clm)  # no body cut by the photo's edge
+        changes += [faded] if faded else []
         out = composite(fg, alpha, bg, decontaminate_edges=False)
         final_alpha = alpha
     else:
