@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from candid.colour import luma
+
 #: Index of each landmark's left-right partner (iBUG 68 layout).
 MIRROR = np.array(
     [16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
@@ -249,7 +251,7 @@ def iris_size(pixels: np.ndarray, iris, yaw: float = 0.0) -> tuple[float, float]
     from scipy import ndimage
 
     px = np.asarray(pixels, np.float32)
-    gray = ndimage.gaussian_filter(px[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32), 0.7)
+    gray = ndimage.gaussian_filter(luma(px), 0.7)  # candid's one luma (Rec. 601 on the encoded values)
     roll = float(np.arctan2(*(centres[1] - centres[0])[::-1]))  # the eye line, for a tilted head
     if abs(yaw) > IRIS_NEAR_EYE_YAW:
         near = 1 if yaw > 0 else 0  # a positive yaw turns the face to the image right: that eye is nearer

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from candid.face.detect import to_uint8
+
 #: Long side of the copy the hand model sees.
 WORK_SIDE = 1024
 #: Landmark index pairs of the 20 bones (wrist to finger tips), MediaPipe order.
@@ -103,8 +105,7 @@ def detect_hands(pixels: np.ndarray, *, work_side: int = WORK_SIDE) -> list[Hand
     H, W = px.shape[:2]
     s = min(1.0, work_side / max(H, W))
     small = cv2.resize(px, (max(8, round(W * s)), max(8, round(H * s))), interpolation=cv2.INTER_AREA) if s < 1 else px
-    if small.dtype != np.uint8:
-        small = np.clip(small.astype(np.float32) * 255 + 0.5, 0, 255).astype(np.uint8)
+    small = to_uint8(small)  # the model takes 8-bit RGB: quantised once, after the (float) resize, as everywhere
     h, w = small.shape[:2]
     with _LOCK:
         res = _model().process(np.ascontiguousarray(small))
