@@ -170,11 +170,10 @@ def face_regions(pixels: np.ndarray, landmarks: np.ndarray, *, skin_tolerance: f
 
     Examples
     --------
-    >>> from skimage import data
     >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype("float32") / 255
-    >>> face = analyze_face(img)
-    >>> regions = face_regions(img, face.landmarks, mesh=face.mesh)
+    >>> from candid.face.examples import astronaut
+    >>> face = analyze_face(astronaut(), embed=False, quality=False)
+    >>> regions = face_regions(astronaut(), face.landmarks, mesh=face.mesh)
     >>> bool(regions.masks["skin"].sum() > regions.masks["lips"].sum() > 0)
     True
     """

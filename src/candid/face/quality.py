@@ -95,10 +95,8 @@ def assess_quality(
 
     Examples
     --------
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype("float32") / 255
-    >>> assess_quality(img, analyze_face(img).landmarks).ok
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
+    >>> assess_quality(astronaut(), astronaut_landmarks()).ok
     True
     """
     if regions is None:

@@ -76,10 +76,8 @@ def skin_texture(pixels: np.ndarray, landmarks: np.ndarray, regions: FaceRegions
 
     Examples
     --------
-    >>> from skimage import data
-    >>> from candid.face import analyze_face
-    >>> img = data.astronaut().astype("float32") / 255
-    >>> stats = skin_texture(img, analyze_face(img).landmarks)
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
+    >>> stats = skin_texture(astronaut(), astronaut_landmarks())
     >>> stats["skin.fine"] > 0
     True
     """
