@@ -55,6 +55,9 @@ _N_DIR = 12
 SIDE_MAX = 0.15
 #: Lines whose straight extent is at least this (fraction of the short side) are damage whatever their sides.
 SIDE_FREE_LEN = 0.4
+#: A thin-line component this spread in 2-D (minor/major) with a skeleton as long as SIDE_FREE_LEN is a
+#: crack network (craquelure, crazing): damage whatever its sides.
+NETWORK_SPREAD = 0.3
 #: A crease (the wide-line pass) is one line: its skeleton at most this many times its straight extent.
 CREASE_BRANCHING = 1.3
 
@@ -237,12 +240,15 @@ def _hysteresis(strong: np.ndarray, weak: np.ndarray, bridge: int = 0) -> tuple[
 
 
 def _side_difference(img: np.ndarray, direction: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarray,
-                     d: float = 6.0) -> np.ndarray:
+                     d: float = 6.0, lines: np.ndarray | None = None) -> np.ndarray:
     """Per component: median colour distance between the picture ``d`` px to each side of the line.
 
     A crack or scratch crosses the picture: the two sides continue each other
     (small distance). An object (a glove, a hat's brim, a lit rope) is bounded
-    by its own edges: what lies beside it differs from side to side.
+    by its own edges: what lies beside it differs from side to side. With
+    ``lines`` (bool, other line candidates), a pixel whose side lands on
+    another line is not counted (in a crack network the side of one crack is
+    often the next crack), unless that leaves under a third of a component.
     """
     out = np.zeros(n)
     sel = keep[labels]
@@ -253,14 +259,97 @@ def _side_difference(img: np.ndarray, direction: np.ndarray, labels: np.ndarray,
     nx, ny = -np.sin(a) * d, np.cos(a) * d
     fx, fy = xx.astype(np.float32), yy.astype(np.float32)
 
-    def at(dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
-        return cv2.remap(img, (fx + dx).astype(np.float32)[None], (fy + dy).astype(np.float32)[None],
-                         cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0]
+    def at(im: np.ndarray, dx: np.ndarray, dy: np.ndarray, interp: int = cv2.INTER_LINEAR) -> np.ndarray:
+        return cv2.remap(im, (fx + dx).astype(np.float32)[None], (fy + dy).astype(np.float32)[None],
+                         interp, borderMode=cv2.BORDER_REPLICATE)[0]
 
-    diff = np.linalg.norm(at(nx, ny) - at(-nx, -ny), axis=-1)
+    diff = np.linalg.norm(at(img, nx, ny) - at(img, -nx, -ny), axis=-1)
     lab = labels[yy, xx]
+    free = np.ones(len(yy), bool)
+    if lines is not None:
+        ln = lines.astype(np.uint8)
+        free = (at(ln, nx, ny, cv2.INTER_NEAREST) == 0) & (at(ln, -nx, -ny, cv2.INTER_NEAREST) == 0)
     for i in np.unique(lab):
-        out[i] = float(np.median(diff[lab == i]))
+        mine = lab == i
+        use = mine & free
+        out[i] = float(np.median(diff[use if use.sum() >= mine.sum() / 3 else mine]))
+    return out
+
+
+def _join_network(keep: np.ndarray, ok: np.ndarray, labels: np.ndarray, radius: int, rounds: int = 3) -> np.ndarray:
+    """Components of ``keep`` that are ``ok``, plus those within ``radius`` px of them (chains, ``rounds`` deep).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> labels = np.zeros((5, 12), np.int32)
+    >>> labels[2, 0:4], labels[2, 5:8], labels[2, 11] = 1, 2, 3    # 1 joins 2 (1 px gap); 3 is 3 px off
+    >>> _join_network(np.array([False, True, True, True]), np.array([False, True, False, False]), labels, 2)
+    array([False,  True,  True, False])
+    """
+    ok = keep & ok
+    n = len(keep)
+    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    for _ in range(rounds):
+        near = cv2.dilate(ok[labels].astype(np.uint8), disk) > 0
+        touched = np.bincount(labels[near], minlength=n) > 0
+        grown = ok | (keep & touched)
+        grown[0] = False
+        if (grown == ok).all():
+            break
+        ok = grown
+    return ok
+
+
+def _shifted(m: np.ndarray, dx: int, dy: int) -> np.ndarray:
+    """Bool image ``m`` moved by (dx, dy) px, False where nothing moved in."""
+    out = np.zeros_like(m)
+    h, w = m.shape
+    out[max(0, dy):h + min(0, dy), max(0, dx):w + min(0, dx)] = m[max(0, -dy):h - max(0, dy),
+                                                                  max(0, -dx):w - max(0, dx)]
+    return out
+
+
+def _follow_ridges(found: np.ndarray, cand: np.ndarray, direction: np.ndarray, steps: int) -> np.ndarray:
+    """``found`` grown through ``cand`` pixels that continue it along their own line ``direction``.
+
+    A candidate pixel is taken when a pixel already taken, running the same way, lies 1 or
+    2 px from it along the direction (radians, 0 = along x) of the segment that found it: a
+    crack continues itself; texture next to it does not line up. At most ``steps`` rounds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> found = np.zeros((5, 12), bool); found[2, 0:3] = True
+    >>> cand = np.zeros_like(found); cand[2, 3:9] = True; cand[1, 4] = cand[0, 5] = True
+    >>> d = np.zeros((5, 12), np.float32)      # all along x: the diagonal bit does not line up
+    >>> g = _follow_ridges(found, cand, d, 10)
+    >>> int(g[2].sum()), bool(g[1, 4]), bool(g[0, 5])
+    (9, False, False)
+    """
+    bins = np.round(np.asarray(direction) / (np.pi / _N_DIR)).astype(np.int64) % _N_DIR
+    out = found.copy()
+    cand = cand & ~found
+    frontier = out
+    todo = [(k, cand & (bins == k)) for k in range(_N_DIR)]
+    todo = [(k, c) for k, c in todo if c.any()]
+    for _ in range(steps):
+        new = np.zeros_like(out)
+        for k, c in todo:
+            a = np.pi * k / _N_DIR
+            # ... from a pixel running the same way (within one direction step): no turning
+            # from a crack into a fence's cross-bar
+            same = frontier & (np.minimum((bins - k) % _N_DIR, (k - bins) % _N_DIR) <= 1)
+            for r in (1, 2):
+                dx, dy = int(round(r * np.cos(a))), int(round(r * np.sin(a)))
+                if dx == 0 and dy == 0:
+                    continue
+                new |= c & (_shifted(same, dx, dy) | _shifted(same, -dx, -dy))
+        new &= ~out
+        if not new.any():
+            break
+        out |= new
+        frontier = new
     return out
 
 
@@ -337,7 +426,6 @@ def damage_mask(
     sat_ref = float(np.percentile(sat[:: 4, :: 4], 50))
 
     y8 = np.clip(y * 255 + 0.5, 0, 255).astype(np.uint8)
-    small8 = np.clip(small * 255 + 0.5, 0, 255).astype(np.uint8)
     face = _face_zones(small) if protect_eyes else None
     length = max(7, int(round(0.02 * s)) | 1)
     passes = []  # (offsets, polarities, bridge, min length, max width) as fractions of s or px
@@ -432,20 +520,21 @@ def damage_mask(
                 rim = np.minimum(e / np.maximum(resp, 1e-4), 2.0)
                 mean_rim = np.bincount(labels.ravel(), rim.ravel().astype(np.float64), n) / np.maximum(area, 1)
                 keep &= mean_rim < (0.3 if polarity == "bright" else 0.35)
+            side_ok = None
             if wide_max is None and keep.any():
                 # a crack crosses the picture: a few px to each side the picture continues itself;
                 # beside an object (a white glove, a hat's brim, a lit rope) it does not
                 # (measured beyond the line's own width; a line running across much of the print
                 # crosses the picture whatever lies along it: its extent, not its skeleton, whose
                 # branches along an object's outline (a bus's window pillars) add length)
-                # (the sides are read on the picture with every line candidate of this pass taken
-                # out, so in a crack network a side that lands on the next crack does not count)
-                lines = cv2.dilate((labels > 0).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-                k_med = min(255, 4 * int(np.ceil(max(offsets))) + 1)
-                clean = np.where(lines[..., None], cv2.medianBlur(small8, k_med).astype(np.float32) / 255, small)
-                side = _side_difference(clean, direction, labels, n, keep)
-                extent, _ = _shape(labels, n)
-                keep &= (side < SIDE_MAX) | (extent >= SIDE_FREE_LEN * s)
+                # the same for a crack network (craquelure, crazing): branching in 2-D with as much
+                # crack in it as a long scratch has; its branches run into the next crack, a bloom,
+                # a lost corner, so their sides differ here and there, but an object's outline is
+                # not that long at this width
+                side = _side_difference(small, direction, labels, n, keep)
+                extent, spread = _shape(labels, n)
+                network = mono & (spread > NETWORK_SPREAD) & (skel >= SIDE_FREE_LEN * s)
+                side_ok = (side < SIDE_MAX) | (extent >= SIDE_FREE_LEN * s) | network
             if face is not None and keep.any():
                 # highlights on lips, brows and chin, the shadow under the chin, a collar's rim
                 # are lines of the picture: a line that stays on and around the face must be
@@ -462,8 +551,28 @@ def damage_mask(
             if not mono and keep.any():
                 mean_sat = np.bincount(labels.ravel(), sat.ravel().astype(np.float64), n) / np.maximum(area, 1)
                 keep &= mean_sat < max(0.12, 1.5 * sat_ref)
+            if side_ok is not None:
+                if mono:
+                    # a branch whose sides differ (it runs into a bloom, a lost corner, the next
+                    # crack) but that joins a crack which crosses the picture is part of that crack
+                    # network (gaps up to one segment); on colour prints lit edges side by side
+                    # (a fence, a boat's rails) would join the same way
+                    keep = _join_network(keep, side_ok, labels, length)
+                else:
+                    keep &= side_ok
             if keep.any():
                 found = keep[labels]
+                if wide_max is None:
+                    # a crack network hides its own fainter branches: they raise the texture level
+                    # they are measured against. Measured on the picture around the cracks found,
+                    # the same weak test is followed along each pixel's own line direction
+                    # from the cracks found (a branch continues a crack; texture does not line up)
+                    near = cv2.dilate(found.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+                    z2 = resp / (floor + 1.4 * _local_level(np.where(near, 0, resp), int(0.08 * s)))
+                    cand = (z2 > t_weak / sensitivity) & core
+                    if face is not None:
+                        cand &= ~face[1]
+                    found = _follow_ridges(found, cand, direction, max(4, int(0.1 * s)))
                 # follow the line into its faint ends and soft edges: neighbours still off
                 # the local median the same way (a few px, so texture cannot pull it far)
                 more = (dpx > max(3.0 * sigma, 0.03)) & (z > 0.5 * t_weak / sensitivity)
