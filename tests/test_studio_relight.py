@@ -103,3 +103,20 @@ def test_white_balance_still_corrects_a_cast_on_the_scene():
     out = white_balance(cast, 0.6)
     b_over_r = lambda x: float(srgb_to_linear(x)[..., 2].mean() / srgb_to_linear(x)[..., 0].mean())
     assert b_over_r(out) < b_over_r(cast) - 0.2
+
+
+def test_moved_catchlight_leaves_no_dark_arc_at_the_iris_rim():
+    """Bright sclera inside a circle fitted a little too large was taken for the catchlight and painted dark."""
+    from candid.face import face_regions
+
+    img, lm = astronaut(), astronaut_landmarks()
+    (cx, cy, r) = face_regions(img, lm).iris_circles[0]
+    yy, xx = np.mgrid[0:img.shape[0], 0:img.shape[1]].astype(np.float32)
+    d = np.hypot(xx - cx, yy - cy)
+    arc = (d > 0.8 * r) & (d < 0.9 * r) & (xx > cx)  # a bright crescent on the rim (sclera seen through the fit)
+    planted = img.copy()
+    planted[arc] = 0.92
+    out = relight(planted, lm, np.ones(img.shape[:2], np.float32), "loop", 0.6, catchlights="move")
+    ref = relight(planted, lm, np.ones(img.shape[:2], np.float32), "loop", 0.6, catchlights="keep")
+    assert arc.sum() >= 3
+    assert float(out[arc].mean()) > float(ref[arc].mean()) - 0.05  # not painted with iris colour

@@ -369,14 +369,30 @@ def _edit_irises(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light: np.
 def _move_catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light: np.ndarray) -> np.ndarray:
     """Move each eye's own catchlight (same pixels, same shape) to where ``light`` reflects; add none."""
 
+    # the eye openings (lids' landmarks): a fitted iris circle reaches under the lids, and bright lid skin
+    # inside it was taken for a catchlight, painted over with iris colour (a dark blot on the lid) and a
+    # dark arc left where the ring median met the lid (hinton.jpeg, pengwei.jpg at 1:1)
+    H, W = pixels.shape[:2]
+    opening = np.zeros((H, W), np.uint8)
+    for eye in (lm[36:42], lm[42:48]):
+        cv2.fillPoly(opening, [np.round(eye).astype(np.int32)], 1)
+    opening = cv2.erode(opening, np.ones((3, 3), np.uint8)).astype(bool)
+
     def move(patch: np.ndarray, win: tuple, h: np.ndarray) -> np.ndarray | None:
-        cx, cy, r, _, yy, xx = win
-        iris = np.hypot(xx - cx, yy - cy) < 0.9 * r
+        cx, cy, r, (y0, y1, x0, x1), yy, xx = win
+        iris = (np.hypot(xx - cx, yy - cy) < 0.9 * r) & opening[y0:y1, x0:x1]
         lum = luminance(patch)
         if iris.sum() < 6:
             return None
         med = float(np.median(lum[iris]))
         spot = iris & (lum > max(2.5 * med, 0.15))
+        # a catchlight lies inside the iris: a bright piece reaching its rim is sclera or lid seen through
+        # a circle fitted a little too large, and painting it with iris colour left a dark arc
+        n, labels = cv2.connectedComponents(spot.astype(np.uint8), connectivity=8)
+        rim = np.hypot(xx - cx, yy - cy) >= 0.78 * r
+        for i in range(1, n):
+            if (rim & (labels == i)).any():
+                spot[labels == i] = False
         if not spot.any() or spot.sum() > 0.35 * iris.sum():
             return None  # no catchlight of its own (or no clear one): none is invented
         wts = lum * spot
@@ -388,7 +404,8 @@ def _move_catchlights(lin: np.ndarray, pixels: np.ndarray, lm: np.ndarray, light
         # take the highlight out (iris colour around it), then put the same pixels back, shifted
         ring = iris & ~cv2.dilate(spot.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         base = np.median(patch[ring], axis=0) if ring.any() else np.median(patch[iris], axis=0)
-        soft = gauss(cv2.dilate(spot.astype(np.float32), np.ones((3, 3), np.uint8)), 0.6)[..., None]
+        soft = gauss(cv2.dilate(spot.astype(np.float32), np.ones((3, 3), np.uint8)), 0.6) * iris
+        soft = soft[..., None]
         highlight = np.maximum(patch - base, 0) * soft
         cleaned = patch * (1 - soft) + base * soft
         shifted = np.zeros_like(highlight)
