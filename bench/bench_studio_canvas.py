@@ -1,0 +1,97 @@
+"""Where the photo ends on an extended canvas: is the person cut by a straight line in the backdrop?
+
+For every photo under DATA/real (largest face, the six styles), plans the frame
+(:func:`candid.engines.studio.frame`, with the person mask as the stage does) and
+runs ``engine.studio`` on the results whose canvas is extended beyond the photo
+(``--all-extended``; by default only those with ``edge_cut``, where the person
+touches the photo's border on an extended side). Per result:
+
+- cut_px: the length (px) of cut-out (alpha > 0.5) within 0.02 frame heights of
+  the canvas (output pixels less than half inside the photo, at least 3 px thick:
+  a sub-pixel sliver at the frame's own border is not canvas) -- the hard line a
+  photographer sees; 0 when the body fades out before reaching the canvas;
+- body_faded: the stage said so (``body_faded`` change record).
+
+Usage: nice -n 10 .venv/bin/python bench/bench_studio_canvas.py --data /work/shared/data [--out DIR] [--only a,b]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from candid.engines.studio import STYLES, frame
+from candid.engines.studio.frame import face_inside
+from candid.engines.studio.stage import studio_stage
+from candid.errors import CandidError
+from candid.face import analyze_face
+from candid.face.person import person_probability
+from candid.imageio import read_image, write_image
+from candid.portrait import Portrait
+
+EXTS = {".jpg", ".jpeg", ".png", ".webp"}
+
+
+def cut_length(alpha: np.ndarray, matrix, size: tuple[int, int], src_shape: tuple[int, ...]) -> int:
+    """Length (px) of cut-out with alpha > 0.5 within 0.02 frame heights of the extended canvas."""
+    w, h = size
+    cov = cv2.warpAffine(np.ones(src_shape[:2], np.float32), np.asarray(matrix, np.float64), (w, h),
+                         flags=cv2.INTER_LINEAR, borderValue=0)
+    canvas = cv2.morphologyEx((cov < 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8)).astype(bool)
+    if not canvas.any():
+        return 0
+    band = max(3.0, 0.02 * h)
+    dist = cv2.distanceTransform((~canvas).astype(np.uint8), cv2.DIST_L2, 5)
+    return int(round(((dist <= band) & ~canvas & (alpha > 0.5)).sum() / band))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
+    ap.add_argument("--out", type=Path, default=None, help="write each headshot here (PNG)")
+    ap.add_argument("--only", default="", help="comma-separated substrings of 'path:style'")
+    ap.add_argument("--all-extended", action="store_true")
+    ap.add_argument("--json", type=Path, default=None)
+    args = ap.parse_args()
+    rows = []
+    for path in sorted(p for p in (args.data / "real").rglob("*") if p.suffix.lower() in EXTS):
+        name = str(path.relative_to(args.data))
+        px = read_image(path).pixels[..., :3]
+        try:
+            face = analyze_face(px, face_index=0, source=path.name)
+        except CandidError:
+            continue
+        if not face_inside(face.landmarks, px.shape, margin=0.05):
+            continue
+        person = person_probability(px, full_resolution=False)
+        for style in STYLES:
+            if args.only and not any(o in f"{name}:{style}" for o in args.only.split(",")):
+                continue
+            f = frame(px, face.landmarks, None, style, person=person)
+            if not (f.edge_cut or (args.all_extended and f.extended)):
+                continue
+            res = studio_stage(Portrait(px, face=face, source=path.name), style=style)
+            op = res.log[-1]
+            n = cut_length(res.matte, op.params["frame_matrix"], tuple(op.params["size"]), px.shape)
+            kinds = [c["change"] for c in op.params["changes"]]
+            rows.append({"photo": name, "style": style, "cut_px": n, "body_faded": "body_faded" in kinds,
+                         "extended": list(f.extended), "identity": op.params["identity_distance"]})
+            print(f"{name:40s} {style:13s} cut_px {n:4d} {'faded' if 'body_faded' in kinds else ''}", flush=True)
+            if args.out:
+                args.out.mkdir(parents=True, exist_ok=True)
+                write_image(args.out / f"{name.replace('/', '_').rsplit('.', 1)[0]}_{style}.png", res.pixels)
+    summary = {"results": len(rows), "with_a_cut": sum(r["cut_px"] > 0 for r in rows),
+               "cut_px_total": sum(r["cut_px"] for r in rows), "faded": sum(r["body_faded"] for r in rows)}
+    print(json.dumps(summary))
+    if args.json:
+        args.json.write_text(json.dumps({"summary": summary, "rows": rows}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
