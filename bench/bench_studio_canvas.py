@@ -10,7 +10,8 @@ touches the photo's border on an extended side). Per result:
   the canvas (output pixels less than half inside the photo, at least 3 px thick:
   a sub-pixel sliver at the frame's own border is not canvas) -- the hard line a
   photographer sees; 0 when the body fades out before reaching the canvas;
-- body_faded: the stage said so (``body_faded`` change record).
+- body_faded: the stage said so (``body_faded`` change record);
+- detached_pieces, halo_px, identity: as in ``bench_studio_real.py`` (the scorecard's definitions).
 
 Usage: nice -n 10 .venv/bin/python bench/bench_studio_canvas.py --data /work/shared/data [--out DIR] [--only a,b]
 """
@@ -33,6 +34,7 @@ from candid.face import analyze_face
 from candid.face.person import person_probability
 from candid.imageio import read_image, write_image
 from candid.portrait import Portrait
+from candid.scorecard import metrics as sc
 
 EXTS = {".jpg", ".jpeg", ".png", ".webp"}
 
@@ -57,6 +59,7 @@ def main() -> int:
     ap.add_argument("--only", default="", help="comma-separated substrings of 'path:style'")
     ap.add_argument("--all-extended", action="store_true")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--min-iod", type=float, default=0.0)
     args = ap.parse_args()
     rows = []
     for path in sorted(p for p in (args.data / "real").rglob("*") if p.suffix.lower() in EXTS):
@@ -66,7 +69,7 @@ def main() -> int:
             face = analyze_face(px, face_index=0, source=path.name)
         except CandidError:
             continue
-        if not face_inside(face.landmarks, px.shape, margin=0.05):
+        if face.iod < args.min_iod or not face_inside(face.landmarks, px.shape, margin=0.05):
             continue
         person = person_probability(px, full_resolution=False)
         for style in STYLES:
@@ -79,14 +82,26 @@ def main() -> int:
             op = res.log[-1]
             n = cut_length(res.matte, op.params["frame_matrix"], tuple(op.params["size"]), px.shape)
             kinds = [c["change"] for c in op.params["changes"]]
+            kept = "background_kept" in kinds
+            centre = tuple(np.asarray(res.face.landmarks, np.float64).mean(0))
             rows.append({"photo": name, "style": style, "cut_px": n, "body_faded": "body_faded" in kinds,
-                         "extended": list(f.extended), "identity": op.params["identity_distance"]})
-            print(f"{name:40s} {style:13s} cut_px {n:4d} {'faded' if 'body_faded' in kinds else ''}", flush=True)
+                         "extended": list(f.extended), "identity": op.params["identity_distance"], "fallback": kept,
+                         "detached_pieces": sc.detached_pieces(res.matte, centre),
+                         "halo_px": None if kept else sc.halo_px(res.pixels, res.matte)})
+            r = rows[-1]
+            print(f"{name:40s} {style:13s} cut_px {n:4d} pieces {r['detached_pieces']} halo {r['halo_px'] or 0:.2f} "
+                  f"id {r['identity'] or 0:.3f} {'faded' if r['body_faded'] else ''}", flush=True)
             if args.out:
                 args.out.mkdir(parents=True, exist_ok=True)
                 write_image(args.out / f"{name.replace('/', '_').rsplit('.', 1)[0]}_{style}.png", res.pixels)
+    halos = [r["halo_px"] for r in rows if r["halo_px"] is not None]
     summary = {"results": len(rows), "with_a_cut": sum(r["cut_px"] > 0 for r in rows),
-               "cut_px_total": sum(r["cut_px"] for r in rows), "faded": sum(r["body_faded"] for r in rows)}
+               "cut_px_total": sum(r["cut_px"] for r in rows), "faded": sum(r["body_faded"] for r in rows),
+               "fallbacks": sum(r["fallback"] for r in rows),
+               "detached_pieces": max((r["detached_pieces"] for r in rows), default=0),
+               "halo_px": round(float(np.mean(halos)), 3) if halos else None,
+               "halo_px_max": round(max(halos), 2) if halos else None,
+               "identity_max": round(max((r["identity"] or 0 for r in rows), default=0), 3)}
     print(json.dumps(summary))
     if args.json:
         args.json.write_text(json.dumps({"summary": summary, "rows": rows}, indent=1))
