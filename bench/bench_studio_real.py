@@ -30,6 +30,11 @@ measures, per result:
 - blockiness: :func:`edge_blockiness`, the soft matte edge's luminance steps across the
   source's 8-px JPEG block grid over those inside blocks (about 1: clean; well above 1:
   the fringe carries the old backdrop's JPEG blocks, as yangmi_6 did before round 4).
+- aliasing: :func:`edge_aliasing`, the share of the slanted outline that is a hard pixel
+  staircase at 1:1 (yangmi_3's hair, the casual crops' shoulders);
+- see_through: :func:`head_see_through`, percent of the head's interior (a little inside
+  the cut-out's own outline) where alpha is below 0.9 (yangmi_4's light patch, yangmi_6's
+  grey crown smudge, holes).
 
 Contact sheets (one PNG per photo: the six styles at full view, and a 1:1
 crop of the hair edge of each, 2x nearest-neighbour) go to ``--sheets``.
@@ -135,6 +140,74 @@ def edge_blockiness(out: np.ndarray, alpha: np.ndarray, matrix, src_shape: tuple
         return None
     num, den = float(on.mean()), float(off.mean())
     return round(num / max(den, 1e-6), 2)
+
+
+def _outline(alpha: np.ndarray, border: int = 3):
+    """The alpha = 0.5 contours, resampled every 1 px: ``(points (row, col), inside the frame minus border)``."""
+    from skimage import measure
+
+    H, W = alpha.shape
+    for c in measure.find_contours(np.pad(alpha.astype(np.float64), 1), 0.5):
+        c = c - 1
+        d = np.r_[0, np.cumsum(np.linalg.norm(np.diff(c, axis=0), axis=1))]
+        if d[-1] < 10:
+            continue
+        t = np.arange(0, d[-1], 1.0)
+        r = np.stack([np.interp(t, d, c[:, 0]), np.interp(t, d, c[:, 1])], 1)
+        keep = (r[:, 0] >= border) & (r[:, 0] < H - border) & (r[:, 1] >= border) & (r[:, 1] < W - border)
+        yield r, keep
+
+
+def edge_aliasing(alpha: np.ndarray, jump: float = 0.5) -> float | None:
+    """Share of the slanted outline that is a pixel staircase at 1:1.
+
+    Along the alpha = 0.5 contour, where its direction is 20-70 degrees off
+    the axes (on an axis a hard edge is no staircase), the share of points
+    where alpha changes by more than ``jump`` between two neighbouring pixels
+    (a hard, un-antialiased step). About 0-0.06 on clean cut-outs (scarlett_1,
+    hinton), 0.13-0.3 on yangmi_3/yangmi_4's hair and 0.4-0.6 on the casual
+    crops' blocky shoulders before round 7. None: too little slanted outline.
+    """
+    from scipy.ndimage import uniform_filter1d
+
+    a = np.asarray(alpha, np.float32)
+    H, W = a.shape
+    dx = np.zeros_like(a)
+    dy = np.zeros_like(a)
+    dx[:, :-1] = np.abs(np.diff(a, axis=1))
+    dy[:-1] = np.abs(np.diff(a, axis=0))
+    step = np.maximum.reduce([dx, dy, np.roll(dx, 1, 1), np.roll(dy, 1, 0)])  # the largest step touching a pixel
+    hits = n = 0
+    for r, keep in _outline(a):
+        t = uniform_filter1d(np.gradient(r, axis=0), 9, axis=0, mode="nearest")
+        ang = np.degrees(np.arctan2(np.abs(t[:, 0]), np.abs(t[:, 1])))
+        sel = keep & (ang > 20) & (ang < 70)
+        yi = np.clip(np.round(r[sel, 0]).astype(int), 0, H - 1)
+        xi = np.clip(np.round(r[sel, 1]).astype(int), 0, W - 1)
+        hits += int((step[yi, xi] > jump).sum())
+        n += int(sel.sum())
+    return round(hits / n, 3) if n > 30 else None
+
+
+def head_see_through(alpha: np.ndarray, landmarks: np.ndarray, depth: float = 0.03, level: float = 0.9,
+                     ) -> float | None:
+    """Percent of the head's interior where the cut-out is see-through (light patches, grey haze, holes).
+
+    The interior: the head ellipse above the chin (or the face hull), deeper
+    than ``depth`` face widths (at least 3 px) inside the filled alpha > 0.5
+    outline; the photo's top border is not an outline (hair cut by the frame
+    goes on beyond it). Counted: alpha below ``level`` there. None: no interior.
+    """
+    from candid.engines.studio.matte import _head_above_chin
+
+    lm = np.asarray(landmarks, np.float32)
+    a = np.asarray(alpha, np.float32)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    solid = np.pad(ndimage.binary_fill_holes(a > 0.5).astype(np.uint8), 1)
+    solid[0] = solid[1]
+    d = cv2.distanceTransform(solid, cv2.DIST_L2, 5)[1:-1, 1:-1]
+    inside = (d > max(depth * fw, 3.0)) & _head_above_chin(a.shape, lm)
+    return round(float((a[inside] < level).mean() * 100), 2) if inside.any() else None
 
 
 def hair_crop(out: np.ndarray, alpha: np.ndarray, lm: np.ndarray, side: int = 128) -> np.ndarray:
@@ -248,6 +321,8 @@ def main() -> int:
             sc_halo = sc.halo_px(res.pixels, alpha) if not kept else 0.0
             centre = tuple(np.asarray(res.face.landmarks, np.float64).mean(0))
             blocky = None if kept else edge_blockiness(res.pixels, alpha, op.params["frame_matrix"], px.shape)
+            aliasing = None if kept else edge_aliasing(alpha)
+            see_through = None if kept else head_see_through(alpha, res.face.landmarks)
             oa, opx = None, None
             if name in others_labels:
                 lab = others_label_mask(others_labels[name]["polygons"], px.shape, op.params["frame_matrix"],
@@ -262,6 +337,7 @@ def main() -> int:
                    "debris_removed": op.params["matte"].get("debris_removed"),
                    "beyond_head": op.params["matte"].get("beyond_head"),
                    "detached_pieces": sc.detached_pieces(alpha, centre), "halo_px": sc_halo, "blockiness": blocky,
+                   "aliasing": aliasing, "see_through": see_through,
                    "others_in_cutout": others_in_cutout(alpha, boxes_in_frame(faces, op.params["frame_matrix"])),
                    "halo_median_own": h50, "halo_p90_own": h90,
                    "identity": op.params["identity_distance"], "size": op.params["size"], "seconds": round(dt, 1),
@@ -269,6 +345,7 @@ def main() -> int:
             rows.append(row)
             print(f"{name:40s} {style:13s} pieces {row['detached_pieces']} halo {sc_halo:.2f} ({h50:.0f}/{h90:.0f}) "
                   f"id {row['identity'] if row['identity'] is None else round(row['identity'], 3)} blocky {blocky} "
+                  f"alias {aliasing} see {see_through} "
                   f"others {row['others_in_cutout']}/{len(faces)} oa {oa} opx {opx} "
                   f"debris {row['debris_removed']} beyond {row['beyond_head']} "
                   f"{'FALLBACK ' if kept else ''}{dt:.1f}s {row['changes']}", flush=True)
@@ -295,6 +372,10 @@ def main() -> int:
         "halo_px_worst_photo": round(max((r["halo_px"] for r in ok), default=0.0), 2),
         "edge_blockiness_max": max((r["blockiness"] for r in ok if r.get("blockiness") is not None), default=None),
         "others_in_cutout": sum(r["others_in_cutout"] for r in ok),
+        "aliasing_mean": (round(float(np.mean([r["aliasing"] for r in ok if r.get("aliasing") is not None])), 3)
+                          if any(r.get("aliasing") is not None for r in ok) else None),
+        "see_through_mean": (round(float(np.mean([r["see_through"] for r in ok if r.get("see_through") is not None])), 2)
+                             if any(r.get("see_through") is not None for r in ok) else None),
         "others_alpha_mean": (round(float(np.mean([r["others_alpha"] for r in ok if r.get("others_alpha") is not None])), 4)
                               if any(r.get("others_alpha") is not None for r in ok) else None),
         "others_alpha_max": max((r["others_alpha"] for r in ok if r.get("others_alpha") is not None), default=None),
