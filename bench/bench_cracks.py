@@ -61,16 +61,15 @@ def label_mask(points, shape, off: np.ndarray, sign: float = 1.0, snap: int = 2)
     return m > 0
 
 
-def labels_for(name: str, px: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(crack centre lines, picture lines) of one print, as bool masks."""
+def labels_for(name: str, px: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(crack centre lines, {name: picture line}) of one print, as bool masks."""
     spec = json.loads(LABELS.read_text()).get(name, {})
     off = _off_median(_y(px))
     cracks = np.zeros(px.shape[:2], bool)
     for c in spec.get("cracks", []):
         cracks |= label_mask(c["points"], px.shape[:2], off, -1.0 if c.get("dark") else 1.0)
-    picture = np.zeros(px.shape[:2], bool)
-    for c in spec.get("picture", []):
-        picture |= label_mask(c["points"], px.shape[:2], off, -1.0 if c.get("dark") else 1.0, snap=0)
+    picture = {c["name"]: label_mask(c["points"], px.shape[:2], off, -1.0 if c.get("dark") else 1.0)
+               for c in spec.get("picture", [])}
     return cracks, picture
 
 
@@ -99,7 +98,8 @@ def main() -> None:
             out[name] = {"message": "straightened: labels do not apply"}
             continue
         scan = correct_fade(px, keep_monochrome=True)
-        cracks, picture = labels_for(name, scan)
+        cracks, lines = labels_for(name, scan)
+        picture = np.any(list(lines.values()), axis=0) if lines else np.zeros(px.shape[:2], bool)
         row = {"marked": round(float(r.mask.mean()), 4)}
         if cracks.any():
             row.update({"crack_px": int(cracks.sum()), "recall": round(float(r.mask[cracks].mean()), 3),
@@ -108,6 +108,7 @@ def main() -> None:
             row["residual_kept"] = round(row["residual_restored"] / max(row["residual_scan"], 1e-6), 3)
         if picture.any():
             row["picture_filled"] = round(float(r.mask[picture].mean()), 3)
+            row["picture_lines_filled"] = {k: round(float(r.mask[v].mean()), 3) for k, v in lines.items()}
         out[name] = row
         if args.show:
             args.show.mkdir(parents=True, exist_ok=True)

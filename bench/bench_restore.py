@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_restore.py            # metrics + docs/img/restore_*.png + 24 MP run
     .venv/bin/python bench/bench_restore.py --no-24mp  # skip the 24 MP run
+    .venv/bin/python bench/bench_restore.py --real-only  # only docs/img/restore_scratched_*_face.png, restore_cracks_b.png
 
 1. Synthetic damage with known ground truth on skimage.data.astronaut()
    (dust, scratches, a crease, a halftone screen, fading with a dye cast,
@@ -10,7 +11,8 @@
    the synthetic damage). Pictures at 1:1 go to docs/img/restore_*.png.
 2. The real cracked prints ../shared/data/old/scratched_{a,b}.png (when the
    folder is there): before | after | damage found, at 1:1 on the face, to
-   docs/img/restore_scratched_{a,b}_face.png.
+   docs/img/restore_scratched_{a,b}_face.png; and scratched_b's crazed top
+   right (scan | restored | damage found, 1:1 and 3x) to docs/img/restore_cracks_b.png.
 3. A 24 MP scan (the astronaut enlarged to 4899x4899, damaged at that size,
    fading and grain, no screen): time and peak RSS of ``restore()`` given the
    true damage mask (every other step as by default) vs OpenCV's Telea fill
@@ -117,6 +119,16 @@ def real_sheets() -> dict:
         ov[r.mask] = ov[r.mask] * 0.3 + np.array([1.0, 0.0, 0.0], np.float32) * 0.7
         sheet = np.hstack([px[y0:y1, x0:x1], r.pixels[y0:y1, x0:x1], ov[y0:y1, x0:x1]])
         write_image(IMG / f"restore_{name}_face.png", sheet)
+        if name == "scratched_b" and r.pixels.shape == px.shape:
+            # the crazed top right, scan | restored | damage found: at 1:1 and, below, 3x (nearest)
+            import cv2
+
+            tr = np.s_[0:h // 2, w // 2:w]
+            row = np.hstack([px[tr], r.pixels[tr], ov[tr]])
+            big = cv2.resize(row, None, fx=3, fy=3, interpolation=cv2.INTER_NEAREST)
+            top = np.ones((row.shape[0], big.shape[1], 3), np.float32)
+            top[:, :row.shape[1]] = row
+            write_image(IMG / "restore_cracks_b.png", np.vstack([top, big]))
         out[name] = {"damage_fraction": round(float(r.mask.mean()), 4), "seconds": round(secs, 1),
                      "crop": [x0, y0, x1, y1], "notes": r.notes}
     return out
@@ -178,9 +190,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--child")
     ap.add_argument("--no-24mp", action="store_true")
+    ap.add_argument("--real-only", action="store_true", help="only the real cracked prints' sheets")
     args = ap.parse_args()
     if args.child:
         child(args.child)
+        return
+    if args.real_only:
+        print("## real prints:", json.dumps(real_sheets()))
         return
     small = small_run()
     print("## 512 px synthetic damage (astronaut)")

@@ -259,7 +259,9 @@ def face_region_labels(pixels: np.ndarray, *, max_side: int = 900, max_faces: in
         r = max(1, int(round(0.04 * iod)))
         ker = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
         hull = np.zeros_like(lab)
-        cv2.fillConvexPoly(hull, cv2.convexHull(lm.round().astype(np.int32)), 1)
+        # the whole mesh, forehead included (the 68 landmarks stop at the brows, which left the
+        # forehead in with hair and background: a crack above a brow took hair texture)
+        cv2.fillConvexPoly(hull, cv2.convexHull(np.asarray(pts)[:, :2].round().astype(np.int32)), 1)
         lab[hull > 0] = 4  # skin takes skin, not hair or background
         for value, parts in ((3, (range(17, 22), range(22, 27))), (2, (range(48, 60),)),
                              (1, (range(36, 42), range(42, 48)))):

@@ -145,6 +145,11 @@ def inpaint(
             else:
                 need = wide
             need &= mk > 0
+            if regions is not None:
+                # on a face a crack keeps the smooth fill (plus grain): a brow's hairs and an
+                # eyelid's lines are structure in one place, and detail copied from beside them
+                # lands as dark specks on the skin (scratched_b's brow and forehead)
+                need &= regions[r0:r1, c0:c1] == 0
             if need.any():
                 filled, done = exemplar_fill(filled, mk > 0, need,
                                              regions=None if regions is None else regions[r0:r1, c0:c1])
