@@ -201,3 +201,11 @@ def test_matte_outline_has_no_pixel_staircase(astro, lm):
     a0 = M.matte(astro, lm, outline_sigma=0)
     soft = (a > 0.02) & (a < 0.98)
     assert (_hard_steps(a)[soft] > 0.65).sum() < 0.5 * (_hard_steps(a0)[(a0 > 0.02) & (a0 < 0.98)] > 0.65).sum()
+
+
+def test_smooth_along_outline_on_a_large_busy_matte():
+    # more edge pixels than cv2.remap takes as one row (32767): a 2160x2880 portrait crashed the first version
+    rng = np.random.default_rng(0)
+    a = (rng.random((400, 300)) > 0.5).astype(np.float32)
+    b = M.smooth_along_outline(a)
+    assert b.shape == a.shape and 0 <= b.min() and b.max() <= 1

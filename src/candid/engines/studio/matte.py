@@ -470,15 +470,21 @@ def smooth_along_outline(alpha: np.ndarray, sigma: float = 1.0) -> np.ndarray:
     ys, xs = np.nonzero(edge)
     tx = (-gy[ys, xs] / mag[ys, xs]).astype(np.float32)
     ty = (gx[ys, xs] / mag[ys, xs]).astype(np.float32)
-    X, Y = xs.astype(np.float32), ys.astype(np.float32)
+    # the edge pixels as the rows of a map (cv2.remap takes at most 32767 columns)
+    cols = 4096
+    pad = -ys.size % cols
+    X = np.pad(xs.astype(np.float32), (0, pad)).reshape(-1, cols)
+    Y = np.pad(ys.astype(np.float32), (0, pad)).reshape(-1, cols)
+    tx, ty = np.pad(tx, (0, pad)).reshape(-1, cols), np.pad(ty, (0, pad)).reshape(-1, cols)
     r = int(np.ceil(2.5 * sigma))
-    acc = np.zeros(ys.size, np.float32)
+    acc = np.zeros(X.shape, np.float32)
     total = 0.0
     for s in np.arange(-2 * r, 2 * r + 1) / 2.0:
         w = float(np.exp(-0.5 * (s / sigma) ** 2))
-        mx, my = (X + float(s) * tx)[None], (Y + float(s) * ty)[None]
-        acc += w * cv2.remap(a, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0]
+        acc += w * cv2.remap(a, X + float(s) * tx, Y + float(s) * ty, cv2.INTER_LINEAR,
+                             borderMode=cv2.BORDER_REPLICATE)
         total += w
+    acc = acc.reshape(-1)[:ys.size]
     dx = np.zeros_like(a)
     dy = np.zeros_like(a)
     dx[:, :-1] = np.abs(np.diff(a, axis=1))
