@@ -225,7 +225,8 @@ def thin_lobes(mask: np.ndarray, landmarks: np.ndarray, prior: np.ndarray, *, ne
     The mask is opened with a disk of radius ``neck`` face widths; pieces of
     the opened mask not joined to the face are lobes. A lobe more than
     ``outside`` beyond the prior is returned, with the thin parts of the mask
-    that join it (the neck) where they lie beyond the prior.
+    that join it (the neck) where they lie above the estimated crown or
+    beyond the head and body without the hair margin.
 
     Examples
     --------
@@ -256,8 +257,11 @@ def thin_lobes(mask: np.ndarray, landmarks: np.ndarray, prior: np.ndarray, *, ne
         if a >= (0.5 * r) ** 2 and b > outside * a:
             out |= labels == i
     if out.any():
-        # the neck: thin parts of the mask beyond the prior, joined to a removed lobe
-        thin = m & ~opened & ~prior
+        # the neck: thin parts of the mask joined to a removed lobe, down to the head itself (the hair margin is
+        # no shelter for a stalk: 2008_002470's stem above the crown stayed as a spike)
+        crown, _, _, _, _, down = _geometry(lm)
+        above_crown = _along(m.shape, crown, down) < 0
+        thin = m & ~opened & (~subject_prior(m.shape, lm, hair=0.0) | above_crown)
         tl, _ = ndimage.label(thin | out, structure=np.ones((3, 3)))
         hit = np.unique(tl[out & (tl > 0)])
         out |= np.isin(tl, hit[hit > 0]) & thin
