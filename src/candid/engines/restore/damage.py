@@ -23,7 +23,11 @@ found with a classical, multi-scale, two-sided oriented line detector:
    the picture (its two sides, a few px away, continue each other), not be
    an object bounded by its own edges (a white glove, a hat's brim); a
    crease (a wide bright line) must be one nearly straight line, not an
-   object's branching outline (a bus's lit roof over its windows);
+   object's branching outline (a bus's lit roof over its windows); on a
+   monochrome print a crack network (craquelure branching in 2-D, as long
+   in all as a long scratch) and the cracks joining it are damage whatever
+   their sides, and found cracks are followed along their own direction
+   into branches their network's texture level hid;
 5. dust is a small, roundish outlier from the local median (on a colour
    print, not more colourful than its surroundings);
 6. the mask is grown to cover the soft edge of each defect and taken back to

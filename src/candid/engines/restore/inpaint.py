@@ -31,7 +31,9 @@ def inpaint(
     textured area (hair, knitwear, foliage: local detail above 1.6x the
     print's grain) then get the fine texture of their best-matching spot
     nearby (:func:`candid.engines.restore.exemplar.exemplar_fill`; with
-    ``regions``, never across an eye's or the lips' outline). Hairline cracks
+    ``regions``, never across an eye's or the lips' outline, and never inside
+    a face's regions: there the smooth fill plus grain is kept, as copied
+    detail from beside a brow lands as dark specks on skin). Hairline cracks
     on smooth areas keep the smooth fill, with grain of the print's own
     measured strength added back (seeded), so no fill stands out at 100 %.
     Big images are processed in bands of rows; only bands that contain
@@ -54,7 +56,7 @@ def inpaint(
     regions : ndarray, optional
         ``(H, W)`` integer labels (see
         :func:`candid.engines.restore.exemplar.face_region_labels`): texture
-        is copied only within a label.
+        is copied only within label 0 (outside faces).
     seed : int
 
     Returns
