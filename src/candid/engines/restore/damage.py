@@ -62,6 +62,8 @@ SIDE_FREE_LEN = 0.4
 #: A thin-line component this spread in 2-D (minor/major) with a skeleton as long as SIDE_FREE_LEN is a
 #: crack network (craquelure, crazing): damage whatever its sides.
 NETWORK_SPREAD = 0.3
+#: Working short sides of at least twice this also get the thin-line pass at half the working size.
+COARSE_SIDE = 350
 #: A crease (the wide-line pass) is one line: its skeleton at most this many times its straight extent.
 CREASE_BRANCHING = 1.3
 
@@ -336,14 +338,14 @@ def _follow_ridges(found: np.ndarray, cand: np.ndarray, direction: np.ndarray, s
     cand = cand & ~found
     frontier = out
     todo = [(k, cand & (bins == k)) for k in range(_N_DIR)]
-    todo = [(k, c) for k, c in todo if c.any()]
+    # ... from a pixel running the same way (within one direction step): no turning from a
+    # crack into a fence's cross-bar
+    todo = [(k, c, np.minimum((bins - k) % _N_DIR, (k - bins) % _N_DIR) <= 1) for k, c in todo if c.any()]
     for _ in range(steps):
         new = np.zeros_like(out)
-        for k, c in todo:
+        for k, c, along in todo:
             a = np.pi * k / _N_DIR
-            # ... from a pixel running the same way (within one direction step): no turning
-            # from a crack into a fence's cross-bar
-            same = frontier & (np.minimum((bins - k) % _N_DIR, (k - bins) % _N_DIR) <= 1)
+            same = frontier & along
             for r in (1, 2):
                 dx, dy = int(round(r * np.cos(a))), int(round(r * np.sin(a)))
                 if dx == 0 and dy == 0:
@@ -641,6 +643,12 @@ def damage_mask(
                 # a speck has a soft edge and often a halo of the other tone: fill 2 px more
                 ring2 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
                 mask |= cv2.dilate(keep[labels].astype(np.uint8), ring2) > 0
+    if "scratches" in kinds and s >= 2 * COARSE_SIDE:
+        # a big scan's cracks are wider, in working pixels, than the thin pass's offsets (1.5-4
+        # px): look for thin lines again at half the working size and add what is found there
+        half = cv2.resize(small, (sw // 2, sh // 2), interpolation=cv2.INTER_AREA)
+        coarse = damage_mask(half, kinds=("scratches",), sensitivity=sensitivity, protect_eyes=protect_eyes)
+        mask |= cv2.resize(coarse.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST) > 0
     if not mask.any():
         return np.zeros((h, w), bool)
     if face is not None:
