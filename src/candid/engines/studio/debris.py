@@ -150,14 +150,15 @@ def subject_regions(shape: tuple[int, int], alpha: np.ndarray, landmarks: np.nda
     depth = _along((H, W), chin, down)
     lateral = np.abs(_along((H, W), chin, across))
     e = max(int(round(0.03 * fw)), 1)
-    solid = cv2.erode((np.asarray(alpha) >= 0.98).astype(np.uint8), np.ones((2 * e + 1, 2 * e + 1), np.uint8)).astype(bool)
+    opaque = (np.asarray(alpha) >= 0.98).astype(np.uint8)
+    solid = cv2.erode(opaque, np.ones((2 * e + 1, 2 * e + 1), np.uint8)).astype(bool)
     return {"hair": solid & head & (_along((H, W), hairline, down) < 0),
             "skin": solid & _face_hull((H, W), lm, shrink=0.08 * fw) & ~_features((H, W), lm, 0.06 * fw),
             "body": solid & (depth > 0.3 * head_h) & (lateral < 0.4 * fw)}
 
 
 def subject_colours(pixels: np.ndarray, region: np.ndarray, *, k: int = 6, seed: int = 0) -> np.ndarray:
-    """``(k, 3)`` CIELAB colours (k-means centres) of the pixels in ``region`` (fewer if it is small; ``(0, 3)`` if empty).
+    """``(k, 3)`` CIELAB colours (k-means centres) of the pixels in ``region`` (fewer if small; ``(0, 3)`` if empty).
 
     Examples
     --------
@@ -220,7 +221,7 @@ def _face_component(mask: np.ndarray, face: np.ndarray) -> np.ndarray:
 
 def thin_lobes(mask: np.ndarray, landmarks: np.ndarray, prior: np.ndarray, *, neck: float = NECK,
                outside: float = 0.5) -> np.ndarray:
-    """Lobes of ``mask`` joined to the face only through a neck thinner than ``neck`` face widths, mostly beyond ``prior``.
+    """Lobes of ``mask`` joined to the face only through a neck thinner than ``neck`` face widths, beyond ``prior``.
 
     The mask is opened with a disk of radius ``neck`` face widths; pieces of
     the opened mask not joined to the face are lobes. A lobe more than
