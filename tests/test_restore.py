@@ -260,22 +260,6 @@ def test_crack_network_on_a_monochrome_print_is_damage_whatever_its_sides(monkey
     assert (damage_mask(colour, protect_eyes=False) & crack).sum() / crack.sum() < 0.3
 
 
-def test_wide_soft_crack_of_a_big_scan_found_at_half_size(monkeypatch):
-    """Round 18: a crack several working pixels wide (a print scanned at a high resolution) is wider
-    than the thin pass's offsets; the thin pass at half the working size finds it."""
-    import cv2
-
-    from candid.engines.restore import damage
-
-    img, crack, _ = _crazing_scene((0.60, 0.56, 0.50))
-    big = cv2.GaussianBlur(np.clip(cv2.resize(img, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC), 0, 1), (0, 0), 3.0)
-    cb = cv2.resize(crack.astype(np.uint8), None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST) > 0
-    monkeypatch.setattr(damage, "COARSE_SIDE", 128)  # (512 px here stands for a 1400 px working size)
-    assert (damage_mask(big, protect_eyes=False) & cb).sum() / cb.sum() > 0.5
-    monkeypatch.setattr(damage, "COARSE_SIDE", 10 ** 9)  # the fine pass alone misses it (can fail)
-    assert (damage_mask(big, protect_eyes=False) & cb).sum() / cb.sum() < 0.1
-
-
 def _bus_and_fold_scene(seed=0):
     """A bus's upper deck (a short lit roof band over a row of windows with bright pillars: a wide bright
     line with its own, branching outline) and a long, slightly wavy fold running across the print."""

@@ -62,8 +62,6 @@ SIDE_FREE_LEN = 0.4
 #: A thin-line component this spread in 2-D (minor/major) with a skeleton as long as SIDE_FREE_LEN is a
 #: crack network (craquelure, crazing): damage whatever its sides.
 NETWORK_SPREAD = 0.3
-#: Working short sides of at least twice this also get the thin-line pass at half the working size.
-COARSE_SIDE = 350
 #: A crease (the wide-line pass) is one line: its skeleton at most this many times its straight extent.
 CREASE_BRANCHING = 1.3
 
@@ -568,11 +566,13 @@ def damage_mask(
                     keep &= side_ok
             if keep.any():
                 found = keep[labels]
-                if wide_max is None:
+                if wide_max is None and mono:
                     # a crack network hides its own fainter branches: they raise the texture level
                     # they are measured against. Measured on the picture around the cracks found,
                     # the same weak test is followed along each pixel's own line direction
                     # from the cracks found (a branch continues a crack; texture does not line up)
+                    # (on colour photos it also followed false positives along picture lines: a
+                    # ceiling panel's edge, an ear's rim)
                     near = cv2.dilate(found.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
                     z2 = resp / (floor + 1.4 * _local_level(np.where(near, 0, resp), int(0.08 * s)))
                     cand = (z2 > t_weak / sensitivity) & core
@@ -643,12 +643,6 @@ def damage_mask(
                 # a speck has a soft edge and often a halo of the other tone: fill 2 px more
                 ring2 = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
                 mask |= cv2.dilate(keep[labels].astype(np.uint8), ring2) > 0
-    if "scratches" in kinds and s >= 2 * COARSE_SIDE:
-        # a big scan's cracks are wider, in working pixels, than the thin pass's offsets (1.5-4
-        # px): look for thin lines again at half the working size and add what is found there
-        half = cv2.resize(small, (sw // 2, sh // 2), interpolation=cv2.INTER_AREA)
-        coarse = damage_mask(half, kinds=("scratches",), sensitivity=sensitivity, protect_eyes=protect_eyes)
-        mask |= cv2.resize(coarse.astype(np.uint8), (sw, sh), interpolation=cv2.INTER_NEAREST) > 0
     if not mask.any():
         return np.zeros((h, w), bool)
     if face is not None:
