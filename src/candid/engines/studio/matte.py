@@ -784,9 +784,9 @@ def fill_head_holes(alpha: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     hairline between the skin and hair that looks like a dark backdrop:
     2008_002506.jpg). Holes are the regions of ``alpha <= 0.5`` that
     ``alpha > 0.5`` encloses, within the head (the ellipse of :func:`seed_mask`
-    around face and hair, and above the chin) or the face hull; they and a rim of
-    0.03 face widths around them become 1. Gaps elsewhere (between an arm and
-    the body) are left alone.
+    around face and hair, and above the chin) or the face hull; they become 1,
+    and alpha in a rim of 0.03 face widths around them rises smoothly to 1.
+    Gaps elsewhere (between an arm and the body) are left alone.
 
     Examples
     --------
@@ -817,9 +817,10 @@ def fill_head_holes(alpha: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
         return a
     r = max(int(round(0.03 * fw)), 1)
     grown = cv2.dilate(mine.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
-    out = a.copy()
-    out[grown.astype(bool) & (mine | solid)] = 1.0
-    return out
+    # the hole itself opaque; the rim around it rises to 1 smoothly (set to 1 outright, a rim in hair of 0.85
+    # was a hard-edged opaque disc, a visible circle at 1:1: pengwei.jpg)
+    w = np.maximum(mine, np.clip(gauss(grown.astype(np.float32), max(r / 2, 0.7)), 0, 1)) * (mine | solid)
+    return (a + w * (1 - a)).astype(np.float32)
 
 
 def context_probability(prob: np.ndarray, photo_shape: tuple[int, int], matrix: np.ndarray,
