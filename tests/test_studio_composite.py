@@ -119,3 +119,18 @@ def test_backdrop_takes_the_photos_grain_and_a_dither():
     assert np.array_equal(flat, composite(clean, alpha, bg, decontaminate_edges=False))
     assert np.allclose(composite(person, alpha, bg, decontaminate_edges=False, match_grain=False)[:, 80:], bg[:, 80:],
                        atol=1e-4)
+
+
+def test_a_moderate_rim_at_the_outline_is_toned_nearly_fully():
+    """A rim 1.6x the skin beside it (obama3's neck) kept more than half its excess: the ramp ended at 2x."""
+    from candid.colour import linear_to_srgb, srgb_to_linear
+    from candid.engines.studio.composite import suppress_rim
+
+    skin = 0.2
+    lin = np.full((64, 64), skin, np.float32)
+    lin[:, 28:32] = 1.6 * skin  # the rim, inside the outline
+    img = np.repeat(linear_to_srgb(lin)[..., None], 3, 2).astype(np.float32)
+    a = np.zeros((64, 64), np.float32)
+    a[:, :32] = 1
+    out, _ = suppress_rim(img, a, width=6, edge_colour=False)
+    assert float(srgb_to_linear(out)[32, 30, 0]) < 1.25 * skin  # the old ramp: 1.39x

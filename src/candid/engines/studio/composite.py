@@ -85,7 +85,8 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
         cv2.GaussianBlur(inner, (0, 0), sig), 1e-3)[..., None]
     lI, lF = luminance(lin), np.maximum(luminance(F), 1e-4)
     ratio = lI / lF
-    over = np.clip((ratio - excess) / excess, 0, 1)  # 0 at `excess`, 1 at twice that
+    # 0 at `excess`, 1 at 1.5 times that (at twice that, a rim 1.5-2x the skin kept half its light: obama3's neck)
+    over = np.clip((ratio - excess) / (0.5 * excess), 0, 1)
     fade = np.clip(1.2 - d / w, 0, 1)
     k = (over * fade * band[y0:y1, x0:x1])[..., None]
     # towards F's brightness (capped at `excess` x F) and colour, keeping the pixel's own fine texture in luminance
