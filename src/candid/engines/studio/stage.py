@@ -39,11 +39,15 @@ def _face_of(portrait: Portrait):
     return analyze_face(portrait.pixels, source=portrait.source or "image")
 
 
-def _other_faces(src: np.ndarray, lm: np.ndarray, matrix) -> list[tuple[float, float, float, float]]:
-    """Boxes of the faces other than the subject's, in the output frame (a group photo's other people)."""
+def _other_faces(src: np.ndarray, lm: np.ndarray, matrix, known=None) -> list[tuple[float, float, float, float]]:
+    """Boxes of the faces other than the subject's, in the output frame (a group photo's other people).
+
+    ``known``: the face analysis of ``src`` itself (its boxes spare a second detection); ``None``
+    when ``src`` was changed after the analysis (the close-selfie correction moves every face).
+    """
     from candid.engines.studio.people import boxes_in_frame, find_faces, other_faces
 
-    return boxes_in_frame(other_faces(find_faces(src), lm), matrix)
+    return boxes_in_frame(other_faces(find_faces(src, known=known), lm), matrix)
 
 
 def check_options(style: str, background: str | None, light: str | None, aspect: str | None, *,
@@ -208,9 +212,11 @@ def studio_stage(
                               "less like the person",
                               hint="use a closer photo of the person, or allow small faces (small_face='warn')")
         changes.append({"change": "small_face", "iod_px": int(round(iod)), "needed_px": int(SMALL_FACE_IOD)})
+    analysed = True  # src is still the pixels the face analysis saw (its other faces' boxes hold)
     if lens == "auto":
         src, lm, amount = correct_selfie(src, lm)
         if amount:
+            analysed = False
             changes.append({"change": "perspective", "amount": round(float(amount), 3)})
     person = person_probability(src, full_resolution=False)
     try:
@@ -238,7 +244,8 @@ def studio_stage(
     crop = exposed
     if white_balance_strength > 0:
         crop = white_balance(crop, white_balance_strength)
-    others = _other_faces(src, lm, framing.matrix) if getattr(face, "n_faces", 1) > 1 else None
+    others = _other_faces(src, lm, framing.matrix, known=face if analysed else None) \
+        if getattr(face, "n_faces", 1) > 1 else None
     # the whole photo's person mask as context: on a crop cut below the collarbone the segmenter doubts the clothes
     context = context_probability(person, src.shape[:2], framing.matrix, crop.shape[:2])
     alpha = matte(crop, clm, valid=valid, seed=seed, others=others, context=context, pose_split=True)
