@@ -219,6 +219,20 @@ def _face_component(mask: np.ndarray, face: np.ndarray) -> np.ndarray:
     return np.isin(labels, keep[keep > 0])
 
 
+def _mostly_outside(pieces: np.ndarray, prior: np.ndarray, *, min_area: float, share: float) -> np.ndarray:
+    """The 8-connected pieces of ``pieces`` at least ``min_area`` px large with more than ``share`` of them
+    outside ``prior``."""
+    labels, n = ndimage.label(pieces, structure=np.ones((3, 3)))
+    out = np.zeros(pieces.shape, bool)
+    if n == 0:
+        return out
+    idx = np.arange(1, n + 1)
+    area = ndimage.sum(np.ones(pieces.shape), labels, idx)
+    beyond = ndimage.sum(~prior, labels, idx)
+    keep = idx[(area >= min_area) & (beyond > share * area)]
+    return np.isin(labels, keep)
+
+
 def thin_lobes(mask: np.ndarray, landmarks: np.ndarray, prior: np.ndarray, *, neck: float = NECK,
                outside: float = 0.5) -> np.ndarray:
     """Lobes of ``mask`` joined to the face only through a neck thinner than ``neck`` face widths, beyond ``prior``.
@@ -247,16 +261,7 @@ def thin_lobes(mask: np.ndarray, landmarks: np.ndarray, prior: np.ndarray, *, ne
     face = _face_hull(m.shape, lm)
     opened = cv2.morphologyEx(m.astype(np.uint8), cv2.MORPH_OPEN, _disk(r)).astype(bool)
     core = _face_component(opened | (face & m), face)
-    labels, n = ndimage.label(opened & ~core, structure=np.ones((3, 3)))
-    out = np.zeros_like(m)
-    if n == 0:
-        return out
-    idx = np.arange(1, n + 1)
-    area = ndimage.sum(np.ones_like(m), labels, idx)
-    beyond = ndimage.sum(~prior, labels, idx)
-    for i, a, b in zip(idx, area, beyond):
-        if a >= (0.5 * r) ** 2 and b > outside * a:
-            out |= labels == i
+    out = _mostly_outside(opened & ~core, prior, min_area=(0.5 * r) ** 2, share=outside)
     if out.any():
         # the neck: thin parts of the mask joined to a removed lobe, down to the head itself (the hair margin is
         # no shelter for a stalk: 2008_002470's stem above the crown stayed as a spike)
@@ -304,18 +309,7 @@ def unlike_subject(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, 
     far = above & (colour_distance(pixels, head_colours) > unlike)
     if below:
         far |= ~above & (colour_distance(pixels, all_colours) > unlike)
-    labels, n = ndimage.label(m & far, structure=np.ones((3, 3)))
-    out = np.zeros_like(m)
-    if n == 0:
-        return out
-    idx = np.arange(1, n + 1)
-    area = ndimage.sum(np.ones_like(m), labels, idx)
-    beyond = ndimage.sum(~prior, labels, idx)
-    min_area = (0.2 * fw) ** 2  # not an earring
-    for i, a, b in zip(idx, area, beyond):
-        if a >= min_area and b > share * a:
-            out |= labels == i
-    return out
+    return _mostly_outside(m & far, prior, min_area=(0.2 * fw) ** 2, share=share)  # min_area: not an earring
 
 
 def _fade(remove: np.ndarray, alpha: np.ndarray, fw: float) -> np.ndarray:
