@@ -597,3 +597,23 @@ def test_foreground_takes_hair_colour_where_alike():
     F = foreground(img, a, face_width=100.0)
     assert np.abs(F[band] - 0.07).max() < 0.03
     assert np.array_equal(F[a >= 1], img[a >= 1])  # opaque pixels untouched
+
+
+def test_studio_stage_passes_its_seed_to_the_backdrops_grain(astro, face, monkeypatch):
+    """The grain matched to the photo came from seed 0 whatever seed the user gave."""
+    import importlib
+
+    from candid.portrait import Portrait
+
+    stage = importlib.import_module("candid.engines.studio.stage")
+    seen = []
+    real = stage.composite
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("seed", 0))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(stage, "composite", spy)
+    monkeypatch.setattr(stage, "IDENTITY_BUDGET", 1.0)  # one pass is enough here
+    stage.studio_stage(Portrait(astro.copy(), face=face, source="astronaut.png"), style="passport", seed=7)
+    assert seen and set(seen) == {7}

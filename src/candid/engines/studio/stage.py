@@ -282,7 +282,7 @@ def studio_stage(
             changes.append({"change": "rim_toned", "amount": round(rim, 2)})
         alpha, faded = fade_at_photo_edge(alpha, framing, src.shape, clm)  # no body cut by the photo's edge
         changes += [faded] if faded else []
-        out = composite(fg, alpha, bg, decontaminate_edges=False)
+        out = composite(fg, alpha, bg, decontaminate_edges=False, seed=seed)
         final_alpha = alpha
     else:
         # no clean cut-out: keep the photo's own background, blurred and darkened under a very soft mask
