@@ -306,10 +306,7 @@ def _check_studio(params: dict[str, Any]) -> None:
     given = {k: params.get(k) for k in ("style", *STUDIO_STAGE_OPTIONS)}
     if isinstance(given["straighten"], (int, float)) and not isinstance(given["straighten"], bool):
         given["straighten"] = str(given["straighten"])  # degrees, as the CLI spells them
-    try:
-        StudioOptions.parse(**given)
-    except CandidError as exc:  # the row already names the stage
-        raise ValueError(exc.message.removeprefix("engine.studio: ")) from None
+    StudioOptions.parse(**given)
 
 
 def _check_finish(params: dict[str, Any]) -> None:
@@ -317,11 +314,8 @@ def _check_finish(params: dict[str, Any]) -> None:
     from candid.finish.options import STAGE_DEFAULTS, FinishOptions
 
     # the settings' values, by the stage's one options model (names and types are checked field by field)
-    try:
-        o = FinishOptions.parse(FinishOptions(**STAGE_DEFAULTS),
-                                **{k: v for k, v in params.items() if k in FinishOptions.model_fields})
-    except CandidError as exc:  # the row already names the stage
-        raise ValueError(exc.message.removeprefix("finish: ")) from None
+    o = FinishOptions.parse(FinishOptions(**STAGE_DEFAULTS),
+                            **{k: v for k, v in params.items() if k in FinishOptions.model_fields})
     target_size(1000, 1000, params.get("size", "8k"), o.fit)
 
 
@@ -343,8 +337,8 @@ def _semantic_problem(stage: str, params: dict[str, Any]) -> str | None:
         return None
     try:
         check(params)
-    except CandidError as exc:
-        return exc.message
+    except CandidError as exc:  # the row already names the stage: not twice ("finish: size: ...")
+        return exc.message.removeprefix(f"{stage}: ")
     except (ValueError, TypeError) as exc:
         return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     except ImportError:  # pragma: no cover - stage not installed; run_recipe will say so
