@@ -34,7 +34,7 @@ from scipy import ndimage
 from candid.engines.studio.checks import check_image, check_landmarks
 from candid.engines.studio.filters import gauss
 from candid.engines.studio.frame import head_extent
-from candid.engines.studio.matte import _along, _ellipse, _face_hull, _frame_axes, _poly
+from candid.engines.studio.matte import _along, _face_hull, _frame_axes, _head_ellipse, _poly
 
 #: Hair margin around the head ellipse, in face widths (hair volume beyond the seed's head ellipse).
 HAIR_MARGIN = 0.12
@@ -96,9 +96,7 @@ def subject_prior(shape: tuple[int, int], landmarks: np.ndarray, *, hair: float 
     lm = check_landmarks(landmarks)
     H, W = shape
     crown, chin, head_h, fw, across, down = _geometry(lm)
-    angle = float(np.degrees(np.arctan2(across[1], across[0])))
-    center = (crown + chin) / 2 - 0.04 * head_h * down
-    head = _ellipse((H, W), center, (0.78 * fw + hair * fw, 0.60 * head_h + hair * fw), angle)
+    head = _head_ellipse((H, W), lm, grow=hair * fw)
     torso = np.zeros((H, W), np.uint8)
     big = 4 * max(H, W)
     cv2.fillPoly(torso, [_poly(chin, across, down, [(-0.4 * fw, -0.1 * head_h), (0.4 * fw, -0.1 * head_h),
@@ -143,9 +141,7 @@ def subject_regions(shape: tuple[int, int], alpha: np.ndarray, landmarks: np.nda
     lm = check_landmarks(landmarks)
     H, W = shape
     crown, chin, head_h, fw, across, down = _geometry(lm)
-    angle = float(np.degrees(np.arctan2(across[1], across[0])))
-    center = (crown + chin) / 2 - 0.04 * head_h * down
-    head = _ellipse((H, W), center, (0.78 * fw, 0.60 * head_h), angle)
+    head = _head_ellipse((H, W), lm)
     hairline = crown + (chin - crown) * 0.3 / 1.3  # head_extent: the crown is 0.3 hairline-to-chin above the hairline
     depth = _along((H, W), chin, down)
     lateral = np.abs(_along((H, W), chin, across))
@@ -276,7 +272,7 @@ def thin_lobes(mask: np.ndarray, landmarks: np.ndarray, prior: np.ndarray, *, ne
 
 def unlike_subject(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, prior: np.ndarray,
                    head_colours: np.ndarray, all_colours: np.ndarray, *, unlike: float = UNLIKE,
-                   share: float = 0.5, below: bool = False) -> np.ndarray:
+                   share: float = 0.5, below: bool = False, head_distance: np.ndarray | None = None) -> np.ndarray:
     """Pieces of ``mask`` unlike the subject's colours that lie mostly beyond ``prior``.
 
     Beside the head (above :data:`SHOULDERS`) a pixel is unlike when it is farther than ``unlike``
@@ -288,6 +284,7 @@ def unlike_subject(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, 
     returned (the black hair of a woman behind a blonde subject, a
     neighbour's shirt beside a white one). Long hair and raised hands are
     like the subject's own hair and skin and are never returned.
+    ``head_distance``: :func:`colour_distance` of ``pixels`` to ``head_colours``, if the caller has it.
 
     Examples
     --------
@@ -306,7 +303,9 @@ def unlike_subject(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, 
     H, W = m.shape
     crown, chin, head_h, fw, across, down = _geometry(lm)
     above = _along((H, W), chin, down) < SHOULDERS * head_h
-    far = above & (colour_distance(pixels, head_colours) > unlike)
+    if head_distance is None:
+        head_distance = colour_distance(pixels, head_colours)
+    far = above & (head_distance > unlike)
     if below:
         far |= ~above & (colour_distance(pixels, all_colours) > unlike)
     return _mostly_outside(m & far, prior, min_area=(0.2 * fw) ** 2, share=share)  # min_area: not an earring
@@ -379,7 +378,9 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
     body = subject_colours(px, regions["body"], seed=seed)
     head_cols = np.concatenate([hair, skin])
     rest = _face_component(solid & ~remove, _face_hull((H, W), lm))
-    unlike = unlike_subject(px, rest, lm, prior, head_cols, np.concatenate([head_cols, body]))
+    head_distance = colour_distance(px, head_cols)
+    unlike = unlike_subject(px, rest, lm, prior, head_cols, np.concatenate([head_cols, body]),
+                            head_distance=head_distance)
     parts["colour"] = float(a[unlike & ~remove].sum()) / total
     remove |= unlike
     # the faint edge (alpha <= 0.5) that belonged to a removed piece goes with it
@@ -402,8 +403,9 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
     depth = _along((H, W), chin, down)
     above = depth < DOUBT_DEPTH * head_h
     mass = float(out[above].sum())
-    beside = _along((H, W), chin, down) < SHOULDERS * head_h
-    far = np.where(beside, colour_distance(px, head_cols), colour_distance(px, np.concatenate([head_cols, body])))
+    beside = depth < SHOULDERS * head_h
+    # the distance to every colour is the nearer of the distances to the head's and to the body's
+    far = np.where(beside, head_distance, np.minimum(head_distance, colour_distance(px, body)))
     strange = above & ~prior & (far > UNLIKE)
     outside = float(out[strange].sum()) / mass if mass > 0 else 0.0
     doubt = None

@@ -128,14 +128,15 @@ def subject_corridor(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarra
     return seed_mask(shape, landmarks) != cv2.GC_BGD
 
 
-def _head_ellipse(shape: tuple[int, int], lm: np.ndarray) -> np.ndarray:
-    """The head with its hair volume (the probable-foreground ellipse of :func:`seed_mask`)."""
+def _head_ellipse(shape: tuple[int, int], lm: np.ndarray, grow: float = 0.0) -> np.ndarray:
+    """The head with its hair volume (the probable-foreground ellipse of :func:`seed_mask`), both axes ``grow`` px
+    longer."""
     crown, chin, head_h = head_extent(lm)
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     across, down = _frame_axes(lm)
     angle = float(np.degrees(np.arctan2(across[1], across[0])))
     center = (crown + chin) / 2 - 0.04 * head_h * down
-    return _ellipse(shape, center, (0.78 * fw, 0.60 * head_h), angle)
+    return _ellipse(shape, center, (0.78 * fw + grow, 0.60 * head_h + grow), angle)
 
 
 def _face_hull(shape: tuple[int, int], lm: np.ndarray, shrink: float = 0.0) -> np.ndarray:
