@@ -436,6 +436,13 @@ def apply_framing(pixels: np.ndarray, framing: Framing) -> np.ndarray:
     return np.clip(out, 0, 1).astype(pixels.dtype, copy=False)
 
 
+def _along(shape: tuple[int, int], origin: np.ndarray, axis: np.ndarray) -> np.ndarray:
+    """Every pixel's signed distance from ``origin`` along the unit vector ``axis`` (e.g. below the chin), in pixels."""
+    H, W = shape
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    return (xx - origin[0]) * axis[0] + (yy - origin[1]) * axis[1]
+
+
 #: Width of the fade (face widths) where the body reaches the photo's edge on an extended canvas: at the
 #: chin, and from one head height below it (it widens downwards, like a studio vignette round head and shoulders).
 FADE_AT_CHIN, FADE_BELOW = 0.35, 0.9
@@ -518,8 +525,7 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     fw = max(float(np.linalg.norm(lm[16] - lm[0])), 1.0)
     u = (chin - eyes) / max(float(np.linalg.norm(chin - eyes)), 1e-6)
     h, w = a.shape
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    depth = ((xx - chin[0]) * u[0] + (yy - chin[1]) * u[1]) / max(head_h, 1.0)  # head heights below the chin
+    depth = _along((h, w), chin, u) / max(head_h, 1.0)  # head heights below the chin
     dist = cv2.distanceTransform((~canvas).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
     below = np.clip((depth + 0.1) / 0.1, 0, 1)  # 0 on the head down to just above the chin, 1 below it
     body_w = FADE_AT_CHIN + (FADE_BELOW - FADE_AT_CHIN) * np.clip(depth, 0, 1)

@@ -32,7 +32,7 @@ import numpy as np
 
 from candid.engines.studio.checks import check_image, check_landmarks
 from candid.engines.studio.filters import box, gauss, normalized_blur, resize
-from candid.engines.studio.frame import head_extent
+from candid.engines.studio.frame import _along, head_extent
 
 
 def _frame_axes(lm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -41,13 +41,6 @@ def _frame_axes(lm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     across = d / max(np.linalg.norm(d), 1e-6)
     down = np.array([-across[1], across[0]])
     return across, down
-
-
-def _along(shape: tuple[int, int], origin: np.ndarray, axis: np.ndarray) -> np.ndarray:
-    """Every pixel's signed distance from ``origin`` along the unit vector ``axis`` (e.g. below the chin), in pixels."""
-    H, W = shape
-    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-    return (xx - origin[0]) * axis[0] + (yy - origin[1]) * axis[1]
 
 
 def _poly(origin: np.ndarray, across: np.ndarray, down: np.ndarray, pts: list[tuple[float, float]]) -> np.ndarray:
