@@ -514,6 +514,7 @@ def shape_alpha(prob: np.ndarray, face_width: float, *, feather: float = 0.006) 
     return np.clip(gauss(cut.astype(np.float32), max(feather * fw, 0.7)), 0, 1).astype(np.float32)
 
 
+@functools.lru_cache(maxsize=1)
 def _pymatting_prints_to_log() -> None:
     """Route pymatting's incomplete-Cholesky notices to ``logging`` instead of stdout (once per process).
 
@@ -524,11 +525,6 @@ def _pymatting_prints_to_log() -> None:
     Only the name ``print`` inside that one pymatting module is shadowed: no
     global stream is swapped, so other threads' output is untouched.
     """
-    _shadow_ichol_print()
-
-
-@functools.lru_cache(maxsize=1)
-def _shadow_ichol_print() -> None:
     import importlib
 
     # by module path: the package re-exports the function ichol under the same name
