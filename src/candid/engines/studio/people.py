@@ -119,9 +119,9 @@ def find_faces(pixels: np.ndarray, *, hog_score: float = 0.3,
 
     px = check_image(pixels)
     found = getattr(known, "known_faces", known) or ()
-    boxes = [_as_box(b) for b in found] or [(b.x0, b.y0, b.x1, b.y1) for b in detect_faces(px)]
+    boxes = [_as_box(b) for b in (found or detect_faces(px))]
     for h in detect_faces_hog(px, min_score=hog_score):
-        hb = (h.x0, h.y0, h.x1, h.y1)
+        hb = _as_box(h)
         cx, cy = (hb[0] + hb[2]) / 2, (hb[1] + hb[3]) / 2
         if not any(box_iou(hb, b) > 0.2 or (b[0] <= cx <= b[2] and b[1] <= cy <= b[3]) for b in boxes):
             boxes.append(hb)
