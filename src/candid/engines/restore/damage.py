@@ -244,15 +244,12 @@ def _hysteresis(strong: np.ndarray, weak: np.ndarray, bridge: int = 0) -> tuple[
 
 
 def _side_difference(img: np.ndarray, direction: np.ndarray, labels: np.ndarray, n: int, keep: np.ndarray,
-                     d: float = 6.0, lines: np.ndarray | None = None) -> np.ndarray:
+                     d: float = 6.0) -> np.ndarray:
     """Per component: median colour distance between the picture ``d`` px to each side of the line.
 
     A crack or scratch crosses the picture: the two sides continue each other
     (small distance). An object (a glove, a hat's brim, a lit rope) is bounded
-    by its own edges: what lies beside it differs from side to side. With
-    ``lines`` (bool, other line candidates), a pixel whose side lands on
-    another line is not counted (in a crack network the side of one crack is
-    often the next crack), unless that leaves under a third of a component.
+    by its own edges: what lies beside it differs from side to side.
     """
     out = np.zeros(n)
     sel = keep[labels]
@@ -263,20 +260,14 @@ def _side_difference(img: np.ndarray, direction: np.ndarray, labels: np.ndarray,
     nx, ny = -np.sin(a) * d, np.cos(a) * d
     fx, fy = xx.astype(np.float32), yy.astype(np.float32)
 
-    def at(im: np.ndarray, dx: np.ndarray, dy: np.ndarray, interp: int = cv2.INTER_LINEAR) -> np.ndarray:
-        return cv2.remap(im, (fx + dx).astype(np.float32)[None], (fy + dy).astype(np.float32)[None],
-                         interp, borderMode=cv2.BORDER_REPLICATE)[0]
+    def at(dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
+        return cv2.remap(img, (fx + dx).astype(np.float32)[None], (fy + dy).astype(np.float32)[None],
+                         cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)[0]
 
-    diff = np.linalg.norm(at(img, nx, ny) - at(img, -nx, -ny), axis=-1)
+    diff = np.linalg.norm(at(nx, ny) - at(-nx, -ny), axis=-1)
     lab = labels[yy, xx]
-    free = np.ones(len(yy), bool)
-    if lines is not None:
-        ln = lines.astype(np.uint8)
-        free = (at(ln, nx, ny, cv2.INTER_NEAREST) == 0) & (at(ln, -nx, -ny, cv2.INTER_NEAREST) == 0)
     for i in np.unique(lab):
-        mine = lab == i
-        use = mine & free
-        out[i] = float(np.median(diff[use if use.sum() >= mine.sum() / 3 else mine]))
+        out[i] = float(np.median(diff[lab == i]))
     return out
 
 
