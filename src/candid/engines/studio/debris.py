@@ -34,7 +34,7 @@ from scipy import ndimage
 from candid.engines.studio.checks import check_image, check_landmarks
 from candid.engines.studio.filters import gauss
 from candid.engines.studio.frame import head_extent
-from candid.engines.studio.matte import _along, _face_hull, _frame_axes, _head_ellipse, _poly
+from candid.engines.studio.matte import _along, _face_hull, _frame_axes, _head_ellipse, _torso
 
 #: Hair margin around the head ellipse, in face widths (hair volume beyond the seed's head ellipse).
 HAIR_MARGIN = 0.12
@@ -97,13 +97,7 @@ def subject_prior(shape: tuple[int, int], landmarks: np.ndarray, *, hair: float 
     H, W = shape
     crown, chin, head_h, fw, across, down = _geometry(lm)
     head = _head_ellipse((H, W), lm, grow=hair * fw)
-    torso = np.zeros((H, W), np.uint8)
-    big = 4 * max(H, W)
-    cv2.fillPoly(torso, [_poly(chin, across, down, [(-0.4 * fw, -0.1 * head_h), (0.4 * fw, -0.1 * head_h),
-                                                   (0.7 * fw, 0.25 * head_h), (1.8 * fw, 0.55 * head_h),
-                                                   (2.4 * fw, big), (-2.4 * fw, big), (-1.8 * fw, 0.55 * head_h),
-                                                   (-0.7 * fw, 0.25 * head_h)])], 1)
-    return head | torso.astype(bool)
+    return head | _torso((H, W), chin, across, down, fw, head_h, halves=(0.4, 0.7, 1.8, 2.4))
 
 
 def _lab(pixels: np.ndarray) -> np.ndarray:

@@ -54,6 +54,20 @@ def _ellipse(shape, center, axes, angle) -> np.ndarray:
     return m.astype(bool)
 
 
+def _torso(shape: tuple[int, int], chin: np.ndarray, across: np.ndarray, down: np.ndarray, fw: float, head_h: float,
+           halves: tuple[float, float, float, float] = (0.35, 0.55, 1.6, 2.2)) -> np.ndarray:
+    """Neck, shoulders and body below the chin to the frame's bottom (bool): half-widths in face widths at the
+    neck (0.1 head heights above the chin), the collar (0.25 below), the shoulders (0.55 below) and the body."""
+    neck, collar, shoulders, body = (h * fw for h in halves)
+    big = 4 * max(shape)
+    torso = np.zeros(shape, np.uint8)
+    cv2.fillPoly(torso, [_poly(chin, across, down, [(-neck, -0.1 * head_h), (neck, -0.1 * head_h),
+                                                   (collar, 0.25 * head_h), (shoulders, 0.55 * head_h),
+                                                   (body, big), (-body, big), (-shoulders, 0.55 * head_h),
+                                                   (-collar, 0.25 * head_h)])], 1)
+    return torso.astype(bool)
+
+
 def seed_mask(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarray:
     """GrabCut seed labels (``cv2.GC_*``) for a person whose face has ``landmarks``.
 
@@ -75,20 +89,16 @@ def seed_mask(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarray:
     mask = np.full((H, W), cv2.GC_PR_BGD, np.uint8)
     # probable foreground: head (with hair volume) and torso
     head = _ellipse((H, W), center, (0.78 * fw, 0.60 * head_h), angle)
-    torso = np.zeros((H, W), np.uint8)
+    torso = _torso((H, W), chin, across, down, fw, head_h)
     big = 4 * max(H, W)
-    cv2.fillPoly(torso, [_poly(chin, across, down, [(-0.35 * fw, -0.1 * head_h), (0.35 * fw, -0.1 * head_h),
-                                                   (0.55 * fw, 0.25 * head_h), (1.6 * fw, 0.55 * head_h),
-                                                   (2.2 * fw, big), (-2.2 * fw, big), (-1.6 * fw, 0.55 * head_h),
-                                                   (-0.55 * fw, 0.25 * head_h)])], 1)
-    mask[head | torso.astype(bool)] = cv2.GC_PR_FGD
+    mask[head | torso] = cv2.GC_PR_FGD
     # sure background: beside/above the head, above the shoulders
     wide = _ellipse((H, W), center - 0.05 * head_h * down, (1.35 * fw, 0.95 * head_h), angle)
     depth = _along((H, W), chin, down)  # signed distance below the chin
     lateral = np.abs(_along((H, W), chin, across))
     above_shoulders = depth < 0.12 * head_h
     sure_bg = (~wide & above_shoulders) | ((depth < 0.45 * head_h) & (lateral > 2.4 * fw))
-    mask[sure_bg & ~torso.astype(bool)] = cv2.GC_BGD
+    mask[sure_bg & ~torso] = cv2.GC_BGD
     # sure foreground: the face hull (shrunk a little) and the neck
     hull = cv2.convexHull(lm[:27].astype(np.float32)).astype(np.int32)
     fg = np.zeros((H, W), np.uint8)
