@@ -588,9 +588,10 @@ def test_foreground_takes_hair_colour_where_alike():
     a = shape_alpha(prob, 100.0)
     white = np.ones_like(img)
     band = (a > 0.02) & (a < 0.98)
-    old = composite(foreground(img, a), a, white, decontaminate_edges=False)
-    new = composite(foreground(img, a, face_width=100.0), a, white, decontaminate_edges=False)
-    ideal = composite(np.full_like(img, 0.07), a, white, decontaminate_edges=False)  # hair colour, no blocks
+    # without the backdrop's grain: the test is about the foreground colour (grain put the ratio at 0.504, not 0.24)
+    old = composite(foreground(img, a), a, white, decontaminate_edges=False, match_grain=False)
+    new = composite(foreground(img, a, face_width=100.0), a, white, decontaminate_edges=False, match_grain=False)
+    ideal = composite(np.full_like(img, 0.07), a, white, decontaminate_edges=False, match_grain=False)  # no blocks
     e_old, e_new = (float(np.abs(x - ideal)[band].mean()) for x in (old, new))
     assert e_new < 0.5 * e_old, (e_old, e_new)  # the fringe no longer carries the old backdrop's blocks
     # the edge is the hair's own colour mixed with the new backdrop
