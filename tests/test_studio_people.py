@@ -157,3 +157,22 @@ def test_subject_pose_gives_up_without_a_person():
     from candid.engines.studio.people import subject_pose
 
     assert subject_pose(np.full((96, 96, 3), 0.5, np.float32), toy_landmarks(48, 30, 20)) is None
+
+
+def test_edge_map_is_made_once_for_the_split_and_the_pose_rule(monkeypatch):
+    import candid.engines.studio.people as people
+
+    img, prob, lm, other = two_people()
+    calls = []
+    real = people._edge_map
+    monkeypatch.setattr(people, "_edge_map", lambda px, sigma: calls.append(1) or real(px, sigma))
+    people._LAST_EDGES.clear()
+    split = others_mask(img, prob, lm, [other])
+    taken = people.beyond_pose(img.copy(), prob, lm, people.toy_pose(80, 80, 50))
+    assert len(calls) == 1 and split.any() and taken.any()
+    # other pixels get their own map, and a caller changing the returned map changes no later answer
+    e = people.edge_map(img)
+    e[:] = 0
+    assert people.edge_map(img).max() == 1.0
+    people.edge_map(img[::-1].copy())
+    assert len(calls) == 2
