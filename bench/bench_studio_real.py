@@ -27,6 +27,9 @@ measures, per result:
   ``params["frame_matrix"]``) as a fraction of the output's alpha mass, and the
   number of output pixels with alpha > 0.5 on them (:func:`others_alpha`);
   ``--no-debris`` runs the studio without :mod:`candid.engines.studio.debris` (before);
+- neighbour_px: output pixels :mod:`candid.engines.studio.neighbour` took out of the cut-out (an
+  out-of-focus neighbour at the photo's border); the summary lists them per photo (only photos where
+  it acted); ``--no-neighbour`` runs without it (before);
 - blockiness: :func:`edge_blockiness`, the soft matte edge's luminance steps across the
   source's 8-px JPEG block grid over those inside blocks (about 1: clean; well above 1:
   the fringe carries the old backdrop's JPEG blocks, as yangmi_6 did before round 4).
@@ -274,6 +277,7 @@ def main() -> int:
                     "(npz) under --sheets/mattes")
     ap.add_argument("--no-debris", action="store_true", help="run without the debris clean-up (before)")
     ap.add_argument("--no-split", action="store_true", help="do not split the person mask between people (before)")
+    ap.add_argument("--no-neighbour", action="store_true", help="run without the out-of-focus neighbour rule (before)")
     args = ap.parse_args()
     if args.no_split:
         import candid.engines.studio.stage as stage_mod
@@ -283,6 +287,10 @@ def main() -> int:
         import candid.engines.studio.stage as stage_mod
 
         stage_mod.DEBRIS = False
+    if args.no_neighbour:
+        import candid.engines.studio.stage as stage_mod
+
+        stage_mod.NEIGHBOUR = False
     others_labels = json.loads(args.labels.read_text()).get("photos", {}) if args.labels.exists() else {}
     styles = [s for s in args.styles.split(",") if s]
     args.sheets.mkdir(parents=True, exist_ok=True)
@@ -336,6 +344,7 @@ def main() -> int:
                    "others_alpha": oa, "others_px": opx,
                    "debris_removed": op.params["matte"].get("debris_removed"),
                    "beyond_head": op.params["matte"].get("beyond_head"),
+                   "neighbour_px": op.params["matte"].get("neighbour_px"),
                    "detached_pieces": sc.detached_pieces(alpha, centre), "halo_px": sc_halo, "blockiness": blocky,
                    "aliasing": aliasing, "see_through": see_through,
                    "others_in_cutout": others_in_cutout(alpha, boxes_in_frame(faces, op.params["frame_matrix"])),
@@ -347,7 +356,7 @@ def main() -> int:
                   f"id {row['identity'] if row['identity'] is None else round(row['identity'], 3)} blocky {blocky} "
                   f"alias {aliasing} see {see_through} "
                   f"others {row['others_in_cutout']}/{len(faces)} oa {oa} opx {opx} "
-                  f"debris {row['debris_removed']} beyond {row['beyond_head']} "
+                  f"debris {row['debris_removed']} beyond {row['beyond_head']} neighbour_px {row['neighbour_px']} "
                   f"{'FALLBACK ' if kept else ''}{dt:.1f}s {row['changes']}", flush=True)
             h = 320
             full.append(cv2.resize(res.pixels, (int(round(res.width * h / res.height)), h),
@@ -380,6 +389,8 @@ def main() -> int:
                               if any(r.get("others_alpha") is not None for r in ok) else None),
         "others_alpha_max": max((r["others_alpha"] for r in ok if r.get("others_alpha") is not None), default=None),
         "others_px_total": sum(r["others_px"] for r in ok if r.get("others_px") is not None),
+        "neighbour_px": {p: n for p in sorted({r["photo"] for r in ok})
+                         if (n := sum(r.get("neighbour_px") or 0 for r in ok if r["photo"] == p))},
         "identity_max": round(max((r["identity"] for r in ok if r["identity"] is not None), default=0.0), 3),
         "skipped": skipped,
     }

@@ -92,6 +92,10 @@ def _iod(face, lm: np.ndarray) -> float:
 #: False only for before/after benchmarks.
 DEBRIS = True
 
+#: Take an out-of-focus neighbour at the photo's border out of the cut-out
+#: (:func:`candid.engines.studio.neighbour.remove_neighbour`); False only for before/after benchmarks.
+NEIGHBOUR = True
+
 #: Width (face widths) of the band inside the outline where a light rim from the old scene is toned down.
 RIM_WIDTH = 0.03
 
@@ -254,6 +258,13 @@ def studio_stage(
         from candid.engines.studio.debris import remove_debris
 
         alpha, debris = remove_debris(crop, alpha, clm, valid=valid, seed=seed)
+    neighbour = None
+    if NEIGHBOUR:  # a person cut by the photo's border, out of focus beside the face (no detector finds them)
+        from candid.engines.studio.neighbour import remove_neighbour
+
+        alpha, neighbour = remove_neighbour(crop, alpha, clm, valid=valid, seed=seed)
+        if neighbour.pixels and neighbour.doubt is None:
+            changes.append({"change": "neighbour_removed", "side": neighbour.side, "share": neighbour.removed})
     report = matte_quality(alpha, clm, valid=valid, others=others)
     if debris is not None:
         from dataclasses import replace as _replace
@@ -262,6 +273,13 @@ def studio_stage(
                           problems=report.problems + ((debris.doubt,) if debris.doubt else ()),
                           metrics={**report.metrics, "debris_removed": debris.removed,
                                    "beyond_head": debris.outside})
+    if neighbour is not None:
+        from dataclasses import replace as _replace
+
+        report = _replace(report, ok=report.ok and neighbour.doubt is None,
+                          problems=report.problems + ((neighbour.doubt,) if neighbour.doubt else ()),
+                          metrics={**report.metrics, "neighbour_removed": neighbour.removed,
+                                   "neighbour_px": neighbour.pixels})
     notes += list(report.warnings)
     kind, opts = parse_background(bg_spec)
     H, W = crop.shape[:2]

@@ -1,0 +1,427 @@
+"""A neighbour cut by the photo's border, pressed beside the subject's face: find them by focus and take them out.
+
+A person whose face is cut by the photo's side border is found by no face
+detector (MediaPipe and HOG need most of a face), and when they stand cheek to
+cheek with the subject the person segmenter joins them to the subject. Their
+colours are human too (skin like the subject's, dark hair), so
+:mod:`candid.engines.studio.debris`'s colour rules cannot tell them apart, and
+in a tight crop they lie inside the subject's head-and-shoulders prior.
+
+What does tell them apart is focus: the photographer focused on the subject,
+and a neighbour beside them, a step behind, is out of focus like the
+background. On ``real/portraits/tom_cruise_tight.jpg`` the mean |Laplacian|
+(grey, 0-255) of the neighbour's cheek is 1.5, the background's 1.6, the
+subject's cheek 4.5 and his ear and hair 11-13. The rule:
+
+1. Sharpness relative to the subject (:func:`relative_sharpness`): local mean
+   |Laplacian| over the median of the subject's own skin (his face without the
+   eyes, brows, nostrils and mouth). Out of focus: below :data:`BLUR`.
+2. Seeds (:func:`neighbour_seeds`): cut-out pixels beside the face (at face
+   height, beyond the jaw contour: :func:`beside_face`) that are out of focus
+   *and* skin-coloured (like the subject's own skin), in a connected piece
+   that touches the photo's side border and is large enough to be a face
+   (:data:`MIN_AREA`). Hair is never a seed: long hair at the border
+   (scarlett, yangmi) is the subject's own, and smooth dark hair is out of
+   focus too.
+3. The region (:func:`neighbour_region`): a marker-based watershed on the
+   photo's colour edges (:func:`candid.engines.studio.people.edge_map`)
+   between the seeds and the subject (his face, his sharp hair and ears, his
+   body below the chin) inside the cut-out: the cut follows the subject's own
+   outline, the strongest edge between them.
+
+:func:`remove_neighbour` takes the region out with a soft edge and reports
+what it took, so the stage can say it in words. When the seeds are there but
+the region reaches into the subject's head (it cannot be told apart), it
+reports a doubt and the stage keeps the photo's background instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+from candid.engines.studio.checks import check_image, check_landmarks
+from candid.engines.studio.filters import gauss
+from candid.engines.studio.frame import head_extent
+from candid.engines.studio.matte import _along, _face_hull, _frame_axes
+
+#: Window (Gaussian sigma, face widths) over which the |Laplacian| is averaged.
+SHARP_SIGMA = 0.03
+#: Relative sharpness below which a pixel is out of focus (neighbour's cheek 0.2, the subject's cheek 0.85).
+BLUR = 0.4
+#: Relative sharpness from which a pixel is the subject's own in-focus hair, ear or skin (a watershed marker).
+SHARP = 0.6
+#: Colour distance (CIELAB, lightness at half weight) within which a pixel is skin like the subject's.
+SKIN = 18.0
+#: Smallest seed, in face widths squared (a cheek cut by the border; an earring or a fingertip is smaller).
+MIN_AREA = 0.03
+#: Beside the face: this far beyond the face's outline (face widths), so the subject's own jaw rim never counts.
+MARGIN = 0.03
+#: Width of the soft cut, in face widths (at least 2 px: 4 px on a 400 px face).
+SOFT = 0.01
+#: Share of the seeds still in the cut-out after the cut above which the neighbour is in doubt.
+KEPT = 0.5
+#: Share of the cut-out's alpha mass above which a cut is in doubt (it took much of the subject).
+MOST = 0.2
+
+
+@dataclass(frozen=True)
+class NeighbourReport:
+    """What :func:`remove_neighbour` took out.
+
+    Attributes
+    ----------
+    removed : float
+        Alpha mass removed, as a fraction of the input's alpha mass.
+    pixels : int
+        Pixels whose alpha went from above 0.5 to 0.5 or below.
+    side : str or None
+        ``"left"`` or ``"right"`` (image side), or ``"both"``; None when nothing was found.
+    doubt : str or None
+        A problem sentence when a neighbour was seen but could not be cut from the subject.
+    """
+
+    removed: float = 0.0
+    pixels: int = 0
+    side: str | None = None
+    doubt: str | None = None
+
+
+def sharpness(pixels: np.ndarray, face_width: float, *, sigma: float = SHARP_SIGMA) -> np.ndarray:
+    """Local focus: the mean |Laplacian| of the grey image (0-255) over a Gaussian window: ``(H, W)`` float32.
+
+    ``sigma`` is in face widths of ``face_width`` px, so the window covers the same part of a face at any size.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> img = np.repeat(rng.random((64, 64, 1)), 3, 2).astype(np.float32)
+    >>> import cv2
+    >>> img[:, 32:] = cv2.GaussianBlur(img[:, 32:], (0, 0), 3)   # the right half out of focus
+    >>> s = sharpness(img, 100)
+    >>> bool(s[32, 10] > 10 * s[32, 54])
+    True
+    """
+    px = check_image(pixels)
+    grey = cv2.cvtColor(np.ascontiguousarray(px), cv2.COLOR_RGB2GRAY) * 255.0
+    lap = np.abs(cv2.Laplacian(grey, cv2.CV_32F, ksize=1))
+    return gauss(lap, max(sigma * float(face_width), 0.7)).astype(np.float32)
+
+
+def _features(shape: tuple[int, int], lm: np.ndarray, grow: float) -> np.ndarray:
+    m = np.zeros(shape, np.uint8)
+    for a, b in ((17, 22), (22, 27), (31, 36), (36, 42), (42, 48), (48, 60)):
+        cv2.fillConvexPoly(m, cv2.convexHull(lm[a:b].astype(np.float32)).astype(np.int32), 1)
+    r = max(int(round(grow)), 1)
+    return cv2.dilate(m, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))).astype(bool)
+
+
+def own_skin(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarray:
+    """The subject's plain skin: the face hull shrunk by 0.08 face widths, without eyes, brows, nostrils, mouth.
+
+    Examples
+    --------
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> m = own_skin((240, 320), toy_landmarks(80, 80, 50))
+    >>> bool(m[100, 65]), bool(m[80, 69]), bool(m[80, 150])
+    (True, False, False)
+    """
+    lm = check_landmarks(landmarks)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    return _face_hull(shape, lm, shrink=0.08 * fw) & ~_features(shape, lm, 0.06 * fw)
+
+
+def relative_sharpness(pixels: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+    """:func:`sharpness` over its median on the subject's own skin (:func:`own_skin`): ``(H, W)`` float32.
+
+    About 1 on the subject's skin, several times that on their hair and
+    ears, and well below :data:`BLUR` on what is out of focus.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> rng = np.random.default_rng(0)
+    >>> img = np.repeat(rng.random((120, 160, 1)), 3, 2).astype(np.float32)
+    >>> r = relative_sharpness(img, toy_landmarks(80, 50, 40))
+    >>> bool(0.8 < np.median(r) < 1.25)   # the same focus everywhere
+    True
+    """
+    px = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    s = sharpness(px, fw)
+    skin = own_skin(px.shape[:2], lm)
+    ref = float(np.median(s[skin])) if skin.any() else float(np.median(s))
+    return (s / max(ref, 1e-3)).astype(np.float32)
+
+
+def beside_face(shape: tuple[int, int], landmarks: np.ndarray, *, margin: float = MARGIN,
+                from_crown: bool = False) -> np.ndarray:
+    """Beside the face: from the brows (or the crown) down to the chin, beyond the face's outline by ``margin``.
+
+    ``(H, W)`` bool: where a neighbour's cheek pressed against the subject's
+    lies (and the subject's ears and side hair, which are in focus).
+    ``margin`` is in face widths; ``from_crown`` starts the band at the
+    estimated crown instead of the brows (a neighbour's forehead and hair).
+
+    Examples
+    --------
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> b = beside_face((240, 320), toy_landmarks(80, 80, 50))
+    >>> bool(b[100, 120]), bool(b[100, 80]), bool(b[40, 120]), bool(b[200, 120])
+    (True, False, False, False)
+    """
+    lm = check_landmarks(landmarks)
+    H, W = shape
+    crown, chin, head_h = head_extent(lm)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    across, down = _frame_axes(lm)
+    depth = _along((H, W), chin, down)
+    top = float((crown - chin) @ down) if from_crown else float(np.min((lm[17:27] - chin) @ down))
+    r = max(int(round(margin * fw)), 1)
+    hull = cv2.dilate(_face_hull((H, W), lm).astype(np.uint8),
+                      cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))).astype(bool)
+    centre = lm[27:31].mean(0)
+    lateral = np.abs(_along((H, W), centre, across))
+    return (depth >= top) & (depth <= 0) & ~hull & (lateral > 0.4 * fw)
+
+
+def photo_edge(shape: tuple[int, int], valid: np.ndarray | None = None, *, width: int = 2) -> np.ndarray:
+    """The photo's own border inside the frame: the frame's edge, or where ``valid`` (photo, not canvas) ends.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> v = np.ones((10, 12), bool); v[:, 9:] = False   # the canvas extended at the right
+    >>> e = photo_edge((10, 12), v, width=1)
+    >>> bool(e[5, 8]), bool(e[5, 0]), bool(e[5, 5]), bool(e[5, 10])
+    (True, True, False, False)
+    """
+    H, W = shape
+    v = np.ones((H, W), bool) if valid is None else np.asarray(valid, bool)
+    padded = np.pad(v, width, constant_values=False)
+    inner = cv2.erode(padded.astype(np.uint8), np.ones((2 * width + 1, 2 * width + 1), np.uint8))
+    inner = inner[width:-width, width:-width].astype(bool)
+    return v & ~inner
+
+
+def _side_names(mask: np.ndarray, lm: np.ndarray) -> str | None:
+    if not mask.any():
+        return None
+    across, _ = _frame_axes(lm)
+    centre = lm[27:31].mean(0)
+    ys, xs = np.nonzero(mask)
+    side = (np.stack([xs, ys], 1) - centre) @ across
+    right, left = bool((side > 0).any()), bool((side < 0).any())
+    return "both" if right and left else ("right" if right else "left")
+
+
+def neighbour_seeds(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *,
+                    valid: np.ndarray | None = None, sharp: np.ndarray | None = None,
+                    skin_colours: np.ndarray | None = None, blur: float = BLUR, skin: float = SKIN,
+                    min_area: float = MIN_AREA) -> np.ndarray:
+    """Out-of-focus, skin-coloured pieces of the cut-out beside the face that touch the photo's side border.
+
+    ``(H, W)`` bool. A piece is a connected part of the cut-out (alpha > 0.5)
+    beside the face (:func:`beside_face`) whose relative sharpness is below
+    ``blur`` and whose colour is within ``skin`` of the subject's own skin
+    colours; it counts when it touches the photo's border (:func:`photo_edge`)
+    and covers at least ``min_area`` face widths squared.
+
+    Examples
+    --------
+    >>> import numpy as np, cv2
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> lm = toy_landmarks(80, 80, 50)
+    >>> rng = np.random.default_rng(0)
+    >>> tex = rng.normal(0, 0.06, (240, 150, 1)).astype(np.float32)
+    >>> img = np.clip(np.array([0.8, 0.6, 0.5], np.float32) + tex, 0, 1)     # skin, in focus
+    >>> img[:, 118:] = cv2.GaussianBlur(img[:, 118:], (0, 0), 4)            # a blurred cheek at the right border
+    >>> a = np.zeros((240, 150), np.float32); a[35:, 40:] = 1
+    >>> s = neighbour_seeds(img, a, lm)
+    >>> bool(s[100, 140]), bool(s[100, 80])
+    (True, False)
+    """
+    px = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    a = np.asarray(alpha, np.float32)
+    H, W = a.shape
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    r = relative_sharpness(px, lm) if sharp is None else sharp
+    if skin_colours is None:
+        from candid.engines.studio.debris import subject_colours
+
+        skin_colours = subject_colours(px, own_skin((H, W), lm) & (a >= 0.98))
+    from candid.engines.studio.debris import colour_distance
+
+    candidate = (a > 0.5) & beside_face((H, W), lm) & (r < blur) & (colour_distance(px, skin_colours) < skin)
+    labels, n = ndimage.label(candidate, structure=np.ones((3, 3)))
+    if n == 0:
+        return np.zeros((H, W), bool)
+    idx = np.arange(1, n + 1)
+    area = ndimage.sum(np.ones((H, W)), labels, idx)
+    touches = ndimage.maximum(photo_edge((H, W), valid), labels, idx) > 0
+    keep = idx[(area >= min_area * fw * fw) & touches]
+    return np.isin(labels, keep)
+
+
+def neighbour_region(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, seeds: np.ndarray, *,
+                     sharp: np.ndarray | None = None, sharp_keep: float = SHARP) -> np.ndarray:
+    """The part of the cut-out that belongs with ``seeds`` rather than with the subject: ``(H, W)`` bool.
+
+    A marker-based watershed (``skimage.segmentation.watershed``) on the
+    colour edges (:func:`candid.engines.studio.people.edge_map`) inside the
+    cut-out (alpha > 0.5). The subject's markers: the face hull, the cut-out
+    below the chin (the body), and the subject's in-focus parts (relative
+    sharpness at least ``sharp_keep``, eroded by the sharpness window so the
+    glow of a sharp outline does not spill over the edge).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> lm = toy_landmarks(80, 80, 50)
+    >>> img = np.full((240, 150, 3), 0.7, np.float32); img[:, 120:] = (0.8, 0.6, 0.5)
+    >>> a = np.zeros((240, 150), np.float32); a[35:, 40:] = 1
+    >>> seeds = np.zeros((240, 150), bool); seeds[90:110, 140:] = True
+    >>> sharp = np.ones((240, 150), np.float32); sharp[:, 120:] = 0.1   # the neighbour is out of focus
+    >>> r = neighbour_region(img, a, lm, seeds, sharp=sharp)
+    >>> bool(r[60, 130]), bool(r[100, 115]), bool(r[100, 80])
+    (True, False, False)
+    """
+    from skimage.segmentation import watershed
+
+    from candid.engines.studio.people import edge_map
+
+    px = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    a = np.asarray(alpha, np.float32)
+    H, W = a.shape
+    seeds = np.asarray(seeds, bool)
+    if not seeds.any():
+        return np.zeros((H, W), bool)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    crown, chin, head_h = head_extent(lm)
+    _, down = _frame_axes(lm)
+    solid = a > 0.5
+    r = relative_sharpness(px, lm) if sharp is None else sharp
+    e = max(int(round(2 * SHARP_SIGMA * fw)), 1)
+    in_focus = cv2.erode((r >= sharp_keep).astype(np.uint8), np.ones((2 * e + 1, 2 * e + 1), np.uint8)).astype(bool)
+    depth = _along((H, W), chin, down)
+    subject = solid & (_face_hull((H, W), lm) | in_focus | (depth > 0))
+    # the out-of-focus part of the cut-out beside the face that holds a seed is the neighbour's down to the jaw's
+    # corners (their cheek and the blurred background between them); lower, where the subject's shoulders begin,
+    # the strongest edge decides
+    jaw = float(np.mean((lm[[4, 12]] - chin) @ down))
+    near = solid & beside_face((H, W), lm) & (r < BLUR)
+    labels, _ = ndimage.label(near, structure=np.ones((3, 3)))
+    hit = np.unique(labels[seeds & (labels > 0)])
+    theirs = (np.isin(labels, hit[hit > 0]) & (depth < jaw)) | seeds
+    markers = np.zeros((H, W), np.int32)
+    markers[subject] = 1
+    markers[theirs & solid & ~subject] = 2
+    labels = watershed(edge_map(px, sigma=max(0.004 * fw, 1.0)), markers, mask=solid)
+    return labels == 2
+
+
+def soft_cut(alpha: np.ndarray, remove: np.ndarray, width: float) -> np.ndarray:
+    """``alpha`` with ``remove`` taken out; across the cut alpha ramps linearly over ``width`` px (half on each side).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.ones((1, 12), np.float32); rm = np.zeros((1, 12), bool); rm[0, 6:] = True
+    >>> [round(float(v), 2) for v in soft_cut(a, rm, 4.0)[0]]
+    [1.0, 1.0, 1.0, 1.0, 0.88, 0.62, 0.38, 0.12, 0.0, 0.0, 0.0, 0.0]
+    """
+    rm = np.asarray(remove, bool)
+    a = np.asarray(alpha, np.float32)
+    if not rm.any():
+        return a.copy()
+    inside = cv2.distanceTransform(rm.astype(np.uint8), cv2.DIST_L2, 5)  # into the removed part
+    outside = cv2.distanceTransform((~rm).astype(np.uint8), cv2.DIST_L2, 5)  # into the kept part
+    signed = np.where(rm, 0.5 - inside, outside - 0.5)  # 0 on the cut, between pixel centres
+    return (a * np.clip(0.5 + signed / max(float(width), 1e-3), 0, 1)).astype(np.float32)
+
+
+def remove_neighbour(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *,
+                     valid: np.ndarray | None = None, seed: int = 0) -> tuple[np.ndarray, NeighbourReport]:
+    """Take an out-of-focus neighbour at the photo's border out of the subject's matte.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB in [0, 1] (the crop that was matted); not modified.
+    alpha : ndarray
+        ``(H, W)`` matte of the subject; not modified.
+    landmarks : ndarray
+        ``(68, 2)`` subject landmarks in the same pixels.
+    valid : ndarray, optional
+        ``(H, W)`` bool, False where the canvas was extended (not photo).
+    seed : int
+        Seed of the skin-colour clustering.
+
+    Returns
+    -------
+    alpha : ndarray
+        ``(H, W)`` float32: the neighbour at 0, the cut softened over a pixel or two.
+    report : NeighbourReport
+
+    Examples
+    --------
+    >>> import numpy as np, cv2
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> lm = toy_landmarks(80, 80, 50)
+    >>> rng = np.random.default_rng(0)
+    >>> tex = rng.normal(0, 0.06, (240, 150, 1)).astype(np.float32)
+    >>> img = np.clip(np.array([0.8, 0.6, 0.5], np.float32) + tex, 0, 1)
+    >>> img[:, 118:] = cv2.GaussianBlur(img[:, 118:], (0, 0), 4)
+    >>> a = np.zeros((240, 150), np.float32); a[35:, 40:] = 1
+    >>> b, rep = remove_neighbour(img, a, lm)
+    >>> float(b[100, 140]), float(b[100, 80]), rep.side
+    (0.0, 1.0, 'right')
+    """
+    from candid.engines.studio.debris import subject_colours
+
+    px = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    a = np.asarray(alpha, np.float32)
+    if a.shape != px.shape[:2]:
+        raise ValueError(f"alpha {a.shape} does not match the image {px.shape[:2]}")
+    H, W = a.shape
+    total = float(a.sum())
+    if total <= 0:
+        return a.copy(), NeighbourReport()
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    r = relative_sharpness(px, lm)
+    skin_colours = subject_colours(px, own_skin((H, W), lm) & (a >= 0.98), seed=seed)
+    seeds = neighbour_seeds(px, a, lm, valid=valid, sharp=r, skin_colours=skin_colours)
+    if not seeds.any():
+        return a.copy(), NeighbourReport()
+    region = neighbour_region(px, a, lm, seeds, sharp=r)
+    solid = a > 0.5
+    # the faint edge (alpha <= 0.5) beside the region goes with it
+    g = max(int(round(0.04 * fw)), 2)
+    grown = cv2.dilate(region.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * g + 1,) * 2))
+    remove = region | (grown.astype(bool) & ~solid)
+    out = soft_cut(a, remove, max(SOFT * fw, 2.0))
+    from candid.engines.studio.matte import attached_only
+
+    out = attached_only(out, lm)
+    out[out < 0.02] = 0.0
+    removed = max(0.0, 1.0 - float(out.sum()) / total)
+    pixels_out = int((solid & (out <= 0.5)).sum())
+    side = _side_names(seeds, lm)
+    doubt = None
+    left = float((out[seeds] > 0.5).mean())
+    if left > KEPT or removed > MOST:
+        # the neighbour's cheek is still there (the subject's markers held it), or the cut took much of the subject
+        doubt = (f"an out-of-focus person beside the face at the {side} edge of the photo could not be cut from "
+                 "the subject")
+    return out.astype(np.float32), NeighbourReport(removed=round(removed, 4), pixels=pixels_out, side=side,
+                                                   doubt=doubt)

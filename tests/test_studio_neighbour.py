@@ -1,0 +1,166 @@
+"""An out-of-focus neighbour cut by the photo's border, beside the subject's face (engines/studio/neighbour.py).
+
+Synthetic scenes: the subject's face and hair are in focus (textured), the
+background and a neighbour's cheek pressed beside the face at the right
+border are blurred, as on real/portraits/tom_cruise_tight.jpg. The matte
+holds both (the person segmenter joins them); the rule must take the cheek
+and keep the subject's own long hair at the border, in focus or not.
+"""
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from candid.engines.studio import neighbour as N
+from candid.engines.studio.changes import describe
+from candid.engines.studio.matte import _face_hull
+from candid.engines.studio.people import toy_landmarks
+
+SKIN = np.array([0.80, 0.60, 0.50], np.float32)
+H, W = 330, 200
+CX, CY, FW = 90.0, 100.0, 80.0  # eyes at (90, 100), face 80 px wide: the jaw reaches x = 130, the chin y = 164
+
+
+def _textured(colour, shape, rng, amount=0.07):
+    return np.clip(colour + rng.normal(0, amount, shape + (1,)).astype(np.float32), 0, 1)
+
+
+def scene(*, neighbour=True, blur_neighbour=4.0, hair=None, gap=0, seed=0):
+    """``(image, alpha, landmarks, cheek)``: a subject with an optional cheek at the right border.
+
+    ``hair``: None, ``"sharp"`` (long light hair with strands reaching the right border, in focus) or
+    ``"smooth"`` (long black hair at the border, smooth: low sharpness like yangmi_6's).
+    ``gap``: columns of background between the cheek and the border.
+    """
+    rng = np.random.default_rng(seed)
+    lm = toy_landmarks(CX, CY, FW)
+    img = cv2.GaussianBlur(_textured(np.float32([0.35, 0.38, 0.42]), (H, W), rng, 0.2), (0, 0), 5)  # background
+    alpha = np.zeros((H, W), np.float32)
+    yy, xx = np.mgrid[:H, :W]
+    head = ((xx - CX) / 52.0) ** 2 + ((yy - CY + 10) / 90.0) ** 2 <= 1
+    body = (yy > 175) & (np.abs(xx - CX) < 85)
+    subject = head | body
+    img[subject] = _textured(np.float32([0.25, 0.2, 0.3]), (H, W), rng, 0.1)[subject]  # dark suit, in focus
+    face = _face_hull((H, W), lm)
+    img[face] = _textured(SKIN, (H, W), rng)[face]
+    alpha[subject | face] = 1
+    cheek = np.zeros((H, W), bool)
+    if neighbour:
+        cheek = (((xx - (W + 15 - gap)) / 45.0) ** 2 + ((yy - 120) / 70.0) ** 2 <= 1) & ~head & (xx < W - gap)
+        layer = cv2.GaussianBlur(_textured(SKIN * 0.97, (H, W), rng), (0, 0), blur_neighbour)
+        img[cheek] = layer[cheek]
+        img = np.where(cheek[..., None], cv2.GaussianBlur(img, (0, 0), 1.5), img)  # its outline is soft too
+        joined = cheek | ((yy > 60) & (yy < 170) & (xx > CX + 40) & (xx < W - gap) & ((xx - CX) > 40))
+        alpha[joined & ~(xx >= W - gap)] = 1  # the segmenter joins them (and the blurred background between)
+    if hair is not None:
+        strands = (yy > 40) & (yy < 175) & (xx > CX + 30)
+        if hair == "sharp":  # light hair like the subject's skin, fine strands: in focus
+            tone = SKIN + 0.12 * np.sin(xx * 1.9 + yy * 0.3)[..., None].astype(np.float32)
+            img[strands] = np.clip(tone + rng.normal(0, 0.08, (H, W, 1)), 0, 1)[strands]
+        else:  # smooth black hair
+            img[strands] = cv2.GaussianBlur(_textured(np.float32([0.06, 0.05, 0.05]), (H, W), rng, 0.02), (0, 0),
+                                            3)[strands]
+        alpha[strands] = 1
+        img[face] = _textured(SKIN, (H, W), rng)[face]
+    return img.astype(np.float32), alpha, lm, cheek
+
+
+def test_scene_holds_the_neighbour():
+    img, alpha, lm, cheek = scene()
+    assert cheek.sum() > 0.03 * FW * FW and alpha[cheek].min() == 1
+    r = N.relative_sharpness(img, lm)
+    assert np.median(r[cheek]) < N.BLUR < np.median(r[N.own_skin((H, W), lm)])
+
+
+def test_cheek_at_the_border_is_removed():
+    img, alpha, lm, cheek = scene()
+    out, rep = N.remove_neighbour(img, alpha, lm)
+    assert (out[cheek] <= 0.5).mean() > 0.95, "the neighbour's cheek stays in the cut-out"
+    assert rep.side == "right" and rep.pixels > 0.9 * cheek.sum() and rep.doubt is None
+    face = _face_hull((H, W), lm)
+    assert out[face].min() == 1.0 and out[200:, 10:170].min() == 1.0  # the face and the body are untouched
+
+
+def test_the_cut_has_a_soft_edge():
+    img, alpha, lm, _ = scene()
+    out, _ = N.remove_neighbour(img, alpha, lm)
+    cut = (alpha == 1) & (out > 0.02) & (out < 0.98)
+    assert cut.sum() > 20  # intermediate values along the cut, not a hard step
+    assert out.max() <= 1 and out.min() >= 0
+
+
+def test_own_sharp_hair_at_the_border_is_kept():
+    img, alpha, lm, _ = scene(neighbour=False, hair="sharp")
+    out, rep = N.remove_neighbour(img, alpha, lm)
+    assert rep.pixels == 0 and rep.side is None
+    np.testing.assert_array_equal(out, alpha)
+
+
+def test_own_smooth_dark_hair_at_the_border_is_kept():
+    # smooth black hair is out of focus by the measure, but it is not skin: it never seeds a neighbour
+    img, alpha, lm, _ = scene(neighbour=False, hair="smooth")
+    r = N.relative_sharpness(img, lm)
+    assert np.median(r[120, 150:190]) < N.BLUR
+    out, rep = N.remove_neighbour(img, alpha, lm)
+    assert rep.pixels == 0
+    np.testing.assert_array_equal(out, alpha)
+
+
+def test_an_in_focus_neighbour_is_not_this_rule():
+    img, alpha, lm, cheek = scene(blur_neighbour=0.01)
+    img[cheek] = _textured(SKIN, (H, W), np.random.default_rng(3))[cheek]  # as sharp as the subject
+    out, rep = N.remove_neighbour(img, alpha, lm)
+    assert rep.pixels == 0
+
+
+def test_only_a_piece_touching_the_photo_border_counts():
+    img, alpha, lm, cheek = scene(gap=12)
+    seeds = N.neighbour_seeds(img, alpha, lm)
+    assert not seeds.any()
+    # the same frame extended at the right with canvas: the photo's edge is where valid ends
+    valid = np.ones((H, W), bool)
+    valid[:, W - 12:] = False
+    assert N.neighbour_seeds(img, alpha, lm, valid=valid).any()
+
+
+def test_inputs_are_not_modified_and_no_subject_face_no_work():
+    img, alpha, lm, _ = scene()
+    i0, a0 = img.copy(), alpha.copy()
+    N.remove_neighbour(img, alpha, lm)
+    np.testing.assert_array_equal(img, i0)
+    np.testing.assert_array_equal(alpha, a0)
+    out, rep = N.remove_neighbour(img, np.zeros_like(alpha), lm)
+    assert rep.pixels == 0 and not out.any()
+
+
+def test_doubt_when_the_cut_would_take_too_much(monkeypatch):
+    img, alpha, lm, _ = scene()
+    monkeypatch.setattr(N, "MOST", 0.001)
+    _, rep = N.remove_neighbour(img, alpha, lm)
+    assert rep.doubt is not None and "right edge" in rep.doubt
+
+
+def test_bad_shapes_raise():
+    img, alpha, lm, _ = scene()
+    with pytest.raises(ValueError):
+        N.remove_neighbour(img, alpha[:-1], lm)
+
+
+def test_the_change_is_said_in_words():
+    text = describe({"change": "neighbour_removed", "side": "right", "share": 0.06})
+    assert "right edge" in text and "another person" in text
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.integers(0, 1000), st.floats(2.0, 6.0), st.sampled_from([None, "sharp", "smooth"]),
+       st.booleans())
+def test_never_adds_alpha_and_never_touches_the_face(seed, blur, hair, neighbour):
+    img, alpha, lm, _ = scene(seed=seed, blur_neighbour=blur, hair=hair, neighbour=neighbour)
+    out, rep = N.remove_neighbour(img, alpha, lm, seed=seed)
+    assert out.dtype == np.float32 and out.shape == alpha.shape
+    assert np.all(out <= alpha + 1e-6) and out.min() >= 0
+    assert out[_face_hull((H, W), lm)].min() == 1.0
+    if not neighbour:
+        assert rep.pixels == 0
