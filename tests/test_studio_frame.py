@@ -206,3 +206,49 @@ def test_hair_at_the_photos_edge_fades_narrowly_and_the_face_never():
     assert out[40, 50] < 0.1 and 0.1 < out[40, 53] < 0.9 and out[40, 50 + int(FADE_HEAD * fw) + 2] > 0.95  # short, soft
     assert np.array_equal(out[55:70, 75:125], a[55:70, 75:125])  # the face: untouched
     assert change is not None
+
+
+def _simple_face():
+    lm = np.tile([[100.0, 60.0]], (68, 1))
+    lm[36:42], lm[42:48], lm[0], lm[16], lm[8] = [88, 60], [112, 60], [78, 66], [122, 66], [100, 92]
+    return lm
+
+
+def test_a_strip_below_the_photo_is_not_canvas():
+    """The bottom is never extended: 3 rows past the photo (0.2 % of a 1381 px frame) are its last rows.
+
+    They were taken for canvas and faded the whole body from the bottom up (lifeifei linkedin's lower corners).
+    """
+    from candid.engines.studio.frame import Framing, fade_at_photo_edge
+
+    f = Framing(np.array([[1.0, 0, 40], [0, 1, 0]]), (200, 200), 0.0, extended=("left",))
+    a = np.zeros((200, 200), np.float32)
+    a[40:197, 70:130] = 1  # head and body down to the photo's last row (197 rows high)
+    out, change = fade_at_photo_edge(a, f, (197, 160), _simple_face())
+    assert change is None
+    assert out[150:197, 70:130].min() == 1.0 and out[-1, 80:120].min() == 1.0
+
+
+def test_a_body_that_ends_inside_the_photo_keeps_its_outline():
+    """A shoulder that ends a little before the photo's edge is not faded (it has no cut to hide)."""
+    from candid.engines.studio.frame import Framing, fade_at_photo_edge
+
+    f = Framing(np.array([[1.0, 0, 40], [0, 1, 0]]), (200, 200), 0.0, extended=("left",))
+    a = np.zeros((200, 200), np.float32)
+    a[40:200, 70:130] = 1
+    a[150:200, 55:130] = 1  # a sleeve ending 15 px (0.34 face widths) before the photo's edge at x = 40
+    out, change = fade_at_photo_edge(a, f, (200, 160), _simple_face())
+    assert change is None and np.array_equal(out, a)
+
+
+def test_a_sleeve_that_grazes_the_edge_softens_only_there():
+    """A body touching the edge over a short stretch fades over about that stretch, not a shoulder's width."""
+    from candid.engines.studio.frame import Framing, fade_at_photo_edge
+
+    f = Framing(np.array([[1.0, 0, 40], [0, 1, 0]]), (200, 200), 0.0, extended=("left",))
+    a = np.zeros((200, 200), np.float32)
+    a[40:200, 70:130] = 1
+    a[185:195, 40:130] = 1  # a 10 px strap runs into the photo's edge
+    out, change = fade_at_photo_edge(a, f, (200, 160), _simple_face())
+    assert change is not None and out[190, 40] < 0.5  # no cut where it meets the edge
+    assert out[150, 70:75].min() == 1.0  # the body 30 px from the edge, 35 px above the strap: untouched

@@ -259,7 +259,7 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
                "right": np.maximum(0.0, sx.max(1) - W - 0.5) / cw}
         bottom = np.maximum(0.0, sy.max(1) - H - 0.5) / ch
         ext = np.maximum.reduce(list(out.values()))
-        ok &= (bottom <= 0.002) & (ext <= (hard_limit if extend else 0.0))
+        ok &= (bottom <= SLIVER) & (ext <= (hard_limit if extend else 0.0))
         if not ok.any():
             continue
         cost = closer + SHIFT_COST * np.hypot(dx, dy) + SHIFT_COST_SQ * (dx ** 2 + dy ** 2) + TOP_COST * out["top"] + SIDE_COST * np.maximum(
@@ -270,7 +270,7 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
             for side, lo, hi in (("top", sx.min(1), sx.max(1)), ("left", sy.min(1), sy.max(1)),
                                  ("right", sy.min(1), sy.max(1))):
                 share = _touched(touch[side], lo, hi)
-                hit = (out[side] > 0.002) & (share > 0.02)
+                hit = (out[side] > SLIVER) & (share > 0.02)
                 cut |= hit
                 price = (TOP_CUT_COST if side == "top" else CUT_COST) + (HEAD_CUT_COST if beside_head[side] else 0.0)
                 cost = cost + np.where(hit, price + SIDE_COST * out[side] + share * out[side], 0.0)
@@ -278,7 +278,7 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
         i = int(np.argmin(cost))
         if cost[i] < best_cost - 1e-9:
             best_cost = float(cost[i])
-            sides = tuple(n for n in ("top", "left", "right") if out[n][i] > 0.002)
+            sides = tuple(n for n in ("top", "left", "right") if out[n][i] > SLIVER)
             best = (float(scale), float(x0[i]), float(y0[i]), float(cw), float(ch), float(ext[i]) if sides else 0.0,
                     sides, bool(cut[i]))
     return best
@@ -443,6 +443,13 @@ def _along(shape: tuple[int, int], origin: np.ndarray, axis: np.ndarray) -> np.n
     return (xx - origin[0]) * axis[0] + (yy - origin[1]) * axis[1]
 
 
+#: Share of the frame a side may reach past the photo without being extended (the bottom never is).
+SLIVER = 0.002
+
+#: How close (share of the frame height) the cut-out must come to the canvas to count as reaching it (and be
+#: faded there); ``bench/bench_studio_canvas.py`` counts a cut within the same distance.
+REACH = 0.02
+
 #: Width of the fade (face widths) where the body reaches the photo's edge on an extended canvas: at the
 #: chin, and from one head height below it (it widens downwards, like a studio vignette round head and shoulders).
 FADE_AT_CHIN, FADE_BELOW = 0.35, 0.9
@@ -459,9 +466,15 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     On an extended canvas the photo's edge runs through the backdrop; where
     the person reaches it (a shoulder, an arm) a plain cut-out ends in a
     straight line in mid-air. Below the chin, alpha is faded to zero towards
-    that edge, smoothly (smoothstep) over :data:`FADE_AT_CHIN` face widths at
-    the chin widening to :data:`FADE_BELOW` a head height lower, so the body
-    dissolves into the backdrop like a vignetted studio portrait. Hair above
+    where the person reaches the canvas (comes within :data:`REACH` of the
+    frame height of it), smoothly (smoothstep) over :data:`FADE_AT_CHIN` face
+    widths at the chin widening to :data:`FADE_BELOW` a head height lower, so
+    the body dissolves into the backdrop like a vignetted studio portrait;
+    the fade is no longer than the stretch of edge the body runs into (a
+    sleeve that grazes the edge softens only there), and a body that ends
+    inside the photo keeps its own outline. A strip along a side that was not
+    extended (the bottom: the frame may reach :data:`SLIVER` past the photo)
+    is the photo's last rows, not canvas. Hair above
     the chin that reaches the edge (a photo narrower than the head; :func:`frame`
     avoids it when it can) fades over a narrower :data:`FADE_HEAD`; the face
     (its landmarks' hull and a margin) is never faded. Near the canvas alpha
@@ -509,10 +522,11 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     # the canvas is at least 3 px thick; a sliver at the output's border (the frame may reach half a pixel or
     # 0.2 % of its height past the photo) is the photo's last row, not canvas: its alpha comes from inside
     canvas = cv2.morphologyEx((cov < 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    band = _drop_slivers(canvas, framing.extended)
     near = cv2.dilate(canvas, np.ones((5, 5), np.uint8)).astype(bool)
     sliver = (cov < 0.999) & ~near
     a = a.copy()
-    for _ in range(3):
+    for _ in range(max(band, 3)):
         a[sliver] = np.maximum(a[sliver], cv2.dilate(a, np.ones((3, 3), np.uint8))[sliver])
     canvas = canvas.astype(bool)
     if not canvas.any():
@@ -526,10 +540,21 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     u = (chin - eyes) / max(float(np.linalg.norm(chin - eyes)), 1e-6)
     h, w = a.shape
     depth = _along((h, w), chin, u) / max(head_h, 1.0)  # head heights below the chin
-    dist = cv2.distanceTransform((~canvas).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    # only where the person reaches the canvas: a shoulder that ends in the photo keeps its own outline
+    # (lifeifei's arm ended 80 px before the edge and was faded from there to the frame's corner)
+    body = (a > 0.5) & ~canvas
+    reach = max(3.0, REACH * h)
+    contact = canvas & (cv2.distanceTransform((~body).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE) <= reach)
+    if not contact.any():
+        return a, None
+    dist, nearest = cv2.distanceTransformWithLabels((~contact).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_5,
+                                                    labelType=cv2.DIST_LABEL_PIXEL)
     below = np.clip((depth + 0.1) / 0.1, 0, 1)  # 0 on the head down to just above the chin, 1 below it
     body_w = FADE_AT_CHIN + (FADE_BELOW - FADE_AT_CHIN) * np.clip(depth, 0, 1)
     width = fw * (FADE_HEAD + (body_w - FADE_HEAD) * below)
+    # a fade no longer than the stretch of edge the body runs into: a sleeve that only grazes the edge (biden
+    # linkedin, 15 px off it) softens there, a shoulder cut along the whole side (tom_cruise_tight) fades fully
+    width = np.maximum(width * _contact_share(contact, nearest, FADE_AT_CHIN * fw), 2.5 * reach)
     t = np.clip(dist / width, 0, 1)
     keep = t * t * (3 - 2 * t)
     # the face itself (its landmarks' hull and a margin) is never faded
@@ -557,6 +582,44 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
                               ("top", (ys < eyes[1]).mean() > 0.2 and "top" in framing.extended)) if hit]
     return out, {"change": "body_faded", "sides": sides or list(framing.extended),
                  "width": round(FADE_AT_CHIN, 2)}
+
+
+def _drop_slivers(canvas: np.ndarray, extended: tuple[str, ...]) -> int:
+    """Clear (in place) the canvas strips along sides the frame was not extended at; return the band (px).
+
+    :func:`frame` lets a side reach :data:`SLIVER` of the frame (and half a pixel) past the photo without
+    calling it extended (the bottom always; a 1381 px frame: up to 3 rows). Such a strip is the photo's
+    last rows, not backdrop: below the band it is kept only where the canvas goes on inwards (the foot of an
+    extended side). It was taken for canvas and faded the whole body from the bottom up (lifeifei linkedin).
+    """
+    h, w = canvas.shape
+    bands = {s: int(math.ceil(SLIVER * (h if s in ("top", "bottom") else w) + 1.5)) + 1
+             for s in ("top", "bottom", "left", "right")}
+    for side, b in bands.items():
+        if side in extended:
+            continue
+        if side == "bottom" and h > b:
+            canvas[h - b:] &= canvas[h - b - 1][None, :]
+        elif side == "top" and h > b:
+            canvas[:b] &= canvas[b][None, :]
+        elif side == "left" and w > b:
+            canvas[:, :b] &= canvas[:, b][:, None]
+        elif side == "right" and w > b:
+            canvas[:, w - b:] &= canvas[:, w - b - 1][:, None]
+    return max(bands.values())
+
+
+def _contact_share(contact: np.ndarray, nearest: np.ndarray, full: float) -> np.ndarray:
+    """Per pixel: the length of the stretch of ``contact`` nearest to it over ``full`` (at most 1).
+
+    ``nearest`` is :func:`cv2.distanceTransformWithLabels`' ``DIST_LABEL_PIXEL`` labels of ``~contact``
+    (the contact pixels numbered in raster order); a stretch's length is its bounding box's longer side.
+    """
+    n, comp, stats, _ = cv2.connectedComponentsWithStats(contact.astype(np.uint8), connectivity=8)
+    length = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]).astype(np.float32)
+    share = np.clip(length / max(full, 1.0), 0.0, 1.0)
+    of_pixel = share[comp[contact]]  # contact pixels in raster order, as the labels count them
+    return of_pixel[np.clip(nearest - 1, 0, len(of_pixel) - 1)].astype(np.float32)
 
 
 def _components(mask: np.ndarray) -> tuple[np.ndarray, int]:
