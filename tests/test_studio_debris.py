@@ -9,7 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from candid.engines.studio.debris import (
+    OTHER_DOUBT,
     DebrisReport,
+    beside_others,
+    cheek_to_cheek,
     colour_distance,
     remove_debris,
     subject_colours,
@@ -148,6 +151,52 @@ def test_strange_colour_beside_the_neck_is_doubt():
     out, rep = remove_debris(img, alpha, lm)
     assert rep.doubt is not None and "beyond the head" in rep.doubt
     assert rep.outside > 0.06
+
+
+#: a cheek-to-cheek neighbour: her face box overlaps the subject's landmark hull at the left, her chin and neck
+#: (skin like the subject's) join the subject's jaw below it
+NEIGHBOUR_BOX = (55.0, 85.0, 135.0, 160.0)
+NEIGHBOUR_CHIN = [(70, 150), (140, 150), (140, 200), (70, 200)]
+
+
+def test_cheek_to_cheek_neighbours_chin_is_removed():
+    img, alpha, lm = _scene(NEIGHBOUR_CHIN, colour=SKIN)
+    before, _ = remove_debris(img, alpha, lm)
+    assert before[175, 95] > 0.9  # skin like the subject's, inside the head prior: no other rule takes it
+    out, rep = remove_debris(img, alpha, lm, others=[NEIGHBOUR_BOX])
+    assert out[175, 95] == 0 and rep.parts["cheek"] > 0.01
+    assert out[130, 160] == pytest.approx(alpha[130, 160]) and out[150, 125] == pytest.approx(alpha[150, 125])
+    assert out[300, 60] == pytest.approx(alpha[300, 60])  # the subject's own shoulder below stays
+    assert out[60, 120] == pytest.approx(alpha[60, 120])  # and its hair above the neighbour's eyes
+    c = cheek_to_cheek(alpha > 0.5, lm, [NEIGHBOUR_BOX])
+    assert c[175, 95] and not c[300, 60]
+
+
+def test_a_face_apart_is_not_cheek_to_cheek():
+    img, alpha, lm = _scene(NEIGHBOUR_CHIN, colour=SKIN)
+    assert not cheek_to_cheek(alpha > 0.5, lm, [(0.0, 60.0, 40.0, 100.0)]).any()
+
+
+def test_much_alpha_beside_another_face_is_doubt():
+    # a neighbour whose face was found at the right; her hair, blonde like the subject's, is in the cut-out beside it
+    hair = [(205, 90), (300, 90), (300, 250), (205, 250)]
+    img, alpha, lm = _scene(hair, colour=BLONDE)
+    box = (235.0, 60.0, 285.0, 110.0)
+    out0, rep0 = remove_debris(img, alpha, lm)
+    assert rep0.doubt is None and rep0.beside_others == 0
+    out, rep = remove_debris(img, alpha, lm, others=[box])
+    assert np.array_equal(out, out0)  # nothing more removed: it could not be told apart
+    assert rep.beside_others > OTHER_DOUBT and rep.doubt is not None and "another person" in rep.doubt
+    near = beside_others(alpha.shape, lm, [box])
+    assert near[140, 260] and not near[120, 215]  # beside her face, but not inside the subject's head ellipse
+
+
+def test_no_or_far_other_faces_change_nothing():
+    img, alpha, lm = _scene(BEHIND)
+    out0, rep0 = remove_debris(img, alpha, lm)
+    for others in (None, [], [(0.0, 330.0, 30.0, 360.0)]):
+        out, rep = remove_debris(img, alpha, lm, others=others)
+        assert np.array_equal(out, out0) and rep.doubt == rep0.doubt and rep.removed == rep0.removed
 
 
 def test_nothing_to_remove_on_a_clean_subject():

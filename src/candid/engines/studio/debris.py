@@ -48,6 +48,12 @@ SHOULDERS = -0.05
 DOUBT_DEPTH = 0.3
 #: Share of the alpha above the shoulders lying beyond the head prior above which the matte is in doubt.
 DOUBT = 0.06
+#: Beside another found face: its box grown by this many of its widths sideways and up, and its heights down.
+BESIDE_OTHER = (0.5, 1.0)
+#: Share of the cut-out beside other found faces (outside the subject's face and head) above which it is in doubt.
+OTHER_DOUBT = 0.07
+#: An other's face box that covers more than this share of itself with the subject's landmark hull is cheek to cheek.
+CHEEK = 0.05
 
 
 @dataclass(frozen=True)
@@ -63,13 +69,18 @@ class DebrisReport:
     doubt : str or None
         A problem sentence when ``outside`` exceeds :data:`DOUBT` (the stage then keeps the background).
     parts : dict
-        Removed alpha mass per rule (``thin``, ``colour``), fractions of the input's alpha mass.
+        Removed alpha mass per rule (``thin``, ``colour``; ``cheek`` with other faces), fractions of the input's
+        alpha mass.
+    beside_others : float
+        Share of the remaining alpha right beside other found faces (:func:`beside_others`); above
+        :data:`OTHER_DOUBT` it is a doubt too.
     """
 
     removed: float = 0.0
     outside: float = 0.0
     doubt: str | None = None
     parts: dict[str, float] = field(default_factory=dict)
+    beside_others: float = 0.0
 
 
 def _geometry(lm: np.ndarray):
@@ -305,6 +316,86 @@ def unlike_subject(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, 
     return _mostly_outside(m & far, prior, min_area=(0.2 * fw) ** 2, share=share)  # min_area: not an earring
 
 
+def _box_mask(shape: tuple[int, int], box, grow: float = 0.0) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    g = grow * (x1 - x0)
+    m = np.zeros(shape, bool)
+    m[max(int(np.floor(y0 - g)), 0):max(int(np.ceil(y1 + g)), 0), max(int(np.floor(x0 - g)), 0):max(int(np.ceil(x1 + g)), 0)] = True
+    return m
+
+
+def _subject_core(shape: tuple[int, int], lm: np.ndarray, *, neck: float = 0.5) -> np.ndarray:
+    """The subject's face (landmark hull), head ellipse (without hair margin) and the column below the chin
+    ``neck`` face widths either side (neck, collar, tie): never another person's."""
+    crown, chin, head_h, fw, across, down = _geometry(lm)
+    column = (_along(shape, chin, down) > 0) & (np.abs(_along(shape, chin, across)) < neck * fw)
+    return _face_hull(shape, lm) | _head_ellipse(shape, lm, grow=-0.05 * fw) | column
+
+
+def cheek_to_cheek(mask: np.ndarray, landmarks: np.ndarray, others, *, cheek: float = CHEEK,
+                   depth: float = DOUBT_DEPTH) -> np.ndarray:
+    """Pieces of ``mask`` below an other's face box that overlaps the subject's landmark hull: ``(H, W)`` bool.
+
+    Cheek to cheek, the subject's hidden-side landmarks lie on the other's
+    face, so the head prior reaches over it. Such a box (more than
+    ``cheek`` of it inside the landmarks' hull) and the column below it
+    (its width, from its middle down to ``depth`` head heights below the
+    subject's chin, where the subject's shoulder may begin) are the other's, except the subject's
+    face (the hull itself: where it reaches into the box it is the
+    subject's cheek, and only a sliver).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> lm = toy_landmarks(80, 80, 50)
+    >>> m = np.zeros((240, 320), bool); m[40:240, 10:116] = True
+    >>> c = cheek_to_cheek(m, lm, [(10, 60, 64, 110)])   # a face beside the subject's, overlapping its hull
+    >>> bool(c[115, 30]), bool(c[80, 90]), bool(c[200, 30])
+    (True, False, False)
+    >>> bool(cheek_to_cheek(m, lm, [(200, 60, 250, 110)]).any())   # a face apart is not cheek to cheek
+    False
+    """
+    lm = check_landmarks(landmarks)
+    m = np.asarray(mask, bool)
+    H, W = m.shape
+    hull = _face_hull((H, W), lm)
+    crown, chin, head_h, fw, across, down = _geometry(lm)
+    above = _along((H, W), chin, down) < depth * head_h  # lower down, the subject's own shoulder may lie there
+    out = np.zeros((H, W), bool)
+    for x0, y0, x1, y1 in (tuple(float(v) for v in b) for b in others):
+        box = _box_mask((H, W), (x0, y0, x1, y1))
+        if (box & hull).sum() <= cheek * max(box.sum(), 1):
+            continue
+        column = _box_mask((H, W), (x0, (y0 + y1) / 2, x1, 2.0 * H + 2.0 * abs(y0)))  # from the other's eyes down
+        out |= m & column & ~hull & above
+    return _mostly_outside(out, np.zeros((H, W), bool), min_area=(0.1 * fw) ** 2, share=0.5)
+
+
+def beside_others(shape: tuple[int, int], landmarks: np.ndarray, others, *,
+                  grow: tuple[float, float] = BESIDE_OTHER) -> np.ndarray:
+    """Pixels beside other found faces (their boxes grown ``grow[0]`` widths sideways and up, ``grow[1]`` heights
+    down), outside the subject's face and head ellipse: ``(H, W)`` bool.
+
+    A cut-out with much alpha there holds part of someone else (their hair,
+    their top) that nothing could tell from the subject.
+
+    Examples
+    --------
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> b = beside_others((240, 320), toy_landmarks(80, 80, 50), [(180, 55, 230, 105)])
+    >>> bool(b[120, 205]), bool(b[80, 80]), bool(b[20, 300])
+    (True, False, False)
+    """
+    lm = check_landmarks(landmarks)
+    boxes = [tuple(float(v) for v in b) for b in others]
+    near = np.zeros(shape, bool)
+    for x0, y0, x1, y1 in boxes:
+        w, h = x1 - x0, y1 - y0
+        near |= _box_mask(shape, (x0 - grow[0] * w, y0 - grow[0] * w, x1 + grow[0] * w, y1 + grow[1] * h))
+    return near & ~_subject_core(shape, lm)
+
+
 def _fade(remove: np.ndarray, alpha: np.ndarray, fw: float) -> np.ndarray:
     """Alpha with ``remove`` taken out, the cut softened over a pixel or two on the subject's side."""
     keep = (~remove).astype(np.float32)
@@ -314,7 +405,7 @@ def _fade(remove: np.ndarray, alpha: np.ndarray, fw: float) -> np.ndarray:
 
 
 def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *,
-                  valid: np.ndarray | None = None, seed: int = 0) -> tuple[np.ndarray, DebrisReport]:
+                  valid: np.ndarray | None = None, seed: int = 0, others=None) -> tuple[np.ndarray, DebrisReport]:
     """Take pieces of other people out of a subject's matte; measure what is left beyond the head prior.
 
     Parameters
@@ -329,6 +420,9 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
         ``(H, W)`` bool, False where the canvas was extended (not photo).
     seed : int
         Seed of the colour clustering.
+    others : sequence of (x0, y0, x1, y1), optional
+        Face boxes of the other people found in the photo, in the same pixels: the pieces in their
+        territory (:func:`other_territory`) go.
 
     Returns
     -------
@@ -377,6 +471,10 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
                             head_distance=head_distance)
     parts["colour"] = float(a[unlike & ~remove].sum()) / total
     remove |= unlike
+    if others:  # a found face cheek to cheek with the subject's: the column below it is theirs
+        cheek = cheek_to_cheek(solid, lm, others)
+        parts["cheek"] = float(a[cheek & ~remove].sum()) / total
+        remove |= cheek
     # the faint edge (alpha <= 0.5) that belonged to a removed piece goes with it
     if remove.any():
         r = max(int(round(0.04 * fw)), 2)
@@ -406,5 +504,13 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
     if outside > DOUBT:
         doubt = (f"{outside:.0%} of the cut-out above the shoulders lies beyond the head and hair "
                  "(pieces of other people or background that could not be told apart)")
+    near = 0.0
+    if others:  # much of the cut-out right beside another found face: their hair or top, same colours as the subject's
+        kept = float(out.sum())
+        near = float(out[beside_others((H, W), lm, others)].sum()) / kept if kept > 0 else 0.0
+        if near > OTHER_DOUBT and doubt is None:
+            doubt = (f"{near:.0%} of the cut-out lies right beside another person's face "
+                     "(their hair or clothes could not be told from the subject's)")
     return out.astype(np.float32), DebrisReport(removed=round(removed, 4), outside=round(outside, 4), doubt=doubt,
-                                                parts={k: round(v, 4) for k, v in parts.items()})
+                                                parts={k: round(v, 4) for k, v in parts.items()},
+                                                beside_others=round(near, 4))
