@@ -14,6 +14,7 @@ from candid.engines.studio.debris import (
     beside_others,
     cheek_to_cheek,
     colour_distance,
+    from_above,
     remove_debris,
     subject_colours,
     subject_prior,
@@ -189,6 +190,33 @@ def test_much_alpha_beside_another_face_is_doubt():
     assert rep.beside_others > OTHER_DOUBT and rep.doubt is not None and "another person" in rep.doubt
     near = beside_others(alpha.shape, lm, [box])
     assert near[140, 260] and not near[120, 215]  # beside her face, but not inside the subject's head ellipse
+
+
+#: someone's sleeve behind, hanging from the frame's top edge to the crown, as light as the subject's hair and too
+#: wide for the thin-neck opening (2008_002470's dark stem)
+FROM_TOP = [(150, 0), (185, 0), (185, 40), (150, 40)]
+FAR_FACE = (280.0, 0.0, 310.0, 25.0)
+
+
+def test_piece_from_the_top_edge_is_removed_in_a_group_photo():
+    img, alpha, lm = _scene(FROM_TOP, colour=BLONDE)
+    before, rep0 = remove_debris(img, alpha, lm)
+    assert before[10, 165] > 0.9 and rep0.doubt is None  # no other rule takes it
+    out, rep = remove_debris(img, alpha, lm, others=[FAR_FACE])
+    assert out[10, 165] == 0 and rep.parts["above"] > 0.01 and rep.doubt is None
+    assert out[60, 160] == pytest.approx(alpha[60, 160]) and out[35, 140] == pytest.approx(alpha[35, 140], abs=0.1)
+
+
+def test_nothing_from_above_in_a_tight_frame():
+    img, alpha, lm = _scene(FROM_TOP, colour=BLONDE)
+    m = alpha > 0.5
+    from candid.engines.studio.debris import subject_prior
+
+    prior = subject_prior(m.shape, lm)
+    assert from_above(m, lm, prior)[10, 165]
+    assert not from_above(m, lm, prior, headroom=0.5).any()  # the crown 0.28 head heights under the edge
+    valid = np.ones_like(m); valid[:30] = False  # the photo ends at y 30 (an extended canvas): 0.07 head heights
+    assert not from_above(m, lm, prior, valid=valid).any()
 
 
 def test_no_or_far_other_faces_change_nothing():

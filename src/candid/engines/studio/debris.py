@@ -17,10 +17,18 @@ the subject's own geometry and colours, after matting:
    inside the prior) is not the subject. Long hair, big hair and raised
    hands are like the subject's own hair and skin and stay.
 
+4. With the other found faces' boxes (``others``, a group photo): a face
+   cheek to cheek with the subject's has the column below it taken
+   (:func:`cheek_to_cheek`), and a piece coming in from the frame's top
+   edge above the crown is someone standing behind (:func:`from_above`).
+
 Removed pixels fade out with a soft edge. What is left outside the prior is
 measured (:attr:`DebrisReport.doubt`): when a large share of the alpha above
 the shoulders lies beyond the head with its hair and cannot be assigned, the
-stage keeps the photo's background instead of delivering debris.
+stage keeps the photo's background instead of delivering debris; so it
+does when much of the cut-out lies right beside another found face
+(:func:`beside_others`: a neighbour's hair and top as dark as the
+subject's, which nothing here tells apart).
 """
 
 from __future__ import annotations
@@ -48,6 +56,10 @@ SHOULDERS = -0.05
 DOUBT_DEPTH = 0.3
 #: Share of the alpha above the shoulders lying beyond the head prior above which the matte is in doubt.
 DOUBT = 0.06
+#: Half-width (face widths) under which what joins a piece from above to the crown is a stalk, not the head.
+STALK = 0.35
+#: Headroom (head heights above the crown) under which hair may reach the frame's top edge: no piece from above.
+HEADROOM = 0.22
 #: Beside another found face: its box grown by this many of its widths sideways and up, and its heights down.
 BESIDE_OTHER = (0.5, 1.0)
 #: Share of the cut-out beside other found faces (outside the subject's face and head) above which it is in doubt.
@@ -372,6 +384,62 @@ def cheek_to_cheek(mask: np.ndarray, landmarks: np.ndarray, others, *, cheek: fl
     return _mostly_outside(out, np.zeros((H, W), bool), min_area=(0.1 * fw) ** 2, share=0.5)
 
 
+def from_above(mask: np.ndarray, landmarks: np.ndarray, prior: np.ndarray, *,
+               valid: np.ndarray | None = None, headroom: float = HEADROOM) -> np.ndarray:
+    """Pieces of ``mask`` above the crown and beyond ``prior`` that come in from the frame's top edge: ``(H, W)`` bool.
+
+    In a group photo a jacket or an arm of someone standing behind reaches
+    down to the subject's crown from beyond the frame (2008_002470's dark
+    stem); the subject's own hair, big or not, grows from the head and
+    ends inside the frame. Its stalk above the estimated crown, narrower
+    than :data:`STALK` face widths (an opening takes it, the round head
+    stays), goes with it. Only in a frame whose top edge is at least
+    ``headroom`` head heights above the crown (in a tighter one, as a
+    passport crop, the subject's own hair reaches the edge). ``valid``: where the photo is (the top edge is where the photo
+    ends on an extended canvas).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> lm = toy_landmarks(80, 80, 50)
+    >>> m = np.zeros((240, 320), bool); m[25:240, 45:116] = True   # the subject, hair up to y 25
+    >>> m[0:30, 60:75] = True                                       # something hanging down from the top
+    >>> f = from_above(m, lm, subject_prior(m.shape, lm))
+    >>> bool(f[5, 65]), bool(f[60, 80]), bool(f[27, 100])
+    (True, False, False)
+    """
+    lm = check_landmarks(landmarks)
+    m = np.asarray(mask, bool)
+    H, W = m.shape
+    crown, chin, head_h, fw, across, down = _geometry(lm)
+    pieces = m & ~np.asarray(prior, bool) & (_along((H, W), crown, down) < 0)
+    labels, n = ndimage.label(pieces, structure=np.ones((3, 3)))
+    if n == 0:
+        return np.zeros((H, W), bool)
+    photo = np.ones((H, W), bool) if valid is None else np.asarray(valid, bool)
+    top = np.zeros((H, W), bool)
+    rows = np.argmax(photo, axis=0)  # the photo's first row in each column
+    cols = np.nonzero(photo.any(axis=0))[0]
+    if len(cols) == 0 or crown[1] - rows[cols].min() < headroom * head_h:
+        return np.zeros((H, W), bool)  # a tight frame: the subject's own hair may reach its top edge
+    top[np.minimum(rows[cols] + 1, H - 1), cols] = True
+    top[rows[cols], cols] = True
+    hit = np.unique(labels[top & (labels > 0)])
+    hit = hit[hit > 0]
+    if len(hit) == 0:
+        return np.zeros((H, W), bool)
+    area = ndimage.sum(np.ones((H, W)), labels, hit)
+    out = np.isin(labels, hit[area >= (0.1 * fw) ** 2])
+    if out.any():  # its stalk inside the hair margin goes with it (what an opening wider than it takes)
+        r = max(int(round(STALK * fw)), 1)
+        narrow = m & ~cv2.morphologyEx(m.astype(np.uint8), cv2.MORPH_OPEN, _disk(r)).astype(bool)
+        stalk, _ = ndimage.label(narrow & (_along((H, W), crown, down) < 0), structure=np.ones((3, 3)))
+        joined = np.unique(stalk[out & (stalk > 0)])
+        out |= np.isin(stalk, joined[joined > 0])
+    return out
+
+
 def beside_others(shape: tuple[int, int], landmarks: np.ndarray, others, *,
                   grow: tuple[float, float] = BESIDE_OTHER) -> np.ndarray:
     """Pixels beside other found faces (their boxes grown ``grow[0]`` widths sideways and up, ``grow[1]`` heights
@@ -421,8 +489,9 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
     seed : int
         Seed of the colour clustering.
     others : sequence of (x0, y0, x1, y1), optional
-        Face boxes of the other people found in the photo, in the same pixels: the pieces in their
-        territory (:func:`other_territory`) go.
+        Face boxes ``(x0, y0, x1, y1)`` of the other people found in the photo, in the same pixels
+        (the stage's ``others``). Without them (the default, and every photo of one person) the result is
+        what it was before these rules.
 
     Returns
     -------
@@ -475,6 +544,9 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
         cheek = cheek_to_cheek(solid, lm, others)
         parts["cheek"] = float(a[cheek & ~remove].sum()) / total
         remove |= cheek
+        above = from_above(a > 0.1, lm, prior, valid=valid)
+        parts["above"] = float(a[above & ~remove].sum()) / total
+        remove |= above
     # the faint edge (alpha <= 0.5) that belonged to a removed piece goes with it
     if remove.any():
         r = max(int(round(0.04 * fw)), 2)
