@@ -276,6 +276,8 @@ def main() -> int:
     ap.add_argument("--save-mattes", action="store_true", help="also write each result's matte and frame matrix "
                     "(npz) under --sheets/mattes")
     ap.add_argument("--no-debris", action="store_true", help="run without the debris clean-up (before)")
+    ap.add_argument("--no-debris-others", action="store_true",
+                    help="run the debris clean-up without the other faces' boxes (before its group-photo rules)")
     ap.add_argument("--no-split", action="store_true", help="do not split the person mask between people (before)")
     ap.add_argument("--no-neighbour", action="store_true", help="run without the out-of-focus neighbour rule (before)")
     args = ap.parse_args()
@@ -287,6 +289,11 @@ def main() -> int:
         import candid.engines.studio.stage as stage_mod
 
         stage_mod.DEBRIS = False
+    if args.no_debris_others:
+        import candid.engines.studio.debris as debris_mod
+
+        _remove = debris_mod.remove_debris
+        debris_mod.remove_debris = lambda *a, others=None, **k: _remove(*a, **k)
     if args.no_neighbour:
         import candid.engines.studio.stage as stage_mod
 
