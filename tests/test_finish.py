@@ -523,3 +523,130 @@ def test_enlargement_geometry_is_pixel_centre_aligned(fit):
         ((plan.offset_y, plan.offset_x) if fit == "pad" else (0, 0))
     ys, xs = np.nonzero(out[:, :, 0] > 0.5 * out[:, :, 0].max())
     assert abs(ys.mean() - (20 * s - 0.5 + oy)) < 0.6 and abs(xs.mean() - (30 * s - 0.5 + ox)) < 0.6
+
+
+# ------------------------------------------------- a composite's soft edge: no chips from the network
+
+def soft_hair_disc(n: int = 80, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A studio-like composite: a disc of dark strand texture with a soft, wavy alpha edge over a flat
+    backdrop, with the foreground estimate's noise planted in the rim (isolated light strand pixels).
+    Returns ``(image, alpha)``."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:n, 0:n].astype(np.float32)
+    c = (n - 1) / 2
+    rad, ang = np.hypot(yy - c, xx - c), np.arctan2(yy - c, xx - c)
+    edge = 0.34 * n + 1.5 * np.sin(ang * 17)
+    alpha = cv2.GaussianBlur((rad < edge).astype(np.float32), (0, 0), 1.2)
+    strands = 0.5 + 0.5 * np.sin(ang * 90 + rng.normal(0, 0.4, (n, n)).astype(np.float32))
+    hair = (0.07 + 0.08 * strands)[..., None] * np.float32([1.25, 1.0, 0.8])
+    specks = (rng.random((n, n)) < 0.12) & (np.abs(rad - edge + 2.5) < 2.0)
+    hair[specks] += np.float32([0.2, 0.17, 0.14])
+    img = alpha[..., None] * hair + (1 - alpha[..., None]) * np.float32([0.58, 0.6, 0.63])
+    return np.clip(img, 0, 1).astype(np.float32), alpha
+
+
+def chip_overshoot(out: np.ndarray, small: np.ndarray, where: np.ndarray, radius: int = 2) -> float:
+    """Largest step of ``out`` beyond the local min/max (``radius`` px) of a Pillow Lanczos enlargement of
+    ``small`` to the same size, inside ``where``: a chip is a value nothing near it in the source had."""
+    from PIL import Image
+
+    h, w = out.shape[:2]
+    ref = np.asarray(Image.fromarray((small * 255 + 0.5).astype(np.uint8)).resize((w, h), Image.LANCZOS),
+                     np.float32) / 255
+    k = np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)
+    over = np.maximum(out - cv2.dilate(ref, k), cv2.erode(ref, k) - out).max(-1)
+    return float(over[where].max())
+
+
+@pytest.fixture(scope="module")
+def hair_disc_4x():
+    """The soft hair disc, enlarged 4x by the learned backend without and with its matte."""
+    pytest.importorskip("ncnn")
+    img, alpha = soft_hair_disc()
+    n = img.shape[0]
+    kw = dict(backend="learned", noise=False)
+    plain = upscale(img, (4 * n, 4 * n), **kw)
+    matted = upscale(img, (4 * n, 4 * n), matte=alpha, **kw)
+    return img, alpha, plain, matted
+
+
+def test_learned_enlargement_draws_no_chips_at_a_composites_soft_edge(hair_disc_4x):
+    img, alpha, plain, matted = hair_disc_4x
+    n = img.shape[0]
+    yy, xx = np.mgrid[0:4 * n, 0:4 * n].astype(np.float32)
+    c = (4 * n - 1) / 2
+    rad, ang = np.hypot(yy - c, xx - c) / 4, np.arctan2(yy - c, xx - c)
+    ring = np.abs(rad - (0.34 * n + 1.5 * np.sin(ang * 17))) < 6  # the soft rim, in source pixels
+    # planted: the network turns the rim's light strand pixels into crisp chips (0.17 measured)...
+    assert chip_overshoot(plain, img, ring) > 0.1
+    # ...with the matte the rim is enlarged classically: no chips (0.01 measured)
+    assert chip_overshoot(matted, img, ring) < 0.03
+    # away from the edge the learned detail is all kept: identical pixels
+    from candid.finish import matte_edge_trust
+
+    trust = cv2.resize(matte_edge_trust(alpha), (4 * n, 4 * n))
+    inner = cv2.erode((trust >= 1).astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+    assert inner.sum() > 0.2 * inner.size
+    assert float(np.abs(plain - matted)[inner].max()) < 1e-5
+
+
+def test_the_matte_changes_nothing_but_the_learned_edge(hair_disc_4x):
+    img, alpha, _, _ = hair_disc_4x
+    kw = dict(backend="classical", noise=False)
+    np.testing.assert_array_equal(upscale(img, (200, 200), **kw), upscale(img, (200, 200), matte=alpha, **kw))
+    # a matte with no soft pixels (all subject) leaves the learned result as it was
+    ones = np.ones_like(alpha)
+    kw = dict(backend="learned", noise=False)
+    np.testing.assert_array_equal(upscale(img, (160, 160), **kw), upscale(img, (160, 160), matte=ones, **kw))
+
+
+def test_a_matte_of_another_size_is_a_user_error():
+    img = np.zeros((20, 30, 3), np.float32)
+    with pytest.raises(CandidError, match="matte is 20x30 pixels, the image 30x20"):
+        upscale(img, (60, 40), matte=np.zeros((30, 20), np.float32))
+    with pytest.raises(CandidError, match="NaN"):
+        upscale(img, (60, 40), matte=np.full((20, 30), np.nan, np.float32))
+
+
+def test_finish_stage_uses_the_portraits_matte_and_says_so(hair_disc_4x):
+    from candid.finish.stage import finish_stage
+
+    img, alpha, plain, matted = hair_disc_4x
+    n = img.shape[0]
+    out = finish_stage(Portrait(img, matte=alpha), size=f"{4 * n}x{4 * n}", noise=False, sharpen="screen")
+    note = [t for t in out.log[-1].notes if "cut-out's edge" in t]
+    assert out.log[-1].params["backend"] == "learned" and len(note) == 1
+    assert "% of the picture" in note[0]
+    assert float(np.abs(out.pixels - matted).max()) < 2e-4  # the stage's windows: same pixels as upscale
+    assert not any("cut-out" in t for t in finish_stage(Portrait(img), size=f"{4 * n}x{4 * n}",
+                                                         noise=False).log[-1].notes)
+
+
+@given(st.integers(8, 40), st.integers(8, 40), st.integers(0, 2**31 - 1))
+@settings(max_examples=30, deadline=None)
+def test_matte_edge_trust_properties(h, w, seed):
+    from candid.finish import matte_edge_trust
+    from candid.finish._waifu2x import EDGE_EPS
+
+    rng = np.random.default_rng(seed)
+    m = (rng.random((h, w)) > 0.5).astype(np.float32)
+    m[rng.random((h, w)) < 0.05] = 0.5
+    before = m.copy()
+    t = matte_edge_trust(m)
+    np.testing.assert_array_equal(m, before)  # input untouched
+    assert t.shape == (h, w) and t.dtype == np.float32 and t.min() >= 0 and t.max() <= 1
+    mixed = (m > EDGE_EPS) & (m < 1 - EDGE_EPS)
+    assert (t[mixed] == 0).all()
+    if not mixed.any():
+        assert (t == 1).all()  # a hard (or no) cut-out: nothing to distrust
+
+
+def test_clamped_cubic_never_leaves_the_source_range():
+    from candid.finish import clamped_cubic
+
+    rng = np.random.default_rng(3)
+    src = rng.random((12, 9, 3)).astype(np.float32)
+    big = clamped_cubic(src, 4)
+    k = np.ones((3, 3), np.uint8)
+    assert big.shape == (48, 36, 3)
+    assert big.min() >= cv2.erode(src, k).min() - 1e-6 and big.max() <= cv2.dilate(src, k).max() + 1e-6

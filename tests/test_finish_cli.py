@@ -93,3 +93,30 @@ def test_default_fit_contains_the_whole_photo_and_says_when_detail_is_limited(tm
     assert (im.width, im.height) == (2160, 2400)  # 126x140 contained in 2160x3840: nothing cut off
     text = capsys.readouterr().out
     assert "4K from a 140 px photo: enlarged 17.1x; detail at 1:1 is limited" in text.replace("\n", " ")
+
+
+def test_finish_help_loads_neither_numpy_nor_cv2():
+    # candid.finish exports its names lazily: `candid finish --help` needs only the settings model
+    import json
+    import subprocess
+    import sys
+
+    code = ("import sys, io, contextlib, json\n"
+            "from candid.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            "    code = main(['finish', '--help'])\n"
+            "print(json.dumps({'code': code, 'usage': 'Usage' in out.getvalue(),\n"
+            "                  'heavy': sorted(m for m in ('numpy', 'cv2', 'pyvips') if m in sys.modules)}))\n")
+    got = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                    timeout=120).stdout.strip().splitlines()[-1])
+    assert got == {"code": 0, "usage": True, "heavy": []}
+
+
+def test_finish_package_exports_stay_importable():
+    import candid.finish as finish
+
+    for name in finish.__all__:
+        assert getattr(finish, name) is not None
+    assert "upscale" in dir(finish)
+    with pytest.raises(AttributeError):
+        finish.no_such_name  # noqa: B018

@@ -17,31 +17,54 @@ Examples
 (7680, 4320)
 """
 
-from candid.finish._detail import DetailModel, prepare_detail, similarity_fit, transfer_detail
-from candid.finish._learned import learned_available, learned_upscale_x4
-from candid.finish._ops import add_sensor_noise, noise_params, sharpen_clamped
-from candid.finish._pipeline import (
-    BACKENDS,
-    KERNELS,
-    SHARPEN,
-    FinishResult,
-    finish_to_file,
-    honest_limit_note,
-    learned_passes,
-    resolve_backend,
-    run_tiles,
-    tile_grid,
-    upscale,
-    upscale_report,
-)
-from candid.finish._waifu2x import back_project, learned_enlarge, waifu2x_available, waifu2x_x2
-from candid.finish._size import FITS, FitPlan, parse_target, plan_fit, target_size
-from candid.finish.options import FinishOptions
+from __future__ import annotations
 
-__all__ = [
-    "BACKENDS", "FITS", "KERNELS", "SHARPEN", "DetailModel", "FinishOptions", "FinishResult", "FitPlan", "add_sensor_noise",
-    "back_project", "finish_to_file", "honest_limit_note", "learned_available", "learned_enlarge",
-    "learned_passes", "resolve_backend", "waifu2x_available", "waifu2x_x2", "learned_upscale_x4", "noise_params", "parse_target", "plan_fit",
-    "prepare_detail", "run_tiles", "sharpen_clamped", "similarity_fit", "target_size", "tile_grid",
-    "transfer_detail", "upscale", "upscale_report",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: Public name -> the submodule that defines it. Loaded on first use (PEP 562), so importing
+#: ``candid.finish.options`` (``candid finish --help``) pulls in neither numpy, cv2 nor pyvips.
+_WHERE = {
+    "DetailModel": "_detail", "prepare_detail": "_detail", "similarity_fit": "_detail",
+    "transfer_detail": "_detail",
+    "learned_available": "_learned", "learned_upscale_x4": "_learned",
+    "add_sensor_noise": "_ops", "noise_params": "_ops", "sharpen_clamped": "_ops",
+    "BACKENDS": "_pipeline", "KERNELS": "_pipeline", "SHARPEN": "_pipeline", "FinishResult": "_pipeline",
+    "finish_to_file": "_pipeline", "honest_limit_note": "_pipeline", "learned_passes": "_pipeline",
+    "resolve_backend": "_pipeline", "run_tiles": "_pipeline", "tile_grid": "_pipeline", "upscale": "_pipeline",
+    "upscale_report": "_pipeline",
+    "back_project": "_waifu2x", "clamped_cubic": "_waifu2x", "learned_enlarge": "_waifu2x",
+    "matte_edge_trust": "_waifu2x", "waifu2x_available": "_waifu2x", "waifu2x_x2": "_waifu2x",
+    "FITS": "_size", "FitPlan": "_size", "parse_target": "_size", "plan_fit": "_size", "target_size": "_size",
+    "FinishOptions": "options",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module 'candid.finish' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"candid.finish.{where}"), name)
+    globals()[name] = value  # next time a plain module attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from candid.finish._detail import DetailModel, prepare_detail, similarity_fit, transfer_detail  # noqa: F401
+    from candid.finish._learned import learned_available, learned_upscale_x4  # noqa: F401
+    from candid.finish._ops import add_sensor_noise, noise_params, sharpen_clamped  # noqa: F401
+    from candid.finish._pipeline import (  # noqa: F401
+        BACKENDS, KERNELS, SHARPEN, FinishResult, finish_to_file, honest_limit_note, learned_passes,
+        resolve_backend, run_tiles, tile_grid, upscale, upscale_report,
+    )
+    from candid.finish._size import FITS, FitPlan, parse_target, plan_fit, target_size  # noqa: F401
+    from candid.finish._waifu2x import (  # noqa: F401
+        back_project, clamped_cubic, learned_enlarge, matte_edge_trust, waifu2x_available, waifu2x_x2,
+    )
+    from candid.finish.options import FinishOptions  # noqa: F401

@@ -506,8 +506,22 @@ def _vips_to_float(image: pyvips.Image) -> pyvips.Image:
     return (image.cast("float") / peak).cast("float")
 
 
+def _check_matte(matte, width: int, height: int) -> np.ndarray | None:
+    """``matte`` as ``(H, W)`` float32 alpha of a ``width`` x ``height`` source, or None."""
+    if matte is None:
+        return None
+    m = np.asarray(matte, np.float32)
+    if m.shape != (height, width):
+        raise CandidError(f"finish: the matte is {m.shape[1] if m.ndim > 1 else '?'}x{m.shape[0]} pixels, "
+                          f"the image {width}x{height}", hint="pass the matte of exactly this image, or none")
+    if not np.isfinite(m).all():
+        raise CandidError("finish: the matte has NaN or infinite values", hint="pass alpha values in [0, 1]")
+    return np.clip(m, 0.0, 1.0)
+
+
 def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, references,
-           reference_landmarks, on_learned_tile: Callable[[], None] | None = None) -> tuple[_Finisher, list[str]]:
+           reference_landmarks, on_learned_tile: Callable[[], None] | None = None,
+           matte: np.ndarray | None = None) -> tuple[_Finisher, list[str]]:
     notes = [f"{plan.src_w}x{plan.src_h} -> {plan.out_w}x{plan.out_h} ({plan.fit}, x{plan.scale:.2f}, "
              f"{settings.backend}, {settings.kernel})"]
     if plan.scale > 4.0:
@@ -529,12 +543,20 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
         if passes == 0:
             notes.append("learned pre-upscale skipped (magnification under 1.5x or source too big); classical only")
         else:
-            arr = learned_enlarge(np.asarray(source.numpy(), np.float32), passes, on_tile=on_learned_tile)
+            arr = learned_enlarge(np.asarray(source.numpy(), np.float32), passes, on_tile=on_learned_tile,
+                                  matte=matte)
             pre = 2 ** passes
             source = _array_to_vips(arr)
             del arr
             notes.append(f"waifu2x photo model {pre}x pre-upscale ({passes} pass{'es' if passes > 1 else ''}, "
                          f"CPU, consistent with the source), then classical x{plan.scale / pre:.2f}")
+            if matte is not None:
+                from candid.finish._waifu2x import matte_edge_trust
+
+                edge = float((matte_edge_trust(matte) < 1.0).mean())
+                if edge > 0:
+                    notes.append(f"classical enlargement along the cut-out's edge ({edge:.0%} of the picture): "
+                                 f"the network would draw the composite's mixed pixels as chips")
     if settings.backend == "detail-transfer":
         lm = check_landmarks(landmarks, "landmarks")
         sx, sy = plan.resampled_w / plan.src_w, plan.resampled_h / plan.src_h
@@ -569,6 +591,7 @@ def upscale(
     reference_landmarks: list[np.ndarray] | None = None,
     identity_check: IdentityCheck | None = None,
     options: FinishOptions | None = None,
+    matte: np.ndarray | None = None,
     **settings: Any,
 ) -> np.ndarray:
     """Upscale (or fit) an image to a target size, in memory.
@@ -596,6 +619,10 @@ def upscale(
         ``kernel``, ``detail_strength``, ``pad_color``, ``seed``, ``tile``
         (None: one piece; tiles give the same result within float rounding),
         ``overlap`` (None: 32), ``identity_threshold``.
+    matte : ndarray, optional
+        ``(H, W)`` alpha when ``img`` is a composite (a studio headshot): the
+        learned backend leaves the cut-out's edge to the classical
+        enlargement (:func:`candid.finish.matte_edge_trust`).
     **settings
         The same settings as keywords, over ``options`` (the keywords of
         earlier versions; a misspelt one raises :class:`candid.errors.CandidError`).
@@ -615,13 +642,13 @@ def upscale(
     """
     return upscale_report(img, target, landmarks=landmarks, references=references,
                           reference_landmarks=reference_landmarks, identity_check=identity_check,
-                          options=options, **settings)[0]
+                          options=options, matte=matte, **settings)[0]
 
 
 def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, landmarks=None, references=None,
                    reference_landmarks=None, identity_check: IdentityCheck | None = None,
                    options: FinishOptions | None = None, tile_w: int | None = None,
-                   **settings: Any) -> tuple[np.ndarray, str, tuple[str, ...]]:
+                   matte: np.ndarray | None = None, **settings: Any) -> tuple[np.ndarray, str, tuple[str, ...]]:
     """:func:`upscale`, also returning the backend used and the notes (honest limit first, if any).
 
     ``tile_w`` renders tiles ``tile`` high and ``tile_w`` wide (the recipe stage uses
@@ -640,7 +667,7 @@ def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, landmarks=
     plan = plan_fit(w, h, target, o.fit)
     used = resolve_backend(o.backend, references, landmarks, w, h, plan.scale)
     fin, notes = _build(_array_to_vips(np.clip(img, 0, 1)), plan, _Settings.of(o, used, plan, target), landmarks,
-                        references or [], reference_landmarks or [])
+                        references or [], reference_landmarks or [], matte=_check_matte(matte, w, h))
     if o.tile is None:
         out = fin.render(0, 0, plan.out_h, plan.out_w)
     else:
@@ -668,6 +695,7 @@ def finish_to_file(
     on_start: Callable[[int], None] | None = None,
     on_tile: Callable[[], None] | None = None,
     options: FinishOptions | None = None,
+    matte: np.ndarray | None = None,
     **settings: Any,
 ) -> FinishResult:
     """Finish an image to a big file with bounded memory (tiles + streaming write).
@@ -694,6 +722,8 @@ def finish_to_file(
         (8 or 16), ``quality`` (JPEG) and ``identity_preview`` (long side of
         the preview passed to ``identity_check``); here ``tile`` defaults to
         256 and ``overlap`` to 16.
+    matte : ndarray, optional
+        ``(H, W)`` alpha of a composite source, as for :func:`upscale`.
     **settings
         The same settings as keywords, over ``options``.
 
@@ -739,7 +769,7 @@ def finish_to_file(
     plan = plan_fit(src_vips.width, src_vips.height, target, o.fit)
     used = resolve_backend(o.backend, references, landmarks, plan.src_w, plan.src_h, plan.scale)
     fin, notes = _build(src_vips, plan, _Settings.of(o, used, plan, target), landmarks, references or [],
-                        reference_landmarks or [])
+                        reference_landmarks or [], matte=_check_matte(matte, plan.src_w, plan.src_h))
     notes.insert(1 if plan.scale > 4.0 else 0, f"source {name}")  # the honest limit stays first
     W, H = plan.out_w, plan.out_h
     n_tiles = len(window_grid(W, H, tile, overlap))

@@ -86,6 +86,9 @@ def finish_stage(
     photo's landmarks; ``library``, a :class:`candid.subjects.library.Library`
     or its folder, gives the pixels: ``candid make --subject`` passes it);
     otherwise ``learned`` for small sources and ``classical`` for the rest.
+    A portrait with a ``matte`` (the studio's cut-out) is finished with the
+    classical enlargement along the matte's edge, where the learned one would
+    draw the composite's mixed pixels as chips (said in the notes).
 
     Examples
     --------
@@ -106,10 +109,14 @@ def finish_stage(
 
         raise CandidError("finish: the detail-transfer backend needs face landmarks and reference images "
                           "of the subject", hint="run face.analyze first and use an enrolled subject (--subject)")
+    # a composite (the studio's cut-out) carries its matte: the learned enlarger leaves its edge alone
+    matte = getattr(portrait, "matte", None)
+    if matte is not None and np.shape(matte) != portrait.pixels.shape[:2]:
+        matte = None
     px, used, notes = upscale_report(
         portrait.pixels, size, landmarks=lm if use_refs else None, references=refs if use_refs else None,
         reference_landmarks=ref_lm if use_refs else None, options=o,
-        tile_w=WINDOW_WIDTH_TILES * o.tile)
+        tile_w=WINDOW_WIDTH_TILES * o.tile, matte=matte)
     # the pixel sizes as numbers, so a later step (the studio's change report) never reads them out of a note
     params = {"size": size, **o.log_params(), "backend": used,
               "from_px": [int(portrait.pixels.shape[1]), int(portrait.pixels.shape[0])],
