@@ -209,3 +209,19 @@ def test_smooth_along_outline_on_a_large_busy_matte():
     a = (rng.random((400, 300)) > 0.5).astype(np.float32)
     b = M.smooth_along_outline(a)
     assert b.shape == a.shape and 0 <= b.min() and b.max() <= 1
+
+
+def test_fill_head_holes_keeps_the_outer_outline_soft(lm):
+    """A crown of haze pocked with holes was filled to 1 right up to its 0.5 contour: a hard step, a staircase."""
+    from candid.engines.studio.matte import fill_head_holes
+
+    a = np.zeros((512, 512), np.float32)
+    a[60:, 150:360] = 1
+    a[60:72, 150:360] = 0.6
+    a[61:71:3, 152:358:3] = 0.3  # holes in the haze, enclosed by it
+    a[54:60, 150:360] = np.linspace(0.1, 0.45, 6, dtype=np.float32)[:, None]  # the outer soft edge, under 0.5
+    b = fill_head_holes(a, lm)
+    assert float(b[66, 251]) > 0.6 and float(b[85, 250]) == 1.0  # the haze inside is filled
+    step = np.abs(np.diff(b[50:75, 235:265], axis=0)).max()  # (holes outside the head ellipse stay holes)
+    assert step < 0.3, step  # filled outright up to the outline: 0.50
+    assert np.array_equal(b[:60], a[:60])  # outside the outline nothing changes

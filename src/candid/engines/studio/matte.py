@@ -786,6 +786,9 @@ def fill_head_holes(alpha: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     ``alpha > 0.5`` encloses, within the head (the ellipse of :func:`seed_mask`
     around face and hair, and above the chin) or the face hull; they become 1,
     and alpha in a rim of 0.03 face widths around them rises smoothly to 1.
+    Within 0.03 face widths of the person's outer outline the filling fades
+    out, so the outline keeps its place and softness (a hazy crown pocked with
+    holes otherwise jumped to 1 at its 0.5 contour: a pixel staircase).
     Gaps elsewhere (between an arm and the body) are left alone.
 
     Examples
@@ -820,6 +823,12 @@ def fill_head_holes(alpha: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     # the hole itself opaque; the rim around it rises to 1 smoothly (set to 1 outright, a rim in hair of 0.85
     # was a hard-edged opaque disc, a visible circle at 1:1: pengwei.jpg)
     w = np.maximum(mine, np.clip(gauss(grown.astype(np.float32), max(r / 2, 0.7)), 0, 1)) * (mine | solid)
+    # and it fades out towards the person's outer outline, which must stay where the matte put it and as soft:
+    # filled outright up to it, a crown of 0.4-0.8 haze pocked with holes jumped from 0.45 outside to 1 inside
+    # the 0.5 contour, a pixel staircase along the top of the head (tom_cruise_tight.jpg)
+    outer = np.pad((solid | holes).astype(np.uint8), 1, mode="edge")  # the frame's border is not an outline
+    d_out = cv2.distanceTransform(outer, cv2.DIST_L2, 5)[1:-1, 1:-1]
+    w = w * np.clip(d_out / r, 0, 1)
     return (a + w * (1 - a)).astype(np.float32)
 
 
