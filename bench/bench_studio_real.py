@@ -35,6 +35,8 @@ measures, per result:
   the fringe carries the old backdrop's JPEG blocks, as yangmi_6 did before round 4).
 - aliasing: :func:`edge_aliasing`, the share of the slanted outline that is a hard pixel
   staircase at 1:1 (yangmi_3's hair, the casual crops' shoulders);
+- stairs_flat: :func:`edge_stairs_flat`, the same for outline 4-20 degrees off an axis, which
+  ``aliasing`` leaves out (tom_cruise_tight's blocky passport crown);
 - see_through: :func:`head_see_through`, percent of the head's interior (a little inside
   the cut-out's own outline) where alpha is below 0.9 (yangmi_4's light patch, yangmi_6's
   grey crown smudge, holes).
@@ -192,6 +194,42 @@ def edge_aliasing(alpha: np.ndarray, jump: float = 0.5) -> float | None:
     return round(hits / n, 3) if n > 30 else None
 
 
+def edge_stairs_flat(alpha: np.ndarray, jump: float = 0.3, angles: tuple[float, float] = (4.0, 20.0)) -> float | None:
+    """Share of the nearly level (or nearly upright) outline that is a pixel staircase at 1:1.
+
+    :func:`edge_aliasing` leaves out the outline within 20 degrees of an axis
+    (across such an edge alpha rightly steps by nearly 1) and counts steps
+    over 0.5: it read 0 on tom_cruise_tight's passport crown, a line 5-20
+    degrees off level whose alpha ran 0.1-0.45 for 4-8 px along each row and
+    then jumped to 0.9 (a staircase of 0.45 steps). Here, where the outline
+    runs ``angles`` degrees off an axis, the step *along* that axis (the
+    direction the edge nearly follows, where a clean edge changes by about
+    the tangent of its angle, 0.07-0.36) is counted when it exceeds ``jump``.
+    tom_cruise_tight passport 0.082 before the fix, 0.001 after; clean cut-outs
+    0-0.02. None: too little such outline.
+    """
+    from scipy.ndimage import uniform_filter1d
+
+    a = np.asarray(alpha, np.float32)
+    H, W = a.shape
+    dx = np.zeros_like(a)
+    dy = np.zeros_like(a)
+    dx[:, :-1] = np.abs(np.diff(a, axis=1))
+    dy[:-1] = np.abs(np.diff(a, axis=0))
+    sx, sy = np.maximum(dx, np.roll(dx, 1, 1)), np.maximum(dy, np.roll(dy, 1, 0))
+    lo, hi = angles
+    hits = n = 0
+    for r, keep in _outline(a):
+        t = uniform_filter1d(np.gradient(r, axis=0), 9, axis=0, mode="nearest")
+        ang = np.degrees(np.arctan2(np.abs(t[:, 0]), np.abs(t[:, 1])))  # 0: level
+        for sel, s in ((keep & (ang > lo) & (ang < hi), sx), (keep & (ang > 90 - hi) & (ang < 90 - lo), sy)):
+            yi = np.clip(np.round(r[sel, 0]).astype(int), 0, H - 1)
+            xi = np.clip(np.round(r[sel, 1]).astype(int), 0, W - 1)
+            hits += int((s[yi, xi] > jump).sum())
+            n += int(sel.sum())
+    return round(hits / n, 3) if n > 30 else None
+
+
 def head_see_through(alpha: np.ndarray, landmarks: np.ndarray, depth: float = 0.03, level: float = 0.9,
                      ) -> float | None:
     """Percent of the head's interior where the cut-out is see-through (light patches, grey haze, holes).
@@ -337,6 +375,7 @@ def main() -> int:
             centre = tuple(np.asarray(res.face.landmarks, np.float64).mean(0))
             blocky = None if kept else edge_blockiness(res.pixels, alpha, op.params["frame_matrix"], px.shape)
             aliasing = None if kept else edge_aliasing(alpha)
+            stairs = None if kept else edge_stairs_flat(alpha)
             see_through = None if kept else head_see_through(alpha, res.face.landmarks)
             oa, opx = None, None
             if name in others_labels:
@@ -353,7 +392,7 @@ def main() -> int:
                    "beyond_head": op.params["matte"].get("beyond_head"),
                    "neighbour_px": op.params["matte"].get("neighbour_px"),
                    "detached_pieces": sc.detached_pieces(alpha, centre), "halo_px": sc_halo, "blockiness": blocky,
-                   "aliasing": aliasing, "see_through": see_through,
+                   "aliasing": aliasing, "stairs_flat": stairs, "see_through": see_through,
                    "others_in_cutout": others_in_cutout(alpha, boxes_in_frame(faces, op.params["frame_matrix"])),
                    "halo_median_own": h50, "halo_p90_own": h90,
                    "identity": op.params["identity_distance"], "size": op.params["size"], "seconds": round(dt, 1),
@@ -361,7 +400,7 @@ def main() -> int:
             rows.append(row)
             print(f"{name:40s} {style:13s} pieces {row['detached_pieces']} halo {sc_halo:.2f} ({h50:.0f}/{h90:.0f}) "
                   f"id {row['identity'] if row['identity'] is None else round(row['identity'], 3)} blocky {blocky} "
-                  f"alias {aliasing} see {see_through} "
+                  f"alias {aliasing} stairs {stairs} see {see_through} "
                   f"others {row['others_in_cutout']}/{len(faces)} oa {oa} opx {opx} "
                   f"debris {row['debris_removed']} beyond {row['beyond_head']} neighbour_px {row['neighbour_px']} "
                   f"{'FALLBACK ' if kept else ''}{dt:.1f}s {row['changes']}", flush=True)
@@ -390,6 +429,8 @@ def main() -> int:
         "others_in_cutout": sum(r["others_in_cutout"] for r in ok),
         "aliasing_mean": (round(float(np.mean([r["aliasing"] for r in ok if r.get("aliasing") is not None])), 3)
                           if any(r.get("aliasing") is not None for r in ok) else None),
+        "stairs_flat_mean": (round(float(np.mean([r["stairs_flat"] for r in ok if r.get("stairs_flat") is not None])), 3)
+                             if any(r.get("stairs_flat") is not None for r in ok) else None),
         "see_through_mean": (round(float(np.mean([r["see_through"] for r in ok if r.get("see_through") is not None])), 2)
                              if any(r.get("see_through") is not None for r in ok) else None),
         "others_alpha_mean": (round(float(np.mean([r["others_alpha"] for r in ok if r.get("others_alpha") is not None])), 4)
