@@ -11,6 +11,9 @@ touches the photo's border on an extended side). Per result:
   a sub-pixel sliver at the frame's own border is not canvas) -- the hard line a
   photographer sees; 0 when the body fades out before reaching the canvas;
 - body_faded: the stage said so (``body_faded`` change record);
+- ghost_pct: percent of the frame that is see-through body (:func:`ghost_share`: alpha between 0.1 and 0.9
+  more than 4 px from both the clear and the opaque part; a matte's own soft edge is thinner): a faded
+  shoulder that reads as a grey veil on a plain backdrop;
 - detached_pieces, halo_px, identity: as in ``bench_studio_real.py`` (the scorecard's definitions).
 
 Usage: nice -n 10 .venv/bin/python bench/bench_studio_canvas.py --data /work/shared/data [--out DIR] [--only a,b]
@@ -52,6 +55,15 @@ def cut_length(alpha: np.ndarray, matrix, size: tuple[int, int], src_shape: tupl
     return int(round(((dist <= band) & ~canvas & (alpha > 0.5)).sum() / band))
 
 
+def ghost_share(alpha: np.ndarray) -> float:
+    """Percent of the frame that is see-through: 0.1 < alpha < 0.9, more than 4 px from clear and from opaque."""
+    a = np.asarray(alpha, np.float32)
+    part = (a > 0.1) & (a < 0.9)
+    to_clear = cv2.distanceTransform((a >= 0.1).astype(np.uint8), cv2.DIST_L2, 5)
+    to_opaque = cv2.distanceTransform((a <= 0.9).astype(np.uint8), cv2.DIST_L2, 5)
+    return 100 * float((part & (to_clear > 4) & (to_opaque > 4)).mean())
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
@@ -86,11 +98,12 @@ def main() -> int:
             centre = tuple(np.asarray(res.face.landmarks, np.float64).mean(0))
             rows.append({"photo": name, "style": style, "cut_px": n, "body_faded": "body_faded" in kinds,
                          "extended": list(f.extended), "identity": op.params["identity_distance"], "fallback": kept,
+                         "ghost_pct": round(ghost_share(res.matte), 3),
                          "detached_pieces": sc.detached_pieces(res.matte, centre),
                          "halo_px": None if kept else sc.halo_px(res.pixels, res.matte)})
             r = rows[-1]
             print(f"{name:40s} {style:13s} cut_px {n:4d} pieces {r['detached_pieces']} halo {r['halo_px'] or 0:.2f} "
-                  f"id {r['identity'] or 0:.3f} {'faded' if r['body_faded'] else ''}", flush=True)
+                  f"id {r['identity'] or 0:.3f} ghost {r['ghost_pct']:.2f} {'faded' if r['body_faded'] else ''}", flush=True)
             if args.out:
                 args.out.mkdir(parents=True, exist_ok=True)
                 write_image(args.out / f"{name.replace('/', '_').rsplit('.', 1)[0]}_{style}.png", res.pixels)
@@ -98,6 +111,7 @@ def main() -> int:
     summary = {"results": len(rows), "with_a_cut": sum(r["cut_px"] > 0 for r in rows),
                "cut_px_total": sum(r["cut_px"] for r in rows), "faded": sum(r["body_faded"] for r in rows),
                "fallbacks": sum(r["fallback"] for r in rows),
+               "ghost_pct_mean": round(float(np.mean([r["ghost_pct"] for r in rows])), 3) if rows else None,
                "detached_pieces": max((r["detached_pieces"] for r in rows), default=0),
                "halo_px": round(float(np.mean(halos)), 3) if halos else None,
                "halo_px_max": round(max(halos), 2) if halos else None,
