@@ -329,24 +329,52 @@ def neighbour_region(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
     return labels == 2
 
 
-def soft_cut(alpha: np.ndarray, remove: np.ndarray, width: float) -> np.ndarray:
-    """``alpha`` with ``remove`` taken out; across the cut alpha ramps linearly over ``width`` px (half on each side).
+def soft_cut(alpha: np.ndarray, remove: np.ndarray, width: float, pixels: np.ndarray | None = None) -> np.ndarray:
+    """``alpha`` with ``remove`` taken out and a soft edge across the cut, ``width`` px wide.
+
+    Without ``pixels`` alpha ramps linearly across the cut (half on each
+    side). With them, inside that band alpha comes from the colours on the
+    cut's two sides (a two-colour model: the pixel's position between the
+    kept side's local colour and the removed side's), so a sharp outline
+    the cut runs along keeps its own profile and its mixed pixels are not
+    called opaque (a dark rim) nor its opaque pixels mixed (a light rim once
+    the foreground colour is estimated); where the two sides are alike the
+    ramp stays.
 
     Examples
     --------
     >>> import numpy as np
-    >>> a = np.ones((1, 12), np.float32); rm = np.zeros((1, 12), bool); rm[0, 6:] = True
-    >>> [round(float(v), 2) for v in soft_cut(a, rm, 4.0)[0]]
+    >>> a = np.ones((8, 12), np.float32); rm = np.zeros((8, 12), bool); rm[:, 6:] = True
+    >>> [round(float(v), 2) for v in soft_cut(a, rm, 4.0)[4]]
     [1.0, 1.0, 1.0, 1.0, 0.88, 0.62, 0.38, 0.12, 0.0, 0.0, 0.0, 0.0]
+    >>> img = np.zeros((8, 12, 3), np.float32); img[:, :5] = 0.9; img[:, 5] = 0.45   # the edge is at pixel 5
+    >>> [round(float(v), 2) for v in soft_cut(a, rm, 4.0, img)[4]]
+    [1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
     """
+    from candid.engines.studio.filters import normalized_blur
+
     rm = np.asarray(remove, bool)
     a = np.asarray(alpha, np.float32)
     if not rm.any():
         return a.copy()
+    w = max(float(width), 1e-3)
     inside = cv2.distanceTransform(rm.astype(np.uint8), cv2.DIST_L2, 5)  # into the removed part
     outside = cv2.distanceTransform((~rm).astype(np.uint8), cv2.DIST_L2, 5)  # into the kept part
     signed = np.where(rm, 0.5 - inside, outside - 0.5)  # 0 on the cut, between pixel centres
-    return (a * np.clip(0.5 + signed / max(float(width), 1e-3), 0, 1)).astype(np.float32)
+    cut = np.clip(0.5 + signed / w, 0, 1)
+    if pixels is not None:
+        px = check_image(pixels)
+        band = np.abs(signed) <= w
+        kept, gone = (signed > w / 2).astype(np.float32), (signed < -w / 2).astype(np.float32)
+        if kept.any() and gone.any():
+            f = normalized_blur(px, kept, w)
+            b = normalized_blur(px, gone, w)
+            fb = f - b
+            norm = (fb * fb).sum(-1)
+            t = np.clip(((px - b) * fb).sum(-1) / np.maximum(norm, 1e-6), 0, 1)
+            alike = np.clip((np.sqrt(norm) - 0.05) / 0.1, 0, 1)  # sRGB distance of the two sides: 0.05 alike, 0.15 not
+            cut = np.where(band, alike * t + (1 - alike) * cut, cut)
+    return (a * cut).astype(np.float32)
 
 
 def remove_neighbour(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *,
@@ -405,11 +433,14 @@ def remove_neighbour(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
         return a.copy(), NeighbourReport()
     region = neighbour_region(px, a, lm, seeds, sharp=r)
     solid = a > 0.5
+    # a smooth cut (the watershed line is jagged); soft_cut then finds the outline's own profile across it
+    region = gauss(region.astype(np.float32), max(SOFT * fw, 1.0)) > 0.5
+    region &= solid & ~_face_hull((H, W), lm, shrink=0.04 * fw)
     # the faint edge (alpha <= 0.5) beside the region goes with it
     g = max(int(round(0.04 * fw)), 2)
     grown = cv2.dilate(region.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * g + 1,) * 2))
     remove = region | (grown.astype(bool) & ~solid)
-    out = soft_cut(a, remove, max(SOFT * fw, 2.0))
+    out = soft_cut(a, remove, max(SOFT * fw, 2.0), px)
     from candid.engines.studio.matte import attached_only
 
     out = attached_only(out, lm)
