@@ -332,7 +332,8 @@ def _box_mask(shape: tuple[int, int], box, grow: float = 0.0) -> np.ndarray:
     x0, y0, x1, y1 = box
     g = grow * (x1 - x0)
     m = np.zeros(shape, bool)
-    m[max(int(np.floor(y0 - g)), 0):max(int(np.ceil(y1 + g)), 0), max(int(np.floor(x0 - g)), 0):max(int(np.ceil(x1 + g)), 0)] = True
+    r0, r1 = max(int(np.floor(y0 - g)), 0), max(int(np.ceil(y1 + g)), 0)
+    m[r0:r1, max(int(np.floor(x0 - g)), 0):max(int(np.ceil(x1 + g)), 0)] = True
     return m
 
 
@@ -395,7 +396,8 @@ def from_above(mask: np.ndarray, landmarks: np.ndarray, prior: np.ndarray, *,
     than :data:`STALK` face widths (an opening takes it, the round head
     stays), goes with it. Only in a frame whose top edge is at least
     ``headroom`` head heights above the crown (in a tighter one, as a
-    passport crop, the subject's own hair reaches the edge). ``valid``: where the photo is (the top edge is where the photo
+    passport crop, the subject's own hair reaches the edge). ``valid``:
+    where the photo is (the top edge is where the photo
     ends on an extended canvas).
 
     Examples
