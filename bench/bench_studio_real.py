@@ -26,7 +26,8 @@ measures, per result:
   mass lying on those pixels (the labels mapped forward through the stage's
   ``params["frame_matrix"]``) as a fraction of the output's alpha mass, and the
   number of output pixels with alpha > 0.5 on them (:func:`others_alpha`);
-  ``--no-debris`` runs the studio without :mod:`candid.engines.studio.debris` (before);
+  ``--no-debris`` runs the studio without :mod:`candid.engines.studio.debris` (before),
+  ``--no-debris-others`` without the other faces' boxes in it (before its group-photo rules);
 - neighbour_px: output pixels :mod:`candid.engines.studio.neighbour` took out of the cut-out (an
   out-of-focus neighbour at the photo's border); the summary lists them per photo (only photos where
   it acted); ``--no-neighbour`` runs without it (before);
