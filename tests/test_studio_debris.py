@@ -254,6 +254,10 @@ def test_never_adds_alpha_nor_touches_inputs(x, y, w, grey):
     assert np.array_equal(alpha, a0) and np.array_equal(img, i0)
     assert out[130, 160] == pytest.approx(alpha[130, 160])  # the face is never touched
     assert 0 <= rep.removed <= 1
+    box = (float(x), float(y), float(x + w), float(y + w))  # the same place as another person's face box
+    out2, rep2 = remove_debris(img, alpha, lm, others=[box])
+    assert float((out2 - alpha).max()) <= 1e-6 and out2[130, 160] == pytest.approx(alpha[130, 160])
+    assert np.array_equal(alpha, a0) and np.array_equal(img, i0) and 0 <= rep2.beside_others <= 1
 
 
 def test_stage_reports_debris_metrics():
