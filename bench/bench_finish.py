@@ -10,6 +10,8 @@ Usage::
     .venv/bin/python bench/bench_finish.py crops8k     # docs/img/finish_8k_real.png: a 443 px photo at 8K, 1:1
     .venv/bin/python bench/bench_finish.py speed [ROUNDS] [--no-learned]  # 1080x1920 -> 4320x7680 JPEG vs Pillow
     .venv/bin/python bench/bench_finish.py make8k      # `candid make PHOTO --size 8k` from a 1024x1024 photo: wall, CPU, per stage
+    .venv/bin/python bench/bench_finish.py edges [--only yangmi_3,rihanna]  # chips at studio hair edges, 4k,
+                                                       # without / with the matte; docs/img/finish_edge_*.png
 
 Every timed run is a fresh subprocess that reports its own ``ru_maxrss``, so
 peak memory is measured, not estimated. Inputs: ``skimage.data.astronaut()``
@@ -480,6 +482,116 @@ def learned() -> None:
     _save(IMG / "finish_learned_eye.png", np.concatenate(panel, 1))
 
 
+#: Studio headshots whose hair edges are checked by ``edges`` (the learned backend runs on each: <= 640x960).
+EDGE_PHOTOS = ("yangmi_3", "yangmi_4", "yangmi_6", "rihanna", "scarlett_2", "hinton", "lecun")
+
+
+def _chip_map(out: np.ndarray, ref: np.ndarray, radius: int = 2) -> np.ndarray:
+    """Per pixel, how far ``out`` steps beyond the local min/max (``radius`` px) of ``ref`` (any channel)."""
+    import cv2
+
+    k = np.ones((2 * radius + 1, 2 * radius + 1), np.uint8)
+    return np.maximum(out - cv2.dilate(ref, k), cv2.erode(ref, k) - out).max(-1).clip(0)
+
+
+def _engine_output(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The linkedin headshot at the studio engine's size and its matte (cached in bench/results/finish)."""
+    from candid.engines.studio.recipe import studio_recipe
+    from candid.imageio import read_image
+    from candid.portrait import Portrait
+    from candid.recipes import run_recipe
+
+    cache = WORK / f"edge_{name}.npz"
+    if cache.exists():
+        z = np.load(cache)
+        return z["pixels"], z["matte"]
+    path = next(p for p in PORTRAITS if p.stem == name)
+    recipe = studio_recipe("linkedin", size="none", face=1, seed=0)
+    steps = [s for s in recipe.steps if s.stage != "inspect"]
+    out = run_recipe(recipe.model_copy(update={"steps": steps}), Portrait(read_image(path).pixels, source=path.name))
+    WORK.mkdir(parents=True, exist_ok=True)
+    np.savez(cache, pixels=out.pixels, matte=out.matte)
+    return out.pixels, out.matte
+
+
+def _edge_strip(tiles: list[np.ndarray], labels: list[str], zoom: int) -> np.ndarray:
+    import cv2
+
+    big = [_label(cv2.resize(np.clip(np.rint(t * 255), 0, 255).astype(np.uint8), None, fx=zoom, fy=zoom,
+                             interpolation=cv2.INTER_NEAREST), lab) for t, lab in zip(tiles, labels)]
+    gap = np.full((big[0].shape[0], 6, 3), 255, np.uint8)
+    return np.concatenate(sum(([b, gap] for b in big), [])[:-1], axis=1)
+
+
+def edges() -> None:
+    """Chips along studio hair edges at 4k: the learned finish without the matte (as before) and with it.
+
+    Per photo: the engine's headshot and matte, finished to ``4k`` (``contain``, defaults) both ways; chips
+    = steps beyond the 5x5 min/max of Pillow's Lanczos enlargement, counted in the band within 4 source px
+    of the matte's soft pixels; ``face kept`` = largest difference where the learned detail is fully
+    trusted (should be 0). Writes docs/img/finish_edge_yangmi_3.png, finish_edge_others.png and
+    finish_edge_synthetic.png.
+    """
+    import cv2
+
+    from candid.finish import matte_edge_trust, upscale
+
+    only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else list(EDGE_PHOTOS)
+    worst = {}
+    print("photo        size -> 4k   band px   chips>0.06 before/after   >0.10 before/after   max before/after   "
+          "face kept")
+    for name in only:
+        img, matte = _engine_output(name)
+        kw = dict(fit="contain", tile=256, overlap=16, seed=0)
+        before = upscale(img, "4k", **kw)
+        after = upscale(img, "4k", matte=matte, **kw)
+        H, W = after.shape[:2]
+        ref = _lanczos(img, (W, H))
+        trust = cv2.resize(matte_edge_trust(matte), (W, H), interpolation=cv2.INTER_LINEAR)
+        band = trust < 1
+        inner = cv2.erode((trust >= 1).astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+        cb, ca = _chip_map(before, ref)[band], _chip_map(after, ref)[band]
+        kept = float(np.abs(before - after)[inner].max()) if inner.any() else float("nan")
+        print(f"{name:12s} {img.shape[1]:4d} -> {W:4d}  {band.mean():6.1%}   {(cb > 0.06).sum():6d} / "
+              f"{(ca > 0.06).sum():<6d}           {(cb > 0.1).sum():5d} / {(ca > 0.1).sum():<5d}       "
+              f"{cb.max():.3f} / {ca.max():.3f}      {kept:.1e}", flush=True)
+        cmap = np.where(band, _chip_map(before, ref), 0)
+        worst[name] = (ref, before, after, np.unravel_index(int(np.argmax(cmap)), cmap.shape))
+    labels = ["Lanczos", "finish before", "finish now"]
+
+    def crop(arrs, cy, cx, half):
+        H, W = arrs[0].shape[:2]
+        y0, x0 = int(np.clip(cy - half, 0, H - 2 * half)), int(np.clip(cx - half, 0, W - 2 * half))
+        return [a[y0:y0 + 2 * half, x0:x0 + 2 * half] for a in arrs]
+
+    if "yangmi_3" in worst:
+        ref, before, after, _ = worst["yangmi_3"]
+        s = after.shape[0] / 446
+        rows = [_edge_strip(crop([ref, before, after], int(y * s), int(x * s), 65), labels, 2)
+                for (x, y) in ((175, 25), (404, 200))]
+        _save(IMG / "finish_edge_yangmi_3.png", np.concatenate([rows[0], np.full((6, rows[0].shape[1], 3), 255,
+                                                                                   np.uint8), rows[1]]))
+    others = [n for n in worst if n != "yangmi_3"][:3]
+    if others:
+        rows = []
+        for n in others:
+            ref, before, after, (cy, cx) = worst[n]
+            rows += [_edge_strip(crop([ref, before, after], cy, cx, 50), [f"{n}: {labels[0]}"] + labels[1:], 2),
+                     np.full((6, 3 * 200 + 12, 3), 255, np.uint8)]
+        _save(IMG / "finish_edge_others.png", np.concatenate(rows[:-1]))
+    # the synthetic case of tests/test_finish.py (a soft disc of strands with light specks in its rim)
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_finish import soft_hair_disc
+
+    img, alpha = soft_hair_disc()
+    n = img.shape[0]
+    before = upscale(img, (4 * n, 4 * n), backend="learned", noise=False)
+    after = upscale(img, (4 * n, 4 * n), backend="learned", noise=False, matte=alpha)
+    ref = _lanczos(img, (4 * n, 4 * n))
+    _save(IMG / "finish_edge_synthetic.png", _edge_strip([ref[:160, 60:260], before[:160, 60:260],
+                                                          after[:160, 60:260]], labels, 2))
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "_child":
         _child(*sys.argv[2:5])
@@ -487,9 +599,10 @@ if __name__ == "__main__":
         _speed_child(*sys.argv[2:4])
     elif len(sys.argv) >= 2 and sys.argv[1] == "_make8k_stages":
         _make8k_stages(*sys.argv[2:4])
-    elif len(sys.argv) >= 2 and sys.argv[1] in ("bench", "pictures", "learned", "gain", "crops", "crops8k", "speed", "make8k"):
+    elif len(sys.argv) >= 2 and sys.argv[1] in ("bench", "pictures", "learned", "gain", "crops", "crops8k", "speed", "make8k",
+                                                "edges"):
         {"bench": bench, "pictures": pictures, "learned": learned, "gain": gain, "crops": crops,
-         "crops8k": crops8k, "speed": speed, "make8k": make8k}[sys.argv[1]]()
+         "crops8k": crops8k, "speed": speed, "make8k": make8k, "edges": edges}[sys.argv[1]]()
     else:
         print(__doc__)
         sys.exit(2)

@@ -227,7 +227,7 @@ def back_project(big: np.ndarray, src: np.ndarray, *, iterations: int = 1, clamp
 
 #: Around a composite's matte edge (:func:`matte_edge_trust`): source pixels closer than ``EDGE_RADIUS`` to
 #: a mixed (0 < alpha < 1) pixel get no learned detail, and it returns fully ``EDGE_FEATHER`` pixels further
-#: in. On yangmi_3's studio headshot every chip lay within 4 px of a mixed pixel.
+#: in. On yangmi_3's studio headshot 165 of its 170 edge chips lay within 4 px of a mixed pixel, none beyond 6.
 EDGE_RADIUS = 4.0
 EDGE_FEATHER = 2.0
 #: Alpha within this of 0 or 1 counts as background / subject, not as mixed.
