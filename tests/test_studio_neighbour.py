@@ -164,3 +164,43 @@ def test_never_adds_alpha_and_never_touches_the_face(seed, blur, hair, neighbour
     assert out[_face_hull((H, W), lm)].min() == 1.0
     if not neighbour:
         assert rep.pixels == 0
+
+
+@pytest.mark.parametrize("doubt", [None, "an out-of-focus person beside the face at the right edge of the photo "
+                                         "could not be cut from the subject"])
+def test_the_stage_says_what_it_took_or_keeps_the_background(monkeypatch, doubt):
+    from skimage import data
+
+    import candid.engines.studio.neighbour as mod
+    from candid.engines.studio.stage import studio_stage
+    from candid.portrait import Portrait
+
+    def fake(pixels, alpha, landmarks, **kw):  # the stage's wiring, not the rule (the astronaut has no neighbour)
+        out = np.asarray(alpha, np.float32).copy()
+        out[:, -20:] = 0
+        return out, N.NeighbourReport(removed=0.01, pixels=123, side="right", doubt=doubt)
+
+    monkeypatch.setattr(mod, "remove_neighbour", fake)
+    p = studio_stage(Portrait(data.astronaut().astype(np.float32) / 255), style="passport", light="none")
+    params = p.log[-1].params
+    kinds = [c["change"] for c in params["changes"]]
+    assert params["matte"]["neighbour_px"] == 123
+    if doubt is None:
+        assert "neighbour_removed" in kinds and "background_kept" not in kinds
+        assert any("another person beside the face at the right edge" in n for n in p.log[-1].notes)
+    else:
+        assert "neighbour_removed" not in kinds and "background_kept" in kinds
+        assert doubt in next(c["reason"] for c in params["changes"] if c["change"] == "background_kept")
+
+
+def test_the_astronaut_is_left_alone():
+    from skimage import data
+
+    from candid.face.examples import astronaut_landmarks
+
+    img = data.astronaut().astype(np.float32) / 255
+    alpha = np.zeros(img.shape[:2], np.float32)
+    alpha[60:, 150:360] = 1
+    out, rep = N.remove_neighbour(img, alpha, astronaut_landmarks())
+    assert rep.pixels == 0 and rep.side is None
+    np.testing.assert_array_equal(out, alpha)
