@@ -283,9 +283,21 @@ def matte_edge_trust(matte: np.ndarray, *, radius: float = EDGE_RADIUS, feather:
     return np.clip((dist - radius) / np.float32(feather), 0.0, 1.0).astype(np.float32)
 
 
-def clamped_cubic(src: np.ndarray, factor: int) -> np.ndarray:
+def _enlarge_rows(img: np.ndarray, factor: int, y0: int, y1: int, interp: int) -> np.ndarray:
+    """Rows ``[y0, y1)`` of ``img`` enlarged ``factor`` times (OpenCV, pixel-centre aligned, edges replicated)."""
+    import cv2
+
+    m = np.array([[1.0 / factor, 0.0, 0.5 / factor - 0.5],
+                  [0.0, 1.0 / factor, (y0 + 0.5) / factor - 0.5]], np.float64)
+    return cv2.warpAffine(img, m, (img.shape[1] * factor, y1 - y0), flags=interp | cv2.WARP_INVERSE_MAP,
+                          borderMode=cv2.BORDER_REPLICATE)
+
+
+def clamped_cubic(src: np.ndarray, factor: int, rows: tuple[int, int] | None = None) -> np.ndarray:
     """The classical path's enlargement by an integer ``factor``: OpenCV cubic (pixel-centre aligned),
     clamped to the 3x3 source range around each pixel (resampled bilinearly), so it cannot ring.
+
+    ``rows`` ``(y0, y1)``: only those output rows (the result is ``y1 - y0`` rows high).
 
     Examples
     --------
@@ -294,16 +306,22 @@ def clamped_cubic(src: np.ndarray, factor: int) -> np.ndarray:
     >>> big = clamped_cubic(step, 4)
     >>> big.shape, float(big.min()), float(big.max())
     ((32, 32, 3), 0.0, 1.0)
+    >>> bool(np.array_equal(clamped_cubic(step, 4, rows=(8, 20)), big[8:20]))
+    True
     """
     import cv2
 
-    src = np.asarray(src, np.float32)
-    size = (src.shape[1] * factor, src.shape[0] * factor)
+    src = np.ascontiguousarray(src, np.float32)
+    y0, y1 = rows if rows is not None else (0, src.shape[0] * factor)
     k = np.ones((3, 3), np.uint8)
-    out = cv2.resize(src, size, interpolation=cv2.INTER_CUBIC)
-    lo = cv2.resize(cv2.erode(src, k, borderType=cv2.BORDER_REPLICATE), size, interpolation=cv2.INTER_LINEAR)
-    hi = cv2.resize(cv2.dilate(src, k, borderType=cv2.BORDER_REPLICATE), size, interpolation=cv2.INTER_LINEAR)
+    out = _enlarge_rows(src, factor, y0, y1, cv2.INTER_CUBIC)
+    lo = _enlarge_rows(cv2.erode(src, k, borderType=cv2.BORDER_REPLICATE), factor, y0, y1, cv2.INTER_LINEAR)
+    hi = _enlarge_rows(cv2.dilate(src, k, borderType=cv2.BORDER_REPLICATE), factor, y0, y1, cv2.INTER_LINEAR)
     return np.clip(out, lo, hi, out=out)
+
+
+#: Output rows blended at a time at a matte's edge (bounded memory: 256 x 3840 x 12 B = 12 MB at 4x of 960 px).
+_BLEND_ROWS = 256
 
 
 def learned_enlarge(
@@ -348,9 +366,18 @@ def learned_enlarge(
             import cv2
 
             f = 2 ** passes
-            w = cv2.resize(trust, (src.shape[1] * f, src.shape[0] * f), interpolation=cv2.INTER_LINEAR)[:, :, None]
-            classical = clamped_cubic(src, f)
-            out = classical + w * (out - classical)  # new array: out may be src's copy below otherwise
+            # out is this function's own array (waifu2x_x2 / back_project return new ones): blended in
+            # place, in row strips, so no full-size temporaries
+            for y0 in range(0, out.shape[0], _BLEND_ROWS):
+                y1 = min(out.shape[0], y0 + _BLEND_ROWS)
+                w = _enlarge_rows(trust, f, y0, y1, cv2.INTER_LINEAR)
+                if float(w.min()) >= 1.0:
+                    continue
+                classical = clamped_cubic(src, f, rows=(y0, y1))
+                part = out[y0:y1]
+                part -= classical
+                part *= w[:, :, None]
+                part += classical
     return out if out is not src else src.copy()
 
 
