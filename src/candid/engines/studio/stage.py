@@ -257,7 +257,7 @@ def studio_stage(
     if DEBRIS:  # pieces of other people joined to the subject (the hair of someone behind, a lump on a thin neck)
         from candid.engines.studio.debris import remove_debris
 
-        alpha, debris = remove_debris(crop, alpha, clm, valid=valid, seed=seed)
+        alpha, debris = remove_debris(crop, alpha, clm, valid=valid, seed=seed, others=others)
     neighbour = None
     if NEIGHBOUR:  # a person cut by the photo's border, out of focus beside the face (no detector finds them)
         from candid.engines.studio.neighbour import remove_neighbour
