@@ -252,3 +252,16 @@ def test_a_sleeve_that_grazes_the_edge_softens_only_there():
     out, change = fade_at_photo_edge(a, f, (200, 160), _simple_face())
     assert change is not None and out[190, 40] < 0.5  # no cut where it meets the edge
     assert out[150, 70:75].min() == 1.0  # the body 30 px from the edge, 35 px above the strap: untouched
+
+
+def test_the_mattes_taper_towards_a_sliver_is_mended():
+    """The matte tapers the body over the rows above a sliver past the photo's bottom (yangmi_5 memorial):
+    the body goes on below the frame, so those rows are as opaque as the row above them."""
+    from candid.engines.studio.frame import Framing, fade_at_photo_edge
+
+    f = Framing(np.array([[1.0, 0, 40], [0, 1, 0]]), (200, 200), 0.0, extended=("left",))
+    a = np.zeros((200, 200), np.float32)
+    a[40:200, 70:130] = 1
+    a[-5:, 70:130] = np.array([0.8, 0.5, 0.2, 0.05, 0.0], np.float32)[:, None]  # the last row is past the photo
+    out, change = fade_at_photo_edge(a, f, (199, 160), _simple_face())
+    assert out[-5:, 72:128].min() > 0.99 and out[-5:, :65].max() == 0.0 and change is None

@@ -446,6 +446,9 @@ def _along(shape: tuple[int, int], origin: np.ndarray, axis: np.ndarray) -> np.n
 #: Share of the frame a side may reach past the photo without being extended (the bottom never is).
 SLIVER = 0.002
 
+#: How far (share of the frame) the matte tapers the body towards a sliver past the photo (mended from inside).
+TAPER = 0.015
+
 #: How close (share of the frame height) the cut-out must come to the canvas to count as reaching it (and be
 #: faded there); ``bench/bench_studio_canvas.py`` counts a cut within the same distance.
 REACH = 0.02
@@ -474,7 +477,8 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     sleeve that grazes the edge softens only there), and a body that ends
     inside the photo keeps its own outline. A strip along a side that was not
     extended (the bottom: the frame may reach :data:`SLIVER` past the photo)
-    is the photo's last rows, not canvas. Hair above
+    is the photo's last rows, not canvas, and the taper the matte gives the
+    body towards it is mended from the row inside (:func:`_mend_border`). Hair above
     the chin that reaches the edge (a photo narrower than the head; :func:`frame`
     avoids it when it can) fades over a narrower :data:`FADE_HEAD`; the face
     (its landmarks' hull and a margin) is never faded. Near the canvas alpha
@@ -525,7 +529,7 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     band = _drop_slivers(canvas, framing.extended)
     near = cv2.dilate(canvas, np.ones((5, 5), np.uint8)).astype(bool)
     sliver = (cov < 0.999) & ~near
-    a = a.copy()
+    a = _mend_border(a.copy(), cov, near, framing.extended, band)
     for _ in range(max(band, 3)):
         a[sliver] = np.maximum(a[sliver], cv2.dilate(a, np.ones((3, 3), np.uint8))[sliver])
     canvas = canvas.astype(bool)
@@ -607,6 +611,35 @@ def _drop_slivers(canvas: np.ndarray, extended: tuple[str, ...]) -> int:
         elif side == "right" and w > b:
             canvas[:, w - b:] &= canvas[:, w - b - 1][:, None]
     return max(bands.values())
+
+
+def _mend_border(a: np.ndarray, cov: np.ndarray, near: np.ndarray, extended: tuple[str, ...],
+                 band: int) -> np.ndarray:
+    """Alpha along a side the frame reaches a sliver past the photo, replicated from just inside (in place).
+
+    The matte sees that sliver as outside the photo and tapers the body towards it over a few rows: a
+    see-through band along the frame's own bottom (yangmi_5 memorial: alpha 0.8, 0.5, 0.2, 0.05, 0 over the
+    last 5 rows). The body goes on beyond the frame there, so within ``band`` and :data:`TAPER` of such a side
+    alpha is at least the alpha of the first row (column) inside; canvas and its surroundings are left alone.
+    """
+    h, w = a.shape
+    for side in ("bottom", "top", "left", "right"):
+        if side in extended:
+            continue
+        depth = band + max(4, int(math.ceil(TAPER * (h if side in ("top", "bottom") else w))))
+        if depth >= (h if side in ("top", "bottom") else w) // 3:
+            continue
+        sl = {"bottom": np.s_[h - depth:, :], "top": np.s_[:depth, :],
+              "left": np.s_[:, :depth], "right": np.s_[:, w - depth:]}[side]
+        edge = {"bottom": np.s_[h - 1, :], "top": np.s_[0, :], "left": np.s_[:, 0], "right": np.s_[:, w - 1]}[side]
+        inner = {"bottom": np.s_[h - depth - 1, :], "top": np.s_[depth, :],
+                 "left": np.s_[:, depth], "right": np.s_[:, w - depth - 1]}[side]
+        if float(cov[edge].min()) >= 0.999:
+            continue  # the photo covers this side's border: no sliver, no taper
+        ref = np.where(near[inner], 0.0, a[inner])
+        ref = ref[None, :] if side in ("top", "bottom") else ref[:, None]
+        a[sl] = np.where(near[sl], a[sl], np.maximum(a[sl], ref))
+    return a
 
 
 def _contact_share(contact: np.ndarray, nearest: np.ndarray, full: float) -> np.ndarray:
