@@ -529,7 +529,9 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     band = _drop_slivers(canvas, framing.extended)
     near = cv2.dilate(canvas, np.ones((5, 5), np.uint8)).astype(bool)
     sliver = (cov < 0.999) & ~near
-    a = _mend_border(a.copy(), cov, near, framing.extended, band)
+    a = a.copy()
+    if framing.extended:  # only then did the matte see the sliver as outside the photo (the stage's ``valid``)
+        a = _mend_border(a, cov, near, framing.extended, band)
     for _ in range(max(band, 3)):
         a[sliver] = np.maximum(a[sliver], cv2.dilate(a, np.ones((3, 3), np.uint8))[sliver])
     canvas = canvas.astype(bool)
