@@ -650,3 +650,16 @@ def test_clamped_cubic_never_leaves_the_source_range():
     k = np.ones((3, 3), np.uint8)
     assert big.shape == (48, 36, 3)
     assert big.min() >= cv2.erode(src, k).min() - 1e-6 and big.max() <= cv2.dilate(src, k).max() + 1e-6
+
+
+def test_finish_to_file_takes_the_matte(hair_disc_4x, tmp_path):
+    from candid.imageio import read_image
+
+    img, alpha, _, matted = hair_disc_4x
+    n = img.shape[0]
+    res = finish_to_file(img, tmp_path / "o.png", (4 * n, 4 * n), matte=alpha, backend="learned", noise=False)
+    assert any("cut-out's edge" in t for t in res.notes)
+    assert float(np.abs(read_image(tmp_path / "o.png").pixels - matted).max()) < 1.5 / 255  # 8-bit file
+    with pytest.raises(CandidError, match="matte"):
+        finish_to_file(img, tmp_path / "p.png", (4 * n, 4 * n), matte=alpha[:-1], backend="learned")
+    assert not (tmp_path / "p.png").exists()
