@@ -137,3 +137,26 @@ def test_a_moderate_rim_at_the_outline_is_toned_nearly_fully():
     a[:, :32] = 1
     out, _ = suppress_rim(img, a, width=6, edge_colour=False)
     assert float(srgb_to_linear(out)[32, 30, 0]) < 1.25 * skin  # the old ramp: 1.39x
+
+
+def test_an_edge_is_mixed_in_the_space_it_was_solved_in():
+    """The matte and pymatting solve I = aF + (1-a)B on sRGB values; mixed in linear light, the edge never gave
+    the photo back (yangmi_4: dark hair explained as 0.72 black over a cream wall came out 0.57 grey on white)."""
+    from candid.colour import linear_to_srgb, srgb_to_linear
+    from candid.engines.studio.composite import composite
+
+    F = np.full((8, 32, 3), [0.02, 0.015, 0.01], np.float32)  # near-black hair
+    B = np.full((8, 32, 3), [0.85, 0.8, 0.7], np.float32)  # a cream wall
+    a = np.tile(np.linspace(0, 1, 32, dtype=np.float32), (8, 1))
+    photo = a[..., None] * F + (1 - a[..., None]) * B  # the edge as the matte explains it
+    out = composite(F, a, B, decontaminate_edges=False, match_grain=False)
+    assert np.abs(out - photo).max() < 1e-5  # over its own background the photo comes back
+    lin = composite(F, a, B, decontaminate_edges=False, match_grain=False, space="linear")
+    assert np.abs(lin - photo).max() > 0.15  # the old linear mix: much lighter
+    # decontaminate's model is linear light: there the default mix stays linear
+    mixed = linear_to_srgb(a[..., None] * srgb_to_linear(F) + (1 - a[..., None]) * srgb_to_linear(B))
+    assert np.abs(composite(F, a, B, decontaminate_edges=True, match_grain=False) - mixed).max() < 0.03
+    opaque = np.ones_like(a)
+    assert np.array_equal(composite(F, opaque, B, decontaminate_edges=False, match_grain=False), F)
+    with pytest.raises(ValueError):
+        composite(F, a, B, space="lab")
