@@ -12,6 +12,7 @@ from candid.engines.studio.debris import (
     OTHER_DOUBT,
     DebrisReport,
     beside_others,
+    cheek_cut,
     cheek_to_cheek,
     colour_distance,
     from_above,
@@ -171,6 +172,68 @@ def test_cheek_to_cheek_neighbours_chin_is_removed():
     assert out[60, 120] == pytest.approx(alpha[60, 120])  # and its hair above the neighbour's eyes
     c = cheek_to_cheek(alpha > 0.5, lm, [NEIGHBOUR_BOX])
     assert c[175, 95] and not c[300, 60]
+
+
+HER_SKIN = (0.93, 0.74, 0.66)
+CARDIGAN = (0.96, 0.96, 0.94)
+SUIT = (0.12, 0.12, 0.2)
+
+
+def _cheek_pair():
+    """A subject whose real jaw curves 4 px outside his landmarks, a friend cheek to cheek at his left.
+
+    Her face box reaches over his landmark hull; she is skin beside his skin down to his jaw and a white cardigan
+    beside his dark suit below. Returns ``(image, alpha, landmarks, her box, his left edge per row)``.
+    """
+    H, W = 300, 260
+    lm = toy_landmarks(150, 90, 60)  # eyes at y 90, jaw x = 150 - 30 cos t, chin at y 138
+    him = np.zeros((H, W), np.uint8)
+    cv2.ellipse(him, (150, 90), (34, 52), 0, 0, 360, 1, -1)  # his face, a little larger than the landmarks
+    body = np.array([(128, 130), (172, 130), (240, 200), (240, H), (95, H), (112, 175)], np.int32)
+    cv2.fillPoly(him, [body], 1)
+    him = him.astype(bool)
+    img = np.empty((H, W, 3), np.float32)
+    img[:] = CARDIGAN
+    img[:150] = HER_SKIN
+    img[him] = SUIT
+    face = np.zeros((H, W), np.uint8)
+    cv2.ellipse(face, (150, 90), (34, 52), 0, 0, 360, 1, -1)
+    img[face.astype(bool)] = SKIN
+    alpha = np.zeros((H, W), np.float32)
+    alpha[40:, 20:245] = 1  # the matte holds both of them (the segmenter's "person")
+    left = np.array([np.nonzero(him[y])[0].min() if him[y].any() else -1 for y in range(H)])
+    return img, alpha, lm, (60.0, 50.0, 135.0, 125.0), left
+
+
+def test_cheek_cut_follows_the_curved_boundary_not_the_column():
+    img, alpha, lm, box, left = _cheek_pair()
+    m = alpha > 0.5
+    assert cheek_to_cheek(m, lm, [box]).any()  # the box reaches over his landmark hull
+    suit = np.isclose(img, SUIT).all(-1)
+    cut = cheek_cut(img, m, lm, [box], body_colours=subject_colours(img, suit))
+    rows = range(95, 200)
+    edge = np.array([np.nonzero(cut[y])[0].max() + 1 if cut[y].any() else 20 for y in rows])
+    err = np.abs(edge - left[95:200])
+    assert err.max() <= 3, err  # the cut lies on his real outline (the old column ended at the box's side, x 135)
+    inner = np.ones((3, 3), np.uint8)  # his suit and skin, but for the one pixel at their outline the smoothing rounds
+    assert not cut[cv2.erode(suit.astype(np.uint8), inner).astype(bool)].any()
+    assert not cut[cv2.erode(np.isclose(img, SKIN).all(-1).astype(np.uint8), inner).astype(bool)].any()
+    assert cut[280, 70] and cut[280, 95]  # her cardigan below the column, joined to it, unlike his suit, is hers
+    # no ruler-straight run along the column's side: the edge changes within every 12 rows where he curves
+    runs = [len(list(g)) for _, g in __import__("itertools").groupby(edge[:60])]
+    assert max(runs) <= 12, runs
+
+
+def test_cheek_cut_in_remove_debris_soft_and_his_own_stays():
+    img, alpha, lm, box, left = _cheek_pair()
+    out, rep = remove_debris(img, alpha, lm, others=[box])
+    assert rep.parts["cheek"] > 0.05
+    assert out[280, 70] == 0 and out[120, 70] == 0  # her cardigan and her cheek
+    assert out[120, 130] == 1 and out[250, 200] == 1  # his cheek (beyond the hull) and his suit
+    y = 150
+    row = out[y, left[y] - 4:left[y] + 4]
+    assert 0 < row.min() < 1 or np.ptp(row) == 1.0  # a soft or exact edge at his outline, not a box's side
+    assert row[0] < 0.05 and row[-1] > 0.95
 
 
 def test_a_face_apart_is_not_cheek_to_cheek():

@@ -66,6 +66,14 @@ BESIDE_OTHER = (0.5, 1.0)
 OTHER_DOUBT = 0.07
 #: An other's face box that covers more than this share of itself with the subject's landmark hull is cheek to cheek.
 CHEEK = 0.05
+#: Band (face widths) either side of the cheek-to-cheek column's edge inside which the cut follows the colour edges.
+CUT_BAND = 0.15
+#: Smoothing (face widths, Gaussian sigma) of the cut along its length: no pixel steps, no ruler-straight runs.
+CUT_SMOOTH = 0.04
+#: Weight (in edge_map units, 0-1) of the face's landmark outline as an edge for the cheek cut beside the face.
+OUTLINE = 0.3
+#: Below the column, the other's clothes are at least this much nearer (CIELAB) to her colours than to the subject's.
+HERS = 6.0
 
 
 @dataclass(frozen=True)
@@ -385,6 +393,83 @@ def cheek_to_cheek(mask: np.ndarray, landmarks: np.ndarray, others, *, cheek: fl
     return _mostly_outside(out, np.zeros((H, W), bool), min_area=(0.1 * fw) ** 2, share=0.5)
 
 
+def cheek_cut(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, others, *,
+              body_colours: np.ndarray | None = None, band: float = CUT_BAND, smooth: float = CUT_SMOOTH,
+              hers: float = HERS) -> np.ndarray:
+    """The cheek-to-cheek neighbour's part of ``mask``, cut along the picture's own edges: ``(H, W)`` bool.
+
+    :func:`cheek_to_cheek`'s column is only where the cut may happen. Her
+    clothes below it (connected to it, nearer by ``hers`` CIELAB to her
+    colours, sampled in the column, than to the subject's ``body_colours``)
+    join it. Within ``band`` face widths of its edge a marker-based watershed
+    (``skimage.segmentation.watershed``, the same as
+    :func:`candid.engines.studio.neighbour.neighbour_region`) on the colour
+    edges (:func:`candid.engines.studio.people.edge_map`) decides: the
+    subject's markers are the cut-out beyond the band on his side and his
+    face hull shrunk, hers the column beyond the band. The result is smoothed
+    along its length (a Gaussian of ``smooth`` face widths, thresholded at
+    one half), so the cut has neither the column's straight sides nor pixel
+    steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> lm = toy_landmarks(80, 80, 50)
+    >>> img = np.full((240, 320, 3), 0.8, np.float32); img[:, :58] = (0.9, 0.7, 0.6)   # her skin left of x 58
+    >>> m = np.zeros((240, 320), bool); m[40:240, 10:116] = True
+    >>> c = cheek_cut(img, m, lm, [(10, 60, 64, 110)])
+    >>> [int(np.nonzero(c[y])[0].max()) for y in (115, 140)]   # the cut is at the colour edge, not the box's (63)
+    [58, 57]
+    >>> bool(c[80, 90])
+    False
+    """
+    from skimage.segmentation import watershed
+
+    from candid.engines.studio.people import edge_map
+
+    px = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    m = np.asarray(mask, bool)
+    H, W = m.shape
+    col = cheek_to_cheek(m, lm, others)
+    if not col.any():
+        return col
+    crown, chin, head_h, fw, across, down = _geometry(lm)
+    his_clothes = np.zeros((H, W), bool)
+    if body_colours is not None and len(body_colours) and col.sum() >= 8:
+        # her clothes below the column: connected to it and nearer to her colours than to his
+        d_his = colour_distance(px, body_colours)
+        d_her = colour_distance(px, subject_colours(px, col, k=4))
+        below_chin = _along((H, W), chin, down) > 0
+        neck = np.abs(_along((H, W), chin, across)) < 0.25 * fw  # his own neck and collar are never hers
+        below = m & ~col & ~neck & below_chin & (d_her + hers < d_his)
+        labels, _ = ndimage.label(below | col, structure=np.ones((3, 3)))
+        hit = np.unique(labels[col & (labels > 0)])
+        col = col | (np.isin(labels, hit[hit > 0]) & below)
+        his_clothes = below_chin & (d_his < d_her + hers)  # inside the column too: never a marker of hers
+    b = max(band * fw, 2.0)
+    his_side = m & ~col
+    to_his = cv2.distanceTransform((~his_side).astype(np.uint8), cv2.DIST_L2, 5)
+    to_hers = cv2.distanceTransform((~col).astype(np.uint8), cv2.DIST_L2, 5)
+    markers = np.zeros((H, W), np.int32)
+    markers[his_side & (to_hers > b)] = 1
+    hull = _face_hull((H, W), lm)
+    markers[m & _face_hull((H, W), lm, shrink=0.05 * fw)] = 1
+    markers[col & (to_his > b) & ~his_clothes & (markers == 0)] = 2
+    if not (markers == 2).any():
+        markers[col & (to_his >= to_his[col].max()) & (markers == 0)] = 2
+    # skin beside skin has weak edges: there the face's outline (the landmark hull) is a ridge the flood stops at,
+    # unless a stronger colour edge lies within the band
+    d_hull = np.where(hull, cv2.distanceTransform(hull.astype(np.uint8), cv2.DIST_L2, 5),
+                      cv2.distanceTransform((~hull).astype(np.uint8), cv2.DIST_L2, 5))
+    ridge = np.clip(1.0 - d_hull / b, 0, 1) * (_along((H, W), chin, down) < 0)
+    labels = watershed(edge_map(px, sigma=max(0.004 * fw, 1.0)) + OUTLINE * ridge, markers, mask=m)
+    theirs = (labels == 2).astype(np.float32)
+    theirs = gauss(theirs, max(smooth * fw, 1.0)) > 0.5
+    return theirs & m & (markers != 1)
+
+
 def from_above(mask: np.ndarray, landmarks: np.ndarray, prior: np.ndarray, *,
                valid: np.ndarray | None = None, headroom: float = HEADROOM) -> np.ndarray:
     """Pieces of ``mask`` above the crown and beyond ``prior`` that come in from the frame's top edge: ``(H, W)`` bool.
@@ -542,19 +627,24 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
                             head_distance=head_distance)
     parts["colour"] = float(a[unlike & ~remove].sum()) / total
     remove |= unlike
-    if others:  # a found face cheek to cheek with the subject's: the column below it is theirs
-        cheek = cheek_to_cheek(solid, lm, others)
-        parts["cheek"] = float(a[cheek & ~remove].sum()) / total
-        remove |= cheek
+    cheek = np.zeros((H, W), bool)
+    if others:  # a found face cheek to cheek with the subject's: her part, cut along the picture's edges
+        cheek = cheek_cut(px, solid, lm, others, body_colours=body) & ~remove
+        parts["cheek"] = float(a[cheek].sum()) / total
         above = from_above(a > 0.1, lm, prior, valid=valid)
         parts["above"] = float(a[above & ~remove].sum()) / total
         remove |= above
     # the faint edge (alpha <= 0.5) that belonged to a removed piece goes with it
-    if remove.any():
+    if remove.any() or cheek.any():
+        from candid.engines.studio.neighbour import soft_cut
+
         r = max(int(round(0.04 * fw)), 2)
         grown = cv2.dilate(remove.astype(np.uint8), _disk(r)).astype(bool)
         remove |= grown & ~solid
-        out = _fade(remove, a, fw)
+        out = _fade(remove, a, fw) if remove.any() else a.copy()
+        if cheek.any():  # a soft edge whose mix comes from the colours on its two sides
+            cheek |= cv2.dilate(cheek.astype(np.uint8), _disk(r)).astype(bool) & ~solid
+            out = soft_cut(out, cheek, max(0.04 * fw, 1.5), px)
         # nothing left floating
         from candid.engines.studio.matte import attached_only
 
