@@ -224,14 +224,15 @@ def _side_names(mask: np.ndarray, lm: np.ndarray) -> str | None:
 def neighbour_seeds(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *,
                     valid: np.ndarray | None = None, sharp: np.ndarray | None = None,
                     skin_colours: np.ndarray | None = None, blur: float = BLUR, skin: float = SKIN,
-                    min_area: float = MIN_AREA) -> np.ndarray:
+                    min_area: float = MIN_AREA, seed: int = 0) -> np.ndarray:
     """Out-of-focus, skin-coloured pieces of the cut-out beside the face that touch the photo's side border.
 
     ``(H, W)`` bool. A piece is a connected part of the cut-out (alpha > 0.5)
     beside the face (:func:`beside_face`) whose relative sharpness is below
     ``blur`` and whose colour is within ``skin`` of the subject's own skin
     colours; it counts when it touches the photo's border (:func:`photo_edge`)
-    and covers at least ``min_area`` face widths squared.
+    and covers at least ``min_area`` face widths squared. ``skin_colours``:
+    CIELAB colours of the subject's skin (default: k-means of :func:`own_skin`, ``seed``).
 
     Examples
     --------
@@ -253,13 +254,21 @@ def neighbour_seeds(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray
     H, W = a.shape
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     r = relative_sharpness(px, lm) if sharp is None else sharp
+    blurred = (a > 0.5) & beside_face((H, W), lm) & (r < blur)
+    if blurred.sum() < min_area * fw * fw:  # not even that much out-of-focus cut-out beside the face (most photos)
+        return np.zeros((H, W), bool)
+    from candid.engines.studio.debris import colour_distance, subject_colours
+
     if skin_colours is None:
-        from candid.engines.studio.debris import subject_colours
-
-        skin_colours = subject_colours(px, own_skin((H, W), lm) & (a >= 0.98))
-    from candid.engines.studio.debris import colour_distance
-
-    candidate = (a > 0.5) & beside_face((H, W), lm) & (r < blur) & (colour_distance(px, skin_colours) < skin)
+        skin_colours = subject_colours(px, own_skin((H, W), lm) & (a >= 0.98), seed=seed)
+    ys, xs = np.nonzero(blurred)  # the colour distance only where it can matter
+    y0, y1 = max(int(ys.min()) - 4, 0), min(int(ys.max()) + 5, H)
+    x0, x1 = max(int(xs.min()) - 4, 0), min(int(xs.max()) + 5, W)
+    if y1 - y0 < 8 or x1 - x0 < 8:
+        y0, y1, x0, x1 = 0, H, 0, W
+    like = np.zeros((H, W), bool)
+    like[y0:y1, x0:x1] = colour_distance(px[y0:y1, x0:x1], skin_colours) < skin
+    candidate = blurred & like
     labels, n = ndimage.label(candidate, structure=np.ones((3, 3)))
     if n == 0:
         return np.zeros((H, W), bool)
@@ -414,8 +423,6 @@ def remove_neighbour(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
     >>> float(b[100, 140]), float(b[100, 80]), rep.side
     (0.0, 1.0, 'right')
     """
-    from candid.engines.studio.debris import subject_colours
-
     px = check_image(pixels)
     lm = check_landmarks(landmarks)
     a = np.asarray(alpha, np.float32)
@@ -427,8 +434,7 @@ def remove_neighbour(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
         return a.copy(), NeighbourReport()
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     r = relative_sharpness(px, lm)
-    skin_colours = subject_colours(px, own_skin((H, W), lm) & (a >= 0.98), seed=seed)
-    seeds = neighbour_seeds(px, a, lm, valid=valid, sharp=r, skin_colours=skin_colours)
+    seeds = neighbour_seeds(px, a, lm, valid=valid, sharp=r, seed=seed)
     if not seeds.any():
         return a.copy(), NeighbourReport()
     region = neighbour_region(px, a, lm, seeds, sharp=r)
