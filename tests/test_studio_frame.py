@@ -265,3 +265,15 @@ def test_the_mattes_taper_towards_a_sliver_is_mended():
     a[-5:, 70:130] = np.array([0.8, 0.5, 0.2, 0.05, 0.0], np.float32)[:, None]  # the last row is past the photo
     out, change = fade_at_photo_edge(a, f, (199, 160), _simple_face())
     assert out[-5:, 72:128].min() > 0.99 and out[-5:, :65].max() == 0.0 and change is None
+
+
+def test_an_extended_frame_never_reaches_past_the_photos_bottom(astro, face):
+    """The bottom is never extended: a frame that is not levelled ends on the photo's last row wherever the photo
+    is (no strip of 'outside' for the matte to taper the body towards). The astronaut cut one eye distance left
+    of her face and 300 px high: the corporate frame reached a fraction of a pixel past the bottom."""
+    lm = np.asarray(face.landmarks, np.float64)
+    x0 = int(lm[:, 0].min() - 1.0 * face.iod)
+    img = np.ascontiguousarray(astro[:300, x0:])
+    f = frame(img, lm - [x0, 0], None, "corporate", straighten="off")
+    cov = f.coverage(img.shape)
+    assert f.extended and cov[-1][cov[-8] >= 0.999].min() >= 0.999

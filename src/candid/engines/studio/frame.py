@@ -399,6 +399,10 @@ def frame(
             m[:, 2] = np.round(m[:, 2])
             w_px = min(w_px, W + int(m[0, 2]))
             h_px = min(h_px, H + int(m[1, 2]))
+        elif angle == 0.0 and 0 < y0 - (H - h_px) <= SLIVER * ch + 1.0:
+            # the bottom is never extended: a frame that would reach a sliver past it ends on the photo's last
+            # row instead (moved up at most 0.2 %), so the matte sees no strip of 'outside' to taper towards
+            m[1, 2] = -float(H - h_px)
         return Framing(matrix=m, size=(w_px, h_px), angle=angle, scale_note=note, closer=float(1 / scale),
                        extended=tuple(sides), extended_fraction=float(frac), tilt_kept=float(kept),
                        edge_cut=bool(cut))
