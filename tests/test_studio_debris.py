@@ -210,7 +210,7 @@ def test_cheek_cut_follows_the_curved_boundary_not_the_column():
     m = alpha > 0.5
     assert cheek_to_cheek(m, lm, [box]).any()  # the box reaches over his landmark hull
     suit = np.isclose(img, SUIT).all(-1)
-    cut = cheek_cut(img, m, lm, [box], body_colours=subject_colours(img, suit))
+    cut = cheek_cut(img, m, lm, [box], body=suit)
     rows = range(95, 200)
     edge = np.array([np.nonzero(cut[y])[0].max() + 1 if cut[y].any() else 20 for y in rows])
     err = np.abs(edge - left[95:200])

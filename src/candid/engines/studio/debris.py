@@ -394,14 +394,15 @@ def cheek_to_cheek(mask: np.ndarray, landmarks: np.ndarray, others, *, cheek: fl
 
 
 def cheek_cut(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, others, *,
-              body_colours: np.ndarray | None = None, band: float = CUT_BAND, smooth: float = CUT_SMOOTH,
+              body: np.ndarray | None = None, band: float = CUT_BAND, smooth: float = CUT_SMOOTH,
               hers: float = HERS) -> np.ndarray:
     """The cheek-to-cheek neighbour's part of ``mask``, cut along the picture's own edges: ``(H, W)`` bool.
 
     :func:`cheek_to_cheek`'s column is only where the cut may happen. Her
     clothes below it (connected to it, nearer by ``hers`` CIELAB to her
-    colours, sampled in the column, than to the subject's ``body_colours``)
-    join it. Within ``band`` face widths of its edge a marker-based watershed
+    colours, sampled in the column, than to the subject's clothes, sampled in
+    ``body``, his sure chest (:func:`subject_regions`), on the side away from
+    her) join it. Within ``band`` face widths of its edge a marker-based watershed
     (``skimage.segmentation.watershed``, the same as
     :func:`candid.engines.studio.neighbour.neighbour_region`) on the colour
     edges (:func:`candid.engines.studio.people.edge_map`) decides: the
@@ -437,17 +438,28 @@ def cheek_cut(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, other
         return col
     crown, chin, head_h, fw, across, down = _geometry(lm)
     his_clothes = np.zeros((H, W), bool)
+    if body is not None:  # his chest on the side away from her (near her, it held her cardigan: 2008_002079)
+        lateral = _along((H, W), chin, across)
+        toward = np.sign(float(lateral[col].mean()))  # her side
+        body = np.asarray(body, bool) & (toward * lateral < -0.05 * fw)
+    body_colours = subject_colours(px, body) if body is not None and np.any(body) else None
     if body_colours is not None and len(body_colours) and col.sum() >= 8:
         # her clothes below the column: connected to it and nearer to her colours than to his
         d_his = colour_distance(px, body_colours)
-        d_her = colour_distance(px, subject_colours(px, col, k=4))
-        below_chin = _along((H, W), chin, down) > 0
-        neck = np.abs(_along((H, W), chin, across)) < 0.25 * fw  # his own neck and collar are never hers
+        depth = _along((H, W), chin, down)
+        below_chin = depth > 0
+        # her colours: the column beside his face, and lower where unlike his clothes (it may reach over his shoulder)
+        high = depth < -0.2 * head_h  # a turned head's shoulder may begin above its chin
+        d_her = colour_distance(px, subject_colours(px, col & (high | (d_his > hers)), k=4))
+        # his own neck is like his face (a turned head's chin is not above the middle of its neck: 2008_002079's
+        # cardigan reaches to 0.07 face widths beside his chin)
+        skin = subject_colours(px, m & _face_hull((H, W), lm, shrink=0.08 * fw) & ~_features((H, W), lm, 0.06 * fw))
+        neck = colour_distance(px, skin) < UNLIKE / 2
         below = m & ~col & ~neck & below_chin & (d_her + hers < d_his)
         labels, _ = ndimage.label(below | col, structure=np.ones((3, 3)))
         hit = np.unique(labels[col & (labels > 0)])
         col = col | (np.isin(labels, hit[hit > 0]) & below)
-        his_clothes = below_chin & (d_his < d_her + hers)  # inside the column too: never a marker of hers
+        his_clothes = ~high & ~_face_hull((H, W), lm) & (d_his + hers < d_her)  # inside the column too: never hers
     b = max(band * fw, 2.0)
     his_side = m & ~col
     to_his = cv2.distanceTransform((~his_side).astype(np.uint8), cv2.DIST_L2, 5)
@@ -629,7 +641,7 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
     remove |= unlike
     cheek = np.zeros((H, W), bool)
     if others:  # a found face cheek to cheek with the subject's: her part, cut along the picture's edges
-        cheek = cheek_cut(px, solid, lm, others, body_colours=body) & ~remove
+        cheek = cheek_cut(px, solid, lm, others, body=regions["body"]) & ~remove
         parts["cheek"] = float(a[cheek].sum()) / total
         above = from_above(a > 0.1, lm, prior, valid=valid)
         parts["above"] = float(a[above & ~remove].sum()) / total
