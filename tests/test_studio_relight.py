@@ -169,3 +169,18 @@ def test_an_evenly_lit_face_keeps_the_turn_rule():
     img, lm = _lit_from(0.0)
     a = np.ones(img.shape[:2], np.float32)
     assert np.array_equal(relight(img, lm, a, "loop", 0.6), relight(img, lm, a, "loop", 0.6, side="left"))
+
+
+def test_a_key_on_the_photos_own_side_does_not_double_its_light():
+    # the shading divided out is the photo's own side light, not an assumed frontal one: a loop on the side the
+    # photo is already lit from only shapes it (the frontal assumption made lecun's and scarlett_3's lit side hot)
+    from candid.colour import luminance
+    from candid.engines.studio.relight import _cheeks
+
+    img, lm = _lit_from(60.0)
+    left, right = _cheeks(img.shape[:2], lm)
+    contrast = lambda x: float(np.log(np.median(luminance(srgb_to_linear(x))[right])
+                                      / np.median(luminance(srgb_to_linear(x))[left])))
+    for side in ("auto", "right"):
+        out = relight(img, lm, np.ones(img.shape[:2], np.float32), "loop", 0.6, side=side)
+        assert contrast(img) <= contrast(out) < 1.2 * contrast(img)

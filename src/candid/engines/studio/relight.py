@@ -268,6 +268,8 @@ def relight(
         face turn. A key against the photo's light lit the shadow side and
         darkened the lit one: flat grey skin with the nose's old shadow on
         the new lit side (yangmi_4, scarlett_4 and rihanna in linkedin).
+        The shading divided out is then that side light's (the photo's
+        own), not an assumed frontal one.
     fill : float
         Fill level relative to the key (0.3 is about a 3:1 lighting ratio).
     catchlights : {"move", "keep", "add"}
@@ -301,9 +303,12 @@ def relight(
         if pattern not in PATTERNS:
             raise ValueError(f"unknown light pattern {pattern!r}")
         return pixels.copy()
-    if side == "auto" and pattern in PATTERNS and PATTERNS[pattern][0] != 0:
+    az_photo = 0.0
+    if pattern in PATTERNS and PATTERNS[pattern][0] != 0:  # a key from a side (flat, butterfly: from the front)
         az = photo_light(pixels, lm, a)
-        side = "auto" if abs(az) < PHOTO_SIDE_DEG else ("right" if az > 0 else "left")
+        az_photo = az if abs(az) >= PHOTO_SIDE_DEG else 0.0
+        if side == "auto" and az_photo:
+            side = "right" if az_photo > 0 else "left"
     light = light_vector(pattern, lm, side)
     H, W = a.shape
     s = min(1.0, work_side / max(H, W))
@@ -314,6 +319,8 @@ def relight(
     fw = float(np.linalg.norm(lm_s[16] - lm_s[0]))
     S_new = shading(z, light, fill=fill, reach=0.6 * fw, soft=0.025 * fw)
     front = np.array([0.0, -0.25, 1.0])
+    if az_photo:  # the light the photo has is taken out, not an assumed frontal one: a key on the same side
+        front = _from(az_photo, 14.0)  # would otherwise double it (lecun, scarlett_3: hot, hard lit side)
     S_old = shading(z, front / np.linalg.norm(front), fill=0.55, reach=0.6 * fw, soft=0.05 * fw)
     ratio = S_new / np.maximum(S_old, 1e-3)
     face = np.zeros((hs, ws), np.uint8)
