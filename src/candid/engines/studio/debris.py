@@ -656,7 +656,10 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
         out = _fade(remove, a, fw) if remove.any() else a.copy()
         if cheek.any():  # a soft edge whose mix comes from the colours on its two sides
             cheek |= cv2.dilate(cheek.astype(np.uint8), _disk(r)).astype(bool) & ~solid
-            out = soft_cut(out, cheek, max(0.04 * fw, 1.5), px)
+            w = max(0.04 * fw, 1.5)
+            # on her side no more than the plain ramp: the colour mix left specks of her skin as pink as his
+            out = np.where(cheek, np.minimum(soft_cut(out, cheek, w, px), soft_cut(out, cheek, w)),
+                           soft_cut(out, cheek, w, px))
         # nothing left floating
         from candid.engines.studio.matte import attached_only
 
