@@ -184,3 +184,26 @@ def test_a_key_on_the_photos_own_side_does_not_double_its_light():
     for side in ("auto", "right"):
         out = relight(img, lm, np.ones(img.shape[:2], np.float32), "loop", 0.6, side=side)
         assert contrast(img) <= contrast(out) < 1.2 * contrast(img)
+
+
+@pytest.mark.parametrize("az", [-60.0, 0.0, 60.0])
+def test_key_side_names_the_side_relight_lights(az):
+    # the stage records the light's direction from key_side: it must be the side relight actually lit, also
+    # when the photo's own light chose it (the record had followed the turn alone: wrong on side-lit photos)
+    from candid.colour import luminance
+    from candid.engines.studio.relight import _cheeks, key_side
+
+    img, lm = _lit_from(az)
+    a = np.ones(img.shape[:2], np.float32)
+    side, photo_deg = key_side(img, lm, a, "loop")
+    assert np.array_equal(relight(img, lm, a, "loop", 0.6), relight(img, lm, a, "loop", 0.6, side=side))
+    if az:
+        assert side == ("right" if az > 0 else "left") and np.sign(photo_deg) == np.sign(az)
+    else:
+        assert photo_deg == 0.0
+    assert key_side(img, lm, a, "loop", side="left")[0] == "left"  # the user's side is kept
+    assert key_side(img, lm, a, "butterfly")[1] == 0.0  # a key from the front does not read the photo's side
+    left, right = _cheeks(img.shape[:2], lm)
+    out = luminance(srgb_to_linear(relight(img, lm, a, "split", 0.8, side=side)))
+    lit, shade = (right, left) if side == "right" else (left, right)
+    assert np.median(out[lit]) > np.median(out[shade])

@@ -235,6 +235,46 @@ def photo_light(pixels: np.ndarray, landmarks: np.ndarray, alpha: np.ndarray | N
     return best
 
 
+def key_side(pixels: np.ndarray, landmarks: np.ndarray, alpha: np.ndarray | None, pattern: str,
+             side: str = "auto") -> tuple[str, float]:
+    """The image side a pattern's key light goes to, and the photo's own side light it follows.
+
+    ``side="auto"`` takes the side the photo is lit from when its light
+    comes clearly from one side (:func:`photo_light` at least
+    :data:`PHOTO_SIDE_DEG`), else the pattern's rule on the face turn
+    (:func:`light_vector`). Flat and butterfly light come from the front:
+    their side is the turn's and the photo's light is not read. The stage
+    logs the side :func:`relight` used from this, so the record and the
+    light agree.
+
+    Returns
+    -------
+    side : {"left", "right"}
+        Image side of the key.
+    photo_deg : float
+        Azimuth of the photo's own side light (> 0 from the image right), 0
+        when its light is even or the pattern has no side.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lm = np.zeros((68, 2)); lm[0] = (0, 0); lm[16] = (10, 0); lm[30] = (5, 3)
+    >>> key_side(np.zeros((16, 16, 3), np.float32), lm, None, "loop", side="right")
+    ('right', 0.0)
+    """
+    if pattern not in PATTERNS:
+        raise ValueError(f"unknown light pattern {pattern!r}; use one of {', '.join(PATTERNS)}")
+    photo_deg = 0.0
+    if PATTERNS[pattern][0] != 0:  # read also for a side the user chose: relight takes this light out
+        az = photo_light(pixels, landmarks, alpha)
+        photo_deg = az if abs(az) >= PHOTO_SIDE_DEG else 0.0
+        if side == "auto" and photo_deg:
+            return ("right" if photo_deg > 0 else "left"), photo_deg
+    if side in ("left", "right"):
+        return side, photo_deg
+    return ("right" if light_vector(pattern, landmarks, side)[0] > 0 else "left"), photo_deg
+
+
 def relight(
     pixels: np.ndarray,
     landmarks: np.ndarray,
@@ -305,10 +345,7 @@ def relight(
         return pixels.copy()
     az_photo = 0.0
     if pattern in PATTERNS and PATTERNS[pattern][0] != 0:  # a key from a side (flat, butterfly: from the front)
-        az = photo_light(pixels, lm, a)
-        az_photo = az if abs(az) >= PHOTO_SIDE_DEG else 0.0
-        if side == "auto" and az_photo:
-            side = "right" if az_photo > 0 else "left"
+        side, az_photo = key_side(pixels, lm, a, pattern, side)
     light = light_vector(pattern, lm, side)
     H, W = a.shape
     s = min(1.0, work_side / max(H, W))
