@@ -409,6 +409,32 @@ def test_change_words():
     assert enlargement(worded) is None
 
 
+def test_studio_stage_records_the_side_it_lit(astro, face, monkeypatch):
+    # the light's logged direction and words follow the side relight used, also when the photo's own side
+    # light chose it (the record followed the face turn alone: the wrong side on side-lit photos)
+    from candid.engines.studio import stage as stage_mod
+    from candid.engines.studio.changes import change_report
+    from candid.portrait import Portrait
+
+    used = []
+    real_relight = stage_mod.relight
+
+    def spy(*a, **kw):
+        used.append(kw["side"])
+        return real_relight(*a, **kw)
+
+    for side in ("left", "right"):
+        used.clear()
+        monkeypatch.setattr(stage_mod, "key_side", lambda px, lm, a, pattern, s="auto", _side=side: (_side, 45.0))
+        monkeypatch.setattr(stage_mod, "relight", spy)
+        out = stage_mod.studio_stage(Portrait(astro, face=face), style="linkedin", light="loop")
+        op = out.log[-1]
+        assert used == [side]
+        assert (op.params["light_direction"][0] > 0) == (side == "right")
+        assert {"change": "key_on_photo_light", "side": side} in op.params["changes"]
+        assert f"key light put on the image {side}, the side the photo is lit from" in change_report(out.log)
+
+
 def test_small_face_refused_on_request_and_worded(astro, face, monkeypatch):
     from candid.engines.studio import stage as stage_mod
     from candid.engines.studio.changes import change_report

@@ -63,6 +63,7 @@ SENTENCES: dict[str, Callable[[Callable[..., Any]], str]] = {
     "body_faded": lambda g: ("the body fades softly into the backdrop where the photo ends (at the "
                              f"{' and '.join(g('sides', ())) or 'edge'}) instead of a straight cut"),
     "enlarged": lambda g: f"{g('target', '')}: enlarged {g('factor', 1):.1f}x from a {g('from_px', 0)} px crop",
+    "key_on_photo_light": lambda g: f"key light put on the image {g('side', 'side')}, the side the photo is lit from",
     "neighbour_removed": lambda g: (f"another person beside the face at the {g('side', 'photo')} edge of the photo "
                                     "(out of focus, cut by the border) was taken out of the cut-out"),
 }

@@ -12,7 +12,7 @@ from candid.engines.studio.composite import composite, suppress_jaw_rim, suppres
 from candid.engines.studio.frame import apply_framing, correct_selfie, fade_at_photo_edge, frame, head_extent
 from candid.engines.studio.matte import context_probability, matte, matte_quality
 from candid.engines.studio.options import OPTIONS_VERSION
-from candid.engines.studio.relight import PATTERNS, expose, light_vector, relight, white_balance
+from candid.engines.studio.relight import PATTERNS, expose, key_side, light_vector, relight, white_balance
 from candid.engines.studio.styles import STYLES
 from candid.errors import CandidError
 from candid.portrait import Operation, Portrait
@@ -286,7 +286,8 @@ def studio_stage(
     _, chin, head_h = head_extent(clm)
     fw = float(np.linalg.norm(clm[16] - clm[0]))
     if report.ok:
-        lit = relight(crop, clm, alpha, pattern, k, side=side, catchlights=catchlights) \
+        key = key_side(crop, clm, alpha, pattern, side) if pattern != "none" else None
+        lit = relight(crop, clm, alpha, pattern, k, side=key[0], catchlights=catchlights) \
             if pattern != "none" else crop
         if kind == "image":
             from candid.imageio import read_image
@@ -305,11 +306,14 @@ def studio_stage(
     else:
         # no clean cut-out: keep the photo's own background, blurred and darkened under a very soft mask
         soft = _soft_subject(alpha, head_h)
-        lit = relight(crop, clm, soft, pattern, k, side=side, catchlights=catchlights) \
+        key = key_side(crop, clm, soft, pattern, side) if pattern != "none" else None
+        lit = relight(crop, clm, soft, pattern, k, side=key[0], catchlights=catchlights) \
             if pattern != "none" else crop
         out = _keep_background(lit, soft, head_h, valid)
         final_alpha = soft
         changes.append({"change": "background_kept", "reason": "; ".join(report.problems)})
+    if key is not None and side == "auto" and key[1]:  # the photo's own light chose the side, not the turn
+        changes.append({"change": "key_on_photo_light", "side": key[0]})
     if pattern != "none" and catchlights != "keep":
         changes.append({"change": "catchlights_added"} if catchlights == "add" else
                        {"change": "catchlights_moved"})
@@ -320,7 +324,7 @@ def studio_stage(
 
         dist = identity_distance(face.embedding, new_face.embedding)
         notes.append(f"identity distance to the source {dist:.3f}")
-    lv = light_vector(pattern, clm, side) if pattern != "none" else None
+    lv = light_vector(pattern, clm, key[0]) if key is not None else None  # the side relight lit
     from candid.engines.studio.changes import describe
 
     params: dict[str, Any] = {
