@@ -267,6 +267,20 @@ def test_the_mattes_taper_towards_a_sliver_is_mended():
     assert out[-5:, 72:128].min() > 0.99 and out[-5:, :65].max() == 0.0 and change is None
 
 
+def test_a_crown_under_a_covered_top_is_not_mended_into_a_wall():
+    """The mend acts only where the frame reaches past the photo: a frame extended at the left has canvas in its
+    top row's corner, and the whole top side was mended, so a crown rounding off below the top row became a
+    wall of alpha up to the frame's top with the photo's old background in it (yangmi_4, tom_cruise_tight)."""
+    from candid.engines.studio.frame import Framing, fade_at_photo_edge
+
+    f = Framing(np.array([[1.0, 0, 40], [0, 1, 0]]), (200, 200), 0.0, extended=("left",))
+    yy, xx = np.mgrid[:200, :200]
+    a = ((((xx - 100) / 40.0) ** 2 + ((yy - 60) / 58.0) ** 2) <= 1).astype(np.float32)  # crown at row 2
+    a[60:, 60:141] = 1
+    out, _ = fade_at_photo_edge(a, f, (200, 160), _simple_face())
+    assert np.array_equal(out[:20, 50:150], a[:20, 50:150])  # the crown keeps its own round outline
+
+
 def test_an_extended_frame_never_reaches_past_the_photos_bottom(astro, face):
     """The bottom is never extended: a frame that is not levelled ends on the photo's last row wherever the photo
     is (no strip of 'outside' for the matte to taper the body towards). The astronaut cut one eye distance left

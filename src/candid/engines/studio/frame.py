@@ -640,9 +640,13 @@ def _mend_border(a: np.ndarray, cov: np.ndarray, near: np.ndarray, extended: tup
         edge = {"bottom": np.s_[h - 1, :], "top": np.s_[0, :], "left": np.s_[:, 0], "right": np.s_[:, w - 1]}[side]
         inner = {"bottom": np.s_[h - depth - 1, :], "top": np.s_[depth, :],
                  "left": np.s_[:, depth], "right": np.s_[:, w - depth - 1]}[side]
-        if float(cov[edge].min()) >= 0.999:
+        past = cov[edge] < 0.999  # where along this side the frame reaches past the photo
+        if not past.any():
             continue  # the photo covers this side's border: no sliver, no taper
-        ref = np.where(near[inner], 0.0, a[inner])
+        # only there: where the photo covers the border the matte's outline is the person's own (a crown that
+        # rounds off below the top row); mended along the whole side because the canvas of an extended side
+        # touched its corner, it was drawn up into a wall, the photo's old wall in it (yangmi_4, tom_cruise_tight)
+        ref = np.where(near[inner] | ~past, 0.0, a[inner])
         ref = ref[None, :] if side in ("top", "bottom") else ref[:, None]
         a[sl] = np.where(near[sl], a[sl], np.maximum(a[sl], ref))
     return a
