@@ -105,6 +105,21 @@ def test_white_balance_still_corrects_a_cast_on_the_scene():
     assert b_over_r(out) < b_over_r(cast) - 0.2
 
 
+def test_white_balance_takes_coloured_scenery_for_no_cast():
+    """A neutral scene under white light with a blue sky in it: the sky is not a cast (yangmi_1's face had
+    turned yellower, b* +3.2, from the sky behind her)."""
+    from candid.engines.studio.relight import white_balance
+
+    rng = np.random.default_rng(1)
+    grey = np.kron(rng.uniform(0.2, 0.8, (16, 16)), np.ones((8, 8))).astype(np.float32)
+    scene = np.repeat(grey[..., None], 3, 2)
+    sky = np.kron(rng.uniform(0.5, 1.0, (6, 16)), np.ones((8, 8))).astype(np.float32)
+    scene[:48] = sky[..., None] * np.float32([0.25, 0.5, 1.0])  # a textured blue sky over the top 3/8
+    b_over_r = lambda x: float(srgb_to_linear(x)[48:, :, 2].mean() / srgb_to_linear(x)[48:, :, 0].mean())
+    assert abs(b_over_r(white_balance(scene, 0.6)) - b_over_r(scene)) < 0.02
+    assert b_over_r(white_balance(scene, 0.6, neutral=None)) < b_over_r(scene) - 0.1  # the plain estimate did
+
+
 def test_moved_catchlight_leaves_no_dark_arc_at_the_iris_rim():
     """Bright sclera inside a circle fitted a little too large was taken for the catchlight and painted dark."""
     from candid.face import face_regions
