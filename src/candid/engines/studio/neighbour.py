@@ -112,14 +112,6 @@ def sharpness(pixels: np.ndarray, face_width: float, *, sigma: float = SHARP_SIG
     return gauss(lap, max(sigma * float(face_width), 0.7)).astype(np.float32)
 
 
-def _features(shape: tuple[int, int], lm: np.ndarray, grow: float) -> np.ndarray:
-    m = np.zeros(shape, np.uint8)
-    for a, b in ((17, 22), (22, 27), (31, 36), (36, 42), (42, 48), (48, 60)):
-        cv2.fillConvexPoly(m, cv2.convexHull(lm[a:b].astype(np.float32)).astype(np.int32), 1)
-    r = max(int(round(grow)), 1)
-    return cv2.dilate(m, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))).astype(bool)
-
-
 def own_skin(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarray:
     """The subject's plain skin: the face hull shrunk by 0.08 face widths, without eyes, brows, nostrils, mouth.
 
@@ -130,6 +122,8 @@ def own_skin(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarray:
     >>> bool(m[100, 65]), bool(m[80, 69]), bool(m[80, 150])
     (True, False, False)
     """
+    from candid.engines.studio.debris import _features  # debris imports this module's soft_cut
+
     lm = check_landmarks(landmarks)
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     return _face_hull(shape, lm, shrink=0.08 * fw) & ~_features(shape, lm, 0.06 * fw)
