@@ -686,20 +686,22 @@ def matte(
     seeds = seed_mask((h_s, w_s), lm_s)
     corridor = seeds != cv2.GC_BGD
     prob = refine_with_colour(small, raw, lm_s, iterations=iterations, seed=seed, seeds=seeds)
+    edges = None  # the colour edges both people rules cut along, made once for the two
     if others is not None and len(others):
         # the segmenter marks everyone: other people's share of the person mask is not the subject's. Taken
         # out after GrabCut, whose colour model must not learn the neighbour's dark jacket as "background"
         # (it then carved the subject's dark hair away)
-        from candid.engines.studio.people import others_mask
+        from candid.engines.studio.people import edge_map, others_mask
 
+        edges = edge_map(small)
         sc = np.array([w_s / W, h_s / H, w_s / W, h_s / H])
-        taken = others_mask(small, raw, lm_s, [tuple(np.asarray(b, np.float64) * sc) for b in others])
+        taken = others_mask(small, raw, lm_s, [tuple(np.asarray(b, np.float64) * sc) for b in others], edges=edges)
         raw = np.where(taken, 0.0, raw).astype(np.float32)
         prob = np.where(taken, 0.0, prob).astype(np.float32)
     if pose_split:
         from candid.engines.studio.people import beyond_pose, subject_pose
 
-        taken = beyond_pose(small, raw, lm_s, subject_pose(small, lm_s))
+        taken = beyond_pose(small, raw, lm_s, subject_pose(small, lm_s), edges=edges)
         raw = np.where(taken, 0.0, raw).astype(np.float32)
         prob = np.where(taken, 0.0, prob).astype(np.float32)
     mask = subject_mask(prob, lm_s, valid=valid_s, corridor=corridor)

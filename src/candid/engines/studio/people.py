@@ -25,7 +25,6 @@ person are not the subject's, whatever the segmenter says.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from functools import lru_cache
 
@@ -152,18 +151,12 @@ def _body_column(shape, box) -> np.ndarray:
     return m.astype(bool)
 
 
-#: The last edge map made (key: shape, sigma, digest of the pixels): the split between people and the pose
-#: rule both run a watershed on the same work-size pixels, one after the other.
-_LAST_EDGES: list = []
-_EDGES_LOCK = threading.Lock()
-
-
 def edge_map(pixels: np.ndarray, sigma: float = 1.0) -> np.ndarray:
     """Colour edge strength: Sobel magnitude of the smoothed CIELAB image, summed over channels, in [0, 1].
 
-    The last map is kept (keyed by a digest of the pixels, so equal pixels
-    give it back whatever array holds them): :func:`split_people` and
-    :func:`beyond_pose` ask for the same one in a row. A copy is returned.
+    :func:`split_people` (through :func:`others_mask`) and :func:`beyond_pose`
+    take it as ``edges=``, so a caller that runs both on the same pixels
+    (:func:`candid.engines.studio.matte.matte`) makes it once.
 
     Examples
     --------
@@ -172,23 +165,8 @@ def edge_map(pixels: np.ndarray, sigma: float = 1.0) -> np.ndarray:
     >>> e = edge_map(img)
     >>> bool(e[16, 15] > 0.5 > e[16, 4])
     True
-    >>> bool(np.array_equal(edge_map(img.copy()), e))  # the kept map, for equal pixels
-    True
     """
     px = check_image(pixels)
-    key = (px.shape, float(sigma), hashlib.blake2b(np.ascontiguousarray(px).view(np.uint8), digest_size=16).digest())
-    with _EDGES_LOCK:
-        last = _LAST_EDGES[0] if _LAST_EDGES else None
-    if last is not None and last[0] == key:
-        return last[1].copy()
-    edges = _edge_map(px, sigma)
-    with _EDGES_LOCK:
-        _LAST_EDGES[:] = [(key, edges)]
-    return edges.copy()
-
-
-def _edge_map(px: np.ndarray, sigma: float) -> np.ndarray:
-    """:func:`edge_map` without the kept map."""
     lab = cv2.cvtColor(np.ascontiguousarray(px), cv2.COLOR_RGB2LAB)
     lab = cv2.GaussianBlur(lab, (0, 0), max(sigma, 0.3))
     g = np.zeros(px.shape[:2], np.float32)
@@ -201,7 +179,7 @@ def _edge_map(px: np.ndarray, sigma: float) -> np.ndarray:
 
 
 def split_people(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, others, *,
-                 threshold: float = 0.5, prior: float = 0.5) -> np.ndarray:
+                 threshold: float = 0.5, prior: float = 0.5, edges: np.ndarray | None = None) -> np.ndarray:
     """Label every person pixel with the person it belongs to.
 
     Parameters
@@ -223,6 +201,8 @@ def split_people(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, ot
         to the subject's (in the subject's face widths), and more than one
         subject face width from the subject, is that other person's before
         the watershed runs.
+    edges : ndarray, optional
+        :func:`edge_map` of ``pixels``, when the caller has it already.
 
     Returns
     -------
@@ -310,7 +290,7 @@ def split_people(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, ot
         out = np.zeros((H, W), np.int32)
         out[person] = 1
         return out
-    lab = watershed(edge_map(px), markers)
+    lab = watershed(edge_map(px) if edges is None else edges, markers)
     out = np.where(lab >= 2, lab - 1, 0).astype(np.int32)
     out[~person] = 0
     return out
@@ -424,7 +404,8 @@ def subject_pose(pixels: np.ndarray, landmarks: np.ndarray, *, min_visibility: f
 
 
 def beyond_pose(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, pose: np.ndarray | None, *,
-                margin: float = POSE_MARGIN, threshold: float = 0.5) -> np.ndarray:
+                margin: float = POSE_MARGIN, threshold: float = 0.5,
+                edges: np.ndarray | None = None) -> np.ndarray:
     """Person pixels below the chin that lie sideways beyond the subject's arms: someone else's (``(H, W)`` bool).
 
     The subject's envelope is the sideways extent (across the head's axis)
@@ -484,7 +465,7 @@ def beyond_pose(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, pos
                  max(int(round(1.0 * fw)), 1))
     markers[person & arms.astype(bool)] = 2
     markers[sure] = 3
-    lab = watershed(edge_map(px), markers)
+    lab = watershed(edge_map(px) if edges is None else edges, markers)
     return (lab == 3) & person & outside
 
 
