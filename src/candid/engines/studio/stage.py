@@ -267,19 +267,10 @@ def studio_stage(
             changes.append({"change": "neighbour_removed", "side": neighbour.side, "share": neighbour.removed})
     report = matte_quality(alpha, clm, valid=valid, others=others)
     if debris is not None:
-        from dataclasses import replace as _replace
-
-        report = _replace(report, ok=report.ok and debris.doubt is None,
-                          problems=report.problems + ((debris.doubt,) if debris.doubt else ()),
-                          metrics={**report.metrics, "debris_removed": debris.removed,
-                                   "beyond_head": debris.outside})
+        report = _with_clean_up(report, debris.doubt, debris_removed=debris.removed, beyond_head=debris.outside)
     if neighbour is not None:
-        from dataclasses import replace as _replace
-
-        report = _replace(report, ok=report.ok and neighbour.doubt is None,
-                          problems=report.problems + ((neighbour.doubt,) if neighbour.doubt else ()),
-                          metrics={**report.metrics, "neighbour_removed": neighbour.removed,
-                                   "neighbour_px": neighbour.pixels})
+        report = _with_clean_up(report, neighbour.doubt, neighbour_removed=neighbour.removed,
+                                neighbour_px=neighbour.pixels)
     notes += list(report.warnings)
     kind, opts = parse_background(bg_spec)
     H, W = crop.shape[:2]
@@ -364,6 +355,14 @@ def studio_stage(
         if alt.log[-1].params["identity_distance"] < dist:
             return alt
     return result
+
+
+def _with_clean_up(report, doubt: str | None, **metrics):
+    """``report`` with a clean-up step's doubt (a problem: the cut-out fails its check) and its metrics."""
+    from dataclasses import replace
+
+    return replace(report, ok=report.ok and doubt is None, problems=report.problems + ((doubt,) if doubt else ()),
+                   metrics={**report.metrics, **metrics})
 
 
 def _stops(before: np.ndarray, after: np.ndarray, lm: np.ndarray) -> float:
