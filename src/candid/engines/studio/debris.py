@@ -144,6 +144,21 @@ def _features(shape: tuple[int, int], lm: np.ndarray, grow: float) -> np.ndarray
     return cv2.dilate(m, _disk(r)).astype(bool)
 
 
+def own_skin(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarray:
+    """The subject's plain skin: the face hull shrunk by 0.08 face widths, without eyes, brows, nostrils, mouth.
+
+    Examples
+    --------
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> m = own_skin((240, 320), toy_landmarks(80, 80, 50))
+    >>> bool(m[100, 65]), bool(m[80, 69]), bool(m[80, 150])
+    (True, False, False)
+    """
+    lm = check_landmarks(landmarks)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    return _face_hull(shape, lm, shrink=0.08 * fw) & ~_features(shape, lm, 0.06 * fw)
+
+
 def subject_regions(shape: tuple[int, int], alpha: np.ndarray, landmarks: np.ndarray) -> dict[str, np.ndarray]:
     """The subject's sure regions, where its own colours are sampled: ``{"hair", "skin", "body"}`` -> ``(H, W)`` bool.
 
@@ -174,7 +189,7 @@ def subject_regions(shape: tuple[int, int], alpha: np.ndarray, landmarks: np.nda
     opaque = (np.asarray(alpha) >= 0.98).astype(np.uint8)
     solid = cv2.erode(opaque, np.ones((2 * e + 1, 2 * e + 1), np.uint8)).astype(bool)
     return {"hair": solid & head & (_along((H, W), hairline, down) < 0),
-            "skin": solid & _face_hull((H, W), lm, shrink=0.08 * fw) & ~_features((H, W), lm, 0.06 * fw),
+            "skin": solid & own_skin((H, W), lm),
             "body": solid & (depth > 0.3 * head_h) & (lateral < 0.4 * fw)}
 
 
@@ -453,7 +468,7 @@ def cheek_cut(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, other
         d_her = colour_distance(px, subject_colours(px, col & (high | (d_his > hers)), k=4))
         # his own neck is like his face (a turned head's chin is not above the middle of its neck: 2008_002079's
         # cardigan reaches to 0.07 face widths beside his chin)
-        skin = subject_colours(px, m & _face_hull((H, W), lm, shrink=0.08 * fw) & ~_features((H, W), lm, 0.06 * fw))
+        skin = subject_colours(px, m & own_skin((H, W), lm))
         neck = colour_distance(px, skin) < UNLIKE / 2
         below = m & ~col & ~neck & below_chin & (d_her + hers < d_his)
         labels, _ = ndimage.label(below | col, structure=np.ones((3, 3)))

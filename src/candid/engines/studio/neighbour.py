@@ -44,6 +44,7 @@ import numpy as np
 from scipy import ndimage
 
 from candid.engines.studio.checks import check_image, check_landmarks
+from candid.engines.studio.debris import own_skin
 from candid.engines.studio.filters import gauss
 from candid.engines.studio.frame import head_extent
 from candid.engines.studio.matte import _along, _face_hull, _frame_axes
@@ -110,23 +111,6 @@ def sharpness(pixels: np.ndarray, face_width: float, *, sigma: float = SHARP_SIG
     grey = cv2.cvtColor(np.ascontiguousarray(px), cv2.COLOR_RGB2GRAY) * 255.0
     lap = np.abs(cv2.Laplacian(grey, cv2.CV_32F, ksize=1))
     return gauss(lap, max(sigma * float(face_width), 0.7)).astype(np.float32)
-
-
-def own_skin(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarray:
-    """The subject's plain skin: the face hull shrunk by 0.08 face widths, without eyes, brows, nostrils, mouth.
-
-    Examples
-    --------
-    >>> from candid.engines.studio.people import toy_landmarks
-    >>> m = own_skin((240, 320), toy_landmarks(80, 80, 50))
-    >>> bool(m[100, 65]), bool(m[80, 69]), bool(m[80, 150])
-    (True, False, False)
-    """
-    from candid.engines.studio.debris import _features  # debris imports this module's soft_cut
-
-    lm = check_landmarks(landmarks)
-    fw = float(np.linalg.norm(lm[16] - lm[0]))
-    return _face_hull(shape, lm, shrink=0.08 * fw) & ~_features(shape, lm, 0.06 * fw)
 
 
 def relative_sharpness(pixels: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
