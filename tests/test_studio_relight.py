@@ -222,3 +222,25 @@ def test_key_side_names_the_side_relight_lights(az):
     out = luminance(srgb_to_linear(relight(img, lm, a, "split", 0.8, side=side)))
     lit, shade = (right, left) if side == "right" else (left, right)
     assert np.median(out[lit]) > np.median(out[shade])
+
+
+@pytest.mark.parametrize("az", [-60.0, 0.0, 60.0])
+def test_photo_light_is_read_once_when_the_caller_has_it(az, monkeypatch):
+    # the stage reads the photo's light for its record (key_side) and passes it on: relight must give the same
+    # pixels without reading it a second time (it did: photo_light ran twice per headshot)
+    import importlib
+
+    relight_mod = importlib.import_module("candid.engines.studio.relight")
+    img, lm = _lit_from(az)
+    a = np.ones(img.shape[:2], np.float32)
+    for pattern in ("loop", "split", "butterfly"):
+        side, photo_deg = relight_mod.key_side(img, lm, a, pattern)
+        ref = relight(img, lm, a, pattern, 0.6, side=side)
+        calls = []
+        real = relight_mod.photo_light
+        monkeypatch.setattr(relight_mod, "photo_light", lambda *p, **k: calls.append(1) or real(*p, **k))
+        out = relight(img, lm, a, pattern, 0.6, side=side, photo_deg=photo_deg)
+        monkeypatch.setattr(relight_mod, "photo_light", real)
+        assert calls == [] and np.array_equal(out, ref)
+        # 'auto' with the caller's reading lights the same side key_side named
+        assert np.array_equal(relight(img, lm, a, pattern, 0.6, photo_deg=photo_deg), ref)

@@ -286,6 +286,7 @@ def relight(
     fill: float = 0.3,
     catchlights: bool | str = "move",
     work_side: int = 384,
+    photo_deg: float | None = None,
 ) -> np.ndarray:
     """Relight the subject with a classic portrait light pattern.
 
@@ -318,6 +319,11 @@ def relight(
         gets none. ``"keep"``: left as shot. ``"add"``: the old one is dimmed
         and a new round one is added in every eye (invented light: only when
         the user asks). ``True``/``False`` mean ``"move"``/``"keep"``.
+    photo_deg : float, optional
+        The photo's own side light as :func:`key_side` returned it (its
+        second value) for these pixels, landmarks and matte: the photo's
+        light is then not read again (the stage reads it once for its record
+        and passes it here). ``None`` (default): read here.
 
     Returns
     -------
@@ -345,7 +351,13 @@ def relight(
         return pixels.copy()
     az_photo = 0.0
     if pattern in PATTERNS and PATTERNS[pattern][0] != 0:  # a key from a side (flat, butterfly: from the front)
-        side, az_photo = key_side(pixels, lm, a, pattern, side)
+        if photo_deg is None:
+            side, az_photo = key_side(pixels, lm, a, pattern, side)
+        else:  # read once by the caller (key_side): the same answer without a second photo_light
+            az_photo = float(photo_deg) if abs(float(photo_deg)) >= PHOTO_SIDE_DEG else 0.0
+            if side == "auto":
+                side = ("right" if az_photo > 0 else "left") if az_photo else \
+                    ("right" if light_vector(pattern, lm, side)[0] > 0 else "left")
     light = light_vector(pattern, lm, side)
     H, W = a.shape
     s = min(1.0, work_side / max(H, W))

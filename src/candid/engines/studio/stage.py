@@ -278,7 +278,7 @@ def studio_stage(
     fw = float(np.linalg.norm(clm[16] - clm[0]))
     if report.ok:
         key = key_side(crop, clm, alpha, pattern, side) if pattern != "none" else None
-        lit = relight(crop, clm, alpha, pattern, k, side=key[0], catchlights=catchlights) \
+        lit = relight(crop, clm, alpha, pattern, k, side=key[0], catchlights=catchlights, photo_deg=key[1]) \
             if pattern != "none" else crop
         if kind == "image":
             from candid.imageio import read_image
@@ -298,7 +298,7 @@ def studio_stage(
         # no clean cut-out: keep the photo's own background, blurred and darkened under a very soft mask
         soft = _soft_subject(alpha, head_h)
         key = key_side(crop, clm, soft, pattern, side) if pattern != "none" else None
-        lit = relight(crop, clm, soft, pattern, k, side=key[0], catchlights=catchlights) \
+        lit = relight(crop, clm, soft, pattern, k, side=key[0], catchlights=catchlights, photo_deg=key[1]) \
             if pattern != "none" else crop
         out = _keep_background(lit, soft, head_h, valid)
         final_alpha = soft
