@@ -12,6 +12,10 @@ Usage::
     .venv/bin/python bench/bench_finish.py make8k      # `candid make PHOTO --size 8k` from a 1024x1024 photo: wall, CPU, per stage
     .venv/bin/python bench/bench_finish.py edges [--only yangmi_3,rihanna]  # chips at studio hair edges, 4k,
                                                        # without / with the matte; docs/img/finish_edge_*.png
+    .venv/bin/python bench/bench_finish.py saved [--only yangmi_3,rihanna]  # the same on headshots SAVED by
+                                                       # `candid make` (JPEG + NAME.matte.png), then
+                                                       # `candid finish FILE --size 4k`: no matte vs the saved one;
+                                                       # docs/img/finish_saved_matte_*.png
 
 Every timed run is a fresh subprocess that reports its own ``ru_maxrss``, so
 peak memory is measured, not estimated. Inputs: ``skimage.data.astronaut()``
@@ -592,6 +596,60 @@ def edges() -> None:
                                                           after[:160, 60:260]], labels, 2))
 
 
+#: Saved headshots checked by ``saved`` (issue 18's four).
+SAVED_PHOTOS = ("yangmi_3", "yangmi_4", "rihanna", "lecun")
+
+
+def saved() -> None:
+    """Chips along the hair edge of headshots saved by ``candid make`` and finished later by ``candid finish``.
+
+    Per photo: ``candid make PHOTO --style linkedin -o NAME.jpg`` (writes NAME.jpg.matte.png beside it), then
+    ``candid finish NAME.jpg --size 4k`` twice: with the saved matte ignored (``matte=None``, what a saved file
+    got before) and as the CLI does it now (the saved matte). Chips as in ``edges``, in the band the saved matte
+    marks. Writes docs/img/finish_saved_matte_<name>.png (the worst spot, 2x: Lanczos, before, now).
+    """
+    import cv2
+
+    from candid.cli import main
+    from candid.finish import finish_to_file, load_saved_matte, matte_edge_trust
+    from candid.imageio import read_image
+
+    only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else list(SAVED_PHOTOS)
+    out = WORK / "saved"
+    out.mkdir(parents=True, exist_ok=True)
+    print("photo        saved -> 4k   band px   chips>0.06 before/after   >0.10 before/after   max before/after   "
+          "face kept   note")
+    for name in only:
+        photo = next(p for p in PORTRAITS if p.stem == name)
+        head = out / f"{name}.jpg"
+        if not head.exists() or not (out / f"{name}.jpg.matte.png").exists():
+            assert main(["make", str(photo), "--style", "linkedin", "-o", str(head)]) == 0
+        got = load_saved_matte(head)
+        assert got.matte is not None, got.note
+        kw = dict(fit="contain", seed=0)
+        before = finish_to_file(head, out / f"{name}-4k-before.png", "4k", matte=None, **kw)
+        after = finish_to_file(head, out / f"{name}-4k-after.png", "4k", **kw)
+        img = read_image(head).pixels
+        b, a = read_image(before.path).pixels, read_image(after.path).pixels
+        H, W = a.shape[:2]
+        ref = _lanczos(img, (W, H))
+        trust = cv2.resize(matte_edge_trust(got.matte), (W, H), interpolation=cv2.INTER_LINEAR)
+        band = trust < 1
+        inner = cv2.erode((trust >= 1).astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+        cb, ca = _chip_map(b, ref)[band], _chip_map(a, ref)[band]
+        kept = float(np.abs(b - a)[inner].max()) if inner.any() else float("nan")
+        print(f"{name:12s} {img.shape[1]:4d} -> {W:4d}  {band.mean():6.1%}   {(cb > 0.06).sum():6d} / "
+              f"{(ca > 0.06).sum():<6d}           {(cb > 0.1).sum():5d} / {(ca > 0.1).sum():<5d}       "
+              f"{cb.max():.3f} / {ca.max():.3f}      {kept:.1e}   {after.matte_note}", flush=True)
+        cmap = np.where(band, _chip_map(b, ref), 0)
+        cy, cx = np.unravel_index(int(np.argmax(cmap)), cmap.shape)
+        half = 60
+        y0, x0 = int(np.clip(cy - half, 0, H - 2 * half)), int(np.clip(cx - half, 0, W - 2 * half))
+        tiles = [t[y0:y0 + 2 * half, x0:x0 + 2 * half] for t in (ref, b, a)]
+        _save(IMG / f"finish_saved_matte_{name}.png",
+              _edge_strip(tiles, [f"{name}: Lanczos", "saved, no matte", "saved matte used"], 2))
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "_child":
         _child(*sys.argv[2:5])
@@ -600,9 +658,9 @@ if __name__ == "__main__":
     elif len(sys.argv) >= 2 and sys.argv[1] == "_make8k_stages":
         _make8k_stages(*sys.argv[2:4])
     elif len(sys.argv) >= 2 and sys.argv[1] in ("bench", "pictures", "learned", "gain", "crops", "crops8k", "speed", "make8k",
-                                                "edges"):
+                                                "edges", "saved"):
         {"bench": bench, "pictures": pictures, "learned": learned, "gain": gain, "crops": crops,
-         "crops8k": crops8k, "speed": speed, "make8k": make8k, "edges": edges}[sys.argv[1]]()
+         "crops8k": crops8k, "speed": speed, "make8k": make8k, "edges": edges, "saved": saved}[sys.argv[1]]()
     else:
         print(__doc__)
         sys.exit(2)

@@ -73,8 +73,9 @@ class Portrait:
         Where the pixels first came from (a file name, never a full path).
     matte : ndarray or None
         ``(H, W)`` float32 subject matte of the engine that cut the person out
-        (studio), kept for measurement (the scorecard); never written to a
-        file. Dropped when the pixel size changes.
+        (studio), kept for measurement (the scorecard) and the finish; the CLI
+        saves it beside the output file (:func:`candid.finish.save_matte`).
+        Dropped when the pixel size changes.
 
     Examples
     --------

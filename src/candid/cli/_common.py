@@ -110,15 +110,25 @@ def write_output(portrait, path, *, sign: bool = True, bit_depth: int = 8, quali
 
     Signing uses the local development certificates (made once under the user
     data folder) unless ``sign`` is False; every CLI command that writes an
-    image goes through here so no output leaves unlabelled. ``sources`` are
+    image goes through here so no output leaves unlabelled. A studio result's
+    matte is saved beside it (``NAME.matte.png``, :func:`candid.finish.save_matte`). ``sources`` are
     the input files, recorded as C2PA ingredients; the output is refused if
     it would replace one of them.
     """
     from candid.provenance import dev_signer, label_and_write
 
     check_output(path, sources)
-    return label_and_write(portrait, path, signer=dev_signer() if sign else None,
-                           bit_depth=bit_depth, quality=quality, ingredients=tuple(sources))
+    written = label_and_write(portrait, path, signer=dev_signer() if sign else None,
+                              bit_depth=bit_depth, quality=quality, ingredients=tuple(sources))
+    # a studio cut-out's matte travels beside the file, bound to its pixels, for a later `candid finish`
+    from candid.finish._saved_matte import discard_matte, save_matte
+
+    matte = getattr(portrait, "matte", None)
+    if matte is not None and getattr(portrait, "alpha", None) is None:
+        save_matte(written, matte)
+    else:
+        discard_matte(written)  # the file was replaced: an old sidecar would not match it anyway
+    return written
 
 
 def check_output(path, inputs=()) -> None:

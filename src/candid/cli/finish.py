@@ -125,6 +125,8 @@ def register(app: typer.Typer) -> None:
         dpi = f", {result.dpi} dpi" if result.dpi else ""
         out.print(f"wrote {result.path} ({result.width}x{result.height}{dpi}, {result.backend}, "
                   f"{result.tiles} tiles, {result.seconds:.1f} s)")
+        if result.matte_note:  # the studio matte saved beside the input: used, not needed, or why not
+            out.print(f"  {result.matte_note}")
         if plan.scale > 4.0:
             out.print(honest_limit_note(plan, size))
 

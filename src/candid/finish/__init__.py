@@ -37,6 +37,8 @@ _WHERE = {
     "matte_edge_trust": "_waifu2x", "waifu2x_available": "_waifu2x", "waifu2x_x2": "_waifu2x",
     "FITS": "_size", "FitPlan": "_size", "parse_target": "_size", "plan_fit": "_size", "target_size": "_size",
     "FinishOptions": "options",
+    "SavedMatte": "_saved_matte", "discard_matte": "_saved_matte", "load_saved_matte": "_saved_matte",
+    "save_matte": "_saved_matte", "sidecar_path": "_saved_matte",
 }
 
 __all__ = sorted(_WHERE)
@@ -66,5 +68,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from candid.finish._size import FITS, FitPlan, parse_target, plan_fit, target_size  # noqa: F401
     from candid.finish._waifu2x import (  # noqa: F401
         back_project, clamped_cubic, learned_enlarge, matte_edge_trust, waifu2x_available, waifu2x_x2,
+    )
+    from candid.finish._saved_matte import (  # noqa: F401
+        SavedMatte, discard_matte, load_saved_matte, save_matte, sidecar_path,
     )
     from candid.finish.options import FinishOptions  # noqa: F401

@@ -37,7 +37,10 @@ import pyvips
 
 from candid.errors import BadImageError, CandidError, SubjectError
 from candid.finish._detail import DetailModel, check_landmarks, prepare_detail
-from candid.finish._ops import add_sensor_noise, clip01, noise_strength, sharpen_chain, source_noise_sigma
+from candid.finish._ops import (
+    add_sensor_noise, clamp_to_bounds, clip01, noise_strength, resample_window, sharpen_chain, source_bounds,
+    source_noise_sigma,
+)
 from candid.finish._size import FitPlan, plan_fit
 from candid.finish.options import BACKENDS, KERNELS, SHARPEN, FinishOptions  # noqa: F401  (re-exported)
 from candid.pixels import check_float_image
@@ -69,6 +72,10 @@ class FinishResult:
         enlargement is beyond 4x.
     dpi : int or None
         Print resolution written into the file (print targets).
+    matte_note : str or None
+        One line on the matte saved beside the source file (used, not
+        needed, or why there was none), for the front door to say; None
+        when the source was an array or a matte was passed in.
     """
 
     path: Path
@@ -82,6 +89,7 @@ class FinishResult:
     identity_distance: float | None = None
     notes: tuple[str, ...] = ()
     dpi: int | None = None
+    matte_note: str | None = None
 
 
 @dataclass
@@ -188,6 +196,7 @@ class _Finisher:
         self.plan, self.s, self.detail = plan, settings, detail
         self.W, self.H = plan.out_w, plan.out_h
         # magnification left for the resampler after a learned pre-upscale (pre_scale = 2 or 4)
+        self.pre_scale = pre_scale
         self.scale = plan.scale / pre_scale
         self.content = (plan.offset_x, plan.offset_y, plan.resampled_w, plan.resampled_h) if plan.fit == "pad" \
             else (0, 0, self.W, self.H)
@@ -200,10 +209,8 @@ class _Finisher:
         self._bounds = None
         if sx > 1 and sy > 1 and plan.fit != "pad" and source.width * source.height <= IN_MEMORY_MAX_PIXELS:
             src = np.asarray(source.numpy(), np.float32)
-            k = np.ones((3, 3), np.uint8)
             ox, oy = (plan.offset_x, plan.offset_y) if plan.fit == "crop" else (0, 0)
-            self._bounds = (cv2.erode(src, k, borderType=cv2.BORDER_REPLICATE),
-                            cv2.dilate(src, k, borderType=cv2.BORDER_REPLICATE), sx, sy, ox, oy)
+            self._bounds = (*source_bounds(src), sx, sy, ox, oy)
             self._src = src
         else:
             self.lo = self._geometry(source.rank(3, 3, 0), "linear").cast("float")
@@ -258,10 +265,7 @@ class _Finisher:
         if self._bounds is None or _CANVAS == "vips":
             return self._fetch(self.canvas, xa, ya, w, h)
         _, _, sx, sy, ox, oy = self._bounds
-        m = np.array([[1.0 / sx, 0.0, (xa + ox + 0.5) / sx - 0.5],
-                      [0.0, 1.0 / sy, (ya + oy + 0.5) / sy - 0.5]], np.float64)
-        return cv2.warpAffine(self._src, m, (w, h), flags=cv2.INTER_CUBIC | cv2.WARP_INVERSE_MAP,
-                              borderMode=cv2.BORDER_REPLICATE)
+        return resample_window(self._src, sx, sy, xa + ox, ya + oy, w, h)
 
     def _clamp_bounds(self, px: np.ndarray, xa: int, ya: int, w: int, h: int) -> None:
         """Clamp ``px`` (the canvas window) in place to the resampled 3x3 source min/max."""
@@ -271,11 +275,7 @@ class _Finisher:
             return
         lo, hi, sx, sy, ox, oy = self._bounds
         # output pixel (i, j) of the window samples the source at ((xa + ox + j + 0.5) / sx - 0.5, ...)
-        m = np.array([[1.0 / sx, 0.0, (xa + ox + 0.5) / sx - 0.5],
-                      [0.0, 1.0 / sy, (ya + oy + 0.5) / sy - 0.5]], np.float64)
-        flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
-        np.maximum(px, cv2.warpAffine(lo, m, (w, h), flags=flags, borderMode=cv2.BORDER_REPLICATE), out=px)
-        np.minimum(px, cv2.warpAffine(hi, m, (w, h), flags=flags, borderMode=cv2.BORDER_REPLICATE), out=px)
+        clamp_to_bounds(px, lo, hi, sx, sy, xa + ox, ya + oy)
 
     def render(self, y0: int, x0: int, h: int, w: int) -> np.ndarray:
         """Finished pixels of the output window ``[y0, y0+h) x [x0, x0+w)``, float32."""
@@ -543,17 +543,21 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
         if passes == 0:
             notes.append("learned pre-upscale skipped (magnification under 1.5x or source too big); classical only")
         else:
+            # the matte's edge trust is made once: for the enlargement and for the note
+            trust = None
+            if matte is not None:
+                from candid.finish._waifu2x import matte_edge_trust
+
+                trust = matte_edge_trust(matte)
             arr = learned_enlarge(np.asarray(source.numpy(), np.float32), passes, on_tile=on_learned_tile,
-                                  matte=matte)
+                                  matte=matte, trust=trust)
             pre = 2 ** passes
             source = _array_to_vips(arr)
             del arr
             notes.append(f"waifu2x photo model {pre}x pre-upscale ({passes} pass{'es' if passes > 1 else ''}, "
                          f"CPU, consistent with the source), then classical x{plan.scale / pre:.2f}")
-            if matte is not None:
-                from candid.finish._waifu2x import matte_edge_trust
-
-                edge = float((matte_edge_trust(matte) < 1.0).mean())
+            if trust is not None:
+                edge = float((trust < 1.0).mean())
                 if edge > 0:
                     notes.append(f"classical enlargement along the cut-out's edge ({edge:.0%} of the picture): "
                                  f"the network would draw the composite's mixed pixels as chips")
@@ -695,7 +699,7 @@ def finish_to_file(
     on_start: Callable[[int], None] | None = None,
     on_tile: Callable[[], None] | None = None,
     options: FinishOptions | None = None,
-    matte: np.ndarray | None = None,
+    matte: np.ndarray | str | None = "saved",
     **settings: Any,
 ) -> FinishResult:
     """Finish an image to a big file with bounded memory (tiles + streaming write).
@@ -722,8 +726,12 @@ def finish_to_file(
         (8 or 16), ``quality`` (JPEG) and ``identity_preview`` (long side of
         the preview passed to ``identity_check``); here ``tile`` defaults to
         256 and ``overlap`` to 16.
-    matte : ndarray, optional
+    matte : ndarray, "saved" or None
         ``(H, W)`` alpha of a composite source, as for :func:`upscale`.
+        ``"saved"`` (the default): the matte saved beside a source file
+        (``NAME.matte.png``, written by ``candid make``;
+        :func:`candid.finish.load_saved_matte`), used only if it belongs to
+        exactly the file's pixels; a note says which. None: no matte.
     **settings
         The same settings as keywords, over ``options``.
 
@@ -756,6 +764,14 @@ def finish_to_file(
     fmt = output_format(out_path)
     if bit_depth == 16 and fmt not in ("png", "tiff"):
         raise CandidError(f"{out_path.name}: {fmt.upper()} cannot hold 16 bits", hint="write a .tif or .png")
+    saved = None
+    if isinstance(matte, str):
+        if matte != "saved":
+            raise CandidError(f"finish: matte={matte!r}", hint="pass an (H, W) alpha array, 'saved' or None")
+        matte = None
+        from_file = True
+    else:
+        from_file = False
     if isinstance(source, np.ndarray):
         img = check_float_image(source, "image")
         src_vips = _array_to_vips(np.clip(img, 0, 1))
@@ -766,11 +782,26 @@ def finish_to_file(
         image, _ = open_vips(source)
         src_vips = _vips_to_float(image)
         name = Path(source).name
+        if from_file:  # a studio headshot's cut-out matte, saved beside it and bound to its pixels
+            from candid.finish._saved_matte import load_saved_matte
+
+            saved = load_saved_matte(source)
+            matte = saved.matte
     plan = plan_fit(src_vips.width, src_vips.height, target, o.fit)
     used = resolve_backend(o.backend, references, landmarks, plan.src_w, plan.src_h, plan.scale)
     fin, notes = _build(src_vips, plan, _Settings.of(o, used, plan, target), landmarks, references or [],
                         reference_landmarks or [], matte=_check_matte(matte, plan.src_w, plan.src_h))
     notes.insert(1 if plan.scale > 4.0 else 0, f"source {name}")  # the honest limit stays first
+    matte_note = None
+    if saved is not None:
+        learned = used == "learned" and fin.pre_scale > 1
+        if saved.matte is not None and not learned:
+            matte_note = ("the cut-out's matte saved with the headshot was not needed: the classical "
+                          "enlargement draws no chips along its edge")
+        elif saved.matte is not None or learned or saved.found:
+            matte_note = saved.note
+        if matte_note:
+            notes.append(matte_note)
     W, H = plan.out_w, plan.out_h
     n_tiles = len(window_grid(W, H, tile, overlap))
     if on_start:
@@ -822,4 +853,4 @@ def finish_to_file(
     held = fin._src.size * 4 * 3 if fin._bounds is not None else 0  # source and its 3x3 min/max in memory
     working = (tile * W * 12 + 8 * win + held + (0 if as_tiff else W * H * 3 * bytes_per)) / 2**20
     return FinishResult(out_path, W, H, used, plan.scale, count, time.perf_counter() - t0, round(working, 1),
-                        dist, tuple(notes), plan.dpi)
+                        dist, tuple(notes), plan.dpi, matte_note)

@@ -284,20 +284,19 @@ def matte_edge_trust(matte: np.ndarray, *, radius: float = EDGE_RADIUS, feather:
 
 
 def _enlarge_rows(img: np.ndarray, factor: int, y0: int, y1: int, interp: int) -> np.ndarray:
-    """Rows ``[y0, y1)`` of ``img`` enlarged ``factor`` times (OpenCV, pixel-centre aligned, edges replicated)."""
-    import cv2
+    """Rows ``[y0, y1)`` of ``img`` enlarged ``factor`` times (the classical path's window, whole width)."""
+    from candid.finish._ops import resample_window
 
-    m = np.array([[1.0 / factor, 0.0, 0.5 / factor - 0.5],
-                  [0.0, 1.0 / factor, (y0 + 0.5) / factor - 0.5]], np.float64)
-    return cv2.warpAffine(img, m, (img.shape[1] * factor, y1 - y0), flags=interp | cv2.WARP_INVERSE_MAP,
-                          borderMode=cv2.BORDER_REPLICATE)
+    return resample_window(img, factor, factor, 0, y0, img.shape[1] * factor, y1 - y0, interp)
 
 
 def clamped_cubic(src: np.ndarray, factor: int, rows: tuple[int, int] | None = None) -> np.ndarray:
     """The classical path's enlargement by an integer ``factor``: OpenCV cubic (pixel-centre aligned),
     clamped to the 3x3 source range around each pixel (resampled bilinearly), so it cannot ring.
 
-    ``rows`` ``(y0, y1)``: only those output rows (the result is ``y1 - y0`` rows high).
+    The same window code as the classical finish (:func:`candid.finish._ops.resample_window`,
+    :func:`candid.finish._ops.clamp_to_bounds`). ``rows`` ``(y0, y1)``: only those output rows
+    (the result is ``y1 - y0`` rows high).
 
     Examples
     --------
@@ -309,15 +308,12 @@ def clamped_cubic(src: np.ndarray, factor: int, rows: tuple[int, int] | None = N
     >>> bool(np.array_equal(clamped_cubic(step, 4, rows=(8, 20)), big[8:20]))
     True
     """
-    import cv2
+    from candid.finish._ops import clamp_to_bounds, resample_window, source_bounds
 
     src = np.ascontiguousarray(src, np.float32)
     y0, y1 = rows if rows is not None else (0, src.shape[0] * factor)
-    k = np.ones((3, 3), np.uint8)
-    out = _enlarge_rows(src, factor, y0, y1, cv2.INTER_CUBIC)
-    lo = _enlarge_rows(cv2.erode(src, k, borderType=cv2.BORDER_REPLICATE), factor, y0, y1, cv2.INTER_LINEAR)
-    hi = _enlarge_rows(cv2.dilate(src, k, borderType=cv2.BORDER_REPLICATE), factor, y0, y1, cv2.INTER_LINEAR)
-    return np.clip(out, lo, hi, out=out)
+    out = resample_window(src, factor, factor, 0, y0, src.shape[1] * factor, y1 - y0)
+    return clamp_to_bounds(out, *source_bounds(src), factor, factor, 0, y0)
 
 
 #: Output rows blended at a time at a matte's edge (bounded memory: 256 x 3840 x 12 B = 12 MB at 4x of 960 px).
@@ -334,6 +330,7 @@ def learned_enlarge(
     threads: int | None = None,
     on_tile: Callable[[], None] | None = None,
     matte: np.ndarray | None = None,
+    trust: np.ndarray | None = None,
 ) -> np.ndarray:
     """Enlarge ``2**passes`` times with the waifu2x photo model, then make it consistent with the source.
 
@@ -342,7 +339,8 @@ def learned_enlarge(
     :func:`back_project` iterations (0 = off). With a ``matte`` (``(H, W)``
     alpha, when ``img`` is a composite such as a studio headshot), the result
     falls back to :func:`clamped_cubic` around the matte's edge, weighted by
-    :func:`matte_edge_trust`: no chips along soft hair.
+    :func:`matte_edge_trust`: no chips along soft hair. ``trust``: that
+    weight when the caller already made it from ``matte`` (not made twice).
 
     Examples
     --------
@@ -361,7 +359,10 @@ def learned_enlarge(
     if passes and consistency:
         out = back_project(out, src, iterations=consistency)
     if passes and matte is not None:
-        trust = matte_edge_trust(matte)
+        if trust is None:
+            trust = matte_edge_trust(matte)
+        elif np.shape(trust) != src.shape[:2]:
+            raise ValueError(f"the trust is {np.shape(trust)}, the image {src.shape[:2]}")
         if float(trust.min()) < 1.0:
             import cv2
 
