@@ -21,6 +21,7 @@ from candid.engines.studio.debris import (
     subject_prior,
     subject_regions,
     thin_lobes,
+    touching_above,
     unlike_subject,
 )
 from candid.engines.studio.matte import attached_only
@@ -270,16 +271,44 @@ def test_piece_from_the_top_edge_is_removed_in_a_group_photo():
     assert out[60, 160] == pytest.approx(alpha[60, 160]) and out[35, 140] == pytest.approx(alpha[35, 140], abs=0.1)
 
 
-def test_nothing_from_above_in_a_tight_frame():
+def test_in_a_tight_frame_only_narrow_pieces_from_above():
     img, alpha, lm = _scene(FROM_TOP, colour=BLONDE)
     m = alpha > 0.5
     from candid.engines.studio.debris import subject_prior
 
     prior = subject_prior(m.shape, lm)
     assert from_above(m, lm, prior)[10, 165]
-    assert not from_above(m, lm, prior, headroom=0.5).any()  # the crown 0.28 head heights under the edge
+    # the crown 0.28 head heights under the edge: a tight frame; the sleeve (0.44 face widths) is narrower than the
+    # stalk and still goes, the round head stays
+    tight = from_above(m, lm, prior, headroom=0.5)
+    assert tight[10, 165] and not tight[60, 160]
     valid = np.ones_like(m); valid[:30] = False  # the photo ends at y 30 (an extended canvas): 0.07 head heights
-    assert not from_above(m, lm, prior, valid=valid).any()
+    assert not from_above(m, lm, prior, valid=valid)[60:].any()
+    # the subject's own hair reaching the top edge of a tight frame, as wide as the head: nothing
+    img, alpha, lm = _scene([(112, 0), (208, 0), (208, 40), (112, 40)], colour=BLONDE)
+    m = alpha > 0.5
+    assert not from_above(m, lm, prior, headroom=0.5).any()
+    assert from_above(m, lm, prior).any()  # with headroom, it comes in from beyond the frame: someone behind
+
+
+#: a child standing behind a seated subject: her face found above the crown, her light collar on the subject's hair
+#: (2008_001009's nubs: inside the head ellipse, nothing tells them from the hair's top)
+COLLAR = [(140, 10), (185, 10), (185, 32), (140, 32)]
+FACE_ABOVE = (135.0, -60.0, 190.0, 8.0)
+
+
+def test_a_face_touching_the_head_from_above_is_doubt():
+    img, alpha, lm = _scene(COLLAR, colour=(0.8, 0.8, 0.8))
+    out0, rep0 = remove_debris(img, alpha, lm)
+    assert rep0.doubt is None
+    out, rep = remove_debris(img, alpha, lm, others=[FACE_ABOVE])
+    assert rep.doubt is not None and "right above the head" in rep.doubt
+    # the same face higher up, apart from the head (a gap of 0.3 head heights), or beside it: no doubt
+    for box in ((135.0, -120.0, 190.0, -55.0), (250.0, -60.0, 300.0, 8.0)):
+        assert remove_debris(img, alpha, lm, others=[box])[1].doubt is None
+    assert touching_above(alpha, lm, [FACE_ABOVE]) and not touching_above(alpha, lm, [])
+    # a face below the crown (cheek to cheek, beside) is not above
+    assert not touching_above(alpha, lm, [(200.0, 90.0, 250.0, 150.0)])
 
 
 def test_no_or_far_other_faces_change_nothing():

@@ -72,6 +72,8 @@ CUT_BAND = 0.15
 CUT_SMOOTH = 0.04
 #: Weight (in edge_map units, 0-1) of the face's landmark outline as an edge for the cheek cut beside the face.
 OUTLINE = 0.3
+#: Another found face above the crown whose box ends within this many head heights of the cut-out's top: touching.
+TOUCH = 0.15
 #: Below the column, the other's clothes are at least this much nearer (CIELAB) to her colours than to the subject's.
 HERS = 6.0
 
@@ -506,9 +508,10 @@ def from_above(mask: np.ndarray, landmarks: np.ndarray, prior: np.ndarray, *,
     stem); the subject's own hair, big or not, grows from the head and
     ends inside the frame. Its stalk above the estimated crown, narrower
     than :data:`STALK` face widths (an opening takes it, the round head
-    stays), goes with it. Only in a frame whose top edge is at least
-    ``headroom`` head heights above the crown (in a tighter one, as a
-    passport crop, the subject's own hair reaches the edge). ``valid``:
+    stays), goes with it. In a frame whose top edge is less than
+    ``headroom`` head heights above the crown (a passport crop) the
+    subject's own hair may reach the edge, as a band as wide as the head:
+    there only pieces narrower than the stalk count. ``valid``:
     where the photo is (the top edge is where the photo
     ends on an extended canvas).
 
@@ -527,16 +530,24 @@ def from_above(mask: np.ndarray, landmarks: np.ndarray, prior: np.ndarray, *,
     m = np.asarray(mask, bool)
     H, W = m.shape
     crown, chin, head_h, fw, across, down = _geometry(lm)
-    pieces = m & ~np.asarray(prior, bool) & (_along((H, W), crown, down) < 0)
+    photo = np.ones((H, W), bool) if valid is None else np.asarray(valid, bool)
+    rows = np.argmax(photo, axis=0)  # the photo's first row in each column
+    cols = np.nonzero(photo.any(axis=0))[0]
+    if len(cols) == 0:
+        return np.zeros((H, W), bool)
+    above_crown = _along((H, W), crown, down) < 0
+    r = max(int(round(STALK * fw)), 1)
+    narrow = m & ~cv2.morphologyEx(m.astype(np.uint8), cv2.MORPH_OPEN, _disk(r)).astype(bool)
+    if crown[1] - rows[cols].min() < headroom * head_h:
+        # a tight frame: the subject's own hair may reach its top edge, but as a band as wide as the head; what
+        # comes in narrower than the stalk (2008_002470 passport's horns, inside the hair margin) is not hair
+        pieces = narrow & above_crown
+    else:
+        pieces = m & ~np.asarray(prior, bool) & above_crown
     labels, n = ndimage.label(pieces, structure=np.ones((3, 3)))
     if n == 0:
         return np.zeros((H, W), bool)
-    photo = np.ones((H, W), bool) if valid is None else np.asarray(valid, bool)
     top = np.zeros((H, W), bool)
-    rows = np.argmax(photo, axis=0)  # the photo's first row in each column
-    cols = np.nonzero(photo.any(axis=0))[0]
-    if len(cols) == 0 or crown[1] - rows[cols].min() < headroom * head_h:
-        return np.zeros((H, W), bool)  # a tight frame: the subject's own hair may reach its top edge
     top[np.minimum(rows[cols] + 1, H - 1), cols] = True
     top[rows[cols], cols] = True
     hit = np.unique(labels[top & (labels > 0)])
@@ -546,9 +557,7 @@ def from_above(mask: np.ndarray, landmarks: np.ndarray, prior: np.ndarray, *,
     area = ndimage.sum(np.ones((H, W)), labels, hit)
     out = np.isin(labels, hit[area >= (0.1 * fw) ** 2])
     if out.any():  # its stalk inside the hair margin goes with it (what an opening wider than it takes)
-        r = max(int(round(STALK * fw)), 1)
-        narrow = m & ~cv2.morphologyEx(m.astype(np.uint8), cv2.MORPH_OPEN, _disk(r)).astype(bool)
-        stalk, _ = ndimage.label(narrow & (_along((H, W), crown, down) < 0), structure=np.ones((3, 3)))
+        stalk, _ = ndimage.label(narrow & above_crown, structure=np.ones((3, 3)))
         joined = np.unique(stalk[out & (stalk > 0)])
         out |= np.isin(stalk, joined[joined > 0])
     return out
@@ -576,6 +585,50 @@ def beside_others(shape: tuple[int, int], landmarks: np.ndarray, others, *,
         w, h = x1 - x0, y1 - y0
         near |= _box_mask(shape, (x0 - grow[0] * w, y0 - grow[0] * w, x1 + grow[0] * w, y1 + grow[1] * h))
     return near & ~_subject_core(shape, lm)
+
+
+def touching_above(alpha: np.ndarray, landmarks: np.ndarray, others, *, touch: float = TOUCH) -> bool:
+    """Whether another found face stands right above the subject's head, touching the cut-out's top.
+
+    Someone standing behind a seated subject has their face found above
+    the subject's crown and their chin, neck and collar come down onto the
+    subject's hair (2008_001009's child above her mother). The person
+    segmenter joins them; nothing here tells the collar's light nubs from
+    the top of the hair (the head ellipse reaches over them, their colours
+    sit between hair and highlight). True when a face's box has its middle
+    above the estimated crown, and between its bottom and the top of the
+    cut-out (alpha over one half, in the box's columns) there are fewer than
+    ``touch`` head heights.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> lm = toy_landmarks(80, 80, 50)
+    >>> a = np.zeros((240, 320), np.float32); a[25:240, 45:116] = 1   # the subject, hair up to y 25
+    >>> touching_above(a, lm, [(60, -30, 100, 20)]), touching_above(a, lm, [(200, -30, 240, 20)])
+    (True, False)
+    >>> touching_above(a, lm, [(60, -60, 100, -20)])   # a face above, apart from the head
+    False
+    """
+    lm = check_landmarks(landmarks)
+    solid = np.asarray(alpha) > 0.5
+    H, W = solid.shape
+    crown, chin, head_h, fw, across, down = _geometry(lm)
+    for x0, y0, x1, y1 in (tuple(float(v) for v in b) for b in others):
+        if float(np.dot(np.array([(x0 + x1) / 2, (y0 + y1) / 2]) - crown, down)) >= 0:
+            continue  # the face is not above the crown
+        c0, c1 = max(int(np.floor(x0)), 0), min(int(np.ceil(x1)), W)
+        if c1 <= c0:
+            continue
+        cols = solid[:, c0:c1]
+        has = cols.any(axis=0)
+        if not has.any():
+            continue
+        top = float(np.argmax(cols, axis=0)[has].min())  # the cut-out's highest row under the face
+        if top - y1 < touch * head_h:
+            return True
+    return False
 
 
 def _fade(remove: np.ndarray, alpha: np.ndarray, fw: float) -> np.ndarray:
@@ -705,6 +758,9 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
         if near > OTHER_DOUBT and doubt is None:
             doubt = (f"{near:.0%} of the cut-out lies right beside another person's face "
                      "(their hair or clothes could not be told from the subject's)")
+        if doubt is None and touching_above(out, lm, others):
+            doubt = ("another person's face is right above the head (someone standing behind): "
+                     "the top of the head could not be told from them")
     return out.astype(np.float32), DebrisReport(removed=round(removed, 4), outside=round(outside, 4), doubt=doubt,
                                                 parts={k: round(v, 4) for k, v in parts.items()},
                                                 beside_others=round(near, 4))
