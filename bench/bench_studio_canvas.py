@@ -10,7 +10,7 @@ touches the photo's border on an extended side). Per result:
   the canvas (output pixels less than half inside the photo, at least 3 px thick:
   a sub-pixel sliver at the frame's own border is not canvas) -- the hard line a
   photographer sees; 0 when the body fades out before reaching the canvas;
-- body_faded: the stage said so (``body_faded`` change record);
+- body_faded / body_continued: the stage said so (``body_faded`` / ``body_continued`` change record);
 - ghost_pct: percent of the frame that is see-through body (:func:`ghost_share`: alpha between 0.1 and 0.9
   more than 4 px from both the clear and the opaque part; a matte's own soft edge is thinner): a faded
   shoulder that reads as a grey veil on a plain backdrop;
@@ -43,7 +43,9 @@ EXTS = {".jpg", ".jpeg", ".png", ".webp"}
 
 
 def cut_length(alpha: np.ndarray, matrix, size: tuple[int, int], src_shape: tuple[int, ...]) -> int:
-    """Length (px) of cut-out with alpha > 0.5 within 0.02 frame heights of the extended canvas."""
+    """Length (px) of cut-out with alpha > 0.5 within 0.02 frame heights of the extended canvas, where the
+    canvas next to it is clear (alpha < 0.5): a body continued past the photo's edge (``body_continued``)
+    has no line there."""
     w, h = size
     cov = cv2.warpAffine(np.ones(src_shape[:2], np.float32), np.asarray(matrix, np.float64), (w, h),
                          flags=cv2.INTER_LINEAR, borderValue=0)
@@ -51,8 +53,10 @@ def cut_length(alpha: np.ndarray, matrix, size: tuple[int, int], src_shape: tupl
     if not canvas.any():
         return 0
     band = max(3.0, 0.02 * h)
-    dist = cv2.distanceTransform((~canvas).astype(np.uint8), cv2.DIST_L2, 5)
-    return int(round(((dist <= band) & ~canvas & (alpha > 0.5)).sum() / band))
+    dist, labels = cv2.distanceTransformWithLabels((~canvas).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_5,
+                                                   labelType=cv2.DIST_LABEL_PIXEL)
+    across = np.asarray(alpha, np.float32)[canvas][np.clip(labels - 1, 0, int(canvas.sum()) - 1)]  # nearest canvas
+    return int(round(((dist <= band) & ~canvas & (alpha > 0.5) & (across < 0.5)).sum() / band))
 
 
 def ghost_share(alpha: np.ndarray) -> float:
@@ -97,6 +101,7 @@ def main() -> int:
             kept = "background_kept" in kinds
             centre = tuple(np.asarray(res.face.landmarks, np.float64).mean(0))
             rows.append({"photo": name, "style": style, "cut_px": n, "body_faded": "body_faded" in kinds,
+                         "body_continued": "body_continued" in kinds,
                          "extended": list(f.extended), "identity": op.params["identity_distance"], "fallback": kept,
                          "ghost_pct": round(ghost_share(res.matte), 3),
                          "detached_pieces": sc.detached_pieces(res.matte, centre),
@@ -110,6 +115,7 @@ def main() -> int:
     halos = [r["halo_px"] for r in rows if r["halo_px"] is not None]
     summary = {"results": len(rows), "with_a_cut": sum(r["cut_px"] > 0 for r in rows),
                "cut_px_total": sum(r["cut_px"] for r in rows), "faded": sum(r["body_faded"] for r in rows),
+               "continued": sum(r["body_continued"] for r in rows),
                "fallbacks": sum(r["fallback"] for r in rows),
                "ghost_pct_mean": round(float(np.mean([r["ghost_pct"] for r in rows])), 3) if rows else None,
                "detached_pieces": max((r["detached_pieces"] for r in rows), default=0),

@@ -259,6 +259,51 @@ def test_lens_blur_keeps_subject_out_and_blooms():
     assert (spot > out[40, 85].mean() + 0.02).sum() > 40  # the point became a disc, not a pinprick
 
 
+def _blown_window_scene():
+    """A mid-grey room with a blown window (1.0) beside a person: a skin-coloured face over a dark jacket."""
+    img = np.full((120, 160, 3), 0.45, np.float32)
+    img[10:70, 5:55] = 1.0  # the window, clipped white
+    yy, xx = np.mgrid[0:120, 0:160]
+    face = ((xx - 95) / 18.0) ** 2 + ((yy - 45) / 24.0) ** 2 < 1
+    body = (yy > 68) & (np.abs(xx - 95) < 40)
+    img[face] = (0.78, 0.58, 0.48)
+    img[body] = (0.1, 0.1, 0.14)
+    return img, (face | body).astype(np.float32), face
+
+
+def test_blur_backdrop_stays_under_the_faces_highlights():
+    """A blown window blooms into a soft patch, but no part of the backdrop outshines the face (round 9).
+
+    Before, the window stayed pure white beside the head (lecun, obama3's chandelier).
+    """
+    from candid.colour import luminance, srgb_to_linear
+
+    img, a, face = _blown_window_scene()
+    bg = background("blur", (160, 120), 0, source=img, alpha=a, face_height=50.0)
+    y = luminance(srgb_to_linear(bg))
+    face_peak = float(np.percentile(luminance(srgb_to_linear(img))[face], 99))
+    assert y.max() < face_peak  # before: 1.0 on the window
+    assert y[30:50, 20:40].mean() > y[100:115, 140:155].mean() + 0.03  # the window is still the brightest light
+    # with the face's own landmarks the same ceiling holds
+    t = np.linspace(0, 2 * np.pi, 68, endpoint=False)
+    lm = np.stack([95 + 16 * np.cos(t), 45 + 22 * np.sin(t)], 1)
+    bg_lm = background("blur", (160, 120), 0, source=img, alpha=a, face_height=50.0, landmarks=lm)
+    assert luminance(srgb_to_linear(bg_lm)).max() < face_peak
+
+
+def test_roll_off_keeps_shadows_and_never_passes_the_ceiling():
+    from candid.colour import luminance
+    from candid.engines.studio.background import roll_off
+
+    x = np.random.default_rng(3).random((32, 32, 3), dtype=np.float32) ** 4 * 6
+    out = roll_off(x, 0.5)
+    assert luminance(out).max() <= 0.5 + 1e-5
+    low = (luminance(x) < 0.3) & (x.max(axis=-1) <= 1)
+    assert low.sum() > 5 and np.allclose(out[low], x[low], atol=1e-6)  # below the knee: untouched
+    grey = np.repeat(np.linspace(0, 1, 200, dtype=np.float32)[None, :, None], 3, axis=2)
+    assert (np.diff(roll_off(grey, 0.5)[0, :, 0]) > 0).all()  # brighter stays brighter, no plateau below 2x the ceiling
+
+
 @given(st.tuples(*[st.floats(0.05, 0.95)] * 3), st.tuples(*[st.floats(0.05, 0.95)] * 3))
 @settings(max_examples=15, deadline=None)
 def test_decontaminate_recovers_foreground(f, b):

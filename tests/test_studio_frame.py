@@ -117,20 +117,71 @@ def test_coverage_is_antialiased_not_a_staircase():
     assert np.array_equal(f.valid_mask((120, 120)), cov >= 0.5)
 
 
+def test_shoulders_leaving_through_the_side_and_bottom_go_on(near_left):
+    """Her shoulders run out of the photo's left edge and the frame's bottom: they go on past the edge.
+
+    Before (round 8), they faded to nothing over a face width there: a jacket dissolving into grey in both
+    lower corners of tom_cruise_tight linkedin.
+    """
+    from candid.engines.studio.frame import fade_at_photo_edge
+
+    img, lm, person = near_left
+    f = frame(img, lm, None, "linkedin", person=person)
+    clm = f.map_points(lm).astype(np.float64)
+    valid = f.valid_mask(img.shape)
+    w, h = f.size
+    yy, xx = np.mgrid[0:h, 0:w]
+    fw0 = float(np.linalg.norm(clm[16] - clm[0]))
+    head = ((xx - clm[27, 0]) / (0.6 * fw0)) ** 2 + ((yy - clm[29, 1]) / (0.9 * fw0)) ** 2 < 1
+    alpha = ((head | (yy > clm[8, 1] + 0.15 * fw0)) & valid).astype(np.float32)
+    out, change = fade_at_photo_edge(alpha, f, img.shape, clm)
+    assert change is not None and change["change"] == "body_continued" and change["sides"] == ["left"]
+    low = slice(int(clm[8, 1] + 0.3 * fw0), h)
+    assert out[low, :3].min() > 0.99  # the frame's own left border, beyond the photo: the body
+    assert out[low].min() > 0.99  # no seam where the photo ends
+    assert out[: int(clm[8, 1] + 0.1 * fw0), :3].max() < 0.01  # beside the head: backdrop
+    top = slice(0, int(clm[8, 1] - 0.1 * fw0))
+    assert np.allclose(out[top], alpha[top] * f.coverage(img.shape)[top], atol=1e-6)
+
+
+def test_a_falling_shoulder_line_goes_on_falling():
+    """Shoulders that slope down to both sides of a narrow photo keep their slope on the canvas."""
+    from candid.engines.studio.frame import Framing, fade_at_photo_edge
+
+    f = Framing(np.array([[1.0, 0, 40], [0, 1, 0]]), (240, 200), 0.0, extended=("left", "right"))
+    yy, xx = np.mgrid[0:200, 0:240]
+    top = 110 + 0.5 * np.maximum(np.abs(xx - 120) - 20, 0)  # the shoulder line, 0.5 rows down per column
+    a = ((yy > top) | ((np.abs(xx - 100) < 30) & (yy > 35) & (yy < 120))).astype(np.float32)  # head, neck
+    a[:, :40] = 0
+    a[:, 200:] = 0  # the photo covers x = 40 .. 199; the matte is 0 beyond it
+    out, change = fade_at_photo_edge(a, f, (200, 160), _simple_face())
+    assert change["change"] == "body_continued" and change["sides"] == ["left", "right"]
+    for x in (10, 230):  # 30 px beyond the photo: the line is 15 rows lower than at its edge
+        line = 110 + 0.5 * (abs(x - 120) - 20)
+        assert out[int(line) - 4, x] < 0.5 and out[int(line) + 5, x] > 0.5, (x, line)
+        assert out[int(line) + 8:, x].min() > 0.99
+    import cv2
+
+    n, _ = cv2.connectedComponents((out > 0.5).astype(np.uint8), connectivity=8)
+    assert n - 1 == 1
+
+
 def test_the_body_fades_into_the_canvas_below_the_chin(near_left):
-    """Her shoulder reaches the photo's left edge: alpha falls smoothly to 0 there; the head is untouched."""
+    """Her arm reaches the photo's left edge above the frame's bottom: alpha falls smoothly to 0 there."""
     from candid.engines.studio.frame import FADE_AT_CHIN, fade_at_photo_edge
 
     img, lm, person = near_left
     f = frame(img, lm, None, "linkedin", person=person)
     clm = f.map_points(lm).astype(np.float64)
     valid = f.valid_mask(img.shape)
-    # a planted cut-out: the head, and shoulders running to the photo's left edge from just below the chin
+    # a planted cut-out: the head, a torso that stays inside, and an arm held out to the photo's left edge
     w, h = f.size
     yy, xx = np.mgrid[0:h, 0:w]
     fw0 = float(np.linalg.norm(clm[16] - clm[0]))
     head = ((xx - clm[27, 0]) / (0.6 * fw0)) ** 2 + ((yy - clm[29, 1]) / (0.9 * fw0)) ** 2 < 1
-    alpha = ((head | (yy > clm[8, 1] + 0.15 * fw0)) & valid).astype(np.float32)
+    torso = (np.abs(xx - clm[27, 0]) < 0.7 * fw0) & (yy > clm[8, 1])
+    arm = (yy > clm[8, 1] + 0.15 * fw0) & (yy < clm[8, 1] + 0.45 * fw0)
+    alpha = ((head | torso | arm) & valid).astype(np.float32)
     out, change = fade_at_photo_edge(alpha, f, img.shape, clm)
     assert change is not None and change["change"] == "body_faded" and change["sides"] == ["left"]
     fw = float(np.linalg.norm(clm[16] - clm[0]))

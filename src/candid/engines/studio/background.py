@@ -164,6 +164,7 @@ def lens_blur(
     layers: int = 4,
     max_work_radius: float = 14.0,
     valid: np.ndarray | None = None,
+    ceiling: float | None = None,
 ) -> np.ndarray:
     """The photo's own background, thrown out of focus like a fast portrait lens.
 
@@ -192,6 +193,12 @@ def lens_blur(
         ``(H, W)`` bool, False where the canvas was extended beyond the photo:
         those pixels are filled from the photo's background like the person's
         hole (never the photo's edge pixels smeared outwards).
+    ceiling : float, optional
+        Linear luminance the backdrop's light rolls off towards and never
+        reaches (:func:`roll_off`): the face's own highlights
+        (:func:`face_highlight`), so a window or a chandelier behind the head
+        blooms into soft discs but is never brighter than the face. None: the
+        old roll-off towards white.
 
     Returns
     -------
@@ -243,9 +250,116 @@ def lens_blur(
         out += blurred * wgt[..., None]
         wsum += wgt
     out /= np.maximum(wsum, 1e-6)[..., None]
-    # soft highlight roll-off instead of a hard clip
-    out = out / (1 + np.maximum(out - 1, 0))
+    if ceiling is not None:  # exposed for the face: the backdrop's light rolls off below the face's highlights
+        out = roll_off(out * backdrop_gain(out, keep, ceiling), ceiling)
+    else:  # soft highlight roll-off instead of a hard clip
+        out = out / (1 + np.maximum(out - 1, 0))
     return np.clip(linear_to_srgb(resize(out, (W, H), cv2.INTER_CUBIC)), 0, 1).astype(np.float32)
+
+
+#: Share of the ceiling below which :func:`roll_off` leaves light alone (above it, light is compressed).
+KNEE = 0.65
+
+#: The backdrop's light stays under this share of the face's highlights (:func:`face_highlight`).
+CEILING = 0.9
+
+
+#: The most :func:`backdrop_gain` darkens a backdrop (a factor: two stops).
+MAX_DARKEN = 0.25
+
+
+def backdrop_gain(linear: np.ndarray, weight: np.ndarray | None, ceiling: float, knee: float = KNEE) -> float:
+    """Exposure for the backdrop: the factor that puts its bright parts (90th percentile) at the knee.
+
+    Like a photographer lighting the face a stop or two over the room: the
+    backdrop keeps its own contrast (a lamp stays brighter than the wall
+    behind it) and :func:`roll_off` only has the brightest tenth to
+    compress, instead of flattening a bright room into one grey. Never
+    brighter (at most 1), at most :data:`MAX_DARKEN` darker; ``weight``
+    (> 0.5) marks the pixels that are backdrop (not the filled subject).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> room = np.full((8, 8, 3), 0.8, np.float32)
+    >>> round(backdrop_gain(room, None, 0.4), 3), backdrop_gain(room * 0.1, None, 0.4)
+    (0.325, 1.0)
+    """
+    y = luminance(np.maximum(np.asarray(linear, np.float32), 0))
+    sel = y if weight is None or not (np.asarray(weight) > 0.5).any() else y[np.asarray(weight) > 0.5]
+    bright = float(np.percentile(sel, 90))
+    return float(np.clip(knee * ceiling / max(bright, 1e-6), MAX_DARKEN, 1.0))
+
+
+def roll_off(linear: np.ndarray, ceiling: float, knee: float = KNEE) -> np.ndarray:
+    """Compress linear light above ``knee * ceiling`` smoothly towards ``ceiling``, which it never reaches.
+
+    A film-like shoulder on luminance (the colour's ratios kept): below the
+    knee nothing changes, above it ``k + (c - k) (1 - exp(-(Y - k) / (c - k)))``
+    (slope 1 at the knee, so no crease). Values in any range; the output's
+    luminance stays under ``ceiling`` (reaches it only in float rounding).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.float32([[[0.1, 0.1, 0.1], [0.5, 0.5, 0.5], [4.0, 4.0, 4.0]]])
+    >>> [round(float(v), 3) for v in roll_off(x, 0.6)[0, :, 0]]
+    [0.1, 0.476, 0.6]
+    """
+    lin = np.maximum(np.asarray(linear, np.float32), 0)
+    c = max(float(ceiling), 1e-4)
+    k = knee * c
+    y = luminance(lin)
+    over = np.maximum(y - k, 0)
+    y_new = np.where(y > k, k + (c - k) * (1 - np.exp(-over / (c - k))), y)
+    gain = np.where(y > 1e-6, y_new / np.maximum(y, 1e-6), 1.0)
+    out = lin * gain[..., None]
+    # a saturated colour can still have one channel above 1 at a luminance under the ceiling: clip it softly
+    return (out / (1 + np.maximum(out - 1, 0))).astype(np.float32)
+
+
+def face_highlight(pixels: np.ndarray, alpha: np.ndarray, face_height: float | None = None,
+                   landmarks: np.ndarray | None = None) -> float | None:
+    """The face's highlights: the 99th percentile of its linear luminance (None when no face is seen).
+
+    With ``landmarks`` (68 points in ``pixels``) the face is their hull (jaw
+    and brows) where ``alpha`` > 0.5; without, the head is the subject's
+    opaque part (``alpha`` > 0.9) within ``face_height`` of its top row (the
+    crown down to the chin), its warm (skin-coloured: red over green over
+    blue) pixels when there are any: the face without grey hair or clothes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.zeros((40, 40, 3), np.float32); img[10:30, 10:30] = (0.6, 0.5, 0.4)
+    >>> a = np.zeros((40, 40), np.float32); a[10:40, 10:30] = 1
+    >>> round(face_highlight(img, a, face_height=20), 3)
+    0.23
+    """
+    a = np.asarray(alpha, np.float32)
+    if landmarks is not None:
+        lm = np.asarray(landmarks, np.float32)
+        hull = np.zeros(a.shape, np.uint8)
+        cv2.fillConvexPoly(hull, cv2.convexHull(lm[:27]).astype(np.int32), 1)
+        face = hull.astype(bool) & (a > 0.5)
+    else:
+        core = a > 0.9
+        rows = np.nonzero(core.any(axis=1))[0]
+        if not len(rows):
+            return None
+        top = int(rows[0])
+        fh = float(face_height) if face_height else 0.5 * a.shape[0]
+        head = core.copy()
+        head[:top] = False
+        head[top + max(int(round(fh)), 1):] = False
+        # skin, not hair: warm (red over green over blue); grey and white hair is as bright as a face's highlights
+        px = np.asarray(pixels, np.float32)
+        face = head & (px[..., 0] > px[..., 1]) & (px[..., 1] > px[..., 2]) & (px[..., 0] - px[..., 2] > 0.06)
+        if face.sum() < 16:
+            face = head
+    if face.sum() < 16:
+        return None
+    return float(np.percentile(luminance(srgb_to_linear(np.asarray(pixels, np.float32)[face])[:, None])[:, 0], 99))
 
 
 def cover(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -271,6 +385,7 @@ def background(
     image: np.ndarray | None = None,
     blur: float = 0.22,
     valid: np.ndarray | None = None,
+    landmarks: np.ndarray | None = None,
 ) -> np.ndarray:
     """Make a backdrop of ``size`` = (width, height).
 
@@ -293,6 +408,11 @@ def background(
         A user image for ``image`` (scaled to cover, centred).
     valid : ndarray, optional
         For ``blur``: ``(H, W)`` bool, False on an extended canvas (see :func:`lens_blur`).
+    landmarks : ndarray, optional
+        For ``blur``: the face's 68 landmarks in ``source``; the backdrop's
+        light rolls off under :data:`CEILING` of the face's highlights
+        (:func:`face_highlight`; without landmarks, of the head's: the
+        subject's top ``face_height`` rows).
 
     Returns
     -------
@@ -323,7 +443,9 @@ def background(
         if source is None or alpha is None:
             raise ValueError("blur background needs source= and alpha=")
         fh = face_height if face_height else 0.5 * h
-        return lens_blur(source, alpha, radius=max(blur * fh, 1.0), valid=valid)
+        peak = face_highlight(source, alpha, face_height, landmarks)
+        return lens_blur(source, alpha, radius=max(blur * fh, 1.0), valid=valid,
+                         ceiling=None if peak is None else CEILING * peak)
     if kind == "image":
         if image is None:
             raise ValueError("image background needs image=")

@@ -62,6 +62,10 @@ SENTENCES: dict[str, Callable[[Callable[..., Any]], str]] = {
     "small_face": _small_face,
     "body_faded": lambda g: ("the body fades softly into the backdrop where the photo ends (at the "
                              f"{' and '.join(g('sides', ())) or 'edge'}) instead of a straight cut"),
+    "body_continued": lambda g: ("the photo ends beside the shoulders, so the body is continued past its edge (at "
+                                 f"the {' and '.join(g('sides', ())) or 'edge'}) in the colours of its last pixels"
+                                 + (f"; elsewhere it fades softly into the backdrop (at the {' and '.join(g('faded'))})"
+                                    if g("faded") else "")),
     "enlarged": lambda g: f"{g('target', '')}: enlarged {g('factor', 1):.1f}x from a {g('from_px', 0)} px crop",
     "key_on_photo_light": lambda g: f"key light put on the image {g('side', 'side')}, the side the photo is lit from",
     "neighbour_removed": lambda g: (f"another person beside the face at the {g('side', 'photo')} edge of the photo "

@@ -461,6 +461,15 @@ REACH = 0.02
 #: chin, and from one head height below it (it widens downwards, like a studio vignette round head and shoulders).
 FADE_AT_CHIN, FADE_BELOW = 0.35, 0.9
 
+#: A body that runs out of the photo through an extended side and down to the frame's bottom (shoulders, the
+#: torso) along at least this many face widths of that side is continued past the photo's edge
+#: (:func:`_continue_body`) instead of faded: a shoulder leaves a headshot through its border.
+CONTINUE_MIN = 0.3
+
+#: The shoulder's line is continued outwards with the slope it has over this many face widths inside the photo,
+#: at most :data:`MAX_SLOPE` rows down per column (flat or falling outwards, never rising).
+SLOPE_SPAN, MAX_SLOPE = 0.3, 1.5
+
 #: Width of the fade (face widths) for hair that reaches the photo's edge above the chin (a photo narrower
 #: than the head: a 16:9 frame from a tight portrait); the face itself is never faded.
 FADE_HEAD = 0.12
@@ -541,7 +550,6 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     canvas = canvas.astype(bool)
     if not canvas.any():
         return a, None
-    a = np.where(near, a * cov, a)
     lm = np.asarray(landmarks, np.float64)
     right, left = eye_centers(lm)
     eyes, chin = (right + left) / 2, lm[8]
@@ -550,13 +558,21 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     u = (chin - eyes) / max(float(np.linalg.norm(chin - eyes)), 1e-6)
     h, w = a.shape
     depth = _along((h, w), chin, u) / max(head_h, 1.0)  # head heights below the chin
+    # shoulders that leave the photo through an extended side and the frame's bottom go on past its edge
+    cont, continued = _continue_body(a, cov, canvas, depth, float(eyes[0]), fw, framing.extended)
+    a = np.where(near, a * cov, a)
+    if continued:
+        a = np.maximum(a, cont)
+        canvas = canvas & ~(cont > 0)  # not a canvas the body ends at: its outline goes on there
     # only where the person reaches the canvas: a shoulder that ends in the photo keeps its own outline
     # (lifeifei's arm ended 80 px before the edge and was faded from there to the frame's corner)
     body = (a > 0.5) & ~canvas
     reach = max(3.0, REACH * h)
     contact = canvas & (cv2.distanceTransform((~body).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE) <= reach)
+    if continued:  # the canvas just above a continued shoulder: its line goes on, nothing ends there
+        contact &= cv2.distanceTransform((cont <= 0.5).astype(np.uint8), cv2.DIST_L2, 5) > 2 * reach
     if not contact.any():
-        return a, None
+        return a, (_continued_record(continued) if continued else None)
     dist, nearest = cv2.distanceTransformWithLabels((~contact).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_5,
                                                     labelType=cv2.DIST_LABEL_PIXEL)
     below = np.clip((depth + 0.1) / 0.1, 0, 1)  # 0 on the head down to just above the chin, 1 below it
@@ -576,7 +592,7 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     out = (a * keep).astype(np.float32)
     lost = (a - out) > 0.05
     if not lost.any():
-        return a, None
+        return a, (_continued_record(continued) if continued else None)
     # a limb the fade parts from the body stays below 0.5 (faded, never a separate piece)
     before, _ = _components(a > 0.5)
     after, n = _components(out > 0.5)
@@ -590,8 +606,101 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     sides = [s for s, hit in (("left", (xs < eyes[0]).mean() > 0.2 and "left" in framing.extended),
                               ("right", (xs > eyes[0]).mean() > 0.2 and "right" in framing.extended),
                               ("top", (ys < eyes[1]).mean() > 0.2 and "top" in framing.extended)) if hit]
+    if continued:
+        return out, {**_continued_record(continued), "faded": sides or list(framing.extended)}
     return out, {"change": "body_faded", "sides": sides or list(framing.extended),
                  "width": round(FADE_AT_CHIN, 2)}
+
+
+def _continued_record(sides: list[str]) -> dict:
+    return {"change": "body_continued", "sides": list(sides)}
+
+
+def _continue_body(a: np.ndarray, cov: np.ndarray, canvas: np.ndarray, depth: np.ndarray, centre_x: float,
+                   fw: float, extended: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
+    """Alpha of shoulders continued past the photo's left/right edge on an extended canvas, and those sides.
+
+    A side qualifies when, below the chin, the cut-out (alpha > 0.5) meets the photo's edge along at
+    least :data:`CONTINUE_MIN` face widths (or half of that edge below the chin, in a frame that ends soon
+    below it) and down to the frame's bottom: the body leaves the frame there, as in a headshot framed wider
+    than the photo. The matte tapers the body over the last :data:`TAPER` of the photo (it saw the canvas as
+    outside), so the alpha is read that far inside. Each pixel below the chin on that side, from there out
+    to the frame's border, takes the alpha of the nearest pixel that far inside the photo (the colours there
+    are the photo's edge, repeated by :func:`apply_framing`; the foreground estimate carries them on), moved
+    down by the shoulder's own slope (:data:`SLOPE_SPAN`, :data:`MAX_SLOPE`) times the distance, so the
+    shoulder's line goes on falling instead of turning flat. Zero everywhere else.
+    """
+    h, w = a.shape
+    out = np.zeros((h, w), np.float32)
+    off = (cov < 0.999).astype(np.uint8)
+    if not off.any():
+        return out, []
+    inset = max(4, int(math.ceil(TAPER * w))) + 2
+    deep = cv2.distanceTransform(1 - off, cv2.DIST_L2, 5) > inset  # past the matte's taper towards the canvas
+    if not deep.any():
+        return out, []
+    xx = np.arange(w)[None, :]
+    below = depth > 0
+    dist, labels = cv2.distanceTransformWithLabels((~deep).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_5,
+                                                   labelType=cv2.DIST_LABEL_PIXEL)
+    iy, ix = np.nonzero(deep)  # the labels number the deep pixels in raster order
+    rows = np.flatnonzero(deep.any(axis=1))
+    shoulder = _shoulders(a, depth)
+    sides = []
+    for side in ("left", "right"):
+        if side not in extended:
+            continue
+        beyond = ~deep & below & ((xx < centre_x) if side == "left" else (xx > centre_x))
+        if not (beyond & canvas).any():
+            continue
+        # the photo's edge on this side (that far inside), row by row, and whether canvas lies beyond it
+        edge_x = np.array([np.flatnonzero(deep[r])[0 if side == "left" else -1] for r in rows])
+        out_x = np.clip(edge_x + (-2 * inset if side == "left" else 2 * inset), 0, w - 1)
+        open_side = canvas[rows, out_x] & below[rows, edge_x]
+        at_edge = (a[rows, edge_x] > 0.5) & open_side
+        need = min(CONTINUE_MIN * fw, 0.5 * open_side.sum())
+        if not at_edge.any() or at_edge.sum() < need or rows[at_edge].max() < rows.max() - 2:
+            continue  # a sleeve grazing the edge, or a body that ends above the frame's bottom: faded instead
+        # the shoulder's line just inside: per column the top of the run of body that reaches the frame's bottom,
+        # where it lies below the middle of the face (higher up, that column runs through the head), fitted by a line
+        step = 1 if side == "left" else -1
+        e = int(np.median(edge_x[at_edge]))
+        tops = []
+        for k in range(0, max(int(SLOPE_SPAN * fw), 3)):
+            c = e + step * k
+            if 0 <= c < w:
+                clear = np.flatnonzero(a[:, c] <= 0.5)
+                top = clear[-1] + 1 if clear.size else 0
+                if top < h and a[h - 1, c] > 0.5 and depth[top, c] > -0.5:
+                    tops.append((k, top))
+        slope = 0.0
+        if len(tops) >= 3:
+            k, t = np.array(tops, np.float64).T
+            slope = float(np.clip(-np.polyfit(k, t, 1)[0], 0.0, MAX_SLOPE))  # rows down per column outwards
+        beyond = ~deep & (depth > -0.5) & ((xx < centre_x) if side == "left" else (xx > centre_x))
+        nearest = np.clip(labels[beyond] - 1, 0, len(iy) - 1)
+        src_y = np.clip(np.round(iy[nearest] - slope * dist[beyond]), 0, h - 1).astype(int)
+        out[beyond] = np.maximum(out[beyond], (a * shoulder)[src_y, ix[nearest]])
+        sides.append(side)
+    return out, sides
+
+
+def _shoulders(a: np.ndarray, depth: np.ndarray) -> np.ndarray:
+    """``(h, w)`` float32 mask of the body that reaches the frame's bottom, per column, with its soft top edge.
+
+    In each column: the run of alpha > 0.5 that ends at the frame's bottom, and a few rows above its top (its
+    anti-aliased edge), where that top lies below the middle of the face (higher up the column runs through
+    the head: hair beside the face is never carried out into the canvas).
+    """
+    h, w = a.shape
+    clear = a <= 0.5
+    last_clear = np.where(clear.any(axis=0), h - 1 - np.argmax(clear[::-1], axis=0), -1)
+    top = last_clear + 1
+    ok = (top < h) & (a[h - 1] > 0.5)
+    ok &= depth[np.clip(top, 0, h - 1), np.arange(w)] > -0.5
+    margin = max(3, int(round(0.01 * h)))
+    rows = np.arange(h)[:, None]
+    return ((rows >= (top - margin)[None, :]) & ok[None, :]).astype(np.float32)
 
 
 def _drop_slivers(canvas: np.ndarray, extended: tuple[str, ...]) -> int:
