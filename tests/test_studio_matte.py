@@ -225,3 +225,47 @@ def test_fill_head_holes_keeps_the_outer_outline_soft(lm):
     step = np.abs(np.diff(b[50:75, 235:265], axis=0)).max()  # (holes outside the head ellipse stay holes)
     assert step < 0.3, step  # filled outright up to the outline: 0.50
     assert np.array_equal(b[:60], a[:60])  # outside the outline nothing changes
+
+
+def test_fill_head_holes_continues_the_head_past_the_photo_border(lm):
+    """2007_007763: the head runs into the photo's side border and a notch there touches it; the border is not
+    an outline, so the notch is a hole in the head (before: left open, a bite out of the crown)."""
+    a = np.zeros((512, 280), np.float32)  # the head (x 154-298) cut by the right border at x = 280
+    a[40:, 160:] = 1
+    a[70:100, 250:] = 0.1  # a notch in the hair reaching the border
+    b = M.fill_head_holes(a, lm)
+    assert b[72:98, 255:].min() == 1.0
+    assert np.array_equal(b[:40], a[:40])  # the background above the crown, also at the border, stays
+    assert a[85, 270] == np.float32(0.1)  # input untouched
+    # a background gap at the border below the head (beside the neck) is not the head's
+    c = a.copy()
+    c[200:260, 250:] = 0.0
+    assert np.array_equal(M.fill_head_holes(c, lm)[200:260, 250:], c[200:260, 250:])
+
+
+def _turned(lm):
+    t = lm + np.float32([0, 70])
+    t[27:36, 0] -= 40  # the nose 0.45 face widths to image left: the face turned, the back of the head at right
+    return t
+
+
+def test_skull_reaches_back_as_far_as_the_face_is_turned(lm):
+    t = _turned(lm)
+    e, s = M._head_ellipse((512, 512), t), M.skull((512, 512), t)
+    front = np.nonzero(e.any(0))[0].min()
+    assert s[e].all() and not s[:, :front].any()  # all of the ellipse, nothing more in front of the face
+    assert s[110:130, 295:310].all() and not e[110:130, 295:310].any()  # the back of the head
+    assert np.array_equal(M.skull((512, 512), lm), M._head_ellipse((512, 512), lm))  # frontal: the ellipse
+
+
+def test_fill_head_holes_at_the_back_of_a_turned_head(lm):
+    """2007_007763, turned 0.6 face widths: the back of the crown was outside the face-centred head ellipse,
+    and a hole there stayed (before: a grey pocket of the wall in the hair)."""
+    t = _turned(lm)
+    a = np.zeros((512, 512), np.float32)
+    a[M.skull((512, 512), t)] = 1
+    a[200:, 150:360] = 1
+    a[110:125, 290:305] = 0.1  # a pocket at the back of the head, well inside its outline
+    assert not M._head_ellipse((512, 512), t)[110:125, 290:305].any()
+    b = M.fill_head_holes(a, t)
+    assert b[110:125, 290:305].min() == 1.0

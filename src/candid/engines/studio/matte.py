@@ -142,6 +142,49 @@ def _head_ellipse(shape: tuple[int, int], lm: np.ndarray, grow: float = 0.0) -> 
     return _ellipse(shape, center, (0.78 * fw + grow, 0.60 * head_h + grow), angle)
 
 
+def skull(shape: tuple[int, int], landmarks: np.ndarray, *, most: float = 0.7) -> np.ndarray:
+    """The head with its hair volume, reaching back as far as the face is turned (bool).
+
+    The head ellipse of :func:`seed_mask` is centred on the face; on a face
+    turned to the side the back of the skull lies beyond it (2007_007763.jpg,
+    turned 0.6 face widths: its crown's back half was outside, and nothing kept
+    colour from carving a notch there). The ellipse is swept towards the back
+    of the head by the turn (the nose's offset from the jaw's centre, in face
+    widths, at most ``most``): the convex hull of the ellipse and its shifted
+    copy. A frontal face gets the ellipse itself.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> bool((skull((512, 512), lm) == _head_ellipse((512, 512), lm)).mean() > 0.99)
+    True
+    >>> turned = lm.copy(); turned[27:36, 0] -= 40          # the nose moved to image left: back of head right
+    >>> s = skull((512, 512), turned)
+    >>> int(np.nonzero(s.any(0))[0].max()) > int(np.nonzero(_head_ellipse((512, 512), turned).any(0))[0].max()) + 30
+    True
+    """
+    lm = check_landmarks(landmarks)
+    crown, chin, head_h = head_extent(lm)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    across, _ = _frame_axes(lm)
+    turn = float(np.dot(lm[30] - (lm[0] + lm[16]) / 2, across)) / max(fw, 1.0)
+    base = _head_ellipse(shape, lm)
+    shift = min(abs(turn), most) * fw
+    if shift < 1.0:
+        return base
+    angle = float(np.degrees(np.arctan2(across[1], across[0])))
+    center = (crown + chin) / 2 - 0.04 * head_h * _frame_axes(lm)[1]
+    axes = (max(int(round(0.78 * fw)), 1), max(int(round(0.60 * head_h)), 1))
+    pts = []
+    for c in (center, center - np.sign(turn) * shift * across):
+        pts.append(cv2.ellipse2Poly((int(round(c[0])), int(round(c[1]))), axes, int(round(angle)), 0, 360, 5))
+    m = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(m, cv2.convexHull(np.concatenate(pts)).astype(np.int32), 1)
+    return m.astype(bool) | base
+
+
 def _face_hull(shape: tuple[int, int], lm: np.ndarray, shrink: float = 0.0) -> np.ndarray:
     m = np.zeros(shape, np.uint8)
     cv2.fillConvexPoly(m, cv2.convexHull(lm[:27].astype(np.float32)).astype(np.int32), 1)
@@ -280,7 +323,8 @@ def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarr
     # and inside the head's own volume (the ellipse of seed_mask) above the eyes: dark hair in front of a dark
     # wall is hair (2008_002506: GrabCut took all of it for the navy wall and the matte kept a see-through cap).
     # Not lower: beside the jaw the segmenter's outline is loose and GrabCut's cut is the better one
-    fg |= deep & _head_ellipse((H, W), lm) & (_along((H, W), lm[36:48].mean(0), down) < 0)
+    # (the head reaching back as far as the face is turned: the back of a turned head is hair too, 2007_007763)
+    fg |= deep & skull((H, W), lm) & (_along((H, W), lm[36:48].mean(0), down) < 0)
     return np.where(fg, np.maximum(prob, 0.95), np.minimum(prob, 0.05)).astype(np.float32)
 
 
@@ -407,6 +451,13 @@ def _head_above_chin(shape: tuple[int, int], lm: np.ndarray) -> np.ndarray:
     return (_head_ellipse(shape, lm) & (_along(shape, chin, down) < 0)) | _face_hull(shape, lm)
 
 
+def _skull_above_chin(shape: tuple[int, int], lm: np.ndarray) -> np.ndarray:
+    """:func:`skull` (the head reaching back as far as the face is turned) above the chin, or the face hull."""
+    _, chin, _ = head_extent(lm)
+    _, down = _frame_axes(lm)
+    return (skull(shape, lm) & (_along(shape, chin, down) < 0)) | _face_hull(shape, lm)
+
+
 def solidify_head(alpha: np.ndarray, landmarks: np.ndarray, *, depth: float = 0.02, low: float = 0.5,
                   high: float = 0.8) -> np.ndarray:
     """Opaque hair a little inside the matte's own outline, within the head.
@@ -436,7 +487,7 @@ def solidify_head(alpha: np.ndarray, landmarks: np.ndarray, *, depth: float = 0.
     lm = check_landmarks(landmarks)
     a = np.asarray(alpha, np.float32)
     fw = float(np.linalg.norm(lm[16] - lm[0]))
-    head = gauss(_head_above_chin(a.shape, lm).astype(np.float32), max(0.03 * fw, 1.0))
+    head = gauss(_skull_above_chin(a.shape, lm).astype(np.float32), max(0.03 * fw, 1.0))
     b = solidify_inside(a, a > 0.5, max(depth * fw, 1.0), low=low, high=high)
     return (a + head * (b - a)).astype(np.float32)
 
@@ -777,6 +828,32 @@ def matte(
     return attached_only(alpha, lm)
 
 
+def _border_bridges(solid: np.ndarray, head: np.ndarray) -> np.ndarray:
+    """A one-pixel frame around ``solid`` (padded shape): along each side, from the first to the last pixel of
+    ``solid`` that lies in ``head``, where the side is in ``head``; False elsewhere and at the corners.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = np.zeros((6, 5), bool); s[1:3, 4] = True; s[4, 4] = True   # the head at the right side, a gap at row 3
+    >>> f = _border_bridges(s, np.ones((6, 5), bool))
+    >>> f[1:-1, -1].astype(int).tolist()
+    [0, 1, 1, 1, 1, 0]
+    """
+    h, w = solid.shape
+    frame = np.zeros((h + 2, w + 2), bool)
+    for sl, out in (((0, slice(None)), (0, slice(1, -1))), ((-1, slice(None)), (-1, slice(1, -1))),
+                    ((slice(None), 0), (slice(1, -1), 0)), ((slice(None), -1), (slice(1, -1), -1))):
+        on = solid[sl] & head[sl]
+        if on.sum() < 2:
+            continue
+        i = np.flatnonzero(on)
+        span = np.zeros(on.size, bool)
+        span[i[0]:i[-1] + 1] = True
+        frame[out] = span & head[sl]
+    return frame
+
+
 def fill_head_holes(alpha: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     """Make every hole the person's outline encloses inside the head opaque.
 
@@ -810,11 +887,13 @@ def fill_head_holes(alpha: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     from scipy import ndimage
 
     solid = a > 0.5
-    holes = ndimage.binary_fill_holes(solid) & ~solid
+    head = _skull_above_chin(a.shape, lm)
+    # the photo's border is not an outline: where the head runs into it, a gap between two stretches of the
+    # head along the border is the head going on beyond it, not background reaching in (2007_007763's notch)
+    holes = ndimage.binary_fill_holes(np.pad(solid, 1) | _border_bridges(solid, head))[1:-1, 1:-1] & ~solid
     if not holes.any():
         return a
     fw = float(np.linalg.norm(lm[16] - lm[0]))
-    head = _head_above_chin(a.shape, lm)
     lab, n = ndimage.label(holes)
     inside = np.unique(lab[holes & head])
     mine = np.isin(lab, inside[inside > 0])
