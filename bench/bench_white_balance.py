@@ -7,7 +7,9 @@ photo (at most 1024 px) is white-balanced as the stage does it, once with the ne
 (``neutral=0.25``, the default) and once with the plain grey-edge estimate (``neutral=None``, the code before
 stop 19), in the same run. The measure is the change of the cheeks' median CIELAB a* and b*: these photos
 are well exposed press and studio portraits, so a change is the complexion moving, not a cast removed
-(yangmi_1's blue sky had turned her face yellower). JSON on stdout.
+(yangmi_1's blue sky had turned her face yellower). ``photo`` is the cheeks' own a*, b* and hue angle before
+any change: a face whose hue is far outside the others' is itself evidence of a cast (liuyifei.png). JSON on
+stdout.
 """
 
 from __future__ import annotations
@@ -49,7 +51,10 @@ def main() -> None:
         if face is None or face.landmarks is None or face.iod < 30:
             continue
         before = cheeks_lab(px, face.landmarks)
-        row = {}
+        # the photo's own cheek colour: a cast that is really there shows on the skin too (liuyifei: hue 6 degrees,
+        # b* +0.9, where every other face here is 29-61 degrees), so a move there is the cast going, not the skin
+        row = {"photo": {"a": round(float(before[1]), 1), "b": round(float(before[2]), 1),
+                         "hue": round(float(np.degrees(np.arctan2(before[2], before[1]))))}}
         for name, neutral in (("plain", None), ("near_grey", 0.25)):
             d = cheeks_lab(white_balance(px, args.strength, neutral=neutral), face.landmarks) - before
             row[name] = {"da": round(float(d[1]), 2), "db": round(float(d[2]), 2)}
