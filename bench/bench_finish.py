@@ -603,10 +603,10 @@ SAVED_PHOTOS = ("yangmi_3", "yangmi_4", "rihanna", "lecun")
 def saved() -> None:
     """Chips along the hair edge of headshots saved by ``candid make`` and finished later by ``candid finish``.
 
-    Per photo: ``candid make PHOTO --style linkedin -o NAME.jpg`` (writes NAME.jpg.matte.png beside it), then
-    ``candid finish NAME.jpg --size 4k`` twice: with the saved matte ignored (``matte=None``, what a saved file
-    got before) and as the CLI does it now (the saved matte). Chips as in ``edges``, in the band the saved matte
-    marks. Writes docs/img/finish_saved_matte_<name>.png (the worst spot, 2x: Lanczos, before, now).
+    Per photo: ``candid make PHOTO --style linkedin --size none -o NAME.jpg`` (the engine's size; writes
+    NAME.jpg.matte.png beside it), then ``candid finish NAME.jpg --size 4k`` twice: with the saved matte
+    ignored (``matte=None``, what a saved file got before) and as the CLI does it now (the saved matte).
+    Chips as in ``edges``, in the band the saved matte marks. Writes docs/img/finish_saved_matte_<name>.png (the worst spot, 2x: Lanczos, before, now).
     """
     import cv2
 
@@ -623,7 +623,7 @@ def saved() -> None:
         photo = next(p for p in PORTRAITS if p.stem == name)
         head = out / f"{name}.jpg"
         if not head.exists() or not (out / f"{name}.jpg.matte.png").exists():
-            assert main(["make", str(photo), "--style", "linkedin", "-o", str(head)]) == 0
+            assert main(["make", str(photo), "--style", "linkedin", "--size", "none", "-o", str(head)]) == 0
         got = load_saved_matte(head)
         assert got.matte is not None, got.note
         kw = dict(fit="contain", seed=0)
