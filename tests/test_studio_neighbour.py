@@ -91,6 +91,54 @@ def test_the_cut_has_a_soft_edge():
     assert out.max() <= 1 and out.min() >= 0
 
 
+def strip_scene(seed=0, width=3):
+    """``scene()`` with the subject's sharp dark hair down beside the face, ending ``width`` px before the right
+    border, and the neighbour's blurred light hair in that strip above their cheek (tom_cruise_tight: a 5-15 px
+    strip on a face 400 px wide, here 3 px on 80). ``(image, alpha, landmarks, cheek, hair, strip)``."""
+    img, alpha, lm, cheek = scene(seed=seed)
+    rng = np.random.default_rng(seed + 1)
+    yy, xx = np.mgrid[:H, :W]
+    hair = (yy > 2) & (yy < 150) & (xx > CX + 38) & (xx < W - width) & ~cheek & ~((yy > 95) & (xx > CX + 60))
+    strands = np.float32([0.3, 0.2, 0.14]) + 0.4 * np.sin(yy * 1.7 + xx * 0.4)[..., None].astype(np.float32)
+    img[hair] = np.clip(strands + rng.normal(0, 0.05, (H, W, 1)), 0, 1)[hair]  # in focus: 2x the skin's sharpness
+    strip = (yy > 2) & (yy < 100) & (xx >= W - width) & ~cheek
+    theirs = cv2.GaussianBlur(_textured(np.float32([0.62, 0.48, 0.36]), (H, W), rng, 0.05), (0, 0), 4)
+    img[strip] = theirs[strip]
+    alpha[hair | strip] = 1  # the segmenter joined them
+    return img.astype(np.float32), alpha, lm, cheek, hair, strip
+
+
+def test_the_strip_of_their_hair_beside_his_sharp_hair_goes_and_his_hair_stays():
+    img, alpha, lm, cheek, hair, strip = strip_scene()
+    # the windowed focus measure spills his hair's sharpness over the strip: it reads in focus there
+    assert np.median(N.relative_sharpness(img, lm)[strip]) > N.SHARP
+    # inside colour regions it does not
+    assert np.nanmedian(N.region_sharpness(img, lm, strip)[strip]) < N.BLUR
+    out, rep = N.remove_neighbour(img, alpha, lm)
+    assert rep.doubt is None and rep.side == "right"
+    assert (out[strip] <= 0.5).mean() > 0.95, "the strip of the neighbour's hair at the border stays"
+    assert (out[cheek] <= 0.5).mean() > 0.9
+    inner = cv2.erode(hair.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    assert (out[inner] >= 0.98).mean() > 0.999, "the subject's own hair was cut"
+
+
+def test_the_soft_cut_is_smooth_on_grain():
+    # dark hair | light background with grain, the cut 2 px off the colour edge: the soft edge sits on the colour
+    # edge, the same in every row; per pixel the two-colour position followed the grain (speckles 2-8 px off the
+    # edge that the foreground estimate turned into dark dots)
+    rng = np.random.default_rng(0)
+    img = np.empty((80, 60, 3), np.float32)
+    img[:, :30], img[:, 30:] = (0.12, 0.08, 0.06), (0.55, 0.42, 0.32)
+    img = np.clip(img + rng.normal(0, 0.06, (80, 60, 1)), 0, 1).astype(np.float32)
+    rm = np.zeros((80, 60), bool)
+    rm[:, 32:] = True
+    out = N.soft_cut(np.ones((80, 60), np.float32), rm, 4.0, img)
+    far = np.abs(np.arange(60) - 29.5)[None, :].repeat(80, 0) > 2
+    assert ((out > 0.05) & (out < 0.95) & far).sum() == 0
+    assert np.all((out > 0.5).sum(1) == 30)  # kept up to the colour edge in every row
+    assert np.all(out[:, :28] == 1) and np.all(out[:, 33:] == 0)
+
+
 def test_own_sharp_hair_at_the_border_is_kept():
     img, alpha, lm, _ = scene(neighbour=False, hair="sharp")
     out, rep = N.remove_neighbour(img, alpha, lm)

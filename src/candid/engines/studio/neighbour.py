@@ -53,6 +53,9 @@ from candid.engines.studio.matte import _along, _face_hull, _frame_axes
 SHARP_SIGMA = 0.03
 #: Relative sharpness below which a pixel is out of focus (neighbour's cheek 0.2, the subject's cheek 0.85).
 BLUR = 0.4
+#: Scale of the colour regions :func:`region_sharpness` measures focus in (``felzenszwalb``'s parameter: larger
+#: regions with larger values; 100 cuts a hair outline from a blurred strip beside it and keeps hair strands together).
+REGION_SCALE = 100.0
 #: Relative sharpness from which a pixel is the subject's own in-focus hair, ear or skin (a watershed marker).
 SHARP = 0.6
 #: Colour distance (CIELAB, lightness at half weight) within which a pixel is skin like the subject's.
@@ -113,6 +116,68 @@ def sharpness(pixels: np.ndarray, face_width: float, *, sigma: float = SHARP_SIG
     return gauss(lap, max(sigma * float(face_width), 0.7)).astype(np.float32)
 
 
+def region_sharpness(pixels: np.ndarray, landmarks: np.ndarray, where: np.ndarray | None = None, *,
+                     scale: float = REGION_SCALE) -> np.ndarray:
+    """Focus inside colour-bounded regions, relative to the subject's own skin: ``(H, W)`` float32.
+
+    The photo (inside the bounding box of ``where``, default everywhere) is
+    cut into regions bounded by colour edges (``skimage.segmentation.felzenszwalb``
+    with ``scale``, regions of at least 0.01 face widths squared); a region's focus is the mean
+    |Laplacian| over its interior pixels (those whose 3x3 neighbourhood is in the
+    same region: the outline between two regions is neither's), over the same
+    reference as :func:`relative_sharpness`. The windowed measure spills a
+    sharp outline's focus over whatever lies beside it; this one does not: a
+    strip of blurred hair 5-15 px wide beside the subject's sharp hair reads
+    0.2-0.35 here, 1-2 there. NaN outside the box and on regions too thin to
+    have an interior.
+
+    Examples
+    --------
+    >>> import numpy as np, cv2
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> rng = np.random.default_rng(0)
+    >>> tex = cv2.GaussianBlur(rng.random((120, 160)).astype(np.float32), (0, 0), 1.0)
+    >>> img = np.repeat(np.clip(2 * tex - 0.7, 0, 1)[..., None], 3, 2)          # sharp dark texture
+    >>> img[:, 150:] = 0.8 + rng.normal(0, 0.01, (120, 10, 1))                  # a light strip, out of focus
+    >>> rel = region_sharpness(img.astype(np.float32), toy_landmarks(80, 50, 40))
+    >>> bool(rel[60, 155] < 0.4), bool(np.nanmedian(rel[:, :140]) > 0.6)
+    (True, True)
+    """
+    from skimage.segmentation import felzenszwalb
+
+    px = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    H, W = px.shape[:2]
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    out = np.full((H, W), np.nan, np.float32)
+    box = np.ones((H, W), bool) if where is None else np.asarray(where, bool)
+    if not box.any():
+        return out
+    ys, xs = np.nonzero(box)
+    pad = max(int(round(SHARP_SIGMA * fw)), 2)
+    y0, y1 = max(int(ys.min()) - pad, 0), min(int(ys.max()) + pad + 1, H)
+    x0, x1 = max(int(xs.min()) - pad, 0), min(int(xs.max()) + pad + 1, W)
+    part = np.ascontiguousarray(px[y0:y1, x0:x1])
+    seg = felzenszwalb(part, scale=scale, sigma=0.8, min_size=max(int(round((0.01 * fw) ** 2)), 4))
+    interior = ndimage.maximum_filter(seg, 3, mode="nearest") == ndimage.minimum_filter(seg, 3, mode="nearest")
+    grey = cv2.cvtColor(part, cv2.COLOR_RGB2GRAY) * 255.0
+    lap = np.abs(cv2.Laplacian(grey, cv2.CV_32F, ksize=1))
+    idx = np.arange(int(seg.max()) + 1)
+    n = ndimage.sum(interior, seg, idx)
+    mean = ndimage.sum(lap * interior, seg, idx) / np.maximum(n, 1)
+    mean[n < 4] = np.nan
+    out[y0:y1, x0:x1] = mean[seg] / _skin_focus(px, lm)
+    return out
+
+
+def _skin_focus(px: np.ndarray, lm: np.ndarray, s: np.ndarray | None = None) -> float:
+    """The median of :func:`sharpness` on the subject's own skin: the reference focus."""
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    s = sharpness(px, fw) if s is None else s
+    skin = own_skin(px.shape[:2], lm)
+    return max(float(np.median(s[skin])) if skin.any() else float(np.median(s)), 1e-3)
+
+
 def relative_sharpness(pixels: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     """:func:`sharpness` over its median on the subject's own skin (:func:`own_skin`): ``(H, W)`` float32.
 
@@ -133,9 +198,7 @@ def relative_sharpness(pixels: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     lm = check_landmarks(landmarks)
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     s = sharpness(px, fw)
-    skin = own_skin(px.shape[:2], lm)
-    ref = float(np.median(s[skin])) if skin.any() else float(np.median(s))
-    return (s / max(ref, 1e-3)).astype(np.float32)
+    return (s / _skin_focus(px, lm, s)).astype(np.float32)
 
 
 def beside_face(shape: tuple[int, int], landmarks: np.ndarray, *, margin: float = MARGIN,
@@ -258,15 +321,20 @@ def neighbour_seeds(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray
 
 
 def neighbour_region(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, seeds: np.ndarray, *,
-                     sharp: np.ndarray | None = None, sharp_keep: float = SHARP) -> np.ndarray:
+                     sharp: np.ndarray | None = None, sharp_keep: float = SHARP,
+                     valid: np.ndarray | None = None) -> np.ndarray:
     """The part of the cut-out that belongs with ``seeds`` rather than with the subject: ``(H, W)`` bool.
 
     A marker-based watershed (``skimage.segmentation.watershed``) on the
-    colour edges (:func:`candid.engines.studio.people.edge_map`) inside the
-    cut-out (alpha > 0.5). The subject's markers: the face hull, the cut-out
-    below the chin (the body), and the subject's in-focus parts (relative
-    sharpness at least ``sharp_keep``, eroded by the sharpness window so the
-    glow of a sharp outline does not spill over the edge).
+    colour edges (:func:`_edges`, not clipped) inside the cut-out (alpha >
+    0.5). The subject's markers: the face hull, the cut-out below the chin
+    (the body), and the subject's in-focus parts (relative sharpness at least
+    ``sharp_keep``, eroded by two sharpness windows from anything out of focus
+    and from the photo's border or ``valid``'s edge, so the glow of a sharp
+    outline does not spill over the edge). The neighbour's: the seeds, the
+    out-of-focus cut-out beside the face joined to them, and within two
+    windows of the photo's border the colour regions that are not in focus
+    (:func:`region_sharpness` below ``sharp_keep``) joined to those.
 
     Examples
     --------
@@ -283,8 +351,6 @@ def neighbour_region(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
     """
     from skimage.segmentation import watershed
 
-    from candid.engines.studio.people import edge_map
-
     px = check_image(pixels)
     lm = check_landmarks(landmarks)
     a = np.asarray(alpha, np.float32)
@@ -298,7 +364,9 @@ def neighbour_region(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
     solid = a > 0.5
     r = relative_sharpness(px, lm) if sharp is None else sharp
     e = max(int(round(2 * SHARP_SIGMA * fw)), 1)
-    in_focus = cv2.erode((r >= sharp_keep).astype(np.uint8), np.ones((2 * e + 1, 2 * e + 1), np.uint8)).astype(bool)
+    photo = np.ones((H, W), bool) if valid is None else np.asarray(valid, bool)
+    in_focus = cv2.erode(((r >= sharp_keep) & photo).astype(np.uint8), np.ones((2 * e + 1, 2 * e + 1), np.uint8),
+                         borderType=cv2.BORDER_CONSTANT, borderValue=0).astype(bool)
     depth = _along((H, W), chin, down)
     subject = solid & (_face_hull((H, W), lm) | in_focus | (depth > 0))
     # the out-of-focus part of the cut-out beside the face that holds a seed is the neighbour's down to the jaw's
@@ -309,14 +377,43 @@ def neighbour_region(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
     labels, _ = ndimage.label(near, structure=np.ones((3, 3)))
     hit = np.unique(labels[seeds & (labels > 0)])
     theirs = (np.isin(labels, hit[hit > 0]) & (depth < jaw)) | seeds
+    # within two windows of the photo's border the window reaches past it (mirrored) and over the subject's sharp
+    # outline, so there the subject's in-focus marker ends and the neighbour's pieces are found by the focus inside
+    # colour regions, which does not spill: the strip of the neighbour's blurred hair and background beside the
+    # subject's hair above the ear (tom_cruise_tight), joined to the pieces found below
+    zone = solid & photo_edge((H, W), photo, width=e) & beside_face((H, W), lm, from_crown=True) & ~subject
+    if zone.any():
+        # (below ``sharp_keep``, not in focus as the subject is: her blurred dark hair reads 0.5-0.55 there, his
+        # hair 1-4.5; only pieces joined to the neighbour's are taken)
+        pieces = solid & (region_sharpness(px, lm, zone) < sharp_keep) & ~subject & (depth < jaw)
+        joined, _ = ndimage.label(pieces | theirs, structure=np.ones((3, 3)))
+        hit = np.unique(joined[theirs & (joined > 0)])
+        theirs |= pieces & np.isin(joined, hit[hit > 0])
     markers = np.zeros((H, W), np.int32)
     markers[subject] = 1
     markers[theirs & solid & ~subject] = 2
-    labels = watershed(edge_map(px, sigma=max(0.004 * fw, 1.0)), markers, mask=solid)
+    labels = watershed(_edges(px, max(0.004 * fw, 1.0)), markers, mask=solid)
     return labels == 2
 
 
-def soft_cut(alpha: np.ndarray, remove: np.ndarray, width: float, pixels: np.ndarray | None = None) -> np.ndarray:
+def _edges(pixels: np.ndarray, sigma: float) -> np.ndarray:
+    """Colour edge strength as :func:`candid.engines.studio.people.edge_map` measures it, but not clipped.
+
+    That map is clipped at its 99th percentile, so on a sharp subject the edges of single hair strands and the
+    subject's outline against the neighbour all read 1 and the watershed between them is decided by distance
+    (the strip of a neighbour's blurred hair beside the subject's hair went to the subject).
+    """
+    lab = cv2.GaussianBlur(cv2.cvtColor(np.ascontiguousarray(pixels), cv2.COLOR_RGB2LAB), (0, 0), max(sigma, 0.3))
+    g = np.zeros(pixels.shape[:2], np.float32)
+    for c, w in zip(range(3), (1.0, 1.5, 1.5)):
+        gx = cv2.Sobel(lab[..., c], cv2.CV_32F, 1, 0, ksize=3)
+        gy = cv2.Sobel(lab[..., c], cv2.CV_32F, 0, 1, ksize=3)
+        g += w * np.sqrt(gx * gx + gy * gy)
+    return g
+
+
+def soft_cut(alpha: np.ndarray, remove: np.ndarray, width: float, pixels: np.ndarray | None = None, *,
+             edge: float = 2.0) -> np.ndarray:
     """``alpha`` with ``remove`` taken out and a soft edge across the cut, ``width`` px wide.
 
     Without ``pixels`` alpha ramps linearly across the cut (half on each
@@ -360,7 +457,16 @@ def soft_cut(alpha: np.ndarray, remove: np.ndarray, width: float, pixels: np.nda
             norm = (fb * fb).sum(-1)
             t = np.clip(((px - b) * fb).sum(-1) / np.maximum(norm, 1e-6), 0, 1)
             alike = np.clip((np.sqrt(norm) - 0.05) / 0.1, 0, 1)  # sRGB distance of the two sides: 0.05 alike, 0.15 not
-            cut = np.where(band, alike * t + (1 - alike) * cut, cut)
+            # the outline is where that position, smoothed over a pixel or so, crosses one half, and alpha is a
+            # short ramp (``edge`` px) across it. Per pixel the position follows JPEG noise and single strands: a
+            # speckled edge, whose part-transparent dark pixels the foreground estimate made darker still (dark
+            # dots along tom_cruise_tight's hair rim). The distance to that line is taken to sub-pixel precision,
+            # (g - 1/2) / |grad g|, so the edge has no stairs.
+            g = gauss(np.where(band, alike * t + (1 - alike) * cut, cut), max(w / 4, 0.7))
+            gy, gx = np.gradient(g)
+            dist = (g - 0.5) / np.maximum(np.hypot(gx, gy), 0.02)
+            ramp = np.clip(0.5 + dist / max(edge, 1e-3), 0, 1)
+            cut = np.where(band, alike * ramp + (1 - alike) * cut, cut)
     return (a * cut).astype(np.float32)
 
 
@@ -415,10 +521,12 @@ def remove_neighbour(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
     seeds = neighbour_seeds(px, a, lm, valid=valid, sharp=r, seed=seed)
     if not seeds.any():
         return a.copy(), NeighbourReport()
-    region = neighbour_region(px, a, lm, seeds, sharp=r)
+    region = neighbour_region(px, a, lm, seeds, sharp=r, valid=valid)
     solid = a > 0.5
-    # a smooth cut (the watershed line is jagged); soft_cut then finds the outline's own profile across it
-    region = gauss(region.astype(np.float32), max(SOFT * fw, 1.0)) > 0.5
+    # a smooth cut (the watershed line is jagged); soft_cut then finds the outline's own profile across it. The
+    # neighbour goes on beyond the photo's border (replicated there), so a sliver of them along it stays theirs
+    region = cv2.GaussianBlur(region.astype(np.float32), (0, 0), max(SOFT * fw, 1.0),
+                              borderType=cv2.BORDER_REPLICATE) > 0.5
     region &= solid & ~_face_hull((H, W), lm, shrink=0.04 * fw)
     # the faint edge (alpha <= 0.5) beside the region goes with it
     g = max(int(round(0.04 * fw)), 2)
