@@ -16,7 +16,12 @@ touches the photo's border on an extended side). Per result:
   shoulder that reads as a grey veil on a plain backdrop;
 - detached_pieces, halo_px, identity: as in ``bench_studio_real.py`` (the scorecard's definitions).
 
+``--backdrop``: the environmental style on every eligible photo; ``bright`` is the percent of the backdrop
+brighter than the face's 99th percentile luminance (:func:`bright_share`), with the round-8 backdrop
+(``before``) and today's under the same cut-out.
+
 Usage: nice -n 10 .venv/bin/python bench/bench_studio_canvas.py --data /work/shared/data [--out DIR] [--only a,b]
+[--all-extended | --backdrop] [--min-iod 64]
 """
 
 from __future__ import annotations
@@ -68,6 +73,83 @@ def ghost_share(alpha: np.ndarray) -> float:
     return 100 * float((part & (to_clear > 4) & (to_opaque > 4)).mean())
 
 
+def bright_share(out: np.ndarray, matte: np.ndarray, landmarks: np.ndarray) -> float:
+    """Percent of the backdrop (matte < 0.1) brighter (linear luminance) than the face's 99th percentile.
+
+    The face is the landmarks' jaw-and-brow hull where the matte is over 0.5. A backdrop that competes with
+    the face (a blown window beside lecun's head, obama3's chandelier) scores high; 0 is the aim.
+    """
+    from candid.colour import luminance, srgb_to_linear
+
+    y = luminance(srgb_to_linear(np.clip(out, 0, 1)))
+    hull = np.zeros(matte.shape, np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(np.asarray(landmarks, np.float32)[:27]).astype(np.int32), 1)
+    face = hull.astype(bool) & (matte > 0.5)
+    back = matte < 0.1
+    if not face.any() or not back.any():
+        return 0.0
+    return 100 * float((y[back] > np.percentile(y[face], 99)).mean())
+
+
+def backdrop(args) -> int:
+    """``--backdrop``: the environmental style's blur backdrop on every eligible photo, before and after round 9.
+
+    One stage run per photo; its backdrop is made again without the face's ceiling (``lens_blur(ceiling=None)``,
+    the round-8 roll-off towards white) and put under the same cut-out, so the two differ in the backdrop only.
+    """
+    import candid.engines.studio.stage as stage_mod
+    from candid.engines.studio.background import lens_blur
+
+    seen = {}
+    make = stage_mod.make_background
+
+    def spy(kind, size, seed, **kw):
+        seen["kw"], seen["out"] = kw, make(kind, size, seed, **kw)
+        return seen["out"]
+
+    stage_mod.make_background = spy
+    rows = []
+    for path in sorted(p for p in (args.data / "real").rglob("*") if p.suffix.lower() in EXTS):
+        name = str(path.relative_to(args.data))
+        if args.only and not any(o in name for o in args.only.split(",")):
+            continue
+        px = read_image(path).pixels[..., :3]
+        try:
+            face = analyze_face(px, face_index=0, source=path.name)
+        except CandidError:
+            continue
+        if face.iod < args.min_iod or not face_inside(face.landmarks, px.shape, margin=0.05):
+            continue
+        seen.clear()
+        res = studio_stage(Portrait(px, face=face, source=path.name), style="environmental")
+        if "kw" not in seen:  # the cut-out failed its checks: the photo's own background was kept
+            continue
+        kw = seen["kw"]
+        old = lens_blur(kw["source"], kw["alpha"], radius=max(0.22 * (kw["face_height"] or 0.5 * res.height), 1.0),
+                        valid=kw["valid"])
+        m = res.matte[..., None]
+        before = np.clip(res.pixels + (1 - m) * (old - seen["out"]), 0, 1)
+        lm = res.face.landmarks
+        r = {"photo": name, "bright_before": round(bright_share(before, res.matte, lm), 2),
+             "bright_after": round(bright_share(res.pixels, res.matte, lm), 2)}
+        rows.append(r)
+        print(f"{name:40s} bright % {r['bright_before']:6.2f} -> {r['bright_after']:6.2f}", flush=True)
+        if args.out:
+            args.out.mkdir(parents=True, exist_ok=True)
+            stem = name.replace("/", "_").rsplit(".", 1)[0]
+            write_image(args.out / f"{stem}_environmental_before.png", before)
+            write_image(args.out / f"{stem}_environmental.png", res.pixels)
+    summary = {"results": len(rows)}
+    for k in ("bright_before", "bright_after"):
+        summary[k + "_mean"] = round(float(np.mean([r[k] for r in rows])), 2) if rows else None
+        summary[k + "_max"] = max((r[k] for r in rows), default=None)
+        summary[k + "_photos_over_1pct"] = sum(r[k] > 1 for r in rows)
+    print(json.dumps(summary))
+    if args.json:
+        args.json.write_text(json.dumps({"summary": summary, "rows": rows}, indent=1))
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", type=Path, default=Path("/work/shared/data"))
@@ -76,7 +158,11 @@ def main() -> int:
     ap.add_argument("--all-extended", action="store_true")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--min-iod", type=float, default=0.0)
+    ap.add_argument("--backdrop", action="store_true",
+                    help="the environmental blur backdrop's bright share, before/after (see backdrop())")
     args = ap.parse_args()
+    if args.backdrop:
+        return backdrop(args)
     rows = []
     for path in sorted(p for p in (args.data / "real").rglob("*") if p.suffix.lower() in EXTS):
         name = str(path.relative_to(args.data))

@@ -148,22 +148,28 @@ def test_a_falling_shoulder_line_goes_on_falling():
     """Shoulders that slope down to both sides of a narrow photo keep their slope on the canvas."""
     from candid.engines.studio.frame import Framing, fade_at_photo_edge
 
-    f = Framing(np.array([[1.0, 0, 40], [0, 1, 0]]), (240, 200), 0.0, extended=("left", "right"))
-    yy, xx = np.mgrid[0:200, 0:240]
-    top = 110 + 0.5 * np.maximum(np.abs(xx - 120) - 20, 0)  # the shoulder line, 0.5 rows down per column
+    f = Framing(np.array([[1.0, 0, 16], [0, 1, 0]]), (232, 200), 0.0, extended=("left", "right"))
+    yy, xx = np.mgrid[0:200, 0:232]
+    top = 110 + 0.5 * np.maximum(np.abs(xx - 116) - 20, 0)  # the shoulder line, 0.5 rows down per column
     a = ((yy > top) | ((np.abs(xx - 100) < 30) & (yy > 35) & (yy < 120))).astype(np.float32)  # head, neck
-    a[:, :40] = 0
-    a[:, 200:] = 0  # the photo covers x = 40 .. 199; the matte is 0 beyond it
-    out, change = fade_at_photo_edge(a, f, (200, 160), _simple_face())
+    a[:, :16] = 0
+    a[:, 216:] = 0  # the photo covers x = 16 .. 215 (a canvas 0.36 face widths wide); the matte is 0 beyond
+    out, change = fade_at_photo_edge(a, f, (200, 200), _simple_face())
     assert change["change"] == "body_continued" and change["sides"] == ["left", "right"]
-    for x in (10, 230):  # 30 px beyond the photo: the line is 15 rows lower than at its edge
-        line = 110 + 0.5 * (abs(x - 120) - 20)
+    for x in (2, 229):  # 14 px beyond the photo: the line is 7 rows lower than at its edge
+        line = 110 + 0.5 * (abs(x - 116) - 20)
         assert out[int(line) - 4, x] < 0.5 and out[int(line) + 5, x] > 0.5, (x, line)
         assert out[int(line) + 8:, x].min() > 0.99
     import cv2
 
     n, _ = cv2.connectedComponents((out > 0.5).astype(np.uint8), connectivity=8)
     assert n - 1 == 1
+    # a canvas wider than CONTINUE_MAX face widths (a 16:9 frame from a portrait): faded, not made up
+    wide = Framing(np.array([[1.0, 0, 40], [0, 1, 0]]), (280, 200), 0.0, extended=("left", "right"))
+    b = np.zeros((200, 280), np.float32)
+    b[:, 40:240] = a[:, 16:216]
+    out, change = fade_at_photo_edge(b, wide, (200, 200), _simple_face() + [24, 0])
+    assert change["change"] == "body_faded" and out[190, :30].max() < 0.05
 
 
 def test_the_body_fades_into_the_canvas_below_the_chin(near_left):

@@ -466,6 +466,11 @@ FADE_AT_CHIN, FADE_BELOW = 0.35, 0.9
 #: (:func:`_continue_body`) instead of faded: a shoulder leaves a headshot through its border.
 CONTINUE_MIN = 0.3
 
+#: Widest canvas (face widths, beside the photo at the frame's bottom) a shoulder is carried across: a strip
+#: the photo just misses (tom_cruise_tight linkedin: 0.27). Over a wider canvas (a 16:9 frame from a portrait)
+#: it would be half a body made up from one column of pixels, so the body fades there instead.
+CONTINUE_MAX = 0.5
+
 #: The shoulder's line is continued outwards with the slope it has over this many face widths inside the photo,
 #: at most :data:`MAX_SLOPE` rows down per column (flat or falling outwards, never rising).
 SLOPE_SPAN, MAX_SLOPE = 0.3, 1.5
@@ -620,7 +625,8 @@ def _continue_body(a: np.ndarray, cov: np.ndarray, canvas: np.ndarray, depth: np
                    fw: float, extended: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
     """Alpha of shoulders continued past the photo's left/right edge on an extended canvas, and those sides.
 
-    A side qualifies when, below the chin, the cut-out (alpha > 0.5) meets the photo's edge along at
+    A side qualifies when its canvas is at most :data:`CONTINUE_MAX` face widths wide at the frame's
+    bottom and, below the chin, the cut-out (alpha > 0.5) meets the photo's edge along at
     least :data:`CONTINUE_MIN` face widths (or half of that edge below the chin, in a frame that ends soon
     below it) and down to the frame's bottom: the body leaves the frame there, as in a headshot framed wider
     than the photo. The matte tapers the body over the last :data:`TAPER` of the photo (it saw the canvas as
@@ -653,6 +659,9 @@ def _continue_body(a: np.ndarray, cov: np.ndarray, canvas: np.ndarray, depth: np
         beyond = ~deep & below & ((xx < centre_x) if side == "left" else (xx > centre_x))
         if not (beyond & canvas).any():
             continue
+        bottom = canvas[h - 1] & ((xx[0] < centre_x) if side == "left" else (xx[0] > centre_x))
+        if bottom.sum() > CONTINUE_MAX * fw:
+            continue  # too wide a canvas to carry a shoulder across: faded instead
         # the photo's edge on this side (that far inside), row by row, and whether canvas lies beyond it
         edge_x = np.array([np.flatnonzero(deep[r])[0 if side == "left" else -1] for r in rows])
         out_x = np.clip(edge_x + (-2 * inset if side == "left" else 2 * inset), 0, w - 1)
