@@ -66,6 +66,9 @@ MIN_AREA = 0.03
 MARGIN = 0.03
 #: Width of the soft cut, in face widths (at least 2 px: 4 px on a 400 px face).
 SOFT = 0.01
+#: Width of the alpha ramp across the subject's outline on the cut (face widths, at least 2 px: 3.2 px on a 400 px
+#: face; 2 px read as a staircase on slanted stretches of tom_cruise_tight's hair, ``edge_aliasing`` 0.09).
+EDGE = 0.008
 #: Share of the seeds still in the cut-out after the cut above which the neighbour is in doubt.
 KEPT = 0.5
 #: Share of the cut-out's alpha mass above which a cut is in doubt (it took much of the subject).
@@ -532,7 +535,7 @@ def remove_neighbour(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
     g = max(int(round(0.04 * fw)), 2)
     grown = cv2.dilate(region.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * g + 1,) * 2))
     remove = region | (grown.astype(bool) & ~solid)
-    out = soft_cut(a, remove, max(SOFT * fw, 2.0), px)
+    out = soft_cut(a, remove, max(SOFT * fw, 2.0), px, edge=max(EDGE * fw, 2.0))
     from candid.engines.studio.matte import attached_only
 
     out = attached_only(out, lm)
