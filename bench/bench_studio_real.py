@@ -40,7 +40,9 @@ measures, per result:
   ``aliasing`` leaves out (tom_cruise_tight's blocky passport crown);
 - see_through: :func:`head_see_through`, percent of the head's interior (a little inside
   the cut-out's own outline) where alpha is below 0.9 (yangmi_4's light patch, yangmi_6's
-  grey crown smudge, holes).
+  grey crown smudge, holes);
+- crown_notch: :func:`crown_notch`, the deepest bite into the head's outline above the eyes
+  against its convex hull, in face widths (2007_007763 editorial 0.175 before the skull, 0.042 after).
 
 Contact sheets (one PNG per photo: the six styles at full view, and a 1:1
 crop of the hair edge of each, 2x nearest-neighbour) go to ``--sheets``.
@@ -252,6 +254,43 @@ def head_see_through(alpha: np.ndarray, landmarks: np.ndarray, depth: float = 0.
     return round(float((a[inside] < level).mean() * 100), 2) if inside.any() else None
 
 
+def crown_notch(alpha: np.ndarray, landmarks: np.ndarray) -> float | None:
+    """Deepest bite into the head's outline above the eyes, in face widths (0: a convex crown).
+
+    The head above the eye line (the piece of ``alpha > 0.5`` over the eyes,
+    holes filled) is compared with its convex hull: a crown is round, so what
+    the hull holds and the head does not is a notch or a pocket of background
+    (2007_007763: a bite out of the back of a turned head). Its depth is the
+    largest distance from the hull's outline into it; the photo's border is
+    not an outline (the hull is cut by the frame). Strand gaps are shallow.
+    None: no head above the eyes.
+    """
+    from candid.engines.studio.matte import _frame_axes
+
+    lm = np.asarray(landmarks, np.float32)
+    a = np.asarray(alpha, np.float32)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    H, W = a.shape
+    _, down = _frame_axes(lm)
+    yy, xx = np.mgrid[0:H, 0:W]
+    eyes = lm[36:48].mean(0)
+    above = (xx - eyes[0]) * down[0] + (yy - eyes[1]) * down[1] < 0
+    lab, n = ndimage.label(ndimage.binary_fill_holes(a > 0.5) & above)
+    if n == 0:
+        return None
+    x0, y0 = int(np.clip(eyes[0], 0, W - 1)), int(np.clip(eyes[1] - 0.05 * fw, 0, H - 1))
+    sizes = ndimage.sum(np.ones_like(a), lab, range(1, n + 1))
+    head = lab == (lab[y0, x0] if lab[y0, x0] else 1 + int(np.argmax(sizes)))
+    pts = cv2.findNonZero(head.astype(np.uint8))
+    hull = np.zeros((H, W), np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(pts), 1)
+    bite = hull.astype(bool) & ~head & above
+    if not bite.any():
+        return 0.0
+    d = cv2.distanceTransform(hull, cv2.DIST_L2, 5)  # depth inside the hull (the frame's border is not an outline)
+    return round(float(d[bite].max()) / max(fw, 1.0), 3)
+
+
 def hair_crop(out: np.ndarray, alpha: np.ndarray, lm: np.ndarray, side: int = 128) -> np.ndarray:
     """A 1:1 crop centred on the matte edge above the subject's image-left brow (the hair edge)."""
     H, W = out.shape[:2]
@@ -378,6 +417,7 @@ def main() -> int:
             aliasing = None if kept else edge_aliasing(alpha)
             stairs = None if kept else edge_stairs_flat(alpha)
             see_through = None if kept else head_see_through(alpha, res.face.landmarks)
+            notch = None if kept else crown_notch(alpha, res.face.landmarks)
             oa, opx = None, None
             if name in others_labels:
                 lab = others_label_mask(others_labels[name]["polygons"], px.shape, op.params["frame_matrix"],
@@ -393,7 +433,7 @@ def main() -> int:
                    "beyond_head": op.params["matte"].get("beyond_head"),
                    "neighbour_px": op.params["matte"].get("neighbour_px"),
                    "detached_pieces": sc.detached_pieces(alpha, centre), "halo_px": sc_halo, "blockiness": blocky,
-                   "aliasing": aliasing, "stairs_flat": stairs, "see_through": see_through,
+                   "aliasing": aliasing, "stairs_flat": stairs, "see_through": see_through, "crown_notch": notch,
                    "others_in_cutout": others_in_cutout(alpha, boxes_in_frame(faces, op.params["frame_matrix"])),
                    "halo_median_own": h50, "halo_p90_own": h90,
                    "identity": op.params["identity_distance"], "size": op.params["size"], "seconds": round(dt, 1),
@@ -401,7 +441,7 @@ def main() -> int:
             rows.append(row)
             print(f"{name:40s} {style:13s} pieces {row['detached_pieces']} halo {sc_halo:.2f} ({h50:.0f}/{h90:.0f}) "
                   f"id {row['identity'] if row['identity'] is None else round(row['identity'], 3)} blocky {blocky} "
-                  f"alias {aliasing} stairs {stairs} see {see_through} "
+                  f"alias {aliasing} stairs {stairs} see {see_through} notch {notch} "
                   f"others {row['others_in_cutout']}/{len(faces)} oa {oa} opx {opx} "
                   f"debris {row['debris_removed']} beyond {row['beyond_head']} neighbour_px {row['neighbour_px']} "
                   f"{'FALLBACK ' if kept else ''}{dt:.1f}s {row['changes']}", flush=True)
@@ -434,6 +474,7 @@ def main() -> int:
                              if any(r.get("stairs_flat") is not None for r in ok) else None),
         "see_through_mean": (round(float(np.mean([r["see_through"] for r in ok if r.get("see_through") is not None])), 2)
                              if any(r.get("see_through") is not None for r in ok) else None),
+        "crown_notch_max": max((r["crown_notch"] for r in ok if r.get("crown_notch") is not None), default=None),
         "others_alpha_mean": (round(float(np.mean([r["others_alpha"] for r in ok if r.get("others_alpha") is not None])), 4)
                               if any(r.get("others_alpha") is not None for r in ok) else None),
         "others_alpha_max": max((r["others_alpha"] for r in ok if r.get("others_alpha") is not None), default=None),
