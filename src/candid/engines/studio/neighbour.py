@@ -420,13 +420,15 @@ def soft_cut(alpha: np.ndarray, remove: np.ndarray, width: float, pixels: np.nda
     """``alpha`` with ``remove`` taken out and a soft edge across the cut, ``width`` px wide.
 
     Without ``pixels`` alpha ramps linearly across the cut (half on each
-    side). With them, inside that band alpha comes from the colours on the
-    cut's two sides (a two-colour model: the pixel's position between the
-    kept side's local colour and the removed side's), so a sharp outline
-    the cut runs along keeps its own profile and its mixed pixels are not
-    called opaque (a dark rim) nor its opaque pixels mixed (a light rim once
-    the foreground colour is estimated); where the two sides are alike the
-    ramp stays.
+    side). With them, inside that band the outline is found from the colours
+    on the cut's two sides (a two-colour model: the pixel's position between
+    the kept side's local colour and the removed side's, smoothed over about
+    a pixel) and alpha is a ramp ``edge`` px wide across the line where that
+    position is one half, placed to sub-pixel precision: the cut sits on the
+    subject's own outline, its mixed pixels are not called opaque (a dark
+    rim) nor its opaque pixels mixed (a light rim once the foreground colour
+    is estimated), and grain does not speckle it (dark dots); where the two
+    sides are alike the plain ramp stays.
 
     Examples
     --------
