@@ -358,6 +358,9 @@ def main() -> int:
                     help="run the debris clean-up without the other faces' boxes (before its group-photo rules)")
     ap.add_argument("--no-split", action="store_true", help="do not split the person mask between people (before)")
     ap.add_argument("--no-neighbour", action="store_true", help="run without the out-of-focus neighbour rule (before)")
+    ap.add_argument("--no-mend", action="store_true", help="run without frame._mend_border, which refills the last "
+                    "columns along a side the frame reaches a sliver past (tom_cruise_tight memorial/corporate: the "
+                    "neighbour's strip the rule took out)")
     args = ap.parse_args()
     if args.no_split:
         import candid.engines.studio.stage as stage_mod
@@ -376,6 +379,11 @@ def main() -> int:
         import candid.engines.studio.stage as stage_mod
 
         stage_mod.NEIGHBOUR = False
+    if args.no_mend:
+        import importlib
+
+        # the module, not the package's ``frame`` function of the same name
+        importlib.import_module("candid.engines.studio.frame")._mend_border = lambda a, *rest: a
     others_labels = json.loads(args.labels.read_text()).get("photos", {}) if args.labels.exists() else {}
     styles = [s for s in args.styles.split(",") if s]
     args.sheets.mkdir(parents=True, exist_ok=True)
