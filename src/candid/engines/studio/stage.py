@@ -284,14 +284,21 @@ def studio_stage(
             from candid.imageio import read_image
 
             opts = {"image": read_image(opts["path"]).pixels}
-        bg = make_background(kind, (W, H), seed, source=crop, alpha=alpha, face_height=head_h, valid=valid, **opts)
+        bg = make_background(kind, (W, H), seed, source=crop, alpha=alpha, face_height=head_h, valid=valid,
+                             landmarks=clm, **opts)
         fg, rim = suppress_rim(foreground(lit, alpha, face_width=fw), alpha, width=max(RIM_WIDTH * fw, 2.0), valid=valid)
         fg, jaw_rim = suppress_jaw_rim(fg, clm, width=max(RIM_WIDTH * fw, 2.0), alpha=alpha, valid=valid)
         rim = max(rim, jaw_rim)
         if rim >= 0.02:
             changes.append({"change": "rim_toned", "amount": round(rim, 2)})
+        cut_alpha = alpha
         alpha, faded = fade_at_photo_edge(alpha, framing, src.shape, clm)  # no body cut by the photo's edge
         changes += [faded] if faded else []
+        # where the edge step grew the body (shoulders continued past the photo, a border mended), its colour is
+        # the relit photo's own (edge pixels repeated past it), not the foreground estimate made for the old cut
+        grown = alpha > cut_alpha + 1e-3
+        if grown.any():
+            fg = np.where(grown[..., None], lit, fg).astype(np.float32)
         out = composite(fg, alpha, bg, decontaminate_edges=False, seed=seed)
         final_alpha = alpha
     else:
