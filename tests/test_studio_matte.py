@@ -269,3 +269,58 @@ def test_fill_head_holes_at_the_back_of_a_turned_head(lm):
     assert not M._head_ellipse((512, 512), t)[110:125, 290:305].any()
     b = M.fill_head_holes(a, t)
     assert b[110:125, 290:305].min() == 1.0
+
+
+def _haze_case(seed: int = 0):
+    """Dark short hair (left) before a lit, colour-varying window (right); the matting's haze over the window."""
+    rng = np.random.default_rng(seed)
+    h, w = 60, 80
+    x = np.arange(w, dtype=np.float32)
+    img = np.empty((h, w, 3), np.float32)
+    img[:] = np.stack([0.85 + 0.05 * np.sin(x / 7), 0.9 + 0.0 * x, 0.95 - 0.05 * np.cos(x / 9)], -1)  # the window
+    img[:, :30] = [0.25, 0.22, 0.2]  # the hair
+    img += rng.normal(0, 0.01, img.shape).astype(np.float32)
+    tri = np.full((h, w), 0.5, np.float32)
+    tri[:, :20] = 1
+    tri[:, 60:] = 0
+    alpha = np.zeros((h, w), np.float32)
+    alpha[:, :30] = 1
+    alpha[:, 30:50] = np.linspace(0.4, 0.1, 20, dtype=np.float32)  # the haze over pure window
+    # a strand: a real half-transparent pixel column (half hair, half window) keeps its alpha
+    img[:, 34] = 0.5 * img[:, 34] + 0.5 * np.float32([0.25, 0.22, 0.2])
+    alpha[:, 34] = 0.5
+    return img, alpha, tri
+
+
+def test_colour_limit_removes_haze_over_a_lit_background():
+    # issue 18 round 11 (obama.jpg): a grey cap of 0.1-0.4 alpha above close-cropped hair over a bright window
+    img, alpha, tri = _haze_case()
+    out = M.colour_limit(img, alpha, tri, 100.0)
+    haze = np.r_[30:34, 35:50]
+    assert alpha[:, haze].mean() > 0.2
+    assert out[:, haze].max() <= 0.12, out[:, haze].max()  # at most the slack over what the colour explains
+    assert abs(float(out[:, 34].mean()) - 0.5) < 0.06  # the strand stays
+    assert (out[:, :30] == 1).all()  # the opaque hair is untouched
+    assert alpha[0, 40] > 0.2  # input untouched
+
+
+def test_colour_limit_leaves_alike_colours_and_opaque_alpha():
+    img, alpha, tri = _haze_case()
+    img[:, 30:] = np.float32([0.27, 0.23, 0.2])  # hair before a dark brown wall: colour cannot tell, nothing to do
+    out = M.colour_limit(img, alpha, tri, 100.0)
+    np.testing.assert_allclose(out, alpha, atol=1e-6)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**16))
+def test_colour_limit_never_raises_alpha(seed):
+    rng = np.random.default_rng(seed)
+    img = rng.random((24, 24, 3), dtype=np.float32)
+    alpha = rng.random((24, 24), dtype=np.float32)
+    alpha[:, :6] = 1
+    tri = np.full((24, 24), 0.5, np.float32)
+    tri[:, :4] = 1
+    tri[:, 20:] = 0
+    out = M.colour_limit(img, alpha, tri, 30.0)
+    assert out.dtype == np.float32 and out.shape == alpha.shape
+    assert (out <= alpha + 1e-6).all() and (out >= 0).all()

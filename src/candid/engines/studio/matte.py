@@ -444,6 +444,74 @@ def solidify_inside(alpha: np.ndarray, mask: np.ndarray, depth: float, *, low: f
     return (a + deep * ramp * (1 - a)).astype(np.float32)
 
 
+def colour_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face_width: float, *,
+                 slack: float = 0.08, contrast: tuple[float, float] = (0.12, 0.24), soft: float = 0.7) -> np.ndarray:
+    """No more alpha in the unknown band than the pixel's own colour explains.
+
+    Closed-form matting fills a wide unknown band over a smooth background
+    whose colours the known background beyond the band does not hold (a lit
+    window behind close-cropped hair) with a featureless 0.1-0.4 haze; its
+    foreground estimate there is the hair's grey, so every new backdrop gets
+    a grey, JPEG-blocky cap above the head (obama.jpg). Here the person's
+    colour ``F`` (the opaque pixels just inside, blurred) and the background's
+    ``B`` (the known background, extended into the band) give each pixel its
+    share of ``F`` along ``F - B``; where the two differ clearly (``contrast``,
+    colour distance) alpha is lowered to that share plus ``slack``. Only soft
+    alpha (below ``soft``) is touched, so bright strands inside the hair stay;
+    where person and background are alike the limit fades out (the shape
+    rules of :func:`matte` decide there).
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    alpha : ndarray
+        ``(H, W)`` alpha to limit; not modified.
+    trimap_ : ndarray
+        ``(H, W)`` trimap (0 background, 0.5 unknown, 1 foreground).
+    face_width : float
+        In pixels: the blurs' reach.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 alpha, never above ``alpha``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((40, 40, 3), 0.9, np.float32); img[:, :20] = 0.2   # dark person, light background
+    >>> tri = np.full((40, 40), 0.5, np.float32); tri[:, :12] = 1; tri[:, 32:] = 0
+    >>> a = (tri == 1).astype(np.float32); a[:, 12:20] = 1; a[:, 20:28] = 0.3   # a haze over pure background
+    >>> img[:, 20] = 0.55                                                    # and a real 50 % edge pixel
+    >>> a[:, 20] = 0.5
+    >>> b = colour_limit(img, a, tri, 40.0)
+    >>> round(float(b[5, 24]), 2), round(float(b[5, 20]), 2), float(b[5, 15])
+    (0.08, 0.5, 1.0)
+    """
+    img = check_image(pixels)
+    a = np.asarray(alpha, np.float32)
+    t = np.asarray(trimap_, np.float32)
+    band = (t > 0.001) & (t < 0.999)
+    sure_bg = t <= 0.001
+    solid = a >= 0.98
+    if not (band.any() and sure_bg.any() and solid.any()):
+        return a.copy()
+    fw = max(float(face_width), 1.0)
+    d_in = cv2.distanceTransform(solid.astype(np.uint8), cv2.DIST_L2, 5)
+    ring = solid & (d_in <= max(0.05 * fw, 3.0))
+    F = normalized_blur(img, ring.astype(np.float32), max(0.03 * fw, 1.0))
+    B = normalized_blur(img, sure_bg.astype(np.float32), max(0.06 * fw, 1.5))
+    d = F - B
+    c2 = (d * d).sum(-1)
+    share = ((img - B) * d).sum(-1) / np.maximum(c2, 1e-6)
+    lo, hi = contrast
+    w = np.clip((np.sqrt(c2) - lo) / (hi - lo), 0, 1) * np.clip((soft - a) / 0.2, 0, 1) * band
+    cap = np.clip(share + slack, 0, 1)
+    out = np.where(a > cap, (1 - w) * a + w * cap, a)
+    return out.astype(np.float32)
+
+
 def _head_above_chin(shape: tuple[int, int], lm: np.ndarray) -> np.ndarray:
     """The head ellipse of :func:`seed_mask` above the chin, or the face hull (bool)."""
     _, chin, _ = head_extent(lm)
@@ -620,6 +688,7 @@ def matte(
     pose_split: bool = False,
     solid_head: float = 0.02,
     outline_sigma: float = 1.0,
+    colour_slack: float | None = 0.08,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
 
@@ -691,6 +760,10 @@ def matte(
         The outline is anti-aliased along its own direction by a Gaussian of
         this many pixels (:func:`smooth_along_outline`: no pixel staircase where
         the matting made alpha jump at a bright rim); 0: off.
+    colour_slack : float or None
+        In the unknown band, soft alpha is at most the pixel's share of the
+        person's colour plus this (:func:`colour_limit`: no grey haze over a
+        lit background the colours do not explain); None: off.
 
     Returns
     -------
@@ -770,6 +843,8 @@ def matte(
         alpha_s[y0:y1, x0:x1] = np.clip(sub, 0, 1).astype(np.float32)
         if solid_inside > 0:
             alpha_s = solidify_inside(alpha_s, mask, solid_inside * fw)
+        if colour_slack is not None:  # no haze the pixel's colour does not explain (a lit window over short hair)
+            alpha_s = colour_limit(small, alpha_s, tri, fw, slack=colour_slack)
     shape_w = None
     if shape_where_alike:
         # colour cannot tell the person from the backdrop here: the segmenter's shape decides (only its own
