@@ -324,6 +324,43 @@ def test_the_mattes_taper_towards_a_sliver_is_mended():
     assert out[-5:, 72:128].min() > 0.99 and out[-5:, :65].max() == 0.0 and change is None
 
 
+def test_the_mend_comes_before_the_clean_up_and_keeps_what_it_took_out(monkeypatch):
+    """The mend fills a sliver past the photo from the pixels inside it. Done inside the fade, after the clean-up
+    steps, it put back the strip of tom_cruise_tight's neighbour that the neighbour rule had just taken out at the
+    photo's right border (memorial, corporate): the stage now mends right after the matte and fades without it."""
+    import importlib
+
+    from candid.engines.studio.frame import Framing, fade_at_photo_edge, mend_photo_border
+
+    f = Framing(np.array([[1.0, 0, 40], [0, 1, 0]]), (200, 200), 0.0, extended=("left",))
+    a = np.zeros((200, 200), np.float32)
+    a[40:200, 70:130] = 1
+    a[-5:, 70:130] = np.array([0.8, 0.5, 0.2, 0.05, 0.0], np.float32)[:, None]
+    mended = mend_photo_border(a, f, (199, 160))
+    cleaned = mended.copy()
+    cleaned[-5:, 110:130] = 0.0  # a clean-up step takes a piece at the border out
+    out, _ = fade_at_photo_edge(cleaned, f, (199, 160), _simple_face(), mend=False)
+    assert out[-5:, 112:130].max() == 0.0 and out[-5:, 72:108].min() > 0.99  # stays out; the rest is mended
+    again, _ = fade_at_photo_edge(cleaned, f, (199, 160), _simple_face())
+    assert again[-5:, 112:128].min() > 0.5  # what mending after the clean-up did: the piece came back
+
+    # the stage's order: matte -> mend -> clean-up -> fade without a second mend
+    stage = importlib.import_module("candid.engines.studio.stage")
+    calls = []
+    real_mend, real_fade = stage.mend_photo_border, stage.fade_at_photo_edge
+    neighbour = importlib.import_module("candid.engines.studio.neighbour")
+    real_neighbour = neighbour.remove_neighbour
+    monkeypatch.setattr(stage, "mend_photo_border", lambda *a, **k: calls.append("mend") or real_mend(*a, **k))
+    monkeypatch.setattr(neighbour, "remove_neighbour",
+                        lambda *a, **k: calls.append("neighbour") or real_neighbour(*a, **k))
+    monkeypatch.setattr(stage, "fade_at_photo_edge",
+                        lambda *a, **k: calls.append(("fade", k.get("mend", True))) or real_fade(*a, **k))
+    from candid.portrait import Portrait
+
+    stage.studio_stage(Portrait(data.astronaut().astype(np.float32) / 255), style="passport", light="none")
+    assert calls == ["mend", "neighbour", ("fade", False)], calls
+
+
 def test_a_crown_under_a_covered_top_is_not_mended_into_a_wall():
     """The mend acts only where the frame reaches past the photo: a frame extended at the left has canvas in its
     top row's corner, and the whole top side was mended, so a crown rounding off below the top row became a

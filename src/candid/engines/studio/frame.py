@@ -480,8 +480,67 @@ SLOPE_SPAN, MAX_SLOPE = 0.3, 1.5
 FADE_HEAD = 0.12
 
 
+def _photo_edge(cov: np.ndarray, extended: tuple[str, ...]) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
+    """The canvas beyond the photo, its band width, the pixels near it, and the sliver at the output's border."""
+    # the canvas is at least 3 px thick; a sliver at the output's border (the frame may reach half a pixel or
+    # 0.2 % of its height past the photo) is the photo's last row, not canvas: its alpha comes from inside
+    canvas = cv2.morphologyEx((cov < 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    band = _drop_slivers(canvas, extended)
+    near = cv2.dilate(canvas, np.ones((5, 5), np.uint8)).astype(bool)
+    sliver = (cov < 0.999) & ~near
+    return canvas, band, near, sliver
+
+
+def mend_photo_border(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, ...]) -> np.ndarray:
+    """Mend the matte where the frame reaches a sliver past the photo: those pixels are the photo's last rows.
+
+    The matte sees such a sliver as outside the photo and tapers the body
+    towards it; here it takes its alpha from the pixels just inside
+    (:func:`_mend_border` on extended sides, a short dilation into the sliver).
+    The stage calls this right after the matte, before the clean-up steps
+    (debris, a neighbour at the border), so what they take out is not put
+    back; :func:`fade_at_photo_edge` does it itself unless told ``mend=False``.
+
+    Parameters
+    ----------
+    alpha : ndarray
+        ``(h, w)`` matte in the frame; not modified.
+    framing : Framing
+        The frame the matte is in.
+    source_shape : tuple of int
+        Shape of the photo the frame was cut from.
+
+    Returns
+    -------
+    ndarray
+        The mended matte (float32); a copy of ``alpha`` when the photo covers the whole frame.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = Framing(np.array([[1.0, 0, 0], [0, 1, 0]]), (100, 101), 0.0)   # one row past the photo's bottom
+    >>> a = np.zeros((101, 100), np.float32); a[50:100, 30:70] = 1.0       # the body down to the photo's last row
+    >>> out = mend_photo_border(a, f, (100, 100))
+    >>> float(out[100, 50]), float(out[100, 10])                            # the sliver takes the body's alpha
+    (1.0, 0.0)
+    """
+    a = np.asarray(alpha, np.float32)
+    cov = framing.coverage(source_shape)
+    if a.shape != cov.shape:
+        raise ValueError(f"alpha {a.shape} does not match the frame {cov.shape}")
+    a = a.copy()
+    if float(cov.min()) >= 0.999:
+        return a
+    _, band, near, sliver = _photo_edge(cov, framing.extended)
+    if framing.extended:  # only then did the matte see the sliver as outside the photo (the stage's ``valid``)
+        a = _mend_border(a, cov, near, framing.extended, band)
+    for _ in range(max(band, 3)):
+        a[sliver] = np.maximum(a[sliver], cv2.dilate(a, np.ones((3, 3), np.uint8))[sliver])
+    return a
+
+
 def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, ...],
-                       landmarks: np.ndarray) -> tuple[np.ndarray, dict | None]:
+                       landmarks: np.ndarray, *, mend: bool = True) -> tuple[np.ndarray, dict | None]:
     """End the body softly where an extended canvas begins, instead of cutting it with the photo's edge.
 
     On an extended canvas the photo's edge runs through the backdrop; where
@@ -516,6 +575,8 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
         Shape of the photo the frame was cut from.
     landmarks : ndarray
         ``(68, 2)`` landmarks in the frame.
+    mend : bool, optional
+        Mend the sliver first (:func:`mend_photo_border`); False when the caller already did.
 
     Returns
     -------
@@ -541,17 +602,8 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
         raise ValueError(f"alpha {a.shape} does not match the frame {cov.shape}")
     if float(cov.min()) >= 0.999:
         return a.copy(), None
-    # the canvas is at least 3 px thick; a sliver at the output's border (the frame may reach half a pixel or
-    # 0.2 % of its height past the photo) is the photo's last row, not canvas: its alpha comes from inside
-    canvas = cv2.morphologyEx((cov < 0.5).astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    band = _drop_slivers(canvas, framing.extended)
-    near = cv2.dilate(canvas, np.ones((5, 5), np.uint8)).astype(bool)
-    sliver = (cov < 0.999) & ~near
-    a = a.copy()
-    if framing.extended:  # only then did the matte see the sliver as outside the photo (the stage's ``valid``)
-        a = _mend_border(a, cov, near, framing.extended, band)
-    for _ in range(max(band, 3)):
-        a[sliver] = np.maximum(a[sliver], cv2.dilate(a, np.ones((3, 3), np.uint8))[sliver])
+    canvas, _, near, _ = _photo_edge(cov, framing.extended)
+    a = mend_photo_border(a, framing, source_shape) if mend else a.copy()
     canvas = canvas.astype(bool)
     if not canvas.any():
         return a, None

@@ -9,7 +9,8 @@ import numpy as np
 from candid.engines.studio.background import background as make_background
 from candid.engines.studio.background import parse_background
 from candid.engines.studio.composite import composite, suppress_jaw_rim, suppress_rim
-from candid.engines.studio.frame import apply_framing, correct_selfie, fade_at_photo_edge, frame, head_extent
+from candid.engines.studio.frame import (apply_framing, correct_selfie, fade_at_photo_edge, frame, head_extent,
+                                         mend_photo_border)
 from candid.engines.studio.matte import context_probability, matte, matte_quality
 from candid.engines.studio.options import OPTIONS_VERSION
 from candid.engines.studio.relight import PATTERNS, expose, key_side, light_vector, relight, white_balance
@@ -253,6 +254,9 @@ def studio_stage(
     # the whole photo's person mask as context: on a crop cut below the collarbone the segmenter doubts the clothes
     context = context_probability(person, src.shape[:2], framing.matrix, crop.shape[:2])
     alpha = matte(crop, clm, valid=valid, seed=seed, others=others, context=context, pose_split=True)
+    # the frame may reach a sliver past the photo: mend it now, so what the clean-up steps below take out
+    # (a neighbour's hair at that border) is not put back by the mend
+    alpha = mend_photo_border(alpha, framing, src.shape)
     debris = None
     if DEBRIS:  # pieces of other people joined to the subject (the hair of someone behind, a lump on a thin neck)
         from candid.engines.studio.debris import remove_debris
@@ -292,7 +296,7 @@ def studio_stage(
         if rim >= 0.02:
             changes.append({"change": "rim_toned", "amount": round(rim, 2)})
         cut_alpha = alpha
-        alpha, faded = fade_at_photo_edge(alpha, framing, src.shape, clm)  # no body cut by the photo's edge
+        alpha, faded = fade_at_photo_edge(alpha, framing, src.shape, clm, mend=False)  # no body cut by the photo's edge
         changes += [faded] if faded else []
         # where the edge step grew the body (shoulders continued past the photo, a border mended), its colour is
         # the relit photo's own (edge pixels repeated past it), not the foreground estimate made for the old cut
