@@ -161,6 +161,16 @@ def test_a_replaced_output_loses_its_old_sidecar_and_a_resized_matte_writes_none
     assert save_matte(head, alpha[:-2]) is None and not sidecar_path(head).exists()
 
 
+def test_a_users_own_file_at_the_sidecars_name_is_never_removed(saved, tmp_path):
+    """Only a sidecar candid wrote (its ``candid-matte`` chunk) is discarded when the output is replaced."""
+    path, _, _ = saved
+    head = tmp_path / "h.png"
+    mine = sidecar_path(head)
+    mine.write_bytes(b"the user's own notes, not a matte")
+    write_output(Portrait(read_image(path).pixels), head, sign=False)
+    assert mine.read_bytes() == b"the user's own notes, not a matte"
+
+
 def test_the_sidecar_is_written_atomically(saved, tmp_path, monkeypatch):
     import pyvips
 

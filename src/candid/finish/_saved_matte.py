@@ -169,14 +169,20 @@ def save_matte(image_path: str | os.PathLike, matte: np.ndarray) -> Path | None:
 
 
 def discard_matte(image_path: str | os.PathLike) -> None:
-    """Remove the sidecar of ``image_path`` if there is one (the file was replaced by a result with no matte).
+    """Remove the sidecar of ``image_path`` if there is one of ours (the file was replaced by a result with no matte).
+
+    A file at the sidecar's name that candid did not write (no ``candid-matte``
+    chunk) is left alone: nothing of the user's is lost.
 
     Examples
     --------
     >>> discard_matte("/nonexistent/folder/h.jpg")
     """
+    path = sidecar_path(image_path)
     try:
-        sidecar_path(image_path).unlink()
+        if path.stat().st_size > SIDECAR_MAX_BYTES or SIDECAR_KEY.encode() not in path.read_bytes():
+            return
+        path.unlink()
     except OSError:
         pass
 
