@@ -160,3 +160,20 @@ def test_an_edge_is_mixed_in_the_space_it_was_solved_in():
     assert np.array_equal(composite(F, opaque, B, decontaminate_edges=False, match_grain=False), F)
     with pytest.raises(ValueError):
         composite(F, a, B, space="lab")
+
+
+def test_the_edge_takes_the_colour_of_the_stretch_beside_it():
+    # issue 18 round 11 (yangmi_3's temple): two colours meet at the outline (dark hair and skin there); the soft
+    # edge was recoloured to the mean colour of the band's inner ring around it, a grey notch on the new backdrop
+    from candid.engines.studio.composite import suppress_rim
+
+    top, skin = np.float32([0.35, 0.62, 0.7]), np.float32([0.86, 0.55, 0.45])  # alike in brightness: no rim
+    img = np.empty((80, 80, 3), np.float32)
+    img[:40], img[40:] = top, skin
+    a = np.zeros((80, 80), np.float32)
+    a[:, :50] = 1
+    a[:, 50:53] = np.float32([0.8, 0.5, 0.2])  # a soft edge down the right
+    out, _ = suppress_rim(img, a, width=6)
+    edge = out[44:60, 50:53].reshape(-1, 3)  # the skin's stretch of the edge, 4 px and more from the other colour
+    assert np.abs(edge - skin).max() < 0.04, np.abs(edge - skin).max()  # 0.105 with the ring's mean colour
+    assert np.abs(out[4:30, 50:53] - top).max() < 0.04

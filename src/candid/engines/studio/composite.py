@@ -26,8 +26,9 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
     whose inside is white too), are left as they are.
 
     With ``edge_colour``, the soft edge pixels (alpha below 0.98) and the
-    outer half of the band also take their colour (chroma) from ``F``,
-    keeping their own brightness: what is left of the old background in a
+    outer half of the band also take their colour (chroma) from the inner
+    ring's stretch nearest to them (``F`` mixes hair and skin where the two
+    meet at the outline), keeping their own brightness: what is left of the old background in a
     strand's colour after decontamination (cyan and yellow fringes on
     backlit white hair, biden.jpg) goes, the strand's shape stays.
 
@@ -87,6 +88,15 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
     ratio = lI / lF
     # 0 at `excess`, 1 at 1.5 times that (at twice that, a rim 1.5-2x the skin kept half its light: obama3's neck)
     over = np.clip((ratio - excess) / (0.5 * excess), 0, 1)
+    # the person's colour nearest each pixel: the inner ring's local mean (over half the band width) at the ring
+    # pixel nearest to it, for the edge's colour below
+    sm = max(0.5 * w, 1.0)
+    ring_mean = cv2.GaussianBlur(lin * inner[..., None], (0, 0), sm) / np.maximum(
+        cv2.GaussianBlur(inner, (0, 0), sm), 1e-3)[..., None]
+    off_ring = (inner == 0).astype(np.uint8)
+    _, labels = cv2.distanceTransformWithLabels(off_ring, cv2.DIST_L2, 5, labelType=cv2.DIST_LABEL_PIXEL)
+    ry, rx = np.nonzero(off_ring == 0)  # the ring's pixels in scan order, as the labels count them (from 1)
+    near = ring_mean[ry, rx][np.clip(labels - 1, 0, len(ry) - 1)]
     fade = np.clip(1.2 - d / w, 0, 1)
     k = (over * fade * band[y0:y1, x0:x1])[..., None]
     # towards F's brightness (capped at `excess` x F) and colour, keeping the pixel's own fine texture in luminance
@@ -96,7 +106,11 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
         kc = np.maximum(soft[y0:y1, x0:x1], np.clip(1.0 - d / (0.5 * w), 0, 1) * band[y0:y1, x0:x1])[..., None]
         # the soft edge (outside the band too) takes F's colour and at most `excess` times its brightness:
         # a bright rim kept at full brightness in the skin's colour reads as an orange glow (obama3's ear)
-        recoloured = F * np.minimum(luminance(new) / lF, excess)[..., None]
+        # (the colour of the ring's stretch nearest to it, the brightness cap from the ring's mean: where the
+        # ring holds two colours, dark hair meeting the skin at yangmi_3's temple, their mean is neither, and
+        # the edge was recoloured to a grey notch; a ring stretch of the rim itself must not lift the cap)
+        l_near = np.maximum(luminance(near), 1e-4)
+        recoloured = near / l_near[..., None] * np.minimum(luminance(new), excess * lF)[..., None]
         new = (1 - kc) * new + kc * recoloured
         k = np.maximum(k, kc)
     out = pixels.copy()
