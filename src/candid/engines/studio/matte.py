@@ -445,7 +445,8 @@ def solidify_inside(alpha: np.ndarray, mask: np.ndarray, depth: float, *, low: f
 
 
 def colour_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face_width: float, *,
-                 slack: float = 0.08, contrast: tuple[float, float] = (0.12, 0.24), soft: float = 0.7) -> np.ndarray:
+                 slack: float = 0.08, contrast: tuple[float, float] = (0.12, 0.24), soft: float = 0.7,
+                 where: np.ndarray | None = None) -> np.ndarray:
     """No more alpha in the unknown band than the pixel's own colour explains.
 
     Closed-form matting fills a wide unknown band over a smooth background
@@ -456,7 +457,8 @@ def colour_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, fac
     colour ``F`` (the opaque pixels just inside, blurred) and the background's
     ``B`` (the known background, extended into the band) give each pixel its
     share of ``F`` along ``F - B``; where the two differ clearly (``contrast``,
-    colour distance) alpha is lowered to that share plus ``slack``. Only soft
+    colour distance) alpha is lowered to that share plus ``slack`` (0 where
+    the share is 0: the pixel is the background's colour). Only soft
     alpha (below ``soft``) is touched, so bright strands inside the hair stay;
     where person and background are alike the limit fades out (the shape
     rules of :func:`matte` decide there).
@@ -471,6 +473,9 @@ def colour_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, fac
         ``(H, W)`` trimap (0 background, 0.5 unknown, 1 foreground).
     face_width : float
         In pixels: the blurs' reach.
+    where : ndarray, optional
+        ``(H, W)`` weight in [0, 1] of where the limit applies (:func:`matte`: the wide band at the hair;
+        the narrow band along cheeks and shoulders has no room for a haze, and cutting it left specks).
 
     Returns
     -------
@@ -487,7 +492,7 @@ def colour_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, fac
     >>> a[:, 20] = 0.5
     >>> b = colour_limit(img, a, tri, 40.0)
     >>> round(float(b[5, 24]), 2), round(float(b[5, 20]), 2), float(b[5, 15])
-    (0.08, 0.5, 1.0)
+    (0.0, 0.5, 1.0)
     """
     img = check_image(pixels)
     a = np.asarray(alpha, np.float32)
@@ -507,9 +512,23 @@ def colour_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, fac
     share = ((img - B) * d).sum(-1) / np.maximum(c2, 1e-6)
     lo, hi = contrast
     w = np.clip((np.sqrt(c2) - lo) / (hi - lo), 0, 1) * np.clip((soft - a) / 0.2, 0, 1) * band
-    cap = np.clip(share + slack, 0, 1)
-    out = np.where(a > cap, (1 - w) * a + w * cap, a)
-    return out.astype(np.float32)
+    # and only before a background lighter than the person beside it (a lit window): before a darker one, a dark
+    # strand projects onto the skin-to-wall axis as "wall" (the ring's colour is the skin's where the hair is
+    # all soft; tom_cruise_tight's temple lost its hair and the matte fell apart into pieces)
+    w = w * np.clip((B.mean(-1) - F.mean(-1) - 0.1) / 0.1, 0, 1)
+    if where is not None:
+        w = w * np.clip(np.asarray(where, np.float32), 0, 1)
+    # the slack only once the pixel shows some of the person (pure background: 0, not a faint haze of `slack`)
+    cap = np.clip(np.where(share < slack, 2 * np.maximum(share, 0), share + slack), 0, 1)
+    out = np.where(a > cap, (1 - w) * a + w * cap, a).astype(np.float32)
+    # what the limit cut off from the person (a haze's far side, beyond a stretch it took out) goes with it: left,
+    # it is a separate piece the matte's own check refuses (tom_cruise_tight editorial fell back to its old scene)
+    n, lab = cv2.connectedComponents((out > 0.02).astype(np.uint8), connectivity=8)
+    if n > 2:
+        held = np.bincount(lab[solid], minlength=n) > 0
+        held[0] = True
+        out[~held[lab]] = 0.0
+    return out
 
 
 def _head_above_chin(shape: tuple[int, int], lm: np.ndarray) -> np.ndarray:
@@ -844,7 +863,10 @@ def matte(
         if solid_inside > 0:
             alpha_s = solidify_inside(alpha_s, mask, solid_inside * fw)
         if colour_slack is not None:  # no haze the pixel's colour does not explain (a lit window over short hair)
-            alpha_s = colour_limit(small, alpha_s, tri, fw, slack=colour_slack)
+            _, _, head_h_s = head_extent(lm_s)
+            at_hair = gauss((_along((h_s, w_s), lm_s[36:48].mean(0), down_s) < hair_below * head_h_s)
+                            .astype(np.float32), 0.1 * fw)  # the trimap's wide hair band
+            alpha_s = colour_limit(small, alpha_s, tri, fw, slack=colour_slack, where=at_hair)
     shape_w = None
     if shape_where_alike:
         # colour cannot tell the person from the backdrop here: the segmenter's shape decides (only its own
