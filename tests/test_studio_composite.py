@@ -177,3 +177,22 @@ def test_the_edge_takes_the_colour_of_the_stretch_beside_it():
     edge = out[44:60, 50:53].reshape(-1, 3)  # the skin's stretch of the edge, 4 px and more from the other colour
     assert np.abs(edge - skin).max() < 0.04, np.abs(edge - skin).max()  # 0.105 with the ring's mean colour
     assert np.abs(out[4:30, 50:53] - top).max() < 0.04
+
+
+def test_a_rim_a_little_below_the_jaw_line_is_toned_fully(astro):
+    # obama3.jpg: the chandelier's rim runs 1-2.8 band widths below the jaw landmarks; fading out from 2 widths
+    # left its lower half at half its light (a pale line under the jaw in every style)
+    img, lm, alpha = astro
+    lit = img.copy()
+    path = [np.round(lm[3:8] + [0, 15]).astype(np.int32)]  # 2-3 widths below the jaw line (width 4)
+    cv2.polylines(lit, path, False, (0.95, 0.97, 1.0), 3)
+    out, _ = suppress_jaw_rim(lit, lm, width=4, alpha=alpha)
+    rim = np.zeros(img.shape[:2], np.uint8)
+    cv2.polylines(rim, path, False, 1, 3)
+    rim = rim.astype(bool) & (alpha >= 0.98)
+    assert rim.sum() > 50
+    from candid.colour import luminance, srgb_to_linear
+
+    lum = lambda x: luminance(srgb_to_linear(x))[rim].mean()
+    cheek = _cheek(img, lm)
+    assert lum(out) < 1.15 * cheek, (lum(lit), lum(out), cheek)  # 1.12 (was 1.17, fading out from 2 widths)

@@ -189,7 +189,9 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     face = np.zeros_like(line)
     cv2.fillPoly(face, [np.round(lm[0:17] - [x0, y0]).astype(np.int32)], 1)
     yy = np.arange(y0, y1, dtype=np.float32)[:, None]
-    zone = np.clip(3.0 - d / w, 0, 1) * (yy <= lm[8, 1] + w)  # full within 2 w, nothing beyond 3 w
+    # full within 2.75 w, nothing beyond 3.75 w: obama3's chandelier rim runs 8-22 px (1-2.8 w) below the jaw
+    # landmarks, and at full within 2 w its lower half kept half its light, a pale line under the jaw
+    zone = np.clip(3.75 - d / w, 0, 1) * (yy <= lm[8, 1] + w)
     cheek = ((face > 0) & (d > 1.5 * w) & (d <= 6 * w)).astype(np.float32)
     if valid is not None:
         v = np.asarray(valid, bool)[y0:y1, x0:x1]
