@@ -324,3 +324,54 @@ def test_colour_limit_never_raises_alpha(seed):
     out = M.colour_limit(img, alpha, tri, 30.0)
     assert out.dtype == np.float32 and out.shape == alpha.shape
     assert (out <= alpha + 1e-6).all() and (out >= 0).all()
+
+
+def _poster_case(seed: int = 0):
+    """Skin (left), a dark wall (right), and between them a yellow poster the known background does not hold."""
+    rng = np.random.default_rng(seed)
+    h, w = 60, 80
+    img = np.empty((h, w, 3), np.float32)
+    img[:] = [0.15, 0.13, 0.12]  # the dark wall
+    img[:, :30] = [0.8, 0.62, 0.52]  # the neck
+    img[:, 30:44] = [0.93, 0.8, 0.2]  # the poster, in the unknown band only
+    img += rng.normal(0, 0.01, img.shape).astype(np.float32)
+    tri = np.full((h, w), 0.5, np.float32)
+    tri[:, :20] = 1
+    tri[:, 56:] = 0
+    alpha = np.zeros((h, w), np.float32)
+    alpha[:, :30] = 1
+    alpha[:, 30:44] = 0.6  # closed-form matting: "partly person"
+    # a real edge pixel column: half neck, half wall; it keeps its alpha
+    img[:, 46] = 0.5 * np.float32([0.8, 0.62, 0.52]) + 0.5 * np.float32([0.15, 0.13, 0.12])
+    alpha[:, 46] = 0.5
+    return np.clip(img, 0, 1), alpha, tri
+
+
+def test_off_axis_limit_removes_a_third_colour_beside_the_neck():
+    # issue 18 round 12 (scarlett_4.jpg editorial): blocky yellow pieces of a poster beside the neck
+    img, alpha, tri = _poster_case()
+    out = M.off_axis_limit(img, alpha, tri, 100.0)
+    assert out[:, 30:44].max() <= 0.05, out[:, 30:44].max()
+    assert abs(float(out[:, 46].mean()) - 0.5) < 0.02  # the true edge mix stays
+    assert (out[:, :30] == 1).all()
+    assert alpha[5, 35] == np.float32(0.6)  # input untouched
+    # the segmenter sure it is the person, or outside `where`: nothing is taken
+    np.testing.assert_array_equal(M.off_axis_limit(img, alpha, tri, 100.0, prob=np.ones_like(alpha)), alpha)
+    np.testing.assert_array_equal(M.off_axis_limit(img, alpha, tri, 100.0, where=np.zeros_like(alpha)), alpha)
+    # colour_limit (the hair's rule, before lighter backgrounds only) does not catch this one
+    assert M.colour_limit(img, alpha, tri, 100.0)[:, 30:44].min() > 0.5
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**16))
+def test_off_axis_limit_never_raises_alpha(seed):
+    rng = np.random.default_rng(seed)
+    img = rng.random((24, 24, 3), dtype=np.float32)
+    alpha = rng.random((24, 24), dtype=np.float32)
+    alpha[:, :6] = 1
+    tri = np.full((24, 24), 0.5, np.float32)
+    tri[:, :4] = 1
+    tri[:, 20:] = 0
+    out = M.off_axis_limit(img, alpha, tri, 30.0)
+    assert out.dtype == np.float32 and out.shape == alpha.shape
+    assert (out <= alpha + 1e-6).all() and (out >= 0).all()

@@ -531,6 +531,86 @@ def colour_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, fac
     return out
 
 
+def off_axis_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face_width: float, *,
+                   residual: tuple[float, float] = (0.12, 0.22), prob: np.ndarray | None = None,
+                   sure: float = 0.8, soft: float = 0.85, where: np.ndarray | None = None) -> np.ndarray:
+    """No alpha in the unknown band for a colour that is no mix of the person and the background beside it.
+
+    A pixel at the person's edge is a blend of the person's colour ``F``
+    (the opaque pixels just inside, blurred) and the background's ``B``
+    (the known background, extended into the band): its colour lies on the
+    segment from ``B`` to ``F``. Closed-form matting also gives partial alpha
+    to a third colour the known background beyond the band does not hold (a
+    yellow poster between the neck and a dark stripe, scarlett_4.jpg: blocky,
+    half-transparent yellow pieces beside the neck on every new backdrop).
+    Where a pixel lies far from that segment (``residual``, colour distance,
+    ramped) and the segmenter is not sure it is the person (``prob`` below
+    ``sure``), alpha is taken out.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    alpha : ndarray
+        ``(H, W)`` alpha to limit; not modified.
+    trimap_ : ndarray
+        ``(H, W)`` trimap (0 background, 0.5 unknown, 1 foreground).
+    face_width : float
+        In pixels: the blurs' reach.
+    residual : (float, float)
+        Distance from the ``B``-``F`` segment where the limit starts and where it is whole.
+    prob : ndarray, optional
+        ``(H, W)`` the segmenter's person probability; where it is ``sure`` or more nothing is taken.
+    soft : float
+        Only alpha below this is touched (ramped over 0.15 below it).
+    where : ndarray, optional
+        ``(H, W)`` weight in [0, 1] of where the limit applies (:func:`matte`: below the chin).
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 alpha, never above ``alpha``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((40, 40, 3), 0.1, np.float32); img[:, :20] = (0.8, 0.6, 0.5)  # skin, dark wall
+    >>> img[:, 20:26] = (0.95, 0.85, 0.1)                                           # a yellow poster
+    >>> tri = np.full((40, 40), 0.5, np.float32); tri[:, :12] = 1; tri[:, 32:] = 0
+    >>> a = (tri == 1).astype(np.float32); a[:, 12:20] = 1; a[:, 20:26] = 0.6
+    >>> img[:, 27] = 0.5 * (0.8 + 0.1), 0.5 * (0.6 + 0.1), 0.5 * (0.5 + 0.1)       # a real 50 % edge pixel
+    >>> a[:, 27] = 0.5
+    >>> b = off_axis_limit(img, a, tri, 40.0)
+    >>> float(b[5, 23]), float(b[5, 27]), float(b[5, 15])
+    (0.0, 0.5, 1.0)
+    """
+    img = check_image(pixels)
+    a = np.asarray(alpha, np.float32)
+    t = np.asarray(trimap_, np.float32)
+    band = (t > 0.001) & (t < 0.999)
+    sure_bg = t <= 0.001
+    solid = a >= 0.98
+    if not (band.any() and sure_bg.any() and solid.any()):
+        return a.copy()
+    fw = max(float(face_width), 1.0)
+    d_in = cv2.distanceTransform(solid.astype(np.uint8), cv2.DIST_L2, 5)
+    ring = solid & (d_in <= max(0.05 * fw, 3.0))
+    F = normalized_blur(img, ring.astype(np.float32), max(0.03 * fw, 1.0))
+    B = normalized_blur(img, sure_bg.astype(np.float32), max(0.06 * fw, 1.5))
+    d = F - B
+    share = np.clip(((img - B) * d).sum(-1) / np.maximum((d * d).sum(-1), 1e-6), 0, 1)
+    off = np.sqrt(((img - B - share[..., None] * d) ** 2).sum(-1))
+    lo, hi = residual
+    # only soft alpha: a person pixel unlike the blurred ring (a badge on a suit at the shoulder's hard edge) is
+    # mostly opaque already; the matting's guess at an unknown colour is a middling 0.3-0.8
+    w = np.clip((off - lo) / (hi - lo), 0, 1) * np.clip((soft - a) / 0.15, 0, 1) * band
+    if prob is not None:
+        w = w * (np.asarray(prob, np.float32) < sure)
+    if where is not None:
+        w = w * np.clip(np.asarray(where, np.float32), 0, 1)
+    return (a * (1 - w)).astype(np.float32)
+
+
 def _head_above_chin(shape: tuple[int, int], lm: np.ndarray) -> np.ndarray:
     """The head ellipse of :func:`seed_mask` above the chin, or the face hull (bool)."""
     _, chin, _ = head_extent(lm)
@@ -708,6 +788,7 @@ def matte(
     solid_head: float = 0.02,
     outline_sigma: float = 1.0,
     colour_slack: float | None = 0.08,
+    off_axis: bool = True,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
 
@@ -783,6 +864,9 @@ def matte(
         In the unknown band, soft alpha is at most the pixel's share of the
         person's colour plus this (:func:`colour_limit`: no grey haze over a
         lit background the colours do not explain); None: off.
+    off_axis : bool
+        Below the chin, alpha in the unknown band is taken out where the pixel's colour is no mix of the
+        person's and the background's beside it (:func:`off_axis_limit`: no pieces of a poster by the neck).
 
     Returns
     -------
@@ -867,6 +951,9 @@ def matte(
             at_hair = gauss((_along((h_s, w_s), lm_s[36:48].mean(0), down_s) < hair_below * head_h_s)
                             .astype(np.float32), 0.1 * fw)  # the trimap's wide hair band
             alpha_s = colour_limit(small, alpha_s, tri, fw, slack=colour_slack, where=at_hair)
+        if off_axis:  # below the chin: no third colour (a poster beside the neck) that is no person-background mix
+            alpha_s = off_axis_limit(small, alpha_s, tri, fw, prob=raw,
+                                     where=gauss((below_chin > 0).astype(np.float32), 0.05 * fw))
     shape_w = None
     if shape_where_alike:
         # colour cannot tell the person from the backdrop here: the segmenter's shape decides (only its own
