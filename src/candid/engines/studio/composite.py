@@ -189,9 +189,13 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     face = np.zeros_like(line)
     cv2.fillPoly(face, [np.round(lm[0:17] - [x0, y0]).astype(np.int32)], 1)
     yy = np.arange(y0, y1, dtype=np.float32)[:, None]
-    # full within 2.75 w, nothing beyond 3.75 w: obama3's chandelier rim runs 8-22 px (1-2.8 w) below the jaw
-    # landmarks, and at full within 2 w its lower half kept half its light, a pale line under the jaw
-    zone = np.clip(3.75 - d / w, 0, 1) * (yy <= lm[8, 1] + w)
+    lin = srgb_to_linear(pixels[y0:y1, x0:x1])
+    # full within 2 w, nothing beyond 3 w; for a pixel cooler than skin (linear blue over red above 0.6, fully
+    # at 0.8: a backdrop's light, not the face's) full within 2.75 w, nothing beyond 3.75 w: obama3's bluish
+    # chandelier rim runs 8-22 px (1-2.8 w) below the jaw landmarks and its lower half kept half its light, a
+    # pale line under the jaw; warm lit skin that far out is the face's own (yangmi_3's cheek beside her hand)
+    cool = np.clip((lin[..., 2] / np.maximum(lin[..., 0], 1e-4) - 0.6) / 0.2, 0, 1)
+    zone = np.maximum(np.clip(3.0 - d / w, 0, 1), np.clip(3.75 - d / w, 0, 1) * cool) * (yy <= lm[8, 1] + w)
     cheek = ((face > 0) & (d > 1.5 * w) & (d <= 6 * w)).astype(np.float32)
     if valid is not None:
         v = np.asarray(valid, bool)[y0:y1, x0:x1]
@@ -205,7 +209,6 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
         inside = (a_win >= 0.5)[..., None]
     if not zone.any() or cheek.sum() < 4:
         return pixels.copy(), 0.0
-    lin = srgb_to_linear(pixels[y0:y1, x0:x1])
     S = normalized_blur(lin, cheek, 3 * w)
     lI, lS = luminance(lin), np.maximum(luminance(S), 1e-4)
     ratio = lI / lS
