@@ -361,6 +361,44 @@ def test_the_mend_comes_before_the_clean_up_and_keeps_what_it_took_out(monkeypat
     assert calls == ["mend", "neighbour", ("fade", False)], calls
 
 
+def test_a_body_grown_past_the_photo_takes_the_photos_colour(monkeypatch):
+    """Where the edge step grows the body (shoulders continued past the photo), the stage composites the relit
+    photo's own pixels there, not the foreground estimate made for the cut before it grew: that estimate drew
+    tom_cruise_tight's continued shoulder in a lighter, bluer navy than the jacket beside it."""
+    import importlib
+
+    from candid.portrait import Portrait
+
+    stage = importlib.import_module("candid.engines.studio.stage")
+    matte_mod = importlib.import_module("candid.engines.studio.matte")
+    seen = {}
+    real_fg, real_fade, real_comp = matte_mod.foreground, stage.fade_at_photo_edge, stage.composite
+
+    def foreground(lit, alpha, **kw):
+        seen["lit"] = lit
+        return np.clip(real_fg(lit, alpha, **kw) * 0.5, 0, 1)  # an estimate plainly unlike the photo
+
+    def fade(alpha, *a, **k):
+        out, change = real_fade(alpha, *a, **k)
+        out = out.copy()
+        out[:12, :12] = 1.0  # the step grows the body into a corner of the backdrop
+        seen["grown"] = out > alpha + 1e-3
+        return out, change
+
+    monkeypatch.setattr(matte_mod, "foreground", foreground)
+    monkeypatch.setattr(stage, "fade_at_photo_edge", fade)
+    def composite(fg, *a, **k):
+        seen["fg"] = fg
+        return real_comp(fg, *a, **k)
+
+    monkeypatch.setattr(stage, "composite", composite)
+    stage.studio_stage(Portrait(data.astronaut().astype(np.float32) / 255), style="linkedin", light="none")
+    grown = seen["grown"]
+    assert grown.sum() > 50
+    assert np.allclose(seen["fg"][grown], seen["lit"][grown], atol=1e-6)  # the photo's own colour
+    assert not np.allclose(seen["fg"][~grown], seen["lit"][~grown], atol=0.05)  # elsewhere the estimate
+
+
 def test_a_crown_under_a_covered_top_is_not_mended_into_a_wall():
     """The mend acts only where the frame reaches past the photo: a frame extended at the left has canvas in its
     top row's corner, and the whole top side was mended, so a crown rounding off below the top row became a
