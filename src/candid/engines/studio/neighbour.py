@@ -329,8 +329,8 @@ def neighbour_region(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
     """The part of the cut-out that belongs with ``seeds`` rather than with the subject: ``(H, W)`` bool.
 
     A marker-based watershed (``skimage.segmentation.watershed``) on the
-    colour edges (:func:`_edges`, not clipped) inside the cut-out (alpha >
-    0.5). The subject's markers: the face hull, the cut-out below the chin
+    colour edges (:func:`candid.engines.studio.people.edge_map`, not
+    clipped) inside the cut-out (alpha > 0.5). The subject's markers: the face hull, the cut-out below the chin
     (the body), and the subject's in-focus parts (relative sharpness at least
     ``sharp_keep``, eroded by two sharpness windows from anything out of focus
     and from the photo's border or ``valid``'s edge, so the glow of a sharp
@@ -353,6 +353,8 @@ def neighbour_region(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
     (True, False, False)
     """
     from skimage.segmentation import watershed
+
+    from candid.engines.studio.people import edge_map
 
     px = check_image(pixels)
     lm = check_landmarks(landmarks)
@@ -395,24 +397,8 @@ def neighbour_region(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
     markers = np.zeros((H, W), np.int32)
     markers[subject] = 1
     markers[theirs & solid & ~subject] = 2
-    labels = watershed(_edges(px, max(0.004 * fw, 1.0)), markers, mask=solid)
+    labels = watershed(edge_map(px, sigma=max(0.004 * fw, 1.0), clip=False), markers, mask=solid)
     return labels == 2
-
-
-def _edges(pixels: np.ndarray, sigma: float) -> np.ndarray:
-    """Colour edge strength as :func:`candid.engines.studio.people.edge_map` measures it, but not clipped.
-
-    That map is clipped at its 99th percentile, so on a sharp subject the edges of single hair strands and the
-    subject's outline against the neighbour all read 1 and the watershed between them is decided by distance
-    (the strip of a neighbour's blurred hair beside the subject's hair went to the subject).
-    """
-    lab = cv2.GaussianBlur(cv2.cvtColor(np.ascontiguousarray(pixels), cv2.COLOR_RGB2LAB), (0, 0), max(sigma, 0.3))
-    g = np.zeros(pixels.shape[:2], np.float32)
-    for c, w in zip(range(3), (1.0, 1.5, 1.5)):
-        gx = cv2.Sobel(lab[..., c], cv2.CV_32F, 1, 0, ksize=3)
-        gy = cv2.Sobel(lab[..., c], cv2.CV_32F, 0, 1, ksize=3)
-        g += w * np.sqrt(gx * gx + gy * gy)
-    return g
 
 
 def soft_cut(alpha: np.ndarray, remove: np.ndarray, width: float, pixels: np.ndarray | None = None, *,

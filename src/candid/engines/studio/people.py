@@ -151,12 +151,16 @@ def _body_column(shape, box) -> np.ndarray:
     return m.astype(bool)
 
 
-def edge_map(pixels: np.ndarray, sigma: float = 1.0) -> np.ndarray:
+def edge_map(pixels: np.ndarray, sigma: float = 1.0, *, clip: bool = True) -> np.ndarray:
     """Colour edge strength: Sobel magnitude of the smoothed CIELAB image, summed over channels, in [0, 1].
 
     :func:`split_people` (through :func:`others_mask`) and :func:`beyond_pose`
     take it as ``edges=``, so a caller that runs both on the same pixels
-    (:func:`candid.engines.studio.matte.matte`) makes it once.
+    (:func:`candid.engines.studio.matte.matte`) makes it once. ``clip=False``
+    returns the raw strength (not scaled by its 99th percentile, not clipped):
+    on a sharp subject the clipped map reads 1 on single hair strands and on
+    the outline alike, and a watershed between them is decided by distance
+    (:func:`candid.engines.studio.neighbour.neighbour_region` needs the raw one).
 
     Examples
     --------
@@ -165,6 +169,9 @@ def edge_map(pixels: np.ndarray, sigma: float = 1.0) -> np.ndarray:
     >>> e = edge_map(img)
     >>> bool(e[16, 15] > 0.5 > e[16, 4])
     True
+    >>> raw = edge_map(img, clip=False)                    # CIELAB units, not scaled to [0, 1]
+    >>> bool(raw.max() > 1), bool(np.array_equal(raw > 0, e > 0))
+    (True, True)
     """
     px = check_image(pixels)
     lab = cv2.cvtColor(np.ascontiguousarray(px), cv2.COLOR_RGB2LAB)
@@ -174,6 +181,8 @@ def edge_map(pixels: np.ndarray, sigma: float = 1.0) -> np.ndarray:
         gx = cv2.Sobel(lab[..., c], cv2.CV_32F, 1, 0, ksize=3)
         gy = cv2.Sobel(lab[..., c], cv2.CV_32F, 0, 1, ksize=3)
         g += w * np.sqrt(gx * gx + gy * gy)
+    if not clip:
+        return g
     hi = float(np.percentile(g, 99)) if g.any() else 1.0
     return np.clip(g / max(hi, 1e-6), 0, 1).astype(np.float32)
 
