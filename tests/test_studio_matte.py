@@ -311,9 +311,10 @@ def test_colour_limit_leaves_alike_colours_and_opaque_alpha():
     np.testing.assert_allclose(out, alpha, atol=1e-6)
 
 
+@pytest.mark.parametrize("limit", ["colour_limit", "off_axis_limit"])
 @settings(max_examples=15, deadline=None)
 @given(st.integers(0, 2**16))
-def test_colour_limit_never_raises_alpha(seed):
+def test_the_colour_limits_never_raise_alpha(limit, seed):
     rng = np.random.default_rng(seed)
     img = rng.random((24, 24, 3), dtype=np.float32)
     alpha = rng.random((24, 24), dtype=np.float32)
@@ -321,7 +322,7 @@ def test_colour_limit_never_raises_alpha(seed):
     tri = np.full((24, 24), 0.5, np.float32)
     tri[:, :4] = 1
     tri[:, 20:] = 0
-    out = M.colour_limit(img, alpha, tri, 30.0)
+    out = getattr(M, limit)(img, alpha, tri, 30.0)
     assert out.dtype == np.float32 and out.shape == alpha.shape
     assert (out <= alpha + 1e-6).all() and (out >= 0).all()
 
@@ -360,18 +361,3 @@ def test_off_axis_limit_removes_a_third_colour_beside_the_neck():
     np.testing.assert_array_equal(M.off_axis_limit(img, alpha, tri, 100.0, where=np.zeros_like(alpha)), alpha)
     # colour_limit (the hair's rule, before lighter backgrounds only) does not catch this one
     assert M.colour_limit(img, alpha, tri, 100.0)[:, 30:44].min() > 0.5
-
-
-@settings(max_examples=15, deadline=None)
-@given(st.integers(0, 2**16))
-def test_off_axis_limit_never_raises_alpha(seed):
-    rng = np.random.default_rng(seed)
-    img = rng.random((24, 24, 3), dtype=np.float32)
-    alpha = rng.random((24, 24), dtype=np.float32)
-    alpha[:, :6] = 1
-    tri = np.full((24, 24), 0.5, np.float32)
-    tri[:, :4] = 1
-    tri[:, 20:] = 0
-    out = M.off_axis_limit(img, alpha, tri, 30.0)
-    assert out.dtype == np.float32 and out.shape == alpha.shape
-    assert (out <= alpha + 1e-6).all() and (out >= 0).all()

@@ -444,6 +444,27 @@ def solidify_inside(alpha: np.ndarray, mask: np.ndarray, depth: float, *, low: f
     return (a + deep * ramp * (1 - a)).astype(np.float32)
 
 
+def _edge_sides(img: np.ndarray, a: np.ndarray, trimap_: np.ndarray, face_width: float):
+    """The unknown band, the opaque part, and the two colours an edge pixel mixes, or None.
+
+    ``F``: the person's colour, the opaque pixels within 0.05 face widths of
+    the edge blurred; ``B``: the background's, the known background blurred
+    into the band. Shared by :func:`colour_limit` and :func:`off_axis_limit`.
+    """
+    t = np.asarray(trimap_, np.float32)
+    band = (t > 0.001) & (t < 0.999)
+    sure_bg = t <= 0.001
+    solid = a >= 0.98
+    if not (band.any() and sure_bg.any() and solid.any()):
+        return None
+    fw = max(float(face_width), 1.0)
+    d_in = cv2.distanceTransform(solid.astype(np.uint8), cv2.DIST_L2, 5)
+    ring = solid & (d_in <= max(0.05 * fw, 3.0))
+    F = normalized_blur(img, ring.astype(np.float32), max(0.03 * fw, 1.0))
+    B = normalized_blur(img, sure_bg.astype(np.float32), max(0.06 * fw, 1.5))
+    return band, solid, F, B
+
+
 def colour_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face_width: float, *,
                  slack: float = 0.08, contrast: tuple[float, float] = (0.12, 0.24), soft: float = 0.7,
                  where: np.ndarray | None = None) -> np.ndarray:
@@ -496,17 +517,10 @@ def colour_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, fac
     """
     img = check_image(pixels)
     a = np.asarray(alpha, np.float32)
-    t = np.asarray(trimap_, np.float32)
-    band = (t > 0.001) & (t < 0.999)
-    sure_bg = t <= 0.001
-    solid = a >= 0.98
-    if not (band.any() and sure_bg.any() and solid.any()):
+    sides = _edge_sides(img, a, trimap_, face_width)
+    if sides is None:
         return a.copy()
-    fw = max(float(face_width), 1.0)
-    d_in = cv2.distanceTransform(solid.astype(np.uint8), cv2.DIST_L2, 5)
-    ring = solid & (d_in <= max(0.05 * fw, 3.0))
-    F = normalized_blur(img, ring.astype(np.float32), max(0.03 * fw, 1.0))
-    B = normalized_blur(img, sure_bg.astype(np.float32), max(0.06 * fw, 1.5))
+    band, solid, F, B = sides
     d = F - B
     c2 = (d * d).sum(-1)
     share = ((img - B) * d).sum(-1) / np.maximum(c2, 1e-6)
@@ -586,17 +600,10 @@ def off_axis_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, f
     """
     img = check_image(pixels)
     a = np.asarray(alpha, np.float32)
-    t = np.asarray(trimap_, np.float32)
-    band = (t > 0.001) & (t < 0.999)
-    sure_bg = t <= 0.001
-    solid = a >= 0.98
-    if not (band.any() and sure_bg.any() and solid.any()):
+    sides = _edge_sides(img, a, trimap_, face_width)
+    if sides is None:
         return a.copy()
-    fw = max(float(face_width), 1.0)
-    d_in = cv2.distanceTransform(solid.astype(np.uint8), cv2.DIST_L2, 5)
-    ring = solid & (d_in <= max(0.05 * fw, 3.0))
-    F = normalized_blur(img, ring.astype(np.float32), max(0.03 * fw, 1.0))
-    B = normalized_blur(img, sure_bg.astype(np.float32), max(0.06 * fw, 1.5))
+    band, _, F, B = sides
     d = F - B
     share = np.clip(((img - B) * d).sum(-1) / np.maximum((d * d).sum(-1), 1e-6), 0, 1)
     off = np.sqrt(((img - B - share[..., None] * d) ** 2).sum(-1))
