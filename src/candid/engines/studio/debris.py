@@ -726,8 +726,8 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
             cheek |= cv2.dilate(cheek.astype(np.uint8), _disk(r)).astype(bool) & ~solid
             w = max(0.04 * fw, 1.5)
             # on her side no more than the plain ramp: the colour mix left specks of her skin as pink as his
-            out = np.where(cheek, np.minimum(soft_cut(out, cheek, w, px), soft_cut(out, cheek, w)),
-                           soft_cut(out, cheek, w, px))
+            mixed = soft_cut(out, cheek, w, px)
+            out = np.where(cheek, np.minimum(mixed, soft_cut(out, cheek, w)), mixed)
         # nothing left floating
         from candid.engines.studio.matte import attached_only
 
