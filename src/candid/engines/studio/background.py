@@ -338,10 +338,9 @@ def face_highlight(pixels: np.ndarray, alpha: np.ndarray, face_height: float | N
     """
     a = np.asarray(alpha, np.float32)
     if landmarks is not None:
-        lm = np.asarray(landmarks, np.float32)
-        hull = np.zeros(a.shape, np.uint8)
-        cv2.fillConvexPoly(hull, cv2.convexHull(lm[:27]).astype(np.int32), 1)
-        face = hull.astype(bool) & (a > 0.5)
+        from candid.engines.studio.matte import _face_hull
+
+        face = _face_hull(a.shape, np.asarray(landmarks, np.float32)) & (a > 0.5)
     else:
         core = a > 0.9
         rows = np.nonzero(core.any(axis=1))[0]
