@@ -527,6 +527,29 @@ def _edge_strip(tiles: list[np.ndarray], labels: list[str], zoom: int) -> np.nda
     return np.concatenate(sum(([b, gap] for b in big), [])[:-1], axis=1)
 
 
+def _edge_chips(name: str, img: np.ndarray, before: np.ndarray, after: np.ndarray, ref: np.ndarray,
+                matte: np.ndarray) -> tuple[np.ndarray, str]:
+    """Chips along the matte's soft edge before/after: the before's chip map in that band, and one table row.
+
+    The row: source and output width, the band's share, chips over 0.06 and 0.10 before/after, their maxima,
+    and the largest change where the matte is opaque (the face kept)."""
+    import cv2
+
+    from candid.finish import matte_edge_trust
+
+    H, W = after.shape[:2]
+    trust = cv2.resize(matte_edge_trust(matte), (W, H), interpolation=cv2.INTER_LINEAR)
+    band = trust < 1
+    inner = cv2.erode((trust >= 1).astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+    chips_before = _chip_map(before, ref)
+    cb, ca = chips_before[band], _chip_map(after, ref)[band]
+    kept = float(np.abs(before - after)[inner].max()) if inner.any() else float("nan")
+    row = (f"{name:12s} {img.shape[1]:4d} -> {W:4d}  {band.mean():6.1%}   {(cb > 0.06).sum():6d} / "
+           f"{(ca > 0.06).sum():<6d}           {(cb > 0.1).sum():5d} / {(ca > 0.1).sum():<5d}       "
+           f"{cb.max():.3f} / {ca.max():.3f}      {kept:.1e}")
+    return np.where(band, chips_before, 0), row
+
+
 def edges() -> None:
     """Chips along studio hair edges at 4k: the learned finish without the matte (as before) and with it.
 
@@ -538,7 +561,7 @@ def edges() -> None:
     """
     import cv2
 
-    from candid.finish import matte_edge_trust, upscale
+    from candid.finish import upscale
 
     only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else list(EDGE_PHOTOS)
     worst = {}
@@ -551,15 +574,8 @@ def edges() -> None:
         after = upscale(img, "4k", matte=matte, **kw)
         H, W = after.shape[:2]
         ref = _lanczos(img, (W, H))
-        trust = cv2.resize(matte_edge_trust(matte), (W, H), interpolation=cv2.INTER_LINEAR)
-        band = trust < 1
-        inner = cv2.erode((trust >= 1).astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
-        cb, ca = _chip_map(before, ref)[band], _chip_map(after, ref)[band]
-        kept = float(np.abs(before - after)[inner].max()) if inner.any() else float("nan")
-        print(f"{name:12s} {img.shape[1]:4d} -> {W:4d}  {band.mean():6.1%}   {(cb > 0.06).sum():6d} / "
-              f"{(ca > 0.06).sum():<6d}           {(cb > 0.1).sum():5d} / {(ca > 0.1).sum():<5d}       "
-              f"{cb.max():.3f} / {ca.max():.3f}      {kept:.1e}", flush=True)
-        cmap = np.where(band, _chip_map(before, ref), 0)
+        cmap, row = _edge_chips(name, img, before, after, ref, matte)
+        print(row, flush=True)
         worst[name] = (ref, before, after, np.unravel_index(int(np.argmax(cmap)), cmap.shape))
     labels = ["Lanczos", "finish before", "finish now"]
 
@@ -611,7 +627,7 @@ def saved() -> None:
     import cv2
 
     from candid.cli import main
-    from candid.finish import finish_to_file, load_saved_matte, matte_edge_trust
+    from candid.finish import finish_to_file, load_saved_matte
     from candid.imageio import read_image
 
     only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else list(SAVED_PHOTOS)
@@ -633,15 +649,8 @@ def saved() -> None:
         b, a = read_image(before.path).pixels, read_image(after.path).pixels
         H, W = a.shape[:2]
         ref = _lanczos(img, (W, H))
-        trust = cv2.resize(matte_edge_trust(got.matte), (W, H), interpolation=cv2.INTER_LINEAR)
-        band = trust < 1
-        inner = cv2.erode((trust >= 1).astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
-        cb, ca = _chip_map(b, ref)[band], _chip_map(a, ref)[band]
-        kept = float(np.abs(b - a)[inner].max()) if inner.any() else float("nan")
-        print(f"{name:12s} {img.shape[1]:4d} -> {W:4d}  {band.mean():6.1%}   {(cb > 0.06).sum():6d} / "
-              f"{(ca > 0.06).sum():<6d}           {(cb > 0.1).sum():5d} / {(ca > 0.1).sum():<5d}       "
-              f"{cb.max():.3f} / {ca.max():.3f}      {kept:.1e}   {after.matte_note}", flush=True)
-        cmap = np.where(band, _chip_map(b, ref), 0)
+        cmap, row = _edge_chips(name, img, b, a, ref, got.matte)
+        print(f"{row}   {after.matte_note}", flush=True)
         cy, cx = np.unravel_index(int(np.argmax(cmap)), cmap.shape)
         half = 60
         y0, x0 = int(np.clip(cy - half, 0, H - 2 * half)), int(np.clip(cx - half, 0, W - 2 * half))

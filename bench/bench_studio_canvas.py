@@ -36,6 +36,7 @@ import numpy as np
 
 from candid.engines.studio import STYLES, frame
 from candid.engines.studio.frame import face_inside
+from candid.engines.studio.matte import _face_hull
 from candid.engines.studio.stage import studio_stage
 from candid.errors import CandidError
 from candid.face import analyze_face
@@ -95,13 +96,29 @@ def bright_share(out: np.ndarray, matte: np.ndarray, landmarks: np.ndarray) -> f
     from candid.colour import luminance, srgb_to_linear
 
     y = luminance(srgb_to_linear(np.clip(out, 0, 1)))
-    hull = np.zeros(matte.shape, np.uint8)
-    cv2.fillConvexPoly(hull, cv2.convexHull(np.asarray(landmarks, np.float32)[:27]).astype(np.int32), 1)
-    face = hull.astype(bool) & (matte > 0.5)
+    face = _face_hull(matte.shape, np.asarray(landmarks, np.float32)) & (matte > 0.5)
     back = matte < 0.1
     if not face.any() or not back.any():
         return 0.0
     return 100 * float((y[back] > np.percentile(y[face], 99)).mean())
+
+
+def _photos(args, *, only_photo: bool = False):
+    """Every photo under ``args.data/real`` with a whole face of at least ``args.min_iod`` px between the eyes:
+    ``(path, name, pixels, face)``; ``only_photo``: ``args.only`` filters on the photo's name here (else the
+    caller filters on ``'path:style'``)."""
+    for path in sorted(p for p in (args.data / "real").rglob("*") if p.suffix.lower() in EXTS):
+        name = str(path.relative_to(args.data))
+        if only_photo and args.only and not any(o in name for o in args.only.split(",")):
+            continue
+        px = read_image(path).pixels[..., :3]
+        try:
+            face = analyze_face(px, face_index=0, source=path.name)
+        except CandidError:
+            continue
+        if face.iod < args.min_iod or not face_inside(face.landmarks, px.shape, margin=0.05):
+            continue
+        yield path, name, px, face
 
 
 def backdrop(args) -> int:
@@ -122,17 +139,7 @@ def backdrop(args) -> int:
 
     stage_mod.make_background = spy
     rows = []
-    for path in sorted(p for p in (args.data / "real").rglob("*") if p.suffix.lower() in EXTS):
-        name = str(path.relative_to(args.data))
-        if args.only and not any(o in name for o in args.only.split(",")):
-            continue
-        px = read_image(path).pixels[..., :3]
-        try:
-            face = analyze_face(px, face_index=0, source=path.name)
-        except CandidError:
-            continue
-        if face.iod < args.min_iod or not face_inside(face.landmarks, px.shape, margin=0.05):
-            continue
+    for path, name, px, face in _photos(args, only_photo=True):
         seen.clear()
         res = studio_stage(Portrait(px, face=face, source=path.name), style="environmental")
         if "kw" not in seen:  # the cut-out failed its checks: the photo's own background was kept
@@ -177,15 +184,7 @@ def main() -> int:
     if args.backdrop:
         return backdrop(args)
     rows = []
-    for path in sorted(p for p in (args.data / "real").rglob("*") if p.suffix.lower() in EXTS):
-        name = str(path.relative_to(args.data))
-        px = read_image(path).pixels[..., :3]
-        try:
-            face = analyze_face(px, face_index=0, source=path.name)
-        except CandidError:
-            continue
-        if face.iod < args.min_iod or not face_inside(face.landmarks, px.shape, margin=0.05):
-            continue
+    for path, name, px, face in _photos(args):
         person = person_probability(px, full_resolution=False)
         for style in STYLES:
             if args.only and not any(o in f"{name}:{style}" for o in args.only.split(",")):
