@@ -117,6 +117,18 @@ def test_coverage_is_antialiased_not_a_staircase():
     assert np.array_equal(f.valid_mask((120, 120)), cov >= 0.5)
 
 
+def _planted_head(near_left):
+    """The linkedin frame of ``near_left``, its landmarks, valid mask, pixel grid, face width and a head ellipse."""
+    img, lm, person = near_left
+    f = frame(img, lm, None, "linkedin", person=person)
+    clm = f.map_points(lm).astype(np.float64)
+    w, h = f.size
+    yy, xx = np.mgrid[0:h, 0:w]
+    fw0 = float(np.linalg.norm(clm[16] - clm[0]))
+    head = ((xx - clm[27, 0]) / (0.6 * fw0)) ** 2 + ((yy - clm[29, 1]) / (0.9 * fw0)) ** 2 < 1
+    return f, clm, f.valid_mask(img.shape), (yy, xx), fw0, head
+
+
 def test_shoulders_leaving_through_the_side_and_bottom_go_on(near_left):
     """Her shoulders run out of the photo's left edge and the frame's bottom: they go on past the edge.
 
@@ -125,14 +137,9 @@ def test_shoulders_leaving_through_the_side_and_bottom_go_on(near_left):
     """
     from candid.engines.studio.frame import fade_at_photo_edge
 
-    img, lm, person = near_left
-    f = frame(img, lm, None, "linkedin", person=person)
-    clm = f.map_points(lm).astype(np.float64)
-    valid = f.valid_mask(img.shape)
-    w, h = f.size
-    yy, xx = np.mgrid[0:h, 0:w]
-    fw0 = float(np.linalg.norm(clm[16] - clm[0]))
-    head = ((xx - clm[27, 0]) / (0.6 * fw0)) ** 2 + ((yy - clm[29, 1]) / (0.9 * fw0)) ** 2 < 1
+    img, _, _ = near_left
+    f, clm, valid, (yy, xx), fw0, head = _planted_head(near_left)
+    h = f.size[1]
     alpha = ((head | (yy > clm[8, 1] + 0.15 * fw0)) & valid).astype(np.float32)
     out, change = fade_at_photo_edge(alpha, f, img.shape, clm)
     assert change is not None and change["change"] == "body_continued" and change["sides"] == ["left"]
@@ -176,15 +183,9 @@ def test_the_body_fades_into_the_canvas_below_the_chin(near_left):
     """Her arm reaches the photo's left edge above the frame's bottom: alpha falls smoothly to 0 there."""
     from candid.engines.studio.frame import FADE_AT_CHIN, fade_at_photo_edge
 
-    img, lm, person = near_left
-    f = frame(img, lm, None, "linkedin", person=person)
-    clm = f.map_points(lm).astype(np.float64)
-    valid = f.valid_mask(img.shape)
+    img, _, _ = near_left
+    f, clm, valid, (yy, xx), fw0, head = _planted_head(near_left)
     # a planted cut-out: the head, a torso that stays inside, and an arm held out to the photo's left edge
-    w, h = f.size
-    yy, xx = np.mgrid[0:h, 0:w]
-    fw0 = float(np.linalg.norm(clm[16] - clm[0]))
-    head = ((xx - clm[27, 0]) / (0.6 * fw0)) ** 2 + ((yy - clm[29, 1]) / (0.9 * fw0)) ** 2 < 1
     torso = (np.abs(xx - clm[27, 0]) < 0.7 * fw0) & (yy > clm[8, 1])
     arm = (yy > clm[8, 1] + 0.15 * fw0) & (yy < clm[8, 1] + 0.45 * fw0)
     alpha = ((head | torso | arm) & valid).astype(np.float32)
