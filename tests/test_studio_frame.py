@@ -424,3 +424,46 @@ def test_an_extended_frame_never_reaches_past_the_photos_bottom(astro, face):
     f = frame(img, lm - [x0, 0], None, "corporate", straighten="off")
     cov = f.coverage(img.shape)
     assert f.extended and cov[-1][cov[-8] >= 0.999].min() >= 0.999
+
+
+def test_an_extended_canvas_mirrors_the_photo_instead_of_repeating_its_edge():
+    """The canvas beside the photo is the photo mirrored across its edge: a body continued there keeps the
+    cloth's texture. Before, the last column repeated sideways streaked tom_cruise_tight's shoulder."""
+    from candid.engines.studio.frame import Framing, apply_framing
+
+    rng = np.random.default_rng(0)
+    photo = rng.random((40, 30, 3)).astype(np.float32)  # grain in both directions, like cloth
+    f = Framing(np.array([[1.0, 0, 6], [0, 1, 0]]), (36, 40), 0.0, extended=("left",))
+    out = apply_framing(photo, f)
+    assert np.allclose(out[:, 6:], photo[:, :30], atol=1e-5)  # the photo itself is untouched
+    for d in range(1, 6):  # column 6 - d mirrors the photo's column d
+        assert np.allclose(out[:, 6 - d], photo[:, d], atol=1e-5), d
+    assert np.abs(np.diff(out[:, :6], axis=1)).mean() > 0.1  # no column repeated sideways
+
+
+def test_the_continuation_can_come_before_the_light_and_the_fade_keeps_it():
+    """``continue_body`` gives the fade's own continuation, so the stage can make it before relighting (the relight
+    leaves pixels under alpha 0 unlit: tom_cruise_tight's continued shoulder was lighter than the lit jacket, a
+    seam at the photo's edge); the fade then grows nothing more."""
+    from candid.engines.studio.frame import Framing, continue_body, fade_at_photo_edge
+
+    f = Framing(np.array([[1.0, 0, 16], [0, 1, 0]]), (232, 200), 0.0, extended=("left", "right"))
+    yy, xx = np.mgrid[0:200, 0:232]
+    top = 110 + 0.5 * np.maximum(np.abs(xx - 116) - 20, 0)
+    a = ((yy > top) | ((np.abs(xx - 100) < 30) & (yy > 35) & (yy < 120))).astype(np.float32)
+    a[:, :16] = 0
+    a[:, 216:] = 0
+    faded, change = fade_at_photo_edge(a, f, (200, 200), _simple_face())
+    early, sides = continue_body(a, f, (200, 200), _simple_face())
+    assert sides == ["left", "right"] and change["change"] == "body_continued"
+    assert np.abs(early[:, :16] - faded[:, :16]).max() < 1e-6 and np.abs(early[:, 216:] - faded[:, 216:]).max() < 1e-6
+    again, change2 = fade_at_photo_edge(early, f, (200, 200), _simple_face())
+    assert change2["change"] == "body_continued"
+    assert (again > early + 1e-3).sum() == 0  # nothing grown after the light: the stage's ``grown`` is empty
+    # the continued outline reads between rows: soft, not stepped by whole rows (a staircase at 2x)
+    edge = early[:, :14]
+    assert ((edge > 0.05) & (edge < 0.95)).any(axis=0).mean() >= 0.4  # half-row steps (slope 0.5); rounded: none
+    # nothing to continue without an extended side
+    plain = Framing(np.array([[1.0, 0, 0], [0, 1, 0]]), (200, 200), 0.0)
+    same, none = continue_body(a[:, 16:216], plain, (200, 200), _simple_face() - [16, 0])
+    assert none == [] and np.array_equal(same, a[:, 16:216])

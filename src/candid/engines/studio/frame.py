@@ -419,8 +419,18 @@ def frame(
     raise ValueError("cannot frame this face inside the photo (face at the very edge?)")
 
 
+#: What :func:`apply_framing` puts on an extended canvas: the photo mirrored across its edge (continuous at the
+#: edge, with the texture and shading of what lies just inside it), not its last column repeated.
+CANVAS_BORDER = cv2.BORDER_REFLECT_101
+
+
 def apply_framing(pixels: np.ndarray, framing: Framing) -> np.ndarray:
     """Cut the planned frame out of ``pixels`` (a copy; Lanczos when rotating).
+
+    Where the frame reaches beyond the photo (an extended canvas) the photo is
+    mirrored across its edge (:data:`CANVAS_BORDER`): the backdrop covers it,
+    except for a body continued past the edge (:func:`continue_body`), which
+    so keeps the cloth's own texture instead of streaks of one repeated column.
 
     Examples
     --------
@@ -435,8 +445,10 @@ def apply_framing(pixels: np.ndarray, framing: Framing) -> np.ndarray:
         x0, y0 = int(-m[0, 2]), int(-m[1, 2])
         if 0 <= x0 and 0 <= y0 and x0 + w <= pixels.shape[1] and y0 + h <= pixels.shape[0]:
             return pixels[y0:y0 + h, x0:x0 + w].copy()
-    # an extended canvas repeats the photo's edge (the backdrop covers it; alpha there is 0)
-    out = cv2.warpAffine(pixels, m, (w, h), flags=cv2.INTER_LANCZOS4, borderMode=cv2.BORDER_REPLICATE)
+    # an extended canvas mirrors the photo across its edge (the backdrop covers it where alpha is 0): a body
+    # continued past the edge (:func:`continue_body`) keeps the cloth's own texture and shading there, where
+    # the photo's last column repeated streaked sideways and showed a seam at the edge (tom_cruise_tight linkedin)
+    out = cv2.warpAffine(pixels, m, (w, h), flags=cv2.INTER_LANCZOS4, borderMode=CANVAS_BORDER)
     return np.clip(out, 0, 1).astype(pixels.dtype, copy=False)
 
 
@@ -669,6 +681,67 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
                  "width": round(FADE_AT_CHIN, 2)}
 
 
+def continue_body(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, ...],
+                  landmarks: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Carry shoulders that leave the photo through a narrow extended side on past its edge, as alpha.
+
+    The same continuation :func:`fade_at_photo_edge` makes (:func:`_continue_body`: only across a canvas at
+    most :data:`CONTINUE_MAX` face widths wide, for a body that runs into that side and the frame's bottom),
+    on its own, so a caller can make it *before* relighting and estimating the foreground: then the continued
+    cloth is lit like the photo's (the relight keeps pixels under alpha 0 as they are, and a continuation made
+    afterwards showed the unlit, lighter edge as a seam) and its colour is the photo mirrored across its edge
+    (:func:`apply_framing`). :func:`fade_at_photo_edge` later finds the body already continued and keeps it.
+
+    Parameters
+    ----------
+    alpha : ndarray
+        ``(h, w)`` matte in the frame; not modified.
+    framing : Framing
+        The frame the matte is in.
+    source_shape : tuple of int
+        Shape of the photo the frame was cut from.
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in the frame.
+
+    Returns
+    -------
+    (alpha, sides)
+        The matte with the continued body (float32, never lower than ``alpha``) and the sides continued
+        (``[]``: a copy of ``alpha``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lm = np.tile([[50.0, 40.0]], (68, 1)); lm[36:42] = [40, 40]; lm[42:48] = [60, 40]
+    >>> lm[0], lm[16], lm[8] = [30, 45], [70, 45], [50, 62]
+    >>> f = Framing(np.array([[1.0, 0, 10], [0, 1, 0]]), (100, 100), 0.0, extended=("left",))
+    >>> a = np.zeros((100, 100), np.float32); a[:, 10:] = 1.0; a[:70, 10:30] = 0.0   # shoulders from y = 70
+    >>> out, sides = continue_body(a, f, (100, 90), lm)
+    >>> sides, float(a[90, 3]), float(out[90, 3]), float(out[40, 3])   # the shoulder goes on, nothing above it
+    (['left'], 0.0, 1.0, 0.0)
+    """
+    a = np.asarray(alpha, np.float32)
+    cov = framing.coverage(source_shape)
+    if a.shape != cov.shape:
+        raise ValueError(f"alpha {a.shape} does not match the frame {cov.shape}")
+    if float(cov.min()) >= 0.999 or not ({"left", "right"} & set(framing.extended)):
+        return a.copy(), []
+    canvas = _photo_edge(cov, framing.extended)[0].astype(bool)
+    cont, sides = _continue_body(a, cov, canvas, *_below_chin(a.shape, landmarks), framing.extended)
+    return (np.maximum(a, cont) if sides else a.copy()), sides
+
+
+def _below_chin(shape: tuple[int, int], landmarks: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """Head heights below the chin per pixel, the eyes' x and the face's width (jaw, landmarks 0-16)."""
+    lm = np.asarray(landmarks, np.float64)
+    right, left = eye_centers(lm)
+    eyes, chin = (right + left) / 2, lm[8]
+    _, _, head_h = head_extent(lm)
+    u = (chin - eyes) / max(float(np.linalg.norm(chin - eyes)), 1e-6)
+    depth = _along(shape, chin, u) / max(head_h, 1.0)
+    return depth, float(eyes[0]), max(float(np.linalg.norm(lm[16] - lm[0])), 1.0)
+
+
 def _continued_record(sides: list[str]) -> dict:
     return {"change": "body_continued", "sides": list(sides)}
 
@@ -740,8 +813,13 @@ def _continue_body(a: np.ndarray, cov: np.ndarray, canvas: np.ndarray, depth: np
             slope = float(np.clip(-np.polyfit(k, t, 1)[0], 0.0, MAX_SLOPE))  # rows down per column outwards
         beyond = ~deep & (depth > -0.5) & ((xx < centre_x) if side == "left" else (xx > centre_x))
         nearest = np.clip(labels[beyond] - 1, 0, len(iy) - 1)
-        src_y = np.clip(np.round(iy[nearest] - slope * dist[beyond]), 0, h - 1).astype(int)
-        out[beyond] = np.maximum(out[beyond], (a * shoulder)[src_y, ix[nearest]])
+        # read between rows (linear), not the nearest row: rounding stepped the continued outline by whole
+        # rows every 1 / slope columns, a staircase at 2x
+        fy = np.clip(iy[nearest] - slope * dist[beyond], 0, h - 1)
+        y0 = np.floor(fy).astype(int)
+        y1, t = np.minimum(y0 + 1, h - 1), (fy - y0).astype(np.float32)
+        carried = a * shoulder
+        out[beyond] = np.maximum(out[beyond], (1 - t) * carried[y0, ix[nearest]] + t * carried[y1, ix[nearest]])
         sides.append(side)
     return out, sides
 
