@@ -202,3 +202,64 @@ def test_an_array_source_or_matte_none_reads_no_sidecar(saved, tmp_path):
 
     with pytest.raises(CandidError, match="matte="):
         finish_to_file(path, tmp_path / "c.png", (160, 160), matte="auto", **KW)
+
+
+@pytest.mark.parametrize("fit", ["contain", "crop", "pad"])
+def test_a_finished_result_carries_its_matte_scaled_with_it_and_the_door_saves_it(tmp_path, fit):
+    """`candid make --size 4k` (and the web's and batch's finish): the matte follows the finish's fit, so the
+    enlarged headshot gets a sidecar that lies on its enlarged edge."""
+    from candid.finish.stage import finish_stage
+
+    n = 40
+    yy, xx = np.mgrid[0:n, 0:n].astype(np.float32)
+    alpha = np.clip((14 - np.hypot(yy - 18, xx - 22)) / 3 + 0.5, 0, 1).astype(np.float32)  # soft disc off-centre
+    img = np.repeat(alpha[..., None], 3, axis=2)  # planted: the picture's brightness is its matte
+    out = finish_stage(Portrait(img, matte=alpha), size="160x120", backend="classical", fit=fit)
+    size = (120, 120) if fit == "contain" else (120, 160)  # contain keeps the square inside the box
+    assert out.matte is not None and out.matte.shape == out.pixels.shape[:2] == size
+    seen = out.pixels[..., 0]
+    inside = np.ones_like(seen, bool)
+    if fit == "pad":  # the padding is no subject (the picture's pad colour is its own business)
+        inside = np.zeros_like(seen, bool)
+        inside[:, 20:140] = True
+        assert float(out.matte[:, :18].max()) == 0.0
+    assert float(np.abs(seen - out.matte)[inside].mean()) < 0.02  # the scaled matte lies on the scaled edge
+    side = write_output(out, tmp_path / "big.png", sign=False)
+    got = load_saved_matte(side)
+    assert got.matte is not None and got.matte.shape == size
+    # a portrait with no matte still finishes with none
+    assert finish_stage(Portrait(img), size="160x120", backend="classical", fit=fit).matte is None
+
+
+def test_a_headshot_replaced_at_the_same_path_is_read_anew_in_the_same_process(saved, tmp_path):
+    """libvips caches a decoded file by its name: a re-run's headshot and sidecar renamed onto the same path
+    (how a batch publishes) must not be read as the old ones (a resumed batch, a long-running server)."""
+    import os
+
+    path, alpha, _ = saved
+    img = read_image(path).pixels
+    head = tmp_path / "h.png"
+    write_output(Portrait(img, matte=alpha), head, sign=False)
+    assert load_saved_matte(head).matte is not None
+    new = tmp_path / "new" / "h.png"
+    new.parent.mkdir()
+    write_output(Portrait(np.ascontiguousarray(img[:, ::-1]), matte=np.ascontiguousarray(alpha[:, ::-1])), new,
+                 sign=False)
+    os.replace(new, head)
+    assert load_saved_matte(head).matte is None  # the new pixels beside the old sidecar: refused
+    os.replace(sidecar_path(new), sidecar_path(head))
+    got = load_saved_matte(head)
+    assert got.matte is not None and np.abs(got.matte - alpha[:, ::-1]).max() <= 0.5 / 255 + 1e-6
+
+
+@pytest.mark.slow
+def test_candid_make_with_a_size_writes_the_matte_at_that_size_and_says_so(tmp_path, astronaut, capsys):
+    """The 4k door: `candid make --size` finished the headshot with the matte; the sidecar is that matte scaled."""
+    src = write_image(tmp_path / "me.png", cv2.resize(astronaut, (256, 256), interpolation=cv2.INTER_AREA))
+    out = tmp_path / "me-big.jpg"
+    assert main(["make", str(src), "--style", "linkedin", "--size", "512x512", "-o", str(out)]) == 0
+    said = capsys.readouterr().out
+    got = load_saved_matte(out)
+    assert got.matte is not None and got.matte.shape == read_image(out).pixels.shape[:2]
+    said = "".join(said.split())  # the console wraps long lines, even inside a path
+    assert max(got.matte.shape) == 512 and "me-big.jpg.matte.png(thecut-out'smatte" in said

@@ -126,3 +126,45 @@ def test_restart_during_a_job_resumes_it(tmp_path, photo_dir):
     finally:
         proc.kill()
         proc.wait(10)
+
+
+def test_a_result_offers_its_matte_paired_with_the_download(tmp_path, photo_dir):
+    """Issue 18: the web's result has the cut-out's matte, scaled by the web's own finish, served under the
+    image download's name + ``.matte.png`` so the two saved side by side pair up for `candid finish`."""
+    import re
+
+    from candid.finish import load_saved_matte, sidecar_path
+
+    app = create_app(tmp_path / "library", tmp_path / "data", workers=1)
+    with TestClient(app, base_url=LOCAL) as c:
+        c.headers["X-Candid-CSRF"] = c.get("/api/session").json()["csrf"]
+        with open(photo_dir / "original.jpg", "rb") as fh:
+            up = c.post("/api/uploads", files={"file": ("me.jpg", fh)}).json()["id"]
+        job = c.post("/api/jobs", json={"upload": up, "size": "480x600"}).json()  # the web's finish enlarges
+        final = wait_for(lambda: c.get(f"/api/jobs/{job['id']}").json(),
+                         lambda j: j["state"] in ("done", "failed", "cancelled"), timeout=300)
+        assert final["state"] == "done", final
+        res = c.get(f"/api/results/{job['id']}").json()["summary"]
+        shape = (res["height"], res["width"])
+        assert max(shape) == 600 or res["width"] == 480  # enlarged by the finish (the source crop is smaller)
+        assert (res["matte"]["height"], res["matte"]["width"]) == shape
+        assert "candid finish" in res["matte"]["what"] and "candid's own matte" in res["matte"]["what"]
+        folder = tmp_path / "downloads"
+        folder.mkdir()
+        names = []
+        for what in ("image", "matte"):
+            r = c.get(f"/api/results/{job['id']}/{what}")
+            assert r.status_code == 200
+            name = re.search(r'filename="?([^";]+)"?', r.headers["content-disposition"]).group(1)
+            (folder / name).write_bytes(r.content)
+            names.append(name)
+        assert names[1] == names[0] + ".matte.png" and names[0].endswith(".jpg")
+        got = load_saved_matte(folder / names[0])  # what `candid finish` on the download will find
+        assert got.matte is not None and got.matte.shape == shape and 0.1 < float(got.matte.mean()) < 0.9
+        assert "wrote result.jpg.matte.png" in c.get(f"/api/jobs/{job['id']}/log").text
+        # a result without a matte (a fallback, or made before mattes were kept): one clear line, 404
+        sidecar_path(tmp_path / "data" / "results" / job["id"] / "result.jpg").unlink()
+        r = c.get(f"/api/results/{job['id']}/matte")
+        assert r.status_code == 404 and r.json()["error"].startswith("this result has no matte")
+        assert c.get(f"/api/results/{'0' * 32}/matte").status_code == 404
+        assert c.get("/api/results/not-an-id/matte").status_code in (404, 422)

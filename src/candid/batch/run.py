@@ -30,6 +30,10 @@ class BatchRow(ItemFindings):
     key: str
     status: str = Field(description="done (made now), cached (made by an earlier run) or failed")
     seconds: float | None = None
+    matte: str | None = Field(None, description=(
+        "The output's matte sidecar in the output folder (NAME.matte.png), when the recipe cut the person out "
+        "(studio): candid's own alpha of the cut-out, 8-bit, bound to the output's decoded pixels by SHA-256; "
+        "`candid finish` on the output uses it"))
 
 
 class BatchSummary(BaseModel):
@@ -86,10 +90,13 @@ def _short(text: str | None, n: int = 90) -> str:
 
 
 def _row(item: WorkItem, status: str, rec: dict[str, Any] | None) -> BatchRow:
+    from candid.finish._saved_matte import SIDECAR_SUFFIX
+
     rec = rec or {}
     found = {k: rec[k] for k in ItemFindings.model_fields if rec.get(k) is not None}  # what the worker found
+    matte = item.output + SIDECAR_SUFFIX if status != "failed" and rec.get("matte") else None
     return BatchRow(line=item.line, output=item.output, key=item.key, status=status, seconds=rec.get("seconds"),
-                    **found)
+                    matte=matte, **found)
 
 
 def run_batch(
@@ -183,6 +190,12 @@ def run_batch(
     inputs = sorted({p for it in items for p in it.inputs})
     problems = [f"row {it.line}: output {it.output}: {why}" for it in items
                 if (why := destination_problem(out_dir, it.output, inputs))]
+    from candid.finish._saved_matte import SIDECAR_SUFFIX
+
+    outputs = {it.output: it.line for it in items}
+    problems += [f"row {it.line}: output {it.output}: it is the name of row {outputs[base]}'s matte sidecar"
+                 for it in items if it.output.endswith(SIDECAR_SUFFIX)
+                 and (base := it.output[:-len(SIDECAR_SUFFIX)]) in outputs]
     if problems:
         raise ManifestError(problems, getattr(manifest, "source", "manifest"))
     if sign and signer is None:
@@ -232,10 +245,10 @@ def run_batch(
             group = by_key[res.key]
             rec = res.record()
             if res.ok and res.data is not None:
-                store.put(res.key, group[0].suffix, res.data, rec)
+                store.put(res.key, group[0].suffix, res.data, rec, matte=res.matte_data)
                 publish(res.key, group)
                 store.journal("done", run=run_id, key=res.key, outputs=[it.output for it in group],
-                              seconds=res.seconds, worker=res.worker)
+                              seconds=res.seconds, worker=res.worker, matte=res.matte_data is not None)
                 status[res.key] = ("done", rec)
                 done += len(group)
             else:

@@ -3,15 +3,24 @@
 Layout of ``OUT/``::
 
     OUT/<output names>                 finished portraits (hard links to signed objects)
+    OUT/<output name>.matte.png        a studio portrait's matte sidecar (hard link to its object)
     OUT/batch-report.json              the last run's summary
     OUT/.candid-batch/objects/ab/<key>.jpg   one file per content key (deterministic, unsigned)
+    OUT/.candid-batch/objects/ab/<key>.jpg.matte.png   its matte, if the recipe cut the person out
     OUT/.candid-batch/signed/ab/<key>.jpg    the same with its C2PA manifest (signed once)
     OUT/.candid-batch/results/<key>.json     what the run found (scores, timings)
     OUT/.candid-batch/journal.jsonl          one line per event, append-only
 
 Every file is written to a temporary name and renamed, object first, then its
-result, then the journal line: a crash at any point leaves either a finished
-result or nothing, and a re-run finishes what is missing. Only the process that
+matte, then its result, then the journal line: a crash at any point leaves
+either a finished result or nothing, and a re-run finishes what is missing.
+
+A studio portrait's matte sidecar (:mod:`candid.finish._saved_matte`) is bound
+to the pixels by their SHA-256, which C2PA signing does not change, so one
+sidecar serves the object and its signed copy. Publishing removes the old
+sidecar (one candid wrote) before it replaces an output, and links the new one
+after the output: a kill at any point leaves an output with its own sidecar or
+with none, never with another run's. Only the process that
 runs the batch writes here (workers return bytes), so there is one writer.
 
 Objects are the same bytes for the same inputs and recipe (no signing time,
@@ -94,14 +103,22 @@ class ResultStore:
         """Where the result record for ``key`` lives."""
         return self.root / "results" / f"{self._check_key(key)}.json"
 
+    def matte_path(self, key: str, suffix: str) -> Path:
+        """Where the matte sidecar of ``key``'s output lives (if it has one)."""
+        from candid.finish._saved_matte import sidecar_path
+
+        return sidecar_path(self.object_path(key, suffix))
+
     def has(self, key: str, suffix: str | None = None) -> bool:
-        """True when ``key`` has a finished output and result record."""
+        """True when ``key`` has a finished output and result record (and its matte, if the record says so)."""
         rp = self.result_path(key)
         if not rp.is_file():
             return False
+        rec = self.result(key) or {}
         if suffix is None:
-            rec = self.result(key) or {}
             suffix = rec.get("suffix", "")
+        if rec.get("matte") and not self.matte_path(key, suffix).is_file():
+            return False
         return self.object_path(key, suffix).is_file()
 
     def result(self, key: str) -> dict[str, Any] | None:
@@ -111,10 +128,13 @@ class ResultStore:
         except (FileNotFoundError, json.JSONDecodeError):
             return None
 
-    def put(self, key: str, suffix: str, data: bytes, record: dict[str, Any]) -> Path:
-        """Store an output and its record, atomically (object first, then record)."""
+    def put(self, key: str, suffix: str, data: bytes, record: dict[str, Any], matte: bytes | None = None) -> Path:
+        """Store an output, its matte sidecar (if any) and its record, atomically (object, matte, record)."""
         path = atomic_write_bytes(self.object_path(key, suffix), data)
         os.chmod(path, 0o644)  # outputs are for sharing; temp files start private
+        if matte is not None:
+            os.chmod(atomic_write_bytes(self.matte_path(key, suffix), matte), 0o644)
+        record = {**record, "matte": matte is not None}
         text = json.dumps({**record, "key": key, "suffix": suffix}, indent=1, sort_keys=True, default=str)
         atomic_write_bytes(self.result_path(key), text.encode("utf-8"))
         return path
@@ -147,6 +167,10 @@ class ResultStore:
     def publish(self, key: str, suffix: str, name: str, *, signed: bool = False, protect=()) -> Path:
         """Make the object for ``key`` appear as ``OUT/name`` (hard link, else copy), atomically.
 
+        A studio output's matte appears beside it as ``OUT/name.matte.png``
+        (see the module's notes on the order); an output without one removes
+        a sidecar candid wrote there for an earlier output.
+
         Parameters
         ----------
         signed : bool
@@ -160,29 +184,27 @@ class ResultStore:
             A bad name, a destination outside ``OUT`` through a symlink, or
             one of the protected files.
         """
+        from candid.finish._saved_matte import SIDECAR_SUFFIX, discard_matte
+
         problem = output_name_problem(name) or destination_problem(self.out_dir, name, protect)
         if problem:
             raise ValueError(f"output name {name!r}: {problem}")
         src = self.signed_path(key, suffix) if signed else self.object_path(key, suffix)
+        matte = self.matte_path(key, suffix)
+        matte = matte if matte.is_file() else None
         dst = self.out_dir / name
         dst.parent.mkdir(parents=True, exist_ok=True)
-        problem = destination_problem(self.out_dir, name, protect)  # again, now the folders exist
-        if problem:
-            raise ValueError(f"output name {name!r}: {problem}")
-        if dst.exists():
-            try:
-                if os.path.samefile(src, dst):
-                    return dst
-            except OSError:
-                pass
-        from candid.files import atomic_path
-
-        with atomic_path(dst, suffix=".link") as tmp:
-            tmp.unlink()  # the link takes the temporary name
-            try:
-                os.link(src, tmp)
-            except OSError:  # other file system, or no hard links: copy
-                atomic_write_bytes(tmp, src.read_bytes())
+        for n in (name, name + SIDECAR_SUFFIX) if matte is not None else (name,):
+            problem = destination_problem(self.out_dir, n, protect)  # again, now the folders exist
+            if problem:
+                raise ValueError(f"output name {n!r}: {problem}")
+        if not _same_file(src, dst):
+            discard_matte(dst)  # first: the new output is never seen beside the old one's matte
+            _link(src, dst)
+        if matte is not None:
+            _link(matte, self.out_dir / (name + SIDECAR_SUFFIX))
+        else:
+            discard_matte(dst)
         return dst
 
     def journal(self, event: str, **fields: Any) -> None:
@@ -204,6 +226,27 @@ class ResultStore:
                         yield json.loads(line)
                     except json.JSONDecodeError:
                         continue
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _link(src: Path, dst: Path) -> None:
+    """``dst`` becomes ``src`` (a hard link, else a copy), atomically; nothing if it already is."""
+    if _same_file(src, dst):
+        return
+    from candid.files import atomic_path
+
+    with atomic_path(dst, suffix=".link") as tmp:
+        tmp.unlink()  # the link takes the temporary name
+        try:
+            os.link(src, tmp)
+        except OSError:  # other file system, or no hard links: copy
+            atomic_write_bytes(tmp, src.read_bytes())
 
 
 def destination_problem(out_dir: str | os.PathLike, name: str, protect=()) -> str | None:

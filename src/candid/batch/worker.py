@@ -79,6 +79,12 @@ class ItemResult(ItemFindings):
         Peak resident memory of the worker process so far.
     data : bytes or None
         The encoded output (not stored in reports).
+    matte : bool
+        True when the output is a studio cut-out and ``matte_data`` holds its
+        matte sidecar (``NAME.matte.png``, :func:`candid.finish.save_matte`).
+    matte_data : bytes or None
+        The sidecar's bytes, bound to the output's pixels by their SHA-256
+        (not stored in reports).
 
     Examples
     --------
@@ -96,11 +102,13 @@ class ItemResult(ItemFindings):
     stage_seconds: dict[str, float] = Field(default_factory=dict)
     peak_rss_mb: float = 0.0
     worker: str = ""
+    matte: bool = False
     data: bytes | None = Field(default=None, repr=False)
+    matte_data: bytes | None = Field(default=None, repr=False)
 
     def record(self) -> dict[str, Any]:
-        """The result as JSON-ready data, without the output bytes."""
-        return self.model_dump(mode="json", exclude={"data"})
+        """The result as JSON-ready data, without the output's and the matte's bytes."""
+        return self.model_dump(mode="json", exclude={"data", "matte_data"})
 
 
 def limit_threads(n: int) -> None:
@@ -142,12 +150,19 @@ def _scores(portrait) -> dict[str, Any]:
     return out
 
 
-def _encode(portrait, suffix: str) -> bytes:
-    """The labelled output file's bytes (provenance labels if available)."""
+def _encode(portrait, suffix: str) -> tuple[bytes, bytes | None]:
+    """The labelled output file's bytes (provenance labels if available) and its matte sidecar's, if any.
+
+    The sidecar is made by the same rule as ``candid make``'s
+    (:func:`candid.finish._saved_matte.keep_matte`): a studio cut-out's
+    matte, bound to the decoded pixels of exactly these bytes.
+    """
     try:
         from candid.provenance import label_and_write
     except ImportError:  # pragma: no cover - provenance is part of candid
         label_and_write = None
+    from candid.finish._saved_matte import keep_matte
+
     with tempfile.TemporaryDirectory(prefix="candid-batch-") as tmp:
         path = Path(tmp) / f"out{suffix}"
         if label_and_write is not None:
@@ -156,7 +171,8 @@ def _encode(portrait, suffix: str) -> bytes:
             from candid.imageio import write_image
 
             write_image(path, portrait.pixels, alpha=portrait.alpha)
-        return path.read_bytes()
+        side = keep_matte(path, portrait)
+        return path.read_bytes(), (side.read_bytes() if side is not None else None)
 
 
 def process_item(item: WorkItem, inputs: list[bytes] | None = None, *, threads: int | None = None) -> ItemResult:
@@ -242,10 +258,10 @@ def process_item(item: WorkItem, inputs: list[bytes] | None = None, *, threads: 
                 result, log=tuple(dataclasses.replace(op, at=item.fixed_time) for op in result.log))
         if result.color != "srgb":
             raise CandidError("the recipe ends with linear-light pixels; add a stage that returns sRGB")
-        data = _encode(result, item.suffix)
+        data, matte_data = _encode(result, item.suffix)
         return ItemResult(**base, ok=True, seconds=round(time.perf_counter() - t0, 3), stage_seconds=stage_seconds,
                           width=result.width, height=result.height, peak_rss_mb=_peak_rss_mb(), data=data,
-                          **_scores(result))
+                          matte=matte_data is not None, matte_data=matte_data, **_scores(result))
     except Exception as exc:  # noqa: BLE001 - isolation: every failure becomes a result
         from candid.errors import CandidError
 

@@ -121,13 +121,9 @@ def write_output(portrait, path, *, sign: bool = True, bit_depth: int = 8, quali
     written = label_and_write(portrait, path, signer=dev_signer() if sign else None,
                               bit_depth=bit_depth, quality=quality, ingredients=tuple(sources))
     # a studio cut-out's matte travels beside the file, bound to its pixels, for a later `candid finish`
-    from candid.finish._saved_matte import discard_matte, save_matte
+    from candid.finish._saved_matte import keep_matte
 
-    matte = getattr(portrait, "matte", None)
-    if matte is not None and getattr(portrait, "alpha", None) is None:
-        save_matte(written, matte)
-    else:
-        discard_matte(written)  # the file was replaced: an old sidecar would not match it anyway
+    keep_matte(written, portrait)
     return written
 
 

@@ -88,6 +88,11 @@ def make(
                 if note not in said and note not in recorded:
                     console.print(f"  {note}")
     out.print(f"wrote {written} ({result.width}x{result.height})")
+    from candid.finish._saved_matte import sidecar_path
+
+    side = sidecar_path(written)
+    if getattr(result, "matte", None) is not None and side.is_file():  # said, like every file candid writes
+        out.print(f"wrote {side} (the cut-out's matte: keep it beside the headshot for `candid finish`)")
     return 0
 
 

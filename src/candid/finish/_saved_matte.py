@@ -78,6 +78,16 @@ def _digest_of(pixels: np.ndarray) -> str:
     return h.hexdigest()
 
 
+def _forget_cached_decodes() -> None:
+    """Empty libvips' operation cache: it keys a decoded file by its name, so a headshot or sidecar replaced
+    at the same path (a re-run, a resumed batch) would otherwise be read as the old one in this process."""
+    import pyvips
+
+    keep = pyvips.cache_get_max()
+    pyvips.cache_set_max(0)
+    pyvips.cache_set_max(keep)
+
+
 def pixel_digest(image_path: str | os.PathLike) -> str:
     """SHA-256 of an image file's decoded colour pixels (upright sRGB, 8 or 16 bit, alpha left out).
 
@@ -104,6 +114,7 @@ def pixel_digest(image_path: str | os.PathLike) -> str:
     from candid.imageio import open_vips
     from candid.imageio._decode import _first_line
 
+    _forget_cached_decodes()
     image, _ = open_vips(image_path)
     try:
         arr = np.asarray(image[:3].numpy())
@@ -119,8 +130,9 @@ def save_matte(image_path: str | os.PathLike, matte: np.ndarray) -> Path | None:
 
     The digest is taken from the file as written (after its watermark and
     encoding), so the sidecar matches exactly those pixels. Written
-    atomically. A matte of another size than the image writes nothing (an
-    enlarged result is already finished) and removes a stale sidecar.
+    atomically. A matte of another size than the image writes nothing (it
+    is not this image's) and removes a stale sidecar; a finished (enlarged)
+    result carries its matte scaled with it (:func:`fit_matte`).
 
     Parameters
     ----------
@@ -153,6 +165,7 @@ def save_matte(image_path: str | os.PathLike, matte: np.ndarray) -> Path | None:
     image_path = Path(image_path)
     side = sidecar_path(image_path)
     m = np.asarray(matte, np.float32)
+    _forget_cached_decodes()
     probe, _ = open_vips(image_path)
     if m.ndim != 2 or m.shape != (probe.height, probe.width) or not np.isfinite(m).all():
         discard_matte(image_path)
@@ -166,6 +179,85 @@ def save_matte(image_path: str | os.PathLike, matte: np.ndarray) -> Path | None:
     with atomic_path(side, suffix=".part.png") as tmp:
         img.pngsave(str(tmp), compression=6, strip=False)
     return side
+
+
+def keep_matte(image_path: str | os.PathLike, portrait) -> Path | None:
+    """The one rule every front door follows after writing a result: save its matte beside it, or clear a stale one.
+
+    A studio result (a :class:`candid.portrait.Portrait` with a ``matte`` and
+    no ``alpha``) gets its sidecar (:func:`save_matte`); any other result
+    removes a sidecar candid wrote for an earlier file at that path
+    (:func:`discard_matte`). ``candid make``, the web studio and ``candid
+    batch`` all call this, so their outputs agree.
+
+    Returns
+    -------
+    Path or None
+        The sidecar written, or None.
+
+    Examples
+    --------
+    >>> import tempfile, numpy as np
+    >>> from candid.imageio import write_image
+    >>> from candid.portrait import Portrait
+    >>> px = np.full((8, 8, 3), 0.5, np.float32)
+    >>> p = write_image(tempfile.mkdtemp() + "/h.png", px)
+    >>> keep_matte(p, Portrait(px, matte=np.ones((8, 8), np.float32))).name
+    'h.png.matte.png'
+    >>> keep_matte(p, Portrait(px)) is None, sidecar_path(p).exists()
+    (True, False)
+    """
+    matte = getattr(portrait, "matte", None)
+    if matte is not None and getattr(portrait, "alpha", None) is None:
+        return save_matte(image_path, matte)
+    discard_matte(image_path)  # the file was replaced: an old sidecar would not match it anyway
+    return None
+
+
+def fit_matte(matte: np.ndarray, plan) -> np.ndarray:
+    """The matte of an image after a finish that resampled it by ``plan`` (same scale, crop or padding).
+
+    The finish enlarges the cut-out's edge classically along this matte
+    (:func:`candid.finish.matte_edge_trust`), so the matte scaled the same way
+    lies on the enlarged edge; padding is background (0).
+
+    Parameters
+    ----------
+    matte : ndarray
+        ``(src_h, src_w)`` alpha in [0, 1].
+    plan : candid.finish._size.FitPlan
+        The finish's fit (:func:`candid.finish._size.plan_fit`).
+
+    Returns
+    -------
+    ndarray
+        ``(out_h, out_w)`` float32 in [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.finish._size import plan_fit
+    >>> m = np.zeros((10, 10), np.float32); m[:, 5:] = 1
+    >>> out = fit_matte(m, plan_fit(10, 10, (40, 40), "contain"))
+    >>> out.shape, float(out[:, :19].max()), float(out[:, 21:].min())
+    ((40, 40), 0.0, 1.0)
+    >>> fit_matte(m, plan_fit(10, 10, (40, 20), "pad")).shape
+    (20, 40)
+    """
+    import cv2
+
+    m = np.asarray(matte, np.float32)
+    if m.shape != (plan.src_h, plan.src_w):
+        raise ValueError(f"matte is {m.shape[1]}x{m.shape[0]}, the plan's source {plan.src_w}x{plan.src_h}")
+    rw, rh = plan.resampled_w, plan.resampled_h
+    shrink = rw < plan.src_w and rh < plan.src_h
+    m = cv2.resize(m, (rw, rh), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
+    if plan.fit == "pad":
+        out = np.zeros((plan.out_h, plan.out_w), np.float32)
+        out[plan.offset_y:plan.offset_y + rh, plan.offset_x:plan.offset_x + rw] = m
+    else:  # crop (contain has offset 0 and the resampled size is the output)
+        out = m[plan.offset_y:plan.offset_y + plan.out_h, plan.offset_x:plan.offset_x + plan.out_w]
+    return np.ascontiguousarray(np.clip(out, 0.0, 1.0), dtype=np.float32)
 
 
 def discard_matte(image_path: str | os.PathLike) -> None:
@@ -216,6 +308,7 @@ def load_saved_matte(image_path: str | os.PathLike) -> SavedMatte:
     except OSError:
         return SavedMatte(None, f"no matte: none saved with this image ({name})", found=False)
     unreadable = SavedMatte(None, f"no matte: {name} is not a readable matte, ignored")
+    _forget_cached_decodes()
     if size > SIDECAR_MAX_BYTES or size < 8 or side.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
         return unreadable
     try:
@@ -244,5 +337,5 @@ def load_saved_matte(image_path: str | os.PathLike) -> SavedMatte:
                              "its soft edge")
 
 
-__all__ = ["SIDECAR_SUFFIX", "SavedMatte", "discard_matte", "load_saved_matte", "pixel_digest", "save_matte",
-           "sidecar_path"]
+__all__ = ["SIDECAR_SUFFIX", "SavedMatte", "discard_matte", "fit_matte", "keep_matte", "load_saved_matte",
+           "pixel_digest", "save_matte", "sidecar_path"]

@@ -88,7 +88,9 @@ def finish_stage(
     otherwise ``learned`` for small sources and ``classical`` for the rest.
     A portrait with a ``matte`` (the studio's cut-out) is finished with the
     classical enlargement along the matte's edge, where the learned one would
-    draw the composite's mixed pixels as chips (said in the notes).
+    draw the composite's mixed pixels as chips (said in the notes); the
+    result carries that matte scaled to its size
+    (:func:`candid.finish._saved_matte.fit_matte`).
 
     Examples
     --------
@@ -124,7 +126,14 @@ def finish_stage(
     if use_refs:
         params["references"] = len(refs)
     ai = "edited" if used == "learned" else "none"
-    return portrait.evolve(px, Operation("finish", params=params, notes=notes, ai=ai))
+    if matte is not None:  # the cut-out's matte scaled with the picture: the doors save it beside a 4k result too
+        from candid.finish._saved_matte import fit_matte
+        from candid.finish._size import plan_fit
+
+        h, w = portrait.pixels.shape[:2]
+        matte = fit_matte(matte, plan_fit(w, h, size, o.fit))
+        matte = matte if matte.shape == px.shape[:2] else None
+    return portrait.evolve(px, Operation("finish", params=params, notes=notes, ai=ai), matte=matte)
 
 
 finish_stage.options_model = FinishOptions  # type: ignore[attr-defined]  (candid.recipes checks settings with it)

@@ -23,6 +23,9 @@ from candid.errors import CandidError
 #: Options of a make job: the studio options (:class:`StudioOptions`, the one list) + engine and subject.
 MAKE_OPTIONS = ("engine", *OPTION_NAMES, "subject")
 ID = re.compile(r"^[0-9a-f]{32}$")
+#: How a result's matte is described to the user (the results API and page).
+MATTE_WHAT = ("candid's own matte of the cut-out (8-bit alpha, white = subject), bound to this headshot's pixels; "
+              "keep it beside the headshot as NAME.matte.png and `candid finish` uses it along the edge")
 
 
 class JobCancelled(Exception):
@@ -200,6 +203,12 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
     # Signed like the CLI's outputs (local development certificate unless the user has their own).
     written = label_and_write(result, out_dir / "result.jpg", quality=92, signer=dev_signer(), ingredients=[src])
     log(f"wrote {written.name} ({result.width}x{result.height}), labelled as AI-edited")
+    # the cut-out's matte beside it, as `candid make` and `candid batch` write it (served at .../matte)
+    from candid.finish._saved_matte import keep_matte
+
+    side = keep_matte(written, result)
+    if side is not None:
+        log(f"wrote {side.name}, the cut-out's matte bound to these pixels")
     on_step(len(recipe.steps) + 1, total, "tiles and heatmaps")
     save_dzi(run.source, out_dir / "source")
     save_dzi(result.pixels, out_dir / "result")
@@ -225,6 +234,8 @@ def run_make(params: dict[str, Any], *, data_dir: Path, library: Path, out_dir: 
         "honest": _honest_summary(result.log, params.get("subject")),
         "notes": [f"{op.stage}: {n}" for op in result.log for n in op.notes],
         "changes": change_report(result.log),  # what the studio changed on its own, in plain words
+        "matte": None if side is None else {"width": int(result.width), "height": int(result.height),
+                                            "what": MATTE_WHAT},
     }
     (out_dir / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     return summary

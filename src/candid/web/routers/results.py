@@ -34,6 +34,22 @@ def result_image(job_id: str = PathParam(..., pattern=HEX), st: Studio = Depends
                         filename=f"candid-{job_id[:8]}.jpg")
 
 
+@router.get("/api/results/{job_id}/matte", response_class=FileResponse)
+def result_matte(job_id: str = PathParam(..., pattern=HEX), st: Studio = Depends(studio)):
+    """The result's matte sidecar (8-bit PNG), named to pair with the image download for a later `candid finish`.
+
+    Only a studio cut-out has one; a result that kept its photo's background (a fallback) or was made
+    before mattes were kept answers 404.
+    """
+    from candid.finish._saved_matte import sidecar_path
+
+    path = sidecar_path(st.done(job_id) / "result.jpg")
+    if not path.is_file():
+        raise HTTPException(404, "this result has no matte: it kept its photo's background, or was made "
+                                 "before results kept one")
+    return FileResponse(path, media_type="image/png", filename=f"candid-{job_id[:8]}.jpg.matte.png")
+
+
 @router.get("/api/results/{job_id}/preview/{size}.jpg", response_class=FileResponse)
 def result_preview(job_id: str = PathParam(..., pattern=HEX), size: Literal["thumb", "view"] = PathParam(...),
                    st: Studio = Depends(studio)):

@@ -41,6 +41,7 @@ async function showResult(id) {
     <div><h2>What changed</h2><ul id="changes" class="changes">${changes}</ul>
     <div class="actions"><a id="open-compare" href="/compare?job=${id}">Compare with your photo at 1:1</a>
       <a href="/api/results/${id}/image">Download</a>
+      ${s.matte ? `<a id="download-matte" href="/api/results/${id}/matte" title="${candid.esc(s.matte.what)}">Matte (PNG)</a>` : ""}
       <button type="button" class="quiet" id="make-again">Make again</button>
       <button type="button" class="quiet" id="delete-result">Delete</button></div>
     <h2>What the inspector sees</h2>
