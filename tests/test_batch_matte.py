@@ -115,6 +115,42 @@ def test_a_kill_while_publishing_never_leaves_another_runs_sidecar(tmp_path, mon
     assert np.array_equal(read_image(out / "a.png").pixels, read_image(store.object_path(new, ".png")).pixels)
 
 
+@pytest.mark.parametrize("after", [0.3, 0.7, 1.1])
+def test_kill_9_while_publishing_over_and_over_leaves_no_foreign_or_half_sidecar(tmp_path, after):
+    """A real SIGKILL: a process publishes three results (two with mattes, one without) to one name in a loop
+    and is killed at some moment; the output has its own sidecar or none, and no half file shows."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    store = ResultStore(out)
+    keys = ["6a" * 32, "6b" * 32, "6c" * 32]
+    for key, tone, with_matte in zip(keys, (0.2, 0.5, 0.8), (True, True, False)):
+        data, matte = _object(tmp_path, tone, with_matte)
+        store.put(key, ".png", data, {"ok": True}, matte=matte)
+    code = ("import sys; from candid.batch import ResultStore; s = ResultStore(sys.argv[1]); keys = sys.argv[2:]\n"
+            "i = 0\nwhile True:\n    s.publish(keys[i % 3], '.png', 'a.png'); i += 1\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(out), *keys], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (out / "a.png").exists() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.01)
+        time.sleep(after)
+        assert proc.poll() is None, "the publishing loop stopped by itself"
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    assert _state(out, "a.png") in ("own", "none")
+    visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert visible in (["a.png"], ["a.png", "a.png.matte.png"])
+    store.sweep()  # what the kill left under temporary names goes
+    assert sorted(p.name for p in out.iterdir()) in ([".candid-batch", "a.png"],
+                                                     [".candid-batch", "a.png", "a.png.matte.png"])
+
+
 def test_a_kill_inside_put_leaves_the_item_unfinished(tmp_path, monkeypatch):
     """Object, matte, record: the record is written last, so a kill before it means 'run again'."""
     store = ResultStore(tmp_path / "out")
