@@ -182,7 +182,7 @@ def test_a_sidecar_name_taken_by_another_row_is_refused(tmp_path, astronaut):
 
 
 @pytest.mark.slow
-def test_a_studio_batch_writes_each_matte_lists_it_and_finish_uses_it(tmp_path, astronaut):
+def test_a_studio_batch_writes_each_matte_lists_it_and_finish_uses_it(tmp_path, astronaut, capsys):
     """One real studio row (made once, published under two names) and its 4k-style finish carry the matte."""
     write_image(tmp_path / "p.png", cv2.resize(astronaut, (256, 256), interpolation=cv2.INTER_AREA))
     (tmp_path / "m.csv").write_text("subject,inputs,overrides,output\n,p.png,,a.jpg\n,p.png,,team/b.jpg\n")
@@ -204,6 +204,15 @@ def test_a_studio_batch_writes_each_matte_lists_it_and_finish_uses_it(tmp_path, 
     s2 = run_batch(load_manifest(tmp_path / "m.csv"), recipe, out, workers=1, fixed_time=FIXED)
     assert s2.cached == 2 and [r.matte for r in s2.rows] == ["a.jpg.matte.png", "team/b.jpg.matte.png"]
     assert load_saved_matte(out / "a.jpg").matte is not None
+    # the CLI says so (from the store: nothing is made again)
+    (tmp_path / "r.toml").write_text('name = "studio"\n[[steps]]\nstage = "engine.studio"\nparams = {style = "linkedin"}\n'
+                                      '[[steps]]\nstage = "finish"\nparams = {size = "480x600", backend = "classical"}\n')
+    from candid.cli import main
+
+    assert main(["batch", str(tmp_path / "m.csv"), "--recipe", str(tmp_path / "r.toml"), "--out", str(out),
+                 "-j", "1", "--timestamp", FIXED]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert "2 output(s) have the cut-out's matte beside them" in said
     # the same names from a recipe without a cut-out: the old sidecars go, the report says none
     plain = Recipe(name="plain", steps=[Step(stage="finish", params={"size": "200x200", "backend": "classical"})])
     s3 = run_batch(load_manifest(tmp_path / "m.csv"), plain, out, workers=1, fixed_time=FIXED)

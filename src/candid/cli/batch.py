@@ -117,6 +117,10 @@ def batch(
         summary = run_batch(m, rec, out_dir, backend=backend, workers=workers, on_progress=on_progress,
                             library=library, address=address, fixed_time=fixed, items=items)
     out.print(summary.table())
+    mattes = sum(1 for r in summary.rows if r.matte)
+    if mattes:  # candid's own files beside the outputs are said, like the outputs
+        out.print(f"{mattes} output(s) have the cut-out's matte beside them (NAME.matte.png, listed in the report; "
+                  "`candid finish` uses it)")
     if report is not None:
         stem = report.with_suffix("") if report.suffix.lower() in (".json", ".html") else report
         data = summary.model_dump(mode="json")
