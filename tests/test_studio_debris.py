@@ -13,9 +13,11 @@ from candid.engines.studio.debris import (
     DebrisReport,
     beside_others,
     cheek_cut,
+    head_radius,
     cheek_to_cheek,
     colour_distance,
     from_above,
+    other_heads,
     remove_debris,
     subject_colours,
     subject_prior,
@@ -250,7 +252,9 @@ def test_much_alpha_beside_another_face_is_doubt():
     out0, rep0 = remove_debris(img, alpha, lm)
     assert rep0.doubt is None and rep0.beside_others == 0
     out, rep = remove_debris(img, alpha, lm, others=[box])
-    assert np.array_equal(out, out0)  # nothing more removed: it could not be told apart
+    # her head (the ellipse around her face, outside the subject's) goes; her hair below it could not be told apart
+    assert out[100, 260] == 0 and out[200, 260] == 1 and rep.parts["heads"] > 0.01
+    # what the heads rule took still counts: without it the share would fall under the threshold (0.058)
     assert rep.beside_others > OTHER_DOUBT and rep.doubt is not None and "another person" in rep.doubt
     near = beside_others(alpha.shape, lm, [box])
     assert near[140, 260] and not near[120, 215]  # beside her face, but not inside the subject's head ellipse
@@ -309,6 +313,33 @@ def test_a_face_touching_the_head_from_above_is_doubt():
     assert touching_above(alpha, lm, [FACE_ABOVE]) and not touching_above(alpha, lm, [])
     # a face below the crown (cheek to cheek, beside) is not above
     assert not touching_above(alpha, lm, [(200.0, 90.0, 250.0, 150.0)])
+
+
+#: a seated person below the subject's shoulder: her face found at the frame's lower left, the top of her dark head
+#: in the cut-out beside the subject's shirt (2007_007763 editorial)
+SEATED_BOX = (0.0, 280.0, 40.0, 320.0)
+SEATED_HAIR = [(0, 250), (44, 250), (44, 290), (0, 290)]
+
+
+def test_a_found_face_s_head_beside_the_subject_is_removed():
+    img, alpha, lm = _scene(SEATED_HAIR, colour=BLACK)
+    out0, rep0 = remove_debris(img, alpha, lm)
+    assert out0[270, 10] > 0.9 and rep0.doubt is None  # no other rule takes it (inside the torso prior)
+    out, rep = remove_debris(img, alpha, lm, others=[SEATED_BOX])
+    assert out[270, 10] == 0 and rep.parts["heads"] > 0.005
+    assert out[60, 160] == pytest.approx(out0[60, 160])  # the subject's own hair stays
+    assert out[300, 150] == 1 and out[270, 60] == pytest.approx(out0[270, 60])  # his shirt beside her head stays
+    h = other_heads(alpha.shape, lm, [SEATED_BOX])
+    assert h[265, 20] and not h[130, 160] and not h[300, 160]  # not his face, nor the column below his chin
+
+
+def test_where_two_heads_overlap_nothing_is_decided():
+    # a friend cheek to cheek: the subject's own hair above her eyes lies in both head ellipses and stays
+    lm = toy_landmarks(160, 120, 80)
+    h = other_heads((400, 320), lm, [NEIGHBOUR_BOX])
+    inside_his = head_radius((400, 320), lm, grow=0.12) < 1
+    assert h.any() and not (h & inside_his).any()
+    assert h[120, 40] and not h[60, 120]
 
 
 def test_no_or_far_other_faces_change_nothing():

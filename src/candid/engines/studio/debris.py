@@ -587,6 +587,89 @@ def beside_others(shape: tuple[int, int], landmarks: np.ndarray, others, *,
     return near & ~_subject_core(shape, lm)
 
 
+def _ellipse_radius(shape: tuple[int, int], centre, axes, across) -> np.ndarray:
+    yy, xx = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
+    dx, dy = xx - float(centre[0]), yy - float(centre[1])
+    u = dx * float(across[0]) + dy * float(across[1])
+    v = -dx * float(across[1]) + dy * float(across[0])
+    return np.sqrt((u / max(axes[0], 1.0)) ** 2 + (v / max(axes[1], 1.0)) ** 2).astype(np.float32)
+
+
+def head_radius(shape: tuple[int, int], landmarks: np.ndarray, box=None, *, grow: float = 0.0) -> np.ndarray:
+    """Each pixel's normalised radius in a head ellipse: ``(H, W)`` float32, 1 on its outline.
+
+    Without ``box``, the subject's head ellipse (the one of
+    :func:`candid.engines.studio.matte.seed_mask`: 0.78 face widths either
+    side, 0.6 head heights up and down from just above the middle of crown
+    and chin). With a face box ``(x0, y0, x1, y1)`` of another person, the
+    same ellipse for that face: upright, its face width the box's width, its
+    head height in the subject's proportion to it, its chin the box's bottom.
+    ``grow``: both axes longer by this many face widths (hair volume, as :data:`HAIR_MARGIN`).
+
+    Examples
+    --------
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> lm = toy_landmarks(80, 80, 50)
+    >>> r = head_radius((240, 320), lm)
+    >>> float(r[80, 80]) < 0.3, float(r[80, 200]) > 1
+    (True, True)
+    >>> r = head_radius((240, 320), lm, (150, 60, 200, 110))
+    >>> float(r[85, 175]) < 0.5, float(r[80, 80]) > 1
+    (True, True)
+    """
+    lm = check_landmarks(landmarks)
+    crown, chin, head_h, fw, across, down = _geometry(lm)
+    if box is None:
+        centre = (crown + chin) / 2 - 0.04 * head_h * down
+        return _ellipse_radius(shape, centre, ((0.78 + grow) * fw, 0.60 * head_h + grow * fw), across)
+    x0, y0, x1, y1 = (float(v) for v in box)
+    w = max(x1 - x0, 1.0)
+    h = w * head_h / max(fw, 1.0)
+    centre = np.array([(x0 + x1) / 2, y1 - h / 2 - 0.04 * h])
+    return _ellipse_radius(shape, centre, ((0.78 + grow) * w, 0.60 * h + grow * w), np.array([1.0, 0.0]))
+
+
+def other_heads(shape: tuple[int, int], landmarks: np.ndarray, others, *, hair: float = HAIR_MARGIN) -> np.ndarray:
+    """The heads of the other found faces, outside the subject's own head: ``(H, W)`` bool.
+
+    Each other face box gives a head ellipse (:func:`head_radius`, the
+    subject's head model fitted to the box), grown by ``hair`` face widths
+    (hair volume). What of it lies outside the subject's head ellipse (grown
+    the same, and swept back as far as the face is turned, as
+    :func:`candid.engines.studio.matte.skull`) is theirs: a seated person's
+    head beside the subject's chest (2007_007763's woman at the frame's
+    lower left), a neighbour's crown beside the subject's. Where the two
+    heads overlap nothing is decided here: a friend's hair over the
+    subject's temple (2008_002079) and the subject's own hair leaning
+    towards her have the same geometry, and there the same dark colours.
+    The subject's face (landmark hull) and the column below its chin (neck,
+    collar, tie) are never theirs.
+
+    Examples
+    --------
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> lm = toy_landmarks(80, 80, 50)
+    >>> h = other_heads((240, 320), lm, [(150, 60, 200, 110)])   # a face beside the subject's
+    >>> bool(h[85, 175]), bool(h[40, 175]), bool(h[80, 80]), bool(h[200, 175])
+    (True, True, False, False)
+    >>> bool(h[50, 125])   # where the two heads overlap: not decided here
+    False
+    """
+    lm = check_landmarks(landmarks)
+    H, W = shape
+    crown, chin, head_h, fw, across, down = _geometry(lm)
+    r_self = head_radius((H, W), lm, grow=hair)
+    turn = float(np.dot(lm[30] - (lm[0] + lm[16]) / 2, across)) / max(fw, 1.0)
+    if abs(turn) * fw >= 1.0:  # the back of a turned head (matte.skull's sweep)
+        back = -np.sign(turn) * min(abs(turn), 0.7) * fw * across
+        r_self = np.minimum(r_self, head_radius((H, W), lm + back.astype(np.float32), grow=hair))
+    column = (_along((H, W), chin, down) > 0) & (np.abs(_along((H, W), chin, across)) < 0.5 * fw)
+    theirs = np.zeros((H, W), bool)
+    for box in others:
+        theirs |= head_radius((H, W), lm, box, grow=hair) < 1.0
+    return theirs & (r_self >= 1.0) & ~_face_hull((H, W), lm) & ~column
+
+
 def touching_above(alpha: np.ndarray, landmarks: np.ndarray, others, *, touch: float = TOUCH) -> bool:
     """Whether another found face stands right above the subject's head, touching the cut-out's top.
 
@@ -708,12 +791,21 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
     parts["colour"] = float(a[unlike & ~remove].sum()) / total
     remove |= unlike
     cheek = np.zeros((H, W), bool)
+    heads = np.zeros((H, W), bool)
     if others:  # a found face cheek to cheek with the subject's: her part, cut along the picture's edges
         cheek = cheek_cut(px, solid, lm, others, body=regions["body"]) & ~remove
         parts["cheek"] = float(a[cheek].sum()) / total
         above = from_above(a > 0.1, lm, prior, valid=valid)
         parts["above"] = float(a[above & ~remove].sum()) / total
         remove |= above
+        # the other found faces' heads, outside the subject's: a seated one's crown beside his chest; below the chin
+        # what is like the subject's own clothes stays (his shirt where her head's ellipse reaches over it)
+        heads = other_heads((H, W), lm, others) & (a > 0.02)
+        if heads.any() and len(body):  # (and its soft edge beside it)
+            clothes = solid & (_along((H, W), chin, down) > 0) & (colour_distance(px, body) < UNLIKE / 2)
+            heads &= ~cv2.dilate(clothes.astype(np.uint8), _disk(max(int(round(0.04 * fw)), 2))).astype(bool)
+        parts["heads"] = float(a[heads & ~remove].sum()) / total
+        remove |= heads
     # the faint edge (alpha <= 0.5) that belonged to a removed piece goes with it
     if remove.any() or cheek.any():
         from candid.engines.studio.neighbour import soft_cut
@@ -753,8 +845,10 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
                  "(pieces of other people or background that could not be told apart)")
     near = 0.0
     if others:  # much of the cut-out right beside another found face: their hair or top, same colours as the subject's
-        kept = float(out.sum())
-        near = float(out[beside_others((H, W), lm, others)].sum()) / kept if kept > 0 else 0.0
+        # (what the heads rule took counts: the rest of a neighbour's long hair below her head is as doubtful)
+        ref = np.maximum(out, np.where(heads, a, 0.0))
+        kept = float(ref.sum())
+        near = float(ref[beside_others((H, W), lm, others)].sum()) / kept if kept > 0 else 0.0
         if near > OTHER_DOUBT and doubt is None:
             doubt = (f"{near:.0%} of the cut-out lies right beside another person's face "
                      "(their hair or clothes could not be told from the subject's)")
