@@ -10,6 +10,11 @@ from candid.engines.studio.checks import check_alpha, check_image
 from candid.engines.studio.filters import normalized_blur, resize
 
 
+def _blue_red(lin: np.ndarray) -> np.ndarray:
+    """Linear blue over red: about 0.3-0.6 on lit skin, near 1 in a white or bluish light."""
+    return lin[..., 2] / np.maximum(lin[..., 0], 1e-4)
+
+
 def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess: float = 1.12,
                  valid: np.ndarray | None = None, edge_colour: bool = True) -> tuple[np.ndarray, float]:
     """Tone down a light rim along the person's outline that the old scene put there.
@@ -73,21 +78,39 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
         return pixels.copy(), 0.0
     ys, xs = np.nonzero(band)
     H, W = a.shape
-    m = int(4 * w) + 2
+    m = int(7 * w) + 2
     y0, y1, x0, x1 = max(ys.min() - m, 0), min(ys.max() + m + 1, H), max(xs.min() - m, 0), min(xs.max() + m + 1, W)
     lin = srgb_to_linear(pixels[y0:y1, x0:x1])
     d = depth[y0:y1, x0:x1]
+    lI = luminance(lin)
     inner = ((d > w) & (d <= 3 * w)).astype(np.float32)
     if not inner.any():
         return pixels.copy(), 0.0
-    # one normalised convolution: every band pixel lies within `width` of the inner ring
     sig = 1.5 * w
+    # the reference must be the person, not the rim: a rim wider than the band (obama3's neck from the ear down,
+    # 10-15 px against a band of 8) lit the inner ring too, and measured against itself it was no rim at all (a
+    # pale line left on the outline). A ring pixel lighter than ``excess`` times the person deeper inside (3-6
+    # band widths) and cooler than it (linear blue over red 0.15 above, fully from 0.35: the scene's light on
+    # skin, obama3 0.89 against 0.26) counts less, nothing from 1.5 times that; where the whole ring is lit, the
+    # deeper part speaks. Lighter ends of the same colour are the hair's own (scarlett_1's blonde crown: the
+    # same blue over red, within 0.07, as the darker hair inside)
+    deeper = ((d > 3 * w) & (d <= 6 * w)).astype(np.float32)
+    if deeper.any():
+        D = normalized_blur(lin, deeper, sig)
+        lit = np.clip((lI / np.maximum(luminance(D), 1e-4) - excess) / (0.5 * excess), 0, 1)
+        cooler = np.clip((_blue_red(lin) - _blue_red(D) - 0.15) / 0.2, 0, 1)
+        inner = inner * (1.0 - lit * cooler) + 0.02 * deeper
+    # one normalised convolution: every band pixel lies within `width` of the inner ring
     F = cv2.GaussianBlur(lin * inner[..., None], (0, 0), sig) / np.maximum(
         cv2.GaussianBlur(inner, (0, 0), sig), 1e-3)[..., None]
-    lI, lF = luminance(lin), np.maximum(luminance(F), 1e-4)
+    lF = np.maximum(luminance(F), 1e-4)
     ratio = lI / lF
     # 0 at `excess`, 1 at 1.5 times that (at twice that, a rim 1.5-2x the skin kept half its light: obama3's neck)
     over = np.clip((ratio - excess) / (0.5 * excess), 0, 1)
+    # the pixel's own fine texture (its luminance over its 3x3 median: grain and strands, not the side of a
+    # broader stripe) rides on a capped level: a flat cap read as a smooth painted band at 1:1 (scarlett_1's crown)
+    grain = np.clip(lI / np.maximum(cv2.medianBlur(lI.astype(np.float32), 3), 1e-4), 0.75, 1.25)
+    cap = excess * grain
     # the person's colour nearest each pixel: the inner ring's local mean (over half the band width) at the ring
     # pixel nearest to it, for the edge's colour below
     sm = max(0.5 * w, 1.0)
@@ -100,17 +123,23 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
     fade = np.clip(1.2 - d / w, 0, 1)
     k = (over * fade * band[y0:y1, x0:x1])[..., None]
     # towards F's brightness (capped at `excess` x F) and colour, keeping the pixel's own fine texture in luminance
-    target = F * np.minimum(ratio, excess)[..., None]
+    target = F * np.minimum(ratio, cap)[..., None]
     new = (1 - k) * lin + k * target
     if edge_colour:
-        kc = np.maximum(soft[y0:y1, x0:x1], np.clip(1.0 - d / (0.5 * w), 0, 1) * band[y0:y1, x0:x1])[..., None]
+        # how much of the old background an edge pixel can still show is its 1 - alpha: the recolouring weight
+        # follows it (1 from alpha 0.5 down, nothing at 1) and the same fade with depth; a flat weight of 1 over
+        # alpha < 0.98 ended in a line along the matte's opaque edge, which follows the working-size trimap's
+        # grid (scarlett_1's stepped crown)
+        a_c = a[y0:y1, x0:x1]
+        soft_w = np.clip((1.0 - a_c) / 0.5, 0, 1) * fade * soft[y0:y1, x0:x1]
+        kc = np.maximum(soft_w, np.clip(1.0 - d / (0.5 * w), 0, 1) * band[y0:y1, x0:x1])[..., None]
         # the soft edge (outside the band too) takes F's colour and at most `excess` times its brightness:
         # a bright rim kept at full brightness in the skin's colour reads as an orange glow (obama3's ear)
         # (the colour of the ring's stretch nearest to it, the brightness cap from the ring's mean: where the
         # ring holds two colours, dark hair meeting the skin at yangmi_3's temple, their mean is neither, and
         # the edge was recoloured to a grey notch; a ring stretch of the rim itself must not lift the cap)
         l_near = np.maximum(luminance(near), 1e-4)
-        recoloured = near / l_near[..., None] * np.minimum(luminance(new), excess * lF)[..., None]
+        recoloured = near / l_near[..., None] * np.minimum(luminance(new), cap * lF)[..., None]
         new = (1 - kc) * new + kc * recoloured
         k = np.maximum(k, kc)
     out = pixels.copy()
@@ -213,6 +242,11 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     lI, lS = luminance(lin), np.maximum(luminance(S), 1e-4)
     ratio = lI / lS
     over = np.clip((ratio - excess) / (0.25 * excess), 0, 1)  # 0 at `excess`, 1 at 1.25 times that
+    # a rim is the old scene's light: cooler than the skin it falls on (linear blue over red 0.1 above the cheek's,
+    # fully from 0.3; obama3's chandelier rim 0.88 against 0.23). Lit skin of the skin's own colour is the face's
+    # light (yangmi_3: her lit cheek and the fingers over her jaw, 0.32 against 0.30, were toned to a grey-pink
+    # patch that greyed her lip corner)
+    over = over * np.clip((_blue_red(lin) - _blue_red(S) - 0.1) / 0.2, 0, 1)
     # widened by the blur's reach before it is blurred: a rim only a few px thin (obama3's chandelier line under
     # the jaw) otherwise kept half its light, a pink-white stripe in every style
     r = max(int(round(w)), 1)
