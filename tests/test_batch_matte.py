@@ -179,6 +179,13 @@ def test_a_sidecar_name_taken_by_another_row_is_refused(tmp_path, astronaut):
     recipe = Recipe(name="r", steps=[Step(stage="finish", params={"size": "80x80", "backend": "classical"})])
     with pytest.raises(ManifestError, match="matte sidecar"):
         run_batch(load_manifest(tmp_path / "m.csv"), recipe, tmp_path / "out", workers=1, sign=False)
+    # a sidecar's name that is a symlink out of OUT: refused before anything runs, one line per row
+    (tmp_path / "m.csv").write_text("subject,inputs,overrides,output\n,p.png,,a.png\n")
+    (tmp_path / "out").mkdir(exist_ok=True)
+    (tmp_path / "out" / "a.png.matte.png").symlink_to(tmp_path / "p.png")
+    with pytest.raises(ManifestError, match="row 1: output a.png: its matte sidecar a.png.matte.png: it is a symbolic"):
+        run_batch(load_manifest(tmp_path / "m.csv"), recipe, tmp_path / "out", workers=1, sign=False)
+    assert not (tmp_path / "out" / "a.png").exists()
 
 
 @pytest.mark.slow

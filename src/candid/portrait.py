@@ -75,7 +75,8 @@ class Portrait:
         ``(H, W)`` float32 subject matte of the engine that cut the person out
         (studio), kept for measurement (the scorecard) and the finish; the CLI
         saves it beside the output file (:func:`candid.finish.save_matte`).
-        Dropped when the pixel size changes.
+        Dropped when the pixel size changes, except by the finish stage,
+        which carries it scaled with the pixels.
 
     Examples
     --------

@@ -196,6 +196,8 @@ def run_batch(
     problems += [f"row {it.line}: output {it.output}: it is the name of row {outputs[base]}'s matte sidecar"
                  for it in items if it.output.endswith(SIDECAR_SUFFIX)
                  and (base := it.output[:-len(SIDECAR_SUFFIX)]) in outputs]
+    problems += [f"row {it.line}: output {it.output}: its matte sidecar {it.output}{SIDECAR_SUFFIX}: {why}"
+                 for it in items if (why := destination_problem(out_dir, it.output + SIDECAR_SUFFIX, inputs))]
     if problems:
         raise ManifestError(problems, getattr(manifest, "source", "manifest"))
     if sign and signer is None:
