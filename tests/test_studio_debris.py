@@ -342,6 +342,25 @@ def test_where_two_heads_overlap_nothing_is_decided():
     assert h[120, 40] and not h[60, 120]
 
 
+#: a dark tuft of the cheek-to-cheek friend's hair over the subject's temple, above his brows (2008_002079)
+TUFT = [(100, 50), (125, 50), (125, 75), (100, 75)]
+
+
+def test_in_front_of_a_turned_face_the_friend_s_hair_is_removed():
+    img, alpha, lm = _scene(TUFT, colour=BLACK)
+    turned = lm.copy()
+    turned[27:36, 0] -= 20  # the nose towards her (image left): his forehead ends at his cheek's outline
+    for L in (lm, turned):
+        out0, _ = remove_debris(img, alpha, L)
+        assert out0[62, 112] > 0.9  # inside his head prior, no other rule takes it
+    out, rep = remove_debris(img, alpha, turned, others=[NEIGHBOUR_BOX])
+    assert out[62, 112] == 0 and rep.parts["heads"] > 0.01 and rep.doubt is None
+    assert out[60, 160] == pytest.approx(alpha[60, 160]) and out[40, 150] == pytest.approx(alpha[40, 150])
+    # a frontal face: the same tuft could be his own hair leaning towards her; it stays
+    out, rep = remove_debris(img, alpha, lm, others=[NEIGHBOUR_BOX])
+    assert out[62, 112] > 0.9
+
+
 def test_no_or_far_other_faces_change_nothing():
     img, alpha, lm = _scene(BEHIND)
     out0, rep0 = remove_debris(img, alpha, lm)

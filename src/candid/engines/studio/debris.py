@@ -76,6 +76,8 @@ OUTLINE = 0.3
 TOUCH = 0.15
 #: Below the column, the other's clothes are at least this much nearer (CIELAB) to her colours than to the subject's.
 HERS = 6.0
+#: A face is turned when its nose lies more than this many face widths off the jaw's middle (:func:`other_heads`).
+TURNED = 0.2
 
 
 @dataclass(frozen=True)
@@ -629,7 +631,8 @@ def head_radius(shape: tuple[int, int], landmarks: np.ndarray, box=None, *, grow
     return _ellipse_radius(shape, centre, ((0.78 + grow) * w, 0.60 * h + grow * w), np.array([1.0, 0.0]))
 
 
-def other_heads(shape: tuple[int, int], landmarks: np.ndarray, others, *, hair: float = HAIR_MARGIN) -> np.ndarray:
+def other_heads(shape: tuple[int, int], landmarks: np.ndarray, others, *, hair: float = HAIR_MARGIN,
+                turned: float = TURNED) -> np.ndarray:
     """The heads of the other found faces, outside the subject's own head: ``(H, W)`` bool.
 
     Each other face box gives a head ellipse (:func:`head_radius`, the
@@ -638,10 +641,16 @@ def other_heads(shape: tuple[int, int], landmarks: np.ndarray, others, *, hair: 
     the same, and swept back as far as the face is turned, as
     :func:`candid.engines.studio.matte.skull`) is theirs: a seated person's
     head beside the subject's chest (2007_007763's woman at the frame's
-    lower left), a neighbour's crown beside the subject's. Where the two
-    heads overlap nothing is decided here: a friend's hair over the
-    subject's temple (2008_002079) and the subject's own hair leaning
-    towards her have the same geometry, and there the same dark colours.
+    lower left), a neighbour's crown beside the subject's.
+
+    Where the two heads overlap, geometry alone decides only in front of a
+    turned face (the nose more than ``turned`` face widths off the jaw's
+    middle): a head ends at its forehead, so above the brows, beyond the
+    front jaw point (the cheek's outline there) and deeper in her head
+    than in his, it is hers (2008_002079: her hair over the temple of a man
+    turned towards her). Elsewhere in the overlap nothing is decided: a
+    frontal subject's own hair leaning towards her has the same geometry
+    (and in 2008_002079 the same dark colours as hers).
     The subject's face (landmark hull) and the column below its chin (neck,
     collar, tie) are never theirs.
 
@@ -652,8 +661,12 @@ def other_heads(shape: tuple[int, int], landmarks: np.ndarray, others, *, hair: 
     >>> h = other_heads((240, 320), lm, [(150, 60, 200, 110)])   # a face beside the subject's
     >>> bool(h[85, 175]), bool(h[40, 175]), bool(h[80, 80]), bool(h[200, 175])
     (True, True, False, False)
-    >>> bool(h[50, 125])   # where the two heads overlap: not decided here
+    >>> bool(h[50, 125])   # where the two heads overlap: not decided for a frontal face
     False
+    >>> turned = lm.copy(); turned[27:36, 0] += 12   # the nose towards her: the forehead ends short of her
+    >>> near = [(120, 60, 170, 110)]                   # her face closer, her head over his temple
+    >>> bool(other_heads((240, 320), turned, near)[50, 115]), bool(other_heads((240, 320), lm, near)[50, 115])
+    (True, False)
     """
     lm = check_landmarks(landmarks)
     H, W = shape
@@ -664,10 +677,17 @@ def other_heads(shape: tuple[int, int], landmarks: np.ndarray, others, *, hair: 
         back = -np.sign(turn) * min(abs(turn), 0.7) * fw * across
         r_self = np.minimum(r_self, head_radius((H, W), lm + back.astype(np.float32), grow=hair))
     column = (_along((H, W), chin, down) > 0) & (np.abs(_along((H, W), chin, across)) < 0.5 * fw)
+    front = np.zeros((H, W), bool)
+    if abs(turn) > turned:  # in front of a turned face: above the brows, beyond the front jaw point
+        side = float(np.sign(turn))
+        jaw = lm[16] if float(np.dot(lm[16] - lm[0], across)) * side > 0 else lm[0]
+        brows = float(np.min(lm[17:27] @ down))
+        front = (side * _along((H, W), jaw, across) > 0) & (_along((H, W), np.zeros(2), down) < brows)
     theirs = np.zeros((H, W), bool)
     for box in others:
-        theirs |= head_radius((H, W), lm, box, grow=hair) < 1.0
-    return theirs & (r_self >= 1.0) & ~_face_hull((H, W), lm) & ~column
+        r = head_radius((H, W), lm, box, grow=hair)
+        theirs |= (r < 1.0) & ((r_self >= 1.0) | (front & (r < r_self)))
+    return theirs & ~_face_hull((H, W), lm) & ~column
 
 
 def touching_above(alpha: np.ndarray, landmarks: np.ndarray, others, *, touch: float = TOUCH) -> bool:
