@@ -304,6 +304,31 @@ def test_roll_off_keeps_shadows_and_never_passes_the_ceiling():
     assert (np.diff(roll_off(grey, 0.5)[0, :, 0]) > 0).all()  # brighter stays brighter, no plateau below 2x the ceiling
 
 
+def test_a_room_exposed_for_the_face_keeps_its_colours(monkeypatch):
+    """A bright golden-and-blue room darkened under the face keeps its hue and its chroma (CIELAB, as far as
+    sRGB holds it at the new lightness) and its exposure (lightness). Before, darkening in linear RGB alone
+    turned yangmi_1's golden bokeh khaki-olive (C* 31 -> 17) and her sky grey-navy."""
+    import importlib
+
+    from skimage.color import rgb2lab
+
+    bg_mod = importlib.import_module("candid.engines.studio.background")  # the package's name is the function
+
+    room = np.zeros((48, 64, 3), np.float32)
+    room[:24] = [0.25, 0.35, 0.75]  # a blue sky
+    room[24:] = [0.98, 0.88, 0.5]  # golden light
+    out = lens_blur(room, np.zeros((48, 64), np.float32), radius=2, ceiling=0.15)
+    monkeypatch.setattr(bg_mod, "keep_chroma", lambda before, after: after)
+    plain = lens_blur(room, np.zeros((48, 64), np.float32), radius=2, ceiling=0.15)
+    lab_in, lab_out, lab_plain = rgb2lab(room), rgb2lab(out), rgb2lab(plain)
+    for y in (6, 40):
+        c_in, c_out, c_plain = (float(np.hypot(*lab[y, 32, 1:])) for lab in (lab_in, lab_out, lab_plain))
+        hue = np.degrees(np.arctan2(lab_out[y, 32, 2], lab_out[y, 32, 1]) - np.arctan2(lab_in[y, 32, 2], lab_in[y, 32, 1]))
+        assert lab_out[y, 32, 0] < lab_in[y, 32, 0] - 10  # darker: exposed for the face
+        assert abs(lab_out[y, 32, 0] - lab_plain[y, 32, 0]) < 0.5  # the same exposure
+        assert c_out > 1.1 * c_plain and abs((hue + 180) % 360 - 180) < 3, (y, c_in, c_out, c_plain, hue)
+
+
 @given(st.tuples(*[st.floats(0.05, 0.95)] * 3), st.tuples(*[st.floats(0.05, 0.95)] * 3))
 @settings(max_examples=15, deadline=None)
 def test_decontaminate_recovers_foreground(f, b):

@@ -426,19 +426,30 @@ def test_an_extended_frame_never_reaches_past_the_photos_bottom(astro, face):
     assert f.extended and cov[-1][cov[-8] >= 0.999].min() >= 0.999
 
 
-def test_an_extended_canvas_mirrors_the_photo_instead_of_repeating_its_edge():
-    """The canvas beside the photo is the photo mirrored across its edge: a body continued there keeps the
-    cloth's texture. Before, the last column repeated sideways streaked tom_cruise_tight's shoulder."""
-    from candid.engines.studio.frame import Framing, apply_framing
+def test_the_canvas_can_be_mirrored_instead_of_repeating_the_photos_edge():
+    """``mirror_canvas``: the canvas beside the photo becomes the photo mirrored across its edge, so a body
+    continued there keeps the cloth's texture. ``apply_framing``'s repeated last column streaked
+    tom_cruise_tight's continued shoulder sideways."""
+    from candid.engines.studio.frame import Framing, apply_framing, mirror_canvas
 
     rng = np.random.default_rng(0)
     photo = rng.random((40, 30, 3)).astype(np.float32)  # grain in both directions, like cloth
     f = Framing(np.array([[1.0, 0, 6], [0, 1, 0]]), (36, 40), 0.0, extended=("left",))
-    out = apply_framing(photo, f)
-    assert np.allclose(out[:, 6:], photo[:, :30], atol=1e-5)  # the photo itself is untouched
+    framed = apply_framing(photo, f)
+    assert np.abs(np.diff(framed[:, :6], axis=1)).max() < 1e-6  # today's canvas: one column repeated
+    out = mirror_canvas(framed, f, photo.shape)
+    assert np.array_equal(out[:, 6:], framed[:, 6:])  # the photo itself is untouched
     for d in range(1, 6):  # column 6 - d mirrors the photo's column d
         assert np.allclose(out[:, 6 - d], photo[:, d], atol=1e-5), d
-    assert np.abs(np.diff(out[:, :6], axis=1)).mean() > 0.1  # no column repeated sideways
+    # a levelled frame mirrors along the photo's tilted edge: every canvas pixel is a pixel of the photo
+    import cv2
+
+    m = cv2.getRotationMatrix2D((15.0, 20.0), 5.0, 1.0)
+    m[0, 2] += 6
+    tilted = Framing(m, (36, 40), 5.0, extended=("left",))
+    out = mirror_canvas(apply_framing(photo, tilted), tilted, photo.shape)
+    cov = tilted.coverage(photo.shape)
+    assert out[cov < 0.5].std() > 0.15 and out.min() >= 0 and out.max() <= 1
 
 
 def test_the_continuation_can_come_before_the_light_and_the_fade_keeps_it():
@@ -467,3 +478,28 @@ def test_the_continuation_can_come_before_the_light_and_the_fade_keeps_it():
     plain = Framing(np.array([[1.0, 0, 0], [0, 1, 0]]), (200, 200), 0.0)
     same, none = continue_body(a[:, 16:216], plain, (200, 200), _simple_face() - [16, 0])
     assert none == [] and np.array_equal(same, a[:, 16:216])
+
+
+def test_full_hair_above_the_estimated_crown_is_kept_in_the_frame(astro, face):
+    """Hair reaching 0.35 head heights above the landmark crown (the person mask shows it, with room above it in
+    the photo) is inside the frame; framed from the landmark estimate alone it was cut flat by the frame's top
+    (tom_cruise_tight: 26 px of hair in editorial and memorial)."""
+    from candid.engines.studio.frame import hair_top, head_extent
+
+    pad = 100
+    img = np.concatenate([np.full((pad, 512, 3), 0.5, np.float32), astro], 0)
+    lm = np.asarray(face.landmarks, np.float64) + [0, pad]
+    crown, _, hh = head_extent(lm)
+    top = int(crown[1] - 0.35 * hh)
+    person = np.zeros(img.shape[:2], np.float32)
+    person[top:, int(lm[:, 0].min()):int(lm[:, 0].max())] = 1.0
+    estimate_only = np.where(np.arange(img.shape[0])[:, None] >= crown[1], person, 0.0)
+    assert abs(hair_top(person, lm, img.shape)[0] - top) < 1
+    for style in ("linkedin", "memorial"):
+        kept = frame(img, lm, None, style, person=person).map_points(np.array([[crown[0], top]]))[0, 1]
+        cut = frame(img, lm, None, style, person=estimate_only).map_points(np.array([[crown[0], top]]))[0, 1]
+        assert cut < 0 < kept, (style, cut, kept)
+    # hair that runs into the photo's top is cut by the photo: no top to keep, framed as before
+    touching = person.copy()
+    touching[:top] = person[top]
+    assert hair_top(touching, lm, img.shape) is None

@@ -251,7 +251,7 @@ def lens_blur(
         wsum += wgt
     out /= np.maximum(wsum, 1e-6)[..., None]
     if ceiling is not None:  # exposed for the face: the backdrop's light rolls off below the face's highlights
-        out = roll_off(out * backdrop_gain(out, keep, ceiling), ceiling)
+        out = keep_chroma(out, roll_off(out * backdrop_gain(out, keep, ceiling), ceiling))
     else:  # soft highlight roll-off instead of a hard clip
         out = out / (1 + np.maximum(out - 1, 0))
     return np.clip(linear_to_srgb(resize(out, (W, H), cv2.INTER_CUBIC)), 0, 1).astype(np.float32)
@@ -289,6 +289,51 @@ def backdrop_gain(linear: np.ndarray, weight: np.ndarray | None, ceiling: float,
     sel = y if weight is None or not (np.asarray(weight) > 0.5).any() else y[np.asarray(weight) > 0.5]
     bright = float(np.percentile(sel, 90))
     return float(np.clip(knee * ceiling / max(bright, 1e-6), MAX_DARKEN, 1.0))
+
+
+def keep_chroma(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """``after``'s lightness with ``before``'s CIELAB chroma and hue (both linear RGB; as far as sRGB holds it).
+
+    Darkening light in linear RGB keeps its hue but takes its colourfulness with its lightness: a room
+    exposed two stops under the face turned yangmi_1's golden bokeh khaki-olive (C* 31 -> 17) and her blue sky
+    grey-navy (33 -> 14). A photographer's darker room keeps its colours. Light brighter than white in
+    ``before`` (bloom) counts as white. Chroma that sRGB cannot hold at the new lightness is scaled down until
+    it fits (hue kept), never clipped per channel.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skimage.color import rgb2lab
+    >>> from candid.colour import linear_to_srgb, srgb_to_linear
+    >>> gold = srgb_to_linear(np.float32([[[0.95, 0.85, 0.45]]]))
+    >>> out = keep_chroma(gold, gold * 0.3)
+    >>> lab0, lab1, lab2 = (rgb2lab(linear_to_srgb(v)) for v in (gold, gold * 0.3, out))
+    >>> c = lambda lab: float(np.hypot(lab[0, 0, 1], lab[0, 0, 2]))
+    >>> round(float(lab2[0, 0, 0] - lab1[0, 0, 0]), 1), c(lab2) > c(lab1) + 5
+    (0.0, True)
+    """
+    from skimage.color import lab2xyz, rgb2lab
+
+    b = np.clip(np.asarray(before, np.float32), 0, 1)
+    a = np.clip(np.asarray(after, np.float32), 0, 1)
+    lab_b, lab_a = rgb2lab(linear_to_srgb(b)), rgb2lab(linear_to_srgb(a))
+    lab = lab_a.copy()
+    scale = np.ones(lab.shape[:2])
+    for _ in range(12):  # shrink the chroma where sRGB cannot hold it at this lightness (hue kept)
+        lab[..., 1:] = lab_b[..., 1:] * scale[..., None]
+        lin = lab2xyz(lab) @ _XYZ_TO_SRGB.T
+        over = ((lin < -1e-4) | (lin > 1 + 1e-4)).any(-1)
+        if not over.any():
+            break
+        scale = np.where(over, scale * 0.85, scale)
+    else:
+        lin = np.where(over[..., None], a, lin)
+    return np.clip(lin, 0, 1).astype(np.float32)
+
+
+#: CIE XYZ (D65) to linear sRGB.
+_XYZ_TO_SRGB = np.array([[3.2404542, -1.5371385, -0.4985314], [-0.9692660, 1.8760108, 0.0415560],
+                         [0.0556434, -0.2040259, 1.0572252]])
 
 
 def roll_off(linear: np.ndarray, ceiling: float, knee: float = KNEE) -> np.ndarray:

@@ -194,6 +194,55 @@ SHIFT_COST, SHIFT_COST_SQ, CLOSER_COST, TOP_COST, SIDE_COST, BIG_EXTEND_COST = 4
 CUT_COST, TOP_CUT_COST, HEAD_CUT_COST = 0.25, 0.6, 0.5
 
 
+#: How far (head heights) above the landmark crown :func:`hair_top` believes the person mask: hair volume, not
+#: someone standing behind; and the air kept above the hair's top (head heights, at most what the photo has).
+HAIR_ABOVE_CROWN, HAIR_AIR = 0.45, 0.03
+
+
+def hair_top(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[int, ...]) -> tuple[float, float] | None:
+    """Row (photo pixels) of the top of the head's hair, from the person mask, and the air to keep above it.
+
+    Over the middle half of the face's width, each column's run of person (probability > 0.5) upwards from the
+    hairline; the tenth percentile of the runs' tops (the crown's highest part, not one strand), no higher than :data:`HAIR_ABOVE_CROWN` head heights above the
+    landmark crown (:func:`head_extent`). None when the hair runs into the photo's top (the photo cuts it:
+    a frame there is a crop of it; a canvas above it would show it cut flat) or no mask is given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> person = np.zeros((512, 512), np.float32); person[30:, 150:350] = 1.0   # hair up to row 30
+    >>> row, air = hair_top(person, lm, (512, 512))
+    >>> round(row), air > 0
+    (30, True)
+    >>> person[:30] = 1.0                                                       # up to the photo's top
+    >>> hair_top(person, lm, (512, 512)) is None
+    True
+    """
+    if person is None:
+        return None
+    H, W = shape[:2]
+    p = np.asarray(person, np.float32)
+    p = (cv2.resize(p, (W, H), interpolation=cv2.INTER_LINEAR) if p.shape != (H, W) else p) > 0.5
+    lm = np.asarray(landmarks, np.float64)
+    crown, _, head_h = head_extent(lm)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    cx = float(np.mean(forehead_top(lm)[:, 0]))
+    start = int(np.clip(round(float(forehead_top(lm)[:, 1].min())), 0, H - 1))
+    tops = []
+    for c in range(int(round(cx - 0.25 * fw)), int(round(cx + 0.25 * fw)) + 1):
+        if not 0 <= c < W or not p[start, c]:
+            continue
+        clear = np.flatnonzero(~p[:start + 1, c])
+        tops.append(clear[-1] + 1 if clear.size else 0)
+    if len(tops) < 3 or min(tops) < 1.5:  # hair runs into the photo's top somewhere over the head: cut by it
+        return None
+    top = float(np.percentile(tops, 10))  # the crown's highest part (a tenth: not one stray strand)
+    top = max(top, float(crown[1]) - HAIR_ABOVE_CROWN * head_h)
+    return top, min(HAIR_AIR * head_h, top - 1.0)  # never more than the photo has: not a sliver past its top
+
+
 def _touch_map(person: np.ndarray | None, size: tuple[int, int]) -> dict[str, np.ndarray] | None:
     """Cumulative counts of the photo's border pixels the person touches, per side, at photo resolution."""
     if person is None:
@@ -295,7 +344,7 @@ def frame(
     person: np.ndarray | None = None,
     extend: bool = True,
     max_extend: float = 0.4,
-    _crown: bool = True,
+    _crown: int = 2,
     _centre: bool = True,
 ) -> Framing:
     """Plan a crop with head room and eye line placed by the style's rules.
@@ -377,6 +426,13 @@ def frame(
     crown_in_photo = 0 <= crown_src[0] < W and 0 <= crown_src[1] < H
     hairline = float(forehead_top(up_lm)[:, 1].min())
     need_top = crown[1] if crown_in_photo and _crown else hairline
+    # the hair's own top where the person mask shows it inside the photo: full hair reaches well above the
+    # landmark estimate (tom_cruise_tight: 26 px), and a frame that only keeps the estimate cuts it flat
+    top = hair_top(person, lm, (H, W)) if _crown >= 2 and person is not None else None
+    if top is not None:
+        mx = float(np.mean(forehead_top(lm)[:, 0]))
+        up_top = float((rot @ np.array([mx, top[0], 1.0]))[1])
+        need_top = min(need_top, up_top - top[1])
     # a face close to the photo's edge keeps what margin the photo has (a chin at the bottom edge is fine)
     room = (max(float(lm[:, 0].min()), 0.0) * 0.9, max(float(W - 1 - lm[:, 0].max()), 0.0) * 0.9,
             max(float(H - 1 - lm[:, 1].max()), 0.0) * 0.9)
@@ -403,6 +459,10 @@ def frame(
             # the bottom is never extended: a frame that would reach a sliver past it ends on the photo's last
             # row instead (moved up at most 0.2 %), so the matte sees no strip of 'outside' to taper towards
             m[1, 2] = -float(H - h_px)
+        if angle == 0.0 and sides and "top" not in sides and -(SLIVER * ch + 1.0) <= y0 < 0 and h_px <= H:
+            # nor the top unless extended: a frame a sliver above the photo starts on its first row (moved down at
+            # most 0.2 %); the matte's mend drew tom_cruise_tight's crown up into that sliver as a wall of hair
+            m[1, 2] = 0.0
         return Framing(matrix=m, size=(w_px, h_px), angle=angle, scale_note=note, closer=float(1 / scale),
                        extended=tuple(sides), extended_fraction=float(frac), tilt_kept=float(kept),
                        edge_cut=bool(cut))
@@ -410,27 +470,22 @@ def frame(
         f = frame(pixels, landmarks, aspect, style, straighten="off", max_roll=max_roll, person=person,
                   extend=extend, max_extend=max_extend, _crown=_crown, _centre=_centre)
         return replace(f, tilt_kept=float(roll))
-    if _crown:  # the crown cannot be in the frame at all: keep the whole face, cut the top of the hair
+    if _crown:  # the hair's top, then the estimated crown, cannot be in the frame: keep the whole face
         return frame(pixels, landmarks, aspect, style, straighten=straighten, max_roll=max_roll, person=person,
-                     extend=extend, max_extend=max_extend, _crown=False, _centre=_centre)
+                     extend=extend, max_extend=max_extend, _crown=1 if _crown >= 2 and top is not None else 0,
+                     _centre=_centre)
     if _centre:  # last resort: the face may sit off centre
         return frame(pixels, landmarks, aspect, style, straighten=straighten, max_roll=max_roll, person=person,
-                     extend=extend, max_extend=max_extend, _crown=False, _centre=False)
+                     extend=extend, max_extend=max_extend, _crown=0, _centre=False)
     raise ValueError("cannot frame this face inside the photo (face at the very edge?)")
-
-
-#: What :func:`apply_framing` puts on an extended canvas: the photo mirrored across its edge (continuous at the
-#: edge, with the texture and shading of what lies just inside it), not its last column repeated.
-CANVAS_BORDER = cv2.BORDER_REFLECT_101
 
 
 def apply_framing(pixels: np.ndarray, framing: Framing) -> np.ndarray:
     """Cut the planned frame out of ``pixels`` (a copy; Lanczos when rotating).
 
-    Where the frame reaches beyond the photo (an extended canvas) the photo is
-    mirrored across its edge (:data:`CANVAS_BORDER`): the backdrop covers it,
-    except for a body continued past the edge (:func:`continue_body`), which
-    so keeps the cloth's own texture instead of streaks of one repeated column.
+    Where the frame reaches beyond the photo (an extended canvas) the photo's
+    edge is repeated; :func:`mirror_canvas` replaces it by the photo mirrored
+    across its edge, for the colour of a body continued there.
 
     Examples
     --------
@@ -445,10 +500,9 @@ def apply_framing(pixels: np.ndarray, framing: Framing) -> np.ndarray:
         x0, y0 = int(-m[0, 2]), int(-m[1, 2])
         if 0 <= x0 and 0 <= y0 and x0 + w <= pixels.shape[1] and y0 + h <= pixels.shape[0]:
             return pixels[y0:y0 + h, x0:x0 + w].copy()
-    # an extended canvas mirrors the photo across its edge (the backdrop covers it where alpha is 0): a body
-    # continued past the edge (:func:`continue_body`) keeps the cloth's own texture and shading there, where
-    # the photo's last column repeated streaked sideways and showed a seam at the edge (tom_cruise_tight linkedin)
-    out = cv2.warpAffine(pixels, m, (w, h), flags=cv2.INTER_LANCZOS4, borderMode=CANVAS_BORDER)
+    # an extended canvas repeats the photo's edge (the backdrop covers it; alpha there is 0); the matte and the
+    # clean-up steps read it, so it stays as it was: :func:`mirror_canvas` gives a continued body its colour
+    out = cv2.warpAffine(pixels, m, (w, h), flags=cv2.INTER_LANCZOS4, borderMode=cv2.BORDER_REPLICATE)
     return np.clip(out, 0, 1).astype(pixels.dtype, copy=False)
 
 
@@ -729,6 +783,73 @@ def continue_body(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, 
     canvas = _photo_edge(cov, framing.extended)[0].astype(bool)
     cont, sides = _continue_body(a, cov, canvas, *_below_chin(a.shape, landmarks), framing.extended)
     return (np.maximum(a, cont) if sides else a.copy()), sides
+
+
+def mirror_canvas(pixels: np.ndarray, framing: Framing, source_shape: tuple[int, ...]) -> np.ndarray:
+    """The framed image with its extended canvas replaced by the photo mirrored across the photo's edge.
+
+    :func:`apply_framing` repeats the photo's last pixels on the canvas: a shoulder continued there
+    (:func:`continue_body`) came out as horizontal streaks of one column, with a seam where the photo ends
+    (tom_cruise_tight linkedin at 2x). Mirrored, the cloth keeps its own texture and shading and meets the
+    photo without a step. Each canvas pixel's point in the photo is reflected into it (``reflect-101``, in the
+    photo's own coordinates, so a levelled frame mirrors along the photo's tilted edge) and read back from
+    ``pixels`` (bilinear). Only the canvas (less than half inside the photo) changes; call it on the framed
+    image after any tone steps, before the light, so the mirrored pixels are lit like the photo's.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(h, w, 3)`` framed image (:func:`apply_framing`, maybe toned); not modified.
+    framing : Framing
+        The frame.
+    source_shape : tuple of int
+        Shape of the photo the frame was cut from.
+
+    Returns
+    -------
+    ndarray
+        A float32 copy with the canvas mirrored.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = Framing(np.array([[1.0, 0, 3], [0, 1, 0]]), (8, 2), 0.0, extended=("left",))
+    >>> photo = np.tile(np.arange(5, dtype=np.float32)[None, :, None], (2, 1, 3)) / 10
+    >>> out = mirror_canvas(apply_framing(photo, f), f, photo.shape)
+    >>> [round(float(v), 1) for v in out[0, :, 0]]      # 0.3 0.2 0.1 | 0.0 0.1 0.2 0.3 0.4
+    [0.3, 0.2, 0.1, 0.0, 0.1, 0.2, 0.3, 0.4]
+    """
+    out = np.array(pixels, np.float32, copy=True)
+    cov = framing.coverage(source_shape)
+    if out.shape[:2] != cov.shape:
+        raise ValueError(f"pixels {out.shape[:2]} do not match the frame {cov.shape}")
+    canvas = cov < 0.5
+    if not canvas.any():
+        return out
+    H, W = source_shape[:2]
+    m = np.asarray(framing.matrix, np.float64)
+    inv = cv2.invertAffineTransform(m)
+    ys, xs = np.nonzero(canvas)
+    sx = inv[0, 0] * xs + inv[0, 1] * ys + inv[0, 2]
+    sy = inv[1, 0] * xs + inv[1, 1] * ys + inv[1, 2]
+
+    def reflect(v, n):  # reflect-101 into [0, n - 1], repeated for a canvas wider than the photo
+        period = max(2 * (n - 1), 1)
+        v = np.mod(v, period)
+        return np.where(v > n - 1, period - v, v)
+
+    rx, ry = reflect(sx, W), reflect(sy, H)
+    ox = m[0, 0] * rx + m[0, 1] * ry + m[0, 2]
+    oy = m[1, 0] * rx + m[1, 1] * ry + m[1, 2]
+    h, w = cov.shape
+    fx, fy = np.clip(ox, 0, w - 1), np.clip(oy, 0, h - 1)
+    x0, y0 = np.minimum(np.floor(fx).astype(int), w - 2 if w > 1 else 0), np.minimum(np.floor(fy).astype(int), h - 2 if h > 1 else 0)
+    x1, y1 = np.minimum(x0 + 1, w - 1), np.minimum(y0 + 1, h - 1)
+    tx, ty = (fx - x0)[:, None].astype(np.float32), (fy - y0)[:, None].astype(np.float32)
+    src = out.copy()
+    out[ys, xs] = ((1 - ty) * ((1 - tx) * src[y0, x0] + tx * src[y0, x1])
+                   + ty * ((1 - tx) * src[y1, x0] + tx * src[y1, x1]))
+    return out
 
 
 def _below_chin(shape: tuple[int, int], landmarks: np.ndarray) -> tuple[np.ndarray, float, float]:
