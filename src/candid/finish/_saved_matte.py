@@ -239,7 +239,7 @@ def fit_matte(matte: np.ndarray, plan) -> np.ndarray:
     >>> from candid.finish._size import plan_fit
     >>> m = np.zeros((10, 10), np.float32); m[:, 5:] = 1
     >>> out = fit_matte(m, plan_fit(10, 10, (40, 40), "contain"))
-    >>> out.shape, float(out[:, :19].max()), float(out[:, 21:].min())
+    >>> out.shape, float(out[:, :18].max()), float(out[:, 22:].min())
     ((40, 40), 0.0, 1.0)
     >>> fit_matte(m, plan_fit(10, 10, (40, 20), "pad")).shape
     (20, 40)
