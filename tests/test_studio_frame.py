@@ -503,3 +503,21 @@ def test_full_hair_above_the_estimated_crown_is_kept_in_the_frame(astro, face):
     touching = person.copy()
     touching[:top] = person[top]
     assert hair_top(touching, lm, img.shape) is None
+
+
+def test_a_frame_a_sliver_above_the_photo_starts_on_its_first_row(astro, face, monkeypatch):
+    """A frame extended at the sides whose top would reach a sliver (under 0.2 %) above the photo starts on the
+    photo's first row: at 1.9 px above tom_cruise_tight's photo, the matte's mend drew his crown up into that
+    sliver as a wall of hair."""
+    import importlib
+
+    fr = importlib.import_module("candid.engines.studio.frame")
+    lm = np.asarray(face.landmarks, np.float64)
+    best = (1.0, -40.0, -1.5, 500.0, 500.0, 0.07, ("left", "right"), False)  # scale, x0, y0, cw, ch, ext, sides, cut
+    monkeypatch.setattr(fr, "_best_frame", lambda *a, **k: best)
+    f = fr.frame(astro, lm, "1:1", "linkedin", straighten="off")
+    assert f.matrix[1, 2] == 0.0 and f.coverage(astro.shape)[0, 45:].min() > 0.999  # right of the left canvas
+    assert f.matrix[0, 2] == 40.0  # the sides stay extended
+    monkeypatch.setattr(fr, "_best_frame", lambda *a, **k: best[:2] + (-30.0,) + best[3:6] + (("left", "right", "top"),
+                                                                                              False))
+    assert fr.frame(astro, lm, "1:1", "linkedin", straighten="off").matrix[1, 2] == 30.0  # an extended top is kept
