@@ -361,3 +361,74 @@ def test_off_axis_limit_removes_a_third_colour_beside_the_neck():
     np.testing.assert_array_equal(M.off_axis_limit(img, alpha, tri, 100.0, where=np.zeros_like(alpha)), alpha)
     # colour_limit (the hair's rule, before lighter backgrounds only) does not catch this one
     assert M.colour_limit(img, alpha, tri, 100.0)[:, 30:44].min() > 0.5
+
+
+def _ear_scene(lm):
+    """A brown backdrop right of x = 272, skin left of it, the unknown band beside it; the jaw point below the
+    right ear (landmark 14) at the edge."""
+    img = np.full((512, 512, 3), (0.35, 0.2, 0.1), np.float32)
+    x0 = int(round(lm[14][0])) + 4
+    img[:, :x0] = (0.85, 0.65, 0.55)
+    tri = np.zeros((512, 512), np.float32)
+    tri[:, :x0] = 1
+    tri[:, x0:x0 + 28] = 0.5
+    yy, xx = np.mgrid[:512, :512]
+    return img, tri, yy, xx, x0
+
+
+def test_ear_jewellery_makes_a_hoop_opaque_and_cuts_its_eye(lm):
+    # yangmi_3.jpg: a gold hoop below the lobe, over the backdrop; the matting made half of it 0.2-0.6 (a
+    # see-through ghost of gold) and with jewel all round it kept the old backdrop in its eye
+    from pymatting import estimate_alpha_cf
+
+    img, tri, yy, xx, x0 = _ear_scene(lm)
+    cx, cy = x0 + 10, int(round(lm[14][1])) + 20
+    r = np.hypot(xx - cx, yy - cy)
+    ring = np.abs(r - 7) < 2.5
+    img[ring] = (0.95, 0.8, 0.3)            # gold
+    img[np.abs(r - 7) < 0.8] = (1.0, 0.95, 0.7)  # its highlight
+    t = M.ear_jewellery(img, tri, lm)
+    assert (t[ring] == 1).mean() > 0.9 and t[cy, cx] == 0  # the hoop is the person, its eye the backdrop
+    assert t[cy, x0 + 25] == 0.5  # the band beyond it is still for the matting to decide
+    win = (slice(cy - 30, cy + 30), slice(x0 - 20, x0 + 40))
+    before = estimate_alpha_cf(img[win].astype(np.float64), tri[win].astype(np.float64))
+    after = estimate_alpha_cf(img[win].astype(np.float64), t[win].astype(np.float64))
+    ring_w, eye_w = ring[win], r[win] < 3
+    assert before[ring_w].min() < 0.8 or before[eye_w].max() > 0.5  # without it: see-through gold, or the eye kept
+    assert after[ring_w].min() > 0.95 and after[eye_w].max() < 0.05
+
+
+def test_ear_jewellery_leaves_lamps_skin_and_the_temple_alone(lm):
+    img, tri, yy, xx, x0 = _ear_scene(lm)
+    cy = int(round(lm[14][1])) + 15
+    img[np.hypot(xx - x0 - 4, yy - cy) < 4] = (1.0, 0.9, 0.4)          # bright, below the ear
+    img[np.hypot(xx - x0 - 4, yy - 60) < 4] = (1.0, 0.9, 0.4)          # the same beside the temple
+    img[np.hypot(xx - x0 - 4, yy - cy - 25) < 4] = (1.0, 0.85, 0.78)   # a lit lobe: skin, only lighter
+    prob = np.ones((512, 512), np.float32)
+    assert M.ear_jewellery(img, tri, lm, prob=prob)[cy, x0 + 4] == 1
+    t = M.ear_jewellery(img, tri, lm, prob=prob)
+    assert t[60, x0 + 4] == 0.5 and t[cy + 25, x0 + 4] == 0.5
+    prob[:, x0:] = 0.05  # the segmenter sees no person there: a lamp behind the ear
+    assert M.ear_jewellery(img, tri, lm, prob=prob)[cy, x0 + 4] == 0.5
+    assert np.array_equal(M.ear_jewellery(img, np.ones((512, 512), np.float32), lm), np.ones((512, 512)))
+
+
+def test_background_pockets_stay_open_other_holes_are_filled(lm):
+    img, _, yy, xx, x0 = _ear_scene(lm)
+    a = np.zeros((512, 512), np.float32)
+    a[20:, 150:x0] = 1
+    cy = int(round(lm[14][1])) + 20
+    r = np.hypot(xx - x0 - 8, yy - cy)
+    a[r < 9] = 1
+    img[r < 9] = (0.95, 0.8, 0.3)          # a gold hoop hanging beside the neck
+    a[r < 4] = 0.3
+    img[r < 4] = (0.36, 0.21, 0.1)          # its eye: the backdrop
+    a[60:70, 200:210] = 0.2                 # a hole in the forehead (skin the colours doubted)
+    old = M.fill_head_holes(a, lm)
+    assert old[cy, x0 + 8] == 1 and old[65, 205] == 1  # before: the hoop's eye filled with the old backdrop
+    b, pockets = M.background_pockets(img, a, lm)
+    assert pockets[cy, x0 + 8] and not pockets[65, 205] and b[cy, x0 + 8] == 0
+    c = M.fill_head_holes(b, lm, keep_open=pockets)
+    assert c[cy, x0 + 8] == 0 and c[65, 205] == 1 and np.array_equal(c[r >= 9], old[r >= 9])
+    img[r < 4] = (0.85, 0.65, 0.55)         # the same hole in the skin's colour is no pocket
+    assert not M.background_pockets(img, a, lm)[1].any()

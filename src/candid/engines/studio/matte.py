@@ -618,6 +618,184 @@ def off_axis_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, f
     return (a * (1 - w)).astype(np.float32)
 
 
+def _below_lobes(shape: tuple[int, int], lm: np.ndarray) -> np.ndarray:
+    """Below the ear lobes (the jaw between its second and third points on both sides), outside the face hull."""
+    _, down = _frame_axes(lm)
+    return (_along(shape, (lm[1] + lm[2] + lm[14] + lm[15]) / 4, down) > 0) & ~_face_hull(shape, lm)
+
+
+def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, *, prob: np.ndarray | None = None,
+                  reach: float = 0.4, residual: float = 0.2, lighter: float = 0.1, unlike_skin: float = 0.2,
+                  sure: float = 0.25, near: float = 0.05, eye: float = 0.1) -> np.ndarray:
+    """The trimap with an earring's bright metal marked as the person, and its eye as background.
+
+    A gold hoop hanging from the lobe over the backdrop lies in the unknown
+    band, and closed-form matting, which explains each pixel as a mix of the
+    skin and the backdrop beside it, cannot explain its highlights: it made
+    half of yangmi_3.jpg's hoop 0.2-0.6, a see-through ghost of gold on every
+    new backdrop, and the foreground estimate spread the gold into that soft
+    edge (the worst halo of the set). Here, in the band within ``reach`` face
+    widths of the jaw's point below each ear (``landmarks`` 2 and 14), below
+    the lobes and outside the face, a pixel is marked foreground (1) when it
+    is all of: no mix of the person's colour ``F`` and the background's ``B``
+    beside it (more than ``residual`` from their segment, as in
+    :func:`off_axis_limit`), lighter than both by ``lighter`` (a specular
+    highlight: metal, pearl, stone), more than ``unlike_skin`` from the face's
+    skin (not a lit ear lobe or hand), where the segmenter gives more than
+    ``sure`` (a lamp behind the ear is no person), in a piece within ``near``
+    face widths of the known foreground (hanging from the person). The
+    matting then fills the jewel between its highlights from those marks.
+    Where a jewel's ring encloses unknown pixels within ``eye`` (RGB
+    distance) of the background's colour, they are marked background (0):
+    the hoop's eye, where the old backdrop shows through.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    trimap_ : ndarray
+        ``(H, W)`` trimap (0 background, 0.5 unknown, 1 foreground); not modified.
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``pixels``.
+    prob : ndarray, optional
+        ``(H, W)`` the segmenter's person probability.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 trimap.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.35, 0.2, 0.1), np.float32)           # a brown backdrop
+    >>> img[:, :272] = (0.85, 0.65, 0.55)                                    # skin left of x = 272
+    >>> tri = np.zeros((512, 512), np.float32); tri[:, :272] = 1
+    >>> tri[:, 272:300] = 0.5                                                # the unknown band beside it
+    >>> yy, xx = np.mgrid[:512, :512]
+    >>> stud = np.hypot(xx - 277, yy - 140) < 4
+    >>> img[stud] = (1.0, 0.9, 0.4)                                          # a bright gold stud below the ear
+    >>> img[np.hypot(xx - 277, yy - 60) < 4] = (1.0, 0.9, 0.4)               # the same beside the temple
+    >>> img[np.abs(np.hypot(xx - 282, yy - 160) - 6) < 2] = (1.0, 0.9, 0.4)   # and a hoop, its eye the backdrop
+    >>> t = ear_jewellery(img, tri, lm)
+    >>> float(t[140, 277]), float(tri[140, 277]), float(t[140, 290]), float(t[60, 277])
+    (1.0, 0.5, 0.5, 0.5)
+    >>> float(t[160, 276]), float(t[160, 282]), float(t[160, 297])                    # ring, eye, beyond
+    (1.0, 0.0, 0.5)
+    """
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    t = np.asarray(trimap_, np.float32)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    sides = _edge_sides(img, (t >= 0.999).astype(np.float32), t, fw)
+    if sides is None:
+        return t.copy()
+    band, solid, F, B = sides
+    zone = np.zeros(t.shape, np.uint8)
+    r = max(int(round(reach * fw)), 2)
+    for p in (lm[2], lm[14]):
+        cv2.circle(zone, (int(round(p[0])), int(round(p[1]))), r, 1, -1)
+    where = band & zone.astype(bool) & _below_lobes(t.shape, lm)
+    if not where.any():
+        return t.copy()
+    d = F - B
+    share = np.clip(((img - B) * d).sum(-1) / np.maximum((d * d).sum(-1), 1e-6), 0, 1)
+    off = np.sqrt(((img - B - share[..., None] * d) ** 2).sum(-1))
+    luma = np.array([0.2126, 0.7152, 0.0722], np.float32)
+    hull = _face_hull(t.shape, lm, shrink=0.1 * fw)
+    skin = np.median(img[hull], axis=0) if hull.any() else F[solid].mean(0)
+    cand = where & (off > residual) & (img @ luma > np.maximum(F @ luma, B @ luma) + lighter) \
+        & (np.sqrt(((img - skin) ** 2).sum(-1)) > unlike_skin)
+    if prob is not None:
+        cand &= np.asarray(prob, np.float32) > sure
+    if not cand.any():
+        return t.copy()
+    d_fg = cv2.distanceTransform((~solid).astype(np.uint8), cv2.DIST_L2, 5)
+    n, lab = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
+    hangs = np.zeros(n, bool)
+    hangs[np.unique(lab[cand & (d_fg <= max(near * fw, 2.0))])] = True
+    hangs[0] = False
+    out = t.copy()
+    out[hangs[lab]] = 1.0
+    # the jewel's eye: what a jewel's ring encloses (a 1 px gap in its highlights bridged) and has the background's
+    # own colour is the backdrop seen through the hoop (with jewel all round it, the matting made it opaque: the old
+    # backdrop kept in the hoop). A dim stretch of the ring leaves it open: then it is no eye, and stays unknown
+    from scipy import ndimage
+
+    eye_colour = np.sqrt(((img - B) ** 2).sum(-1)) < eye
+    for i in np.flatnonzero(hangs):
+        ring = cv2.morphologyEx((lab == i).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8)).astype(bool)
+        out[ndimage.binary_fill_holes(ring) & ~ring & band & (out == 0.5) & eye_colour] = 0.0
+    return out
+
+
+def background_pockets(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *,
+                       match: tuple[float, float] = (0.06, 0.12)) -> tuple[np.ndarray, np.ndarray]:
+    """Cut the holes below the ear lobes that show the background: a hoop's eye, a gap between hair and neck.
+
+    :func:`fill_head_holes` makes every hole the outline encloses in the
+    head opaque (a hole in the face or the hair is skin or hair the colours
+    could not tell from the backdrop). Below the ear lobes and outside the
+    face, a hole can be the backdrop seen through the person's things: the
+    eye of a hoop earring (yangmi_3.jpg), a gap between a lock of hair and
+    the neck. A hole (``alpha <= 0.5`` enclosed by ``alpha > 0.5``) there
+    whose colour matches the background just outside the outline (the
+    ``alpha == 0`` pixels joined to the photo's border, extended by a
+    normalised blur; RGB distance ramped over ``match``, its median over the
+    hole above one half) is a pocket: its alpha is cut by the match, and it
+    is returned so it stays open.
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        ``(H, W)`` float32 alpha (never above ``alpha``) and the ``(H, W)`` bool pockets.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.35, 0.2, 0.1), np.float32)
+    >>> a = np.zeros((512, 512), np.float32); a[20:, 150:360] = 1; img[20:, 150:360] = (0.85, 0.65, 0.55)
+    >>> ear = np.round(lm[14]).astype(int)
+    >>> a[ear[1] + 40:ear[1] + 60, 360:390] = 1; img[ear[1] + 40:ear[1] + 60, 360:390] = (1.0, 0.8, 0.3)  # a ring
+    >>> a[ear[1] + 45:ear[1] + 55, 362:385] = 0.3; img[ear[1] + 45:ear[1] + 55, 362:385] = (0.36, 0.2, 0.1)
+    >>> b, pockets = background_pockets(img, a, lm)
+    >>> float(b[ear[1] + 50, 375]), bool(pockets[ear[1] + 50, 375]), float(b[300, 250])
+    (0.0, True, 1.0)
+    """
+    from scipy import ndimage
+
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    a = np.asarray(alpha, np.float32)
+    solid = a > 0.5
+    holes = ndimage.binary_fill_holes(solid) & ~solid & _below_lobes(a.shape, lm)
+    none = np.zeros(a.shape, bool)
+    if not holes.any():
+        return a.copy(), none
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    n, lab = cv2.connectedComponents((a <= 0).astype(np.uint8), connectivity=4)
+    edge = np.unique(np.r_[lab[0], lab[-1], lab[:, 0], lab[:, -1]])
+    outside = np.isin(lab, edge[edge > 0]) & (a <= 0)
+    if not outside.any():
+        return a.copy(), none
+    B = normalized_blur(img, outside.astype(np.float32), max(0.03 * fw, 1.0))
+    lo, hi = match
+    m = np.clip((hi - np.sqrt(((img - B) ** 2).sum(-1))) / (hi - lo), 0, 1)
+    n, lab = cv2.connectedComponents(holes.astype(np.uint8), connectivity=8)
+    pockets = none.copy()
+    for i in range(1, n):
+        piece = lab == i
+        if float(np.median(m[piece])) > 0.5:
+            pockets |= piece
+    if not pockets.any():
+        return a.copy(), none
+    return np.where(pockets, a * (1 - m), a).astype(np.float32), pockets
+
+
 def _head_above_chin(shape: tuple[int, int], lm: np.ndarray) -> np.ndarray:
     """The head ellipse of :func:`seed_mask` above the chin, or the face hull (bool)."""
     _, chin, _ = head_extent(lm)
@@ -796,6 +974,7 @@ def matte(
     outline_sigma: float = 1.0,
     colour_slack: float | None = 0.08,
     off_axis: bool = True,
+    jewellery: bool = True,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
 
@@ -874,6 +1053,10 @@ def matte(
     off_axis : bool
         Below the chin, alpha in the unknown band is taken out where the pixel's colour is no mix of the
         person's and the background's beside it (:func:`off_axis_limit`: no pieces of a poster by the neck).
+    jewellery : bool
+        An earring's bright metal below the ear lobes is marked as the person before the matting
+        (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
+        stay open (:func:`background_pockets`: the hoop's eye is cut, not filled as a hole in the head).
 
     Returns
     -------
@@ -941,6 +1124,8 @@ def matte(
     mask = subject_mask(prob, lm_s, valid=valid_s, corridor=corridor)
     tri = trimap(mask, lm_s, hair_band=hair_band, edge_band=edge_band, valid=valid_s, prob=None,
                  hair_below=hair_below)
+    if jewellery:  # an earring's highlights are the person's: the matting fills the jewel from them
+        tri = ear_jewellery(small, tri, lm_s, prob=raw)
     unknown = tri == 0.5
     alpha_s = tri.copy()
     if unknown.any():
@@ -1011,7 +1196,10 @@ def matte(
     alpha[alpha > 0.98] = 1.0
     if solid_head > 0:
         alpha = solidify_head(alpha, lm, depth=solid_head)
-    alpha = fill_head_holes(alpha, lm)
+    pockets = None
+    if jewellery:  # the backdrop seen through a hoop's eye below the lobe is no hole in the head
+        alpha, pockets = background_pockets(pixels, alpha, lm)
+    alpha = fill_head_holes(alpha, lm, keep_open=pockets)
     if outline_sigma > 0:
         alpha = smooth_along_outline(alpha, outline_sigma)
         alpha[alpha < 0.02] = 0.0
@@ -1045,7 +1233,7 @@ def _border_bridges(solid: np.ndarray, head: np.ndarray) -> np.ndarray:
     return frame
 
 
-def fill_head_holes(alpha: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
+def fill_head_holes(alpha: np.ndarray, landmarks: np.ndarray, *, keep_open: np.ndarray | None = None) -> np.ndarray:
     """Make every hole the person's outline encloses inside the head opaque.
 
     A hole in the face or the head is never background seen through the person:
@@ -1059,7 +1247,8 @@ def fill_head_holes(alpha: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     Within 0.03 face widths of the person's outer outline the filling fades
     out, so the outline keeps its place and softness (a hazy crown pocked with
     holes otherwise jumped to 1 at its 0.5 contour: a pixel staircase).
-    Gaps elsewhere (between an arm and the body) are left alone.
+    Gaps elsewhere (between an arm and the body) are left alone, and so are
+    the holes in ``keep_open`` (``(H, W)`` bool, :func:`background_pockets`).
 
     Examples
     --------
@@ -1082,6 +1271,8 @@ def fill_head_holes(alpha: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
     # the photo's border is not an outline: where the head runs into it, a gap between two stretches of the
     # head along the border is the head going on beyond it, not background reaching in (2007_007763's notch)
     holes = ndimage.binary_fill_holes(np.pad(solid, 1) | _border_bridges(solid, head))[1:-1, 1:-1] & ~solid
+    if keep_open is not None:
+        holes &= ~np.asarray(keep_open, bool)
     if not holes.any():
         return a
     fw = float(np.linalg.norm(lm[16] - lm[0]))
