@@ -434,8 +434,8 @@ def relight(
     if az_photo:  # the light the photo has is taken out, not an assumed frontal one: a key on the same side
         front = _from(az_photo, 14.0)  # would otherwise double it (lecun, scarlett_3: hot, hard lit side)
     # the photo's light is modelled softer (PHOTO_FILL, the fill photo_light fits its side with) than the new
-    # one: a face's shadow side deepens. Where neither key reaches, the outline, that took 0.3 / 0.55 of its
-    # light whatever the pattern (liuyifei's jaw into a dark backdrop); _open_outline keeps it there
+    # one, so a face's shadow side deepens. The outline, which neither key reaches, took 0.3 / 0.55 of its
+    # light whatever the pattern (liuyifei's jaw sank into a dark backdrop): _open_outline keeps its light
     S_old = shading(z, front / np.linalg.norm(front), fill=PHOTO_FILL, reach=0.6 * fw, soft=0.05 * fw)
     ratio = S_new / np.maximum(S_old, 1e-3)
     face = np.zeros((hs, ws), np.uint8)
