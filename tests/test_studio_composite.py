@@ -229,12 +229,12 @@ def test_the_edge_colour_fades_without_a_line_at_the_opaque_edge():
     assert np.array_equal(far, img[:, :20])  # deep inside: untouched
 
 
-def _wide_rim(colour):
+def _wide_rim(colour, wide=12):
     from candid.colour import linear_to_srgb
 
     skin = np.float32([0.3, 0.15, 0.08])  # linear, warm (blue over red 0.27)
     lin = np.tile(skin, (80, 80, 1))
-    lin[:, 38:50] = colour  # a lit stretch 12 px wide, 1.5 band widths, right inside the outline
+    lin[:, 50 - wide:50] = colour  # a lit stretch (12 px: 1.5 band widths) right inside the outline
     a = np.zeros((80, 80), np.float32)
     a[:, :50] = 1
     return linear_to_srgb(lin).astype(np.float32), a, skin
@@ -255,6 +255,10 @@ def test_a_rim_wider_than_the_band_is_measured_against_the_person_deeper_inside(
     warm, a, skin = _wide_rim(np.float32([0.6, 0.3, 0.16]))
     kept, _ = suppress_rim(warm, a, width=8)
     assert lum(kept) > 1.6 * float(luminance(skin))  # 1.70x, as before
+    # a light layer filling the whole ring is the person's own (white hair over the temple's skin, biden.jpg)
+    white, a, skin = _wide_rim(np.float32([0.6, 0.55, 0.55]), wide=22)  # the ring (8-24 px deep) lit, not beyond
+    hair, _ = suppress_rim(white, a, width=8)
+    assert lum(hair) > 0.9 * lum(white), (lum(hair), lum(white))  # 1.0x; rejecting every lit ring pixel: 0.43x
 
 
 def test_lit_skin_of_the_skins_own_colour_by_the_jaw_is_left_alone(astro):
