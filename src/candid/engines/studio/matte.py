@@ -639,7 +639,8 @@ def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray
     the lobes and outside the face, a pixel is marked foreground (1) when it
     is all of: no mix of the person's colour ``F`` and the background's ``B``
     beside it (more than ``residual`` from their segment, as in
-    :func:`off_axis_limit`), lighter than both by ``lighter`` (a specular
+    :func:`off_axis_limit`), lighter than both and than the lightest known
+    background within 0.1 face widths by ``lighter`` (a specular
     highlight: metal, pearl, stone), more than ``unlike_skin`` from the face's
     skin (not a lit ear lobe or hand), where the segmenter gives more than
     ``sure`` (a lamp behind the ear is no person), in a piece within ``near``
@@ -709,7 +710,13 @@ def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray
     luma = np.array([0.2126, 0.7152, 0.0722], np.float32)
     hull = _face_hull(t.shape, lm, shrink=0.1 * fw)
     skin = np.median(img[hull], axis=0) if hull.any() else F[solid].mean(0)
-    cand = where & (off > residual) & (img @ luma > np.maximum(F @ luma, B @ luma) + lighter) \
+    # lighter than the lightest known background within 0.1 face widths too: a bright, uneven backdrop's lighter
+    # patches beside the ear are lighter than its blur B, not than itself (obama2.jpg)
+    y = img @ luma
+    rb = max(int(round(0.1 * fw)), 1)
+    bg_top = cv2.dilate(np.where(t <= 0.001, y, 0).astype(np.float32),
+                        cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * rb + 1, 2 * rb + 1)))
+    cand = where & (off > residual) & (y > np.maximum.reduce([F @ luma, B @ luma, bg_top]) + lighter) \
         & (np.sqrt(((img - skin) ** 2).sum(-1)) > unlike_skin)
     if prob is not None:
         cand &= np.asarray(prob, np.float32) > sure
