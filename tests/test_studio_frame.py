@@ -362,6 +362,37 @@ def test_the_mend_comes_before_the_clean_up_and_keeps_what_it_took_out(monkeypat
     assert calls == ["mend", "neighbour", ("fade", False)], calls
 
 
+def test_the_stage_continues_the_body_and_mirrors_the_canvas_before_the_light(monkeypatch):
+    """The relight leaves pixels under alpha 0 as they are: a shoulder continued after it (inside the fade)
+    showed the unlit photo edge as a lighter seam (tom_cruise_tight linkedin at 2x), and the canvas repeated one
+    edge column into streaks. The stage continues the body right after the clean-up and relights the framed
+    image with its canvas mirrored."""
+    import importlib
+
+    from candid.portrait import Portrait
+
+    stage = importlib.import_module("candid.engines.studio.stage")
+    calls, seen = [], {}
+    real_cont, real_mirror, real_relight = stage.continue_body, stage.mirror_canvas, stage.relight
+
+    def mirror(pixels, *a, **k):
+        calls.append("mirror")
+        seen["mirrored"] = real_mirror(pixels, *a, **k) * 0.5 + 0.25  # plainly not the framed image
+        return seen["mirrored"]
+
+    def relight(crop, *a, **k):
+        calls.append("relight")
+        seen["lit_from"] = crop
+        return real_relight(crop, *a, **k)
+
+    monkeypatch.setattr(stage, "continue_body", lambda *a, **k: calls.append("continue") or real_cont(*a, **k))
+    monkeypatch.setattr(stage, "mirror_canvas", mirror)
+    monkeypatch.setattr(stage, "relight", relight)
+    stage.studio_stage(Portrait(data.astronaut().astype(np.float32) / 255), style="linkedin")
+    assert calls[:3] == ["continue", "mirror", "relight"], calls
+    assert seen["lit_from"] is seen["mirrored"]
+
+
 def test_a_body_grown_past_the_photo_takes_the_photos_colour(monkeypatch):
     """Where the edge step grows the body (shoulders continued past the photo), the stage composites the relit
     photo's own pixels there, not the foreground estimate made for the cut before it grew: that estimate drew

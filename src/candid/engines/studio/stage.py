@@ -9,8 +9,8 @@ import numpy as np
 from candid.engines.studio.background import background as make_background
 from candid.engines.studio.background import parse_background
 from candid.engines.studio.composite import composite, suppress_jaw_rim, suppress_rim
-from candid.engines.studio.frame import (apply_framing, correct_selfie, fade_at_photo_edge, frame, head_extent,
-                                         mend_photo_border)
+from candid.engines.studio.frame import (apply_framing, continue_body, correct_selfie, fade_at_photo_edge, frame,
+                                         head_extent, mend_photo_border, mirror_canvas)
 from candid.engines.studio.matte import context_probability, matte, matte_quality
 from candid.engines.studio.options import OPTIONS_VERSION
 from candid.engines.studio.relight import PATTERNS, expose, key_side, light_vector, relight, white_balance
@@ -269,6 +269,10 @@ def studio_stage(
         alpha, neighbour = remove_neighbour(crop, alpha, clm, valid=valid, seed=seed)
         if neighbour.pixels and neighbour.doubt is None:
             changes.append({"change": "neighbour_removed", "side": neighbour.side, "share": neighbour.removed})
+    # shoulders that leave the photo through a narrow extended side are carried on now, before the light and
+    # the foreground estimate, so the continued cloth is lit like the photo's (the relight leaves alpha-0
+    # pixels as they are: continued afterwards, the unlit edge showed as a lighter seam)
+    alpha, _ = continue_body(alpha, framing, src.shape, clm)
     report = matte_quality(alpha, clm, valid=valid, others=others)
     if debris is not None:
         report = _with_clean_up(report, debris.doubt, debris_removed=debris.removed, beyond_head=debris.outside)
@@ -281,6 +285,10 @@ def studio_stage(
     _, chin, head_h = head_extent(clm)
     fw = float(np.linalg.norm(clm[16] - clm[0]))
     if report.ok:
+        # the canvas beyond the photo holds the photo mirrored across its edge: a continued shoulder keeps the
+        # cloth's texture instead of one edge column repeated into streaks (apply_framing's repeat stays for
+        # the matte and the neighbour rule, which read it)
+        crop = mirror_canvas(crop, framing, src.shape)
         key = key_side(crop, clm, alpha, pattern, side) if pattern != "none" else None
         lit = relight(crop, clm, alpha, pattern, k, side=key[0], catchlights=catchlights, photo_deg=key[1]) \
             if pattern != "none" else crop
