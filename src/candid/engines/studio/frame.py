@@ -744,7 +744,7 @@ def continue_body(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, 
     on its own, so a caller can make it *before* relighting and estimating the foreground: then the continued
     cloth is lit like the photo's (the relight keeps pixels under alpha 0 as they are, and a continuation made
     afterwards showed the unlit, lighter edge as a seam) and its colour is the photo mirrored across its edge
-    (:func:`apply_framing`). :func:`fade_at_photo_edge` later finds the body already continued and keeps it.
+    (:func:`mirror_canvas`). :func:`fade_at_photo_edge` later finds the body already continued and keeps it.
 
     Parameters
     ----------
