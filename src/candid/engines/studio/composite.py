@@ -229,7 +229,7 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     # at 0.8: a backdrop's light, not the face's) full within 2.75 w, nothing beyond 3.75 w: obama3's bluish
     # chandelier rim runs 8-22 px (1-2.8 w) below the jaw landmarks and its lower half kept half its light, a
     # pale line under the jaw; warm lit skin that far out is the face's own (yangmi_3's cheek beside her hand)
-    cool = np.clip((lin[..., 2] / np.maximum(lin[..., 0], 1e-4) - 0.6) / 0.2, 0, 1)
+    cool = np.clip((_blue_red(lin) - 0.6) / 0.2, 0, 1)
     zone = np.maximum(np.clip(3.0 - d / w, 0, 1), np.clip(3.75 - d / w, 0, 1) * cool) * (yy <= lm[8, 1] + w)
     cheek = ((face > 0) & (d > 1.5 * w) & (d <= 6 * w)).astype(np.float32)
     if valid is not None:
