@@ -674,13 +674,8 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     if not canvas.any():
         return a, None
     lm = np.asarray(landmarks, np.float64)
-    right, left = eye_centers(lm)
-    eyes, chin = (right + left) / 2, lm[8]
-    _, _, head_h = head_extent(lm)
-    fw = max(float(np.linalg.norm(lm[16] - lm[0])), 1.0)
-    u = (chin - eyes) / max(float(np.linalg.norm(chin - eyes)), 1e-6)
     h, w = a.shape
-    depth = _along((h, w), chin, u) / max(head_h, 1.0)  # head heights below the chin
+    depth, eyes, fw = _below_chin((h, w), lm)  # head heights below the chin
     # shoulders that leave the photo through an extended side and the frame's bottom go on past its edge
     cont, continued = _continue_body(a, cov, canvas, depth, float(eyes[0]), fw, framing.extended)
     a = np.where(near, a * cov, a)
@@ -781,7 +776,8 @@ def continue_body(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, 
     if float(cov.min()) >= 0.999 or not ({"left", "right"} & set(framing.extended)):
         return a.copy(), []
     canvas = _photo_edge(cov, framing.extended)[0].astype(bool)
-    cont, sides = _continue_body(a, cov, canvas, *_below_chin(a.shape, landmarks), framing.extended)
+    depth, eyes, fw = _below_chin(a.shape, landmarks)
+    cont, sides = _continue_body(a, cov, canvas, depth, float(eyes[0]), fw, framing.extended)
     return (np.maximum(a, cont) if sides else a.copy()), sides
 
 
@@ -852,15 +848,15 @@ def mirror_canvas(pixels: np.ndarray, framing: Framing, source_shape: tuple[int,
     return out
 
 
-def _below_chin(shape: tuple[int, int], landmarks: np.ndarray) -> tuple[np.ndarray, float, float]:
-    """Head heights below the chin per pixel, the eyes' x and the face's width (jaw, landmarks 0-16)."""
+def _below_chin(shape: tuple[int, int], landmarks: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Head heights below the chin per pixel, the eyes' midpoint and the face's width (jaw, landmarks 0-16)."""
     lm = np.asarray(landmarks, np.float64)
     right, left = eye_centers(lm)
     eyes, chin = (right + left) / 2, lm[8]
     _, _, head_h = head_extent(lm)
     u = (chin - eyes) / max(float(np.linalg.norm(chin - eyes)), 1e-6)
     depth = _along(shape, chin, u) / max(head_h, 1.0)
-    return depth, float(eyes[0]), max(float(np.linalg.norm(lm[16] - lm[0])), 1.0)
+    return depth, eyes, max(float(np.linalg.norm(lm[16] - lm[0])), 1.0)
 
 
 def _continued_record(sides: list[str]) -> dict:

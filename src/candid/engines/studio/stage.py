@@ -306,8 +306,8 @@ def studio_stage(
         cut_alpha = alpha
         alpha, faded = fade_at_photo_edge(alpha, framing, src.shape, clm, mend=False)  # no body cut by the photo's edge
         changes += [faded] if faded else []
-        # where the edge step grew the body (shoulders continued past the photo), its colour is the relit
-        # photo's own (edge pixels repeated past it), not the foreground estimate made for the old cut
+        # where the edge step grew the body further (the continuation above already carried the shoulders), its
+        # colour is the relit photo's own (mirrored past its edge), not the foreground estimate made for the cut
         grown = alpha > cut_alpha + 1e-3
         if grown.any():
             fg = np.where(grown[..., None], lit, fg).astype(np.float32)
