@@ -139,6 +139,70 @@ def test_the_soft_cut_is_smooth_on_grain():
     assert np.all(out[:, :28] == 1) and np.all(out[:, 33:] == 0)
 
 
+def band_scene(width=14, level=0.3, seed=0):
+    """``scene()`` without a neighbour's cheek: the subject's hair down beside the face to 20 px before the right
+    border (opaque, with a 2 px soft edge), and beyond it above the ear a band the matte half kept (alpha
+    ``level``, ``width`` px wide) running to the border (tom_cruise_tight linkedin: 25-30 px at 0.2-0.5 on a face
+    400 px wide, a grey ghost on the backdrop). ``(image, alpha, landmarks, hair, band)``."""
+    img, alpha, lm, _ = scene(neighbour=False, seed=seed)
+    yy, xx = np.mgrid[:H, :W]
+    hair = (yy > 20) & (yy < 150) & (xx > CX + 38) & (xx < W - 20)
+    edge = (yy > 20) & (yy < 150) & (xx >= W - 20) & (xx < W - 18)
+    band = (yy > 70) & (yy < 120) & (xx >= W - width)
+    alpha[hair] = 1
+    alpha[edge] = 0.5
+    alpha[band] = level
+    return img, alpha, lm, hair, band
+
+
+def test_a_wide_half_kept_band_at_the_border_goes_and_his_hair_stays():
+    img, alpha, lm, hair, band = band_scene()
+    assert not N.neighbour_seeds(img, alpha, lm).any()  # no cheek: the seeds alone took nothing here
+    out, rep = N.remove_neighbour(img, alpha, lm)
+    assert (out[band] <= 0.05).mean() > 0.95, "the half-kept band beside the head stays (a grey ghost)"
+    assert rep.haze > 0 and rep.side == "right" and rep.doubt is None and rep.removed > 0
+    inner = cv2.erode(hair.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    assert out[inner].min() == 1.0, "the subject's own hair was cut"
+    assert out[_face_hull((H, W), lm)].min() == 1.0
+    assert np.all(out <= alpha + 1e-6)
+    keep = np.ones((H, W), bool)
+    keep[55:135, W - 30:] = False
+    np.testing.assert_array_equal(out[keep], alpha[keep])  # nothing changes away from the band
+
+
+def test_an_outline_soft_edge_at_the_border_is_not_a_band():
+    # the same band only 2 px wide is the soft edge of an outline: kept as it is
+    img, alpha, lm, _, band = band_scene(width=2)
+    assert not N.half_kept_band(img, alpha, lm).any()
+    out, rep = N.remove_neighbour(img, alpha, lm)
+    assert rep.haze == 0
+    np.testing.assert_array_equal(out, alpha)
+
+
+def test_own_flying_strands_at_the_border_are_kept():
+    # the same band holding fine strands in focus (scarlett_1's wisps at the border): the subject's own
+    img, alpha, lm, _, band = band_scene()
+    yy, xx = np.mgrid[:H, :W]
+    strands = np.float32([0.8, 0.7, 0.5]) * (0.6 + 0.4 * np.sin(yy * 2.1 + xx * 0.5))[..., None].astype(np.float32)
+    img[band] = np.clip(strands + np.random.default_rng(5).normal(0, 0.05, (H, W, 1)), 0, 1)[band]
+    assert np.nanmedian(N.region_sharpness(img, lm, band)[band]) > N.HAZE
+    out, rep = N.remove_neighbour(img, alpha, lm)
+    assert rep.haze == 0
+    np.testing.assert_array_equal(out, alpha)
+
+
+def test_a_half_kept_band_away_from_the_border_is_not_this_rule():
+    img, alpha, lm, hair, band = band_scene()
+    shifted = np.zeros_like(alpha)
+    shifted[:, :-20] = alpha[:, 20:]  # the band ends 20 px before the photo's border (canvas beyond it)
+    shifted[:, -20:] = 0
+    shifted[:, :CX.__int__()] = alpha[:, :CX.__int__()]
+    assert not N.half_kept_band(img, shifted, lm).any()
+    valid = np.ones((H, W), bool)
+    valid[:, W - 20:] = False  # ... unless the photo ends there
+    assert N.half_kept_band(img, shifted, lm, valid=valid).any()
+
+
 def test_own_sharp_hair_at_the_border_is_kept():
     img, alpha, lm, _ = scene(neighbour=False, hair="sharp")
     out, rep = N.remove_neighbour(img, alpha, lm)

@@ -29,6 +29,12 @@ subject's cheek 4.5 and his ear and hair 11-13. The rule:
    body below the chin) inside the cut-out: the cut follows the subject's own
    outline, the strongest edge between them.
 
+Before that, :func:`half_kept_band` finds a wide band of half-kept, blurred
+matte beside the head at the photo's border (the neighbour's or the
+background's blur against the subject's hair, kept at alpha 0.2-0.5: a grey
+ghost on a new backdrop), which needs no cheek in the cut-out; it goes the
+same way.
+
 :func:`remove_neighbour` takes the region out with a soft edge and reports
 what it took, so the stage can say it in words. When the seeds are there but
 the region reaches into the subject's head (it cannot be told apart), it
@@ -69,6 +75,15 @@ SOFT = 0.01
 #: Width of the alpha ramp across the subject's outline on the cut (face widths, at least 2 px: 3.2 px on a 400 px
 #: face; 2 px read as a staircase on slanted stretches of tom_cruise_tight's hair, ``edge_aliasing`` 0.09).
 EDGE = 0.008
+#: Alpha below which the matte only half keeps a pixel (:func:`half_kept_band`).
+HALF = 0.6
+#: Half the width (face widths) from which a half-kept band is a haze rather than an outline's soft edge (8 px on a
+#: 400 px face: a hair outline's soft edge is 1-6 px wide; the ghost beside tom_cruise_tight's ear 25-30 px).
+BAND = 0.02
+#: Distance from the photo's side border (face widths) within which such a band is looked for.
+NEAR = 0.08
+#: Focus (relative to the subject's skin, inside colour regions) below which such a band is a blur, not strands.
+HAZE = 1.0
 #: Share of the seeds still in the cut-out after the cut above which the neighbour is in doubt.
 KEPT = 0.5
 #: Share of the cut-out's alpha mass above which a cut is in doubt (it took much of the subject).
@@ -89,12 +104,16 @@ class NeighbourReport:
         ``"left"`` or ``"right"`` (image side), or ``"both"``; None when nothing was found.
     doubt : str or None
         A problem sentence when a neighbour was seen but could not be cut from the subject.
+    haze : int
+        Pixels of a wide half-kept band beside the head at the photo's border that were taken
+        (:func:`half_kept_band`).
     """
 
     removed: float = 0.0
     pixels: int = 0
     side: str | None = None
     doubt: str | None = None
+    haze: int = 0
 
 
 def sharpness(pixels: np.ndarray, face_width: float, *, sigma: float = SHARP_SIGMA) -> np.ndarray:
@@ -401,6 +420,84 @@ def neighbour_region(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
     return labels == 2
 
 
+def half_kept_band(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray | None = None,
+                   low: float = HALF, band: float = BAND, near: float = NEAR, focus: float = HAZE) -> np.ndarray:
+    """A wide, blurred band of half-kept matte beside the head at the photo's side border: ``(H, W)`` bool.
+
+    A hair outline's soft edge (alpha between 0.02 and ``low``) is a few
+    pixels wide. Beside the head near the photo's border, where a neighbour's
+    or the background's blur lies against the subject's hair, matting can
+    instead keep a band of it at alpha 0.2-0.5, tens of pixels wide and
+    ending in a hard drop: on a new backdrop it reads as a grey ghost
+    (tom_cruise_tight linkedin and environmental, above the ear on the
+    neighbour's side, where her cheek is not in the cut-out, so
+    :func:`neighbour_seeds` finds nothing). The band:
+
+    - the wide parts of the soft region beside the head (:func:`beside_face`
+      from the crown), those a disk of radius ``band`` face widths fits in (a
+      morphological opening), in pieces of at least that disk's area that come
+      within ``near`` face widths of the photo's side border
+      (:func:`photo_edge`, or ``valid``'s edge);
+    - with the soft pixels within two radii of them (the band's fade and
+      ragged rim);
+    - in pieces whose median focus inside colour regions
+      (:func:`region_sharpness`) is below ``focus``: a blur, not the
+      subject's own flying strands, which are sharper than their skin
+      (scarlett_1's wisps at the border read 1.8-10, the ghost beside tom's
+      ear 0.7).
+
+    Pixels at ``low`` or above (the subject's own hair, crisp or not) are never in it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> lm = toy_landmarks(150, 150, 200)                    # a face 200 px wide
+    >>> a = np.zeros((420, 320), np.float32); a[90:, 60:262] = 1
+    >>> a[130:220, 262:] = 0.3                              # a 58 px half-kept band running to the border
+    >>> img = np.full((420, 320, 3), 0.4, np.float32)       # no texture anywhere: all a blur
+    >>> b = half_kept_band(img, a, lm)
+    >>> bool(b[170, 270]), bool(b[170, 315]), bool(b[170, 250]), int(b[300:].sum())
+    (True, True, False, 0)
+    >>> a[130:220, 266:] = 0                                # a 4 px soft edge is an outline's
+    >>> int(half_kept_band(img, a, lm).sum())
+    0
+    """
+    px = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    a = np.asarray(alpha, np.float32)
+    H, W = a.shape
+    none = np.zeros((H, W), bool)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    side = beside_face((H, W), lm, from_crown=True)
+    soft = (a > 0.02) & (a < low) & side
+    r = max(int(round(band * fw)), 1)
+    if soft.sum() < (2 * r) ** 2:
+        return none
+    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2)
+    wide = cv2.morphologyEx(soft.astype(np.uint8), cv2.MORPH_OPEN, disk, borderType=cv2.BORDER_CONSTANT,
+                            borderValue=0).astype(bool) & soft
+    if not wide.any():
+        return none
+    photo = np.ones((H, W), bool) if valid is None else np.asarray(valid, bool)
+    border = cv2.distanceTransform((~photo_edge((H, W), photo, width=1)).astype(np.uint8), cv2.DIST_L2, 5)
+    labels, n = ndimage.label(wide, structure=np.ones((3, 3)))
+    idx = np.arange(1, n + 1)
+    area = ndimage.sum(wide, labels, idx)
+    close = ndimage.minimum(border, labels, idx) <= near * fw
+    core = np.isin(labels, idx[(area >= np.pi * r * r) & close])
+    if not core.any():
+        return none
+    # with the band's own thinner edges around it (its fade and its ragged rim), not the outline's soft edge beyond
+    grown = cv2.dilate(core.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (4 * r + 1,) * 2))
+    out = grown.astype(bool) & soft
+    rel = region_sharpness(px, lm, out)
+    labels, n = ndimage.label(out, structure=np.ones((3, 3)))
+    blurred = [i for i in range(1, n + 1)
+               if np.isfinite(rel[labels == i]).any() and float(np.nanmedian(rel[labels == i])) < focus]
+    return np.isin(labels, blurred)
+
+
 def soft_cut(alpha: np.ndarray, remove: np.ndarray, width: float, pixels: np.ndarray | None = None, *,
              edge: float = 2.0) -> np.ndarray:
     """``alpha`` with ``remove`` taken out and a soft edge across the cut, ``width`` px wide.
@@ -508,10 +605,29 @@ def remove_neighbour(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
     if total <= 0:
         return a.copy(), NeighbourReport()
     fw = float(np.linalg.norm(lm[16] - lm[0]))
+    # a wide half-kept band at the border beside the head goes first, with or without a neighbour's cheek
+    haze = half_kept_band(px, a, lm, valid=valid)
+    if haze.any():
+        from candid.engines.studio.matte import attached_only
+
+        w = max(SOFT * fw, 2.0)
+        # the matte's zeros around the band go with it, so the cut has no edge (a faint rim of specks) there
+        g = max(int(np.ceil(2 * w)), 1)
+        near = cv2.dilate(haze.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * g + 1,) * 2))
+        near = near.astype(bool)
+        a = attached_only(soft_cut(a, haze | (near & (a <= 0.02)), w, px, edge=max(EDGE * fw, 2.0)), lm)
+        a[a < 0.02] = 0.0
+        # and the faint specks the cut leaves there apart from the subject (a dark dot each on the backdrop)
+        specks, _ = ndimage.label(a > 0, structure=np.ones((3, 3)))
+        held = np.unique(specks[a > 0.5])
+        a[near & (specks > 0) & ~np.isin(specks, held)] = 0.0
     r = relative_sharpness(px, lm)
     seeds = neighbour_seeds(px, a, lm, valid=valid, sharp=r, seed=seed)
     if not seeds.any():
-        return a.copy(), NeighbourReport()
+        if not haze.any():
+            return a.copy(), NeighbourReport()
+        removed = max(0.0, 1.0 - float(a.sum()) / total)
+        return a, NeighbourReport(removed=round(removed, 4), side=_side_names(haze, lm), haze=int(haze.sum()))
     region = neighbour_region(px, a, lm, seeds, sharp=r, valid=valid)
     solid = a > 0.5
     # a smooth cut (the watershed line is jagged); soft_cut then finds the outline's own profile across it. The
@@ -538,4 +654,4 @@ def remove_neighbour(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
         doubt = (f"an out-of-focus person beside the face at the {side} edge of the photo could not be cut from "
                  "the subject")
     return out.astype(np.float32), NeighbourReport(removed=round(removed, 4), pixels=pixels_out, side=side,
-                                                   doubt=doubt)
+                                                   doubt=doubt, haze=int(haze.sum()))
