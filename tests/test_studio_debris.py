@@ -15,6 +15,7 @@ from candid.engines.studio.debris import (
     cheek_cut,
     head_radius,
     cheek_to_cheek,
+    on_arms,
     colour_distance,
     from_above,
     other_heads,
@@ -27,7 +28,7 @@ from candid.engines.studio.debris import (
     unlike_subject,
 )
 from candid.engines.studio.matte import attached_only
-from candid.engines.studio.people import toy_landmarks
+from candid.engines.studio.people import toy_landmarks, toy_pose
 
 SKIN = (0.85, 0.66, 0.55)
 BLONDE = (0.88, 0.74, 0.36)
@@ -411,3 +412,55 @@ def test_stage_reports_debris_metrics():
     p = studio_stage(Portrait(data.astronaut().astype(np.float32) / 255), style="passport")
     m = p.log[-1].params["matte"]
     assert m["debris_removed"] < 0.01 and m["beyond_head"] < 0.06
+
+
+#: a hand (and cuff) resting on the subject's left shoulder, coming in from the frame's left border (after the crop)
+HAND = [(20, 236), (56, 236), (56, 268), (20, 268)]
+FAR = [(300.0, 0.0, 316.0, 16.0)]  # another found face, far from the subject: only opens the group rules
+
+
+def _hand_scene(colour=SKIN, hand=HAND):
+    """:func:`_scene` with ``hand`` in ``colour``, cropped 25 px at the left so the hand enters from the border."""
+    img, alpha, lm = _scene(hand, colour=colour)
+    return (np.ascontiguousarray(img[:, 25:]), np.ascontiguousarray(alpha[:, 25:]), lm - np.float32([25, 0]),
+            toy_pose(160, 120, 80) - np.float32([25, 0]))
+
+
+def test_a_hand_on_the_shoulder_from_the_border_is_removed():
+    img, alpha, lm, pose = _hand_scene()
+    h = on_arms(img, alpha > 0.5, lm, pose)
+    assert h[250, 10] and h[250, 25]
+    assert not h[300, 40] and not h[130, 135] and not h[380, 135]  # his own shoulder, face and shirt front
+    out, rep = remove_debris(img, alpha, lm, others=FAR, pose=pose)
+    assert out[250, 10] == 0.0 and out[250, 25] == 0.0 and rep.parts["arms"] > 0.005
+    assert out[300, 40] == 1.0 and out[130, 135] == 1.0 and out[380, 135] == 1.0
+    # without the other faces (a single-face photo) nothing changes: the rule is for group photos only
+    assert remove_debris(img, alpha, lm, pose=pose)[0][250, 10] > 0.9
+
+
+def test_what_the_rule_leaves_to_the_subject():
+    img, alpha, lm, pose = _hand_scene()
+    assert not on_arms(img, alpha > 0.5, lm, None).any()  # no pose: nothing is decided
+    own = pose.copy()
+    own[5] = (20, 260)  # the subject's own wrist there: his own hand on his shoulder
+    assert not on_arms(img, alpha > 0.5, lm, own).any()
+    # not at the border: a patch on his jacket (a badge) stays
+    img2, alpha2, lm2, _ = _hand_scene(hand=[(45, 236), (70, 236), (70, 268), (45, 268)])
+    assert not on_arms(img2, alpha2 > 0.5, lm2, pose).any()
+    # like his clothes: a fold of his own jacket at the border stays
+    img3, alpha3, lm3, _ = _hand_scene(colour=SHIRT)
+    assert not on_arms(img3, alpha3 > 0.5, lm3, pose).any()
+    # larger than a hand with its cuff: the shiny lit shoulder of his own jacket stays
+    img4, alpha4, lm4, _ = _hand_scene(hand=[(20, 226), (75, 226), (75, 300), (20, 300)])
+    assert not on_arms(img4, alpha4 > 0.5, lm4, pose).any()
+
+
+def test_a_bare_arm_keeps_its_skin_at_the_border():
+    img, alpha, lm, pose = _hand_scene(colour=(0.72, 0.52, 0.42))  # a shaded patch of skin
+    assert on_arms(img, alpha > 0.5, lm, pose).any()  # on a jacket: not his
+    bare = img.copy()
+    arm = np.zeros(alpha.shape, np.uint8)
+    cv2.line(arm, tuple(int(v) for v in pose[1]), tuple(int(v) for v in pose[3]), 1, 30)
+    bare[arm.astype(bool) & (alpha > 0.5)] = SKIN  # his own upper arm is bare
+    skin = subject_colours(bare, subject_regions(alpha.shape, alpha, lm)["skin"])
+    assert not on_arms(bare, alpha > 0.5, lm, pose, skin=skin).any()

@@ -78,6 +78,16 @@ TOUCH = 0.15
 HERS = 6.0
 #: A face is turned when its nose lies more than this many face widths off the jaw's middle (:func:`other_heads`).
 TURNED = 0.2
+#: Beside the subject's arm: more than this many face widths out from the shoulder-elbow-wrist line (:func:`on_arms`).
+ARM_OFF = 0.3
+#: Half-width (face widths) of the band along the subject's arm where its own sleeve colours are sampled.
+ARM_SAMPLE = 0.15
+#: What lies up to this many face widths above a hand on the shoulder is the rest of its arm (:func:`on_arms`).
+ARM_CAST = 0.5
+#: A hand with its cuff covers at most this many square face widths; a larger piece is the subject's own clothes.
+HAND = 0.5
+#: A piece within this many face widths of one of the subject's wrists is the subject's own hand.
+OWN_WRIST = 0.6
 
 
 @dataclass(frozen=True)
@@ -734,6 +744,143 @@ def touching_above(alpha: np.ndarray, landmarks: np.ndarray, others, *, touch: f
     return False
 
 
+def _segment_frame(shape: tuple[int, int], a, b) -> tuple[np.ndarray, np.ndarray]:
+    """Each pixel's position along the segment ``a``-``b`` (0 at ``a``, its length at ``b``) and its distance
+    from the segment (to the nearest point on it)."""
+    yy, xx = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
+    a, b = np.asarray(a, np.float32), np.asarray(b, np.float32)
+    d = b - a
+    n = max(float(np.linalg.norm(d)), 1e-6)
+    u = d / n
+    t = (xx - a[0]) * u[0] + (yy - a[1]) * u[1]
+    tc = np.clip(t, 0, n)
+    dist = np.hypot(xx - (a[0] + tc * u[0]), yy - (a[1] + tc * u[1]))
+    return t, dist
+
+
+def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *,
+            valid: np.ndarray | None = None, off: float = ARM_OFF, sample: float = ARM_SAMPLE,
+            own_wrist: float = OWN_WRIST, unlike: float = UNLIKE, cast: float = ARM_CAST, hand: float = HAND,
+            skin: np.ndarray | None = None) -> np.ndarray:
+    """Pieces lying on the subject's shoulders and arms, unlike the arm's own colours, that come in from the
+    frame's border: another person's hand and cuff (``(H, W)`` bool).
+
+    In a group snapshot someone behind rests a hand on the subject's
+    shoulder (2008_002470: the blue-shirt man's hand and cuff at the left
+    border). The person segmenter joins it to the subject and its place is
+    no help: it lies on the subject's jacket, about half a face width from
+    the upper arm's line, where a padded shoulder lies too. What tells it is
+    its colour against the subject's own sleeve, where it comes from and that
+    it is not the subject's hand. Per side, the arm's colours are sampled
+    along the pose's shoulder-elbow line (``pose``,
+    :func:`candid.engines.studio.people.subject_pose`), within ``sample``
+    face widths of the upper arm (a forearm often lies on a table or a neighbour's lap), and the clothes on the chest between the shoulder joints
+    (below 0.3 head heights under the chin, so not the neck's skin); a bare arm (its sample like the subject's face,
+    ``skin``, CIELAB centres) keeps every colour of that skin, so its own
+    shaded edge is never taken. The mask's pixels farther than ``unlike``
+    (CIELAB) from all of them form pieces; a piece is another person's when
+
+    - it is no larger than a hand with its cuff (``hand`` square face widths
+      in the zone below; a shiny jacket's lit shoulder is larger);
+
+    - none of it reaches above the chin (long hair over a shoulder, a
+      neighbour's face: other rules' business) and none of it lies within
+      ``own_wrist`` face widths of the subject's wrists (the subject's own
+      hand on a shoulder);
+    - it touches the frame's side or top border (the photo's edge within
+      ``valid``; the subject's own tie and hands leave at the bottom) where it
+      lies beyond the shoulder joint (across the head) and more than ``off``
+      face widths out from the arm's line (above the shoulder and beside the
+      arm: the subject's collar, tie and shirt front are never there).
+
+    What of such a piece lies in that outward zone is returned, with what of the mask lies up to ``cast`` face
+    widths straight above it in that zone (the rest of the other's arm: the hand rests on the shoulder, so nothing
+    of the subject lies over it). Without a pose, nothing.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import toy_landmarks, toy_pose
+    >>> lm, pose = toy_landmarks(100, 80, 50), toy_pose(100, 80, 50)
+    >>> img = np.full((240, 200, 3), (0.15, 0.2, 0.45), np.float32)        # the subject's blue jacket
+    >>> img[140:170, 0:20] = (0.85, 0.66, 0.55)                             # a hand on his shoulder, from the left
+    >>> m = np.zeros((240, 200), bool); m[40:240, 0:200] = True
+    >>> h = on_arms(img, m, lm, pose)
+    >>> bool(h[150, 5]), bool(h[200, 100])
+    (True, False)
+    >>> bool(on_arms(img, m, lm, None).any())   # no pose: nothing is decided
+    False
+    """
+    lm = check_landmarks(landmarks)
+    m = np.asarray(mask, bool)
+    H, W = m.shape
+    if pose is None or not m.any():
+        return np.zeros((H, W), bool)
+    px = check_image(pixels)
+    pts = np.asarray(pose, np.float32).reshape(-1, 2)
+    crown, chin, head_h, fw, across, down = _geometry(lm)
+    lateral = _along((H, W), chin, across)
+    below_chin = _along((H, W), chin, down) > 0
+    face = _face_hull((H, W), lm)
+    e = max(int(round(0.03 * fw)), 1)
+    solid = cv2.erode(m.astype(np.uint8), np.ones((2 * e + 1, 2 * e + 1), np.uint8)).astype(bool)
+    yy, xx = np.ogrid[0:H, 0:W]
+    near_wrist = np.zeros((H, W), bool)
+    for w in pts[4:6]:
+        near_wrist |= (xx - float(w[0])) ** 2 + (yy - float(w[1])) ** 2 < (own_wrist * fw) ** 2
+    photo = np.ones((H, W), bool) if valid is None else np.asarray(valid, bool)
+    edge = photo & ~cv2.erode(photo.astype(np.uint8), np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT,
+                              borderValue=0).astype(bool)
+    # not the bottom edge: the subject's own tie, shirt and hands leave the frame there
+    cols = np.nonzero(photo.any(axis=0))[0]
+    last = H - 1 - np.argmax(photo[::-1], axis=0)
+    edge[last[cols], cols] = False
+    # the subject's clothes: the chest between the shoulder joints, below the neck (2008_007676's dress beside her
+    # bare arm, 2008_004176's shiny gold jacket)
+    depth = _along((H, W), chin, down)
+    lat_sh = sorted(float(np.dot(q - chin, across)) for q in pts[:2])
+    chest = solid & ~face & (depth > 0.3 * head_h) & (lateral > lat_sh[0]) & (lateral < lat_sh[1])
+    clothes = subject_colours(px, chest, k=8) if chest.sum() >= (0.2 * fw) ** 2 else np.zeros((0, 3), np.float32)
+    out = np.zeros((H, W), bool)
+    for shoulder, elbow, wrist in ((pts[0], pts[2], pts[4]), (pts[1], pts[3], pts[5])):
+        side = np.sign(float(np.dot(shoulder - chin, across)))
+        if side == 0:
+            continue
+        upper, d_up = _segment_frame((H, W), shoulder, elbow)
+        _, d_fore = _segment_frame((H, W), elbow, wrist)
+        d_arm = np.minimum(d_up, d_fore)
+        band = solid & (d_up < sample * fw) & ~face & below_chin  # the upper arm: the forearm may lie on others
+        if band.sum() < (0.2 * fw) ** 2:
+            continue  # too little of the arm in the frame to know its colours
+        # outward of the arm's line: on the shoulder's side (not the chest), from above the shoulder down
+        outward = (side * (lateral - float(np.dot(shoulder - chin, across))) > 0) & (upper > -0.6 * fw)
+        zone = below_chin & outward & (d_arm > off * fw) & (d_arm < 2.0 * fw)
+        arm = subject_colours(px, band)
+        if skin is not None and len(skin) and np.median(colour_distance(px, skin)[band]) < unlike / 2:
+            arm = np.concatenate([arm, skin])  # a bare arm: its shaded edge is still the subject's skin
+        cand = m & ~face & (colour_distance(px, np.concatenate([arm, clothes])) > unlike)
+        labels, n = ndimage.label(cand, structure=np.ones((3, 3)))
+        if n == 0:
+            continue
+        idx = np.arange(1, n + 1)
+        in_zone = ndimage.sum(zone, labels, idx)
+        high = ndimage.sum(~below_chin, labels, idx) > 0
+        by_wrist = ndimage.sum(near_wrist, labels, idx) > 0
+        at_edge = ndimage.sum(edge & zone, labels, idx) > 0
+        keep = idx[(in_zone >= (0.1 * fw) ** 2) & (in_zone <= hand * fw ** 2) & at_edge & ~high & ~by_wrist]
+        piece = np.isin(labels, keep) & zone
+        if piece.any():
+            # the rest of that person's arm: what lies above the hand (it rests on the shoulder, so nothing of
+            # the subject is over it; 2008_002470's dark sleeve above the cuff is as dark as his jacket)
+            over = piece.copy()
+            step = -down / max(float(np.abs(down).max()), 1e-6)
+            for k in range(1, int(round(cast * fw)) + 1):
+                M = np.float32([[1, 0, k * step[0]], [0, 1, k * step[1]]])
+                over |= cv2.warpAffine(piece.astype(np.uint8), M, (W, H), flags=cv2.INTER_NEAREST).astype(bool)
+            piece |= over & m & zone
+        out |= piece
+    return out
+
 def _fade(remove: np.ndarray, alpha: np.ndarray, fw: float) -> np.ndarray:
     """Alpha with ``remove`` taken out, the cut softened over a pixel or two on the subject's side."""
     keep = (~remove).astype(np.float32)
@@ -743,7 +890,8 @@ def _fade(remove: np.ndarray, alpha: np.ndarray, fw: float) -> np.ndarray:
 
 
 def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *,
-                  valid: np.ndarray | None = None, seed: int = 0, others=None) -> tuple[np.ndarray, DebrisReport]:
+                  valid: np.ndarray | None = None, seed: int = 0, others=None,
+                  pose=None) -> tuple[np.ndarray, DebrisReport]:
     """Take pieces of other people out of a subject's matte; measure what is left beyond the head prior.
 
     Parameters
@@ -762,6 +910,9 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
         Face boxes ``(x0, y0, x1, y1)`` of the other people found in the photo, in the same pixels
         (the stage's ``others``). Without them (the default, and every photo of one person) the result is
         what it was before these rules.
+    pose : ndarray, optional
+        ``(6, 2)`` the subject's shoulders, elbows and wrists (:func:`candid.engines.studio.people.subject_pose`)
+        for :func:`on_arms`; with ``others`` and without it, it is found here (MediaPipe Pose on ``pixels``).
 
     Returns
     -------
@@ -826,6 +977,14 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
             heads &= ~cv2.dilate(clothes.astype(np.uint8), _disk(max(int(round(0.04 * fw)), 2))).astype(bool)
         parts["heads"] = float(a[heads & ~remove].sum()) / total
         remove |= heads
+        # another person's hand and cuff resting on the subject's shoulder, from the frame's border
+        if pose is None:
+            from candid.engines.studio.people import subject_pose
+
+            pose = subject_pose(px, lm)
+        arms = on_arms(px, solid & ~remove, lm, pose, valid=valid, skin=skin)
+        parts["arms"] = float(a[arms].sum()) / total
+        remove |= arms
     # the faint edge (alpha <= 0.5) that belonged to a removed piece goes with it
     if remove.any() or cheek.any():
         from candid.engines.studio.neighbour import soft_cut
