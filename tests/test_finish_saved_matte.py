@@ -231,6 +231,28 @@ def test_a_finished_result_carries_its_matte_scaled_with_it_and_the_door_saves_i
     assert finish_stage(Portrait(img), size="160x120", backend="classical", fit=fit).matte is None
 
 
+def test_the_finish_stage_plans_its_fit_once(monkeypatch):
+    """The stage scales the matte by the same fit the enlargement follows: it plans it once and passes it in
+    (``upscale_report(plan=)``); it planned it again after the enlargement. A plan for another source is refused."""
+    import importlib
+
+    from candid.finish._pipeline import upscale_report
+    from candid.finish._size import plan_fit
+
+    stage_mod = importlib.import_module("candid.finish.stage")
+    pipe = importlib.import_module("candid.finish._pipeline")
+    calls = []
+    monkeypatch.setattr(stage_mod, "plan_fit", lambda *a, **k: calls.append("stage") or plan_fit(*a, **k))
+    monkeypatch.setattr(pipe, "plan_fit", lambda *a, **k: calls.append("upscale") or plan_fit(*a, **k))
+    img = np.full((20, 30, 3), 0.5, np.float32)
+    alpha = np.zeros((20, 30), np.float32)
+    alpha[5:15, 10:20] = 1.0
+    out = stage_mod.finish_stage(Portrait(img, matte=alpha), size="60x40", backend="classical")
+    assert calls == ["stage"] and out.matte.shape == out.pixels.shape[:2] == (40, 60)
+    with pytest.raises(ValueError, match="plan"):
+        upscale_report(img, "60x40", backend="classical", fit="contain", plan=plan_fit(10, 10, "60x40", "contain"))
+
+
 def test_a_headshot_replaced_at_the_same_path_is_read_anew_in_the_same_process(saved, tmp_path):
     """libvips caches a decoded file by its name: a re-run's headshot and sidecar renamed onto the same path
     (how a batch publishes) must not be read as the old ones (a resumed batch, a long-running server)."""

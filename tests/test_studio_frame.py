@@ -552,3 +552,49 @@ def test_a_frame_a_sliver_above_the_photo_starts_on_its_first_row(astro, face, m
     monkeypatch.setattr(fr, "_best_frame", lambda *a, **k: best[:2] + (-30.0,) + best[3:6] + (("left", "right", "top"),
                                                                                               False))
     assert fr.frame(astro, lm, "1:1", "linkedin", straighten="off").matrix[1, 2] == 30.0  # an extended top is kept
+
+
+def test_coverage_is_made_once_per_photo_shape():
+    """``Framing.coverage`` is a warp at output size; the stage asked for it five times per headshot (mend,
+    continue, mirror, fade, valid). It is made once per photo shape, read-only, and a replaced frame starts
+    afresh (a new matrix must not see the old coverage)."""
+    from dataclasses import replace
+
+    from candid.engines.studio.frame import Framing
+
+    f = Framing(np.array([[1.0, 0, 2.5], [0, 1, 0]]), (12, 4), 0.0, extended=("left",))
+    cov = f.coverage((4, 8))
+    assert f.coverage((4, 8)) is cov and not cov.flags.writeable
+    assert f.coverage((4, 6)) is not cov and f.coverage((4, 6))[0, -1] == 0.0  # another photo: its own
+    g = replace(f, matrix=np.array([[1.0, 0, 0.0], [0, 1, 0]]))
+    assert g.coverage((4, 8))[0, 0] == 1.0 and cov[0, 0] == 0.0
+
+
+def test_the_fade_takes_the_continuation_it_is_given(monkeypatch):
+    """The stage continues the body before the light; the fade re-ran the same continuation on the continued
+    matte. Given ``continued`` (``continue_body(..., return_continuation=True)``) it makes none itself, and
+    the result is the one it made on its own."""
+    import importlib
+
+    fr = importlib.import_module("candid.engines.studio.frame")
+    f = fr.Framing(np.array([[1.0, 0, 16], [0, 1, 0]]), (232, 200), 0.0, extended=("left", "right"))
+    yy, xx = np.mgrid[0:200, 0:232]
+    top = 110 + 0.5 * np.maximum(np.abs(xx - 116) - 20, 0)
+    a = ((yy > top) | ((np.abs(xx - 100) < 30) & (yy > 35) & (yy < 120))).astype(np.float32)
+    a[:, :16] = 0
+    a[:, 216:] = 0
+    early, sides, continued = fr.continue_body(a, f, (200, 200), _simple_face(), return_continuation=True)
+    assert sides == ["left", "right"] and continued[1] == sides
+    assert np.array_equal(early, np.maximum(a, continued[0]))
+    alone, change = fr.fade_at_photo_edge(early, f, (200, 200), _simple_face())
+    runs = []
+    real = fr._continue_body
+    monkeypatch.setattr(fr, "_continue_body", lambda *x, **k: runs.append(1) or real(*x, **k))
+    given, change2 = fr.fade_at_photo_edge(early, f, (200, 200), _simple_face(), continued=continued)
+    assert runs == [] and change2 == change and np.array_equal(given, alone)
+    # what it is given is what it uses: no continuation, so the shoulders fade at the canvas
+    nothing = (np.zeros_like(a), [])
+    faded, change3 = fr.fade_at_photo_edge(a, f, (200, 200), _simple_face(), continued=nothing)
+    assert runs == [] and change3["change"] == "body_faded" and faded[190, :16].max() < 0.05
+    with pytest.raises(ValueError):
+        fr.fade_at_photo_edge(a, f, (200, 200), _simple_face(), continued=(np.zeros((5, 5), np.float32), []))

@@ -652,11 +652,14 @@ def upscale(
 def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, landmarks=None, references=None,
                    reference_landmarks=None, identity_check: IdentityCheck | None = None,
                    options: FinishOptions | None = None, tile_w: int | None = None,
-                   matte: np.ndarray | None = None, **settings: Any) -> tuple[np.ndarray, str, tuple[str, ...]]:
+                   matte: np.ndarray | None = None, plan: FitPlan | None = None,
+                   **settings: Any) -> tuple[np.ndarray, str, tuple[str, ...]]:
     """:func:`upscale`, also returning the backend used and the notes (honest limit first, if any).
 
     ``tile_w`` renders tiles ``tile`` high and ``tile_w`` wide (the recipe stage uses
-    :func:`finish_to_file`'s 256 x 1024 windows, the fastest measured).
+    :func:`finish_to_file`'s 256 x 1024 windows, the fastest measured). ``plan`` is the fit the caller
+    already made for this image, target and ``fit`` (:func:`candid.finish.plan_fit`; the recipe stage
+    scales the matte with it), used instead of being made again.
 
     Examples
     --------
@@ -668,7 +671,11 @@ def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, landmarks=
     img = check_float_image(img, "image")
     o = FinishOptions.parse(options, **settings)
     h, w = img.shape[:2]
-    plan = plan_fit(w, h, target, o.fit)
+    if plan is None:
+        plan = plan_fit(w, h, target, o.fit)
+    elif (plan.src_w, plan.src_h, plan.fit) != (w, h, o.fit):
+        raise ValueError(f"plan is for a {plan.src_w}x{plan.src_h} source fitted by {plan.fit!r}, "
+                         f"the image is {w}x{h} fitted by {o.fit!r}")
     used = resolve_backend(o.backend, references, landmarks, w, h, plan.scale)
     fin, notes = _build(_array_to_vips(np.clip(img, 0, 1)), plan, _Settings.of(o, used, plan, target), landmarks,
                         references or [], reference_landmarks or [], matte=_check_matte(matte, w, h))

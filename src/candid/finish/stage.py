@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from candid.finish._pipeline import WINDOW_WIDTH_TILES, upscale_report
+from candid.finish._size import plan_fit
 from candid.finish.options import STAGE_DEFAULTS, FinishOptions
 from candid.portrait import Operation, Portrait
 
@@ -115,10 +116,12 @@ def finish_stage(
     matte = getattr(portrait, "matte", None)
     if matte is not None and np.shape(matte) != portrait.pixels.shape[:2]:
         matte = None
+    h, w = portrait.pixels.shape[:2]
+    plan = plan_fit(w, h, size, o.fit)  # made once: the enlargement follows it, and the matte is scaled by it
     px, used, notes = upscale_report(
         portrait.pixels, size, landmarks=lm if use_refs else None, references=refs if use_refs else None,
         reference_landmarks=ref_lm if use_refs else None, options=o,
-        tile_w=WINDOW_WIDTH_TILES * o.tile, matte=matte)
+        tile_w=WINDOW_WIDTH_TILES * o.tile, matte=matte, plan=plan)
     # the pixel sizes as numbers, so a later step (the studio's change report) never reads them out of a note
     params = {"size": size, **o.log_params(), "backend": used,
               "from_px": [int(portrait.pixels.shape[1]), int(portrait.pixels.shape[0])],
@@ -128,10 +131,8 @@ def finish_stage(
     ai = "edited" if used == "learned" else "none"
     if matte is not None:  # the cut-out's matte scaled with the picture: the doors save it beside a 4k result too
         from candid.finish._saved_matte import fit_matte
-        from candid.finish._size import plan_fit
 
-        h, w = portrait.pixels.shape[:2]
-        matte = fit_matte(matte, plan_fit(w, h, size, o.fit))
+        matte = fit_matte(matte, plan)
         matte = matte if matte.shape == px.shape[:2] else None
     return portrait.evolve(px, Operation("finish", params=params, notes=notes, ai=ai), matte=matte)
 

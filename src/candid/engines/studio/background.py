@@ -313,6 +313,7 @@ def keep_chroma(before: np.ndarray, after: np.ndarray) -> np.ndarray:
     (0.0, True)
     """
     from skimage.color import lab2xyz, rgb2lab
+    from skimage.color.colorconv import rgb_from_xyz  # the exact inverse of the matrix rgb2lab uses
 
     b = np.clip(np.asarray(before, np.float32), 0, 1)
     a = np.clip(np.asarray(after, np.float32), 0, 1)
@@ -321,7 +322,7 @@ def keep_chroma(before: np.ndarray, after: np.ndarray) -> np.ndarray:
     scale = np.ones(lab.shape[:2])
     for _ in range(12):  # shrink the chroma where sRGB cannot hold it at this lightness (hue kept)
         lab[..., 1:] = lab_b[..., 1:] * scale[..., None]
-        lin = lab2xyz(lab) @ _XYZ_TO_SRGB.T
+        lin = lab2xyz(lab) @ rgb_from_xyz.T
         over = ((lin < -1e-4) | (lin > 1 + 1e-4)).any(-1)
         if not over.any():
             break
@@ -329,11 +330,6 @@ def keep_chroma(before: np.ndarray, after: np.ndarray) -> np.ndarray:
     else:
         lin = np.where(over[..., None], a, lin)
     return np.clip(lin, 0, 1).astype(np.float32)
-
-
-#: CIE XYZ (D65) to linear sRGB.
-_XYZ_TO_SRGB = np.array([[3.2404542, -1.5371385, -0.4985314], [-0.9692660, 1.8760108, 0.0415560],
-                         [0.0556434, -0.2040259, 1.0572252]])
 
 
 def roll_off(linear: np.ndarray, ceiling: float, knee: float = KNEE) -> np.ndarray:

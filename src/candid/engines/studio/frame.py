@@ -83,6 +83,9 @@ class Framing:
     extended_fraction: float = 0.0
     tilt_kept: float = 0.0
     edge_cut: bool = False
+    # coverage per photo shape, made once: the stage asks for it five times per headshot (mend, continue,
+    # mirror, fade, valid), each a warp at output size; not an init field, so ``replace`` starts it empty
+    _coverage: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def coverage(self, source_shape: tuple[int, ...]) -> np.ndarray:
         """``(h, w)`` float32 in [0, 1]: the share of each output pixel that lies inside the photo.
@@ -90,11 +93,26 @@ class Framing:
         A ones image warped with bilinear interpolation: exact for a shift (the
         photo covers source pixels -0.5 .. W - 0.5) and anti-aliased along a
         rotated edge, so a body ending at the photo's edge has no staircase.
+        Made once per photo shape and returned read-only (the same array each time).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> f = Framing(np.array([[1.0, 0, 2], [0, 1, 0]]), (6, 2), 0.0, extended=("left",))
+        >>> cov = f.coverage((2, 4))
+        >>> cov[0].tolist(), f.coverage((2, 4)) is cov, cov.flags.writeable
+        ([0.0, 0.0, 1.0, 1.0, 1.0, 1.0], True, False)
         """
-        w, h = self.size
-        ones = np.ones(tuple(source_shape[:2]), np.float32)
-        return cv2.warpAffine(ones, np.asarray(self.matrix, np.float64), (w, h), flags=cv2.INTER_LINEAR,
-                              borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        key = tuple(int(v) for v in source_shape[:2])
+        cov = self._coverage.get(key)
+        if cov is None:
+            w, h = self.size
+            ones = np.ones(key, np.float32)
+            cov = cv2.warpAffine(ones, np.asarray(self.matrix, np.float64), (w, h), flags=cv2.INTER_LINEAR,
+                                 borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+            cov.flags.writeable = False
+            self._coverage[key] = cov
+        return cov
 
     def valid_mask(self, source_shape: tuple[int, ...]) -> np.ndarray:
         """``(h, w)`` bool: output pixels at least half inside the photo (False on an extended canvas).
@@ -606,7 +624,8 @@ def mend_photo_border(alpha: np.ndarray, framing: Framing, source_shape: tuple[i
 
 
 def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, ...],
-                       landmarks: np.ndarray, *, mend: bool = True) -> tuple[np.ndarray, dict | None]:
+                       landmarks: np.ndarray, *, mend: bool = True,
+                       continued: tuple[np.ndarray, list[str]] | None = None) -> tuple[np.ndarray, dict | None]:
     """End the body softly where an extended canvas begins, instead of cutting it with the photo's edge.
 
     On an extended canvas the photo's edge runs through the backdrop; where
@@ -643,6 +662,9 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
         ``(68, 2)`` landmarks in the frame.
     mend : bool, optional
         Mend the sliver first (:func:`mend_photo_border`); False when the caller already did.
+    continued : (ndarray, list of str), optional
+        The continuation :func:`continue_body` already made (``return_continuation=True``: its alpha of the
+        continued body and its sides), used as it is instead of being made again; None: made here.
 
     Returns
     -------
@@ -677,7 +699,12 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     h, w = a.shape
     depth, eyes, fw = _below_chin((h, w), lm)  # head heights below the chin
     # shoulders that leave the photo through an extended side and the frame's bottom go on past its edge
-    cont, continued = _continue_body(a, cov, canvas, depth, float(eyes[0]), fw, framing.extended)
+    if continued is None:
+        cont, continued = _continue_body(a, cov, canvas, depth, float(eyes[0]), fw, framing.extended)
+    else:
+        cont, continued = continued
+        if np.shape(cont) != a.shape:
+            raise ValueError(f"continued {np.shape(cont)} does not match the frame {a.shape}")
     a = np.where(near, a * cov, a)
     if continued:
         a = np.maximum(a, cont)
@@ -731,7 +758,7 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
 
 
 def continue_body(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, ...],
-                  landmarks: np.ndarray) -> tuple[np.ndarray, list[str]]:
+                  landmarks: np.ndarray, *, return_continuation: bool = False):
     """Carry shoulders that leave the photo through a narrow extended side on past its edge, as alpha.
 
     The same continuation :func:`fade_at_photo_edge` makes (:func:`_continue_body`: only across a canvas at
@@ -751,12 +778,16 @@ def continue_body(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, 
         Shape of the photo the frame was cut from.
     landmarks : ndarray
         ``(68, 2)`` landmarks in the frame.
+    return_continuation : bool, optional
+        Also return the continuation itself, for :func:`fade_at_photo_edge`'s ``continued`` (it is not
+        made twice).
 
     Returns
     -------
-    (alpha, sides)
+    (alpha, sides) or (alpha, sides, (continuation, sides))
         The matte with the continued body (float32, never lower than ``alpha``) and the sides continued
-        (``[]``: a copy of ``alpha``).
+        (``[]``: a copy of ``alpha``); with ``return_continuation``, also the continued body's own alpha
+        (zero elsewhere) with its sides.
 
     Examples
     --------
@@ -774,11 +805,13 @@ def continue_body(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, 
     if a.shape != cov.shape:
         raise ValueError(f"alpha {a.shape} does not match the frame {cov.shape}")
     if float(cov.min()) >= 0.999 or not ({"left", "right"} & set(framing.extended)):
-        return a.copy(), []
-    canvas = _photo_edge(cov, framing.extended)[0].astype(bool)
-    depth, eyes, fw = _below_chin(a.shape, landmarks)
-    cont, sides = _continue_body(a, cov, canvas, depth, float(eyes[0]), fw, framing.extended)
-    return (np.maximum(a, cont) if sides else a.copy()), sides
+        cont, sides = np.zeros(a.shape, np.float32), []
+    else:
+        canvas = _photo_edge(cov, framing.extended)[0].astype(bool)
+        depth, eyes, fw = _below_chin(a.shape, landmarks)
+        cont, sides = _continue_body(a, cov, canvas, depth, float(eyes[0]), fw, framing.extended)
+    out = np.maximum(a, cont) if sides else a.copy()
+    return (out, sides, (cont, sides)) if return_continuation else (out, sides)
 
 
 def mirror_canvas(pixels: np.ndarray, framing: Framing, source_shape: tuple[int, ...]) -> np.ndarray:

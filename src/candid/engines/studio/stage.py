@@ -272,7 +272,7 @@ def studio_stage(
     # shoulders that leave the photo through a narrow extended side are carried on now, before the light and
     # the foreground estimate, so the continued cloth is lit like the photo's (the relight leaves alpha-0
     # pixels as they are: continued afterwards, the unlit edge showed as a lighter seam)
-    alpha, _ = continue_body(alpha, framing, src.shape, clm)
+    alpha, _, continued = continue_body(alpha, framing, src.shape, clm, return_continuation=True)
     report = matte_quality(alpha, clm, valid=valid, others=others)
     if debris is not None:
         report = _with_clean_up(report, debris.doubt, debris_removed=debris.removed, beyond_head=debris.outside)
@@ -304,7 +304,8 @@ def studio_stage(
         if rim >= 0.02:
             changes.append({"change": "rim_toned", "amount": round(rim, 2)})
         cut_alpha = alpha
-        alpha, faded = fade_at_photo_edge(alpha, framing, src.shape, clm, mend=False)  # no body cut by the photo's edge
+        # no body cut by the photo's edge; the continuation above is passed in, not made again
+        alpha, faded = fade_at_photo_edge(alpha, framing, src.shape, clm, mend=False, continued=continued)
         changes += [faded] if faded else []
         # where the edge step grew the body further (the continuation above already carried the shoulders), its
         # colour is the relit photo's own (mirrored past its edge), not the foreground estimate made for the cut
