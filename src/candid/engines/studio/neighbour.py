@@ -434,7 +434,7 @@ def half_kept_band(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray,
     :func:`neighbour_seeds` finds nothing). The band:
 
     - the wide parts of the soft region beside the head (:func:`beside_face`
-      from the crown), those a disk of radius ``band`` face widths fits in (a
+      from the crown, down to the jaw's corners), those a disk of radius ``band`` face widths fits in (a
       morphological opening), in pieces of at least that disk's area that come
       within ``near`` face widths of the photo's side border
       (:func:`photo_edge`, or ``valid``'s edge);
@@ -469,7 +469,11 @@ def half_kept_band(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray,
     H, W = a.shape
     none = np.zeros((H, W), bool)
     fw = float(np.linalg.norm(lm[16] - lm[0]))
-    side = beside_face((H, W), lm, from_crown=True)
+    # beside the head from the crown down to the jaw's corners (below them the shoulders' soft edges begin)
+    crown, chin, _ = head_extent(lm)
+    _, down = _frame_axes(lm)
+    jaw = float(np.mean((lm[[4, 12]] - chin) @ down))
+    side = beside_face((H, W), lm, from_crown=True) & (_along((H, W), chin, down) < jaw)
     soft = (a > 0.02) & (a < low) & side
     r = max(int(round(band * fw)), 1)
     if soft.sum() < (2 * r) ** 2:
