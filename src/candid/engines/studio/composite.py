@@ -163,13 +163,15 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     white line from the ear to the chin, lit by the chandelier behind). It is not
     on the cut-out's outline, so :func:`suppress_rim` does not reach it, and on a
     studio backdrop with the key light in front it reads as a bright halo along
-    the jaw. Within 3 ``width`` of the lower jaw line (landmarks 2-14; the
-    landmarks sit inside the visible edge) and no lower than the chin, a pixel
-    brighter (linear luminance) than ``excess`` times the cheek skin just inside
-    the jaw is brought back towards that skin's colour and to at most half that
-    excess over its brightness, with a
-    soft mask (no drawn edge). Skin no brighter than the cheek, the neck's
-    shadow and a collar below the chin are left as they are.
+    the jaw. Within 3 ``width`` of the jaw line (landmarks 1-15, the cheek's
+    edge in front of the ears too; the landmarks sit inside the visible edge)
+    and no lower than the chin, a pixel brighter (linear luminance) than
+    ``excess`` times the cheek skin just inside the jaw and cooler than it is
+    brought back towards that skin's colour and to at most half that excess
+    over its brightness, with a soft mask (no drawn edge) that reaches the
+    rim's last pixels; its warm neighbours keep their own colour. Skin no
+    brighter than the cheek, the neck's shadow and a collar below the chin are
+    left as they are.
 
     Parameters
     ----------
@@ -182,8 +184,11 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     excess : float
         Luminance ratio over the cheek skin from which a pixel counts as rim.
     alpha : ndarray, optional
-        ``(H, W)`` matte: only the solid inside of the person is toned (the
-        outline is :func:`suppress_rim`'s).
+        ``(H, W)`` matte: only the solid inside of the person is toned, and
+        below the ear lobes (the line through landmarks 2 and 14) its soft
+        outline from alpha 0.5 too: the neck's and jaw's edge, where the jaw's
+        own rim lights the ring :func:`suppress_rim` measures against. Above the
+        lobes the outline (hair, ears) is :func:`suppress_rim`'s.
     valid : ndarray, optional
         ``(H, W)`` bool, pixels from the photo.
 
@@ -212,7 +217,7 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     lm = np.asarray(landmarks, np.float64)
     H, W = pixels.shape[:2]
     w = max(float(width), 1.0)
-    jaw = np.round(lm[2:15]).astype(np.int32)
+    jaw = np.round(lm[1:16]).astype(np.int32)
     m = int(8 * w) + 2
     x0, x1 = max(int(jaw[:, 0].min()) - m, 0), min(int(jaw[:, 0].max()) + m + 1, W)
     y0, y1 = max(int(lm[:, 1].min()) - m, 0), min(int(lm[8, 1]) + m + 1, H)
@@ -230,18 +235,30 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     # chandelier rim runs 8-22 px (1-2.8 w) below the jaw landmarks and its lower half kept half its light, a
     # pale line under the jaw; warm lit skin that far out is the face's own (yangmi_3's cheek beside her hand)
     cool = np.clip((_blue_red(lin) - 0.6) / 0.2, 0, 1)
-    zone = np.maximum(np.clip(3.0 - d / w, 0, 1), np.clip(3.75 - d / w, 0, 1) * cool) * (yy <= lm[8, 1] + w)
+    # the limits apart from the reach's fades: no lower than the chin (full to one width below its landmark, which
+    # sits inside the visible edge, nothing from two: a collar below), the photo's pixels, the person
+    limit = np.clip(2.0 - (yy - lm[8, 1]) / w, 0, 1).astype(np.float32)
     cheek = ((face > 0) & (d > 1.5 * w) & (d <= 6 * w)).astype(np.float32)
     if valid is not None:
         v = np.asarray(valid, bool)[y0:y1, x0:x1]
-        zone = zone * v
+        limit = limit * v
         cheek = cheek * v
     inside = None
     if alpha is not None:
         a_win = check_alpha(alpha, pixels.shape)[y0:y1, x0:x1]
-        zone = zone * (a_win >= 0.98)
+        # below the ear lobes (the line through landmarks 2 and 14) the soft outline is the neck's and the
+        # jaw's edge, and the rim there is toned against the cheek too: suppress_rim measures it against the
+        # ring just inside the outline, which the jaw's own rim lights there (obama3's light strip from the ear
+        # lobe down, kept whole). Above the lobes the soft outline is hair and ears: suppress_rim's alone
+        side = np.float64([lm[14, 1] - lm[2, 1], lm[2, 0] - lm[14, 0]])
+        side = side if side @ (lm[8] - lm[2]) > 0 else -side
+        xx = np.arange(x0, x1, dtype=np.float64)[None, :]
+        below = ((xx - lm[2, 0]) * side[0] + (yy - lm[2, 1]) * side[1]) > 0
+        person = (a_win >= 0.98) | ((a_win >= 0.5) & below)
+        limit = limit * person
         cheek = cheek * (a_win >= 0.98)
-        inside = (a_win >= 0.5)[..., None]
+        inside = ((a_win >= 0.5) | person)[..., None]
+    zone = np.maximum(np.clip(3.0 - d / w, 0, 1), np.clip(3.75 - d / w, 0, 1) * cool) * limit
     if not zone.any() or cheek.sum() < 4:
         return pixels.copy(), 0.0
     S = normalized_blur(lin, cheek, 3 * w)
@@ -252,19 +269,33 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     # fully from 0.3; obama3's chandelier rim 0.88 against 0.23). Lit skin of the skin's own colour is the face's
     # light (yangmi_3: her lit cheek and the fingers over her jaw, 0.32 against 0.30, were toned to a grey-pink
     # patch that greyed her lip corner)
-    over = over * np.clip((_blue_red(lin) - _blue_red(S) - 0.1) / 0.2, 0, 1)
-    # widened by the blur's reach before it is blurred: a rim only a few px thin (obama3's chandelier line under
-    # the jaw) otherwise kept half its light, a pink-white stripe in every style
+    cooler = np.clip((_blue_red(lin) - _blue_red(S) - 0.1) / 0.2, 0, 1)
+    over = over * cooler
+    # the rim's weight in its zone, widened by the blur's reach before it is blurred: a rim only a few px thin
+    # (obama3's chandelier line under the jaw) otherwise kept half its light, a pink-white stripe in every style.
+    # Widened after the zone, not before: the zone's edge follows each pixel's own coolness and depth, and cut
+    # the widened rim right at the rim's last pixels, which the blur then left at half weight (obama3: a pale
+    # line under the jaw at 1.5-2x the cheek where the rim ends)
     r = max(int(round(w)), 1)
-    over = cv2.dilate(over.astype(np.float32), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
-    k = cv2.GaussianBlur((over * zone).astype(np.float32), (0, 0), 0.5 * w)[..., None]
+    wide = cv2.dilate((over * zone).astype(np.float32), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
+    k = cv2.GaussianBlur((wide * limit).astype(np.float32), (0, 0), 0.5 * w)[..., None]
     if inside is not None:
         k = k * inside
     cap = 1 + 0.5 * (excess - 1)  # a trace of the edge's light stays
-    # where the cap holds, the pixel's own grain (its luminance over a 1 px blur) rides on the capped level:
-    # a flat S there read as a smooth, waxy patch along the jaw at 1:1
-    grain = np.clip(lI / np.maximum(cv2.GaussianBlur(lI, (0, 0), 1.0), 1e-4), 0.75, 1.25)
-    target = S * (np.minimum(ratio, cap) * np.where(ratio > cap, grain, 1.0))[..., None]
+    # where the cap holds, the pixel's own grain (its luminance over its 3x3 median) rides on the capped level:
+    # a flat S there read as a smooth, waxy patch along the jaw at 1:1. Over a 1 px blur, the rim's own sides
+    # counted as grain, and its edge pixels came out a dark line along the toned rim
+    grain = np.clip(lI / np.maximum(cv2.medianBlur(lI.astype(np.float32), 3), 1e-4), 0.75, 1.25)
+    level = lS * np.minimum(ratio, cap) * np.where(ratio > cap, grain, 1.0)
+    # the skin's colour where the pixel is cooler than the skin (the old scene's light) or borders the rim (its
+    # sides mix the rim's light into the skin: kept in their own hue they drew a grey line along the toned rim),
+    # its own elsewhere: the widened weight reaches the rim's neighbours too, and took obama3's backlit red ear
+    # beside the cheek's rim to the cheek's colour
+    rs = max(int(round(0.25 * w)), 1)
+    m = np.maximum(cooler, cv2.dilate(over.astype(np.float32),
+                                      cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * rs + 1,) * 2)))[..., None]
+    hue = m * S / lS[..., None] + (1 - m) * lin / np.maximum(lI, 1e-4)[..., None]
+    target = hue * level[..., None]
     new = (1 - k) * lin + k * target
     out = pixels.copy()
     out[y0:y1, x0:x1] = np.where(k > 1e-3, linear_to_srgb(new), out[y0:y1, x0:x1]).astype(np.float32)
