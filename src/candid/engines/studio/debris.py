@@ -794,8 +794,9 @@ def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *
       arm: the subject's collar, tie and shirt front are never there).
 
     What of such a piece lies in that outward zone is returned, with what of the mask lies up to ``cast`` face
-    widths straight above it in that zone (the rest of the other's arm: the hand rests on the shoulder, so nothing
-    of the subject lies over it). Without a pose, nothing.
+    widths above it in that zone, straight up and up towards the neck at 45 degrees (the rest of the other's arm:
+    the hand rests on the shoulder, so nothing of the subject lies over it; a shoulder slopes less than that) and its rim (0.04 face widths), smoothed along its length (a Gaussian of :data:`CUT_SMOOTH` face widths,
+    thresholded at one half). Without a pose, nothing.
 
     Examples
     --------
@@ -872,12 +873,22 @@ def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *
         if piece.any():
             # the rest of that person's arm: what lies above the hand (it rests on the shoulder, so nothing of
             # the subject is over it; 2008_002470's dark sleeve above the cuff is as dark as his jacket)
+            # (straight up and up towards the neck at 45 degrees, steeper than a shoulder's slope: the sleeve's
+            # end beside the cuff goes too)
             over = piece.copy()
-            step = -down / max(float(np.abs(down).max()), 1e-6)
-            for k in range(1, int(round(cast * fw)) + 1):
-                M = np.float32([[1, 0, k * step[0]], [0, 1, k * step[1]]])
-                over |= cv2.warpAffine(piece.astype(np.uint8), M, (W, H), flags=cv2.INTER_NEAREST).astype(bool)
+            for d in (-down, (-down - side * across) / np.sqrt(2)):
+                step = d / max(float(np.abs(d).max()), 1e-6)  # one pixel along the longer axis per step
+                for k in range(1, int(round(cast * fw * float(np.abs(d).max()))) + 1):
+                    M = np.float32([[1, 0, k * step[0]], [0, 1, k * step[1]]])
+                    over |= cv2.warpAffine(piece.astype(np.uint8), M, (W, H), flags=cv2.INTER_NEAREST).astype(bool)
             piece |= over & m & zone
+            # with the hand's own rim (skin mixed with the jacket, nearer the jacket than the threshold: a thin
+            # orange line along the cut)
+            r = max(int(round(0.04 * fw)), 1)
+            piece |= cv2.dilate(piece.astype(np.uint8), _disk(r)).astype(bool) & m & zone
+            # the cut along the subject's jacket follows colour thresholds pixel by pixel: smoothed along its length
+            # (as :func:`cheek_cut`), no 1-px staircase at 1:1
+            piece = (gauss(piece.astype(np.float32), max(CUT_SMOOTH * fw, 1.0)) > 0.5) & m & below_chin
         out |= piece
     return out
 
