@@ -598,3 +598,75 @@ def test_the_fade_takes_the_continuation_it_is_given(monkeypatch):
     assert runs == [] and change3["change"] == "body_faded" and faded[190, :16].max() < 0.05
     with pytest.raises(ValueError):
         fr.fade_at_photo_edge(a, f, (200, 200), _simple_face(), continued=(np.zeros((5, 5), np.float32), []))
+
+
+def _padded_head(astro, face, pad, above):
+    """The astronaut with ``pad`` rows of backdrop above and a person mask whose hair top lies ``above`` head
+    heights over the landmark crown estimate (negative: below it, short hair)."""
+    from candid.engines.studio.frame import head_extent
+
+    img = np.concatenate([np.full((pad, 512, 3), 0.5, np.float32), astro], 0)
+    lm = np.asarray(face.landmarks, np.float64) + [0, pad]
+    crown, chin, hh = head_extent(lm)
+    top = int(round(crown[1] - above * hh))
+    person = np.zeros(img.shape[:2], np.float32)
+    person[top:, int(lm[:, 0].min()):int(lm[:, 0].max())] = 1.0
+    return img, lm, person, top, chin
+
+
+def test_passport_measures_short_hair_from_its_own_top(astro, face):
+    """ICAO's chin-to-crown rule (71-80 % of the height; the crown where the head would end without hair): the
+    head cannot end above its own hair, so where the person mask's top lies below the landmark estimate, that is
+    the crown. From the estimate alone obama3's head filled 58 % of the passport frame."""
+    img, lm, person, top, chin = _padded_head(astro, face, 150, -0.12)
+    f = frame(img, lm, None, "passport", person=person)
+    y_top, y_chin = f.map_points(np.array([[lm[27, 0], top], chin]))[:, 1]
+    assert 0.71 <= (y_chin - y_top) / f.size[1] <= 0.80 and abs(f.head_share - (y_chin - y_top) / f.size[1]) < 0.01
+    assert y_top > 0.02 * f.size[1] and f.hair_cut is None  # the whole head inside, with air above it
+
+
+def test_passport_keeps_very_full_hair_and_says_the_head_is_smaller(astro, face):
+    """Hair 0.45 head heights above the estimated crown: a frame with the head at 71 % cannot hold it and the
+    chin's margin, so the head is made smaller (down to 60 %) rather than the hair cut flat by the frame's top;
+    ``head_share`` tells the stage to say so. Before, the framing gave up the hair's top."""
+    img, lm, person, top, chin = _padded_head(astro, face, 160, 0.449)
+    f = frame(img, lm, None, "passport", person=person)
+    y_top = f.map_points(np.array([[lm[27, 0], top]]))[0, 1]
+    assert y_top > 0 and f.hair_cut is None
+    assert 0.6 <= f.head_share < 0.71
+    # with hair that fits, the head stays within the rule
+    img, lm, person, top, chin = _padded_head(astro, face, 160, 0.2)
+    g = frame(img, lm, None, "passport", person=person)
+    assert 0.71 <= g.head_share <= 0.80 and g.map_points(np.array([[lm[27, 0], top]]))[0, 1] > 0
+
+
+def test_hair_cut_by_the_photo_is_said_and_never_shown_on_a_canvas(astro, face):
+    """Hair that runs into the photo's top: the headshot shows it cut, so the frame says so (``hair_cut``), and a
+    passport never extends the canvas above it (the hair would end flat in mid-air; the rule's price on a larger
+    head had made that the cheapest frame for scarlett_1-3)."""
+    from candid.engines.studio.frame import head_extent
+
+    img, lm, person, top, chin = _padded_head(astro, face, 0, 0.2)
+    person[:top] = person[top]  # up to the photo's top
+    crown, chin, hh = head_extent(lm)
+    cut, end = int(crown[1] + 0.05 * hh), int(chin[1] + 0.17 * hh)  # the photo's top just below the crown, and
+    f = frame(img[cut:end], lm - [0, cut], None, "passport", person=person[cut:end])  # its bottom below the chin
+    assert f.hair_cut == "photo" and "top" not in f.extended
+    assert frame(img, lm, None, "passport", person=None).hair_cut is None  # no mask: nothing known
+
+
+def test_the_stage_says_when_a_passport_head_is_outside_the_rule():
+    from candid.engines.studio.changes import describe
+    from candid.engines.studio.frame import head_extent
+    from candid.face import analyze_face
+    from candid.portrait import Portrait
+    from candid.engines.studio.stage import studio_stage
+
+    astro = data.astronaut().astype(np.float32) / 255
+    lm = np.asarray(analyze_face(astro, embed=False).landmarks)
+    tight = np.ascontiguousarray(astro[:int(head_extent(lm)[1][1]) + 12])  # the photo ends just under the chin
+    p = studio_stage(Portrait(tight), style="passport", light="none")
+    kinds = {c["change"]: c for c in p.log[-1].params["changes"]}
+    assert kinds["head_share"]["share"] > 0.8 and kinds["head_share"]["rule"] == [0.71, 0.8]
+    assert any("the rule asks 71-80 % (the photo is too tight)" in n for n in p.log[-1].notes)
+    assert describe({"change": "hair_cut", "by": "photo"}).startswith("the photo cuts the hair")

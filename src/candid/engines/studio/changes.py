@@ -45,6 +45,13 @@ SENTENCES: dict[str, Callable[[Callable[..., Any]], str]] = {
                             f"(--straighten {abs(g('degrees', 0)):.0f} levels it)"),
     "closer": lambda g: f"framed {g('factor', 1):.1f}x closer than the style asks (the photo is too tight)",
     "canvas_extended": _canvas_extended,
+    "hair_cut": lambda g: ("the photo cuts the hair at its top, so the headshot shows it cut there"
+                           if g("by") == "photo" else
+                           "the top of the hair is left out of the frame (no frame in the photo keeps it and the face)"),
+    "head_share": lambda g: (f"the head (chin to crown) fills {100 * g('share', 0):.0f} % of the height; the rule asks "
+                             f"{100 * g('rule', (0, 0))[0]:.0f}-{100 * g('rule', (0, 0))[1]:.0f} %"
+                             + (" (the photo is too tight)" if g("share", 0) > g("rule", (0, 0))[1] else
+                                " (to keep the whole hair in the frame)")),
     "perspective": lambda g: f"close-range (selfie) perspective corrected (amount {g('amount', 0):.2f})",
     "perspective_skipped": lambda g: ("close-range (selfie) perspective left as shot: correcting it made the face "
                                       f"look less like the person (identity distance {g('identity_with', 0):.2f})"),

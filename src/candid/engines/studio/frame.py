@@ -72,6 +72,14 @@ class Framing:
     edge_cut : bool
         The canvas had to be extended where the person touches the photo's
         side (a photo far narrower than the frame): they end at that edge.
+    head_share : float or None
+        A style with a rule for the head's size (passport): chin to crown as
+        a share of the frame's height (the crown: :func:`frame` says which).
+    hair_cut : str or None
+        ``"photo"``: the hair runs into the photo's top there, so the
+        headshot shows it cut; ``"frame"``: the frame had to leave the hair's
+        top out (no frame kept it and the face). None: the hair is whole, or
+        no person mask was given.
     """
 
     matrix: np.ndarray = field(repr=False)
@@ -83,6 +91,8 @@ class Framing:
     extended_fraction: float = 0.0
     tilt_kept: float = 0.0
     edge_cut: bool = False
+    head_share: float | None = None
+    hair_cut: str | None = None
     # coverage per photo shape, made once: the stage asks for it five times per headshot (mend, continue,
     # mirror, fade, valid), each a warp at output size; not an init field, so ``replace`` starts it empty
     _coverage: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -238,13 +248,24 @@ def hair_top(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[int,
     >>> hair_top(person, lm, (512, 512)) is None
     True
     """
-    if person is None:
+    tops = _hair_runs(person, landmarks, shape)
+    if len(tops) < 3 or min(tops) < 1.5:  # hair runs into the photo's top somewhere over the head: cut by it
         return None
+    lm = np.asarray(landmarks, np.float64)
+    crown, _, head_h = head_extent(lm)
+    top = float(np.percentile(tops, 10))  # the crown's highest part (a tenth: not one stray strand)
+    top = max(top, float(crown[1]) - HAIR_ABOVE_CROWN * head_h)
+    return top, min(HAIR_AIR * head_h, top - 1.0)  # never more than the photo has: not a sliver past its top
+
+
+def _hair_runs(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[int, ...]) -> list[int]:
+    """Per column over the middle half of the face's width: the top row of the person's run up from the hairline."""
+    if person is None:
+        return []
     H, W = shape[:2]
     p = np.asarray(person, np.float32)
     p = (cv2.resize(p, (W, H), interpolation=cv2.INTER_LINEAR) if p.shape != (H, W) else p) > 0.5
     lm = np.asarray(landmarks, np.float64)
-    crown, _, head_h = head_extent(lm)
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     cx = float(np.mean(forehead_top(lm)[:, 0]))
     start = int(np.clip(round(float(forehead_top(lm)[:, 1].min())), 0, H - 1))
@@ -253,12 +274,36 @@ def hair_top(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[int,
         if not 0 <= c < W or not p[start, c]:
             continue
         clear = np.flatnonzero(~p[:start + 1, c])
-        tops.append(clear[-1] + 1 if clear.size else 0)
-    if len(tops) < 3 or min(tops) < 1.5:  # hair runs into the photo's top somewhere over the head: cut by it
-        return None
-    top = float(np.percentile(tops, 10))  # the crown's highest part (a tenth: not one stray strand)
-    top = max(top, float(crown[1]) - HAIR_ABOVE_CROWN * head_h)
-    return top, min(HAIR_AIR * head_h, top - 1.0)  # never more than the photo has: not a sliver past its top
+        tops.append(int(clear[-1] + 1) if clear.size else 0)
+    return tops
+
+
+def _hair_cut_by_photo(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """The person mask runs into the photo's top over the head: the photo itself cuts the hair (or the head)."""
+    tops = _hair_runs(person, landmarks, shape)
+    return len(tops) >= 3 and min(tops) < 1.5
+
+
+#: Cost of a head whose share of the frame lies outside a style's ``head_range`` (passport), per unit of share;
+#: and the smallest share the framing may give the head to keep very full hair in the frame.
+RULE_COST, HAIR_SHARE_MIN = 20.0, 0.6
+
+
+def _scales(st: Style) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate scales (1: the style's head size; below 1: closer) and their cost, cheapest first.
+
+    A style with a ``head_range`` (passport) also gets scales above 1 (a smaller head), down to
+    :data:`HAIR_SHARE_MIN`, each priced by how far its head share lies outside the range.
+    """
+    scales = np.linspace(1.0, 0.2, 81)
+    if st.head_range is None:
+        return scales, CLOSER_COST * (1 / scales - 1)
+    lo, hi = st.head_range
+    scales = np.concatenate([scales, np.linspace(1.0, st.head_frac / HAIR_SHARE_MIN, 41)[1:]])
+    share = st.head_frac / scales
+    cost = CLOSER_COST * np.abs(1 / scales - 1) + RULE_COST * np.maximum(np.maximum(share - hi, lo - share), 0.0)
+    order = np.argsort(cost, kind="stable")
+    return scales[order], cost[order]
 
 
 def _touch_map(person: np.ndarray | None, size: tuple[int, int]) -> dict[str, np.ndarray] | None:
@@ -304,8 +349,7 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
         hx0, hx1, hy0, hy1 = head
         beside_head = {side: float(_touched(touch[side], np.array([lo]), np.array([hi]))[0]) > 0.02
                        for side, lo, hi in (("top", hx0, hx1), ("left", hy0, hy1), ("right", hy0, hy1))}
-    for scale in np.linspace(1.0, 0.2, 81):
-        closer = CLOSER_COST * (1 / scale - 1)
+    for scale, closer in zip(*_scales(st)):
         if closer >= best_cost:
             break
         ch = head_h / st.head_frac * scale
@@ -338,10 +382,17 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
                                  ("right", sy.min(1), sy.max(1))):
                 share = _touched(touch[side], lo, hi)
                 hit = (out[side] > SLIVER) & (share > 0.02)
+                if side == "top" and beside_head["top"] and st.head_range is not None:
+                    # the photo cuts the head at its top: a canvas above would show it sliced flat in mid-air.
+                    # Framing closer costs a style with a rule for the head's size (passport) more than usual, so
+                    # for it this is not priced but ruled out
+                    ok &= ~hit
                 cut |= hit
                 price = (TOP_CUT_COST if side == "top" else CUT_COST) + (HEAD_CUT_COST if beside_head[side] else 0.0)
                 cost = cost + np.where(hit, price + SIDE_COST * out[side] + share * out[side], 0.0)
         cost = np.where(ok, cost, np.inf)
+        if not np.isfinite(cost).any():
+            continue
         i = int(np.argmin(cost))
         if cost[i] < best_cost - 1e-9:
             best_cost = float(cost[i])
@@ -399,6 +450,12 @@ def frame(
         extended where the person touches the photo's border (``edge_cut``;
         beside the head itself: a head cut flat, avoided). Levelling, then the
         crown, are given up before anything is refused.
+        A style with a ``head_range`` (passport) sizes the head from chin to
+        crown, the crown being the landmark estimate or the hair's own top
+        where that lies lower; it prices a share outside the range, may make
+        the head as small as :data:`HAIR_SHARE_MIN` to keep very full hair in,
+        and never extends the canvas above a head the photo cuts
+        (``head_share``, ``hair_cut``).
 
     Raises
     ------
@@ -451,6 +508,14 @@ def frame(
         mx = float(np.mean(forehead_top(lm)[:, 0]))
         up_top = float((rot @ np.array([mx, top[0], 1.0]))[1])
         need_top = min(need_top, up_top - top[1])
+        if st.head_range is not None and up_top > crown[1]:
+            # a rule for the head's size (passport: chin to crown, the crown where the head would end without hair):
+            # the head cannot end above its own hair, so a hair top below the landmark estimate is the crown (short
+            # hair: obama3's estimate lay 0.1 head heights above it, and his head filled 58 % of the frame, not 68).
+            # The height stays along the head's own axis, like the estimate's (a tilt kept as a pose leans it)
+            head_h *= (float(chin[1]) - up_top) / max(float(chin[1] - crown[1]), 1.0)
+            crown = np.array([crown[0], up_top])
+            need_top = up_top - top[1]
     # a face close to the photo's edge keeps what margin the photo has (a chin at the bottom edge is fine)
     room = (max(float(lm[:, 0].min()), 0.0) * 0.9, max(float(W - 1 - lm[:, 0].max()), 0.0) * 0.9,
             max(float(H - 1 - lm[:, 1].max()), 0.0) * 0.9)
@@ -466,6 +531,12 @@ def frame(
         scale, x0, y0, cw, ch, frac, sides, cut = best
         note = (f"photo too tight for {aw:g}:{ah:g} framing; framed {1 / scale:.2f}x closer"
                 if scale < 0.999 else None)
+        share = float(head_h / ch) if st.head_range is not None else None
+        hair_cut = None
+        if _crown < 2 and person is not None and hair_top(person, lm, (H, W)) is not None:
+            hair_cut = "frame"  # the hair's top was given up to keep the face
+        elif _hair_cut_by_photo(person, lm, (H, W)):
+            hair_cut = "photo"  # the photo's top runs through the hair: cut in the headshot too
         w_px, h_px = max(int(round(cw)), 8), max(int(round(ch)), 8)
         m = rot.copy()
         m[:, 2] -= (x0, y0)
@@ -483,7 +554,7 @@ def frame(
             m[1, 2] = 0.0
         return Framing(matrix=m, size=(w_px, h_px), angle=angle, scale_note=note, closer=float(1 / scale),
                        extended=tuple(sides), extended_fraction=float(frac), tilt_kept=float(kept),
-                       edge_cut=bool(cut))
+                       edge_cut=bool(cut), head_share=share, hair_cut=hair_cut)
     if angle != 0.0:  # levelling needs room the photo does not have: keep the tilt rather than refuse
         f = frame(pixels, landmarks, aspect, style, straighten="off", max_roll=max_roll, person=person,
                   extend=extend, max_extend=max_extend, _crown=_crown, _centre=_centre)

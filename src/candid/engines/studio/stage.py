@@ -239,6 +239,12 @@ def studio_stage(
     if framing.extended:
         changes.append({"change": "canvas_extended", "sides": list(framing.extended),
                         "fraction": round(float(framing.extended_fraction), 3), "edge_cut": framing.edge_cut})
+    if framing.hair_cut:
+        changes.append({"change": "hair_cut", "by": framing.hair_cut})
+    if framing.head_share is not None and st.head_range is not None and not (
+            st.head_range[0] - 0.005 <= framing.head_share <= st.head_range[1] + 0.005):
+        changes.append({"change": "head_share", "share": round(float(framing.head_share), 3),
+                        "rule": [float(v) for v in st.head_range]})
     crop = apply_framing(src, framing)
     valid = framing.valid_mask(src.shape) if framing.extended else None
     clm = framing.map_points(lm)

@@ -19,6 +19,9 @@ class Style:
         Eye line from the top, as a fraction of the frame height.
     crown_line : float or None
         If set, the crown goes here (fraction from the top) instead of placing the eye line (passport).
+    head_range : (float, float) or None
+        A rule's range for ``head_frac`` (passport): the framing may make the head smaller or larger within it
+        (and, only to keep the whole hair in, smaller still), and says so when the photo leaves it outside.
     look_room : float
         Horizontal shift of the face off centre, towards where it does not look (fraction of width).
     background : str
@@ -37,6 +40,7 @@ class Style:
     strength: float
     crown_line: float | None = None
     look_room: float = 0.0
+    head_range: tuple[float, float] | None = None
 
 
 STYLES: dict[str, Style] = {
@@ -45,6 +49,8 @@ STYLES: dict[str, Style] = {
     "editorial": Style("2:3", 0.32, 0.31, "mottled", "rembrandt", 0.4),
     "environmental": Style("16:9", 0.30, 0.33, "blur", "short", 0.45, look_room=0.12),
     "memorial": Style("4:5", 0.45, 0.38, "mottled:#6b5a4a", "butterfly", 0.4),
-    # ICAO 9303 / US passport: 35x45 mm, chin-to-crown 32-36 mm (71-80 %), even light, plain light background.
-    "passport": Style("35:45", 0.68, 0.0, "color:#eeeeee", "flat", 0.25, crown_line=0.13),
+    # ICAO 9303: 35x45 mm, chin to crown 32-36 mm (71-80 %; the crown where the head would end without hair), even
+    # light, plain light background. The crown is the landmark estimate, or the hair's own top where that lies lower
+    # (the head cannot end above its hair); the whole hair stays in the frame.
+    "passport": Style("35:45", 0.75, 0.0, "color:#eeeeee", "flat", 0.25, crown_line=0.13, head_range=(0.71, 0.80)),
 }
