@@ -163,9 +163,8 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     white line from the ear to the chin, lit by the chandelier behind). It is not
     on the cut-out's outline, so :func:`suppress_rim` does not reach it, and on a
     studio backdrop with the key light in front it reads as a bright halo along
-    the jaw. Within 3 ``width`` of the jaw line (landmarks 1-15, the cheek's
-    edge in front of the ears too; the landmarks sit inside the visible edge)
-    and no lower than the chin, a pixel brighter (linear luminance) than
+    the jaw. Within 3 ``width`` of the lower jaw line (landmarks 2-14; the
+    landmarks sit inside the visible edge) and no lower than the chin, a pixel brighter (linear luminance) than
     ``excess`` times the cheek skin just inside the jaw and cooler than it is
     brought back towards that skin's colour and to at most half that excess
     over its brightness, with a soft mask (no drawn edge) that reaches the
@@ -217,7 +216,7 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     lm = np.asarray(landmarks, np.float64)
     H, W = pixels.shape[:2]
     w = max(float(width), 1.0)
-    jaw = np.round(lm[1:16]).astype(np.int32)
+    jaw = np.round(lm[2:15]).astype(np.int32)
     m = int(8 * w) + 2
     x0, x1 = max(int(jaw[:, 0].min()) - m, 0), min(int(jaw[:, 0].max()) + m + 1, W)
     y0, y1 = max(int(lm[:, 1].min()) - m, 0), min(int(lm[8, 1]) + m + 1, H)
@@ -258,6 +257,9 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
         limit = limit * person
         cheek = cheek * (a_win >= 0.98)
         inside = ((a_win >= 0.5) | person)[..., None]
+    # nothing beyond the reach (3.75 w) once widened either: a light-blue collar beside the jaw (tom_cruise_tight)
+    # is lighter and cooler than the cheek all the way down, and the widened weight carried the toning into it
+    limit = limit * np.clip(4.75 - d / w, 0, 1)
     zone = np.maximum(np.clip(3.0 - d / w, 0, 1), np.clip(3.75 - d / w, 0, 1) * cool) * limit
     if not zone.any() or cheek.sum() < 4:
         return pixels.copy(), 0.0
