@@ -758,6 +758,20 @@ def _segment_frame(shape: tuple[int, int], a, b) -> tuple[np.ndarray, np.ndarray
     return t, dist
 
 
+def _at_side_border(mask: np.ndarray, valid: np.ndarray | None) -> np.ndarray:
+    """The pixels of ``mask`` on the photo's side or top border (the edge of ``valid``, or of the frame); not the
+    bottom edge, where the subject's own tie, shirt and hands leave the frame."""
+    m = np.asarray(mask, bool)
+    H, W = m.shape
+    photo = np.ones((H, W), bool) if valid is None else np.asarray(valid, bool)
+    edge = photo & ~cv2.erode(photo.astype(np.uint8), np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT,
+                              borderValue=0).astype(bool)
+    cols = np.nonzero(photo.any(axis=0))[0]
+    last = H - 1 - np.argmax(photo[::-1], axis=0)
+    edge[last[cols], cols] = False
+    return edge & m
+
+
 def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *,
             valid: np.ndarray | None = None, off: float = ARM_OFF, sample: float = ARM_SAMPLE,
             own_wrist: float = OWN_WRIST, unlike: float = UNLIKE, cast: float = ARM_CAST, hand: float = HAND,
@@ -829,13 +843,7 @@ def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *
     near_wrist = np.zeros((H, W), bool)
     for w in pts[4:6]:
         near_wrist |= (xx - float(w[0])) ** 2 + (yy - float(w[1])) ** 2 < (own_wrist * fw) ** 2
-    photo = np.ones((H, W), bool) if valid is None else np.asarray(valid, bool)
-    edge = photo & ~cv2.erode(photo.astype(np.uint8), np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT,
-                              borderValue=0).astype(bool)
-    # not the bottom edge: the subject's own tie, shirt and hands leave the frame there
-    cols = np.nonzero(photo.any(axis=0))[0]
-    last = H - 1 - np.argmax(photo[::-1], axis=0)
-    edge[last[cols], cols] = False
+    edge = _at_side_border(np.ones((H, W), bool), valid)
     # the subject's clothes: the chest between the shoulder joints, below the neck (2008_007676's dress beside her
     # bare arm, 2008_004176's shiny gold jacket)
     depth = _along((H, W), chin, down)
@@ -989,7 +997,8 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
         parts["heads"] = float(a[heads & ~remove].sum()) / total
         remove |= heads
         # another person's hand and cuff resting on the subject's shoulder, from the frame's border
-        if pose is None:
+        if pose is None and (_at_side_border(solid & ~remove, valid) & (_along((H, W), chin, down) > 0)).any():
+            # (only then can :func:`on_arms` find anything: the pose model is not run for nothing)
             from candid.engines.studio.people import subject_pose
 
             pose = subject_pose(px, lm)
