@@ -354,3 +354,29 @@ def test_a_warm_neighbour_of_the_rim_keeps_its_hue(astro):
     out, _ = suppress_jaw_rim(lit, lm, width=4, alpha=alpha)
     hue = lambda x: x[red][:, 1] / x[red][:, 0]
     assert red.sum() > 20 and np.abs(hue(out) - hue(lit)).max() < 0.05, np.abs(hue(out) - hue(lit)).max()
+
+
+def test_a_wisp_holding_the_dark_old_background_is_lifted_to_the_persons_level():
+    # issue 18 round 11 (scarlett_1): the matte kept the gaps between blonde strands over a black wall as partly
+    # person; their foreground was the wall's dark colour, blue-grey holes in the wisp on the new backdrop
+    from candid.colour import linear_to_srgb, luminance, srgb_to_linear
+    from candid.engines.studio.composite import suppress_rim
+
+    blonde, wall = np.float32([0.62, 0.45, 0.3]), np.float32([0.01, 0.015, 0.02])  # linear
+    a = np.zeros((64, 96), np.float32)
+    a[:, :40] = 1
+    a[:, 40:52] = np.linspace(0.8, 0.1, 12, dtype=np.float32)  # a soft wisp
+    lin = np.where((a >= 0.98)[..., None], blonde, wall)
+    lin[:, 40:52] = 0.35 * blonde + 0.65 * wall  # its foreground estimate: mostly the wall
+    img = linear_to_srgb(lin).astype(np.float32)
+    out, _ = suppress_rim(img, a, width=6)
+    wisp = luminance(srgb_to_linear(out))[8:56, 42:52]
+    assert wisp.mean() > 0.75 * float(luminance(blonde)), (wisp.mean(), float(luminance(blonde)))  # was 0.35x
+    # dark hair over a light wall: a darker edge pixel is the hair's own, not the wall's; left at its level
+    hair, cream = np.float32([0.05, 0.03, 0.02]), np.float32([0.7, 0.65, 0.55])
+    lin = np.where((a >= 0.98)[..., None], hair, cream)
+    lin[:, 40:52] = 0.5 * hair
+    img = linear_to_srgb(lin).astype(np.float32)
+    out, _ = suppress_rim(img, a, width=6)
+    edge = luminance(srgb_to_linear(out))[8:56, 42:52]
+    assert abs(edge.mean() - 0.5 * float(luminance(hair))) < 0.2 * float(luminance(hair))

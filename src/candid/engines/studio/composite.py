@@ -39,7 +39,12 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
     ring's stretch nearest to them (``F`` mixes hair and skin where the two
     meet at the outline), keeping their own brightness: what is left of the old background in a
     strand's colour after decontamination (cyan and yellow fringes on
-    backlit white hair, biden.jpg) goes, the strand's shape stays.
+    backlit white hair, biden.jpg) goes, the strand's shape stays. A soft
+    edge pixel darker than the person beside it, on the way to a darker old
+    background (read from the pixels the matte leaves at 0, which foreground
+    estimates keep as the photo), holds that background (the gaps between
+    strands the matte kept as partly person) and is lifted towards the
+    person's level by how far it went towards the background's.
 
     Parameters
     ----------
@@ -145,7 +150,21 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
         # ring holds two colours, dark hair meeting the skin at yangmi_3's temple, their mean is neither, and
         # the edge was recoloured to a grey notch; a ring stretch of the rim itself must not lift the cap)
         l_near = np.maximum(luminance(near), 1e-4)
-        recoloured = near / l_near[..., None] * np.minimum(luminance(new), cap * lF)[..., None]
+        # a soft edge pixel darker than the person beside it, on the way to a darker old background, holds that
+        # background: the matte kept the gaps between strands as partly person (scarlett_1's blonde wisp over a
+        # black wall: blue-grey holes on the new backdrop). It is lifted towards the person's level by how far it
+        # went towards the background's (the old background: the pixels the matte leaves at 0, which foreground
+        # estimates keep as the photo); a real darker strand of the person's own colour moves little
+        level = luminance(new)
+        bgm = a_c <= 0.002
+        if valid is not None:
+            bgm = bgm & np.asarray(valid, bool)[y0:y1, x0:x1]
+        if bgm.any():
+            l_bg = luminance(normalized_blur(lin, bgm.astype(np.float32), w))
+            gap = np.maximum(l_near - l_bg, 0)  # counts from a background half as light as the person
+            toward = np.clip((l_near - level) / np.maximum(gap, 1e-4), 0, 1) * np.clip(gap / (0.5 * l_near), 0, 1)
+            level = level + toward * np.maximum(l_near - level, 0)
+        recoloured = near / l_near[..., None] * np.minimum(level, cap * lF)[..., None]
         new = (1 - kc) * new + kc * recoloured
         k = np.maximum(k, kc)
     out = pixels.copy()
