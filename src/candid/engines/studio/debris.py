@@ -786,17 +786,18 @@ def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *
     the upper arm's line, where a padded shoulder lies too. What tells it is
     its colour against the subject's own sleeve, where it comes from and that
     it is not the subject's hand. Per side, the arm's colours are sampled
-    along the pose's shoulder-elbow line (``pose``,
-    :func:`candid.engines.studio.people.subject_pose`), within ``sample``
-    face widths of the upper arm (a forearm often lies on a table or a neighbour's lap), and the clothes on the chest between the shoulder joints
-    (below 0.3 head heights under the chin, so not the neck's skin); a bare arm (its sample like the subject's face,
-    ``skin``, CIELAB centres) keeps every colour of that skin, so its own
-    shaded edge is never taken. The mask's pixels farther than ``unlike``
-    (CIELAB) from all of them form pieces; a piece is another person's when
+    within ``sample`` face widths of the pose's shoulder-elbow line
+    (``pose``, :func:`candid.engines.studio.people.subject_pose`; not the
+    forearm, which often lies on a table or a neighbour's lap), with the
+    clothes on the chest between the shoulder joints (below 0.3 head heights
+    under the chin, so not the neck's skin). A bare upper arm (its sample
+    like the subject's face, ``skin``, CIELAB centres) keeps every colour of
+    that skin, so its own shaded edge is never taken. The mask's pixels
+    farther than ``unlike`` (CIELAB) from all of them form pieces; a piece is
+    another person's when
 
     - it is no larger than a hand with its cuff (``hand`` square face widths
       in the zone below; a shiny jacket's lit shoulder is larger);
-
     - none of it reaches above the chin (long hair over a shoulder, a
       neighbour's face: other rules' business) and none of it lies within
       ``own_wrist`` face widths of the subject's wrists (the subject's own
@@ -807,9 +808,12 @@ def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *
       face widths out from the arm's line (above the shoulder and beside the
       arm: the subject's collar, tie and shirt front are never there).
 
-    What of such a piece lies in that outward zone is returned, with what of the mask lies up to ``cast`` face
-    widths above it in that zone, straight up and up towards the neck at 45 degrees (the rest of the other's arm:
-    the hand rests on the shoulder, so nothing of the subject lies over it; a shoulder slopes less than that) and its rim (0.04 face widths), smoothed along its length (a Gaussian of :data:`CUT_SMOOTH` face widths,
+    What of such a piece lies in that outward zone is returned, with what of
+    the mask lies up to ``cast`` face widths above it in that zone, straight
+    up and up towards the neck at 45 degrees (the rest of the other's arm: the
+    hand rests on the shoulder, so nothing of the subject lies over it; a
+    shoulder slopes less than that), and its rim (0.04 face widths), smoothed
+    along its length (a Gaussian of :data:`CUT_SMOOTH` face widths,
     thresholded at one half). Without a pose, nothing.
 
     Examples
