@@ -292,6 +292,21 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     # patch that greyed her lip corner)
     cooler = np.clip((_blue_red(lin) - _blue_red(S) - 0.1) / 0.2, 0, 1)
     over = over * cooler
+    # a light, cool surface that mostly lies beyond the reach or below the chin is a garment, not a rim: a white or light-blue
+    # collar rising beside the jaw (obama.jpg, tom_cruise_tight) is lighter and cooler than the cheek too, and its
+    # top took the skin's colour; a rim hugs the jaw line (obama3's lies within the reach)
+    # (taken apart where only a thin rim joins them: a rim running down into a white collar, biden.jpg)
+    lit = (over > 0.3) & (limit > 0) if alpha is None else (over > 0.3) & (a_win >= 0.5)
+    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * max(int(round(0.75 * w)), 1) + 1,) * 2)
+    core = cv2.erode(lit.astype(np.uint8), disk).astype(bool)
+    n, lab = cv2.connectedComponents(core.astype(np.uint8), connectivity=8)
+    if n > 1:
+        beyond = core & ((d > 4.75 * w) | (yy > lm[8, 1] + 2 * w))  # past the reach or below the chin
+        far = np.bincount(lab[beyond], minlength=n) / np.maximum(np.bincount(lab[core], minlength=n), 1)
+        garment = cv2.dilate(((far > 0.5)[lab] & core).astype(np.uint8), disk).astype(bool) & lit
+        over = over * ~garment
+    else:
+        garment = np.zeros_like(lit)
     # the rim's weight in its zone, widened by the blur's reach before it is blurred: a rim only a few px thin
     # (obama3's chandelier line under the jaw) otherwise kept half its light, a pink-white stripe in every style.
     # Widened after the zone, not before: the zone's edge follows each pixel's own coolness and depth, and cut
@@ -302,6 +317,7 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     k = cv2.GaussianBlur((wide * limit).astype(np.float32), (0, 0), 0.5 * w)[..., None]
     if inside is not None:
         k = k * inside
+    k = k * ~garment[..., None]  # nor does the rim's widened weight reach into it
     cap = 1 + 0.5 * (excess - 1)  # a trace of the edge's light stays
     # where the cap holds, the pixel's own grain (its luminance over its 3x3 median) rides on the capped level:
     # a flat S there read as a smooth, waxy patch along the jaw at 1:1. Over a 1 px blur, the rim's own sides
