@@ -261,7 +261,8 @@ def subject_mask(prob: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray |
 
 
 def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, *, iterations: int = 3,
-                       seed: int = 0, max_carve: float = 0.06, seeds: np.ndarray | None = None) -> np.ndarray:
+                       seed: int = 0, max_carve: float = 0.06, seeds: np.ndarray | None = None,
+                       carve_odds: float = 0.85) -> np.ndarray:
     """Sharpen a person probability with the photo's colours (GrabCut initialised by it).
 
     The segmenter knows what a person is but draws a soft, approximate
@@ -272,7 +273,9 @@ def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarr
     backdrop above it to learn from), by at most ``max_carve`` face widths
     into the hair the segmenter is sure of (brown bokeh beside brown hair
     must not take the top of the head); below the chin (clothes) never by
-    more than ``max_carve`` face widths either. Returns a probability-like map: 1/0 where GrabCut
+    more than ``max_carve`` face widths either, unless what GrabCut cut away there has the background's
+    colours and not the person's (:func:`background_odds` above ``carve_odds``: a banister between two
+    people, which the segmenter is sure of because they stand side by side). Returns a probability-like map: 1/0 where GrabCut
     decided, the segmenter's value where both agree it is uncertain. ``seeds``: :func:`seed_mask`
     of these landmarks, if the caller has it already.
 
@@ -319,13 +322,150 @@ def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarr
     # bokeh, the cut-out ended at the neck and the hair ends hung over the new backdrop)
     _, chin, _ = head_extent(lm)
     _, down = _frame_axes(lm)
-    fg |= deep & (_along((H, W), chin, down) > 0)
+    clothes = deep & (_along((H, W), chin, down) > 0)
+    # but not where GrabCut cut away a colour that is the background's and not the person's: the segmenter's
+    # sureness there is another thing it took for a person (2007_007763: a dark banister between two people,
+    # sure because they stand side by side; the subject wears white). A colour both hold stays (rihanna's dress)
+    carved = clothes & ~fg
+    if carved.any():
+        near = cv2.distanceTransform((prob <= 0.5).astype(np.uint8), cv2.DIST_L2, 5) < fw  # within a face width
+        odds = background_odds(pixels, (prob > 0.9) & corridor & deep, (prob < 0.1) & near, fw)
+        if odds is not None:
+            clothes &= ~(carved & (odds > carve_odds))
+    fg |= clothes
     # and inside the head's own volume (the ellipse of seed_mask) above the eyes: dark hair in front of a dark
     # wall is hair (2008_002506: GrabCut took all of it for the navy wall and the matte kept a see-through cap).
     # Not lower: beside the jaw the segmenter's outline is loose and GrabCut's cut is the better one
     # (the head reaching back as far as the face is turned: the back of a turned head is hair too, 2007_007763)
     fg |= deep & skull((H, W), lm) & (_along((H, W), lm[36:48].mean(0), down) < 0)
     return np.where(fg, np.maximum(prob, 0.95), np.minimum(prob, 0.05)).astype(np.float32)
+
+
+def _colour_density(pixels: np.ndarray, where: np.ndarray, bins: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    """A smoothed colour histogram of ``pixels[where]`` (``bins`` per sRGB channel, summing to 1) and each pixel's bin."""
+    from scipy import ndimage
+
+    q = np.clip((pixels * bins).astype(np.int32), 0, bins - 1)
+    idx = (q[..., 0] * bins + q[..., 1]) * bins + q[..., 2]
+    h = np.bincount(idx[where], minlength=bins ** 3).astype(np.float64).reshape(bins, bins, bins)
+    h = ndimage.gaussian_filter(h, 1.0, mode="constant")
+    return (h / max(float(h.sum()), 1e-9)).reshape(-1), idx
+
+
+def background_odds(pixels: np.ndarray, person: np.ndarray, back: np.ndarray, face_width: float) -> np.ndarray | None:
+    """Each pixel's odds of being background by its colour alone, in [0, 1]; None without enough of either side.
+
+    The colours of ``person`` and of ``back`` (bool masks) are counted in
+    smoothed histograms (16 bins per sRGB channel) of the photo blurred
+    over 0.01 face widths (a poster's halftone dots are one colour, not
+    two); a pixel's odds are the background's density over the sum of the
+    two. A colour both sides hold (a grey dress before grey bokeh) is near
+    one half.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.zeros((40, 40, 3), np.float32); img[:, :20] = (0.9, 0.6, 0.5); img[:, 20:] = (0.1, 0.1, 0.3)
+    >>> left = np.zeros((40, 40), bool); left[:, :18] = True
+    >>> o = background_odds(img, left, ~left, 100.0)
+    >>> bool(o[5, 5] < 0.05), bool(o[5, 35] > 0.95)
+    (True, True)
+    """
+    person, back = np.asarray(person, bool), np.asarray(back, bool)
+    if person.sum() < 50 or back.sum() < 50:
+        return None
+    img = gauss(check_image(pixels), max(0.01 * float(face_width), 0.7))
+    hF, idx = _colour_density(img, person)
+    hB, _ = _colour_density(img, back)
+    F, B = hF[idx], hB[idx]
+    return (B / np.maximum(B + F, 1e-12)).astype(np.float32)
+
+
+def foreign_below(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, *, prob: np.ndarray | None = None,
+                  valid: np.ndarray | None = None, share: float = 0.95, sure: float = 0.9, depth: float = 0.03,
+                  reach: float = 1.0, least: float = 0.04) -> np.ndarray:
+    """Background objects the person mask holds below the ear lobes: pieces in the background's colours, not hers.
+
+    Where the subject stands against a busy scene, the segmenter's outline
+    below the head takes in what lies beside the neck and shoulders (a
+    yellow poster letter beside scarlett_4.jpg's neck, the dark wood of a
+    banister between two people in 2007_007763.jpg). Colour tells them
+    apart: the person's own colours are those of the mask's sure interior
+    (deeper than ``depth`` face widths and where the segmenter says more
+    than 0.9: face, hair, clothes), the background's those of the pixels
+    just outside the mask (``depth`` to ``reach`` face widths away). Each
+    colour's share of the background among the two (smoothed colour
+    histograms, 16 bins per channel) is its odds of being background. A
+    piece of the mask below the ear lobes, outside the face, where that
+    share is above ``share`` and the segmenter is below ``sure``, that
+    reaches within ``depth`` face widths of the mask's outline and is larger
+    than ``least`` face widths squared, is returned: it is background.
+    A colour the person wears, also found in the background (a grey dress
+    before grey bokeh), has a share near one half and stays.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    mask : ndarray
+        ``(H, W)`` bool, the subject (:func:`subject_mask`).
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``pixels``.
+    prob : ndarray, optional
+        ``(H, W)`` the segmenter's person probability (the person's colours come from where it is above 0.9).
+    valid : ndarray, optional
+        ``(H, W)`` bool, False where the canvas was extended (never read as background).
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` bool: pixels of ``mask`` that are background.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.2, 0.2, 0.25), np.float32)         # a dark backdrop
+    >>> img[:, 300:340] = (0.95, 0.8, 0.1)                                  # a yellow poster strip
+    >>> m = np.zeros((512, 512), bool); m[20:, 150:330] = True              # the mask takes part of it
+    >>> img[m & (np.arange(512) < 300)] = (0.85, 0.65, 0.55)                # the person: skin
+    >>> prob = m.astype(np.float32); prob[:, 300:] *= 0.6                     # the segmenter unsure of the poster
+    >>> cut = foreign_below(img, m, lm, prob=prob)
+    >>> bool(cut[300, 320]), bool(cut[300, 250]), bool(cut[60, 320])        # poster below the lobes, skin, above
+    (True, False, False)
+    """
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    m = np.asarray(mask, bool)
+    none = np.zeros(m.shape, bool)
+    if not m.any() or m.all():
+        return none
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    m8 = m.astype(np.uint8)
+    d_in = cv2.distanceTransform(m8, cv2.DIST_L2, 5)
+    d_out = cv2.distanceTransform(1 - m8, cv2.DIST_L2, 5)
+    person = m & (d_in > depth * fw)
+    if prob is not None:
+        person &= np.asarray(prob, np.float32) > 0.9
+    back = ~m & (d_out > depth * fw) & (d_out < reach * fw)
+    if valid is not None:
+        back &= np.asarray(valid, bool)
+    odds = background_odds(img, person, back, fw)
+    if odds is None:
+        return none
+    cand = m & _below_lobes(m.shape, lm) & (odds > share)
+    if prob is not None:  # where the segmenter is sure, GrabCut's colour models had their say (refine_with_colour)
+        cand &= np.asarray(prob, np.float32) < sure
+    if not cand.any():
+        return none
+    n, lab = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
+    edge = m & (d_in <= max(depth * fw, 1.5))  # at the outline (the blur mixes the last pixels with what is beside)
+    touches = np.bincount(lab[edge & cand], minlength=n) > 0
+    big = np.bincount(lab.reshape(-1), minlength=n) > least * least * fw * fw
+    keep = touches & big
+    keep[0] = False
+    return keep[lab]
 
 
 def trimap(mask: np.ndarray, landmarks: np.ndarray, *, hair_band: float = 0.16, edge_band: float = 0.06,
@@ -626,7 +766,8 @@ def _below_lobes(shape: tuple[int, int], lm: np.ndarray) -> np.ndarray:
 
 def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, *, prob: np.ndarray | None = None,
                   reach: float = 0.4, residual: float = 0.2, lighter: float = 0.1, unlike_skin: float = 0.2,
-                  sure: float = 0.25, near: float = 0.05, lobe: float = 0.2, eye: float = 0.1) -> np.ndarray:
+                  sure: float = 0.25, near: float = 0.05, lobe: float = 0.2, eye: float = 0.1,
+                  rim: float = 0.3, least: float = 0.015, unlike_hue: float = 0.065) -> np.ndarray:
     """The trimap with an earring's bright metal marked as the person, and its eye as background.
 
     A gold hoop hanging from the lobe over the backdrop lies in the unknown
@@ -647,8 +788,16 @@ def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray
     face widths of the known foreground (hanging from the person) and within
     ``lobe`` face widths of that jaw point (hanging from the lobe: a yellow
     poster beside scarlett_4.jpg's lower jaw, 0.35 face widths from it, is
-    the same bright third colour, and the segmenter half takes it). The
-    matting then fills the jewel between its highlights from those marks.
+    the same bright third colour, and the segmenter half takes it). Not a
+    jewel: a piece of fewer than ``(least`` face widths``)**2`` pixels (a
+    speck), one whose median chromaticity lies within ``unlike_hue`` of the
+    skin's (a lit ear lobe, obama.jpg), and any part of a bright stretch of
+    the band (pieces joined over gaps of 0.03 face widths) longer than
+    ``rim`` face widths (a rim of light along the ear and jaw, biden.jpg),
+    and a piece whose colour (within 0.1) is found in as many bright pixels
+    of the band away from the lobes as the piece has (the same pale rim,
+    running on along the jaw and neck: obama3.jpg's line under the lobe).
+    The matting then fills the jewel between its highlights from those marks.
     Where a jewel's ring encloses unknown pixels within ``eye`` (RGB
     distance) of the background's colour, they are marked background (0):
     the hoop's eye, where the old backdrop shows through.
@@ -681,11 +830,13 @@ def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray
     >>> yy, xx = np.mgrid[:512, :512]
     >>> stud = np.hypot(xx - 277, yy - 128) < 4
     >>> img[stud] = (1.0, 0.9, 0.4)                                          # a bright gold stud below the ear
-    >>> img[np.hypot(xx - 277, yy - 60) < 4] = (1.0, 0.9, 0.4)               # the same beside the temple
-    >>> img[np.abs(np.hypot(xx - 282, yy - 146) - 6) < 2] = (1.0, 0.9, 0.4)   # and a hoop, its eye the backdrop
+    >>> img[np.hypot(xx - 277, yy - 60) < 2.5] = (1.0, 0.9, 0.4)             # the same beside the temple
     >>> t = ear_jewellery(img, tri, lm)
     >>> float(t[128, 277]), float(tri[128, 277]), float(t[128, 290]), float(t[60, 277])
     (1.0, 0.5, 0.5, 0.5)
+    >>> img[stud] = (0.35, 0.2, 0.1)                                         # the stud off, a hoop on
+    >>> img[np.abs(np.hypot(xx - 282, yy - 146) - 6) < 2] = (1.0, 0.9, 0.4)   # its eye the backdrop
+    >>> t = ear_jewellery(img, tri, lm)
     >>> float(t[146, 276]), float(t[146, 282]), float(t[146, 297])                    # ring, eye, beyond
     (1.0, 0.0, 0.5)
     """
@@ -716,12 +867,34 @@ def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray
     rb = max(int(round(0.1 * fw)), 1)
     bg_top = cv2.dilate(np.where(t <= 0.001, y, 0).astype(np.float32),
                         cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * rb + 1, 2 * rb + 1)))
-    cand = where & (off > residual) & (y > np.maximum.reduce([F @ luma, B @ luma, bg_top]) + lighter) \
+    bright = band & (off > residual) & (y > np.maximum.reduce([F @ luma, B @ luma, bg_top]) + lighter) \
         & (np.sqrt(((img - skin) ** 2).sum(-1)) > unlike_skin)
     if prob is not None:
-        cand &= np.asarray(prob, np.float32) > sure
+        bright &= np.asarray(prob, np.float32) > sure
+    cand = where & bright
     if not cand.any():
         return t.copy()
+    # a rim of light along the outline (biden.jpg's lit ear and jaw line, white against the blue curtain) passes
+    # the same tests below the lobe; it runs on along the outline, where a jewel ends: a bright stretch of the band
+    # longer than ``rim`` face widths is no jewel
+    gap = 2 * max(int(round(0.03 * fw)), 1) + 1  # a rim broken by a few darker pixels is one rim
+    n_b, lab_b = cv2.connectedComponents(cv2.dilate(bright.astype(np.uint8), np.ones((gap, gap), np.uint8)),
+                                         connectivity=8)
+    if n_b > 1:
+        ys, xs = np.nonzero(bright)  # the joined pieces' own pixels (the joining grows them)
+        lb = lab_b[ys, xs]
+        span = np.zeros(n_b)
+        for v in (ys + xs, ys - xs, ys, xs):  # the extent along four directions, the largest
+            lo = np.full(n_b, np.inf)
+            hi = np.full(n_b, -np.inf)
+            np.minimum.at(lo, lb, v)
+            np.maximum.at(hi, lb, v)
+            span = np.maximum(span, (hi - lo) / (np.sqrt(2) if v is not ys and v is not xs else 1.0))
+        long = span > rim * fw
+        long[0] = False
+        cand &= ~long[lab_b]
+        if not cand.any():
+            return t.copy()
     d_fg = cv2.distanceTransform((~solid).astype(np.uint8), cv2.DIST_L2, 5)
     n, lab = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
     at_lobe = np.zeros(t.shape, np.uint8)
@@ -730,6 +903,21 @@ def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray
     hangs = np.zeros(n, bool)
     hangs[np.unique(lab[cand & (d_fg <= max(near * fw, 2.0))])] = True
     hangs &= np.bincount(lab[cand & at_lobe.astype(bool)], minlength=n) > 0
+    # and a jewel shows more than a speck of light (a few bright pixels in hair or on a collar are not one)
+    hangs &= np.bincount(lab.reshape(-1), minlength=n) >= (least * fw) ** 2
+    # in a colour unlike the skin's, not only lighter: a lit ear lobe is the skin's hue (obama.jpg), gold and silver
+    # are not (the piece's median distance in chromaticity; a pale highlight on gold alone may be near the skin's)
+    chroma = np.sqrt(((img / np.maximum(img.sum(-1, keepdims=True), 1e-3)
+                       - skin / max(float(np.sum(skin)), 1e-3)) ** 2).sum(-1))
+    # and its colour is the lobe's alone: a rim of light shows the same pale colour along the outline beyond the
+    # ears (obama3.jpg's lit line under the lobe runs on along the jaw and neck, in pieces the joining misses)
+    away = bright & ~at_lobe.astype(bool)
+    for i in np.flatnonzero(hangs):
+        piece = lab == i
+        hangs[i] = float(np.median(chroma[piece])) > unlike_hue
+        if hangs[i] and away.any():
+            c = np.median(img[piece], axis=0)
+            hangs[i] = int((np.sqrt(((img[away] - c) ** 2).sum(-1)) < 0.1).sum()) < piece.sum()
     hangs[0] = False
     out = t.copy()
     out[hangs[lab]] = 1.0
@@ -746,7 +934,8 @@ def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray
 
 
 def background_pockets(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *,
-                       match: tuple[float, float] = (0.06, 0.12)) -> tuple[np.ndarray, np.ndarray]:
+                       match: tuple[float, float] = (0.06, 0.12),
+                       near: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Cut the holes below the ear lobes that show the background: a hoop's eye, a gap between hair and neck.
 
     :func:`fill_head_holes` makes every hole the outline encloses in the
@@ -759,7 +948,8 @@ def background_pockets(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndar
     ``alpha == 0`` pixels joined to the photo's border, extended by a
     normalised blur; RGB distance ramped over ``match``, its median over the
     hole above one half) is a pocket: its alpha is cut by the match, and it
-    is returned so it stays open.
+    is returned so it stays open. With ``near`` (``(H, W)`` bool: around
+    the jewels :func:`ear_jewellery` found), only holes that reach into it.
 
     Returns
     -------
@@ -788,6 +978,10 @@ def background_pockets(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndar
     solid = a > 0.5
     holes = ndimage.binary_fill_holes(solid) & ~solid & _below_lobes(a.shape, lm)
     none = np.zeros(a.shape, bool)
+    if near is not None and holes.any():
+        lab, n = ndimage.label(holes)
+        hit = np.unique(lab[holes & np.asarray(near, bool)])
+        holes = np.isin(lab, hit[hit > 0])
     if not holes.any():
         return a.copy(), none
     fw = float(np.linalg.norm(lm[16] - lm[0]))
@@ -988,7 +1182,8 @@ def matte(
     outline_sigma: float = 1.0,
     colour_slack: float | None = 0.08,
     off_axis: bool = True,
-    jewellery: bool = False,
+    jewellery: bool = True,
+    foreign: bool = True,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
 
@@ -1065,14 +1260,18 @@ def matte(
         person's colour plus this (:func:`colour_limit`: no grey haze over a
         lit background the colours do not explain); None: off.
     off_axis : bool
-        Below the chin, alpha in the unknown band is taken out where the pixel's colour is no mix of the
-        person's and the background's beside it (:func:`off_axis_limit`: no pieces of a poster by the neck).
+        Below the ear lobes, alpha in the unknown band is taken out where the pixel's colour is no mix of the
+        person's and the background's beside it (:func:`off_axis_limit`: no pieces of a poster by the neck),
+        except next to an earring :func:`ear_jewellery` found.
+    foreign : bool
+        Below the ear lobes, pieces of the person mask in the background's colours that the segmenter
+        doubts are background (:func:`foreign_below`: a poster letter beside the neck).
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
         stay open (:func:`background_pockets`: the hoop's eye is cut, not filled as a hole in the head).
-        Off by default: on obama2.jpg's bright, uneven backdrop beside the ear its lighter patches passed
-        the jewel test and were kept as the person (a background strip along the ear and neck).
+        Where it finds no earring the matte is byte-identical to the one without it (no pocket is cut,
+        nothing is marked).
 
     Returns
     -------
@@ -1138,10 +1337,26 @@ def matte(
         raw = np.where(taken, 0.0, raw).astype(np.float32)
         prob = np.where(taken, 0.0, prob).astype(np.float32)
     mask = subject_mask(prob, lm_s, valid=valid_s, corridor=corridor)
+    cut = None
+    if foreign:  # below the lobes, pieces in the background's colours the segmenter doubts (a poster by the neck)
+        cut = foreign_below(small, mask, lm_s, prob=raw, valid=valid_s)
+        if cut.any():
+            from scipy import ndimage
+
+            labels, _ = ndimage.label(mask & ~cut)
+            keep = np.unique(labels[_face_hull((h_s, w_s), lm_s) & (labels > 0)])
+            mask = np.isin(labels, keep[keep > 0])
     tri = trimap(mask, lm_s, hair_band=hair_band, edge_band=edge_band, valid=valid_s, prob=None,
                  hair_below=hair_below)
+    if cut is not None and cut.any():  # known background, not unknown: in the band the matting extrapolated
+        tri[cut & (tri < 1)] = 0.0      # the poster's yellow, lighter than the skin, to 0.9-1
+    jewels_s = None
     if jewellery:  # an earring's highlights are the person's: the matting fills the jewel from them
-        tri = ear_jewellery(small, tri, lm_s, prob=raw)
+        marked = ear_jewellery(small, tri, lm_s, prob=raw)
+        if (marked != tri).any():  # an earring found; elsewhere the matte is exactly as without the rule
+            jewels_s = (marked >= 0.999) & (tri < 0.999)
+            tri = marked
+    lobes_s = (lm_s[1] + lm_s[2] + lm_s[14] + lm_s[15]) / 4
     unknown = tri == 0.5
     alpha_s = tri.copy()
     if unknown.any():
@@ -1159,9 +1374,13 @@ def matte(
             at_hair = gauss((_along((h_s, w_s), lm_s[36:48].mean(0), down_s) < hair_below * head_h_s)
                             .astype(np.float32), 0.1 * fw)  # the trimap's wide hair band
             alpha_s = colour_limit(small, alpha_s, tri, fw, slack=colour_slack, where=at_hair)
-        if off_axis:  # below the chin: no third colour (a poster beside the neck) that is no person-background mix
-            alpha_s = off_axis_limit(small, alpha_s, tri, fw, prob=raw,
-                                     where=gauss((below_chin > 0).astype(np.float32), 0.05 * fw))
+        if off_axis:  # below the lobes: no third colour (a poster beside the neck) that is no person-background mix
+            # (from the lobes, not the chin: the poster's halftone dots beside the jaw survived the gate's soft start)
+            gate = (_along((h_s, w_s), lobes_s, down_s) > 0).astype(np.float32)
+            if jewels_s is not None:  # an earring is a third colour hanging from the lobe, and the person's
+                gate[cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8),
+                                iterations=max(int(round(0.05 * fw)), 1)) > 0] = 0
+            alpha_s = off_axis_limit(small, alpha_s, tri, fw, prob=raw, where=gauss(gate, 0.05 * fw))
     shape_w = None
     if shape_where_alike:
         # colour cannot tell the person from the backdrop here: the segmenter's shape decides (only its own
@@ -1213,8 +1432,9 @@ def matte(
     if solid_head > 0:
         alpha = solidify_head(alpha, lm, depth=solid_head)
     pockets = None
-    if jewellery:  # the backdrop seen through a hoop's eye below the lobe is no hole in the head
-        alpha, pockets = background_pockets(pixels, alpha, lm)
+    if jewels_s is not None:  # the backdrop seen through a hoop's eye below the lobe is no hole in the head
+        near = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(int(round(0.1 * fw)), 1))
+        alpha, pockets = background_pockets(pixels, alpha, lm, near=resize(near.astype(np.float32), (W, H)) > 0.5)
     alpha = fill_head_holes(alpha, lm, keep_open=pockets)
     if outline_sigma > 0:
         alpha = smooth_along_outline(alpha, outline_sigma)
