@@ -262,7 +262,7 @@ def subject_mask(prob: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray |
 
 def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, *, iterations: int = 3,
                        seed: int = 0, max_carve: float = 0.06, seeds: np.ndarray | None = None,
-                       carve_odds: float = 0.85) -> np.ndarray:
+                       carve_odds: float = 0.84) -> np.ndarray:
     """Sharpen a person probability with the photo's colours (GrabCut initialised by it).
 
     The segmenter knows what a person is but draws a soft, approximate
@@ -274,7 +274,7 @@ def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarr
     into the hair the segmenter is sure of (brown bokeh beside brown hair
     must not take the top of the head); below the chin (clothes) never by
     more than ``max_carve`` face widths either, unless what GrabCut cut away there has the background's
-    colours and not the person's (:func:`background_odds` above ``carve_odds``: a banister between two
+    colours and not the person's (a piece whose median :func:`background_odds` is above ``carve_odds``: a banister between two
     people, which the segmenter is sure of because they stand side by side). Returns a probability-like map: 1/0 where GrabCut
     decided, the segmenter's value where both agree it is uncertain. ``seeds``: :func:`seed_mask`
     of these landmarks, if the caller has it already.
@@ -330,8 +330,12 @@ def refine_with_colour(pixels: np.ndarray, prob: np.ndarray, landmarks: np.ndarr
     if carved.any():
         near = cv2.distanceTransform((prob <= 0.5).astype(np.uint8), cv2.DIST_L2, 5) < fw  # within a face width
         odds = background_odds(pixels, (prob > 0.9) & corridor & deep, (prob < 0.1) & near, fw)
-        if odds is not None:
-            clothes &= ~(carved & (odds > carve_odds))
+        if odds is not None:  # piece by piece (the median: a piece's edge pixels mix with what is beside it)
+            n, lab = cv2.connectedComponents(carved.astype(np.uint8), connectivity=8)
+            for i in range(1, n):
+                piece = lab == i
+                if float(np.median(odds[piece])) > carve_odds:
+                    clothes &= ~piece
     fg |= clothes
     # and inside the head's own volume (the ellipse of seed_mask) above the eyes: dark hair in front of a dark
     # wall is hair (2008_002506: GrabCut took all of it for the navy wall and the matte kept a see-through cap).
