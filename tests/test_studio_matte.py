@@ -511,3 +511,31 @@ def test_grabcut_carves_a_background_object_the_segmenter_is_sure_of(astro, lm):
     assert (out[455:, 200:340] >= 0.95).mean() > 0.99  # the shirt stays
     old = M.refine_with_colour(img, prob, lm, iterations=2, seed=0, carve_odds=1.01)
     assert (old[496:, 40:140] >= 0.95).mean() > 0.9  # before: put back by the clamp
+
+
+def test_drop_earrings_keep_the_chain_below_the_band(lm):
+    # scarlett_2.jpg: a long drop earring hangs from the lobe on past the trimap's unknown band, over what the
+    # trimap calls background; ear_jewellery found its top only, and the chain below got alpha 0
+    from pymatting import estimate_alpha_cf
+
+    img, tri, yy, xx, x0 = _ear_scene(lm)
+    img[:] = np.where(xx[..., None] < x0, img, np.float32(0.05))  # a black backdrop
+    cy = int(round(lm[14][1])) + 14
+    tri[cy + 14:, x0:] = 0  # the band ends a little below the lobe
+    cx = x0 + 4
+    top = (np.abs(xx - cx) <= 2) & (yy >= cy) & (yy < cy + 10)
+    chain = (np.abs(xx - cx) <= 1) & (yy >= cy) & (yy < cy + 36)
+    img[chain] = (0.78, 0.8, 0.82)  # silver
+    img[top] = (1.0, 1.0, 1.0)  # its lit top, in the band
+    t = M.ear_jewellery(img, tri, lm)
+    jewels = (t >= 0.999) & (tri < 0.999)
+    assert jewels[top].any() and not (t[chain & (yy > cy + 16)] > 0).any()  # the band's rule stops at the band
+    t2 = M.drop_earrings(img, t, lm, jewels)
+    low = chain & (yy > cy + 16)
+    assert (t2[low] == 1).mean() > 0.9  # the chain below the band is the person
+    assert (t2[cy + 16:, cx + 6:] == 0).all() and (t2[cy + 16:, x0:cx - 2] <= 0.5).all()  # beside it: backdrop
+    assert (t2[cy + 45:] == t[cy + 45:]).all()  # nothing below its end
+    win = (slice(cy - 10, cy + 50), slice(x0 - 20, x0 + 40))
+    a = estimate_alpha_cf(img[win].astype(np.float64), t2[win].astype(np.float64))
+    assert a[low[win]].min() > 0.9
+    np.testing.assert_array_equal(M.drop_earrings(img, t, lm, np.zeros_like(jewels)), t)  # no jewel: unchanged

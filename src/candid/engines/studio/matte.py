@@ -937,6 +937,94 @@ def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray
     return out
 
 
+def drop_earrings(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, jewels: np.ndarray, *,
+                  length: float = 0.35, width: float = 0.03, lighter: float = 0.15, gap: float = 0.02,
+                  sat: float = 0.3) -> np.ndarray:
+    """The trimap with a drop earring's chain below a found jewel marked as the person.
+
+    :func:`ear_jewellery` looks only in the trimap's narrow unknown band; a
+    long drop earring (scarlett_2.jpg) hangs on below it, over what the
+    trimap calls sure background, and was cut off at the band's end. Below
+    each piece of ``jewels`` (within ``length`` face widths, in a column
+    ``width`` face widths either side of it), neutral pixels (saturation
+    below ``sat``) lighter by ``lighter`` than the column's background (its
+    75th percentile of luma) that join the jewel (gaps of ``gap`` face widths
+    bridged vertically) and lie within half ``width`` of the jewel's middle
+    are the chain (the background's luma is read 0.1 face widths either side): its brightest half (above the midpoint between background
+    and its 95th percentile) is marked foreground, the rest of it and a pixel
+    around unknown, for the matting to decide.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    trimap_ : ndarray
+        ``(H, W)`` trimap; not modified.
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``pixels``.
+    jewels : ndarray
+        ``(H, W)`` bool, the jewels :func:`ear_jewellery` found.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 trimap.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.zeros((512, 512, 3), np.float32); tri = np.zeros((512, 512), np.float32)
+    >>> img[120:160, 300:303] = 0.9                                # a silver chain over a black backdrop
+    >>> jewel = np.zeros((512, 512), bool); jewel[120:130, 300:303] = True
+    >>> tri[jewel] = 1
+    >>> t = drop_earrings(img, tri, lm, jewel)
+    >>> float(t[150, 301]), float(t[150, 320]), float(tri[150, 301])
+    (1.0, 0.0, 0.0)
+    """
+    from scipy import ndimage
+
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    t = np.asarray(trimap_, np.float32)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    luma = img @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+    out = t.copy()
+    lab, n = ndimage.label(np.asarray(jewels, bool), structure=np.ones((3, 3)))
+    H, W = t.shape
+    g = max(int(round(gap * fw)), 1)
+    for i in range(1, n + 1):
+        ys, xs = np.nonzero(lab == i)
+        y0, y1 = int(ys.min()), min(int(ys.max() + length * fw) + 1, H)
+        x0, x1 = max(int(xs.min() - width * fw), 0), min(int(xs.max() + width * fw) + 1, W)
+        win = np.s_[y0:y1, x0:x1]
+        wide = np.s_[y0:y1, max(int(xs.min() - 0.1 * fw), 0):min(int(xs.max() + 0.1 * fw) + 1, W)]
+        bg = t[wide] <= 0.001  # the backdrop beside the chain (wider than the column, which the chain may fill)
+        if bg.sum() < 10:
+            continue
+        ref = float(np.percentile(luma[wide][bg], 75))
+        sub = img[win]
+        neutral = (sub.max(-1) - sub.min(-1)) < sat * np.maximum(sub.max(-1), 1e-3)
+        cand = (luma[win] > ref + lighter) & (t[win] < 0.999) & neutral
+        own = lab[win] == i
+        joined = cv2.morphologyEx((cand | own).astype(np.uint8), cv2.MORPH_CLOSE, np.ones((2 * g + 1, 3), np.uint8))
+        cl, _ = ndimage.label(joined, structure=np.ones((3, 3)))
+        keep = np.unique(cl[own])
+        part = np.isin(cl, keep[keep > 0])
+        cols = np.abs(np.arange(x1 - x0) - (np.median(xs) - x0)) <= max(0.5 * width * fw, 2)
+        part &= cols[None, :]  # a drop hangs straight down from the jewel: a narrow column
+        chain = part & cand
+        if not chain.any():
+            continue
+        core = chain & (luma[win] > ref + 0.5 * (np.percentile(luma[win][chain], 95) - ref))
+        soft = cv2.dilate(part.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        o = out[win]
+        o[soft & (o < 0.999)] = 0.5
+        o[core] = 1.0
+    return out
+
+
 def background_pockets(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *,
                        match: tuple[float, float] = (0.06, 0.12),
                        near: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -1187,6 +1275,7 @@ def matte(
     colour_slack: float | None = 0.08,
     off_axis: bool = True,
     jewellery: bool = True,
+    drops: bool = True,
     foreign: bool = True,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -1276,6 +1365,9 @@ def matte(
         stay open (:func:`background_pockets`: the hoop's eye is cut, not filled as a hole in the head).
         Where it finds no earring the matte is byte-identical to the one without it (no pocket is cut,
         nothing is marked).
+    drops : bool
+        With ``jewellery``: a drop earring's chain below a found jewel is the person too
+        (:func:`drop_earrings`; it hangs on past the unknown band).
 
     Returns
     -------
@@ -1359,6 +1451,9 @@ def matte(
         marked = ear_jewellery(small, tri, lm_s, prob=raw)
         if (marked != tri).any():  # an earring found; elsewhere the matte is exactly as without the rule
             jewels_s = (marked >= 0.999) & (tri < 0.999)
+            if drops:  # a drop earring's chain hangs on below the band, over what the trimap calls background
+                marked = drop_earrings(small, marked, lm_s, jewels_s)
+                jewels_s = (marked >= 0.999) & (tri < 0.999)
             tri = marked
     lobes_s = (lm_s[1] + lm_s[2] + lm_s[14] + lm_s[15]) / 4
     unknown = tri == 0.5
@@ -1427,7 +1522,11 @@ def matte(
         prob_full = raw if prior else None
     if prob_full is not None:
         # the segmenter's clear "not a person" limits what the matting may keep (no clouds of background)
-        alpha = alpha * np.clip((gauss(prob_full, 1.0) - prior_low) / (prior_high - prior_low), 0, 1)
+        allowed = np.clip((gauss(prob_full, 1.0) - prior_low) / (prior_high - prior_low), 0, 1)
+        if jewels_s is not None:  # the segmenter misses a thin chain hanging from the lobe: the jewel's own word
+            near_j = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=2)
+            allowed = np.maximum(allowed, np.clip(resize(near_j.astype(np.float32), (W, H)), 0, 1))
+        alpha = alpha * allowed
     alpha = np.clip(alpha, 0, 1).astype(np.float32)
     if valid is not None:
         alpha[~np.asarray(valid, bool)] = 0.0
