@@ -539,3 +539,21 @@ def test_drop_earrings_keep_the_chain_below_the_band(lm):
     a = estimate_alpha_cf(img[win].astype(np.float64), t2[win].astype(np.float64))
     assert a[low[win]].min() > 0.9
     np.testing.assert_array_equal(M.drop_earrings(img, t, lm, np.zeros_like(jewels)), t)  # no jewel: unchanged
+
+
+def test_hanging_drops_finds_a_pale_drop_and_leaves_a_rim_alone(lm):
+    # scarlett_2.jpg's left drop: neutral like pale skin, joined to lit hair, so ear_jewellery misses it; a drop
+    # hangs on, thin and upright, over the sure background. biden.jpg's rim of light along the ear is 1 px wide
+    img, tri, yy, xx, x0 = _ear_scene(lm)
+    img[:] = np.where(xx[..., None] < x0, np.float32(0.8), np.float32(0.3))  # pale, neutral skin; grey backdrop
+    cy = int(round(lm[14][1])) + 12
+    tri[cy + 6:, x0:] = 0
+    cx = x0 + 6
+    drop = ((xx == cx) | (xx == cx + 1)) & (yy >= cy) & (yy < cy + 22)  # 2 px wide (0.02 face widths)
+    img[drop] = (0.9, 0.92, 0.95)
+    assert M.ear_jewellery(img, tri, lm)[drop].max() < 1  # the band's rules do not find it (the skin's hue)
+    found = M.hanging_drops(img, tri, lm)
+    assert found[drop & (yy > cy + 10)].all() and not found[~drop].any()
+    img[drop] = 0.3
+    img[(xx == cx) & (yy >= cy) & (yy < cy + 22)] = 0.95  # a 1 px line of light: a rim, no drop
+    assert not M.hanging_drops(img, tri, lm).any()

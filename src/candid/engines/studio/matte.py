@@ -1025,6 +1025,99 @@ def drop_earrings(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray
     return out
 
 
+def hanging_drops(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, *, lobe: float = 0.2,
+                  lighter: float = 0.15, sat: float = 0.3, tall: float = 0.1, thin: float = 0.025,
+                  hangs: float = 0.1, gap: float = 0.02) -> np.ndarray:
+    """Drop earrings hanging from the ear lobes that :func:`ear_jewellery` did not find.
+
+    A diamond drop is neutral, like pale skin (scarlett_2.jpg's left earring
+    is within :func:`ear_jewellery`'s ``unlike_hue`` of her skin), and its
+    top joins the lit hair above into one long bright stretch (its ``rim``
+    rule). What a drop has and a rim of light has not: it hangs on, thin and
+    upright, over the sure background. Within ``lobe`` face widths of the jaw
+    point below each ear (``landmarks`` 2 and 14), below the lobes, outside
+    the face and the trimap's sure person: neutral pixels (saturation below
+    ``sat``) lighter by ``lighter`` than the backdrop there (its 75th
+    percentile of luma), joined over vertical gaps of ``gap`` face widths,
+    make a drop when the piece is at least ``tall`` face widths high, at most
+    ``thin`` face widths and at least 2 px wide (its median row; a 1 px line
+    is a rim of light along the outline, biden.jpg's ear), four times higher
+    than wide, and reaches ``hangs`` face widths of rows into the sure
+    background.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    trimap_ : ndarray
+        ``(H, W)`` trimap (0 background, 0.5 unknown, 1 foreground).
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``pixels``.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` bool, the drops' bright pixels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.zeros((512, 512, 3), np.float32); tri = np.zeros((512, 512), np.float32)
+    >>> x, y = int(lm[14][0]) + 3, int(lm[14][1]) + 10
+    >>> tri[:y + 8, :x - 1] = 1; tri[:y + 8, x - 1:x + 20] = 0.5           # the band ends below the lobe
+    >>> img[y:y + 25, x:x + 2] = 0.9                                       # a thin drop hanging into the backdrop
+    >>> bool(hanging_drops(img, tri, lm)[y + 20, x])
+    True
+    >>> img[y:y + 25, x:x + 12] = 0.9                                      # a wide bright patch is no drop
+    >>> bool(hanging_drops(img, tri, lm).any())
+    False
+    """
+    from scipy import ndimage
+
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    t = np.asarray(trimap_, np.float32)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    H, W = t.shape
+    luma = img @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+    neutral = (img.max(-1) - img.min(-1)) < sat * np.maximum(img.max(-1), 1e-3)
+    where = _below_lobes(t.shape, lm) & (t < 0.999)
+    out = np.zeros(t.shape, bool)
+    g = max(int(round(gap * fw)), 1)
+    r = max(int(round(lobe * fw)), 2)
+    for p in (lm[2], lm[14]):
+        y0, y1 = max(int(p[1] - r), 0), min(int(p[1] + 2 * r) + 1, H)
+        x0, x1 = max(int(p[0] - r), 0), min(int(p[0] + r) + 1, W)
+        if y1 <= y0 or x1 <= x0:
+            continue
+        win = np.s_[y0:y1, x0:x1]
+        bg = t[win] <= 0.001
+        if bg.sum() < 10:
+            continue
+        ref = float(np.percentile(luma[win][bg], 75))
+        cand = where[win] & neutral[win] & (luma[win] > ref + lighter)
+        if not cand.any():
+            continue
+        joined = cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((2 * g + 1, 3), np.uint8))
+        lab, n = ndimage.label(joined, structure=np.ones((3, 3)))
+        yy, xx = np.mgrid[y0:y1, x0:x1]
+        for i in range(1, n + 1):
+            pc = lab == i
+            ys, xs = yy[pc], xx[pc]
+            if np.hypot(ys - p[1], xs - p[0]).min() > lobe * fw:
+                continue
+            height = int(ys.max() - ys.min() + 1)
+            rows = np.bincount(ys - ys.min())
+            width = float(np.median(rows[rows > 0]))
+            in_bg = len(np.unique(ys[t[win][pc] <= 0.001]))
+            # (a line one pixel wide is a rim of light along the outline: biden.jpg's ear)
+            if height >= tall * fw and 2 <= width <= thin * fw and height >= 4 * width and in_bg >= hangs * fw:
+                out[win] |= pc & cand
+    return out
+
+
 def background_pockets(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *,
                        match: tuple[float, float] = (0.06, 0.12),
                        near: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -1367,7 +1460,8 @@ def matte(
         nothing is marked).
     drops : bool
         With ``jewellery``: a drop earring's chain below a found jewel is the person too
-        (:func:`drop_earrings`; it hangs on past the unknown band).
+        (:func:`drop_earrings`; it hangs on past the unknown band), and so is a thin neutral drop hanging
+        from a lobe into the sure background that the band's rules missed (:func:`hanging_drops`).
 
     Returns
     -------
@@ -1455,6 +1549,16 @@ def matte(
                 marked = drop_earrings(small, marked, lm_s, jewels_s)
                 jewels_s = (marked >= 0.999) & (tri < 0.999)
             tri = marked
+        if drops:  # a neutral drop the band's rules miss (pale skin's hue, joined to lit hair): it hangs on, thin
+            hung = hanging_drops(small, tri, lm_s)
+            if jewels_s is not None:  # beside a jewel found, drop_earrings has followed it already
+                hung &= ~cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8),
+                                    iterations=max(int(round(0.05 * fw)), 1)).astype(bool)
+            if hung.any():
+                marked = drop_earrings(small, tri, lm_s, hung)
+                found = (marked >= 0.999) & (tri < 0.999)
+                jewels_s = found if jewels_s is None else jewels_s | found
+                tri = marked
     lobes_s = (lm_s[1] + lm_s[2] + lm_s[14] + lm_s[15]) / 4
     unknown = tri == 0.5
     alpha_s = tri.copy()
