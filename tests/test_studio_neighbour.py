@@ -122,6 +122,53 @@ def test_the_strip_of_their_hair_beside_his_sharp_hair_goes_and_his_hair_stays()
     assert (out[inner] >= 0.98).mean() > 0.999, "the subject's own hair was cut"
 
 
+def skin_strip_scene(seed=0, width=12):
+    """``scene()`` with the subject's sharp dark hair beside the temple, a lock of it running to the right border
+    above the neighbour's cheek, and above that lock the rest of the neighbour's cheek: a blurred skin-coloured strip
+    ``width`` px wide at the border (tom_cruise_tight corporate: 10-17 px on a face 400 px wide, beside his hair
+    above his ear). ``(image, alpha, landmarks, cheek, hair, strip)``."""
+    img, alpha, lm, cheek = scene(seed=seed)
+    rng = np.random.default_rng(seed + 2)
+    yy, xx = np.mgrid[:H, :W]
+    lock = (yy > 60) & (yy < 76) & (xx > CX + 38)
+    hair = (((yy > 2) & (yy < 76) & (xx > CX + 38) & (xx < W - width)) | lock) & ~_face_hull((H, W), lm)
+    strands = np.float32([0.25, 0.16, 0.11]) + 0.15 * np.sin(yy * 1.7 + xx * 0.4)[..., None].astype(np.float32)
+    img[hair] = np.clip(strands + rng.normal(0, 0.05, (H, W, 1)), 0, 1)[hair]  # dark brown, in focus
+    strip = (yy > 20) & (yy <= 60) & (xx >= W - width)
+    theirs = cv2.GaussianBlur(_textured(SKIN * 0.97, (H, W), rng), (0, 0), 3)
+    img[strip] = theirs[strip]
+    alpha[hair | strip] = 1  # the segmenter joined them
+    return img.astype(np.float32), alpha, lm, cheek & ~hair, hair, strip
+
+
+def test_their_cheek_above_a_lock_of_his_hair_at_the_border_goes_and_his_hair_stays():
+    img, alpha, lm, cheek, hair, strip = skin_strip_scene()
+    out, rep = N.remove_neighbour(img, alpha, lm)
+    assert rep.doubt is None and rep.side == "right"
+    assert (out[strip] <= 0.5).mean() > 0.95, "the rest of the neighbour's cheek above his hair stays"
+    assert (out[cheek] <= 0.5).mean() > 0.95
+    inner = cv2.erode(hair.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    assert (out[inner] >= 0.98).mean() > 0.95
+    away = inner & (np.arange(W) < W - 20)
+    assert (out[away] >= 0.98).mean() > 0.999, "the subject's own hair was cut"
+    assert out[_face_hull((H, W), lm)].min() == 1.0
+    found = N.border_skin(img, alpha, lm, N.neighbour_seeds(img, alpha, lm))
+    assert found[strip].mean() > 0.9 and found[hair].mean() < 0.02
+
+
+def test_border_skin_leaves_his_own_ear_in_focus_and_needs_seeds():
+    img, alpha, lm, cheek, hair, strip = skin_strip_scene()
+    seeds = N.neighbour_seeds(img, alpha, lm)
+    sharp = img.copy()
+    sharp[strip] = _textured(SKIN, (H, W), np.random.default_rng(5))[strip]  # skin in focus at the border: his ear
+    assert N.border_skin(img, alpha, lm, seeds)[strip].mean() > 0.9
+    assert not N.border_skin(sharp, alpha, lm, seeds)[strip].any()
+    assert not N.border_skin(img, alpha, lm, np.zeros((H, W), bool)).any()
+    left = np.zeros((H, W), bool)
+    left[150:170, :4] = True  # seeds on the other side of the face
+    assert not N.border_skin(img, alpha, lm, left).any()
+
+
 def test_the_soft_cut_is_smooth_on_grain():
     # dark hair | light background with grain, the cut 2 px off the colour edge: the soft edge sits on the colour
     # edge, the same in every row; per pixel the two-colour position followed the grain (speckles 2-8 px off the

@@ -84,6 +84,12 @@ BAND = 0.02
 NEAR = 0.08
 #: Focus (relative to the subject's skin, inside colour regions) below which such a band is a blur, not strands.
 HAZE = 1.0
+#: Focus (median |Laplacian of Gaussian| inside a skin-coloured piece, over the same on the subject's skin) below
+#: which a skin-coloured piece at the border above the seeds is the neighbour's (:func:`border_skin`): the rest of
+#: tom_cruise_tight's neighbour's cheek beside his hair reads 0.74, his temple 1.15, his ear 1.55.
+SKIN_FOCUS = 0.9
+#: Smallest such piece, in face widths squared (that cheek strip: 0.006).
+SKIN_AREA = 0.002
 #: Share of the seeds still in the cut-out after the cut above which the neighbour is in doubt.
 KEPT = 0.5
 #: Share of the cut-out's alpha mass above which a cut is in doubt (it took much of the subject).
@@ -342,9 +348,98 @@ def neighbour_seeds(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray
     return np.isin(labels, keep)
 
 
+def border_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, seeds: np.ndarray, *,
+                valid: np.ndarray | None = None, skin_colours: np.ndarray | None = None, skin: float = SKIN,
+                focus: float = SKIN_FOCUS, min_area: float = SKIN_AREA, seed: int = 0) -> np.ndarray:
+    """Skin-coloured pieces of the cut-out at the photo's border beside the head, on the seeds' side, not in focus.
+
+    ``(H, W)`` bool. The neighbour's cheek found by :func:`neighbour_seeds`
+    can go on up the photo's border beside the subject's hair, cut from the
+    seeds by a lock of it (tom_cruise_tight: a beige strip 10-17 px wide
+    beside his hair above his ear). There it is too thin for the windowed
+    focus (the subject's sharp hair spills over it) and colour regions mix it
+    with his strands. A piece here: a connected part of the cut-out (alpha >
+    0.5) beside the head from the crown down to the jaw's corners
+    (:func:`beside_face`) within ``skin`` of the subject's skin colours,
+    touching the photo's border (:func:`photo_edge`) on the same side of the
+    face as ``seeds``, of at least ``min_area`` face widths squared, whose
+    focus measured inside itself (the median |Laplacian of Gaussian| over
+    its core, 0.0075 face widths (at least 2 px) in from its outline, over the same on the
+    subject's skin) is below ``focus``: the subject's own ear or temple at
+    the border is in focus. The pieces are opened by that margin, so the
+    subject's thin light strands joined to them stay out. Empty without seeds.
+
+    Examples
+    --------
+    >>> import numpy as np, cv2
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> lm = toy_landmarks(150, 200, 200)                          # a face 200 px wide
+    >>> rng = np.random.default_rng(0)
+    >>> img = np.clip(np.array([0.8, 0.6, 0.5], np.float32) + rng.normal(0, 0.05, (420, 320, 1)), 0, 1)
+    >>> img = img.astype(np.float32)
+    >>> img[60:200, 260:290] = (0.25, 0.15, 0.1)                   # his dark hair beside the temple
+    >>> img[60:200, 290:] = cv2.GaussianBlur(img[60:200, 290:], (0, 0), 3)   # her blurred cheek at the border
+    >>> a = np.ones((420, 320), np.float32)
+    >>> seeds = np.zeros((420, 320), bool); seeds[230:300, 300:] = True
+    >>> b = border_skin(img, a, lm, seeds)
+    >>> bool(b[120, 310]), bool(b[120, 275]), bool(b[120, 150])
+    (True, False, False)
+    >>> bool(border_skin(img, a, lm, np.zeros_like(seeds)).any())   # no neighbour found: nothing
+    False
+    """
+    px = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    a = np.asarray(alpha, np.float32)
+    H, W = a.shape
+    none = np.zeros((H, W), bool)
+    seeds = np.asarray(seeds, bool)
+    if not seeds.any():
+        return none
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    crown, chin, _ = head_extent(lm)
+    across, down = _frame_axes(lm)
+    jaw = float(np.mean((lm[[4, 12]] - chin) @ down))
+    where = (a > 0.5) & beside_face((H, W), lm, from_crown=True) & (_along((H, W), chin, down) < jaw)
+    lateral = _along((H, W), lm[27:31].mean(0), across)
+    where &= np.sign(lateral) == np.sign(float(np.mean(lateral[seeds])))
+    if where.sum() < min_area * fw * fw:
+        return none
+    from candid.engines.studio.debris import colour_distance, subject_colours
+
+    if skin_colours is None:
+        skin_colours = subject_colours(px, own_skin((H, W), lm) & (a >= 0.98), seed=seed)
+    ys, xs = np.nonzero(where)
+    y0, y1, x0, x1 = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
+    like = np.zeros((H, W), bool)
+    like[y0:y1, x0:x1] = where[y0:y1, x0:x1] & (colour_distance(px[y0:y1, x0:x1], skin_colours) < skin)
+    labels, n = ndimage.label(like, structure=np.ones((3, 3)))
+    if n == 0:
+        return none
+    idx = np.arange(1, n + 1)
+    area = ndimage.sum(like, labels, idx)
+    touches = ndimage.maximum(photo_edge((H, W), valid), labels, idx) > 0
+    cand = idx[(area >= min_area * fw * fw) & touches]
+    if cand.size == 0:
+        return none
+    grey = cv2.cvtColor(np.ascontiguousarray(px), cv2.COLOR_RGB2GRAY) * 255.0
+    log = np.abs(cv2.Laplacian(gauss(grey, max(0.0025 * fw, 0.7)), cv2.CV_32F, ksize=1))
+    k = max(int(round(0.0075 * fw)), 2)
+    core = cv2.erode(like.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1,) * 2))
+    core = core.astype(bool)
+    own = own_skin((H, W), lm)
+    ref = max(float(np.median(log[own])) if own.any() else float(np.median(log)), 1e-3)
+    blurred = [i for i in cand if (core & (labels == i)).any()
+               and float(np.median(log[core & (labels == i)])) / ref < focus]
+    # opened (the core grown back): the subject's light strands joined to a piece, thinner than the core's
+    # margin, are not taken with it
+    opened = cv2.dilate((core & np.isin(labels, blurred)).astype(np.uint8),
+                        cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1,) * 2)).astype(bool)
+    return opened & np.isin(labels, blurred)
+
+
 def neighbour_region(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, seeds: np.ndarray, *,
                      sharp: np.ndarray | None = None, sharp_keep: float = SHARP,
-                     valid: np.ndarray | None = None) -> np.ndarray:
+                     valid: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
     """The part of the cut-out that belongs with ``seeds`` rather than with the subject: ``(H, W)`` bool.
 
     A marker-based watershed (``skimage.segmentation.watershed``) on the
@@ -356,7 +451,9 @@ def neighbour_region(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
     outline does not spill over the edge). The neighbour's: the seeds, the
     out-of-focus cut-out beside the face joined to them, and within two
     windows of the photo's border the colour regions that are not in focus
-    (:func:`region_sharpness` below ``sharp_keep``) joined to those.
+    (:func:`region_sharpness` below ``sharp_keep``) joined to those, and the
+    skin-coloured pieces at the border above them (:func:`border_skin`; ``seed``
+    seeds its skin-colour clustering).
 
     Examples
     --------
@@ -413,6 +510,8 @@ def neighbour_region(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
         joined, _ = ndimage.label(pieces | theirs, structure=np.ones((3, 3)))
         hit = np.unique(joined[theirs & (joined > 0)])
         theirs |= pieces & np.isin(joined, hit[hit > 0])
+    # and the rest of their cheek at the border above the seeds, cut from them by a lock of the subject's hair
+    theirs |= border_skin(px, a, lm, seeds, valid=valid, seed=seed) & ~subject
     markers = np.zeros((H, W), np.int32)
     markers[subject] = 1
     markers[theirs & solid & ~subject] = 2
@@ -632,7 +731,7 @@ def remove_neighbour(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarra
             return a.copy(), NeighbourReport()
         removed = max(0.0, 1.0 - float(a.sum()) / total)
         return a, NeighbourReport(removed=round(removed, 4), side=_side_names(haze, lm), haze=int(haze.sum()))
-    region = neighbour_region(px, a, lm, seeds, sharp=r, valid=valid)
+    region = neighbour_region(px, a, lm, seeds, sharp=r, valid=valid, seed=seed)
     solid = a > 0.5
     # a smooth cut (the watershed line is jagged); soft_cut then finds the outline's own profile across it. The
     # neighbour goes on beyond the photo's border (replicated there), so a sliver of them along it stays theirs
