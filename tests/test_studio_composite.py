@@ -432,3 +432,22 @@ def test_a_wide_soft_matte_is_not_lifted_into_a_film():
     assert lum[8:56, 52:74].max() < 1.1 * own, (lum[8:56, 52:74].max(), own)  # was lifted to 0.9x the blonde
     assert lum[8:56, 40:42].mean() > 0.6 * float(luminance(blonde))  # beside the person: still lifted (own 0.37x)
     assert lum[22:28, 46:52].mean() > 0.6 * float(luminance(blonde))  # mostly person: still lifted
+
+
+def test_landmarks_spare_white_hair_above_the_ear_lobes(astro):
+    # issue 18 round 11b (biden): his white hair's edge is lighter than the skin inside the band, like a rim, and
+    # was greyed; with the landmarks the outline above the ear lobes is not toned, below them (a lit neck) still is
+    from candid.engines.studio.composite import suppress_rim
+
+    img, lm, _ = astro
+    a = np.zeros(img.shape[:2], np.float32)
+    a[:, :256] = 1
+    lit = img.copy()
+    lit[:, 250:256] = 0.97  # a white line along the whole outline (the soft edge's cap still applies to its outer half)
+    y_lobe = int(round(lm[2, 1]))
+    plain, _ = suppress_rim(lit, a, width=8)
+    spared, _ = suppress_rim(lit, a, width=8, landmarks=lm)
+    up, down = slice(40, y_lobe - 40), slice(y_lobe + 60, 500)
+    assert plain[up, 253].mean() < 0.9  # toned without landmarks
+    assert spared[up, 253].mean() > plain[up, 253].mean() + 0.1, (spared[up, 253].mean(), plain[up, 253].mean())  # above
+    assert np.abs(spared[down, 250:256] - plain[down, 250:256]).max() < 1e-4, np.argwhere(np.abs(spared[down, 250:256] - plain[down, 250:256]) > 1e-4)[:3]  # below: as before

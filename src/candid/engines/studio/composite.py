@@ -16,7 +16,8 @@ def _blue_red(lin: np.ndarray) -> np.ndarray:
 
 
 def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess: float = 1.12,
-                 valid: np.ndarray | None = None, edge_colour: bool = True) -> tuple[np.ndarray, float]:
+                 valid: np.ndarray | None = None, edge_colour: bool = True,
+                landmarks: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Tone down a light rim along the person's outline that the old scene put there.
 
     Backlit photos (a window or bright curtains behind the head) carry a thin
@@ -58,6 +59,14 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
         Luminance ratio over ``F`` from which a pixel counts as rim.
     valid : ndarray, optional
         ``(H, W)`` bool, pixels from the photo (an extended canvas is ignored).
+    edge_colour : bool
+        Also recolour the soft edge (above).
+    landmarks : ndarray, optional
+        ``(68, 2)`` face landmarks of ``pixels``. Given, the brightness toning
+        spares the outline above the ear lobes (the line through landmarks 2
+        and 14, fading in over one ``width``): white hair there is lighter
+        than the person inside the band but is not a rim light (biden). The
+        soft edge's colour is still taken from the person there.
 
     Returns
     -------
@@ -132,6 +141,17 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
     ry, rx = np.nonzero(off_ring == 0)  # the ring's pixels in scan order, as the labels count them (from 1)
     near = ring_mean[ry, rx][np.clip(labels - 1, 0, len(ry) - 1)]
     fade = np.clip(1.2 - d / w, 0, 1)
+    if landmarks is not None:
+        # above the ear lobes the outline is hair and ears: white hair lighter than the skin inside is the
+        # person's (biden's temple was greyed like a rim); obama3's lit neck lies below the lobes. The soft edge's
+        # colour and cap below still apply there (a backlit ear kept at full brightness is an orange glow)
+        lm = np.asarray(landmarks, np.float64)
+        side = np.float64([lm[14, 1] - lm[2, 1], lm[2, 0] - lm[14, 0]])
+        side = side if side @ (lm[8] - lm[2]) > 0 else -side
+        side = side / max(float(np.hypot(*side)), 1e-6)
+        below = (np.arange(x0, x1, dtype=np.float64)[None, :] - lm[2, 0]) * side[0] + (
+            np.arange(y0, y1, dtype=np.float64)[:, None] - lm[2, 1]) * side[1]
+        over = over * np.clip(1.0 + below / w, 0, 1)
     k = (over * fade * band[y0:y1, x0:x1])[..., None]
     # towards F's brightness (capped at `excess` x F) and colour, keeping the pixel's own fine texture in luminance
     target = F * np.minimum(ratio, cap)[..., None]

@@ -304,7 +304,8 @@ def studio_stage(
             opts = {"image": read_image(opts["path"]).pixels}
         bg = make_background(kind, (W, H), seed, source=crop, alpha=alpha, face_height=head_h, valid=valid,
                              landmarks=clm, **opts)
-        fg, rim = suppress_rim(foreground(lit, alpha, face_width=fw), alpha, width=max(RIM_WIDTH * fw, 2.0), valid=valid)
+        fg, rim = suppress_rim(foreground(lit, alpha, face_width=fw), alpha, width=max(RIM_WIDTH * fw, 2.0), valid=valid,
+                               landmarks=clm)
         fg, jaw_rim = suppress_jaw_rim(fg, clm, width=max(RIM_WIDTH * fw, 2.0), alpha=alpha, valid=valid)
         rim = max(rim, jaw_rim)
         if rim >= 0.02:
