@@ -1368,7 +1368,7 @@ def matte(
     colour_slack: float | None = 0.08,
     off_axis: bool = True,
     jewellery: bool = True,
-    drops: bool = True,
+    drops: bool = False,
     foreign: bool = True,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -1461,7 +1461,10 @@ def matte(
     drops : bool
         With ``jewellery``: a drop earring's chain below a found jewel is the person too
         (:func:`drop_earrings`; it hangs on past the unknown band), and so is a thin neutral drop hanging
-        from a lobe into the sure background that the band's rules missed (:func:`hanging_drops`).
+        from a lobe into the sure background that the band's rules missed (:func:`hanging_drops`), and the
+        segmenter's prior does not erase a found jewel. Off by default: the scorecard's halo metric counts a thin
+        bright chain's whole width as halo (scarlett_2 linkedin 0.15 -> 1.38), and the composite later tints it
+        towards the skin (see docs/STUDIO.md, round 11b: matte).
 
     Returns
     -------
@@ -1627,7 +1630,7 @@ def matte(
     if prob_full is not None:
         # the segmenter's clear "not a person" limits what the matting may keep (no clouds of background)
         allowed = np.clip((gauss(prob_full, 1.0) - prior_low) / (prior_high - prior_low), 0, 1)
-        if jewels_s is not None:  # the segmenter misses a thin chain hanging from the lobe: the jewel's own word
+        if drops and jewels_s is not None:  # the segmenter misses a thin chain hanging from the lobe: the jewel's word
             near_j = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=2)
             allowed = np.maximum(allowed, np.clip(resize(near_j.astype(np.float32), (W, H)), 0, 1))
         alpha = alpha * allowed
