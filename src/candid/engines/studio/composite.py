@@ -15,9 +15,22 @@ def _blue_red(lin: np.ndarray) -> np.ndarray:
     return lin[..., 2] / np.maximum(lin[..., 0], 1e-4)
 
 
+def _below_lobe_line(lm: np.ndarray, x0: int, x1: int, y0: int, y1: int) -> np.ndarray:
+    """Signed distance (px) over the window ``[y0:y1, x0:x1]`` from the ear lobes' line, positive towards the chin.
+
+    The line runs through landmarks 2 and 14: below it the outline is the jaw's and the neck's, above it hair
+    and ears.
+    """
+    side = np.float64([lm[14, 1] - lm[2, 1], lm[2, 0] - lm[14, 0]])
+    side = side if side @ (lm[8] - lm[2]) > 0 else -side
+    side = side / max(float(np.hypot(*side)), 1e-6)
+    return (np.arange(x0, x1, dtype=np.float64)[None, :] - lm[2, 0]) * side[0] + (
+        np.arange(y0, y1, dtype=np.float64)[:, None] - lm[2, 1]) * side[1]
+
+
 def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess: float = 1.12,
                  valid: np.ndarray | None = None, edge_colour: bool = True,
-                landmarks: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+                 landmarks: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Tone down a light rim along the person's outline that the old scene put there.
 
     Backlit photos (a window or bright curtains behind the head) carry a thin
@@ -145,12 +158,7 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
         # above the ear lobes the outline is hair and ears: white hair lighter than the skin inside is the
         # person's (biden's temple was greyed like a rim); obama3's lit neck lies below the lobes. The soft edge's
         # colour and cap below still apply there (a backlit ear kept at full brightness is an orange glow)
-        lm = np.asarray(landmarks, np.float64)
-        side = np.float64([lm[14, 1] - lm[2, 1], lm[2, 0] - lm[14, 0]])
-        side = side if side @ (lm[8] - lm[2]) > 0 else -side
-        side = side / max(float(np.hypot(*side)), 1e-6)
-        below = (np.arange(x0, x1, dtype=np.float64)[None, :] - lm[2, 0]) * side[0] + (
-            np.arange(y0, y1, dtype=np.float64)[:, None] - lm[2, 1]) * side[1]
+        below = _below_lobe_line(np.asarray(landmarks, np.float64), x0, x1, y0, y1)
         over = over * np.clip(1.0 + below / w, 0, 1)
     k = (over * fade * band[y0:y1, x0:x1])[..., None]
     # towards F's brightness (capped at `excess` x F) and colour, keeping the pixel's own fine texture in luminance
@@ -294,10 +302,7 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
         # jaw's edge, and the rim there is toned against the cheek too: suppress_rim measures it against the
         # ring just inside the outline, which the jaw's own rim lights there (obama3's light strip from the ear
         # lobe down, kept whole). Above the lobes the soft outline is hair and ears: suppress_rim's alone
-        side = np.float64([lm[14, 1] - lm[2, 1], lm[2, 0] - lm[14, 0]])
-        side = side if side @ (lm[8] - lm[2]) > 0 else -side
-        xx = np.arange(x0, x1, dtype=np.float64)[None, :]
-        below = ((xx - lm[2, 0]) * side[0] + (yy - lm[2, 1]) * side[1]) > 0
+        below = _below_lobe_line(lm, x0, x1, y0, y1) > 0
         person = (a_win >= 0.98) | ((a_win >= 0.5) & below)
         limit = limit * person
         cheek = cheek * (a_win >= 0.98)

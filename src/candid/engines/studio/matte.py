@@ -762,10 +762,15 @@ def off_axis_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, f
     return (a * (1 - w)).astype(np.float32)
 
 
-def _below_lobes(shape: tuple[int, int], lm: np.ndarray) -> np.ndarray:
-    """Below the ear lobes (the jaw between its second and third points on both sides), outside the face hull."""
+def _lobe_depth(shape: tuple[int, int], lm: np.ndarray) -> np.ndarray:
+    """Depth (px, down the face) below the ear lobes (the jaw between its second and third points on both sides)."""
     _, down = _frame_axes(lm)
-    return (_along(shape, (lm[1] + lm[2] + lm[14] + lm[15]) / 4, down) > 0) & ~_face_hull(shape, lm)
+    return _along(shape, (lm[1] + lm[2] + lm[14] + lm[15]) / 4, down)
+
+
+def _below_lobes(shape: tuple[int, int], lm: np.ndarray) -> np.ndarray:
+    """Below the ear lobes (:func:`_lobe_depth`), outside the face hull."""
+    return (_lobe_depth(shape, lm) > 0) & ~_face_hull(shape, lm)
 
 
 def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, *, prob: np.ndarray | None = None,
@@ -1562,7 +1567,6 @@ def matte(
                 found = (marked >= 0.999) & (tri < 0.999)
                 jewels_s = found if jewels_s is None else jewels_s | found
                 tri = marked
-    lobes_s = (lm_s[1] + lm_s[2] + lm_s[14] + lm_s[15]) / 4
     unknown = tri == 0.5
     alpha_s = tri.copy()
     if unknown.any():
@@ -1582,7 +1586,7 @@ def matte(
             alpha_s = colour_limit(small, alpha_s, tri, fw, slack=colour_slack, where=at_hair)
         if off_axis:  # below the lobes: no third colour (a poster beside the neck) that is no person-background mix
             # (from the lobes, not the chin: the poster's halftone dots beside the jaw survived the gate's soft start)
-            gate = (_along((h_s, w_s), lobes_s, down_s) > 0).astype(np.float32)
+            gate = (_lobe_depth((h_s, w_s), lm_s) > 0).astype(np.float32)
             if jewels_s is not None:  # an earring is a third colour hanging from the lobe, and the person's
                 gate[cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8),
                                 iterations=max(int(round(0.05 * fw)), 1)) > 0] = 0

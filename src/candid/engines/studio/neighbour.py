@@ -231,13 +231,15 @@ def relative_sharpness(pixels: np.ndarray, landmarks: np.ndarray) -> np.ndarray:
 
 
 def beside_face(shape: tuple[int, int], landmarks: np.ndarray, *, margin: float = MARGIN,
-                from_crown: bool = False) -> np.ndarray:
+                from_crown: bool = False, to_jaw: bool = False) -> np.ndarray:
     """Beside the face: from the brows (or the crown) down to the chin, beyond the face's outline by ``margin``.
 
     ``(H, W)`` bool: where a neighbour's cheek pressed against the subject's
     lies (and the subject's ears and side hair, which are in focus).
     ``margin`` is in face widths; ``from_crown`` starts the band at the
-    estimated crown instead of the brows (a neighbour's forehead and hair).
+    estimated crown instead of the brows (a neighbour's forehead and hair);
+    ``to_jaw`` ends it above the jaw's corners (landmarks 4 and 12) instead of
+    the chin (below them the shoulders' soft edges begin).
 
     Examples
     --------
@@ -253,12 +255,15 @@ def beside_face(shape: tuple[int, int], landmarks: np.ndarray, *, margin: float 
     across, down = _frame_axes(lm)
     depth = _along((H, W), chin, down)
     top = float((crown - chin) @ down) if from_crown else float(np.min((lm[17:27] - chin) @ down))
+    bottom = depth <= 0
+    if to_jaw:
+        bottom &= depth < float(np.mean((lm[[4, 12]] - chin) @ down))
     r = max(int(round(margin * fw)), 1)
     hull = cv2.dilate(_face_hull((H, W), lm).astype(np.uint8),
                       cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))).astype(bool)
     centre = lm[27:31].mean(0)
     lateral = np.abs(_along((H, W), centre, across))
-    return (depth >= top) & (depth <= 0) & ~hull & (lateral > 0.4 * fw)
+    return (depth >= top) & bottom & ~hull & (lateral > 0.4 * fw)
 
 
 def photo_edge(shape: tuple[int, int], valid: np.ndarray | None = None, *, width: int = 2) -> np.ndarray:
@@ -397,10 +402,8 @@ def border_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, se
     if not seeds.any():
         return none
     fw = float(np.linalg.norm(lm[16] - lm[0]))
-    crown, chin, _ = head_extent(lm)
-    across, down = _frame_axes(lm)
-    jaw = float(np.mean((lm[[4, 12]] - chin) @ down))
-    where = (a > 0.5) & beside_face((H, W), lm, from_crown=True) & (_along((H, W), chin, down) < jaw)
+    across, _ = _frame_axes(lm)
+    where = (a > 0.5) & beside_face((H, W), lm, from_crown=True, to_jaw=True)
     lateral = _along((H, W), lm[27:31].mean(0), across)
     where &= np.sign(lateral) == np.sign(float(np.mean(lateral[seeds])))
     if where.sum() < min_area * fw * fw:
@@ -570,11 +573,7 @@ def half_kept_band(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray,
     none = np.zeros((H, W), bool)
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     # beside the head from the crown down to the jaw's corners (below them the shoulders' soft edges begin)
-    crown, chin, _ = head_extent(lm)
-    _, down = _frame_axes(lm)
-    jaw = float(np.mean((lm[[4, 12]] - chin) @ down))
-    side = beside_face((H, W), lm, from_crown=True) & (_along((H, W), chin, down) < jaw)
-    soft = (a > 0.02) & (a < low) & side
+    soft = (a > 0.02) & (a < low) & beside_face((H, W), lm, from_crown=True, to_jaw=True)
     r = max(int(round(band * fw)), 1)
     if soft.sum() < (2 * r) ** 2:
         return none
