@@ -141,6 +141,49 @@ def test_a_soft_mix_between_the_sides_is_no_halo():
     assert metrics.halo_px(soft, alpha) == pytest.approx(0, abs=0.3)
 
 
+def _chain(alpha, img, half=1, colour=(0.9, 0.75, 0.3)):
+    yy, xx = np.mgrid[:alpha.shape[0], :alpha.shape[1]]
+    chain = (np.abs(xx - 100) <= half) & (yy >= 149) & (yy < 190)  # hangs from the disk's bottom
+    alpha[chain] = 1.0
+    img[chain] = colour
+    return chain
+
+
+@pytest.mark.parametrize("half", [1, 2])
+def test_a_thin_chain_hanging_from_the_subject_is_no_halo(half):
+    img, alpha = _disk_scene(0)
+    _chain(alpha, img, half)
+    assert metrics.halo_px(img, alpha) < 0.1
+    assert metrics.halo_px(img, alpha, thin=0) > 0.2  # what the measure read before: the chain's width
+
+
+def test_a_real_halo_still_counts_beside_a_chain():
+    img, alpha = _disk_scene(3)
+    _chain(alpha, img, 1)
+    assert metrics.halo_px(img, alpha) == pytest.approx(3, abs=0.6)
+    img, alpha = _disk_scene(0)
+    yy, xx = np.mgrid[:200, :200]
+    r = np.hypot(yy - 100, xx - 100)
+    img[(r < 50) & (r >= 47)] = (0.02, 0.02, 0.02)  # a dark rim inside the outline
+    _chain(alpha, img, 1)
+    assert metrics.halo_px(img, alpha) == pytest.approx(3, abs=0.6)
+
+
+def test_a_wide_jewel_counts_unless_the_caller_says_it_is_one():
+    img, alpha = _disk_scene(0)
+    jewel = _chain(alpha, img, 5)  # 11 px wide: not thin, so it is measured
+    assert metrics.halo_px(img, alpha) > 0.2
+    assert metrics.halo_px(img, alpha, skip=jewel) < 0.1
+
+
+def test_thin_pieces_are_the_narrow_parts_only():
+    img, alpha = _disk_scene(0)
+    chain = _chain(alpha, img, 1)
+    thin = metrics.thin_pieces(alpha)
+    assert thin[chain].mean() > 0.8 and not thin[~chain].any()
+    assert not metrics.thin_pieces(alpha, width=0).any()
+
+
 def test_halo_without_edge_is_nan():
     assert np.isnan(metrics.halo_px(np.zeros((50, 50, 3)), np.zeros((50, 50))))
 

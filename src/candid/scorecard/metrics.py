@@ -170,31 +170,63 @@ def _segment_distance(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray
     return np.linalg.norm(c - (a + t * ab), axis=-1)
 
 
-def edge_profiles(image: np.ndarray, alpha: np.ndarray, *, reach: int = 16, max_points: int = 400,
-                  seed: int = 0) -> np.ndarray:
-    """CIELAB colour profiles across the matte edge, along its outward normal.
+def thin_pieces(alpha: np.ndarray, *, width: float = 6.0, threshold: float = 0.5) -> np.ndarray:
+    """Parts of the matte (``alpha > threshold``) at most ``width`` px across.
 
-    Edge points are matte pixels (``alpha > 0.5``) with a 4-neighbour outside
-    it; at most ``max_points`` of them (seeded choice) whose profile stays
-    inside the image. The normal is the direction in which the matte,
-    smoothed with a 1.5 px Gaussian, falls fastest.
+    What an opening with a disk just wider than ``width`` px (odd) takes from the matte, in pieces of at least ``width**2`` px (a
+    convex corner's few nibbled pixels are not a piece): a chain hanging
+    beside the neck, a single strand of hair. Such a part has no inside of
+    its own that an edge profile could measure a halo against.
+
+    Parameters
+    ----------
+    alpha : ndarray
+        ``(H, W)`` matte.
+    width : float
+        Pieces at most this wide (px) are thin; below 2: none.
+    threshold : float
+        The matte's outline level.
 
     Returns
     -------
     ndarray
-        ``(n, 2 * reach + 1, 3)`` Lab samples at offsets ``-reach .. reach``
-        pixels (negative: inside the subject), bilinear.
+        ``(H, W)`` bool.
+
+    Examples
+    --------
+    >>> a = np.zeros((60, 60), np.float32)
+    >>> a[10:40, 10:40] = 1; a[40:58, 24:27] = 1   # a square and a 3 px chain hanging from it
+    >>> thin = thin_pieces(a)
+    >>> bool(thin[50, 25]), bool(thin[20:30, 20:30].any()), int(thin.sum())
+    (True, False, 48)
     """
+    fg = np.asarray(alpha, np.float32) > threshold
+    r = int(np.ceil((float(width) - 1) / 2))
+    if r < 1 or not fg.any():
+        return np.zeros(fg.shape, bool)
+    disk = np.hypot(*np.mgrid[-r:r + 1, -r:r + 1]) <= r + 0.5
+    rest = fg & ~ndimage.binary_opening(fg, structure=disk, border_value=1)
+    labels, n = ndimage.label(rest, structure=np.ones((3, 3), int))
+    if n == 0:
+        return rest
+    big = np.bincount(labels.ravel(), minlength=n + 1) >= float(width) ** 2
+    big[0] = False
+    return big[labels]
+
+
+def _edge_points(alpha: np.ndarray, reach: int, max_points: int, seed: int,
+                 skip: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Edge points of :func:`edge_profiles` (not on ``skip``) and their outward unit normals ``(ys, xs, ny, nx)``."""
     a = np.asarray(alpha, np.float32)
     fg = a > 0.5
     inner_edge = fg & ~ndimage.binary_erosion(fg, structure=ndimage.generate_binary_structure(2, 1),
                                               border_value=1)
+    if skip is not None:
+        inner_edge &= ~np.asarray(skip, bool)
     ys, xs = np.nonzero(inner_edge)
     H, W = fg.shape
     keep = (ys >= reach + 1) & (ys < H - reach - 1) & (xs >= reach + 1) & (xs < W - reach - 1)
     ys, xs = ys[keep], xs[keep]
-    if len(ys) == 0:
-        return np.zeros((0, 2 * reach + 1, 3))
     if len(ys) > max_points:
         pick = np.sort(np.random.default_rng(seed).choice(len(ys), max_points, replace=False))
         ys, xs = ys[pick], xs[pick]
@@ -204,17 +236,44 @@ def edge_profiles(image: np.ndarray, alpha: np.ndarray, *, reach: int = 16, max_
     norm = np.hypot(nx, ny)
     ok = norm > 1e-6
     ys, xs, ny, nx, norm = ys[ok], xs[ok], ny[ok], nx[ok], norm[ok]
-    ny, nx = ny / norm, nx / norm
+    return ys, xs, ny / norm, nx / norm
+
+
+def _profile_coords(points, reach: int) -> tuple[np.ndarray, np.ndarray]:
+    ys, xs, ny, nx = points
     t = np.arange(-reach, reach + 1, dtype=np.float64)
-    py = ys[:, None] + ny[:, None] * t[None, :]
-    px = xs[:, None] + nx[:, None] * t[None, :]
+    return ys[:, None] + ny[:, None] * t[None, :], xs[:, None] + nx[:, None] * t[None, :]
+
+
+def edge_profiles(image: np.ndarray, alpha: np.ndarray, *, reach: int = 16, max_points: int = 400,
+                  seed: int = 0, skip: np.ndarray | None = None) -> np.ndarray:
+    """CIELAB colour profiles across the matte edge, along its outward normal.
+
+    Edge points are matte pixels (``alpha > 0.5``) with a 4-neighbour outside
+    it, not on ``skip``; at most ``max_points`` of them (seeded choice) whose profile stays
+    inside the image. The normal is the direction in which the matte,
+    smoothed with a 1.5 px Gaussian, falls fastest.
+
+    Returns
+    -------
+    ndarray
+        ``(n, 2 * reach + 1, 3)`` Lab samples at offsets ``-reach .. reach``
+        pixels (negative: inside the subject), bilinear.
+    """
+    py, px = _profile_coords(_edge_points(alpha, reach, max_points, seed, skip), reach)
+    return _lab_samples(image, py, px)
+
+
+def _lab_samples(image: np.ndarray, py: np.ndarray, px: np.ndarray) -> np.ndarray:
+    if py.shape[0] == 0:
+        return np.zeros((0, py.shape[1], 3))
     img = np.asarray(image, np.float64)
     samples = np.stack([ndimage.map_coordinates(img[..., c], [py.ravel(), px.ravel()], order=1, mode="nearest")
-                        for c in range(3)], axis=-1).reshape(len(ys), len(t), 3)
+                        for c in range(3)], axis=-1).reshape(py.shape + (3,))
     return _srgb_to_lab(samples)
 
 
-def halo_widths(profiles: np.ndarray, *, tolerance: float = 10.0) -> np.ndarray:
+def halo_widths(profiles: np.ndarray, *, tolerance: float = 10.0, ignore: np.ndarray | None = None) -> np.ndarray:
     """Halo width (pixels) of each edge profile from :func:`edge_profiles`.
 
     With ``reach`` R, the inner colour is the median of samples ``-R .. -R/2``
@@ -223,6 +282,7 @@ def halo_widths(profiles: np.ndarray, *, tolerance: float = 10.0) -> np.ndarray:
     ``tolerance`` (Delta E 1976) from every colour on the straight line
     between the inner and outer colours, i.e. it is neither side nor a mix of
     the two. The width is the number of such samples (samples are 1 px apart).
+    Samples marked in ``ignore`` (``(n, 2 R + 1)`` bool) are not counted.
     """
     p = np.asarray(profiles, np.float64)
     if p.shape[0] == 0:
@@ -233,13 +293,26 @@ def halo_widths(profiles: np.ndarray, *, tolerance: float = 10.0) -> np.ndarray:
     inner = np.median(p[:, : R - h + 1], axis=1)
     outer = np.median(p[:, R + h:], axis=1)
     band = p[:, R - h + 1: R + h]
-    d = _segment_distance(band, inner[:, None, :], outer[:, None, :])
-    return (d > tolerance).sum(axis=1).astype(np.float64)
+    d = _segment_distance(band, inner[:, None, :], outer[:, None, :]) > tolerance
+    if ignore is not None:
+        d &= ~np.asarray(ignore, bool)[:, R - h + 1: R + h]
+    return d.sum(axis=1).astype(np.float64)
 
 
 def halo_px(image: np.ndarray, alpha: np.ndarray, *, reach: int = 16, tolerance: float = 10.0,
-            max_points: int = 400, seed: int = 0) -> float:
+            max_points: int = 400, seed: int = 0, thin: float = 6.0, skip: np.ndarray | None = None) -> float:
     """Mean halo width in pixels along the matte edge (see :func:`halo_widths`).
+
+    A thin piece of the matte (:func:`thin_pieces`, at most ``thin`` px
+    across: a chain hanging beside the neck, a lone strand) has no inside of
+    its own to measure against: a profile across it reads the piece itself
+    as a halo between backdrop and backdrop, and a profile from the neck
+    beside it reads it as a halo of the neck. Edge points on such pieces,
+    or on ``skip`` (``(H, W)`` bool: pieces the caller knows are the
+    person's own, such as the jewels the matte found), are left out, and
+    their pixels (grown by 1 px, their anti-aliased rim) do not count in
+    other profiles. A halo along the outline of the head and body still
+    counts in full. ``thin=0`` and no ``skip``: every edge point, as before.
 
     Examples
     --------
@@ -252,9 +325,25 @@ def halo_px(image: np.ndarray, alpha: np.ndarray, *, reach: int = 16, tolerance:
     >>> img[(r >= 40) & (r < 43)] = [1.0, 1.0, 1.0]   # a 3 px white fringe outside the edge
     >>> round(halo_px(img, alpha))
     3
+    >>> img = np.where((r < 40)[..., None], [0.2, 0.3, 0.6], [0.5, 0.5, 0.5]).astype(np.float32)
+    >>> chain = (np.abs(xx - 80) <= 1) & (yy >= 119) & (yy < 150)   # a 3 px gold chain hanging below
+    >>> alpha[chain] = 1; img[chain] = [0.9, 0.75, 0.3]
+    >>> round(halo_px(img, alpha), 2), round(halo_px(img, alpha, thin=0), 2)   # no halo; counted as one before
+    (0.02, 0.53)
     """
-    widths = halo_widths(edge_profiles(image, alpha, reach=reach, max_points=max_points, seed=seed),
-                         tolerance=tolerance)
+    a = np.asarray(alpha, np.float32)
+    off = thin_pieces(a, width=thin) if thin >= 2 else np.zeros(a.shape, bool)
+    if skip is not None:
+        off = off | np.asarray(skip, bool)
+    if not off.any():
+        widths = halo_widths(edge_profiles(image, a, reach=reach, max_points=max_points, seed=seed),
+                             tolerance=tolerance)
+        return float(widths.mean()) if widths.size else float("nan")
+    py, px = _profile_coords(_edge_points(a, reach, max_points, seed, off), reach)
+    grown = ndimage.binary_dilation(off, structure=np.ones((3, 3), bool))
+    H, W = a.shape
+    on = grown[np.clip(np.rint(py), 0, H - 1).astype(int), np.clip(np.rint(px), 0, W - 1).astype(int)]
+    widths = halo_widths(_lab_samples(image, py, px), tolerance=tolerance, ignore=on)
     return float(widths.mean()) if widths.size else float("nan")
 
 
