@@ -3,8 +3,10 @@
 import re
 from pathlib import Path
 
+import numpy as np
+
 import candid
-from candid.engines.studio.changes import SENTENCES, describe
+from candid.engines.studio.changes import SENTENCES, colour_cast, describe
 
 
 def test_every_logged_change_kind_has_a_sentence():
@@ -24,3 +26,51 @@ def test_every_sentence_takes_a_bare_record():
 
 def test_an_unknown_kind_is_named_not_dropped():
     assert describe({"change": "new_kind"}) == "new_kind"
+
+
+def test_a_sliver_past_the_photo_is_not_called_a_canvas_of_0_percent():
+    # 32bit.png linkedin: the frame reached 0.3 % past the photo's left edge, mended from the photo's last
+    # columns; the words said "canvas extended at the left with backdrop (0% of the frame is beyond the photo)"
+    text = describe({"change": "canvas_extended", "sides": ["left"], "fraction": 0.003, "edge_cut": False})
+    assert "0%" not in text and "backdrop" not in text
+    assert "sliver" in text and "left" in text
+    wide = describe({"change": "canvas_extended", "sides": ["top"], "fraction": 0.18, "edge_cut": False})
+    assert wide.startswith("canvas extended at the top with backdrop (18%")
+
+
+def test_degrees_round_halves_up():
+    # Python's round(4.5) is 4 but round(5.5) is 6: the words followed the parity, not the angle
+    assert describe({"change": "straightened", "degrees": 4.5}) == "head straightened 5 degrees"
+    assert describe({"change": "straightened", "degrees": -2.5}) == "head straightened 3 degrees"
+    assert describe({"change": "straightened", "degrees": 0.6}) == "head straightened 1 degree"
+
+
+def _cast(img, gains):
+    from candid.colour import linear_to_srgb, srgb_to_linear
+
+    return linear_to_srgb(srgb_to_linear(img) * np.asarray(gains, np.float32)).astype(np.float32)
+
+
+def test_colour_cast_names_the_direction_and_ignores_what_cannot_be_seen():
+    from candid.face.examples import astronaut
+
+    img = astronaut()
+    warmer = colour_cast(img, _cast(img, (1.08, 1.0, 0.92)))   # a blue cast taken out (liuyifei: 1.08 / 0.93)
+    assert warmer["change"] == "white_balance" and warmer["db"] > 0 and warmer["delta_e"] >= 2
+    assert "warmer" in describe(warmer) and "\N{GREEK CAPITAL LETTER DELTA}E" in describe(warmer)
+    cooler = colour_cast(img, _cast(img, (0.93, 1.0, 1.08)))
+    assert "cooler" in describe(cooler)
+    assert colour_cast(img, _cast(img, (1.002, 1.0, 0.998))) is None   # 32bit, hinton: nothing to say
+
+
+def test_the_stage_says_the_white_balance_it_made():
+    # the stage always ran white_balance(crop, 0.4) and never said so: liuyifei.png moved by 4.0 Delta E on average
+    from candid.engines.studio.stage import studio_stage
+    from candid.face.examples import astronaut
+    from candid.portrait import Portrait
+
+    blue = _cast(astronaut(), (0.8, 0.95, 1.25))
+    made = studio_stage(Portrait(blue), style="passport", light="none")
+    said = [c for c in made.log[-1].params["changes"] if c["change"] == "white_balance"]
+    assert said and said[0]["db"] > 0, made.log[-1].params["changes"]
+    assert any(n.startswith("colour cast reduced") for n in made.log[-1].notes)

@@ -254,7 +254,11 @@ def studio_stage(
         changes.append({"change": "exposure", "stops": round(stops, 2)})
     crop = exposed
     if white_balance_strength > 0:
-        crop = white_balance(crop, white_balance_strength)
+        from candid.engines.studio.changes import colour_cast
+
+        balanced = white_balance(crop, white_balance_strength)
+        changes += [c for c in [colour_cast(crop, balanced)] if c]  # said when it can be seen
+        crop = balanced
     others = _other_faces(src, lm, framing.matrix, known=face if analysed else None) \
         if getattr(face, "n_faces", 1) > 1 else None
     # the whole photo's person mask as context: on a crop cut below the collarbone the segmenter doubts the clothes
@@ -278,7 +282,7 @@ def studio_stage(
     # shoulders that leave the photo through a narrow extended side are carried on now, before the light and
     # the foreground estimate, so the continued cloth is lit like the photo's (the relight leaves alpha-0
     # pixels as they are: continued afterwards, the unlit edge showed as a lighter seam)
-    alpha, _, continued = continue_body(alpha, framing, src.shape, clm, return_continuation=True)
+    alpha, continued = continue_body(alpha, framing, src.shape, clm, return_continuation=True)
     report = matte_quality(alpha, clm, valid=valid, others=others)
     if debris is not None:
         report = _with_clean_up(report, debris.doubt, debris_removed=debris.removed, beyond_head=debris.outside)
