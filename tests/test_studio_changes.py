@@ -74,3 +74,17 @@ def test_the_stage_says_the_white_balance_it_made():
     said = [c for c in made.log[-1].params["changes"] if c["change"] == "white_balance"]
     assert said and said[0]["db"] > 0, made.log[-1].params["changes"]
     assert any(n.startswith("colour cast reduced") for n in made.log[-1].notes)
+
+
+def test_a_small_face_not_enlarged_is_not_called_an_enlargement():
+    # 2007_007763 with size "none": a 146 px headshot at the crop's own resolution was said to be "an enlargement"
+    from candid.engines.studio.changes import change_report
+    from candid.portrait import Operation
+
+    rec = {"change": "small_face", "iod_px": 15, "needed_px": 64}
+    alone = change_report([Operation("engine.studio", params={"size": [146, 146], "changes": [rec]})])[0]
+    assert "enlargement" not in alone and "146 px across" in alone
+    assert "enlargement" not in describe(rec)
+    big = change_report([Operation("engine.studio", params={"size": [146, 146], "changes": [rec]}),
+                         Operation("finish", params={"size": "4k", "from_px": [146, 146], "to_px": [2160, 2160]})])
+    assert "enlarged 15x" in big[0] and big[1] == "4k: enlarged 14.8x from a 146 px crop"

@@ -45,7 +45,9 @@ def _small_face(g: Callable[..., Any]) -> str:
     text = f"the face is {g('iod_px', 0)} px between the eyes (a sharp headshot needs {g('needed_px', 64)})"
     if g("factor"):
         return text + f"; the headshot is enlarged {g('factor'):.0f}x and will be soft"
-    return text + "; the headshot is an enlargement and will be soft"
+    if g("size_px"):  # not enlarged (no finish step, or one that kept the size): small, not soft
+        return text + f"; the headshot is only {g('size_px')} px across, and will be soft if enlarged"
+    return text + "; the headshot will be small, or soft if enlarged"
 
 
 def _white_balance(g: Callable[..., Any]) -> str:
@@ -195,6 +197,8 @@ def change_report(log: Iterable[Any]) -> list[str]:
     ...     Operation("finish", params={"size": "4k", "from_px": [240, 300], "to_px": [1728, 2160]})]
     >>> change_report(log)[0]
     'the face is 31 px between the eyes (a sharp headshot needs 64); the headshot is enlarged 7x and will be soft'
+    >>> change_report(log[:1])[0]   # no finish step: the headshot is small, not an enlargement
+    'the face is 31 px between the eyes (a sharp headshot needs 64); the headshot is only 300 px across, and will be soft if enlarged'
     """
     log = list(log)
     big = enlargement(log)
@@ -205,6 +209,8 @@ def change_report(log: Iterable[Any]) -> list[str]:
         for c in op.params.get("changes", []):
             if c.get("change") == "small_face" and big:
                 c = {**c, "factor": big["factor"]}
+            elif c.get("change") == "small_face" and op.params.get("size"):
+                c = {**c, "size_px": int(max(op.params["size"]))}
             lines.append(describe(c))
     if big:
         lines.append(describe(big))
