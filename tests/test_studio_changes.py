@@ -88,3 +88,11 @@ def test_a_small_face_not_enlarged_is_not_called_an_enlargement():
     big = change_report([Operation("engine.studio", params={"size": [146, 146], "changes": [rec]}),
                          Operation("finish", params={"size": "4k", "from_px": [146, 146], "to_px": [2160, 2160]})])
     assert "enlarged 15x" in big[0] and big[1] == "4k: enlarged 14.8x from a 146 px crop"
+
+
+def test_a_fallback_says_why_without_nested_brackets():
+    # 2008_001009: "... darkened (another person's face is right above the head (someone standing behind): ...)"
+    reason = "another person's face is right above the head (someone standing behind): the top could not be told"
+    text = describe({"change": "background_kept", "reason": reason})
+    assert text.endswith("blurred and darkened, because " + reason)
+    assert describe({"change": "background_kept", "reason": ""}).endswith("because the cut-out failed its checks")

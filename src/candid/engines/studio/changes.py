@@ -125,8 +125,9 @@ SENTENCES: dict[str, Callable[[Callable[..., Any]], str]] = {
     "catchlights_moved": lambda g: ("the eyes' own catchlights moved to match the new light "
                                     "(same shape and size; none added)"),
     "catchlights_added": lambda g: "catchlights added (as asked)",
+    # the reason after "because", not in brackets: reasons carry their own (nested brackets read as noise)
     "background_kept": lambda g: ("the person could not be cut out cleanly, so the photo's own background was kept, "
-                                  f"blurred and darkened ({g('reason', 'matte failed its checks')})"),
+                                  f"blurred and darkened, because {g('reason') or 'the cut-out failed its checks'}"),
     "rim_toned": lambda g: ("a light rim the old background put on the outline was toned down to the skin and "
                             "hair beside it"),
     "small_face": _small_face,
