@@ -583,8 +583,9 @@ def test_the_fade_takes_the_continuation_it_is_given(monkeypatch):
     a = ((yy > top) | ((np.abs(xx - 100) < 30) & (yy > 35) & (yy < 120))).astype(np.float32)
     a[:, :16] = 0
     a[:, 216:] = 0
-    early, sides, continued = fr.continue_body(a, f, (200, 200), _simple_face(), return_continuation=True)
-    assert sides == ["left", "right"] and continued[1] == sides
+    early, continued = fr.continue_body(a, f, (200, 200), _simple_face(), return_continuation=True)
+    assert continued.sides == ["left", "right"] and continued[1] == continued.sides
+    assert fr.continue_body(a, f, (200, 200), _simple_face())[1] == continued.sides  # the sides, once each way
     assert np.array_equal(early, np.maximum(a, continued[0]))
     alone, change = fr.fade_at_photo_edge(early, f, (200, 200), _simple_face())
     runs = []

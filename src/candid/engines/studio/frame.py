@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -227,13 +228,16 @@ CUT_COST, TOP_CUT_COST, HEAD_CUT_COST = 0.25, 0.6, 0.5
 HAIR_ABOVE_CROWN, HAIR_AIR = 0.45, 0.03
 
 
-def hair_top(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[int, ...]) -> tuple[float, float] | None:
+def hair_top(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[int, ...], *,
+             runs: list[int] | None = None) -> tuple[float, float] | None:
     """Row (photo pixels) of the top of the head's hair, from the person mask, and the air to keep above it.
 
     Over the middle half of the face's width, each column's run of person (probability > 0.5) upwards from the
     hairline; the tenth percentile of the runs' tops (the crown's highest part, not one strand), no higher than :data:`HAIR_ABOVE_CROWN` head heights above the
     landmark crown (:func:`head_extent`). None when the hair runs into the photo's top (the photo cuts it:
-    a frame there is a crop of it; a canvas above it would show it cut flat) or no mask is given.
+    a frame there is a crop of it; a canvas above it would show it cut flat) or no mask is given. ``runs``: the
+    runs' tops already measured (:func:`_hair_runs`), so a caller that also asks :func:`_hair_cut_by_photo`
+    walks the columns once.
 
     Examples
     --------
@@ -248,7 +252,7 @@ def hair_top(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[int,
     >>> hair_top(person, lm, (512, 512)) is None
     True
     """
-    tops = _hair_runs(person, landmarks, shape)
+    tops = _hair_runs(person, landmarks, shape) if runs is None else runs
     if len(tops) < 3 or min(tops) < 1.5:  # hair runs into the photo's top somewhere over the head: cut by it
         return None
     lm = np.asarray(landmarks, np.float64)
@@ -278,9 +282,9 @@ def _hair_runs(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[in
     return tops
 
 
-def _hair_cut_by_photo(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[int, ...]) -> bool:
-    """The person mask runs into the photo's top over the head: the photo itself cuts the hair (or the head)."""
-    tops = _hair_runs(person, landmarks, shape)
+def _hair_cut_by_photo(tops: list[int]) -> bool:
+    """The person mask runs into the photo's top over the head (``tops``: :func:`_hair_runs`): the photo itself
+    cuts the hair (or the head)."""
     return len(tops) >= 3 and min(tops) < 1.5
 
 
@@ -415,6 +419,7 @@ def frame(
     max_extend: float = 0.4,
     _crown: int = 2,
     _centre: bool = True,
+    _runs: list[int] | None = None,
 ) -> Framing:
     """Plan a crop with head room and eye line placed by the style's rules.
 
@@ -503,7 +508,9 @@ def frame(
     need_top = crown[1] if crown_in_photo and _crown else hairline
     # the hair's own top where the person mask shows it inside the photo: full hair reaches well above the
     # landmark estimate (tom_cruise_tight: 26 px), and a frame that only keeps the estimate cuts it flat
-    top = hair_top(person, lm, (H, W)) if _crown >= 2 and person is not None else None
+    # the hair's runs up from the hairline, walked once for this photo (the retries below pass them on)
+    runs = _hair_runs(person, lm, (H, W)) if _runs is None else _runs
+    top = hair_top(person, lm, (H, W), runs=runs) if _crown >= 2 and person is not None else None
     if top is not None:
         mx = float(np.mean(forehead_top(lm)[:, 0]))
         up_top = float((rot @ np.array([mx, top[0], 1.0]))[1])
@@ -533,9 +540,9 @@ def frame(
                 if scale < 0.999 else None)
         share = float(head_h / ch) if st.head_range is not None else None
         hair_cut = None
-        if _crown < 2 and person is not None and hair_top(person, lm, (H, W)) is not None:
+        if _crown < 2 and person is not None and hair_top(person, lm, (H, W), runs=runs) is not None:
             hair_cut = "frame"  # the hair's top was given up to keep the face
-        elif _hair_cut_by_photo(person, lm, (H, W)):
+        elif _hair_cut_by_photo(runs):
             hair_cut = "photo"  # the photo's top runs through the hair: cut in the headshot too
         w_px, h_px = max(int(round(cw)), 8), max(int(round(ch)), 8)
         m = rot.copy()
@@ -557,15 +564,16 @@ def frame(
                        edge_cut=bool(cut), head_share=share, hair_cut=hair_cut)
     if angle != 0.0:  # levelling needs room the photo does not have: keep the tilt rather than refuse
         f = frame(pixels, landmarks, aspect, style, straighten="off", max_roll=max_roll, person=person,
-                  extend=extend, max_extend=max_extend, _crown=_crown, _centre=_centre)
+                  extend=extend, max_extend=max_extend, _crown=_crown, _centre=_centre, _runs=runs)
         return replace(f, tilt_kept=float(roll))
     if _crown:  # the hair's top, then the estimated crown, cannot be in the frame: keep the whole face
         return frame(pixels, landmarks, aspect, style, straighten=straighten, max_roll=max_roll, person=person,
                      extend=extend, max_extend=max_extend, _crown=1 if _crown >= 2 and top is not None else 0,
-                     _centre=_centre)
+                     _centre=_centre, _runs=runs)
     if _centre:  # last resort: the face may sit off centre
         return frame(pixels, landmarks, aspect, style, straighten=straighten, max_roll=max_roll, person=person,
-                     extend=extend, max_extend=max_extend, _crown=0, _centre=False)
+                     extend=extend, max_extend=max_extend, _crown=0, _centre=False,
+                     _runs=runs)
     raise ValueError("cannot frame this face inside the photo (face at the very edge?)")
 
 
@@ -733,9 +741,10 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
         ``(68, 2)`` landmarks in the frame.
     mend : bool, optional
         Mend the sliver first (:func:`mend_photo_border`); False when the caller already did.
-    continued : (ndarray, list of str), optional
-        The continuation :func:`continue_body` already made (``return_continuation=True``: its alpha of the
-        continued body and its sides), used as it is instead of being made again; None: made here.
+    continued : Continuation or (ndarray, list of str), optional
+        The continuation :func:`continue_body` already made (``return_continuation=True``: a
+        :class:`Continuation`, the continued body's alpha and its sides), used as it is instead of being made
+        again; None: made here.
 
     Returns
     -------
@@ -828,6 +837,23 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
                  "width": round(FADE_AT_CHIN, 2)}
 
 
+class Continuation(NamedTuple):
+    """The body :func:`continue_body` carried past the photo's edge: its own alpha and the sides.
+
+    A tuple, so ``cont, sides = continuation`` unpacks it, as :func:`fade_at_photo_edge`'s ``continued`` does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> c = Continuation(np.zeros((2, 2), np.float32), ["left"])
+    >>> c.sides, c[1] == c.sides
+    (['left'], True)
+    """
+
+    alpha: np.ndarray
+    sides: list[str]
+
+
 def continue_body(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, ...],
                   landmarks: np.ndarray, *, return_continuation: bool = False):
     """Carry shoulders that leave the photo through a narrow extended side on past its edge, as alpha.
@@ -850,15 +876,15 @@ def continue_body(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, 
     landmarks : ndarray
         ``(68, 2)`` landmarks in the frame.
     return_continuation : bool, optional
-        Also return the continuation itself, for :func:`fade_at_photo_edge`'s ``continued`` (it is not
-        made twice).
+        Return the continuation itself instead of the sides, for :func:`fade_at_photo_edge`'s ``continued``
+        (it is not made twice).
 
     Returns
     -------
-    (alpha, sides) or (alpha, sides, (continuation, sides))
+    (alpha, sides) or (alpha, Continuation)
         The matte with the continued body (float32, never lower than ``alpha``) and the sides continued
-        (``[]``: a copy of ``alpha``); with ``return_continuation``, also the continued body's own alpha
-        (zero elsewhere) with its sides.
+        (``[]``: a copy of ``alpha``); with ``return_continuation``, a :class:`Continuation` in place of the
+        sides: the continued body's own alpha (zero elsewhere) and the sides.
 
     Examples
     --------
@@ -882,7 +908,7 @@ def continue_body(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, 
         depth, eyes, fw = _below_chin(a.shape, landmarks)
         cont, sides = _continue_body(a, cov, canvas, depth, float(eyes[0]), fw, framing.extended)
     out = np.maximum(a, cont) if sides else a.copy()
-    return (out, sides, (cont, sides)) if return_continuation else (out, sides)
+    return (out, Continuation(cont, sides)) if return_continuation else (out, sides)
 
 
 def mirror_canvas(pixels: np.ndarray, framing: Framing, source_shape: tuple[int, ...]) -> np.ndarray:
