@@ -689,6 +689,97 @@ def colour_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, fac
     return out
 
 
+def strand_gaps(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face_width: float, *,
+                where: np.ndarray | None = None, odds: float = 0.9, reach: float = 0.04,
+                contrast: tuple[float, float] = (0.2, 0.3), slack: float = 0.08, least: float = 0.05,
+                soft: float = 0.97, return_weight: bool = False):
+    """Gaps between loose strands are background: alpha from the strand's and the gap's own colours.
+
+    A loose wisp of light hair over a dark wall (scarlett_1.jpg) lies wholly
+    in the unknown band, far from the known background; closed-form matting
+    has no background sample in its windows there and holds the whole wisp,
+    strands and gaps alike, at a smooth 0.7-0.9, and the delivered picture
+    shows the old wall as a grey striped patch. Here both colours are read
+    where the wisp shows them: pixels of the band whose colour is the
+    background's by its odds (as :func:`background_odds`; a colour neither
+    side holds is no one's) over ``odds`` are gaps, those of the person's
+    colour strands; the gaps' colour ``B`` is averaged
+    locally (``reach`` face widths), the strands' ``F`` over a wider reach
+    (a thin strand is mixed at working size; the hair's colour is the
+    hair's). Where the two differ clearly (``contrast``) and gaps were seen
+    nearby (their local share over ``least``), alpha is at most the pixel's
+    share along ``F - B`` plus ``slack`` (as :func:`colour_limit`, whose
+    wall must be lighter than the person). A pixel darker than ``B`` or off
+    the ``B``-``F`` line is a third colour, left alone; only alpha below
+    ``soft`` is touched.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    alpha : ndarray
+        ``(H, W)`` alpha to limit; not modified.
+    trimap_ : ndarray
+        ``(H, W)`` trimap (0 background, 0.5 unknown, 1 foreground).
+    face_width : float
+        In pixels: the averages' reach.
+    where : ndarray, optional
+        ``(H, W)`` weight in [0, 1] of where the limit applies (:func:`matte`: the wide band at the hair).
+    return_weight : bool
+        Also return the ``(H, W)`` weight with which the colours found a strand (share over 0.5 to 0.8;
+        :func:`matte` lets it overrule the segmenter's doubt: a strand the colours explain is not dimmed).
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 alpha, never above ``alpha`` (and the weight with ``return_weight``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((48, 48, 3), 0.05, np.float32); img[:, :16] = (0.9, 0.8, 0.6)   # blonde, a black wall
+    >>> img[:, 20:40:4] = (0.9, 0.8, 0.6)                                             # loose strands, gaps between
+    >>> tri = np.full((48, 48), 0.5, np.float32); tri[:, :12] = 1; tri[:, 44:] = 0
+    >>> a = np.where(tri == 1, 1.0, 0.8).astype(np.float32); a[:, 44:] = 0          # the wisp held at 0.8
+    >>> b = strand_gaps(img, a, tri, 100.0)
+    >>> [round(float(b[10, x]), 2) for x in (22, 24, 14, 10)]                        # gap, strand, hair, solid
+    [0.0, 0.8, 0.8, 1.0]
+    """
+    img = check_image(pixels)
+    a = np.asarray(alpha, np.float32)
+    t = np.asarray(trimap_, np.float32)
+    band = (t > 0.001) & (t < 0.999)
+    fw = max(float(face_width), 1.0)
+    person, back = t >= 0.999, t <= 0.001
+    if not band.any() or person.sum() < 50 or back.sum() < 50:
+        return (a.copy(), np.zeros_like(a)) if return_weight else a.copy()
+    # as background_odds, but a colour neither side holds (a strand's edge blended with the wall) is no one's
+    hF, idx = _colour_density(gauss(img, max(0.01 * fw, 0.7)), person)
+    hB, _ = _colour_density(gauss(img, max(0.01 * fw, 0.7)), back)
+    floor = 1e-4
+    o = (hB[idx] + floor) / (hB[idx] + hF[idx] + 2 * floor)
+    gap = (band & (o > odds)).astype(np.float32)
+    strand = ((band | person) & (o < 1 - odds)).astype(np.float32)
+    sig = max(reach * fw, 1.0)
+    B = normalized_blur(img, gap, sig)
+    F = normalized_blur(img, strand, 2.5 * sig)
+    d = F - B
+    c2 = (d * d).sum(-1)
+    share = ((img - B) * d).sum(-1) / np.maximum(c2, 1e-6)
+    off = np.sqrt(((img - B - np.clip(share, 0, 1)[..., None] * d) ** 2).sum(-1))
+    lo, hi = contrast
+    w = np.clip((np.sqrt(c2) - lo) / (hi - lo), 0, 1) * np.clip((soft - a) / 0.05, 0, 1) * band
+    w = w * np.clip(gauss(gap, sig) / least, 0, 1)  # gaps seen nearby: the background's colour is known here
+    w = w * np.clip((share + 0.15) / 0.1, 0, 1) * np.clip((0.15 - off) / 0.05, 0, 1)  # no third colour
+    if where is not None:
+        w = w * np.clip(np.asarray(where, np.float32), 0, 1)
+    cap = np.clip(np.where(share < slack, 2 * np.maximum(share, 0), share + slack), 0, 1)
+    out = np.where(a > cap, (1 - w) * a + w * cap, a).astype(np.float32)
+    if not return_weight:
+        return out
+    return out, (w * np.clip((share - 0.5) / 0.3, 0, 1)).astype(np.float32)  # the strands only
+
+
 def off_axis_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face_width: float, *,
                    residual: tuple[float, float] = (0.12, 0.22), prob: np.ndarray | None = None,
                    sure: float = 0.8, soft: float = 0.85, where: np.ndarray | None = None) -> np.ndarray:
@@ -1375,6 +1466,7 @@ def matte(
     jewellery: bool = True,
     drops: bool = False,
     foreign: bool = True,
+    strands: bool = True,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
 
@@ -1457,6 +1549,10 @@ def matte(
     foreign : bool
         Below the ear lobes, pieces of the person mask in the background's colours that the segmenter
         doubts are background (:func:`foreign_below`: a poster letter beside the neck).
+    strands : bool
+        With ``colour_slack``: in the wide band at the hair, the gaps of a loose wisp over a darker wall are
+        background and its strands the hair, by their own colours (:func:`strand_gaps`: no grey striped patch
+        of the old wall beside the head), and the segmenter's doubt does not dim a strand the colours explain.
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
@@ -1569,6 +1665,7 @@ def matte(
                 tri = marked
     unknown = tri == 0.5
     alpha_s = tri.copy()
+    strand_w = None
     if unknown.any():
         # solve only in the bounding box of the band (plus a margin): same answer, less work
         ys, xs = np.nonzero(unknown)
@@ -1584,6 +1681,8 @@ def matte(
             at_hair = gauss((_along((h_s, w_s), lm_s[36:48].mean(0), down_s) < hair_below * head_h_s)
                             .astype(np.float32), 0.1 * fw)  # the trimap's wide hair band
             alpha_s = colour_limit(small, alpha_s, tri, fw, slack=colour_slack, where=at_hair)
+            if strands:  # a loose wisp over a darker wall: its gaps are the wall (alpha 0), its strands the hair
+                alpha_s, strand_w = strand_gaps(small, alpha_s, tri, fw, where=at_hair, return_weight=True)
         if off_axis:  # below the lobes: no third colour (a poster beside the neck) that is no person-background mix
             # (from the lobes, not the chin: the poster's halftone dots beside the jaw survived the gate's soft start)
             gate = (_lobe_depth((h_s, w_s), lm_s) > 0).astype(np.float32)
@@ -1637,6 +1736,8 @@ def matte(
         if drops and jewels_s is not None:  # the segmenter misses a thin chain hanging from the lobe: the jewel's word
             near_j = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=2)
             allowed = np.maximum(allowed, np.clip(resize(near_j.astype(np.float32), (W, H)), 0, 1))
+        if strand_w is not None and strand_w.max() > 0:  # where strand and gap colours decided, a strand is kept whole
+            allowed = np.maximum(allowed, np.clip(resize(strand_w, (W, H), cv2.INTER_LINEAR), 0, 1))
         alpha = alpha * allowed
     alpha = np.clip(alpha, 0, 1).astype(np.float32)
     if valid is not None:
