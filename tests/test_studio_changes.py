@@ -96,3 +96,11 @@ def test_a_fallback_says_why_without_nested_brackets():
     text = describe({"change": "background_kept", "reason": reason})
     assert text.endswith("blurred and darkened, because " + reason)
     assert describe({"change": "background_kept", "reason": ""}).endswith("because the cut-out failed its checks")
+
+
+def test_a_kept_tilt_names_a_straightening_that_levels_all_of_it():
+    # biden: 12.4 degrees kept, "(--straighten 12 levels it)" named a CLI flag in the web and left 0.4 degrees
+    text = describe({"change": "tilt_kept", "degrees": -12.4})
+    assert text == "head tilt of 12 degrees kept as a pose (straightening up to 13 degrees levels it)"
+    assert "--" not in text
+    assert describe({"change": "tilt_kept", "degrees": 7.0}).endswith("up to 7 degrees levels it)")

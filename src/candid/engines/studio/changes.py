@@ -104,8 +104,10 @@ def colour_cast(before: np.ndarray, after: np.ndarray, *, seen: float = SEEN_DEL
 #: Change kind -> its sentence, made from the record's ``get`` (so a missing number has a default).
 SENTENCES: dict[str, Callable[[Callable[..., Any]], str]] = {
     "straightened": lambda g: f"head straightened {_degrees(g('degrees', 0))}",
-    "tilt_kept": lambda g: (f"head tilt of {_degrees(g('degrees', 0))} kept as a pose "
-                            f"(--straighten {abs(g('degrees', 0)):.0f} levels it)"),
+    # the way to level it in words both doors share (the CLI's --straighten, the web's Straighten menu); whole
+    # degrees rounded up, so the number asked for levels all of it (12.4 -> 13)
+    "tilt_kept": lambda g: (f"head tilt of {_degrees(g('degrees', 0))} kept as a pose (straightening up to "
+                            f"{int(np.ceil(abs(float(g('degrees', 0))) - 0.05))} degrees levels it)"),
     "closer": lambda g: f"framed {g('factor', 1):.1f}x closer than the style asks (the photo is too tight)",
     "canvas_extended": _canvas_extended,
     "hair_cut": lambda g: ("the photo cuts the hair at its top, so the headshot shows it cut there"
@@ -115,6 +117,9 @@ SENTENCES: dict[str, Callable[[Callable[..., Any]], str]] = {
                              f"{100 * g('rule', (0, 0))[0]:.0f}-{100 * g('rule', (0, 0))[1]:.0f} %"
                              + (" (the photo is too tight)" if g("share", 0) > g("rule", (0, 0))[1] else
                                 " (to keep the whole hair in the frame)")),
+    "head_covering": lambda g: ("head covering: the top of the head is not the colour of the hair beside the face "
+                                "(a hat or cap?); a passport office may refuse it unless it is worn for religious "
+                                "reasons"),
     "perspective": lambda g: f"close-range (selfie) perspective corrected (amount {g('amount', 0):.2f})",
     "perspective_skipped": lambda g: ("close-range (selfie) perspective left as shot: correcting it made the face "
                                       f"look less like the person (identity distance {g('identity_with', 0):.2f})"),
