@@ -99,7 +99,7 @@ def test_a_fallback_says_why_without_nested_brackets():
 
 
 def test_a_kept_tilt_names_a_straightening_that_levels_all_of_it():
-    # biden: 12.4 degrees kept, "(--straighten 12 levels it)" named a CLI flag in the web and left 0.4 degrees
+    # biden: 12.1 degrees kept, "(--straighten 12 levels it)" named a CLI flag in the web; 12 leaves a fraction
     text = describe({"change": "tilt_kept", "degrees": -12.4})
     assert text == "head tilt of 12 degrees kept as a pose (straightening up to 13 degrees levels it)"
     assert "--" not in text
