@@ -451,3 +451,54 @@ def test_landmarks_spare_white_hair_above_the_ear_lobes(astro):
     assert plain[up, 253].mean() < 0.9  # toned without landmarks
     assert spared[up, 253].mean() > plain[up, 253].mean() + 0.1, (spared[up, 253].mean(), plain[up, 253].mean())  # above
     assert np.abs(spared[down, 250:256] - plain[down, 250:256]).max() < 1e-4, np.argwhere(np.abs(spared[down, 250:256] - plain[down, 250:256]) > 1e-4)[:3]  # below: as before
+
+
+def _earring_scene():
+    # a head in skin colour, a 3 px silver chain hanging from below the lobe over a grey backdrop
+    from candid.face.examples import astronaut_landmarks
+
+    lm = astronaut_landmarks()
+    img = np.full((512, 512, 3), 0.5, np.float32)
+    a = np.zeros((512, 512), np.float32)
+    a[40:200, 175:275] = 1
+    img[40:200, 175:275] = (0.85, 0.6, 0.5)
+    chain = np.zeros((512, 512), bool)
+    chain[200:250, 186:189] = True
+    a[chain] = 1
+    a[200:250, 185] = a[200:250, 189] = 0.4  # its anti-aliased sides
+    img[chain] = (0.88, 0.88, 0.92)
+    img[200:250, 185] = img[200:250, 189] = (0.7, 0.7, 0.72)
+    return img, a, lm, chain
+
+
+def test_a_thin_chain_below_the_lobe_keeps_its_own_colour():
+    # issue 18 round 12 (scarlett_2's drop earrings): the edge colour borrowed the neck's skin for a chain with no
+    # inside of its own, and the jaw's toning took a lighter, cooler chain for a rim: it came out skin-pink
+    from candid.engines.studio.composite import hanging_pieces, suppress_rim
+
+    img, a, lm, chain = _earring_scene()
+    assert hanging_pieces(a, lm, width=8)[chain].all()
+    out, _ = suppress_rim(img, a, width=8, landmarks=lm)
+    out, _ = suppress_jaw_rim(out, lm, width=8, alpha=a)
+    assert np.abs(out[chain] - img[chain]).max() < 1e-6
+    assert np.abs(out[200:250, 185] - img[200:250, 185]).max() < 1e-6  # its soft sides too
+    tinted, _ = suppress_rim(img, a, width=8)  # without the landmarks the chain takes the skin's hue (as before)
+    assert (tinted[chain][:, 0] - tinted[chain][:, 2]).mean() > 0.1
+    # the head's own outline is still recoloured and toned as before
+    assert np.array_equal(out[:, 275:], suppress_rim(img, a, width=8)[0][:, 275:])
+
+
+def test_a_jewel_the_matte_found_is_left_alone():
+    from candid.engines.studio.composite import suppress_rim
+
+    img, a, lm, chain = _earring_scene()
+    wide = np.zeros_like(chain)
+    wide[200:250, 180:196] = True  # 16 px across: no thin piece, but the matte says it is a jewel
+    a[wide] = 1
+    img[wide] = (0.88, 0.88, 0.92)
+    moved, _ = suppress_rim(img, a, width=8, landmarks=lm)
+    kept, _ = suppress_rim(img, a, width=8, landmarks=lm, keep=wide)
+    assert np.abs(moved[wide] - img[wide]).max() > 0.05
+    assert np.abs(kept[wide] - img[wide]).max() < 1e-6
+    kept2, _ = suppress_jaw_rim(img, lm, width=8, alpha=a, keep=wide)
+    assert np.abs(kept2[wide] - img[wide]).max() < 1e-6

@@ -28,9 +28,78 @@ def _below_lobe_line(lm: np.ndarray, x0: int, x1: int, y0: int, y1: int) -> np.n
         np.arange(y0, y1, dtype=np.float64)[:, None] - lm[2, 1]) * side[1]
 
 
+def _spared(alpha: np.ndarray, landmarks: np.ndarray | None, keep: np.ndarray | None,
+            thin: float) -> np.ndarray | None:
+    """Pixels whose colour the edge steps leave alone: ``keep`` and the thin pieces hanging below the lobes."""
+    out = None if keep is None else np.asarray(keep, bool)
+    if landmarks is not None:
+        hung = hanging_pieces(alpha, landmarks, width=max(thin, 3.0))
+        if hung.any():
+            out = hung if out is None else out | hung
+    return out if out is not None and out.any() else None
+
+
+def hanging_pieces(alpha: np.ndarray, landmarks: np.ndarray, *, width: float) -> np.ndarray:
+    """Thin pieces of the matte hanging below the ear lobes, with their soft rim: a drop earring's chain.
+
+    A part of the matte (alpha above 0.5) at most ``width`` px across (what an
+    opening with a disk just wider than that takes away, in pieces of at least
+    ``width`` px) below the ear lobes' line (landmarks 2 and 14) has no inside
+    of its own: the edge colour of :func:`suppress_rim` and the jaw's toning of
+    :func:`suppress_jaw_rim` borrow the neck's skin for it, and a silver or gold
+    chain turned skin-pink. Its soft sides and its root (alpha above 0.02
+    within the disk's radius of it, at least 2 px) go with it.
+
+    Parameters
+    ----------
+    alpha : ndarray
+        ``(H, W)`` matte.
+    landmarks : ndarray
+        ``(68, 2)`` face landmarks.
+    width : float
+        Widest piece (px) that counts as thin.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` bool.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> a = np.zeros((512, 512), np.float32); a[60:180, 175:275] = 1   # the head
+    >>> a[180:220, 188:191] = 1   # a 3 px chain hanging below the lobe
+    >>> thin = hanging_pieces(a, lm, width=6)
+    >>> bool(thin[200, 189]), bool(thin[60:178].any()), bool(hanging_pieces(a, lm, width=2).any())
+    (True, False, False)
+    """
+    a = np.asarray(alpha, np.float32)
+    fg = (a > 0.5).astype(np.uint8)
+    r = int(np.ceil((float(width) - 1) / 2))
+    if r < 1 or not fg.any():
+        return np.zeros(a.shape, bool)
+    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2)
+    thick = cv2.morphologyEx(fg, cv2.MORPH_OPEN, disk, borderType=cv2.BORDER_REPLICATE)
+    rest = (fg > 0) & (thick == 0) & (_below_lobe_line(np.asarray(landmarks, np.float64), 0, a.shape[1], 0,
+                                                       a.shape[0]) > 0)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(rest.astype(np.uint8), connectivity=8)
+    big = stats[:, cv2.CC_STAT_AREA] >= max(float(width), 1.0) * 3
+    big[0] = False
+    thin = big[lab]
+    if not thin.any():
+        return thin
+    # grown by the disk's radius (at least 2 px): its soft sides, and its root, which the opening leaves on the
+    # thicker person it hangs from (scarlett_2: the top of the chain under the lobe stayed skin-pink)
+    g = max(r, 2)
+    grown = cv2.dilate(thin.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * g + 1,) * 2))
+    return thin | (grown.astype(bool) & (a > 0.02))
+
+
 def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess: float = 1.12,
                  valid: np.ndarray | None = None, edge_colour: bool = True,
-                 landmarks: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+                 landmarks: np.ndarray | None = None, keep: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Tone down a light rim along the person's outline that the old scene put there.
 
     Backlit photos (a window or bright curtains behind the head) carry a thin
@@ -79,7 +148,12 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
         spares the outline above the ear lobes (the line through landmarks 2
         and 14, fading in over one ``width``): white hair there is lighter
         than the person inside the band but is not a rim light (biden). The
-        soft edge's colour is still taken from the person there.
+        soft edge's colour is still taken from the person there. Thin pieces
+        hanging below the lobes (:func:`hanging_pieces`, at most ``width``
+        across: a drop earring's chain) keep their own colour.
+    keep : ndarray, optional
+        ``(H, W)`` bool, pixels whose colour is left as it is (the jewels the
+        matte found, with their soft rim).
 
     Returns
     -------
@@ -201,6 +275,9 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
         recoloured = near / l_near[..., None] * np.minimum(level, cap * lF)[..., None]
         new = (1 - kc) * new + kc * recoloured
         k = np.maximum(k, kc)
+    spared = _spared(a, landmarks, keep, w)
+    if spared is not None:  # a jewel's colour is its own, not the skin's beside it
+        k = k * ~spared[y0:y1, x0:x1, None]
     out = pixels.copy()
     out[y0:y1, x0:x1] = np.where(k > 0, linear_to_srgb(new), out[y0:y1, x0:x1]).astype(np.float32)
     sel = band[y0:y1, x0:x1]
@@ -209,7 +286,8 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
 
 
 def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float, excess: float = 1.25,
-                     alpha: np.ndarray | None = None, valid: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+                     alpha: np.ndarray | None = None, valid: np.ndarray | None = None,
+                     keep: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """Tone down a light rim the old scene put along the jaw line, inside the person's outline.
 
     A backlit photo lights the jaw's edge where it meets the neck (obama3.jpg: a
@@ -243,6 +321,11 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
         lobes the outline (hair, ears) is :func:`suppress_rim`'s.
     valid : ndarray, optional
         ``(H, W)`` bool, pixels from the photo.
+    keep : ndarray, optional
+        ``(H, W)`` bool, pixels left as they are (the jewels the matte found).
+        With ``alpha``, so are the thin pieces hanging below the lobes
+        (:func:`hanging_pieces`: a silver chain by the jaw is lighter and
+        cooler than the cheek, and was toned to the skin).
 
     Returns
     -------
@@ -364,6 +447,10 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
                                       cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * rs + 1,) * 2)))[..., None]
     hue = m * S / lS[..., None] + (1 - m) * lin / np.maximum(lI, 1e-4)[..., None]
     target = hue * level[..., None]
+    spared = _spared(check_alpha(alpha, pixels.shape), lm, keep, w) if alpha is not None else (
+        None if keep is None or not np.any(keep) else np.asarray(keep, bool))
+    if spared is not None:  # a jewel's colour is its own
+        k = k * ~spared[y0:y1, x0:x1, None]
     new = (1 - k) * lin + k * target
     out = pixels.copy()
     out[y0:y1, x0:x1] = np.where(k > 1e-3, linear_to_srgb(new), out[y0:y1, x0:x1]).astype(np.float32)
