@@ -104,3 +104,17 @@ def test_a_kept_tilt_names_a_straightening_that_levels_all_of_it():
     assert text == "head tilt of 12 degrees kept as a pose (straightening up to 13 degrees levels it)"
     assert "--" not in text
     assert describe({"change": "tilt_kept", "degrees": 7.0}).endswith("up to 7 degrees levels it)")
+
+
+def test_a_body_carried_past_the_photo_is_not_said_to_end_there():
+    # tom_cruise_tight linkedin said both "the body ends at the photo's edge" and "the body is continued past
+    # its edge (at the left and right)"
+    from candid.engines.studio.changes import change_report
+    from candid.portrait import Operation
+
+    canvas = {"change": "canvas_extended", "sides": ["left", "right"], "fraction": 0.14, "edge_cut": True}
+    both = change_report([Operation("engine.studio", params={"changes": [
+        canvas, {"change": "body_continued", "sides": ["left", "right"]}]})])
+    assert "ends at the photo's edge" not in both[0] and "continued past its edge" in both[1]
+    alone = change_report([Operation("engine.studio", params={"changes": [canvas]})])
+    assert alone[0].endswith("so the body ends at the photo's edge")

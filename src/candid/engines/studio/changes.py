@@ -31,8 +31,12 @@ def _canvas_extended(g: Callable[..., Any]) -> str:
         return (f"the frame reaches a sliver past the photo at the {sides} (under 1 % of the frame), filled from "
                 "the photo's edge")
     text = f"canvas extended at the {sides} with backdrop ({g('fraction', 0):.0%} of the frame is beyond the photo)"
-    if g("edge_cut"):
+    # where the stage carried the body on past the photo's edge (a ``body_continued`` record, whose sides
+    # :func:`change_report` passes in as ``continued``) the body does not end there
+    ended = [s for s in g("sides", ()) if s not in (g("continued") or ())]
+    if g("edge_cut") and (ended or not g("sides")):
         text += "; the photo is too narrow for this frame, so the body ends at the photo's edge"
+        text += f" (at the {' and '.join(ended)})" if g("continued") and ended else ""
     return text
 
 
@@ -203,6 +207,10 @@ def change_report(log: Iterable[Any]) -> list[str]:
     ...     Operation("finish", params={"size": "4k", "from_px": [240, 300], "to_px": [1728, 2160]})]
     >>> change_report(log)[0]
     'the face is 31 px between the eyes (a sharp headshot needs 64); the headshot is enlarged 7x and will be soft'
+    >>> change_report([Operation("engine.studio", params={"changes": [   # the body carried on: it does not end there
+    ...     {"change": "canvas_extended", "sides": ["left", "right"], "fraction": 0.14, "edge_cut": True},
+    ...     {"change": "body_continued", "sides": ["left"]}]})])[0]
+    "canvas extended at the left and right with backdrop (14% of the frame is beyond the photo); the photo is too narrow for this frame, so the body ends at the photo's edge (at the right)"
     >>> change_report(log[:1])[0]   # no finish step: the headshot is small, not an enlargement
     'the face is 31 px between the eyes (a sharp headshot needs 64); the headshot is only 300 px across, and will be soft if enlarged'
     """
@@ -212,7 +220,11 @@ def change_report(log: Iterable[Any]) -> list[str]:
     for op in log:
         if op.stage != "engine.studio":
             continue
+        continued = [s for c in op.params.get("changes", []) if c.get("change") == "body_continued"
+                     for s in c.get("sides", ())]
         for c in op.params.get("changes", []):
+            if c.get("change") == "canvas_extended" and continued:
+                c = {**c, "continued": continued}
             if c.get("change") == "small_face" and big:
                 c = {**c, "factor": big["factor"]}
             elif c.get("change") == "small_face" and op.params.get("size"):
