@@ -671,3 +671,90 @@ def test_the_stage_says_when_a_passport_head_is_outside_the_rule():
     assert kinds["head_share"]["share"] > 0.8 and kinds["head_share"]["rule"] == [0.71, 0.8]
     assert any("the rule asks 71-80 % (the photo is too tight)" in n for n in p.log[-1].notes)
     assert describe({"change": "hair_cut", "by": "photo"}).startswith("the photo cuts the hair")
+
+
+def test_hair_top_reads_the_whole_crown(astro, face):
+    """The hair's highest part off the face's middle (a bun or a parting to one side, yangmi_4's crown) is the
+    hair's top: the runs are read over the head's whole width. Read over the middle half only, the bun was
+    missed and the head's top put 0.25 head heights too low."""
+    from candid.engines.studio.frame import hair_top, head_extent
+    from candid.face.masks import forehead_top
+
+    img, lm, person, top, chin = _padded_head(astro, face, 160, 0.05)
+    crown, _, hh = head_extent(lm)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    cx = float(forehead_top(lm)[:, 0].mean())
+    bun = int(round(crown[1] - 0.3 * hh))
+    person[bun:top, int(cx + 0.28 * fw):int(cx + 0.48 * fw)] = 1.0
+    assert abs(hair_top(person, lm, img.shape)[0] - bun) < 1
+    f = frame(img, lm, None, "passport", person=person)
+    assert f.map_points(np.array([[cx + 0.38 * fw, bun]]))[0, 1] > 0  # the bun is inside the passport frame
+
+
+def test_a_head_in_front_of_someone_has_no_hair_top_from_the_mask(astro, face):
+    """A head in front of other people (2008_002470): the person mask runs on from the hair into them, wider than
+    any head. Its top is not the hair's: nothing is read (no hair top, not 'cut by the photo'), and the
+    passport head is sized from the landmark crown within the rule. Before, the runs reached the cap 0.45 head
+    heights above the crown and the head filled 64 % of the frame 'to keep the whole hair'."""
+    from candid.engines.studio.frame import _hair_runs, hair_top
+
+    img, lm, person, top, chin = _padded_head(astro, face, 160, 0.1)
+    behind = person.copy()
+    behind[:top + 5] = 1.0  # someone behind fills the rows above the head, across the photo, to its top
+    assert hair_top(behind, lm, img.shape) is None and _hair_runs(behind, lm, img.shape) == []
+    f = frame(img, lm, None, "passport", person=behind)
+    assert f.hair_cut is None and 0.71 <= f.head_share <= 0.80
+    # very tall hair that stays within the head's width is still hair, kept in the frame
+    tall = person.copy()
+    tall[:top] = 0.0
+    assert hair_top(tall, lm, img.shape) is not None
+
+
+def test_hair_top_follows_the_photo_at_full_resolution(astro, face):
+    """A mask a quarter of the photo's size, brought up linearly, puts the hair's edge where its own soft edge
+    crosses 0.5 (a pixel of the mask high: 4 of the photo); with the photo as guide (``pixels``) it moves towards
+    the photo's own edge (obama3: a 512 px mask of a 2333 px photo; 3 px there, 0.7 % of the head)."""
+    import cv2
+
+    from candid.engines.studio.frame import hair_top, head_extent
+
+    img, lm, person, top, chin = _padded_head(astro, face, 160, 0.1)
+    img = img.copy()
+    x0, x1 = int(lm[:, 0].min()), int(lm[:, 0].max())
+    img[top:int(head_extent(lm)[0][1]) + 40, x0:x1] = (0.1, 0.08, 0.06)  # dark hair on the grey backdrop
+    h, w = img.shape[:2]
+    truth = np.zeros((h, w), np.float32)
+    truth[top:, x0:x1] = 1.0
+    small = cv2.resize(truth, (w // 4, h // 4), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(np.roll(small, -1, axis=0), (0, 0), 1.0)  # the segmenter's soft edge, a pixel high
+    guided = hair_top(small, lm, img.shape, pixels=img)[0]
+    linear = hair_top(small, lm, img.shape)[0]
+    assert abs(guided - top) < abs(linear - top), (guided, linear, top)  # 3 px from it, linear 4 (a small gain)
+
+
+def test_a_head_covering_is_said_only_when_the_hair_beside_the_face_differs(astro, face):
+    """zcy's pink beanie was taken for hair. A band above the hairline unlike the hair beside the face is a head
+    covering: a change record for the stage's words. Short hair (nothing beside the face to compare with) or
+    the same hair on top: nothing is said."""
+    import cv2
+
+    from candid.engines.studio.changes import describe
+    from candid.engines.studio.frame import head_covering
+    from candid.face.masks import forehead_top
+
+    lm = np.asarray(face.landmarks, np.float64)
+    img = np.full((512, 512, 3), 0.9, np.float32)
+    person = np.zeros((512, 512), np.float32)
+    person[20:, 110:390] = 1.0
+    img[20:, 110:390] = (0.3, 0.18, 0.1)  # brown hair on top and down beside the face
+    cv2.fillConvexPoly(img, np.round(lm[:17]).astype(np.int32), (0.85, 0.65, 0.55))
+    assert head_covering(img, lm, person) is None
+    hat = img.copy()
+    hat[20:int(forehead_top(lm)[:, 1].min()), 110:390] = (0.9, 0.3, 0.55)  # a pink beanie
+    rec = head_covering(hat, lm, person)
+    assert rec["change"] == "head_covering" and rec["delta_e"] >= 30
+    assert "a passport office may refuse it" in describe(rec)
+    short = np.zeros_like(person)
+    short[20:, int(lm[:17, 0].min()):int(lm[:17, 0].max())] = 1.0  # only the head: nothing beside the face
+    assert head_covering(hat, lm, short) is None  # no hair to compare with: cannot tell, nothing said
+    assert head_covering(hat, lm, None) is None

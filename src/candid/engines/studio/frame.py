@@ -229,15 +229,16 @@ HAIR_ABOVE_CROWN, HAIR_AIR = 0.45, 0.03
 
 
 def hair_top(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[int, ...], *,
-             runs: list[int] | None = None) -> tuple[float, float] | None:
+             runs: list[int] | None = None, pixels: np.ndarray | None = None) -> tuple[float, float] | None:
     """Row (photo pixels) of the top of the head's hair, from the person mask, and the air to keep above it.
 
-    Over the middle half of the face's width, each column's run of person (probability > 0.5) upwards from the
-    hairline; the tenth percentile of the runs' tops (the crown's highest part, not one strand), no higher than :data:`HAIR_ABOVE_CROWN` head heights above the
-    landmark crown (:func:`head_extent`). None when the hair runs into the photo's top (the photo cuts it:
-    a frame there is a crop of it; a canvas above it would show it cut flat) or no mask is given. ``runs``: the
-    runs' tops already measured (:func:`_hair_runs`), so a caller that also asks :func:`_hair_cut_by_photo`
-    walks the columns once.
+    Over the head's whole width, each column's run of person (probability > 0.5) upwards from the hairline
+    (:func:`_hair_runs`: at the photo's resolution, guided by ``pixels`` when given); the tenth percentile of the
+    runs' tops (the crown's highest part, not one strand), no higher than :data:`HAIR_ABOVE_CROWN` head heights
+    above the landmark crown (:func:`head_extent`). None when the hair runs into the photo's top (the photo cuts
+    it: a frame there is a crop of it; a canvas above it would show it cut flat), when the mask above the head is
+    someone behind it (the hair's top cannot be read), or no mask is given. ``runs``: the runs' tops already
+    measured (:func:`_hair_runs`), so a caller that also asks :func:`_hair_cut_by_photo` walks the columns once.
 
     Examples
     --------
@@ -252,7 +253,7 @@ def hair_top(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[int,
     >>> hair_top(person, lm, (512, 512)) is None
     True
     """
-    tops = _hair_runs(person, landmarks, shape) if runs is None else runs
+    tops = _hair_runs(person, landmarks, shape, pixels) if runs is None else runs
     if len(tops) < 3 or min(tops) < 1.5:  # hair runs into the photo's top somewhere over the head: cut by it
         return None
     lm = np.asarray(landmarks, np.float64)
@@ -262,24 +263,97 @@ def hair_top(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[int,
     return top, min(HAIR_AIR * head_h, top - 1.0)  # never more than the photo has: not a sliver past its top
 
 
-def _hair_runs(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[int, ...]) -> list[int]:
-    """Per column over the middle half of the face's width: the top row of the person's run up from the hairline."""
+def _hair_runs(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[int, ...],
+               pixels: np.ndarray | None = None) -> list[int]:
+    """Per column over the head's width: the top row of the person's run up from the hairline.
+
+    The columns span the jaw's width and :data:`HAIR_SIDE` face widths beyond it (the whole crown: a parted or
+    tilted head's highest hair is often off the face's middle). A mask smaller than the photo is brought to
+    full resolution over the head with the photo as guide (:func:`_head_mask`). ``[]`` when no mask is given,
+    or when the mask above the head is not the head's own (:func:`_merged_above`: the head stands in front of
+    someone, and its runs go on into them): then the mask cannot tell where the hair ends.
+    """
     if person is None:
         return []
     H, W = shape[:2]
-    p = np.asarray(person, np.float32)
-    p = (cv2.resize(p, (W, H), interpolation=cv2.INTER_LINEAR) if p.shape != (H, W) else p) > 0.5
     lm = np.asarray(landmarks, np.float64)
     fw = float(np.linalg.norm(lm[16] - lm[0]))
+    crown, _, head_h = head_extent(lm)
     cx = float(np.mean(forehead_top(lm)[:, 0]))
     start = int(np.clip(round(float(forehead_top(lm)[:, 1].min())), 0, H - 1))
+    c0 = max(int(round(min(float(lm[:, 0].min()), cx - 0.5 * fw) - HAIR_SIDE * fw)), 0)
+    c1 = min(int(round(max(float(lm[:, 0].max()), cx + 0.5 * fw) + HAIR_SIDE * fw)), W - 1)
+    p = _head_mask(person, pixels, (H, W), (c0, c1 + 1, start + 1))
     tops = []
-    for c in range(int(round(cx - 0.25 * fw)), int(round(cx + 0.25 * fw)) + 1):
-        if not 0 <= c < W or not p[start, c]:
+    for c in range(c0, c1 + 1):
+        if not p[start, c]:
             continue
         clear = np.flatnonzero(~p[:start + 1, c])
         tops.append(int(clear[-1] + 1) if clear.size else 0)
+    if _merged_above(p, tops, float(crown[1]) - HAIR_ABOVE_CROWN * head_h, cx, fw):
+        return []
     return tops
+
+
+#: How far beyond the jaw (face widths) :func:`_hair_runs` reads the hair's runs: full hair stands out over the
+#: ears; and where (face widths either side of the face's middle) :func:`_merged_above` looks for person
+#: beside the head at the height of the hair's highest believable top.
+HAIR_SIDE, BESIDE_HEAD = 0.1, (0.75, 1.0)
+
+
+def _merged_above(p: np.ndarray, tops: list[int], cap: float, cx: float, fw: float) -> bool:
+    """The runs go on into something behind the head: most reach :data:`HAIR_ABOVE_CROWN` head heights above the
+    crown estimate and, at that height, the mask also covers most of both places beside the head
+    (:data:`BESIDE_HEAD`), wider than any head. Very tall hair ends inside the head's width there and is kept.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.zeros((100, 200), bool); p[60:] = True; p[:60, 80:120] = True     # a head in front of a wall
+    >>> _merged_above(p, [0] * 40, 20.0, 100.0, 40.0)                             # of person (someone behind)
+    False
+    >>> p[10:30] = True
+    >>> _merged_above(p, [0] * 40, 20.0, 100.0, 40.0)
+    True
+    """
+    if cap < 0 or not tops or np.mean(np.asarray(tops) <= cap) <= 0.5:
+        return False
+    row = p[int(round(cap))]
+    w = row.shape[0]
+    near, far = BESIDE_HEAD
+    sides = []
+    for sign in (-1, 1):
+        xs = np.round(cx + sign * np.linspace(near, far, 6) * fw).astype(int)
+        xs = xs[(xs >= 0) & (xs < w)]
+        sides.append(bool(xs.size) and float(row[xs].mean()) >= 0.5)
+    return all(sides)
+
+
+def _head_mask(person: np.ndarray, pixels: np.ndarray | None, shape: tuple[int, int],
+               box: tuple[int, int, int]) -> np.ndarray:
+    """The person mask (> 0.5) at the photo's size; over ``box`` (columns ``x0:x1``, rows ``0:y1``) brought to full
+    resolution with the photo as guide (fast guided upsampling, as :func:`candid.face.person.person_probability`)
+    when the mask is smaller than the photo and ``pixels`` are given, so the hair's top snaps to the photo's own
+    edge instead of a linear upscale's blur (a 512 px mask of a 2333 px photo: 4.6 px per mask pixel)."""
+    H, W = shape
+    p = np.asarray(person, np.float32)
+    if p.shape == (H, W):
+        return p > 0.5
+    full = cv2.resize(p, (W, H), interpolation=cv2.INTER_LINEAR)
+    if pixels is None or np.shape(pixels)[:2] != (H, W):
+        return full > 0.5
+    from candid.face.person import guided_upsample
+
+    x0, x1, y1 = box
+    sy, sx = p.shape[0] / H, p.shape[1] / W
+    m0, m1, n1 = int(np.floor(x0 * sx)), min(int(np.ceil(x1 * sx)), p.shape[1]), min(int(np.ceil(y1 * sy)), p.shape[0])
+    if m1 - m0 < 4 or n1 < 4:
+        return full > 0.5
+    X0, X1, Y1 = int(round(m0 / sx)), min(int(round(m1 / sx)), W), min(int(round(n1 / sy)), H)
+    region = np.asarray(pixels[:Y1, X0:X1], np.float32)
+    small = cv2.resize(region, (m1 - m0, n1), interpolation=cv2.INTER_AREA)
+    full[:Y1, X0:X1] = guided_upsample(small, p[:n1, m0:m1], region, r=2, eps=1e-3)
+    return full > 0.5
 
 
 def _hair_cut_by_photo(tops: list[int]) -> bool:
@@ -509,7 +583,7 @@ def frame(
     # the hair's own top where the person mask shows it inside the photo: full hair reaches well above the
     # landmark estimate (tom_cruise_tight: 26 px), and a frame that only keeps the estimate cuts it flat
     # the hair's runs up from the hairline, walked once for this photo (the retries below pass them on)
-    runs = _hair_runs(person, lm, (H, W)) if _runs is None else _runs
+    runs = _hair_runs(person, lm, (H, W), pixels) if _runs is None else _runs
     top = hair_top(person, lm, (H, W), runs=runs) if _crown >= 2 and person is not None else None
     if top is not None:
         mx = float(np.mean(forehead_top(lm)[:, 0]))
@@ -1168,6 +1242,95 @@ def _components(mask: np.ndarray) -> tuple[np.ndarray, int]:
 
 #: Jaw width (landmarks 0-16) over inter-ocular distance for a frontal face photographed from afar.
 FAR_JAW_RATIO = 2.2
+
+
+#: :func:`head_covering`: the share of the band above the hairline the person mask must cover, the share of the
+#: places beside the face that must show hair (not skin, not backdrop) for a comparison at all, and the CIELAB
+#: distance (Delta E 1976) between the two medians from which the band is not the same hair.
+COVER_SEEN, COVER_HAIR, COVER_DELTA = 0.8, 0.6, 30.0
+
+
+def head_covering(pixels: np.ndarray, landmarks: np.ndarray, person: np.ndarray | None) -> dict | None:
+    """A head covering (hat, cap, beanie) where the hair's top should be: a change record, or None.
+
+    MediaPipe has no hat class, so this compares what can be measured: the colour of the band above the
+    hairline (between the hairline and the landmark crown, the middle 0.6 face widths, where the person mask
+    holds) with the colour of the hair beside the face (0.05-0.3 face widths outside the jaw, from the eyes
+    to the mouth, where the mask holds, leaving out skin within Delta E 15 of the cheeks). A covering is said
+    when the band is at least :data:`COVER_SEEN` person, at least :data:`COVER_HAIR` of the places beside the
+    face show hair, and the two medians lie :data:`COVER_DELTA` or more apart. Hair seen only on top (short
+    hair, a bald head, a covering that also hides the sides: a headscarf) cannot be compared, and nothing is
+    said: better no word than a false one.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` sRGB in [0, 1].
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``pixels``.
+    person : ndarray or None
+        Person probability (any size); None: nothing is said.
+
+    Returns
+    -------
+    dict or None
+        ``{"change": "head_covering", "delta_e": ...}`` (the two medians' distance), or None.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> from candid.face.masks import forehead_top
+    >>> img = np.full((512, 512, 3), 0.9, np.float32); person = np.zeros((512, 512), np.float32)
+    >>> person[20:, 120:380] = 1; img[20:, 120:380] = (0.25, 0.15, 0.1)       # brown hair, top and sides
+    >>> _ = cv2.fillConvexPoly(img, np.round(lm[:17]).astype(np.int32), (0.85, 0.65, 0.55))  # the face
+    >>> head_covering(img, lm, person) is None                                # the same hair: nothing said
+    True
+    >>> img[20:int(forehead_top(lm)[:, 1].min()), 120:380] = (0.2, 0.6, 0.3)  # a green beanie on top
+    >>> head_covering(img, lm, person)["change"]
+    'head_covering'
+    """
+    if person is None:
+        return None
+    lm = np.asarray(landmarks, np.float64)
+    H, W = pixels.shape[:2]
+    crown, _, _ = head_extent(lm)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    ft = forehead_top(lm)
+    hair_y, cx = float(ft[:, 1].min()), float(ft[:, 0].mean())
+    rise = max(hair_y - float(crown[1]), 1.0)
+    x0, x1 = max(int(lm[:, 0].min() - 0.35 * fw), 0), min(int(lm[:, 0].max() + 0.35 * fw) + 1, W)
+    y0, y1 = max(int(hair_y - 0.7 * rise), 0), min(int(lm[:, 1].max()) + 1, H)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    p = np.asarray(person, np.float32)
+    p = (cv2.resize(p, (W, H), interpolation=cv2.INTER_LINEAR) if p.shape != (H, W) else p)[y0:y1, x0:x1] > 0.5
+    yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float64)
+    band = (np.abs(xx - cx) < 0.3 * fw) & (yy < hair_y - 0.1 * rise) & (yy > hair_y - 0.7 * rise)
+    eye_y, mouth_y = float(lm[36:48, 1].mean()), float(lm[48:68, 1].mean())
+    left = np.interp(yy, lm[0:9, 1], lm[0:9, 0])       # the jaw's outline at each row, each side
+    right = np.interp(yy, lm[8:17, 1][::-1], lm[8:17, 0][::-1])
+    beside = (yy > eye_y) & (yy < mouth_y) & (((xx < left - 0.05 * fw) & (xx > left - 0.3 * fw))
+                                              | ((xx > right + 0.05 * fw) & (xx < right + 0.3 * fw)))
+    if band.sum() < 20 or beside.sum() < 20 or (band & p).sum() < COVER_SEEN * band.sum():
+        return None
+    from skimage.color import rgb2lab
+
+    img = np.clip(np.asarray(pixels[y0:y1, x0:x1], np.float32), 0, 1)
+    r = max(int(0.06 * fw), 2)
+    cheeks = np.concatenate([img[max(int(c[1]) - y0 - r, 0):int(c[1]) - y0 + r, max(int(c[0]) - x0 - r, 0):int(c[0]) - x0 + r]
+                             .reshape(-1, 3) for c in ((lm[2] + lm[30]) / 2, (lm[14] + lm[30]) / 2)])
+    if len(cheeks) < 4:
+        return None
+    lab = lambda v: rgb2lab(v.reshape(-1, 1, 3)).reshape(-1, 3)  # noqa: E731
+    skin = np.median(lab(cheeks), 0)
+    side = lab(img[beside & p])
+    hair = side[np.linalg.norm(side - skin, axis=1) > 15] if len(side) else side
+    if len(hair) < COVER_HAIR * beside.sum():
+        return None
+    delta = float(np.linalg.norm(np.median(lab(img[band & p]), 0) - np.median(hair, 0)))
+    return {"change": "head_covering", "delta_e": round(delta, 1)} if delta >= COVER_DELTA else None
 
 
 def selfie_distortion(landmarks: np.ndarray) -> float:

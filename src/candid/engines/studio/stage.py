@@ -241,6 +241,10 @@ def studio_stage(
                         "fraction": round(float(framing.extended_fraction), 3), "edge_cut": framing.edge_cut})
     if framing.hair_cut:
         changes.append({"change": "hair_cut", "by": framing.hair_cut})
+    if st.head_range is not None:  # a style with a rule for the head (passport): a hat or cap above the hairline is said
+        from candid.engines.studio.frame import head_covering
+
+        changes += [c for c in [head_covering(src, lm, person)] if c]
     if framing.head_share is not None and st.head_range is not None and not (
             st.head_range[0] - 0.005 <= framing.head_share <= st.head_range[1] + 0.005):
         changes.append({"change": "head_share", "share": round(float(framing.head_share), 3),
