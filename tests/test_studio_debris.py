@@ -17,6 +17,7 @@ from candid.engines.studio.debris import (
     cheek_to_cheek,
     on_arms,
     colour_distance,
+    background_pieces,
     from_above,
     other_heads,
     remove_debris,
@@ -464,3 +465,63 @@ def test_a_bare_arm_keeps_its_skin_at_the_border():
     bare[arm.astype(bool) & (alpha > 0.5)] = SKIN  # his own upper arm is bare
     skin = subject_colours(bare, subject_regions(alpha.shape, alpha, lm)["skin"])
     assert not on_arms(bare, alpha > 0.5, lm, pose, skin=skin).any()
+
+
+WALL = (0.75, 0.75, 0.72)
+WHITE = (0.95, 0.95, 0.95)
+RAIL = (0.12, 0.09, 0.07)
+
+
+def _rail_scene(post=(175, 215), extra=(140, 160, 195)):
+    """A subject in a white shirt before a light wall with a dark post standing beside him; the person mask
+    holds rows ``extra[0]:`` of columns ``extra[1]:extra[2]`` (a piece of the post, as in a group snapshot)."""
+    lm, pose = toy_landmarks(100, 80, 50), toy_pose(100, 80, 50)
+    img = np.full((240, 240, 3), WALL, np.float32)
+    if post is not None:
+        img[:, post[0]:post[1]] = RAIL
+    img[30:125, 60:140] = SKIN
+    img[120:, 40:160] = WHITE
+    a = np.zeros((240, 240), np.float32)
+    a[30:240, 60:140] = 1
+    a[120:240, 40:160] = 1
+    a[extra[0]:240, extra[1]:extra[2]] = 1
+    return img, a, lm, pose
+
+
+def _subject_colours(img, a, lm):
+    r = subject_regions(a.shape, a, lm)
+    return np.concatenate([subject_colours(img, r["skin"]), subject_colours(img, r["body"])])
+
+
+def test_a_background_post_held_by_the_mask_is_removed():
+    img, a, lm, pose = _rail_scene()
+    b = background_pieces(img, a, lm, _subject_colours(img, a, lm), pose=pose)
+    assert b[200, 185] and b[150, 190]
+    assert not b[200, 100] and not b[200, 150] and not b[60, 100]  # his shirt, its side, his face
+    out, rep = remove_debris(img, a, lm, others=FAR, pose=pose)
+    assert out[200, 185] == 0.0 and rep.parts["background"] > 0.02
+    assert out[200, 100] == 1.0 and out[200, 150] == 1.0 and out[60, 100] == 1.0
+    # a single-face photo never reaches the rule
+    assert remove_debris(img, a, lm, pose=pose)[0][200, 185] == 1.0
+
+
+def test_background_pieces_leave_the_subject_s_own_dark_clothes():
+    img, a, lm, pose = _rail_scene()
+    cols = _subject_colours(img, a, lm)
+    assert not background_pieces(img, a, lm, cols).any()  # no pose: nothing is decided
+    # the post does not continue beyond the mask (a dark patch of his own, beside the light wall): it stays
+    img2, a2, lm2, _ = _rail_scene(post=(160, 195))
+    img2[:140, 160:195] = WALL
+    assert not background_pieces(img2, a2, lm2, _subject_colours(img2, a2, lm2), pose=pose).any()
+    # along his upper arm: a dark sleeve beside a dark background stays
+    arm = pose.copy()
+    arm[0], arm[2] = (180, 150), (185, 230)
+    assert not background_pieces(img, a, lm, cols, pose=arm).any()
+    # a dark strap holding a part of his clothes that hangs on it alone (without it, more than itself would come
+    # loose), beside a dark background: it stays
+    img3, a3, lm3, _ = _rail_scene(post=(210, 240), extra=(150, 160, 210))
+    img3[150:165, 160:210] = RAIL
+    img3[165:, 170:210] = WHITE
+    a3[165:, 160:170] = 0
+    b3 = background_pieces(img3, a3, lm3, _subject_colours(img3, a3, lm3), pose=pose)
+    assert not b3[158, 190]

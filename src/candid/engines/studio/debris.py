@@ -88,6 +88,18 @@ ARM_CAST = 0.5
 HAND = 0.5
 #: A piece within this many face widths of one of the subject's wrists is the subject's own hand.
 OWN_WRIST = 0.6
+#: Width (face widths) of the band of known background beside a piece where the background's colours are sampled.
+BG_RING = 0.15
+#: A piece is the photo's background when at least this share of it is nearer the background beside it than the
+#: subject's colours (:func:`background_pieces`).
+BG_LIKE = 0.8
+#: Half-width (face widths) of the column under the chin (neck, collar) that is never the background.
+BG_NECK = 0.35
+#: A piece lying mostly within this many face widths of an upper arm's line is the subject's sleeve.
+BG_ARM = 0.3
+#: Where long hair can hang below the chin: this many face widths either side of the chin's vertical, down to this
+#: many head heights below the chin (its colours count as the subject's there).
+HANG = (0.8, 0.6)
 
 
 @dataclass(frozen=True)
@@ -904,6 +916,117 @@ def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *
         out |= piece
     return out
 
+def background_pieces(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, colours: np.ndarray, *,
+                      pose=None, hair: np.ndarray | None = None, valid: np.ndarray | None = None,
+                      unlike: float = UNLIKE, ring: float = BG_RING, like: float = BG_LIKE,
+                      hang: tuple[float, float] = HANG, neck: float = BG_NECK, arm: float = BG_ARM) -> np.ndarray:
+    """Pieces of the cut-out below the chin that are the photo's background: ``(H, W)`` bool.
+
+    In a group snapshot the person segmenter's mask spans several people
+    and holds what stands between them (2007_007763: the dark wooden
+    banister behind the subject's shoulder, between him and his neighbour).
+    It is not another person, so no face, head or arm rule finds it, and it
+    is joined to the shoulder over a wide front. What tells it from the
+    subject's own clothes is that it continues the background beside it. A
+    piece of the opaque cut-out (alpha over one half) below the chin, beyond
+    the face, unlike every colour of the subject's ``colours`` (CIELAB
+    centres of the skin and the chest's clothes) by more than ``unlike``,
+    with lightness at full weight (a dark rail beside a white shirt's
+    shading differs mostly in lightness; where long hair can hang, ``hang``
+    face widths either side of the chin's vertical and head heights below
+    the chin, the ``hair`` colours count as the subject's too), is returned
+    when
+
+    - at least ``(0.25 fw)^2`` pixels of known background (alpha under 0.05,
+      inside ``valid``: not the canvas beyond the photo, which repeats the
+      cut-out's own edge) lie within ``ring`` face widths of it, and at least
+      ``like`` of the piece is nearer their colours (k-means centres) than
+      the subject's and nearer than ``unlike``, the medians at least
+      ``unlike / 2`` apart (a dark jacket beside a light wall stays);
+    - at most half of it lies within ``arm`` face widths of an upper arm's
+      line or twice that of a shoulder joint (``pose``,
+      :func:`candid.engines.studio.people.subject_pose`: a shiny sleeve's lit
+      side can be as light as the wall beside it), or within ``neck`` face
+      widths of the chin's vertical (the collar); without a pose nothing is
+      decided;
+    - without it no more than its own size of the cut-out would come loose
+      from the face (a band across the clothes, a collar, holds the chest:
+      it stays);
+
+    with its rim (0.04 face widths: the pixels mixed with the subject's
+    along the cut).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import toy_landmarks, toy_pose
+    >>> lm, pose = toy_landmarks(100, 80, 50), toy_pose(100, 80, 50)
+    >>> img = np.full((240, 240, 3), (0.75, 0.75, 0.72), np.float32)   # a light wall
+    >>> img[:, 175:215] = (0.12, 0.09, 0.07)                              # a dark banister post
+    >>> img[120:, 40:160] = (0.95, 0.95, 0.95)                            # the subject's white shirt
+    >>> a = np.zeros((240, 240), np.float32); a[30:240, 60:140] = 1; a[120:240, 40:160] = 1
+    >>> a[140:240, 160:195] = 1                                           # the mask holds the post beside him
+    >>> skin = np.array([[60.0, 15.0, 18.0]], np.float32); shirt = np.array([[97.0, 0.0, 0.0]], np.float32)
+    >>> b = background_pieces(img, a, lm, np.concatenate([skin, shirt]), pose=pose)
+    >>> bool(b[200, 185]), bool(b[200, 100]), bool(b[60, 100])
+    (True, False, False)
+    >>> bool(background_pieces(img, a, lm, np.concatenate([skin, shirt])).any())   # no pose: nothing
+    False
+    """
+    lm = check_landmarks(landmarks)
+    px = check_image(pixels)
+    a = np.asarray(alpha, np.float32)
+    H, W = a.shape
+    out = np.zeros((H, W), bool)
+    if len(colours) == 0:
+        return out
+    crown, chin, head_h, fw, across, down = _geometry(lm)
+    depth = _along((H, W), chin, down)
+    dist = colour_distance(px, colours, lightness=1.0)
+    if hair is not None and len(hair):
+        hanging = (np.abs(_along((H, W), chin, across)) < hang[0] * fw) & (depth < hang[1] * head_h)
+        dist = np.where(hanging, np.minimum(dist, colour_distance(px, hair, lightness=1.0)), dist)
+    solid = a > 0.5
+    face = _face_hull((H, W), lm)
+    lateral = _along((H, W), chin, across)
+    cand = solid & (depth > 0) & ~face & (dist > unlike)
+    # not the neck and collar (the column under the chin) and not along the upper arms (a shiny sleeve's lit side)
+    column = np.abs(lateral) < neck * fw
+    if pose is None:
+        return out  # where the arms are is unknown: nothing is decided
+    pts = np.asarray(pose, np.float32).reshape(-1, 2)
+    d_arm = np.minimum(_segment_frame((H, W), pts[0], pts[2])[1], _segment_frame((H, W), pts[1], pts[3])[1])
+    yy, xx = np.ogrid[0:H, 0:W]
+    d_shoulder = np.minimum(np.hypot(xx - pts[0][0], yy - pts[0][1]), np.hypot(xx - pts[1][0], yy - pts[1][1]))
+    on_arm = (d_arm < arm * fw) | (d_shoulder < 2 * arm * fw)  # the upper arm and the shoulder's round
+    labels, n = ndimage.label(cand, structure=np.ones((3, 3)))
+    if n == 0:
+        return out
+    photo = np.ones((H, W), bool) if valid is None else np.asarray(valid, bool)
+    known_bg = (a < 0.05) & photo
+    r = max(int(round(ring * fw)), 2)
+    rim = max(int(round(0.04 * fw)), 1)
+    areas = ndimage.sum(np.ones((H, W)), labels, np.arange(1, n + 1))
+    for i in np.nonzero(areas >= (0.1 * fw) ** 2)[0] + 1:
+        piece = labels == i
+        beside = cv2.dilate(piece.astype(np.uint8), _disk(r)).astype(bool) & known_bg
+        if beside.sum() < (0.25 * fw) ** 2:
+            continue  # hardly any background beside it: nothing to compare with
+        if on_arm[piece].mean() > 0.5 or column[piece].mean() > 0.5:
+            continue  # mostly along an upper arm or under the chin: the subject's sleeve or collar (lit, as light as
+            # the wall beside it)
+        d_bg = colour_distance(px, subject_colours(px, beside, k=4), lightness=1.0)
+        near_bg = (d_bg < dist) & (d_bg < unlike)
+        if near_bg[piece].mean() < like or np.median(dist[piece]) - np.median(d_bg[piece]) < unlike / 2:
+            continue
+        rest = solid & ~piece & ~out
+        if (rest & ~_face_component(rest, face)).sum() > piece.sum():
+            continue  # a band across the subject's clothes (a collar): without it, more than itself would float
+        # its rim: the mixed pixels along the cut (one or two pixels, nearer the shirt's shading than the rail)
+        out |= cv2.dilate(piece.astype(np.uint8), _disk(rim)).astype(bool) & (a > 0)
+    return out
+
+
 def _fade(remove: np.ndarray, alpha: np.ndarray, fw: float) -> np.ndarray:
     """Alpha with ``remove`` taken out, the cut softened over a pixel or two on the subject's side."""
     keep = (~remove).astype(np.float32)
@@ -1000,15 +1123,20 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
             heads &= ~cv2.dilate(clothes.astype(np.uint8), _disk(max(int(round(0.04 * fw)), 2))).astype(bool)
         parts["heads"] = float(a[heads & ~remove].sum()) / total
         remove |= heads
-        # another person's hand and cuff resting on the subject's shoulder, from the frame's border
-        if pose is None and (_at_side_border(solid & ~remove, valid) & (_along((H, W), chin, down) > 0)).any():
-            # (only then can :func:`on_arms` find anything: the pose model is not run for nothing)
+        # another person's hand and cuff resting on the subject's shoulder, from the frame's border (and where the
+        # subject's arms are, for :func:`background_pieces`)
+        if pose is None:
             from candid.engines.studio.people import subject_pose
 
             pose = subject_pose(px, lm)
         arms = on_arms(px, solid & ~remove, lm, pose, valid=valid, skin=skin)
         parts["arms"] = float(a[arms].sum()) / total
         remove |= arms
+        # what stands between the people (a banister behind the shoulder), joined to the subject by the person mask
+        backdrop = background_pieces(px, a, lm, np.concatenate([skin, body]), pose=pose, hair=hair,
+                                     valid=valid) & ~remove
+        parts["background"] = float(a[backdrop].sum()) / total
+        remove |= backdrop
     # the faint edge (alpha <= 0.5) that belonged to a removed piece goes with it
     if remove.any() or cheek.any():
         from candid.engines.studio.neighbour import soft_cut
