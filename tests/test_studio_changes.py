@@ -118,3 +118,8 @@ def test_a_body_carried_past_the_photo_is_not_said_to_end_there():
     assert "ends at the photo's edge" not in both[0] and "continued past its edge" in both[1]
     alone = change_report([Operation("engine.studio", params={"changes": [canvas]})])
     assert alone[0].endswith("so the body ends at the photo's edge")
+
+
+def test_a_red_cast_taken_out_is_called_less_red():
+    text = describe({"change": "white_balance", "delta_e": 1.9, "da": -1.5, "db": -0.6})
+    assert "slightly less red (a red cast taken out), by 1.9" in text

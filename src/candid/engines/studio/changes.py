@@ -58,11 +58,12 @@ def _white_balance(g: Callable[..., Any]) -> str:
     da, db, de = float(g("da", 0)), float(g("db", 0)), float(g("delta_e", 0))
     if not de:
         return "colour cast reduced (white balance)"
-    # the larger of the two moves names it: b* up is warmer (a blue cast taken out), a* up less green
+    # the larger of the two moves names it: b* up is warmer (a blue cast taken out), a* up less green, a* down
+    # less red (obama3: 'less magenta' named the axis, not what one sees on skin)
     if abs(db) >= abs(da):
         way = "warmer (a blue cast taken out)" if db > 0 else "cooler (a yellow cast taken out)"
     else:
-        way = "less green (a green cast taken out)" if da > 0 else "less magenta (a magenta cast taken out)"
+        way = "less green (a green cast taken out)" if da > 0 else "less red (a red cast taken out)"
     return f"colour cast reduced (white balance): the colours are {'slightly ' if de < 3 else ''}{way}, " \
            f"by {de:.1f} \N{GREEK CAPITAL LETTER DELTA}E on average"
 
