@@ -1248,6 +1248,9 @@ FAR_JAW_RATIO = 2.2
 #: places beside the face that must show hair (not skin, not backdrop) for a comparison at all, and the CIELAB
 #: distance (Delta E 1976) between the two medians from which the band is not the same hair.
 COVER_SEEN, COVER_HAIR, COVER_DELTA = 0.8, 0.6, 30.0
+#: The weight of lightness in that distance (the same hair lit on top and shaded beside the face: woI-62_12's red
+#: hair, 38 L* apart), and the largest turn (the nose tip off the jaw's middle, in face widths) it is measured at.
+COVER_LIGHTNESS, COVER_TURN = 0.5, 0.2
 
 
 def head_covering(pixels: np.ndarray, landmarks: np.ndarray, person: np.ndarray | None) -> dict | None:
@@ -1257,10 +1260,12 @@ def head_covering(pixels: np.ndarray, landmarks: np.ndarray, person: np.ndarray 
     hairline (between the hairline and the landmark crown, the middle 0.6 face widths, where the person mask
     holds) with the colour of the hair beside the face (0.05-0.3 face widths outside the jaw, from the eyes
     to the mouth, where the mask holds, leaving out skin within Delta E 15 of the cheeks). A covering is said
-    when the band is at least :data:`COVER_SEEN` person, at least :data:`COVER_HAIR` of the places beside the
-    face show hair, and the two medians lie :data:`COVER_DELTA` or more apart. Hair seen only on top (short
-    hair, a bald head, a covering that also hides the sides: a headscarf) cannot be compared, and nothing is
-    said: better no word than a false one.
+    when the band is at least :data:`COVER_SEEN` person, at least :data:`COVER_HAIR` of each place beside the
+    face shows hair, the two sides' hair is alike (half :data:`COVER_DELTA`: else it is not the head's own hair,
+    a neighbour's shirt in a group photo), and the band's and the hair's medians lie :data:`COVER_DELTA` or more
+    apart (lightness weighted by :data:`COVER_LIGHTNESS`), on a face turned at most :data:`COVER_TURN`. Hair
+    seen only on top (short hair, a bald head, a covering that also hides the sides: a headscarf) cannot be
+    compared, and nothing is said: better no word than a false one.
 
     Parameters
     ----------
@@ -1297,6 +1302,8 @@ def head_covering(pixels: np.ndarray, landmarks: np.ndarray, person: np.ndarray 
     H, W = pixels.shape[:2]
     crown, _, _ = head_extent(lm)
     fw = float(np.linalg.norm(lm[16] - lm[0]))
+    if abs(float(lm[30, 0] - lm[[0, 16], 0].mean())) > COVER_TURN * max(fw, 1.0):
+        return None  # a face turned away: the places beside it are not beside the head's hair
     ft = forehead_top(lm)
     hair_y, cx = float(ft[:, 1].min()), float(ft[:, 0].mean())
     rise = max(hair_y - float(crown[1]), 1.0)
@@ -1311,25 +1318,34 @@ def head_covering(pixels: np.ndarray, landmarks: np.ndarray, person: np.ndarray 
     eye_y, mouth_y = float(lm[36:48, 1].mean()), float(lm[48:68, 1].mean())
     left = np.interp(yy, lm[0:9, 1], lm[0:9, 0])       # the jaw's outline at each row, each side
     right = np.interp(yy, lm[8:17, 1][::-1], lm[8:17, 0][::-1])
-    beside = (yy > eye_y) & (yy < mouth_y) & (((xx < left - 0.05 * fw) & (xx > left - 0.3 * fw))
-                                              | ((xx > right + 0.05 * fw) & (xx < right + 0.3 * fw)))
-    if band.sum() < 20 or beside.sum() < 20 or (band & p).sum() < COVER_SEEN * band.sum():
+    rows = (yy > eye_y) & (yy < mouth_y)
+    sides = [rows & (xx < left - 0.05 * fw) & (xx > left - 0.3 * fw),
+             rows & (xx > right + 0.05 * fw) & (xx < right + 0.3 * fw)]
+    if band.sum() < 20 or min(m.sum() for m in sides) < 10 or (band & p).sum() < COVER_SEEN * band.sum():
         return None
     from skimage.color import rgb2lab
 
     img = np.clip(np.asarray(pixels[y0:y1, x0:x1], np.float32), 0, 1)
     r = max(int(0.06 * fw), 2)
-    cheeks = np.concatenate([img[max(int(c[1]) - y0 - r, 0):int(c[1]) - y0 + r, max(int(c[0]) - x0 - r, 0):int(c[0]) - x0 + r]
-                             .reshape(-1, 3) for c in ((lm[2] + lm[30]) / 2, (lm[14] + lm[30]) / 2)])
+    cheeks = np.concatenate([img[max(int(c[1]) - y0 - r, 0):int(c[1]) - y0 + r,
+                                 max(int(c[0]) - x0 - r, 0):int(c[0]) - x0 + r].reshape(-1, 3)
+                             for c in ((lm[2] + lm[30]) / 2, (lm[14] + lm[30]) / 2)])
     if len(cheeks) < 4:
         return None
     lab = lambda v: rgb2lab(v.reshape(-1, 1, 3)).reshape(-1, 3)  # noqa: E731
+    weigh = np.array([COVER_LIGHTNESS, 1.0, 1.0])
     skin = np.median(lab(cheeks), 0)
-    side = lab(img[beside & p])
-    hair = side[np.linalg.norm(side - skin, axis=1) > 15] if len(side) else side
-    if len(hair) < COVER_HAIR * beside.sum():
-        return None
-    delta = float(np.linalg.norm(np.median(lab(img[band & p]), 0) - np.median(hair, 0)))
+    hair = []
+    for m in sides:  # each side's hair: not skin; both sides must show it, in one colour (the same hair)
+        v = lab(img[m & p]) if (m & p).any() else np.zeros((0, 3))
+        v = v[np.linalg.norm(v - skin, axis=1) > 15]
+        if len(v) < COVER_HAIR * m.sum():
+            return None
+        hair.append(v)
+    if float(np.linalg.norm((np.median(hair[0], 0) - np.median(hair[1], 0)) * weigh)) > COVER_DELTA / 2:
+        return None  # unlike each other: not the head's own hair on both sides (2008_002470: two neighbours' shirts)
+    diff = (np.median(lab(img[band & p]), 0) - np.median(np.concatenate(hair), 0)) * weigh
+    delta = float(np.linalg.norm(diff))
     return {"change": "head_covering", "delta_e": round(delta, 1)} if delta >= COVER_DELTA else None
 
 
