@@ -502,3 +502,36 @@ def test_a_jewel_the_matte_found_is_left_alone():
     assert np.abs(kept[wide] - img[wide]).max() < 1e-6
     kept2, _ = suppress_jaw_rim(img, lm, width=8, alpha=a, keep=wide)
     assert np.abs(kept2[wide] - img[wide]).max() < 1e-6
+
+
+def test_white_hair_above_the_lobes_is_not_capped_to_the_skins_level():
+    # issue 18 round 12 (biden): the soft edge of white hair at the temple was capped at 1.12 times the ring's mean,
+    # which mixes in the skin beside it, and came out greyer than the photo; a warm soft edge (a backlit ear's glow)
+    # and the outline below the lobes are capped as before
+    from candid.colour import luminance, srgb_to_linear
+    from candid.engines.studio.composite import suppress_rim
+    from candid.face.examples import astronaut_landmarks
+
+    lm = astronaut_landmarks()
+    y_lobe = int(round(lm[2, 1]))
+    img = np.empty((512, 512, 3), np.float32)
+    img[:] = (0.75, 0.5, 0.4)  # skin
+    hair = (np.arange(512) // 32) % 2 == 0  # white hair and skin take turns along the outline
+    img[hair, 200:270] = (0.93, 0.93, 0.95)
+    a = np.zeros((512, 512), np.float32)
+    a[:, :256] = 1
+    a[:, 256:270] = np.linspace(0.9, 0.1, 14, dtype=np.float32)  # the soft edge
+    soft = slice(258, 266)
+    up = [y for y in range(10, y_lobe - 30) if hair[y]]
+    plain, _ = suppress_rim(img, a, width=8)
+    spared, _ = suppress_rim(img, a, width=8, landmarks=lm)
+    lum = lambda x: float(luminance(srgb_to_linear(x)).mean())
+    assert lum(spared[up, soft]) > 1.05 * lum(plain[up, soft]), (lum(spared[up, soft]), lum(plain[up, soft]))
+    assert lum(spared[up, soft]) > 0.95 * lum(img[up, soft])
+    down = slice(y_lobe + 40, 500)
+    assert np.abs(spared[down] - plain[down]).max() < 1e-4  # below the lobes: as before
+    warm = img.copy()
+    warm[hair, 200:270] = (1.0, 0.75, 0.55)  # a warm glow: capped as before
+    w_plain, _ = suppress_rim(warm, a, width=8)
+    w_lm, _ = suppress_rim(warm, a, width=8, landmarks=lm)
+    assert np.abs(w_lm[up, soft] - w_plain[up, soft]).max() < 0.01

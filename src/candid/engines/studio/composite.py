@@ -148,7 +148,10 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
         spares the outline above the ear lobes (the line through landmarks 2
         and 14, fading in over one ``width``): white hair there is lighter
         than the person inside the band but is not a rim light (biden). The
-        soft edge's colour is still taken from the person there. Thin pieces
+        soft edge's colour is still taken from the person there, and a
+        neutral soft edge pixel there (white or grey hair) may be as light
+        as the ring's stretch nearest to it (not only ``excess`` times the
+        ring's mean, which mixes in the darker skin). Thin pieces
         hanging below the lobes (:func:`hanging_pieces`, at most ``width``
         across: a drop earring's chain) keep their own colour.
     keep : ndarray, optional
@@ -272,7 +275,15 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
             d_op = cv2.distanceTransform((a_c < 0.98).astype(np.uint8), cv2.DIST_L2, 5)
             toward = toward * np.maximum(np.clip((1.25 * w - d_op) / (0.5 * w), 0, 1), np.clip((a_c - 0.5) / 0.3, 0, 1))
             level = level + toward * np.maximum(l_near - level, 0)
-        recoloured = near / l_near[..., None] * np.minimum(level, cap * lF)[..., None]
+        lim = cap * lF
+        if landmarks is not None:
+            # above the ear lobes, a neutral soft edge pixel (white or grey hair: linear blue over red from 0.6,
+            # fully from 0.8; not the warm glow of a backlit ear, 0.3-0.6 like skin) may be as light as the ring's
+            # stretch nearest to it: white hair at the temple, whose ring mean F mixes in the darker skin, was
+            # capped to the skin's level and greyed (biden)
+            neutral = np.clip((_blue_red(lin) - 0.6) / 0.2, 0, 1)
+            lim = cap * np.maximum(lF, np.clip(-below / w, 0, 1) * neutral * l_near)
+        recoloured = near / l_near[..., None] * np.minimum(level, lim)[..., None]
         new = (1 - kc) * new + kc * recoloured
         k = np.maximum(k, kc)
     spared = _spared(a, landmarks, keep, w)
