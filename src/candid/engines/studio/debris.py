@@ -784,6 +784,32 @@ def _at_side_border(mask: np.ndarray, valid: np.ndarray | None) -> np.ndarray:
     return edge & m
 
 
+def _cast_kernel(d: np.ndarray, n: int) -> np.ndarray:
+    """A dilation kernel that casts a mask ``1..n`` pixel steps along direction ``d`` (one pixel along its longer
+    axis per step, each step's offset rounded as :func:`cv2.warpAffine` rounds a shift with nearest neighbours;
+    the mask itself kept): one :func:`cv2.dilate` instead of ``n`` shifts.
+
+    Examples
+    --------
+    >>> import numpy as np, cv2
+    >>> m = np.zeros((9, 9), np.uint8); m[6, 4] = 1
+    >>> out = cv2.dilate(m, _cast_kernel(np.array([0.0, -1.0]), 3))   # straight up, three steps
+    >>> np.nonzero(out[:, 4])[0].tolist(), int(out.sum())
+    ([3, 4, 5, 6], 4)
+    """
+    step = np.asarray(d, np.float64) / max(float(np.abs(d).max()), 1e-6)
+    k = np.zeros((2 * n + 1, 2 * n + 1), np.uint8)
+    k[n, n] = 1  # the mask itself
+    probe = np.zeros((2 * n + 1, 2 * n + 1), np.uint8)
+    probe[n, n] = 1
+    for i in range(1, n + 1):
+        M = np.float32([[1, 0, i * step[0]], [0, 1, i * step[1]]])
+        ys, xs = np.nonzero(cv2.warpAffine(probe, M, probe.shape[::-1], flags=cv2.INTER_NEAREST))
+        for y, x in zip(ys, xs):  # the probe's pixel lands at (y, x): the kernel holds the opposite offset
+            k[2 * n - y, 2 * n - x] = 1
+    return k
+
+
 def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *,
             valid: np.ndarray | None = None, off: float = ARM_OFF, sample: float = ARM_SAMPLE,
             own_wrist: float = OWN_WRIST, unlike: float = UNLIKE, cast: float = ARM_CAST, hand: float = HAND,
@@ -901,10 +927,8 @@ def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *
             # end beside the cuff goes too)
             over = piece.copy()
             for d in (-down, (-down - side * across) / np.sqrt(2)):
-                step = d / max(float(np.abs(d).max()), 1e-6)  # one pixel along the longer axis per step
-                for k in range(1, int(round(cast * fw * float(np.abs(d).max()))) + 1):
-                    M = np.float32([[1, 0, k * step[0]], [0, 1, k * step[1]]])
-                    over |= cv2.warpAffine(piece.astype(np.uint8), M, (W, H), flags=cv2.INTER_NEAREST).astype(bool)
+                n_steps = int(round(cast * fw * float(np.abs(d).max())))
+                over |= cv2.dilate(piece.astype(np.uint8), _cast_kernel(d, n_steps)).astype(bool)
             piece |= over & m & zone
             # with the hand's own rim (skin mixed with the jacket, nearer the jacket than the threshold: a thin
             # orange line along the cut)
