@@ -123,3 +123,10 @@ def test_a_body_carried_past_the_photo_is_not_said_to_end_there():
 def test_a_red_cast_taken_out_is_called_less_red():
     text = describe({"change": "white_balance", "delta_e": 1.9, "da": -1.5, "db": -0.6})
     assert "slightly less red (a red cast taken out), by 1.9" in text
+
+
+def test_a_continued_body_is_said_to_be_mirrored():
+    # the stage fills the canvas with the photo mirrored across its edge (frame.mirror_canvas); the words still
+    # said "in the colours of its last pixels" (the repeat it replaced)
+    text = describe({"change": "body_continued", "sides": ["left"]})
+    assert "mirrored from the photo beside it" in text and "last pixels" not in text

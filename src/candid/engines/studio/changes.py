@@ -144,8 +144,9 @@ SENTENCES: dict[str, Callable[[Callable[..., Any]], str]] = {
     "small_face": _small_face,
     "body_faded": lambda g: ("the body fades softly into the backdrop where the photo ends (at the "
                              f"{' and '.join(g('sides', ())) or 'edge'}) instead of a straight cut"),
+    # (since mirror_canvas the canvas holds the photo mirrored across its edge, not its last pixels repeated)
     "body_continued": lambda g: ("the photo ends beside the shoulders, so the body is continued past its edge (at "
-                                 f"the {' and '.join(g('sides', ())) or 'edge'}) in the colours of its last pixels"
+                                 f"the {' and '.join(g('sides', ())) or 'edge'}), mirrored from the photo beside it"
                                  + (f"; elsewhere it fades softly into the backdrop (at the {' and '.join(g('faded'))})"
                                     if g("faded") else "")),
     "enlarged": lambda g: f"{g('target', '')}: enlarged {g('factor', 1):.1f}x from a {g('from_px', 0)} px crop",
