@@ -173,6 +173,24 @@ def describe(change: dict[str, Any]) -> str:
     return sentence(change.get) if sentence else str(change.get("change"))
 
 
+def describe_changes(changes: Iterable[dict[str, Any]]) -> list[str]:
+    """Sentences for one step's change records, each read with the others beside it.
+
+    A canvas extended where the body was carried on past the photo's edge
+    (a ``body_continued`` record) does not also say the body ends there.
+
+    Examples
+    --------
+    >>> describe_changes([{"change": "canvas_extended", "sides": ["left"], "fraction": 0.2, "edge_cut": True},
+    ...                   {"change": "body_continued", "sides": ["left"]}])[0]
+    'canvas extended at the left with backdrop (20% of the frame is beyond the photo)'
+    """
+    changes = list(changes)
+    continued = [s for c in changes if c.get("change") == "body_continued" for s in c.get("sides", ())]
+    return [describe({**c, "continued": continued} if c.get("change") == "canvas_extended" and continued else c)
+            for c in changes]
+
+
 def enlargement(log: Iterable[Any]) -> dict[str, Any] | None:
     """The upscale a ``finish`` step made after ``engine.studio`` (None when it did not enlarge).
 
@@ -223,19 +241,17 @@ def change_report(log: Iterable[Any]) -> list[str]:
     for op in log:
         if op.stage != "engine.studio":
             continue
-        continued = [s for c in op.params.get("changes", []) if c.get("change") == "body_continued"
-                     for s in c.get("sides", ())]
+        records = []
         for c in op.params.get("changes", []):
-            if c.get("change") == "canvas_extended" and continued:
-                c = {**c, "continued": continued}
             if c.get("change") == "small_face" and big:
                 c = {**c, "factor": big["factor"]}
             elif c.get("change") == "small_face" and op.params.get("size"):
                 c = {**c, "size_px": int(max(op.params["size"]))}
-            lines.append(describe(c))
+            records.append(c)
+        lines += describe_changes(records)
     if big:
         lines.append(describe(big))
     return lines
 
 
-__all__ = ["SENTENCES", "change_report", "colour_cast", "describe", "enlargement"]
+__all__ = ["SENTENCES", "change_report", "colour_cast", "describe", "describe_changes", "enlargement"]

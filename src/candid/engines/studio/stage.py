@@ -351,7 +351,7 @@ def studio_stage(
         dist = identity_distance(face.embedding, new_face.embedding)
         notes.append(f"identity distance to the source {dist:.3f}")
     lv = light_vector(pattern, clm, key[0]) if key is not None else None  # the side relight lit
-    from candid.engines.studio.changes import describe
+    from candid.engines.studio.changes import describe_changes
 
     params: dict[str, Any] = {
         "options_version": OPTIONS_VERSION,  # of StudioOptions, the model the front doors fill
@@ -368,7 +368,7 @@ def studio_stage(
     changes[:0] = [dict(t) for t in _tried]
     if _tried:
         params["lens"], params["strength"] = _tried[0].get("lens", lens), k
-    op = Operation("engine.studio", params=params, notes=tuple([describe(c) for c in changes] + notes), ai="edited")
+    op = Operation("engine.studio", params=params, notes=tuple(describe_changes(changes) + notes), ai="edited")
     result = portrait.evolve(out, op, face=new_face, alpha=None, matte=final_alpha.astype(np.float32))
     if dist is None:
         return result
