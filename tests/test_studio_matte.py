@@ -360,6 +360,43 @@ def test_strand_gaps_leaves_dark_strands_alike_colours_and_lit_walls():
     np.testing.assert_allclose(M.strand_gaps(img, alpha, tri, 100.0), alpha, atol=1e-6)
 
 
+def _sideburn_case(sharp: bool = True, colour=(0.18, 0.1, 0.05)):
+    """A face, dark hair above it and a sideburn beside it held at 0.5, before a dark backdrop."""
+    from candid.engines.studio.people import toy_landmarks
+
+    rng = np.random.default_rng(0)
+    img = np.full((240, 320, 3), 0.12, np.float32)
+    img[60:200, 90:230] = (0.8, 0.6, 0.5)
+    img[20:60, 80:240] = (0.18, 0.1, 0.05)
+    img[60:200, 80:90] = colour
+    img += rng.normal(0, 0.03, img.shape).astype(np.float32)
+    if not sharp:  # the same strip out of focus: a neighbour's, or the backdrop's
+        import cv2
+
+        img[:, 70:95] = cv2.GaussianBlur(img[:, 70:95], (0, 0), 4)
+        img[:, 90:] = np.clip(img[:, 90:], 0, 1)
+    img[:, :75] = 0.12
+    a = np.zeros((240, 320), np.float32)
+    a[20:220, 80:240] = 1
+    a[60:200, 80:90] = 0.5
+    return np.clip(img, 0, 1), a, toy_landmarks(160, 110, 100)
+
+
+def test_focused_hair_keeps_a_sharp_sideburn_whole():
+    # issue 18 round 12 (tom_cruise_tight.jpg): his own sideburn before a dark, blurred backdrop was half kept
+    img, a, lm = _sideburn_case()
+    out = M.focused_hair(img, a, lm)
+    assert out[100:160, 82:88].mean() > 0.9, out[100:160, 82:88].mean()  # brows to the jaw's corners
+    assert (out >= a).all() and out[:, :75].max() == 0 and a[100, 85] == np.float32(0.5)
+
+
+def test_focused_hair_leaves_blurred_strips_rims_and_light_hair():
+    img, a, lm = _sideburn_case(sharp=False)  # out of focus: the neighbour rule's, not the subject's
+    assert M.focused_hair(img, a, lm)[100:160, 82:88].mean() < 0.6
+    img, a, lm = _sideburn_case(colour=(0.95, 0.9, 0.85))  # a lit rim, lighter than the skin (obama3's ear)
+    assert M.focused_hair(img, a, lm)[100:160, 82:88].mean() < 0.6
+
+
 def cv2_dilate(m: np.ndarray) -> np.ndarray:
     import cv2
 

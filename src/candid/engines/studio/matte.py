@@ -689,10 +689,18 @@ def colour_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, fac
     return out
 
 
+def _plain_odds(img: np.ndarray, person: np.ndarray, back: np.ndarray, fw: float, floor: float = 1e-4) -> np.ndarray:
+    """As :func:`background_odds`, but a colour neither side holds (a strand's edge blended with the wall) is 0.5."""
+    blurred = gauss(img, max(0.01 * fw, 0.7))
+    hF, idx = _colour_density(blurred, person)
+    hB, _ = _colour_density(blurred, back)
+    return ((hB[idx] + floor) / (hB[idx] + hF[idx] + 2 * floor)).astype(np.float32)
+
+
 def strand_gaps(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face_width: float, *,
                 where: np.ndarray | None = None, odds: float = 0.9, reach: float = 0.04,
                 contrast: tuple[float, float] = (0.2, 0.3), slack: float = 0.08, least: float = 0.05,
-                soft: float = 0.97, return_weight: bool = False):
+                soft: float = 0.97, darker: tuple[float, float] = (0.25, 0.4), return_weight: bool = False):
     """Gaps between loose strands are background: alpha from the strand's and the gap's own colours.
 
     A loose wisp of light hair over a dark wall (scarlett_1.jpg) lies wholly
@@ -709,7 +717,8 @@ def strand_gaps(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face
     hair's). Where the two differ clearly (``contrast``) and gaps were seen
     nearby (their local share over ``least``), alpha is at most the pixel's
     share along ``F - B`` plus ``slack`` (as :func:`colour_limit`, whose
-    wall must be lighter than the person). A pixel darker than ``B`` or off
+    wall must be lighter than the person), where the wall is darker than
+    the strands by ``darker`` (mean sRGB, ramped). A pixel darker than ``B`` or off
     the ``B``-``F`` line is a third colour, left alone; only alpha below
     ``soft`` is touched.
 
@@ -753,11 +762,7 @@ def strand_gaps(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face
     person, back = t >= 0.999, t <= 0.001
     if not band.any() or person.sum() < 50 or back.sum() < 50:
         return (a.copy(), np.zeros_like(a)) if return_weight else a.copy()
-    # as background_odds, but a colour neither side holds (a strand's edge blended with the wall) is no one's
-    hF, idx = _colour_density(gauss(img, max(0.01 * fw, 0.7)), person)
-    hB, _ = _colour_density(gauss(img, max(0.01 * fw, 0.7)), back)
-    floor = 1e-4
-    o = (hB[idx] + floor) / (hB[idx] + hF[idx] + 2 * floor)
+    o = _plain_odds(img, person, back, fw)
     gap = (band & (o > odds)).astype(np.float32)
     strand = ((band | person) & (o < 1 - odds)).astype(np.float32)
     sig = max(reach * fw, 1.0)
@@ -770,6 +775,9 @@ def strand_gaps(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face
     lo, hi = contrast
     w = np.clip((np.sqrt(c2) - lo) / (hi - lo), 0, 1) * np.clip((soft - a) / 0.05, 0, 1) * band
     w = w * np.clip(gauss(gap, sig) / least, 0, 1)  # gaps seen nearby: the background's colour is known here
+    # only strands lighter than the wall behind them (before a lighter wall, colour_limit acts; white hair before
+    # cream curtains (biden.jpg) or dark hair before a lit wall (obama3.jpg) lost inner hair to it: see-through)
+    w = w * np.clip((F.mean(-1) - B.mean(-1) - darker[0]) / (darker[1] - darker[0]), 0, 1)
     w = w * np.clip((share + 0.15) / 0.1, 0, 1) * np.clip((0.15 - off) / 0.05, 0, 1)  # no third colour
     if where is not None:
         w = w * np.clip(np.asarray(where, np.float32), 0, 1)
@@ -778,6 +786,86 @@ def strand_gaps(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face
     if not return_weight:
         return out
     return out, (w * np.clip((share - 0.5) / 0.3, 0, 1)).astype(np.float32)  # the strands only
+
+
+def focused_hair(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, focus: tuple[float, float] = (0.6, 1.0),
+                 soft: tuple[float, float] = (0.25, 0.98), reach: float = 0.1, margin: float = 0.02,
+                 odds: tuple[float, float] = (0.7, 0.9), alike: tuple[float, float] = (0.12, 0.24),
+                 darker: float = 5.0) -> np.ndarray:
+    """The subject's own in-focus hair beside the face is kept whole, not half.
+
+    Beside the face, from the brows down to the jaw's corners, a sideburn or
+    lock of dark hair before a dark, out-of-focus background
+    (tom_cruise_tight.jpg) has no colour to tell it from the backdrop, and
+    the matting holds it at 0.3-0.7: on a new backdrop the subject's own hair
+    is half transparent. What does tell them apart is focus (as the
+    neighbour rule, :mod:`candid.engines.studio.neighbour`, which takes
+    *out-of-focus* people beside the face away): a soft pixel (alpha within
+    ``soft``) within ``reach`` face widths of the opaque cut-out that is as
+    sharp as the subject's own skin (relative sharpness over ``focus``,
+    ramped) is raised towards opaque, unless its colour is clearly the
+    background's (its odds by the colours of the opaque cut-out and of the
+    clear background near it over ``odds``, ramped: the gaps between light
+    strands over a dark wall are sharp too). The sideburn's dark brown is in
+    both (the hair above it, the blurred backdrop), so there focus decides,
+    and only where the two sides' colours are alike (:func:`low_contrast`
+    over ``alike``, in a narrow ring) and the pixel is darker than the
+    subject's skin by ``darker`` (CIELAB lightness, ramped over 10): an ear's
+    lit rim is sharp and soft too. The band starts ``margin`` face widths
+    beyond the face's outline.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 alpha, never below ``alpha``; ``alpha`` is not modified.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> rng = np.random.default_rng(0)
+    >>> img = np.full((240, 320, 3), 0.12, np.float32)                       # a dark, smooth backdrop
+    >>> img[60:200, 90:230] = (0.8, 0.6, 0.5)                                # the face
+    >>> img[60:200, 80:90] = (0.18, 0.1, 0.05)                               # a sideburn
+    >>> img[20:60, 80:240] = (0.18, 0.1, 0.05)                               # the hair above, opaque
+    >>> img += rng.normal(0, 0.03, img.shape).astype(np.float32)             # all of it in focus
+    >>> img[:, :75] = 0.12                                                   # ... but the backdrop
+    >>> a = np.zeros((240, 320), np.float32); a[20:220, 80:240] = 1; a[60:200, 80:90] = 0.5
+    >>> b = focused_hair(np.clip(img, 0, 1), a, toy_landmarks(160, 110, 100))
+    >>> round(float(b[120, 85]), 1), float(b[120, 40]), float(b[120, 150])
+    (1.0, 0.0, 1.0)
+    """
+    from candid.engines.studio.neighbour import beside_face, relative_sharpness
+
+    px = check_image(pixels)
+    a = np.asarray(alpha, np.float32)
+    lm = check_landmarks(landmarks)
+    fw = max(float(np.linalg.norm(lm[16] - lm[0])), 1.0)
+    zone = beside_face(a.shape, lm, margin=margin, to_jaw=True)
+    solid = a >= 0.98
+    cand = zone & (a > soft[0]) & (a < soft[1])
+    if not cand.any() or not solid.any():
+        return a.copy()
+    d = cv2.distanceTransform((~solid).astype(np.uint8), cv2.DIST_L2, 5)
+    cand &= d <= reach * fw
+    if not cand.any():
+        return a.copy()
+    w = np.clip((relative_sharpness(px, lm) - focus[0]) / (focus[1] - focus[0]), 0, 1)
+    near = d <= 2 * reach * fw
+    person, back = solid & near, (a <= 0.02) & near
+    if person.sum() >= 50 and back.sum() >= 50:  # the gaps of light strands over a dark wall are sharp too
+        w = w * np.clip((odds[1] - _plain_odds(px, person, back, fw)) / (odds[1] - odds[0]), 0, 1)
+    # and only where the colours of the two sides are alike: where they differ, the matting's colour answer stands
+    w = w * low_contrast(px, a >= 0.5, fw, low=alike[0], high=alike[1], ring=(0.01, 0.05))
+    # hair darker than the skin: not the ear's lit rim (obama3.jpg's lobe), which is sharp and soft too
+    from candid.engines.studio.debris import own_skin
+
+    skin = own_skin(a.shape, lm)
+    light = cv2.cvtColor(px, cv2.COLOR_RGB2LAB)[..., 0]
+    if skin.any():
+        w = w * np.clip((float(np.median(light[skin])) - darker - light) / 10.0, 0, 1)
+    w = gauss((w * cand).astype(np.float32), 1.0) * cand
+    return np.maximum(a, a + w * (1 - a)).astype(np.float32)
 
 
 def off_axis_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face_width: float, *,
@@ -1467,6 +1555,7 @@ def matte(
     drops: bool = False,
     foreign: bool = True,
     strands: bool = True,
+    focus_hair: bool = True,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
 
@@ -1553,6 +1642,10 @@ def matte(
         With ``colour_slack``: in the wide band at the hair, the gaps of a loose wisp over a darker wall are
         background and its strands the hair, by their own colours (:func:`strand_gaps`: no grey striped patch
         of the old wall beside the head), and the segmenter's doubt does not dim a strand the colours explain.
+    focus_hair : bool
+        Beside the face (brows to the jaw's corners), soft alpha that is as sharp as the subject's skin and not
+        of the background's colour is raised towards opaque (:func:`focused_hair`: the subject's own sideburn
+        before a dark, blurred backdrop is not half transparent).
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
@@ -1740,6 +1833,8 @@ def matte(
             allowed = np.maximum(allowed, np.clip(resize(strand_w, (W, H), cv2.INTER_LINEAR), 0, 1))
         alpha = alpha * allowed
     alpha = np.clip(alpha, 0, 1).astype(np.float32)
+    if focus_hair:  # the subject's own sharp sideburn before a dark, blurred backdrop is kept whole
+        alpha = focused_hair(pixels, alpha, lm)
     if valid is not None:
         alpha[~np.asarray(valid, bool)] = 0.0
     alpha[alpha < 0.02] = 0.0
