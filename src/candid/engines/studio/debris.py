@@ -969,7 +969,8 @@ def background_pieces(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarr
       ``unlike / 2`` apart (a dark jacket beside a light wall stays);
     - at most half of it lies within ``arm`` face widths of an upper arm's
       line or twice that of a shoulder joint (``pose``,
-      :func:`candid.engines.studio.people.subject_pose`: a shiny sleeve's lit
+      :func:`candid.engines.studio.people.subject_pose`, or a callable giving
+      it, called only when a piece is like the background: a shiny sleeve's lit
       side can be as light as the wall beside it), or within ``neck`` face
       widths of the chin's vertical (the collar); without a pose nothing is
       decided;
@@ -1018,11 +1019,7 @@ def background_pieces(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarr
     column = np.abs(lateral) < neck * fw
     if pose is None:
         return out  # where the arms are is unknown: nothing is decided
-    pts = np.asarray(pose, np.float32).reshape(-1, 2)
-    d_arm = np.minimum(_segment_frame((H, W), pts[0], pts[2])[1], _segment_frame((H, W), pts[1], pts[3])[1])
-    yy, xx = np.ogrid[0:H, 0:W]
-    d_shoulder = np.minimum(np.hypot(xx - pts[0][0], yy - pts[0][1]), np.hypot(xx - pts[1][0], yy - pts[1][1]))
-    on_arm = (d_arm < arm * fw) | (d_shoulder < 2 * arm * fw)  # the upper arm and the shoulder's round
+    on_arm = None
     labels, n = ndimage.label(cand, structure=np.ones((3, 3)))
     if n == 0:
         return out
@@ -1036,13 +1033,22 @@ def background_pieces(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarr
         beside = cv2.dilate(piece.astype(np.uint8), _disk(r)).astype(bool) & known_bg
         if beside.sum() < (0.25 * fw) ** 2:
             continue  # hardly any background beside it: nothing to compare with
-        if on_arm[piece].mean() > 0.5 or column[piece].mean() > 0.5:
-            continue  # mostly along an upper arm or under the chin: the subject's sleeve or collar (lit, as light as
-            # the wall beside it)
         d_bg = colour_distance(px, subject_colours(px, beside, k=4), lightness=1.0)
         near_bg = (d_bg < dist) & (d_bg < unlike)
         if near_bg[piece].mean() < like or np.median(dist[piece]) - np.median(d_bg[piece]) < unlike / 2:
             continue
+        if on_arm is None:  # (the pose is found only now, when a piece is like the background: a callable ``pose``)
+            pts = pose() if callable(pose) else pose
+            if pts is None:
+                return out
+            pts = np.asarray(pts, np.float32).reshape(-1, 2)
+            d_arm = np.minimum(_segment_frame((H, W), pts[0], pts[2])[1], _segment_frame((H, W), pts[1], pts[3])[1])
+            yy, xx = np.ogrid[0:H, 0:W]
+            d_shoulder = np.minimum(np.hypot(xx - pts[0][0], yy - pts[0][1]), np.hypot(xx - pts[1][0], yy - pts[1][1]))
+            on_arm = (d_arm < arm * fw) | (d_shoulder < 2 * arm * fw)  # the upper arm and the shoulder's round
+        if on_arm[piece].mean() > 0.5 or column[piece].mean() > 0.5:
+            continue  # mostly along an upper arm or under the chin: the subject's sleeve or collar (lit, as light as
+            # the wall beside it)
         rest = solid & ~piece & ~out
         if (rest & ~_face_component(rest, face)).sum() > piece.sum():
             continue  # a band across the subject's clothes (a collar): without it, more than itself would float
@@ -1147,17 +1153,23 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
             heads &= ~cv2.dilate(clothes.astype(np.uint8), _disk(max(int(round(0.04 * fw)), 2))).astype(bool)
         parts["heads"] = float(a[heads & ~remove].sum()) / total
         remove |= heads
-        # another person's hand and cuff resting on the subject's shoulder, from the frame's border (and where the
-        # subject's arms are, for :func:`background_pieces`)
-        if pose is None:
-            from candid.engines.studio.people import subject_pose
+        # another person's hand and cuff resting on the subject's shoulder, from the frame's border
+        found = {}
 
-            pose = subject_pose(px, lm)
-        arms = on_arms(px, solid & ~remove, lm, pose, valid=valid, skin=skin)
+        def _pose():  # the pose model runs once, and only when a rule below needs it
+            if "pose" not in found:
+                from candid.engines.studio.people import subject_pose
+
+                found["pose"] = pose if pose is not None else subject_pose(px, lm)
+            return found["pose"]
+
+        # (only when the cut-out touches the side or top border below the chin can :func:`on_arms` find anything)
+        border = (_at_side_border(solid & ~remove, valid) & (_along((H, W), chin, down) > 0)).any()
+        arms = on_arms(px, solid & ~remove, lm, _pose() if border else pose, valid=valid, skin=skin)
         parts["arms"] = float(a[arms].sum()) / total
         remove |= arms
         # what stands between the people (a banister behind the shoulder), joined to the subject by the person mask
-        backdrop = background_pieces(px, a, lm, np.concatenate([skin, body]), pose=pose, hair=hair,
+        backdrop = background_pieces(px, a, lm, np.concatenate([skin, body]), pose=_pose, hair=hair,
                                      valid=valid) & ~remove
         parts["background"] = float(a[backdrop].sum()) / total
         remove |= backdrop
