@@ -535,3 +535,22 @@ def test_white_hair_above_the_lobes_is_not_capped_to_the_skins_level():
     w_plain, _ = suppress_rim(warm, a, width=8)
     w_lm, _ = suppress_rim(warm, a, width=8, landmarks=lm)
     assert np.abs(w_lm[up, soft] - w_plain[up, soft]).max() < 0.01
+
+
+def test_a_soft_sliver_at_the_neck_is_no_jewel():
+    # tom_cruise_tight / biden: a short, half-kept sliver at the neck's or collar's edge holds the old background;
+    # only a nearly opaque piece that hangs (4x as tall as wide) keeps its colour
+    from candid.engines.studio.composite import hanging_pieces
+
+    img, a, lm, chain = _earring_scene()
+    assert hanging_pieces(a, lm, width=8)[chain].all()
+    soft = a.copy()
+    soft[chain] = 0.6  # half kept
+    assert not hanging_pieces(soft, lm, width=8).any()
+    short = a.copy()
+    short[212:250] = np.where(chain[212:250], 0.0, short[212:250])  # 12 px long: no chain
+    assert not hanging_pieces(short, lm, width=8).any()
+    wide = np.zeros_like(a)
+    wide[40:200, 175:275] = 1
+    wide[200:208, 186:206] = 1  # a sliver along the outline, wider than tall
+    assert not hanging_pieces(wide, lm, width=8).any()

@@ -221,8 +221,6 @@ def _edge_points(alpha: np.ndarray, reach: int, max_points: int, seed: int,
     fg = a > 0.5
     inner_edge = fg & ~ndimage.binary_erosion(fg, structure=ndimage.generate_binary_structure(2, 1),
                                               border_value=1)
-    if skip is not None:
-        inner_edge &= ~np.asarray(skip, bool)
     ys, xs = np.nonzero(inner_edge)
     H, W = fg.shape
     keep = (ys >= reach + 1) & (ys < H - reach - 1) & (xs >= reach + 1) & (xs < W - reach - 1)
@@ -230,6 +228,9 @@ def _edge_points(alpha: np.ndarray, reach: int, max_points: int, seed: int,
     if len(ys) > max_points:
         pick = np.sort(np.random.default_rng(seed).choice(len(ys), max_points, replace=False))
         ys, xs = ys[pick], xs[pick]
+    if skip is not None:  # after the seeded choice: the other profiles are the ones measured without ``skip``
+        off = np.asarray(skip, bool)[ys, xs]
+        ys, xs = ys[~off], xs[~off]
     smooth = ndimage.gaussian_filter(a, 1.5)
     gy, gx = np.gradient(smooth)
     ny, nx = -gy[ys, xs], -gx[ys, xs]
