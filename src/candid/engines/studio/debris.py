@@ -1169,8 +1169,9 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
         parts["arms"] = float(a[arms].sum()) / total
         remove |= arms
         # what stands between the people (a banister behind the shoulder), joined to the subject by the person mask
+        # (without a sample of the chest's clothes nothing tells them from the background: nothing is decided)
         backdrop = background_pieces(px, a, lm, np.concatenate([skin, body]), pose=_pose, hair=hair,
-                                     valid=valid) & ~remove
+                                     valid=valid) & ~remove if len(body) else np.zeros((H, W), bool)
         parts["background"] = float(a[backdrop].sum()) / total
         remove |= backdrop
     # the faint edge (alpha <= 0.5) that belonged to a removed piece goes with it
