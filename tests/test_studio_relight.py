@@ -303,7 +303,7 @@ def test_the_nose_casts_the_photos_own_nose_shadow(pattern, monkeypatch):
     rl = sys.modules["candid.engines.studio.relight"]
     img, lm = astronaut(), astronaut_landmarks()
     a = np.ones(img.shape[:2], np.float32)
-    side = rl.key_side(img, lm, a, pattern)[0]
+    side = "right"  # she is lit from the image left: her nose has its own shadow on the right, kept as it is
     vis = rl.nose_shadow(img.shape[:2], rl._photo_mesh(img, lm), rl.light_vector(pattern, lm, side), soft=0)
     face = _face_mask(img.shape, lm)
     shade = face & (vis < 0.2)
@@ -311,7 +311,7 @@ def test_the_nose_casts_the_photos_own_nose_shadow(pattern, monkeypatch):
     assert shade.sum() > 20 and ring.sum() > 20
 
     def contrast():
-        out = relight(img, lm, a, pattern, 0.55, catchlights="keep")
+        out = relight(img, lm, a, pattern, 0.55, side=side, catchlights="keep")
         gain = luminance(srgb_to_linear(out)) / np.maximum(luminance(srgb_to_linear(img)), 1e-4)
         return float(np.median(gain[shade]) / np.median(gain[ring]))
 
@@ -342,7 +342,60 @@ def test_the_light_does_not_reshape_her_features(pattern):
     light = rl.light_vector(pattern, lm, rl.key_side(img, lm, a, pattern)[0])
     nose = rl.nose_shadow(img.shape[:2], rl._photo_mesh(img, lm), light, soft=0) < 0.99
     nose = cv2.dilate(nose.astype(np.uint8), np.ones((2 * int(0.1 * fw) + 1,) * 2, np.uint8)).astype(bool)
-    fine = (log_gain - gauss(log_gain, FEATURE_SCALE * fw))[_face_mask(img.shape, lm) & ~nose]
+    # at the generic features' scale (0.08 face widths, round 10's FEATURE_SCALE; the light is now applied at
+    # FEATURE_SCALE, 0.2, coarser still: the eye sockets and cheekbones at 0.08-0.2 reshaped her too)
+    assert FEATURE_SCALE >= 0.08
+    fine = (log_gain - gauss(log_gain, 0.08 * fw))[_face_mask(img.shape, lm) & ~nose]
     # old: 0.033-0.039; round 10: 0.021 (rembrandt); round 11: 0.023 (rembrandt: the blur's reach around its
     # long nose shadow, which runs to the mouth corner)
     assert float(np.sqrt(np.mean(fine ** 2))) < 0.025
+
+
+def test_a_photo_with_its_own_nose_shadow_gets_no_deeper_one():
+    # the key's nose shadow was put in on top of the photo's own: a photo already lit from the key's side got it
+    # twice as deep (lecun, yangmi_3 in corporate: the photo's own 0.58-0.60 deep there). Only what is missing is
+    # added now, never darker than the key alone would make it; a photo without one still gets the key's.
+    import sys
+
+    from candid.colour import luminance
+    from candid.engines.studio.relight import NOSE_PENUMBRA
+
+    rl = sys.modules["candid.engines.studio.relight"]
+    img, lm = astronaut(), astronaut_landmarks()
+    a = np.ones(img.shape[:2], np.float32)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    light = rl.light_vector("loop", lm, "right")  # her image-left side has no nose shadow of its own
+    vis = rl.nose_shadow(img.shape[:2], rl._photo_mesh(img, lm), light, soft=NOSE_PENUMBRA * fw)
+    face = _face_mask(img.shape, lm)
+    shade = face & (vis < 1 - 0.5 * (1 - float(vis[face].min())))  # its deeper half
+    ring = face & (vis > 0.97) & cv2.dilate(shade.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+    assert shade.sum() > 20 and ring.sum() > 20
+    # the photo's own shadow, 0.9 deep (about the key's at this strength), planted where the key puts it
+    planted = linear_to_srgb(srgb_to_linear(img) * (1 - 0.1 * (1 - vis))[..., None]).astype(np.float32)
+
+    def depth(src, out):  # the output's shadow against the skin beside it, over the plain photo's
+        y, y0 = luminance(srgb_to_linear(out)), luminance(srgb_to_linear(img))
+        return float(np.median(y[shade] / y0[shade]) / np.median(y[ring] / y0[ring]))
+
+    plain = depth(img, relight(img, lm, a, "loop", 0.55, side="right", catchlights="keep"))
+    twice = depth(planted, relight(planted, lm, a, "loop", 0.55, side="right", catchlights="keep"))
+    assert plain < 0.95  # the key's own nose shadow is put in
+    assert twice > plain - 0.03  # old: about 0.9 x plain (the photo's and the key's)
+    deep = linear_to_srgb(srgb_to_linear(img) * (1 - 0.4 * (1 - vis))[..., None]).astype(np.float32)
+    assert depth(deep, relight(deep, lm, a, "loop", 0.55, side="right", catchlights="keep")) < plain - 0.05  # kept
+
+
+def test_a_mesh_passed_in_is_used_instead_of_finding_it_again(monkeypatch):
+    # review item: the relight ran the face mesh a second time; a caller that has the face's mesh passes it in
+    import sys
+
+    rl = sys.modules["candid.engines.studio.relight"]
+    img, lm = astronaut(), astronaut_landmarks()
+    a = np.ones(img.shape[:2], np.float32)
+    mesh = rl._photo_mesh(img, lm)
+    found = relight(img, lm, a, "loop", 0.5, catchlights="keep")
+    monkeypatch.setattr(rl, "_photo_mesh", lambda *a_: pytest.fail("the mesh was found again"))
+    passed = relight(img, lm, a, "loop", 0.5, catchlights="keep", mesh=mesh)
+    assert float(np.abs(found - passed).max()) < 2e-3  # the same light (MediaPipe's second run differs by ~1e-4)
+    with pytest.raises(ValueError, match="mesh"):
+        relight(img, lm, a, "loop", 0.5, mesh=mesh[:, :2])

@@ -374,8 +374,12 @@ def key_side(pixels: np.ndarray, landmarks: np.ndarray, alpha: np.ndarray | None
 
 #: Scale (face widths) below which the new light's shading is not applied: the height field knows the
 #: head's shape, not this person's eye sockets, cheekbones and nose, and shading from those generic features
-#: reshaped hers (identity distance 0.035 -> 0.152 on yangmi_3 in linkedin, with the metering below).
-FEATURE_SCALE = 0.08
+#: reshaped hers (identity distance 0.035 -> 0.152 on yangmi_3 in linkedin, with the metering below). At
+#: 0.08 (rounds 10-11) the prior's sockets and cheekbones (0.1-0.2 face widths) still came through: identity
+#: fell with every step of the blur (relight alone, 7 photos: mean 0.092 at 0.08, 0.085 at 0.12, 0.081 at
+#: 0.18, 0.078 at 0.25); the key's fall-off across the face (a face width) and the nose's own shadow (cast
+#: apart, at the key's penumbra) stay.
+FEATURE_SCALE = 0.2
 
 #: Quantile of the face (as the new key lights it) metered to the photo's exposure: the key side keeps the
 #: exposure the photo had (already set by :func:`expose`), the rest falls off. The median brightened a
@@ -403,18 +407,91 @@ def _photo_mesh(pixels: np.ndarray, lm: np.ndarray) -> np.ndarray | None:
     return None if pts is None or not np.isfinite(pts).all() else pts
 
 
-def _nose_term(mesh: np.ndarray, light: np.ndarray, s_new: np.ndarray, *, fill: float, fw: float) -> np.ndarray:
+def _mirror(mask: np.ndarray, p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """``mask`` reflected across the line through ``p`` and ``q`` (the face's midline), same shape."""
+    u = (q - p) / max(float(np.linalg.norm(q - p)), 1e-6)
+    R = 2 * np.outer(u, u) - np.eye(2)
+    M = np.hstack([R, (p - R @ p)[:, None]]).astype(np.float32)
+    H, W = mask.shape
+    return cv2.warpAffine(mask.astype(np.uint8), M, (W, H), flags=cv2.INTER_NEAREST, borderValue=0).astype(bool)
+
+
+def own_nose_shadow(y: np.ndarray, mesh: np.ndarray, vis: np.ndarray, fw: float) -> float:
+    """How dark the photo already is where the new key's nose shadow falls (1: not at all, < 1: that deep).
+
+    ``y`` is the photo's linear luminance, ``vis`` the new key's nose shadow
+    (:func:`nose_shadow`, same shape). The core of that shadow is compared
+    with the skin in a band around it (0.08 face widths ``fw``), and this
+    local contrast with the same places mirrored across the face's midline
+    (the mesh's nose bridge to chin): the skin beside a nose is a little
+    darker on both sides under any light, and a side light's head-scale
+    fall-off is taken out by the shading model, so only the photo's own
+    nose shadow on the key's side is left. 1 when the places are too few
+    (the mirror off the face, a tiny face) or the photo is lit there.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut, astronaut_landmarks
+    >>> from candid.face.mesh import face_mesh
+    >>> from candid.colour import luminance, srgb_to_linear
+    >>> lm = astronaut_landmarks()
+    >>> pts = face_mesh((astronaut() * 255).astype(np.uint8), (*lm.min(0), *lm.max(0)))
+    >>> vis = nose_shadow((512, 512), pts, _from(-50.0, 35.0), soft=1.0)
+    >>> y = luminance(srgb_to_linear(astronaut()))
+    >>> fw = float(np.linalg.norm(lm[16] - lm[0]))
+    >>> have = own_nose_shadow(y, pts, vis, fw)   # she is lit from the image left: her nose's shadow is there
+    >>> shaded = y * (1 - 0.3 * (1 - vis))        # and one 0.7 deep planted where the key puts it
+    >>> round(have, 1), round(own_nose_shadow(shaded, pts, vis, fw) / have, 1)
+    (0.7, 0.7)
+    """
+    H, W = y.shape
+    pts = np.asarray(mesh, np.float64)
+    face = np.zeros((H, W), np.uint8)
+    cv2.fillConvexPoly(face, cv2.convexHull(np.round(pts[:468, :2]).astype(np.int32)), 1)
+    nose = np.zeros((H, W), np.uint8)
+    cv2.fillConvexPoly(nose, cv2.convexHull(np.round(pts[list(NOSE_VERTICES), :2]).astype(np.int32)), 1)
+    skin = face.astype(bool) & ~cv2.dilate(nose, np.ones((3, 3), np.uint8)).astype(bool)
+    deepest = float(vis[skin].min()) if skin.any() else 1.0
+    if deepest > 0.95:  # no shadow to speak of
+        return 1.0
+    core = skin & (vis < 1 - 0.5 * (1 - deepest))  # its deeper half
+    r = max(int(round(0.08 * fw)), 1)
+    near = cv2.dilate(core.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
+    band = skin & near.astype(bool) & (vis > 0.95)
+    # the midline: nose bridge (168) to chin (152)
+    core_m, band_m = (_mirror(m, pts[168, :2], pts[152, :2]) & skin for m in (core, band))
+    if min(core.sum(), band.sum(), core_m.sum(), band_m.sum()) < 6:
+        return 1.0
+    med = lambda m: max(float(np.median(y[m])), 1e-4)  # noqa: E731
+    d = (med(core) / med(band)) / (med(core_m) / med(band_m))
+    return float(np.clip(d, 0.0, 1.0))
+
+
+def _nose_term(mesh: np.ndarray, light: np.ndarray, s_new: np.ndarray, *, fill: float, fw: float,
+               y: np.ndarray | None = None, strength: float = 1.0) -> np.ndarray:
     """Factor (at most 1) that puts the new key's shadow of the photo's own nose (:func:`nose_shadow`) in.
 
     In that shadow only the fill is left of the key's light (``s_new`` is
-    the key's shading at the head's scale, without the nose). The photo's
-    own nose shadow is not divided out: a soft light's is faint, and a
-    modelled one taken out lightened the skin beside the nose (invented
-    light); it is never above 1.
+    the key's shading at the head's scale, without the nose). Where the
+    photo (linear luminance ``y``, same shape) already has a nose shadow
+    there (:func:`own_nose_shadow`), only what is missing at the light's
+    ``strength`` is added: a photo
+    lit from the key's side keeps its own shadow's depth, never deeper than
+    the key would make it. The photo's shadow is not divided out (a
+    modelled one taken out lightened the skin beside the nose: invented
+    light); the factor is never above 1.
     """
     vis = nose_shadow(s_new.shape, mesh, light, soft=NOSE_PENUMBRA * fw)
     t = (fill + (s_new - fill) * vis) / np.maximum(s_new, 1e-3)
-    return np.minimum(t, 1.0).astype(np.float32)
+    if y is not None:
+        # the depth the photo has already is taken from what the key adds at its ``strength`` (relight applies
+        # 1 + strength (ratio - 1)); the factor stays the ratio's, before that strength
+        have = own_nose_shadow(y, mesh, vis, fw) ** np.clip(1 - vis, 0, 1)
+        k = max(float(strength), 1e-3)
+        added = np.minimum((1 + k * (np.minimum(t, 1.0) - 1)) / have, 1.0)
+        t = 1 + (added - 1) / k
+    return np.clip(t, 0.0, 1.0).astype(np.float32)
 
 
 def _head_scale(ratio: np.ndarray, alpha: np.ndarray, sigma: float) -> np.ndarray:
@@ -512,6 +589,7 @@ def relight(
     catchlights: bool | str = "move",
     work_side: int = 384,
     photo_deg: float | None = None,
+    mesh: np.ndarray | None = None,
 ) -> np.ndarray:
     """Relight the subject with a classic portrait light pattern.
 
@@ -549,6 +627,13 @@ def relight(
         second value) for these pixels, landmarks and matte: the photo's
         light is then not read again (the stage reads it once for its record
         and passes it here). ``None`` (default): read here.
+    mesh : ndarray, optional
+        ``(>=468, 3)`` face mesh of this face in ``pixels``: x, y in pixels
+        and MediaPipe's depth z in pixels, as
+        :func:`candid.face.mesh.face_mesh` gives it (the face analysis's,
+        moved into these pixels: x, y by the framing, z times its scale).
+        The nose's shadow is cast from it. ``None`` (default): the mesh is
+        found here (about 0.25 s).
 
     Returns
     -------
@@ -589,7 +674,15 @@ def relight(
     ws, hs = max(int(round(W * s)), 8), max(int(round(H * s)), 8)
     lm_s = lm * np.array([ws / W, hs / H])
     a_s = resize(a, (ws, hs), cv2.INTER_AREA)
-    mesh = _photo_mesh(pixels, lm) if pattern != "rim" else None
+    if pattern == "rim":
+        mesh = None
+    elif mesh is None:
+        mesh = _photo_mesh(pixels, lm)
+        mesh = None if mesh is None else np.asarray(mesh, np.float64)
+    else:
+        mesh = np.asarray(mesh, np.float64)
+        if mesh.ndim != 2 or mesh.shape[0] < 468 or mesh.shape[1] != 3:
+            raise ValueError(f"mesh must be (>=468, 3) x, y, z, got {mesh.shape}")
     if mesh is not None:  # to work size (depth in pixels too)
         mesh = mesh * np.array([ws / W, hs / H, s])
     # the nose's shadow comes from the photo's own nose (its mesh) when there is one, not from the prior's
@@ -611,7 +704,8 @@ def relight(
     else:
         ratio = _head_scale(ratio, a_s, FEATURE_SCALE * fw)
         if mesh is not None:  # the nose's own shadow at the key's penumbra, not blurred to the head's scale
-            ratio = ratio * _nose_term(mesh, light, S_new, fill=fill, fw=fw)
+            y_s = luminance(srgb_to_linear(resize(pixels, (ws, hs), cv2.INTER_AREA)))
+            ratio = ratio * _nose_term(mesh, light, S_new, fill=fill, fw=fw, y=y_s, strength=strength)
         ratio = ratio / max(float(np.quantile(ratio[face.astype(bool)], METER)), 1e-3) if face.any() else ratio
     # a key may at most double what the photo had on the lit side: beyond that a face already lit
     # from the front burns out (a white cheek) instead of getting a shape
