@@ -165,6 +165,7 @@ def lens_blur(
     max_work_radius: float = 14.0,
     valid: np.ndarray | None = None,
     ceiling: float | None = None,
+    people: np.ndarray | None = None,
 ) -> np.ndarray:
     """The photo's own background, thrown out of focus like a fast portrait lens.
 
@@ -199,6 +200,16 @@ def lens_blur(
         (:func:`face_highlight`), so a window or a chandelier behind the head
         blooms into soft discs but is never brighter than the face. None: the
         old roll-off towards white.
+    people : ndarray, optional
+        ``(H, W)`` probability that a pixel shows a person (any person: the
+        whole photo's person mask, :func:`candid.face.person.person_probability`
+        mapped into the frame). Pixels from :data:`PEOPLE_LOW` up count less and
+        from :data:`PEOPLE_HIGH` not at all: they are filled from the
+        surroundings like the subject's hole, so a neighbour the cut-out left
+        out (a cheek at the photo's border) never comes back as a blurred
+        skin-coloured blob beside the face. Ignored where it would leave less
+        than :data:`PEOPLE_MIN_KEPT` of the backdrop (a crowd: then there is
+        nothing better to fill from).
 
     Returns
     -------
@@ -214,6 +225,8 @@ def lens_blur(
     ((64, 64, 3), True)
     """
     H, W = pixels.shape[:2]
+    if people is not None and np.shape(people) != (H, W):
+        raise ValueError(f"people {np.shape(people)} does not match the photo {(H, W)}")
     s = min(1.0, max_work_radius / max(radius, 1e-6))
     w_s, h_s = max(int(round(W * s)), 8), max(int(round(H * s)), 8)
     lin = srgb_to_linear(resize(pixels, (w_s, h_s), cv2.INTER_AREA))
@@ -221,6 +234,8 @@ def lens_blur(
     keep = np.clip(1 - a, 0, 1) ** 4  # only clean background pixels count
     if valid is not None:
         keep = keep * resize(np.asarray(valid, np.float32), (w_s, h_s), cv2.INTER_AREA)
+    if people is not None:
+        keep = _without_people(keep, resize(np.asarray(people, np.float32), (w_s, h_s), cv2.INTER_AREA))
     # pixels just outside the matte still hold hair and skin colour: leave a margin so the person
     # never blurs into the backdrop as a bright or dark glow around the head
     e = max(3, 2 * int(0.012 * max(w_s, h_s)) + 1)
@@ -255,6 +270,33 @@ def lens_blur(
     else:  # soft highlight roll-off instead of a hard clip
         out = out / (1 + np.maximum(out - 1, 0))
     return np.clip(linear_to_srgb(resize(out, (W, H), cv2.INTER_CUBIC)), 0, 1).astype(np.float32)
+
+
+#: Person probability from which a pixel counts less in the blur backdrop (:func:`lens_blur`'s ``people``) ...
+PEOPLE_LOW = 0.2
+#: ... and from which it does not count at all (filled from the surroundings, like the subject's hole).
+PEOPLE_HIGH = 0.45
+#: The people are kept in the backdrop when leaving them out would keep less than this share of it (a crowd).
+PEOPLE_MIN_KEPT = 0.15
+
+
+def _without_people(keep: np.ndarray, people: np.ndarray) -> np.ndarray:
+    """``keep`` with the pixels that show people weighted down (smoothstep from PEOPLE_LOW to PEOPLE_HIGH).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> keep = np.ones((1, 4), np.float32)
+    >>> [round(float(v), 2) for v in _without_people(keep, np.float32([[0.0, 0.3, 0.5, 0.9]]))[0]]
+    [1.0, 0.65, 0.0, 0.0]
+    >>> _without_people(keep, np.ones((1, 4), np.float32)).tolist()   # nothing but people: kept as it was
+    [[1.0, 1.0, 1.0, 1.0]]
+    """
+    t = np.clip((np.asarray(people, np.float32) - PEOPLE_LOW) / (PEOPLE_HIGH - PEOPLE_LOW), 0, 1)
+    out = keep * (1 - t * t * (3 - 2 * t))
+    if float(out.sum()) < PEOPLE_MIN_KEPT * max(float(keep.sum()), 1e-6):
+        return keep
+    return out.astype(np.float32)
 
 
 #: Share of the ceiling below which :func:`roll_off` leaves light alone (above it, light is compressed).
@@ -426,6 +468,7 @@ def background(
     blur: float = 0.22,
     valid: np.ndarray | None = None,
     landmarks: np.ndarray | None = None,
+    people: np.ndarray | None = None,
 ) -> np.ndarray:
     """Make a backdrop of ``size`` = (width, height).
 
@@ -453,6 +496,8 @@ def background(
         light rolls off under :data:`CEILING` of the face's highlights
         (:func:`face_highlight`; without landmarks, of the head's: the
         subject's top ``face_height`` rows).
+    people : ndarray, optional
+        For ``blur``: ``(H, W)`` probability of any person (see :func:`lens_blur`); other kinds ignore it.
 
     Returns
     -------
@@ -485,7 +530,7 @@ def background(
         fh = face_height if face_height else 0.5 * h
         peak = face_highlight(source, alpha, face_height, landmarks)
         return lens_blur(source, alpha, radius=max(blur * fh, 1.0), valid=valid,
-                         ceiling=None if peak is None else CEILING * peak)
+                         ceiling=None if peak is None else CEILING * peak, people=people)
     if kind == "image":
         if image is None:
             raise ValueError("image background needs image=")

@@ -310,8 +310,9 @@ def studio_stage(
             from candid.imageio import read_image
 
             opts = {"image": read_image(opts["path"]).pixels}
+        # the blur backdrop leaves out every person the photo's mask sees (a neighbour the cut-out left out)
         bg = make_background(kind, (W, H), seed, source=crop, alpha=alpha, face_height=head_h, valid=valid,
-                             landmarks=clm, **opts)
+                             landmarks=clm, people=context, **opts)
         fg, rim = suppress_rim(foreground(lit, alpha, face_width=fw), alpha, width=max(RIM_WIDTH * fw, 2.0), valid=valid,
                                landmarks=clm)
         fg, jaw_rim = suppress_jaw_rim(fg, clm, width=max(RIM_WIDTH * fw, 2.0), alpha=alpha, valid=valid)
