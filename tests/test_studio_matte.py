@@ -351,7 +351,7 @@ def test_strand_gaps_opens_the_gaps_of_a_wisp_over_a_dark_wall():
 
 
 def test_strand_gaps_leaves_dark_strands_alike_colours_and_lit_walls():
-    # a strand darker than the wall is a third colour (tom_cruise_tight's dark temple hair over grey): kept
+    # strands darker than the wall (tom_cruise_tight's dark temple hair over grey): colour_limit's case, not this one
     img, alpha, tri, strands = _wisp_case(wall=(0.3, 0.3, 0.3), strand=(0.05, 0.04, 0.03))
     out = M.strand_gaps(img, alpha, tri, 100.0)
     assert out[strands & (tri == 0.5)].mean() > 0.75
