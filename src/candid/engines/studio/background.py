@@ -234,11 +234,13 @@ def lens_blur(
     keep = np.clip(1 - a, 0, 1) ** 4  # only clean background pixels count
     if valid is not None:
         keep = keep * resize(np.asarray(valid, np.float32), (w_s, h_s), cv2.INTER_AREA)
-    if people is not None:
-        keep = _without_people(keep, resize(np.asarray(people, np.float32), (w_s, h_s), cv2.INTER_AREA))
     # pixels just outside the matte still hold hair and skin colour: leave a margin so the person
     # never blurs into the backdrop as a bright or dark glow around the head
     e = max(3, 2 * int(0.012 * max(w_s, h_s)) + 1)
+    if people is not None:  # other people; the subject's own outline keeps the margin below (its coarse mask is wider)
+        own = cv2.dilate((a > 0.05).astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * e + 1,) * 2))
+        keep = _without_people(keep, np.where(own > 0, 0.0, resize(np.asarray(people, np.float32), (w_s, h_s),
+                                                                   cv2.INTER_AREA)))
     keep = cv2.erode(keep, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (e, e)))
     # fill the subject's hole from the surroundings (coarse-to-fine normalised convolution)
     filled = lin.copy()
