@@ -76,3 +76,12 @@ def test_people_only_ever_take_weight_away(p, seed):
     assert np.isfinite(out).all() and out.min() >= 0 and out.max() <= 1
     if p >= PEOPLE_HIGH:   # a uniform mask is a crowd: kept as it was
         assert np.array_equal(out, lens_blur(img, alpha, radius=3))
+
+
+def test_the_subjects_own_wider_mask_leaves_the_backdrop_as_it_was():
+    # the person mask is coarser than the matte: around the subject it is the subject, not someone else, and the
+    # backdrop behind the hair stays the photo's own background beside it (taken out, it came from further away)
+    img, alpha, _ = _scene()
+    own = np.zeros(alpha.shape, np.float32)
+    own[18:, 58:102] = 1.0                       # the subject's mask, 2 px wider than the matte
+    assert np.array_equal(lens_blur(img, alpha, radius=6, people=own), lens_blur(img, alpha, radius=6))
