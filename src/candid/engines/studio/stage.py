@@ -369,7 +369,9 @@ def studio_stage(
     changes[:0] = [dict(t) for t in _tried]
     if _tried:
         params["lens"], params["strength"] = _tried[0].get("lens", lens), k
-    op = Operation("engine.studio", params=params, notes=tuple(describe_changes(changes) + notes), ai="edited")
+    # The notes say what change_report says of this step alone: a small face's headshot is this size
+    said = [{**c, "size_px": int(max(W, H))} if c.get("change") == "small_face" else c for c in changes]
+    op = Operation("engine.studio", params=params, notes=tuple(describe_changes(said) + notes), ai="edited")
     result = portrait.evolve(out, op, face=new_face, alpha=None, matte=final_alpha.astype(np.float32))
     if dist is None:
         return result
