@@ -1503,7 +1503,8 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
                  reach: float = 0.2, grow: float = 0.5, far: tuple[float, float] = (0.15, 1.0),
                  sure: tuple[float, float] = (0.35, 0.15), shape_sigma: float = 0.02, width: float = 2.0,
                  solid: float = 0.95, support: float = 0.3, snap_eps: float = 5e-3,
-                 keep_depth: float = 0.015, messy: float = 3.5, steps: float = 0.1) -> np.ndarray:
+                 keep_depth: float = 0.015, messy: float = 3.5, steps: float = 0.1,
+                 face_gap: float = 0.1, share: bool = True) -> np.ndarray:
     """A clean, slightly soft outline for the clothes and shoulders below the ear lobes.
 
     Below the jaw the matte's outline is cloth: a smooth edge, not hair. Yet the segmenter's coarse grid (256 px for
@@ -1533,6 +1534,13 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         ``(68, 2)`` landmarks in ``pixels``.
     prob : ndarray, optional
         ``(H, W)`` the segmenter's person probability; None: nothing is added beyond ``reach``.
+    face_gap : float
+        Nothing within this many face widths of the face (the jaw's and the ears' hull, in the head's own frame:
+        a tilted head's jaw reaches below the lobes) is touched, and skin of the cheeks' colour joined to the face
+        (a neck, a jaw the landmarks missed) never loses alpha.
+    share : bool
+        On the new edge, a pixel gets no more alpha than its colour's share between the clothes' and the
+        background's local colours (plus 0.1), where those differ: no line of the old backdrop's colour.
 
     Returns
     -------
@@ -1563,6 +1571,10 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     for p in (lm[2], lm[14]):
         yy, xx = np.mgrid[0:H, 0:W]
         zone = zone * np.clip((np.hypot(xx - p[0], yy - p[1]) / fw - 0.25) / 0.05, 0, 1)
+    # never the face: its jaw and ears (a tilted head's jaw reaches below the lobes' line), nor what lies within
+    # ``face_gap`` face widths of them
+    near_face = _face_guard((H, W), lm, face_gap)
+    zone = zone * np.clip((near_face - face_gap * fw) / max(0.05 * fw, 1.0), 0, 1)
     side = _along((H, W), chin, across) > 0
     for sd, long_hair in zip((side, ~side), _long_hair_sides(a, lm)):
         if long_hair:
@@ -1616,7 +1628,59 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     untidy = np.maximum(untidy, np.clip((gauss(flips, r_m) / rim_d - steps) / steps, 0, 1))
     untidy = np.maximum(gauss(untidy, r_m), gauss(grown.astype(np.float32), 1.0))
     w = zone * untidy * np.maximum(np.minimum(d_in, d_out) < reach * fw + 2, grown)
-    return (a + w * (clean - a)).astype(np.float32)
+    if share:  # the new edge's pixels of the old backdrop's colour get no more alpha than their colour's share
+        r_s = max(0.05 * fw, 2.0)
+        F = normalized_blur(img, (a > 0.98) & (d_in > 2) & (d_in < 0.1 * fw), r_s)
+        B = normalized_blur(img, (a < 0.02) & (d_out > 2) & (d_out < 0.2 * fw), r_s)
+        fb = F - B
+        n2 = np.einsum("hwc,hwc->hw", fb, fb)
+        mix = np.clip(np.einsum("hwc,hwc->hw", img - B, fb) / np.maximum(n2, 1e-6), 0, 1)
+        edge = (clean > 0.02) & (clean < 0.98) & ~keep & (n2 > 0.15 ** 2)
+        clean = np.where(edge, np.minimum(clean, mix + 0.1), clean)
+    out = a + w * (clean - a)
+    # skin joined to the face (a neck, a jaw the landmarks missed) never loses alpha
+    skin = _skin_by_face(img, lm, near_face <= 0, back=(a < 0.02) & (near_face < 0.5 * fw))
+    out = np.where(skin & (near_face < 0.3 * fw), np.maximum(out, a), out)
+    return out.astype(np.float32)
+
+
+def _face_guard(shape: tuple[int, int], lm: np.ndarray, gap: float) -> np.ndarray:
+    """Distance (px) from the face: the hull of the jaw (landmarks 0-16) and of both ears, which reach 0.15 face
+    widths out from the jaw's top three points on each side, in the head's own (rotated) frame; 0 inside."""
+    H, W = shape
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    across, _ = _frame_axes(lm)
+    ears = [lm[i] - 0.15 * fw * across for i in (0, 1, 2)] + [lm[i] + 0.15 * fw * across for i in (14, 15, 16)]
+    pts = np.vstack([lm[:17], np.array(ears)]).astype(np.float32)
+    m = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(m, cv2.convexHull(pts).astype(np.int32), 1)
+    return cv2.distanceTransform(1 - m, cv2.DIST_L2, 5)
+
+
+def _skin_by_face(img: np.ndarray, lm: np.ndarray, face: np.ndarray, tol: float = 3.0,
+                  back: np.ndarray | None = None) -> np.ndarray:
+    """Pixels of the cheeks' colour (CIELAB, within ``tol`` spreads, at least 8) joined to the ``face`` mask,
+    widened by 2 px (the mixed pixels of the skin's own edge); none where the ``back`` pixels' median colour is
+    the skin's too (a wall of the skin's colour is no skin)."""
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    lab = cv2.cvtColor(np.clip(img, 0, 1).astype(np.float32), cv2.COLOR_RGB2LAB)
+    cheeks = np.zeros(face.shape, np.uint8)
+    for i, j in ((1, 31), (15, 35), (4, 48), (12, 54)):  # between the jaw and the nose / the mouth's corners
+        c = (lm[i] + lm[j]) / 2
+        cv2.circle(cheeks, (int(round(c[0])), int(round(c[1]))), max(int(round(0.06 * fw)), 1), 1, -1)
+    cheeks = cheeks.astype(bool)
+    if cheeks.sum() < 10:
+        return np.zeros(face.shape, bool)
+    ref = lab[cheeks]
+    med = np.median(ref, 0)
+    spread = np.median(np.linalg.norm(ref - med, axis=1))
+    like = np.linalg.norm(lab - med, axis=2) < max(tol * spread, 8.0)
+    if back is not None and back.sum() >= 50 and like[back].mean() > 0.5:
+        return np.zeros(face.shape, bool)
+    n, lab_ = cv2.connectedComponents((like | face).astype(np.uint8), connectivity=8)
+    held = np.unique(lab_[face])
+    joined = np.isin(lab_, held[held > 0]) & like
+    return cv2.dilate(joined.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
 
 
 def shape_alpha(prob: np.ndarray, face_width: float, *, feather: float = 0.006) -> np.ndarray:
