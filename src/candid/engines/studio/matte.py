@@ -1504,7 +1504,7 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
                  sure: tuple[float, float] = (0.35, 0.15), shape_sigma: float = 0.02, width: float = 2.0,
                  solid: float = 0.95, support: float = 0.3, snap_eps: float = 5e-3,
                  keep_depth: float = 0.015, messy: float = 3.5, steps: float = 0.1,
-                 face_gap: float = 0.1, share: bool = True) -> np.ndarray:
+                 face_gap: float = 0.3, share: bool = True) -> np.ndarray:
     """A clean, slightly soft outline for the clothes and shoulders below the ear lobes.
 
     Below the jaw the matte's outline is cloth: a smooth edge, not hair. Yet the segmenter's coarse grid (256 px for
@@ -1758,7 +1758,7 @@ def matte(
     foreign: bool = True,
     strands: bool = True,
     focus_hair: bool = True,
-    clothes: bool = False,
+    clothes: bool = True,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
 
@@ -1853,8 +1853,8 @@ def matte(
         Below the ear lobes, on a side without long hair beside the jaw, the outline is cloth: drawn as a clean edge
         about a pixel wide where the clothes' and the background's colours decide, smoothed where they do not, with a
         shoulder the segmenter saw but GrabCut lost put back (:func:`clothes_edge`: no torn stair-steps, grey smoke
-        or fur on a suit). Off by default: on the linkedin bench it raised the mean halo (0.75 -> 0.85 over 19
-        photos: the new edge's pixels keep the old backdrop's colour) and cut scarlett_3's tilted jaw.
+        or fur on a suit). On by default since issue 18: the face, its ears and 0.3 face widths round them are left
+        alone (a tilted head's jaw), and skin joined to the face never loses alpha.
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
