@@ -609,6 +609,19 @@ def _edge_sides(img: np.ndarray, a: np.ndarray, trimap_: np.ndarray, face_width:
     return band, solid, F, B
 
 
+def _share_along(img: np.ndarray, F: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each pixel's share of ``F`` along ``F - B``, with ``d = F - B`` and its squared length ``c2``."""
+    d = F - B
+    c2 = (d * d).sum(-1)
+    return d, c2, ((img - B) * d).sum(-1) / np.maximum(c2, 1e-6)
+
+
+def _cap_to_share(a: np.ndarray, share: np.ndarray, w: np.ndarray, slack: float) -> np.ndarray:
+    """Alpha at most its colour's share plus ``slack``, by weight ``w`` (pure background: 0, not a haze of ``slack``)."""
+    cap = np.clip(np.where(share < slack, 2 * np.maximum(share, 0), share + slack), 0, 1)
+    return np.where(a > cap, (1 - w) * a + w * cap, a).astype(np.float32)
+
+
 def colour_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face_width: float, *,
                  slack: float = 0.08, contrast: tuple[float, float] = (0.12, 0.24), soft: float = 0.7,
                  where: np.ndarray | None = None) -> np.ndarray:
@@ -665,9 +678,7 @@ def colour_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, fac
     if sides is None:
         return a.copy()
     band, solid, F, B = sides
-    d = F - B
-    c2 = (d * d).sum(-1)
-    share = ((img - B) * d).sum(-1) / np.maximum(c2, 1e-6)
+    d, c2, share = _share_along(img, F, B)
     lo, hi = contrast
     w = np.clip((np.sqrt(c2) - lo) / (hi - lo), 0, 1) * np.clip((soft - a) / 0.2, 0, 1) * band
     # and only before a background lighter than the person beside it (a lit window): before a darker one, a dark
@@ -676,9 +687,7 @@ def colour_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, fac
     w = w * np.clip((B.mean(-1) - F.mean(-1) - 0.1) / 0.1, 0, 1)
     if where is not None:
         w = w * np.clip(np.asarray(where, np.float32), 0, 1)
-    # the slack only once the pixel shows some of the person (pure background: 0, not a faint haze of `slack`)
-    cap = np.clip(np.where(share < slack, 2 * np.maximum(share, 0), share + slack), 0, 1)
-    out = np.where(a > cap, (1 - w) * a + w * cap, a).astype(np.float32)
+    out = _cap_to_share(a, share, w, slack)
     # what the limit cut off from the person (a haze's far side, beyond a stretch it took out) goes with it: left,
     # it is a separate piece the matte's own check refuses (tom_cruise_tight editorial fell back to its old scene)
     n, lab = cv2.connectedComponents((out > 0.02).astype(np.uint8), connectivity=8)
@@ -768,9 +777,7 @@ def strand_gaps(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face
     sig = max(reach * fw, 1.0)
     B = normalized_blur(img, gap, sig)
     F = normalized_blur(img, strand, 2.5 * sig)
-    d = F - B
-    c2 = (d * d).sum(-1)
-    share = ((img - B) * d).sum(-1) / np.maximum(c2, 1e-6)
+    d, c2, share = _share_along(img, F, B)
     off = np.sqrt(((img - B - np.clip(share, 0, 1)[..., None] * d) ** 2).sum(-1))
     lo, hi = contrast
     w = np.clip((np.sqrt(c2) - lo) / (hi - lo), 0, 1) * np.clip((soft - a) / 0.05, 0, 1) * band
@@ -781,8 +788,7 @@ def strand_gaps(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face
     w = w * np.clip((share + 0.15) / 0.1, 0, 1) * np.clip((0.15 - off) / 0.05, 0, 1)  # no third colour
     if where is not None:
         w = w * np.clip(np.asarray(where, np.float32), 0, 1)
-    cap = np.clip(np.where(share < slack, 2 * np.maximum(share, 0), share + slack), 0, 1)
-    out = np.where(a > cap, (1 - w) * a + w * cap, a).astype(np.float32)
+    out = _cap_to_share(a, share, w, slack)
     if not return_weight:
         return out
     return out, (w * np.clip((share - 0.5) / 0.3, 0, 1)).astype(np.float32)  # the strands only
@@ -1632,9 +1638,8 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         r_s = max(0.05 * fw, 2.0)
         F = normalized_blur(img, (a > 0.98) & (d_in > 2) & (d_in < 0.1 * fw), r_s)
         B = normalized_blur(img, (a < 0.02) & (d_out > 2) & (d_out < 0.2 * fw), r_s)
-        fb = F - B
-        n2 = np.einsum("hwc,hwc->hw", fb, fb)
-        mix = np.clip(np.einsum("hwc,hwc->hw", img - B, fb) / np.maximum(n2, 1e-6), 0, 1)
+        _, n2, mix = _share_along(img, F, B)
+        mix = np.clip(mix, 0, 1)
         edge = (clean > 0.02) & (clean < 0.98) & ~keep & (n2 > 0.15 ** 2)
         clean = np.where(edge, np.minimum(clean, mix + 0.1), clean)
     out = a + w * (clean - a)
