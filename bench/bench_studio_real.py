@@ -472,8 +472,12 @@ def main() -> int:
         "success_rate": round(len(ok) / n, 3) if n else None,
         "fallbacks": sum(r["fallback"] for r in ok),
         "detached_pieces": max((r["detached_pieces"] for r in ok), default=0),
-        "halo_px": round(float(np.mean([r["halo_px"] for r in ok if not r["fallback"]])), 2) if ok else None,
-        "halo_px_worst_photo": round(max((r["halo_px"] for r in ok), default=0.0), 2),
+        # A cut-out with no edge to measure (the matte touches nothing but the frame) has halo NaN: it is
+        # counted apart instead of turning the mean into NaN (2008_004176 passport).
+        "halo_px": (round(float(np.mean(measured)), 2) if (measured := [r["halo_px"] for r in ok if not r["fallback"]
+                                                                       and np.isfinite(r["halo_px"])]) else None),
+        "halo_px_unmeasured": sum(1 for r in ok if not r["fallback"] and not np.isfinite(r["halo_px"])),
+        "halo_px_worst_photo": round(max((r["halo_px"] for r in ok if np.isfinite(r["halo_px"])), default=0.0), 2),
         "edge_blockiness_max": max((r["blockiness"] for r in ok if r.get("blockiness") is not None), default=None),
         "others_in_cutout": sum(r["others_in_cutout"] for r in ok),
         "aliasing_mean": (round(float(np.mean([r["aliasing"] for r in ok if r.get("aliasing") is not None])), 3)
