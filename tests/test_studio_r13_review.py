@@ -1,0 +1,75 @@
+"""Round 13 review leftovers: the relight uses the face analysis's mesh (no second search)."""
+
+from __future__ import annotations
+
+import importlib
+
+import cv2
+import numpy as np
+
+from candid.engines.studio.frame import Framing, apply_framing
+from candid.engines.studio.stage import framed_mesh, studio_stage
+from candid.face import analyze_face
+from candid.face.examples import astronaut
+from candid.face.mesh import face_mesh
+from candid.portrait import Portrait
+
+
+def test_analysis_keeps_the_mesh_depth():
+    face = analyze_face(astronaut(), embed=False, quality=False)
+    mesh = face.mesh_3d
+    assert mesh.shape == (478, 3) and np.array_equal(mesh[:, :2], face.mesh)
+    assert float(np.ptp(mesh[:468, 2])) > 0.2 * face.iod  # a face's depth, not zeros
+    nose, cheek = mesh[4, 2], mesh[234, 2]
+    assert nose < cheek  # MediaPipe's z: the nose tip is nearer the camera than the cheek's edge
+
+
+def test_framed_mesh_matches_a_mesh_found_in_the_frame():
+    """The analysis's mesh moved by a rotating, enlarging frame lands where the mesh is found in that frame."""
+    img = astronaut()
+    face = analyze_face(img, embed=False, quality=False)
+    centre = face.landmarks[27:36].mean(0)
+    m = cv2.getRotationMatrix2D((float(centre[0]), float(centre[1])), 8.0, 2.0)  # 8 degrees, twice the size
+    m[:, 2] += (300, 300) - centre  # the nose to the frame's middle
+    framing = Framing(m, (600, 600), 8.0)
+    crop = apply_framing(img, framing)
+    moved = framed_mesh(face, framing)
+    lm = framing.map_points(face.landmarks)
+    found = face_mesh((crop * 255 + 0.5).astype(np.uint8), (*lm.min(0), *lm.max(0)))
+    iod = 2 * face.iod
+    assert float(np.linalg.norm(moved[:, :2] - found[:, :2], axis=1).mean()) < 0.03 * iod
+    # the depth is in pixels: it doubled with the frame (unscaled it would be half the found one)
+    dz = moved[:468, 2] - moved[:468, 2].mean()
+    fz = found[:468, 2] - found[:468, 2].mean()
+    assert 0.85 < float(np.std(dz) / np.std(fz)) < 1.15
+    assert float(np.abs(dz - fz).mean()) < 0.03 * iod
+
+
+def test_stage_passes_the_analysis_mesh_to_the_relight(monkeypatch):
+    """No second face-mesh search in the relight when the portrait carries its face analysis."""
+    rl = importlib.import_module("candid.engines.studio.relight")  # the module (the package exports the function)
+
+    searched = []
+    monkeypatch.setattr(rl, "_photo_mesh", lambda *a, **k: searched.append(1))
+    img = astronaut()
+    face = analyze_face(img, embed=False, quality=False)  # no embedding: one pass, no likeness retries
+    out = studio_stage(Portrait(img, face=face), style="linkedin")
+    assert out.log[-1].params["light"] == "loop"
+    assert searched == []
+    # the headshot's analysis carries the moved mesh with its depth (the frame only rotates and shifts)
+    assert out.face.mesh_3d is not None and np.allclose(out.face.mesh_depth, face.mesh_depth)
+
+
+def test_stage_without_mesh_depth_lets_the_relight_search(monkeypatch):
+    """An analysis without depth (moved, or dlib68) still gets the photo's own nose: the relight finds the mesh."""
+    from dataclasses import replace
+
+    rl = importlib.import_module("candid.engines.studio.relight")  # the module (the package exports the function)
+
+    searched = []
+    real = rl._photo_mesh
+    monkeypatch.setattr(rl, "_photo_mesh", lambda *a, **k: searched.append(1) or real(*a, **k))
+    img = astronaut()
+    face = replace(analyze_face(img, embed=False, quality=False), mesh_depth=None)
+    studio_stage(Portrait(img, face=face), style="linkedin")
+    assert searched == [1]
