@@ -73,3 +73,50 @@ def test_stage_without_mesh_depth_lets_the_relight_search(monkeypatch):
     face = replace(analyze_face(img, embed=False, quality=False), mesh_depth=None)
     studio_stage(Portrait(img, face=face), style="linkedin")
     assert searched == [1]
+
+
+def _beanie_scene(scale: int = 4):
+    """The astronaut's landmarks on a large photo (``scale`` times 512 px): brown hair, a green beanie on top."""
+    from candid.face.examples import astronaut_landmarks
+    from candid.face.masks import forehead_top
+
+    lm = astronaut_landmarks() * scale
+    n = 512 * scale
+    img = np.full((n, n, 3), 0.9, np.float32)
+    img[20 * scale:, 120 * scale:380 * scale] = (0.25, 0.15, 0.1)
+    cv2.fillConvexPoly(img, np.round(lm[:17]).astype(np.int32), (0.85, 0.65, 0.55))
+    img[20 * scale:int(forehead_top(lm)[:, 1].min()), 120 * scale:380 * scale] = (0.2, 0.6, 0.3)
+    person = np.zeros((480, 480), np.float32)
+    person[19:, 112:357] = 1  # the 480 px mask the stage reads the photo with
+    return img, lm, person
+
+
+def test_head_covering_reads_the_mask_over_the_head_only(monkeypatch):
+    """The passport's covering check brings the small person mask up over the head's window, not the whole photo."""
+    from candid.engines.studio.frame import head_covering
+
+    img, lm, person = _beanie_scene()
+    sizes = []
+    real = cv2.resize
+
+    def watched(src, dsize, *a, **k):
+        if np.ndim(src) == 2:
+            sizes.append(tuple(dsize))
+        return real(src, dsize, *a, **k)
+
+    monkeypatch.setattr(cv2, "resize", watched)
+    found = head_covering(img, lm, person)
+    assert found is not None and found["change"] == "head_covering"
+    assert (img.shape[1], img.shape[0]) not in sizes  # no full-size copy of the mask
+
+
+def test_head_mask_window_is_the_full_mask_cut():
+    from candid.engines.studio.frame import _head_mask
+
+    rng = np.random.default_rng(1)
+    person = cv2.GaussianBlur(rng.random((60, 80)).astype(np.float32), (0, 0), 3)
+    person = (person - person.min()) / np.ptp(person)
+    whole = _head_mask(person, None, (301, 397), (40, 300, 200))
+    part = _head_mask(person, None, (301, 397), (40, 300, 200), window=(37, 55, 310, 230))
+    assert part.shape == (175, 273)
+    assert (part != whole[55:230, 37:310]).mean() < 1e-3  # the same linear upsampling (float rounding aside)
