@@ -120,3 +120,30 @@ def test_head_mask_window_is_the_full_mask_cut():
     part = _head_mask(person, None, (301, 397), (40, 300, 200), window=(37, 55, 310, 230))
     assert part.shape == (175, 273)
     assert (part != whole[55:230, 37:310]).mean() < 1e-3  # the same linear upsampling (float rounding aside)
+
+
+def test_engine_and_scorecard_share_one_thin_piece_finder(monkeypatch):
+    """composite.hanging_pieces (a drop earring's chain) and metrics.thin_pieces find thin pieces the same way."""
+    import candid.pieces as pieces
+    from candid.face.examples import astronaut_landmarks
+    from candid.scorecard import metrics
+
+    comp = importlib.import_module("candid.engines.studio.composite")
+    lm = astronaut_landmarks()
+    a = np.zeros((512, 512), np.float32)
+    a[60:180, 175:275] = 1  # the head
+    a[180:220, 188:191] = 1  # a 3 px chain hanging below the ear lobe
+    calls = []
+    real = pieces.thin_components
+    monkeypatch.setattr(pieces, "thin_components", lambda *x, **k: calls.append(1) or real(*x, **k))
+    hung = comp.hanging_pieces(a, lm, width=8)
+    thin = metrics.thin_pieces(a, width=8)
+    assert len(calls) == 2
+    assert thin[181:219, 188:191].all() and hung[181:219, 188:191].all()
+    # the scorecard's disk (pixels within r + 0.5) is the engine's too: OpenCV's 7 px ellipse, with a single
+    # pixel at its top and bottom, left 3 more pixels of this chain's root standing
+    m = np.zeros((60, 60), bool)
+    m[10:40, 10:40] = True
+    m[40:58, 24:27] = True
+    n, labels, stats = real(m, 6)
+    assert int(stats[1:, cv2.CC_STAT_AREA].max()) == 48 == int(metrics.thin_pieces(m.astype(np.float32)).sum())
