@@ -52,6 +52,11 @@ class FaceAnalysis:
     mesh : ndarray or None
         ``(478, 2)`` float32 MediaPipe face mesh points in pixels (468 face
         points, then 5 per iris: image-left eye's first in the wheel's order).
+    mesh_depth : ndarray or None
+        ``(478,)`` float32 MediaPipe depth of each mesh point (smaller: nearer
+        the camera), in the same pixels' scale as :attr:`mesh`; see
+        :attr:`mesh_3d`. Whoever moves the analysis to other pixels scales
+        it with the move (a rotation keeps it; a scale ``s`` multiplies it).
     iris : tuple of ndarray or None
         ``(centres, radii)``: ``(2, 2)`` iris centres and ``(2,)`` radii in
         pixels, image-left eye first, fitted to the mesh's iris rings.
@@ -84,6 +89,7 @@ class FaceAnalysis:
     index: int = 0
     n_faces: int = 1
     mesh: np.ndarray | None = field(default=None, repr=False)
+    mesh_depth: np.ndarray | None = field(default=None, repr=False)
     iris: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     pose: tuple[float, float, float] | None = None
     landmark_source: str = "mesh"
@@ -102,6 +108,24 @@ class FaceAnalysis:
         """The faces found beside this one (:attr:`known_faces` without :attr:`box`); ``()`` when not known."""
         known = self.known_faces
         return known[:self.index] + known[self.index + 1:]
+
+    @property
+    def mesh_3d(self) -> np.ndarray | None:
+        """``(478, 3)`` float64 mesh (x, y, z in pixels, as :func:`candid.face.mesh.face_mesh` gives it), or None.
+
+        None when the analysis has no mesh or no depth for it (the dlib68
+        model, or an analysis moved without its depth).
+
+        Examples
+        --------
+        >>> from candid.face.examples import astronaut
+        >>> face = analyze_face(astronaut(), embed=False, quality=False)
+        >>> face.mesh_3d.shape, bool(np.array_equal(face.mesh_3d[:, :2], face.mesh))
+        ((478, 3), True)
+        """
+        if self.mesh is None or self.mesh_depth is None or len(self.mesh_depth) != len(self.mesh):
+            return None
+        return np.hstack([np.asarray(self.mesh, np.float64), np.asarray(self.mesh_depth, np.float64)[:, None]])
 
     @property
     def iod(self) -> float:
@@ -191,7 +215,7 @@ def analyze_face(
         raise FaceError(f"asked for face {index + 1} but only {len(faces)} found ({_describe_faces(faces)})",
                         source=source)
     box = faces[index]
-    mesh_pts = iris = pose = None
+    mesh_pts = mesh_z = iris = pose = None
     if model == "mesh":
         points = face_mesh(image8, (box.x0, box.y0, box.x1, box.y1))
         if points is None:
@@ -199,6 +223,7 @@ def analyze_face(
                             source=source, hint="use a sharper, less turned or less covered face")
         lm = landmarks_68(points)
         mesh_pts = points[:, :2].astype(np.float32)
+        mesh_z = points[:, 2].astype(np.float32)  # the relight casts the nose's shadow from it
         iris = iris_circles(points)
         pose = head_pose(points)
     else:
@@ -207,7 +232,7 @@ def analyze_face(
     report = assess_quality(pixels, lm, regions=regions, n_faces=len(faces)) if quality else None
     embedding = identity_embedding(image8, lm) if embed else None
     return FaceAnalysis(box=box, landmarks=lm, embedding=embedding, quality=report, index=index,
-                        n_faces=len(faces), mesh=mesh_pts, iris=iris, pose=pose, landmark_source=model,
+                        n_faces=len(faces), mesh=mesh_pts, mesh_depth=mesh_z, iris=iris, pose=pose, landmark_source=model,
                         faces=tuple(faces))
 
 

@@ -269,8 +269,10 @@ def good_from_afar(ctx: Context, heights=AFAR_HEIGHTS) -> list[dict]:
         small_lm = (lm - [wx0, wy0]) * [size[0] / crop.shape[1], size[1] / crop.shape[0]]
         face = replace(ctx.face, landmarks=small_lm.astype(np.float32))
         if getattr(face, "mesh", None) is not None:  # the mesh and iris circles move with the crop too
-            m = (np.asarray(face.mesh, np.float64) - [wx0, wy0]) * [size[0] / crop.shape[1], size[1] / crop.shape[0]]
-            face = replace(face, mesh=m.astype(np.float32), iris=None)
+            sx, sy = size[0] / crop.shape[1], size[1] / crop.shape[0]
+            m = (np.asarray(face.mesh, np.float64) - [wx0, wy0]) * [sx, sy]
+            z = None if face.mesh_depth is None else (np.asarray(face.mesh_depth) * np.sqrt(sx * sy)).astype(np.float32)
+            face = replace(face, mesh=m.astype(np.float32), mesh_depth=z, iris=None)
         sctx = Context(small, face, face.regions(small))
         results = [_run(n, sctx) for n in AFAR_TELLS]
         overall, conf = combine(results)

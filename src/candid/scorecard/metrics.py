@@ -173,7 +173,8 @@ def _segment_distance(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray
 def thin_pieces(alpha: np.ndarray, *, width: float = 6.0, threshold: float = 0.5) -> np.ndarray:
     """Parts of the matte (``alpha > threshold``) at most ``width`` px across.
 
-    What an opening with a disk just wider than ``width`` px (odd) takes from the matte, in pieces of at least ``width**2`` px (a
+    What an opening with a disk just wider than ``width`` px (odd) takes from the matte
+    (:func:`candid.pieces.thin_components`, the finder the studio engine uses), in pieces of at least ``width**2`` px (a
     convex corner's few nibbled pixels are not a piece): a chain hanging
     beside the neck, a single strand of hair. Such a part has no inside of
     its own that an edge profile could measure a halo against.
@@ -200,16 +201,10 @@ def thin_pieces(alpha: np.ndarray, *, width: float = 6.0, threshold: float = 0.5
     >>> bool(thin[50, 25]), bool(thin[20:30, 20:30].any()), int(thin.sum())
     (True, False, 48)
     """
-    fg = np.asarray(alpha, np.float32) > threshold
-    r = int(np.ceil((float(width) - 1) / 2))
-    if r < 1 or not fg.any():
-        return np.zeros(fg.shape, bool)
-    disk = np.hypot(*np.mgrid[-r:r + 1, -r:r + 1]) <= r + 0.5
-    rest = fg & ~ndimage.binary_opening(fg, structure=disk, border_value=1)
-    labels, n = ndimage.label(rest, structure=np.ones((3, 3), int))
-    if n == 0:
-        return rest
-    big = np.bincount(labels.ravel(), minlength=n + 1) >= float(width) ** 2
+    from candid.pieces import thin_components  # the engine's finder too (candid.pieces holds no tuning)
+
+    n, labels, stats = thin_components(np.asarray(alpha, np.float32) > threshold, width)
+    big = stats[:, 4] >= float(width) ** 2  # column 4: cv2.CC_STAT_AREA
     big[0] = False
     return big[labels]
 

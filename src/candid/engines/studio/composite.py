@@ -76,16 +76,12 @@ def hanging_pieces(alpha: np.ndarray, landmarks: np.ndarray, *, width: float) ->
     >>> bool(thin[200, 189]), bool(thin[60:178].any()), bool(hanging_pieces(a, lm, width=2).any())
     (True, False, False)
     """
+    from candid.pieces import thin_components
+
     a = np.asarray(alpha, np.float32)
-    fg = (a > 0.5).astype(np.uint8)
-    r = int(np.ceil((float(width) - 1) / 2))
-    if r < 1 or not fg.any():
-        return np.zeros(a.shape, bool)
-    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2)
-    thick = cv2.morphologyEx(fg, cv2.MORPH_OPEN, disk, borderType=cv2.BORDER_REPLICATE)
-    rest = (fg > 0) & (thick == 0) & (_below_lobe_line(np.asarray(landmarks, np.float64), 0, a.shape[1], 0,
-                                                       a.shape[0]) > 0)
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(rest.astype(np.uint8), connectivity=8)
+    r = int(np.ceil((float(width) - 1) / 2))  # the finder's disk radius: the root's reach below
+    below = _below_lobe_line(np.asarray(landmarks, np.float64), 0, a.shape[1], 0, a.shape[0]) > 0
+    n, lab, stats = thin_components(a > 0.5, width, within=below)
     if n < 2:
         return np.zeros(a.shape, bool)
     from scipy import ndimage

@@ -252,6 +252,9 @@ def studio_stage(
     crop = apply_framing(src, framing)
     valid = framing.valid_mask(src.shape) if framing.extended else None
     clm = framing.map_points(lm)
+    # the analysis's mesh, moved into the frame, for the relight's nose shadow (spares a second mesh search);
+    # after the close-selfie correction it no longer fits the pixels and the relight finds the mesh again
+    cmesh = framed_mesh(face, framing) if analysed else None
     exposed = expose(crop, clm)
     stops = _stops(crop, exposed, clm)
     if abs(stops) >= 0.1:
@@ -304,8 +307,8 @@ def studio_stage(
         # the matte and the neighbour rule, which read it)
         crop = mirror_canvas(crop, framing, src.shape)
         key = key_side(crop, clm, alpha, pattern, side) if pattern != "none" else None
-        lit = relight(crop, clm, alpha, pattern, k, side=key[0], catchlights=catchlights, photo_deg=key[1]) \
-            if pattern != "none" else crop
+        lit = relight(crop, clm, alpha, pattern, k, side=key[0], catchlights=catchlights, photo_deg=key[1],
+                      mesh=cmesh) if pattern != "none" else crop
         if kind == "image":
             from candid.imageio import read_image
 
@@ -334,8 +337,8 @@ def studio_stage(
         # no clean cut-out: keep the photo's own background, blurred and darkened under a very soft mask
         soft = _soft_subject(alpha, head_h)
         key = key_side(crop, clm, soft, pattern, side) if pattern != "none" else None
-        lit = relight(crop, clm, soft, pattern, k, side=key[0], catchlights=catchlights, photo_deg=key[1]) \
-            if pattern != "none" else crop
+        lit = relight(crop, clm, soft, pattern, k, side=key[0], catchlights=catchlights, photo_deg=key[1],
+                      mesh=cmesh) if pattern != "none" else crop
         out = _keep_background(lit, soft, head_h, valid)
         final_alpha = soft
         changes.append({"change": "background_kept", "reason": "; ".join(report.problems)})
@@ -441,6 +444,33 @@ def _keep_background(pixels: np.ndarray, soft: np.ndarray, head_h: float, valid:
     return linear_to_srgb(a3 * lin + (1 - a3) * blurred).astype(np.float32)
 
 
+def framed_mesh(face, framing) -> np.ndarray | None:
+    """The face analysis's 3-D mesh moved into the output frame: ``(478, 3)`` float64, or None.
+
+    x, y go through the framing's affine map; the depth z is in pixels, so it
+    is multiplied by the map's scale (``sqrt(|det|)``; 1 for the studio's
+    rotation and shift). None when the analysis has no mesh with depth.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from candid.engines.studio.frame import Framing
+    >>> f = Framing(np.array([[2.0, 0, -1], [0, 2, 3]]), (8, 8), 0.0)
+    >>> face = SimpleNamespace(mesh_3d=np.array([[1.0, 1.0, -4.0]]))
+    >>> framed_mesh(face, f).tolist()
+    [[1.0, 5.0, -8.0]]
+    >>> framed_mesh(SimpleNamespace(mesh_3d=None), f) is None
+    True
+    """
+    pts = getattr(face, "mesh_3d", None)
+    if pts is None:
+        return None
+    pts = np.asarray(pts, np.float64)
+    m = np.asarray(framing.matrix, np.float64)
+    scale = float(np.sqrt(abs(np.linalg.det(m[:, :2]))))
+    return np.hstack([pts[:, :2] @ m[:, :2].T + m[:, 2], pts[:, 2:3] * scale])
+
+
 def _mapped_face(face, pixels: np.ndarray, landmarks: np.ndarray, framing):
     from dataclasses import replace
 
@@ -454,6 +484,8 @@ def _mapped_face(face, pixels: np.ndarray, landmarks: np.ndarray, framing):
     # every point set the analysis carries moves with the frame (rotation + shift: radii keep their size)
     if getattr(face, "mesh", None) is not None:
         extra["mesh"] = framing.map_points(np.asarray(face.mesh, np.float64)).astype(np.float32)
+        moved = framed_mesh(face, framing)
+        extra["mesh_depth"] = None if moved is None else moved[:, 2].astype(np.float32)
     if getattr(face, "iris", None) is not None:
         centres, radii = face.iris
         extra["iris"] = (framing.map_points(np.asarray(centres, np.float64)).astype(np.float32), radii)
