@@ -1764,6 +1764,7 @@ def matte(
     strands: bool = True,
     focus_hair: bool = True,
     clothes: bool = True,
+    _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
 
@@ -1781,7 +1782,9 @@ def matte(
     landmarks : ndarray
         ``(68, 2)`` landmarks in ``pixels``.
     valid : ndarray, optional
-        ``(H, W)`` bool, False where the canvas was extended beyond the photo (alpha 0 there).
+        ``(H, W)`` bool, False where the canvas was extended beyond the photo (alpha 0 there). The segmenter
+        and the colour model see the whole frame; the matting itself sees the photo alone
+        (:func:`_matte_photo_box`: the photo's border is no outline).
     work_side : int
         Long side of the working image for segmentation and matting.
     hair_band, edge_band : float
@@ -1887,6 +1890,7 @@ def matte(
     >>> a.shape, a.dtype.name, float(a[120, 220]) > 0.99, float(a[20, 480]) < 0.01
     ((512, 512), 'float32', True, True)
     """
+    args = dict(locals())  # the call as made, for the photo's own box on an extended canvas
     from pymatting import estimate_alpha_cf
 
     from candid.face.person import guided_coefficients, person_probability
@@ -1906,8 +1910,11 @@ def matte(
     _, chin_s, _ = head_extent(lm_s)
     _, down_s = _frame_axes(lm_s)
     below_chin = _along((h_s, w_s), chin_s, down_s)
-    prob = person_probability(small, work_side=max(w_s, h_s), full_resolution=False)
-    if context is not None:
+    prob = person_probability(small, work_side=max(w_s, h_s), full_resolution=False) if _frame_views is None else None
+    box_s = photo_box(valid_s, (h_s, w_s)) if valid_s is not None and _frame_views is None else None
+    if box_s is not None:  # the segmenter sees the photo alone: the canvas's streaks of its edge are no scene
+        prob[box_s] = person_probability(small[box_s], work_side=max(small[box_s].shape[:2]), full_resolution=False)
+    if context is not None and _frame_views is None:
         ctx = resize(np.clip(np.asarray(context, np.float32), 0, 1), (w_s, h_s), cv2.INTER_LINEAR)
         # the head: both views averaged (the crop's is finer); below the chin the surer view wins
         body = gauss((below_chin > 0).astype(np.float32), 0.05 * fw)
@@ -1918,7 +1925,13 @@ def matte(
     raw = prob
     seeds = seed_mask((h_s, w_s), lm_s)
     corridor = seeds != cv2.GC_BGD
-    prob = refine_with_colour(small, raw, lm_s, iterations=iterations, seed=seed, seeds=seeds)
+    if _frame_views is None:
+        prob = refine_with_colour(small, raw, lm_s, iterations=iterations, seed=seed, seeds=seeds)
+        box = photo_box(valid, (H, W)) if valid is not None else None
+        if box is not None:  # the photo's border is not an outline: the photo alone is matted, the canvas stays 0
+            return _matte_photo_box(box, args, (raw, prob))
+    else:  # the photo's box of a frame: the segmenter and GrabCut saw the whole frame
+        raw, prob = (np.clip(resize(v, (w_s, h_s), cv2.INTER_LINEAR), 0, 1).astype(np.float32) for v in _frame_views)
     edges = None  # the colour edges both people rules cut along, made once for the two
     if others is not None and len(others):
         # the segmenter marks everyone: other people's share of the person mask is not the subject's. Taken
@@ -2069,6 +2082,79 @@ def matte(
         alpha[alpha < 0.02] = 0.0
         alpha[alpha > 0.98] = 1.0
     return attached_only(alpha, lm)
+
+
+def photo_box(valid: np.ndarray, shape: tuple[int, int]) -> tuple[slice, slice] | None:
+    """The bounding box of the photo's pixels on an extended canvas, or None when it is the whole frame.
+
+    Parameters
+    ----------
+    valid : ndarray
+        ``(H, W)`` bool, True where the pixel came from the photo.
+    shape : tuple of int
+        ``(H, W)`` of the frame.
+
+    Returns
+    -------
+    (slice, slice) or None
+        Rows and columns of the box; None when the photo's pixels reach every side of the frame (or there are none).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> v = np.zeros((10, 20), bool); v[:, 5:15] = True      # canvas extended at the left and the right
+    >>> photo_box(v, (10, 20))
+    (slice(0, 10, None), slice(5, 15, None))
+    >>> photo_box(np.ones((10, 20), bool), (10, 20)) is None
+    True
+    """
+    v = np.asarray(valid, bool)
+    if v.shape != tuple(shape):
+        raise ValueError(f"valid {v.shape} does not match the frame {tuple(shape)}")
+    rows, cols = np.flatnonzero(v.any(1)), np.flatnonzero(v.any(0))
+    if not rows.size:
+        return None
+    box = (slice(int(rows[0]), int(rows[-1]) + 1), slice(int(cols[0]), int(cols[-1]) + 1))
+    if (box[0].stop - box[0].start, box[1].stop - box[1].start) == v.shape:
+        return None
+    return box
+
+
+def _matte_photo_box(box: tuple[slice, slice], args: dict, views: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """:func:`matte` of the photo's own box on an extended canvas, at the same working scale; 0 on the canvas.
+
+    On an extended canvas the frame beyond the photo holds the photo's edge repeated (:func:`apply_framing`).
+    Matted as part of the frame, that canvas was known background right beside hair that runs on to the
+    photo's edge, in the hair's own colours: closed-form matting then called the wisps at the edge background
+    (scarlett_1 environmental lost them 20-70 px before the edge), and the shape rule saw the photo's edge as
+    the person's outline (scarlett_4's ponytail: a half-opaque block with a straight side there). The photo's
+    border is the image's border of any crop that needs no canvas, which every rule of the matte already
+    treats as no outline; so the photo alone is matted. The working scale is kept (``work_side`` shrinks with
+    the frame), so the matte's resolution is what it was. A levelled frame's photo is a tilted rectangle:
+    the canvas left in its box's corners stays as before (``valid``, alpha 0).
+
+    ``views``: the person probability and GrabCut's answer for the whole frame at its working size. They are
+    kept (cropped to the box): GrabCut's colour model learns the background from the whole frame, and on the
+    photo alone (less wall beside a neck) it kept yangmi_4's wall beside the neck and carved yangmi_6's dark
+    hair from the black backdrop.
+    """
+    rows, cols = box
+    H, W = np.shape(args["pixels"])[:2]
+    h, w = rows.stop - rows.start, cols.stop - cols.start
+    off = np.array([cols.start, rows.start], np.float64)
+    kw = {k: v for k, v in args.items() if k not in ("pixels", "landmarks")}
+    valid = np.asarray(args["valid"], bool)[rows, cols]
+    kw["valid"] = None if valid.all() else valid
+    kw["work_side"] = args["work_side"] * max(h, w) / max(H, W)
+    if args["context"] is not None:  # any size: in the frame's pixels first
+        kw["context"] = resize(np.asarray(args["context"], np.float32), (W, H), cv2.INTER_LINEAR)[rows, cols]
+    if args["others"] is not None and len(args["others"]):
+        kw["others"] = [tuple(np.asarray(b, np.float64) - np.tile(off, 2)) for b in args["others"]]
+    kw["_frame_views"] = tuple(resize(np.asarray(v, np.float32), (W, H), cv2.INTER_LINEAR)[rows, cols] for v in views)
+    lm = check_landmarks(args["landmarks"]) - off
+    out = np.zeros((H, W), np.float32)
+    out[rows, cols] = matte(np.asarray(args["pixels"])[rows, cols], lm, **kw)
+    return out
 
 
 def _border_bridges(solid: np.ndarray, head: np.ndarray) -> np.ndarray:
