@@ -1510,7 +1510,10 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
                  sure: tuple[float, float] = (0.35, 0.15), shape_sigma: float = 0.02, width: float = 2.0,
                  solid: float = 0.95, support: float = 0.3, snap_eps: float = 5e-3,
                  keep_depth: float = 0.015, messy: float = 3.5, steps: float = 0.1,
-                 face_gap: float = 0.3, share: bool = True) -> np.ndarray:
+                 face_gap: float = 0.3, share: bool = True, cloth_gap: float | None = 0.06,
+                 cloth_depth: tuple[float, float] = (0.15, 0.35),
+                 flat_range: tuple[float, float] = (0.38, 0.5),
+                 near_prob: tuple[float, float] = (0.7, 0.9)) -> np.ndarray:
     """A clean, slightly soft outline for the clothes and shoulders below the ear lobes.
 
     Below the jaw the matte's outline is cloth: a smooth edge, not hair. Yet the segmenter's coarse grid (256 px for
@@ -1547,6 +1550,13 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     share : bool
         On the new edge, a pixel gets no more alpha than its colour's share between the clothes' and the
         background's local colours (plus 0.1), where those differ: no line of the old backdrop's colour.
+    cloth_gap : float or None
+        Below the lobes (the gap shrinks from ``face_gap`` at ``cloth_depth[0]`` face widths under the lobes to this at
+        ``cloth_depth[1]``) the rule reaches on to this many face widths from the face's hull: the collar ring of a
+        tight crop, where a suit's shoulder meets the jaw (32bit.png: a lost lapel, smoke on the shoulder). There it
+        only adds cloth the segmenter (``prob``) is sure of (ramped over ``near_prob``) and takes out soft alpha
+        (below ``solid``) only on a shoulder's top (:func:`_shoulder_top`, ramped over ``flat_range``): never the
+        neck's steep, lit side or the underside of a jaw. None: ``face_gap`` everywhere (the rule of round 12).
 
     Returns
     -------
@@ -1580,11 +1590,15 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     # never the face: its jaw and ears (a tilted head's jaw reaches below the lobes' line), nor what lies within
     # ``face_gap`` face widths of them
     near_face = _face_guard((H, W), lm, face_gap)
-    zone = zone * np.clip((near_face - face_gap * fw) / max(0.05 * fw, 1.0), 0, 1)
+    # ``full``: where the rule acts both ways (the clothes' colours are learnt there too); ``zone`` reaches on to the
+    # collar ring, ``cloth_gap`` from the face, where it only adds a shoulder or takes a shoulder's smoke
+    full = zone * _collar_gap(lm, lobes, near_face, face_gap, None, cloth_depth)
+    zone = zone * _collar_gap(lm, lobes, near_face, face_gap, cloth_gap, cloth_depth)
     side = _along((H, W), chin, across) > 0
     for sd, long_hair in zip((side, ~side), _long_hair_sides(a, lm)):
         if long_hair:
             zone = zone * ~sd
+            full = full * ~sd
     if not (zone > 0.5).any():
         return a.copy()
     inside = a > 0.5
@@ -1593,7 +1607,7 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     zb = zone > 0.5
     P = np.full((H, W), 0.5, np.float32)  # background odds
     for sd in (side, ~side):
-        person = zb & sd & (a > 0.98) & (d_in > 0.03 * fw) & (d_in <= 0.1 * fw)
+        person = (full > 0.5) & sd & (a > 0.98) & (d_in > 0.03 * fw) & (d_in <= 0.1 * fw)
         back = (lobes > 0) & sd & (d_out > far[0] * fw) & (d_out < far[1] * fw) & (a < 0.02)
         if person.sum() >= 50 and back.sum() >= 50:
             P[sd] = _plain_odds(img, person, back, fw)[sd]
@@ -1634,6 +1648,7 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     untidy = np.maximum(untidy, np.clip((gauss(flips, r_m) / rim_d - steps) / steps, 0, 1))
     untidy = np.maximum(gauss(untidy, r_m), gauss(grown.astype(np.float32), 1.0))
     w = zone * untidy * np.maximum(np.minimum(d_in, d_out) < reach * fw + 2, grown)
+    drawn = clean  # (before the share cap: the ring takes out only what the drawn edge leaves out)
     if share:  # the new edge's pixels of the old backdrop's colour get no more alpha than their colour's share
         r_s = max(0.05 * fw, 2.0)
         F = normalized_blur(img, (a > 0.98) & (d_in > 2) & (d_in < 0.1 * fw), r_s)
@@ -1642,11 +1657,46 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         mix = np.clip(mix, 0, 1)
         edge = (clean > 0.02) & (clean < 0.98) & ~keep & (n2 > 0.15 ** 2)
         clean = np.where(edge, np.minimum(clean, mix + 0.1), clean)
-    out = a + w * (clean - a)
+    w_full = w * np.clip(full / np.maximum(zone, 1e-6), 0, 1)
+    # in the collar ring: cloth is added only where the segmenter is sure of the person (not a pale wall under the
+    # chin), and soft alpha is taken only on a shoulder's top, by the drawn edge (not the neck's soft, lit side, nor
+    # the underside of a jaw)
+    sure_person = np.zeros((H, W), np.float32) if prob is None else \
+        np.clip((np.asarray(prob, np.float32) - near_prob[0]) / max(near_prob[1] - near_prob[0], 1e-3), 0, 1)
+    shoulder_top = _shoulder_top(a, lm, flat_range) * (a < solid)
+    out = a + w_full * (clean - a) + (w - w_full) * (sure_person * np.maximum(clean - a, 0)
+                                                      + shoulder_top * np.minimum(drawn - a, 0))
     # skin joined to the face (a neck, a jaw the landmarks missed) never loses alpha
     skin = _skin_by_face(img, lm, near_face <= 0, back=(a < 0.02) & (near_face < 0.5 * fw))
     out = np.where(skin & (near_face < 0.3 * fw), np.maximum(out, a), out)
     return out.astype(np.float32)
+
+
+def _shoulder_top(alpha: np.ndarray, lm: np.ndarray, cosines: tuple[float, float]) -> np.ndarray:
+    """How much the matte's outline is the top of a shoulder (0-1): the person below it, the outline running across
+    the body, not down it (a neck's side) and not the underside of a jaw or chin (the person above it).
+
+    The cosine between alpha's gradient (alpha smoothed by 0.03 face widths) and the head's down axis, ramped from
+    ``cosines[0]`` (0) to ``cosines[1]`` (1).
+    """
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    _, down = _frame_axes(lm)
+    gy, gx = np.gradient(gauss(np.asarray(alpha, np.float32), max(0.03 * fw, 1.0)))
+    cos = (gx * down[0] + gy * down[1]) / np.maximum(np.hypot(gx, gy), 1e-9)
+    return np.clip((cos - cosines[0]) / max(cosines[1] - cosines[0], 1e-3), 0, 1).astype(np.float32)
+
+
+def _collar_gap(lm: np.ndarray, lobes: np.ndarray, near_face: np.ndarray, face_gap: float, cloth_gap: float | None,
+                depth: tuple[float, float]) -> np.ndarray:
+    """Weight (0-1) by the distance ``near_face`` (px) from the face's hull: 0 within the gap, 1 beyond it.
+
+    The gap is ``face_gap`` face widths by the ears, down to ``depth[0]`` face widths below the lobes (``lobes``:
+    :func:`_lobe_depth`), and shrinks to ``cloth_gap`` by ``depth[1]``; None: ``face_gap`` everywhere.
+    """
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    gap = face_gap if cloth_gap is None else \
+        face_gap + np.clip((lobes / fw - depth[0]) / max(depth[1] - depth[0], 1e-3), 0, 1) * (cloth_gap - face_gap)
+    return np.clip((near_face - gap * fw) / max(0.05 * fw, 1.0), 0, 1)
 
 
 def _face_guard(shape: tuple[int, int], lm: np.ndarray, gap: float) -> np.ndarray:
@@ -1862,7 +1912,8 @@ def matte(
         about a pixel wide where the clothes' and the background's colours decide, smoothed where they do not, with a
         shoulder the segmenter saw but GrabCut lost put back (:func:`clothes_edge`: no torn stair-steps, grey smoke
         or fur on a suit). On by default since issue 18: the face, its ears and 0.3 face widths round them are left
-        alone (a tilted head's jaw), and skin joined to the face never loses alpha.
+        alone (a tilted head's jaw), and skin joined to the face never loses alpha; nearer the jaw, a tight crop's
+        shoulder tops and lost lapels are mended too, never the neck's side (``clothes_edge(cloth_gap=...)``).
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
