@@ -1393,6 +1393,90 @@ def _skull_above_chin(shape: tuple[int, int], lm: np.ndarray) -> np.ndarray:
     return (skull(shape, lm) & (_along(shape, chin, down) < 0)) | _face_hull(shape, lm)
 
 
+def dense_hair(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, hair_below: float = 0.1,
+               contrast: tuple[float, float] = (0.12, 0.24), reach: float = 0.05, texture: float = 0.006,
+               sure: tuple[float, float] = (0.8, 0.95), off: tuple[float, float] = (0.1, 0.15),
+               lighter: tuple[float, float] = (0.1, 0.2)) -> np.ndarray:
+    """Alpha inside the hair's outline at least as high as the photo's colour says.
+
+    Closed-form matting knows the person only from the trimap's sure part, which at short hair is the skin of the
+    forehead below it: the whole hair cap lies in the unknown band. Dark hair lit at its outline by a bright
+    backdrop (obama3.jpg) then keeps 0.6-0.9 from the outline to 10 px inside it, where the photo's colour has long
+    settled to the hair's own: over the new backdrop the outer third of the hair is see-through. Here each pixel
+    inside the ``alpha > 0.5`` outline, in the hair zone (the head above ``hair_below`` head heights under the eye
+    line), gets the share of the hair's colour ``F`` (the opaque pixels within ``reach`` face widths of the soft
+    edge, blurred) along ``F - B`` (the old background beside the outline, blurred), read on the photo smoothed
+    by ``texture`` face widths (dense hair's light and dark strands average to the hair's colour; a loose wisp's
+    strand and gap average towards the backdrop). Alpha is raised to that share, and to 1 where the share is
+    ``sure`` (ramped). Only where ``F`` and ``B`` differ clearly (``contrast``, sRGB distance) and the pixel lies
+    near the ``B``-``F`` segment (``off``: a third colour is left alone), before a backdrop lighter than the hair
+    (mean sRGB, ``lighter``, ramped; light wisps before a dark wall are :func:`strand_gaps`' case), and not on the
+    outline's own pixels (1-2.5 px inside it, ramped). Alpha is never lowered, and the outline (the 0.5 contour)
+    does not move outwards.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), 0.85, np.float32)                  # a light backdrop
+    >>> a = np.zeros((512, 512), np.float32); a[40:, 150:360] = 1
+    >>> img[40:, 150:360] = 0.2                                          # dark hair and below
+    >>> a[40:52, 150:360] = 0.7                                          # hair of the hair's colour held see-through
+    >>> img[34:40, 150:360] = 0.5; a[34:40, 150:360] = 0.55              # a true mixed edge above it
+    >>> b = dense_hair(img, a, lm)
+    >>> round(float(b[46, 250]), 2), round(float(b[37, 250]), 2), float(b[20, 250])
+    (1.0, 0.55, 0.0)
+    """
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    a = np.asarray(alpha, np.float32)
+    H, W = a.shape
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    _, _, head_h = head_extent(lm)
+    _, down = _frame_axes(lm)
+    zone = (_along((H, W), lm[36:48].mean(0), down) < hair_below * head_h) & _skull_above_chin((H, W), lm)
+    inside = gauss(a, 1.0) > 0.5  # the outline's interior, specks in it included
+    soft = inside & (a < 0.98) & (gauss(zone.astype(np.float32), max(0.05 * fw, 1.0)) > 0.01)
+    opaque = a >= 0.98
+    back = a <= 0.02
+    if not (soft.any() and opaque.any() and back.any()):
+        return a.copy()
+    # the blurs only in the box around the soft hair (plus their reach): full-size photos stay fast
+    ys, xs = np.nonzero(soft)
+    m = int(0.3 * fw) + 2
+    y0, y1, x0, x1 = max(ys.min() - m, 0), min(ys.max() + m + 1, H), max(xs.min() - m, 0), min(xs.max() + m + 1, W)
+    sub = (slice(y0, y1), slice(x0, x1))
+    d_in = cv2.distanceTransform(opaque[sub].astype(np.uint8), cv2.DIST_L2, 5)
+    ring = opaque[sub] & (d_in <= max(reach * fw, 3.0))
+    d_out = cv2.distanceTransform((~back[sub]).astype(np.uint8), cv2.DIST_L2, 5)
+    beside = back[sub] & (d_out <= max(0.15 * fw, 4.0))
+    if not (ring.any() and beside.any()):
+        return a.copy()
+    F = normalized_blur(img[sub], ring.astype(np.float32), max(0.03 * fw, 1.0))
+    B = normalized_blur(img[sub], beside.astype(np.float32), max(0.06 * fw, 1.5))
+    smooth = gauss(img[sub], max(texture * fw, 0.7))
+    d, c2, share = _share_along(smooth, F, B)
+    # off the line from B through F (hair darker than F's average lies beyond it, and is hair)
+    away = np.sqrt(((smooth - B - np.maximum(share, 0)[..., None] * d) ** 2).sum(-1))
+    lo, hi = contrast
+    w = np.clip((np.sqrt(c2) - lo) / (hi - lo), 0, 1) * np.clip((off[1] - away) / (off[1] - off[0]), 0, 1)
+    # only hair darker than the backdrop beside it (as colour_limit): light strands before a dark wall are the loose
+    # wisps strand_gaps reads, and there a floor from a strand's bright highlight drew a 1-px opaque ridge
+    w = w * np.clip((B.mean(-1) - F.mean(-1) - lighter[0]) / (lighter[1] - lighter[0]), 0, 1)
+    # not on the outline's own pixels: there the photo's smoothed colour is the edge's mix spread by the smoothing
+    # (an anti-aliased outline would be raised above its own coverage)
+    depth = cv2.distanceTransform(np.pad(inside[sub], 1, mode="edge").astype(np.uint8), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    w = w * np.clip((depth - 1.0) / 1.5, 0, 1)
+    w = w * gauss(zone.astype(np.float32), max(0.05 * fw, 1.0))[sub]  # the zone's edge fades: no seam in the hair
+    s = np.clip(share, 0, 1)
+    floor = s + np.clip((s - sure[0]) / (sure[1] - sure[0]), 0, 1) * (1 - s)
+    out = a.copy()
+    raised = np.maximum(a[sub], w * floor)
+    out[sub] = np.where(soft[sub], raised, a[sub])
+    return out.astype(np.float32)
+
+
 def solidify_head(alpha: np.ndarray, landmarks: np.ndarray, *, depth: float = 0.02, low: float = 0.5,
                   high: float = 0.8) -> np.ndarray:
     """Opaque hair a little inside the matte's own outline, within the head.
@@ -1814,6 +1898,8 @@ def matte(
     strands: bool = True,
     focus_hair: bool = True,
     clothes: bool = True,
+    dense: bool = True,
+    islands: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -1914,6 +2000,12 @@ def matte(
         or fur on a suit). On by default since issue 18: the face, its ears and 0.3 face widths round them are left
         alone (a tilted head's jaw), and skin joined to the face never loses alpha; nearer the jaw, a tight crop's
         shoulder tops and lost lapels are mended too, never the neck's side (``clothes_edge(cloth_gap=...)``).
+    dense : bool
+        Inside the hair's outline, alpha is at least the share of the opaque hair's colour the photo shows there
+        (:func:`dense_hair`: short dark hair before a bright backdrop is not see-through in its outer third).
+    islands : bool
+        Pieces above 0.5 joined to the subject through its own soft alpha are held at 0.5 instead of being cut out
+        (:func:`embedded_islands`: no hard-edged holes with dark rims in a loose wisp or a soft crown).
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
@@ -2124,6 +2216,9 @@ def matte(
         near = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(int(round(0.1 * fw)), 1))
         alpha, pockets = background_pockets(pixels, alpha, lm, near=resize(near.astype(np.float32), (W, H)) > 0.5)
     alpha = fill_head_holes(alpha, lm, keep_open=pockets)
+    if dense:  # hair of the opaque hair's colour inside the outline is opaque (short hair lit by a bright backdrop)
+        # (after the holes are filled: raised first, a hole's pixels rose past 0.5 and were no longer filled)
+        alpha = dense_hair(pixels, alpha, lm, hair_below=hair_below)
     if clothes:  # below the lobes the outline is cloth: a clean edge, not fur, steps or smoke
         alpha = clothes_edge(pixels, alpha, lm, prob=np.clip(resize(raw, (W, H), cv2.INTER_LINEAR), 0, 1))
         if valid is not None:
@@ -2132,6 +2227,8 @@ def matte(
         alpha = smooth_along_outline(alpha, outline_sigma)
         alpha[alpha < 0.02] = 0.0
         alpha[alpha > 0.98] = 1.0
+    if islands:  # a dense crossing of strands in the subject's own soft hair is soft hair, not a piece to cut out
+        alpha = embedded_islands(alpha, lm)
     return attached_only(alpha, lm)
 
 
@@ -2338,6 +2435,54 @@ def context_probability(prob: np.ndarray, photo_shape: tuple[int, int], matrix: 
     return np.clip(out, 0, 1).astype(np.float32)
 
 
+def embedded_islands(alpha: np.ndarray, landmarks: np.ndarray, *, joined: float = 0.2) -> np.ndarray:
+    """Pieces above 0.5 that sit in the subject's own soft alpha are held at 0.5, not left to be cut out.
+
+    :func:`attached_only` removes every piece of ``alpha > 0.5`` not joined to the subject's. In a loose wisp
+    (scarlett_1.jpg) or a crown of soft short hair (obama.jpg) the denser crossings of strands reach 0.6-0.9 while
+    the strands around them are 0.3-0.5: each crossing is such a piece, and cutting it left a hard-edged hole of
+    the new backdrop with the strands' soft rim round it (a dark speck with a thin dark outline at 3x). A piece
+    joined to the subject through alpha above ``joined`` (8-connected) is part of the subject's soft edge: it is
+    lowered to the level of the soft alpha round it (a Gaussian average of 2 px, at most 0.5), so it is no separate
+    piece and :func:`attached_only` keeps it as soft alpha beside the subject.
+    Pieces that only a fainter haze or clear background joins to the subject are left as they are (and go).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> a = np.zeros((512, 512), np.float32); a[60:, 150:360] = 1
+    >>> a[40:60, 200:300] = 0.4; a[56:59, 240:250] = 0.8    # a denser crossing in a wisp above the head
+    >>> a[10:20, 10:20] = 0.8                               # a piece of background far away
+    >>> b = embedded_islands(a, lm)
+    >>> round(float(b[57, 245]), 2), round(float(b[15, 15]), 2), round(float(b[50, 210]), 2)
+    (0.4, 0.8, 0.4)
+    >>> round(float(attached_only(b, lm)[57, 245]), 2), float(attached_only(a, lm)[57, 245])
+    (0.4, 0.0)
+    """
+    lm = check_landmarks(landmarks)
+    a = np.asarray(alpha, np.float32)
+    from scipy import ndimage
+
+    eight = np.ones((3, 3))
+    face = _face_hull(a.shape, lm)
+    labels, _ = ndimage.label(a > 0.5, structure=eight)
+    keep = np.unique(labels[face & (labels > 0)])
+    pieces = (labels > 0) & ~np.isin(labels, keep[keep > 0])
+    if not pieces.any():
+        return a.copy()
+    soft, _ = ndimage.label(a > joined, structure=eight)
+    own = np.unique(soft[face & (soft > 0)])
+    inside = pieces & np.isin(soft, own[own > 0])
+    if not inside.any():
+        return a.copy()
+    # at the level of the soft hair round it (at most 0.5): a crossing in a faint haze stays as faint as the haze
+    around = (a > joined) & (a <= 0.5)
+    level = normalized_blur(a, around.astype(np.float32), 2.0) if around.any() else np.full_like(a, 0.5)
+    return np.where(inside, np.minimum(a, np.clip(level, joined, 0.5)), a).astype(np.float32)
+
+
 def attached_only(alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.04) -> np.ndarray:
     """Remove every piece of ``alpha`` not joined to the subject (no floating debris).
 
@@ -2369,6 +2514,28 @@ def attached_only(alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.
     r = max(int(round(reach * fw)), 2)
     near = cv2.dilate(main.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
     return np.where(main | ((a <= 0.5) & near.astype(bool)), a, 0.0).astype(np.float32)
+
+
+def _near_old_background(img: np.ndarray, background: np.ndarray, *, low: float = 0.08,
+                         high: float = 0.16) -> np.ndarray:
+    """1 where an edge pixel has the old background's colour (within ``low``, sRGB distance), 0 from ``high`` on.
+
+    :func:`foreground`'s low-contrast rule gives the soft edge the colour of the person just inside, because
+    there the pixel is mostly the old backdrop and dividing by alpha brings back its JPEG blocks. A pixel far
+    from the backdrop's colour holds the person's own: dark hair at a temple before a skin-coloured wall
+    (yangmi_3.jpg, yangmi_4.jpg), where the rule, set by the skin below the hairline being alike the wall,
+    turned the hair's edge into blocks of skin colour beside blocks of hair.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.array([[[0.10, 0.10, 0.10], [0.58, 0.48, 0.38]]], np.float32)
+    >>> wall = np.full((1, 2, 3), (0.6, 0.5, 0.4), np.float32)
+    >>> _near_old_background(img, wall).round(2).tolist()
+    [[0.0, 1.0]]
+    """
+    d = np.linalg.norm(np.asarray(img, np.float32) - np.asarray(background, np.float32), axis=-1)
+    return np.clip((high - d) / (high - low), 0, 1).astype(np.float32)
 
 
 def foreground(pixels: np.ndarray, alpha: np.ndarray, *, work_side: int = 640,
@@ -2433,6 +2600,7 @@ def foreground(pixels: np.ndarray, alpha: np.ndarray, *, work_side: int = 640,
             fw_s = face_width * s
             w = low_contrast(img_s, solid, fw_s)
             w = (resize(w, (al.shape[1], al.shape[0])) * edge[y0:y1, x0:x1])[..., None]
+            w = w * _near_old_background(img, B_up)[..., None]
             if w.max() > 0:
                 d_in = cv2.distanceTransform(solid.astype(np.uint8), cv2.DIST_L2, 5)
                 ring = (solid & (d_in > 1) & (d_in <= max(0.06 * fw_s, 3.0))).astype(np.float32)
