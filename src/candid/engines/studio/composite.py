@@ -303,6 +303,36 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
     return out, amount
 
 
+def _follow_toned(lin: np.ndarray, new: np.ndarray, k: np.ndarray, faint: np.ndarray,
+                  toned: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``faint`` pixels brought down with the ``toned`` pixel nearest to them (linear ``lin`` -> ``new``).
+
+    Each takes the nearest toned pixel's change: its luminance scaled by that
+    pixel's (never lifted) and its chroma moved by that pixel's weight ``k``
+    towards the toned pixel's. A faint pixel whose neighbour was left alone
+    is left alone. Returns ``(new, k)`` with the faint pixels' weight raised.
+    """
+    if not faint.any() or not toned.any():
+        return new, k
+    _, labels = cv2.distanceTransformWithLabels((~toned).astype(np.uint8), cv2.DIST_L2, 5,
+                                                labelType=cv2.DIST_LABEL_PIXEL)
+    ty, tx = np.nonzero(toned)  # in scan order, as the labels count them (from 1)
+    fy, fx = np.nonzero(faint)
+    src = np.clip(labels[fy, fx] - 1, 0, len(ty) - 1)
+    ny, nx = ty[src], tx[src]
+    l_old, l_new = luminance(lin[ny, nx]), luminance(new[ny, nx])
+    scale = np.clip(l_new / np.maximum(l_old, 1e-4), 0, 1)
+    wk = k[ny, nx, 0]
+    lf = luminance(lin[fy, fx])
+    chroma = (1 - wk)[:, None] * lin[fy, fx] / np.maximum(lf, 1e-4)[:, None] + \
+        wk[:, None] * new[ny, nx] / np.maximum(l_new, 1e-4)[:, None]
+    new = new.copy()
+    k = k.copy()
+    new[fy, fx] = chroma * (lf * scale)[:, None]
+    k[fy, fx, 0] = np.maximum(k[fy, fx, 0], wk)
+    return new, k
+
+
 def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float, excess: float = 1.25,
                      alpha: np.ndarray | None = None, valid: np.ndarray | None = None,
                      keep: np.ndarray | None = None) -> tuple[np.ndarray, float]:
@@ -335,8 +365,10 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
         ``(H, W)`` matte: only the solid inside of the person is toned, and
         below the ear lobes (the line through landmarks 2 and 14) its soft
         outline from alpha 0.5 too: the neck's and jaw's edge, where the jaw's
-        own rim lights the ring :func:`suppress_rim` measures against. Above the
-        lobes the outline (hair, ears) is :func:`suppress_rim`'s.
+        own rim lights the ring :func:`suppress_rim` measures against. The
+        soft outline below alpha 0.5 there follows the toning of the person
+        beside it (:func:`_follow_toned`). Above the lobes the outline (hair,
+        ears) is :func:`suppress_rim`'s.
     valid : ndarray, optional
         ``(H, W)`` bool, pixels from the photo.
     keep : ndarray, optional
@@ -411,6 +443,7 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     # nothing beyond the reach (3.75 w) once widened either: a light-blue collar beside the jaw (tom_cruise_tight)
     # is lighter and cooler than the cheek all the way down, and the widened weight carried the toning into it
     limit = limit * np.clip(4.75 - d / w, 0, 1)
+    limit_reach = np.clip(2.0 - (yy - lm[8, 1]) / w, 0, 1) * np.clip(4.75 - d / w, 0, 1)  # before the person's mask
     zone = np.maximum(np.clip(3.0 - d / w, 0, 1), np.clip(3.75 - d / w, 0, 1) * cool) * limit
     if not zone.any() or cheek.sum() < 4:
         return pixels.copy(), 0.0
@@ -448,7 +481,10 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     wide = cv2.dilate((over * zone).astype(np.float32), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
     k = cv2.GaussianBlur((wide * limit).astype(np.float32), (0, 0), 0.5 * w)[..., None]
     if inside is not None:
-        k = k * inside
+        # normalised over the person: a plain blur fell to half at the outline, and the last px of lit skin kept
+        # most of the rim's light, a light band along the toned jaw (biden.jpg editorial: 131 beside 124 sRGB)
+        share = cv2.GaussianBlur(inside[..., 0].astype(np.float32), (0, 0), 0.5 * w)[..., None]
+        k = np.minimum(k / np.maximum(share, 0.25), 1.0) * inside
     k = k * ~garment[..., None]  # nor does the rim's widened weight reach into it
     cap = 1 + 0.5 * (excess - 1)  # a trace of the edge's light stays
     # where the cap holds, the pixel's own grain (its luminance over its 3x3 median) rides on the capped level:
@@ -470,6 +506,15 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     if spared is not None:  # a jewel's colour is its own
         k = k * ~spared[y0:y1, x0:x1, None]
     new = (1 - k) * lin + k * target
+    if alpha is not None:
+        # suppress_rim gave every soft edge pixel the colour and up to `excess` times the brightness of the ring
+        # beside it, which the jaw's rim lit; the person toned here from alpha 0.5, the pixels below that kept the
+        # rim's light, and where the stair-stepped outline crosses alpha 0.2-0.5 they were a dotted light line
+        # along the jaw (biden.jpg editorial: 0.72-0.79 sRGB beside 0.5 toned skin; obama3's neck: a pale line)
+        faint = (a_win > 0.02) & (a_win < 0.5) & below & (limit_reach > 0)
+        if spared is not None:
+            faint &= ~spared[y0:y1, x0:x1]
+        new, k = _follow_toned(lin, new, k, faint, (a_win >= 0.5) & (k[..., 0] > 1e-3))
     out = pixels.copy()
     out[y0:y1, x0:x1] = np.where(k > 1e-3, linear_to_srgb(new), out[y0:y1, x0:x1]).astype(np.float32)
     sel = zone > 0.5
