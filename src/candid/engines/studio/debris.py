@@ -74,6 +74,9 @@ CUT_SMOOTH = 0.04
 OUTLINE = 0.3
 #: Another found face above the crown whose box ends within this many head heights of the cut-out's top: touching.
 TOUCH = 0.15
+#: A face beside the top of the head: at least this share of the cut-out above its chin is the subject's own head
+#: with its hair margin (:func:`touching_above`).
+OWN_HEAD = 0.9
 #: Below the column, the other's clothes are at least this much nearer (CIELAB) to her colours than to the subject's.
 HERS = 6.0
 #: A face is turned when its nose lies more than this many face widths off the jaw's middle (:func:`other_heads`).
@@ -712,7 +715,8 @@ def other_heads(shape: tuple[int, int], landmarks: np.ndarray, others, *, hair: 
     return theirs & ~_face_hull((H, W), lm) & ~column
 
 
-def touching_above(alpha: np.ndarray, landmarks: np.ndarray, others, *, touch: float = TOUCH) -> bool:
+def touching_above(alpha: np.ndarray, landmarks: np.ndarray, others, *, touch: float = TOUCH,
+                   pose=None, own: float = OWN_HEAD) -> bool:
     """Whether another found face stands right above the subject's head, touching the cut-out's top.
 
     Someone standing behind a seated subject has their face found above
@@ -725,6 +729,21 @@ def touching_above(alpha: np.ndarray, landmarks: np.ndarray, others, *, touch: f
     cut-out (alpha over one half, in the box's columns) there are fewer than
     ``touch`` head heights.
 
+    A face *beside* the top of the head does not count: the cut-out rises
+    more than a third of ``touch`` head heights above its chin in its
+    columns, and at least ``own`` of what the cut-out holds above that chin
+    (across the frame) lies in the subject's head ellipse with its hair
+    margin (:func:`head_radius`). Then that person's neck is hidden behind
+    the subject's head, and what touches them is the subject's own hair
+    (2008_007676: the woman behind has her chin beside her friend's crown,
+    0.08-0.12 head heights below the hair's top; 2008_001009's child has her
+    chin 0.07-0.10 head heights above her mother's hair). Someone that
+    close behind may have an arm round the subject's shoulders, which only
+    the subject's own arms tell apart (:func:`on_arms`), so this needs
+    ``pose``: the subject's ``(6, 2)`` shoulders, elbows and wrists, or a
+    callable returning them (run only when a face is beside the head);
+    without it (None, or none found) the face counts as above.
+
     Examples
     --------
     >>> import numpy as np
@@ -735,11 +754,16 @@ def touching_above(alpha: np.ndarray, landmarks: np.ndarray, others, *, touch: f
     (True, False)
     >>> touching_above(a, lm, [(60, -60, 100, -20)])   # a face above, apart from the head
     False
+    >>> from candid.engines.studio.people import toy_pose
+    >>> beside = [(100, 0, 140, 40)]   # a face beside the crown: its chin 15 rows below the hair's top
+    >>> touching_above(a, lm, beside), touching_above(a, lm, beside, pose=toy_pose(80, 80, 50))
+    (True, False)
     """
     lm = check_landmarks(landmarks)
     solid = np.asarray(alpha) > 0.5
     H, W = solid.shape
     crown, chin, head_h, fw, across, down = _geometry(lm)
+    head = None
     for x0, y0, x1, y1 in (tuple(float(v) for v in b) for b in others):
         if float(np.dot(np.array([(x0 + x1) / 2, (y0 + y1) / 2]) - crown, down)) >= 0:
             continue  # the face is not above the crown
@@ -751,8 +775,16 @@ def touching_above(alpha: np.ndarray, landmarks: np.ndarray, others, *, touch: f
         if not has.any():
             continue
         top = float(np.argmax(cols, axis=0)[has].min())  # the cut-out's highest row under the face
-        if top - y1 < touch * head_h:
-            return True
+        if top - y1 >= touch * head_h:
+            continue
+        if y1 - top > touch * head_h / 3:  # the cut-out rises above the face's chin: beside the head?
+            if head is None:
+                head = head_radius((H, W), lm, grow=HAIR_MARGIN) < 1.0
+            risen = solid[: int(np.ceil(y1))]  # what the cut-out holds above that chin, across the frame
+            if float(np.mean(head[: int(np.ceil(y1))][risen])) >= own and \
+                    (pose() if callable(pose) else pose) is not None:
+                continue
+        return True
     return False
 
 
@@ -1220,7 +1252,7 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
         if near > OTHER_DOUBT and doubt is None:
             doubt = (f"{near:.0%} of the cut-out lies right beside another person's face "
                      "(their hair or clothes could not be told from the subject's)")
-        if doubt is None and touching_above(out, lm, others):
+        if doubt is None and touching_above(out, lm, others, pose=_pose):
             doubt = ("another person's face is right above the head (someone standing behind): "
                      "the top of the head could not be told from them")
     return out.astype(np.float32), DebrisReport(removed=round(removed, 4), outside=round(outside, 4), doubt=doubt,
