@@ -5,19 +5,13 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from skimage import data
 
-from candid.engines.studio import matte
 from candid.engines.studio.composite import suppress_jaw_rim
 
 
-@pytest.fixture(scope="module")
-def astro():
-    from candid.face import analyze_face
-
-    img = data.astronaut().astype(np.float32) / 255
-    lm = np.asarray(analyze_face(img, embed=False).landmarks, np.float64)
-    return img, lm, matte(img, lm)
+@pytest.fixture
+def astro(astronaut_matte):
+    return astronaut_matte
 
 
 def test_a_planted_jaw_rim_is_toned_and_nothing_else(astro):

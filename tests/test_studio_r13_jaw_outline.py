@@ -5,20 +5,14 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from skimage import data
 
 from candid.colour import luminance, srgb_to_linear
-from candid.engines.studio import matte
 from candid.engines.studio.composite import _below_lobe_line, suppress_jaw_rim
 
 
-@pytest.fixture(scope="module")
-def astro():
-    from candid.face import analyze_face
-
-    img = data.astronaut().astype(np.float32) / 255
-    lm = np.asarray(analyze_face(img, embed=False).landmarks, np.float64)
-    return img, lm, matte(img, lm)
+@pytest.fixture
+def astro(astronaut_matte):
+    return astronaut_matte
 
 
 def test_the_soft_outline_of_a_lit_jaw_follows_the_toned_jaw(astro):
