@@ -2294,8 +2294,7 @@ def _matte_photo_box(box: tuple[slice, slice], args: dict, views: tuple[np.ndarr
     valid = np.asarray(args["valid"], bool)[rows, cols]
     kw["valid"] = None if valid.all() else valid
     kw["work_side"] = args["work_side"] * max(h, w) / max(H, W)
-    if args["context"] is not None:  # any size: in the frame's pixels first
-        kw["context"] = resize(np.asarray(args["context"], np.float32), (W, H), cv2.INTER_LINEAR)[rows, cols]
+    kw["context"] = None  # the whole photo's view is already blended into ``views``' probability; not read again
     if args["others"] is not None and len(args["others"]):
         kw["others"] = [tuple(np.asarray(b, np.float64) - np.tile(off, 2)) for b in args["others"]]
     kw["_frame_views"] = tuple(resize(np.asarray(v, np.float32), (W, H), cv2.INTER_LINEAR)[rows, cols] for v in views)
