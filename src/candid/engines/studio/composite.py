@@ -422,7 +422,8 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     cool = np.clip((_blue_red(lin) - 0.6) / 0.2, 0, 1)
     # the limits apart from the reach's fades: no lower than the chin (full to one width below its landmark, which
     # sits inside the visible edge, nothing from two: a collar below), the photo's pixels, the person
-    limit = np.clip(2.0 - (yy - lm[8, 1]) / w, 0, 1).astype(np.float32)
+    chin_reach = np.clip(2.0 - (yy - lm[8, 1]) / w, 0, 1)
+    limit = chin_reach.astype(np.float32)
     cheek = ((face > 0) & (d > 1.5 * w) & (d <= 6 * w)).astype(np.float32)
     if valid is not None:
         v = np.asarray(valid, bool)[y0:y1, x0:x1]
@@ -442,8 +443,9 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
         inside = ((a_win >= 0.5) | person)[..., None]
     # nothing beyond the reach (3.75 w) once widened either: a light-blue collar beside the jaw (tom_cruise_tight)
     # is lighter and cooler than the cheek all the way down, and the widened weight carried the toning into it
-    limit = limit * np.clip(4.75 - d / w, 0, 1)
-    limit_reach = np.clip(2.0 - (yy - lm[8, 1]) / w, 0, 1) * np.clip(4.75 - d / w, 0, 1)  # before the person's mask
+    reach = np.clip(4.75 - d / w, 0, 1)
+    limit = limit * reach
+    limit_reach = chin_reach * reach  # the same reach before the photo's and the person's masks
     zone = np.maximum(np.clip(3.0 - d / w, 0, 1), np.clip(3.75 - d / w, 0, 1) * cool) * limit
     if not zone.any() or cheek.sum() < 4:
         return pixels.copy(), 0.0
