@@ -709,7 +709,8 @@ def _plain_odds(img: np.ndarray, person: np.ndarray, back: np.ndarray, fw: float
 def strand_gaps(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face_width: float, *,
                 where: np.ndarray | None = None, odds: float = 0.9, reach: float = 0.04,
                 contrast: tuple[float, float] = (0.2, 0.3), slack: float = 0.08, least: float = 0.05,
-                soft: float = 0.97, darker: tuple[float, float] = (0.25, 0.4), return_weight: bool = False):
+                soft: float = 0.97, darker: tuple[float, float] = (0.25, 0.4), return_weight: bool = False,
+                faint: tuple[float, float] | None = (0.15, 0.35), thin: float = 0.02):
     """Gaps between loose strands are background: alpha from the strand's and the gap's own colours.
 
     A loose wisp of light hair over a dark wall (scarlett_1.jpg) lies wholly
@@ -744,8 +745,16 @@ def strand_gaps(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face
     where : ndarray, optional
         ``(H, W)`` weight in [0, 1] of where the limit applies (:func:`matte`: the wide band at the hair).
     return_weight : bool
-        Also return the ``(H, W)`` weight with which the colours found a strand (share over 0.5 to 0.8;
-        :func:`matte` lets it overrule the segmenter's doubt: a strand the colours explain is not dimmed).
+        Also return the ``(H, W)`` weight with which the colours found a strand (share over 0.5 to 0.8, or a thin
+        faint strand, see ``faint``; :func:`matte` lets it overrule the segmenter's doubt: a strand the colours
+        explain is not dimmed).
+    faint, thin : (float, float) or None, float
+        A loose strand thinner than a working-size pixel is mixed with the wall to a share of 0.2-0.5; the
+        segmenter does not see it, so without this weight such strands were dropped whole (scarlett_1.jpg's top
+        right wisp, round 14). A strand is a ridge: its share stands above the share of its surroundings (a
+        grey-scale opening by a disc of ``thin`` face widths takes it out), where a broad patch of lighter wall
+        between the strands does not. That ridge height, ramped over ``faint``, also counts as a strand in the
+        weight. None: only the share over 0.5 counts (round 12).
 
     Returns
     -------
@@ -791,7 +800,14 @@ def strand_gaps(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face
     out = _cap_to_share(a, share, w, slack)
     if not return_weight:
         return out
-    return out, (w * np.clip((share - 0.5) / 0.3, 0, 1)).astype(np.float32)  # the strands only
+    found = np.clip((share - 0.5) / 0.3, 0, 1)  # the strands only
+    if faint is not None:  # and the faint ones, thin ridges of the strands' colour over the gaps' (not a lit patch)
+        r = max(int(round(thin * fw)), 1)
+        s01 = np.clip(share, 0, 1).astype(np.float32)
+        ridge = s01 - cv2.morphologyEx(s01, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE,
+                                                                                       (2 * r + 1, 2 * r + 1)))
+        found = np.maximum(found, np.clip((ridge - faint[0]) / (faint[1] - faint[0]), 0, 1))
+    return out, (w * found).astype(np.float32)
 
 
 def focused_hair(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, focus: tuple[float, float] = (0.6, 1.0),
@@ -2482,13 +2498,84 @@ def embedded_islands(alpha: np.ndarray, landmarks: np.ndarray, *, joined: float 
     return np.where(inside, np.minimum(a, np.clip(level, joined, 0.5)), a).astype(np.float32)
 
 
-def attached_only(alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.04) -> np.ndarray:
+def loose_strands(alpha: np.ndarray, subject: np.ndarray, face_width: float, *, joined: float = 0.1,
+                  reach: float = 0.25, flank: int = 2) -> np.ndarray:
+    """Weight in [0, 1] of the faint alpha that continues the subject outward as loose strands.
+
+    A loose wisp of hair (scarlett_1.jpg) runs out from the opaque hair as strands of alpha 0.15-0.5, 0.1-0.15
+    face widths long; no strand is above 0.5, so none is part of ``subject``. A pixel is a strand's when it is
+    joined to ``subject`` through alpha above ``joined`` (8-connected: the strand itself is the path), or lies
+    within ``flank`` pixels of such a pixel with alpha of its own (the strand's soft sides). The weight fades
+    from 1 to 0 over the last 30 % of ``reach`` face widths from the subject (the euclidean distance): a haze that
+    the soft edge joins to the subject cannot spread over the frame, and a strand longer than that fades out
+    instead of ending in a cut. A haze apart from the subject (joined through alpha below ``joined`` only) gets 0.
+
+    Parameters
+    ----------
+    alpha : ndarray
+        ``(H, W)`` alpha in [0, 1].
+    subject : ndarray
+        ``(H, W)`` bool, the subject's own opaque piece.
+    face_width : float
+        In pixels.
+    joined : float
+        A strand's path to the subject is above this alpha.
+    reach : float
+        How far, in face widths, a strand may run from ``subject``.
+    flank : int
+        Pixels beside the strand's path kept with it.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 weight; 0 on ``subject`` itself and where no strand continues it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.zeros((40, 80), np.float32); a[:, :20] = 1
+    >>> a[19:21, 20:60] = 0.3; a[18, 20:60] = a[21, 20:60] = 0.05    # a strand with its soft sides
+    >>> a[5:8, 40:50] = 0.3                                           # a patch of haze apart from it
+    >>> w = loose_strands(a, a > 0.5, 200.0)                         # reach: 50 px, fading from 35 px
+    >>> float(w[20, 50]), float(w[18, 40]), float(w[6, 45]), float(w[5, 10])
+    (1.0, 1.0, 0.0, 0.0)
+    >>> round(float(loose_strands(a, a > 0.5, 200.0, reach=0.2)[20, 55]), 2)   # 36 px out of 40: fading
+    0.33
+    """
+    from scipy import ndimage
+
+    a = np.asarray(alpha, np.float32)
+    main = np.asarray(subject, bool)
+    if not main.any():
+        return np.zeros_like(a)
+    eight = np.ones((3, 3))
+    paths, _ = ndimage.label(a > joined, structure=eight)
+    own = np.unique(paths[main & (paths > 0)])
+    strand = np.isin(paths, own[own > 0]) & ~main
+    if not strand.any():
+        return np.zeros_like(a)
+    if flank > 0:  # the strand's soft sides, below ``joined``: no cut along the strand's own length
+        sides = cv2.dilate(strand.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=int(flank)).astype(bool)
+        strand |= sides & (a > 0) & ~main
+    far = max(float(reach) * max(float(face_width), 1.0), 1.0)
+    d = cv2.distanceTransform((~main).astype(np.uint8), cv2.DIST_L2, 5)
+    fade = np.clip((far - d) / (0.3 * far), 0, 1)
+    return (strand * fade).astype(np.float32)
+
+
+def attached_only(alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.04,
+                  strands: float | None = 0.25) -> np.ndarray:
     """Remove every piece of ``alpha`` not joined to the subject (no floating debris).
 
     The subject is the 8-connected region of ``alpha > 0.5`` that overlaps
     the face; other regions above 0.5 become 0, and faint alpha (at most 0.5)
-    survives only within ``reach`` face widths of the subject (strand tips,
-    soft edges), never as a separate haze.
+    survives within ``reach`` face widths of the subject (soft edges), never as
+    a separate haze. Further out, faint alpha survives where it continues the
+    subject as a loose strand (:func:`loose_strands`, up to ``strands`` face
+    widths out, fading at the end): a wisp is not cut to a blunt round arc at
+    ``reach``. A piece above 0.5 such a strand holds is lowered to 0.5 (a strand's
+    denser crossing: soft hair, not a second piece). ``strands=None``: no strand
+    is kept beyond ``reach``.
 
     Examples
     --------
@@ -2497,9 +2584,12 @@ def attached_only(alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.
     >>> lm = astronaut_landmarks()
     >>> a = np.zeros((512, 512), np.float32); a[60:, 150:360] = 1; a[10:20, 10:20] = 0.7
     >>> a[100:110, 147:150] = 0.3  # a soft edge next to the subject stays
+    >>> a[300, 360:375] = 0.3      # a loose strand 15 px long (0.16 face widths)
     >>> b = attached_only(a, lm)
-    >>> float(b[200, 250]), float(b[15, 15]), round(float(b[105, 148]), 2)
-    (1.0, 0.0, 0.3)
+    >>> float(b[200, 250]), float(b[15, 15]), round(float(b[105, 148]), 2), round(float(b[300, 372]), 2)
+    (1.0, 0.0, 0.3, 0.3)
+    >>> float(attached_only(a, lm, strands=None)[300, 372])
+    0.0
     """
     lm = check_landmarks(landmarks)
     a = np.asarray(alpha, np.float32)
@@ -2512,7 +2602,13 @@ def attached_only(alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     r = max(int(round(reach * fw)), 2)
     near = cv2.dilate(main.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
-    return np.where(main | ((a <= 0.5) & near.astype(bool)), a, 0.0).astype(np.float32)
+    out = np.where(main | ((a <= 0.5) & near.astype(bool)), a, 0.0).astype(np.float32)
+    if strands is None:
+        return out
+    w = loose_strands(a, main, fw, reach=strands) * ~near.astype(bool)  # within reach, as before
+    if not w.any():
+        return out
+    return np.where(w > 0, w * np.minimum(a, 0.5), out).astype(np.float32)
 
 
 def _near_old_background(img: np.ndarray, background: np.ndarray, *, low: float = 0.08,
