@@ -64,7 +64,7 @@ def test_debris_and_a_haze_apart_from_the_strands_are_still_removed(lm):
 def test_a_dense_crossing_held_by_a_strand_is_soft_hair_not_a_second_piece(lm):
     # a crossing of 0.9 in a faint strand joined only through 0.15 (below embedded_islands' 0.2): lowered to 0.5
     a = _head_with_wisp(length=14, level=0.15)
-    a[299:303, 368:371] = 0.9
+    a[300:302, 368:370] = 0.9  # (thinner than the 3 px disc a strand is thinner than at this face size)
     b = M.attached_only(M.embedded_islands(a, lm), lm)
     assert b[300, 369] == pytest.approx(0.5)
     assert detached_pieces(b) == 0
@@ -123,3 +123,13 @@ def test_strand_weight_never_lower_than_before():
     _, old = M.strand_gaps(img, alpha, tri, 100.0, return_weight=True, faint=None)
     _, new = M.strand_gaps(img, alpha, tri, 100.0, return_weight=True)
     assert (new >= old - 1e-7).all()
+
+
+def test_a_broad_soft_haze_joined_to_the_head_is_still_cut_at_the_soft_edges_reach(lm):
+    # obama.jpg: the shape-led grey wedge above the crown (0.3-0.45, 20-40 px wide) is joined to the hair through
+    # itself; it is no strand (a strand is thinner than the disc) and keeps the old reach
+    a = _head_with_wisp(length=14)
+    a[100:130, 360:390] = 0.35
+    b = M.attached_only(a, lm)
+    assert b[115, 361] == pytest.approx(0.35) and b[115, 375:].max() == 0
+    assert b[300, 370] == pytest.approx(0.3)  # while the strand beside it stays

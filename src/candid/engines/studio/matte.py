@@ -2499,12 +2499,13 @@ def embedded_islands(alpha: np.ndarray, landmarks: np.ndarray, *, joined: float 
 
 
 def loose_strands(alpha: np.ndarray, subject: np.ndarray, face_width: float, *, joined: float = 0.1,
-                  reach: float = 0.25, flank: int = 2) -> np.ndarray:
+                  reach: float = 0.25, flank: int = 2, thin: float = 0.012) -> np.ndarray:
     """Weight in [0, 1] of the faint alpha that continues the subject outward as loose strands.
 
     A loose wisp of hair (scarlett_1.jpg) runs out from the opaque hair as strands of alpha 0.15-0.5, 0.1-0.15
     face widths long; no strand is above 0.5, so none is part of ``subject``. A pixel is a strand's when it is
-    joined to ``subject`` through alpha above ``joined`` (8-connected: the strand itself is the path), or lies
+    joined to ``subject`` through thin alpha above ``joined`` (8-connected: the strand itself is the path; thin:
+    at least ``joined`` above the grey-scale opening of alpha by a disc of ``thin`` face widths), or lies
     within ``flank`` pixels of such a pixel with alpha of its own (the strand's soft sides). The weight fades
     from 1 to 0 over the last 30 % of ``reach`` face widths from the subject (the euclidean distance): a haze that
     the soft edge joins to the subject cannot spread over the frame, and a strand longer than that fades out
@@ -2522,6 +2523,8 @@ def loose_strands(alpha: np.ndarray, subject: np.ndarray, face_width: float, *, 
         A strand's path to the subject is above this alpha.
     reach : float
         How far, in face widths, a strand may run from ``subject``.
+    thin : float
+        Radius, in face widths, of the disc a strand is thinner than (a soft haze is broader).
     flank : int
         Pixels beside the strand's path kept with it.
 
@@ -2536,9 +2539,10 @@ def loose_strands(alpha: np.ndarray, subject: np.ndarray, face_width: float, *, 
     >>> a = np.zeros((40, 80), np.float32); a[:, :20] = 1
     >>> a[19:21, 20:60] = 0.3; a[18, 20:60] = a[21, 20:60] = 0.05    # a strand with its soft sides
     >>> a[5:8, 40:50] = 0.3                                           # a patch of haze apart from it
+    >>> a[30:40, 20:60] = 0.3                                         # a broad haze joined to the subject
     >>> w = loose_strands(a, a > 0.5, 200.0)                         # reach: 50 px, fading from 35 px
-    >>> float(w[20, 50]), float(w[18, 40]), float(w[6, 45]), float(w[5, 10])
-    (1.0, 1.0, 0.0, 0.0)
+    >>> float(w[20, 50]), float(w[18, 40]), float(w[6, 45]), float(w[5, 10]), float(w[35, 40])
+    (1.0, 1.0, 0.0, 0.0, 0.0)
     >>> round(float(loose_strands(a, a > 0.5, 200.0, reach=0.2)[20, 55]), 2)   # 36 px out of 40: fading
     0.33
     """
@@ -2549,7 +2553,14 @@ def loose_strands(alpha: np.ndarray, subject: np.ndarray, face_width: float, *, 
     if not main.any():
         return np.zeros_like(a)
     eight = np.ones((3, 3))
-    paths, _ = ndimage.label(a > joined, structure=eight)
+    # a strand is thin: it stands above the alpha round it (a grey-scale opening by a disc of ``thin`` face widths
+    # takes it out), where a broad soft haze the matting joined to the head (obama.jpg's shape-led wedge above the
+    # crown, obama3.jpg's grey band beside the temple) is kept by the opening and is no path
+    r = max(int(round(float(thin) * max(float(face_width), 1.0))), 1)
+    ridge = a - cv2.morphologyEx(a, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
+    d = cv2.distanceTransform((~main).astype(np.uint8), cv2.DIST_L2, 5)
+    root = d <= r + 1.5  # where a strand leaves the subject the opening climbs to the subject's alpha: no ridge
+    paths, _ = ndimage.label(((a > joined) & ((ridge > joined) | root)) | main, structure=eight)
     own = np.unique(paths[main & (paths > 0)])
     strand = np.isin(paths, own[own > 0]) & ~main
     if not strand.any():
@@ -2558,7 +2569,6 @@ def loose_strands(alpha: np.ndarray, subject: np.ndarray, face_width: float, *, 
         sides = cv2.dilate(strand.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=int(flank)).astype(bool)
         strand |= sides & (a > 0) & ~main
     far = max(float(reach) * max(float(face_width), 1.0), 1.0)
-    d = cv2.distanceTransform((~main).astype(np.uint8), cv2.DIST_L2, 5)
     fade = np.clip((far - d) / (0.3 * far), 0, 1)
     return (strand * fade).astype(np.float32)
 
