@@ -1925,7 +1925,8 @@ def matte(
     (Levin et al., ``pymatting.estimate_alpha_cf``) solves alpha in its
     unknown band at a bounded working size; a colour guided filter carries
     it to full resolution following the photo's edges; finally every piece
-    not joined to the subject is removed, so nothing floats.
+    not joined to the subject is removed, so nothing floats (loose strands
+    that continue the hair stay, :func:`attached_only`).
 
     Parameters
     ----------
@@ -2004,7 +2005,8 @@ def matte(
     strands : bool
         With ``colour_slack``: in the wide band at the hair, the gaps of a loose wisp over a darker wall are
         background and its strands the hair, by their own colours (:func:`strand_gaps`: no grey striped patch
-        of the old wall beside the head), and the segmenter's doubt does not dim a strand the colours explain.
+        of the old wall beside the head), and the segmenter's doubt does not dim a strand the colours explain
+        (a faint one, thinner than a working pixel, too: ``strand_gaps(faint=...)``).
     focus_hair : bool
         Beside the face (brows to the jaw's corners), soft alpha that is as sharp as the subject's skin and not
         of the background's colour is raised towards opaque (:func:`focused_hair`: the subject's own sideburn
