@@ -1597,7 +1597,7 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
                  face_gap: float = 0.3, share: bool = True, cloth_gap: float | None = 0.06,
                  cloth_depth: tuple[float, float] = (0.15, 0.35),
                  flat_range: tuple[float, float] = (0.38, 0.5),
-                 near_prob: tuple[float, float] = (0.7, 0.9)) -> np.ndarray:
+                 near_prob: tuple[float, float] = (0.7, 0.9), top_blur: float = 0.02) -> np.ndarray:
     """A clean, slightly soft outline for the clothes and shoulders below the ear lobes.
 
     Below the jaw the matte's outline is cloth: a smooth edge, not hair. Yet the segmenter's coarse grid (256 px for
@@ -1641,6 +1641,9 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         only adds cloth the segmenter (``prob``) is sure of (ramped over ``near_prob``) and takes out soft alpha
         (below ``solid``) only on a shoulder's top (:func:`_shoulder_top`, ramped over ``flat_range``): never the
         neck's steep, lit side or the underside of a jaw. None: ``face_gap`` everywhere (the rule of round 12).
+    top_blur : float
+        The shoulder-top weight is blurred by this many face widths, so the drawn edge hands over to the soft one
+        kept beside it gradually (no step where a shoulder meets a steeper collar).
 
     Returns
     -------
@@ -1750,7 +1753,9 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     # a dip of the segmenter's sureness ringed by sure person is no edge: filled, or the lapel put back kept a
     # see-through patch there (32bit.png: prob 0.85 inside the suit, alpha 0.77, a grey fleck on every backdrop)
     sure_person = fill_dips(sure_person)
-    shoulder_top = _shoulder_top(a, lm, flat_range) * (a < solid)
+    # (blurred along the outline: where a shoulder's flat top turns into a steeper collar the weight switched from
+    # 1 to 0 within a pixel or two, so the drawn edge ended in a step against the soft one kept beside it, biden.jpg)
+    shoulder_top = gauss(_shoulder_top(a, lm, flat_range), max(top_blur * fw, 1.0)) * (a < solid)
     out = a + w_full * (clean - a) + (w - w_full) * (sure_person * np.maximum(clean - a, 0)
                                                       + shoulder_top * np.minimum(drawn - a, 0))
     # skin joined to the face (a neck, a jaw the landmarks missed) never loses alpha
