@@ -1613,7 +1613,7 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
                  face_gap: float = 0.3, share: bool = True, cloth_gap: float | None = 0.06,
                  cloth_depth: tuple[float, float] = (0.15, 0.35),
                  flat_range: tuple[float, float] = (0.38, 0.5),
-                 near_prob: tuple[float, float] = (0.7, 0.9)) -> np.ndarray:
+                 near_prob: tuple[float, float] = (0.7, 0.9), top_blur: float = 0.02) -> np.ndarray:
     """A clean, slightly soft outline for the clothes and shoulders below the ear lobes.
 
     Below the jaw the matte's outline is cloth: a smooth edge, not hair. Yet the segmenter's coarse grid (256 px for
@@ -1657,6 +1657,9 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         only adds cloth the segmenter (``prob``) is sure of (ramped over ``near_prob``) and takes out soft alpha
         (below ``solid``) only on a shoulder's top (:func:`_shoulder_top`, ramped over ``flat_range``): never the
         neck's steep, lit side or the underside of a jaw. None: ``face_gap`` everywhere (the rule of round 12).
+    top_blur : float
+        The shoulder-top weight is blurred by this many face widths, so the drawn edge hands over to the soft one
+        kept beside it gradually (no step where a shoulder meets a steeper collar).
 
     Returns
     -------
@@ -1763,13 +1766,54 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     # the underside of a jaw)
     sure_person = np.zeros((H, W), np.float32) if prob is None else \
         np.clip((np.asarray(prob, np.float32) - near_prob[0]) / max(near_prob[1] - near_prob[0], 1e-3), 0, 1)
-    shoulder_top = _shoulder_top(a, lm, flat_range) * (a < solid)
+    # a dip of the segmenter's sureness ringed by sure person is no edge: filled, or the lapel put back kept a
+    # see-through patch there (32bit.png: prob 0.85 inside the suit, alpha 0.77, a grey fleck on every backdrop)
+    sure_person = fill_dips(sure_person)
+    # (blurred along the outline: where a shoulder's flat top turns into a steeper collar the weight switched from
+    # 1 to 0 within a pixel or two, so the drawn edge ended in a step against the soft one kept beside it, biden.jpg)
+    shoulder_top = gauss(_shoulder_top(a, lm, flat_range), max(top_blur * fw, 1.0)) * (a < solid)
     out = a + w_full * (clean - a) + (w - w_full) * (sure_person * np.maximum(clean - a, 0)
                                                       + shoulder_top * np.minimum(drawn - a, 0))
     # skin joined to the face (a neck, a jaw the landmarks missed) never loses alpha
     skin = _skin_by_face(img, lm, near_face <= 0, back=(a < 0.02) & (near_face < 0.5 * fw))
     out = np.where(skin & (near_face < 0.3 * fw), np.maximum(out, a), out)
     return out.astype(np.float32)
+
+
+def fill_dips(values: np.ndarray) -> np.ndarray:
+    """Grey-level hole filling: each dip ringed by higher values is raised to the lowest level of its ring.
+
+    Morphological reconstruction by erosion from the image's border (Soille, *Morphological Image Analysis*,
+    6.3.7): a value connected to the border through lower or equal values keeps its level; an enclosed dip
+    (a weak patch inside a sure region) takes the level at which it would spill out.
+
+    Parameters
+    ----------
+    values : ndarray
+        ``(H, W)`` float values.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32, never below ``values``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> v = np.zeros((7, 7), np.float32); v[1:6, 1:6] = 1.0; v[3, 3] = 0.6   # a dip inside a sure square
+    >>> v[3, 4:6] = 0.8                                                      # its lowest way out
+    >>> f = fill_dips(v)
+    >>> round(float(f[3, 3]), 3), float(f[0, 0]), bool((f >= v).all())
+    (0.8, 0.0, True)
+    """
+    from skimage.morphology import reconstruction
+
+    v = np.asarray(values, np.float32)
+    if v.size == 0 or min(v.shape) < 3:
+        return v.copy()
+    seed = np.full_like(v, v.max())
+    seed[0, :], seed[-1, :], seed[:, 0], seed[:, -1] = v[0, :], v[-1, :], v[:, 0], v[:, -1]
+    return np.maximum(reconstruction(seed, v, method="erosion"), v).astype(np.float32)
 
 
 def _shoulder_top(alpha: np.ndarray, lm: np.ndarray, cosines: tuple[float, float]) -> np.ndarray:
