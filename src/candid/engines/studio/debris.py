@@ -103,6 +103,9 @@ BG_ARM = 0.3
 #: Where long hair can hang below the chin: this many face widths either side of the chin's vertical, down to this
 #: many head heights below the chin (its colours count as the subject's there).
 HANG = (0.8, 0.6)
+#: Colour step (CIELAB) across where a piece meets the rest of the cut-out above which it is not the subject's
+#: cloth lit differently: light and shade on one cloth change gradually (:func:`contact_step`).
+STEP = 2 * UNLIKE
 #: Opening radius (face widths) that takes a point of another's hanging hair off the subject's outline
 #: (:func:`below_others`).
 SPIKE = 0.16
@@ -1067,10 +1070,44 @@ def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *
         out |= piece
     return out
 
+def contact_step(pixels: np.ndarray, piece: np.ndarray, rest: np.ndarray, *, reach: int = 3) -> float:
+    """The colour step (CIELAB distance of medians) across where ``piece`` meets ``rest``: a float, 0 without contact.
+
+    The piece's pixels next to ``rest`` (8-neighbours) are compared with the
+    pixels of ``rest`` from two to ``reach`` pixels beyond the piece, past
+    the pixels mixed along the cut. A shoulder's lit side and its shade
+    are one cloth and change over several pixels: a small step. A rail
+    behind a white shirt ends at a hard edge: a step several times
+    :data:`UNLIKE`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.ones((40, 40, 3), np.float32); img[:, :20] = 0.05   # a dark rail beside a white shirt
+    >>> piece = np.zeros((40, 40), bool); piece[:, 10:20] = True; rest = np.zeros((40, 40), bool); rest[:, 20:] = True
+    >>> round(contact_step(img, piece, rest)) > 2 * UNLIKE
+    True
+    >>> ramp = np.repeat(np.linspace(0.3, 0.7, 40, dtype=np.float32)[None, :, None], 40, 0).repeat(3, 2)
+    >>> contact_step(ramp, piece, rest) < UNLIKE   # one cloth, lit from the side
+    True
+    """
+    px = check_image(pixels)
+    p = np.asarray(piece, bool)
+    r = np.asarray(rest, bool)
+    one = cv2.dilate(p.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    inner = p & cv2.dilate(r.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    outer = r & cv2.dilate(p.astype(np.uint8), _disk(max(int(reach), 2))).astype(bool) & ~one
+    if not inner.any() or not outer.any():
+        return 0.0
+    lab = _lab(px)
+    return float(np.linalg.norm(np.median(lab[inner], axis=0) - np.median(lab[outer], axis=0)))
+
+
 def background_pieces(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, colours: np.ndarray, *,
                       pose=None, hair: np.ndarray | None = None, valid: np.ndarray | None = None,
                       unlike: float = UNLIKE, ring: float = BG_RING, like: float = BG_LIKE,
-                      hang: tuple[float, float] = HANG, neck: float = BG_NECK, arm: float = BG_ARM) -> np.ndarray:
+                      hang: tuple[float, float] = HANG, neck: float = BG_NECK, arm: float = BG_ARM,
+                      step: float = STEP) -> np.ndarray:
     """Pieces of the cut-out below the chin that are the photo's background: ``(H, W)`` bool.
 
     In a group snapshot the person segmenter's mask spans several people
@@ -1098,9 +1135,13 @@ def background_pieces(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarr
       line or twice that of a shoulder joint (``pose``,
       :func:`candid.engines.studio.people.subject_pose`, or a callable giving
       it, called only when a piece is like the background: a shiny sleeve's lit
-      side can be as light as the wall beside it), or within ``neck`` face
-      widths of the chin's vertical (the collar); without a pose nothing is
-      decided;
+      side can be as light as the wall beside it), unless the colour steps by
+      more than ``step`` where it meets the rest of the cut-out
+      (:func:`contact_step`: a lit sleeve shades into the rest of the cloth;
+      2007_007763's rail, round a shoulder joint that MediaPipe put on the
+      shirt's edge, meets the white shirt at a hard edge); and at most half
+      lies within ``neck`` face widths of the chin's vertical (the collar);
+      without a pose nothing is decided;
     - without it no more than its own size of the cut-out would come loose
       from the face (a band across the clothes, a collar, holds the chest:
       it stays);
@@ -1173,9 +1214,11 @@ def background_pieces(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarr
             yy, xx = np.ogrid[0:H, 0:W]
             d_shoulder = np.minimum(np.hypot(xx - pts[0][0], yy - pts[0][1]), np.hypot(xx - pts[1][0], yy - pts[1][1]))
             on_arm = (d_arm < arm * fw) | (d_shoulder < 2 * arm * fw)  # the upper arm and the shoulder's round
-        if on_arm[piece].mean() > 0.5 or column[piece].mean() > 0.5:
-            continue  # mostly along an upper arm or under the chin: the subject's sleeve or collar (lit, as light as
-            # the wall beside it)
+        if column[piece].mean() > 0.5:
+            continue  # mostly under the chin: the subject's collar
+        if on_arm[piece].mean() > 0.5 and contact_step(px, piece, solid & ~piece) <= step:
+            continue  # mostly along an upper arm or round a shoulder, shading into the rest: the subject's sleeve
+            # (lit, as light as the wall beside it); a hard edge there is a rail beside the shoulder
         rest = solid & ~piece & ~out
         if (rest & ~_face_component(rest, face)).sum() > piece.sum():
             continue  # a band across the subject's clothes (a collar): without it, more than itself would float
