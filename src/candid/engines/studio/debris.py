@@ -103,6 +103,14 @@ BG_ARM = 0.3
 #: Where long hair can hang below the chin: this many face widths either side of the chin's vertical, down to this
 #: many head heights below the chin (its colours count as the subject's there).
 HANG = (0.8, 0.6)
+#: Colour step (CIELAB) across where a piece meets the rest of the cut-out above which it is not the subject's
+#: cloth lit differently: light and shade on one cloth change gradually (:func:`contact_step`).
+STEP = 2 * UNLIKE
+#: Opening radius (face widths) that takes a point of another's hanging hair off the subject's outline
+#: (:func:`below_others`).
+SPIKE = 0.16
+#: Such a point is at least this many face widths (and 2 px) thick: a thinner sliver is the outline's own raggedness.
+POINT = 0.025
 
 
 @dataclass(frozen=True)
@@ -614,6 +622,96 @@ def beside_others(shape: tuple[int, int], landmarks: np.ndarray, others, *,
     return near & ~_subject_core(shape, lm)
 
 
+def hang_zone(shape: tuple[int, int], landmarks: np.ndarray, others, *, hair: float = HAIR_MARGIN,
+              depth: float = BESIDE_OTHER[1]) -> np.ndarray:
+    """Where another found face's hair can hang: ``(H, W)`` bool.
+
+    Below the middle of each other face box, as wide as its head ellipse with the ``hair`` margin
+    (:func:`head_radius`: ``0.78 + hair`` of the box's width either side of its middle), down to ``depth``
+    box heights below its bottom; outside the subject's head ellipse with the same margin and outside the
+    subject's face, head and the column below the chin (:func:`_subject_core`).
+
+    Examples
+    --------
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> z = hang_zone((240, 320), toy_landmarks(80, 80, 50), [(180, 55, 230, 105)])
+    >>> bool(z[130, 200]), bool(z[40, 205]), bool(z[80, 80]), bool(z[200, 300])
+    (True, False, False, False)
+    """
+    lm = check_landmarks(landmarks)
+    H, W = shape
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    zone = np.zeros((H, W), bool)
+    for x0, y0, x1, y1 in (tuple(float(v) for v in b) for b in others):
+        w, h = x1 - x0, y1 - y0
+        zone |= ((np.abs(xx - (x0 + x1) / 2) < (0.78 + hair) * w) & (yy > (y0 + y1) / 2)
+                 & (yy < y1 + depth * h))
+    return zone & (head_radius((H, W), lm, grow=hair) >= 1.0) & ~_subject_core((H, W), lm)
+
+
+def below_others(mask: np.ndarray, landmarks: np.ndarray, others, *, pixels: np.ndarray | None = None,
+                 hair: np.ndarray | None = None, spike: float = SPIKE, point: float = POINT,
+                 unlike: float = UNLIKE) -> np.ndarray:
+    """Points of the cut-out's outline where another found face's hair hangs: ``(H, W)`` bool.
+
+    In a group snapshot the hair of a person beside the subject hangs down
+    beside her face onto the subject's shoulder (2008_001322: a wedge of
+    the woman's dark hair on the dark jacket). The people split cuts her
+    head away, but what of her hair lies against the subject's outline
+    stays with it, in the subject's own dark colours, so no colour rule
+    sees it. Its shape does: it sticks out of the shoulder's round as a
+    point. The mask is opened with a disk of ``spike`` face widths; what
+    the opening takes (parts narrower than the disk) is returned where a
+    piece lies mostly in :func:`hang_zone` (below another face, outside
+    the subject's head with its hair margin and the column below the chin)
+    and holds a pixel ``point`` face widths (at least 2 px) from its edge:
+    a one-pixel sliver along a ragged outline is the outline's own. A
+    shoulder's round, wider than the disk, is not touched. With
+    ``pixels`` and the subject's ``hair`` colours (CIELAB centres,
+    :func:`subject_colours`), a piece whose median colour lies within
+    ``unlike / 2`` of them stays: the subject's own long hair hanging
+    beside a neighbour (2008_004176) has that shape too, and
+    :func:`beside_others` doubts what cannot be told apart.
+
+    Examples
+    --------
+    >>> import cv2, numpy as np
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> lm = toy_landmarks(100, 80, 50)
+    >>> m = np.zeros((240, 320), np.uint8); m[40:240, 65:136] = 1                 # head and neck
+    >>> m = cv2.ellipse(m, (100, 240), (75, 110), 0, 0, 360, 1, -1).astype(bool)  # the shoulders' round
+    >>> m[146:154, 160:174] = True                    # a point of her hair beside his shoulder
+    >>> b = below_others(m, lm, [(185, 60, 235, 110)])
+    >>> bool(b[150, 168]), int(b[:, :144].sum()), bool(below_others(m, lm, [(5, 60, 25, 80)]).any())
+    (True, 0, False)
+    >>> img = np.zeros((240, 320, 3), np.float32)     # all black, and so is his hair: it may be his
+    >>> bool(below_others(m, lm, [(185, 60, 235, 110)], pixels=img, hair=np.zeros((1, 3), np.float32)).any())
+    False
+    """
+    lm = check_landmarks(landmarks)
+    m = np.asarray(mask, bool)
+    H, W = m.shape
+    out = np.zeros((H, W), bool)
+    if not others or not m.any():
+        return out
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    r = max(int(round(spike * fw)), 1)
+    points = m & ~cv2.morphologyEx(m.astype(np.uint8), cv2.MORPH_OPEN, _disk(r)).astype(bool)
+    labels, n = ndimage.label(points, structure=np.ones((3, 3)))
+    if n == 0:
+        return out
+    idx = np.arange(1, n + 1)
+    area = ndimage.sum(np.ones((H, W)), labels, idx)
+    inside = ndimage.sum(hang_zone((H, W), lm, others), labels, idx)
+    depth = cv2.distanceTransform(np.pad(points, 1).astype(np.uint8), cv2.DIST_L2, 3)[1:-1, 1:-1]
+    thick = ndimage.maximum(depth, labels, idx) >= max(point * fw, 2.0)
+    keep = idx[(inside > 0.5 * area) & thick]
+    if len(keep) and pixels is not None and hair is not None and len(hair):
+        own = colour_distance(check_image(pixels), hair)
+        keep = np.array([i for i in keep if np.median(own[labels == i]) >= unlike / 2], int)
+    return np.isin(labels, keep)
+
+
 def _ellipse_radius(shape: tuple[int, int], centre, axes, across) -> np.ndarray:
     yy, xx = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
     dx, dy = xx - float(centre[0]), yy - float(centre[1])
@@ -972,10 +1070,44 @@ def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *
         out |= piece
     return out
 
+def contact_step(pixels: np.ndarray, piece: np.ndarray, rest: np.ndarray, *, reach: int = 3) -> float:
+    """The colour step (CIELAB distance of medians) across where ``piece`` meets ``rest``: a float, 0 without contact.
+
+    The piece's pixels next to ``rest`` (8-neighbours) are compared with the
+    pixels of ``rest`` from two to ``reach`` pixels beyond the piece, past
+    the pixels mixed along the cut. A shoulder's lit side and its shade
+    are one cloth and change over several pixels: a small step. A rail
+    behind a white shirt ends at a hard edge: a step several times
+    :data:`UNLIKE`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.ones((40, 40, 3), np.float32); img[:, :20] = 0.05   # a dark rail beside a white shirt
+    >>> piece = np.zeros((40, 40), bool); piece[:, 10:20] = True; rest = np.zeros((40, 40), bool); rest[:, 20:] = True
+    >>> round(contact_step(img, piece, rest)) > 2 * UNLIKE
+    True
+    >>> ramp = np.repeat(np.linspace(0.3, 0.7, 40, dtype=np.float32)[None, :, None], 40, 0).repeat(3, 2)
+    >>> contact_step(ramp, piece, rest) < UNLIKE   # one cloth, lit from the side
+    True
+    """
+    px = check_image(pixels)
+    p = np.asarray(piece, bool)
+    r = np.asarray(rest, bool)
+    one = cv2.dilate(p.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    inner = p & cv2.dilate(r.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    outer = r & cv2.dilate(p.astype(np.uint8), _disk(max(int(reach), 2))).astype(bool) & ~one
+    if not inner.any() or not outer.any():
+        return 0.0
+    lab = _lab(px)
+    return float(np.linalg.norm(np.median(lab[inner], axis=0) - np.median(lab[outer], axis=0)))
+
+
 def background_pieces(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, colours: np.ndarray, *,
                       pose=None, hair: np.ndarray | None = None, valid: np.ndarray | None = None,
                       unlike: float = UNLIKE, ring: float = BG_RING, like: float = BG_LIKE,
-                      hang: tuple[float, float] = HANG, neck: float = BG_NECK, arm: float = BG_ARM) -> np.ndarray:
+                      hang: tuple[float, float] = HANG, neck: float = BG_NECK, arm: float = BG_ARM,
+                      step: float = STEP) -> np.ndarray:
     """Pieces of the cut-out below the chin that are the photo's background: ``(H, W)`` bool.
 
     In a group snapshot the person segmenter's mask spans several people
@@ -1003,9 +1135,13 @@ def background_pieces(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarr
       line or twice that of a shoulder joint (``pose``,
       :func:`candid.engines.studio.people.subject_pose`, or a callable giving
       it, called only when a piece is like the background: a shiny sleeve's lit
-      side can be as light as the wall beside it), or within ``neck`` face
-      widths of the chin's vertical (the collar); without a pose nothing is
-      decided;
+      side can be as light as the wall beside it), unless the colour steps by
+      more than ``step`` where it meets the rest of the cut-out
+      (:func:`contact_step`: a lit sleeve shades into the rest of the cloth;
+      2007_007763's rail, round a shoulder joint that MediaPipe put on the
+      shirt's edge, meets the white shirt at a hard edge); and at most half
+      lies within ``neck`` face widths of the chin's vertical (the collar);
+      without a pose nothing is decided;
     - without it no more than its own size of the cut-out would come loose
       from the face (a band across the clothes, a collar, holds the chest:
       it stays);
@@ -1078,9 +1214,11 @@ def background_pieces(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarr
             yy, xx = np.ogrid[0:H, 0:W]
             d_shoulder = np.minimum(np.hypot(xx - pts[0][0], yy - pts[0][1]), np.hypot(xx - pts[1][0], yy - pts[1][1]))
             on_arm = (d_arm < arm * fw) | (d_shoulder < 2 * arm * fw)  # the upper arm and the shoulder's round
-        if on_arm[piece].mean() > 0.5 or column[piece].mean() > 0.5:
-            continue  # mostly along an upper arm or under the chin: the subject's sleeve or collar (lit, as light as
-            # the wall beside it)
+        if column[piece].mean() > 0.5:
+            continue  # mostly under the chin: the subject's collar
+        if on_arm[piece].mean() > 0.5 and contact_step(px, piece, solid & ~piece) <= step:
+            continue  # mostly along an upper arm or round a shoulder, shading into the rest: the subject's sleeve
+            # (lit, as light as the wall beside it); a hard edge there is a rail beside the shoulder
         rest = solid & ~piece & ~out
         if (rest & ~_face_component(rest, face)).sum() > piece.sum():
             continue  # a band across the subject's clothes (a collar): without it, more than itself would float
@@ -1185,6 +1323,10 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
             heads &= ~cv2.dilate(clothes.astype(np.uint8), _disk(max(int(round(0.04 * fw)), 2))).astype(bool)
         parts["heads"] = float(a[heads & ~remove].sum()) / total
         remove |= heads
+        # a point of another's hair hanging onto the subject's shoulder (in the subject's own dark colours)
+        hanging = below_others(solid & ~remove, lm, others, pixels=px, hair=hair) & ~remove
+        parts["hanging"] = float(a[hanging].sum()) / total
+        remove |= hanging
         # another person's hand and cuff resting on the subject's shoulder, from the frame's border
         found = {}
 
