@@ -414,9 +414,10 @@ def _hair_cut_by_photo(tops: list[int]) -> bool:
 
 #: Cost of a head whose share of the frame lies outside a style's ``head_range`` (passport), per unit of share;
 #: and the smallest share the framing may give the head to keep very full hair in the frame.
-#: Three times the other costs' scale: where a legal frame holds the head in the range (more canvas above hair the
-#: photo shows whole), it is taken (at 20, a head at 81-84 % was cheaper than the canvas: yangmi_1, _4, _5).
-RULE_COST, HAIR_SHARE_MIN = 60.0, 0.6
+#: Well above the other costs and :data:`EYE_COST`: where a legal frame holds the head in the range (more canvas
+#: above hair the photo shows whole), it is taken (at 20, a head at 81-84 % was cheaper than the canvas: yangmi_1,
+#: _4, _5; at 60 the eye line's price still made a head 83 % for a photo ending 0.05 head heights under the chin).
+RULE_COST, HAIR_SHARE_MIN = 100.0, 0.6
 
 #: Cost of an eye line outside a style's ``eye_range`` (passport), per unit of the frame's height: below the head's
 #: size, so a head the photo cannot hold in its range otherwise is sized by the rule and its eyes said.
