@@ -670,8 +670,12 @@ def test_the_stage_says_when_a_passport_head_is_outside_the_rule():
     tight = np.ascontiguousarray(astro[:int(head_extent(lm)[1][1]) + 12])  # the photo ends just under the chin
     p = studio_stage(Portrait(tight), style="passport", light="none")
     kinds = {c["change"]: c for c in p.log[-1].params["changes"]}
-    assert kinds["head_share"]["share"] > 0.8 and kinds["head_share"]["rule"] == [0.71, 0.8]
-    assert any("the rule asks 71-80 % (the photo is too tight)" in n for n in p.log[-1].notes)
+    # the head keeps its size within the rule (more canvas above the hair the photo shows whole); what the photo
+    # cannot give is room below the chin, so the eyes sit low, and that rule is said with its reason
+    assert "head_share" not in kinds and "top" in kinds["canvas_extended"]["sides"]
+    assert kinds["eye_line"]["height"] > 0.5 and kinds["eye_line"]["limits"] == ["bottom"]
+    assert any(n.startswith("passport rule not met: the eyes sit") and "ends close below the chin" in n
+               for n in p.log[-1].notes)
     assert describe({"change": "hair_cut", "by": "photo"}).startswith("the photo cuts the hair")
 
 

@@ -107,6 +107,35 @@ def colour_cast(before: np.ndarray, after: np.ndarray, *, seen: float = SEEN_DEL
             "db": round(float(d[..., 2].mean()), 1)}
 
 
+#: How a sentence about a passport rule the frame misses begins (ICAO 9303's photo rules).
+RULE_NOT_MET = "passport rule not met: "
+
+#: What the studio will not make up where the photo ends, per :attr:`candid.engines.studio.frame.Framing.photo_limits`.
+_LIMITS = {"top": ("it cuts the hair at its top", "hair above it"),
+           "bottom": ("it ends close below the chin", "a neck or shoulders below it")}
+
+
+def _percent_range(rule) -> str:
+    return f"{100 * rule[0]:.0f}-{100 * rule[1]:.0f} %"
+
+
+def _photo_limits(g: Callable[..., Any]) -> str:
+    """Why a rule cannot be met, in words: what the photo lacks and that the studio does not invent it.
+
+    Examples
+    --------
+    >>> _photo_limits({"limits": ["top", "bottom"]}.get)
+    ': it cuts the hair at its top and it ends close below the chin, and the studio does not make up hair above it or a neck or shoulders below it; a photo with more room there meets the rule'
+    >>> _photo_limits({}.get)
+    ''
+    """
+    found = [_LIMITS[k] for k in (g("limits") or ()) if k in _LIMITS]
+    if not found:
+        return ""
+    return (f": {' and '.join(f[0] for f in found)}, and the studio does not make up "
+            f"{' or '.join(f[1] for f in found)}; a photo with more room there meets the rule")
+
+
 #: Change kind -> its sentence, made from the record's ``get`` (so a missing number has a default).
 SENTENCES: dict[str, Callable[[Callable[..., Any]], str]] = {
     "straightened": lambda g: f"head straightened {_degrees(g('degrees', 0))}",
@@ -119,10 +148,15 @@ SENTENCES: dict[str, Callable[[Callable[..., Any]], str]] = {
     "hair_cut": lambda g: ("the photo cuts the hair at its top, so the headshot shows it cut there"
                            if g("by") == "photo" else
                            "the top of the hair is left out of the frame (no frame in the photo keeps it and the face)"),
-    "head_share": lambda g: (f"the head (chin to crown) fills {100 * g('share', 0):.0f} % of the height; the rule asks "
-                             f"{100 * g('rule', (0, 0))[0]:.0f}-{100 * g('rule', (0, 0))[1]:.0f} %"
-                             + (" (the photo is too tight)" if g("share", 0) > g("rule", (0, 0))[1] else
-                                " (to keep the whole hair in the frame)")),
+    "head_share": lambda g: (f"{RULE_NOT_MET}the head (chin to crown) fills {100 * g('share', 0):.0f} % of the height; "
+                             f"the rule asks {_percent_range(g('rule', (0, 0)))}"
+                             + (" (the photo is too tight)" + _photo_limits(g) if g("share", 0) > g("rule", (0, 0))[1]
+                                else " (to keep the whole hair in the frame)")),
+    "eye_line": lambda g: (f"{RULE_NOT_MET}the eyes sit {100 * g('height', 0):.0f} % of the way down from the top"
+                           + (", so the head sits low" if g("height", 0) > g("rule", (0, 0))[1] else "")
+                           + f"; the rule asks {_percent_range(g('rule', (0, 0)))}"
+                           + (" (the photo is too tight)" + _photo_limits(g) if set(g("limits") or ()) & set(_LIMITS)
+                              else " (to keep the whole hair in the frame)")),
     "head_covering": lambda g: ("head covering: the top of the head is not the colour of the hair beside the face "
                                 "(a hat or cap?); a passport office may refuse it unless it is worn for religious "
                                 "reasons"),

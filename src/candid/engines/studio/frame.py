@@ -81,6 +81,15 @@ class Framing:
         headshot shows it cut; ``"frame"``: the frame had to leave the hair's
         top out (no frame kept it and the face). None: the hair is whole, or
         no person mask was given.
+    eye_height : float or None
+        A style with a rule for the eye line (passport): the eye line's
+        height from the frame's top, as a share of the frame's height.
+    photo_limits : tuple of str
+        A style with a rule for the head (passport): what in the photo bounds
+        the frame, so that a rule it misses is the photo's doing: ``"top"``
+        (the photo cuts the head at its top: no canvas above a cut head) and
+        ``"bottom"`` (the frame ends on the photo's last row: the photo has no
+        more neck or shoulders below the chin).
     """
 
     matrix: np.ndarray = field(repr=False)
@@ -94,6 +103,8 @@ class Framing:
     edge_cut: bool = False
     head_share: float | None = None
     hair_cut: str | None = None
+    eye_height: float | None = None
+    photo_limits: tuple[str, ...] = ()
     # coverage per photo shape, made once: the stage asks for it five times per headshot (mend, continue,
     # mirror, fade, valid), each a warp at output size; not an init field, so ``replace`` starts it empty
     _coverage: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -403,7 +414,20 @@ def _hair_cut_by_photo(tops: list[int]) -> bool:
 
 #: Cost of a head whose share of the frame lies outside a style's ``head_range`` (passport), per unit of share;
 #: and the smallest share the framing may give the head to keep very full hair in the frame.
-RULE_COST, HAIR_SHARE_MIN = 20.0, 0.6
+#: Well above the other costs and :data:`EYE_COST`: where a legal frame holds the head in the range (more canvas
+#: above hair the photo shows whole), it is taken (at 20, a head at 81-84 % was cheaper than the canvas: yangmi_1,
+#: _4, _5; at 60 the eye line's price still made a head 83 % for a photo ending 0.05 head heights under the chin).
+RULE_COST, HAIR_SHARE_MIN = 100.0, 0.6
+
+#: Cost of an eye line outside a style's ``eye_range`` (passport), per unit of the frame's height: below the head's
+#: size, so a head the photo cannot hold in its range otherwise is sized by the rule and its eyes said.
+EYE_COST = 20.0
+
+#: Vertical shifts of the frame :func:`_best_frame` tries (share of the frame's height either side of the style's
+#: place), and how many: a style with a rule for the head's size (passport) tries them 0.005 apart, not 0.025, so a
+#: frame whose bottom must end on the photo's last row below the chin can still take a head size inside the range
+#: (on the coarse grid the nearest such frames held the head at 0.81-0.84).
+SHIFT_SPAN, SHIFT_STEPS, RULE_SHIFT_STEPS = 0.3, 25, 121
 
 
 def _scales(st: Style) -> tuple[np.ndarray, np.ndarray]:
@@ -443,6 +467,27 @@ def _touched(cum: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     return np.where(b > a, (cum[b] - cum[a]) / np.maximum(b - a, 1), 0.0)
 
 
+def _photo_limits(inv: np.ndarray, box: tuple[float, float, float, float], size: tuple[int, int],
+                  runs: list[int]) -> tuple[str, ...]:
+    """What in the photo bounds a frame ``box`` ``(x0, y0, cw, ch)`` (upright coordinates; ``inv`` maps them to
+    the photo): ``"top"`` when the photo cuts the head at its top (``runs``: :func:`_hair_runs`; no canvas goes
+    above a cut head), ``"bottom"`` when the frame's bottom lies on the photo's last row (never extended).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> same = np.array([[1.0, 0, 0], [0, 1, 0]])
+    >>> _photo_limits(same, (10, 5, 70, 90), (100, 95), [0, 0, 3]), _photo_limits(same, (10, 0, 70, 80), (100, 95), [])
+    (('top', 'bottom'), ())
+    """
+    x0, y0, cw, ch = box
+    W, H = size
+    xs, ys = np.array([x0, x0 + cw]), np.array([y0 + ch, y0 + ch])
+    bottom = float((xs * inv[1, 0] + ys * inv[1, 1] + inv[1, 2]).max())  # the frame's lowest photo row
+    limits = ("top",) if _hair_cut_by_photo(runs) else ()
+    return limits + (("bottom",) if bottom >= H - 1.5 - SLIVER * ch else ())
+
+
 def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np.ndarray, eye_y: float,
                 face_cx: float, turn: float, need_top: float, face_box: tuple[float, float, float],
                 room: tuple[float, float, float], inv: np.ndarray, size: tuple[int, int],
@@ -457,7 +502,8 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
     W, H = size
     fx0, fx1, chin_y = face_box
     span = 0.25 if centre else 0.5
-    dx, dy = np.meshgrid(np.linspace(-span, span, 41 if centre else 81), np.linspace(-0.3, 0.3, 25))
+    steps = SHIFT_STEPS if st.head_range is None else RULE_SHIFT_STEPS
+    dx, dy = np.meshgrid(np.linspace(-span, span, 41 if centre else 81), np.linspace(-SHIFT_SPAN, SHIFT_SPAN, steps))
     dx, dy = dx.ravel(), dy.ravel()
     hard_limit = max(max_extend, 0.7)
     best, best_cost = None, np.inf
@@ -493,6 +539,9 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
         cost = closer + SHIFT_COST * np.hypot(dx, dy) + SHIFT_COST_SQ * (dx ** 2 + dy ** 2) + TOP_COST * out["top"] + SIDE_COST * np.maximum(
             out["left"], out["right"]) + BIG_EXTEND_COST * np.maximum(ext - SMALL_EXTEND, 0.0)
         cost = cost + np.where(ext > max_extend, 2.0 + 5 * (ext - max_extend), 0.0)
+        if st.eye_range is not None:  # a rule for the eye line's height (passport), priced like the head's size
+            eyes = (eye_y - y0) / ch
+            cost = cost + EYE_COST * np.maximum(np.maximum(eyes - st.eye_range[1], st.eye_range[0] - eyes), 0.0)
         cut = np.zeros_like(cost, bool)
         if touch is not None:
             for side, lo, hi in (("top", sx.min(1), sx.max(1)), ("left", sy.min(1), sy.max(1)),
@@ -652,6 +701,8 @@ def frame(
         note = (f"photo too tight for {aw:g}:{ah:g} framing; framed {1 / scale:.2f}x closer"
                 if scale < 0.999 else None)
         share = float(head_h / ch) if st.head_range is not None else None
+        eyes = float((eye_y - y0) / ch) if st.eye_range is not None else None
+        limits = _photo_limits(inv, (x0, y0, cw, ch), (W, H), runs) if st.head_range is not None else ()
         hair_cut = None
         if _crown < 2 and person is not None and hair_top(person, lm, (H, W), runs=runs) is not None:
             hair_cut = "frame"  # the hair's top was given up to keep the face
@@ -674,7 +725,8 @@ def frame(
             m[1, 2] = 0.0
         return Framing(matrix=m, size=(w_px, h_px), angle=angle, scale_note=note, closer=float(1 / scale),
                        extended=tuple(sides), extended_fraction=float(frac), tilt_kept=float(kept),
-                       edge_cut=bool(cut), head_share=share, hair_cut=hair_cut)
+                       edge_cut=bool(cut), head_share=share, hair_cut=hair_cut, eye_height=eyes,
+                       photo_limits=limits)
     if angle != 0.0:  # levelling needs room the photo does not have: keep the tilt rather than refuse
         f = frame(pixels, landmarks, aspect, style, straighten="off", max_roll=max_roll, person=person,
                   extend=extend, max_extend=max_extend, _crown=_crown, _centre=_centre, _runs=runs)

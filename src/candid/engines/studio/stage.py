@@ -230,25 +230,14 @@ def studio_stage(
         raise CandidError(f"{portrait.source or 'image'}: {exc}",
                           hint="use a photo where the whole face, from chin to forehead, is inside the picture"
                           ) from None
-    if framing.angle:
-        changes.append({"change": "straightened", "degrees": round(float(framing.angle), 1)})
-    if abs(framing.tilt_kept) >= 2:
-        changes.append({"change": "tilt_kept", "degrees": round(float(framing.tilt_kept), 1)})
-    if framing.closer > 1.001:
-        changes.append({"change": "closer", "factor": round(float(framing.closer), 2)})
-    if framing.extended:
-        changes.append({"change": "canvas_extended", "sides": list(framing.extended),
-                        "fraction": round(float(framing.extended_fraction), 3), "edge_cut": framing.edge_cut})
-    if framing.hair_cut:
-        changes.append({"change": "hair_cut", "by": framing.hair_cut})
+    said = framing_changes(framing, st)
+    rules = [c for c in said if c["change"] in ("head_share", "eye_line")]
+    changes += [c for c in said if c not in rules]
     if st.head_range is not None:  # a style with a rule for the head (passport): a hat or cap above the hairline is said
         from candid.engines.studio.frame import head_covering
 
         changes += [c for c in [head_covering(src, lm, person)] if c]
-    if framing.head_share is not None and st.head_range is not None and not (
-            st.head_range[0] - 0.005 <= framing.head_share <= st.head_range[1] + 0.005):
-        changes.append({"change": "head_share", "share": round(float(framing.head_share), 3),
-                        "rule": [float(v) for v in st.head_range]})
+    changes += rules
     crop = apply_framing(src, framing)
     valid = framing.valid_mask(src.shape) if framing.extended else None
     clm = framing.map_points(lm)
@@ -396,6 +385,58 @@ def studio_stage(
         if alt.log[-1].params["identity_distance"] < dist:
             return alt
     return result
+
+
+#: How far (share of the frame's height) a head share or eye line may lie outside its rule's range and still be
+#: said to meet it: the frame's size is rounded to whole pixels.
+RULE_SLACK = 0.005
+
+
+def framing_changes(framing, st) -> list[dict[str, Any]]:
+    """The change records a frame makes: straightened, tilt kept, closer, canvas extended, hair cut, and for a
+    style with rules (passport) each rule the frame misses, with what in the photo stops it (``limits``).
+
+    ``head_share``: chin to crown outside ``st.head_range``; ``eye_line``: the eye line's height outside
+    ``st.eye_range``. ``limits`` lists :attr:`Framing.photo_limits` the miss comes from: a head too large or
+    eyes too low because the photo ends below the chin (``"bottom"``) or cuts the head's top (``"top"``); a head
+    too small to keep full hair in (``"hair"``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.frame import Framing
+    >>> from candid.engines.studio.styles import STYLES
+    >>> f = Framing(np.eye(2, 3), (350, 450), 0.0, head_share=0.9, eye_height=0.55, photo_limits=("bottom",))
+    >>> [(c["change"], c.get("limits")) for c in framing_changes(f, STYLES["passport"])]
+    [('head_share', ['bottom']), ('eye_line', ['bottom'])]
+    >>> framing_changes(f, STYLES["linkedin"])
+    []
+    """
+    out: list[dict[str, Any]] = []
+    if framing.angle:
+        out.append({"change": "straightened", "degrees": round(float(framing.angle), 1)})
+    if abs(framing.tilt_kept) >= 2:
+        out.append({"change": "tilt_kept", "degrees": round(float(framing.tilt_kept), 1)})
+    if framing.closer > 1.001:
+        out.append({"change": "closer", "factor": round(float(framing.closer), 2)})
+    if framing.extended:
+        out.append({"change": "canvas_extended", "sides": list(framing.extended),
+                    "fraction": round(float(framing.extended_fraction), 3), "edge_cut": framing.edge_cut})
+    if framing.hair_cut:
+        out.append({"change": "hair_cut", "by": framing.hair_cut})
+    for kind, value, rule in (("head_share", framing.head_share, st.head_range),
+                              ("eye_line", framing.eye_height, getattr(st, "eye_range", None))):
+        if value is None or rule is None or rule[0] - RULE_SLACK <= value <= rule[1] + RULE_SLACK:
+            continue
+        # a head too large, or eyes too low, comes from the photo's own bounds where it has some; a head too small
+        # keeps full hair in (:data:`candid.engines.studio.frame.HAIR_SHARE_MIN`), and so do eyes kept low (or high)
+        # inside a photo that has room: the hair's top must stay in the frame with its air (zcy's beanie)
+        limits = list(framing.photo_limits) if value > rule[1] else []
+        limits = limits or ([] if kind == "head_share" and value > rule[1] else ["hair"])
+        key = "share" if kind == "head_share" else "height"
+        out.append({"change": kind, key: round(float(value), 3), "rule": [float(v) for v in rule],
+                    "limits": limits})
+    return out
 
 
 def _with_clean_up(report, doubt: str | None, **metrics):

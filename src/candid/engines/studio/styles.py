@@ -22,6 +22,9 @@ class Style:
     head_range : (float, float) or None
         A rule's range for ``head_frac`` (passport): the framing may make the head smaller or larger within it
         (and, only to keep the whole hair in, smaller still), and says so when the photo leaves it outside.
+    eye_range : (float, float) or None
+        A rule's range for the eye line's height from the frame's top, as a fraction of the frame height
+        (passport); the framing prices an eye line outside it and says so when the photo leaves it outside.
     look_room : float
         Horizontal shift of the face off centre, towards where it does not look (fraction of width).
     background : str
@@ -41,6 +44,7 @@ class Style:
     crown_line: float | None = None
     look_room: float = 0.0
     head_range: tuple[float, float] | None = None
+    eye_range: tuple[float, float] | None = None
 
 
 STYLES: dict[str, Style] = {
@@ -51,6 +55,8 @@ STYLES: dict[str, Style] = {
     "memorial": Style("4:5", 0.45, 0.38, "mottled:#6b5a4a", "butterfly", 0.4),
     # ICAO 9303: 35x45 mm, chin to crown 32-36 mm (71-80 %; the crown where the head would end without hair), even
     # light, plain light background. The crown is the landmark estimate, or the hair's own top where that lies lower
-    # (the head cannot end above its hair); the whole hair stays in the frame.
-    "passport": Style("35:45", 0.75, 0.0, "color:#eeeeee", "flat", 0.25, crown_line=0.13, head_range=(0.71, 0.80)),
+    # (the head cannot end above its hair); the whole hair stays in the frame. ISO/IEC 19794-5 (which ICAO's photo
+    # guidelines follow): the eye line 50-70 % of the height above the bottom, i.e. 30-50 % from the top.
+    "passport": Style("35:45", 0.75, 0.0, "color:#eeeeee", "flat", 0.25, crown_line=0.13, head_range=(0.71, 0.80),
+                      eye_range=(0.30, 0.50)),
 }
