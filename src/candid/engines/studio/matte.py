@@ -963,6 +963,99 @@ def off_axis_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, f
     return (a * (1 - w)).astype(np.float32)
 
 
+def _closed_form(img: np.ndarray, trimap_: np.ndarray, face_width: float) -> np.ndarray:
+    """Closed-form matting of ``trimap_``'s unknown band, solved in the band's bounding box (plus a margin: the same
+    answer, less work); known pixels keep the trimap's 0 or 1."""
+    from pymatting import estimate_alpha_cf
+
+    t = np.asarray(trimap_, np.float32)
+    out = t.copy()
+    ys, xs = np.nonzero(t == 0.5)
+    if not ys.size:
+        return out
+    h, w = t.shape
+    m = max(int(0.05 * face_width), 4)
+    y0, y1 = max(ys.min() - m, 0), min(ys.max() + m + 1, h)
+    x0, x1 = max(xs.min() - m, 0), min(xs.max() + m + 1, w)
+    sub = estimate_alpha_cf(np.clip(img[y0:y1, x0:x1], 0, 1).astype(np.float64), t[y0:y1, x0:x1].astype(np.float64))
+    out[y0:y1, x0:x1] = np.clip(sub, 0, 1).astype(np.float32)
+    return out
+
+
+def behind_third_colour(pixels: np.ndarray, alpha: np.ndarray, limited: np.ndarray, trimap_: np.ndarray,
+                        face_width: float, *, taken: float = 0.5, least: int = 20, reach: float = 0.1,
+                        like: tuple[float, float] = (0.06, 0.12), soft: float = 0.6) -> np.ndarray:
+    """After :func:`off_axis_limit`: the band is matted again with the third colour it took out known as background.
+
+    :func:`off_axis_limit` takes out a third colour that is no mix of the person and the background beside it (a red
+    flag stripe beside 32bit.png's cheek, its pure red). The stripe's blurred border, where it fades into the white
+    stripe beyond, is pink: a mix of two *background* colours that also lies near the skin-to-white line, so it kept
+    the matting's 0.2-0.45 and stood as a faint light streak beside the cheek on every new backdrop (round 14). The
+    matting gave it that alpha because it did not know the red was background. Here the pixels the limit took out
+    (alpha lowered by more than ``taken`` of itself; at least ``least`` of them) are marked background in the trimap
+    and the band is matted again (:func:`_closed_form`); within ``reach`` face widths of them alpha is at most the
+    new answer. A pixel of the person's own colour (closer than ``like``, ramped, to the opaque ring's colour: the
+    cheek's skin beside the stripe) keeps its alpha, since with a background colour now known right against it the
+    matting may lower the edge of a narrow piece of skin too.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    alpha : ndarray
+        ``(H, W)`` alpha before :func:`off_axis_limit`.
+    limited : ndarray
+        ``(H, W)`` alpha after it.
+    trimap_ : ndarray
+        ``(H, W)`` trimap (0 background, 0.5 unknown, 1 foreground).
+    face_width : float
+        In pixels.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 alpha, never above ``limited``; ``limited`` itself (a copy) when the limit took out
+        fewer than ``least`` pixels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((40, 60, 3), (0.75, 0.72, 0.76), np.float32)     # a white stripe
+    >>> img[:, 30:] = (0.65, 0.4, 0.27)                                 # the cheek
+    >>> img[:, 25:30] = (0.56, 0.14, 0.16)                              # a red stripe against it
+    >>> img[:, 21:25] = np.linspace((0.72, 0.55, 0.58), (0.62, 0.25, 0.28), 4)[None]   # its pink, blurred border
+    >>> tri = np.full((40, 60), 0.5, np.float32); tri[:, :12] = 0; tri[:, 40:] = 1
+    >>> a = np.clip((np.arange(60) - 19) / 12, 0, 1)[None].repeat(40, 0).astype(np.float32)  # the matting's ramp
+    >>> a[tri == 0] = 0
+    >>> lim = a.copy(); lim[:, 25:29] = 0                               # off_axis_limit took the red out
+    >>> b = behind_third_colour(img, a, lim, tri, 100.0)
+    >>> round(float(lim[5, 23]), 2), float(b[5, 23]) < 0.05, float(b[5, 35]) == float(lim[5, 35])
+    (0.33, True, True)
+    """
+    img = check_image(pixels)
+    a = np.asarray(alpha, np.float32)
+    lim = np.asarray(limited, np.float32)
+    t = np.asarray(trimap_, np.float32)
+    band = (t > 0.001) & (t < 0.999)
+    cut = band & (a > 0.05) & (a - lim > taken * a)
+    if cut.sum() < least:
+        return lim.copy()
+    sides = _edge_sides(img, lim, t, face_width)
+    if sides is None:
+        return lim.copy()
+    F = sides[2]
+    t2 = t.copy()
+    t2[cut] = 0.0
+    again = _closed_form(img, t2, face_width)
+    near = cv2.distanceTransform((~cut).astype(np.uint8), cv2.DIST_L2, 5) < reach * face_width
+    # the person's own colour keeps its alpha (1 within like[0] of the ring's colour, 0 beyond like[1])
+    own = np.clip((like[1] - np.sqrt(((img - F) ** 2).sum(-1))) / (like[1] - like[0]), 0, 1)
+    # and only what the first matting held at less than ``soft`` (ramped over 0.15 below it): it was unsure there; a
+    # pixel it held mostly opaque is the person's (the shadowed crease between a jaw and an ear lobe)
+    w = (1 - own) * np.clip((soft - a) / 0.15, 0, 1) * (near & band)
+    return (lim + w * (np.minimum(again, lim) - lim)).astype(np.float32)
+
+
 def _lobe_depth(shape: tuple[int, int], lm: np.ndarray) -> np.ndarray:
     """Depth (px, down the face) below the ear lobes (the jaw between its second and third points on both sides)."""
     _, down = _frame_axes(lm)
@@ -2096,8 +2189,6 @@ def matte(
     ((512, 512), 'float32', True, True)
     """
     args = dict(locals())  # the call as made, for the photo's own box on an extended canvas
-    from pymatting import estimate_alpha_cf
-
     from candid.face.person import guided_coefficients, person_probability
 
     _pymatting_prints_to_log()
@@ -2193,12 +2284,7 @@ def matte(
     strand_w = None
     if unknown.any():
         # solve only in the bounding box of the band (plus a margin): same answer, less work
-        ys, xs = np.nonzero(unknown)
-        m = max(int(0.05 * fw), 4)
-        y0, y1 = max(ys.min() - m, 0), min(ys.max() + m + 1, h_s)
-        x0, x1 = max(xs.min() - m, 0), min(xs.max() + m + 1, w_s)
-        sub = estimate_alpha_cf(np.clip(small[y0:y1, x0:x1], 0, 1).astype(np.float64), tri[y0:y1, x0:x1].astype(np.float64))
-        alpha_s[y0:y1, x0:x1] = np.clip(sub, 0, 1).astype(np.float32)
+        alpha_s = _closed_form(small, tri, fw)
         if solid_inside > 0:
             alpha_s = solidify_inside(alpha_s, mask, solid_inside * fw)
         if colour_slack is not None:  # no haze the pixel's colour does not explain (a lit window over short hair)
@@ -2214,7 +2300,9 @@ def matte(
             if jewels_s is not None:  # an earring is a third colour hanging from the lobe, and the person's
                 gate[cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8),
                                 iterations=max(int(round(0.05 * fw)), 1)) > 0] = 0
-            alpha_s = off_axis_limit(small, alpha_s, tri, fw, prob=raw, where=gauss(gate, 0.05 * fw))
+            limited = off_axis_limit(small, alpha_s, tri, fw, prob=raw, where=gauss(gate, 0.05 * fw))
+            # what lies behind the third colour it took out (its blurred border into the background) goes too
+            alpha_s = behind_third_colour(small, alpha_s, limited, tri, fw)
     shape_w = None
     if shape_where_alike:
         # colour cannot tell the person from the backdrop here: the segmenter's shape decides (only its own
