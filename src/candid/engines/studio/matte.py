@@ -1706,7 +1706,8 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
                  face_gap: float = 0.3, share: bool = True, cloth_gap: float | None = 0.06,
                  cloth_depth: tuple[float, float] = (0.15, 0.35),
                  flat_range: tuple[float, float] = (0.38, 0.5),
-                 near_prob: tuple[float, float] = (0.7, 0.9), top_blur: float = 0.02) -> np.ndarray:
+                 near_prob: tuple[float, float] = (0.7, 0.9), top_blur: float = 0.02,
+                 thin_cloth: float | None = 0.004, tip_colour: float = 0.12) -> np.ndarray:
     """A clean, slightly soft outline for the clothes and shoulders below the ear lobes.
 
     Below the jaw the matte's outline is cloth: a smooth edge, not hair. Yet the segmenter's coarse grid (256 px for
@@ -1810,6 +1811,7 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     conf = np.clip((np.abs(P - 0.5) - (0.5 - sure[0])) / (sure[0] - sure[1]), 0, 1)
     band = np.clip(1 - np.minimum(d_in, d_out) / max(reach * fw, 1.0), 0, 1)
     grown = np.zeros((H, W), bool)
+    lapel_tip = None
     if prob is not None:  # cloth of the clothes' colours joined to the person, that the segmenter also saw
         r = max(int(round(0.04 * fw)), 1)  # a shoulder, not a thin rim of something beside the neck
         cloth = (conf > 0.9) & (P < 0.5) & zb & (d_out < grow * fw) & (np.asarray(prob, np.float32) > support)
@@ -1818,6 +1820,30 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         n, lab = cv2.connectedComponents(((cloth > 0) | (d_in > 2)).astype(np.uint8), connectivity=8)
         held = np.unique(lab[d_in > 2])
         grown = np.isin(lab, held[held > 0]) & (cloth > 0)
+        if thin_cloth is not None:  # in the collar ring, a lapel's narrow tip too (only what joins the clothes)
+            r_t = max(int(round(thin_cloth * fw)), 1)
+            tip = (conf > 0.9) & (P < 0.5) & zb & (d_out < grow * fw) & (np.asarray(prob, np.float32) > support)
+            tip = cv2.morphologyEx(tip.astype(np.uint8), cv2.MORPH_OPEN,
+                                   cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r_t + 1, 2 * r_t + 1))) > 0
+            n, lab = cv2.connectedComponents((tip | grown | (d_in > 2)).astype(np.uint8), connectivity=8)
+            held = np.unique(lab[d_in > 2])
+            lapel_tip = np.isin(lab, held[held > 0]) & tip & (full < 0.5)  # (beyond, the colours decide)
+            if lapel_tip.any():
+                # on to the tip's darkest cloth beside the collar, by the tip's own colour (the far background holds
+                # a dark that colour too, so the odds doubt it), joined to the tip, within 0.03 face widths of it
+                own = np.median(img[lapel_tip], 0)
+                like_tip = (np.sqrt(((img - own) ** 2).sum(-1)) < tip_colour) & zb & ~inside & \
+                    (np.asarray(prob, np.float32) > support) & \
+                    (cv2.dilate(lapel_tip.astype(np.uint8), np.ones((3, 3), np.uint8),
+                                iterations=max(int(round(0.03 * fw)), 1)) > 0)
+                n, lab = cv2.connectedComponents((like_tip | lapel_tip).astype(np.uint8), connectivity=8)
+                held = np.unique(lab[lapel_tip])
+                lapel_tip |= np.isin(lab, held[held > 0]) & like_tip
+                # with the 1-2 px of mixed colours between it and the collar beside it: no slit
+                k = np.ones((5, 5), np.uint8)
+                closed = cv2.morphologyEx((lapel_tip | inside).astype(np.uint8), cv2.MORPH_CLOSE, k) > 0
+                lapel_tip |= closed & (a < solid) & (cv2.dilate(lapel_tip.astype(np.uint8), k) > 0)
+            grown = grown | lapel_tip
     # the colours add only to the matte's own soft edge, or a shoulder found above
     conf = np.where(P < 0.5, conf * ((a > 0.02) | grown), conf)
     band = np.maximum(band, gauss(grown.astype(np.float32), 1.0))
@@ -1832,6 +1858,8 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     # opaque person deeper than a few px is kept (the colours may call a white collar the light wall)
     keep = (a >= solid) & (d_in > keep_depth * fw)
     clean = np.where(keep, np.maximum(clean, a), clean)
+    if lapel_tip is not None and lapel_tip.any():  # a lapel's tip found by its own colour is cloth, whatever the odds
+        clean = np.maximum(clean, gauss(lapel_tip.astype(np.float32), 0.7))
     # only where the outline is untidy: a soft band wider than ``messy`` px on average (smoke, fur), or a shoulder
     # put back; a clean 1-2 px edge is left as the matting drew it
     soft = ((a > 0.05) & (a < 0.95)).astype(np.float32)
@@ -1852,6 +1880,8 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         _, n2, mix = _share_along(img, F, B)
         mix = np.clip(mix, 0, 1)
         edge = (clean > 0.02) & (clean < 0.98) & ~keep & (n2 > 0.15 ** 2)
+        if lapel_tip is not None:  # (a lapel's dark tip has no share of a white collar's colour: it is cloth all the same)
+            edge &= ~(cv2.dilate(lapel_tip.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
         clean = np.where(edge, np.minimum(clean, mix + 0.1), clean)
     w_full = w * np.clip(full / np.maximum(zone, 1e-6), 0, 1)
     # in the collar ring: cloth is added only where the segmenter is sure of the person (not a pale wall under the
@@ -1862,6 +1892,8 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     # a dip of the segmenter's sureness ringed by sure person is no edge: filled, or the lapel put back kept a
     # see-through patch there (32bit.png: prob 0.85 inside the suit, alpha 0.77, a grey fleck on every backdrop)
     sure_person = fill_dips(sure_person)
+    if lapel_tip is not None:  # the cloth's own colours are sure of a lapel's tip the segmenter doubts (0.5-0.7)
+        sure_person = np.maximum(sure_person, gauss(lapel_tip.astype(np.float32), 1.0))
     # (blurred along the outline: where a shoulder's flat top turns into a steeper collar the weight switched from
     # 1 to 0 within a pixel or two, so the drawn edge ended in a step against the soft one kept beside it, biden.jpg)
     shoulder_top = gauss(_shoulder_top(a, lm, flat_range), max(top_blur * fw, 1.0)) * (a < solid)
