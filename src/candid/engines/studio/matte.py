@@ -1707,7 +1707,8 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
                  cloth_depth: tuple[float, float] = (0.15, 0.35),
                  flat_range: tuple[float, float] = (0.38, 0.5),
                  near_prob: tuple[float, float] = (0.7, 0.9), top_blur: float = 0.02,
-                 thin_cloth: float | None = 0.004, tip_colour: float = 0.12) -> np.ndarray:
+                 thin_cloth: float | None = 0.004, seam: float = 0.015,
+                 tip_contrast: float = 0.3) -> np.ndarray:
     """A clean, slightly soft outline for the clothes and shoulders below the ear lobes.
 
     Below the jaw the matte's outline is cloth: a smooth edge, not hair. Yet the segmenter's coarse grid (256 px for
@@ -1823,26 +1824,23 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         if thin_cloth is not None:  # in the collar ring, a lapel's narrow tip too (only what joins the clothes)
             r_t = max(int(round(thin_cloth * fw)), 1)
             tip = (conf > 0.9) & (P < 0.5) & zb & (d_out < grow * fw) & (np.asarray(prob, np.float32) > support)
+            # and unlike the background right beside it: the far background's odds called a dark strip of a blurred
+            # room beside a dark collar cloth (lecun.jpg), which the background beside it continues
+            near_bg = normalized_blur(img, ((a < 0.02) & ~tip).astype(np.float32), max(0.03 * fw, 2.0))
+            tip &= np.sqrt(((img - near_bg) ** 2).sum(-1)) > tip_contrast
             tip = cv2.morphologyEx(tip.astype(np.uint8), cv2.MORPH_OPEN,
                                    cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r_t + 1, 2 * r_t + 1))) > 0
             n, lab = cv2.connectedComponents((tip | grown | (d_in > 2)).astype(np.uint8), connectivity=8)
             held = np.unique(lab[d_in > 2])
             lapel_tip = np.isin(lab, held[held > 0]) & tip & (full < 0.5)  # (beyond, the colours decide)
             if lapel_tip.any():
-                # on to the tip's darkest cloth beside the collar, by the tip's own colour (the far background holds
-                # a dark that colour too, so the odds doubt it), joined to the tip, within 0.03 face widths of it
-                own = np.median(img[lapel_tip], 0)
-                like_tip = (np.sqrt(((img - own) ** 2).sum(-1)) < tip_colour) & zb & ~inside & \
-                    (np.asarray(prob, np.float32) > support) & \
-                    (cv2.dilate(lapel_tip.astype(np.uint8), np.ones((3, 3), np.uint8),
-                                iterations=max(int(round(0.03 * fw)), 1)) > 0)
-                n, lab = cv2.connectedComponents((like_tip | lapel_tip).astype(np.uint8), connectivity=8)
-                held = np.unique(lab[lapel_tip])
-                lapel_tip |= np.isin(lab, held[held > 0]) & like_tip
-                # with the 1-2 px of mixed colours between it and the collar beside it: no slit
-                k = np.ones((5, 5), np.uint8)
+                # with the few px between it and the collar beside it (the darkest cloth and the seam's mixed colours,
+                # which the far background's odds doubt): no slit of the backdrop between a collar and its lapel
+                r_c = max(int(round(seam * fw)), 1)
+                k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r_c + 1, 2 * r_c + 1))
                 closed = cv2.morphologyEx((lapel_tip | inside).astype(np.uint8), cv2.MORPH_CLOSE, k) > 0
-                lapel_tip |= closed & (a < solid) & (cv2.dilate(lapel_tip.astype(np.uint8), k) > 0)
+                lapel_tip |= closed & (a < solid) & zb & (np.asarray(prob, np.float32) > support) & \
+                    (cv2.dilate(lapel_tip.astype(np.uint8), k) > 0)
             grown = grown | lapel_tip
     # the colours add only to the matte's own soft edge, or a shoulder found above
     conf = np.where(P < 0.5, conf * ((a > 0.02) | grown), conf)
