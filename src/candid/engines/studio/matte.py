@@ -982,9 +982,25 @@ def _closed_form(img: np.ndarray, trimap_: np.ndarray, face_width: float) -> np.
     return out
 
 
+def _skin_sides(alpha: np.ndarray, lm: np.ndarray, reach: float = 0.25) -> np.ndarray:
+    """Weight (0-1) of what lies within ``reach`` face widths of the face's hull (the jaw and ears,
+    :func:`_face_guard`; ramped out over 0.05 more), on a side without long hair (:func:`_long_hair_sides`): where
+    the outline is the cheek's, the jaw's or the neck's skin, with no strands to keep."""
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    near = np.clip((reach * fw - _face_guard(alpha.shape, lm, 0.0)) / max(0.05 * fw, 1.0) + 1, 0, 1)
+    across, _ = _frame_axes(lm)
+    _, chin, _ = head_extent(lm)
+    side = _along(alpha.shape, chin, across) > 0
+    for sd, long_hair in zip((side, ~side), _long_hair_sides(alpha, lm)):
+        if long_hair:
+            near = near * ~sd
+    return near.astype(np.float32)
+
+
 def behind_third_colour(pixels: np.ndarray, alpha: np.ndarray, limited: np.ndarray, trimap_: np.ndarray,
                         face_width: float, *, taken: float = 0.5, least: int = 20, reach: float = 0.1,
-                        like: tuple[float, float] = (0.06, 0.12), soft: float = 0.6) -> np.ndarray:
+                        like: tuple[float, float] = (0.06, 0.12), soft: float = 0.6,
+                        where: np.ndarray | None = None) -> np.ndarray:
     """After :func:`off_axis_limit`: the band is matted again with the third colour it took out known as background.
 
     :func:`off_axis_limit` takes out a third colour that is no mix of the person and the background beside it (a red
@@ -1010,6 +1026,9 @@ def behind_third_colour(pixels: np.ndarray, alpha: np.ndarray, limited: np.ndarr
         ``(H, W)`` trimap (0 background, 0.5 unknown, 1 foreground).
     face_width : float
         In pixels.
+    where : ndarray, optional
+        ``(H, W)`` weight in [0, 1] of where the rule applies (:func:`matte`: beside the face's skin,
+        :func:`_skin_sides`).
 
     Returns
     -------
@@ -1053,6 +1072,8 @@ def behind_third_colour(pixels: np.ndarray, alpha: np.ndarray, limited: np.ndarr
     # and only what the first matting held at less than ``soft`` (ramped over 0.15 below it): it was unsure there; a
     # pixel it held mostly opaque is the person's (the shadowed crease between a jaw and an ear lobe)
     w = (1 - own) * np.clip((soft - a) / 0.15, 0, 1) * (near & band)
+    if where is not None:
+        w = w * np.clip(np.asarray(where, np.float32), 0, 1)
     return (lim + w * (np.minimum(again, lim) - lim)).astype(np.float32)
 
 
@@ -2331,8 +2352,9 @@ def matte(
                 gate[cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8),
                                 iterations=max(int(round(0.05 * fw)), 1)) > 0] = 0
             limited = off_axis_limit(small, alpha_s, tri, fw, prob=raw, where=gauss(gate, 0.05 * fw))
-            # what lies behind the third colour it took out (its blurred border into the background) goes too
-            alpha_s = behind_third_colour(small, alpha_s, limited, tri, fw)
+            # what lies behind the third colour it took out (its blurred border into the background) goes too, beside
+            # the face's skin: on a side with long hair the soft edge is strands (scarlett_1.jpg's loose locks)
+            alpha_s = behind_third_colour(small, alpha_s, limited, tri, fw, where=_skin_sides(alpha_s, lm_s))
     shape_w = None
     if shape_where_alike:
         # colour cannot tell the person from the backdrop here: the segmenter's shape decides (only its own
