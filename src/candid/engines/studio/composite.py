@@ -275,10 +275,6 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
             l_bg = luminance(normalized_blur(lin, bgm.astype(np.float32), w))
             gap = np.maximum(l_near - l_bg, 0)  # counts from a background half as light as the person
             toward = np.clip((l_near - level) / np.maximum(gap, 1e-4), 0, 1) * np.clip(gap / (0.5 * l_near), 0, 1)
-            # but a pixel darker than that background (fully from half its level) went past it: no mix of the person
-            # and the background, the person's own darker colour (a navy lapel's narrow tip beside a white collar
-            # before a lighter wall, 32bit.png: lifted to a grey smudge)
-            toward = toward * np.clip((level - 0.5 * l_bg) / np.maximum(0.5 * l_bg, 1e-4), 0, 1)
             # only in a narrow band beside the opaque person (full to 0.75 band widths from alpha 0.98, nothing
             # from 1.25) or where the pixel is mostly person (alpha from 0.5, fully from 0.8: a dark hole inside the
             # crown's soft edge): where the matte is wide and soft (scarlett_1's wisp, alpha 0.2-0.4 over 2-3 band

@@ -1727,9 +1727,7 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
                  face_gap: float = 0.3, share: bool = True, cloth_gap: float | None = 0.06,
                  cloth_depth: tuple[float, float] = (0.15, 0.35),
                  flat_range: tuple[float, float] = (0.38, 0.5),
-                 near_prob: tuple[float, float] = (0.7, 0.9), top_blur: float = 0.02,
-                 thin_cloth: float | None = 0.004, seam: float = 0.015,
-                 tip_contrast: float = 0.3) -> np.ndarray:
+                 near_prob: tuple[float, float] = (0.7, 0.9), top_blur: float = 0.02) -> np.ndarray:
     """A clean, slightly soft outline for the clothes and shoulders below the ear lobes.
 
     Below the jaw the matte's outline is cloth: a smooth edge, not hair. Yet the segmenter's coarse grid (256 px for
@@ -1833,7 +1831,6 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     conf = np.clip((np.abs(P - 0.5) - (0.5 - sure[0])) / (sure[0] - sure[1]), 0, 1)
     band = np.clip(1 - np.minimum(d_in, d_out) / max(reach * fw, 1.0), 0, 1)
     grown = np.zeros((H, W), bool)
-    lapel_tip = None
     if prob is not None:  # cloth of the clothes' colours joined to the person, that the segmenter also saw
         r = max(int(round(0.04 * fw)), 1)  # a shoulder, not a thin rim of something beside the neck
         cloth = (conf > 0.9) & (P < 0.5) & zb & (d_out < grow * fw) & (np.asarray(prob, np.float32) > support)
@@ -1842,27 +1839,6 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         n, lab = cv2.connectedComponents(((cloth > 0) | (d_in > 2)).astype(np.uint8), connectivity=8)
         held = np.unique(lab[d_in > 2])
         grown = np.isin(lab, held[held > 0]) & (cloth > 0)
-        if thin_cloth is not None:  # in the collar ring, a lapel's narrow tip too (only what joins the clothes)
-            r_t = max(int(round(thin_cloth * fw)), 1)
-            tip = (conf > 0.9) & (P < 0.5) & zb & (d_out < grow * fw) & (np.asarray(prob, np.float32) > support)
-            # and unlike the background right beside it: the far background's odds called a dark strip of a blurred
-            # room beside a dark collar cloth (lecun.jpg), which the background beside it continues
-            near_bg = normalized_blur(img, ((a < 0.02) & ~tip).astype(np.float32), max(0.03 * fw, 2.0))
-            tip &= np.sqrt(((img - near_bg) ** 2).sum(-1)) > tip_contrast
-            tip = cv2.morphologyEx(tip.astype(np.uint8), cv2.MORPH_OPEN,
-                                   cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r_t + 1, 2 * r_t + 1))) > 0
-            n, lab = cv2.connectedComponents((tip | grown | (d_in > 2)).astype(np.uint8), connectivity=8)
-            held = np.unique(lab[d_in > 2])
-            lapel_tip = np.isin(lab, held[held > 0]) & tip & (full < 0.5)  # (beyond, the colours decide)
-            if lapel_tip.any():
-                # with the few px between it and the collar beside it (the darkest cloth and the seam's mixed colours,
-                # which the far background's odds doubt): no slit of the backdrop between a collar and its lapel
-                r_c = max(int(round(seam * fw)), 1)
-                k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r_c + 1, 2 * r_c + 1))
-                closed = cv2.morphologyEx((lapel_tip | inside).astype(np.uint8), cv2.MORPH_CLOSE, k) > 0
-                lapel_tip |= closed & (a < solid) & zb & (np.asarray(prob, np.float32) > support) & \
-                    (cv2.dilate(lapel_tip.astype(np.uint8), k) > 0)
-            grown = grown | lapel_tip
     # the colours add only to the matte's own soft edge, or a shoulder found above
     conf = np.where(P < 0.5, conf * ((a > 0.02) | grown), conf)
     band = np.maximum(band, gauss(grown.astype(np.float32), 1.0))
@@ -1877,8 +1853,6 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     # opaque person deeper than a few px is kept (the colours may call a white collar the light wall)
     keep = (a >= solid) & (d_in > keep_depth * fw)
     clean = np.where(keep, np.maximum(clean, a), clean)
-    if lapel_tip is not None and lapel_tip.any():  # a lapel's tip found by its own colour is cloth, whatever the odds
-        clean = np.maximum(clean, gauss(lapel_tip.astype(np.float32), 0.7))
     # only where the outline is untidy: a soft band wider than ``messy`` px on average (smoke, fur), or a shoulder
     # put back; a clean 1-2 px edge is left as the matting drew it
     soft = ((a > 0.05) & (a < 0.95)).astype(np.float32)
@@ -1899,8 +1873,6 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         _, n2, mix = _share_along(img, F, B)
         mix = np.clip(mix, 0, 1)
         edge = (clean > 0.02) & (clean < 0.98) & ~keep & (n2 > 0.15 ** 2)
-        if lapel_tip is not None:  # (a lapel's dark tip has no share of a white collar's colour: it is cloth all the same)
-            edge &= ~(cv2.dilate(lapel_tip.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
         clean = np.where(edge, np.minimum(clean, mix + 0.1), clean)
     w_full = w * np.clip(full / np.maximum(zone, 1e-6), 0, 1)
     # in the collar ring: cloth is added only where the segmenter is sure of the person (not a pale wall under the
@@ -1911,8 +1883,6 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     # a dip of the segmenter's sureness ringed by sure person is no edge: filled, or the lapel put back kept a
     # see-through patch there (32bit.png: prob 0.85 inside the suit, alpha 0.77, a grey fleck on every backdrop)
     sure_person = fill_dips(sure_person)
-    if lapel_tip is not None:  # the cloth's own colours are sure of a lapel's tip the segmenter doubts (0.5-0.7)
-        sure_person = np.maximum(sure_person, gauss(lapel_tip.astype(np.float32), 1.0))
     # (blurred along the outline: where a shoulder's flat top turns into a steeper collar the weight switched from
     # 1 to 0 within a pixel or two, so the drawn edge ended in a step against the soft one kept beside it, biden.jpg)
     shoulder_top = gauss(_shoulder_top(a, lm, flat_range), max(top_blur * fw, 1.0)) * (a < solid)
