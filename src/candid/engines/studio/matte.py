@@ -486,7 +486,8 @@ def enclosed_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndar
                         valid: np.ndarray | None = None, prob: np.ndarray | None = None, step: float = 0.08,
                         jump: float = 0.015, local: float = 0.03, seed_match: float = 0.12, wide: float = 0.15,
                         skin_gap: float = 0.15, face_gap: float = 0.06, hair_gap: float = 0.1, lobes: float = 0.7,
-                        reach: float = 1.0, least: float = 0.03, edge: float = 0.15) -> np.ndarray:
+                        reach: float = 1.0, least: float = 0.03, edge: float = 0.15,
+                        dark: float = 0.25) -> np.ndarray:
     """The old background the person mask holds below the ear lobes between hair, jewellery and neck (bool).
 
     The segmenter reads what lies between a bob's hanging ends, a big hoop
@@ -579,13 +580,16 @@ def enclosed_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndar
     beside = np.abs(_along(m.shape, lm[27:36].mean(0), across)) > 0.5 * fw  # beside the face, not the forehead
     eyes = _along(m.shape, lm[36:48].mean(0), down)
     hair = m & (eyes > 0) & (_lobe_depth(m.shape, lm) < 0) & beside & ~face & _head_ellipse(m.shape, lm)
+    hair_like = np.zeros(zone_b.shape, bool)
     if hair.sum() > 20:
         luma = img[hair] @ np.array([0.2126, 0.7152, 0.0722], np.float32)
         order = img[hair][np.argsort(luma)]
         for q in (0.1, 0.3, 0.5, 0.7, 0.9):
-            allowed &= dist(img_b, order[int(q * (len(order) - 1))]) > hair_gap
+            hair_like |= dist(img_b, order[int(q * (len(order) - 1))]) <= hair_gap
+    allowed &= ~hair_like
     # inside seeds, near the lobes (a hoop's eye, hair and neck closing a pocket): the backdrop blurred inward
     sure_far = far if prob is None else far & (np.asarray(prob, np.float32)[box_] < 0.1)
+    wide_b = None
     if sure_far.any():
         at_lobes = np.zeros(m.shape, np.uint8)
         for p in (lm[2], lm[14]):
@@ -616,9 +620,18 @@ def enclosed_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndar
         border = found & cv2.dilate(rest.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         contrast = dist(normalized_blur(img_b, found.astype(np.float32), 2.0),
                         normalized_blur(img_b, rest.astype(np.float32), 2.0))
+        # and no dark piece: dark colours are all near in RGB (a navy suit before a dark crowd, 32bit.png; the shadow
+        # between a jaw and the hair, scarlett_1.jpg). A pocket the mask closes all round (no growth from outside
+        # reached it) is the backdrop's colour as a whole, not only at its seeds: a pale rim of light along the jaw
+        # (obama3.jpg) seeded, then grew bluer
+        near_out = cv2.dilate(out_b.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        luma = img_b @ np.array([0.2126, 0.7152, 0.0722], np.float32)
         for i in np.flatnonzero(keep):
-            on = border & (lab == i)
-            keep[i] = bool(on.any()) and float(np.median(contrast[on])) > edge
+            piece = lab == i
+            on = border & piece
+            keep[i] = bool(on.any()) and float(np.median(contrast[on])) > edge and float(np.median(luma[piece])) > dark
+            if keep[i] and not (piece & near_out).any():
+                keep[i] = wide_b is not None and float(np.median(dist(img_b[piece], wide_b[piece]))) < seed_match
         found = keep[lab]
     out = none.copy()
     out[box_] = found
