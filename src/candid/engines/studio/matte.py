@@ -488,36 +488,45 @@ def enclosed_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndar
                         skin_gap: float = 0.15, face_gap: float = 0.06, hair_gap: float = 0.1, lobes: float = 0.7,
                         reach: float = 1.0, least: float = 0.03, edge: float = 0.15,
                         dark: float = 0.25) -> np.ndarray:
-    """The old background the person mask holds below the ear lobes between hair, jewellery and neck (bool).
+    """The old background the person mask holds below the ear lobes, between hair, jewellery and neck (bool).
 
     The segmenter reads what lies between a bob's hanging ends, a big hoop
-    earring and the neck as one person: on rihanna.webp it gave about 1.0
-    over the pale bokeh inside the left hoop, below it and between the
-    right hoop and the hair, GrabCut carved only specks (which the mask's
-    hole filling closed), and the trimap made it all sure foreground, so
-    the old wall travelled onto every new backdrop. Colour histograms do
-    not separate it (the pocket's cream is in the face's highlights); its
-    place does. The background there is the backdrop outside the outline
-    *continued*: out of focus, it changes smoothly, while the neck, the
-    hair and the jewel meet it at an edge.
+    earring and the neck as the person: on rihanna.webp it gave about 1.0
+    over the pale bokeh inside the left hoop, below it and between the right
+    hoop and the hair; GrabCut carved only specks, which the mask's hole
+    filling closed, and the trimap made it all sure foreground, so the old
+    wall travelled onto every new backdrop. Colour histograms do not
+    separate it (the bokeh's cream is in the face's highlights); its place
+    does. Out of focus, the backdrop changes smoothly from outside the
+    outline into the pocket, while the neck, the hair and the hoop meet it
+    at an edge.
 
-    So the background is grown into the mask, below the lobes and outside
-    the face hull, from two kinds of seeds: the pixels outside the mask
-    (``valid``) within ``step`` of the backdrop around them (a normalised
-    blur over 0.05 face widths of the outside pixels 0.02 face widths or
-    more from the outline; a missed piece of the dress outside is no seed),
-    and the mask's own pixels within ``seed_match`` of the backdrop blurred
-    inward over ``wide`` face widths (a pocket the hoop and the hair close
-    all round). A pixel within ``jump`` face widths of the grown region (a
-    strand of hair thinner than that is stepped over, not followed) joins
-    when its colour is within ``step`` of the grown region's own colours
-    around it (a normalised blur over ``local`` face widths), until nothing
-    joins or ``reach`` face widths of growth. Never joined: a pixel within
-    ``skin_gap`` of the skin (the neck below the chin, :func:`_neck_strip`,
-    blurred over 0.3 face widths, and the face's median) or where the
-    segmenter (``prob``) doubts the person less than ... (no rule: the
-    segmenter is the one that was wrong here). Grown pieces smaller than
-    ``least`` face widths squared are dropped (a speck between strands).
+    So the backdrop is grown into the mask, below the lobes and outside the
+    face hull, from two kinds of seeds: the pixels outside the mask (in
+    ``valid``) within ``step`` of the backdrop around them (a normalised
+    blur over 0.05 face widths of those 0.02 face widths or more from the
+    outline: a piece of dress the mask missed is no seed), and, within
+    ``lobes`` face widths of the jaw point below each ear, the mask's pixels
+    within ``seed_match`` of the backdrop blurred inward over ``wide`` face
+    widths (where ``prob`` is below 0.1; a hoop's eye the hair and the hoop
+    close all round). A pixel within ``jump`` face widths of the grown
+    region (a strand thinner than that is stepped over) joins when its
+    colour is within ``step`` of the grown region's colours around it (a
+    Gaussian over ``local`` face widths), for at most ``reach / jump``
+    steps. Never joined: a pixel within ``skin_gap`` of the neck's colour
+    (:func:`_neck_strip`, blurred over 0.3 face widths), within ``face_gap``
+    of the face's median colour, or within ``hair_gap`` of one of the hair's
+    colours beside the face (its 10th to 90th luma percentiles: dark hair
+    before a dark cabinet, pink hair before a grey wall change as smoothly
+    as a backdrop). A grown piece is kept when it has at least ``least``
+    face widths squared, its median luma is above ``dark`` (dark colours
+    are all near in RGB: a navy suit before a dark crowd), its median
+    contrast with the rest of the mask along its border is above ``edge``
+    (a pocket meets the person at an edge; growth that leaked into a shaded
+    neck or hair's ends stopped where the colour had drifted), and, if no
+    growth from outside reached it, its median colour is within
+    ``seed_match`` of the wide backdrop (a pale rim of light along a jaw,
+    obama3.jpg, seeded and then grew bluer).
 
     Parameters
     ----------
@@ -536,6 +545,22 @@ def enclosed_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndar
     -------
     ndarray
         ``(H, W)`` bool, pixels of ``mask`` that are background.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.86, 0.74, 0.64), np.float32)      # cream bokeh
+    >>> yy, xx = np.mgrid[:512, :512]
+    >>> face = ((xx - 225) / 48) ** 2 + ((yy - 120) / 62) ** 2 < 1
+    >>> neck = (xx >= 200) & (xx < 252) & (yy >= 150)
+    >>> hair = (((xx >= 138) & (xx < 178)) | ((xx >= 272) & (xx < 300))) & (yy >= 40) & (yy < 175)
+    >>> img[face] = (0.8, 0.56, 0.45); img[neck & ~face] = (0.5, 0.3, 0.22); img[hair] = 0.1
+    >>> mask = face | neck | hair | ((xx >= 140) & (xx < 200) & (yy >= 150) & (yy < 280))  # a pocket held
+    >>> found = enclosed_background(img, mask, lm)
+    >>> bool(found[230, 175]), bool(found[230, 225]), bool(found[100, 160])    # pocket, neck, hair
+    (True, False, False)
     """
     img = check_image(pixels)
     lm = check_landmarks(landmarks)
@@ -597,12 +622,16 @@ def enclosed_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndar
         wide_b = normalized_blur(img_b, sure_far.astype(np.float32), max(wide * fw, 1.0))
         grown |= allowed & at_lobes[box_].astype(bool) & (dist(img_b, wide_b) < seed_match)
     j = max(int(round(jump * fw)), 1)
+    sigma = max(local * fw, 1.0)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * j + 1, 2 * j + 1))
     for _ in range(max(int(np.ceil(reach / max(jump, 1e-3))), 1)):
         front = cv2.dilate(grown.astype(np.uint8), kernel).astype(bool) & allowed & ~grown
         if not front.any():
             break
-        near = normalized_blur(img_b, grown.astype(np.float32), max(local * fw, 1.0))
+        # the grown region's colours around each pixel (one blur: every front pixel touches the grown region, so
+        # normalized_blur's wider passes for pixels far from it are not needed)
+        w = grown.astype(np.float32)
+        near = gauss(img_b * w[..., None], sigma) / np.maximum(gauss(w, sigma), 1e-6)[..., None]
         joins = front & (dist(img_b, near) < step)
         if not joins.any():
             break
