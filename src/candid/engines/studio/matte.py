@@ -487,7 +487,7 @@ def enclosed_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndar
                         jump: float = 0.015, local: float = 0.03, seed_match: float = 0.12, wide: float = 0.15,
                         skin_gap: float = 0.15, face_gap: float = 0.06, hair_gap: float = 0.1, lobes: float = 0.7,
                         reach: float = 1.0, least: float = 0.03, edge: float = 0.15,
-                        dark: float = 0.25) -> np.ndarray:
+                        dark: float = 0.25, hue_gap: float = 0.035) -> np.ndarray:
     """The old background the person mask holds below the ear lobes, between hair, jewellery and neck (bool).
 
     The segmenter reads what lies between a bob's hanging ends, a big hoop
@@ -653,12 +653,23 @@ def enclosed_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndar
         # between a jaw and the hair, scarlett_1.jpg). A pocket the mask closes all round (no growth from outside
         # reached it) is the backdrop's colour as a whole, not only at its seeds: a pale rim of light along the jaw
         # (obama3.jpg) seeded, then grew bluer
+        # Nor a piece in the skin's own hue: shade keeps a skin's chromaticity, a backdrop has its own (the
+        # astronaut's shaded neck above her black collar, beside the brown backdrop of the known-alpha test, was
+        # grown into and met the collar at an edge: 0.024 from her face's hue; yangmi_4's neck 0.02; rihanna's
+        # cream and pink bokeh 0.049-0.085 from her face's hue, 0.2 from her neck's)
         near_out = cv2.dilate(out_b.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
         luma = img_b @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+
+        def hue(c: np.ndarray) -> np.ndarray:
+            return c / np.maximum(c.sum(-1, keepdims=True), 1e-3)
+
+        skins = [np.median(hue(img[r]), axis=0) for r in (hull, _neck_strip(m.shape, lm) & m) if r.sum() > 20]
         for i in np.flatnonzero(keep):
             piece = lab == i
             on = border & piece
             keep[i] = bool(on.any()) and float(np.median(contrast[on])) > edge and float(np.median(luma[piece])) > dark
+            pc = np.median(hue(img_b[piece]), axis=0)
+            keep[i] = keep[i] and all(float(np.linalg.norm(pc - c)) > hue_gap for c in skins)
             if keep[i] and not (piece & near_out).any():
                 keep[i] = wide_b is not None and float(np.median(dist(img_b[piece], wide_b[piece]))) < seed_match
         found = keep[lab]
