@@ -723,11 +723,6 @@ def strands_over_pockets(pixels: np.ndarray, mask: np.ndarray, pockets: np.ndarr
         strand &= np.sqrt(((img - normalized_blur(img, neck.astype(np.float32), max(0.3 * fw, 1.0))) ** 2).sum(-1)) \
             > skin_gap
     gap = np.sqrt(((img - back) ** 2).sum(-1)) < match
-    # an earring's dark metal is no strand: beside its highlights (lighter than the pocket, not its colour) it stays
-    # sure (unknown, the matting made a hoop's metal between its highlights see-through)
-    lit = ((img @ luma) > (back @ luma) + 0.25) & ~gap  # a highlight: far lighter than the pocket (not its lit cream)
-    j = 2 * max(int(round(0.02 * fw)), 1) + 1
-    strand &= ~cv2.dilate(lit.astype(np.uint8), np.ones((j, j), np.uint8)).astype(bool)
     return cv2.dilate(((strand | gap) & near).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & near
 
 
