@@ -2330,6 +2330,12 @@ def matte(
         stay open (:func:`background_pockets`: the hoop's eye is cut, not filled as a hole in the head).
         Where it finds no earring the matte is byte-identical to the one without it (no pocket is cut,
         nothing is marked).
+    enclosed, pocket_band : bool, float
+        Below the ear lobes, the old backdrop the mask holds between hair, hoop and neck leaves the mask
+        (:func:`enclosed_background`: rihanna's bokeh inside and below a hoop): its core is known background, strands
+        of hair and the gaps between them within ``pocket_band`` face widths of it are for the matting
+        (:func:`strands_over_pockets`), and the holes it leaves stay open. Where it finds nothing the matte is
+        byte-identical to the one without it.
     drops : bool
         With ``jewellery``: a drop earring's chain below a found jewel is the person too
         (:func:`drop_earrings`; it hangs on past the unknown band), and so is a thin neutral drop hanging
