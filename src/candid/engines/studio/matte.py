@@ -472,6 +472,260 @@ def foreign_below(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, *
     return keep[lab]
 
 
+def _neck_strip(shape: tuple[int, int], lm: np.ndarray, half: float = 0.15, depth: tuple[float, float] = (0.03, 0.3)) -> np.ndarray:
+    """Below the chin, ``half`` face widths either side of it and ``depth`` face widths down: the neck (bool)."""
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    across, down = _frame_axes(lm)
+    _, chin, _ = head_extent(lm)
+    side = np.abs(_along(shape, chin, across))
+    below = _along(shape, chin, down)
+    return (side < half * fw) & (below > depth[0] * fw) & (below < depth[1] * fw)
+
+
+def enclosed_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, *,
+                        valid: np.ndarray | None = None, prob: np.ndarray | None = None, step: float = 0.08,
+                        jump: float = 0.015, local: float = 0.03, seed_match: float = 0.12, wide: float = 0.15,
+                        skin_gap: float = 0.15, face_gap: float = 0.06, hair_gap: float = 0.1, lobes: float = 0.7,
+                        reach: float = 1.0, least: float = 0.03, edge: float = 0.15,
+                        dark: float = 0.25, hue_gap: float = 0.035) -> np.ndarray:
+    """The old background the person mask holds below the ear lobes, between hair, jewellery and neck (bool).
+
+    The segmenter reads what lies between a bob's hanging ends, a big hoop
+    earring and the neck as the person: on rihanna.webp it gave about 1.0
+    over the pale bokeh inside the left hoop, below it and between the right
+    hoop and the hair; GrabCut carved only specks, which the mask's hole
+    filling closed, and the trimap made it all sure foreground, so the old
+    wall travelled onto every new backdrop. Colour histograms do not
+    separate it (the bokeh's cream is in the face's highlights); its place
+    does. Out of focus, the backdrop changes smoothly from outside the
+    outline into the pocket, while the neck, the hair and the hoop meet it
+    at an edge.
+
+    So the backdrop is grown into the mask, below the lobes and outside the
+    face hull, from two kinds of seeds: the pixels outside the mask (in
+    ``valid``) within ``step`` of the backdrop around them (a normalised
+    blur over 0.05 face widths of those 0.02 face widths or more from the
+    outline: a piece of dress the mask missed is no seed), and, within
+    ``lobes`` face widths of the jaw point below each ear, the mask's pixels
+    within ``seed_match`` of the backdrop blurred inward over ``wide`` face
+    widths (where ``prob`` is below 0.1; a hoop's eye the hair and the hoop
+    close all round). A pixel within ``jump`` face widths of the grown
+    region (a strand thinner than that is stepped over) joins when its
+    colour is within ``step`` of the grown region's colours around it (a
+    Gaussian over ``local`` face widths), for at most ``reach / jump``
+    steps. Never joined: a pixel within ``skin_gap`` of the neck's colour
+    (:func:`_neck_strip`, blurred over 0.3 face widths), within ``face_gap``
+    of the face's median colour, or within ``hair_gap`` of one of the hair's
+    colours beside the face (its 10th to 90th luma percentiles: dark hair
+    before a dark cabinet, pink hair before a grey wall change as smoothly
+    as a backdrop). A grown piece is kept when it has at least ``least``
+    face widths squared, its median luma is above ``dark`` (dark colours
+    are all near in RGB: a navy suit before a dark crowd), its median
+    contrast with the rest of the mask along its border is above ``edge``
+    (a pocket meets the person at an edge; growth that leaked into a shaded
+    neck or hair's ends stopped where the colour had drifted), and, if no
+    growth from outside reached it, its median colour is within
+    ``seed_match`` of the wide backdrop (a pale rim of light along a jaw,
+    obama3.jpg, seeded and then grew bluer).
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB in [0, 1].
+    mask : ndarray
+        ``(H, W)`` bool, the subject (:func:`subject_mask`).
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``pixels``.
+    valid : ndarray, optional
+        ``(H, W)`` bool, False where the canvas was extended (no backdrop there).
+    prob : ndarray, optional
+        ``(H, W)`` the segmenter's probability: the wide backdrop is read only where it is below 0.1.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` bool, pixels of ``mask`` that are background.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.86, 0.74, 0.64), np.float32)      # cream bokeh
+    >>> yy, xx = np.mgrid[:512, :512]
+    >>> face = ((xx - 225) / 48) ** 2 + ((yy - 120) / 62) ** 2 < 1
+    >>> neck = (xx >= 200) & (xx < 252) & (yy >= 150)
+    >>> hair = (((xx >= 138) & (xx < 178)) | ((xx >= 272) & (xx < 300))) & (yy >= 40) & (yy < 175)
+    >>> img[face] = (0.8, 0.56, 0.45); img[neck & ~face] = (0.5, 0.3, 0.22); img[hair] = 0.1
+    >>> mask = face | neck | hair | ((xx >= 140) & (xx < 200) & (yy >= 150) & (yy < 280))  # a pocket held
+    >>> found = enclosed_background(img, mask, lm)
+    >>> bool(found[230, 175]), bool(found[230, 225]), bool(found[100, 160])    # pocket, neck, hair
+    (True, False, False)
+    """
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    m = np.asarray(mask, bool)
+    none = np.zeros(m.shape, bool)
+    outside = ~m if valid is None else ~m & np.asarray(valid, bool)
+    zone = m & _below_lobes(m.shape, lm) & ~_face_hull(m.shape, lm)
+    if not zone.any() or not outside.any():
+        return none
+    H, W = m.shape
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    # the work is done in the zone's box with a margin (the backdrop read around it): the growth never leaves it
+    ys, xs = np.nonzero(zone)
+    mg = int(np.ceil(2 * wide * fw)) + 2
+    box_ = np.s_[max(ys.min() - mg, 0):min(ys.max() + mg + 1, H), max(xs.min() - mg, 0):min(xs.max() + mg + 1, W)]
+    img_b, zone_b, out_b = img[box_], zone[box_], outside[box_]
+    if not out_b.any():
+        return none
+
+    def dist(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.sqrt(((a - b) ** 2).sum(-1))
+
+    d_out = cv2.distanceTransform((~m[box_]).astype(np.uint8), cv2.DIST_L2, 5)
+    far = out_b & (d_out > 0.02 * fw)  # clear of the outline's mixed pixels
+    if not far.any():
+        return none
+    # outside seeds: the backdrop as it is around them (a piece of dress the mask missed is no seed)
+    grown = out_b & (dist(img_b, normalized_blur(img_b, far.astype(np.float32), max(0.05 * fw, 1.0))) < step)
+    # the skin never joins: the neck below the chin (blurred wide: its own light) and the face's median colour
+    allowed = zone_b.copy()
+    neck = (_neck_strip(m.shape, lm) & m)[box_]
+    if neck.any():
+        allowed &= dist(img_b, normalized_blur(img_b, neck.astype(np.float32), max(0.3 * fw, 1.0))) > skin_gap
+    hull = _face_hull(m.shape, lm, shrink=0.1 * fw)
+    if hull.any():
+        allowed &= dist(img_b, np.median(img[hull], axis=0)) > face_gap
+    # nor the hair's colours (above the lobes, beside and over the face): dark hair before a dark cabinet, pink
+    # hair before a grey wall change as smoothly as a backdrop does
+    e = 2 * max(int(round(0.05 * fw)), 1) + 1
+    face = cv2.dilate(_face_hull(m.shape, lm).astype(np.uint8), np.ones((e, e), np.uint8)).astype(bool)
+    across, down = _frame_axes(lm)
+    beside = np.abs(_along(m.shape, lm[27:36].mean(0), across)) > 0.5 * fw  # beside the face, not the forehead
+    eyes = _along(m.shape, lm[36:48].mean(0), down)
+    hair = m & (eyes > 0) & (_lobe_depth(m.shape, lm) < 0) & beside & ~face & _head_ellipse(m.shape, lm)
+    hair_like = np.zeros(zone_b.shape, bool)
+    if hair.sum() > 20:
+        luma = img[hair] @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+        order = img[hair][np.argsort(luma)]
+        for q in (0.1, 0.3, 0.5, 0.7, 0.9):
+            hair_like |= dist(img_b, order[int(q * (len(order) - 1))]) <= hair_gap
+    allowed &= ~hair_like
+    # inside seeds, near the lobes (a hoop's eye, hair and neck closing a pocket): the backdrop blurred inward
+    sure_far = far if prob is None else far & (np.asarray(prob, np.float32)[box_] < 0.1)
+    wide_b = None
+    if sure_far.any():
+        at_lobes = np.zeros(m.shape, np.uint8)
+        for p in (lm[2], lm[14]):
+            cv2.circle(at_lobes, (int(round(p[0])), int(round(p[1]))), max(int(round(lobes * fw)), 1), 1, -1)
+        wide_b = normalized_blur(img_b, sure_far.astype(np.float32), max(wide * fw, 1.0))
+        grown |= allowed & at_lobes[box_].astype(bool) & (dist(img_b, wide_b) < seed_match)
+    j = max(int(round(jump * fw)), 1)
+    sigma = max(local * fw, 1.0)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * j + 1, 2 * j + 1))
+    for _ in range(max(int(np.ceil(reach / max(jump, 1e-3))), 1)):
+        front = cv2.dilate(grown.astype(np.uint8), kernel).astype(bool) & allowed & ~grown
+        if not front.any():
+            break
+        # the grown region's colours around each pixel (one blur: every front pixel touches the grown region, so
+        # normalized_blur's wider passes for pixels far from it are not needed)
+        w = grown.astype(np.float32)
+        near = gauss(img_b * w[..., None], sigma) / np.maximum(gauss(w, sigma), 1e-6)[..., None]
+        joins = front & (dist(img_b, near) < step)
+        if not joins.any():
+            break
+        grown |= joins
+    found = grown & zone_b
+    n, lab = cv2.connectedComponents(found.astype(np.uint8), connectivity=8)
+    if n > 1:
+        keep = np.bincount(lab.reshape(-1), minlength=n) >= (least * fw) ** 2
+        keep[0] = False
+        # a pocket meets the person at an edge (the neck, the hair's ends, the hoop: cream bokeh against black
+        # hair and shaded skin, 0.23-0.36); growth that leaked into the person stopped where the colour had
+        # drifted by ``step`` (a shaded neck before a grey wall, pink hair's ends, a navy blouse before a dark
+        # cabinet: 0.03-0.1). A piece's median contrast along its border with the rest of the mask decides
+        rest = m[box_] & ~found
+        border = found & cv2.dilate(rest.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        contrast = dist(normalized_blur(img_b, found.astype(np.float32), 2.0),
+                        normalized_blur(img_b, rest.astype(np.float32), 2.0))
+        # and no dark piece: dark colours are all near in RGB (a navy suit before a dark crowd, 32bit.png; the shadow
+        # between a jaw and the hair, scarlett_1.jpg). A pocket the mask closes all round (no growth from outside
+        # reached it) is the backdrop's colour as a whole, not only at its seeds: a pale rim of light along the jaw
+        # (obama3.jpg) seeded, then grew bluer
+        # Nor a piece in the skin's own hue: shade keeps a skin's chromaticity, a backdrop has its own (the
+        # astronaut's shaded neck above her black collar, beside the brown backdrop of the known-alpha test, was
+        # grown into and met the collar at an edge: 0.024 from her face's hue; yangmi_4's neck 0.02; rihanna's
+        # cream and pink bokeh 0.049-0.085 from her face's hue, 0.2 from her neck's)
+        near_out = cv2.dilate(out_b.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+        luma = img_b @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+
+        def hue(c: np.ndarray) -> np.ndarray:
+            return c / np.maximum(c.sum(-1, keepdims=True), 1e-3)
+
+        skins = [np.median(hue(img[r]), axis=0) for r in (hull, _neck_strip(m.shape, lm) & m) if r.sum() > 20]
+        for i in np.flatnonzero(keep):
+            piece = lab == i
+            on = border & piece
+            keep[i] = bool(on.any()) and float(np.median(contrast[on])) > edge and float(np.median(luma[piece])) > dark
+            pc = np.median(hue(img_b[piece]), axis=0)
+            keep[i] = keep[i] and all(float(np.linalg.norm(pc - c)) > hue_gap for c in skins)
+            if keep[i] and not (piece & near_out).any():
+                keep[i] = wide_b is not None and float(np.median(dist(img_b[piece], wide_b[piece]))) < seed_match
+        found = keep[lab]
+    out = none.copy()
+    out[box_] = found
+    return out
+
+
+def strands_over_pockets(pixels: np.ndarray, mask: np.ndarray, pockets: np.ndarray, landmarks: np.ndarray, *,
+                         band: float = 0.1, dark: float = 0.6, match: float = 0.15, skin_gap: float = 0.15) -> np.ndarray:
+    """Pixels of the mask beside a pocket of :func:`enclosed_background` that are strands of hair or the gaps
+    between them (bool), for the matting to tell apart.
+
+    Hair hanging over the backdrop's pocket (a bob's ends inside a hoop) is strands too fine for the growth to
+    pass between: the gaps stay in the mask. Within ``band`` face widths of a pocket, below the lobes and
+    outside the face, a pixel darker than ``dark`` times the pocket's luma (the strands; not the neck's skin,
+    within ``skin_gap`` of :func:`_neck_strip`'s colour) or within ``match`` of the pocket's colour (the gaps),
+    and a pixel round them, is returned. The skin of the neck beside the pocket and an earring's highlights are
+    neither, and stay sure: unknown, the neck's edge went half transparent and the hoop's highlights were cut.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.8, 0.7, 0.6), np.float32)         # the backdrop
+    >>> m = np.zeros((512, 512), bool); m[:, 150:360] = True
+    >>> img[m] = (0.6, 0.4, 0.3)                                          # skin
+    >>> img[300:400, 340:345] = 0.1                                       # a strand beside a pocket
+    >>> pocket = np.zeros((512, 512), bool); pocket[300:400, 345:360] = True
+    >>> s = strands_over_pockets(img, m, pocket, lm)
+    >>> bool(s[350, 342]), bool(s[350, 330]), bool(s[100, 342])          # strand, skin beside, far above
+    (True, False, False)
+    """
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    m, p = np.asarray(mask, bool), np.asarray(pockets, bool)
+    none = np.zeros(m.shape, bool)
+    if not p.any():
+        return none
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    near = cv2.distanceTransform((~p).astype(np.uint8), cv2.DIST_L2, 5) < band * fw
+    near &= m & _below_lobes(m.shape, lm) & ~_face_hull(m.shape, lm, shrink=0.06 * fw)
+    if not near.any():
+        return none
+    luma = np.array([0.2126, 0.7152, 0.0722], np.float32)
+    back = normalized_blur(img, p.astype(np.float32), max(0.05 * fw, 1.0))
+    strand = (img @ luma) < dark * (back @ luma)
+    neck = _neck_strip(m.shape, lm) & m
+    if neck.any():
+        strand &= np.sqrt(((img - normalized_blur(img, neck.astype(np.float32), max(0.3 * fw, 1.0))) ** 2).sum(-1)) \
+            > skin_gap
+    gap = np.sqrt(((img - back) ** 2).sum(-1)) < match
+    return cv2.dilate(((strand | gap) & near).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & near
+
+
 def trimap(mask: np.ndarray, landmarks: np.ndarray, *, hair_band: float = 0.16, edge_band: float = 0.06,
            valid: np.ndarray | None = None, prob: np.ndarray | None = None, hair_below: float = 0.1) -> np.ndarray:
     """A trimap (0 background, 0.5 unknown, 1 foreground) around ``mask``.
@@ -2074,6 +2328,8 @@ def matte(
     clothes: bool = True,
     dense: bool = True,
     islands: bool = True,
+    enclosed: bool = True,
+    pocket_band: float = 0.1,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -2188,6 +2444,12 @@ def matte(
         stay open (:func:`background_pockets`: the hoop's eye is cut, not filled as a hole in the head).
         Where it finds no earring the matte is byte-identical to the one without it (no pocket is cut,
         nothing is marked).
+    enclosed, pocket_band : bool, float
+        Below the ear lobes, the old backdrop the mask holds between hair, hoop and neck leaves the mask
+        (:func:`enclosed_background`: rihanna's bokeh inside and below a hoop): its core is known background, strands
+        of hair and the gaps between them within ``pocket_band`` face widths of it are for the matting
+        (:func:`strands_over_pockets`), and the holes it leaves stay open. Where it finds nothing the matte is
+        byte-identical to the one without it.
     drops : bool
         With ``jewellery``: a drop earring's chain below a found jewel is the person too
         (:func:`drop_earrings`; it hangs on past the unknown band), and so is a thin neutral drop hanging
@@ -2277,8 +2539,22 @@ def matte(
             labels, _ = ndimage.label(mask & ~cut)
             keep = np.unique(labels[_face_hull((h_s, w_s), lm_s) & (labels > 0)])
             mask = np.isin(labels, keep[keep > 0])
+    pocket_s = None
+    if enclosed:  # below the lobes, the backdrop the mask holds between hair, hoop and neck (rihanna's bob)
+        pocket_s = enclosed_background(small, mask, lm_s, valid=valid_s, prob=raw)
+        if pocket_s.any():
+            mask = mask & ~pocket_s
+        else:
+            pocket_s = None
     tri = trimap(mask, lm_s, hair_band=hair_band, edge_band=edge_band, valid=valid_s, prob=None,
                  hair_below=hair_below)
+    if pocket_s is not None:  # its core known background (the band's width is unknown only at its rim: a pocket
+        # narrower than the band, between a hoop and the hair, was left to the matting, which filled it)
+        rim = cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 5) < max(0.015 * fw, 1.5)
+        tri[pocket_s & ~rim & (tri < 1)] = 0.0
+        # and the person beside it unknown a little deeper than the band: strands of hair with the backdrop
+        # between them, too fine to grow through, are for the matting to tell apart (the hoop's eye)
+        tri[strands_over_pockets(small, mask, pocket_s, lm_s, band=pocket_band) & (tri >= 0.999)] = 0.5
     if cut is not None and cut.any():  # known background, not unknown: in the band the matting extrapolated
         tri[cut & (tri < 1)] = 0.0      # the poster's yellow, lighter than the skin, to 0.9-1
     jewels_s = None
@@ -2387,6 +2663,9 @@ def matte(
     if jewels_s is not None:  # the backdrop seen through a hoop's eye below the lobe is no hole in the head
         near = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(int(round(0.1 * fw)), 1))
         alpha, pockets = background_pockets(pixels, alpha, lm, near=resize(near.astype(np.float32), (W, H)) > 0.5)
+    if pocket_s is not None:  # the holes the backdrop's pockets left stay open (the hoop's eye is above the chin)
+        kept = _holes_meeting(alpha, resize(pocket_s.astype(np.float32), (W, H)) > 0.5)
+        pockets = kept if pockets is None else pockets | kept
     alpha = fill_head_holes(alpha, lm, keep_open=pockets)
     if dense:  # hair of the opaque hair's colour inside the outline is opaque (short hair lit by a bright backdrop)
         # (after the holes are filled: raised first, a hole's pixels rose past 0.5 and were no longer filled)
@@ -2500,6 +2779,25 @@ def _border_bridges(solid: np.ndarray, head: np.ndarray) -> np.ndarray:
         span[i[0]:i[-1] + 1] = True
         frame[out] = span & head[sl]
     return frame
+
+
+def _holes_meeting(alpha: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """The connected pieces of ``alpha <= 0.5`` that reach into ``where`` (bool).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.ones((5, 7), np.float32); a[1:4, 1:3] = 0; a[1:4, 4:6] = 0.2
+    >>> w = np.zeros((5, 7), bool); w[2, 1] = True
+    >>> _holes_meeting(a, w).astype(int)[2].tolist()
+    [0, 1, 1, 0, 0, 0, 0]
+    """
+    low = (np.asarray(alpha, np.float32) <= 0.5).astype(np.uint8)
+    n, lab = cv2.connectedComponents(low, connectivity=8)
+    hit = np.zeros(n, bool)
+    hit[np.unique(lab[np.asarray(where, bool) & (low > 0)])] = True
+    hit[0] = False
+    return hit[lab]
 
 
 def fill_head_holes(alpha: np.ndarray, landmarks: np.ndarray, *, keep_open: np.ndarray | None = None) -> np.ndarray:
