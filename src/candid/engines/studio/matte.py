@@ -133,14 +133,19 @@ def raised_shoulders(seeds: np.ndarray, prob: np.ndarray, landmarks: np.ndarray,
     head leaning towards it, rises above that line (2008_007676: the woman's
     bare shoulder rises to her chin's level), and the line cut its dome flat:
     GrabCut and the subject's mask may not cross sure background. Here a
-    piece the segmenter is ``sure`` of (``prob``) in that zone is the
+    piece the segmenter is ``sure`` of in that zone is the
     subject's shoulder when it (1) stands on the subject's body below the
     line (it touches sure person pixels the seeds leave open), (2) ends
     there: all of it lies less than ``rise`` head heights above the line and
     within the zone's sides (2.4 face widths off the chin: a neighbour beside
     the head continues up into a neck and a head, or sideways into the rest
     of the room), and (3) no other found face's head (``others``, face boxes
-    in these pixels) reaches into it. Such a piece, grown by 0.05 face widths
+    in these pixels) reaches into it. ``prob`` is the segmenter's view of
+    this crop alone, not :func:`matte`'s blend with the whole photo's view:
+    that one is sure of every neighbour standing behind (2008_002470's two
+    standing men fill the wall beside his shoulders) and of the arm of the
+    woman behind 2008_007676's shoulder, while the crop's own view keeps to
+    the subject. Such a piece, grown by 0.05 face widths
     for its soft outline, is relabelled probable background: GrabCut and the
     colours decide there, as everywhere else the seeds leave open.
 
@@ -149,7 +154,7 @@ def raised_shoulders(seeds: np.ndarray, prob: np.ndarray, landmarks: np.ndarray,
     seeds : ndarray
         ``(H, W)`` uint8 :func:`seed_mask` labels of these landmarks; not modified.
     prob : ndarray
-        ``(H, W)`` the segmenter's person probability.
+        ``(H, W)`` the segmenter's person probability of this crop.
     landmarks : ndarray
         ``(68, 2)`` landmarks of the subject.
     rise, sure : float
@@ -2220,6 +2225,7 @@ def matte(
     box_s = photo_box(valid_s, (h_s, w_s)) if valid_s is not None and _frame_views is None else None
     if box_s is not None:  # the segmenter sees the photo alone: the canvas's streaks of its edge are no scene
         prob[box_s] = person_probability(small[box_s], work_side=max(small[box_s].shape[:2]), full_resolution=False)
+    own_view = prob  # the segmenter's view of the crop alone (raised_shoulders)
     if context is not None and _frame_views is None:
         ctx = resize(np.clip(np.asarray(context, np.float32), 0, 1), (w_s, h_s), cv2.INTER_LINEAR)
         # the head: both views averaged (the crop's is finer); below the chin the surer view wins
@@ -2236,7 +2242,7 @@ def matte(
     head_corridor = seeds != cv2.GC_BGD  # (the shape rule below is for the hair: a raised shoulder is no hair)
     if shoulders:  # a shoulder raised above the seeds' shoulder line is the subject's, not sure background
         sc_o = np.array([w_s / W, h_s / H, w_s / W, h_s / H])
-        seeds = raised_shoulders(seeds, raw, lm_s, others=None if others is None else
+        seeds = raised_shoulders(seeds, raw if own_view is None else own_view, lm_s, others=None if others is None else
                                  [tuple(np.asarray(b, np.float64) * sc_o) for b in others])
     corridor = seeds != cv2.GC_BGD
     if _frame_views is None:
