@@ -1,10 +1,12 @@
-"""Round 15, group snapshots: a shoulder raised to the chin's level is the subject's, not sure background (matte.py)."""
+"""Round 15, group snapshots: a shoulder raised to the chin's level is the subject's, not sure background (matte.py);
+a fragment split from another's hand at the border goes with it (debris.py)."""
 
 import cv2
 import numpy as np
 
 from candid.engines.studio.matte import raised_shoulders, seed_mask, subject_mask
-from candid.engines.studio.people import toy_landmarks
+from candid.engines.studio.debris import on_arms
+from candid.engines.studio.people import toy_landmarks, toy_pose
 
 LM = toy_landmarks(120, 90, 50)          # face width 50, chin at y 130, head height ~90
 SHAPE = (240, 240)
@@ -72,3 +74,31 @@ def test_a_piece_that_does_not_stand_on_the_body_stays_out():
     seeds = seed_mask(SHAPE, LM)
     out = raised_shoulders(seeds, m.astype(np.float32), LM)
     assert out[DOME_TOP] == cv2.GC_BGD
+
+
+def _hand_with_fragment(hand=True):
+    """The subject's blue jacket; another's hand at the left border on his shoulder, and below it, past one row of
+    pixels that mix the hand with the jacket, a 15-px fragment of a bright colour (what the fingertips rest on)."""
+    img = np.full((240, 200, 3), (0.15, 0.2, 0.45), np.float32)
+    if hand:
+        img[140:170, 0:20] = (0.85, 0.66, 0.55)
+    img[170, 0:8] = (0.26, 0.27, 0.47)
+    img[171:174, 0:5] = (0.3, 0.75, 0.85)
+    m = np.zeros((240, 200), bool)
+    m[40:240, 0:200] = True
+    return img, m
+
+
+def test_a_fragment_split_from_the_hand_goes_with_it():
+    lm, pose = toy_landmarks(100, 80, 50), toy_pose(100, 80, 50)
+    img, m = _hand_with_fragment()
+    h = on_arms(img, m, lm, pose)
+    assert h[150, 5] and h[172, 2] and h[173, 4]
+    assert not h[200, 100] and not h[176:].any()  # his jacket below stays
+    assert not on_arms(img, m, lm, pose, fragment=0.0)[172, 2]  # too small for a piece of its own
+
+
+def test_a_small_piece_without_a_hand_beside_it_stays():
+    lm, pose = toy_landmarks(100, 80, 50), toy_pose(100, 80, 50)
+    img, m = _hand_with_fragment(hand=False)
+    assert not on_arms(img, m, lm, pose)[172, 2]
