@@ -139,8 +139,11 @@ def raised_shoulders(seeds: np.ndarray, prob: np.ndarray, landmarks: np.ndarray,
     there: all of it lies less than ``rise`` head heights above the line and
     within the zone's sides (2.4 face widths off the chin: a neighbour beside
     the head continues up into a neck and a head, or sideways into the rest
-    of the room), and (3) no other found face's head (``others``, face boxes
-    in these pixels) reaches into it. ``prob`` is the segmenter's view of
+    of the room), and (3) no other found face (``others``, face boxes in
+    these pixels), nor where its hair can hang
+    (:func:`candid.engines.studio.debris.hang_zone`), reaches into it
+    (2008_001322: the long dark hair of the woman beside him lies against his
+    sleeve, sure in the crop's view, and ends there too). ``prob`` is the segmenter's view of
     this crop alone, not :func:`matte`'s blend with the whole photo's view:
     that one is sure of every neighbour standing behind (2008_002470's two
     standing men fill the wall beside his shoulders) and of the arm of the
@@ -204,10 +207,14 @@ def raised_shoulders(seeds: np.ndarray, prob: np.ndarray, landmarks: np.ndarray,
     bad[0, :] = True
     ok[np.unique(lab[bad & pieces])] = False
     ok &= np.bincount(lab[body > 0], minlength=n) > 0  # (1)
-    for b in others or ():  # (3)
+    if others:  # (3) her face, and below it where her hair can hang beside the subject's shoulder
+        from candid.engines.studio.debris import hang_zone
         from candid.engines.studio.people import _face_ellipse
 
-        ok[np.unique(lab[_face_ellipse((H, W), b, grow=1.3) & pieces])] = False
+        theirs = hang_zone((H, W), lm, others)
+        for b in others:
+            theirs |= _face_ellipse((H, W), b, grow=1.3)
+        ok[np.unique(lab[theirs & pieces])] = False
     if not ok[1:].any():
         return s.copy()
     give = ok[lab]
