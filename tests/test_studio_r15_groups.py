@@ -61,6 +61,8 @@ def test_a_piece_under_another_found_face_stays_out():
     beside = [(20, 90, 60, 130)]  # a face right above the piece (a child leaning on the shoulder)
     out = raised_shoulders(seeds, _person(), LM, others=beside)
     assert out[DOME_TOP] == cv2.GC_BGD
+    above = [(10, 60, 50, 100)]  # a face above and beside it: the piece lies where her hair can hang
+    assert raised_shoulders(seeds, _person(), LM, others=above)[DOME_TOP] == cv2.GC_BGD
     far = [(200, 0, 230, 30)]
     assert raised_shoulders(seeds, _person(), LM, others=far)[DOME_TOP] == cv2.GC_PR_BGD
 
