@@ -104,3 +104,17 @@ def test_a_small_piece_without_a_hand_beside_it_stays():
     lm, pose = toy_landmarks(100, 80, 50), toy_pose(100, 80, 50)
     img, m = _hand_with_fragment(hand=False)
     assert not on_arms(img, m, lm, pose)[172, 2]
+
+
+def test_a_sliver_along_the_line_is_the_line_s_own_slack():
+    m = np.zeros(SHAPE, np.uint8)
+    cv2.ellipse(m, (120, 95), (36, 58), 0, 0, 360, 1, -1)
+    m[120:, 100:141] = 1
+    cv2.ellipse(m, (120, 240), (110, 95), 0, 0, 360, 1, -1)
+    seeds = seed_mask(SHAPE, LM)
+    line = seeds == cv2.GC_BGD
+    sliver = cv2.dilate(line.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~line  # the line's edge
+    m[cv2.dilate(sliver.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & (np.arange(240)[None, :] < 60)] = 1
+    out = raised_shoulders(seeds, m.astype(np.float32), LM)
+    assert np.array_equal(out, seeds)
+    assert not np.array_equal(raised_shoulders(seeds, m.astype(np.float32), LM, lift=0.0), seeds)

@@ -121,10 +121,12 @@ def seed_mask(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarray:
 SHOULDER_RISE = 0.3
 #: ... and the segmenter is at least this sure of it
 SHOULDER_SURE = 0.9
+#: ... and it rises at least this many head heights above the line (a pixel or two is the line's own slack)
+SHOULDER_LIFT = 0.05
 
 
 def raised_shoulders(seeds: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, *, rise: float = SHOULDER_RISE,
-                     sure: float = SHOULDER_SURE, others=None) -> np.ndarray:
+                     sure: float = SHOULDER_SURE, lift: float = SHOULDER_LIFT, others=None) -> np.ndarray:
     """Give back to the subject a shoulder that rises into :func:`seed_mask`'s sure background (``cv2.GC_*`` labels).
 
     :func:`seed_mask` calls everything above a line 0.12 head heights below
@@ -162,6 +164,10 @@ def raised_shoulders(seeds: np.ndarray, prob: np.ndarray, landmarks: np.ndarray,
         ``(68, 2)`` landmarks of the subject.
     rise, sure : float
         See above (:data:`SHOULDER_RISE`, :data:`SHOULDER_SURE`).
+    lift : float
+        A piece must rise at least this many head heights above the line (:data:`SHOULDER_LIFT`): a sliver
+        of a pixel or two along a sweater's top is the line's own slack, and given back it only moved
+        single portraits' shoulders by a soft pixel (hinton, lecun: a faint light streak along the edge).
     others : sequence of (x0, y0, x1, y1), optional
         Face boxes of the other people.
 
@@ -207,6 +213,9 @@ def raised_shoulders(seeds: np.ndarray, prob: np.ndarray, landmarks: np.ndarray,
     bad[0, :] = True
     ok[np.unique(lab[bad & pieces])] = False
     ok &= np.bincount(lab[body > 0], minlength=n) > 0  # (1)
+    top = np.zeros(n)  # how far each piece rises above the line
+    np.maximum.at(top, lab[pieces], (0.12 * head_h - depth)[pieces])
+    ok &= top >= lift * head_h
     if others:  # (3) her face, and below it where her hair can hang beside the subject's shoulder
         from candid.engines.studio.debris import hang_zone
         from candid.engines.studio.people import _face_ellipse
