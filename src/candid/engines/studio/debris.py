@@ -109,6 +109,8 @@ STEP = 2 * UNLIKE
 #: Opening radius (face widths) that takes a point of another's hanging hair off the subject's outline
 #: (:func:`below_others`).
 SPIKE = 0.16
+#: A fragment in another's hand's colours this many face widths from the hand goes with it (:func:`on_arms`)
+FRAGMENT = 0.06
 #: Such a point is at least this many face widths (and 2 px) thick: a thinner sliver is the outline's own raggedness.
 POINT = 0.025
 
@@ -943,7 +945,7 @@ def _cast_kernel(d: np.ndarray, n: int) -> np.ndarray:
 def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *,
             valid: np.ndarray | None = None, off: float = ARM_OFF, sample: float = ARM_SAMPLE,
             own_wrist: float = OWN_WRIST, unlike: float = UNLIKE, cast: float = ARM_CAST, hand: float = HAND,
-            skin: np.ndarray | None = None) -> np.ndarray:
+            skin: np.ndarray | None = None, fragment: float = FRAGMENT) -> np.ndarray:
     """Pieces lying on the subject's shoulders and arms, unlike the arm's own colours, that come in from the
     frame's border: another person's hand and cuff (``(H, W)`` bool).
 
@@ -975,6 +977,13 @@ def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *
       lies beyond the shoulder joint (across the head) and more than ``off``
       face widths out from the arm's line (above the shoulder and beside the
       arm: the subject's collar, tie and shirt front are never there).
+
+    A smaller piece of such colours within ``fragment`` face widths of one
+    found, which touches the same border in the zone and lies away from the
+    subject's wrists, goes with it: the hand's own fingertips or what they
+    rest on, split from the hand by a row of pixels that mix its colour with
+    the jacket's (2008_002470's tablecloth under the fingers, 8 px, below
+    the ``(0.1 face widths)**2`` a piece of its own needs).
 
     What of such a piece lies in that outward zone is returned, with what of
     the mask lies up to ``cast`` face widths above it in that zone, straight
@@ -1051,6 +1060,13 @@ def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *
         keep = idx[(in_zone >= (0.1 * fw) ** 2) & (in_zone <= hand * fw ** 2) & at_edge & ~high & ~by_wrist]
         piece = np.isin(labels, keep) & zone
         if piece.any():
+            # fragments of such colours split from the hand by a row of mixed pixels, leaving through the same
+            # border, go with it whatever their size (2008_002470: the tablecloth's blue-and-white under the
+            # fingertips, 8 px at the border below the hand, under the size a piece of its own needs)
+            near = cv2.dilate(piece.astype(np.uint8), _disk(max(int(round(fragment * fw)), 1))).astype(bool)
+            touch = ndimage.sum(near, labels, idx) > 0
+            frag = idx[touch & (in_zone > 0) & at_edge & ~high & ~by_wrist & (in_zone <= hand * fw ** 2)]
+            piece |= np.isin(labels, frag) & zone
             # the rest of that person's arm: what lies above the hand (it rests on the shoulder, so nothing of
             # the subject is over it; 2008_002470's dark sleeve above the cuff is as dark as his jacket)
             # (straight up and up towards the neck at 45 degrees, steeper than a shoulder's slope: the sleeve's

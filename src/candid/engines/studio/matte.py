@@ -116,6 +116,124 @@ def seed_mask(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarray:
     return mask
 
 
+#: A raised shoulder (:func:`raised_shoulders`) ends at most this many head heights above :func:`seed_mask`'s
+#: shoulder line (0.12 head heights below the chin): a shoulder's dome has background above it
+SHOULDER_RISE = 0.3
+#: ... and the segmenter is at least this sure of it
+SHOULDER_SURE = 0.9
+#: ... and it rises at least this many head heights above the line (a pixel or two is the line's own slack)
+SHOULDER_LIFT = 0.05
+
+
+def raised_shoulders(seeds: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, *, rise: float = SHOULDER_RISE,
+                     sure: float = SHOULDER_SURE, lift: float = SHOULDER_LIFT, others=None) -> np.ndarray:
+    """Give back to the subject a shoulder that rises into :func:`seed_mask`'s sure background (``cv2.GC_*`` labels).
+
+    :func:`seed_mask` calls everything above a line 0.12 head heights below
+    the chin and outside a wide head ellipse sure background: beside a
+    head-and-shoulders portrait that is the wall. A shrugged shoulder, or a
+    head leaning towards it, rises above that line (2008_007676: the woman's
+    bare shoulder rises to her chin's level), and the line cut its dome flat:
+    GrabCut and the subject's mask may not cross sure background. Here a
+    piece the segmenter is ``sure`` of in that zone is the
+    subject's shoulder when it (1) stands on the subject's body below the
+    line (it touches sure person pixels the seeds leave open), (2) ends
+    there: all of it lies less than ``rise`` head heights above the line and
+    within the zone's sides (2.4 face widths off the chin: a neighbour beside
+    the head continues up into a neck and a head, or sideways into the rest
+    of the room), and (3) no other found face (``others``, face boxes in
+    these pixels), nor where its hair can hang
+    (:func:`candid.engines.studio.debris.hang_zone`), reaches into it
+    (2008_001322: the long dark hair of the woman beside him lies against his
+    sleeve, sure in the crop's view, and ends there too). ``prob`` is the segmenter's view of
+    this crop alone, not :func:`matte`'s blend with the whole photo's view:
+    that one is sure of every neighbour standing behind (2008_002470's two
+    standing men fill the wall beside his shoulders) and of the arm of the
+    woman behind 2008_007676's shoulder, while the crop's own view keeps to
+    the subject. Such a piece, grown by 0.05 face widths
+    for its soft outline, is relabelled probable background: GrabCut and the
+    colours decide there, as everywhere else the seeds leave open.
+
+    Parameters
+    ----------
+    seeds : ndarray
+        ``(H, W)`` uint8 :func:`seed_mask` labels of these landmarks; not modified.
+    prob : ndarray
+        ``(H, W)`` the segmenter's person probability of this crop.
+    landmarks : ndarray
+        ``(68, 2)`` landmarks of the subject.
+    rise, sure : float
+        See above (:data:`SHOULDER_RISE`, :data:`SHOULDER_SURE`).
+    lift : float
+        A piece must rise at least this many head heights above the line (:data:`SHOULDER_LIFT`): a sliver
+        of a pixel or two along a sweater's top is the line's own slack, and given back it only moved
+        single portraits' shoulders by a soft pixel (hinton, lecun: a faint light streak along the edge).
+    others : sequence of (x0, y0, x1, y1), optional
+        Face boxes of the other people.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` uint8 labels: ``seeds`` with the raised shoulders no longer sure background.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.engines.studio.people import toy_landmarks
+    >>> lm = toy_landmarks(100, 80, 50)
+    >>> seeds = seed_mask((240, 240), lm)
+    >>> prob = np.zeros((240, 240), np.float32); prob[128:, 20:180] = 1   # the body, its left shoulder raised
+    >>> prob[110:128, 20:50] = 1
+    >>> bool(seeds[115, 35] == cv2.GC_BGD), bool(raised_shoulders(seeds, prob, lm)[115, 35] == cv2.GC_BGD)
+    (True, False)
+    >>> prob[10:128, 20:50] = 1            # a neighbour's arm and head beside him: it does not end, it stays out
+    >>> bool(raised_shoulders(seeds, prob, lm)[115, 35] == cv2.GC_BGD)
+    True
+    """
+    lm = check_landmarks(landmarks)
+    s = np.asarray(seeds, np.uint8)
+    H, W = s.shape
+    crown, chin, head_h = head_extent(lm)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    across, down = _frame_axes(lm)
+    depth = _along((H, W), chin, down)
+    lateral = np.abs(_along((H, W), chin, across))
+    person = np.asarray(prob, np.float32) > sure
+    closed = s == cv2.GC_BGD
+    pieces = person & closed
+    if not pieces.any():
+        return s.copy()
+    n, lab = cv2.connectedComponents(pieces.astype(np.uint8), connectivity=8)
+    # the body the piece must stand on: sure person pixels the seeds leave open, below the shoulder line
+    body = cv2.dilate((person & ~closed & (depth >= 0.12 * head_h - 1)).astype(np.uint8), np.ones((3, 3), np.uint8))
+    ok = np.ones(n, bool)
+    ok[0] = False
+    # (2) every pixel of the piece: not too high, not too far to the side, not at the frame's top
+    bad = (depth < (0.12 - rise) * head_h) | (lateral > 2.4 * fw)
+    bad[0, :] = True
+    ok[np.unique(lab[bad & pieces])] = False
+    ok &= np.bincount(lab[body > 0], minlength=n) > 0  # (1)
+    top = np.zeros(n)  # how far each piece rises above the line
+    np.maximum.at(top, lab[pieces], (0.12 * head_h - depth)[pieces])
+    ok &= top >= lift * head_h
+    if others:  # (3) her face, and below it where her hair can hang beside the subject's shoulder
+        from candid.engines.studio.debris import hang_zone
+        from candid.engines.studio.people import _face_ellipse
+
+        theirs = hang_zone((H, W), lm, others)
+        for b in others:
+            theirs |= _face_ellipse((H, W), b, grow=1.3)
+        ok[np.unique(lab[theirs & pieces])] = False
+    if not ok[1:].any():
+        return s.copy()
+    give = ok[lab]
+    r = max(int(round(0.05 * fw)), 1)
+    give = cv2.dilate(give.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)).astype(bool) & closed
+    out = s.copy()
+    out[give] = cv2.GC_PR_BGD
+    return out
+
+
 def subject_corridor(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarray:
     """Where the subject's head and body can be: everything :func:`seed_mask` does not call sure background.
 
@@ -2330,6 +2448,7 @@ def matte(
     islands: bool = True,
     enclosed: bool = True,
     pocket_band: float = 0.1,
+    shoulders: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -2438,6 +2557,9 @@ def matte(
     islands : bool
         Pieces above 0.5 joined to the subject through its own soft alpha are held at 0.5 instead of being cut out
         (:func:`embedded_islands`: no hard-edged holes with dark rims in a loose wisp or a soft crown).
+    shoulders : bool
+        A shoulder the segmenter is sure of that rises above the seeds' shoulder line and ends there is not
+        sure background (:func:`raised_shoulders`: no flat-topped shoulder when the head leans towards it).
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
@@ -2493,6 +2615,7 @@ def matte(
     box_s = photo_box(valid_s, (h_s, w_s)) if valid_s is not None and _frame_views is None else None
     if box_s is not None:  # the segmenter sees the photo alone: the canvas's streaks of its edge are no scene
         prob[box_s] = person_probability(small[box_s], work_side=max(small[box_s].shape[:2]), full_resolution=False)
+    own_view = prob  # the segmenter's view of the crop alone (raised_shoulders)
     if context is not None and _frame_views is None:
         ctx = resize(np.clip(np.asarray(context, np.float32), 0, 1), (w_s, h_s), cv2.INTER_LINEAR)
         # the head: both views averaged (the crop's is finer); below the chin the surer view wins
@@ -2502,15 +2625,23 @@ def matte(
         both = (1 - body) * 0.5 * (prob + ctx) + body * np.maximum(prob, ctx)
         prob = (both if valid_s is None else np.where(valid_s, both, prob)).astype(np.float32)
     raw = prob
+    if _frame_views is not None:  # the photo's box of a frame: the segmenter and GrabCut saw the whole frame
+        views = tuple(np.clip(resize(v, (w_s, h_s), cv2.INTER_LINEAR), 0, 1).astype(np.float32) for v in _frame_views)
+        raw = views[0]
     seeds = seed_mask((h_s, w_s), lm_s)
+    head_corridor = seeds != cv2.GC_BGD  # (the shape rule below is for the hair: a raised shoulder is no hair)
+    if shoulders:  # a shoulder raised above the seeds' shoulder line is the subject's, not sure background
+        sc_o = np.array([w_s / W, h_s / H, w_s / W, h_s / H])
+        seeds = raised_shoulders(seeds, raw if own_view is None else own_view, lm_s, others=None if others is None else
+                                 [tuple(np.asarray(b, np.float64) * sc_o) for b in others])
     corridor = seeds != cv2.GC_BGD
     if _frame_views is None:
         prob = refine_with_colour(small, raw, lm_s, iterations=iterations, seed=seed, seeds=seeds)
         box = photo_box(valid, (H, W)) if valid is not None else None
         if box is not None:  # the photo's border is not an outline: the photo alone is matted, the canvas stays 0
             return _matte_photo_box(box, args, (raw, prob))
-    else:  # the photo's box of a frame: the segmenter and GrabCut saw the whole frame
-        raw, prob = (np.clip(resize(v, (w_s, h_s), cv2.INTER_LINEAR), 0, 1).astype(np.float32) for v in _frame_views)
+    else:
+        raw, prob = views
     edges = None  # the colour edges both people rules cut along, made once for the two
     if others is not None and len(others):
         # the segmenter marks everyone: other people's share of the person mask is not the subject's. Taken
@@ -2605,7 +2736,7 @@ def matte(
     if shape_where_alike:
         # colour cannot tell the person from the backdrop here: the segmenter's shape decides (only its own
         # subject, near its outline; GrabCut's colour model may have thrown that hair away as background)
-        own = subject_mask(raw, lm_s, valid=valid_s, corridor=corridor)
+        own = subject_mask(raw, lm_s, valid=valid_s, corridor=head_corridor)
         o8 = own.astype(np.uint8)
         reach = 2 * hair_band * fw  # beyond the trimap's unknown band
         # the photo's border counts as an outline (hair cut by the top of the frame: blocks there too)
