@@ -520,6 +520,53 @@ def trimap(mask: np.ndarray, landmarks: np.ndarray, *, hair_band: float = 0.16, 
     return t
 
 
+def lighter_lines(pixels: np.ndarray, face_width: float, *, thin: float = 0.02) -> np.ndarray:
+    """How far each pixel stands above the image round it: a light line's height over the darker wall beside it.
+
+    The mean sRGB minus its grey-scale opening by a disc of ``thin`` face widths: a strand of light hair thinner than
+    the disc stands out by its contrast with the wall; a broad patch of lighter wall, or a soft haze, is kept by the
+    opening and stands out by 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((40, 40, 3), 0.1, np.float32); img[20, :] = 0.6; img[:10, :10] = 0.5
+    >>> h = lighter_lines(img, 200.0)      # a disc of 4 px radius
+    >>> round(float(h[20, 30]), 2), round(float(h[5, 5]), 2), round(float(h[30, 30]), 2)
+    (0.5, 0.0, 0.0)
+    """
+    grey = check_image(pixels).mean(-1)
+    r = max(int(round(thin * max(float(face_width), 1.0))), 1)
+    return (grey - cv2.morphologyEx(grey, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
+            ).astype(np.float32)
+
+
+def strand_share(pixels: np.ndarray, face_width: float, *, thin: float = 0.02, noise: float = 0.02,
+                 wide: float = 3.0) -> np.ndarray:
+    """Each pixel's share of a light strand over a darker wall, from its own full-size colour (mean sRGB).
+
+    The wall under the strands is the grey-scale opening by a disc of ``thin`` face widths (:func:`lighter_lines`);
+    the hair's own level is the brightest pixel within ``wide`` times that disc (the purest strand near). A pixel's
+    share is its height above the wall (less ``noise``, the wall's own grain) over the hair's: 0 on the plain wall
+    between strands, about 1 on a strand as wide as a pixel.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((40, 40, 3), 0.1, np.float32); img[20, :] = 0.6; img[24, :] = 0.35   # a strand, a fainter one
+    >>> s = strand_share(img, 200.0)
+    >>> round(float(s[20, 30]), 2), round(float(s[24, 30]), 2), round(float(s[30, 30]), 2)
+    (1.0, 0.48, 0.0)
+    """
+    grey = check_image(pixels).mean(-1)
+    r = max(int(round(thin * max(float(face_width), 1.0))), 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2)
+    wall = cv2.morphologyEx(grey, cv2.MORPH_OPEN, disc)
+    R = max(int(round(wide * r)), 1)
+    hair = cv2.dilate(grey, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * R + 1,) * 2))
+    return np.clip((grey - wall - noise) / np.maximum(hair - wall - noise, 0.1), 0, 1).astype(np.float32)
+
+
 def strand_band(pixels: np.ndarray, trimap_: np.ndarray, face_width: float, *, prob: np.ndarray | None = None,
                 reach: float = 0.16, thin: float = 0.02, lift: float = 0.04, least: float = 0.15,
                 flank: int = 1) -> np.ndarray:
@@ -530,8 +577,8 @@ def strand_band(pixels: np.ndarray, trimap_: np.ndarray, face_width: float, *, p
     wall (scarlett_4.jpg) leave GrabCut's mask there (its colour model calls a strand thinner than a working pixel,
     mixed with the wall, background), so the trimap called them known background and every later rule saw alpha 0:
     the hair ended at the neck in a clean cut. A strand is a thin line lighter than the wall round it: it stands
-    ``lift`` (mean sRGB) or more above a grey-scale opening of the image by a disc of ``thin`` face widths, where a
-    broad patch of lighter wall does not. Such lines (8-connected) that touch the trimap's band or person and leave
+    ``lift`` (mean sRGB) or more above a grey-scale opening of the image by a disc of ``thin`` face widths
+    (:func:`lighter_lines`), where a broad patch of lighter wall does not. Such lines (8-connected) that touch the trimap's band or person and leave
     it for the known background, within ``reach`` face widths of the band, where the segmenter sees at least
     ``least`` of a person (``prob``; a strand it half sees, not a lit line on a wall it calls empty), are returned
     with ``flank`` pixels round them, their roots in the band too. Their known background is made unknown: the
@@ -578,9 +625,7 @@ def strand_band(pixels: np.ndarray, trimap_: np.ndarray, face_width: float, *, p
     if not (t >= 0.999).any() or not outside.any():
         return np.zeros(t.shape, np.float32)
     fw = max(float(face_width), 1.0)
-    grey = img.mean(-1)
-    r = max(int(round(thin * fw)), 1)
-    ridge = grey - cv2.morphologyEx(grey, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
+    ridge = lighter_lines(img, fw, thin=thin)
     d = cv2.distanceTransform(outside.astype(np.uint8), cv2.DIST_L2, 5)
     room = (t < 0.999) & (d < reach * fw)
     if prob is not None:
@@ -2390,6 +2435,15 @@ def matte(
         alpha = dense_hair(pixels, alpha, lm, hair_below=hair_below)
     if loose is not None:  # the loose strands the colours found: their faint alpha is a strand's, not smoke or haze
         loose = np.clip(resize(loose, (W, H), cv2.INTER_LINEAR), 0, 1) if loose.shape != (H, W) else loose
+        # but only as much as the full-size pixel's own colour shows of a strand, beyond the soft edge's reach: the
+        # guided upsampling spread a soft disc of 0.1-0.2 round a dense crossing of strands, over the plain wall
+        # (the foreground estimate filled it with the wall's dark colour: a smudge on the new backdrop)
+        fw_full = float(np.linalg.norm(lm[16] - lm[0]))
+        solid = (~_subject_piece(alpha, lm)).astype(np.uint8)  # (a dense crossing above 0.5 is no subject)
+        beyond = (loose > 0) & (cv2.distanceTransform(solid, cv2.DIST_L2, 5) > 0.04 * fw_full)
+        if beyond.any():
+            cap = strand_share(pixels, fw_full) + (0.08 if colour_slack is None else colour_slack)
+            alpha = np.where(beyond, np.minimum(alpha, cap), alpha).astype(np.float32)
     if clothes:  # below the lobes the outline is cloth: a clean edge, not fur, steps or smoke
         alpha = clothes_edge(pixels, alpha, lm, prob=np.clip(resize(raw, (W, H), cv2.INTER_LINEAR), 0, 1),
                              strands=loose)
@@ -2729,6 +2783,15 @@ def loose_strands(alpha: np.ndarray, subject: np.ndarray, face_width: float, *, 
     return (strand * fade).astype(np.float32)
 
 
+def _subject_piece(alpha: np.ndarray, lm: np.ndarray) -> np.ndarray:
+    """The 8-connected region of ``alpha > 0.5`` that overlaps the face (bool)."""
+    from scipy import ndimage
+
+    labels, _ = ndimage.label(np.asarray(alpha) > 0.5, structure=np.ones((3, 3)))
+    keep = np.unique(labels[_face_hull(labels.shape, lm) & (labels > 0)])
+    return np.isin(labels, keep[keep > 0])
+
+
 def attached_only(alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.04,
                   strands: float | None = 0.25, loose: np.ndarray | None = None) -> np.ndarray:
     """Remove every piece of ``alpha`` not joined to the subject (no floating debris).
@@ -2769,12 +2832,7 @@ def attached_only(alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.
     """
     lm = check_landmarks(landmarks)
     a = np.asarray(alpha, np.float32)
-    face = _face_hull(a.shape, lm)
-    from scipy import ndimage
-
-    labels, n = ndimage.label(a > 0.5, structure=np.ones((3, 3)))
-    keep = np.unique(labels[face & (labels > 0)])
-    main = np.isin(labels, keep[keep > 0])
+    main = _subject_piece(a, lm)
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     r = max(int(round(reach * fw)), 2)
     near = cv2.dilate(main.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
