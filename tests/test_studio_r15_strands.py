@@ -112,3 +112,22 @@ def test_clothes_edge_leaves_loose_strands_by_the_neck_to_the_hair():
     c = M.clothes_edge(img, a, lm, strands=strands)
     assert c[350, 420] == 0  # the smoke still goes
     assert c[450, 420] == pytest.approx(0.4)  # the strands stay
+
+
+def test_suppress_rim_keeps_a_loose_strand_far_from_the_outline_as_light_as_it_is():
+    # the soft edge's brightness cap came from a normalised blur of the inner ring that, 0.15 face widths and more
+    # out, had nothing to normalise (its weight under the floor): a light strand there was capped to a dark line
+    from candid.engines.studio.composite import suppress_rim
+
+    img = np.full((120, 200, 3), 0.1, np.float32)
+    img[:, :60] = (0.8, 0.65, 0.55)  # the person
+    a = np.zeros((120, 200), np.float32)
+    a[:, :60] = 1
+    a[:, 60:64] = 0.5  # the soft edge
+    img[100:, :] = (0.8, 0.65, 0.55)  # and a shoulder below, across the frame
+    a[100:, :] = 1
+    img[58:60, 64:180] = (0.85, 0.78, 0.6)  # a light strand running far out
+    a[58:60, 64:180] = 0.4
+    out, _ = suppress_rim(img, a, width=3.0)
+    near, far = out[58, 70].mean(), out[58, 170].mean()
+    assert far > 0.6 and abs(far - near) < 0.1  # as light far out as near the head
