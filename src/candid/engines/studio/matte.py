@@ -1798,7 +1798,7 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         kept beside it gradually (no step where a shoulder meets a steeper collar).
     strands : ndarray, optional
         ``(H, W)`` weight in [0, 1] of loose strands of hair the photo's colours found (:func:`strand_band`): there
-        the outline is hair, left as it is. A side counts as long-haired only where its hair is opaque beside the
+        the outline is hair: the edge takes no alpha from it (it may still fill specks). A side counts as long-haired only where its hair is opaque beside the
         lobes; a ponytail's loose strands hanging by the neck, 0.1-0.4 each, were drawn over as the cloth's smoke
         (scarlett_4.jpg linkedin: the strands ended at the lobe's height).
 
@@ -1892,8 +1892,6 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     untidy = np.maximum(untidy, np.clip((gauss(flips, r_m) / rim_d - steps) / steps, 0, 1))
     untidy = np.maximum(gauss(untidy, r_m), gauss(grown.astype(np.float32), 1.0))
     w = zone * untidy * np.maximum(np.minimum(d_in, d_out) < reach * fw + 2, grown)
-    if strands is not None:  # loose strands of hair are no cloth's smoke
-        w = w * (1 - np.clip(np.asarray(strands, np.float32), 0, 1))
     drawn = clean  # (before the share cap: the ring takes out only what the drawn edge leaves out)
     if share:  # the new edge's pixels of the old backdrop's colour get no more alpha than their colour's share
         r_s = max(0.05 * fw, 2.0)
@@ -1920,6 +1918,9 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     # skin joined to the face (a neck, a jaw the landmarks missed) never loses alpha
     skin = _skin_by_face(img, lm, near_face <= 0, back=(a < 0.02) & (near_face < 0.5 * fw))
     out = np.where(skin & (near_face < 0.3 * fw), np.maximum(out, a), out)
+    if strands is not None:  # loose strands of hair are no cloth's smoke: what the edge took from them is given back
+        # (only that: specks the drawn edge filled in a sweater's rim beside a light fibre stay filled, hinton.jpeg)
+        out = out + np.clip(np.asarray(strands, np.float32), 0, 1) * np.maximum(a - out, 0)
     return out.astype(np.float32)
 
 
