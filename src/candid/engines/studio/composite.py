@@ -218,8 +218,8 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
         share = cv2.GaussianBlur(reject * inner, (0, 0), sig) / np.maximum(cv2.GaussianBlur(inner, (0, 0), sig), 1e-3)
         inner = inner * (1.0 - reject * np.clip((0.75 - share) / 0.25, 0, 1)) + 0.02 * deeper
     # one normalised convolution: every band pixel lies within `width` of the inner ring
-    F = cv2.GaussianBlur(lin * inner[..., None], (0, 0), sig) / np.maximum(
-        cv2.GaussianBlur(inner, (0, 0), sig), 1e-3)[..., None]
+    reached = cv2.GaussianBlur(inner, (0, 0), sig)
+    F = cv2.GaussianBlur(lin * inner[..., None], (0, 0), sig) / np.maximum(reached, 1e-3)[..., None]
     lF = np.maximum(luminance(F), 1e-4)
     ratio = lI / lF
     # 0 at `excess`, 1 at 1.5 times that (at twice that, a rim 1.5-2x the skin kept half its light: obama3's neck)
@@ -282,6 +282,10 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
             d_op = cv2.distanceTransform((a_c < 0.98).astype(np.uint8), cv2.DIST_L2, 5)
             toward = toward * np.maximum(np.clip((1.25 * w - d_op) / (0.5 * w), 0, 1), np.clip((a_c - 0.5) / 0.3, 0, 1))
             level = level + toward * np.maximum(l_near - level, 0)
+        # a soft pixel beyond the ring's reach (a loose strand 0.15 face widths or more out, round 15) has no F: the
+        # blur's weight there is below its floor and F fell towards black, so the strand was capped to a dark line
+        # over the new backdrop (scarlett_4.jpg linkedin); its cap is the nearest ring stretch's brightness
+        lF = np.where(reached[...] <= 1e-3, l_near, lF)
         lim = cap * lF
         if landmarks is not None:
             # above the ear lobes, a neutral soft edge pixel (white or grey hair: linear blue over red from 0.6,

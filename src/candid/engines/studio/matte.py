@@ -892,6 +892,131 @@ def trimap(mask: np.ndarray, landmarks: np.ndarray, *, hair_band: float = 0.16, 
     return t
 
 
+def lighter_lines(pixels: np.ndarray, face_width: float, *, thin: float = 0.02) -> np.ndarray:
+    """How far each pixel stands above the image round it: a light line's height over the darker wall beside it.
+
+    The mean sRGB minus its grey-scale opening by a disc of ``thin`` face widths: a strand of light hair thinner than
+    the disc stands out by its contrast with the wall; a broad patch of lighter wall, or a soft haze, is kept by the
+    opening and stands out by 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((40, 40, 3), 0.1, np.float32); img[20, :] = 0.6; img[:10, :10] = 0.5
+    >>> h = lighter_lines(img, 200.0)      # a disc of 4 px radius
+    >>> round(float(h[20, 30]), 2), round(float(h[5, 5]), 2), round(float(h[30, 30]), 2)
+    (0.5, 0.0, 0.0)
+    """
+    grey = check_image(pixels).mean(-1)
+    r = max(int(round(thin * max(float(face_width), 1.0))), 1)
+    return (grey - cv2.morphologyEx(grey, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2))
+            ).astype(np.float32)
+
+
+def strand_share(pixels: np.ndarray, face_width: float, *, thin: float = 0.02, noise: float = 0.02,
+                 wide: float = 3.0) -> np.ndarray:
+    """Each pixel's share of a light strand over a darker wall, from its own full-size colour (mean sRGB).
+
+    The wall under the strands is the grey-scale opening by a disc of ``thin`` face widths (:func:`lighter_lines`);
+    the hair's own level is the brightest pixel within ``wide`` times that disc (the purest strand near). A pixel's
+    share is its height above the wall (less ``noise``, the wall's own grain) over the hair's: 0 on the plain wall
+    between strands, about 1 on a strand as wide as a pixel.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((40, 40, 3), 0.1, np.float32); img[20, :] = 0.6; img[24, :] = 0.35   # a strand, a fainter one
+    >>> s = strand_share(img, 200.0)
+    >>> round(float(s[20, 30]), 2), round(float(s[24, 30]), 2), round(float(s[30, 30]), 2)
+    (1.0, 0.48, 0.0)
+    """
+    grey = check_image(pixels).mean(-1)
+    r = max(int(round(thin * max(float(face_width), 1.0))), 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1,) * 2)
+    wall = cv2.morphologyEx(grey, cv2.MORPH_OPEN, disc)
+    R = max(int(round(wide * r)), 1)
+    hair = cv2.dilate(grey, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * R + 1,) * 2))
+    return np.clip((grey - wall - noise) / np.maximum(hair - wall - noise, 0.1), 0, 1).astype(np.float32)
+
+
+def strand_band(pixels: np.ndarray, trimap_: np.ndarray, face_width: float, *, prob: np.ndarray | None = None,
+                reach: float = 0.16, thin: float = 0.02, lift: float = 0.04, least: float = 0.15,
+                flank: int = 1) -> np.ndarray:
+    """Known background that loose light strands leaving the person's band cross: it is unknown, not background.
+
+    :func:`trimap`'s band is wide (``hair_band``) only at the crown and the temples; lower down it is a few pixels
+    along the skin, the collar or solid hair. Loose strands that hang from a ponytail or below the ear over a darker
+    wall (scarlett_4.jpg) leave GrabCut's mask there (its colour model calls a strand thinner than a working pixel,
+    mixed with the wall, background), so the trimap called them known background and every later rule saw alpha 0:
+    the hair ended at the neck in a clean cut. A strand is a thin line lighter than the wall round it: it stands
+    ``lift`` (mean sRGB) or more above a grey-scale opening of the image by a disc of ``thin`` face widths
+    (:func:`lighter_lines`), where a broad patch of lighter wall does not. Such lines (8-connected) that touch the trimap's band or person and leave
+    it for the known background, within ``reach`` face widths of the band, where the segmenter sees at least
+    ``least`` of a person (``prob``; a strand it half sees, not a lit line on a wall it calls empty), are returned
+    with ``flank`` pixels round them, their roots in the band too. Their known background is made unknown: the
+    matting solves the strands with the gaps beside them as background samples, and the band's colour rules
+    (:func:`strand_gaps`) keep the gaps at the wall's colour out. The weight fades from 1 to 0 over the last 30 %
+    of ``reach``: a strand longer than that fades out instead of ending in a cut. :func:`attached_only` keeps
+    the faint alpha on the whole strand, root to tip, where it would cut a fan of faint crossing strands.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    trimap_ : ndarray
+        ``(H, W)`` trimap (0 background, 0.5 unknown, 1 foreground).
+    face_width : float
+        In pixels.
+    prob : ndarray, optional
+        ``(H, W)`` the segmenter's person probability (before GrabCut).
+    reach, thin, lift, least, flank : float, float, float, float, int
+        See above.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 weight in [0, 1] of the loose strands; 0 on the sure person and off the strands.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((60, 60, 3), 0.1, np.float32); img[:, :20] = (0.8, 0.7, 0.5)   # hair, a dark wall
+    >>> img[10:50, 28] = img[30, 20:28] = (0.6, 0.5, 0.4)                            # a loose strand joined to it
+    >>> img[5, 45:55] = (0.6, 0.5, 0.4)                                              # a lit line apart from it
+    >>> tri = np.zeros((60, 60), np.float32); tri[:, :20] = 1; tri[:, 20:24] = 0.5
+    >>> z = strand_band(img, tri, 200.0)                                             # reach: 32 px from the band
+    >>> float(z[40, 28]), float(z[40, 29]), float(z[30, 22]), float(z[40, 35]), float(z[5, 50]), float(z[40, 10])
+    (1.0, 1.0, 1.0, 0.0, 0.0, 0.0)
+    """
+    from scipy import ndimage
+
+    img = check_image(pixels)
+    t = np.asarray(trimap_, np.float32)
+    held = t > 0.001  # the person and the band
+    outside = ~held
+    if not (t >= 0.999).any() or not outside.any():
+        return np.zeros(t.shape, np.float32)
+    fw = max(float(face_width), 1.0)
+    ridge = lighter_lines(img, fw, thin=thin)
+    d = cv2.distanceTransform(outside.astype(np.uint8), cv2.DIST_L2, 5)
+    room = (t < 0.999) & (d < reach * fw)
+    if prob is not None:
+        room &= np.asarray(prob, np.float32) > least
+    lines = room & (ridge > lift)
+    if not (lines & outside).any():
+        return np.zeros(t.shape, np.float32)
+    labels, _ = ndimage.label(lines, structure=np.ones((3, 3)))
+    rim = cv2.dilate(held.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    touching = np.unique(labels[rim & (labels > 0)])
+    leaving = np.unique(labels[outside & (labels > 0)])
+    own = np.intersect1d(touching, leaving)
+    strand = np.isin(labels, own)
+    if flank > 0:  # the gaps beside each strand: the matting's background samples, the band's colour rules' wall
+        strand = cv2.dilate(strand.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=int(flank)).astype(bool)
+    far = max(reach * fw, 1.0)
+    return (strand & room) * np.clip((far - d) / (0.3 * far), 0, 1).astype(np.float32)
+
+
 def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low: float = 0.08,
                  high: float = 0.16, ring: tuple[float, float] = (0.03, 0.12)) -> np.ndarray:
     """Where alpha cannot come from colour: 1 where the person just inside ``mask`` looks like the background just outside.
@@ -1082,7 +1207,7 @@ def strand_gaps(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face
                 where: np.ndarray | None = None, odds: float = 0.9, reach: float = 0.04,
                 contrast: tuple[float, float] = (0.2, 0.3), slack: float = 0.08, least: float = 0.05,
                 soft: float = 0.97, darker: tuple[float, float] = (0.25, 0.4), return_weight: bool = False,
-                faint: tuple[float, float] | None = (0.15, 0.35), thin: float = 0.02):
+                faint: tuple[float, float] | None = (0.15, 0.35), thin: float = 0.02, lift: np.ndarray | None = None):
     """Gaps between loose strands are background: alpha from the strand's and the gap's own colours.
 
     A loose wisp of light hair over a dark wall (scarlett_1.jpg) lies wholly
@@ -1127,6 +1252,12 @@ def strand_gaps(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face
         grey-scale opening by a disc of ``thin`` face widths takes it out), where a broad patch of lighter wall
         between the strands does not. That ridge height, ramped over ``faint``, also counts as a strand in the
         weight. None: only the share over 0.5 counts (round 12).
+    lift : ndarray, optional
+        ``(H, W)`` weight in [0, 1] where alpha is also raised to the share of a strand the colours found (the
+        weight above times the share): :func:`strand_band`'s loose strands far from the opaque hair, which
+        closed-form matting, with no person sample near, holds at a faint 0.05-0.15 (scarlett_4.jpg linkedin).
+        As a linear function of the colour there it is what the guided upsampling carries to full size: each
+        full-size strand gets its own share, sharp, not the working size's blur.
 
     Returns
     -------
@@ -1170,7 +1301,7 @@ def strand_gaps(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face
     if where is not None:
         w = w * np.clip(np.asarray(where, np.float32), 0, 1)
     out = _cap_to_share(a, share, w, slack)
-    if not return_weight:
+    if not return_weight and lift is None:
         return out
     found = np.clip((share - 0.5) / 0.3, 0, 1)  # the strands only
     if faint is not None:  # and the faint ones, thin ridges of the strands' colour over the gaps' (not a lit patch)
@@ -1179,7 +1310,11 @@ def strand_gaps(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, face
         ridge = s01 - cv2.morphologyEx(s01, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE,
                                                                                        (2 * r + 1, 2 * r + 1)))
         found = np.maximum(found, np.clip((ridge - faint[0]) / (faint[1] - faint[0]), 0, 1))
-    return out, (w * found).astype(np.float32)
+    weight = (w * found).astype(np.float32)
+    if lift is not None:  # a loose strand far from the hair: at least its colour's share (matting had no hair near)
+        up = np.clip(np.asarray(lift, np.float32), 0, 1) * weight * np.clip(share, 0, 1)
+        out = np.maximum(out, up * (t < 0.999)).astype(np.float32)
+    return (out, weight) if return_weight else out
 
 
 def focused_hair(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, focus: tuple[float, float] = (0.6, 1.0),
@@ -2099,7 +2234,8 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
                  face_gap: float = 0.3, share: bool = True, cloth_gap: float | None = 0.06,
                  cloth_depth: tuple[float, float] = (0.15, 0.35),
                  flat_range: tuple[float, float] = (0.38, 0.5),
-                 near_prob: tuple[float, float] = (0.7, 0.9), top_blur: float = 0.02) -> np.ndarray:
+                 near_prob: tuple[float, float] = (0.7, 0.9), top_blur: float = 0.02,
+                 strands: np.ndarray | None = None) -> np.ndarray:
     """A clean, slightly soft outline for the clothes and shoulders below the ear lobes.
 
     Below the jaw the matte's outline is cloth: a smooth edge, not hair. Yet the segmenter's coarse grid (256 px for
@@ -2146,6 +2282,11 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     top_blur : float
         The shoulder-top weight is blurred by this many face widths, so the drawn edge hands over to the soft one
         kept beside it gradually (no step where a shoulder meets a steeper collar).
+    strands : ndarray, optional
+        ``(H, W)`` weight in [0, 1] of loose strands of hair the photo's colours found (:func:`strand_band`): there
+        the outline is hair: the edge takes no alpha from it (it may still fill specks). A side counts as long-haired only where its hair is opaque beside the
+        lobes; a ponytail's loose strands hanging by the neck, 0.1-0.4 each, were drawn over as the cloth's smoke
+        (scarlett_4.jpg linkedin: the strands ended at the lobe's height).
 
     Returns
     -------
@@ -2263,6 +2404,9 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     # skin joined to the face (a neck, a jaw the landmarks missed) never loses alpha
     skin = _skin_by_face(img, lm, near_face <= 0, back=(a < 0.02) & (near_face < 0.5 * fw))
     out = np.where(skin & (near_face < 0.3 * fw), np.maximum(out, a), out)
+    if strands is not None:  # loose strands of hair are no cloth's smoke: what the edge took from them is given back
+        # (only that: specks the drawn edge filled in a sweater's rim beside a light fibre stay filled, hinton.jpeg)
+        out = out + np.clip(np.asarray(strands, np.float32), 0, 1) * np.maximum(a - out, 0)
     return out.astype(np.float32)
 
 
@@ -2688,6 +2832,12 @@ def matte(
         tri[strands_over_pockets(small, mask, pocket_s, lm_s, band=pocket_band) & (tri >= 0.999)] = 0.5
     if cut is not None and cut.any():  # known background, not unknown: in the band the matting extrapolated
         tri[cut & (tri < 1)] = 0.0      # the poster's yellow, lighter than the skin, to 0.9-1
+    loose = None
+    if strands and colour_slack is not None:  # loose light strands past the narrow band below the temples
+        loose = strand_band(small, tri, fw, prob=raw, reach=hair_band)
+        tri[(loose > 0) & (tri <= 0.001)] = 0.5
+        if not loose.any():
+            loose = None
     jewels_s = None
     if jewellery:  # an earring's highlights are the person's: the matting fills the jewel from them
         marked = ear_jewellery(small, tri, lm_s, prob=raw)
@@ -2719,9 +2869,12 @@ def matte(
             _, _, head_h_s = head_extent(lm_s)
             at_hair = gauss((_along((h_s, w_s), lm_s[36:48].mean(0), down_s) < hair_below * head_h_s)
                             .astype(np.float32), 0.1 * fw)  # the trimap's wide hair band
+            if loose is not None:  # and the loose strands' own band
+                at_hair = np.maximum(at_hair, cv2.dilate(loose, np.ones((3, 3), np.uint8), iterations=2))
             alpha_s = colour_limit(small, alpha_s, tri, fw, slack=colour_slack, where=at_hair)
             if strands:  # a loose wisp over a darker wall: its gaps are the wall (alpha 0), its strands the hair
-                alpha_s, strand_w = strand_gaps(small, alpha_s, tri, fw, where=at_hair, return_weight=True)
+                alpha_s, strand_w = strand_gaps(small, alpha_s, tri, fw, where=at_hair, return_weight=True,
+                                                lift=loose)
         if off_axis:  # below the lobes: no third colour (a poster beside the neck) that is no person-background mix
             # (from the lobes, not the chin: the poster's halftone dots beside the jaw survived the gate's soft start)
             gate = (_lobe_depth((h_s, w_s), lm_s) > 0).astype(np.float32)
@@ -2801,8 +2954,20 @@ def matte(
     if dense:  # hair of the opaque hair's colour inside the outline is opaque (short hair lit by a bright backdrop)
         # (after the holes are filled: raised first, a hole's pixels rose past 0.5 and were no longer filled)
         alpha = dense_hair(pixels, alpha, lm, hair_below=hair_below)
+    if loose is not None:  # the loose strands the colours found: their faint alpha is a strand's, not smoke or haze
+        loose = np.clip(resize(loose, (W, H), cv2.INTER_LINEAR), 0, 1) if loose.shape != (H, W) else loose
+        # but only as much as the full-size pixel's own colour shows of a strand, beyond the soft edge's reach: the
+        # guided upsampling spread a soft disc of 0.1-0.2 round a dense crossing of strands, over the plain wall
+        # (the foreground estimate filled it with the wall's dark colour: a smudge on the new backdrop)
+        fw_full = float(np.linalg.norm(lm[16] - lm[0]))
+        solid = (~_subject_piece(alpha, lm)).astype(np.uint8)  # (a dense crossing above 0.5 is no subject)
+        beyond = (loose > 0) & (cv2.distanceTransform(solid, cv2.DIST_L2, 5) > 0.04 * fw_full)
+        if beyond.any():
+            cap = strand_share(pixels, fw_full) + (0.08 if colour_slack is None else colour_slack)
+            alpha = np.where(beyond, np.minimum(alpha, cap), alpha).astype(np.float32)
     if clothes:  # below the lobes the outline is cloth: a clean edge, not fur, steps or smoke
-        alpha = clothes_edge(pixels, alpha, lm, prob=np.clip(resize(raw, (W, H), cv2.INTER_LINEAR), 0, 1))
+        alpha = clothes_edge(pixels, alpha, lm, prob=np.clip(resize(raw, (W, H), cv2.INTER_LINEAR), 0, 1),
+                             strands=loose)
         if valid is not None:
             alpha[~np.asarray(valid, bool)] = 0.0
     if outline_sigma > 0:
@@ -2811,7 +2976,7 @@ def matte(
         alpha[alpha > 0.98] = 1.0
     if islands:  # a dense crossing of strands in the subject's own soft hair is soft hair, not a piece to cut out
         alpha = embedded_islands(alpha, lm)
-    return attached_only(alpha, lm)
+    return attached_only(alpha, lm, loose=loose)
 
 
 def photo_box(valid: np.ndarray, shape: tuple[int, int]) -> tuple[slice, slice] | None:
@@ -3158,8 +3323,17 @@ def loose_strands(alpha: np.ndarray, subject: np.ndarray, face_width: float, *, 
     return (strand * fade).astype(np.float32)
 
 
+def _subject_piece(alpha: np.ndarray, lm: np.ndarray) -> np.ndarray:
+    """The 8-connected region of ``alpha > 0.5`` that overlaps the face (bool)."""
+    from scipy import ndimage
+
+    labels, _ = ndimage.label(np.asarray(alpha) > 0.5, structure=np.ones((3, 3)))
+    keep = np.unique(labels[_face_hull(labels.shape, lm) & (labels > 0)])
+    return np.isin(labels, keep[keep > 0])
+
+
 def attached_only(alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.04,
-                  strands: float | None = 0.25) -> np.ndarray:
+                  strands: float | None = 0.25, loose: np.ndarray | None = None) -> np.ndarray:
     """Remove every piece of ``alpha`` not joined to the subject (no floating debris).
 
     The subject is the 8-connected region of ``alpha > 0.5`` that overlaps
@@ -3171,6 +3345,12 @@ def attached_only(alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.
     ``reach``. A piece above 0.5 such a strand holds is lowered to 0.5 (a strand's
     denser crossing: soft hair, not a second piece). ``strands=None``: no strand
     is kept beyond ``reach``.
+
+    ``loose`` (optional, ``(H, W)`` weight in [0, 1]): where the photo's own colours found loose strands, lines
+    lighter than the wall that leave the hair's band (:func:`strand_band`, which joins them to it at the working
+    size). There faint alpha is a strand's and is kept, at that weight (at most 0.5): a fan of strands, 0.05-0.3
+    each, crossing each other and fading where they pass before the neck, is no thin path of alpha above 0.1 that
+    :func:`loose_strands` could follow (scarlett_4.jpg's hair below the ear ended at the neck).
 
     Examples
     --------
@@ -3185,22 +3365,23 @@ def attached_only(alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.
     (1.0, 0.0, 0.3, 0.3)
     >>> float(attached_only(a, lm, strands=None)[300, 372])
     0.0
+    >>> a[200:260, 360:390] = 0.08                           # a fan of faint strands the colours found ...
+    >>> z = np.zeros_like(a); z[200:260, 360:390] = 1
+    >>> float(attached_only(a, lm)[230, 385]), round(float(attached_only(a, lm, loose=z)[230, 385]), 2)
+    (0.0, 0.08)
     """
     lm = check_landmarks(landmarks)
     a = np.asarray(alpha, np.float32)
-    face = _face_hull(a.shape, lm)
-    from scipy import ndimage
-
-    labels, n = ndimage.label(a > 0.5, structure=np.ones((3, 3)))
-    keep = np.unique(labels[face & (labels > 0)])
-    main = np.isin(labels, keep[keep > 0])
+    main = _subject_piece(a, lm)
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     r = max(int(round(reach * fw)), 2)
     near = cv2.dilate(main.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
     out = np.where(main | ((a <= 0.5) & near.astype(bool)), a, 0.0).astype(np.float32)
-    if strands is None:
+    if strands is None and loose is None:
         return out
-    w = loose_strands(a, main, fw, reach=strands) * ~near.astype(bool)  # within reach, as before
+    w = np.zeros_like(a) if strands is None else loose_strands(a, main, fw, reach=strands) * ~near.astype(bool)
+    if loose is not None:  # where the colours found strands joined to the hair, faint alpha is theirs
+        w = np.maximum(w, np.clip(np.asarray(loose, np.float32), 0, 1) * ~(main | near.astype(bool)))
     if not w.any():
         return out
     return np.where(w > 0, w * np.minimum(a, 0.5), out).astype(np.float32)
