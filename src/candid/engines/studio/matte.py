@@ -499,7 +499,7 @@ def edge_cost(pixels: np.ndarray, *, shading: float = 0.01, sigma: float = 1.0, 
 def continued_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, *, prob: np.ndarray | None,
                          valid: np.ndarray | None = None, sure: float = 0.9, margin: float = 0.05,
                          shading: float = 0.01, least: float = 0.04, reach: float = 0.1,
-                         ear_gap: float = 0.05) -> np.ndarray:
+                         ear_gap: float = 0.05, thick: float = 0.03) -> np.ndarray:
     """The photo's wall the person mask holds below the ear lobes: joined to the backdrop with no colour edge
     between, and cut from the person by one.
 
@@ -513,6 +513,7 @@ def continued_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.nda
     the segmenter is above 0.95) are compared (geodesic distances, ``skimage.graph.MCP_Geometric``). A pixel
     below the ear lobes, more than ``ear_gap`` face widths from the jaw's and the ears' hull, that the segmenter doubts (below ``sure``) and whose path from the
     person crosses ``margin`` more edge than its path from the backdrop, is background; pieces of such pixels
+    thicker than ``thick`` face widths (a morphological opening: not the rim of the segmenter's soft outline) and
     larger than ``least`` face widths squared are the wall, and with them every pixel below the lobes within
     ``reach`` face widths of them that lies nearer the backdrop than the person in edge crossed (the strip beside
     the neck the segmenter's coarse outline is sure of, up to the neck's edge); a piece whose median segmenter
@@ -582,6 +583,11 @@ def continued_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.nda
     from_back, _ = MCP_Geometric(cost).find_costs(np.argwhere(back))
     from_person, _ = MCP_Geometric(cost).find_costs(np.argwhere(core))
     cand = doubt & (from_person - from_back > margin)
+    # a piece, not the rim of the segmenter's soft outline (a few px outside a shoulder's true edge, nearer the
+    # backdrop than the person too: those the matting's unknown band decides)
+    r = max(int(round(thick * fw)), 1)
+    cand = cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_OPEN,
+                            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))).astype(bool)
     if not cand.any():
         return none
     n, lab = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
