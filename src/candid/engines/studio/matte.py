@@ -568,8 +568,12 @@ def continued_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.nda
     # of the wall's colour where the wall is the skin's, and its folds are edges between it and the face)
     where = m & _below_lobes(m.shape, lm) & (_face_guard(m.shape, lm, 0.0) > ear_gap * fw)
     doubt = where & (p < sure)
-    if doubt.sum() <= least * least * fw * fw:
-        return none
+    # a piece, not the rim of the segmenter's soft outline (a few px outside a shoulder's true edge, nearer the
+    # backdrop than the person too: those the matting's unknown band decides)
+    r = max(int(round(thick * fw)), 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    if cv2.morphologyEx(doubt.astype(np.uint8), cv2.MORPH_OPEN, disc).sum() <= least * least * fw * fw:
+        return none  # (the opened candidates below lie inside the opened doubt: spared the paths' cost)
     d_out = cv2.distanceTransform((~m).astype(np.uint8), cv2.DIST_L2, 5)
     back = ~m & (d_out >= 2)  # past the outline's mixed pixels
     if valid is not None:
@@ -582,12 +586,8 @@ def continued_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.nda
     cost = edge_cost(img, shading=shading)
     from_back, _ = MCP_Geometric(cost).find_costs(np.argwhere(back))
     from_person, _ = MCP_Geometric(cost).find_costs(np.argwhere(core))
-    cand = doubt & (from_person - from_back > margin)
-    # a piece, not the rim of the segmenter's soft outline (a few px outside a shoulder's true edge, nearer the
-    # backdrop than the person too: those the matting's unknown band decides)
-    r = max(int(round(thick * fw)), 1)
-    cand = cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_OPEN,
-                            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))).astype(bool)
+    cand = cv2.morphologyEx((doubt & (from_person - from_back > margin)).astype(np.uint8), cv2.MORPH_OPEN,
+                            disc).astype(bool)
     if not cand.any():
         return none
     n, lab = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
