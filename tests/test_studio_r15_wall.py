@@ -124,3 +124,12 @@ def test_matte_cuts_the_wall_the_segmenter_half_saw(lm, monkeypatch):
     a = M.matte(img, lm, **kw)
     assert a[165:250, 193:235].max() < 0.05
     assert a[210, 150] > 0.99 and a[100, 125] > 0.99  # the person
+
+
+def test_a_doubted_sleeve_with_its_own_outline_stays_even_behind_a_fold(lm):
+    # the known-alpha astronaut: an orange sleeve the segmenter doubts, cut from the chest by folds and seams, but
+    # with its own outline against the backdrop: the backdrop does not reach it without crossing an edge
+    img, m, prob = _scene()
+    img[150:, 185:235] = (0.95, 0.45, 0.20)  # the sleeve: an outline against the wall
+    img[150:, 185:187] = (0.5, 0.3, 0.2)  # a dark fold between it and the chest
+    assert not M.continued_background(img, m, lm, prob=prob).any()

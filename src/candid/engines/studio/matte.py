@@ -499,7 +499,7 @@ def edge_cost(pixels: np.ndarray, *, shading: float = 0.01, sigma: float = 1.0, 
 def continued_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, *, prob: np.ndarray | None,
                          valid: np.ndarray | None = None, sure: float = 0.9, margin: float = 0.05,
                          shading: float = 0.01, least: float = 0.04, reach: float = 0.1,
-                         ear_gap: float = 0.05, thick: float = 0.03) -> np.ndarray:
+                         ear_gap: float = 0.05, thick: float = 0.03, seamless: float = 0.02) -> np.ndarray:
     """The photo's wall the person mask holds below the ear lobes: joined to the backdrop with no colour edge
     between, and cut from the person by one.
 
@@ -511,8 +511,9 @@ def continued_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.nda
     least summed edge (:func:`edge_cost`) on a path from the backdrop (outside the mask, 2 px or more from it)
     and on one from the person's sure core (the face hull; the neck and chest core of :func:`seed_mask` where
     the segmenter is above 0.95) are compared (geodesic distances, ``skimage.graph.MCP_Geometric``). A pixel
-    below the ear lobes, more than ``ear_gap`` face widths from the jaw's and the ears' hull, that the segmenter doubts (below ``sure``) and whose path from the
-    person crosses ``margin`` more edge than its path from the backdrop, is background; pieces of such pixels
+    below the ear lobes, more than ``ear_gap`` face widths from the jaw's and the ears' hull, that the segmenter
+    doubts (below ``sure``), that the backdrop reaches crossing less than ``seamless`` of edge (no outline between)
+    and whose path from the person crosses ``margin`` more edge than that, is background; pieces of such pixels
     thicker than ``thick`` face widths (a morphological opening: not the rim of the segmenter's soft outline) and
     larger than ``least`` face widths squared are the wall, and with them every pixel below the lobes within
     ``reach`` face widths of them that lies nearer the backdrop than the person in edge crossed (the strip beside
@@ -586,8 +587,11 @@ def continued_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.nda
     cost = edge_cost(img, shading=shading)
     from_back, _ = MCP_Geometric(cost).find_costs(np.argwhere(back))
     from_person, _ = MCP_Geometric(cost).find_costs(np.argwhere(core))
-    cand = cv2.morphologyEx((doubt & (from_person - from_back > margin)).astype(np.uint8), cv2.MORPH_OPEN,
-                            disc).astype(bool)
+    # joined to the backdrop through no edge at all (a suit's arm doubted by the segmenter crosses its own outline
+    # from the backdrop, and folds and seams from the chest: on the known-alpha astronaut it was 0.3-0.4 from
+    # either side, the wall beside yangmi_4's neck 0.001 from the backdrop and 0.19 from the person)
+    wall = doubt & (from_back < seamless) & (from_person - from_back > margin)
+    cand = cv2.morphologyEx(wall.astype(np.uint8), cv2.MORPH_OPEN, disc).astype(bool)
     if not cand.any():
         return none
     n, lab = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
