@@ -590,6 +590,155 @@ def foreign_below(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, *
     return keep[lab]
 
 
+def edge_cost(pixels: np.ndarray, *, shading: float = 0.01, sigma: float = 1.0, floor: float = 2e-5) -> np.ndarray:
+    """The cost of a step from pixel to pixel: the colour gradient above what smooth shading gives, per pixel.
+
+    A path's summed cost (:func:`continued_background`) is how much colour *edge* it crosses: a wall's light
+    fall-off or a cheek's shading changes colour slowly (below ``shading`` sRGB units per pixel after a
+    ``sigma``-pixel blur) and costs nothing, an outline (a neck against a wall of nearly the same colour) is a
+    step of a few pixels and costs its contrast. ``floor`` keeps paths short where nothing costs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.zeros((20, 40, 3), np.float32)
+    >>> img[:, :, 0] = np.linspace(0.2, 0.4, 40)          # shading: 0.005 per pixel
+    >>> img[:, 30:, 0] += 0.3                             # an edge
+    >>> c = edge_cost(img)
+    >>> bool(c[10, 10] < 1e-3), round(float(c[10, 27:33].sum()), 1)
+    (True, 0.3)
+    """
+    img = gauss(check_image(pixels), sigma)
+    gy, gx = np.gradient(img, axis=(0, 1))
+    step = np.sqrt((gx * gx + gy * gy).sum(-1))
+    return (np.maximum(step - shading, 0) + floor).astype(np.float64)
+
+
+def continued_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, *, prob: np.ndarray | None,
+                         valid: np.ndarray | None = None, sure: float = 0.9, margin: float = 0.05,
+                         shading: float = 0.01, least: float = 0.04, reach: float = 0.1,
+                         ear_gap: float = 0.05, thick: float = 0.03, seamless: float = 0.02) -> np.ndarray:
+    """The photo's wall the person mask holds below the ear lobes: joined to the backdrop with no colour edge
+    between, and cut from the person by one.
+
+    A wall of nearly the skin's colour beside a neck (yangmi_4.jpg's orange wall beside her neck, under the
+    ponytail) is taken in by the segmenter at 0.5-0.75 and kept by GrabCut, whose global colour models cannot
+    tell the two oranges apart (the colour histograms of :func:`foreign_below` give it odds of 0.1-0.4, not
+    background). What tells them apart is local: the neck's outline is a colour step between the piece and
+    the neck, while from the backdrop outside the mask into the piece the colour only shades. So each pixel's
+    least summed edge (:func:`edge_cost`) on a path from the backdrop (outside the mask, 2 px or more from it)
+    and on one from the person's sure core (the face hull; the neck and chest core of :func:`seed_mask` where
+    the segmenter is above 0.95) are compared (geodesic distances, ``skimage.graph.MCP_Geometric``). A pixel
+    below the ear lobes, more than ``ear_gap`` face widths from the jaw's and the ears' hull, that the segmenter
+    doubts (below ``sure``), that the backdrop reaches crossing less than ``seamless`` of edge (no outline between)
+    and whose path from the person crosses ``margin`` more edge than that, is background; pieces of such pixels
+    thicker than ``thick`` face widths (a morphological opening: not the rim of the segmenter's soft outline) and
+    larger than ``least`` face widths squared are the wall, and with them every pixel below the lobes within
+    ``reach`` face widths of them that lies nearer the backdrop than the person in edge crossed (the strip beside
+    the neck the segmenter's coarse outline is sure of, up to the neck's edge); a piece whose median segmenter
+    value is ``sure`` or more is left alone. The person's own clothes and neck join its core
+    through no edge, or the segmenter is sure of them; a shoulder of the backdrop's colour with no outline
+    between (a dark suit before a dark curtain) crosses as little edge from either side, and stays.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB in [0, 1].
+    mask : ndarray
+        ``(H, W)`` bool, the subject (:func:`subject_mask`).
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``pixels``.
+    prob : ndarray or None
+        ``(H, W)`` the segmenter's person probability; None: nothing is returned (no doubt known).
+    valid : ndarray, optional
+        ``(H, W)`` bool, False where the canvas was extended (never a start of the backdrop's paths).
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` bool: pixels of ``mask`` that are the backdrop.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.93, 0.66, 0.40), np.float32)          # an orange wall
+    >>> img[..., 0] -= np.linspace(0, 0.15, 512)[:, None]                     # lit from above: shading only
+    >>> m = np.zeros((512, 512), bool); m[40:, 140:370] = True; m[300:, 370:470] = True   # a block of wall taken
+    >>> img[40:, 140:370] = (0.84, 0.64, 0.52)                                # the person: skin, an outline
+    >>> prob = m.astype(np.float32); prob[300:, 370:470] = 0.6                # the segmenter unsure of the block
+    >>> cut = continued_background(img, m, lm, prob=prob)
+    >>> bool(cut[400, 420]), bool(cut[400, 300]), bool(cut[100, 300])
+    (True, False, False)
+    >>> prob[300:, 370:470] = 1.0                                             # sure: left alone
+    >>> bool(continued_background(img, m, lm, prob=prob).any())
+    False
+    """
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    m = np.asarray(mask, bool)
+    none = np.zeros(m.shape, bool)
+    if prob is None or not m.any() or m.all():
+        return none
+    p = np.asarray(prob, np.float32)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    # below the lobes and clear of the jaw and the ears (a tilted head's ear lies below the lobes' line; its rim is
+    # of the wall's colour where the wall is the skin's, and its folds are edges between it and the face)
+    where = m & _below_lobes(m.shape, lm) & (_face_guard(m.shape, lm, 0.0) > ear_gap * fw)
+    doubt = where & (p < sure)
+    # a piece, not the rim of the segmenter's soft outline (a few px outside a shoulder's true edge, nearer the
+    # backdrop than the person too: those the matting's unknown band decides)
+    r = max(int(round(thick * fw)), 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    if cv2.morphologyEx(doubt.astype(np.uint8), cv2.MORPH_OPEN, disc).sum() <= least * least * fw * fw:
+        return none  # (the opened candidates below lie inside the opened doubt: spared the paths' cost)
+    d_out = cv2.distanceTransform((~m).astype(np.uint8), cv2.DIST_L2, 5)
+    back = ~m & (d_out >= 2)  # past the outline's mixed pixels
+    if valid is not None:
+        back &= np.asarray(valid, bool)
+    core = (m & (p > 0.95) & (seed_mask(m.shape, lm) == cv2.GC_FGD)) | _face_hull(m.shape, lm, shrink=0.04 * fw)
+    if not back.any() or not core.any():
+        return none
+    from skimage.graph import MCP_Geometric
+
+    cost = edge_cost(img, shading=shading)
+    from_back, _ = MCP_Geometric(cost).find_costs(np.argwhere(back))
+    from_person, _ = MCP_Geometric(cost).find_costs(np.argwhere(core))
+    # joined to the backdrop through no edge at all (a suit's arm doubted by the segmenter crosses its own outline
+    # from the backdrop, and folds and seams from the chest: on the known-alpha astronaut it was 0.3-0.4 from
+    # either side, the wall beside yangmi_4's neck 0.001 from the backdrop and 0.19 from the person)
+    wall = doubt & (from_back < seamless) & (from_person - from_back > margin)
+    cand = cv2.morphologyEx(wall.astype(np.uint8), cv2.MORPH_OPEN, disc).astype(bool)
+    if not cand.any():
+        return none
+    n, lab = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
+    big = np.bincount(lab.reshape(-1), minlength=n) > least * least * fw * fw
+    big[0] = False
+    found = big[lab]
+    if not found.any():
+        return found
+    # on to the edge itself: the segmenter is sure of a strip of wall beside the neck (its coarse outline), which
+    # stayed as an orange line; what lies nearer the backdrop than the person in edge crossed, and joins a piece
+    # found within ``reach`` face widths, is the wall too
+    near = cv2.distanceTransform((~found).astype(np.uint8), cv2.DIST_L2, 5) < reach * fw
+    weak = where & (from_person > from_back) & near
+    n, lab = cv2.connectedComponents((weak | found).astype(np.uint8), connectivity=8)
+    held = np.unique(lab[found])
+    grown = np.isin(lab, held[held > 0]) & weak
+    # (not a thin line up the side of the hair: the strip is a few pixels wide wherever it is the wall)
+    grown = cv2.morphologyEx(grown.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool)
+    out = found | grown
+    # a piece the segmenter is sure of as a whole is the person's, whatever its edges (a few doubted pixels at its
+    # rim grown into it)
+    n, lab = cv2.connectedComponents(out.astype(np.uint8), connectivity=8)
+    for i in range(1, n):
+        piece = lab == i
+        if float(np.median(p[piece])) >= sure:
+            out &= ~piece
+    return out
+
+
 def _neck_strip(shape: tuple[int, int], lm: np.ndarray, half: float = 0.15, depth: tuple[float, float] = (0.03, 0.3)) -> np.ndarray:
     """Below the chin, ``half`` face widths either side of it and ``depth`` face widths down: the neck (bool)."""
     fw = float(np.linalg.norm(lm[16] - lm[0]))
@@ -2585,6 +2734,7 @@ def matte(
     jewellery: bool = True,
     drops: bool = False,
     foreign: bool = True,
+    walls: bool = True,
     strands: bool = True,
     focus_hair: bool = True,
     clothes: bool = True,
@@ -2679,6 +2829,10 @@ def matte(
     foreign : bool
         Below the ear lobes, pieces of the person mask in the background's colours that the segmenter
         doubts are background (:func:`foreign_below`: a poster letter beside the neck).
+    walls : bool
+        Below the ear lobes, pieces of the person mask the segmenter doubts that join the backdrop outside the
+        mask with no colour edge between but are cut from the person's sure core by one
+        (:func:`continued_background`: a wall of nearly the skin's colour beside the neck).
     strands : bool
         With ``colour_slack``: in the wide band at the hair, the gaps of a loose wisp over a darker wall are
         background and its strands the hair, by their own colours (:func:`strand_gaps`: no grey striped patch
@@ -2808,12 +2962,19 @@ def matte(
     cut = None
     if foreign:  # below the lobes, pieces in the background's colours the segmenter doubts (a poster by the neck)
         cut = foreign_below(small, mask, lm_s, prob=raw, valid=valid_s)
-        if cut.any():
-            from scipy import ndimage
+    if walls:  # below the lobes, a wall of nearly the skin's colour joined to the backdrop with no edge between
+        wall = continued_background(small, mask, lm_s, prob=raw, valid=valid_s)
+        cut = wall if cut is None else cut | wall
+        if wall.any():  # the segmenter's word there is corrected too: the rules that read it (the prior,
+            # clothes_edge's lost shoulder) put the wall back as a person it half saw (a bump with a straight side)
+            raw = np.where(wall, 0.0, raw).astype(np.float32)
+            prob = np.where(wall, 0.0, prob).astype(np.float32)
+    if cut is not None and cut.any():
+        from scipy import ndimage
 
-            labels, _ = ndimage.label(mask & ~cut)
-            keep = np.unique(labels[_face_hull((h_s, w_s), lm_s) & (labels > 0)])
-            mask = np.isin(labels, keep[keep > 0])
+        labels, _ = ndimage.label(mask & ~cut)
+        keep = np.unique(labels[_face_hull((h_s, w_s), lm_s) & (labels > 0)])
+        mask = np.isin(labels, keep[keep > 0])
     pocket_s = None
     if enclosed:  # below the lobes, the backdrop the mask holds between hair, hoop and neck (rihanna's bob)
         pocket_s = enclosed_background(small, mask, lm_s, valid=valid_s, prob=raw)
