@@ -86,3 +86,19 @@ def test_strands_over_a_pocket_are_unknown_not_the_neck():
     s = strands_over_pockets(img, mask & ~found, found, lm)
     assert s[230, 152]                                                  # the strand over the pocket
     assert not s[230, 235]                                              # the neck beside it
+
+
+def test_a_vivid_collar_reached_through_a_soft_edge_is_not_backdrop():
+    # a small, blurred group-photo face (2008_002506.jpg): a green collar where the pocket was, its edge against the
+    # grey wall so soft that growth from the wall reaches it; a garment more saturated than the backdrop stays
+    img, mask, lm = _scene()
+    grey, green = np.array((0.62, 0.62, 0.64), np.float32), np.array((0.15, 0.55, 0.2), np.float32)
+    yy, xx = np.mgrid[:512, :512]
+    soft = cv2.GaussianBlur(np.where(((xx >= 140) & (xx < 200) & (yy >= 150))[..., None], green, grey)
+                            .astype(np.float32), (0, 0), 8)
+    person = (img == HAIR).all(-1) | (img == NECK).all(-1) | (img == SKIN).all(-1)
+    img = np.where(person[..., None], img, soft).astype(np.float32)
+    assert not enclosed_background(img, mask, lm).any()
+    # the same scene with the collar as grey as the wall: the pocket is found (the rule still acts)
+    img2 = np.where(person[..., None], img, cv2.GaussianBlur(np.broadcast_to(grey, img.shape).copy(), (0, 0), 8))
+    assert enclosed_background(img2.astype(np.float32), mask, lm)[230, 175]

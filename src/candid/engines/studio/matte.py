@@ -754,7 +754,7 @@ def enclosed_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndar
                         jump: float = 0.015, local: float = 0.03, seed_match: float = 0.12, wide: float = 0.15,
                         skin_gap: float = 0.15, face_gap: float = 0.06, hair_gap: float = 0.1, lobes: float = 0.7,
                         reach: float = 1.0, least: float = 0.03, edge: float = 0.15,
-                        dark: float = 0.25, hue_gap: float = 0.035) -> np.ndarray:
+                        dark: float = 0.25, hue_gap: float = 0.035, vivid: float = 0.12) -> np.ndarray:
     """The old background the person mask holds below the ear lobes, between hair, jewellery and neck (bool).
 
     The segmenter reads what lies between a bob's hanging ends, a big hoop
@@ -793,7 +793,13 @@ def enclosed_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndar
     neck or hair's ends stopped where the colour had drifted), and, if no
     growth from outside reached it, its median colour is within
     ``seed_match`` of the wide backdrop (a pale rim of light along a jaw,
-    obama3.jpg, seeded and then grew bluer).
+    obama3.jpg, seeded and then grew bluer). Nor is a piece kept whose
+    median chroma (max minus min of RGB) is more than ``vivid`` above the
+    backdrop's around it (the pixels outside blurred inward over ``wide``
+    face widths): an out-of-focus backdrop is no more saturated inside the
+    outline than outside it, a garment can be (a green collar beside a grey
+    wall, reached through a small face's blurred edge). Its hue must also
+    be more than ``hue_gap`` (chromaticity) from the face's and the neck's.
 
     Parameters
     ----------
@@ -930,13 +936,23 @@ def enclosed_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndar
         def hue(c: np.ndarray) -> np.ndarray:
             return c / np.maximum(c.sum(-1, keepdims=True), 1e-3)
 
+        def chroma(c: np.ndarray) -> np.ndarray:
+            return c.max(-1) - c.min(-1)
+
         skins = [np.median(hue(img[r]), axis=0) for r in (hull, _neck_strip(m.shape, lm) & m) if r.sum() > 20]
+        backdrop = normalized_blur(img_b, far.astype(np.float32), max(wide * fw, 1.0))
         for i in np.flatnonzero(keep):
             piece = lab == i
             on = border & piece
             keep[i] = bool(on.any()) and float(np.median(contrast[on])) > edge and float(np.median(luma[piece])) > dark
             pc = np.median(hue(img_b[piece]), axis=0)
             keep[i] = keep[i] and all(float(np.linalg.norm(pc - c)) > hue_gap for c in skins)
+            # nor a piece more vivid than the backdrop around it: a blurred backdrop is no more saturated inside
+            # the outline than outside it, a garment can be (2008_002506.jpg: a green collar beside a grey wall,
+            # reached through the soft edge a small, blurred face has; rihanna's cream bokeh is less saturated
+            # than the khaki outside, yangmi_4's orange wall as saturated as the wall beyond)
+            keep[i] = keep[i] and (float(np.median(chroma(img_b[piece])))
+                                   <= float(np.median(chroma(backdrop[piece]))) + vivid)
             if keep[i] and not (piece & near_out).any():
                 keep[i] = wide_b is not None and float(np.median(dist(img_b[piece], wide_b[piece]))) < seed_match
         found = keep[lab]
