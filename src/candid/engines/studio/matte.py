@@ -749,6 +749,12 @@ def _neck_strip(shape: tuple[int, int], lm: np.ndarray, half: float = 0.15, dept
     return (side < half * fw) & (below > depth[0] * fw) & (below < depth[1] * fw)
 
 
+def _from_neck_colour(img: np.ndarray, neck: np.ndarray, fw: float) -> np.ndarray:
+    """Each pixel's RGB distance from the neck's colour near it: ``neck`` (bool, :func:`_neck_strip`) blurred
+    over 0.3 face widths, so the neck's own light and shade count as its colour."""
+    return np.sqrt(((img - normalized_blur(img, neck.astype(np.float32), max(0.3 * fw, 1.0))) ** 2).sum(-1))
+
+
 def enclosed_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, *,
                         valid: np.ndarray | None = None, prob: np.ndarray | None = None, step: float = 0.08,
                         jump: float = 0.015, local: float = 0.03, seed_match: float = 0.12, wide: float = 0.15,
@@ -866,7 +872,7 @@ def enclosed_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndar
     allowed = zone_b.copy()
     neck = (_neck_strip(m.shape, lm) & m)[box_]
     if neck.any():
-        allowed &= dist(img_b, normalized_blur(img_b, neck.astype(np.float32), max(0.3 * fw, 1.0))) > skin_gap
+        allowed &= _from_neck_colour(img_b, neck, fw) > skin_gap
     hull = _face_hull(m.shape, lm, shrink=0.1 * fw)
     if hull.any():
         allowed &= dist(img_b, np.median(img[hull], axis=0)) > face_gap
@@ -1003,8 +1009,7 @@ def strands_over_pockets(pixels: np.ndarray, mask: np.ndarray, pockets: np.ndarr
     strand = (img @ luma) < dark * (back @ luma)
     neck = _neck_strip(m.shape, lm) & m
     if neck.any():
-        strand &= np.sqrt(((img - normalized_blur(img, neck.astype(np.float32), max(0.3 * fw, 1.0))) ** 2).sum(-1)) \
-            > skin_gap
+        strand &= _from_neck_colour(img, neck, fw) > skin_gap
     gap = np.sqrt(((img - back) ** 2).sum(-1)) < match
     return cv2.dilate(((strand | gap) & near).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & near
 
