@@ -869,7 +869,8 @@ def mend_photo_border(alpha: np.ndarray, framing: Framing, source_shape: tuple[i
 
 def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, ...],
                        landmarks: np.ndarray, *, mend: bool = True,
-                       continued: tuple[np.ndarray, list[str]] | None = None) -> tuple[np.ndarray, dict | None]:
+                       continued: tuple[np.ndarray, list[str]] | None = None,
+                       through_band: bool = True) -> tuple[np.ndarray, dict | None]:
     """End the body softly where an extended canvas begins, instead of cutting it with the photo's edge.
 
     On an extended canvas the photo's edge runs through the backdrop; where
@@ -910,6 +911,9 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
         The continuation :func:`continue_body` already made (``return_continuation=True``: a
         :class:`Continuation`, the continued body's alpha and its sides), used as it is instead of being made
         again; None: made here.
+    through_band : bool, optional
+        When the continuation is made here: it replaces the photo's alpha in the band just inside the photo's
+        edge (:func:`continue_body`'s ``through_band``).
 
     Returns
     -------
@@ -944,15 +948,17 @@ def fade_at_photo_edge(alpha: np.ndarray, framing: Framing, source_shape: tuple[
     h, w = a.shape
     depth, eyes, fw = _below_chin((h, w), lm)  # head heights below the chin
     # shoulders that leave the photo through an extended side and the frame's bottom go on past its edge
+    band = None
     if continued is None:
-        cont, continued = _continue_body(a, cov, canvas, depth, float(eyes[0]), fw, framing.extended)
+        cont, continued, band = _continue_body(a, cov, canvas, depth, float(eyes[0]), fw, framing.extended,
+                                               through_band=through_band)
     else:
         cont, continued = continued
         if np.shape(cont) != a.shape:
             raise ValueError(f"continued {np.shape(cont)} does not match the frame {a.shape}")
     a = np.where(near, a * cov, a)
     if continued:
-        a = np.maximum(a, cont)
+        a = np.maximum(a, cont) if band is None else _with_band(a, cont, band)
         canvas = canvas & ~(cont > 0)  # not a canvas the body ends at: its outline goes on there
     # only where the person reaches the canvas: a shoulder that ends in the photo keeps its own outline
     # (lifeifei's arm ended 80 px before the edge and was faded from there to the frame's corner)
@@ -1020,7 +1026,7 @@ class Continuation(NamedTuple):
 
 
 def continue_body(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, ...],
-                  landmarks: np.ndarray, *, return_continuation: bool = False):
+                  landmarks: np.ndarray, *, return_continuation: bool = False, through_band: bool = True):
     """Carry shoulders that leave the photo through a narrow extended side on past its edge, as alpha.
 
     The same continuation :func:`fade_at_photo_edge` makes (:func:`_continue_body`: only across a canvas at
@@ -1043,11 +1049,17 @@ def continue_body(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, 
     return_continuation : bool, optional
         Return the continuation itself instead of the sides, for :func:`fade_at_photo_edge`'s ``continued``
         (it is not made twice).
+    through_band : bool, optional
+        In the band just inside the photo's edge (where the matte tapered the body and the continuation is read
+        past), on the shoulder's rows, the continuation replaces the photo's own alpha instead of being added to
+        it: one outline from inside the photo out over the canvas, no vertical step at the photo's edge where the
+        photo's flatter outline met the continuation's falling one (:func:`_continue_body`).
 
     Returns
     -------
     (alpha, sides) or (alpha, Continuation)
-        The matte with the continued body (float32, never lower than ``alpha``) and the sides continued
+        The matte with the continued body (float32, never lower than ``alpha`` except, with ``through_band``, in
+        the band inside the photo's edge that the continuation takes over) and the sides continued
         (``[]``: a copy of ``alpha``); with ``return_continuation``, a :class:`Continuation` in place of the
         sides: the continued body's own alpha (zero elsewhere) and the sides.
 
@@ -1067,12 +1079,13 @@ def continue_body(alpha: np.ndarray, framing: Framing, source_shape: tuple[int, 
     if a.shape != cov.shape:
         raise ValueError(f"alpha {a.shape} does not match the frame {cov.shape}")
     if float(cov.min()) >= 0.999 or not ({"left", "right"} & set(framing.extended)):
-        cont, sides = np.zeros(a.shape, np.float32), []
+        cont, sides, band = np.zeros(a.shape, np.float32), [], None
     else:
         canvas = _photo_edge(cov, framing.extended)[0].astype(bool)
         depth, eyes, fw = _below_chin(a.shape, landmarks)
-        cont, sides = _continue_body(a, cov, canvas, depth, float(eyes[0]), fw, framing.extended)
-    out = np.maximum(a, cont) if sides else a.copy()
+        cont, sides, band = _continue_body(a, cov, canvas, depth, float(eyes[0]), fw, framing.extended,
+                                           through_band=through_band)
+    out = _with_band(a, cont, band) if sides else a.copy()
     return (out, Continuation(cont, sides)) if return_continuation else (out, sides)
 
 
@@ -1159,7 +1172,8 @@ def _continued_record(sides: list[str]) -> dict:
 
 
 def _continue_body(a: np.ndarray, cov: np.ndarray, canvas: np.ndarray, depth: np.ndarray, centre_x: float,
-                   fw: float, extended: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
+                   fw: float, extended: tuple[str, ...], *, through_band: bool = True
+                   ) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Alpha of shoulders continued past the photo's left/right edge on an extended canvas, and those sides.
 
     A side qualifies when its canvas is at most :data:`CONTINUE_MAX` face widths wide at the frame's
@@ -1172,16 +1186,24 @@ def _continue_body(a: np.ndarray, cov: np.ndarray, canvas: np.ndarray, depth: np
     are the photo's edge, repeated by :func:`apply_framing`; the foreground estimate carries them on), moved
     down by the shoulder's own slope (:data:`SLOPE_SPAN`, :data:`MAX_SLOPE`) times the distance, so the
     shoulder's line goes on falling instead of turning flat. Zero everywhere else.
+
+    Also returns the band the continuation takes over (bool, ``(h, w)``): with ``through_band``, the photo's own
+    pixels between that far inside and its edge, on the shoulder's rows of a continued side. The continuation
+    falls from where it is read, so across that band it lies lower than the photo's own outline wherever the
+    shoulder flattens towards the edge; kept as the larger of the two, the photo's flatter outline ended at its
+    edge in a vertical step down to the continuation (tom_cruise_tight memorial: 9 rows, a notch in the
+    shoulder at 1:1). The caller puts the continuation there in place of the photo's alpha (:func:`_with_band`).
     """
     h, w = a.shape
     out = np.zeros((h, w), np.float32)
+    band = np.zeros((h, w), bool)
     off = (cov < 0.999).astype(np.uint8)
     if not off.any():
-        return out, []
+        return out, [], band
     inset = max(4, int(math.ceil(TAPER * w))) + 2
     deep = cv2.distanceTransform(1 - off, cv2.DIST_L2, 5) > inset  # past the matte's taper towards the canvas
     if not deep.any():
-        return out, []
+        return out, [], band
     xx = np.arange(w)[None, :]
     below = depth > 0
     dist, labels = cv2.distanceTransformWithLabels((~deep).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_5,
@@ -1232,8 +1254,27 @@ def _continue_body(a: np.ndarray, cov: np.ndarray, canvas: np.ndarray, depth: np
         y1, t = np.minimum(y0 + 1, h - 1), (fy - y0).astype(np.float32)
         carried = a * shoulder
         out[beyond] = np.maximum(out[beyond], (1 - t) * carried[y0, ix[nearest]] + t * carried[y1, ix[nearest]])
+        if through_band:  # the photo's own pixels it is read past, beside the shoulder (not above its top: hair
+            # there is the photo's), reached sideways (not the strip along a sliver at the frame's bottom)
+            by, bx = np.nonzero(beyond)
+            sideways = np.abs(ix[nearest] - bx) > np.abs(iy[nearest] - by)
+            take = (cov[by, bx] >= 0.5) & (shoulder[iy[nearest], ix[nearest]] > 0) & sideways
+            band[by[take], bx[take]] = True
         sides.append(side)
-    return out, sides
+    return out, sides, band
+
+
+def _with_band(a: np.ndarray, cont: np.ndarray, band: np.ndarray) -> np.ndarray:
+    """``a`` with the continuation ``cont`` added (the larger of the two), and in place of ``a`` on ``band``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a, c = np.array([1.0, 1.0, 0.0], np.float32), np.array([0.0, 0.5, 1.0], np.float32)
+    >>> _with_band(a, c, np.array([False, True, False])).tolist()
+    [1.0, 0.5, 1.0]
+    """
+    return np.where(band, cont, np.maximum(a, cont)).astype(np.float32)
 
 
 def _shoulders(a: np.ndarray, depth: np.ndarray) -> np.ndarray:
