@@ -588,7 +588,12 @@ def test_the_fade_takes_the_continuation_it_is_given(monkeypatch):
     early, continued = fr.continue_body(a, f, (200, 200), _simple_face(), return_continuation=True)
     assert continued.sides == ["left", "right"] and continued[1] == continued.sides
     assert fr.continue_body(a, f, (200, 200), _simple_face())[1] == continued.sides  # the sides, once each way
-    assert np.array_equal(early, np.maximum(a, continued[0]))
+    # the continued matte is the larger of the two, except in the band just inside the photo's edge, where the
+    # continuation replaces the photo's own alpha (``through_band``, round 16: no step at the photo's edge)
+    plain = fr.continue_body(a, f, (200, 200), _simple_face(), through_band=False)[0]
+    assert np.array_equal(plain, np.maximum(a, continued[0]))
+    band = early != plain
+    assert np.array_equal(early[band], continued[0][band])
     alone, change = fr.fade_at_photo_edge(early, f, (200, 200), _simple_face())
     runs = []
     real = fr._continue_body
