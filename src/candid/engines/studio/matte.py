@@ -1014,6 +1014,188 @@ def strands_over_pockets(pixels: np.ndarray, mask: np.ndarray, pockets: np.ndarr
     return cv2.dilate(((strand | gap) & near).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & near
 
 
+def gaps_over_pockets(pixels: np.ndarray, alpha: np.ndarray, pockets: np.ndarray, zone: np.ndarray,
+                      landmarks: np.ndarray, *, dark: float = 0.6, match: float = 0.15, axis: tuple[float, float] = (0.06, 0.1),
+                      contrast: float = 0.25, slack: float = 0.05, skin_gap: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
+    """Between strands of hair over a pocket of the backdrop, alpha is at most the strands' share of each pixel's
+    colour; returns the alpha and the pixels it opened (alpha from above 0.5 to 0.5 or less, bool).
+
+    Closed-form matting leaves the gaps between dense strands over a pocket
+    (:func:`enclosed_background`; a bob's ends inside a hoop) at 0.7-0.9:
+    they are 1-3 working pixels wide, no gap is pure backdrop, and the few
+    known backdrop pixels beside them lie across the hoop. At full size each
+    pixel is read as a mix of two colours instead: the strands' ``F`` (the
+    ``zone``'s opaque pixels darker than ``dark`` times the backdrop's luma,
+    blurred over 0.02 face widths) and the backdrop's ``B`` (the cleared pocket
+    and the ``zone``'s pixels within ``match`` of it, the lighter ones
+    weighing more, blurred the same). A pixel on the segment from ``B`` to
+    ``F`` (off it by less than ``axis``, ramped) keeps at most its share of
+    ``F`` plus ``slack``. A colour off the segment (a red strand, the hoop's
+    gold and highlights, the neck's skin) and a pixel within ``skin_gap`` of
+    the neck's colour (:func:`_neck_strip`) keep their alpha; so does any
+    pixel where ``F`` and ``B`` are less than ``contrast`` apart.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    alpha : ndarray
+        ``(H, W)`` alpha; not modified.
+    pockets : ndarray
+        ``(H, W)`` bool, the backdrop's pockets (:func:`enclosed_background`, at this size).
+    zone : ndarray
+        ``(H, W)`` bool, where the rule applies (:func:`strands_over_pockets`, at this size).
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``pixels``.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(H, W)`` float32 alpha, never above ``alpha``, and ``(H, W)`` bool, the pixels opened.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.8, 0.7, 0.58), np.float32)       # cream backdrop
+    >>> img[300:400, 150:200:4] = 0.1                                    # dark strands, 3 px gaps
+    >>> img[300:400, 151:200:4] = (0.45, 0.4, 0.34)                      # a half mix beside each
+    >>> img[300:400, 160:162] = (0.7, 0.1, 0.1)                          # a red strand
+    >>> a = np.zeros((512, 512), np.float32); a[300:400, 150:200] = 0.85  # the matting's answer
+    >>> a[300:400, 150:200:4] = 1
+    >>> pocket = np.zeros((512, 512), bool); pocket[300:400, 200:220] = True
+    >>> zone = np.zeros((512, 512), bool); zone[300:400, 150:200] = True
+    >>> b, opened = gaps_over_pockets(img, a, pocket, zone, lm)
+    >>> [round(float(b[350, x]), 2) for x in (157, 155, 154, 161)]      # gap, half mix, strand, red
+    [0.05, 0.55, 1.0, 0.85]
+    """
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    a = np.asarray(alpha, np.float32)
+    z, p = np.asarray(zone, bool), np.asarray(pockets, bool)
+    none = np.zeros(a.shape, bool)
+    if not z.any() or not p.any():
+        return a.copy(), none
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    H, W = a.shape
+    # the work is done in the zone's box with a margin (the pocket read around it)
+    ys, xs = np.nonzero(z)
+    mg = int(np.ceil(0.1 * fw)) + 2
+    box_ = np.s_[max(ys.min() - mg, 0):min(ys.max() + mg + 1, H), max(xs.min() - mg, 0):min(xs.max() + mg + 1, W)]
+    img_b, a_b, z_b = img[box_], a[box_], z[box_]
+    clear = p[box_] & (a_b < 0.05)
+    if not clear.any():
+        return a.copy(), none
+    s = max(0.02 * fw, 1.0)
+    luma_w = np.array([0.2126, 0.7152, 0.0722], np.float32)
+    luma = img_b @ luma_w
+
+    def dist(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return np.sqrt(((u - v) ** 2).sum(-1))
+
+    # the backdrop: the cleared pocket, and the gaps in its colour (the lighter a gap, the less strand it holds)
+    b0 = normalized_blur(img_b, clear.astype(np.float32), max(0.05 * fw, 1.0))
+    l0 = np.maximum(b0 @ luma_w, 1e-3)
+    light = np.clip((luma - dark * l0) / ((1 - dark) * l0), 0, 1) ** 4
+    gaps = z_b & (dist(img_b, b0) < match)
+    B = normalized_blur(img_b, clear + gaps * light, s)
+    # the strands: the zone's opaque pixels darker than the backdrop, not the neck's skin
+    strands = z_b & (a_b > 0.9) & (luma < dark * (B @ luma_w))
+    neck = (_neck_strip(a.shape, lm) & (a > 0.5))[box_]
+    skin = _from_neck_colour(img_b, neck, fw) <= skin_gap if neck.any() else np.zeros(a_b.shape, bool)
+    strands &= ~skin
+    if not strands.any():
+        return a.copy(), none
+    F = normalized_blur(img_b, strands.astype(np.float32), s)
+    d = F - B
+    dd = (d * d).sum(-1)
+    share = np.clip(((img_b - B) * d).sum(-1) / np.maximum(dd, 1e-6), 0, 1)
+    off = dist(img_b, B + share[..., None] * d)
+    lo, hi = axis
+    w = z_b * np.clip((hi - off) / (hi - lo), 0, 1) * (np.sqrt(dd) > contrast) * ~skin
+    new = a_b * (1 - w) + w * np.minimum(a_b, share + slack)
+    out = a.copy()
+    out[box_] = new
+    opened = none.copy()
+    opened[box_] = (new <= 0.5) & (a_b > 0.5)
+    return out.astype(np.float32), opened
+
+
+def enclosed_specks(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, keep_open: np.ndarray | None = None,
+                    largest: float = 0.03, solid: float = 0.5, match: float = 0.12, reach: float = 0.7) -> np.ndarray:
+    """Small holes in the alpha that opaque jewellery or hair encloses near the jaw below the ear lobes, in a
+    colour unlike the backdrop around, are the person (alpha 1).
+
+    A hoop earring's bright highlights are a third colour, neither its
+    gold nor the backdrop: closed-form matting gives them 0.3-0.7 and
+    :func:`off_axis_limit` takes them out, so the hoop is pocked with
+    see-through specks on every new backdrop (rihanna.webp's left hoop).
+    :func:`fill_head_holes` leaves them: they lie within its fade from the
+    outline, or below the chin. A hole here is a piece of ``alpha <=
+    solid`` no larger than ``largest`` face widths squared that ``alpha >
+    solid`` encloses, below the lobes, outside the face hull and within
+    ``reach`` face widths of the jaw point below either ear; it is filled
+    when its median colour is more than ``match`` from the backdrop around
+    it (the pixels of alpha 0, the hole's own included, blurred over 0.05
+    face widths): the backdrop seen through a gap between strands is its
+    own colour and stays open, as do the holes in ``keep_open``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.6, 0.65, 0.35), np.float32)      # a green backdrop
+    >>> img[140:190, 130:175] = (0.55, 0.35, 0.12)                       # a gold hoop below the left lobe
+    >>> img[150:152, 160:162] = 0.95                                     # a highlight
+    >>> img[175:177, 160:162] = (0.6, 0.65, 0.35)                        # the backdrop seen through it
+    >>> a = np.zeros((512, 512), np.float32); a[140:190, 130:175] = 1
+    >>> a[150:152, 160:162] = 0; a[175:177, 160:162] = 0
+    >>> b = enclosed_specks(img, a, lm)
+    >>> float(b[151, 161]), float(b[176, 161]), float(b[145, 140])
+    (1.0, 0.0, 1.0)
+    """
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    a = np.asarray(alpha, np.float32)
+    from scipy import ndimage
+
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    near = np.zeros(a.shape, np.uint8)
+    for q in (lm[2], lm[14]):
+        cv2.circle(near, (int(round(q[0])), int(round(q[1]))), max(int(round(reach * fw)), 1), 1, -1)
+    where = near.astype(bool) & _below_lobes(a.shape, lm)
+    full = a > solid
+    enclosed = ndimage.binary_fill_holes(full) & ~full
+    if not (enclosed & where).any():
+        return a
+    # a hole is small as a whole (a large one cut by ``where`` is no speck), and none is kept open that meets
+    # ``keep_open`` at all
+    n, lab, st, _ = cv2.connectedComponentsWithStats(enclosed.astype(np.uint8), connectivity=8)
+    ok = (st[:, cv2.CC_STAT_AREA] <= (largest * fw) ** 2) & (np.bincount(lab[where], minlength=n) > 0)
+    if keep_open is not None:
+        ok &= np.bincount(lab[np.asarray(keep_open, bool)], minlength=n) == 0
+    ok[0] = False
+    cand = np.flatnonzero(ok)
+    if not len(cand):
+        return a
+    fill = np.zeros(a.shape, bool)
+    back = normalized_blur(img, (a <= 0.02).astype(np.float32), max(0.05 * fw, 1.0))
+    for i in cand:
+        x, y, w, h = st[i, :4]
+        sl = np.s_[y:y + h, x:x + w]
+        piece = lab[sl] == i
+        c = np.median(img[sl][piece], axis=0)
+        if float(np.linalg.norm(c - np.median(back[sl][piece], axis=0))) > match:
+            fill[sl] |= piece
+    if not fill.any():
+        return a
+    out = a.copy()
+    out[fill] = 1.0
+    return out
+
+
 def trimap(mask: np.ndarray, landmarks: np.ndarray, *, hair_band: float = 0.16, edge_band: float = 0.06,
            valid: np.ndarray | None = None, prob: np.ndarray | None = None, hair_below: float = 0.1) -> np.ndarray:
     """A trimap (0 background, 0.5 unknown, 1 foreground) around ``mask``.
@@ -2763,6 +2945,8 @@ def matte(
     islands: bool = True,
     enclosed: bool = True,
     pocket_band: float = 0.1,
+    pocket_gaps: bool = True,
+    specks: bool = True,
     shoulders: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
@@ -3011,7 +3195,8 @@ def matte(
         tri[pocket_s & ~rim & (tri < 1)] = 0.0
         # and the person beside it unknown a little deeper than the band: strands of hair with the backdrop
         # between them, too fine to grow through, are for the matting to tell apart (the hoop's eye)
-        tri[strands_over_pockets(small, mask, pocket_s, lm_s, band=pocket_band) & (tri >= 0.999)] = 0.5
+        over_s = strands_over_pockets(small, mask, pocket_s, lm_s, band=pocket_band)
+        tri[over_s & (tri >= 0.999)] = 0.5
     if cut is not None and cut.any():  # known background, not unknown: in the band the matting extrapolated
         tri[cut & (tri < 1)] = 0.0      # the poster's yellow, lighter than the skin, to 0.9-1
     loose = None
@@ -3126,13 +3311,22 @@ def matte(
     if solid_head > 0:
         alpha = solidify_head(alpha, lm, depth=solid_head)
     pockets = None
+    opened = None
+    if pocket_s is not None and pocket_gaps:  # the gaps between strands over a pocket: each pixel's share of strand
+        pocket_f = resize(pocket_s.astype(np.float32), (W, H)) > 0.5
+        alpha, opened = gaps_over_pockets(pixels, alpha, pocket_f, resize(over_s.astype(np.float32), (W, H)) > 0.5,
+                                          lm)
     if jewels_s is not None:  # the backdrop seen through a hoop's eye below the lobe is no hole in the head
         near = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(int(round(0.1 * fw)), 1))
         alpha, pockets = background_pockets(pixels, alpha, lm, near=resize(near.astype(np.float32), (W, H)) > 0.5)
     if pocket_s is not None:  # the holes the backdrop's pockets left stay open (the hoop's eye is above the chin)
         kept = _holes_meeting(alpha, resize(pocket_s.astype(np.float32), (W, H)) > 0.5)
+        if opened is not None:  # and so do the gaps between its strands
+            kept |= _holes_meeting(alpha, opened)
         pockets = kept if pockets is None else pockets | kept
     alpha = fill_head_holes(alpha, lm, keep_open=pockets)
+    if specks:  # an earring's highlights, enclosed by its metal and unlike the backdrop, are no see-through specks
+        alpha = enclosed_specks(pixels, alpha, lm, keep_open=pockets)
     if dense:  # hair of the opaque hair's colour inside the outline is opaque (short hair lit by a bright backdrop)
         # (after the holes are filled: raised first, a hole's pixels rose past 0.5 and were no longer filled)
         alpha = dense_hair(pixels, alpha, lm, hair_below=hair_below)
