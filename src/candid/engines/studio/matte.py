@@ -2116,6 +2116,92 @@ def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray
     return out
 
 
+def pocket_jewellery(pixels: np.ndarray, trimap_: np.ndarray, pockets: np.ndarray, landmarks: np.ndarray, *,
+                     prob: np.ndarray | None = None, near: float = 0.15, residual: float = 0.2, lighter: float = 0.1,
+                     unlike_skin: float = 0.2, unlike_hue: float = 0.065, sure: float = 0.25,
+                     least: float = 0.01) -> np.ndarray:
+    """The trimap with the bright highlights of the jewellery round a pocket of the backdrop marked as the person.
+
+    A big hoop earring reaches far below the lobe: rihanna.webp's left hoop
+    hangs 0.3-0.65 face widths from the jaw point below the ear, beyond
+    :func:`ear_jewellery`'s reach (0.4, its pieces within 0.2 of that point),
+    so no jewel was found, :func:`off_axis_limit`'s gate stayed on over the
+    hoop and took its white highlights out as a third colour (closed-form
+    matting had given them 0.3-0.6): see-through specks on every new backdrop.
+    A pocket of the backdrop :func:`enclosed_background` found is what such a
+    hoop closes, so its metal lies beside it. Within ``near`` face widths of
+    ``pockets``, below the lobes and outside the face, a pixel of the unknown
+    band is marked foreground (1) when it is :func:`ear_jewellery`'s
+    highlight: more than ``residual`` off the segment from the background's
+    colour to the person's, lighter than both and than the lightest known
+    background within 0.1 face widths by ``lighter``, more than
+    ``unlike_skin`` from the face's median colour, where the segmenter gives
+    more than ``sure``; in a piece (pieces joined over 1 px) of at least
+    ``least`` face widths squared whose median chromaticity is more than
+    ``unlike_hue`` from the skin's (a lit neck beside the pocket is the skin's
+    hue). The matting then fills the metal between its highlights.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.6, 0.65, 0.35), np.float32)      # a green backdrop
+    >>> img[140:200, 120:175] = (0.45, 0.3, 0.1)                         # a gold hoop below the left lobe
+    >>> img[160:190, 135:160] = (0.75, 0.7, 0.6)                         # its eye: a cream pocket
+    >>> img[156:159, 131:134] = 0.97                                     # a highlight
+    >>> tri = np.zeros((512, 512), np.float32); tri[140:200, 120:175] = 0.5; tri[:140, 150:300] = 1
+    >>> pocket = np.zeros((512, 512), bool); pocket[163:187, 138:157] = True
+    >>> t = pocket_jewellery(img, tri, pocket, lm)
+    >>> float(t[157, 132]), float(t[145, 140])                          # highlight, gold
+    (1.0, 0.5)
+    >>> float(pocket_jewellery(img, tri, pocket & False, lm)[157, 132])  # no pocket: nothing marked
+    0.5
+    """
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    t = np.asarray(trimap_, np.float32)
+    p = np.asarray(pockets, bool)
+    if not p.any():
+        return t.copy()
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    sides = _edge_sides(img, (t >= 0.999).astype(np.float32), t, fw)
+    if sides is None:
+        return t.copy()
+    band, _, F, B = sides
+    where = band & (cv2.distanceTransform((~p).astype(np.uint8), cv2.DIST_L2, 5) < near * fw) \
+        & _below_lobes(t.shape, lm)
+    if not where.any():
+        return t.copy()
+    d = F - B
+    share = np.clip(((img - B) * d).sum(-1) / np.maximum((d * d).sum(-1), 1e-6), 0, 1)
+    off = np.sqrt(((img - B - share[..., None] * d) ** 2).sum(-1))
+    luma = np.array([0.2126, 0.7152, 0.0722], np.float32)
+    hull = _face_hull(t.shape, lm, shrink=0.1 * fw)
+    skin = np.median(img[hull], axis=0) if hull.any() else np.median(F[where], axis=0)
+    y = img @ luma
+    rb = max(int(round(0.1 * fw)), 1)
+    bg_top = cv2.dilate(np.where(t <= 0.001, y, 0).astype(np.float32),
+                        cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * rb + 1, 2 * rb + 1)))
+    cand = where & (off > residual) & (y > np.maximum.reduce([F @ luma, B @ luma, bg_top]) + lighter) \
+        & (np.sqrt(((img - skin) ** 2).sum(-1)) > unlike_skin)
+    if prob is not None:
+        cand &= np.asarray(prob, np.float32) > sure
+    if not cand.any():
+        return t.copy()
+    n, lab = cv2.connectedComponents(cv2.dilate(cand.astype(np.uint8), np.ones((3, 3), np.uint8)), connectivity=8)
+    lab = np.where(cand, lab, 0)
+    keep = np.bincount(lab.reshape(-1), minlength=n) >= max((least * fw) ** 2, 2)
+    keep[0] = False
+    chroma = np.sqrt(((img / np.maximum(img.sum(-1, keepdims=True), 1e-3)
+                       - skin / max(float(np.sum(skin)), 1e-3)) ** 2).sum(-1))
+    for i in np.flatnonzero(keep):
+        keep[i] = float(np.median(chroma[lab == i])) > unlike_hue
+    out = t.copy()
+    out[keep[lab]] = 1.0
+    return out
+
+
 def drop_earrings(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, jewels: np.ndarray, *,
                   length: float = 0.35, width: float = 0.03, lighter: float = 0.15, gap: float = 0.02,
                   sat: float = 0.3) -> np.ndarray:
@@ -2946,6 +3032,7 @@ def matte(
     enclosed: bool = True,
     pocket_band: float = 0.1,
     pocket_gaps: bool = True,
+    hoops: bool = True,
     specks: bool = True,
     shoulders: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
@@ -3195,8 +3282,7 @@ def matte(
         tri[pocket_s & ~rim & (tri < 1)] = 0.0
         # and the person beside it unknown a little deeper than the band: strands of hair with the backdrop
         # between them, too fine to grow through, are for the matting to tell apart (the hoop's eye)
-        over_s = strands_over_pockets(small, mask, pocket_s, lm_s, band=pocket_band)
-        tri[over_s & (tri >= 0.999)] = 0.5
+        tri[strands_over_pockets(small, mask, pocket_s, lm_s, band=pocket_band) & (tri >= 0.999)] = 0.5
     if cut is not None and cut.any():  # known background, not unknown: in the band the matting extrapolated
         tri[cut & (tri < 1)] = 0.0      # the poster's yellow, lighter than the skin, to 0.9-1
     loose = None
@@ -3208,6 +3294,8 @@ def matte(
     jewels_s = None
     if jewellery:  # an earring's highlights are the person's: the matting fills the jewel from them
         marked = ear_jewellery(small, tri, lm_s, prob=raw)
+        if pocket_s is not None and hoops:  # and those of a big hoop round a pocket, beyond its reach
+            marked = np.where(pocket_jewellery(small, tri, pocket_s, lm_s, prob=raw) > tri, 1.0, marked)
         if (marked != tri).any():  # an earring found; elsewhere the matte is exactly as without the rule
             jewels_s = (marked >= 0.999) & (tri < 0.999)
             if drops:  # a drop earring's chain hangs on below the band, over what the trimap calls background
@@ -3313,9 +3401,14 @@ def matte(
     pockets = None
     opened = None
     if pocket_s is not None and pocket_gaps:  # the gaps between strands over a pocket: each pixel's share of strand
+        fw_full = float(np.linalg.norm(lm[16] - lm[0]))
         pocket_f = resize(pocket_s.astype(np.float32), (W, H)) > 0.5
-        alpha, opened = gaps_over_pockets(pixels, alpha, pocket_f, resize(over_s.astype(np.float32), (W, H)) > 0.5,
-                                          lm)
+        zone = (cv2.distanceTransform((~pocket_f).astype(np.uint8), cv2.DIST_L2, 5) < pocket_band * fw_full) \
+            & _below_lobes((H, W), lm) & ~_face_hull((H, W), lm, shrink=0.06 * fw_full)
+        if jewels_s is not None:  # a jewel's metal and highlights are no gap (they mix the gold's and white's light)
+            zone &= resize(cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(
+                int(round(0.03 * fw)), 1)).astype(np.float32), (W, H)) < 0.5
+        alpha, opened = gaps_over_pockets(pixels, alpha, pocket_f, zone, lm)
     if jewels_s is not None:  # the backdrop seen through a hoop's eye below the lobe is no hole in the head
         near = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(int(round(0.1 * fw)), 1))
         alpha, pockets = background_pockets(pixels, alpha, lm, near=resize(near.astype(np.float32), (W, H)) > 0.5)
