@@ -1016,7 +1016,8 @@ def strands_over_pockets(pixels: np.ndarray, mask: np.ndarray, pockets: np.ndarr
 
 def gaps_over_pockets(pixels: np.ndarray, alpha: np.ndarray, pockets: np.ndarray, zone: np.ndarray,
                       landmarks: np.ndarray, *, dark: float = 0.6, match: float = 0.15, axis: tuple[float, float] = (0.06, 0.1),
-                      contrast: float = 0.25, slack: float = 0.05, skin_gap: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
+                      contrast: float = 0.25, slack: float = 0.05, skin_gap: float = 0.15,
+                      lighter: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
     """Between strands of hair over a pocket of the backdrop, alpha is at most the strands' share of each pixel's
     colour; returns the alpha and the pixels it opened (alpha from above 0.5 to 0.5 or less, bool).
 
@@ -1031,9 +1032,11 @@ def gaps_over_pockets(pixels: np.ndarray, alpha: np.ndarray, pockets: np.ndarray
     weighing more, blurred the same). A pixel on the segment from ``B`` to
     ``F`` (off it by less than ``axis``, ramped) keeps at most its share of
     ``F`` plus ``slack``. A colour off the segment (a red strand, the hoop's
-    gold and highlights, the neck's skin) and a pixel within ``skin_gap`` of
-    the neck's colour (:func:`_neck_strip`) keep their alpha; so does any
-    pixel where ``F`` and ``B`` are less than ``contrast`` apart.
+    gold and highlights, the neck's skin), a pixel within ``skin_gap`` of
+    the neck's colour (:func:`_neck_strip`) and the rim round a highlight
+    (a pixel lighter than ``B`` by ``lighter`` in luma, and 0.006 face
+    widths round it) keep their alpha; so does any pixel where ``F`` and
+    ``B`` are less than ``contrast`` apart.
 
     Parameters
     ----------
@@ -1113,7 +1116,12 @@ def gaps_over_pockets(pixels: np.ndarray, alpha: np.ndarray, pockets: np.ndarray
     share = np.clip(((img_b - B) * d).sum(-1) / np.maximum(dd, 1e-6), 0, 1)
     off = dist(img_b, B + share[..., None] * d)
     lo, hi = axis
-    w = z_b * np.clip((hi - off) / (hi - lo), 0, 1) * (np.sqrt(dd) > contrast) * ~skin
+    # nor the rim of a highlight (a pixel lighter than the backdrop, and the pixels round it): its mix of white and
+    # gold may lie on the segment, and opened it left a see-through ring round each sparkle of a hoop
+    r = max(int(round(0.006 * fw)), 1)
+    rim = cv2.dilate((luma > (B @ luma_w) + lighter).astype(np.uint8),
+                     cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))).astype(bool)
+    w = z_b * np.clip((hi - off) / (hi - lo), 0, 1) * (np.sqrt(dd) > contrast) * ~skin * ~rim
     new = a_b * (1 - w) + w * np.minimum(a_b, share + slack)
     out = a.copy()
     out[box_] = new
@@ -3405,9 +3413,11 @@ def matte(
         pocket_f = resize(pocket_s.astype(np.float32), (W, H)) > 0.5
         zone = (cv2.distanceTransform((~pocket_f).astype(np.uint8), cv2.DIST_L2, 5) < pocket_band * fw_full) \
             & _below_lobes((H, W), lm) & ~_face_hull((H, W), lm, shrink=0.06 * fw_full)
-        if jewels_s is not None:  # a jewel's metal and highlights are no gap (they mix the gold's and white's light)
-            zone &= resize(cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(
-                int(round(0.03 * fw)), 1)).astype(np.float32), (W, H)) < 0.5
+        if jewels_s is not None:  # a jewel's highlights and their rims are no gap (they mix the gold's and white's
+            # light; a disc round each: a square's straight sides showed as a cream block's edges)
+            rj = max(int(round(0.015 * fw)), 1)
+            zone &= resize(cv2.dilate(jewels_s.astype(np.uint8), cv2.getStructuringElement(
+                cv2.MORPH_ELLIPSE, (2 * rj + 1, 2 * rj + 1))).astype(np.float32), (W, H)) < 0.5
         alpha, opened = gaps_over_pockets(pixels, alpha, pocket_f, zone, lm)
     if jewels_s is not None:  # the backdrop seen through a hoop's eye below the lobe is no hole in the head
         near = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(int(round(0.1 * fw)), 1))
