@@ -3428,7 +3428,8 @@ def matte(
             kept |= _holes_meeting(alpha, opened)
         pockets = kept if pockets is None else pockets | kept
     alpha = fill_head_holes(alpha, lm, keep_open=pockets)
-    if specks:  # an earring's highlights, enclosed by its metal and unlike the backdrop, are no see-through specks
+    if specks and pocket_s is not None:  # a hoop's highlights round a pocket, enclosed by its metal and unlike the
+        # backdrop, are no see-through specks
         alpha = enclosed_specks(pixels, alpha, lm, keep_open=pockets)
     if dense:  # hair of the opaque hair's colour inside the outline is opaque (short hair lit by a bright backdrop)
         # (after the holes are filled: raised first, a hole's pixels rose past 0.5 and were no longer filled)
