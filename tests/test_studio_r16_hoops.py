@@ -31,9 +31,11 @@ def _strands():
     img[:, 200:252] = NECK
     a[:, 200:252] = 1.0
     pocket = np.zeros((512, 512), bool)
+    pocket[150:250, 100:120] = True
     pocket[150:250, 176:196] = True
     zone = np.zeros((512, 512), bool)
     zone[150:250, 120:200] = True
+    zone[pocket] = False
     return img, a, pocket, zone, lm
 
 

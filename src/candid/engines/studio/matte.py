@@ -1017,7 +1017,8 @@ def strands_over_pockets(pixels: np.ndarray, mask: np.ndarray, pockets: np.ndarr
 def gaps_over_pockets(pixels: np.ndarray, alpha: np.ndarray, pockets: np.ndarray, zone: np.ndarray,
                       landmarks: np.ndarray, *, dark: float = 0.6, match: float = 0.15, axis: tuple[float, float] = (0.06, 0.1),
                       contrast: float = 0.25, slack: float = 0.05, skin_gap: float = 0.15,
-                      lighter: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+                      lighter: float = 0.1, hue: tuple[float, float] = (0.03, 0.05),
+                      between: float = 0.02) -> tuple[np.ndarray, np.ndarray]:
     """Between strands of hair over a pocket of the backdrop, alpha is at most the strands' share of each pixel's
     colour; returns the alpha and the pixels it opened (alpha from above 0.5 to 0.5 or less, bool).
 
@@ -1031,7 +1032,12 @@ def gaps_over_pockets(pixels: np.ndarray, alpha: np.ndarray, pockets: np.ndarray
     and the ``zone``'s pixels within ``match`` of it, the lighter ones
     weighing more, blurred the same). A pixel on the segment from ``B`` to
     ``F`` (off it by less than ``axis``, ramped) keeps at most its share of
-    ``F`` plus ``slack``. A colour off the segment (a red strand, the hoop's
+    ``F`` plus ``slack``, when it also lies between strands (a closing of
+    the strands by ``between`` face widths covers it, or it is nearly pure
+    backdrop: a share of ``F`` below 0.15-0.3), near the cleared pocket
+    (its pixels' density in a Gaussian over 0.05 face widths above
+    0.0005-0.002: farther, ``B`` is a guess) and its chromaticity is
+    within ``hue`` (ramped) of the mix's. A colour off the segment (a red strand, the hoop's
     gold and highlights, the neck's skin), a pixel within ``skin_gap`` of
     the neck's colour (:func:`_neck_strip`) and the rim round a highlight
     (a pixel lighter than ``B`` by ``lighter`` in luma, and 0.006 face
@@ -1067,7 +1073,7 @@ def gaps_over_pockets(pixels: np.ndarray, alpha: np.ndarray, pockets: np.ndarray
     >>> img[300:400, 160:162] = (0.7, 0.1, 0.1)                          # a red strand
     >>> a = np.zeros((512, 512), np.float32); a[300:400, 150:200] = 0.85  # the matting's answer
     >>> a[300:400, 150:200:4] = 1
-    >>> pocket = np.zeros((512, 512), bool); pocket[300:400, 200:220] = True
+    >>> pocket = np.zeros((512, 512), bool); pocket[300:400, 140:150] = True; pocket[300:400, 200:220] = True
     >>> zone = np.zeros((512, 512), bool); zone[300:400, 150:200] = True
     >>> b, opened = gaps_over_pockets(img, a, pocket, zone, lm)
     >>> [round(float(b[350, x]), 2) for x in (157, 155, 154, 161)]      # gap, half mix, strand, red
@@ -1116,12 +1122,29 @@ def gaps_over_pockets(pixels: np.ndarray, alpha: np.ndarray, pockets: np.ndarray
     share = np.clip(((img_b - B) * d).sum(-1) / np.maximum(dd, 1e-6), 0, 1)
     off = dist(img_b, B + share[..., None] * d)
     lo, hi = axis
+    hue_lo, hue_hi = hue
     # nor the rim of a highlight (a pixel lighter than the backdrop, and the pixels round it): its mix of white and
     # gold may lie on the segment, and opened it left a see-through ring round each sparkle of a hoop
     r = max(int(round(0.006 * fw)), 1)
     rim = cv2.dilate((luma > (B @ luma_w) + lighter).astype(np.uint8),
                      cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))).astype(bool)
-    w = z_b * np.clip((hi - off) / (hi - lo), 0, 1) * (np.sqrt(dd) > contrast) * ~skin * ~rim
+    # and in the mix's hue too (chromaticity, which a dark pixel's small RGB residual hides: the shaded neck under a
+    # hoop lies near the line from dark hair to a pink backdrop in RGB, not in hue)
+    mix = B + share[..., None] * d
+    hue_off = dist(img_b / np.maximum(img_b.sum(-1, keepdims=True), 1e-3), mix / np.maximum(mix.sum(-1, keepdims=True),
+                                                                                          1e-3))
+    # and only between strands: where a closing of the strands by ``between`` face widths reaches (a gap has a strand
+    # on either side; the skin beside the hair's ends or a necklace's beads has them on one side)
+    rb = max(int(round(between * fw)), 1)
+    inside = cv2.morphologyEx(strands.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(
+        cv2.MORPH_ELLIPSE, (2 * rb + 1, 2 * rb + 1))).astype(bool)
+    # (a gap wider than that, nearly pure backdrop, opens wherever it is: the closing's round holes left discs)
+    inside = np.maximum(inside, np.clip((0.3 - share) / 0.15, 0, 1))
+    # and only near the cleared pocket: farther, ``B`` is a far fill, a guess (rihanna's lit neck beside the right
+    # hoop has the cream of the pocket below the left one, 0.25 face widths away, and was opened)
+    local = np.clip((gauss(clear.astype(np.float32), max(0.05 * fw, 1.0)) - 5e-4) / 1.5e-3, 0, 1)
+    w = z_b * local * inside * np.clip((hi - off) / (hi - lo), 0, 1) * np.clip((hue_hi - hue_off) / (hue_hi - hue_lo), 0, 1) \
+        * (np.sqrt(dd) > contrast) * ~skin * ~rim
     new = a_b * (1 - w) + w * np.minimum(a_b, share + slack)
     out = a.copy()
     out[box_] = new
@@ -2141,8 +2164,10 @@ def pocket_jewellery(pixels: np.ndarray, trimap_: np.ndarray, pockets: np.ndarra
     ``pockets``, below the lobes and outside the face, a pixel of the unknown
     band is marked foreground (1) when it is :func:`ear_jewellery`'s
     highlight: more than ``residual`` off the segment from the background's
-    colour to the person's, lighter than both and than the lightest known
-    background within 0.1 face widths by ``lighter``, more than
+    colour to the person's, lighter than both, than the lightest known
+    background within 0.1 face widths and than the pocket's colour (blurred
+    over 0.05 face widths) by ``lighter``, more than ``residual`` from that
+    colour (a lighter patch of the bokeh in the eye is no jewel), more than
     ``unlike_skin`` from the face's median colour, where the segmenter gives
     more than ``sure``; in a piece (pieces joined over 1 px) of at least
     ``least`` face widths squared whose median chromaticity is more than
@@ -2191,8 +2216,11 @@ def pocket_jewellery(pixels: np.ndarray, trimap_: np.ndarray, pockets: np.ndarra
     rb = max(int(round(0.1 * fw)), 1)
     bg_top = cv2.dilate(np.where(t <= 0.001, y, 0).astype(np.float32),
                         cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * rb + 1, 2 * rb + 1)))
-    cand = where & (off > residual) & (y > np.maximum.reduce([F @ luma, B @ luma, bg_top]) + lighter) \
-        & (np.sqrt(((img - skin) ** 2).sum(-1)) > unlike_skin)
+    # lighter than the pocket's own colour too, and unlike it: a lighter patch of the bokeh in the hoop's eye is
+    # lighter than the blurred background beside the band, and was marked (an opaque cream disc in the eye)
+    P = normalized_blur(img, p.astype(np.float32), max(0.05 * fw, 1.0))
+    cand = where & (off > residual) & (y > np.maximum.reduce([F @ luma, B @ luma, bg_top, P @ luma]) + lighter) \
+        & (np.sqrt(((img - skin) ** 2).sum(-1)) > unlike_skin) & (np.sqrt(((img - P) ** 2).sum(-1)) > residual)
     if prob is not None:
         cand &= np.asarray(prob, np.float32) > sure
     if not cand.any():
@@ -3413,11 +3441,6 @@ def matte(
         pocket_f = resize(pocket_s.astype(np.float32), (W, H)) > 0.5
         zone = (cv2.distanceTransform((~pocket_f).astype(np.uint8), cv2.DIST_L2, 5) < pocket_band * fw_full) \
             & _below_lobes((H, W), lm) & ~_face_hull((H, W), lm, shrink=0.06 * fw_full)
-        if jewels_s is not None:  # a jewel's highlights and their rims are no gap (they mix the gold's and white's
-            # light; a disc round each: a square's straight sides showed as a cream block's edges)
-            rj = max(int(round(0.015 * fw)), 1)
-            zone &= resize(cv2.dilate(jewels_s.astype(np.uint8), cv2.getStructuringElement(
-                cv2.MORPH_ELLIPSE, (2 * rj + 1, 2 * rj + 1))).astype(np.float32), (W, H)) < 0.5
         alpha, opened = gaps_over_pockets(pixels, alpha, pocket_f, zone, lm)
     if jewels_s is not None:  # the backdrop seen through a hoop's eye below the lobe is no hole in the head
         near = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(int(round(0.1 * fw)), 1))
