@@ -2148,7 +2148,8 @@ def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray
 
 
 def pocket_jewellery(pixels: np.ndarray, trimap_: np.ndarray, pockets: np.ndarray, landmarks: np.ndarray, *,
-                     prob: np.ndarray | None = None, near: float = 0.15, residual: float = 0.2, lighter: float = 0.1,
+                     prob: np.ndarray | None = None, near: float = 0.15, reach: float = 0.75, residual: float = 0.2,
+                     lighter: float = 0.1,
                      unlike_skin: float = 0.2, unlike_hue: float = 0.065, sure: float = 0.25,
                      least: float = 0.01) -> np.ndarray:
     """The trimap with the bright highlights of the jewellery round a pocket of the backdrop marked as the person.
@@ -2161,7 +2162,10 @@ def pocket_jewellery(pixels: np.ndarray, trimap_: np.ndarray, pockets: np.ndarra
     matting had given them 0.3-0.6): see-through specks on every new backdrop.
     A pocket of the backdrop :func:`enclosed_background` found is what such a
     hoop closes, so its metal lies beside it. Within ``near`` face widths of
-    ``pockets``, below the lobes and outside the face, a pixel of the unknown
+    ``pockets`` and ``reach`` face widths of the jaw point below either ear
+    (a pale watermark's letters beside a pocket low on the shoulder, the
+    editorial style of rihanna.webp, are no jewel), below the lobes and
+    outside the face, a pixel of the unknown
     band is marked foreground (1) when it is :func:`ear_jewellery`'s
     highlight: more than ``residual`` off the segment from the background's
     colour to the person's, lighter than both, than the lightest known
@@ -2202,8 +2206,11 @@ def pocket_jewellery(pixels: np.ndarray, trimap_: np.ndarray, pockets: np.ndarra
     if sides is None:
         return t.copy()
     band, _, F, B = sides
+    at_ears = np.zeros(t.shape, np.uint8)
+    for q in (lm[2], lm[14]):
+        cv2.circle(at_ears, (int(round(q[0])), int(round(q[1]))), max(int(round(reach * fw)), 1), 1, -1)
     where = band & (cv2.distanceTransform((~p).astype(np.uint8), cv2.DIST_L2, 5) < near * fw) \
-        & _below_lobes(t.shape, lm)
+        & _below_lobes(t.shape, lm) & at_ears.astype(bool)
     if not where.any():
         return t.copy()
     d = F - B
