@@ -3213,6 +3213,17 @@ def matte(
         of hair and the gaps between them within ``pocket_band`` face widths of it are for the matting
         (:func:`strands_over_pockets`), and the holes it leaves stay open. Where it finds nothing the matte is
         byte-identical to the one without it.
+    hoops : bool
+        With ``jewellery`` and a pocket found: the bright highlights of a big hoop round the pocket, beyond
+        :func:`ear_jewellery`'s reach, are marked as the person before the matting (:func:`pocket_jewellery`:
+        no see-through specks in rihanna's left hoop, which :func:`off_axis_limit` took out as a third colour).
+    pocket_gaps : bool
+        With a pocket found: at full size, the gaps between strands of hair over it keep only their share of the
+        strands' colour (:func:`gaps_over_pockets`: no cream backdrop held at 0.7-0.9 between a bob's dense ends in
+        the hoop's eye), and the holes that leaves stay open.
+    specks : bool
+        With a pocket found: small holes near the jaw below the lobes that opaque jewellery or hair encloses, in a
+        colour unlike the backdrop around, are filled (:func:`enclosed_specks`).
     drops : bool
         With ``jewellery``: a drop earring's chain below a found jewel is the person too
         (:func:`drop_earrings`; it hangs on past the unknown band), and so is a thin neutral drop hanging
