@@ -1014,6 +1014,227 @@ def strands_over_pockets(pixels: np.ndarray, mask: np.ndarray, pockets: np.ndarr
     return cv2.dilate(((strand | gap) & near).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & near
 
 
+def gaps_over_pockets(pixels: np.ndarray, alpha: np.ndarray, pockets: np.ndarray, zone: np.ndarray,
+                      landmarks: np.ndarray, *, dark: float = 0.6, match: float = 0.15, axis: tuple[float, float] = (0.06, 0.1),
+                      contrast: float = 0.25, slack: float = 0.05, skin_gap: float = 0.15,
+                      lighter: float = 0.1, hue: tuple[float, float] = (0.03, 0.05),
+                      between: float = 0.02, reach: float = 0.75) -> tuple[np.ndarray, np.ndarray]:
+    """Between strands of hair over a pocket of the backdrop, alpha is at most the strands' share of each pixel's
+    colour; returns the alpha and the pixels it opened (alpha from above 0.5 to 0.5 or less, bool).
+
+    Closed-form matting leaves the gaps between dense strands over a pocket
+    (:func:`enclosed_background`; a bob's ends inside a hoop) at 0.7-0.9:
+    they are 1-3 working pixels wide, no gap is pure backdrop, and the few
+    known backdrop pixels beside them lie across the hoop. At full size each
+    pixel is read as a mix of two colours instead: the strands' ``F`` (the
+    ``zone``'s opaque pixels darker than ``dark`` times the backdrop's luma,
+    blurred over 0.02 face widths) and the backdrop's ``B`` (the cleared pocket
+    and the ``zone``'s pixels within ``match`` of it, the lighter ones
+    weighing more, blurred the same). A pixel on the segment from ``B`` to
+    ``F`` (off it by less than ``axis``, ramped) keeps at most its share of
+    ``F`` plus ``slack``, when it also lies between strands (a closing of
+    the strands by ``between`` face widths covers it, or it is nearly pure
+    backdrop: a share of ``F`` below 0.15-0.3), near the cleared pocket
+    (its pixels' density in a Gaussian over 0.05 face widths above
+    0.0005-0.002: farther, ``B`` is a guess) and its chromaticity is
+    within ``hue`` (ramped) of the mix's. A colour off the segment (a red strand, the hoop's
+    gold and highlights, the neck's skin), a pixel within ``skin_gap`` of
+    the neck's colour (:func:`_neck_strip`) and the rim round a highlight
+    (a pixel lighter than ``B`` by ``lighter`` in luma, and 0.006 face
+    widths round it) keep their alpha; so does any pixel where ``F`` and
+    ``B`` are less than ``contrast`` apart. Only the ``zone`` within
+    ``reach`` face widths of the jaw point below either ear is read.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    alpha : ndarray
+        ``(H, W)`` alpha; not modified.
+    pockets : ndarray
+        ``(H, W)`` bool, the backdrop's pockets (:func:`enclosed_background`, at this size).
+    zone : ndarray
+        ``(H, W)`` bool, where the rule applies (:func:`strands_over_pockets`, at this size).
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``pixels``.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(H, W)`` float32 alpha, never above ``alpha``, and ``(H, W)`` bool, the pixels opened.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.8, 0.7, 0.58), np.float32)       # cream backdrop
+    >>> img[130:190, 130:170:4] = 0.1                                    # dark strands below the left lobe, 3 px gaps
+    >>> img[130:190, 131:170:4] = (0.45, 0.4, 0.34)                      # a half mix beside each
+    >>> img[130:190, 150:152] = (0.7, 0.1, 0.1)                          # a red strand
+    >>> a = np.zeros((512, 512), np.float32); a[130:190, 130:170] = 0.85  # the matting's answer
+    >>> a[130:190, 130:170:4] = 1
+    >>> pocket = np.zeros((512, 512), bool); pocket[130:190, 120:130] = True; pocket[130:190, 170:178] = True
+    >>> zone = np.zeros((512, 512), bool); zone[130:190, 130:170] = True
+    >>> b, opened = gaps_over_pockets(img, a, pocket, zone, lm)
+    >>> [round(float(b[160, x]), 2) for x in (133, 135, 134, 151)]      # gap, half mix, strand, red
+    [0.05, 0.55, 1.0, 0.85]
+    """
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    a = np.asarray(alpha, np.float32)
+    z, p = np.asarray(zone, bool), np.asarray(pockets, bool)
+    none = np.zeros(a.shape, bool)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    # the hair's ends and the hoops hang beside the jaw: lower down a pocket meets the clothes and the arm (rihanna's
+    # editorial crop: the arm's lit skin beside a pocket on the shoulder lay on the line from the dress's black spots
+    # to the backdrop blurred from afar)
+    at_ears = np.zeros(a.shape, np.uint8)
+    for q in (lm[2], lm[14]):
+        cv2.circle(at_ears, (int(round(q[0])), int(round(q[1]))), max(int(round(reach * fw)), 1), 1, -1)
+    z = z & at_ears.astype(bool)
+    if not z.any() or not p.any():
+        return a.copy(), none
+    H, W = a.shape
+    # the work is done in the zone's box with a margin (the pocket read around it)
+    ys, xs = np.nonzero(z)
+    mg = int(np.ceil(0.1 * fw)) + 2
+    box_ = np.s_[max(ys.min() - mg, 0):min(ys.max() + mg + 1, H), max(xs.min() - mg, 0):min(xs.max() + mg + 1, W)]
+    img_b, a_b, z_b = img[box_], a[box_], z[box_]
+    clear = p[box_] & (a_b < 0.05)
+    if not clear.any():
+        return a.copy(), none
+    s = max(0.02 * fw, 1.0)
+    luma_w = np.array([0.2126, 0.7152, 0.0722], np.float32)
+    luma = img_b @ luma_w
+
+    def dist(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return np.sqrt(((u - v) ** 2).sum(-1))
+
+    # the backdrop: the cleared pocket, and the gaps in its colour (the lighter a gap, the less strand it holds)
+    b0 = normalized_blur(img_b, clear.astype(np.float32), max(0.05 * fw, 1.0))
+    l0 = np.maximum(b0 @ luma_w, 1e-3)
+    light = np.clip((luma - dark * l0) / ((1 - dark) * l0), 0, 1) ** 4
+    gaps = z_b & (dist(img_b, b0) < match)
+    B = normalized_blur(img_b, clear + gaps * light, s)
+    # the strands: the zone's opaque pixels darker than the backdrop, not the neck's skin
+    strands = z_b & (a_b > 0.9) & (luma < dark * (B @ luma_w))
+    neck = (_neck_strip(a.shape, lm) & (a > 0.5))[box_]
+    skin = _from_neck_colour(img_b, neck, fw) <= skin_gap if neck.any() else np.zeros(a_b.shape, bool)
+    strands &= ~skin
+    if not strands.any():
+        return a.copy(), none
+    F = normalized_blur(img_b, strands.astype(np.float32), s)
+    d = F - B
+    dd = (d * d).sum(-1)
+    share = np.clip(((img_b - B) * d).sum(-1) / np.maximum(dd, 1e-6), 0, 1)
+    off = dist(img_b, B + share[..., None] * d)
+    lo, hi = axis
+    hue_lo, hue_hi = hue
+    # nor the rim of a highlight (a pixel lighter than the backdrop, and the pixels round it): its mix of white and
+    # gold may lie on the segment, and opened it left a see-through ring round each sparkle of a hoop
+    r = max(int(round(0.006 * fw)), 1)
+    rim = cv2.dilate((luma > (B @ luma_w) + lighter).astype(np.uint8),
+                     cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))).astype(bool)
+    # and in the mix's hue too (chromaticity, which a dark pixel's small RGB residual hides: the shaded neck under a
+    # hoop lies near the line from dark hair to a pink backdrop in RGB, not in hue)
+    mix = B + share[..., None] * d
+    hue_off = dist(img_b / np.maximum(img_b.sum(-1, keepdims=True), 1e-3), mix / np.maximum(mix.sum(-1, keepdims=True),
+                                                                                          1e-3))
+    # and only between strands: where a closing of the strands by ``between`` face widths reaches (a gap has a strand
+    # on either side; the skin beside the hair's ends or a necklace's beads has them on one side)
+    rb = max(int(round(between * fw)), 1)
+    inside = cv2.morphologyEx(strands.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(
+        cv2.MORPH_ELLIPSE, (2 * rb + 1, 2 * rb + 1))).astype(bool)
+    # (a gap wider than that, nearly pure backdrop, opens wherever it is: the closing's round holes left discs)
+    inside = np.maximum(inside, np.clip((0.3 - share) / 0.15, 0, 1))
+    # and only near the cleared pocket: farther, ``B`` is a far fill, a guess (rihanna's lit neck beside the right
+    # hoop has the cream of the pocket below the left one, 0.25 face widths away, and was opened)
+    local = np.clip((gauss(clear.astype(np.float32), max(0.05 * fw, 1.0)) - 5e-4) / 1.5e-3, 0, 1)
+    w = z_b * local * inside * np.clip((hi - off) / (hi - lo), 0, 1) * np.clip((hue_hi - hue_off) / (hue_hi - hue_lo), 0, 1) \
+        * (np.sqrt(dd) > contrast) * ~skin * ~rim
+    new = a_b * (1 - w) + w * np.minimum(a_b, share + slack)
+    out = a.copy()
+    out[box_] = new
+    opened = none.copy()
+    opened[box_] = (new <= 0.5) & (a_b > 0.5)
+    return out.astype(np.float32), opened
+
+
+def enclosed_specks(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, keep_open: np.ndarray | None = None,
+                    largest: float = 0.03, solid: float = 0.5, match: float = 0.12, reach: float = 0.7) -> np.ndarray:
+    """Small holes in the alpha that opaque jewellery or hair encloses near the jaw below the ear lobes, in a
+    colour unlike the backdrop around, are the person (alpha 1).
+
+    A hoop earring's bright highlights are a third colour, neither its
+    gold nor the backdrop: closed-form matting gives them 0.3-0.7 and
+    :func:`off_axis_limit` takes them out, so the hoop is pocked with
+    see-through specks on every new backdrop (rihanna.webp's left hoop).
+    :func:`fill_head_holes` leaves them: they lie within its fade from the
+    outline, or below the chin. A hole here is a piece of ``alpha <=
+    solid`` no larger than ``largest`` face widths squared that ``alpha >
+    solid`` encloses, below the lobes, outside the face hull and within
+    ``reach`` face widths of the jaw point below either ear; it is filled
+    when its median colour is more than ``match`` from the backdrop around
+    it (the pixels of alpha 0, the hole's own included, blurred over 0.05
+    face widths): the backdrop seen through a gap between strands is its
+    own colour and stays open, as do the holes in ``keep_open``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.6, 0.65, 0.35), np.float32)      # a green backdrop
+    >>> img[140:190, 130:175] = (0.55, 0.35, 0.12)                       # a gold hoop below the left lobe
+    >>> img[150:152, 160:162] = 0.95                                     # a highlight
+    >>> img[175:177, 160:162] = (0.6, 0.65, 0.35)                        # the backdrop seen through it
+    >>> a = np.zeros((512, 512), np.float32); a[140:190, 130:175] = 1
+    >>> a[150:152, 160:162] = 0; a[175:177, 160:162] = 0
+    >>> b = enclosed_specks(img, a, lm)
+    >>> float(b[151, 161]), float(b[176, 161]), float(b[145, 140])
+    (1.0, 0.0, 1.0)
+    """
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    a = np.asarray(alpha, np.float32)
+    from scipy import ndimage
+
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    near = np.zeros(a.shape, np.uint8)
+    for q in (lm[2], lm[14]):
+        cv2.circle(near, (int(round(q[0])), int(round(q[1]))), max(int(round(reach * fw)), 1), 1, -1)
+    where = near.astype(bool) & _below_lobes(a.shape, lm)
+    full = a > solid
+    enclosed = ndimage.binary_fill_holes(full) & ~full
+    if not (enclosed & where).any():
+        return a
+    # a hole is small as a whole (a large one cut by ``where`` is no speck), and none is kept open that meets
+    # ``keep_open`` at all
+    n, lab, st, _ = cv2.connectedComponentsWithStats(enclosed.astype(np.uint8), connectivity=8)
+    ok = (st[:, cv2.CC_STAT_AREA] <= (largest * fw) ** 2) & (np.bincount(lab[where], minlength=n) > 0)
+    if keep_open is not None:
+        ok &= np.bincount(lab[np.asarray(keep_open, bool)], minlength=n) == 0
+    ok[0] = False
+    cand = np.flatnonzero(ok)
+    if not len(cand):
+        return a
+    fill = np.zeros(a.shape, bool)
+    back = normalized_blur(img, (a <= 0.02).astype(np.float32), max(0.05 * fw, 1.0))
+    for i in cand:
+        x, y, w, h = st[i, :4]
+        sl = np.s_[y:y + h, x:x + w]
+        piece = lab[sl] == i
+        c = np.median(img[sl][piece], axis=0)
+        if float(np.linalg.norm(c - np.median(back[sl][piece], axis=0))) > match:
+            fill[sl] |= piece
+    if not fill.any():
+        return a
+    out = a.copy()
+    out[fill] = 1.0
+    return out
+
+
 def trimap(mask: np.ndarray, landmarks: np.ndarray, *, hair_band: float = 0.16, edge_band: float = 0.06,
            valid: np.ndarray | None = None, prob: np.ndarray | None = None, hair_below: float = 0.1) -> np.ndarray:
     """A trimap (0 background, 0.5 unknown, 1 foreground) around ``mask``.
@@ -1934,6 +2155,104 @@ def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray
     return out
 
 
+def pocket_jewellery(pixels: np.ndarray, trimap_: np.ndarray, pockets: np.ndarray, landmarks: np.ndarray, *,
+                     prob: np.ndarray | None = None, near: float = 0.15, reach: float = 0.75, residual: float = 0.2,
+                     lighter: float = 0.1,
+                     unlike_skin: float = 0.2, unlike_hue: float = 0.065, sure: float = 0.25,
+                     least: float = 0.01) -> np.ndarray:
+    """The trimap with the bright highlights of the jewellery round a pocket of the backdrop marked as the person.
+
+    A big hoop earring reaches far below the lobe: rihanna.webp's left hoop
+    hangs 0.3-0.65 face widths from the jaw point below the ear, beyond
+    :func:`ear_jewellery`'s reach (0.4, its pieces within 0.2 of that point),
+    so no jewel was found, :func:`off_axis_limit`'s gate stayed on over the
+    hoop and took its white highlights out as a third colour (closed-form
+    matting had given them 0.3-0.6): see-through specks on every new backdrop.
+    A pocket of the backdrop :func:`enclosed_background` found is what such a
+    hoop closes, so its metal lies beside it. Within ``near`` face widths of
+    ``pockets`` and ``reach`` face widths of the jaw point below either ear
+    (a pale watermark's letters beside a pocket low on the shoulder, the
+    editorial style of rihanna.webp, are no jewel), below the lobes and
+    outside the face, a pixel of the unknown
+    band is marked foreground (1) when it is :func:`ear_jewellery`'s
+    highlight: more than ``residual`` off the segment from the background's
+    colour to the person's, lighter than both, than the lightest known
+    background within 0.1 face widths and than the pocket's colour (blurred
+    over 0.05 face widths) by ``lighter``, more than ``residual`` from that
+    colour (a lighter patch of the bokeh in the eye is no jewel), more than
+    ``unlike_skin`` from the face's median colour, where the segmenter gives
+    more than ``sure``; in a piece (pieces joined over 1 px) of at least
+    ``least`` face widths squared whose median chromaticity is more than
+    ``unlike_hue`` from the skin's (a lit neck beside the pocket is the skin's
+    hue). The matting then fills the metal between its highlights.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.6, 0.65, 0.35), np.float32)      # a green backdrop
+    >>> img[140:200, 120:175] = (0.45, 0.3, 0.1)                         # a gold hoop below the left lobe
+    >>> img[160:190, 135:160] = (0.75, 0.7, 0.6)                         # its eye: a cream pocket
+    >>> img[156:159, 131:134] = 0.97                                     # a highlight
+    >>> tri = np.zeros((512, 512), np.float32); tri[140:200, 120:175] = 0.5; tri[:140, 150:300] = 1
+    >>> pocket = np.zeros((512, 512), bool); pocket[163:187, 138:157] = True
+    >>> t = pocket_jewellery(img, tri, pocket, lm)
+    >>> float(t[157, 132]), float(t[145, 140])                          # highlight, gold
+    (1.0, 0.5)
+    >>> float(pocket_jewellery(img, tri, pocket & False, lm)[157, 132])  # no pocket: nothing marked
+    0.5
+    """
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    t = np.asarray(trimap_, np.float32)
+    p = np.asarray(pockets, bool)
+    if not p.any():
+        return t.copy()
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    sides = _edge_sides(img, (t >= 0.999).astype(np.float32), t, fw)
+    if sides is None:
+        return t.copy()
+    band, _, F, B = sides
+    at_ears = np.zeros(t.shape, np.uint8)
+    for q in (lm[2], lm[14]):
+        cv2.circle(at_ears, (int(round(q[0])), int(round(q[1]))), max(int(round(reach * fw)), 1), 1, -1)
+    where = band & (cv2.distanceTransform((~p).astype(np.uint8), cv2.DIST_L2, 5) < near * fw) \
+        & _below_lobes(t.shape, lm) & at_ears.astype(bool)
+    if not where.any():
+        return t.copy()
+    d = F - B
+    share = np.clip(((img - B) * d).sum(-1) / np.maximum((d * d).sum(-1), 1e-6), 0, 1)
+    off = np.sqrt(((img - B - share[..., None] * d) ** 2).sum(-1))
+    luma = np.array([0.2126, 0.7152, 0.0722], np.float32)
+    hull = _face_hull(t.shape, lm, shrink=0.1 * fw)
+    skin = np.median(img[hull], axis=0) if hull.any() else np.median(F[where], axis=0)
+    y = img @ luma
+    rb = max(int(round(0.1 * fw)), 1)
+    bg_top = cv2.dilate(np.where(t <= 0.001, y, 0).astype(np.float32),
+                        cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * rb + 1, 2 * rb + 1)))
+    # lighter than the pocket's own colour too, and unlike it: a lighter patch of the bokeh in the hoop's eye is
+    # lighter than the blurred background beside the band, and was marked (an opaque cream disc in the eye)
+    P = normalized_blur(img, p.astype(np.float32), max(0.05 * fw, 1.0))
+    cand = where & (off > residual) & (y > np.maximum.reduce([F @ luma, B @ luma, bg_top, P @ luma]) + lighter) \
+        & (np.sqrt(((img - skin) ** 2).sum(-1)) > unlike_skin) & (np.sqrt(((img - P) ** 2).sum(-1)) > residual)
+    if prob is not None:
+        cand &= np.asarray(prob, np.float32) > sure
+    if not cand.any():
+        return t.copy()
+    n, lab = cv2.connectedComponents(cv2.dilate(cand.astype(np.uint8), np.ones((3, 3), np.uint8)), connectivity=8)
+    lab = np.where(cand, lab, 0)
+    keep = np.bincount(lab.reshape(-1), minlength=n) >= max((least * fw) ** 2, 2)
+    keep[0] = False
+    chroma = np.sqrt(((img / np.maximum(img.sum(-1, keepdims=True), 1e-3)
+                       - skin / max(float(np.sum(skin)), 1e-3)) ** 2).sum(-1))
+    for i in np.flatnonzero(keep):
+        keep[i] = float(np.median(chroma[lab == i])) > unlike_hue
+    out = t.copy()
+    out[keep[lab]] = 1.0
+    return out
+
+
 def drop_earrings(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, jewels: np.ndarray, *,
                   length: float = 0.35, width: float = 0.03, lighter: float = 0.15, gap: float = 0.02,
                   sat: float = 0.3) -> np.ndarray:
@@ -2763,6 +3082,9 @@ def matte(
     islands: bool = True,
     enclosed: bool = True,
     pocket_band: float = 0.1,
+    pocket_gaps: bool = True,
+    hoops: bool = True,
+    specks: bool = True,
     shoulders: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
@@ -2891,6 +3213,17 @@ def matte(
         of hair and the gaps between them within ``pocket_band`` face widths of it are for the matting
         (:func:`strands_over_pockets`), and the holes it leaves stay open. Where it finds nothing the matte is
         byte-identical to the one without it.
+    hoops : bool
+        With ``jewellery`` and a pocket found: the bright highlights of a big hoop round the pocket, beyond
+        :func:`ear_jewellery`'s reach, are marked as the person before the matting (:func:`pocket_jewellery`:
+        no see-through specks in rihanna's left hoop, which :func:`off_axis_limit` took out as a third colour).
+    pocket_gaps : bool
+        With a pocket found: at full size, the gaps between strands of hair over it keep only their share of the
+        strands' colour (:func:`gaps_over_pockets`: no cream backdrop held at 0.7-0.9 between a bob's dense ends in
+        the hoop's eye), and the holes that leaves stay open.
+    specks : bool
+        With a pocket found: small holes near the jaw below the lobes that opaque jewellery or hair encloses, in a
+        colour unlike the backdrop around, are filled (:func:`enclosed_specks`).
     drops : bool
         With ``jewellery``: a drop earring's chain below a found jewel is the person too
         (:func:`drop_earrings`; it hangs on past the unknown band), and so is a thin neutral drop hanging
@@ -3023,6 +3356,8 @@ def matte(
     jewels_s = None
     if jewellery:  # an earring's highlights are the person's: the matting fills the jewel from them
         marked = ear_jewellery(small, tri, lm_s, prob=raw)
+        if pocket_s is not None and hoops:  # and those of a big hoop round a pocket, beyond its reach
+            marked = np.where(pocket_jewellery(small, tri, pocket_s, lm_s, prob=raw) > tri, 1.0, marked)
         if (marked != tri).any():  # an earring found; elsewhere the matte is exactly as without the rule
             jewels_s = (marked >= 0.999) & (tri < 0.999)
             if drops:  # a drop earring's chain hangs on below the band, over what the trimap calls background
@@ -3126,13 +3461,25 @@ def matte(
     if solid_head > 0:
         alpha = solidify_head(alpha, lm, depth=solid_head)
     pockets = None
+    opened = None
+    if pocket_s is not None and pocket_gaps:  # the gaps between strands over a pocket: each pixel's share of strand
+        fw_full = float(np.linalg.norm(lm[16] - lm[0]))
+        pocket_f = resize(pocket_s.astype(np.float32), (W, H)) > 0.5
+        zone = (cv2.distanceTransform((~pocket_f).astype(np.uint8), cv2.DIST_L2, 5) < pocket_band * fw_full) \
+            & _below_lobes((H, W), lm) & ~_face_hull((H, W), lm, shrink=0.06 * fw_full)
+        alpha, opened = gaps_over_pockets(pixels, alpha, pocket_f, zone, lm)
     if jewels_s is not None:  # the backdrop seen through a hoop's eye below the lobe is no hole in the head
         near = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(int(round(0.1 * fw)), 1))
         alpha, pockets = background_pockets(pixels, alpha, lm, near=resize(near.astype(np.float32), (W, H)) > 0.5)
     if pocket_s is not None:  # the holes the backdrop's pockets left stay open (the hoop's eye is above the chin)
         kept = _holes_meeting(alpha, resize(pocket_s.astype(np.float32), (W, H)) > 0.5)
+        if opened is not None:  # and so do the gaps between its strands
+            kept |= _holes_meeting(alpha, opened)
         pockets = kept if pockets is None else pockets | kept
     alpha = fill_head_holes(alpha, lm, keep_open=pockets)
+    if specks and pocket_s is not None:  # a hoop's highlights round a pocket, enclosed by its metal and unlike the
+        # backdrop, are no see-through specks
+        alpha = enclosed_specks(pixels, alpha, lm, keep_open=pockets)
     if dense:  # hair of the opaque hair's colour inside the outline is opaque (short hair lit by a bright backdrop)
         # (after the holes are filled: raised first, a hole's pixels rose past 0.5 and were no longer filled)
         alpha = dense_hair(pixels, alpha, lm, hair_below=hair_below)
