@@ -1062,6 +1062,50 @@ def trimap(mask: np.ndarray, landmarks: np.ndarray, *, hair_band: float = 0.16, 
     return t
 
 
+def others_background(trimap_: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """The unknown band's pixels on another person are known background.
+
+    In a group snapshot the person mask is split between the people
+    (:func:`candid.engines.studio.people.others_mask`) and the others' share
+    leaves the subject's mask; but the trimap's unknown band is drawn round
+    the mask by distance alone, and at the crown it is 0.16 face widths wide.
+    Where someone stands behind the head, the band covers her chin and the
+    dark seam under it: closed-form matting, with known background only
+    beyond her face, gave the seam and her chin's rim 0.3-0.8 (the colours
+    say nothing: a skin-to-shadow edge lies next to blonde hair), the colour
+    rules could not take the seam (it is darker than the "wall" beside it,
+    her chin's skin), and the composite painted it as a dark hook on the
+    crown (2008_007676.jpg). Marked known background, her pixels give the
+    matting its background samples right at the seam, and nothing of her
+    is left soft. The subject's sure pixels (trimap 1) are never changed.
+
+    Parameters
+    ----------
+    trimap_ : ndarray
+        ``(H, W)`` trimap (0 background, 0.5 unknown, 1 foreground); not modified.
+    others : ndarray
+        ``(H, W)`` bool, the pixels that belong to another person.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 trimap.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.full((3, 4), 0.5, np.float32); t[:, 0] = 1; t[:, 3] = 0
+    >>> o = np.zeros((3, 4), bool); o[0, :] = True              # another person along the top row
+    >>> others_background(t, o)
+    array([[1. , 0. , 0. , 0. ],
+           [1. , 0.5, 0.5, 0. ],
+           [1. , 0.5, 0.5, 0. ]], dtype=float32)
+    """
+    t = np.asarray(trimap_, np.float32).copy()
+    t[np.asarray(others, bool) & (t < 0.999)] = 0.0
+    return t
+
+
 def lighter_lines(pixels: np.ndarray, face_width: float, *, thin: float = 0.02) -> np.ndarray:
     """How far each pixel stands above the image round it: a light line's height over the darker wall beside it.
 
@@ -2764,6 +2808,7 @@ def matte(
     enclosed: bool = True,
     pocket_band: float = 0.1,
     shoulders: bool = True,
+    others_known: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -2879,6 +2924,10 @@ def matte(
     shoulders : bool
         A shoulder the segmenter is sure of that rises above the seeds' shoulder line and ends there is not
         sure background (:func:`raised_shoulders`: no flat-topped shoulder when the head leans towards it).
+    others_known : bool
+        With ``others``: the unknown band's pixels that :func:`candid.engines.studio.people.others_mask` gave to
+        another person are known background (:func:`others_background`: no soft alpha over the chin of someone
+        standing behind the head, which the composite painted as a dark hook on the crown).
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
@@ -2962,6 +3011,7 @@ def matte(
     else:
         raw, prob = views
     edges = None  # the colour edges both people rules cut along, made once for the two
+    others_s = None
     if others is not None and len(others):
         # the segmenter marks everyone: other people's share of the person mask is not the subject's. Taken
         # out after GrabCut, whose colour model must not learn the neighbour's dark jacket as "background"
@@ -2973,6 +3023,7 @@ def matte(
         taken = others_mask(small, raw, lm_s, [tuple(np.asarray(b, np.float64) * sc) for b in others], edges=edges)
         raw = np.where(taken, 0.0, raw).astype(np.float32)
         prob = np.where(taken, 0.0, prob).astype(np.float32)
+        others_s = taken
     if pose_split:
         from candid.engines.studio.people import beyond_pose, subject_pose
 
@@ -3039,6 +3090,12 @@ def matte(
                 found = (marked >= 0.999) & (tri < 0.999)
                 jewels_s = found if jewels_s is None else jewels_s | found
                 tri = marked
+    if others_known and others_s is not None and others_s.any():  # the band over another person is not the subject's
+        tri = others_background(tri, others_s)
+        if loose is not None:  # (nor a loose strand's band there: its lift would raise alpha over her skin again)
+            loose = np.where(others_s, 0, loose).astype(loose.dtype)
+            if not loose.any():
+                loose = None
     unknown = tri == 0.5
     alpha_s = tri.copy()
     strand_w = None
