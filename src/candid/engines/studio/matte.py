@@ -1106,6 +1106,64 @@ def others_background(trimap_: np.ndarray, others: np.ndarray) -> np.ndarray:
     return t
 
 
+def alien_shape(pixels: np.ndarray, mask: np.ndarray, own: np.ndarray, trimap_: np.ndarray, face_width: float, *,
+                odds: tuple[float, float] = (0.85, 0.95)) -> np.ndarray:
+    """Where the segmenter's shape reaches beyond the subject's mask over colours only the background holds.
+
+    :func:`matte`'s shape rule (``shape_where_alike``) takes alpha from the
+    segmenter's own piece ``own`` where the person and the backdrop beside
+    its outline look alike. In a group snapshot that piece can hold a
+    neighbour's dark sleeve joined to the subject (someone standing behind,
+    an arm round her), and against a dark room the contrast is low: the
+    rule laid an opaque block over the sleeve, beside blonde hair, and the
+    remnant that later cuts left joined to the hair's soft edge was a grey
+    fleck (2008_007676.jpg). The hair the rule is for has the person's
+    colours (dark hair on a dark backdrop: the mask's own hair holds them);
+    the sleeve's colour is in the known background and nowhere in the mask.
+    So: on ``own & ~mask``, the weight ramps from 0 to 1 as the pixel's
+    colour odds of being background (:func:`background_odds`: the mask's
+    colours against the known background's beyond ``own``) go over ``odds``.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    mask, own : ndarray
+        ``(H, W)`` bool: the subject's mask (colour-refined) and the segmenter's own piece.
+    trimap_ : ndarray
+        ``(H, W)`` trimap (0 background, 0.5 unknown, 1 foreground).
+    face_width : float
+        In pixels.
+    odds : (float, float)
+        Background odds over which the weight ramps from 0 to 1.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 weight in [0, 1] (all 0 when either side has too few pixels).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((60, 60, 3), 0.04, np.float32); img[:, :30] = (0.85, 0.7, 0.45)    # blonde; a dark room
+    >>> mask = np.zeros((60, 60), bool); mask[:, :30] = True
+    >>> own = np.zeros((60, 60), bool); own[:, :45] = True              # the segmenter: a dark sleeve joined
+    >>> tri = np.where(mask, 1.0, 0.0).astype(np.float32)
+    >>> w = alien_shape(img, mask, own, tri, 100.0)
+    >>> float(w[30, 40]), float(w[30, 10]), float(w[30, 55])           # the sleeve; her hair; the room itself
+    (1.0, 0.0, 0.0)
+    """
+    mask, own = np.asarray(mask, bool), np.asarray(own, bool)
+    extra = own & ~mask
+    if not extra.any():
+        return np.zeros(mask.shape, np.float32)
+    o = background_odds(pixels, mask, (np.asarray(trimap_) <= 0.001) & ~own, face_width)
+    if o is None:
+        return np.zeros(mask.shape, np.float32)
+    lo, hi = odds
+    return (np.clip((o - lo) / (hi - lo), 0, 1) * extra).astype(np.float32)
+
+
 def lighter_lines(pixels: np.ndarray, face_width: float, *, thin: float = 0.02) -> np.ndarray:
     """How far each pixel stands above the image round it: a light line's height over the darker wall beside it.
 
@@ -2809,6 +2867,7 @@ def matte(
     pocket_band: float = 0.1,
     shoulders: bool = True,
     others_known: bool = True,
+    shape_colours: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -2928,6 +2987,10 @@ def matte(
         With ``others``: the unknown band's pixels that :func:`candid.engines.studio.people.others_mask` gave to
         another person are known background (:func:`others_background`: no soft alpha over the chin of someone
         standing behind the head, which the composite painted as a dark hook on the crown).
+    shape_colours : bool
+        With ``others`` and ``shape_where_alike``: the segmenter's shape adds nothing beyond the subject's mask in
+        colours only the background holds (:func:`alien_shape`: no block, or grey fleck left of it, over the dark
+        sleeve of someone standing behind, whom the segmenter joins to the subject).
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
@@ -3142,6 +3205,10 @@ def matte(
             shape_w = shape_w * valid_s
         # then steeper: half colour and half shape is a see-through mix of two answers that disagree
         shape_w = np.clip((gauss(shape_w.astype(np.float32), max(0.04 * fw, 1.0)) - 0.2) / 0.6, 0, 1)
+        if shape_colours and others_s is not None and shape_w.max() > 0.01:
+            # in a group the segmenter's piece may hold a neighbour's dark sleeve joined to the subject, low contrast
+            # against a dark room: what the shape would add there in colours only the background holds is not hers
+            shape_w = shape_w * (1 - alien_shape(small, mask, own, tri, fw))
         if shape_w.max() > 0.01:
             grown = cv2.dilate(o8, np.ones((3, 3), np.uint8), iterations=max(int(0.03 * fw), 1)).astype(bool)
             alpha_s = ((1 - shape_w) * alpha_s + shape_w * shape_alpha(np.where(grown, raw, 0), fw)).astype(np.float32)
