@@ -1107,7 +1107,8 @@ def others_background(trimap_: np.ndarray, others: np.ndarray) -> np.ndarray:
 
 
 def alien_shape(pixels: np.ndarray, mask: np.ndarray, own: np.ndarray, trimap_: np.ndarray, face_width: float, *,
-                odds: tuple[float, float] = (0.85, 0.95)) -> np.ndarray:
+                odds: tuple[float, float] = (0.85, 0.95), reach: float = 0.3,
+                where: np.ndarray | None = None) -> np.ndarray:
     """Where the segmenter's shape reaches beyond the subject's mask over colours only the background holds.
 
     :func:`matte`'s shape rule (``shape_where_alike``) takes alpha from the
@@ -1122,7 +1123,11 @@ def alien_shape(pixels: np.ndarray, mask: np.ndarray, own: np.ndarray, trimap_: 
     the sleeve's colour is in the known background and nowhere in the mask.
     So: on ``own & ~mask``, the weight ramps from 0 to 1 as the pixel's
     colour odds of being background (:func:`background_odds`: the mask's
-    colours against the known background's beyond ``own``) go over ``odds``.
+    colours against the known background's beyond ``own``) go over ``odds``,
+    on pieces that reach more than ``reach`` face widths out from the mask
+    (a limb, 0.74 there; not the segmenter's outline lying a few pixels
+    outside GrabCut's round a head before a plain wall, 0.08-0.2 on
+    2007_007763.jpg, which the shape rule is for).
 
     Parameters
     ----------
@@ -1136,6 +1141,11 @@ def alien_shape(pixels: np.ndarray, mask: np.ndarray, own: np.ndarray, trimap_: 
         In pixels.
     odds : (float, float)
         Background odds over which the weight ramps from 0 to 1.
+    reach : float
+        In face widths: how far out from the mask a piece must reach to count.
+    where : ndarray, optional
+        ``(H, W)`` bool: pieces are made within it (:func:`matte`: where the shape rule acts; a thin ring round
+        the forehead joined below the chin to a deep piece beside the neck, where the rule never acts, is no limb).
 
     Returns
     -------
@@ -1149,9 +1159,11 @@ def alien_shape(pixels: np.ndarray, mask: np.ndarray, own: np.ndarray, trimap_: 
     >>> mask = np.zeros((60, 60), bool); mask[:, :30] = True
     >>> own = np.zeros((60, 60), bool); own[:, :45] = True              # the segmenter: a dark sleeve joined
     >>> tri = np.where(mask, 1.0, 0.0).astype(np.float32)
-    >>> w = alien_shape(img, mask, own, tri, 100.0)
+    >>> w = alien_shape(img, mask, own, tri, 40.0)                       # (15 px: over 0.3 face widths out)
     >>> float(w[30, 40]), float(w[30, 10]), float(w[30, 55])           # the sleeve; her hair; the room itself
     (1.0, 0.0, 0.0)
+    >>> float(alien_shape(img, mask, own, tri, 100.0).max())            # 0.15 face widths: an outline's slack
+    0.0
     """
     mask, own = np.asarray(mask, bool), np.asarray(own, bool)
     extra = own & ~mask
@@ -1161,7 +1173,19 @@ def alien_shape(pixels: np.ndarray, mask: np.ndarray, own: np.ndarray, trimap_: 
     if o is None:
         return np.zeros(mask.shape, np.float32)
     lo, hi = odds
-    return (np.clip((o - lo) / (hi - lo), 0, 1) * extra).astype(np.float32)
+    w = (np.clip((o - lo) / (hi - lo), 0, 1) * extra).astype(np.float32)
+    # only a limb's breadth: the segmenter's outline lying a few pixels outside GrabCut's round a head before a
+    # plain wall (2007_007763.jpg's crown: 0.08 face widths at most) is the soft edge the shape rule is for
+    from scipy import ndimage
+
+    labels, n = ndimage.label((w > 0.5) & (True if where is None else np.asarray(where, bool)))
+    if n == 0:
+        return np.zeros(mask.shape, np.float32)
+    depth = cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 5)
+    deep = np.asarray(ndimage.maximum(depth, labels, np.arange(1, n + 1))) > reach * float(face_width)
+    keep = np.isin(labels, np.flatnonzero(deep) + 1)
+    keep = cv2.dilate(keep.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=2).astype(bool)
+    return (w * keep).astype(np.float32)
 
 
 def lighter_lines(pixels: np.ndarray, face_width: float, *, thin: float = 0.02) -> np.ndarray:
@@ -3208,7 +3232,7 @@ def matte(
         if shape_colours and others_s is not None and shape_w.max() > 0.01:
             # in a group the segmenter's piece may hold a neighbour's dark sleeve joined to the subject, low contrast
             # against a dark room: what the shape would add there in colours only the background holds is not hers
-            shape_w = shape_w * (1 - alien_shape(small, mask, own, tri, fw))
+            shape_w = shape_w * (1 - alien_shape(small, mask, own, tri, fw, where=shape_w > 0.01))
         if shape_w.max() > 0.01:
             grown = cv2.dilate(o8, np.ones((3, 3), np.uint8), iterations=max(int(0.03 * fw), 1)).astype(bool)
             alpha_s = ((1 - shape_w) * alpha_s + shape_w * shape_alpha(np.where(grown, raw, 0), fw)).astype(np.float32)
