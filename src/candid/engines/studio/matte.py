@@ -2891,6 +2891,7 @@ def matte(
     pocket_band: float = 0.1,
     shoulders: bool = True,
     others_known: bool = True,
+    others_grow: float = 1.3,
     shape_colours: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
@@ -3010,7 +3011,10 @@ def matte(
     others_known : bool
         With ``others``: the unknown band's pixels that :func:`candid.engines.studio.people.others_mask` gave to
         another person are known background (:func:`others_background`: no soft alpha over the chin of someone
-        standing behind the head, which the composite painted as a dark hook on the crown).
+        standing behind the head, which the composite painted as a dark hook on the crown), within her face's
+        ellipse grown ``others_grow`` times (the face box's 0.84 x 1.1, as ``people``'s markers). Not over her body
+        behind the subject: there the band is the hair's soft edge before her shirt (2008_002470.jpg: known
+        background there cut a pixel off the dark hair before a white shirt and left a faint haze).
     shape_colours : bool
         With ``others`` and ``shape_where_alike``: the segmenter's shape adds nothing beyond the subject's mask in
         colours only the background holds (:func:`alien_shape`: no block, or grey fleck left of it, over the dark
@@ -3111,6 +3115,13 @@ def matte(
         raw = np.where(taken, 0.0, raw).astype(np.float32)
         prob = np.where(taken, 0.0, prob).astype(np.float32)
         others_s = taken
+        # her face and what lies right round it (a chin above the crown); not her body behind him: there the band
+        # is the hair's soft edge before her shirt, and the watershed's line may run a pixel inside his hair
+        from candid.engines.studio.people import _face_ellipse
+
+        others_faces = np.zeros((h_s, w_s), bool)
+        for b in others:
+            others_faces |= _face_ellipse((h_s, w_s), tuple(np.asarray(b, np.float64) * sc), grow=others_grow)
     if pose_split:
         from candid.engines.studio.people import beyond_pose, subject_pose
 
@@ -3178,7 +3189,7 @@ def matte(
                 jewels_s = found if jewels_s is None else jewels_s | found
                 tri = marked
     if others_known and others_s is not None and others_s.any():  # the band over another person is not the subject's
-        tri = others_background(tri, others_s)
+        tri = others_background(tri, others_s & others_faces)
         if loose is not None:  # (nor a loose strand's band there: its lift would raise alpha over her skin again)
             loose = np.where(others_s, 0, loose).astype(loose.dtype)
             if not loose.any():
