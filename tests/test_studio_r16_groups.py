@@ -95,6 +95,7 @@ def test_dark_hair_the_mask_holds_is_left_to_the_shape():
 def test_the_flags_default_on():
     p = inspect.signature(matte).parameters
     assert p["others_known"].default is True and p["shape_colours"].default is True
+    assert p["others_grow"].default == 1.3  # her face and chin only, not her body behind the hair
     assert inspect.signature(remove_debris).parameters["soft_arms"].default is True
 
 
