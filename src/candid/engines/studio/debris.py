@@ -945,7 +945,7 @@ def _cast_kernel(d: np.ndarray, n: int) -> np.ndarray:
 def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *,
             valid: np.ndarray | None = None, off: float = ARM_OFF, sample: float = ARM_SAMPLE,
             own_wrist: float = OWN_WRIST, unlike: float = UNLIKE, cast: float = ARM_CAST, hand: float = HAND,
-            skin: np.ndarray | None = None, fragment: float = FRAGMENT) -> np.ndarray:
+            skin: np.ndarray | None = None, fragment: float = FRAGMENT, coverage: bool = False) -> np.ndarray:
     """Pieces lying on the subject's shoulders and arms, unlike the arm's own colours, that come in from the
     frame's border: another person's hand and cuff (``(H, W)`` bool).
 
@@ -991,7 +991,10 @@ def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *
     hand rests on the shoulder, so nothing of the subject lies over it; a
     shoulder slopes less than that), and its rim (0.04 face widths), smoothed
     along its length (a Gaussian of :data:`CUT_SMOOTH` face widths,
-    thresholded at one half). Without a pose, nothing.
+    thresholded at one half). Without a pose, nothing. With ``coverage`` the
+    result is float32 instead: each pixel's share of the cut's far side
+    (:func:`cut_coverage`, anti-aliased along the smoothed line; 1 inside
+    the piece, and over one half exactly where the bool result is True).
 
     Examples
     --------
@@ -1032,6 +1035,7 @@ def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *
     chest = solid & ~face & (depth > 0.3 * head_h) & (lateral > lat_sh[0]) & (lateral < lat_sh[1])
     clothes = subject_colours(px, chest, k=8) if chest.sum() >= (0.2 * fw) ** 2 else np.zeros((0, 3), np.float32)
     out = np.zeros((H, W), bool)
+    cov = np.zeros((H, W), np.float32)
     for shoulder, elbow, wrist in ((pts[0], pts[2], pts[4]), (pts[1], pts[3], pts[5])):
         side = np.sign(float(np.dot(shoulder - chin, across)))
         if side == 0:
@@ -1082,9 +1086,42 @@ def on_arms(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, pose, *
             piece |= cv2.dilate(piece.astype(np.uint8), _disk(r)).astype(bool) & m & zone
             # the cut along the subject's jacket follows colour thresholds pixel by pixel: smoothed along its length
             # (as :func:`cheek_cut`), no 1-px staircase at 1:1
-            piece = (gauss(piece.astype(np.float32), max(CUT_SMOOTH * fw, 1.0)) > 0.5) & m & below_chin
+            sig = max(CUT_SMOOTH * fw, 1.0)
+            g = gauss(piece.astype(np.float32), sig)
+            if coverage:  # each pixel's share of the smoothed cut's far side, anti-aliased (:func:`cut_coverage`)
+                cov = np.maximum(cov, cut_coverage(g, sig) * (m & below_chin))
+            piece = (g > 0.5) & m & below_chin
         out |= piece
-    return out
+    return cov if coverage else out
+
+
+def cut_coverage(smoothed: np.ndarray, sigma: float) -> np.ndarray:
+    """How much of each pixel lies beyond the half level of a piece's mask smoothed by a Gaussian of ``sigma`` px.
+
+    A cut made by thresholding the smoothed mask at one half follows a
+    smooth line, but pixel by pixel: at the 13x enlargement of a small face
+    in a group snapshot every pixel of it is a step (2008_002470.jpg's cut
+    along the jacket where another's hand rested). Near a straight edge the
+    smoothed mask is the Gaussian's integral, whose slope at one half is
+    ``1 / (sigma * sqrt(2 pi))`` per pixel, so ``(g - 0.5) * sigma * sqrt(2 pi)``
+    is the signed distance to the line in pixels; the pixel's share beyond
+    it (a one-pixel box filter) is that distance plus one half, clipped to
+    [0, 1]. Thresholding it at one half gives back the hard cut.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = np.zeros((9, 40), np.float32); m[:, 20:] = 1                 # a piece right of column 19.5
+    >>> from candid.engines.studio.debris import gauss
+    >>> c = cut_coverage(gauss(m, 2.0), 2.0)
+    >>> [round(float(c[4, x]), 2) for x in (15, 19, 20, 25)]
+    [0.0, 0.0, 1.0, 1.0]
+    >>> m[:, 20] = 0.5                                                   # the line through column 20's middle
+    >>> [round(float(v), 1) for v in cut_coverage(gauss(m, 2.0), 2.0)[4, 19:22]]
+    [0.0, 0.5, 1.0]
+    """
+    g = np.asarray(smoothed, np.float32)
+    return np.clip(0.5 + (g - 0.5) * float(sigma) * np.sqrt(2 * np.pi), 0, 1).astype(np.float32)
 
 def contact_step(pixels: np.ndarray, piece: np.ndarray, rest: np.ndarray, *, reach: int = 3) -> float:
     """The colour step (CIELAB distance of medians) across where ``piece`` meets ``rest``: a float, 0 without contact.
@@ -1253,7 +1290,7 @@ def _fade(remove: np.ndarray, alpha: np.ndarray, fw: float) -> np.ndarray:
 
 def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *,
                   valid: np.ndarray | None = None, seed: int = 0, others=None,
-                  pose=None, unseen_body: bool = True) -> tuple[np.ndarray, DebrisReport]:
+                  pose=None, unseen_body: bool = True, soft_arms: bool = True) -> tuple[np.ndarray, DebrisReport]:
     """Take pieces of other people out of a subject's matte; measure what is left beyond the head prior.
 
     Parameters
@@ -1281,6 +1318,10 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
         head, above the shoulder line (:data:`SHOULDERS`): below it nothing tells the subject's own clothes from
         the background. Counted there, hinton's navy sweater beside his white collar was 6.8 % "beyond the head
         and hair" (:data:`DOUBT` 6 %) and a clean passport cut-out fell back to the photo's own background.
+    soft_arms : bool
+        The cut :func:`on_arms` makes across the subject's clothes is anti-aliased: each pixel keeps its share
+        on the subject's side of the smoothed line (``on_arms(coverage=True)``), not a threshold's 1-px staircase,
+        which the 13x enlargement of a group snapshot's small face shows (2008_002470.jpg). False: the round-15 cut.
 
     Returns
     -------
@@ -1331,6 +1372,7 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
     remove |= unlike
     cheek = np.zeros((H, W), bool)
     heads = np.zeros((H, W), bool)
+    ramp = None
     if others:  # a found face cheek to cheek with the subject's: her part, cut along the picture's edges
         cheek = cheek_cut(px, solid, lm, others, body=regions["body"]) & ~remove
         parts["cheek"] = float(a[cheek].sum()) / total
@@ -1361,7 +1403,11 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
 
         # (only when the cut-out touches the side or top border below the chin can :func:`on_arms` find anything)
         border = (_at_side_border(solid & ~remove, valid) & (_along((H, W), chin, down) > 0)).any()
-        arms = on_arms(px, solid & ~remove, lm, _pose() if border else pose, valid=valid, skin=skin)
+        arms = on_arms(px, solid & ~remove, lm, _pose() if border else pose, valid=valid, skin=skin,
+                       coverage=soft_arms)
+        if soft_arms:  # the cut across his jacket keeps each pixel's share of it: anti-aliased, no 1-px staircase
+            ramp = (arms > 0) & (arms < 1) & solid & ~remove
+            arms_cov, arms = arms, arms > 0.5
         parts["arms"] = float(a[arms].sum()) / total
         remove |= arms
         # what stands between the people (a banister behind the shoulder), joined to the subject by the person mask
@@ -1370,6 +1416,9 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
                                      valid=valid) & ~remove if len(body) else np.zeros((H, W), bool)
         parts["background"] = float(a[backdrop].sum()) / total
         remove |= backdrop
+        if ramp is not None:
+            ramp &= ~backdrop
+            ramp = ramp if ramp.any() else None
     # the faint edge (alpha <= 0.5) that belonged to a removed piece goes with it
     if remove.any() or cheek.any():
         from candid.engines.studio.neighbour import soft_cut
@@ -1377,7 +1426,10 @@ def remove_debris(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, 
         r = max(int(round(0.04 * fw)), 2)
         grown = cv2.dilate(remove.astype(np.uint8), _disk(r)).astype(bool)
         remove |= grown & ~solid
-        out = _fade(remove, a, fw) if remove.any() else a.copy()
+        if ramp is not None:  # the arms' cut: alpha times the share of each pixel on the subject's side
+            out = _fade(remove & ~ramp, a, fw) * np.where(ramp, 1 - arms_cov, 1).astype(np.float32)
+        else:
+            out = _fade(remove, a, fw) if remove.any() else a.copy()
         if cheek.any():  # a soft edge whose mix comes from the colours on its two sides
             cheek |= cv2.dilate(cheek.astype(np.uint8), _disk(r)).astype(bool) & ~solid
             w = max(0.04 * fw, 1.5)

@@ -1283,6 +1283,132 @@ def trimap(mask: np.ndarray, landmarks: np.ndarray, *, hair_band: float = 0.16, 
     return t
 
 
+def others_background(trimap_: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """The unknown band's pixels on another person are known background.
+
+    In a group snapshot the person mask is split between the people
+    (:func:`candid.engines.studio.people.others_mask`) and the others' share
+    leaves the subject's mask; but the trimap's unknown band is drawn round
+    the mask by distance alone, and at the crown it is 0.16 face widths wide.
+    Where someone stands behind the head, the band covers her chin and the
+    dark seam under it: closed-form matting, with known background only
+    beyond her face, gave the seam and her chin's rim 0.3-0.8 (the colours
+    say nothing: a skin-to-shadow edge lies next to blonde hair), the colour
+    rules could not take the seam (it is darker than the "wall" beside it,
+    her chin's skin), and the composite painted it as a dark hook on the
+    crown (2008_007676.jpg). Marked known background, her pixels give the
+    matting its background samples right at the seam, and nothing of her
+    is left soft. The subject's sure pixels (trimap 1) are never changed.
+
+    Parameters
+    ----------
+    trimap_ : ndarray
+        ``(H, W)`` trimap (0 background, 0.5 unknown, 1 foreground); not modified.
+    others : ndarray
+        ``(H, W)`` bool, the pixels that belong to another person.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 trimap.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.full((3, 4), 0.5, np.float32); t[:, 0] = 1; t[:, 3] = 0
+    >>> o = np.zeros((3, 4), bool); o[0, :] = True              # another person along the top row
+    >>> others_background(t, o)
+    array([[1. , 0. , 0. , 0. ],
+           [1. , 0.5, 0.5, 0. ],
+           [1. , 0.5, 0.5, 0. ]], dtype=float32)
+    """
+    t = np.asarray(trimap_, np.float32).copy()
+    t[np.asarray(others, bool) & (t < 0.999)] = 0.0
+    return t
+
+
+def alien_shape(pixels: np.ndarray, mask: np.ndarray, own: np.ndarray, trimap_: np.ndarray, face_width: float, *,
+                odds: tuple[float, float] = (0.85, 0.95), reach: float = 0.3,
+                where: np.ndarray | None = None) -> np.ndarray:
+    """Where the segmenter's shape reaches beyond the subject's mask over colours only the background holds.
+
+    :func:`matte`'s shape rule (``shape_where_alike``) takes alpha from the
+    segmenter's own piece ``own`` where the person and the backdrop beside
+    its outline look alike. In a group snapshot that piece can hold a
+    neighbour's dark sleeve joined to the subject (someone standing behind,
+    an arm round her), and against a dark room the contrast is low: the
+    rule laid an opaque block over the sleeve, beside blonde hair, and the
+    remnant that later cuts left joined to the hair's soft edge was a grey
+    fleck (2008_007676.jpg). The hair the rule is for has the person's
+    colours (dark hair on a dark backdrop: the mask's own hair holds them);
+    the sleeve's colour is in the known background and nowhere in the mask.
+    So: on ``own & ~mask``, the weight ramps from 0 to 1 as the pixel's
+    colour odds of being background (:func:`background_odds`: the mask's
+    colours against the known background's beyond ``own``) go over ``odds``,
+    on pieces that reach more than ``reach`` face widths out from the mask
+    (a limb, 0.74 there; not the segmenter's outline lying a few pixels
+    outside GrabCut's round a head before a plain wall, 0.08-0.2 on
+    2007_007763.jpg, which the shape rule is for).
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    mask, own : ndarray
+        ``(H, W)`` bool: the subject's mask (colour-refined) and the segmenter's own piece.
+    trimap_ : ndarray
+        ``(H, W)`` trimap (0 background, 0.5 unknown, 1 foreground).
+    face_width : float
+        In pixels.
+    odds : (float, float)
+        Background odds over which the weight ramps from 0 to 1.
+    reach : float
+        In face widths: how far out from the mask a piece must reach to count.
+    where : ndarray, optional
+        ``(H, W)`` bool: pieces are made within it (:func:`matte`: where the shape rule acts; a thin ring round
+        the forehead joined below the chin to a deep piece beside the neck, where the rule never acts, is no limb).
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 weight in [0, 1] (all 0 when either side has too few pixels).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((60, 60, 3), 0.04, np.float32); img[:, :30] = (0.85, 0.7, 0.45)    # blonde; a dark room
+    >>> mask = np.zeros((60, 60), bool); mask[:, :30] = True
+    >>> own = np.zeros((60, 60), bool); own[:, :45] = True              # the segmenter: a dark sleeve joined
+    >>> tri = np.where(mask, 1.0, 0.0).astype(np.float32)
+    >>> w = alien_shape(img, mask, own, tri, 40.0)                       # (15 px: over 0.3 face widths out)
+    >>> float(w[30, 40]), float(w[30, 10]), float(w[30, 55])           # the sleeve; her hair; the room itself
+    (1.0, 0.0, 0.0)
+    >>> float(alien_shape(img, mask, own, tri, 100.0).max())            # 0.15 face widths: an outline's slack
+    0.0
+    """
+    mask, own = np.asarray(mask, bool), np.asarray(own, bool)
+    extra = own & ~mask
+    if not extra.any():
+        return np.zeros(mask.shape, np.float32)
+    o = background_odds(pixels, mask, (np.asarray(trimap_) <= 0.001) & ~own, face_width)
+    if o is None:
+        return np.zeros(mask.shape, np.float32)
+    lo, hi = odds
+    w = (np.clip((o - lo) / (hi - lo), 0, 1) * extra).astype(np.float32)
+    # only a limb's breadth: the segmenter's outline lying a few pixels outside GrabCut's round a head before a
+    # plain wall (2007_007763.jpg's crown: 0.08 face widths at most) is the soft edge the shape rule is for
+    from scipy import ndimage
+
+    labels, n = ndimage.label((w > 0.5) & (True if where is None else np.asarray(where, bool)))
+    if n == 0:
+        return np.zeros(mask.shape, np.float32)
+    depth = cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 5)
+    deep = np.asarray(ndimage.maximum(depth, labels, np.arange(1, n + 1))) > reach * float(face_width)
+    keep = np.isin(labels, np.flatnonzero(deep) + 1)
+    keep = cv2.dilate(keep.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=2).astype(bool)
+    return (w * keep).astype(np.float32)
+
+
 def lighter_lines(pixels: np.ndarray, face_width: float, *, thin: float = 0.02) -> np.ndarray:
     """How far each pixel stands above the image round it: a light line's height over the darker wall beside it.
 
@@ -3086,6 +3212,9 @@ def matte(
     hoops: bool = True,
     specks: bool = True,
     shoulders: bool = True,
+    others_known: bool = True,
+    others_grow: float = 1.3,
+    shape_colours: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -3201,6 +3330,17 @@ def matte(
     shoulders : bool
         A shoulder the segmenter is sure of that rises above the seeds' shoulder line and ends there is not
         sure background (:func:`raised_shoulders`: no flat-topped shoulder when the head leans towards it).
+    others_known : bool
+        With ``others``: the unknown band's pixels that :func:`candid.engines.studio.people.others_mask` gave to
+        another person are known background (:func:`others_background`: no soft alpha over the chin of someone
+        standing behind the head, which the composite painted as a dark hook on the crown), within her face's
+        ellipse grown ``others_grow`` times (the face box's 0.84 x 1.1, as ``people``'s markers). Not over her body
+        behind the subject: there the band is the hair's soft edge before her shirt (2008_002470.jpg: known
+        background there cut a pixel off the dark hair before a white shirt and left a faint haze).
+    shape_colours : bool
+        With ``others`` and ``shape_where_alike``: the segmenter's shape adds nothing beyond the subject's mask in
+        colours only the background holds (:func:`alien_shape`: no block, or grey fleck left of it, over the dark
+        sleeve of someone standing behind, whom the segmenter joins to the subject).
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
@@ -3295,6 +3435,7 @@ def matte(
     else:
         raw, prob = views
     edges = None  # the colour edges both people rules cut along, made once for the two
+    others_s = None
     if others is not None and len(others):
         # the segmenter marks everyone: other people's share of the person mask is not the subject's. Taken
         # out after GrabCut, whose colour model must not learn the neighbour's dark jacket as "background"
@@ -3306,6 +3447,14 @@ def matte(
         taken = others_mask(small, raw, lm_s, [tuple(np.asarray(b, np.float64) * sc) for b in others], edges=edges)
         raw = np.where(taken, 0.0, raw).astype(np.float32)
         prob = np.where(taken, 0.0, prob).astype(np.float32)
+        others_s = taken
+        # her face and what lies right round it (a chin above the crown); not her body behind him: there the band
+        # is the hair's soft edge before her shirt, and the watershed's line may run a pixel inside his hair
+        from candid.engines.studio.people import _face_ellipse
+
+        others_faces = np.zeros((h_s, w_s), bool)
+        for b in others:
+            others_faces |= _face_ellipse((h_s, w_s), tuple(np.asarray(b, np.float64) * sc), grow=others_grow)
     if pose_split:
         from candid.engines.studio.people import beyond_pose, subject_pose
 
@@ -3374,6 +3523,12 @@ def matte(
                 found = (marked >= 0.999) & (tri < 0.999)
                 jewels_s = found if jewels_s is None else jewels_s | found
                 tri = marked
+    if others_known and others_s is not None and others_s.any():  # the band over another person is not the subject's
+        tri = others_background(tri, others_s & others_faces)
+        if loose is not None:  # (nor a loose strand's band there: its lift would raise alpha over her skin again)
+            loose = np.where(others_s, 0, loose).astype(loose.dtype)
+            if not loose.any():
+                loose = None
     unknown = tri == 0.5
     alpha_s = tri.copy()
     strand_w = None
@@ -3420,6 +3575,10 @@ def matte(
             shape_w = shape_w * valid_s
         # then steeper: half colour and half shape is a see-through mix of two answers that disagree
         shape_w = np.clip((gauss(shape_w.astype(np.float32), max(0.04 * fw, 1.0)) - 0.2) / 0.6, 0, 1)
+        if shape_colours and others_s is not None and shape_w.max() > 0.01:
+            # in a group the segmenter's piece may hold a neighbour's dark sleeve joined to the subject, low contrast
+            # against a dark room: what the shape would add there in colours only the background holds is not hers
+            shape_w = shape_w * (1 - alien_shape(small, mask, own, tri, fw, where=shape_w > 0.01))
         if shape_w.max() > 0.01:
             grown = cv2.dilate(o8, np.ones((3, 3), np.uint8), iterations=max(int(0.03 * fw), 1)).astype(bool)
             alpha_s = ((1 - shape_w) * alpha_s + shape_w * shape_alpha(np.where(grown, raw, 0), fw)).astype(np.float32)
