@@ -1954,11 +1954,11 @@ def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, 
     - where the segmenter gives at least ``support`` (so its prior keeps it);
     - in a piece joined to the known person, of at least ``(least`` face widths``)**2`` pixels.
 
-    From those pieces the mark grows on through pixels within ``same`` (sRGB distance) of the marked cloth's colour
-    beside them (blurred over 0.05 face widths) that pass the wall and segmenter tests: the odds are counted on
+    From those pieces the mark grows on through pixels within ``same`` (sRGB distance) of the piece's own median
+    colour that pass the wall and segmenter tests: the odds are counted on
     colours blurred over 0.01 face widths, which mix a point a few pixels wide with the collar and the wall.
 
-    Known background within ``rim`` face widths of a marked pixel becomes unknown: the matting then draws the
+    Known background within ``rim`` face widths (at least 2 px) of a marked pixel becomes unknown: the matting then draws the
     cloth's own edge against the wall from both sides, and the composite sees an opaque point, not a soft mix.
 
     Parameters
@@ -1989,7 +1989,7 @@ def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, 
     >>> tri[(tri == 0) & (np.arange(512)[:, None] > 310)] = 0.5           # the band along its top
     >>> prob = np.zeros((512, 512), np.float32); prob[240:, 90:410] = 0.6
     >>> t = lost_lapels(img, tri, lm, prob=prob)
-    >>> float(t[270, 337]), float(tri[270, 337]), float(t[270, 345]), float(t[200, 337])
+    >>> float(t[270, 337]), float(tri[270, 337]), float(t[270, 346]), float(t[200, 337])
     (1.0, 0.0, 0.5, 0.0)
     """
     img = check_image(pixels)
@@ -2033,17 +2033,21 @@ def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, 
     marked = joined[lab]
     if not marked.any():
         return t.copy()
-    # then on into the cloth's own colour: the odds are counted on colours blurred over 0.01 face widths, which mix a
-    # point 2-10 px wide with the collar and the wall into a colour neither side holds (0.5-0.8 at 32bit's tip)
-    cloth = normalized_blur(img, marked.astype(np.float32), max(0.05 * fw, 1.0))
-    like = zone & ~solid & (p >= support) & (np.sqrt(((img - cloth) ** 2).sum(-1)) < same) & \
-        (np.sqrt(((img - wall) ** 2).sum(-1)) > contrast)
-    n, lab = cv2.connectedComponents((like | marked).astype(np.uint8), connectivity=8)
-    held = np.unique(lab[marked])
-    marked = np.isin(lab, held[held > 0])
+    # then on into each piece's own colour: the odds are counted on colours blurred over 0.01 face widths, which mix
+    # a point 2-10 px wide with the collar and the wall into a colour neither side holds (0.5-0.8 at 32bit's tip).
+    # (each piece's own median: a white collar's piece marked beside the navy point is no reference for the navy)
+    open_ = zone & ~solid & (p >= support) & (np.sqrt(((img - wall) ** 2).sum(-1)) > contrast)
+    grown = marked.copy()
+    for i in np.flatnonzero(joined):
+        piece = lab == i
+        like = open_ & (np.sqrt(((img - np.median(img[piece], axis=0)) ** 2).sum(-1)) < same)
+        n_l, lab_l = cv2.connectedComponents((like | piece).astype(np.uint8), connectivity=8)
+        held = np.unique(lab_l[piece])
+        grown |= np.isin(lab_l, held[held > 0])
+    marked = grown
     out = t.copy()
     out[marked] = 1.0
-    r = max(int(round(rim * fw)), 1)
+    r = max(int(round(rim * fw)), 2)  # (at least the 2 px a sharp edge mixes over at the working size)
     near = cv2.dilate(marked.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
     out[(near > 0) & (out <= 0.001)] = 0.5
     return out
