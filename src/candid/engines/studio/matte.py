@@ -1936,7 +1936,8 @@ def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray
 
 def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, *, prob: np.ndarray | None = None,
                 odds: float = 0.1, contrast: float = 0.3, support: float = 0.35, gap: float = 0.03,
-                local: float = 0.1, rim: float = 0.015, least: float = 0.02, same: float = 0.1) -> np.ndarray:
+                local: float = 0.1, rim: float = 0.015, least: float = 0.02, same: float = 0.1,
+                unlike_skin: float = 0.15) -> np.ndarray:
     """The trimap with cloth the colours are sure of, joined to the opaque clothes, marked as the person.
 
     A suit's lapel runs on past its shoulder as a narrow point (2-10 px) between the white collar and a light wall
@@ -1952,6 +1953,7 @@ def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, 
     - unlike the wall beside it: more than ``contrast`` (sRGB distance) from the known background blurred over
       ``local`` face widths (a dark strip of a blurred room beside a collar is the room's own colour);
     - where the segmenter gives at least ``support`` (so its prior keeps it);
+    - more than ``unlike_skin`` from the face's skin (the neck's outline is left to the matting and the rim rules);
     - in a piece joined to the known person, of at least ``(least`` face widths``)**2`` pixels.
 
     From those pieces the mark grows on through pixels within ``same`` (sRGB distance) of the piece's own median
@@ -2017,7 +2019,10 @@ def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, 
     for sd in (side, ~side):  # each shoulder against its own wall (a neighbour's suit on the far side is no wall here)
         if (person & sd).sum() >= 50 and (back & sd).sum() >= 50:
             P[sd] = _plain_odds(img, person & sd, back & sd, fw)[sd]
-    cand = zone & ~solid & (P < odds) & (p >= support)
+    # not the neck's skin: its outline against the wall is the matting's (and the rim rules') to draw
+    hull = _face_hull((H, W), lm, shrink=0.1 * fw)
+    unlike = np.sqrt(((img - np.median(img[hull], axis=0)) ** 2).sum(-1)) > unlike_skin if hull.any() else True
+    cand = zone & ~solid & (P < odds) & (p >= support) & unlike
     if not cand.any():
         return t.copy()
     wall = normalized_blur(img, back.astype(np.float32), max(local * fw, 1.0))
@@ -2036,7 +2041,7 @@ def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, 
     # then on into each piece's own colour: the odds are counted on colours blurred over 0.01 face widths, which mix
     # a point 2-10 px wide with the collar and the wall into a colour neither side holds (0.5-0.8 at 32bit's tip).
     # (each piece's own median: a white collar's piece marked beside the navy point is no reference for the navy)
-    open_ = zone & ~solid & (p >= support) & (np.sqrt(((img - wall) ** 2).sum(-1)) > contrast)
+    open_ = zone & ~solid & (p >= support) & unlike & (np.sqrt(((img - wall) ** 2).sum(-1)) > contrast)
     grown = marked.copy()
     for i in np.flatnonzero(joined):
         piece = lab == i
