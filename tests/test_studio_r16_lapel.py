@@ -100,3 +100,32 @@ def test_the_matte_keeps_the_lapels_point(lm, monkeypatch):
     assert after[128:158, 151:154].min() > 0.9  # the point kept, to near its tip
     assert after[128:158, 158:].max() < 0.05  # and not the wall beside it
     assert after[200, 100] > 0.99 and after[100, 110] > 0.99  # the suit and the face
+
+
+def _collar_edge():
+    """Full-size astronaut frame: skin, a white collar and a navy lapel's point 4 px wide (narrower than the rim band), opaque to x = 300, before a
+    light wall; one soft pixel."""
+    img = np.empty((512, 512, 3), np.float32)
+    img[:] = WALL
+    img[:, :260] = SKIN
+    img[:, 260:296] = WHITE
+    img[:, 296:300] = NAVY
+    a = np.zeros((512, 512), np.float32)
+    a[:, :300] = 1.0
+    a[:, 300] = 0.5
+    return img, a
+
+
+def test_the_composite_does_not_lift_a_navy_point_to_grey():
+    # 32bit.png: suppress_rim's lift (a soft edge darker than the person beside it holds a darker old background)
+    # read the navy point beside the white collar as a gap and lifted it towards the collar's level: a grey smudge.
+    # The navy is darker than the light wall: no mix of the collar and the wall
+    from candid.engines.studio.composite import suppress_rim
+
+    img, a = _collar_edge()
+    lm = astronaut_landmarks()
+    new, _ = suppress_rim(img, a, width=6, landmarks=lm)
+    old, _ = suppress_rim(img, a, width=6, landmarks=lm, own_dark=False)
+    assert old[400, 297:300].mean() > 0.3  # the rule off: lifted to grey
+    assert new[400, 296:300].mean() < 0.15  # the navy stays navy below the lobes
+    assert np.array_equal(new[:40], old[:40])  # above the lobes the lift is as it was
