@@ -1937,7 +1937,7 @@ def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray
 def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, *, prob: np.ndarray | None = None,
                 odds: float = 0.1, contrast: float = 0.3, support: float = 0.35, gap: float = 0.03,
                 local: float = 0.1, rim: float = 0.015, least: float = 0.02, same: float = 0.1,
-                unlike_skin: float = 0.15) -> np.ndarray:
+                unlike_skin: float = 0.15, box_margin: float = 0.03) -> np.ndarray:
     """The trimap with cloth the colours are sure of, joined to the opaque clothes, marked as the person.
 
     A suit's lapel runs on past its shoulder as a narrow point (2-10 px) between the white collar and a light wall
@@ -1951,7 +1951,9 @@ def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, 
       from the opaque ring below the lobes, the background's from known background the segmenter (``prob``) gives
       under 0.1, so the lost cloth itself is not counted as background);
     - unlike the wall beside it: more than ``contrast`` (sRGB distance) from the known background blurred over
-      ``local`` face widths (a dark strip of a blurred room beside a collar is the room's own colour);
+      ``local`` face widths (a dark strip of a blurred room beside a collar is the room's own colour), and outside
+      the box of the known background's channels within ``local`` face widths (widened by ``box_margin``: a navy
+      flag beside a navy sleeve, whose blur with a red curtain is unlike either);
     - where the segmenter gives at least ``support`` (so its prior keeps it);
     - more than ``unlike_skin`` from the face's skin (the neck's outline is left to the matting and the rim rules);
     - in a piece joined to the known person, of at least ``(least`` face widths``)**2`` pixels.
@@ -2026,7 +2028,18 @@ def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, 
     if not cand.any():
         return t.copy()
     wall = normalized_blur(img, back.astype(np.float32), max(local * fw, 1.0))
-    cand &= np.sqrt(((img - wall) ** 2).sum(-1)) > contrast
+    # and no colour of the background within ``local`` face widths: outside the box of their channels (the blur
+    # mixes a red curtain with the navy flag beside obama.jpg's sleeve into a colour unlike either)
+    r_w = max(int(round(local * fw)), 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r_w + 1, 2 * r_w + 1))
+    inside = np.ones((H, W), bool)
+    for c in range(3):
+        ch = img[..., c].astype(np.float32)
+        lo = cv2.erode(np.where(back, ch, 2.0).astype(np.float32), disc)
+        hi = cv2.dilate(np.where(back, ch, -1.0).astype(np.float32), disc)
+        inside &= (ch >= lo - box_margin) & (ch <= hi + box_margin)
+    unlike_wall = (np.sqrt(((img - wall) ** 2).sum(-1)) > contrast) & ~inside
+    cand &= unlike_wall
     n, lab = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
     if n < 2:
         return t.copy()
@@ -2041,7 +2054,7 @@ def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, 
     # then on into each piece's own colour: the odds are counted on colours blurred over 0.01 face widths, which mix
     # a point 2-10 px wide with the collar and the wall into a colour neither side holds (0.5-0.8 at 32bit's tip).
     # (each piece's own median: a white collar's piece marked beside the navy point is no reference for the navy)
-    open_ = zone & ~solid & (p >= support) & unlike & (np.sqrt(((img - wall) ** 2).sum(-1)) > contrast)
+    open_ = zone & ~solid & (p >= support) & unlike & unlike_wall
     grown = marked.copy()
     for i in np.flatnonzero(joined):
         piece = lab == i
