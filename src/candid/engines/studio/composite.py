@@ -167,6 +167,7 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
         matte found, with their soft rim).
     own_dark : bool
         With ``landmarks`` and ``edge_colour``: below the ear lobes, a pixel
+        the matte holds as opaque (alpha from 0.8, fully from 0.95) and
         darker than the old background is not lifted towards the person's
         level (no lift at half the background's luminance, ramped to the full
         lift at its level): a mix of the person and the background lies
@@ -294,7 +295,11 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
                 # between the two): it is the person's own darker cloth, a navy lapel's point beside the white
                 # collar before a light wall (32bit.png), lifted to a grey smudge. No lift from half the
                 # background's level down (ramped; the gaps of a wisp over a black wall are as light as the wall)
+                # Only where the matte holds the pixel as (nearly) opaque, from 0.8 fully from 0.95: a soft pixel's
+                # foreground estimate may still hold a dark old background (zcy.webp's striped wall behind the hair
+                # at the shoulder: dark specks in its soft edge)
                 dark = 1.0 - np.clip((level - 0.5 * l_bg) / np.maximum(0.5 * l_bg, 1e-4), 0, 1)
+                dark = dark * np.clip((a_c - 0.8) / 0.15, 0, 1)
                 toward = toward * (1.0 - dark * np.clip(1.0 + below / w, 0, 1))
             level = level + toward * np.maximum(l_near - level, 0)
         # a soft pixel beyond the ring's reach (a loose strand 0.15 face widths or more out, round 15) has no F: the

@@ -1937,7 +1937,7 @@ def ear_jewellery(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray
 def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, *, prob: np.ndarray | None = None,
                 odds: float = 0.1, contrast: float = 0.3, support: float = 0.35, gap: float = 0.03,
                 local: float = 0.1, rim: float = 0.015, least: float = 0.02, same: float = 0.1,
-                unlike_skin: float = 0.15, box_margin: float = 0.03) -> np.ndarray:
+                unlike_skin: float = 0.15, box_margin: float = 0.03, spare: np.ndarray | None = None) -> np.ndarray:
     """The trimap with cloth the colours are sure of, joined to the opaque clothes, marked as the person.
 
     A suit's lapel runs on past its shoulder as a narrow point (2-10 px) between the white collar and a light wall
@@ -1975,6 +1975,10 @@ def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, 
         ``(68, 2)`` landmarks in ``pixels``.
     prob : ndarray, optional
         ``(H, W)`` the segmenter's person probability; None: nothing is marked.
+    spare : ndarray, optional
+        ``(H, W)`` bool, pixels never marked: the backdrop's pockets in and beside a hoop earring and the jewels
+        (rihanna.webp: the gold hoop and the hair round the bokeh it encloses are as unlike the wall as a lapel, and
+        marked, they closed the pockets :func:`enclosed_background` had opened).
 
     Returns
     -------
@@ -2012,10 +2016,12 @@ def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, 
         if long_hair:  # a side where long hair hangs past the lobes: the soft outline is strands, not cloth
             zone &= ~sd
     solid = t >= 0.999
-    if not (zone & ~solid).any():
-        return t.copy()
     d_in = cv2.distanceTransform(solid.astype(np.uint8), cv2.DIST_L2, 5)
     person = solid & zone & (d_in > 0.03 * fw)
+    if spare is not None:
+        zone &= ~np.asarray(spare, bool)
+    if not (zone & ~solid).any():
+        return t.copy()
     back = (t <= 0.001) & zone & (p < 0.1)
     P = np.full((H, W), 0.5, np.float32)
     for sd in (side, ~side):  # each shoulder against its own wall (a neighbour's suit on the far side is no wall here)
@@ -3184,7 +3190,13 @@ def matte(
                 tri = marked
     if lapels:  # a lapel's navy point the colours are sure of, joined to the suit, is the person: the matting draws
         # its edge against the wall (unknown, it explained the navy as no mix of collar and wall, and gave it 0)
-        tri = lost_lapels(small, tri, lm_s, prob=raw)
+        spare = None  # not the backdrop's pockets by a hoop, nor the jewels (their rules drew those)
+        r_sp = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * max(int(round(pocket_band * fw)), 1) + 1,) * 2)
+        for found in (pocket_s, jewels_s):
+            if found is not None:
+                grown_sp = cv2.dilate(found.astype(np.uint8), r_sp) > 0
+                spare = grown_sp if spare is None else spare | grown_sp
+        tri = lost_lapels(small, tri, lm_s, prob=raw, spare=spare)
     unknown = tri == 0.5
     alpha_s = tri.copy()
     strand_w = None
