@@ -2012,8 +2012,10 @@ def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, 
     across, _ = _frame_axes(lm)
     _, chin, _ = head_extent(lm)
     side = _along((H, W), chin, across) > 0
-    for sd, long_hair in zip((side, ~side), _long_hair_sides(t, lm)):
-        if long_hair:  # a side where long hair hangs past the lobes: the soft outline is strands, not cloth
+    # a side where long hair hangs past the lobes: the soft outline is strands, not cloth (read from what the
+    # segmenter or the trimap holds: a bob's ends lie in the unknown band, rihanna.webp)
+    for sd, long_hair in zip((side, ~side), _long_hair_sides(np.maximum(t, (p > 0.5).astype(np.float32)), lm)):
+        if long_hair:
             zone &= ~sd
     solid = t >= 0.999
     d_in = cv2.distanceTransform(solid.astype(np.uint8), cv2.DIST_L2, 5)
