@@ -106,7 +106,8 @@ def hanging_pieces(alpha: np.ndarray, landmarks: np.ndarray, *, width: float) ->
 
 def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess: float = 1.12,
                  valid: np.ndarray | None = None, edge_colour: bool = True,
-                 landmarks: np.ndarray | None = None, keep: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+                 landmarks: np.ndarray | None = None, keep: np.ndarray | None = None,
+                 own_dark: bool = True) -> tuple[np.ndarray, float]:
     """Tone down a light rim along the person's outline that the old scene put there.
 
     Backlit photos (a window or bright curtains behind the head) carry a thin
@@ -164,6 +165,14 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
     keep : ndarray, optional
         ``(H, W)`` bool, pixels whose colour is left as it is (the jewels the
         matte found, with their soft rim).
+    own_dark : bool
+        With ``landmarks`` and ``edge_colour``: below the ear lobes, a pixel
+        the matte holds as opaque (alpha from 0.8, fully from 0.95) and
+        darker than the old background is not lifted towards the person's
+        level (no lift at half the background's luminance, ramped to the full
+        lift at its level): a mix of the person and the background lies
+        between the two, so it is the person's own darker cloth (a navy
+        lapel's point beside a white collar before a light wall), not a gap.
 
     Returns
     -------
@@ -281,6 +290,17 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
             # widths) the lift made the gaps between strands a beige film with contour lines
             d_op = cv2.distanceTransform((a_c < 0.98).astype(np.uint8), cv2.DIST_L2, 5)
             toward = toward * np.maximum(np.clip((1.25 * w - d_op) / (0.5 * w), 0, 1), np.clip((a_c - 0.5) / 0.3, 0, 1))
+            if own_dark and landmarks is not None:
+                # below the lobes, a pixel darker than the old background is no mix of the person and it (a mix lies
+                # between the two): it is the person's own darker cloth, a navy lapel's point beside the white
+                # collar before a light wall (32bit.png), lifted to a grey smudge. No lift from half the
+                # background's level down (ramped; the gaps of a wisp over a black wall are as light as the wall)
+                # Only where the matte holds the pixel as (nearly) opaque, from 0.8 fully from 0.95: a soft pixel's
+                # foreground estimate may still hold a dark old background (zcy.webp's striped wall behind the hair
+                # at the shoulder: dark specks in its soft edge)
+                dark = 1.0 - np.clip((level - 0.5 * l_bg) / np.maximum(0.5 * l_bg, 1e-4), 0, 1)
+                dark = dark * np.clip((a_c - 0.8) / 0.15, 0, 1)
+                toward = toward * (1.0 - dark * np.clip(1.0 + below / w, 0, 1))
             level = level + toward * np.maximum(l_near - level, 0)
         # a soft pixel beyond the ring's reach (a loose strand 0.15 face widths or more out, round 15) has no F: the
         # blur's weight there is below its floor and F fell towards black, so the strand was capped to a dark line

@@ -2379,6 +2379,151 @@ def pocket_jewellery(pixels: np.ndarray, trimap_: np.ndarray, pockets: np.ndarra
     return out
 
 
+def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, *, prob: np.ndarray | None = None,
+                odds: float = 0.1, contrast: float = 0.3, support: float = 0.35, gap: float = 0.03,
+                local: float = 0.1, rim: float = 0.015, least: float = 0.02, same: float = 0.1,
+                unlike_skin: float = 0.15, box_margin: float = 0.03, spare: np.ndarray | None = None) -> np.ndarray:
+    """The trimap with cloth the colours are sure of, joined to the opaque clothes, marked as the person.
+
+    A suit's lapel runs on past its shoulder as a narrow point (2-10 px) between the white collar and a light wall
+    (32bit.png, obama2.jpg). GrabCut, whose background model learnt a navy flag, gives it 0.04, so it lies in the
+    unknown band or beyond it, and closed-form matting, whose known person beside it is the collar and the skin,
+    explains the navy as no mix of those and gives it 0: the restored suit ended in a bump halfway up the collar.
+    Here, below the ear lobes and more than ``gap`` face widths from the face (the jaw's and ears' hull), on a side
+    without long hair, a pixel not yet known person is marked foreground (1) when it is all of:
+
+    - of the clothes' colours: background odds under ``odds`` (:func:`_plain_odds`, per side, the person's colours
+      from the opaque ring below the lobes, the background's from known background the segmenter (``prob``) gives
+      under 0.1, so the lost cloth itself is not counted as background);
+    - unlike the wall beside it: more than ``contrast`` (sRGB distance) from the known background blurred over
+      ``local`` face widths (a dark strip of a blurred room beside a collar is the room's own colour), and outside
+      the box of the known background's channels within ``local`` face widths (widened by ``box_margin``: a navy
+      flag beside a navy sleeve, whose blur with a red curtain is unlike either);
+    - where the segmenter gives at least ``support`` (so its prior keeps it);
+    - more than ``unlike_skin`` from the face's skin (the neck's outline is left to the matting and the rim rules);
+    - in a piece joined to the known person, of at least ``(least`` face widths``)**2`` pixels.
+
+    From those pieces the mark grows on through pixels within ``same`` (sRGB distance) of the piece's own median
+    colour that pass the wall and segmenter tests: the odds are counted on
+    colours blurred over 0.01 face widths, which mix a point a few pixels wide with the collar and the wall.
+
+    Known background within ``rim`` face widths (at least 2 px) of a marked pixel becomes unknown: the matting then draws the
+    cloth's own edge against the wall from both sides, and the composite sees an opaque point, not a soft mix.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    trimap_ : ndarray
+        ``(H, W)`` trimap (0 background, 0.5 unknown, 1 foreground); not modified.
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``pixels``.
+    prob : ndarray, optional
+        ``(H, W)`` the segmenter's person probability; None: nothing is marked.
+    spare : ndarray, optional
+        ``(H, W)`` bool, pixels never marked: the backdrop's pockets in and beside a hoop earring and the jewels
+        (rihanna.webp: the gold hoop and the hair round the bokeh it encloses are as unlike the wall as a lapel, and
+        marked, they closed the pockets :func:`enclosed_background` had opened).
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 trimap; the input unchanged where nothing is found.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), 0.75, np.float32)                    # a light wall
+    >>> img[300:, 100:400] = (0.1, 0.1, 0.2)                              # a navy suit
+    >>> img[250:300, 330:345] = (0.1, 0.1, 0.2)                           # its lapel's point, rising higher
+    >>> tri = np.zeros((512, 512), np.float32); tri[330:, 110:390] = 1    # GrabCut kept the suit's body
+    >>> tri[(tri == 0) & (np.arange(512)[:, None] > 310)] = 0.5           # the band along its top
+    >>> prob = np.zeros((512, 512), np.float32); prob[240:, 90:410] = 0.6
+    >>> t = lost_lapels(img, tri, lm, prob=prob)
+    >>> float(t[270, 337]), float(tri[270, 337]), float(t[270, 346]), float(t[200, 337])
+    (1.0, 0.0, 0.5, 0.0)
+    """
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    t = np.asarray(trimap_, np.float32)
+    if prob is None:
+        return t.copy()
+    p = np.asarray(prob, np.float32)
+    H, W = t.shape
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    zone = _below_lobes((H, W), lm) & (_face_guard((H, W), lm, 0.0) > gap * fw)
+    across, _ = _frame_axes(lm)
+    _, chin, _ = head_extent(lm)
+    side = _along((H, W), chin, across) > 0
+    # a side where long hair hangs past the lobes: the soft outline is strands, not cloth (read from what the
+    # segmenter or the trimap holds: a bob's ends lie in the unknown band, rihanna.webp)
+    for sd, long_hair in zip((side, ~side), _long_hair_sides(np.maximum(t, (p > 0.5).astype(np.float32)), lm)):
+        if long_hair:
+            zone &= ~sd
+    solid = t >= 0.999
+    d_in = cv2.distanceTransform(solid.astype(np.uint8), cv2.DIST_L2, 5)
+    person = solid & zone & (d_in > 0.03 * fw)
+    if spare is not None:
+        zone &= ~np.asarray(spare, bool)
+    if not (zone & ~solid).any():
+        return t.copy()
+    back = (t <= 0.001) & zone & (p < 0.1)
+    P = np.full((H, W), 0.5, np.float32)
+    for sd in (side, ~side):  # each shoulder against its own wall (a neighbour's suit on the far side is no wall here)
+        if (person & sd).sum() >= 50 and (back & sd).sum() >= 50:
+            P[sd] = _plain_odds(img, person & sd, back & sd, fw)[sd]
+    # not the neck's skin: its outline against the wall is the matting's (and the rim rules') to draw
+    hull = _face_hull((H, W), lm, shrink=0.1 * fw)
+    unlike = np.sqrt(((img - np.median(img[hull], axis=0)) ** 2).sum(-1)) > unlike_skin if hull.any() else True
+    cand = zone & ~solid & (P < odds) & (p >= support) & unlike
+    if not cand.any():
+        return t.copy()
+    wall = normalized_blur(img, back.astype(np.float32), max(local * fw, 1.0))
+    # and no colour of the background within ``local`` face widths: outside the box of their channels (the blur
+    # mixes a red curtain with the navy flag beside obama.jpg's sleeve into a colour unlike either)
+    r_w = max(int(round(local * fw)), 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r_w + 1, 2 * r_w + 1))
+    inside = np.ones((H, W), bool)
+    for c in range(3):
+        ch = img[..., c].astype(np.float32)
+        lo = cv2.erode(np.where(back, ch, 2.0).astype(np.float32), disc)
+        hi = cv2.dilate(np.where(back, ch, -1.0).astype(np.float32), disc)
+        inside &= (ch >= lo - box_margin) & (ch <= hi + box_margin)
+    unlike_wall = (np.sqrt(((img - wall) ** 2).sum(-1)) > contrast) & ~inside
+    cand &= unlike_wall
+    n, lab = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
+    if n < 2:
+        return t.copy()
+    touch = cand & (cv2.dilate(solid.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    joined = np.zeros(n, bool)
+    joined[np.unique(lab[touch])] = True
+    joined &= np.bincount(lab.reshape(-1), minlength=n) >= (least * fw) ** 2
+    joined[0] = False
+    marked = joined[lab]
+    if not marked.any():
+        return t.copy()
+    # then on into each piece's own colour: the odds are counted on colours blurred over 0.01 face widths, which mix
+    # a point 2-10 px wide with the collar and the wall into a colour neither side holds (0.5-0.8 at 32bit's tip).
+    # (each piece's own median: a white collar's piece marked beside the navy point is no reference for the navy)
+    open_ = zone & ~solid & (p >= support) & unlike & unlike_wall
+    grown = marked.copy()
+    for i in np.flatnonzero(joined):
+        piece = lab == i
+        like = open_ & (np.sqrt(((img - np.median(img[piece], axis=0)) ** 2).sum(-1)) < same)
+        n_l, lab_l = cv2.connectedComponents((like | piece).astype(np.uint8), connectivity=8)
+        held = np.unique(lab_l[piece])
+        grown |= np.isin(lab_l, held[held > 0])
+    marked = grown
+    out = t.copy()
+    out[marked] = 1.0
+    r = max(int(round(rim * fw)), 2)  # (at least the 2 px a sharp edge mixes over at the working size)
+    near = cv2.dilate(marked.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    out[(near > 0) & (out <= 0.001)] = 0.5
+    return out
+
+
 def drop_earrings(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, jewels: np.ndarray, *,
                   length: float = 0.35, width: float = 0.03, lighter: float = 0.15, gap: float = 0.02,
                   sat: float = 0.3) -> np.ndarray:
@@ -3215,6 +3360,7 @@ def matte(
     others_known: bool = True,
     others_grow: float = 1.3,
     shape_colours: bool = True,
+    lapels: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -3347,6 +3493,11 @@ def matte(
         stay open (:func:`background_pockets`: the hoop's eye is cut, not filled as a hole in the head).
         Where it finds no earring the matte is byte-identical to the one without it (no pocket is cut,
         nothing is marked).
+    lapels : bool
+        Below the ear lobes, cloth of the clothes' colours, unlike the wall beside it and joined to the known person,
+        is marked as the person before the matting (:func:`lost_lapels`: a suit's lapel running on as a narrow navy
+        point between the white collar and a light wall is not cut off halfway up the collar). Where it finds
+        nothing the matte is byte-identical to the one without it.
     enclosed, pocket_band : bool, float
         Below the ear lobes, the old backdrop the mask holds between hair, hoop and neck leaves the mask
         (:func:`enclosed_background`: rihanna's bokeh inside and below a hoop): its core is known background, strands
@@ -3529,6 +3680,15 @@ def matte(
             loose = np.where(others_s, 0, loose).astype(loose.dtype)
             if not loose.any():
                 loose = None
+    if lapels:  # a lapel's navy point the colours are sure of, joined to the suit, is the person: the matting draws
+        # its edge against the wall (unknown, it explained the navy as no mix of collar and wall, and gave it 0)
+        spare = None  # not the backdrop's pockets by a hoop, nor the jewels (their rules drew those)
+        r_sp = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * max(int(round(pocket_band * fw)), 1) + 1,) * 2)
+        for found in (pocket_s, jewels_s):
+            if found is not None:
+                grown_sp = cv2.dilate(found.astype(np.uint8), r_sp) > 0
+                spare = grown_sp if spare is None else spare | grown_sp
+        tri = lost_lapels(small, tri, lm_s, prob=raw, spare=spare)
     unknown = tri == 0.5
     alpha_s = tri.copy()
     strand_w = None
