@@ -2616,6 +2616,16 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         lead = (B - F).max(-1)
         over = (img - F).max(-1) / np.maximum(lead, 1e-3)
         on = on * np.clip((over - 0.25) / 0.25, 0, 1) * (lead > 0.02) * ~keep
+        # and only where the person's local colour is skin (the cheeks' colour, CIELAB within 3 spreads and at
+        # least 8, nothing from twice that): the rule is for a neck before a wall of nearly its colour; by a white
+        # collar F mixes the collar, the suit and the skin, and the collar's drawn edge was eaten (obama3.jpg)
+        cheek = _cheek_colour(cv2.cvtColor(np.clip(img, 0, 1).astype(np.float32), cv2.COLOR_RGB2LAB), lm)
+        if cheek is None:
+            on = np.zeros_like(on)
+        else:
+            tol = max(3.0 * cheek[1], 8.0)
+            f_lab = cv2.cvtColor(np.clip(F, 0, 1).astype(np.float32), cv2.COLOR_RGB2LAB)
+            on = on * np.clip(2.0 - np.linalg.norm(f_lab - cheek[0], axis=-1) / tol, 0, 1)
         clean = clean - on * np.maximum(clean - np.maximum(a, cap), 0)
     w_full = w * np.clip(full / np.maximum(zone, 1e-6), 0, 1)
     # in the collar ring: cloth is added only where the segmenter is sure of the person (not a pale wall under the
@@ -2716,23 +2726,32 @@ def _face_guard(shape: tuple[int, int], lm: np.ndarray, gap: float) -> np.ndarra
     return cv2.distanceTransform(1 - m, cv2.DIST_L2, 5)
 
 
-def _skin_by_face(img: np.ndarray, lm: np.ndarray, face: np.ndarray, tol: float = 3.0,
-                  back: np.ndarray | None = None) -> np.ndarray:
-    """Pixels of the cheeks' colour (CIELAB, within ``tol`` spreads, at least 8) joined to the ``face`` mask,
-    widened by 2 px (the mixed pixels of the skin's own edge); none where the ``back`` pixels' median colour is
-    the skin's too (a wall of the skin's colour is no skin)."""
+def _cheek_colour(lab: np.ndarray, lm: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """The cheeks' median CIELAB colour (discs of 0.06 face widths between the jaw and the nose or the mouth's
+    corners) and its spread (the median distance from it), or None when the discs hold under 10 pixels."""
     fw = float(np.linalg.norm(lm[16] - lm[0]))
-    lab = cv2.cvtColor(np.clip(img, 0, 1).astype(np.float32), cv2.COLOR_RGB2LAB)
-    cheeks = np.zeros(face.shape, np.uint8)
+    cheeks = np.zeros(lab.shape[:2], np.uint8)
     for i, j in ((1, 31), (15, 35), (4, 48), (12, 54)):  # between the jaw and the nose / the mouth's corners
         c = (lm[i] + lm[j]) / 2
         cv2.circle(cheeks, (int(round(c[0])), int(round(c[1]))), max(int(round(0.06 * fw)), 1), 1, -1)
     cheeks = cheeks.astype(bool)
     if cheeks.sum() < 10:
-        return np.zeros(face.shape, bool)
+        return None
     ref = lab[cheeks]
     med = np.median(ref, 0)
-    spread = np.median(np.linalg.norm(ref - med, axis=1))
+    return med, float(np.median(np.linalg.norm(ref - med, axis=1)))
+
+
+def _skin_by_face(img: np.ndarray, lm: np.ndarray, face: np.ndarray, tol: float = 3.0,
+                  back: np.ndarray | None = None) -> np.ndarray:
+    """Pixels of the cheeks' colour (CIELAB, within ``tol`` spreads, at least 8) joined to the ``face`` mask,
+    widened by 2 px (the mixed pixels of the skin's own edge); none where the ``back`` pixels' median colour is
+    the skin's too (a wall of the skin's colour is no skin)."""
+    lab = cv2.cvtColor(np.clip(img, 0, 1).astype(np.float32), cv2.COLOR_RGB2LAB)
+    cheek = _cheek_colour(lab, lm)
+    if cheek is None:
+        return np.zeros(face.shape, bool)
+    med, spread = cheek
     like = np.linalg.norm(lab - med, axis=2) < max(tol * spread, 8.0)
     if back is not None and back.sum() >= 50 and like[back].mean() > 0.5:
         return np.zeros(face.shape, bool)
