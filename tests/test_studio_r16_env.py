@@ -50,7 +50,7 @@ def test_the_drawn_edge_does_not_raise_a_wall_of_nearly_the_skins_colour():
     before = clothes_edge(img, a, lm, prob=prob, rise_contrast=None)
     after = clothes_edge(img, a, lm, prob=prob)
     assert before[450, 401] > 0.7          # round 15: the wall beside the neck drawn as the person
-    assert after[450, 401] <= 0.46         # now: the matte's own alpha, no more
+    assert after[450, 401] < 0.5           # now: about the matte's own alpha (0.45)
     assert after[450, 200] == 1.0          # the neck itself is untouched
 
 
