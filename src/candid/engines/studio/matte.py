@@ -2616,17 +2616,16 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         lead = (B - F).max(-1)
         over = (img - F).max(-1) / np.maximum(lead, 1e-3)
         on = on * np.clip((over - 0.25) / 0.25, 0, 1) * (lead > 0.02) * ~keep
-        # and only where the person's local colour is skin (the cheeks' colour, CIELAB within 3 spreads and at
-        # least 8, nothing from 1.5 times that; twice let 32bit's dark suit, 64 from cheeks of spread 12.7, in at
-        # 0.3 and softened a shoulder's top): the rule is for a neck before a wall of nearly its colour; by a white
+        # and only where the person's local colour is skin (the cheeks' median colour, CIELAB within 20, nothing
+        # from 30; yangmi_4's neck 6-9 from her cheeks, 20-25 beside the ponytail; a tolerance of 3 of the cheeks'
+        # spreads let 32bit's dark suit, 64 from cheeks of spread 12.7, in at 0.3, and lecun's jacket): the rule is for a neck before a wall of nearly its colour; by a white
         # collar F mixes the collar, the suit and the skin, and the collar's drawn edge was eaten (obama3.jpg)
         cheek = _cheek_colour(cv2.cvtColor(np.clip(img, 0, 1).astype(np.float32), cv2.COLOR_RGB2LAB), lm)
         if cheek is None:
             on = np.zeros_like(on)
         else:
-            tol = max(3.0 * cheek[1], 8.0)
             f_lab = cv2.cvtColor(np.clip(F, 0, 1).astype(np.float32), cv2.COLOR_RGB2LAB)
-            on = on * np.clip((1.5 - np.linalg.norm(f_lab - cheek[0], axis=-1) / tol) / 0.5, 0, 1)
+            on = on * np.clip((30.0 - np.linalg.norm(f_lab - cheek[0], axis=-1)) / 10.0, 0, 1)
         # the tests read single pixels: blurred by a pixel, so grain on a wall that drifts towards the skin's
         # colour leaves no speckle of capped and uncapped pixels (yangmi_4's wall by the shoulder, 0.87 -> 0.81 red)
         on = np.minimum(gauss(on.astype(np.float32), 1.0), on + 0.5) * ~keep
