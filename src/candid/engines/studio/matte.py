@@ -2599,7 +2599,7 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         # learnt from the skin inside and the wall far out, called the wall beside the neck cloth and the edge
         # was drawn 2-4 px out in the wall, a pale strip on the new backdrop (yangmi_4.jpg environmental). The
         # cap is 0 on the wall's own colour (twice the share below 0.1), the share plus 0.1 above. Only on the
-        # F - B line (off it by under 0.3 of F - B, nothing from 0.6): the neck's shaded side and its dark contour
+        # F - B line (off it by under 0.15 of F - B, nothing from 0.3): the neck's shaded side and its dark contour
         # line are darker than both, a third colour whose share along the line reads as the wall's (yangmi_4
         # linkedin: skin 0.74/0.51/0.34 beside 0.83/0.61/0.47 and a wall of 0.86/0.59/0.37 read as share 0, and
         # the neck's edge stayed 4-7 px inside the photo's)
@@ -2618,8 +2618,9 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         on = on * np.clip((over - 0.25) / 0.25, 0, 1) * (lead > 0.02) * ~keep
         # and only where the person's local colour is skin (the cheeks' median colour, CIELAB within 20, nothing
         # from 30; yangmi_4's neck 6-9 from her cheeks, 20-25 beside the ponytail; a tolerance of 3 of the cheeks'
-        # spreads let 32bit's dark suit, 64 from cheeks of spread 12.7, in at 0.3, and lecun's jacket): the rule is for a neck before a wall of nearly its colour; by a white
-        # collar F mixes the collar, the suit and the skin, and the collar's drawn edge was eaten (obama3.jpg)
+        # spreads let 32bit's dark suit, 64 from cheeks of spread 12.7, in at 0.3, and lecun's jacket): the rule
+        # is for a neck before a wall of nearly its colour; by a white collar F mixes the collar, the suit and the
+        # skin, and the collar's drawn edge was eaten (obama3.jpg)
         cheek = _cheek_colour(cv2.cvtColor(np.clip(img, 0, 1).astype(np.float32), cv2.COLOR_RGB2LAB), lm)
         if cheek is None:
             on = np.zeros_like(on)
