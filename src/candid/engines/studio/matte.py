@@ -1110,7 +1110,7 @@ def strand_share(pixels: np.ndarray, face_width: float, *, thin: float = 0.02, n
 
 
 def strand_cap(share: np.ndarray, slack: float, *, bare: bool = True, sigma: float = 0.7) -> np.ndarray:
-    """The most alpha a loose strand's full-size pixel may hold: its share of a strand (:func:`strand_share`) + ``slack``.
+    """The most alpha a loose strand's full-size pixel may hold: its share of a strand (:func:`strand_share`) + slack.
 
     With ``bare``, the plain wall between strands holds none: the cap is at most twice the larger of the pixel's
     share and that share blurred by ``sigma`` px (0 on the wall's own colour, as :func:`_cap_to_share`; the blur
