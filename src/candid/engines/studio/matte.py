@@ -1456,6 +1456,33 @@ def strand_share(pixels: np.ndarray, face_width: float, *, thin: float = 0.02, n
     return np.clip((grey - wall - noise) / np.maximum(hair - wall - noise, 0.1), 0, 1).astype(np.float32)
 
 
+def strand_cap(share: np.ndarray, slack: float, *, bare: bool = True, sigma: float = 0.7) -> np.ndarray:
+    """The most alpha a loose strand's full-size pixel may hold: its share of a strand (:func:`strand_share`) + slack.
+
+    With ``bare``, the plain wall between strands holds none: the cap is at most twice the larger of the pixel's
+    share and that share blurred by ``sigma`` px (0 on the wall's own colour, as :func:`_cap_to_share`; the blur
+    leaves a strand's soft side a pixel out a little, and smooths the wall's grain, which alone left single
+    holes). Without ``bare`` the cap is the share plus ``slack`` everywhere (round 15): a haze of up to
+    ``slack`` over the wall, in the strands' light colour, round a dense crossing; where the haze thinned out to
+    nothing the backdrop showed through it as a dark speck (scarlett_4.jpg environmental).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = np.zeros((5, 9), np.float32); s[:, 4] = 0.6                 # one strand over the plain wall
+    >>> c = strand_cap(s, 0.08)
+    >>> round(float(c[2, 0]), 2), round(float(c[2, 4]), 2), bool(0 < c[2, 3] < c[2, 4])
+    (0.0, 0.68, True)
+    >>> round(float(strand_cap(s, 0.08, bare=False)[2, 0]), 2)       # the haze of round 15
+    0.08
+    """
+    share = np.asarray(share, np.float32)
+    if not bare:
+        return (share + slack).astype(np.float32)
+    near = np.maximum(share, gauss(share, sigma)) if sigma > 0 else share
+    return np.minimum(share + slack, 2 * near).astype(np.float32)
+
+
 def strand_band(pixels: np.ndarray, trimap_: np.ndarray, face_width: float, *, prob: np.ndarray | None = None,
                 reach: float = 0.16, thin: float = 0.02, lift: float = 0.04, least: float = 0.15,
                 flank: int = 1) -> np.ndarray:
@@ -2995,7 +3022,7 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
                  cloth_depth: tuple[float, float] = (0.15, 0.35),
                  flat_range: tuple[float, float] = (0.38, 0.5),
                  near_prob: tuple[float, float] = (0.7, 0.9), top_blur: float = 0.02,
-                 strands: np.ndarray | None = None) -> np.ndarray:
+                 strands: np.ndarray | None = None, rise_contrast: float | None = 0.08) -> np.ndarray:
     """A clean, slightly soft outline for the clothes and shoulders below the ear lobes.
 
     Below the jaw the matte's outline is cloth: a smooth edge, not hair. Yet the segmenter's coarse grid (256 px for
@@ -3047,6 +3074,14 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         the outline is hair: the edge takes no alpha from it (it may still fill specks). A side counts as long-haired only where its hair is opaque beside the
         lobes; a ponytail's loose strands hanging by the neck, 0.1-0.4 each, were drawn over as the cloth's smoke
         (scarlett_4.jpg linkedin: the strands ended at the lobe's height).
+    rise_contrast : float or None
+        Where the drawn edge gives a pixel more alpha than the matte did, it gives at most the pixel's colour share
+        between the clothes' and the background's local colours (as ``share``, 0 for the background's own colour),
+        wherever those differ by ``rise_contrast`` or more (sRGB distance; fully from that, nothing below half of
+        it), a lower bar than ``share``'s 0.15: a neck before a wall of nearly the skin's colour differs from it
+        by 0.1-0.13, and the colours' odds, learnt from the skin and from the wall far out, called the wall beside
+        the neck cloth (yangmi_4.jpg environmental: a pale strip of the old wall, 2-4 px, 12 px at the shoulder,
+        drawn outside the neck's edge). None: no such cap (the rule of round 15).
 
     Returns
     -------
@@ -3139,14 +3174,54 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     untidy = np.maximum(gauss(untidy, r_m), gauss(grown.astype(np.float32), 1.0))
     w = zone * untidy * np.maximum(np.minimum(d_in, d_out) < reach * fw + 2, grown)
     drawn = clean  # (before the share cap: the ring takes out only what the drawn edge leaves out)
-    if share:  # the new edge's pixels of the old backdrop's colour get no more alpha than their colour's share
+    if share or rise_contrast is not None:  # the person's and the old backdrop's local colours, each pixel's share
         r_s = max(0.05 * fw, 2.0)
         F = normalized_blur(img, (a > 0.98) & (d_in > 2) & (d_in < 0.1 * fw), r_s)
         B = normalized_blur(img, (a < 0.02) & (d_out > 2) & (d_out < 0.2 * fw), r_s)
-        _, n2, mix = _share_along(img, F, B)
-        mix = np.clip(mix, 0, 1)
+        d_fb, n2, mix_u = _share_along(img, F, B)
+        mix = np.clip(mix_u, 0, 1)
+    if share:  # the new edge's pixels of the old backdrop's colour get no more alpha than their colour's share
         edge = (clean > 0.02) & (clean < 0.98) & ~keep & (n2 > 0.15 ** 2)
         clean = np.where(edge, np.minimum(clean, mix + 0.1), clean)
+    if rise_contrast is not None:
+        # nor does the drawn edge raise a pixel of the backdrop's colour above the matte's alpha, where the two
+        # colours differ less (a neck before an orange wall of nearly its colour, 0.1-0.13 apart): the odds,
+        # learnt from the skin inside and the wall far out, called the wall beside the neck cloth and the edge
+        # was drawn 2-4 px out in the wall, a pale strip on the new backdrop (yangmi_4.jpg environmental). The
+        # cap is 0 on the wall's own colour (twice the share below 0.1), the share plus 0.1 above. Only on the
+        # F - B line (off it by under 0.15 of F - B, nothing from 0.3): the neck's shaded side and its dark contour
+        # line are darker than both, a third colour whose share along the line reads as the wall's (yangmi_4
+        # linkedin: skin 0.74/0.51/0.34 beside 0.83/0.61/0.47 and a wall of 0.86/0.59/0.37 read as share 0, and
+        # the neck's edge stayed 4-7 px inside the photo's)
+        cap = np.where(mix < 0.1, 2 * mix, mix + 0.1)
+        fb = np.sqrt(n2)
+        off = np.linalg.norm(img - B - mix_u[..., None] * d_fb, axis=-1) / np.maximum(fb, 1e-3)
+        on = np.clip((fb - 0.5 * rise_contrast) / (0.5 * rise_contrast), 0, 1) * np.clip((0.3 - off) / 0.15, 0, 1)
+        # And only for a pixel that no shadow of the person makes: a channel above F's, by half the backdrop's own
+        # lead over F in its strongest channel or more (nothing below a quarter). A shadow only darkens, so skin
+        # in the shade of a neck turning away is below F in every channel, and where the backdrop is darker its
+        # share along the line cannot tell the two apart (yangmi_4 linkedin: shaded skin 0.79/0.54/0.40 beside
+        # 0.83/0.62/0.48, by a wall of 0.81/0.53/0.34, became a grey streak inside the neck); the wall by the
+        # neck is redder than the skin (0.88 against 0.83), however alike the two are in brightness
+        lead = (B - F).max(-1)
+        over = (img - F).max(-1) / np.maximum(lead, 1e-3)
+        on = on * np.clip((over - 0.25) / 0.25, 0, 1) * (lead > 0.02) * ~keep
+        # and only where the person's local colour is skin (the cheeks' median colour, CIELAB within 20, nothing
+        # from 30; yangmi_4's neck 6-9 from her cheeks, 20-25 beside the ponytail; a tolerance of 3 of the cheeks'
+        # spreads let 32bit's dark suit, 64 from cheeks of spread 12.7, in at 0.3, and lecun's jacket): the rule
+        # is for a neck before a wall of nearly its colour; by a white collar F mixes the collar, the suit and the
+        # skin, and the collar's drawn edge was eaten (obama3.jpg)
+        cheek = _cheek_colour(cv2.cvtColor(np.clip(img, 0, 1).astype(np.float32), cv2.COLOR_RGB2LAB), lm)
+        if cheek is None:
+            on = np.zeros_like(on)
+        else:
+            f_lab = cv2.cvtColor(np.clip(F, 0, 1).astype(np.float32), cv2.COLOR_RGB2LAB)
+            on = on * np.clip((30.0 - np.linalg.norm(f_lab - cheek[0], axis=-1)) / 10.0, 0, 1)
+        # the tests read single pixels: blurred by a pixel, so grain on a wall that drifts towards the skin's
+        # colour leaves no speckle of capped and uncapped pixels (yangmi_4's wall by the shoulder, 0.87 -> 0.81 red)
+        on = np.minimum(gauss(on.astype(np.float32), 1.0), on + 0.5) * ~keep
+        cap = np.maximum(gauss(cap.astype(np.float32), 1.0), cap)
+        clean = clean - on * np.maximum(clean - np.maximum(a, cap), 0)
     w_full = w * np.clip(full / np.maximum(zone, 1e-6), 0, 1)
     # in the collar ring: cloth is added only where the segmenter is sure of the person (not a pale wall under the
     # chin), and soft alpha is taken only on a shoulder's top, by the drawn edge (not the neck's soft, lit side, nor
@@ -3246,23 +3321,32 @@ def _face_guard(shape: tuple[int, int], lm: np.ndarray, gap: float) -> np.ndarra
     return cv2.distanceTransform(1 - m, cv2.DIST_L2, 5)
 
 
-def _skin_by_face(img: np.ndarray, lm: np.ndarray, face: np.ndarray, tol: float = 3.0,
-                  back: np.ndarray | None = None) -> np.ndarray:
-    """Pixels of the cheeks' colour (CIELAB, within ``tol`` spreads, at least 8) joined to the ``face`` mask,
-    widened by 2 px (the mixed pixels of the skin's own edge); none where the ``back`` pixels' median colour is
-    the skin's too (a wall of the skin's colour is no skin)."""
+def _cheek_colour(lab: np.ndarray, lm: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """The cheeks' median CIELAB colour (discs of 0.06 face widths between the jaw and the nose or the mouth's
+    corners) and its spread (the median distance from it), or None when the discs hold under 10 pixels."""
     fw = float(np.linalg.norm(lm[16] - lm[0]))
-    lab = cv2.cvtColor(np.clip(img, 0, 1).astype(np.float32), cv2.COLOR_RGB2LAB)
-    cheeks = np.zeros(face.shape, np.uint8)
+    cheeks = np.zeros(lab.shape[:2], np.uint8)
     for i, j in ((1, 31), (15, 35), (4, 48), (12, 54)):  # between the jaw and the nose / the mouth's corners
         c = (lm[i] + lm[j]) / 2
         cv2.circle(cheeks, (int(round(c[0])), int(round(c[1]))), max(int(round(0.06 * fw)), 1), 1, -1)
     cheeks = cheeks.astype(bool)
     if cheeks.sum() < 10:
-        return np.zeros(face.shape, bool)
+        return None
     ref = lab[cheeks]
     med = np.median(ref, 0)
-    spread = np.median(np.linalg.norm(ref - med, axis=1))
+    return med, float(np.median(np.linalg.norm(ref - med, axis=1)))
+
+
+def _skin_by_face(img: np.ndarray, lm: np.ndarray, face: np.ndarray, tol: float = 3.0,
+                  back: np.ndarray | None = None) -> np.ndarray:
+    """Pixels of the cheeks' colour (CIELAB, within ``tol`` spreads, at least 8) joined to the ``face`` mask,
+    widened by 2 px (the mixed pixels of the skin's own edge); none where the ``back`` pixels' median colour is
+    the skin's too (a wall of the skin's colour is no skin)."""
+    lab = cv2.cvtColor(np.clip(img, 0, 1).astype(np.float32), cv2.COLOR_RGB2LAB)
+    cheek = _cheek_colour(lab, lm)
+    if cheek is None:
+        return np.zeros(face.shape, bool)
+    med, spread = cheek
     like = np.linalg.norm(lab - med, axis=2) < max(tol * spread, 8.0)
     if back is not None and back.sum() >= 50 and like[back].mean() > 0.5:
         return np.zeros(face.shape, bool)
@@ -3361,6 +3445,8 @@ def matte(
     others_grow: float = 1.3,
     shape_colours: bool = True,
     lapels: bool = True,
+    edge_share: bool = True,
+    bare_wall: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -3467,6 +3553,14 @@ def matte(
         or fur on a suit). On by default since issue 18: the face, its ears and 0.3 face widths round them are left
         alone (a tilted head's jaw), and skin joined to the face never loses alpha; nearer the jaw, a tight crop's
         shoulder tops and lost lapels are mended too, never the neck's side (``clothes_edge(cloth_gap=...)``).
+    bare_wall : bool
+        With ``strands``: beyond the soft edge, a loose strand's full-size alpha is capped at no more than its
+        pixel's share of a strand, none on the plain wall between strands (:func:`strand_cap`: no light haze with
+        dark specks round a dense crossing of strands).
+    edge_share : bool
+        With ``clothes``: the drawn edge raises no pixel above the matte's alpha by more than the pixel's colour
+        share between the person's and the backdrop's local colours, also where the two differ by only 0.08
+        (``clothes_edge(rise_contrast=...)``: no strip of a wall of nearly the skin's colour beside the neck).
     dense : bool
         Inside the hair's outline, alpha is at least the share of the opaque hair's colour the photo shows there
         (:func:`dense_hair`: short dark hair before a bright backdrop is not see-through in its outer third).
@@ -3811,11 +3905,12 @@ def matte(
         solid = (~_subject_piece(alpha, lm)).astype(np.uint8)  # (a dense crossing above 0.5 is no subject)
         beyond = (loose > 0) & (cv2.distanceTransform(solid, cv2.DIST_L2, 5) > 0.04 * fw_full)
         if beyond.any():
-            cap = strand_share(pixels, fw_full) + (0.08 if colour_slack is None else colour_slack)
+            cap = strand_cap(strand_share(pixels, fw_full), 0.08 if colour_slack is None else colour_slack,
+                             bare=bare_wall)
             alpha = np.where(beyond, np.minimum(alpha, cap), alpha).astype(np.float32)
     if clothes:  # below the lobes the outline is cloth: a clean edge, not fur, steps or smoke
         alpha = clothes_edge(pixels, alpha, lm, prob=np.clip(resize(raw, (W, H), cv2.INTER_LINEAR), 0, 1),
-                             strands=loose)
+                             strands=loose, rise_contrast=0.08 if edge_share else None)
         if valid is not None:
             alpha[~np.asarray(valid, bool)] = 0.0
     if outline_sigma > 0:
