@@ -2950,9 +2950,10 @@ def matte(
         A shoulder the segmenter is sure of that rises above the seeds' shoulder line and ends there is not
         sure background (:func:`raised_shoulders`: no flat-topped shoulder when the head leans towards it).
     cheeks : bool
-        With ``prior``: the segmenter's doubt dims neither the face inside its jaw's landmarks nor skin of the
-        cheek's colour (not the backdrop's) joined to it just outside (:func:`face_skin`: a pale turned face's far
-        cheek before a pale backdrop, which the segmenter drew along the mouth's corner, is not cut away).
+        Neither the segmenter's doubt (``prior``) nor its shape (``shape_where_alike``) takes away the face inside
+        its jaw's landmarks or skin of the cheek's colour (not the backdrop's) joined to it just outside
+        (:func:`face_skin`: a pale turned face's far cheek before a pale backdrop, which the segmenter drew along
+        the mouth's corner, is not cut away).
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
@@ -3141,6 +3142,8 @@ def matte(
             # what lies behind the third colour it took out (its blurred border into the background) goes too, beside
             # the face's skin: on a side with long hair the soft edge is strands (scarlett_1.jpg's loose locks)
             alpha_s = behind_third_colour(small, alpha_s, limited, tri, fw, where=_skin_sides(alpha_s, lm_s))
+    skin_s = face_skin(small, alpha_s, lm_s) if cheeks else None  # the face's own skin (the jaw's hull and the
+    # cheek's colour joined to it): neither the segmenter's shape nor its doubt takes it away
     shape_w = None
     if shape_where_alike:
         # colour cannot tell the person from the backdrop here: the segmenter's shape decides (only its own
@@ -3159,6 +3162,8 @@ def matte(
             shape_w = shape_w * valid_s
         # then steeper: half colour and half shape is a see-through mix of two answers that disagree
         shape_w = np.clip((gauss(shape_w.astype(np.float32), max(0.04 * fw, 1.0)) - 0.2) / 0.6, 0, 1)
+        if skin_s is not None:  # colour can tell there: a segmenter's outline drawn inside the cheek has skin on both
+            shape_w = shape_w * (1 - skin_s)  # sides, and low_contrast took that for a person like its backdrop
         if shape_w.max() > 0.01:
             grown = cv2.dilate(o8, np.ones((3, 3), np.uint8), iterations=max(int(0.03 * fw), 1)).astype(bool)
             alpha_s = ((1 - shape_w) * alpha_s + shape_w * shape_alpha(np.where(grown, raw, 0), fw)).astype(np.float32)
@@ -3189,8 +3194,8 @@ def matte(
             allowed = np.maximum(allowed, np.clip(resize(near_j.astype(np.float32), (W, H)), 0, 1))
         if strand_w is not None and strand_w.max() > 0:  # where strand and gap colours decided, a strand is kept whole
             allowed = np.maximum(allowed, np.clip(resize(strand_w, (W, H), cv2.INTER_LINEAR), 0, 1))
-        if cheeks:  # the face's own skin (a pale far cheek the segmenter drew along the mouth's corner) stays
-            allowed = np.maximum(allowed, face_skin(pixels, alpha, lm))
+        if skin_s is not None:  # the face's own skin (a pale far cheek the segmenter drew along the mouth's corner)
+            allowed = np.maximum(allowed, np.clip(resize(skin_s, (W, H), cv2.INTER_LINEAR), 0, 1))
         alpha = alpha * allowed
     alpha = np.clip(alpha, 0, 1).astype(np.float32)
     if focus_hair:  # the subject's own sharp sideburn before a dark, blurred backdrop is kept whole
