@@ -70,3 +70,27 @@ def test_matte_prior_does_not_cut_the_far_cheek(cheeks):
         assert a[y, edge + 4:].max() < 0.05  # and the backdrop beyond it is not
     else:
         assert held < 0.5  # without the rule the segmenter's doubt cuts it (the defect)
+
+
+@pytest.mark.parametrize("lips_out", [True, False])
+def test_jaw_rim_does_not_tone_a_pale_cheek_by_the_lips(lips_out):
+    import cv2
+
+    from candid.engines.studio.composite import suppress_jaw_rim
+
+    lm = astronaut_landmarks()
+    img = np.empty((512, 512, 3), np.float32)
+    img[:] = BACK
+    face = np.zeros((512, 512), np.uint8)
+    cv2.fillPoly(face, [np.round(np.vstack([lm[:17], lm[26:16:-1]])).astype(np.int32)], 1)
+    face = cv2.dilate(face, np.ones((7, 7), np.uint8)).astype(bool)
+    img[face] = (0.72, 0.70, 0.74)  # one pale skin colour: there is no rim to tone
+    lips = np.zeros((512, 512), np.uint8)
+    cv2.fillPoly(lips, [np.round(lm[48:60]).astype(np.int32)], 1)
+    img[lips.astype(bool)] = (0.55, 0.1, 0.12)  # dark red lips near the jaw
+    out, amount = suppress_jaw_rim(img, lm, width=6, alpha=face.astype(np.float32), lips_out=lips_out)
+    changed = float(np.abs(out - img).max())
+    if lips_out:
+        assert changed == 0.0 and amount == 0.0
+    else:
+        assert changed > 0.02  # the lips in the reference made the pale cheek a "rim" (the defect)
