@@ -2683,7 +2683,8 @@ def _skin_by_face(img: np.ndarray, lm: np.ndarray, face: np.ndarray, tol: float 
 
 
 def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.1,
-              ring: tuple[float, float] = (0.01, 0.06), separation: float = 2.5, least: int = 30) -> np.ndarray:
+              ring: tuple[float, float] = (0.01, 0.06), separation: float = 2.5, least: int = 30,
+              with_hull: bool = True) -> np.ndarray:
     """Weight (0-1) of the face's own skin: the jaw's hull (landmarks 0-16) and, within ``reach`` face widths
     outside it above the chin, pixels of the cheek's colour rather than the backdrop's, joined to the hull.
 
@@ -2697,6 +2698,7 @@ def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, r
     discriminant in CIELAB gives each pixel its share ``t`` of the way from the backdrop's mean to the skin's,
     ramped 0.3-0.7 to the weight. A side whose two colour sets are less than ``separation`` pooled spreads apart
     (or have fewer than ``least`` samples) keeps only the hull: there colour cannot tell the cheek from the wall.
+    ``with_hull=False``: the skin's weight alone, inside the hull as outside it (the lips and eyes get none).
 
     Examples
     --------
@@ -2728,6 +2730,7 @@ def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, r
     # the colours are sampled from the nose's tip to the chin: above it the ring inside the hull holds the eyes,
     # the brows and the hair at the temple (its spread hid the cheek's difference from a pale backdrop)
     low = above_chin & (_along((H, W), lm[33], down) > 0)
+    low_zone = above_chin & (_along((H, W), lm[36:48].mean(0), down) > 0)
     lab = cv2.cvtColor(np.clip(img, 0, 1).astype(np.float32), cv2.COLOR_RGB2LAB)
     right = _along((H, W), lm[30], across) > 0
     share = np.zeros((H, W), np.float32)
@@ -2743,11 +2746,14 @@ def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, r
         if gap <= 0 or gap / np.sqrt(max(float(w @ pooled @ w), 1e-12)) < separation:
             continue  # (Fisher distance: the skin's and the backdrop's colours overlap here)
         t = ((lab - mb) @ w) / gap
-        share[side & zone] = np.clip((t[side & zone] - 0.3) / 0.4, 0, 1)
+        where = side & (zone | ((hull > 0) & low_zone))
+        share[where] = np.clip((t[where] - 0.3) / 0.4, 0, 1)
     # only skin joined to the face through skin: no patch of a like colour further out
     n, lab_ = cv2.connectedComponents(((share > 0.5) | (hull > 0)).astype(np.uint8), connectivity=8)
     held = np.unique(lab_[hull > 0])
     joined = np.isin(lab_, held[held > 0])
+    if not with_hull:  # the skin alone, inside the hull too (no lips, eyes or hair over the cheek)
+        return (share * joined).astype(np.float32)
     return np.maximum(hull.astype(np.float32), share * joined).astype(np.float32)
 
 
@@ -2953,7 +2959,7 @@ def matte(
         Neither the segmenter's doubt (``prior``) nor its shape (``shape_where_alike``) takes away the face inside
         its jaw's landmarks or skin of the cheek's colour (not the backdrop's) joined to it just outside
         (:func:`face_skin`: a pale turned face's far cheek before a pale backdrop, which the segmenter drew along
-        the mouth's corner, is not cut away).
+        the mouth's corner, is not cut away); skin of the cheek's colour there is opaque.
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
@@ -3142,8 +3148,12 @@ def matte(
             # what lies behind the third colour it took out (its blurred border into the background) goes too, beside
             # the face's skin: on a side with long hair the soft edge is strands (scarlett_1.jpg's loose locks)
             alpha_s = behind_third_colour(small, alpha_s, limited, tri, fw, where=_skin_sides(alpha_s, lm_s))
-    skin_s = face_skin(small, alpha_s, lm_s) if cheeks else None  # the face's own skin (the jaw's hull and the
-    # cheek's colour joined to it): neither the segmenter's shape nor its doubt takes it away
+    skin_s = None
+    if cheeks:  # the face's own skin (the jaw's hull and the cheek's colour joined to it): neither the segmenter's
+        # shape nor its doubt takes it away; and skin of the cheek's colour is opaque (on a wider crop the matting
+        # left liuyifei's pale far cheek at 0.4-0.9 before her pale backdrop, from its colour alone)
+        skin_s = face_skin(small, alpha_s, lm_s)
+        alpha_s = np.maximum(alpha_s, face_skin(small, alpha_s, lm_s, with_hull=False))
     shape_w = None
     if shape_where_alike:
         # colour cannot tell the person from the backdrop here: the segmenter's shape decides (only its own
