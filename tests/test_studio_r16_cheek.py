@@ -94,3 +94,18 @@ def test_jaw_rim_does_not_tone_a_pale_cheek_by_the_lips(lips_out):
         assert changed == 0.0 and amount == 0.0
     else:
         assert changed > 0.02  # the lips in the reference made the pale cheek a "rim" (the defect)
+
+
+def test_face_skin_without_hull_is_the_skin_alone():
+    import cv2
+
+    img, lm, skin, c, half = _scene()
+    lips = np.zeros(skin.shape, np.uint8)
+    cv2.fillPoly(lips, [np.round(lm[48:60]).astype(np.int32)], 1)
+    img[lips.astype(bool)] = (0.6, 0.12, 0.15)
+    w = face_skin(img, skin.astype(np.float32), lm, with_hull=False)
+    y = int(round(lm[12, 1]))
+    x_lm = int(round(lm[12, 0]))
+    assert w[y, x_lm - 3: x_lm + 3].min() > 0.9  # the cheek's skin, inside and outside the hull
+    my, mx = np.round(lm[62]).astype(int)[::-1]
+    assert w[my, mx] == 0.0  # the lips are no skin

@@ -2696,7 +2696,8 @@ def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, r
     the hull (``ring`` face widths deep, ``alpha`` opaque) and the backdrop's beside it (``alpha`` 0, within 0.2
     face widths); the zone is from the eyes down to the chin. A Fisher
     discriminant in CIELAB gives each pixel its share ``t`` of the way from the backdrop's mean to the skin's,
-    ramped 0.3-0.7 to the weight. A side whose two colour sets are less than ``separation`` pooled spreads apart
+    ramped 0.3-0.7 to the weight, and only for colours near the line from the one to the other (no lips, no red
+    stripe beside the cheek). A side whose two colour sets are less than ``separation`` pooled spreads apart
     (or have fewer than ``least`` samples) keeps only the hull: there colour cannot tell the cheek from the wall.
     ``with_hull=False``: the skin's weight alone, inside the hull as outside it (the lips and eyes get none).
 
@@ -2745,9 +2746,14 @@ def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, r
         gap = float((ms - mb) @ w)
         if gap <= 0 or gap / np.sqrt(max(float(w @ pooled @ w), 1e-12)) < separation:
             continue  # (Fisher distance: the skin's and the backdrop's colours overlap here)
-        t = ((lab - mb) @ w) / gap
         where = side & (zone | ((hull > 0) & low_zone))
-        share[where] = np.clip((t[where] - 0.3) / 0.4, 0, 1)
+        x = lab[where]
+        t = ((x - mb) @ w) / gap
+        # only the skin, the backdrop and their mixes: a colour off the line between the two (lips, a red stripe
+        # beside the cheek) is neither, however far along it lies (in pooled spreads, ramped 6-9)
+        off = x - (mb + np.clip(t, 0, 1)[:, None] * (ms - mb))
+        r = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", off, np.linalg.inv(pooled), off), 0))
+        share[where] = np.clip((t - 0.3) / 0.4, 0, 1) * np.clip((9.0 - r) / 3.0, 0, 1)
     # only skin joined to the face through skin: no patch of a like colour further out
     n, lab_ = cv2.connectedComponents(((share > 0.5) | (hull > 0)).astype(np.uint8), connectivity=8)
     held = np.unique(lab_[hull > 0])
