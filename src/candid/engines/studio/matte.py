@@ -2699,7 +2699,8 @@ def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, r
     ramped 0.3-0.7 to the weight, and only for colours near the line from the one to the other (no lips, no red
     stripe beside the cheek). A side whose two colour sets are less than ``separation`` pooled spreads apart
     (or have fewer than ``least`` samples) keeps only the hull: there colour cannot tell the cheek from the wall.
-    ``with_hull=False``: the skin's weight alone, inside the hull as outside it (the lips and eyes get none).
+    ``with_hull=False``: the skin alone as an alpha, inside the hull as outside it (``t`` ramped 0.1-0.9 only; the lips
+    and eyes get none).
 
     Examples
     --------
@@ -2735,6 +2736,7 @@ def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, r
     lab = cv2.cvtColor(np.clip(img, 0, 1).astype(np.float32), cv2.COLOR_RGB2LAB)
     right = _along((H, W), lm[30], across) > 0
     share = np.zeros((H, W), np.float32)
+    linear = np.zeros((H, W), np.float32)
     for side in (right, ~right):
         skin = lab[(d_in >= ring[0] * fw) & (d_in <= ring[1] * fw) & side & low & (a > 0.98)]
         back = lab[(a < 0.02) & (d_out > 0) & (d_out < 0.2 * fw) & side & low]
@@ -2753,13 +2755,17 @@ def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, r
         # beside the cheek) is neither, however far along it lies (in pooled spreads, ramped 6-9)
         off = x - (mb + np.clip(t, 0, 1)[:, None] * (ms - mb))
         r = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", off, np.linalg.inv(pooled), off), 0))
-        share[where] = np.clip((t - 0.3) / 0.4, 0, 1) * np.clip((9.0 - r) / 3.0, 0, 1)
+        gate = np.clip((9.0 - r) / 3.0, 0, 1)
+        share[where] = np.clip((t - 0.3) / 0.4, 0, 1) * gate
+        linear[where] = np.clip((t - 0.1) / 0.8, 0, 1) * gate  # as an alpha: a mixed edge pixel about as its mix
     # only skin joined to the face through skin: no patch of a like colour further out
     n, lab_ = cv2.connectedComponents(((share > 0.5) | (hull > 0)).astype(np.uint8), connectivity=8)
     held = np.unique(lab_[hull > 0])
     joined = np.isin(lab_, held[held > 0])
-    if not with_hull:  # the skin alone, inside the hull too (no lips, eyes or hair over the cheek)
-        return (share * joined).astype(np.float32)
+    if not with_hull:  # the skin alone, inside the hull too (no lips, eyes or hair over the cheek), as an alpha:
+        # the edge's mixed pixels at their share (ramped to opaque, they carried the old backdrop: a grey line
+        # along hinton's jaw)
+        return (linear * joined).astype(np.float32)
     return np.maximum(hull.astype(np.float32), share * joined).astype(np.float32)
 
 
