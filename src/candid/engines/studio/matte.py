@@ -2857,6 +2857,7 @@ def matte(
     pocket_band: float = 0.1,
     shoulders: bool = True,
     cheeks: bool = True,
+    skin_opaque: bool = False,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -2976,7 +2977,12 @@ def matte(
         Neither the segmenter's doubt (``prior``) nor its shape (``shape_where_alike``) takes away the face inside
         its jaw's landmarks or skin of the cheek's colour (not the backdrop's) joined to it just outside
         (:func:`face_skin`: a pale turned face's far cheek before a pale backdrop, which the segmenter drew along
-        the mouth's corner, is not cut away); skin of the cheek's colour there is opaque.
+        the mouth's corner, is not cut away).
+    skin_opaque : bool
+        With ``cheeks``: skin of the cheek's colour joined to the face is also at least as opaque as its colour share
+        (:func:`face_skin` with ``with_hull=False``): on memorial's and editorial's wider crops the matting itself
+        left liuyifei's pale far cheek at 0.4-0.9. Off by default: it raised the halo of biden.jpg (0.32 -> 0.56) and
+        lecun.jpg (0.94 -> 1.14) and toned a pixel row by the astronaut's jaw (see docs/STUDIO.md, round 16).
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
@@ -3170,7 +3176,8 @@ def matte(
         # shape nor its doubt takes it away; and skin of the cheek's colour is opaque (on a wider crop the matting
         # left liuyifei's pale far cheek at 0.4-0.9 before her pale backdrop, from its colour alone)
         skin_s = face_skin(small, alpha_s, lm_s)
-        alpha_s = np.maximum(alpha_s, face_skin(small, alpha_s, lm_s, with_hull=False))
+        if skin_opaque:  # off by default: it mended memorial's cheek but moved biden/lecun's halo up (round 16)
+            alpha_s = np.maximum(alpha_s, face_skin(small, alpha_s, lm_s, with_hull=False))
     shape_w = None
     if shape_where_alike:
         # colour cannot tell the person from the backdrop here: the segmenter's shape decides (only its own
