@@ -3197,7 +3197,11 @@ def matte(
         # then steeper: half colour and half shape is a see-through mix of two answers that disagree
         shape_w = np.clip((gauss(shape_w.astype(np.float32), max(0.04 * fw, 1.0)) - 0.2) / 0.6, 0, 1)
         if skin_s is not None:  # colour can tell there: a segmenter's outline drawn inside the cheek has skin on both
-            shape_w = shape_w * (1 - skin_s)  # sides, and low_contrast took that for a person like its backdrop
+            # sides, and low_contrast took that for a person like its backdrop. Outside the jaw's hull only: inside it
+            # the shape holds a small face's skin the colours doubt (2008_002506: a grey patch by the nose)
+            hull_s = np.zeros((h_s, w_s), np.uint8)
+            cv2.fillConvexPoly(hull_s, cv2.convexHull(lm_s[:17].astype(np.float32)).astype(np.int32), 1)
+            shape_w = shape_w * (1 - np.where(hull_s > 0, 0.0, skin_s))
         if shape_w.max() > 0.01:
             grown = cv2.dilate(o8, np.ones((3, 3), np.uint8), iterations=max(int(0.03 * fw), 1)).astype(bool)
             alpha_s = ((1 - shape_w) * alpha_s + shape_w * shape_alpha(np.where(grown, raw, 0), fw)).astype(np.float32)
