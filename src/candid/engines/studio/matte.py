@@ -2974,8 +2974,7 @@ def matte(
         A shoulder the segmenter is sure of that rises above the seeds' shoulder line and ends there is not
         sure background (:func:`raised_shoulders`: no flat-topped shoulder when the head leans towards it).
     cheeks : bool
-        Neither the segmenter's doubt (``prior``) nor its shape (``shape_where_alike``) takes away the face inside
-        its jaw's landmarks or skin of the cheek's colour (not the backdrop's) joined to it just outside
+        The segmenter's doubt (``prior``) does not take away the face inside its jaw's landmarks or skin of the cheek's colour (not the backdrop's) joined to it just outside
         (:func:`face_skin`: a pale turned face's far cheek before a pale backdrop, which the segmenter drew along
         the mouth's corner, is not cut away).
     skin_opaque : bool
@@ -3172,9 +3171,9 @@ def matte(
             # the face's skin: on a side with long hair the soft edge is strands (scarlett_1.jpg's loose locks)
             alpha_s = behind_third_colour(small, alpha_s, limited, tri, fw, where=_skin_sides(alpha_s, lm_s))
     skin_s = None
-    if cheeks:  # the face's own skin (the jaw's hull and the cheek's colour joined to it): neither the segmenter's
-        # shape nor its doubt takes it away; and skin of the cheek's colour is opaque (on a wider crop the matting
-        # left liuyifei's pale far cheek at 0.4-0.9 before her pale backdrop, from its colour alone)
+    if cheeks:  # the face's own skin (the jaw's hull and the cheek's colour joined to it): the segmenter's doubt
+        # does not take it away (below); with skin_opaque it is opaque too (on a wider crop the matting left
+        # liuyifei's pale far cheek at 0.4-0.9 before her pale backdrop, from its colour alone)
         skin_s = face_skin(small, alpha_s, lm_s)
         if skin_opaque:  # off by default: it mended memorial's cheek but moved biden/lecun's halo up (round 16)
             alpha_s = np.maximum(alpha_s, face_skin(small, alpha_s, lm_s, with_hull=False))
@@ -3196,12 +3195,6 @@ def matte(
             shape_w = shape_w * valid_s
         # then steeper: half colour and half shape is a see-through mix of two answers that disagree
         shape_w = np.clip((gauss(shape_w.astype(np.float32), max(0.04 * fw, 1.0)) - 0.2) / 0.6, 0, 1)
-        if skin_s is not None:  # colour can tell there: a segmenter's outline drawn inside the cheek has skin on both
-            # sides, and low_contrast took that for a person like its backdrop. Outside the jaw's hull only: inside it
-            # the shape holds a small face's skin the colours doubt (2008_002506: a grey patch by the nose)
-            hull_s = np.zeros((h_s, w_s), np.uint8)
-            cv2.fillConvexPoly(hull_s, cv2.convexHull(lm_s[:17].astype(np.float32)).astype(np.int32), 1)
-            shape_w = shape_w * (1 - np.where(hull_s > 0, 0.0, skin_s))
         if shape_w.max() > 0.01:
             grown = cv2.dilate(o8, np.ones((3, 3), np.uint8), iterations=max(int(0.03 * fw), 1)).astype(bool)
             alpha_s = ((1 - shape_w) * alpha_s + shape_w * shape_alpha(np.where(grown, raw, 0), fw)).astype(np.float32)
