@@ -421,7 +421,7 @@ def lit_like(lit: np.ndarray, lum: np.ndarray, seeds: np.ndarray, *, radius: flo
 
 def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float, excess: float = 1.25,
                      alpha: np.ndarray | None = None, valid: np.ndarray | None = None,
-                     keep: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+                     keep: np.ndarray | None = None, lips_out: bool = True) -> tuple[np.ndarray, float]:
     """Tone down a light rim the old scene put along the jaw line, inside the person's outline.
 
     A backlit photo lights the jaw's edge where it meets the neck (obama3.jpg: a
@@ -462,6 +462,11 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
         With ``alpha``, so are the thin pieces hanging below the lobes
         (:func:`hanging_pieces`: a silver chain by the jaw is lighter and
         cooler than the cheek, and was toned to the skin).
+    lips_out : bool
+        The cheek skin the rim is measured against leaves out the lips (their
+        polygon, landmarks 48-59, grown by ``width``): near a turned face's far
+        mouth corner they made the reference dark and red, and the pale cheek
+        beyond was toned pink as a "rim".
 
     Returns
     -------
@@ -511,6 +516,12 @@ def suppress_jaw_rim(pixels: np.ndarray, landmarks: np.ndarray, *, width: float,
     chin_reach = np.clip(2.0 - (yy - lm[8, 1]) / w, 0, 1)
     limit = chin_reach.astype(np.float32)
     cheek = ((face > 0) & (d > 1.5 * w) & (d <= 6 * w)).astype(np.float32)
+    if lips_out:  # the lips are no cheek: beside a far mouth corner they made the skin darker and redder than it
+        # is, and the pale cheek out to the outline read as a light, cool rim toned pink (liuyifei.png)
+        mouth = np.zeros_like(line)
+        cv2.fillPoly(mouth, [np.round(lm[48:60] - [x0, y0]).astype(np.int32)], 1)
+        mouth = cv2.dilate(mouth, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * max(int(round(w)), 1) + 1,) * 2))
+        cheek = cheek * (mouth == 0)
     if valid is not None:
         v = np.asarray(valid, bool)[y0:y1, x0:x1]
         limit = limit * v

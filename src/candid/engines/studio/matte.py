@@ -3356,6 +3356,98 @@ def _skin_by_face(img: np.ndarray, lm: np.ndarray, face: np.ndarray, tol: float 
     return cv2.dilate(joined.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
 
 
+def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.1,
+              ring: tuple[float, float] = (0.01, 0.06), separation: float = 2.5, least: int = 30,
+              with_hull: bool = True) -> np.ndarray:
+    """Weight (0-1) of the face's own skin: the jaw's hull (landmarks 0-16) and, within ``reach`` face widths
+    outside it above the chin, pixels of the cheek's colour rather than the backdrop's, joined to the hull.
+
+    :func:`matte` lets the segmenter's doubt (its prior ramp) dim none of it. On a pale face before a pale backdrop
+    the segmenter draws a turned face's far cheek along the mouth's corner, 5-10 px inside the real contour (and
+    inside the landmarks' own jaw line): the prior then cut away the cheek and jaw the matting had kept opaque.
+
+    On each side of the nose, between its tip and the chin, the skin's colours are sampled in a ring just inside
+    the hull (``ring`` face widths deep, ``alpha`` opaque) and the backdrop's beside it (``alpha`` 0, within 0.2
+    face widths); the zone is from the eyes down to the chin. A Fisher
+    discriminant in CIELAB gives each pixel its share ``t`` of the way from the backdrop's mean to the skin's,
+    ramped 0.3-0.7 to the weight, and only for colours near the line from the one to the other (no lips, no red
+    stripe beside the cheek). A side whose two colour sets are less than ``separation`` pooled spreads apart
+    (or have fewer than ``least`` samples) keeps only the hull: there colour cannot tell the cheek from the wall.
+    ``with_hull=False``: the skin alone as an alpha, inside the hull as outside it (``t`` ramped 0.1-0.9 only; the lips
+    and eyes get none).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.6, 0.7, 0.8), np.float32)  # a blue-grey backdrop
+    >>> ys, xs = np.mgrid[:512, :512]
+    >>> face = (xs - 225) ** 2 / 52 ** 2 + (ys - 130) ** 2 / 58 ** 2 < 1
+    >>> img[face] = (0.78, 0.7, 0.7)  # pale skin, its cheek 8 px wider than the landmarks' jaw
+    >>> w = face_skin(img, face.astype(np.float32), lm)
+    >>> float(w[140, 225]), float(w[150, 270]), float(w[150, 285]), float(w[30, 480])  # hull, cheek, backdrop
+    (1.0, 1.0, 0.0, 0.0)
+    """
+    lm = check_landmarks(landmarks)
+    img = check_image(pixels)
+    a = np.asarray(alpha, np.float32)
+    H, W = a.shape
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    hull = np.zeros((H, W), np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(lm[:17].astype(np.float32)).astype(np.int32), 1)
+    d_out = cv2.distanceTransform(1 - hull, cv2.DIST_L2, 5)
+    d_in = cv2.distanceTransform(hull, cv2.DIST_L2, 5)
+    across, down = _frame_axes(lm)
+    _, chin, _ = head_extent(lm)
+    above_chin = _along((H, W), chin, down) < 0
+    # beside the cheeks and the jaw only (from the eyes down): higher up, temples and hair are no skin
+    zone = (d_out > 0) & (d_out <= reach * fw) & above_chin & (_along((H, W), lm[36:48].mean(0), down) > 0)
+    # the colours are sampled from the nose's tip to the chin: above it the ring inside the hull holds the eyes,
+    # the brows and the hair at the temple (its spread hid the cheek's difference from a pale backdrop)
+    low = above_chin & (_along((H, W), lm[33], down) > 0)
+    low_zone = above_chin & (_along((H, W), lm[36:48].mean(0), down) > 0)
+    lab = cv2.cvtColor(np.clip(img, 0, 1).astype(np.float32), cv2.COLOR_RGB2LAB)
+    right = _along((H, W), lm[30], across) > 0
+    share = np.zeros((H, W), np.float32)
+    linear = np.zeros((H, W), np.float32)
+    for side in (right, ~right):
+        skin = lab[(d_in >= ring[0] * fw) & (d_in <= ring[1] * fw) & side & low & (a > 0.98)]
+        back = lab[(a < 0.02) & (d_out > 0) & (d_out < 0.2 * fw) & side & low]
+        if len(skin) < least or len(back) < least:
+            continue
+        ms, mb = np.median(skin, 0), np.median(back, 0)  # medians: a strand or an earring in the ring is no skin
+        pooled = 0.5 * (np.cov(skin.T) + np.cov(back.T)) + 1e-3 * np.eye(3)
+        w = np.linalg.solve(pooled, ms - mb)
+        gap = float((ms - mb) @ w)
+        if gap <= 0 or gap / np.sqrt(max(float(w @ pooled @ w), 1e-12)) < separation:
+            continue  # (Fisher distance: the skin's and the backdrop's colours overlap here)
+        where = side & (zone | ((hull > 0) & low_zone))
+        x = lab[where]
+        t = ((x - mb) @ w) / gap
+        # only the skin, the backdrop and their mixes: a colour off the line between the two (lips, a red stripe
+        # beside the cheek) is neither, however far along it lies (in pooled spreads, ramped 6-9)
+        off = x - (mb + np.clip(t, 0, 1)[:, None] * (ms - mb))
+        r = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", off, np.linalg.inv(pooled), off), 0))
+        gate = np.clip((9.0 - r) / 3.0, 0, 1)
+        share[where] = np.clip((t - 0.3) / 0.4, 0, 1) * gate
+        linear[where] = np.clip((t - 0.1) / 0.8, 0, 1) * gate  # as an alpha: a mixed edge pixel about as its mix
+    # only skin joined to the face through skin: no patch of a like colour further out
+    n, lab_ = cv2.connectedComponents(((share > 0.5) | (hull > 0)).astype(np.uint8), connectivity=8)
+    held = np.unique(lab_[hull > 0])
+    joined = np.isin(lab_, held[held > 0])
+    if not with_hull:  # the skin alone, inside the hull too (no lips, eyes or hair over the cheek), as an alpha:
+        # the edge's mixed pixels at their share (ramped to opaque, they carried the old backdrop: a grey line
+        # along hinton's jaw)
+        # (closed over 0.03 face widths: the lipstick's blush beside the mouth's corner lies off the skin-backdrop
+        # line and left dips of 0.5-0.7 in memorial's cheek, specks of the new backdrop seen through it)
+        r_c = max(int(round(0.03 * fw)), 1)
+        disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r_c + 1, 2 * r_c + 1))
+        return np.minimum(cv2.morphologyEx((linear * joined).astype(np.float32), cv2.MORPH_CLOSE, disk),
+                          (zone | (hull > 0)) * 1.0).astype(np.float32)
+    return np.maximum(hull.astype(np.float32), share * joined).astype(np.float32)
+
+
 def shape_alpha(prob: np.ndarray, face_width: float, *, feather: float = 0.006) -> np.ndarray:
     """A smooth alpha from the segmenter's person probability alone (no colour).
 
@@ -3447,6 +3539,8 @@ def matte(
     lapels: bool = True,
     edge_share: bool = True,
     bare_wall: bool = True,
+    cheeks: bool = True,
+    skin_opaque: bool = False,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -3581,6 +3675,15 @@ def matte(
         With ``others`` and ``shape_where_alike``: the segmenter's shape adds nothing beyond the subject's mask in
         colours only the background holds (:func:`alien_shape`: no block, or grey fleck left of it, over the dark
         sleeve of someone standing behind, whom the segmenter joins to the subject).
+    cheeks : bool
+        The segmenter's doubt (``prior``) does not take away the face inside its jaw's landmarks or skin of the
+        cheek's colour (not the backdrop's) joined to it just outside (:func:`face_skin`: a pale turned face's far cheek before a pale backdrop, which the segmenter drew along
+        the mouth's corner, is not cut away).
+    skin_opaque : bool
+        With ``cheeks``: skin of the cheek's colour joined to the face is also at least as opaque as its colour share
+        (:func:`face_skin` with ``with_hull=False``): on memorial's and editorial's wider crops the matting itself
+        left liuyifei's pale far cheek at 0.4-0.9. Off by default: it raised the halo of biden.jpg (0.32 -> 0.56) and
+        lecun.jpg (0.94 -> 1.14) and toned a pixel row by the astronaut's jaw (see docs/STUDIO.md, round 16).
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
@@ -3811,6 +3914,13 @@ def matte(
             # what lies behind the third colour it took out (its blurred border into the background) goes too, beside
             # the face's skin: on a side with long hair the soft edge is strands (scarlett_1.jpg's loose locks)
             alpha_s = behind_third_colour(small, alpha_s, limited, tri, fw, where=_skin_sides(alpha_s, lm_s))
+    skin_s = None
+    if cheeks:  # the face's own skin (the jaw's hull and the cheek's colour joined to it): the segmenter's doubt
+        # does not take it away (below); with skin_opaque it is opaque too (on a wider crop the matting left
+        # liuyifei's pale far cheek at 0.4-0.9 before her pale backdrop, from its colour alone)
+        skin_s = face_skin(small, alpha_s, lm_s)
+        if skin_opaque:  # off by default: it mended memorial's cheek but moved biden/lecun's halo up (round 16)
+            alpha_s = np.maximum(alpha_s, face_skin(small, alpha_s, lm_s, with_hull=False))
     shape_w = None
     if shape_where_alike:
         # colour cannot tell the person from the backdrop here: the segmenter's shape decides (only its own
@@ -3863,6 +3973,8 @@ def matte(
             allowed = np.maximum(allowed, np.clip(resize(near_j.astype(np.float32), (W, H)), 0, 1))
         if strand_w is not None and strand_w.max() > 0:  # where strand and gap colours decided, a strand is kept whole
             allowed = np.maximum(allowed, np.clip(resize(strand_w, (W, H), cv2.INTER_LINEAR), 0, 1))
+        if skin_s is not None:  # the face's own skin (a pale far cheek the segmenter drew along the mouth's corner)
+            allowed = np.maximum(allowed, np.clip(resize(skin_s, (W, H), cv2.INTER_LINEAR), 0, 1))
         alpha = alpha * allowed
     alpha = np.clip(alpha, 0, 1).astype(np.float32)
     if focus_hair:  # the subject's own sharp sideburn before a dark, blurred backdrop is kept whole
