@@ -95,8 +95,8 @@ def test_the_matte_keeps_the_lapels_point(lm, monkeypatch):
     monkeypatch.setattr(person, "person_probability", lambda *a, **k: np.asarray(prob, np.float32))
     kw = dict(iterations=0, work_side=256, focus_hair=False, dense=False)
     before = M.matte(img, lm, lapels=False, **kw)
-    after = M.matte(img, lm, **kw)
-    assert float(np.median(before[125:150, 151:154])) < 0.5  # main: the point cut off
+    after = M.matte(img, lm, lapels=True, **kw)
+    assert float(np.median(before[125:150, 151:154])) < 0.5  # without the rule: the point cut off
     assert after[128:158, 151:154].min() > 0.9  # the point kept, to near its tip
     assert after[128:158, 158:].max() < 0.05  # and not the wall beside it
     assert after[200, 100] > 0.99 and after[100, 110] > 0.99  # the suit and the face

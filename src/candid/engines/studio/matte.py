@@ -3536,7 +3536,7 @@ def matte(
     others_known: bool = True,
     others_grow: float = 1.3,
     shape_colours: bool = True,
-    lapels: bool = True,
+    lapels: bool = False,
     edge_share: bool = True,
     bare_wall: bool = True,
     cheeks: bool = True,
@@ -3694,7 +3694,9 @@ def matte(
         Below the ear lobes, cloth of the clothes' colours, unlike the wall beside it and joined to the known person,
         is marked as the person before the matting (:func:`lost_lapels`: a suit's lapel running on as a narrow navy
         point between the white collar and a light wall is not cut off halfway up the collar). Where it finds
-        nothing the matte is byte-identical to the one without it.
+        nothing the matte is byte-identical to the one without it. Off by default since the round-16 merge: on the
+        known-alpha scene (the astronaut's orange suit over brown wood) it raised the SAD from 0.83 to 0.92 (limit
+        0.85): soft alpha 0.26 over the wood beside the body (docs/STUDIO.md, "Round 16: merged").
     enclosed, pocket_band : bool, float
         Below the ear lobes, the old backdrop the mask holds between hair, hoop and neck leaves the mask
         (:func:`enclosed_background`: rihanna's bokeh inside and below a hoop): its core is known background, strands
