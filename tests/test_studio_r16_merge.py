@@ -44,3 +44,4 @@ def test_a_navy_point_beside_opaque_navy_stays_navy():
     img[:, 288:296] = NAVY  # the suit's own opaque navy right beside the point
     new, _ = suppress_rim(img, a, width=6, landmarks=lm)
     assert new[400, 296:300].mean() < 0.15
+

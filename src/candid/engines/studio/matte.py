@@ -2409,7 +2409,8 @@ def pocket_jewellery(pixels: np.ndarray, trimap_: np.ndarray, pockets: np.ndarra
 def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, *, prob: np.ndarray | None = None,
                 odds: float = 0.1, contrast: float = 0.3, support: float = 0.35, gap: float = 0.03,
                 local: float = 0.1, rim: float = 0.015, least: float = 0.02, same: float = 0.1,
-                unlike_skin: float = 0.15, box_margin: float = 0.03, spare: np.ndarray | None = None) -> np.ndarray:
+                unlike_skin: float = 0.15, box_margin: float = 0.03, spare: np.ndarray | None = None,
+                thin: float = 0.03, long: float = 0.5) -> np.ndarray:
     """The trimap with cloth the colours are sure of, joined to the opaque clothes, marked as the person.
 
     A suit's lapel runs on past its shoulder as a narrow point (2-10 px) between the white collar and a light wall
@@ -2542,7 +2543,18 @@ def lost_lapels(pixels: np.ndarray, trimap_: np.ndarray, landmarks: np.ndarray, 
         n_l, lab_l = cv2.connectedComponents((like | piece).astype(np.uint8), connectivity=8)
         held = np.unique(lab_l[piece])
         grown |= np.isin(lab_l, held[held > 0])
+    # a thin piece that runs a long way (under ``thin`` face widths across, over ``long`` along) follows the outline:
+    # the mixed rim of a sharp edge against a backdrop of the clothes' colours (the astronaut's orange suit over
+    # brown wood in the known-alpha scene), not a lapel's point (0.29 face widths long on 32bit.png)
+    n_g, lab_g, st_g, _ = cv2.connectedComponentsWithStats(grown.astype(np.uint8), connectivity=8)
+    half = cv2.distanceTransform(grown.astype(np.uint8), cv2.DIST_L2, 5)
+    for i in range(1, n_g):
+        piece = lab_g == i
+        if float(half[piece].max()) < thin * fw and max(st_g[i, 2], st_g[i, 3]) > long * fw:
+            grown &= ~piece
     marked = grown
+    if not marked.any():
+        return t.copy()
     out = t.copy()
     out[marked] = 1.0
     r = max(int(round(rim * fw)), 2)  # (at least the 2 px a sharp edge mixes over at the working size)
@@ -3536,7 +3548,7 @@ def matte(
     others_known: bool = True,
     others_grow: float = 1.3,
     shape_colours: bool = True,
-    lapels: bool = False,
+    lapels: bool = True,
     edge_share: bool = True,
     bare_wall: bool = True,
     cheeks: bool = True,
@@ -3694,9 +3706,9 @@ def matte(
         Below the ear lobes, cloth of the clothes' colours, unlike the wall beside it and joined to the known person,
         is marked as the person before the matting (:func:`lost_lapels`: a suit's lapel running on as a narrow navy
         point between the white collar and a light wall is not cut off halfway up the collar). Where it finds
-        nothing the matte is byte-identical to the one without it. Off by default since the round-16 merge: on the
-        known-alpha scene (the astronaut's orange suit over brown wood) it raised the SAD from 0.83 to 0.92 (limit
-        0.85): soft alpha 0.26 over the wood beside the body (docs/STUDIO.md, "Round 16: merged").
+        nothing the matte is byte-identical to the one without it. A thin piece running a long way along the
+        outline is no point (``lost_lapels(thin=, long=)``: on the known-alpha scene, the astronaut's orange suit over
+        brown wood, such strips raised the SAD from 0.83 to 0.92; docs/STUDIO.md, "Round 16: merged").
     enclosed, pocket_band : bool, float
         Below the ear lobes, the old backdrop the mask holds between hair, hoop and neck leaves the mask
         (:func:`enclosed_background`: rihanna's bokeh inside and below a hoop): its core is known background, strands
