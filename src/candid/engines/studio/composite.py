@@ -306,7 +306,7 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
                 # (tom_cruise_tight.jpg: black specks where the jaw meets the collar), not cloth
                 r_o = max(int(round(w)), 1)
                 inside = cv2.erode((a_c >= 0.98).astype(np.uint8), np.ones((3, 3), np.uint8), iterations=2) > 0
-                own = cv2.erode(np.where(inside, luminance(lin), 2.0).astype(np.float32),
+                own = cv2.erode(np.where(inside, lI, 2.0).astype(np.float32),
                                 cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r_o + 1, 2 * r_o + 1)))
                 dark = dark * np.clip((level / np.maximum(own, 1e-4) - 0.75) / 0.2, 0, 1)
                 toward = toward * (1.0 - dark * np.clip(1.0 + below / w, 0, 1))
