@@ -33,7 +33,7 @@ _WHERE = {
     "finish_to_file": "_pipeline", "honest_limit_note": "_pipeline", "learned_passes": "_pipeline",
     "resolve_backend": "_pipeline", "run_tiles": "_pipeline", "tile_grid": "_pipeline", "upscale": "_pipeline",
     "upscale_report": "_pipeline",
-    "back_project": "_waifu2x", "clamped_cubic": "_waifu2x", "learned_enlarge": "_waifu2x",
+    "back_project": "_waifu2x", "clamped_cubic": "_waifu2x", "learned_denoise": "_waifu2x", "learned_enlarge": "_waifu2x",
     "matte_edge_trust": "_waifu2x", "waifu2x_available": "_waifu2x", "waifu2x_x2": "_waifu2x",
     "FITS": "_size", "FitPlan": "_size", "parse_target": "_size", "plan_fit": "_size", "target_size": "_size",
     "FinishOptions": "options",
@@ -67,7 +67,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     )
     from candid.finish._size import FITS, FitPlan, parse_target, plan_fit, target_size  # noqa: F401
     from candid.finish._waifu2x import (  # noqa: F401
-        back_project, clamped_cubic, learned_enlarge, matte_edge_trust, waifu2x_available, waifu2x_x2,
+        back_project, clamped_cubic, learned_denoise, learned_enlarge, matte_edge_trust, waifu2x_available,
+        waifu2x_x2,
     )
     from candid.finish._saved_matte import (  # noqa: F401
         SavedMatte, discard_matte, load_saved_matte, save_matte, sidecar_path,

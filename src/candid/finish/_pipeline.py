@@ -521,7 +521,7 @@ def _check_matte(matte, width: int, height: int) -> np.ndarray | None:
 
 def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, references,
            reference_landmarks, on_learned_tile: Callable[[], None] | None = None,
-           matte: np.ndarray | None = None) -> tuple[_Finisher, list[str]]:
+           matte: np.ndarray | None = None, artefact_guard: bool = True) -> tuple[_Finisher, list[str]]:
     notes = [f"{plan.src_w}x{plan.src_h} -> {plan.out_w}x{plan.out_h} ({plan.fit}, x{plan.scale:.2f}, "
              f"{settings.backend}, {settings.kernel})"]
     if plan.scale > 4.0:
@@ -537,9 +537,11 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
     detail = None
     pre = 1
     if settings.backend == "learned":
-        from candid.finish._waifu2x import learned_enlarge
+        from candid.finish._waifu2x import NOISE_LEVEL, learned_denoise, learned_enlarge
 
         passes = learned_passes(plan.src_w, plan.src_h, plan.scale)
+        # beyond 4x the light JPEG-noise model would draw the source's compression damage as texture
+        denoise = learned_denoise(plan.scale, guard=artefact_guard)
         if passes == 0:
             notes.append("learned pre-upscale skipped (magnification under 1.5x or source too big); classical only")
         else:
@@ -550,12 +552,16 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
 
                 trust = matte_edge_trust(matte)
             arr = learned_enlarge(np.asarray(source.numpy(), np.float32), passes, on_tile=on_learned_tile,
-                                  matte=matte, trust=trust)
+                                  matte=matte, trust=trust, denoise=denoise)
             pre = 2 ** passes
             source = _array_to_vips(arr)
             del arr
             notes.append(f"waifu2x photo model {pre}x pre-upscale ({passes} pass{'es' if passes > 1 else ''}, "
                          f"CPU, consistent with the source), then classical x{plan.scale / pre:.2f}")
+            if denoise > 1:
+                notes.append(f"waifu2x's strongest JPEG-artefact model (noise level {NOISE_LEVEL[denoise]}): "
+                             f"enlarged {plan.scale:.1f}x, the source's compression blocks and ringing would "
+                             f"otherwise be drawn as texture (fine texture is softer)")
             if trust is not None:
                 edge = float((trust < 1.0).mean())
                 if edge > 0:
@@ -596,6 +602,7 @@ def upscale(
     identity_check: IdentityCheck | None = None,
     options: FinishOptions | None = None,
     matte: np.ndarray | None = None,
+    artefact_guard: bool = True,
     **settings: Any,
 ) -> np.ndarray:
     """Upscale (or fit) an image to a target size, in memory.
@@ -627,6 +634,11 @@ def upscale(
         ``(H, W)`` alpha when ``img`` is a composite (a studio headshot): the
         learned backend leaves the cut-out's edge to the classical
         enlargement (:func:`candid.finish.matte_edge_trust`).
+    artefact_guard : bool
+        Beyond 4x the learned passes use waifu2x's strongest JPEG-artefact
+        photo model, so the source's compression damage is not drawn as
+        texture (:func:`candid.finish.learned_denoise`; said in the notes).
+        False: the light model at every magnification.
     **settings
         The same settings as keywords, over ``options`` (the keywords of
         earlier versions; a misspelt one raises :class:`candid.errors.CandidError`).
@@ -646,20 +658,20 @@ def upscale(
     """
     return upscale_report(img, target, landmarks=landmarks, references=references,
                           reference_landmarks=reference_landmarks, identity_check=identity_check,
-                          options=options, matte=matte, **settings)[0]
+                          options=options, matte=matte, artefact_guard=artefact_guard, **settings)[0]
 
 
 def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, landmarks=None, references=None,
                    reference_landmarks=None, identity_check: IdentityCheck | None = None,
                    options: FinishOptions | None = None, tile_w: int | None = None,
-                   matte: np.ndarray | None = None, plan: FitPlan | None = None,
+                   matte: np.ndarray | None = None, plan: FitPlan | None = None, artefact_guard: bool = True,
                    **settings: Any) -> tuple[np.ndarray, str, tuple[str, ...]]:
     """:func:`upscale`, also returning the backend used and the notes (honest limit first, if any).
 
     ``tile_w`` renders tiles ``tile`` high and ``tile_w`` wide (the recipe stage uses
     :func:`finish_to_file`'s 256 x 1024 windows, the fastest measured). ``plan`` is the fit the caller
     already made for this image, target and ``fit`` (:func:`candid.finish.plan_fit`; the recipe stage
-    scales the matte with it), used instead of being made again.
+    scales the matte with it), used instead of being made again. ``artefact_guard`` as for :func:`upscale`.
 
     Examples
     --------
@@ -678,7 +690,8 @@ def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, landmarks=
                          f"the image is {w}x{h} fitted by {o.fit!r}")
     used = resolve_backend(o.backend, references, landmarks, w, h, plan.scale)
     fin, notes = _build(_array_to_vips(np.clip(img, 0, 1)), plan, _Settings.of(o, used, plan, target), landmarks,
-                        references or [], reference_landmarks or [], matte=_check_matte(matte, w, h))
+                        references or [], reference_landmarks or [], matte=_check_matte(matte, w, h),
+                        artefact_guard=artefact_guard)
     if o.tile is None:
         out = fin.render(0, 0, plan.out_h, plan.out_w)
     else:
@@ -707,6 +720,7 @@ def finish_to_file(
     on_tile: Callable[[], None] | None = None,
     options: FinishOptions | None = None,
     matte: np.ndarray | str | None = "saved",
+    artefact_guard: bool = True,
     **settings: Any,
 ) -> FinishResult:
     """Finish an image to a big file with bounded memory (tiles + streaming write).
@@ -739,6 +753,8 @@ def finish_to_file(
         (``NAME.matte.png``, written by ``candid make``;
         :func:`candid.finish.load_saved_matte`), used only if it belongs to
         exactly the file's pixels; a note says which. None: no matte.
+    artefact_guard : bool
+        As for :func:`upscale`.
     **settings
         The same settings as keywords, over ``options``.
 
@@ -797,7 +813,8 @@ def finish_to_file(
     plan = plan_fit(src_vips.width, src_vips.height, target, o.fit)
     used = resolve_backend(o.backend, references, landmarks, plan.src_w, plan.src_h, plan.scale)
     fin, notes = _build(src_vips, plan, _Settings.of(o, used, plan, target), landmarks, references or [],
-                        reference_landmarks or [], matte=_check_matte(matte, plan.src_w, plan.src_h))
+                        reference_landmarks or [], matte=_check_matte(matte, plan.src_w, plan.src_h),
+                        artefact_guard=artefact_guard)
     notes.insert(1 if plan.scale > 4.0 else 0, f"source {name}")  # the honest limit stays first
     matte_note = None
     if saved is not None:

