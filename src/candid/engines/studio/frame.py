@@ -426,8 +426,9 @@ def head_sides(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[in
     bottom, where the ears end; below, hair hanging down and the shoulders are the body's width, not the head's),
     each row's run of person (probability > 0.5) through the face's middle; the sides are the runs' 3rd and 97th
     percentiles (not one strand), no further out than :data:`HEAD_SIDE_MAX` face widths beyond the jaw's ends.
-    The two flags say the head reaches the photo's left or right border (the photo cuts it there). None when no
-    mask is given or it does not cover the face's middle.
+    The two flags say the head reaches the photo's left or right border (the photo cuts it there). A side whose
+    runs reach the cap is not known (``-inf`` / ``inf``: the mask there is someone or something else joined to the
+    head). None when no mask is given or it does not cover the face's middle.
 
     Examples
     --------
@@ -465,8 +466,11 @@ def head_sides(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[in
         clear_r = np.flatnonzero(~row[cx:])
         lefts.append(int(clear_l[-1] + 1) if clear_l.size else 0)
         rights.append(int(cx + clear_r[0] - 1) if clear_r.size else p.shape[1] - 1)
-    x0 = max(float(np.percentile(lefts, 3)) + c0, lo)
-    x1 = min(float(np.percentile(rights, 97)) + c0, hi)
+    x0 = float(np.percentile(lefts, 3)) + c0
+    x1 = float(np.percentile(rights, 97)) + c0
+    # a run out to the cap is not the head's (a neighbour's head or a wall the mask joined to it): that side unknown
+    x0 = -np.inf if x0 <= lo + 1.0 and x0 > 0.5 else x0
+    x1 = np.inf if x1 >= hi - 1.0 and x1 < W - 1.5 else x1
     # the photo cuts the head at a side: the run reaches the border there (and the cap lies beyond it)
     cut_left = c0 == 0 and float(np.mean(np.asarray(lefts) == 0)) > 0.05
     cut_right = c1 == W and float(np.mean(np.asarray(rights) == p.shape[1] - 1)) > 0.05
@@ -476,8 +480,8 @@ def head_sides(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[in
 #: Look room for a face turned away from the camera, in every style without a rule for the head's place (not
 #: passport): the face is moved off centre, away from where it looks, by up to :data:`YAW_LOOK` of the frame's width,
 #: ramping in between the turns ``YAW_RAMP`` (the nose tip's offset from the jaw's middle in face widths: 0 frontal,
-#: 0.5 a profile; a three-quarter view is about 0.3).
-YAW_LOOK, YAW_RAMP = 0.10, (0.35, 0.45)
+#: 0.5 a profile; a three-quarter view is about 0.3-0.37, and keeps the style's framing).
+YAW_LOOK, YAW_RAMP = 0.10, (0.40, 0.48)
 
 
 def yaw_look_room(turn: float, style: Style) -> float:
@@ -584,7 +588,7 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
     """The cheapest frame over scales (1 down to 0.2), shifts and canvas extensions, or None.
 
     ``head`` is the head's ``(x0, x1, y0, y1)`` in the photo. ``look``: the look room (share of the width the face
-    moves off centre, away from where it looks). ``need_x``: the columns (upright) the frame must span (the head's
+    moves off centre, away from where it looks; negative: towards it, as before round 17). ``need_x``: the columns (upright) the frame must span (the head's
     sides, ears and hair, :func:`head_sides`). Returns
     ``(scale, x0, y0, cw, ch, extended_fraction, sides, cut)`` in upright coordinates.
     """
@@ -608,7 +612,9 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
         ch = head_h / st.head_frac * scale
         cw = ch * aw / ah
         top = float(crown[1]) - st.crown_line * ch if st.crown_line is not None else eye_y - st.eye_line * ch
-        cx = face_cx - np.sign(turn) * look * cw if abs(turn) > 0.03 else face_cx
+        # look room: the face moves off centre away from where it looks (turn > 0: the nose right of the jaw's middle,
+        # the face looks to the frame's right; the frame's middle moves right of it)
+        cx = face_cx + np.sign(turn) * look * cw if abs(turn) > 0.03 else face_cx
         x0, y0 = cx - cw / 2 + dx * cw, top + dy * ch
         # the face must stay inside with a margin (the crown too, unless the photo itself cuts it)
         ok = ((x0 < fx0 - min(0.02 * cw, room[0])) & (x0 + cw > fx1 + min(0.02 * cw, room[1]))
@@ -673,8 +679,7 @@ def _whole_head(person: np.ndarray | None, lm: np.ndarray, shape: tuple[int, int
 
     Returns ``(need_x, cut_top)``: ``need_x`` ``(left, right, slack_left, slack_right)``, the columns the frame must
     reach to, the head's sides (:func:`head_sides`) with :data:`SIDE_AIR` head heights of air where the photo has
-    it, or the photo's border where the photo cuts the head at that side (``slack``: :data:`CUT_SLACK` there,
-    else 0); ``cut_top``, the row of the photo's top over the head when the photo cuts the hair there (the frame
+    it (``inf`` / ``-inf``: nothing held on a side the photo cuts or the mask cannot tell; ``slack``: 0); ``cut_top``, the row of the photo's top over the head when the photo cuts the hair there (the frame
     starts on it, not lower through the hair). With look room (``looking``) the head's back (the side the face
     turns away from) is not held: a profile with the photo's border behind it keeps room in front instead.
     """
@@ -688,8 +693,11 @@ def _whole_head(person: np.ndarray | None, lm: np.ndarray, shape: tuple[int, int
         return None, cut_top
     x0, x1, cut_l, cut_r = sides
     air = SIDE_AIR * head_h
-    x0 = -0.5 if cut_l else x0 - min(air, x0)
-    x1 = W - 0.5 if cut_r else x1 + min(air, W - 1 - x1)
+    # a side the photo cuts is not held: the mask that runs into the border there is as often a neighbour or a dark
+    # wall joined to the hair (tom_cruise_tight's right) as the head, and a frame held on that border paid for a
+    # canvas beside the cut head instead (2008_002079's ear); the canvas beside a head is priced by the touch map
+    x0 = x0 - min(air, x0) if np.isfinite(x0) and not cut_l else np.inf
+    x1 = x1 + min(air, W - 1 - x1) if np.isfinite(x1) and not cut_r else -np.inf
     ym = float(np.clip(lm[27:31, 1].mean(), 0, H - 1))  # the head's middle row (the nose's bridge)
     left = float((rot @ np.array([x0, ym, 1.0]))[0])
     right = float((rot @ np.array([x1, ym, 1.0]))[0])
@@ -698,7 +706,7 @@ def _whole_head(person: np.ndarray | None, lm: np.ndarray, shape: tuple[int, int
             left = np.inf
         else:
             right = -np.inf
-    return (left, right, CUT_SLACK if cut_l else 0.0, CUT_SLACK if cut_r else 0.0), cut_top
+    return (left, right, 0.0, 0.0), cut_top
 
 
 def frame(
@@ -836,8 +844,10 @@ def frame(
     jaw = 0.15 * float(np.linalg.norm(lm[16] - lm[0]))
     head_box = (float(lm[:, 0].min()) - jaw, float(lm[:, 0].max()) + jaw,
                 min(float(crown_src[1]), float(lm[:, 1].min())), float(max(lm[3, 1], lm[13, 1])))
-    look = yaw_look_room(turn, st) if yaw_look else st.look_room
-    need_x, cut_top = _whole_head(person, lm, (H, W), pixels, rot, head_h, turn, look > st.look_room,
+    # until round 17 the look room moved the face towards where it looks (the sign was the wrong way round):
+    # ``yaw_look=False`` keeps that, so the old frames can be compared
+    look = yaw_look_room(turn, st) if yaw_look else -st.look_room
+    need_x, cut_top = _whole_head(person, lm, (H, W), pixels, rot, head_h, turn, abs(look) > st.look_room,
                                   runs) if whole_head else (None, None)
     touch = _touch_map(person, (W, H))
     best = None
