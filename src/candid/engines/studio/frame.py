@@ -590,7 +590,7 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
     ``head`` is the head's ``(x0, x1, y0, y1)`` in the photo. ``look``: the look room (share of the width the face
     moves off centre, away from where it looks; negative: towards it, as before round 17). ``need_x``: the columns (upright) the frame must span (the head's
     sides, ears and hair, :func:`head_sides`). Returns
-    ``(scale, x0, y0, cw, ch, extended_fraction, sides, cut)`` in upright coordinates.
+    ``(scale, x0, y0, cw, ch, extended_fraction, sides, cut, cost)`` in upright coordinates.
     """
     aw, ah = aspect
     W, H = size
@@ -632,6 +632,8 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
         bottom = np.maximum(0.0, sy.max(1) - H - 0.5) / ch
         ext = np.maximum.reduce(list(out.values()))
         ok &= (bottom <= SLIVER) & (ext <= (hard_limit if extend else 0.0))
+        if need_x is not None:  # where the photo cuts the head at a side, the frame ends on that border: no canvas
+            ok &= ((need_x[2] == 0) | (out["left"] <= SLIVER)) & ((need_x[3] == 0) | (out["right"] <= SLIVER))
         if not ok.any():
             continue
         cost = closer + SHIFT_COST * np.hypot(dx, dy) + SHIFT_COST_SQ * (dx ** 2 + dy ** 2) + TOP_COST * out["top"] + SIDE_COST * np.maximum(
@@ -663,13 +665,20 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
             best_cost = float(cost[i])
             sides = tuple(n for n in ("top", "left", "right") if out[n][i] > SLIVER)
             best = (float(scale), float(x0[i]), float(y0[i]), float(cw), float(ch), float(ext[i]) if sides else 0.0,
-                    sides, bool(cut[i]))
+                    sides, bool(cut[i]), best_cost)
     return best
 
 
-#: How far (share of the frame) a frame may stop short of the photo's border where the photo cuts the head: the
-#: search's grid steps 0.0125 of the width and 0.025 of the height, so an exact fit is rarely on it.
-CUT_SLACK = 0.02
+#: How far (share of the frame) a frame may stop short of the photo's border where the photo cuts the head at a
+#: side (it may not go beyond it: a canvas beside a cut head shows it sliced); and at the top (the search's grid
+#: steps 0.025 of the height there, and a canvas above a cut head is ruled out).
+CUT_SLACK, CUT_SLACK_TOP = 0.006, 0.02
+
+#: How much more a frame that keeps the head (:func:`_whole_head`) may cost than the best frame for the face alone
+#: (the prices of :func:`_best_frame`: 0.8 is the face moved about 0.16 of the frame off its place, or framed 1x
+#: closer; tom_cruise_tight linkedin kept his hair at the photo's right for 0.96 more, on a canvas a quarter of
+#: the frame at the left with his face at two thirds of the width).
+HEAD_KEEP_COST = 0.8
 
 
 def _whole_head(person: np.ndarray | None, lm: np.ndarray, shape: tuple[int, int], pixels: np.ndarray | None,
@@ -679,7 +688,8 @@ def _whole_head(person: np.ndarray | None, lm: np.ndarray, shape: tuple[int, int
 
     Returns ``(need_x, cut_top)``: ``need_x`` ``(left, right, slack_left, slack_right)``, the columns the frame must
     reach to, the head's sides (:func:`head_sides`) with :data:`SIDE_AIR` head heights of air where the photo has
-    it (``inf`` / ``-inf``: nothing held on a side the photo cuts or the mask cannot tell; ``slack``: 0); ``cut_top``, the row of the photo's top over the head when the photo cuts the hair there (the frame
+    it, or the photo's border where the photo cuts the head at that side (``slack``: :data:`CUT_SLACK` there, else
+    0; ``inf`` / ``-inf``: nothing held where the mask cannot tell); ``cut_top``, the row of the photo's top over the head when the photo cuts the hair there (the frame
     starts on it, not lower through the hair). With look room (``looking``) the head's back (the side the face
     turns away from) is not held: a profile with the photo's border behind it keeps room in front instead.
     """
@@ -693,20 +703,20 @@ def _whole_head(person: np.ndarray | None, lm: np.ndarray, shape: tuple[int, int
         return None, cut_top
     x0, x1, cut_l, cut_r = sides
     air = SIDE_AIR * head_h
-    # a side the photo cuts is not held: the mask that runs into the border there is as often a neighbour or a dark
-    # wall joined to the hair (tom_cruise_tight's right) as the head, and a frame held on that border paid for a
-    # canvas beside the cut head instead (2008_002079's ear); the canvas beside a head is priced by the touch map
-    x0 = x0 - min(air, x0) if np.isfinite(x0) and not cut_l else np.inf
-    x1 = x1 + min(air, W - 1 - x1) if np.isfinite(x1) and not cut_r else -np.inf
+    # a side the photo cuts: the frame ends on that border (``slack`` > 0: within CUT_SLACK inside it and no canvas
+    # beyond it, see :func:`_best_frame`), not further in through the hair (tom_cruise_tight's right, editorial)
+    x0 = -0.5 if cut_l else x0 - min(air, x0) if np.isfinite(x0) else np.inf
+    x1 = W - 0.5 if cut_r else x1 + min(air, W - 1 - x1) if np.isfinite(x1) else -np.inf
     ym = float(np.clip(lm[27:31, 1].mean(), 0, H - 1))  # the head's middle row (the nose's bridge)
-    left = float((rot @ np.array([x0, ym, 1.0]))[0])
-    right = float((rot @ np.array([x1, ym, 1.0]))[0])
+    left = float(rot[0, 0] * x0 + rot[0, 1] * ym + rot[0, 2]) if np.isfinite(x0) else x0
+    right = float(rot[0, 0] * x1 + rot[0, 1] * ym + rot[0, 2]) if np.isfinite(x1) else x1
     if looking:  # the head's back may be cut: look room in front first
         if turn > 0:
             left = np.inf
         else:
             right = -np.inf
-    return (left, right, 0.0, 0.0), cut_top
+    return (left, right, CUT_SLACK if cut_l and np.isfinite(left) else 0.0,
+            CUT_SLACK if cut_r and np.isfinite(right) else 0.0), cut_top
 
 
 def frame(
@@ -850,22 +860,25 @@ def frame(
     need_x, cut_top = _whole_head(person, lm, (H, W), pixels, rot, head_h, turn, abs(look) > st.look_room,
                                   runs) if whole_head else (None, None)
     touch = _touch_map(person, (W, H))
-    best = None
+    # the face alone, as before: the frame the head's needs below are weighed against
+    best = _best_frame(st, (aw, ah), head_h, crown, eye_y, face_cx, turn, need_top, face_box, room, inv, (W, H),
+                       touch, head_box, extend=extend, max_extend=max_extend, centre=_centre, look=look)
     # the whole head first; then the photo's top over a head it cuts (the crown is the more of the head, and a frame
-    # through the hair cuts it flat), then the sides; then the face alone, as before (or no mask tells the head)
+    # through the hair cuts it flat), then the sides; each taken when it costs at most HEAD_KEEP_COST more than the
+    # face alone (a head kept by sliding the face far off its place, or onto a wide canvas, is not worth it)
     for nx, ct in [(need_x, cut_top), (None, cut_top), (need_x, None)]:
-        if best is not None or (nx is None and ct is None) or (ct is None and cut_top is not None and nx is None):
+        if best is None or (nx is None and ct is None) or (ct is None and cut_top is not None and nx is None):
             continue
-        best = _best_frame(st, (aw, ah), head_h, crown, eye_y, face_cx, turn,
+        whole = _best_frame(st, (aw, ah), head_h, crown, eye_y, face_cx, turn,
                            need_top if ct is None else min(need_top, ct), face_box, room, inv, (W, H),
                            touch, head_box, extend=extend, max_extend=max_extend, centre=_centre, look=look,
-                           need_x=nx, top_slack=0.0 if ct is None or ct >= need_top else CUT_SLACK,
+                           need_x=nx, top_slack=0.0 if ct is None or ct >= need_top else CUT_SLACK_TOP,
                            cut_head_top=cut_top is not None)
-    if best is None:  # no frame keeps the head's sides or the photo's top over it: the face, as before
-        best = _best_frame(st, (aw, ah), head_h, crown, eye_y, face_cx, turn, need_top, face_box, room, inv, (W, H),
-                           touch, head_box, extend=extend, max_extend=max_extend, centre=_centre, look=look)
+        if whole is not None and whole[8] <= best[8] + HEAD_KEEP_COST:
+            best = whole
+            break
     if best is not None:
-        scale, x0, y0, cw, ch, frac, sides, cut = best
+        scale, x0, y0, cw, ch, frac, sides, cut = best[:8]
         note = (f"photo too tight for {aw:g}:{ah:g} framing; framed {1 / scale:.2f}x closer"
                 if scale < 0.999 else None)
         share = float(head_h / ch) if st.head_range is not None else None
