@@ -90,6 +90,13 @@ class Framing:
         (the photo cuts the head at its top: no canvas above a cut head) and
         ``"bottom"`` (the frame ends on the photo's last row: the photo has no
         more neck or shoulders below the chin).
+    look_room : float
+        Look room given to a strongly turned face beyond the style's own (:func:`yaw_look_room`), as a share of
+        the frame's width; 0 when none.
+    head_cut : tuple of str
+        Sides (``"left"``, ``"right"``) where the frame cuts the head's ears or hair inside the photo (no frame
+        within :data:`HEAD_KEEP_COST` kept them: the photo is too tight). The back of a head turned for look room is
+        not counted.
     """
 
     matrix: np.ndarray = field(repr=False)
@@ -105,6 +112,8 @@ class Framing:
     hair_cut: str | None = None
     eye_height: float | None = None
     photo_limits: tuple[str, ...] = ()
+    look_room: float = 0.0
+    head_cut: tuple[str, ...] = ()
     # coverage per photo shape, made once: the stage asks for it five times per headshot (mend, continue,
     # mirror, fade, valid), each a warp at output size; not an init field, so ``replace`` starts it empty
     _coverage: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -719,6 +728,27 @@ def _whole_head(person: np.ndarray | None, lm: np.ndarray, shape: tuple[int, int
             CUT_SLACK if cut_r and np.isfinite(right) else 0.0), cut_top
 
 
+def _head_cut(need_x: tuple[float, float, float, float] | None, turn: float, x0: float,
+              cw: float) -> tuple[str, ...]:
+    """The sides where a frame ``x0 .. x0 + cw`` (upright) cuts what :func:`_whole_head` asked it to hold (one
+    pixel of tolerance; a side it did not ask for, ``inf``, is not cut).
+
+    Examples
+    --------
+    >>> _head_cut((10.0, 90.0, 0.0, 0.0), 0.0, 20.0, 100.0), _head_cut((10.0, -np.inf, 0.0, 0.0), 0.0, 5.0, 100.0)
+    (('left',), ())
+    """
+    if need_x is None:
+        return ()
+    left, right, sl, sr = need_x
+    out = []
+    if np.isfinite(left) and x0 > left + sl * cw + 1.0:
+        out.append("left")
+    if np.isfinite(right) and x0 + cw < right - sr * cw - 1.0:
+        out.append("right")
+    return tuple(out)
+
+
 def frame(
     pixels: np.ndarray,
     landmarks: np.ndarray,
@@ -907,7 +937,8 @@ def frame(
         return Framing(matrix=m, size=(w_px, h_px), angle=angle, scale_note=note, closer=float(1 / scale),
                        extended=tuple(sides), extended_fraction=float(frac), tilt_kept=float(kept),
                        edge_cut=bool(cut), head_share=share, hair_cut=hair_cut, eye_height=eyes,
-                       photo_limits=limits)
+                       photo_limits=limits, look_room=float(max(abs(look) - st.look_room, 0.0)),
+                       head_cut=_head_cut(need_x, turn, x0, cw))
     if angle != 0.0:  # levelling needs room the photo does not have: keep the tilt rather than refuse
         f = frame(pixels, landmarks, aspect, style, straighten="off", max_roll=max_roll, person=person,
                   extend=extend, max_extend=max_extend, whole_head=whole_head, yaw_look=yaw_look, _crown=_crown,
