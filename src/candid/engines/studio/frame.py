@@ -742,9 +742,9 @@ def _head_cut(need_x: tuple[float, float, float, float] | None, turn: float, x0:
         return ()
     left, right, sl, sr = need_x
     out = []
-    if np.isfinite(left) and x0 > left + sl * cw + 1.0:
+    if np.isfinite(left) and not sl and x0 > left + 1.0:  # a side the photo cuts (slack) is the photo's doing
         out.append("left")
-    if np.isfinite(right) and x0 + cw < right - sr * cw - 1.0:
+    if np.isfinite(right) and not sr and x0 + cw < right - 1.0:
         out.append("right")
     return tuple(out)
 
