@@ -597,8 +597,10 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
     """The cheapest frame over scales (1 down to 0.2), shifts and canvas extensions, or None.
 
     ``head`` is the head's ``(x0, x1, y0, y1)`` in the photo. ``look``: the look room (share of the width the face
-    moves off centre, away from where it looks; negative: towards it, as before round 17). ``need_x``: the columns (upright) the frame must span (the head's
-    sides, ears and hair, :func:`head_sides`). Returns
+    moves off centre, away from where it looks; negative: towards it, as before round 17). ``need_x``: the columns
+    (upright) the frame must reach and how far short it may stop (:func:`_whole_head`); ``top_slack``: how far
+    (share of the height) below ``need_top`` the frame's top may lie; ``cut_head_top``: no canvas above a head the
+    photo cuts at its top. Returns
     ``(scale, x0, y0, cw, ch, extended_fraction, sides, cut, cost)`` in upright coordinates.
     """
     aw, ah = aspect
@@ -698,9 +700,10 @@ def _whole_head(person: np.ndarray | None, lm: np.ndarray, shape: tuple[int, int
     Returns ``(need_x, cut_top)``: ``need_x`` ``(left, right, slack_left, slack_right)``, the columns the frame must
     reach to, the head's sides (:func:`head_sides`) with :data:`SIDE_AIR` head heights of air where the photo has
     it, or the photo's border where the photo cuts the head at that side (``slack``: :data:`CUT_SLACK` there, else
-    0; ``inf`` / ``-inf``: nothing held where the mask cannot tell); ``cut_top``, the row of the photo's top over the head when the photo cuts the hair there (the frame
-    starts on it, not lower through the hair). With look room (``looking``) the head's back (the side the face
-    turns away from) is not held: a profile with the photo's border behind it keeps room in front instead.
+    0; ``inf`` / ``-inf``: nothing held where the mask cannot tell); ``cut_top``, the row of the photo's top over
+    the head when the photo cuts the hair there (the frame starts on it, not lower through the hair). With look
+    room (``looking``) the head's back (the side the face turns away from) is not held: a profile with the photo's
+    border behind it keeps room in front instead.
     """
     H, W = shape
     cut_top = None
@@ -728,14 +731,13 @@ def _whole_head(person: np.ndarray | None, lm: np.ndarray, shape: tuple[int, int
             CUT_SLACK if cut_r and np.isfinite(right) else 0.0), cut_top
 
 
-def _head_cut(need_x: tuple[float, float, float, float] | None, turn: float, x0: float,
-              cw: float) -> tuple[str, ...]:
+def _head_cut(need_x: tuple[float, float, float, float] | None, x0: float, cw: float) -> tuple[str, ...]:
     """The sides where a frame ``x0 .. x0 + cw`` (upright) cuts what :func:`_whole_head` asked it to hold (one
     pixel of tolerance; a side it did not ask for, ``inf``, is not cut).
 
     Examples
     --------
-    >>> _head_cut((10.0, 90.0, 0.0, 0.0), 0.0, 20.0, 100.0), _head_cut((10.0, -np.inf, 0.0, 0.0), 0.0, 5.0, 100.0)
+    >>> _head_cut((10.0, 90.0, 0.0, 0.0), 20.0, 100.0), _head_cut((10.0, -np.inf, 0.0, 0.0), 5.0, 100.0)
     (('left',), ())
     """
     if need_x is None:
@@ -747,6 +749,24 @@ def _head_cut(need_x: tuple[float, float, float, float] | None, turn: float, x0:
     if np.isfinite(right) and not sr and x0 + cw < right - 1.0:
         out.append("right")
     return tuple(out)
+
+
+def _look_given(look: float, st: Style, turn: float, face_cx: float, x0: float, cw: float) -> float:
+    """The look room a frame ``x0 .. x0 + cw`` gives a turned face (share of the width its middle lies off centre,
+    away from where it looks) when :func:`yaw_look_room` asked for more than the style's own; 0 otherwise (a photo
+    with no room for it keeps the face where it was, and nothing is said).
+
+    Examples
+    --------
+    >>> from candid.engines.studio.styles import STYLES
+    >>> memorial = STYLES["memorial"]
+    >>> _look_given(0.1, memorial, 0.49, 40.0, 0.0, 100.0), _look_given(0.0, memorial, 0.49, 40.0, 0.0, 100.0)
+    (0.1, 0.0)
+    """
+    if abs(look) <= st.look_room + 1e-9:
+        return 0.0
+    given = float(np.sign(turn)) * ((x0 + cw / 2) - face_cx) / cw
+    return round(float(np.clip(given, 0.0, abs(look))), 3)
 
 
 def frame(
@@ -937,8 +957,8 @@ def frame(
         return Framing(matrix=m, size=(w_px, h_px), angle=angle, scale_note=note, closer=float(1 / scale),
                        extended=tuple(sides), extended_fraction=float(frac), tilt_kept=float(kept),
                        edge_cut=bool(cut), head_share=share, hair_cut=hair_cut, eye_height=eyes,
-                       photo_limits=limits, look_room=float(max(abs(look) - st.look_room, 0.0)),
-                       head_cut=_head_cut(need_x, turn, x0, cw))
+                       photo_limits=limits, look_room=_look_given(look, st, turn, face_cx, x0, cw),
+                       head_cut=_head_cut(need_x, x0, cw))
     if angle != 0.0:  # levelling needs room the photo does not have: keep the tilt rather than refuse
         f = frame(pixels, landmarks, aspect, style, straighten="off", max_roll=max_roll, person=person,
                   extend=extend, max_extend=max_extend, whole_head=whole_head, yaw_look=yaw_look, _crown=_crown,
