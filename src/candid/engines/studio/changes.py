@@ -148,6 +148,10 @@ SENTENCES: dict[str, Callable[[Callable[..., Any]], str]] = {
     "hair_cut": lambda g: ("the photo cuts the hair at its top, so the headshot shows it cut there"
                            if g("by") == "photo" else
                            "the top of the hair is left out of the frame (no frame in the photo keeps it and the face)"),
+    "look_room": lambda g: (f"the face is turned to the side, so it sits off centre with room in front of it "
+                            f"({100 * g('share', 0.1):.0f} % of the width)"),
+    "head_cut": lambda g: ("the photo is too tight to keep the whole head in this frame: it cuts the "
+                           + " and ".join(g("sides") or ["side"]) + " of the head (ears or hair)"),
     "head_share": lambda g: (f"{RULE_NOT_MET}the head (chin to crown) fills {100 * g('share', 0):.0f} % of the height; "
                              f"the rule asks {_percent_range(g('rule', (0, 0)))}"
                              + (" (the photo is too tight)" + _photo_limits(g) if g("share", 0) > g("rule", (0, 0))[1]

@@ -90,6 +90,13 @@ class Framing:
         (the photo cuts the head at its top: no canvas above a cut head) and
         ``"bottom"`` (the frame ends on the photo's last row: the photo has no
         more neck or shoulders below the chin).
+    look_room : float
+        Look room given to a strongly turned face beyond the style's own (:func:`yaw_look_room`), as a share of
+        the frame's width; 0 when none.
+    head_cut : tuple of str
+        Sides (``"left"``, ``"right"``) where the frame cuts the head's ears or hair inside the photo (no frame
+        within :data:`HEAD_KEEP_COST` kept them: the photo is too tight). The back of a head turned for look room is
+        not counted.
     """
 
     matrix: np.ndarray = field(repr=False)
@@ -105,6 +112,8 @@ class Framing:
     hair_cut: str | None = None
     eye_height: float | None = None
     photo_limits: tuple[str, ...] = ()
+    look_room: float = 0.0
+    head_cut: tuple[str, ...] = ()
     # coverage per photo shape, made once: the stage asks for it five times per headshot (mend, continue,
     # mirror, fade, valid), each a warp at output size; not an init field, so ``replace`` starts it empty
     _coverage: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -412,6 +421,96 @@ def _hair_cut_by_photo(tops: list[int]) -> bool:
     return len(tops) >= 3 and min(tops) < 1.5
 
 
+#: How far beyond the jaw's ends (face widths) :func:`head_sides` believes the person mask at the head's rows (ears
+#: and full hair, not a neighbour or a wall the mask merged with the head), and the air kept beside the head's sides
+#: (head heights, at most what the photo has).
+HEAD_SIDE_MAX, SIDE_AIR = 0.35, 0.03
+
+
+def head_sides(person: np.ndarray | None, landmarks: np.ndarray, shape: tuple[int, ...], *,
+               pixels: np.ndarray | None = None) -> tuple[float, float, bool, bool] | None:
+    """Columns (photo pixels) of the head's left and right sides, ears and hair included, from the person mask.
+
+    Over the head's rows (from :data:`HAIR_ABOVE_CROWN` head heights above the landmark crown down to the nose's
+    bottom, where the ears end; below, hair hanging down and the shoulders are the body's width, not the head's),
+    each row's run of person (probability > 0.5) through the face's middle; the sides are the runs' 3rd and 97th
+    percentiles (not one strand), no further out than :data:`HEAD_SIDE_MAX` face widths beyond the jaw's ends.
+    The two flags say the head reaches the photo's left or right border (the photo cuts it there). A side whose
+    runs reach the cap is not known (``-inf`` / ``inf``: the mask there is someone or something else joined to the
+    head). None when no mask is given or it does not cover the face's middle.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> person = np.zeros((512, 512), np.float32); person[40:, 160:300] = 1.0
+    >>> x0, x1, cut_left, cut_right = head_sides(person, lm, (512, 512))
+    >>> round(x0), round(x1), cut_left, cut_right
+    (160, 299, False, False)
+    >>> head_sides(np.roll(person, -160, axis=1), lm - [160, 0], (512, 512))   # into the photo's left border
+    (0.0, 139.0, True, False)
+    """
+    if person is None:
+        return None
+    H, W = shape[:2]
+    lm = np.asarray(landmarks, np.float64)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    crown, _, head_h = head_extent(lm)
+    r0 = int(np.clip(np.floor(float(crown[1]) - HAIR_ABOVE_CROWN * head_h), 0, H - 1))
+    r1 = int(np.clip(np.ceil(float(lm[33, 1])), r0 + 1, H))
+    lo = float(lm[:, 0].min()) - HEAD_SIDE_MAX * fw
+    hi = float(lm[:, 0].max()) + HEAD_SIDE_MAX * fw
+    c0, c1 = max(int(np.floor(lo)), 0), min(int(np.ceil(hi)) + 1, W)
+    p = _head_mask(person, pixels, (H, W), (c0, c1, r1), window=(c0, 0, c1, r1))[r0:r1]
+    cx = int(round(float(np.mean(forehead_top(lm)[:, 0])))) - c0
+    if not 0 <= cx < p.shape[1]:
+        return None
+    rows = p[:, cx]
+    if rows.sum() < 3:
+        return None
+    lefts, rights = [], []
+    for row in p[rows]:
+        clear_l = np.flatnonzero(~row[:cx])
+        clear_r = np.flatnonzero(~row[cx:])
+        lefts.append(int(clear_l[-1] + 1) if clear_l.size else 0)
+        rights.append(int(cx + clear_r[0] - 1) if clear_r.size else p.shape[1] - 1)
+    x0 = float(np.percentile(lefts, 3)) + c0
+    x1 = float(np.percentile(rights, 97)) + c0
+    # a run out to the cap is not the head's (a neighbour's head or a wall the mask joined to it): that side unknown
+    x0 = -np.inf if x0 <= lo + 1.0 and x0 > 0.5 else x0
+    x1 = np.inf if x1 >= hi - 1.0 and x1 < W - 1.5 else x1
+    # the photo cuts the head at a side: the run reaches the border there (and the cap lies beyond it)
+    cut_left = c0 == 0 and float(np.mean(np.asarray(lefts) == 0)) > 0.05
+    cut_right = c1 == W and float(np.mean(np.asarray(rights) == p.shape[1] - 1)) > 0.05
+    return (0.0 if cut_left else x0), (float(W - 1) if cut_right else x1), bool(cut_left), bool(cut_right)
+
+
+#: Look room for a face turned away from the camera, in every style without a rule for the head's place (not
+#: passport): the face is moved off centre, away from where it looks, by up to :data:`YAW_LOOK` of the frame's width,
+#: ramping in between the turns ``YAW_RAMP`` (the nose tip's offset from the jaw's middle in face widths: 0 frontal,
+#: 0.5 a profile; a three-quarter view is about 0.3-0.37, and keeps the style's framing).
+YAW_LOOK, YAW_RAMP = 0.10, (0.40, 0.48)
+
+
+def yaw_look_room(turn: float, style: Style) -> float:
+    """The look room (share of the frame's width) for a face turned by ``turn`` (see :data:`YAW_RAMP`).
+
+    Examples
+    --------
+    >>> from candid.engines.studio.styles import STYLES
+    >>> yaw_look_room(0.1, STYLES["memorial"]), yaw_look_room(0.49, STYLES["memorial"])
+    (0.0, 0.1)
+    >>> yaw_look_room(0.1, STYLES["environmental"]), yaw_look_room(0.49, STYLES["passport"])
+    (0.12, 0.0)
+    """
+    if style.head_range is not None or style.crown_line is not None:
+        return float(style.look_room)
+    a, b = YAW_RAMP
+    ramp = float(np.clip((abs(turn) - a) / (b - a), 0.0, 1.0))
+    return float(max(style.look_room, round(YAW_LOOK * ramp, 6)))
+
+
 #: Cost of a head whose share of the frame lies outside a style's ``head_range`` (passport), per unit of share;
 #: and the smallest share the framing may give the head to keep very full hair in the frame.
 #: Well above the other costs and :data:`EYE_COST`: where a legal frame holds the head in the range (more canvas
@@ -492,11 +591,17 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
                 face_cx: float, turn: float, need_top: float, face_box: tuple[float, float, float],
                 room: tuple[float, float, float], inv: np.ndarray, size: tuple[int, int],
                 touch: dict[str, np.ndarray] | None, head: tuple[float, float, float, float], *, extend: bool,
-                max_extend: float, centre: bool):
+                max_extend: float, centre: bool, look: float = 0.0,
+                need_x: tuple[float, float, float, float] | None = None, top_slack: float = 0.0,
+                cut_head_top: bool = False):
     """The cheapest frame over scales (1 down to 0.2), shifts and canvas extensions, or None.
 
-    ``head`` is the head's ``(x0, x1, y0, y1)`` in the photo. Returns
-    ``(scale, x0, y0, cw, ch, extended_fraction, sides, cut)`` in upright coordinates.
+    ``head`` is the head's ``(x0, x1, y0, y1)`` in the photo. ``look``: the look room (share of the width the face
+    moves off centre, away from where it looks; negative: towards it, as before round 17). ``need_x``: the columns
+    (upright) the frame must reach and how far short it may stop (:func:`_whole_head`); ``top_slack``: how far
+    (share of the height) below ``need_top`` the frame's top may lie; ``cut_head_top``: no canvas above a head the
+    photo cuts at its top. Returns
+    ``(scale, x0, y0, cw, ch, extended_fraction, sides, cut, cost)`` in upright coordinates.
     """
     aw, ah = aspect
     W, H = size
@@ -518,11 +623,15 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
         ch = head_h / st.head_frac * scale
         cw = ch * aw / ah
         top = float(crown[1]) - st.crown_line * ch if st.crown_line is not None else eye_y - st.eye_line * ch
-        cx = face_cx - np.sign(turn) * st.look_room * cw if abs(turn) > 0.03 else face_cx
+        # look room: the face moves off centre away from where it looks (turn > 0: the nose right of the jaw's middle,
+        # the face looks to the frame's right; the frame's middle moves right of it)
+        cx = face_cx + np.sign(turn) * look * cw if abs(turn) > 0.03 else face_cx
         x0, y0 = cx - cw / 2 + dx * cw, top + dy * ch
         # the face must stay inside with a margin (the crown too, unless the photo itself cuts it)
         ok = ((x0 < fx0 - min(0.02 * cw, room[0])) & (x0 + cw > fx1 + min(0.02 * cw, room[1]))
-              & (y0 < need_top) & (y0 + ch > chin_y + min(0.05 * ch, room[2])))
+              & (y0 < need_top + top_slack * ch) & (y0 + ch > chin_y + min(0.05 * ch, room[2])))
+        if need_x is not None:  # the head's own sides: ears and hair the photo shows are not cut by the frame
+            ok &= (x0 <= need_x[0] + need_x[2] * cw) & (x0 + cw >= need_x[1] - need_x[3] * cw)
         if not ok.any():
             continue
         xs = np.stack([x0, x0 + cw, x0, x0 + cw], 1)
@@ -534,6 +643,8 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
         bottom = np.maximum(0.0, sy.max(1) - H - 0.5) / ch
         ext = np.maximum.reduce(list(out.values()))
         ok &= (bottom <= SLIVER) & (ext <= (hard_limit if extend else 0.0))
+        if need_x is not None:  # where the photo cuts the head at a side, the frame ends on that border: no canvas
+            ok &= ((need_x[2] == 0) | (out["left"] <= SLIVER)) & ((need_x[3] == 0) | (out["right"] <= SLIVER))
         if not ok.any():
             continue
         cost = closer + SHIFT_COST * np.hypot(dx, dy) + SHIFT_COST_SQ * (dx ** 2 + dy ** 2) + TOP_COST * out["top"] + SIDE_COST * np.maximum(
@@ -548,10 +659,11 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
                                  ("right", sy.min(1), sy.max(1))):
                 share = _touched(touch[side], lo, hi)
                 hit = (out[side] > SLIVER) & (share > 0.02)
-                if side == "top" and beside_head["top"] and st.head_range is not None:
+                if side == "top" and beside_head["top"] and (st.head_range is not None or cut_head_top):
                     # the photo cuts the head at its top: a canvas above would show it sliced flat in mid-air.
                     # Framing closer costs a style with a rule for the head's size (passport) more than usual, so
-                    # for it this is not priced but ruled out
+                    # for it this is not priced but ruled out; nor when the frame must start on the photo's top over
+                    # the hair it cuts, or keeps the head's sides (``cut_head_top``: :func:`_whole_head`)
                     ok &= ~hit
                 cut |= hit
                 price = (TOP_CUT_COST if side == "top" else CUT_COST) + (HEAD_CUT_COST if beside_head[side] else 0.0)
@@ -564,8 +676,97 @@ def _best_frame(st: Style, aspect: tuple[float, float], head_h: float, crown: np
             best_cost = float(cost[i])
             sides = tuple(n for n in ("top", "left", "right") if out[n][i] > SLIVER)
             best = (float(scale), float(x0[i]), float(y0[i]), float(cw), float(ch), float(ext[i]) if sides else 0.0,
-                    sides, bool(cut[i]))
+                    sides, bool(cut[i]), best_cost)
     return best
+
+
+#: How far (share of the frame) a frame may stop short of the photo's border where the photo cuts the head at a
+#: side (it may not go beyond it: a canvas beside a cut head shows it sliced); and at the top (the search's grid
+#: steps 0.025 of the height there, and a canvas above a cut head is ruled out).
+CUT_SLACK, CUT_SLACK_TOP = 0.006, 0.02
+
+#: How much more a frame that keeps the head (:func:`_whole_head`) may cost than the best frame for the face alone
+#: (the prices of :func:`_best_frame`: 0.8 is the face moved about 0.16 of the frame off its place, or framed 1x
+#: closer; tom_cruise_tight linkedin kept his hair at the photo's right for 0.96 more, on a canvas a quarter of
+#: the frame at the left with his face at two thirds of the width).
+HEAD_KEEP_COST = 0.8
+
+
+def _whole_head(person: np.ndarray | None, lm: np.ndarray, shape: tuple[int, int], pixels: np.ndarray | None,
+                rot: np.ndarray, head_h: float, turn: float, looking: bool,
+                runs: list[int]) -> tuple[tuple[float, float, float, float] | None, float | None]:
+    """What a frame must hold of the head (upright coordinates; ``rot`` maps the photo to them).
+
+    Returns ``(need_x, cut_top)``: ``need_x`` ``(left, right, slack_left, slack_right)``, the columns the frame must
+    reach to, the head's sides (:func:`head_sides`) with :data:`SIDE_AIR` head heights of air where the photo has
+    it, or the photo's border where the photo cuts the head at that side (``slack``: :data:`CUT_SLACK` there, else
+    0; ``inf`` / ``-inf``: nothing held where the mask cannot tell); ``cut_top``, the row of the photo's top over
+    the head when the photo cuts the hair there (the frame starts on it, not lower through the hair). With look
+    room (``looking``) the head's back (the side the face turns away from) is not held: a profile with the photo's
+    border behind it keeps room in front instead.
+    """
+    H, W = shape
+    cut_top = None
+    if _hair_cut_by_photo(runs):
+        mx = float(np.mean(forehead_top(lm)[:, 0]))
+        cut_top = float((rot @ np.array([mx, 0.0, 1.0]))[1]) + 0.5
+    sides = head_sides(person, lm, shape, pixels=pixels)
+    if sides is None:
+        return None, cut_top
+    x0, x1, cut_l, cut_r = sides
+    air = SIDE_AIR * head_h
+    # a side the photo cuts: the frame ends on that border (``slack`` > 0: within CUT_SLACK inside it and no canvas
+    # beyond it, see :func:`_best_frame`), not further in through the hair (tom_cruise_tight's right, editorial)
+    x0 = -0.5 if cut_l else x0 - min(air, x0) if np.isfinite(x0) else np.inf
+    x1 = W - 0.5 if cut_r else x1 + min(air, W - 1 - x1) if np.isfinite(x1) else -np.inf
+    ym = float(np.clip(lm[27:31, 1].mean(), 0, H - 1))  # the head's middle row (the nose's bridge)
+    left = float(rot[0, 0] * x0 + rot[0, 1] * ym + rot[0, 2]) if np.isfinite(x0) else x0
+    right = float(rot[0, 0] * x1 + rot[0, 1] * ym + rot[0, 2]) if np.isfinite(x1) else x1
+    if looking:  # the head's back may be cut: look room in front first
+        if turn > 0:
+            left = np.inf
+        else:
+            right = -np.inf
+    return (left, right, CUT_SLACK if cut_l and np.isfinite(left) else 0.0,
+            CUT_SLACK if cut_r and np.isfinite(right) else 0.0), cut_top
+
+
+def _head_cut(need_x: tuple[float, float, float, float] | None, x0: float, cw: float) -> tuple[str, ...]:
+    """The sides where a frame ``x0 .. x0 + cw`` (upright) cuts what :func:`_whole_head` asked it to hold (one
+    pixel of tolerance; a side it did not ask for, ``inf``, is not cut).
+
+    Examples
+    --------
+    >>> _head_cut((10.0, 90.0, 0.0, 0.0), 20.0, 100.0), _head_cut((10.0, -np.inf, 0.0, 0.0), 5.0, 100.0)
+    (('left',), ())
+    """
+    if need_x is None:
+        return ()
+    left, right, sl, sr = need_x
+    out = []
+    if np.isfinite(left) and not sl and x0 > left + 1.0:  # a side the photo cuts (slack) is the photo's doing
+        out.append("left")
+    if np.isfinite(right) and not sr and x0 + cw < right - 1.0:
+        out.append("right")
+    return tuple(out)
+
+
+def _look_given(look: float, st: Style, turn: float, face_cx: float, x0: float, cw: float) -> float:
+    """The look room a frame ``x0 .. x0 + cw`` gives a turned face (share of the width its middle lies off centre,
+    away from where it looks) when :func:`yaw_look_room` asked for more than the style's own; 0 otherwise (a photo
+    with no room for it keeps the face where it was, and nothing is said).
+
+    Examples
+    --------
+    >>> from candid.engines.studio.styles import STYLES
+    >>> memorial = STYLES["memorial"]
+    >>> _look_given(0.1, memorial, 0.49, 40.0, 0.0, 100.0), _look_given(0.0, memorial, 0.49, 40.0, 0.0, 100.0)
+    (0.1, 0.0)
+    """
+    if abs(look) <= st.look_room + 1e-9:
+        return 0.0
+    given = float(np.sign(turn)) * ((x0 + cw / 2) - face_cx) / cw
+    return round(float(np.clip(given, 0.0, abs(look))), 3)
 
 
 def frame(
@@ -579,6 +780,8 @@ def frame(
     person: np.ndarray | None = None,
     extend: bool = True,
     max_extend: float = 0.4,
+    whole_head: bool = True,
+    yaw_look: bool = True,
     _crown: int = 2,
     _centre: bool = True,
     _runs: list[int] | None = None,
@@ -606,6 +809,13 @@ def frame(
         Let the frame reach beyond the photo at the top and sides (filled with background).
     max_extend : float
         Largest share of the frame that may lie beyond the photo.
+    whole_head : bool
+        Keep the head's sides (ears and hair, :func:`head_sides`) with a little air inside the frame, and where the
+        photo cuts the head (its top or a side), let the frame reach the photo's border there rather than cut the
+        head again further in; a frame that cannot is taken as before (the face whole, the head maybe cut).
+    yaw_look : bool
+        Give a strongly turned face look room in every style without a rule for the head's place
+        (:func:`yaw_look_room`); the head's back may then be cut where the photo has no room for it.
 
     Returns
     -------
@@ -694,10 +904,31 @@ def frame(
     jaw = 0.15 * float(np.linalg.norm(lm[16] - lm[0]))
     head_box = (float(lm[:, 0].min()) - jaw, float(lm[:, 0].max()) + jaw,
                 min(float(crown_src[1]), float(lm[:, 1].min())), float(max(lm[3, 1], lm[13, 1])))
+    # until round 17 the look room moved the face towards where it looks (the sign was the wrong way round):
+    # ``yaw_look=False`` keeps that, so the old frames can be compared
+    look = yaw_look_room(turn, st) if yaw_look else -st.look_room
+    need_x, cut_top = _whole_head(person, lm, (H, W), pixels, rot, head_h, turn, abs(look) > st.look_room,
+                                  runs) if whole_head else (None, None)
+    touch = _touch_map(person, (W, H))
+    # the face alone, as before: the frame the head's needs below are weighed against
     best = _best_frame(st, (aw, ah), head_h, crown, eye_y, face_cx, turn, need_top, face_box, room, inv, (W, H),
-                       _touch_map(person, (W, H)), head_box, extend=extend, max_extend=max_extend, centre=_centre)
+                       touch, head_box, extend=extend, max_extend=max_extend, centre=_centre, look=look)
+    # the whole head first; then the photo's top over a head it cuts (the crown is the more of the head, and a frame
+    # through the hair cuts it flat), then the sides; each taken when it costs at most HEAD_KEEP_COST more than the
+    # face alone (a head kept by sliding the face far off its place, or onto a wide canvas, is not worth it)
+    for nx, ct in [(need_x, cut_top), (None, cut_top), (need_x, None)]:
+        if best is None or (nx is None and ct is None) or (ct is None and cut_top is not None and nx is None):
+            continue
+        whole = _best_frame(st, (aw, ah), head_h, crown, eye_y, face_cx, turn,
+                           need_top if ct is None else min(need_top, ct), face_box, room, inv, (W, H),
+                           touch, head_box, extend=extend, max_extend=max_extend, centre=_centre, look=look,
+                           need_x=nx, top_slack=0.0 if ct is None or ct >= need_top else CUT_SLACK_TOP,
+                           cut_head_top=cut_top is not None)
+        if whole is not None and whole[8] <= best[8] + HEAD_KEEP_COST:
+            best = whole
+            break
     if best is not None:
-        scale, x0, y0, cw, ch, frac, sides, cut = best
+        scale, x0, y0, cw, ch, frac, sides, cut = best[:8]
         note = (f"photo too tight for {aw:g}:{ah:g} framing; framed {1 / scale:.2f}x closer"
                 if scale < 0.999 else None)
         share = float(head_h / ch) if st.head_range is not None else None
@@ -726,18 +957,22 @@ def frame(
         return Framing(matrix=m, size=(w_px, h_px), angle=angle, scale_note=note, closer=float(1 / scale),
                        extended=tuple(sides), extended_fraction=float(frac), tilt_kept=float(kept),
                        edge_cut=bool(cut), head_share=share, hair_cut=hair_cut, eye_height=eyes,
-                       photo_limits=limits)
+                       photo_limits=limits, look_room=_look_given(look, st, turn, face_cx, x0, cw),
+                       head_cut=_head_cut(need_x, x0, cw))
     if angle != 0.0:  # levelling needs room the photo does not have: keep the tilt rather than refuse
         f = frame(pixels, landmarks, aspect, style, straighten="off", max_roll=max_roll, person=person,
-                  extend=extend, max_extend=max_extend, _crown=_crown, _centre=_centre, _runs=runs)
+                  extend=extend, max_extend=max_extend, whole_head=whole_head, yaw_look=yaw_look, _crown=_crown,
+                  _centre=_centre, _runs=runs)
         return replace(f, tilt_kept=float(roll))
     if _crown:  # the hair's top, then the estimated crown, cannot be in the frame: keep the whole face
         return frame(pixels, landmarks, aspect, style, straighten=straighten, max_roll=max_roll, person=person,
-                     extend=extend, max_extend=max_extend, _crown=1 if _crown >= 2 and top is not None else 0,
+                     extend=extend, max_extend=max_extend, whole_head=whole_head, yaw_look=yaw_look,
+                     _crown=1 if _crown >= 2 and top is not None else 0,
                      _centre=_centre, _runs=runs)
     if _centre:  # last resort: the face may sit off centre
         return frame(pixels, landmarks, aspect, style, straighten=straighten, max_roll=max_roll, person=person,
-                     extend=extend, max_extend=max_extend, _crown=0, _centre=False,
+                     extend=extend, max_extend=max_extend, whole_head=whole_head, yaw_look=yaw_look,
+                     _crown=0, _centre=False,
                      _runs=runs)
     raise ValueError("cannot frame this face inside the photo (face at the very edge?)")
 

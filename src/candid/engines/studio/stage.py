@@ -393,7 +393,8 @@ RULE_SLACK = 0.005
 
 
 def framing_changes(framing, st) -> list[dict[str, Any]]:
-    """The change records a frame makes: straightened, tilt kept, closer, canvas extended, hair cut, and for a
+    """The change records a frame makes: straightened, tilt kept, closer, canvas extended, hair cut, look room for
+    a turned face, the head's ears or hair cut by the frame (round 17), and for a
     style with rules (passport) each rule the frame misses, with what in the photo stops it (``limits``).
 
     ``head_share``: chin to crown outside ``st.head_range``; ``eye_line``: the eye line's height outside
@@ -424,6 +425,10 @@ def framing_changes(framing, st) -> list[dict[str, Any]]:
                     "fraction": round(float(framing.extended_fraction), 3), "edge_cut": framing.edge_cut})
     if framing.hair_cut:
         out.append({"change": "hair_cut", "by": framing.hair_cut})
+    if getattr(framing, "look_room", 0.0) > 0.005:
+        out.append({"change": "look_room", "share": round(float(framing.look_room), 3)})
+    if getattr(framing, "head_cut", ()):
+        out.append({"change": "head_cut", "sides": list(framing.head_cut)})
     for kind, value, rule in (("head_share", framing.head_share, st.head_range),
                               ("eye_line", framing.eye_height, getattr(st, "eye_range", None))):
         if value is None or rule is None or rule[0] - RULE_SLACK <= value <= rule[1] + RULE_SLACK:
