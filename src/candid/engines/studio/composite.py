@@ -688,6 +688,107 @@ def decontaminate(pixels: np.ndarray, alpha: np.ndarray, *, radius: float | None
     return out.astype(np.float32)
 
 
+def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.ndarray, *, face_width: float,
+               lighter: tuple[float, float] = (0.5, 0.65), contrast: float = 0.1, slack: float = 0.08,
+               reach: float = 0.04, raise_: bool = True, fit: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+    """Soft alpha the photo's colours do not back, taken down where the new backdrop is much lighter than the old.
+
+    The matte's soft band often reaches past the hair over the old
+    background: a smooth haze of alpha 0.2-0.6 where the photo holds the old
+    backdrop alone (beside a neck, between loose strands, round curly hair).
+    On a backdrop about as dark as the old one it is nearly invisible; on a
+    much lighter one (passport's #eeeeee) the haze mixes the dark foreground
+    estimate made there into the light backdrop, a grey cloud round the hair.
+    Each soft pixel ``I`` is read as a mix of the old background ``B`` (the
+    photo's clear background nearby) and a foreground colour, either the
+    person's opaque colour nearby ``Fo`` or the pixel's own estimate ``fg``:
+    ``a = (I - B) . (F - B) / |F - B|^2``. Alpha is capped at the larger of
+    the two readings plus ``slack``, only where that foreground differs from
+    the old background by ``contrast`` or more (dark hair on a dark backdrop
+    says nothing) and in full where the new backdrop is lighter than ``B`` by
+    ``lighter[1]`` (in sRGB luminance; none below ``lighter[0]``: linkedin's
+    grey, 0.55, is never that much lighter than any old backdrop). A strand
+    lighter than the old background keeps its alpha; the haze of old
+    background falls to about 0, and the colour of what alpha is left is
+    taken towards ``Fo`` in the same measure.
+
+    Parameters
+    ----------
+    fg : ndarray
+        ``(H, W, 3)`` sRGB foreground estimate (the composite's input).
+    alpha : ndarray
+        ``(H, W)`` matte.
+    pixels : ndarray
+        ``(H, W, 3)`` sRGB photo the estimate was made from.
+    bg : ndarray
+        ``(H, W, 3)`` sRGB new backdrop.
+    face_width : float
+        Face width in px; the local estimates reach ``reach`` face widths.
+
+    Returns
+    -------
+    fg, alpha : ndarray
+        New arrays; equal to the inputs where the rule does not apply.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.zeros((40, 40), np.float32); a[:, :15] = 1; a[:, 15:25] = 0.5  # a haze band
+    >>> img = np.full((40, 40, 3), 0.1, np.float32); img[:, :15] = 0.6  # the band holds the old backdrop only
+    >>> white = np.full((40, 40, 3), 0.93, np.float32)
+    >>> fg, a2 = clear_haze(img, a, img, white, face_width=100)
+    >>> round(float(a2[20, 20]), 2), float(a2[20, 5])
+    (0.08, 1.0)
+    >>> grey = np.full((40, 40, 3), 0.55, np.float32)
+    >>> bool(np.array_equal(clear_haze(img, a, img, grey, face_width=100)[1], a))
+    True
+    """
+    fg = check_image(fg, "fg")
+    pixels = check_image(pixels)
+    bg = check_image(bg, "bg")
+    a = check_alpha(alpha, pixels.shape).astype(np.float32)
+    soft = (a > 0.002) & (a < 0.98)
+    clear, solid = a < 0.02, a > 0.98
+    if not (soft.any() and clear.any() and solid.any()):
+        return fg.copy(), a.copy()
+    sigma = max(reach * face_width, 2.0)
+    B = normalized_blur(pixels, clear.astype(np.float32), sigma)
+    Fo = normalized_blur(pixels, solid.astype(np.float32), sigma)
+    gap = luminance(bg) - luminance(B)
+    w = np.clip((gap - lighter[0]) / max(lighter[1] - lighter[0], 1e-6), 0, 1) * soft
+    if not np.any(w > 0):
+        return fg.copy(), a.copy()
+    d = pixels - B
+
+    def reading(F: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        v = F - B
+        n2 = np.sum(v * v, -1)
+        ok = np.sqrt(n2 / 3) >= contrast  # a foreground like the old background reads nothing
+        return np.where(ok, np.clip(np.sum(d * v, -1) / np.maximum(n2, 1e-6), 0, 1), -1.0), ok
+
+    ao, oko = reading(Fo)
+    af, okf = reading(fg)
+    # over the 3x3 median: a single pixel's JPEG noise lifted specks out of the clear background beside the hair
+    ao, af = cv2.medianBlur(ao.astype(np.float32), 3), cv2.medianBlur(af.astype(np.float32), 3)
+    said = oko | okf
+    cap = np.maximum(ao, af) + slack
+    k = w * said * np.clip(a - cap, 0, None) / np.maximum(a, 1e-6)  # the share of alpha taken away
+    out_a = a * (1 - k)
+    if raise_:
+        # and up, where the pixel lies on the line from the old background to the person's colour (off it by under
+        # `fit` of their distance): a soft band of dark curls over black came out at half the alpha its colours
+        # say, a light see-through cloud round the hair on the light backdrop; on the old dark one it hardly shows
+        v = Fo - B
+        n2 = np.maximum(np.sum(v * v, -1), 1e-6)
+        off = np.sqrt(np.maximum(np.sum(d * d, -1) - np.sum(d * v, -1) ** 2 / n2, 0) / n2)
+        up = w * oko * (off < fit) * (a >= 0.05) * np.clip(ao - a, 0, None)
+        out_a = out_a + up
+    out_a = out_a.astype(np.float32)
+    # what is left of a capped pixel was the old background's colour in the estimate: the person's nearby instead
+    out_fg = (fg + k[..., None] * (Fo - fg)).astype(np.float32)
+    return np.clip(out_fg, 0, 1), out_a
+
+
 def grain_sigma(pixels: np.ndarray, mask: np.ndarray | None = None, *, tile: int = 32) -> float:
     """The noise level (sRGB std) of an image, or of the places inside ``mask``: the wavelet estimate
     (:func:`candid.face.texture.noise_sigma`, zero coefficients left out as skimage's ``estimate_sigma`` does).
