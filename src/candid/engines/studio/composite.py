@@ -690,7 +690,7 @@ def decontaminate(pixels: np.ndarray, alpha: np.ndarray, *, radius: float | None
 
 def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.ndarray, *, face_width: float,
                lighter: tuple[float, float] = (0.5, 0.65), contrast: float = 0.1, slack: float = 0.08,
-               reach: float = 0.04, raise_: bool = True, fit: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+               reach: float = 0.04, raise_: bool = True, fit: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
     """Soft alpha the photo's colours do not back, taken down where the new backdrop is much lighter than the old.
 
     The matte's soft band often reaches past the hair over the old
