@@ -690,7 +690,8 @@ def decontaminate(pixels: np.ndarray, alpha: np.ndarray, *, radius: float | None
 
 def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.ndarray, *, face_width: float,
                lighter: tuple[float, float] = (0.5, 0.65), contrast: float = 0.1, slack: float = 0.08,
-               reach: float = 0.04, raise_: bool = True, fit: float = 0.15) -> tuple[np.ndarray, np.ndarray]:
+               reach: float = 0.04, raise_: bool = True, fit: float = 0.15,
+               like: float = 0.04) -> tuple[np.ndarray, np.ndarray]:
     """Soft alpha the photo's colours do not back, taken down where the new backdrop is much lighter than the old.
 
     The matte's soft band often reaches past the hair over the old
@@ -753,6 +754,9 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         return fg.copy(), a.copy()
     sigma = max(reach * face_width, 2.0)
     B = normalized_blur(pixels, clear.astype(np.float32), sigma)
+    # how much the old background varies round its mean there: a foreground within a couple of that of the mean
+    # may be a darker or lighter piece of the old background itself (a banner's letters and stripes), no person
+    spread = np.sqrt(np.maximum(normalized_blur(pixels * pixels, clear.astype(np.float32), sigma) - B * B, 0).mean(-1))
     Fo = normalized_blur(pixels, solid.astype(np.float32), sigma)
     gap = luminance(bg) - luminance(B)
     w = np.clip((gap - lighter[0]) / max(lighter[1] - lighter[0], 1e-6), 0, 1) * soft
@@ -760,19 +764,26 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         return fg.copy(), a.copy()
     d = pixels - B
 
-    def reading(F: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def reading(F: np.ndarray, least: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
         v = F - B
         n2 = np.sum(v * v, -1)
-        ok = np.sqrt(n2 / 3) >= contrast  # a foreground like the old background reads nothing
+        ok = np.sqrt(n2 / 3) >= least  # a foreground like the old background reads nothing
         return np.where(ok, np.clip(np.sum(d * v, -1) / np.maximum(n2, 1e-6), 0, 1), -1.0), ok
 
-    ao, oko = reading(Fo)
-    af, okf = reading(fg)
+    ao, oko = reading(Fo, contrast)
+    # the pixel's own estimate is the old background's colour where the haze holds a darker piece of it (a banner's
+    # dark ground beside a temple: it read as dark hair at alpha 0.8), so it must stand out of the background's spread
+    af, okf = reading(fg, np.maximum(contrast, 2 * spread))
     # over the 3x3 median: a single pixel's JPEG noise lifted specks out of the clear background beside the hair
     ao, af = cv2.medianBlur(ao.astype(np.float32), 3), cv2.medianBlur(af.astype(np.float32), 3)
     said = oko | okf
     cap = np.maximum(ao, af) + slack
-    k = w * said * np.clip(a - cap, 0, None) / np.maximum(a, 1e-6)  # the share of alpha taken away
+    # only a pixel that looks like the old background (within its spread, at least `like`) is haze: the shaded
+    # edge of a jaw is darker than the skin inside, read low against it, and came out a light see-through line
+    t = np.maximum(like, spread)
+    haze = np.clip((2 * t - np.sqrt(np.mean(d * d, -1))) / t, 0, 1)
+    k = w * said * haze * np.clip(a - cap, 0, None) / np.maximum(a, 1e-6)  # the share of alpha taken away
+    k = np.clip(cv2.GaussianBlur(k.astype(np.float32), (0, 0), 1.0), 0, 1) * soft  # a px's noise, as below
     out_a = a * (1 - k)
     if raise_:
         # and up, where the pixel lies on the line from the old background to the person's colour (off it by under
@@ -781,9 +792,12 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         v = Fo - B
         n2 = np.maximum(np.sum(v * v, -1), 1e-6)
         off = np.sqrt(np.maximum(np.sum(d * d, -1) - np.sum(d * v, -1) ** 2 / n2, 0) / n2)
-        up = w * oko * (off < fit) * (a >= 0.05) * np.clip(ao - a, 0, None)
-        out_a = out_a + up
-    out_a = out_a.astype(np.float32)
+        sure = np.sqrt(n2 / 3) >= np.maximum(contrast, 2 * spread)  # lifted only out of a plain old background
+        up = w * sure * (off < fit) * (a >= 0.05) * np.clip(ao - a, 0, None)
+        # over a px: the readings of dark curls over black (0.18 apart) carry the JPEG's noise, and lifted
+        # pixel by pixel the fringe came out speckled, light and dark flecks side by side
+        out_a = out_a + cv2.GaussianBlur(up.astype(np.float32), (0, 0), 1.0) * soft
+    out_a = np.clip(out_a, 0, 1).astype(np.float32)
     # what is left of a capped pixel was the old background's colour in the estimate: the person's nearby instead
     out_fg = (fg + k[..., None] * (Fo - fg)).astype(np.float32)
     return np.clip(out_fg, 0, 1), out_a
