@@ -76,3 +76,18 @@ def test_inert_where_the_person_is_like_the_old_background():
     bg = np.full(img.shape, PASSPORT, np.float32)
     _, alpha = clear_haze(img, a, img, bg, face_width=200.0)
     assert np.array_equal(alpha, a)
+
+
+def test_a_small_dark_piece_cut_out_of_the_person_is_no_dark_backdrop():
+    # a light wall (0.9); black hair beside the skin, of which the matte cut a small piece out (alpha 0) and left the
+    # rest soft: the clear pixels beside the soft hair are that dark piece, the backdrop round it is light
+    size = 128
+    img = np.full((size, size, 3), 0.9, np.float32)
+    a = np.zeros((size, size), np.float32)
+    img[:, :48] = 0.6
+    a[:, :48] = 1
+    img[48:80, 48:60] = 0.05  # black hair, soft
+    a[48:80, 48:60] = 0.5
+    img[40:88, 60:92] = 0.05  # black hair, cut out
+    fg, alpha, _ = _cut(img, a, PASSPORT)
+    assert np.allclose(alpha[52:76, 50:58], 0.5, atol=0.02)

@@ -758,7 +758,11 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     # may be a darker or lighter piece of the old background itself (a banner's letters and stripes), no person
     spread = np.sqrt(np.maximum(normalized_blur(pixels * pixels, clear.astype(np.float32), sigma) - B * B, 0).mean(-1))
     Fo = normalized_blur(pixels, solid.astype(np.float32), sigma)
-    gap = luminance(bg) - luminance(B)
+    # lighter than the old background both here and over 4x the reach: the clear pixels beside a small piece the
+    # matte cut out of the person (black hair between fingers, a dark collar's tip) are that piece, not a dark
+    # backdrop, and the soft hair beside them read as haze over it (yangmi_6.jpg, lecun.jpg on a white wall)
+    wide = normalized_blur(pixels, clear.astype(np.float32), 4 * sigma)
+    gap = luminance(bg) - np.maximum(luminance(B), luminance(wide))
     w = np.clip((gap - lighter[0]) / max(lighter[1] - lighter[0], 1e-6), 0, 1) * soft
     if not np.any(w > 0):
         return fg.copy(), a.copy()
