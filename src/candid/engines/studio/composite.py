@@ -692,26 +692,32 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
                lighter: tuple[float, float] = (0.5, 0.65), contrast: float = 0.1, slack: float = 0.08,
                reach: float = 0.04, raise_: bool = True, fit: float = 0.15,
                like: float = 0.04) -> tuple[np.ndarray, np.ndarray]:
-    """Soft alpha the photo's colours do not back, taken down where the new backdrop is much lighter than the old.
+    """Soft alpha the photo's colours do not back, set by them where the new backdrop is much lighter than the old.
 
     The matte's soft band often reaches past the hair over the old
-    background: a smooth haze of alpha 0.2-0.6 where the photo holds the old
-    backdrop alone (beside a neck, between loose strands, round curly hair).
-    On a backdrop about as dark as the old one it is nearly invisible; on a
-    much lighter one (passport's #eeeeee) the haze mixes the dark foreground
-    estimate made there into the light backdrop, a grey cloud round the hair.
-    Each soft pixel ``I`` is read as a mix of the old background ``B`` (the
-    photo's clear background nearby) and a foreground colour, either the
-    person's opaque colour nearby ``Fo`` or the pixel's own estimate ``fg``:
-    ``a = (I - B) . (F - B) / |F - B|^2``. Alpha is capped at the larger of
-    the two readings plus ``slack``, only where that foreground differs from
-    the old background by ``contrast`` or more (dark hair on a dark backdrop
-    says nothing) and in full where the new backdrop is lighter than ``B`` by
-    ``lighter[1]`` (in sRGB luminance; none below ``lighter[0]``: linkedin's
-    grey, 0.55, is never that much lighter than any old backdrop). A strand
-    lighter than the old background keeps its alpha; the haze of old
-    background falls to about 0, and the colour of what alpha is left is
-    taken towards ``Fo`` in the same measure.
+    background: a smooth haze of alpha 0.2-0.8 where the photo holds the old
+    backdrop alone (beside a neck, between loose strands), or falls to half
+    the alpha the colours say round dark curls over black. On a backdrop
+    about as dark as the old one neither shows; on a much lighter one
+    (passport's #eeeeee) the first is a grey cloud and the second a light,
+    see-through one round the hair. Each soft pixel ``I`` is read as a mix
+    of the old background ``B`` (the photo's clear pixels nearby) and a
+    foreground colour, the person's opaque colour nearby ``Fo`` or the
+    pixel's own estimate ``fg``: ``a = (I - B) . (F - B) / |F - B|^2``.
+
+    - Down: alpha is capped at the larger reading plus ``slack`` where the
+      pixel looks like the old background (within its local spread, at
+      least ``like``) and the foreground stands out of it (by ``contrast``;
+      the pixel's own estimate by twice the spread too). What alpha is left
+      takes the colour towards ``Fo`` in the same measure.
+    - Up (``raise_``): alpha rises to the ``Fo`` reading where the pixel lies
+      on the line from ``B`` to ``Fo`` (off it by under ``fit`` of their
+      distance) over a plain old background.
+
+    Both are smoothed over a px and weighted by how much lighter (sRGB
+    luminance) the new backdrop is than the old, here and over 4x the
+    reach: none below ``lighter[0]``, in full from ``lighter[1]``.
+    linkedin's grey (0.55) is never 0.5 lighter than an old background.
 
     Parameters
     ----------
@@ -725,6 +731,20 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         ``(H, W, 3)`` sRGB new backdrop.
     face_width : float
         Face width in px; the local estimates reach ``reach`` face widths.
+    lighter : (float, float)
+        How much lighter the backdrop must be than the old background.
+    contrast : float
+        Least RMS distance of a foreground from the old background for a reading.
+    slack : float
+        Alpha left above the reading when capping.
+    reach : float
+        Of the local estimates, in face widths.
+    raise_ : bool
+        Also lift alpha the colours say is too low.
+    fit : float
+        Largest distance from the background-person line of a lifted pixel.
+    like : float
+        Least RMS distance from the old background still counted as like it.
 
     Returns
     -------
