@@ -100,8 +100,9 @@ NEIGHBOUR = True
 #: Width (face widths) of the band inside the outline where a light rim from the old scene is toned down.
 RIM_WIDTH = 0.03
 
-#: Take down the soft alpha the photo's colours do not back (a haze of the old background) where the new backdrop
-#: is much lighter than the old (:func:`candid.engines.studio.composite.clear_haze`); False: off.
+#: Set the soft alpha by the photo's colours (a haze over the old background taken down, dark curls the matte left
+#: see-through lifted) where the new backdrop is much lighter than the old
+#: (:func:`candid.engines.studio.composite.clear_haze`); False: off.
 CLEAR_HAZE = True
 
 #: Identity distance (source -> headshot) above which the light is softened to keep the likeness.
@@ -314,6 +315,7 @@ def studio_stage(
         fg, jaw_rim = suppress_jaw_rim(fg, clm, width=max(RIM_WIDTH * fw, 2.0), alpha=alpha, valid=valid)
         rim = max(rim, jaw_rim)
         if CLEAR_HAZE:  # on a much lighter backdrop the matte's haze over the old one shows as a grey cloud
+            # (after the rim toning, before the fade: the photo's own edge is faded from the cleared alpha)
             fg, alpha = clear_haze(fg, alpha, lit, bg, face_width=fw)
         if rim >= 0.02:
             changes.append({"change": "rim_toned", "amount": round(rim, 2)})
