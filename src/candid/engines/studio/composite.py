@@ -689,7 +689,7 @@ def decontaminate(pixels: np.ndarray, alpha: np.ndarray, *, radius: float | None
 
 
 def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.ndarray, *, face_width: float,
-               lighter: tuple[float, float] = (0.5, 0.65), contrast: float = 0.1, slack: float = 0.08,
+               lighter: tuple[float, float] = (0.6, 0.75), contrast: float = 0.1, slack: float = 0.08,
                reach: float = 0.04, raise_: bool = True, fit: float = 0.15,
                like: float = 0.04) -> tuple[np.ndarray, np.ndarray]:
     """Soft alpha the photo's colours do not back, set by them where the new backdrop is much lighter than the old.
@@ -717,7 +717,8 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     Both are smoothed over a px and weighted by how much lighter (sRGB
     luminance) the new backdrop is than the old, here and over 4x the
     reach: none below ``lighter[0]``, in full from ``lighter[1]``.
-    linkedin's grey (0.55) is never 0.5 lighter than an old background.
+    No style's own backdrop but passport's is 0.6 lighter than black (linkedin's grey
+    reaches 0.59 with its vignette and grain): only light backdrops take the rule.
 
     Parameters
     ----------
