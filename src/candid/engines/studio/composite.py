@@ -688,6 +688,146 @@ def decontaminate(pixels: np.ndarray, alpha: np.ndarray, *, radius: float | None
     return out.astype(np.float32)
 
 
+def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.ndarray, *, face_width: float,
+               lighter: tuple[float, float] = (0.6, 0.75), contrast: float = 0.1, slack: float = 0.08,
+               reach: float = 0.04, raise_: bool = True, fit: float = 0.15,
+               like: float = 0.04) -> tuple[np.ndarray, np.ndarray]:
+    """Soft alpha the photo's colours do not back, set by them where the new backdrop is much lighter than the old.
+
+    The matte's soft band often reaches past the hair over the old
+    background: a smooth haze of alpha 0.2-0.8 where the photo holds the old
+    backdrop alone (beside a neck, between loose strands), or falls to half
+    the alpha the colours say round dark curls over black. On a backdrop
+    about as dark as the old one neither shows; on a much lighter one
+    (passport's #eeeeee) the first is a grey cloud and the second a light,
+    see-through one round the hair. Each soft pixel ``I`` is read as a mix
+    of the old background ``B`` (the photo's clear pixels nearby) and a
+    foreground colour, the person's opaque colour nearby ``Fo`` or the
+    pixel's own estimate ``fg``: ``a = (I - B) . (F - B) / |F - B|^2``.
+
+    - Down: alpha is capped at the larger reading plus ``slack`` where the
+      pixel looks like the old background (within its local spread, at
+      least ``like``) and the foreground stands out of it (by ``contrast``;
+      the pixel's own estimate by twice the spread too). What alpha is left
+      takes the colour towards ``Fo`` in the same measure.
+    - Up (``raise_``): alpha rises to the ``Fo`` reading where the pixel lies
+      on the line from ``B`` to ``Fo`` (off it by under ``fit`` of their
+      distance) over a plain old background.
+
+    Both are smoothed over a px and weighted by how much lighter (sRGB
+    luminance) the new backdrop is than the old, here and over 4x the
+    reach: none below ``lighter[0]``, in full from ``lighter[1]``.
+    No style's own backdrop but passport's is 0.6 lighter than black (linkedin's grey
+    reaches 0.59 with its vignette and grain): only light backdrops take the rule.
+
+    Parameters
+    ----------
+    fg : ndarray
+        ``(H, W, 3)`` sRGB foreground estimate (the composite's input).
+    alpha : ndarray
+        ``(H, W)`` matte.
+    pixels : ndarray
+        ``(H, W, 3)`` sRGB photo the estimate was made from.
+    bg : ndarray
+        ``(H, W, 3)`` sRGB new backdrop.
+    face_width : float
+        Face width in px; the local estimates reach ``reach`` face widths.
+    lighter : (float, float)
+        How much lighter the backdrop must be than the old background.
+    contrast : float
+        Least RMS distance of a foreground from the old background for a reading.
+    slack : float
+        Alpha left above the reading when capping.
+    reach : float
+        Of the local estimates, in face widths.
+    raise_ : bool
+        Also lift alpha the colours say is too low.
+    fit : float
+        Largest distance from the background-person line of a lifted pixel.
+    like : float
+        Least RMS distance from the old background still counted as like it.
+
+    Returns
+    -------
+    fg, alpha : ndarray
+        New arrays; equal to the inputs where the rule does not apply.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.zeros((40, 40), np.float32); a[:, :15] = 1; a[:, 15:25] = 0.5  # a haze band
+    >>> img = np.full((40, 40, 3), 0.1, np.float32); img[:, :15] = 0.6  # the band holds the old backdrop only
+    >>> white = np.full((40, 40, 3), 0.93, np.float32)
+    >>> fg, a2 = clear_haze(img, a, img, white, face_width=100)
+    >>> round(float(a2[20, 20]), 2), float(a2[20, 5])
+    (0.08, 1.0)
+    >>> grey = np.full((40, 40, 3), 0.55, np.float32)
+    >>> bool(np.array_equal(clear_haze(img, a, img, grey, face_width=100)[1], a))
+    True
+    """
+    fg = check_image(fg, "fg")
+    pixels = check_image(pixels)
+    bg = check_image(bg, "bg")
+    a = check_alpha(alpha, pixels.shape).astype(np.float32)
+    soft = (a > 0.002) & (a < 0.98)
+    clear, solid = a < 0.02, a > 0.98
+    if not (soft.any() and clear.any() and solid.any()):
+        return fg.copy(), a.copy()
+    sigma = max(reach * face_width, 2.0)
+    B = normalized_blur(pixels, clear.astype(np.float32), sigma)
+    # how much the old background varies round its mean there: a foreground within a couple of that of the mean
+    # may be a darker or lighter piece of the old background itself (a banner's letters and stripes), no person
+    spread = np.sqrt(np.maximum(normalized_blur(pixels * pixels, clear.astype(np.float32), sigma) - B * B, 0).mean(-1))
+    Fo = normalized_blur(pixels, solid.astype(np.float32), sigma)
+    # lighter than the old background both here and over 4x the reach: the clear pixels beside a small piece the
+    # matte cut out of the person (black hair between fingers, a dark collar's tip) are that piece, not a dark
+    # backdrop, and the soft hair beside them read as haze over it (yangmi_6.jpg, lecun.jpg on a white wall)
+    wide = normalized_blur(pixels, clear.astype(np.float32), 4 * sigma)
+    gap = luminance(bg) - np.maximum(luminance(B), luminance(wide))
+    w = np.clip((gap - lighter[0]) / max(lighter[1] - lighter[0], 1e-6), 0, 1) * soft
+    if not np.any(w > 0):
+        return fg.copy(), a.copy()
+    d = pixels - B
+
+    def reading(F: np.ndarray, least: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+        v = F - B
+        n2 = np.sum(v * v, -1)
+        ok = np.sqrt(n2 / 3) >= least  # a foreground like the old background reads nothing
+        return np.where(ok, np.clip(np.sum(d * v, -1) / np.maximum(n2, 1e-6), 0, 1), -1.0), ok
+
+    ao, oko = reading(Fo, contrast)
+    # the pixel's own estimate is the old background's colour where the haze holds a darker piece of it (a banner's
+    # dark ground beside a temple: it read as dark hair at alpha 0.8), so it must stand out of the background's spread
+    af, okf = reading(fg, np.maximum(contrast, 2 * spread))
+    # over the 3x3 median: a single pixel's JPEG noise lifted specks out of the clear background beside the hair
+    ao, af = cv2.medianBlur(ao.astype(np.float32), 3), cv2.medianBlur(af.astype(np.float32), 3)
+    said = oko | okf
+    cap = np.maximum(ao, af) + slack
+    # only a pixel that looks like the old background (within its spread, at least `like`) is haze: the shaded
+    # edge of a jaw is darker than the skin inside, read low against it, and came out a light see-through line
+    t = np.maximum(like, spread)
+    haze = np.clip((2 * t - np.sqrt(np.mean(d * d, -1))) / t, 0, 1)
+    k = w * said * haze * np.clip(a - cap, 0, None) / np.maximum(a, 1e-6)  # the share of alpha taken away
+    k = np.clip(cv2.GaussianBlur(k.astype(np.float32), (0, 0), 1.0), 0, 1) * soft  # a px's noise, as below
+    out_a = a * (1 - k)
+    if raise_:
+        # and up, where the pixel lies on the line from the old background to the person's colour (off it by under
+        # `fit` of their distance): a soft band of dark curls over black came out at half the alpha its colours
+        # say, a light see-through cloud round the hair on the light backdrop; on the old dark one it hardly shows
+        v = Fo - B
+        n2 = np.maximum(np.sum(v * v, -1), 1e-6)
+        off = np.sqrt(np.maximum(np.sum(d * d, -1) - np.sum(d * v, -1) ** 2 / n2, 0) / n2)
+        sure = np.sqrt(n2 / 3) >= np.maximum(contrast, 2 * spread)  # lifted only out of a plain old background
+        up = w * sure * (off < fit) * (a >= 0.05) * np.clip(ao - a, 0, None)
+        # over a px: the readings of dark curls over black (0.18 apart) carry the JPEG's noise, and lifted
+        # pixel by pixel the fringe came out speckled, light and dark flecks side by side
+        out_a = out_a + cv2.GaussianBlur(up.astype(np.float32), (0, 0), 1.0) * soft
+    out_a = np.clip(out_a, 0, 1).astype(np.float32)
+    # what is left of a capped pixel was the old background's colour in the estimate: the person's nearby instead
+    out_fg = (fg + k[..., None] * (Fo - fg)).astype(np.float32)
+    return np.clip(out_fg, 0, 1), out_a
+
+
 def grain_sigma(pixels: np.ndarray, mask: np.ndarray | None = None, *, tile: int = 32) -> float:
     """The noise level (sRGB std) of an image, or of the places inside ``mask``: the wavelet estimate
     (:func:`candid.face.texture.noise_sigma`, zero coefficients left out as skimage's ``estimate_sigma`` does).

@@ -8,7 +8,7 @@ import numpy as np
 
 from candid.engines.studio.background import background as make_background
 from candid.engines.studio.background import parse_background
-from candid.engines.studio.composite import composite, suppress_jaw_rim, suppress_rim
+from candid.engines.studio.composite import clear_haze, composite, suppress_jaw_rim, suppress_rim
 from candid.engines.studio.frame import (apply_framing, continue_body, correct_selfie, fade_at_photo_edge, frame,
                                          head_extent, mend_photo_border, mirror_canvas)
 from candid.engines.studio.matte import context_probability, matte, matte_quality
@@ -99,6 +99,11 @@ NEIGHBOUR = True
 
 #: Width (face widths) of the band inside the outline where a light rim from the old scene is toned down.
 RIM_WIDTH = 0.03
+
+#: Set the soft alpha by the photo's colours (a haze over the old background taken down, dark curls the matte left
+#: see-through lifted) where the new backdrop is much lighter than the old
+#: (:func:`candid.engines.studio.composite.clear_haze`); False: off.
+CLEAR_HAZE = True
 
 #: Identity distance (source -> headshot) above which the light is softened to keep the likeness.
 IDENTITY_BUDGET = 0.18
@@ -309,6 +314,9 @@ def studio_stage(
                                landmarks=clm)
         fg, jaw_rim = suppress_jaw_rim(fg, clm, width=max(RIM_WIDTH * fw, 2.0), alpha=alpha, valid=valid)
         rim = max(rim, jaw_rim)
+        if CLEAR_HAZE:  # on a much lighter backdrop the matte's haze over the old one shows as a grey cloud
+            # (after the rim toning, before the fade: the photo's own edge is faded from the cleared alpha)
+            fg, alpha = clear_haze(fg, alpha, lit, bg, face_width=fw)
         if rim >= 0.02:
             changes.append({"change": "rim_toned", "amount": round(rim, 2)})
         cut_alpha = alpha
