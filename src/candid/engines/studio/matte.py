@@ -741,8 +741,8 @@ def continued_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.nda
 
 def doubted_at_border(pixels: np.ndarray, mask: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, *,
                       valid: np.ndarray | None = None, doubt: float = 0.65, low: float = 0.35, below: float = 0.5,
-                      thick: float = 0.04, least: float = 0.15, sure_share: float = 0.25, reach: float = 1.0,
-                      share: float = 0.6) -> np.ndarray:
+                      thick: float = 0.04, least: float = 0.15, sure_share: float = 0.25,
+                      reach: float = 1.0) -> np.ndarray:
     """What the person mask holds at the photo's border, well below the chin, that the segmenter doubts: background.
 
     In a wide frame the photo's border cuts through the body and the room beside it: the backdrop seen between an
@@ -759,9 +759,12 @@ def doubted_at_border(pixels: np.ndarray, mask: np.ndarray, prob: np.ndarray, la
     rim of its soft outline, nor a strand of hair), larger than ``least`` face widths squared and running into the
     photo's border (the frame's edge, or that of ``valid``) is a doubted piece; one where more than ``sure_share``
     of the pixels are sure (above 0.9) is left alone. The segmenter's doubt is coarse (it also doubts the edge of
-    the clothes beside such a piece), so colour decides inside it: the piece's deepest doubt (below ``low``) is a
-    sample of what it holds, the mask's sure pixels within ``reach`` face widths of it one of the person, and a
-    pixel whose colour's share of the first (:func:`background_odds`) is above ``share`` is background.
+    the clothes beside such a piece: zcy's dress at 0.5-0.7), so colour decides inside it, along the photo's edges:
+    GrabCut again, in the box ``reach`` face widths round the pieces, with their deepest doubt (below ``low``) and
+    what lies outside the mask known background, the mask's sure pixels known person, the rest of the pieces
+    probable background and the rest of the mask probable person. What it calls background inside the pieces'
+    doubt, joined to their deepest doubt, is returned. (Per-pixel colour odds, :func:`background_odds`, took a teal
+    embroidered leaf on the dress with a teal-grey wall, or left a dark floor beside a black dress.)
 
     Parameters
     ----------
