@@ -742,7 +742,7 @@ def continued_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.nda
 def doubted_at_border(pixels: np.ndarray, mask: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, *,
                       valid: np.ndarray | None = None, doubt: float = 0.65, low: float = 0.35, below: float = 0.5,
                       thick: float = 0.04, least: float = 0.15, sure_share: float = 0.25,
-                      reach: float = 1.0) -> np.ndarray:
+                      reach: float = 1.0, unlike: float = 0.7) -> np.ndarray:
     """What the person mask holds at the photo's border, well below the chin, that the segmenter doubts: background.
 
     In a wide frame the photo's border cuts through the body and the room beside it: the backdrop seen between an
@@ -758,7 +758,10 @@ def doubted_at_border(pixels: np.ndarray, mask: np.ndarray, prob: np.ndarray, la
     the segmenter's value is below ``doubt``, thicker than ``thick`` face widths (a morphological opening: not the
     rim of its soft outline, nor a strand of hair), larger than ``least`` face widths squared and running into the
     photo's border (the frame's edge, or that of ``valid``) is a doubted piece; one where more than ``sure_share``
-    of the pixels are sure (above 0.9) is left alone. The segmenter's doubt is coarse (it also doubts the edge of
+    of the pixels are sure (above 0.9) is left alone, and so is one whose deepest doubt (below ``low``) has the
+    colours of the sure person within ``reach`` face widths (median :func:`background_odds` below ``unlike``: the
+    astronaut's orange sleeve at the photo's edge, which the segmenter doubts there) or is smaller than ``least``
+    face widths squared (no sample of the room: the cut would then depend on the working size). The segmenter's doubt is coarse (it also doubts the edge of
     the clothes beside such a piece: zcy's dress at 0.5-0.7), so colour decides inside it, along the photo's edges:
     GrabCut again, in the box ``reach`` face widths round the pieces, with their deepest doubt (below ``low``) and
     what lies outside the mask known background, the mask's sure pixels known person, the rest of the pieces
@@ -835,7 +838,21 @@ def doubted_at_border(pixels: np.ndarray, mask: np.ndarray, prob: np.ndarray, la
     # colour decides inside the coarse doubt, along the photo's edges: GrabCut again round the pieces, with their
     # deepest doubt (below ``low``) and what lies outside the mask known background, the sure person known person
     core = piece & (p < low)
-    if core.sum() < 20:
+    floor = max(least * least * fw * fw, 50)  # a sample of the room as large as the least piece (any scale)
+    if core.sum() < floor:
+        return none
+    near = cv2.distanceTransform((~piece).astype(np.uint8), cv2.DIST_L2, 5) < reach * fw
+    # a piece whose deepest doubt has the colours of the sure person beside it is the person's own, cut by the
+    # border (the astronaut's orange sleeve at the photo's edge, which the segmenter doubts there): left alone
+    odds = background_odds(img, m & (p > 0.9) & near & ~piece, core, fw)
+    if odds is None:
+        return none
+    for i in np.flatnonzero(keep):
+        at = (lab == i) & core
+        if at.sum() < floor or float(np.median(odds[at])) < unlike:
+            piece &= lab != i
+            core &= lab != i
+    if not core.any():
         return none
     near = cv2.distanceTransform((~piece).astype(np.uint8), cv2.DIST_L2, 5) < reach * fw
     ys, xs = np.nonzero(near)
