@@ -88,3 +88,13 @@ def test_matte_takes_the_wall_out_only_with_the_flag(monkeypatch, flag):
     else:
         assert float(a[inner].mean()) > 0.3
     assert float(a[450, 240]) > 0.95 and float(a[450, 60]) > 0.95  # the dress and the arm
+
+
+def test_piece_of_the_person_s_own_colours_is_left_alone():
+    # the segmenter doubts a sleeve where the photo's border cuts it: its deepest doubt has the sure person's colours
+    img, prob, lm, gap = _scene()
+    yy, xx = np.mgrid[:512, :512]
+    img[(prob > 0.2) & (yy > 200) & (xx < 120)] = DRESS  # a long black sleeve, doubted where the border cuts it
+    mask = prob > 0.2
+    assert not M.doubted_at_border(img, mask, prob, lm).any()
+    assert M.doubted_at_border(img, mask, prob, lm, unlike=0.0).any()  # without the guard it is cut
