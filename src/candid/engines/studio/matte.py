@@ -739,6 +739,150 @@ def continued_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.nda
     return out
 
 
+def doubted_at_border(pixels: np.ndarray, mask: np.ndarray, prob: np.ndarray, landmarks: np.ndarray, *,
+                      valid: np.ndarray | None = None, doubt: float = 0.65, low: float = 0.35, below: float = 0.5,
+                      thick: float = 0.04, least: float = 0.15, sure_share: float = 0.25,
+                      reach: float = 1.0, unlike: float = 0.7) -> np.ndarray:
+    """What the person mask holds at the photo's border, well below the chin, that the segmenter doubts: background.
+
+    In a wide frame the photo's border cuts through the body and the room beside it: the backdrop seen between an
+    arm and the body, a bed sheet below a raised arm, an app's watermark on the floor. The segmenter gives those
+    0.1-0.6 (it sees no person there, but the person all round), and GrabCut, started from that answer, keeps them
+    when their colours are also found in the person (a dark wooden floor beside a black dress, a grey wall in the
+    shade between arm and body): zcy.webp's editorial frame kept them at alpha 1. The rules that read the
+    backdrop just outside the mask (:func:`foreign_below`, :func:`continued_background`) cannot reach them: the
+    person and the photo's border enclose them.
+
+    A piece of the mask more than ``below`` head heights below the chin (past the collarbone: the neck and
+    shoulders are the outline rules' and the matting's), outside the chest's sure core of :func:`seed_mask`, where
+    the segmenter's value is below ``doubt``, thicker than ``thick`` face widths (a morphological opening: not the
+    rim of its soft outline, nor a strand of hair), larger than ``least`` face widths squared and running into the
+    photo's border (the frame's edge, or that of ``valid``) is a doubted piece; one where more than ``sure_share``
+    of the pixels are sure (above 0.9) is left alone, and so is one whose deepest doubt (below ``low``) has the
+    colours of the sure person within ``reach`` face widths (median :func:`background_odds` below ``unlike``: the
+    astronaut's orange sleeve at the photo's edge, which the segmenter doubts there) or is smaller than ``least``
+    face widths squared (no sample of the room: the cut would then depend on the working size). The segmenter's doubt is coarse (it also doubts the edge of
+    the clothes beside such a piece: zcy's dress at 0.5-0.7), so colour decides inside it, along the photo's edges:
+    GrabCut again, in the box ``reach`` face widths round the pieces, with their deepest doubt (below ``low``) and
+    what lies outside the mask known background, the mask's sure pixels known person, the rest of the pieces
+    probable background and the rest of the mask probable person. What it calls background inside the pieces'
+    doubt, joined to their deepest doubt, is returned. (Per-pixel colour odds, :func:`background_odds`, took a teal
+    embroidered leaf on the dress with a teal-grey wall, or left a dark floor beside a black dress.)
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    mask : ndarray
+        ``(H, W)`` bool, the subject (:func:`subject_mask`).
+    prob : ndarray
+        ``(H, W)`` the segmenter's person probability (not GrabCut's).
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``mask``'s pixels.
+    valid : ndarray, optional
+        ``(H, W)`` bool, False where the canvas was extended: its edge is the photo's border.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` bool: pixels of ``mask`` that are background.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), 0.05, np.float32)                                  # a black dress
+    >>> m = np.zeros((512, 512), bool); m[40:, 140:400] = True; m[380:, 40:140] = True  # a room corner taken
+    >>> img[380:, 40:120] = (0.45, 0.4, 0.35)                                           # the room's wall
+    >>> prob = m.astype(np.float32); prob[380:, 40:140] = 0.5; prob[380:, 40:110] = 0.2  # the segmenter doubts it
+    >>> cut = doubted_at_border(img, m, prob, lm)
+    >>> bool(cut[480, 80]), bool(cut[480, 130]), bool(cut[480, 300]), bool(cut[100, 300])  # wall, dress's edge
+    (True, False, False, False)
+    >>> prob[380:, 40:140] = 0.95                                                        # sure: left alone
+    >>> bool(doubted_at_border(img, m, prob, lm).any())
+    False
+    """
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    m = np.asarray(mask, bool)
+    p = np.asarray(prob, np.float32)
+    H, W = m.shape
+    none = np.zeros(m.shape, bool)
+    if not m.any():
+        return none
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    _, chin, head_h = head_extent(lm)
+    _, down = _frame_axes(lm)
+    cand = m & (_along((H, W), chin, down) > below * head_h) & (p < doubt)
+    cand &= seed_mask((H, W), lm) != cv2.GC_FGD  # the chest's core is the person's, however the segmenter doubts it
+    r = max(int(round(thick * fw)), 1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    cand = cv2.morphologyEx(cand.astype(np.uint8), cv2.MORPH_OPEN, disc).astype(bool)
+    if cand.sum() <= least * least * fw * fw:
+        return none
+    edge = np.zeros((H, W), bool)  # the photo's border
+    edge[0], edge[-1], edge[:, 0], edge[:, -1] = True, True, True, True
+    if valid is not None:
+        v = np.asarray(valid, bool)
+        edge = (edge & v) | (v & ~_eroded(v))
+    n, lab = cv2.connectedComponents(cand.astype(np.uint8), connectivity=8)
+    size = np.bincount(lab.reshape(-1), minlength=n)
+    touches = np.bincount(lab[edge & cand], minlength=n) > 0
+    sure = np.bincount(lab.reshape(-1), weights=(p > 0.9).reshape(-1).astype(np.float64), minlength=n)
+    keep = touches & (size > least * least * fw * fw) & (sure <= sure_share * np.maximum(size, 1))
+    keep[0] = False
+    piece = keep[lab]
+    if not piece.any():
+        return none
+    # colour decides inside the coarse doubt, along the photo's edges: GrabCut again round the pieces, with their
+    # deepest doubt (below ``low``) and what lies outside the mask known background, the sure person known person
+    core = piece & (p < low)
+    floor = max(least * least * fw * fw, 50)  # a sample of the room as large as the least piece (any scale)
+    if core.sum() < floor:
+        return none
+    near = cv2.distanceTransform((~piece).astype(np.uint8), cv2.DIST_L2, 5) < reach * fw
+    # a piece whose deepest doubt has the colours of the sure person beside it is the person's own, cut by the
+    # border (the astronaut's orange sleeve at the photo's edge, which the segmenter doubts there): left alone
+    odds = background_odds(img, m & (p > 0.9) & near & ~piece, core, fw)
+    if odds is None:
+        return none
+    for i in np.flatnonzero(keep):
+        at = (lab == i) & core
+        if at.sum() < floor or float(np.median(odds[at])) < unlike:
+            piece &= lab != i
+            core &= lab != i
+    if not core.any():
+        return none
+    near = cv2.distanceTransform((~piece).astype(np.uint8), cv2.DIST_L2, 5) < reach * fw
+    ys, xs = np.nonzero(near)
+    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    lab_gc = np.where(m, cv2.GC_PR_FGD, cv2.GC_BGD).astype(np.uint8)
+    lab_gc[piece] = cv2.GC_PR_BGD
+    lab_gc[core] = cv2.GC_BGD
+    lab_gc[m & (p > 0.9) & ~piece] = cv2.GC_FGD
+    box_gc = np.ascontiguousarray(lab_gc[y0:y1, x0:x1])
+    if not (box_gc == cv2.GC_FGD).any():
+        return none
+    cv2.setRNGSeed(0)
+    img8 = np.ascontiguousarray((np.clip(img[y0:y1, x0:x1], 0, 1) * 255 + 0.5).astype(np.uint8))
+    bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    cv2.grabCut(img8, box_gc, None, bgd, fgd, 3, cv2.GC_INIT_WITH_MASK)
+    out = none.copy()
+    out[y0:y1, x0:x1] = (box_gc == cv2.GC_BGD) | (box_gc == cv2.GC_PR_BGD)
+    out &= m & near & (p < doubt)
+    # only what joins the pieces' deepest doubt (a fleck of GrabCut's elsewhere on the clothes is no room)
+    out = cv2.morphologyEx(out.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool)
+    n2, lab2 = cv2.connectedComponents(out.astype(np.uint8), connectivity=8)
+    held = np.unique(lab2[out & core])
+    return np.isin(lab2, held[held > 0])
+
+
+def _eroded(v: np.ndarray) -> np.ndarray:
+    """``v`` eroded by one pixel (3x3)."""
+    return cv2.erode(np.asarray(v, np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+
+
 def _neck_strip(shape: tuple[int, int], lm: np.ndarray, half: float = 0.15, depth: tuple[float, float] = (0.03, 0.3)) -> np.ndarray:
     """Below the chin, ``half`` face widths either side of it and ``depth`` face widths down: the neck (bool)."""
     fw = float(np.linalg.norm(lm[16] - lm[0]))
@@ -3553,6 +3697,7 @@ def matte(
     bare_wall: bool = True,
     cheeks: bool = True,
     skin_opaque: bool = False,
+    border_doubt: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -3696,6 +3841,10 @@ def matte(
         (:func:`face_skin` with ``with_hull=False``): on memorial's and editorial's wider crops the matting itself
         left liuyifei's pale far cheek at 0.4-0.9. Off by default: it raised the halo of biden.jpg (0.32 -> 0.56) and
         lecun.jpg (0.94 -> 1.14) and toned a pixel row by the astronaut's jaw (see docs/STUDIO.md, round 16).
+    border_doubt : bool
+        More than half a head height below the chin, pieces of the person mask the segmenter doubts (below 0.65)
+        that run into the photo's border are background (:func:`doubted_at_border`: a bed sheet below a raised arm,
+        the room seen between an arm and the body, an app's watermark on the floor in a wide frame).
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
@@ -3834,6 +3983,14 @@ def matte(
             # clothes_edge's lost shoulder) put the wall back as a person it half saw (a bump with a straight side)
             raw = np.where(wall, 0.0, raw).astype(np.float32)
             prob = np.where(wall, 0.0, prob).astype(np.float32)
+    if border_doubt:  # well below the chin, what the segmenter doubts and the photo's border cuts (a bed sheet,
+        # the room seen between an arm and the body): no outline rule above reaches it
+        far = doubted_at_border(small, mask, raw, lm_s, valid=valid_s)
+        if far.any():
+            cut = far if cut is None else cut | far
+            # (and the segmenter's word there too: the prior and clothes_edge's lost shoulder read it)
+            raw = np.where(far, 0.0, raw).astype(np.float32)
+            prob = np.where(far, 0.0, prob).astype(np.float32)
     if cut is not None and cut.any():
         from scipy import ndimage
 
