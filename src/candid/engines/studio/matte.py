@@ -3771,8 +3771,9 @@ def matte(
         lecun.jpg (0.94 -> 1.14) and toned a pixel row by the astronaut's jaw (see docs/STUDIO.md, round 16).
     temples : bool
         Beside the face's side above the ear lobes, where the segmenter is sure of the person, a narrow notch the
-        matting cut into the outline in colours the person holds too is filled (:func:`temple_notches`: dark
-        sideburn before a dark door, 2008_002506.jpg, showed as a pale blob of the new backdrop by the ear).
+        matting cut into the outline in colours the person holds too, against the face's side in front of the ear,
+        is filled (:func:`temple_notches`: dark sideburn before a dark door, 2008_002506.jpg, showed as a pale blob
+        of the new backdrop by the ear). Where it fills nothing the matte is byte-identical to the one without it.
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
