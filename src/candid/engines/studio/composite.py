@@ -688,6 +688,42 @@ def decontaminate(pixels: np.ndarray, alpha: np.ndarray, *, radius: float | None
     return out.astype(np.float32)
 
 
+def _no_new_pieces(before: np.ndarray, after: np.ndarray, *, threshold: float = 0.5) -> np.ndarray:
+    """``after`` with every piece above ``threshold`` apart from ``before``'s largest one held at ``threshold``.
+
+    A rule that moves soft alpha must not leave a piece floating (the matte's
+    :func:`candid.engines.studio.matte.attached_only` promise): loose strands
+    lifted over 0.5 beside the hair, or a haze capped between the head and a
+    strand beyond it, became 3-88 separate pieces on scarlett_2/4's passport.
+    They stay soft hair at ``threshold`` instead (8-connected, as the
+    scorecard's ``detached_pieces`` counts them).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> b = np.zeros((20, 20), np.float32); b[:, :8] = 1; b[5, 12] = 0.4
+    >>> a = b.copy(); a[5, 12] = 0.75     # a strand lifted apart from the head
+    >>> float(_no_new_pieces(b, a)[5, 12]), float(_no_new_pieces(b, a)[5, 3])
+    (0.5, 1.0)
+    >>> a[5, 8:12] = 0.75                 # lifted all the way to the head: one piece
+    >>> float(_no_new_pieces(b, a)[5, 12])
+    0.75
+    """
+    over_before = np.asarray(before) > threshold
+    n_before, lab_before = cv2.connectedComponents(over_before.astype(np.uint8), connectivity=8)
+    over = np.asarray(after) > threshold
+    if n_before < 2 or not over.any():
+        return after
+    sizes = np.bincount(lab_before.ravel(), minlength=n_before)
+    sizes[0] = 0
+    main = lab_before == int(np.argmax(sizes))
+    n, lab = cv2.connectedComponents(over.astype(np.uint8), connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[np.unique(lab[main & over])] = True
+    apart = over & ~keep[lab]
+    return np.where(apart, np.float32(threshold), after).astype(np.float32)
+
+
 def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.ndarray, *, face_width: float,
                lighter: tuple[float, float] = (0.6, 0.75), contrast: float = 0.1, slack: float = 0.08,
                reach: float = 0.04, raise_: bool = True, fit: float = 0.15,
@@ -823,6 +859,7 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         # pixel by pixel the fringe came out speckled, light and dark flecks side by side
         out_a = out_a + cv2.GaussianBlur(up.astype(np.float32), (0, 0), 1.0) * soft
     out_a = np.clip(out_a, 0, 1).astype(np.float32)
+    out_a = _no_new_pieces(a, out_a)
     # what is left of a capped pixel was the old background's colour in the estimate: the person's nearby instead
     out_fg = (fg + k[..., None] * (Fo - fg)).astype(np.float32)
     return np.clip(out_fg, 0, 1), out_a
