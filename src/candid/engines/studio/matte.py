@@ -3370,7 +3370,7 @@ def _skin_by_face(img: np.ndarray, lm: np.ndarray, face: np.ndarray, tol: float 
 
 def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.1,
               ring: tuple[float, float] = (0.01, 0.06), separation: float = 2.5, least: int = 30,
-              with_hull: bool = True) -> np.ndarray:
+              with_hull: bool = True, near: float | None = 0.05) -> np.ndarray:
     """Weight (0-1) of the face's own skin: the jaw's hull (landmarks 0-16) and, within ``reach`` face widths
     outside it above the chin, pixels of the cheek's colour rather than the backdrop's, joined to the hull.
 
@@ -3386,7 +3386,11 @@ def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, r
     stripe beside the cheek). A side whose two colour sets are less than ``separation`` pooled spreads apart
     (or have fewer than ``least`` samples) keeps only the hull: there colour cannot tell the cheek from the wall.
     ``with_hull=False``: the skin alone as an alpha, inside the hull as outside it (``t`` ramped 0.1-0.9 only; the lips
-    and eyes get none).
+    and eyes get none). With ``near`` (face widths) that alpha is given only where the discriminant was trained: the
+    rows from the nose's tip to the chin (faded in over 0.05 face widths below the tip) and within ``near`` of the
+    hull. Above the tip the cheek's colour model reads a warm wall beside the ear as skin (biden.jpg's orange
+    bokeh over his ear's rim) and the temple's pale backdrop beside the eye's corner as cheek (a block with a flat
+    top at the eyes' line on liuyifei.png). ``near=None``: round 16's zone (from the eyes down, ``reach`` wide).
 
     Examples
     --------
@@ -3455,8 +3459,12 @@ def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, r
         # line and left dips of 0.5-0.7 in memorial's cheek, specks of the new backdrop seen through it)
         r_c = max(int(round(0.03 * fw)), 1)
         disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r_c + 1, 2 * r_c + 1))
+        keep = (zone | (hull > 0)) * 1.0
+        if near is not None:  # only where the colours were sampled (nose tip to chin), near the jaw's hull
+            below_tip = np.clip(_along((H, W), lm[33], down) / max(0.05 * fw, 1.0), 0, 1) * above_chin
+            keep = keep * below_tip * ((hull > 0) | (d_out <= near * fw))
         return np.minimum(cv2.morphologyEx((linear * joined).astype(np.float32), cv2.MORPH_CLOSE, disk),
-                          (zone | (hull > 0)) * 1.0).astype(np.float32)
+                          keep).astype(np.float32)
     return np.maximum(hull.astype(np.float32), share * joined).astype(np.float32)
 
 
@@ -3552,7 +3560,7 @@ def matte(
     edge_share: bool = True,
     bare_wall: bool = True,
     cheeks: bool = True,
-    skin_opaque: bool = False,
+    skin_opaque: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -3694,8 +3702,10 @@ def matte(
     skin_opaque : bool
         With ``cheeks``: skin of the cheek's colour joined to the face is also at least as opaque as its colour share
         (:func:`face_skin` with ``with_hull=False``): on memorial's and editorial's wider crops the matting itself
-        left liuyifei's pale far cheek at 0.4-0.9. Off by default: it raised the halo of biden.jpg (0.32 -> 0.56) and
-        lecun.jpg (0.94 -> 1.14) and toned a pixel row by the astronaut's jaw (see docs/STUDIO.md, round 16).
+        left liuyifei's pale far cheek at 0.4-0.9, a see-through notch below the mouth's corner. Only from the nose's
+        tip to the chin and within 0.05 face widths of the jaw's hull (``face_skin``'s ``near``, round 17: off in
+        round 16, its zone reached up to the eyes and 0.1 face widths out, and took biden.jpg's orange bokeh beside
+        his ear for skin).
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
@@ -3933,7 +3943,8 @@ def matte(
         # does not take it away (below); with skin_opaque it is opaque too (on a wider crop the matting left
         # liuyifei's pale far cheek at 0.4-0.9 before her pale backdrop, from its colour alone)
         skin_s = face_skin(small, alpha_s, lm_s)
-        if skin_opaque:  # off by default: it mended memorial's cheek but moved biden/lecun's halo up (round 16)
+        if skin_opaque:  # only below the nose's tip and near the jaw's hull (round 17; round 16's wider zone took
+            # biden's orange bokeh beside the ear for skin)
             alpha_s = np.maximum(alpha_s, face_skin(small, alpha_s, lm_s, with_hull=False))
     shape_w = None
     if shape_where_alike:
