@@ -967,6 +967,81 @@ def enclosed_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndar
     return out
 
 
+def thin_pockets_of(pockets: np.ndarray, mask: np.ndarray, face_width: float, *, rim: float = 0.015,
+                    cored: float = 0.25) -> np.ndarray:
+    """The pieces of the backdrop's ``pockets`` too thin for a known core (bool, whole pieces).
+
+    :func:`matte` makes a pocket's pixels ``rim`` face widths (at least 1.5 px) clear of ``mask`` known background
+    and leaves its rim to the matting. A piece little wider than two rims has almost no such pixel (under ``cored``
+    of its pixels), and closed-form matting, with next to nothing to anchor 0 to, filled it from the person round it
+    (0.92-0.97): the thin crescent of pink backdrop between rihanna's right hoop and her neck, the cream strip
+    between her bob's ends and the neck.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = np.ones((40, 60), bool); m[10:30, 10:17] = False; m[10:30, 30:50] = False  # a thin and a wide pocket
+    >>> t = thin_pockets_of(~m, m, 300.0)  # rim 4.5 px
+    >>> bool(t[20, 12]), bool(t[20, 40])
+    (True, False)
+    """
+    p, m = np.asarray(pockets, bool), np.asarray(mask, bool)
+    if not p.any():
+        return np.zeros(p.shape, bool)
+    r = max(rim * float(face_width), 1.5)
+    core = p & (cv2.distanceTransform((~m).astype(np.uint8), cv2.DIST_L2, 5) >= r)
+    n, lab = cv2.connectedComponents(p.astype(np.uint8), connectivity=8)
+    size = np.bincount(lab.ravel(), minlength=n)
+    inner = np.bincount(lab[core], minlength=n)
+    slim = inner < cored * np.maximum(size, 1)
+    slim[0] = False
+    return slim[lab]
+
+
+def open_thin_pockets(alpha: np.ndarray, pieces: np.ndarray, *, ridge: float = 0.65, least: float = 1.5,
+                      reach: float = 6.0, pixels: np.ndarray | None = None, grow: int = 5,
+                      key: tuple[float, float] = (0.04, 0.1)) -> np.ndarray:
+    """Alpha over thin pockets (:func:`thin_pockets_of`, at this size) capped to 0 along their ridge, ramping back to
+    the matting's own value at their border; nothing outside ``pieces`` moves.
+
+    The ridge is the pixels at least ``least`` px inside the piece and at least ``ridge`` times as deep as the
+    deepest piece pixel within ``reach`` px. (Made known background in the trimap instead, the ridge at the
+    end of the strip by the neck pulled the hoop's bar beside it to 0.7-0.9 through the unknown band; here only
+    the pocket's own pixels, which :func:`enclosed_background` found to be backdrop, are lowered.) With ``pixels``
+    the pixels within ``grow`` px of a piece (the working size's piece, upsampled, is a little narrower than the
+    pocket: a line of its colour stayed along both sides) are also capped by their distance from the ridge's colour
+    (RGB, ramped over ``key``: the backdrop's own colour opens, a hoop's gold or the neck's skin does not).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.ones((20, 30), np.float32); a[5:15, 10:19] = 0.95    # a 9 px wide strip the matting filled
+    >>> pieces = np.zeros((20, 30), bool); pieces[5:15, 10:19] = True
+    >>> b = open_thin_pockets(a, pieces)
+    >>> [round(float(v), 2) for v in b[10, 9:20]]
+    [1.0, 0.95, 0.56, 0.11, 0.0, 0.0, 0.0, 0.11, 0.56, 0.95, 1.0]
+    """
+    a = np.asarray(alpha, np.float32)
+    pc = np.asarray(pieces, bool)
+    if not pc.any():
+        return a.copy()
+    d = cv2.distanceTransform(np.pad(pc, 1).astype(np.uint8), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    k = 2 * int(np.ceil(reach)) + 1
+    deepest = cv2.dilate(d, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    top = np.maximum(ridge * deepest, least)
+    cap = np.where(pc, np.clip((top - d) / np.maximum(top - 1.0, 1e-3), 0, 1), 1.0)
+    if pixels is not None and grow > 0:
+        img = check_image(pixels)
+        on_ridge = (cap <= 0) & pc
+        if on_ridge.any():
+            back = normalized_blur(img, on_ridge.astype(np.float32), max(reach, 1.0))
+            seen = gauss(on_ridge.astype(np.float32), max(reach, 1.0)) > 1e-3  # a ridge near enough to know its colour
+            near = cv2.dilate(pc.astype(np.uint8), np.ones((2 * grow + 1,) * 2, np.uint8)).astype(bool) & seen
+            dist = np.sqrt(((img - back) ** 2).sum(-1))
+            cap = np.where(near, np.minimum(cap, np.clip((dist - key[0]) / (key[1] - key[0]), 0, 1)), cap)
+    return np.minimum(a, cap).astype(np.float32)
+
+
 def strands_over_pockets(pixels: np.ndarray, mask: np.ndarray, pockets: np.ndarray, landmarks: np.ndarray, *,
                          band: float = 0.1, dark: float = 0.6, match: float = 0.15, skin_gap: float = 0.15) -> np.ndarray:
     """Pixels of the mask beside a pocket of :func:`enclosed_background` that are strands of hair or the gaps
@@ -3549,6 +3624,7 @@ def matte(
     islands: bool = True,
     enclosed: bool = True,
     pocket_band: float = 0.1,
+    thin_pockets: bool = True,
     pocket_gaps: bool = True,
     hoops: bool = True,
     specks: bool = True,
@@ -3725,6 +3801,11 @@ def matte(
         of hair and the gaps between them within ``pocket_band`` face widths of it are for the matting
         (:func:`strands_over_pockets`), and the holes it leaves stay open. Where it finds nothing the matte is
         byte-identical to the one without it.
+    thin_pockets : bool
+        With a pocket found: a pocket piece too thin for a known core (:func:`thin_pockets_of`) is opened along its
+        ridge after the matting, its own pixels only (:func:`open_thin_pockets`; without it the matting filled the
+        thin crescent of pink backdrop between rihanna's right hoop and her neck, and the cream strip between her
+        bob's ends and the neck, at 0.9).
     hoops : bool
         With ``jewellery`` and a pocket found: the bright highlights of a big hoop round the pocket, beyond
         :func:`ear_jewellery`'s reach, are marked as the person before the matting (:func:`pocket_jewellery`:
@@ -3851,6 +3932,7 @@ def matte(
         keep = np.unique(labels[_face_hull((h_s, w_s), lm_s) & (labels > 0)])
         mask = np.isin(labels, keep[keep > 0])
     pocket_s = None
+    thin_p = None  # the pockets' pieces too thin for a known core (thin_pockets_of)
     if enclosed:  # below the lobes, the backdrop the mask holds between hair, hoop and neck (rihanna's bob)
         pocket_s = enclosed_background(small, mask, lm_s, valid=valid_s, prob=raw)
         if pocket_s.any():
@@ -3861,8 +3943,11 @@ def matte(
                  hair_below=hair_below)
     if pocket_s is not None:  # its core known background (the band's width is unknown only at its rim: a pocket
         # narrower than the band, between a hoop and the hair, was left to the matting, which filled it)
+        # (and a pocket too thin for a core: its ridge; the matting filled a pink crescent between a hoop and the neck)
         rim = cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 5) < max(0.015 * fw, 1.5)
         tri[pocket_s & ~rim & (tri < 1)] = 0.0
+        if thin_pockets:  # (a piece too thin for a core: opened along its ridge after the matting, below)
+            thin_p = thin_pockets_of(pocket_s, mask, fw)
         # and the person beside it unknown a little deeper than the band: strands of hair with the backdrop
         # between them, too fine to grow through, are for the matting to tell apart (the hoop's eye)
         tri[strands_over_pockets(small, mask, pocket_s, lm_s, band=pocket_band) & (tri >= 0.999)] = 0.5
@@ -4018,6 +4103,10 @@ def matte(
         zone = (cv2.distanceTransform((~pocket_f).astype(np.uint8), cv2.DIST_L2, 5) < pocket_band * fw_full) \
             & _below_lobes((H, W), lm) & ~_face_hull((H, W), lm, shrink=0.06 * fw_full)
         alpha, opened = gaps_over_pockets(pixels, alpha, pocket_f, zone, lm)
+    if thin_p is not None and thin_p.any():  # a pocket too thin for a known core: the matting filled it (rihanna's
+        # pink crescent between the right hoop and the neck at 0.93-0.97); opened along its ridge, its own pixels only
+        alpha = open_thin_pockets(alpha, resize(thin_p.astype(np.float32), (W, H)) > 0.5, pixels=pixels,
+                                  reach=max(0.015 * float(np.linalg.norm(lm[16] - lm[0])), 1.5) * 2)
     if jewels_s is not None:  # the backdrop seen through a hoop's eye below the lobe is no hole in the head
         near = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(int(round(0.1 * fw)), 1))
         alpha, pockets = background_pockets(pixels, alpha, lm, near=resize(near.astype(np.float32), (W, H)) > 0.5)
