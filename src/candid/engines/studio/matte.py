@@ -1000,7 +1000,8 @@ def thin_pockets_of(pockets: np.ndarray, mask: np.ndarray, face_width: float, *,
 
 def open_thin_pockets(alpha: np.ndarray, pieces: np.ndarray, *, ridge: float = 0.65, least: float = 1.5,
                       reach: float = 6.0, pixels: np.ndarray | None = None, grow: int = 5,
-                      key: tuple[float, float] = (0.04, 0.1)) -> np.ndarray:
+                      key: tuple[float, float] = (0.06, 0.16), landmarks: np.ndarray | None = None,
+                      skin_gap: float = 0.15) -> np.ndarray:
     """Alpha over thin pockets (:func:`thin_pockets_of`, at this size) capped to 0 along their ridge, ramping back to
     the matting's own value at their border; nothing outside ``pieces`` moves.
 
@@ -1010,7 +1011,9 @@ def open_thin_pockets(alpha: np.ndarray, pieces: np.ndarray, *, ridge: float = 0
     the pocket's own pixels, which :func:`enclosed_background` found to be backdrop, are lowered.) With ``pixels``
     the pixels within ``grow`` px of a piece (the working size's piece, upsampled, is a little narrower than the
     pocket: a line of its colour stayed along both sides) are also capped by their distance from the ridge's colour
-    (RGB, ramped over ``key``: the backdrop's own colour opens, a hoop's gold or the neck's skin does not).
+    (RGB, ramped over ``key``: the backdrop's own colour opens, a hoop's gold does not); with ``landmarks`` a pixel
+    within ``skin_gap`` of the neck's colour (:func:`_neck_strip`) is never keyed (a cream backdrop beside a lit neck
+    lies about 0.1 from it).
 
     Examples
     --------
@@ -1038,6 +1041,11 @@ def open_thin_pockets(alpha: np.ndarray, pieces: np.ndarray, *, ridge: float = 0
             seen = gauss(on_ridge.astype(np.float32), max(reach, 1.0)) > 1e-3  # a ridge near enough to know its colour
             near = cv2.dilate(pc.astype(np.uint8), np.ones((2 * grow + 1,) * 2, np.uint8)).astype(bool) & seen
             dist = np.sqrt(((img - back) ** 2).sum(-1))
+            if landmarks is not None:
+                lm = check_landmarks(landmarks)
+                neck = _neck_strip(a.shape, lm) & (a > 0.5)
+                if neck.any():
+                    near &= _from_neck_colour(img, neck, float(np.linalg.norm(lm[16] - lm[0]))) > skin_gap
             cap = np.where(near, np.minimum(cap, np.clip((dist - key[0]) / (key[1] - key[0]), 0, 1)), cap)
     return np.minimum(a, cap).astype(np.float32)
 
@@ -4105,7 +4113,7 @@ def matte(
         alpha, opened = gaps_over_pockets(pixels, alpha, pocket_f, zone, lm)
     if thin_p is not None and thin_p.any():  # a pocket too thin for a known core: the matting filled it (rihanna's
         # pink crescent between the right hoop and the neck at 0.93-0.97); opened along its ridge, its own pixels only
-        alpha = open_thin_pockets(alpha, resize(thin_p.astype(np.float32), (W, H)) > 0.5, pixels=pixels,
+        alpha = open_thin_pockets(alpha, resize(thin_p.astype(np.float32), (W, H)) > 0.5, pixels=pixels, landmarks=lm,
                                   reach=max(0.015 * float(np.linalg.norm(lm[16] - lm[0])), 1.5) * 2)
     if jewels_s is not None:  # the backdrop seen through a hoop's eye below the lobe is no hole in the head
         near = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(int(round(0.1 * fw)), 1))
