@@ -89,3 +89,76 @@ def test_the_notch_below_the_nose_tip_fades_in():
 
 def test_skin_opaque_is_on():
     assert inspect.signature(matte).parameters["skin_opaque"].default is True
+
+
+# --- (b) a pocket of the backdrop too thin for a known core (rihanna's pink crescent between the hoop and the neck)
+
+from candid.engines.studio.matte import open_thin_pockets, thin_pockets_of  # noqa: E402
+
+PINK = (0.88, 0.55, 0.72)   # the backdrop seen through the hoop's eye
+GOLD = (0.75, 0.55, 0.25)   # the hoop
+NECK = (0.62, 0.42, 0.32)   # the neck's skin
+
+
+def _crescent(width=10, size=120):
+    """A vertical strip of backdrop ``width`` px wide between a gold bar (left) and the neck (right); the matting
+    filled it at 0.95; the working size's pocket is 2 px narrower on each side."""
+    img = np.empty((size, size, 3), np.float32)
+    img[:, :50] = GOLD
+    img[:, 50:50 + width] = PINK
+    img[:, 50 + width:] = NECK
+    rng = np.random.default_rng(1)
+    img = np.clip(img + rng.normal(0, 0.01, img.shape), 0, 1).astype(np.float32)
+    alpha = np.ones((size, size), np.float32)
+    alpha[20:100, 50:50 + width] = 0.95
+    pieces = np.zeros((size, size), bool)
+    pieces[22:98, 52:48 + width] = True
+    return img, alpha, pieces
+
+
+def test_thin_pockets_are_the_pieces_without_a_core():
+    mask = np.ones((60, 80), bool)
+    mask[10:50, 10:15] = False   # 5 px wide
+    mask[10:50, 30:60] = False   # 30 px wide
+    t = thin_pockets_of(~mask, mask, 200.0)  # rim 3 px
+    assert t[30, 10:15].all() and not t[30, 30:60].any()
+
+
+def test_a_thin_pocket_is_opened_along_its_ridge_and_its_colour():
+    img, alpha, pieces = _crescent()
+    out = open_thin_pockets(alpha, pieces, pixels=img, reach=6.0)
+    assert out[60, 53:57].max() < 0.05          # the ridge and the strip's own colour beside it: open
+    assert out[60, 50] < 0.1 and out[60, 59] < 0.1  # the strip's border, outside the working-size piece
+    assert out[60, 40:49].min() == 1.0 and out[60, 61:70].min() == 1.0  # the gold and the neck: untouched
+    assert np.array_equal(out[:15], alpha[:15])  # far from the piece: untouched
+
+
+def test_without_pixels_only_the_pieces_own_pixels_move():
+    img, alpha, pieces = _crescent()
+    out = open_thin_pockets(alpha, pieces)
+    assert np.array_equal(out[~pieces], alpha[~pieces])
+    assert out[60, 54:56].max() == 0.0
+
+
+def test_the_neck_of_the_backdrops_colour_is_not_keyed():
+    """A cream backdrop beside a lit neck of nearly its colour: the neck keeps its alpha."""
+    from candid.face.examples import astronaut_landmarks
+
+    lm = astronaut_landmarks()
+    img = np.full((512, 512, 3), (0.78, 0.62, 0.5), np.float32)   # the lit neck, everywhere
+    a = np.ones((512, 512), np.float32)
+    x0 = int(lm[8, 0]) + 30
+    y0 = int(lm[8, 1]) + 10
+    img[y0: y0 + 60, x0: x0 + 8] = (0.84, 0.70, 0.58)             # the cream strip, 0.12 from the neck
+    a[y0: y0 + 60, x0: x0 + 8] = 0.95
+    pieces = np.zeros((512, 512), bool)
+    pieces[y0 + 2: y0 + 58, x0 + 2: x0 + 6] = True
+    out = open_thin_pockets(a, pieces, pixels=img, landmarks=lm, reach=6.0)
+    assert out[y0 + 30, x0 + 3: x0 + 5].max() < 0.05              # the strip's ridge opens
+    assert out[y0 + 30, x0 + 10: x0 + 16].min() == 1.0             # the neck beside it does not
+    loose = open_thin_pockets(a, pieces, pixels=img, reach=6.0, key=(0.1, 0.3))
+    assert loose[y0 + 30, x0 + 10: x0 + 16].min() < 1.0            # (a loose key without the guard would)
+
+
+def test_thin_pockets_is_on():
+    assert inspect.signature(matte).parameters["thin_pockets"].default is True
