@@ -3453,7 +3453,7 @@ def _skin_by_face(img: np.ndarray, lm: np.ndarray, face: np.ndarray, tol: float 
 
 def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.1,
               ring: tuple[float, float] = (0.01, 0.06), separation: float = 2.5, least: int = 30,
-              with_hull: bool = True, near: float | None = 0.05) -> np.ndarray:
+              with_hull: bool = True, near: float | None = 0.05, sure: tuple[float, float] = (0.8, 1.0)) -> np.ndarray:
     """Weight (0-1) of the face's own skin: the jaw's hull (landmarks 0-16) and, within ``reach`` face widths
     outside it above the chin, pixels of the cheek's colour rather than the backdrop's, joined to the hull.
 
@@ -3468,12 +3468,13 @@ def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, r
     ramped 0.3-0.7 to the weight, and only for colours near the line from the one to the other (no lips, no red
     stripe beside the cheek). A side whose two colour sets are less than ``separation`` pooled spreads apart
     (or have fewer than ``least`` samples) keeps only the hull: there colour cannot tell the cheek from the wall.
-    ``with_hull=False``: the skin alone as an alpha, inside the hull as outside it (``t`` ramped 0.1-0.9 only; the lips
+    ``with_hull=False``: the skin alone as an alpha, inside the hull as outside it (``t`` ramped over ``sure``; the lips
     and eyes get none). With ``near`` (face widths) that alpha is given only where the discriminant was trained: the
     rows from the nose's tip to the chin (faded in over 0.05 face widths below the tip) and within ``near`` of the
     hull. Above the tip the cheek's colour model reads a warm wall beside the ear as skin (biden.jpg's orange
     bokeh over his ear's rim) and the temple's pale backdrop beside the eye's corner as cheek (a block with a flat
     top at the eyes' line on liuyifei.png). ``near=None``: round 16's zone (from the eyes down, ``reach`` wide).
+    That alpha is ``t`` ramped over ``sure`` (round 16: 0.1-0.9): only a colour surely the skin's is made opaque.
 
     Examples
     --------
@@ -3530,7 +3531,10 @@ def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, r
         r = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", off, np.linalg.inv(pooled), off), 0))
         gate = np.clip((9.0 - r) / 3.0, 0, 1)
         share[where] = np.clip((t - 0.3) / 0.4, 0, 1) * gate
-        linear[where] = np.clip((t - 0.1) / 0.8, 0, 1) * gate  # as an alpha: a mixed edge pixel about as its mix
+        # as an alpha, only where the colour is surely the skin's (share ramped over ``sure``): a mixed edge pixel is
+        # the matting's to weigh (ramped from 0.1 as in round 16, the known-alpha scene's beige wall beside the jaw,
+        # a third of the way to the skin's colour, rose to 0.3-0.6: SAD 0.836 -> 0.884)
+        linear[where] = np.clip((t - sure[0]) / (sure[1] - sure[0]), 0, 1) * gate
     # only skin joined to the face through skin: no patch of a like colour further out
     n, lab_ = cv2.connectedComponents(((share > 0.5) | (hull > 0)).astype(np.uint8), connectivity=8)
     held = np.unique(lab_[hull > 0])
