@@ -162,3 +162,20 @@ def test_the_neck_of_the_backdrops_colour_is_not_keyed():
 
 def test_thin_pockets_is_on():
     assert inspect.signature(matte).parameters["thin_pockets"].default is True
+
+
+@pytest.mark.parametrize("sure", [(0.8, 1.0), (0.1, 0.9)])
+def test_a_colour_half_way_to_the_skins_is_left_to_the_matting(sure):
+    """A wall beside the jaw a third to half of the way from the backdrop's colour to the skin's (the known-alpha
+    scene's beige beside the astronaut's jaw) is no sure skin: not raised."""
+    img, lm, skin = _scene()
+    y = int(round(lm[12, 1]))
+    edge = np.flatnonzero(skin[y])[-1]
+    mix = 0.55 * np.array(SKIN) + 0.45 * np.array(BACK)
+    img[y - 3: y + 4, edge + 1: edge + 4] = mix
+    w = face_skin(img, skin.astype(np.float32), lm, with_hull=False, sure=sure)
+    if sure == (0.8, 1.0):
+        assert w[y - 2: y + 3, edge + 1: edge + 4].max() < 0.05
+        assert w[y, int(lm[12, 0]): edge - 1].min() > 0.9  # the cheek itself still is
+    else:
+        assert w[y - 2: y + 3, edge + 1: edge + 4].max() > 0.3  # round 16's ramp raised it (the defect)
