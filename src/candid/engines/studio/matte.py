@@ -995,7 +995,17 @@ def thin_pockets_of(pockets: np.ndarray, mask: np.ndarray, face_width: float, *,
     inner = np.bincount(lab[core], minlength=n)
     slim = inner < cored * np.maximum(size, 1)
     slim[0] = False
-    return slim[lab]
+    if not slim.any():
+        return np.zeros(p.shape, bool)
+    from scipy import ndimage
+
+    # with what they enclose: the growth stopped at a lighter patch of the cream inside a strip (rihanna passport),
+    # which then stayed opaque inside an opened ring
+    # (closed over a rim first: the ring round that patch is open where a strand crosses it)
+    k = 2 * int(np.ceil(r)) + 1
+    closed = cv2.morphologyEx(slim[lab].astype(np.uint8), cv2.MORPH_CLOSE,
+                              cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))).astype(bool)
+    return ndimage.binary_fill_holes(closed) & (slim[lab] | m)
 
 
 def open_thin_pockets(alpha: np.ndarray, pieces: np.ndarray, *, ridge: float = 0.65, least: float = 1.5,
