@@ -1111,6 +1111,99 @@ def enclosed_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndar
     return out
 
 
+def thin_pockets_of(pockets: np.ndarray, mask: np.ndarray, face_width: float, *, rim: float = 0.015,
+                    cored: float = 0.25) -> np.ndarray:
+    """The pieces of the backdrop's ``pockets`` too thin for a known core (bool, whole pieces).
+
+    :func:`matte` makes a pocket's pixels ``rim`` face widths (at least 1.5 px) clear of ``mask`` known background
+    and leaves its rim to the matting. A piece little wider than two rims has almost no such pixel (under ``cored``
+    of its pixels), and closed-form matting, with next to nothing to anchor 0 to, filled it from the person round it
+    (0.92-0.97): the thin crescent of pink backdrop between rihanna's right hoop and her neck, the cream strip
+    between her bob's ends and the neck.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = np.ones((40, 60), bool); m[10:30, 10:17] = False; m[10:30, 30:50] = False  # a thin and a wide pocket
+    >>> t = thin_pockets_of(~m, m, 300.0)  # rim 4.5 px
+    >>> bool(t[20, 12]), bool(t[20, 40])
+    (True, False)
+    """
+    p, m = np.asarray(pockets, bool), np.asarray(mask, bool)
+    if not p.any():
+        return np.zeros(p.shape, bool)
+    r = max(rim * float(face_width), 1.5)
+    core = p & (cv2.distanceTransform((~m).astype(np.uint8), cv2.DIST_L2, 5) >= r)
+    n, lab = cv2.connectedComponents(p.astype(np.uint8), connectivity=8)
+    size = np.bincount(lab.ravel(), minlength=n)
+    inner = np.bincount(lab[core], minlength=n)
+    slim = inner < cored * np.maximum(size, 1)
+    slim[0] = False
+    if not slim.any():
+        return np.zeros(p.shape, bool)
+    from scipy import ndimage
+
+    # with what they enclose: the growth stopped at a lighter patch of the cream inside a strip (rihanna passport),
+    # which then stayed opaque inside an opened ring
+    # (closed over a rim first: the ring round that patch is open where a strand crosses it)
+    k = 2 * int(np.ceil(r)) + 1
+    closed = cv2.morphologyEx(slim[lab].astype(np.uint8), cv2.MORPH_CLOSE,
+                              cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))).astype(bool)
+    return ndimage.binary_fill_holes(closed) & (slim[lab] | m)
+
+
+def open_thin_pockets(alpha: np.ndarray, pieces: np.ndarray, *, ridge: float = 0.65, least: float = 1.5,
+                      reach: float = 6.0, pixels: np.ndarray | None = None, grow: int = 5,
+                      key: tuple[float, float] = (0.06, 0.16), landmarks: np.ndarray | None = None,
+                      skin_gap: float = 0.15) -> np.ndarray:
+    """Alpha over thin pockets (:func:`thin_pockets_of`, at this size) capped to 0 along their ridge, ramping back to
+    the matting's own value at their border; nothing outside ``pieces`` moves.
+
+    The ridge is the pixels at least ``least`` px inside the piece and at least ``ridge`` times as deep as the
+    deepest piece pixel within ``reach`` px. (Made known background in the trimap instead, the ridge at the
+    end of the strip by the neck pulled the hoop's bar beside it to 0.7-0.9 through the unknown band; here only
+    the pocket's own pixels, which :func:`enclosed_background` found to be backdrop, are lowered.) With ``pixels``
+    the pixels within ``grow`` px of a piece (the working size's piece, upsampled, is a little narrower than the
+    pocket: a line of its colour stayed along both sides) are also capped by their distance from the ridge's colour
+    (RGB, ramped over ``key``: the backdrop's own colour opens, a hoop's gold does not); with ``landmarks`` a pixel
+    within ``skin_gap`` of the neck's colour (:func:`_neck_strip`) is never keyed (a cream backdrop beside a lit neck
+    lies about 0.1 from it).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.ones((20, 30), np.float32); a[5:15, 10:19] = 0.95    # a 9 px wide strip the matting filled
+    >>> pieces = np.zeros((20, 30), bool); pieces[5:15, 10:19] = True
+    >>> b = open_thin_pockets(a, pieces)
+    >>> [round(float(v), 2) for v in b[10, 9:20]]
+    [1.0, 0.95, 0.56, 0.11, 0.0, 0.0, 0.0, 0.11, 0.56, 0.95, 1.0]
+    """
+    a = np.asarray(alpha, np.float32)
+    pc = np.asarray(pieces, bool)
+    if not pc.any():
+        return a.copy()
+    d = cv2.distanceTransform(np.pad(pc, 1).astype(np.uint8), cv2.DIST_L2, 5)[1:-1, 1:-1]
+    k = 2 * int(np.ceil(reach)) + 1
+    deepest = cv2.dilate(d, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    top = np.maximum(ridge * deepest, least)
+    cap = np.where(pc, np.clip((top - d) / np.maximum(top - 1.0, 1e-3), 0, 1), 1.0)
+    if pixels is not None and grow > 0:
+        img = check_image(pixels)
+        on_ridge = (cap <= 0) & pc
+        if on_ridge.any():
+            back = normalized_blur(img, on_ridge.astype(np.float32), max(reach, 1.0))
+            seen = gauss(on_ridge.astype(np.float32), max(reach, 1.0)) > 1e-3  # a ridge near enough to know its colour
+            near = cv2.dilate(pc.astype(np.uint8), np.ones((2 * grow + 1,) * 2, np.uint8)).astype(bool) & seen
+            dist = np.sqrt(((img - back) ** 2).sum(-1))
+            if landmarks is not None:
+                lm = check_landmarks(landmarks)
+                neck = _neck_strip(a.shape, lm) & (a > 0.5)
+                if neck.any():
+                    near &= _from_neck_colour(img, neck, float(np.linalg.norm(lm[16] - lm[0]))) > skin_gap
+            cap = np.where(near, np.minimum(cap, np.clip((dist - key[0]) / (key[1] - key[0]), 0, 1)), cap)
+    return np.minimum(a, cap).astype(np.float32)
+
+
 def strands_over_pockets(pixels: np.ndarray, mask: np.ndarray, pockets: np.ndarray, landmarks: np.ndarray, *,
                          band: float = 0.1, dark: float = 0.6, match: float = 0.15, skin_gap: float = 0.15) -> np.ndarray:
     """Pixels of the mask beside a pocket of :func:`enclosed_background` that are strands of hair or the gaps
@@ -3514,7 +3607,7 @@ def _skin_by_face(img: np.ndarray, lm: np.ndarray, face: np.ndarray, tol: float 
 
 def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, reach: float = 0.1,
               ring: tuple[float, float] = (0.01, 0.06), separation: float = 2.5, least: int = 30,
-              with_hull: bool = True) -> np.ndarray:
+              with_hull: bool = True, near: float | None = 0.05, sure: tuple[float, float] = (0.8, 1.0)) -> np.ndarray:
     """Weight (0-1) of the face's own skin: the jaw's hull (landmarks 0-16) and, within ``reach`` face widths
     outside it above the chin, pixels of the cheek's colour rather than the backdrop's, joined to the hull.
 
@@ -3529,8 +3622,13 @@ def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, r
     ramped 0.3-0.7 to the weight, and only for colours near the line from the one to the other (no lips, no red
     stripe beside the cheek). A side whose two colour sets are less than ``separation`` pooled spreads apart
     (or have fewer than ``least`` samples) keeps only the hull: there colour cannot tell the cheek from the wall.
-    ``with_hull=False``: the skin alone as an alpha, inside the hull as outside it (``t`` ramped 0.1-0.9 only; the lips
-    and eyes get none).
+    ``with_hull=False``: the skin alone as an alpha, inside the hull as outside it (``t`` ramped over ``sure``; the lips
+    and eyes get none). With ``near`` (face widths) that alpha is given only where the discriminant was trained: the
+    rows from the nose's tip to the chin (faded in over 0.05 face widths below the tip) and within ``near`` of the
+    hull. Above the tip the cheek's colour model reads a warm wall beside the ear as skin (biden.jpg's orange
+    bokeh over his ear's rim) and the temple's pale backdrop beside the eye's corner as cheek (a block with a flat
+    top at the eyes' line on liuyifei.png). ``near=None``: round 16's zone (from the eyes down, ``reach`` wide).
+    That alpha is ``t`` ramped over ``sure`` (round 16: 0.1-0.9): only a colour surely the skin's is made opaque.
 
     Examples
     --------
@@ -3587,7 +3685,10 @@ def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, r
         r = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", off, np.linalg.inv(pooled), off), 0))
         gate = np.clip((9.0 - r) / 3.0, 0, 1)
         share[where] = np.clip((t - 0.3) / 0.4, 0, 1) * gate
-        linear[where] = np.clip((t - 0.1) / 0.8, 0, 1) * gate  # as an alpha: a mixed edge pixel about as its mix
+        # as an alpha, only where the colour is surely the skin's (share ramped over ``sure``): a mixed edge pixel is
+        # the matting's to weigh (ramped from 0.1 as in round 16, the known-alpha scene's beige wall beside the jaw,
+        # a third of the way to the skin's colour, rose to 0.3-0.6: SAD 0.836 -> 0.884)
+        linear[where] = np.clip((t - sure[0]) / (sure[1] - sure[0]), 0, 1) * gate
     # only skin joined to the face through skin: no patch of a like colour further out
     n, lab_ = cv2.connectedComponents(((share > 0.5) | (hull > 0)).astype(np.uint8), connectivity=8)
     held = np.unique(lab_[hull > 0])
@@ -3599,8 +3700,12 @@ def face_skin(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, r
         # line and left dips of 0.5-0.7 in memorial's cheek, specks of the new backdrop seen through it)
         r_c = max(int(round(0.03 * fw)), 1)
         disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r_c + 1, 2 * r_c + 1))
+        keep = (zone | (hull > 0)) * 1.0
+        if near is not None:  # only where the colours were sampled (nose tip to chin), near the jaw's hull
+            below_tip = np.clip(_along((H, W), lm[33], down) / max(0.05 * fw, 1.0), 0, 1) * above_chin
+            keep = keep * below_tip * ((hull > 0) | (d_out <= near * fw))
         return np.minimum(cv2.morphologyEx((linear * joined).astype(np.float32), cv2.MORPH_CLOSE, disk),
-                          (zone | (hull > 0)) * 1.0).astype(np.float32)
+                          keep).astype(np.float32)
     return np.maximum(hull.astype(np.float32), share * joined).astype(np.float32)
 
 
@@ -3757,6 +3862,7 @@ def matte(
     islands: bool = True,
     enclosed: bool = True,
     pocket_band: float = 0.1,
+    thin_pockets: bool = True,
     pocket_gaps: bool = True,
     hoops: bool = True,
     specks: bool = True,
@@ -3768,7 +3874,7 @@ def matte(
     edge_share: bool = True,
     bare_wall: bool = True,
     cheeks: bool = True,
-    skin_opaque: bool = False,
+    skin_opaque: bool = True,
     border_doubt: bool = True,
     temples: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
@@ -3912,8 +4018,10 @@ def matte(
     skin_opaque : bool
         With ``cheeks``: skin of the cheek's colour joined to the face is also at least as opaque as its colour share
         (:func:`face_skin` with ``with_hull=False``): on memorial's and editorial's wider crops the matting itself
-        left liuyifei's pale far cheek at 0.4-0.9. Off by default: it raised the halo of biden.jpg (0.32 -> 0.56) and
-        lecun.jpg (0.94 -> 1.14) and toned a pixel row by the astronaut's jaw (see docs/STUDIO.md, round 16).
+        left liuyifei's pale far cheek at 0.4-0.9, a see-through notch below the mouth's corner. Only from the nose's
+        tip to the chin and within 0.05 face widths of the jaw's hull (``face_skin``'s ``near``, round 17: off in
+        round 16, its zone reached up to the eyes and 0.1 face widths out, and took biden.jpg's orange bokeh beside
+        his ear for skin).
     border_doubt : bool
         More than half a head height below the chin, pieces of the person mask the segmenter doubts (below 0.65)
         that run into the photo's border are background (:func:`doubted_at_border`: a bed sheet below a raised arm,
@@ -3942,6 +4050,11 @@ def matte(
         of hair and the gaps between them within ``pocket_band`` face widths of it are for the matting
         (:func:`strands_over_pockets`), and the holes it leaves stay open. Where it finds nothing the matte is
         byte-identical to the one without it.
+    thin_pockets : bool
+        With a pocket found: a pocket piece too thin for a known core (:func:`thin_pockets_of`) is opened along its
+        ridge after the matting, its own pixels only (:func:`open_thin_pockets`; without it the matting filled the
+        thin crescent of pink backdrop between rihanna's right hoop and her neck, and the cream strip between her
+        bob's ends and the neck, at 0.9).
     hoops : bool
         With ``jewellery`` and a pocket found: the bright highlights of a big hoop round the pocket, beyond
         :func:`ear_jewellery`'s reach, are marked as the person before the matting (:func:`pocket_jewellery`:
@@ -4076,6 +4189,7 @@ def matte(
         keep = np.unique(labels[_face_hull((h_s, w_s), lm_s) & (labels > 0)])
         mask = np.isin(labels, keep[keep > 0])
     pocket_s = None
+    thin_p = None  # the pockets' pieces too thin for a known core (thin_pockets_of)
     if enclosed:  # below the lobes, the backdrop the mask holds between hair, hoop and neck (rihanna's bob)
         pocket_s = enclosed_background(small, mask, lm_s, valid=valid_s, prob=raw)
         if pocket_s.any():
@@ -4086,8 +4200,11 @@ def matte(
                  hair_below=hair_below)
     if pocket_s is not None:  # its core known background (the band's width is unknown only at its rim: a pocket
         # narrower than the band, between a hoop and the hair, was left to the matting, which filled it)
+        # (and a pocket too thin for a core: its ridge; the matting filled a pink crescent between a hoop and the neck)
         rim = cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 5) < max(0.015 * fw, 1.5)
         tri[pocket_s & ~rim & (tri < 1)] = 0.0
+        if thin_pockets:  # (a piece too thin for a core: opened along its ridge after the matting, below)
+            thin_p = thin_pockets_of(pocket_s, mask, fw)
         # and the person beside it unknown a little deeper than the band: strands of hair with the backdrop
         # between them, too fine to grow through, are for the matting to tell apart (the hoop's eye)
         tri[strands_over_pockets(small, mask, pocket_s, lm_s, band=pocket_band) & (tri >= 0.999)] = 0.5
@@ -4168,7 +4285,8 @@ def matte(
         # does not take it away (below); with skin_opaque it is opaque too (on a wider crop the matting left
         # liuyifei's pale far cheek at 0.4-0.9 before her pale backdrop, from its colour alone)
         skin_s = face_skin(small, alpha_s, lm_s)
-        if skin_opaque:  # off by default: it mended memorial's cheek but moved biden/lecun's halo up (round 16)
+        if skin_opaque:  # only below the nose's tip and near the jaw's hull (round 17; round 16's wider zone took
+            # biden's orange bokeh beside the ear for skin)
             alpha_s = np.maximum(alpha_s, face_skin(small, alpha_s, lm_s, with_hull=False))
     shape_w = None
     if shape_where_alike:
@@ -4242,6 +4360,10 @@ def matte(
         zone = (cv2.distanceTransform((~pocket_f).astype(np.uint8), cv2.DIST_L2, 5) < pocket_band * fw_full) \
             & _below_lobes((H, W), lm) & ~_face_hull((H, W), lm, shrink=0.06 * fw_full)
         alpha, opened = gaps_over_pockets(pixels, alpha, pocket_f, zone, lm)
+    if thin_p is not None and thin_p.any():  # a pocket too thin for a known core: the matting filled it (rihanna's
+        # pink crescent between the right hoop and the neck at 0.93-0.97); opened along its ridge, its own pixels only
+        alpha = open_thin_pockets(alpha, resize(thin_p.astype(np.float32), (W, H)) > 0.5, pixels=pixels, landmarks=lm,
+                                  reach=max(0.015 * float(np.linalg.norm(lm[16] - lm[0])), 1.5) * 2)
     if jewels_s is not None:  # the backdrop seen through a hoop's eye below the lobe is no hole in the head
         near = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(int(round(0.1 * fw)), 1))
         alpha, pockets = background_pockets(pixels, alpha, lm, near=resize(near.astype(np.float32), (W, H)) > 0.5)
