@@ -822,20 +822,30 @@ def background_bars(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray,
             if not (at(close) & inside).any():
                 continue  # the bar never comes near the person
             Mk, Ok = at(m), at(ok)
-            bg = along & ~Mk.any(1) & (Ok & inside).all(1)  # the stretch of the segment outside the person
-            if bg.sum() < 0.1 * fw:
+            # each column's stretch along the segment outside the person (the hair may cover the far columns)
+            seen = along[:, None] & ~Mk & Ok & inside
+            if seen[:, 0].sum() < 0.1 * fw:
                 continue
             S = cv2.remap(img, X, Y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-            ref = np.median(S[bg], axis=0)
-            dev = np.median(np.abs(S[bg] - ref[None]), axis=0).max(-1)
-            step = np.abs(np.diff(ref, axis=0)).max(-1)
-            # steady columns from the segment out to a second edge within R: a bar, not the side of a wide area
+            ref = np.zeros((R, 3), np.float32)
+            dev = np.full(R, np.inf)
+            for j in range(R):
+                if seen[:, j].sum() >= 0.1 * fw:
+                    ref[j] = np.median(S[seen[:, j], j], axis=0)
+                    dev[j] = np.median(np.abs(S[seen[:, j], j] - ref[j]), axis=0).max()
+            # steady columns from the segment out to a second edge within R: a bar, not the side of a wide area.
+            # The far edge is the first column more than twice ``tol`` from the bar's colour so far (its median):
+            # a soft edge spreads the step over 2-3 columns (an enlarged crop), each less than that from the next
             width = 0
             while width < R and dev[width] <= steady:
                 width += 1
-                if width < R and step[width - 1] > 2 * tol:
+                if width < R and np.isfinite(dev[width]) and \
+                        np.abs(ref[width] - np.median(ref[:width], axis=0)).max() > 2 * tol:
                     break
             else:
+                continue
+            bg = along & (~Mk & Ok & inside)[:, :width].all(1)  # the bar's stretch outside the person
+            if bg.sum() < 0.1 * fw:
                 continue
             match = (np.abs(S[:, :width] - ref[None, :width]).max(-1) <= tol + 2 * dev[None, :width]) \
                 & (inside & Ok)[:, :width]
