@@ -865,7 +865,7 @@ def background_bars(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray,
             V = (xx * n[0] + yy * n[1] - c) * side
             ri = np.clip(np.round(U - us[0]).astype(int), 0, len(us) - 1)
             ci = np.clip(np.round(V).astype(int) - 1, 0, width - 1)
-            out[by0:by1, bx0:bx1] |= run[ri, ci] & (V >= 0.5) & (V <= width + 0.5)
+            out[by0:by1, bx0:bx1] |= run[ri, ci] & (V >= 0.0) & (V <= width + 0.5)  # (from the line, on its side)
     g_r = max(int(round(face_gap * fw)), 1)
     face = cv2.dilate(_face_hull((H, W), lm).astype(np.uint8), np.ones((2 * g_r + 1,) * 2, np.uint8)) > 0
     return out & close & ok & ~face
