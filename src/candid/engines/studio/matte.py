@@ -742,7 +742,7 @@ def continued_background(pixels: np.ndarray, mask: np.ndarray, landmarks: np.nda
 def background_bars(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, *,
                     valid: np.ndarray | None = None, length: float = 0.2, widest: float = 0.05,
                     tol: float = 0.05, steady: float = 0.03, reach: float = 0.5, near: float = 0.25,
-                    face_gap: float = 0.04) -> np.ndarray:
+                    clear: float = 0.05, face_gap: float = 0.04) -> np.ndarray:
     """Straight bars of the background (a window's frame, a door's jamb) carried on into the person's edge.
 
     A dark vertical window bar beside long dark hair (yangmi_2.jpg) lies in the hair's wide unknown band;
@@ -751,14 +751,16 @@ def background_bars(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray,
     no long straight edges, the photo's fittings do. So long straight edges are found (Canny on the
     luminance, probabilistic Hough: segments at least ``length`` face widths long); beside each, on either
     side, a bar is a band of columns parallel to it whose colour along the segment's stretch outside
-    ``mask`` is steady (each column's median absolute deviation at most ``steady``) and that ends at a
+    ``mask`` and at least ``clear`` face widths from it (not the person's own soft rim along a straight
+    shoulder) is steady (each column's median absolute deviation at most ``steady``) and that ends at a
     second edge (a colour step of more than twice ``tol`` between two columns) within ``widest`` face
     widths. Wider, it is one side of a plain area, which the matting tells from the hair by colour. The
     bar is followed along its line from that stretch, past it both ways (up to ``reach`` face widths), for
     as long as every pixel of a column stays within ``tol`` (plus twice its deviation) of the column's
     colour outside: where the hair crosses it the bar ends. Only the bar's pixels within ``near`` face
-    widths of ``mask`` (the unknown band's reach) and not within ``face_gap`` face widths of the face's hull
-    are returned: they are the background, not a part for the matting to decide.
+    widths of ``mask`` (the unknown band's reach), above the chin's line (beside the head; lower down the
+    outline is the shoulders') and not within ``face_gap`` face widths of the face's hull are returned: they
+    are the background, not a part for the matting to decide.
 
     Parameters
     ----------
@@ -822,8 +824,11 @@ def background_bars(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray,
             if not (at(close) & inside).any():
                 continue  # the bar never comes near the person
             Mk, Ok = at(m), at(ok)
-            # each column's stretch along the segment outside the person (the hair may cover the far columns)
-            seen = along[:, None] & ~Mk & Ok & inside
+            # each column's stretch along the segment outside the person (the hair may cover the far columns) and
+            # clear of its outline: a stripe running along the outline a few px out is the person's own soft edge
+            # (obama.jpg's suit shoulder: its blurred rim, darker than the wall, read as a bar 2-3 px wide)
+            Dm = cv2.remap(d_m, X, Y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+            seen = along[:, None] & ~Mk & Ok & inside & (Dm >= clear * fw)
             if seen[:, 0].sum() < 0.1 * fw:
                 continue
             S = cv2.remap(img, X, Y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
@@ -844,16 +849,18 @@ def background_bars(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray,
                     break
             else:
                 continue
-            bg = along & (~Mk & Ok & inside)[:, :width].all(1)  # the bar's stretch outside the person
+            bg = along & seen[:, :width].all(1)  # the bar's stretch outside the person, clear of it
             if bg.sum() < 0.1 * fw:
                 continue
             match = (np.abs(S[:, :width] - ref[None, :width]).max(-1) <= tol + 2 * dev[None, :width]) \
                 & (inside & Ok)[:, :width]
+            # on from the stretch outside both ways (and across its gaps near the person), a column at a time,
+            # until it no longer matches
             run = match & bg[:, None]
-            k = np.nonzero(bg)[0]
-            # on from the stretch outside both ways, a column at a time, until it no longer matches
-            run[k.max() + 1:] = np.logical_and.accumulate(match[k.max() + 1:], axis=0)
-            run[:k.min()] = np.logical_and.accumulate(match[:k.min()][::-1], axis=0)[::-1]
+            for order in (range(1, len(us)), range(len(us) - 2, -1, -1)):
+                step = 1 if order.step == 1 else -1
+                for r in order:
+                    run[r] |= match[r] & run[r - step]
             if not run.any():
                 continue
             # back onto the image: each pixel's place along the line and across it, within the strip's box
@@ -868,7 +875,11 @@ def background_bars(pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray,
             out[by0:by1, bx0:bx1] |= run[ri, ci] & (V >= 0.0) & (V <= width + 0.5)  # (from the line, on its side)
     g_r = max(int(round(face_gap * fw)), 1)
     face = cv2.dilate(_face_hull((H, W), lm).astype(np.uint8), np.ones((2 * g_r + 1,) * 2, np.uint8)) > 0
-    return out & close & ok & ~face
+    # beside the head only, above the chin's line: below it the outline is the shoulders' (obama.jpg: the folds of
+    # the curtain standing on his shoulder, made known background there, moved the suit's outline 2-3 px in)
+    _, chin, _ = head_extent(lm)
+    _, down = _frame_axes(lm)
+    return out & close & ok & ~face & (_along((H, W), chin, down) < 0)
 
 
 def _neck_strip(shape: tuple[int, int], lm: np.ndarray, half: float = 0.15, depth: tuple[float, float] = (0.03, 0.3)) -> np.ndarray:
