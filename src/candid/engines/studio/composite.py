@@ -345,7 +345,8 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
 
 def light_hair_hue(pixels: np.ndarray, alpha: np.ndarray, *, width: float, valid: np.ndarray | None = None,
                    keep: np.ndarray | None = None, light: tuple[float, float] = (0.15, 0.3),
-                   neutral: float = 0.15, grey: tuple[float, float] = (0.12, 0.2), least: float = 0.3) -> np.ndarray:
+                   neutral: float = 0.15, grey: tuple[float, float] = (0.12, 0.2), least: float = 0.3,
+                   tinted: float = 0.5) -> np.ndarray:
     """White and grey hair along the outline takes the hue of the white or grey hair deeper in.
 
     Thin light hair takes on the colour of the light behind and around it: biden.jpg's white side hair is
@@ -361,9 +362,10 @@ def light_hair_hue(pixels: np.ndarray, alpha: np.ndarray, *, width: float, valid
     luminance ``light``) near neutral (weight ``exp(-(d / neutral)^2)`` of their chroma's distance ``d``
     from neutral: skin, at 0.3-0.4, counts little). Where those are at least ``least`` of the ring and their
     mean is itself near neutral (distance below ``grey``, fully below its first value: white or grey hair,
-    not blonde), a light pixel within ``width`` px of the alpha 0.5 outline (and on the soft edge beyond
-    it; fading to nothing at twice that) takes that hue, keeping its luminance. Dark hair, blonde hair and
-    skin are left as they are.
+    not blonde), a light pixel that is itself a tinted white (its chroma within ``tinted`` of neutral,
+    nothing from 0.1 beyond) within ``width`` px of the alpha 0.5 outline (and on the soft edge beyond it;
+    fading to nothing at twice that) takes that hue, keeping its luminance. Dark hair, blonde hair and
+    skin (a neck beside a white collar too) are left as they are.
 
     Parameters
     ----------
@@ -426,9 +428,13 @@ def light_hair_hue(pixels: np.ndarray, alpha: np.ndarray, *, width: float, valid
     share = cv2.GaussianBlur(weight, (0, 0), sig) / np.maximum(cv2.GaussianBlur(ring, (0, 0), sig), 1e-3)
     hue = normalized_blur(chroma, weight, sig)
     hue_off = np.sqrt(((hue - 1.0) ** 2).sum(-1))
+    # the pixel itself a tinted white (its chroma within ``tinted`` of neutral, nothing from 0.1 beyond): the
+    # skin of a neck beside a white collar, whose ring holds the collar's white, keeps its colour (skin lies 0.9-1.3
+    # from neutral, biden's cyan strands 0.15-0.25)
     k = np.clip(2.0 - d / w, 0, 1) * zone[y0:y1, x0:x1] * lit \
         * np.clip((share - 0.5 * least) / (0.5 * least), 0, 1) \
-        * np.clip((grey[1] - hue_off) / (grey[1] - grey[0]), 0, 1)
+        * np.clip((grey[1] - hue_off) / (grey[1] - grey[0]), 0, 1) \
+        * np.clip((tinted + 0.1 - off) / 0.1, 0, 1)
     if keep is not None:
         k = k * ~np.asarray(keep, bool)[y0:y1, x0:x1]
     if not (k > 0).any():
