@@ -119,3 +119,10 @@ def test_suppress_rim_flag():
 def test_blonde_dark_hair_and_skin_are_left_alone(inner):
     img, a = _white_hair(inner=inner, outer=tuple(min(c * 1.1, 1.0) for c in inner[:2]) + (inner[2] * 1.3,))
     assert np.allclose(light_hair_hue(img, a, width=8), img)
+
+
+def test_skin_beside_a_white_collar_keeps_its_colour():
+    # a white collar deep in, the neck's skin along the outline: the skin is no tinted white
+    img, a = _white_hair(outer=(0.85, 0.62, 0.50), inner=(0.92, 0.92, 0.92), back=(0.5, 0.5, 0.55))
+    assert np.allclose(light_hair_hue(img, a, width=8), img)
+    assert not np.allclose(light_hair_hue(img, a, width=8, tinted=1.5), img)  # (what the guard keeps)
