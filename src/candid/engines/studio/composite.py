@@ -107,7 +107,7 @@ def hanging_pieces(alpha: np.ndarray, landmarks: np.ndarray, *, width: float) ->
 def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess: float = 1.12,
                  valid: np.ndarray | None = None, edge_colour: bool = True,
                  landmarks: np.ndarray | None = None, keep: np.ndarray | None = None,
-                 own_dark: bool = True) -> tuple[np.ndarray, float]:
+                 own_dark: bool = True, hair_hue: bool = True) -> tuple[np.ndarray, float]:
     """Tone down a light rim along the person's outline that the old scene put there.
 
     Backlit photos (a window or bright curtains behind the head) carry a thin
@@ -173,6 +173,11 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
         lift at its level): a mix of the person and the background lies
         between the two, so it is the person's own darker cloth (a navy
         lapel's point beside a white collar before a light wall), not a gap.
+
+    hair_hue : bool
+        Then white and grey hair along the outline takes the hue of the white
+        or grey hair deeper in (:func:`light_hair_hue`: no cyan fringe of a
+        cool room light on white hair before a plain light backdrop).
 
     Returns
     -------
@@ -333,7 +338,112 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
     out[y0:y1, x0:x1] = np.where(k > 0, linear_to_srgb(new), out[y0:y1, x0:x1]).astype(np.float32)
     sel = band[y0:y1, x0:x1]
     amount = float(((lI - luminance(new)) / np.maximum(lI, 1e-4))[sel].mean())
+    if hair_hue:  # white hair's outer strands tinted by the room's light (biden's cyan): the hair's own hue
+        out = light_hair_hue(out, a, width=w, valid=valid, keep=spared)
     return out, amount
+
+
+def light_hair_hue(pixels: np.ndarray, alpha: np.ndarray, *, width: float, valid: np.ndarray | None = None,
+                   keep: np.ndarray | None = None, light: tuple[float, float] = (0.15, 0.3),
+                   neutral: float = 0.15, grey: tuple[float, float] = (0.12, 0.2), least: float = 0.3,
+                   tinted: float = 0.5) -> np.ndarray:
+    """White and grey hair along the outline takes the hue of the white or grey hair deeper in.
+
+    Thin light hair takes on the colour of the light behind and around it: biden.jpg's white side hair is
+    cyan in its outer 10 px in the photo itself (linear blue over red 1.3-1.5 in opaque strands 2-6 px
+    inside the outline, 1.0-1.06 in the hair 14-18 px deep), before a gold and grey curtain, so it is the
+    room's cool light on the strands, not the backdrop mixed into them: no foreground estimate takes it
+    out, and :func:`suppress_rim`'s edge colour, taken from a ring of the person that holds the tinted
+    strands, keeps it (1.15-1.2). On the old scene it read as its light; on a plain light backdrop it is a
+    cyan fringe round white hair.
+
+    The hair's own hue is read 1.5-4 ``width`` deep in the solid person (alpha from 0.98): a normalised
+    blur of the chroma (linear RGB over luminance, neutral at 1, 1, 1) of its light pixels (linear
+    luminance ``light``) near neutral (weight ``exp(-(d / neutral)^2)`` of their chroma's distance ``d``
+    from neutral: skin, at 0.3-0.4, counts little). Where those are at least ``least`` of the ring and their
+    mean is itself near neutral (distance below ``grey``, fully below its first value: white or grey hair,
+    not blonde), a light pixel that is itself a tinted white (its chroma within ``tinted`` of neutral,
+    nothing from 0.1 beyond) within ``width`` px of the alpha 0.5 outline (and on the soft edge beyond it;
+    fading to nothing at twice that) takes that hue, keeping its luminance. Dark hair, blonde hair and
+    skin (a neck beside a white collar too) are left as they are.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` sRGB foreground colours; not modified.
+    alpha : ndarray
+        ``(H, W)`` matte.
+    width : float
+        Band width in pixels (as :func:`suppress_rim`).
+    valid : ndarray, optional
+        ``(H, W)`` bool, pixels from the photo.
+    keep : ndarray, optional
+        ``(H, W)`` bool, pixels whose colour is left as it is (jewels).
+
+    Returns
+    -------
+    ndarray
+        ``(H, W, 3)`` float32 sRGB.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((48, 48, 3), (0.8, 0.6, 0.2), np.float32)         # a gold curtain
+    >>> img[:, :24] = 0.9                                               # white hair
+    >>> img[:, 18:24] = (0.8, 0.9, 1.0)                                 # its outer strands, cyan in a cool light
+    >>> a = np.zeros((48, 48), np.float32); a[:, :24] = 1
+    >>> out = light_hair_hue(img, a, width=6)
+    >>> [round(float(v), 2) for v in out[24, 22]], [round(float(v), 2) for v in out[24, 5]]
+    ([0.89, 0.89, 0.89], [0.9, 0.9, 0.9])
+    >>> img[:, :18] = (0.9, 0.75, 0.5)                                  # blonde hair deeper in: left alone
+    >>> bool(np.allclose(light_hair_hue(img, a, width=6), img))
+    True
+    """
+    pixels = check_image(pixels)
+    a = check_alpha(alpha, pixels.shape)
+    w = max(float(width), 1.0)
+    depth = cv2.distanceTransform((a > 0.5).astype(np.uint8), cv2.DIST_L2, 5)
+    zone = (a > 0.02) & (depth < 2 * w)
+    if valid is not None:
+        zone &= np.asarray(valid, bool)
+    if not zone.any():
+        return pixels.copy()
+    ys, xs = np.nonzero(zone)
+    H, W = a.shape
+    m = int(5 * w) + 2
+    y0, y1, x0, x1 = max(ys.min() - m, 0), min(ys.max() + m + 1, H), max(xs.min() - m, 0), min(xs.max() + m + 1, W)
+    lin = srgb_to_linear(pixels[y0:y1, x0:x1])
+    lum = np.maximum(luminance(lin), 1e-4)
+    chroma = lin / lum[..., None]
+    off = np.sqrt(((chroma - 1.0) ** 2).sum(-1))
+    lit = np.clip((lum - light[0]) / (light[1] - light[0]), 0, 1)
+    d = depth[y0:y1, x0:x1]
+    ring = ((d > 1.5 * w) & (d <= 4 * w) & (a[y0:y1, x0:x1] >= 0.98)).astype(np.float32)
+    if not ring.any():
+        return pixels.copy()
+    weight = ring * lit * np.exp(-(off / neutral) ** 2)
+    if weight.max() <= 0:
+        return pixels.copy()
+    sig = 1.5 * w
+    share = cv2.GaussianBlur(weight, (0, 0), sig) / np.maximum(cv2.GaussianBlur(ring, (0, 0), sig), 1e-3)
+    hue = normalized_blur(chroma, weight, sig)
+    hue_off = np.sqrt(((hue - 1.0) ** 2).sum(-1))
+    # the pixel itself a tinted white (its chroma within ``tinted`` of neutral, nothing from 0.1 beyond): the
+    # skin of a neck beside a white collar, whose ring holds the collar's white, keeps its colour (skin lies 0.9-1.3
+    # from neutral, biden's cyan strands 0.15-0.25)
+    k = np.clip(2.0 - d / w, 0, 1) * zone[y0:y1, x0:x1] * lit \
+        * np.clip((share - 0.5 * least) / (0.5 * least), 0, 1) \
+        * np.clip((grey[1] - hue_off) / (grey[1] - grey[0]), 0, 1) \
+        * np.clip((tinted + 0.1 - off) / 0.1, 0, 1)
+    if keep is not None:
+        k = k * ~np.asarray(keep, bool)[y0:y1, x0:x1]
+    if not (k > 0).any():
+        return pixels.copy()
+    # (chroma has luminance 1, so has the hair's hue: the pixel keeps its luminance)
+    new = np.maximum((1 - k[..., None]) * chroma + k[..., None] * hue, 0.0) * lum[..., None]
+    out = pixels.copy()
+    out[y0:y1, x0:x1] = np.where((k > 0)[..., None], linear_to_srgb(new), out[y0:y1, x0:x1]).astype(np.float32)
+    return out
 
 
 def _follow_toned(lin: np.ndarray, new: np.ndarray, k: np.ndarray, faint: np.ndarray,
