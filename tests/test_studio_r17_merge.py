@@ -24,3 +24,25 @@ def test_a_lifted_strand_apart_from_the_hair_stays_soft():
     assert out[39:41, 41:43].max() <= 0.5 + 1e-6  # lifted, but no piece of its own above 0.5
     assert out[39:41, 41:43].min() > 0.3          # the lift itself still happened
     assert out[:, :30].min() == 1.0
+
+
+def test_a_thin_far_fill_never_asks_for_a_giant_blur(monkeypatch):
+    # lifeifei.jpg: light_hair_hue's normalized_blur over a thin crop with almost no weight widened its sigma to
+    # thousands of px; the exact blur of the thin image padded by the kernel took 19 GB and the process was killed
+    from candid.engines.studio import filters
+
+    asked = []
+    exact = filters.gauss
+
+    def recording(x, sigma):
+        h, w = x.shape[:2]
+        asked.append((h + 8 * sigma + 1) * (w + 8 * sigma + 1) * (x.shape[2] if x.ndim == 3 else 1) * 4)
+        return exact(x, sigma)
+
+    monkeypatch.setattr(filters, "gauss", recording)
+    values = np.random.default_rng(0).random((12, 900, 3)).astype(np.float32)
+    weight = np.zeros((12, 900), np.float32)
+    weight[6, 5] = 1e-5  # next to nothing, far from most pixels: the fill widens its sigma again and again
+    out = filters.normalized_blur(values, weight, 4.0)
+    assert out.shape == values.shape and np.isfinite(out).all()
+    assert max(asked) <= filters.EXACT_BLUR_BYTES

@@ -50,12 +50,36 @@ def normalized_blur(values: np.ndarray, weight: np.ndarray, sigma: float) -> np.
     return out.astype(np.float32)
 
 
+#: Largest buffer (bytes) an exact wide blur of a thin image may take before it is made coarse too.
+EXACT_BLUR_BYTES = 256 * 2**20
+
+
 def _coarse_gauss(x: np.ndarray, sigma: float) -> np.ndarray:
-    """:func:`gauss` for a wide ``sigma``, made at a scale where it is at most 8 px (area down, linear up)."""
+    """:func:`gauss` for a wide ``sigma``, made at a scale where it is at most 8 px (area down, linear up).
+
+    An image thinner than two steps of that scale is blurred exactly, unless the
+    blur's kernel makes that too big (OpenCV pads by the kernel, about
+    ``8 sigma``, on each side): a thin crop's far fill with a sigma of
+    thousands of px took 19 GB and was killed (lifeifei.jpg, round 17); it is
+    made at one px across its thin side instead (constant across it, as a
+    blur that wide is).
+
+    Examples
+    --------
+    >>> x = np.zeros((6, 400), np.float32); x[:, 200] = 1
+    >>> y = _coarse_gauss(x, 5000.0)  # exact would pad to ~80000 px a side
+    >>> y.shape, bool(np.allclose(y[0], y[5]))
+    ((6, 400), True)
+    """
     f = max(int(sigma // 8), 1)
     h, w = x.shape[:2]
-    if f == 1 or min(h, w) < 2 * f:
+    if f == 1:
         return gauss(x, sigma)
+    if min(h, w) < 2 * f:
+        pad = 8 * sigma + 1
+        channels = x.shape[2] if x.ndim == 3 else 1
+        if (h + pad) * (w + pad) * channels * 4 <= EXACT_BLUR_BYTES:
+            return gauss(x, sigma)
     small = cv2.resize(x, (max(w // f, 1), max(h // f, 1)), interpolation=cv2.INTER_AREA)
     return cv2.resize(gauss(small, sigma / f), (w, h), interpolation=cv2.INTER_LINEAR)
 
