@@ -4010,7 +4010,7 @@ def matte(
     islands: bool = True,
     enclosed: bool = True,
     pocket_band: float = 0.1,
-    thin_pockets: bool = True,
+    thin_pockets: bool = False,
     pocket_gaps: bool = True,
     hoops: bool = True,
     specks: bool = True,
@@ -4206,7 +4206,10 @@ def matte(
         With a pocket found: a pocket piece too thin for a known core (:func:`thin_pockets_of`) is opened along its
         ridge after the matting, its own pixels only (:func:`open_thin_pockets`; without it the matting filled the
         thin crescent of pink backdrop between rihanna's right hoop and her neck, and the cream strip between her
-        bob's ends and the neck, at 0.9).
+        bob's ends and the neck, at 0.9). Off by default (round 17's merge): on yangmi_3.jpg it took the shadowed
+        crease between a finger resting on the jaw and the cheek for a pocket and opened it, a grey see-through
+        slit between hand and face (scorecard halo 1.205 -> 1.873); a pocket's rim of skin on both sides is no
+        backdrop, a guard not built yet.
     hoops : bool
         With ``jewellery`` and a pocket found: the bright highlights of a big hoop round the pocket, beyond
         :func:`ear_jewellery`'s reach, are marked as the person before the matting (:func:`pocket_jewellery`:
