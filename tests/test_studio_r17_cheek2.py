@@ -8,26 +8,12 @@ import pytest
 from candid.engines.studio.matte import face_skin, matte
 from candid.face.examples import astronaut_landmarks
 
-BACK = (0.66, 0.74, 0.81)  # a pale blue-white backdrop (liuyifei.png)
-SKIN = (0.77, 0.69, 0.70)  # pale skin
+from studio_cheek_scene import BACK, SKIN, pale_face  # (pytest puts tests/ on the path)
 
 
 def _scene(wider=3.0, size=512):
-    """A pale face (astronaut landmarks) whose far cheek reaches ``wider`` px beyond the jaw's hull on the right."""
-    lm = astronaut_landmarks() * (size / 512)
-    img = np.empty((size, size, 3), np.float32)
-    img[:] = BACK
-    ys, xs = np.mgrid[:size, :size].astype(np.float32)
-    hull = np.zeros((size, size), np.uint8)
-    cv2.fillConvexPoly(hull, cv2.convexHull(lm[:27].astype(np.float32)).astype(np.int32), 1)
-    c = lm[:17].mean(0)
-    half = (lm[16, 0] - lm[0, 0]) / 2
-    skin = (cv2.distanceTransform(1 - hull, cv2.DIST_L2, 5) <= np.where(xs > c[0], wider, 1.0)) & (ys > lm[0, 1])
-    skin |= ((xs - c[0]) / half) ** 2 + ((ys - lm[0, 1]) / (1.1 * half)) ** 2 < 1  # the forehead
-    skin |= (np.abs(xs - c[0]) < 0.6 * half) & (ys > c[1])  # the neck
-    img[skin] = SKIN
-    rng = np.random.default_rng(0)
-    return np.clip(img + rng.normal(0, 0.01, img.shape), 0, 1).astype(np.float32), lm, skin
+    """:func:`pale_face` at full size, without its centre and half width."""
+    return pale_face(size, wider)[:3]
 
 
 def test_the_far_cheeks_notch_below_the_mouth_is_opaque():
