@@ -18,10 +18,7 @@ from candid.face.examples import astronaut_landmarks
 
 M = importlib.import_module("candid.engines.studio.matte")
 
-WALL = (0.78, 0.76, 0.78)
-SKIN = (0.55, 0.38, 0.28)
-NAVY = (0.08, 0.09, 0.16)
-WHITE = (0.93, 0.93, 0.95)
+from studio_collar_scene import NAVY, SKIN, WALL, WHITE, collar_edge  # noqa: F401
 
 
 @pytest.fixture(scope="module")
@@ -102,27 +99,13 @@ def test_the_matte_keeps_the_lapels_point(lm, monkeypatch):
     assert after[200, 100] > 0.99 and after[100, 110] > 0.99  # the suit and the face
 
 
-def _collar_edge():
-    """Full-size astronaut frame: skin, a white collar and a navy lapel's point 4 px wide (narrower than the rim band), opaque to x = 300, before a
-    light wall; one soft pixel."""
-    img = np.empty((512, 512, 3), np.float32)
-    img[:] = WALL
-    img[:, :260] = SKIN
-    img[:, 260:296] = WHITE
-    img[:, 296:300] = NAVY
-    a = np.zeros((512, 512), np.float32)
-    a[:, :300] = 1.0
-    a[:, 300] = 0.5
-    return img, a
-
-
 def test_the_composite_does_not_lift_a_navy_point_to_grey():
     # 32bit.png: suppress_rim's lift (a soft edge darker than the person beside it holds a darker old background)
     # read the navy point beside the white collar as a gap and lifted it towards the collar's level: a grey smudge.
     # The navy is darker than the light wall: no mix of the collar and the wall
     from candid.engines.studio.composite import suppress_rim
 
-    img, a = _collar_edge()
+    img, a = collar_edge()
     lm = astronaut_landmarks()
     new, _ = suppress_rim(img, a, width=6, landmarks=lm)
     old, _ = suppress_rim(img, a, width=6, landmarks=lm, own_dark=False)

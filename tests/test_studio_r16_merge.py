@@ -9,28 +9,11 @@ import numpy as np
 from candid.engines.studio.composite import suppress_rim
 from candid.face.examples import astronaut_landmarks
 
-WALL = (0.78, 0.76, 0.78)
-SKIN = (0.55, 0.38, 0.28)
-NAVY = (0.08, 0.09, 0.16)
-WHITE = (0.93, 0.93, 0.95)
-
-
-def _edge(point):
-    """Skin, a white collar, opaque to x = 300, a 4 px point of ``point``'s colour at its edge, a light wall."""
-    img = np.empty((512, 512, 3), np.float32)
-    img[:] = WALL
-    img[:, :260] = SKIN
-    img[:, 260:296] = WHITE
-    img[:, 296:300] = point
-    a = np.zeros((512, 512), np.float32)
-    a[:, :300] = 1.0
-    a[:, 300] = 0.5
-    return img, a
-
+from studio_collar_scene import NAVY, WHITE, collar_edge
 
 def test_a_black_speck_darker_than_the_cloth_round_it_is_lifted():
     lm = astronaut_landmarks()
-    img, a = _edge(WHITE)
+    img, a = collar_edge(WHITE)
     img[:, 298:300] = 0.01  # a 2 px black speck at the collar's edge: darker than every opaque pixel round it
     new, _ = suppress_rim(img, a, width=6, landmarks=lm)
     old, _ = suppress_rim(img, a, width=6, landmarks=lm, own_dark=False)
@@ -40,7 +23,7 @@ def test_a_black_speck_darker_than_the_cloth_round_it_is_lifted():
 
 def test_a_navy_point_beside_opaque_navy_stays_navy():
     lm = astronaut_landmarks()
-    img, a = _edge(NAVY)
+    img, a = collar_edge(NAVY)
     img[:, 288:296] = NAVY  # the suit's own opaque navy right beside the point
     new, _ = suppress_rim(img, a, width=6, landmarks=lm)
     assert new[400, 296:300].mean() < 0.15
