@@ -18,7 +18,7 @@ from candid.face.examples import astronaut_landmarks
 
 M = importlib.import_module("candid.engines.studio.matte")
 
-from studio_collar_scene import NAVY, SKIN, WALL, WHITE, collar_edge  # noqa: F401
+from studio_collar_scene import NAVY, SKIN, WALL, WHITE, collar_edge  # (pytest puts tests/ on the path)
 
 
 @pytest.fixture(scope="module")

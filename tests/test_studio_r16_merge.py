@@ -9,7 +9,7 @@ import numpy as np
 from candid.engines.studio.composite import suppress_rim
 from candid.face.examples import astronaut_landmarks
 
-from studio_collar_scene import NAVY, WHITE, collar_edge
+from studio_collar_scene import NAVY, WHITE, collar_edge  # (pytest puts tests/ on the path)
 
 def test_a_black_speck_darker_than_the_cloth_round_it_is_lifted():
     lm = astronaut_landmarks()
