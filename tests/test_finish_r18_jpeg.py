@@ -127,3 +127,17 @@ def test_at_or_below_4x_nothing_changes():
     b, _ = _enlarge(src, 3, artefact_guard=False)
     assert np.array_equal(a, b)
     assert not any("JPEG" in n for n in notes)
+
+
+@needs_model
+def test_a_jpeg_file_says_its_quality(tmp_path):
+    from PIL import Image
+
+    from candid.finish import finish_to_file
+
+    src = tmp_path / "small.jpg"
+    Image.fromarray((_patch(96) * 255 + 0.5).astype(np.uint8)).save(src, quality=30)
+    res = finish_to_file(src, tmp_path / "big.png", (480, 480), backend="learned", noise=False, fit="contain",
+                         matte=None)
+    note = next(n for n in res.notes if "JPEG" in n)
+    assert "noise level 3" in note and "file quality about 30" in note

@@ -7,13 +7,14 @@ more than it steps inside a block. Fold the mean |gradient| of each column
 phases, a JPEG one a peak where the boundaries lie. A later resampling by a
 fraction of a pixel spreads a boundary's step over two columns, so the peak
 is read over two neighbouring phases. A rotation (the studio levels the eyes)
-tilts the grid; :func:`jpeg_damage` turns the picture back onto the source's
-axes first when it is told the geometry (the studio's ``frame_matrix``).
+tilts the grid; :func:`jpeg_damage` places each difference on the photo's
+axes when it is told the geometry (the studio's ``frame_matrix``), without
+resampling the picture again.
 
 Round 18 (``docs/STUDIO.md``): on the studio's frames lecun (a q~75 JPEG,
-levelled by 3.8 degrees) measures 0.054-0.059, yangmi_5 (an older
-recompression) 0.034, 32bit 0.025, hinton's face 0.007 and liuyifei.png
-0.008.
+levelled by 3.8 degrees) measures 0.061-0.063, yangmi_4 0.025, yangmi_5
+(older recompressions) 0.020, 32bit 0.010, hinton's and liuyifei.png's
+0.000; clean photos shrunk 4-6x by area at most 0.015.
 """
 
 from __future__ import annotations
@@ -55,11 +56,15 @@ def jpeg_damage(img: np.ndarray, *, mask: np.ndarray | None = None, matrix=None)
 
     Returns
     -------
-    float
-        0 for a clean picture (a bias of about 0.01 from noise), rising with
-        the blocks: about 0.08 at quality 95, 0.24 at 75, 0.5 at 30 on a
-        clean photo compressed on its own grid; rotated frames read about
-        2.5 times less (the rotation's interpolation spreads the steps).
+    float or None
+        0 for a clean picture, rising with the blocks: a smooth textured
+        patch through a quality-30 JPEG reads 0.07-0.13; studio frames
+        (round 18) lecun 0.061-0.063, yangmi_4 0.025, yangmi_5 0.020,
+        32bit 0.010, hinton and liuyifei 0.000. The same statistic folded at
+        periods 6, 7, 9 and 10 (:data:`NULL_PERIODS`), which no JPEG grid
+        has, is subtracted as the bias of noise and texture; the lesser of
+        the two axes is kept (a grid steps across both, stripes across one).
+        None when fewer than :data:`MIN_PAIRS` pixel pairs are measured.
 
     Examples
     --------

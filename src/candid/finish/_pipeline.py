@@ -568,7 +568,9 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
             notes.append(f"waifu2x photo model {pre}x pre-upscale ({passes} pass{'es' if passes > 1 else ''}, "
                          f"CPU, consistent with the source), then classical x{plan.scale / pre:.2f}")
             if level is not None or denoise > 1:
-                notes.append(_damage_note(plan.scale, NOISE_LEVEL[denoise], damage, quality))
+                measured = level is not None  # else by magnification alone: nothing measured to report
+                notes.append(_damage_note(plan.scale, NOISE_LEVEL[denoise], damage if measured else None,
+                                          quality if measured else None))
             if trust is not None:
                 edge = float((trust < 1.0).mean())
                 if edge > 0:
