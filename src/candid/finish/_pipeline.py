@@ -521,7 +521,8 @@ def _check_matte(matte, width: int, height: int) -> np.ndarray | None:
 
 def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, references,
            reference_landmarks, on_learned_tile: Callable[[], None] | None = None,
-           matte: np.ndarray | None = None, artefact_guard: bool = True) -> tuple[_Finisher, list[str]]:
+           matte: np.ndarray | None = None, artefact_guard: bool = True, measure_damage: bool = True,
+           grid_matrix=None, quality: float | None = None) -> tuple[_Finisher, list[str]]:
     notes = [f"{plan.src_w}x{plan.src_h} -> {plan.out_w}x{plan.out_h} ({plan.fit}, x{plan.scale:.2f}, "
              f"{settings.backend}, {settings.kernel})"]
     if plan.scale > 4.0:
@@ -537,11 +538,19 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
     detail = None
     pre = 1
     if settings.backend == "learned":
-        from candid.finish._waifu2x import NOISE_LEVEL, learned_denoise, learned_enlarge
+        from candid.finish._waifu2x import GUARD_SCALE, NOISE_LEVEL, learned_denoise, learned_enlarge
 
         passes = learned_passes(plan.src_w, plan.src_h, plan.scale)
-        # beyond 4x the light JPEG-noise model would draw the source's compression damage as texture
-        denoise = learned_denoise(plan.scale, guard=artefact_guard)
+        # beyond 4x the light JPEG-noise model would draw the source's compression damage as texture: the
+        # model follows the damage measured on the pixels (and the file's table), not the magnification alone
+        level = damage = None
+        if passes and artefact_guard and measure_damage and plan.scale > GUARD_SCALE:
+            from candid.finish._jpeg import jpeg_damage, noise_level
+
+            damage = jpeg_damage(np.asarray(source.numpy(), np.float32), mask=matte, matrix=grid_matrix)
+            if damage is not None or quality is not None:
+                level = noise_level(damage or 0.0, quality)
+        denoise = learned_denoise(plan.scale, guard=artefact_guard, level=level)
         if passes == 0:
             notes.append("learned pre-upscale skipped (magnification under 1.5x or source too big); classical only")
         else:
@@ -558,10 +567,10 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
             del arr
             notes.append(f"waifu2x photo model {pre}x pre-upscale ({passes} pass{'es' if passes > 1 else ''}, "
                          f"CPU, consistent with the source), then classical x{plan.scale / pre:.2f}")
-            if denoise > 1:
-                notes.append(f"waifu2x's strongest JPEG-artefact model (noise level {NOISE_LEVEL[denoise]}): "
-                             f"enlarged {plan.scale:.1f}x, the source's compression blocks and ringing would "
-                             f"otherwise be drawn as texture (fine texture is softer)")
+            if level is not None or denoise > 1:
+                measured = level is not None  # else by magnification alone: nothing measured to report
+                notes.append(_damage_note(plan.scale, NOISE_LEVEL[denoise], damage if measured else None,
+                                          quality if measured else None))
             if trust is not None:
                 edge = float((trust < 1.0).mean())
                 if edge > 0:
@@ -579,6 +588,38 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
         if not detail.choices:
             notes.append("no reference was sharper than the source or aligned well enough: no detail added")
     return _Finisher(source, plan.src_w, plan.src_h, plan, settings, detail, pre_scale=pre), notes
+
+
+#: The measured damage in words, by waifu2x noise level (:func:`candid.finish._jpeg.noise_level`).
+_DAMAGE_WORDS = {0: "no JPEG damage", 1: "light JPEG damage", 2: "moderate JPEG damage", 3: "heavy JPEG damage"}
+
+
+def _damage_note(scale: float, level: int, damage: float | None, quality: float | None) -> str:
+    """The finish's note on the JPEG-noise model the learned passes used beyond 4x, and why.
+
+    Examples
+    --------
+    >>> _damage_note(6.33, 3, 0.068, None).split(":")[0]
+    "waifu2x's strongest JPEG-artefact model (noise level 3)"
+    >>> _damage_note(6.0, 0, 0.0, None).split(", and ")[1]
+    'the source measured no JPEG damage (block-grid excess 0.000): fine texture kept'
+    """
+    what = {0: "lightest JPEG-noise model", 1: "light JPEG-artefact model", 2: "medium JPEG-artefact model",
+            3: "strongest JPEG-artefact model"}[level]
+    head = f"waifu2x's {what} (noise level {level}): enlarged {scale:.1f}x"
+    if damage is None and quality is None:  # not measured (too small a picture): by magnification alone
+        return (f"{head}, the source's compression blocks and ringing would otherwise be drawn as texture "
+                f"(fine texture is softer)")
+    said = []
+    if damage is not None:
+        said.append(f"block-grid excess {damage:.3f}")
+    if quality is not None:
+        said.append(f"file quality about {quality:.0f}")
+    found = f"the source measured {_DAMAGE_WORDS[level]} ({', '.join(said)})"
+    if level == 0:
+        return f"{head}, and {found}: fine texture kept"
+    return (f"{head}, and {found}: its compression blocks and ringing would otherwise be drawn as texture "
+            f"(fine texture is softer)")
 
 
 def _identity(identity_check, preview: np.ndarray, threshold: float) -> float | None:
@@ -603,6 +644,8 @@ def upscale(
     options: FinishOptions | None = None,
     matte: np.ndarray | None = None,
     artefact_guard: bool = True,
+    measure_damage: bool = True,
+    grid_matrix=None,
     **settings: Any,
 ) -> np.ndarray:
     """Upscale (or fit) an image to a target size, in memory.
@@ -639,6 +682,15 @@ def upscale(
         photo model, so the source's compression damage is not drawn as
         texture (:func:`candid.finish.learned_denoise`; said in the notes).
         False: the light model at every magnification.
+    measure_damage : bool
+        With the guard, the JPEG model beyond 4x follows the damage measured
+        on the picture (:func:`candid.finish._jpeg.jpeg_damage`: waifu2x
+        noise level 0 for a clean one .. 3 for heavy blocks; round 18).
+        False: the strongest model beyond 4x, whatever the picture (round 17).
+    grid_matrix : array-like, optional
+        2x3 affine from the photo the picture was cut from to the picture
+        (the studio's ``frame_matrix``): the JPEG grid is measured on the
+        photo's axes, not the rotated picture's.
     **settings
         The same settings as keywords, over ``options`` (the keywords of
         earlier versions; a misspelt one raises :class:`candid.errors.CandidError`).
@@ -658,20 +710,23 @@ def upscale(
     """
     return upscale_report(img, target, landmarks=landmarks, references=references,
                           reference_landmarks=reference_landmarks, identity_check=identity_check,
-                          options=options, matte=matte, artefact_guard=artefact_guard, **settings)[0]
+                          options=options, matte=matte, artefact_guard=artefact_guard,
+                          measure_damage=measure_damage, grid_matrix=grid_matrix, **settings)[0]
 
 
 def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, landmarks=None, references=None,
                    reference_landmarks=None, identity_check: IdentityCheck | None = None,
                    options: FinishOptions | None = None, tile_w: int | None = None,
                    matte: np.ndarray | None = None, plan: FitPlan | None = None, artefact_guard: bool = True,
+                   measure_damage: bool = True, grid_matrix=None,
                    **settings: Any) -> tuple[np.ndarray, str, tuple[str, ...]]:
     """:func:`upscale`, also returning the backend used and the notes (honest limit first, if any).
 
     ``tile_w`` renders tiles ``tile`` high and ``tile_w`` wide (the recipe stage uses
     :func:`finish_to_file`'s 256 x 1024 windows, the fastest measured). ``plan`` is the fit the caller
     already made for this image, target and ``fit`` (:func:`candid.finish.plan_fit`; the recipe stage
-    scales the matte with it), used instead of being made again. ``artefact_guard`` as for :func:`upscale`.
+    scales the matte with it), used instead of being made again. ``artefact_guard``, ``measure_damage`` and
+    ``grid_matrix`` as for :func:`upscale`.
 
     Examples
     --------
@@ -691,7 +746,7 @@ def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, landmarks=
     used = resolve_backend(o.backend, references, landmarks, w, h, plan.scale)
     fin, notes = _build(_array_to_vips(np.clip(img, 0, 1)), plan, _Settings.of(o, used, plan, target), landmarks,
                         references or [], reference_landmarks or [], matte=_check_matte(matte, w, h),
-                        artefact_guard=artefact_guard)
+                        artefact_guard=artefact_guard, measure_damage=measure_damage, grid_matrix=grid_matrix)
     if o.tile is None:
         out = fin.render(0, 0, plan.out_h, plan.out_w)
     else:
@@ -721,6 +776,7 @@ def finish_to_file(
     options: FinishOptions | None = None,
     matte: np.ndarray | str | None = "saved",
     artefact_guard: bool = True,
+    measure_damage: bool = True,
     **settings: Any,
 ) -> FinishResult:
     """Finish an image to a big file with bounded memory (tiles + streaming write).
@@ -753,8 +809,9 @@ def finish_to_file(
         (``NAME.matte.png``, written by ``candid make``;
         :func:`candid.finish.load_saved_matte`), used only if it belongs to
         exactly the file's pixels; a note says which. None: no matte.
-    artefact_guard : bool
-        As for :func:`upscale`.
+    artefact_guard, measure_damage : bool
+        As for :func:`upscale`; a JPEG file's quantisation table counts too
+        (:func:`candid.finish._jpeg.jpeg_table_quality`).
     **settings
         The same settings as keywords, over ``options``.
 
@@ -795,6 +852,7 @@ def finish_to_file(
         from_file = True
     else:
         from_file = False
+    quality = None
     if isinstance(source, np.ndarray):
         img = check_float_image(source, "image")
         src_vips = _array_to_vips(np.clip(img, 0, 1))
@@ -805,6 +863,10 @@ def finish_to_file(
         image, _ = open_vips(source)
         src_vips = _vips_to_float(image)
         name = Path(source).name
+        if measure_damage:  # the file's own quantisation table says how hard it was compressed
+            from candid.finish._jpeg import jpeg_table_quality
+
+            quality = jpeg_table_quality(source)
         if from_file:  # a studio headshot's cut-out matte, saved beside it and bound to its pixels
             from candid.finish._saved_matte import load_saved_matte
 
@@ -814,7 +876,7 @@ def finish_to_file(
     used = resolve_backend(o.backend, references, landmarks, plan.src_w, plan.src_h, plan.scale)
     fin, notes = _build(src_vips, plan, _Settings.of(o, used, plan, target), landmarks, references or [],
                         reference_landmarks or [], matte=_check_matte(matte, plan.src_w, plan.src_h),
-                        artefact_guard=artefact_guard)
+                        artefact_guard=artefact_guard, measure_damage=measure_damage, quality=quality)
     notes.insert(1 if plan.scale > 4.0 else 0, f"source {name}")  # the honest limit stays first
     matte_note = None
     if saved is not None:

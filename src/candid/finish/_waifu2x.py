@@ -233,25 +233,33 @@ def back_project(big: np.ndarray, src: np.ndarray, *, iterations: int = 1, clamp
     return np.clip(out, 0.0, 1.0, out=out)
 
 
-def learned_denoise(scale: float, *, guard: bool = True, guard_scale: float = GUARD_SCALE) -> int:
+def learned_denoise(scale: float, *, guard: bool = True, guard_scale: float = GUARD_SCALE,
+                    level: int | None = None) -> int:
     """Which JPEG-noise photo model the learned passes use for a ``scale`` x enlargement.
 
     Up to ``guard_scale`` the lightest (``denoise=1``, measured best on real
-    JPEG portraits shrunk 4x, ``docs/FINISH.md``). Beyond it the strongest
-    (:data:`GUARD_DENOISE`): there every source pixel becomes a patch of more
-    than ``guard_scale`` output pixels, and the light model reads the source's
-    compression damage (8x8 blocks, ringing around hair and lashes, carried
-    through the studio's crop and rotation) as structure and draws it crisp
-    -- a cross-hatch in hair, beads along a lid, 40-50 px squares on skin
-    (round 17, ``docs/STUDIO.md``). The strong model treats that damage as
-    noise and keeps the strands and edges. ``guard=False``: always the light one.
+    JPEG portraits shrunk 4x, ``docs/FINISH.md``). Beyond it every source
+    pixel becomes a patch of more than ``guard_scale`` output pixels, and the
+    light model reads the source's compression damage (8x8 blocks, ringing
+    around hair and lashes, carried through the studio's crop and rotation)
+    as structure and draws it crisp -- a cross-hatch in hair, beads along a
+    lid, 40-50 px squares on skin (round 17, ``docs/STUDIO.md``). There the
+    model follows the measured damage: ``level``, waifu2x's noise level 0
+    (lightest) .. 3 (strongest), from :func:`candid.finish._jpeg.noise_level`
+    (round 18); a clean source keeps the light model and its fine texture.
+    ``level=None`` (not measured): the strongest (:data:`GUARD_DENOISE`).
+    ``guard=False``: always the light one.
 
     Examples
     --------
     >>> learned_denoise(2.0), learned_denoise(4.0), learned_denoise(6.3), learned_denoise(6.3, guard=False)
     (1, 1, 4, 1)
+    >>> learned_denoise(6.3, level=0), learned_denoise(6.3, level=2), learned_denoise(3.0, level=3)
+    (1, 3, 1)
     """
-    return GUARD_DENOISE if guard and scale > guard_scale else 1
+    if not guard or scale <= guard_scale:
+        return 1
+    return GUARD_DENOISE if level is None else 1 + int(min(max(level, 0), 3))
 
 
 #: Around a composite's matte edge (:func:`matte_edge_trust`): source pixels closer than ``EDGE_RADIUS`` to

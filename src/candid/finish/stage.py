@@ -20,6 +20,37 @@ def _face_landmarks(portrait: Portrait) -> np.ndarray | None:
     return lm if lm.shape == (68, 2) else None
 
 
+def grid_matrix(portrait: Portrait) -> np.ndarray | None:
+    """The 2x3 affine from the photo to these pixels, when a step of the log recorded one (the studio's
+    ``frame_matrix``) and the pixels are still that step's size; else None.
+
+    The finish measures the photo's JPEG block grid on the photo's axes with it
+    (:func:`candid.finish._jpeg.jpeg_damage`): the studio levels the eyes, which tilts the grid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.portrait import Operation, Portrait
+    >>> p = Portrait(np.zeros((4, 6, 3), np.float32))
+    >>> grid_matrix(p) is None
+    True
+    >>> q = p.evolve(p.pixels, Operation("engine.studio", params={"size": [6, 4],
+    ...                                  "frame_matrix": [[1, 0, -2], [0, 1, 3]]}))
+    >>> grid_matrix(q).tolist()
+    [[1.0, 0.0, -2.0], [0.0, 1.0, 3.0]]
+    """
+    for op in reversed(portrait.log):
+        params = getattr(op, "params", None) or {}
+        if "frame_matrix" not in params:
+            continue
+        size = params.get("size")
+        if size is not None and [int(v) for v in size] != [portrait.width, portrait.height]:
+            return None
+        m = np.asarray(params["frame_matrix"], np.float64)
+        return m if m.shape == (2, 3) and np.isfinite(m).all() and abs(np.linalg.det(m[:, :2])) > 1e-6 else None
+    return None
+
+
 def subject_references(subject, library=None, *, max_photos: int = 4) -> tuple[list, list]:
     """Reference photos of ``subject`` and their ``(68, 2)`` landmarks, for detail transfer.
 
@@ -121,7 +152,7 @@ def finish_stage(
     px, used, notes = upscale_report(
         portrait.pixels, size, landmarks=lm if use_refs else None, references=refs if use_refs else None,
         reference_landmarks=ref_lm if use_refs else None, options=o,
-        tile_w=WINDOW_WIDTH_TILES * o.tile, matte=matte, plan=plan)
+        tile_w=WINDOW_WIDTH_TILES * o.tile, matte=matte, plan=plan, grid_matrix=grid_matrix(portrait))
     # the pixel sizes as numbers, so a later step (the studio's change report) never reads them out of a note
     params = {"size": size, **o.log_params(), "backend": used,
               "from_px": [int(portrait.pixels.shape[1]), int(portrait.pixels.shape[0])],
