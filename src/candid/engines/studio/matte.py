@@ -3929,7 +3929,7 @@ def temple_notches(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray,
 
 
 def crown_at_top(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, band: float = 0.2,
-                 reach: float = 0.1, tol: float = 0.15, touch: float = 0.05) -> np.ndarray:
+                 reach: float = 0.1, tol: float = 0.15, touch: float = 0.05, mass: float = 0.04) -> np.ndarray:
     """Continue the crown's outline where the hair runs into the image's top edge: no notch at the border.
 
     Above the head the image ends, so there is no backdrop for the matting to learn from and the segmenter
@@ -3943,7 +3943,9 @@ def crown_at_top(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     border's doing), and alpha inside the hull is raised to 1, anti-aliased along the hull's side, within
     ``reach`` face widths of the piece and only where the pixel's colour is the hair's (within ``tol``,
     sRGB, of the piece's local mean, fading out at twice that): a gap of a backdrop unlike the hair (light
-    wall between dark curls) stays open. A head that does not reach the top edge is left as it is.
+    wall between dark curls) stays open. A filled piece must miss at least (``mass`` face widths) squared of
+    alpha: the hull's side along a round crown's pixel staircase is no bite. A head that does not reach the
+    top edge is left as it is.
 
     Examples
     --------
@@ -3991,7 +3993,16 @@ def crown_at_top(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
                            max(0.06 * fw, 1.0))
     d = np.linalg.norm(np.asarray(pixels, np.float32) - hair, axis=2)
     like = np.clip((2 * tol - d) / tol, 0, 1)
-    return np.maximum(a, np.where(gain > 0, a + gain * like, a)).astype(np.float32)
+    add = np.where(gain > 0, gain * like, 0.0).astype(np.float32)
+    # a bite, not the hull's anti-aliased side along a pixel staircase of a round crown: a piece must miss at
+    # least (``mass`` face widths) squared of alpha
+    n, labels = cv2.connectedComponents((add > 0.01).astype(np.uint8), connectivity=8)
+    if n < 2:
+        return a
+    missing = np.bincount(labels.ravel(), weights=add.ravel(), minlength=n)
+    keep = missing >= (mass * fw) ** 2
+    keep[0] = False
+    return (a + np.where(keep[labels], add, 0.0)).astype(np.float32)
 
 
 def shape_alpha(prob: np.ndarray, face_width: float, *, feather: float = 0.006) -> np.ndarray:
