@@ -3941,9 +3941,9 @@ def crown_at_top(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     widths of the face's middle) meets row 0 along at least ``touch`` face widths, its outline in the top
     ``band`` face widths is taken as the convex hull of that piece there (a head is round: the bite is the
     border's doing), and alpha inside the hull is raised to 1, anti-aliased along the hull's side, within
-    ``reach`` face widths of the piece and only where the pixel's colour is the hair's (within ``tol``,
-    sRGB, of the piece's local mean, fading out at twice that): a gap of a backdrop unlike the hair (light
-    wall between dark curls) stays open. A filled piece must miss at least (``mass`` face widths) squared of
+    ``reach`` face widths of the piece and only where the pixel's colour is not the backdrop's (where the
+    hair's and the backdrop's local means differ by over ``tol``, sRGB, ramped to twice that, a pixel nearer
+    the backdrop's is left): a gap of a backdrop unlike the hair (light wall between dark curls) stays open. A filled piece must miss at least (``mass`` face widths) squared of
     alpha: the hull's side along a round crown's pixel staircase is no bite. A head that does not reach the
     top edge is left as it is.
 
@@ -3956,7 +3956,7 @@ def crown_at_top(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     >>> a = skull((512, 512), lm).astype(np.float32)                   # the head runs into the top edge
     >>> a[:12, 200:210] = 0.0                                          # a bite just below the border
     >>> out = crown_at_top(img, a, lm)
-    >>> float(a[5, 205]), float(out[5, 205])
+    >>> float(a[5, 205]), round(float(out[5, 205]), 2)
     (0.0, 1.0)
     >>> img[:12, 200:210] = 0.9                                        # a light wall, unlike the dark hair
     >>> float(crown_at_top(img, a, lm)[5, 205])
@@ -3981,28 +3981,41 @@ def crown_at_top(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     ys, xs_p = np.nonzero(piece)
     hull = np.zeros((H, W), np.uint8)
     pts = np.stack([xs_p, ys], 1).astype(np.int32)
-    # drawn at 4x sub-pixel precision and blurred a little: the hull's side is an anti-aliased outline
-    cv2.fillConvexPoly(hull, cv2.convexHull(pts) * 4, 1, lineType=cv2.LINE_AA, shift=2)
-    inside = gauss(hull.astype(np.float32), 0.5)
+    # drawn at 4x sub-pixel precision and blurred by a pixel: the hull's side is a soft outline, not a drawn line
+    cv2.fillConvexPoly(hull, cv2.convexHull(pts) * 4, 255, lineType=cv2.LINE_AA, shift=2)
+    inside = gauss(hull.astype(np.float32) / 255, 1.0)
     inside[min(b, int(brows)) + 1:] = 0.0
     near = cv2.distanceTransform((~piece).astype(np.uint8), cv2.DIST_L2, 5) <= reach * fw
-    gain = np.where(near, inside, 0.0) - a
-    if not (gain > 0.01).any():
-        return a
-    hair = normalized_blur(np.asarray(pixels, np.float32), (piece & (a >= 0.98)).astype(np.float32),
-                           max(0.06 * fw, 1.0))
-    d = np.linalg.norm(np.asarray(pixels, np.float32) - hair, axis=2)
-    like = np.clip((2 * tol - d) / tol, 0, 1)
-    add = np.where(gain > 0, gain * like, 0.0).astype(np.float32)
-    # a bite, not the hull's anti-aliased side along a pixel staircase of a round crown: a piece must miss at
-    # least (``mass`` face widths) squared of alpha
-    n, labels = cv2.connectedComponents((add > 0.01).astype(np.uint8), connectivity=8)
+    # a bite, not the hull's soft side along a pixel staircase of a round crown: the hull's inside (its pixel
+    # centres) that the matte leaves below 0.5, a piece of at least (``mass`` face widths) squared
+    bite = (hull >= 128) & (a < 0.5) & near
+    n, labels = cv2.connectedComponents(bite.astype(np.uint8), connectivity=8)
     if n < 2:
         return a
-    missing = np.bincount(labels.ravel(), weights=add.ravel(), minlength=n)
-    keep = missing >= (mass * fw) ** 2
+    area = np.bincount(labels.ravel(), minlength=n)
+    keep = area >= (mass * fw) ** 2
     keep[0] = False
-    return (a + np.where(keep[labels], add, 0.0)).astype(np.float32)
+    if not keep.any():
+        return a
+    # with the soft alpha round it (the matting's 0.3-0.9 over the part's lit strands) and the hull's soft side
+    short = ((hull >= 128) & (a < 0.98) & near).astype(np.uint8)
+    n2, labels2 = cv2.connectedComponents(short, connectivity=8)
+    hit = np.zeros(n2, bool)
+    hit[np.unique(labels2[keep[labels]])] = True
+    hit[0] = False
+    zone = cv2.dilate(hit[labels2].astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & near
+    img = np.asarray(pixels, np.float32)
+    sig = max(0.06 * fw, 1.0)
+    hair = normalized_blur(img, (piece & (a >= 0.98)).astype(np.float32), sig)
+    back = normalized_blur(img, (a <= 0.02).astype(np.float32), sig)
+    contrast = np.linalg.norm(hair - back, axis=2)
+    d_hair, d_back = np.linalg.norm(img - hair, axis=2), np.linalg.norm(img - back, axis=2)
+    # a pixel nearer the backdrop's colour than the hair's, where the two differ by more than ``tol``, is a gap
+    # (dark hair on a dark backdrop: alike, every pixel may be hair; a lit strand there is the hair's)
+    nearer_back = np.clip((d_hair - d_back) / np.maximum(contrast, 1e-3) + 0.5, 0, 1)
+    like = 1 - np.clip((contrast - tol) / tol, 0, 1) * nearer_back
+    add = np.where(zone, np.clip(inside - a, 0, 1) * like, 0.0)
+    return (a + add).astype(np.float32)
 
 
 def shape_alpha(prob: np.ndarray, face_width: float, *, feather: float = 0.006) -> np.ndarray:
