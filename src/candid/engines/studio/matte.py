@@ -3929,7 +3929,7 @@ def temple_notches(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray,
 
 
 def crown_at_top(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, band: float = 0.2,
-                 reach: float = 0.1, tol: float = 0.15, touch: float = 0.05, mass: float = 0.04) -> np.ndarray:
+                 reach: float = 0.1, tol: float = 0.25, touch: float = 0.05, mass: float = 0.04) -> np.ndarray:
     """Continue the crown's outline where the hair runs into the image's top edge: no notch at the border.
 
     Above the head the image ends, so there is no backdrop for the matting to learn from and the segmenter
@@ -3941,9 +3941,9 @@ def crown_at_top(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     widths of the face's middle) meets row 0 along at least ``touch`` face widths, its outline in the top
     ``band`` face widths is taken as the convex hull of that piece there (a head is round: the bite is the
     border's doing), and alpha inside the hull is raised to 1, anti-aliased along the hull's side, within
-    ``reach`` face widths of the piece and only where the pixel's colour is not the backdrop's (where the
-    hair's and the backdrop's local means differ by over ``tol``, sRGB, ramped to twice that, a pixel nearer
-    the backdrop's is left): a gap of a backdrop unlike the hair (light wall between dark curls) stays open. A filled piece must miss at least (``mass`` face widths) squared of
+    ``reach`` face widths of the piece and only where the colours cannot tell hair from backdrop (the hair's
+    and the backdrop's local means within ``tol``, sRGB, ramped out at twice that): where they can, the
+    matting's outline is the colours' answer (curls before a wall of another colour, a light gap) and stays. A filled piece must miss at least (``mass`` face widths) squared of
     alpha: the hull's side along a round crown's pixel staircase is no bite. A head that does not reach the
     top edge is left as it is.
 
@@ -4009,11 +4009,10 @@ def crown_at_top(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     hair = normalized_blur(img, (piece & (a >= 0.98)).astype(np.float32), sig)
     back = normalized_blur(img, (a <= 0.02).astype(np.float32), sig)
     contrast = np.linalg.norm(hair - back, axis=2)
-    d_hair, d_back = np.linalg.norm(img - hair, axis=2), np.linalg.norm(img - back, axis=2)
-    # a pixel nearer the backdrop's colour than the hair's, where the two differ by more than ``tol``, is a gap
-    # (dark hair on a dark backdrop: alike, every pixel may be hair; a lit strand there is the hair's)
-    nearer_back = np.clip((d_hair - d_back) / np.maximum(contrast, 1e-3) + 0.5, 0, 1)
-    like = 1 - np.clip((contrast - tol) / tol, 0, 1) * nearer_back
+    # only where the colours cannot tell the hair from the backdrop (dark hair on a dark backdrop: the bite is
+    # the border's doing); where they can (light curls before a dark wall), the matting's soft outline and its
+    # gaps are the colours' answer and stay (scarlett_2.jpg: its curls' outline was drawn as the hull's chords)
+    like = 1 - np.clip((contrast - tol) / tol, 0, 1)
     add = np.where(zone, np.clip(inside - a, 0, 1) * like, 0.0)
     return (a + add).astype(np.float32)
 
