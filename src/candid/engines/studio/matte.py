@@ -3941,9 +3941,9 @@ def crown_at_top(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     widths of the face's middle) meets row 0 along at least ``touch`` face widths, its outline in the top
     ``band`` face widths is taken as the convex hull of that piece there (a head is round: the bite is the
     border's doing), and alpha inside the hull is raised to 1, anti-aliased along the hull's side, within
-    ``reach`` face widths of the piece and only where the colours cannot tell hair from backdrop (the hair's
-    and the backdrop's local means within ``tol``, sRGB, ramped out at twice that): where they can, the
-    matting's outline is the colours' answer (curls before a wall of another colour, a light gap) and stays. A filled piece must miss at least (``mass`` face widths) squared of
+    ``reach`` face widths of the piece and only where the colours cannot tell hair from backdrop (the median
+    distance of the hair's and the backdrop's local means over the bite at most ``tol``, sRGB): where they can,
+    the matting's outline is the colours' answer (curls before a wall of another colour, a light gap) and stays. A filled piece must miss at least (``mass`` face widths) squared of
     alpha: the hull's side along a round crown's pixel staircase is no bite. A head that does not reach the
     top edge is left as it is.
 
@@ -4003,18 +4003,24 @@ def crown_at_top(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     hit = np.zeros(n2, bool)
     hit[np.unique(labels2[keep[labels]])] = True
     hit[0] = False
-    zone = cv2.dilate(hit[labels2].astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & near
+    if not hit.any():
+        return a
     img = np.asarray(pixels, np.float32)
     sig = max(0.06 * fw, 1.0)
     hair = normalized_blur(img, (piece & (a >= 0.98)).astype(np.float32), sig)
     back = normalized_blur(img, (a <= 0.02).astype(np.float32), sig)
     contrast = np.linalg.norm(hair - back, axis=2)
-    # only where the colours cannot tell the hair from the backdrop (dark hair on a dark backdrop: the bite is
-    # the border's doing); where they can (light curls before a dark wall), the matting's soft outline and its
-    # gaps are the colours' answer and stay (scarlett_2.jpg: its curls' outline was drawn as the hull's chords)
-    like = 1 - np.clip((contrast - tol) / tol, 0, 1)
-    add = np.where(zone, np.clip(inside - a, 0, 1) * like, 0.0)
-    return (a + add).astype(np.float32)
+    # only where the colours cannot tell the hair from the backdrop (dark hair on a near-black backdrop: the bite
+    # is the border's doing; yangmi_6.jpg, median 0.15 over the bite); where they can, the matting's soft outline
+    # and its gaps are the colours' answer (scarlett_2.jpg's light curls before a dark wall, 0.35: filled, its
+    # curly outline became the hull's straight chords over a grey haze). Decided per bite: no half-filled haze
+    for k in np.nonzero(hit)[0]:
+        if float(np.median(contrast[labels2 == k])) > tol:
+            hit[k] = False
+    if not hit.any():
+        return a
+    zone = cv2.dilate(hit[labels2].astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & near
+    return np.maximum(a, np.where(zone, inside, a)).astype(np.float32)
 
 
 def shape_alpha(prob: np.ndarray, face_width: float, *, feather: float = 0.006) -> np.ndarray:
