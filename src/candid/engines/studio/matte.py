@@ -3940,12 +3940,13 @@ def crown_at_top(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     at the crown. Where the subject's head (its piece of ``alpha > 0.5``, above the brows, within 1.2 face
     widths of the face's middle) meets row 0 along at least ``touch`` face widths, its outline in the top
     ``band`` face widths is taken as the convex hull of that piece there (a head is round: the bite is the
-    border's doing), and alpha inside the hull is raised to 1, anti-aliased along the hull's side, within
-    ``reach`` face widths of the piece and only where the colours cannot tell hair from backdrop (the median
-    distance of the hair's and the backdrop's local means over the bite at most ``tol``, sRGB): where they can,
-    the matting's outline is the colours' answer (curls before a wall of another colour, a light gap) and stays. A filled piece must miss at least (``mass`` face widths) squared of
-    alpha: the hull's side along a round crown's pixel staircase is no bite. A head that does not reach the
-    top edge is left as it is.
+    border's doing). A bite is a piece of the hull's inside, within ``reach`` face widths of the head, that
+    the matte leaves below 0.5, of at least (``mass`` face widths) squared pixels (the hull's side along a
+    round crown's pixel staircase is none). A bite and the soft alpha joined to it inside the hull are raised
+    to the hull's alpha (soft along its side), only where the colours cannot tell hair from backdrop: the
+    median distance of the hair's and the backdrop's local means over the piece is at most ``tol`` (sRGB).
+    Where they can, the matting's outline is the colours' answer (curls before a wall of another colour, a
+    light gap between them) and stays. A head that does not reach the top edge is left as it is.
 
     Examples
     --------
