@@ -79,3 +79,13 @@ def test_an_unbitten_crown_is_unchanged():
     a = _head()
     out = crown_at_top(img, a, LM)
     assert float(np.abs(out - a).max()) < 0.02
+
+
+def test_light_hair_before_a_dark_wall_keeps_the_mattings_outline():
+    """Colours that tell hair from backdrop (light curls before a dark wall, 0.35 apart as on scarlett_2.jpg): the
+    soft, bitten outline is the matting's answer, not the border's; no chord is drawn over it."""
+    a, x0 = _bitten(_head())
+    img = np.full((H, W, 3), 0.03, np.float32)
+    img[a >= 0.98] = (0.3, 0.22, 0.16)
+    out = crown_at_top(img, a, LM)
+    assert np.array_equal(out, a)
