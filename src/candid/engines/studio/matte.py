@@ -3928,6 +3928,102 @@ def temple_notches(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray,
     return np.where(fill, closed, a).astype(np.float32)
 
 
+def crown_at_top(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, band: float = 0.2,
+                 reach: float = 0.1, tol: float = 0.25, touch: float = 0.05, mass: float = 0.04) -> np.ndarray:
+    """Continue the crown's outline where the hair runs into the image's top edge: no notch at the border.
+
+    Above the head the image ends, so there is no backdrop for the matting to learn from and the segmenter
+    is unsure along its border: where dark hair meets a dark backdrop, both cut the crown's outline down
+    into a notch just below the top edge (yangmi_6.jpg: the segmenter's 0.5 contour bends 30 px inwards in
+    the top 14 rows, GrabCut and the matting read the dark hair between the lit strands of the part as
+    backdrop, alpha 0 and 0.3-0.5 there), which showed in every style as a light wedge of the new backdrop
+    at the crown. Where the subject's head (its piece of ``alpha > 0.5``, above the brows, within 1.2 face
+    widths of the face's middle) meets row 0 along at least ``touch`` face widths, its outline in the top
+    ``band`` face widths is taken as the convex hull of that piece there (a head is round: the bite is the
+    border's doing). A bite is a piece of the hull's inside, within ``reach`` face widths of the head, that
+    the matte leaves below 0.5, of at least (``mass`` face widths) squared pixels (the hull's side along a
+    round crown's pixel staircase is none). A bite and the soft alpha joined to it inside the hull are raised
+    to the hull's alpha (soft along its side), only where the colours cannot tell hair from backdrop: the
+    median distance of the hair's and the backdrop's local means over the piece is at most ``tol`` (sRGB).
+    Where they can, the matting's outline is the colours' answer (curls before a wall of another colour, a
+    light gap between them) and stays. A head that does not reach the top edge is left as it is.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), 0.05, np.float32)
+    >>> a = skull((512, 512), lm).astype(np.float32)                   # the head runs into the top edge
+    >>> a[:12, 200:210] = 0.0                                          # a bite just below the border
+    >>> out = crown_at_top(img, a, lm)
+    >>> float(a[5, 205]), round(float(out[5, 205]), 2)
+    (0.0, 1.0)
+    >>> img[:12, 200:210] = 0.9                                        # a light wall, unlike the dark hair
+    >>> float(crown_at_top(img, a, lm)[5, 205])
+    0.0
+    """
+    a = np.asarray(alpha, np.float32)
+    lm = check_landmarks(landmarks)
+    H, W = a.shape
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    b = int(round(band * fw))
+    brows = float(lm[17:27, 1].min())
+    if b < 3 or brows <= 0:
+        return a
+    cx = float(lm[27:31, 0].mean())
+    xs = np.arange(W)
+    corridor = np.abs(xs - cx) <= 1.2 * fw
+    piece = _subject_piece(a, lm)
+    piece[min(b, int(brows)) + 1:] = False
+    piece[:, ~corridor] = False
+    if int(piece[0].sum()) < max(touch * fw, 3):
+        return a
+    ys, xs_p = np.nonzero(piece)
+    hull = np.zeros((H, W), np.uint8)
+    pts = np.stack([xs_p, ys], 1).astype(np.int32)
+    # drawn at 4x sub-pixel precision and blurred by a pixel: the hull's side is a soft outline, not a drawn line
+    cv2.fillConvexPoly(hull, cv2.convexHull(pts) * 4, 255, lineType=cv2.LINE_AA, shift=2)
+    inside = gauss(hull.astype(np.float32) / 255, 1.0)
+    inside[min(b, int(brows)) + 1:] = 0.0
+    near = cv2.distanceTransform((~piece).astype(np.uint8), cv2.DIST_L2, 5) <= reach * fw
+    # a bite, not the hull's soft side along a pixel staircase of a round crown: the hull's inside (its pixel
+    # centres) that the matte leaves below 0.5, a piece of at least (``mass`` face widths) squared
+    bite = (hull >= 128) & (a < 0.5) & near
+    n, labels = cv2.connectedComponents(bite.astype(np.uint8), connectivity=8)
+    if n < 2:
+        return a
+    area = np.bincount(labels.ravel(), minlength=n)
+    keep = area >= (mass * fw) ** 2
+    keep[0] = False
+    if not keep.any():
+        return a
+    # with the soft alpha round it (the matting's 0.3-0.9 over the part's lit strands) and the hull's soft side
+    short = ((hull >= 128) & (a < 0.98) & near).astype(np.uint8)
+    n2, labels2 = cv2.connectedComponents(short, connectivity=8)
+    hit = np.zeros(n2, bool)
+    hit[np.unique(labels2[keep[labels]])] = True
+    hit[0] = False
+    if not hit.any():
+        return a
+    img = np.asarray(pixels, np.float32)
+    sig = max(0.06 * fw, 1.0)
+    hair = normalized_blur(img, (piece & (a >= 0.98)).astype(np.float32), sig)
+    back = normalized_blur(img, (a <= 0.02).astype(np.float32), sig)
+    contrast = np.linalg.norm(hair - back, axis=2)
+    # only where the colours cannot tell the hair from the backdrop (dark hair on a near-black backdrop: the bite
+    # is the border's doing; yangmi_6.jpg, median 0.15 over the bite); where they can, the matting's soft outline
+    # and its gaps are the colours' answer (scarlett_2.jpg's light curls before a dark wall, 0.35: filled, its
+    # curly outline became the hull's straight chords over a grey haze). Decided per bite: no half-filled haze
+    for k in np.nonzero(hit)[0]:
+        if float(np.median(contrast[labels2 == k])) > tol:
+            hit[k] = False
+    if not hit.any():
+        return a
+    zone = cv2.dilate(hit[labels2].astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & near
+    return np.maximum(a, np.where(zone, inside, a)).astype(np.float32)
+
+
 def shape_alpha(prob: np.ndarray, face_width: float, *, feather: float = 0.006) -> np.ndarray:
     """A smooth alpha from the segmenter's person probability alone (no colour).
 
@@ -4025,6 +4121,7 @@ def matte(
     skin_opaque: bool = True,
     border_doubt: bool = True,
     temples: bool = True,
+    crown_top: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -4183,6 +4280,11 @@ def matte(
         matting cut into the outline in colours the person holds too, against the face's side in front of the ear,
         is filled (:func:`temple_notches`: dark sideburn before a dark door, 2008_002506.jpg, showed as a pale blob
         of the new backdrop by the ear). Where it fills nothing the matte is byte-identical to the one without it.
+    crown_top : bool
+        Where the head runs into the image's top edge, the crown's outline in the top 0.2 face widths is the convex
+        hull of the head there, opaque inside where the colours are the hair's (:func:`crown_at_top`: no notch of
+        the new backdrop, a light wedge, where the segmenter and the matting bit dark hair away at the border,
+        yangmi_6.jpg). A head below the top edge is left as it is.
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
@@ -4565,6 +4667,8 @@ def matte(
         alpha = embedded_islands(alpha, lm)
     if temples:  # a notch cut between the temple and the ear where dark hair meets a dark wall is the head's
         alpha = temple_notches(pixels, alpha, lm, np.clip(resize(raw, (W, H), cv2.INTER_LINEAR), 0, 1))
+    if crown_top:  # hair that runs into the top edge: the border's bite out of the crown is no outline
+        alpha = crown_at_top(pixels, alpha, lm)
     return attached_only(alpha, lm, loose=loose)
 
 
