@@ -82,6 +82,27 @@ def box_around(where: np.ndarray, margin: int) -> tuple[int, int, int, int]:
             min(int(xs.max()) + m + 1, W))
 
 
+def _lane_aligned(y0: int, y1: int, x0: int, x1: int, width: int, lanes: int = 64) -> tuple[int, int, int, int]:
+    """The box widened so its columns meet OpenCV's SIMD lanes as the whole image's do.
+
+    A row filter runs whole vectors from a row's start and the last
+    ``width % lanes`` pixels in scalar code, which can round differently (one
+    float ulp): the crop starts at a multiple of ``lanes`` and is a multiple of
+    ``lanes`` wide, or ends at the image's right edge (then its scalar tail is
+    the whole image's).
+
+    Examples
+    --------
+    >>> _lane_aligned(5, 20, 70, 100, 1000), _lane_aligned(5, 20, 70, 100, 150)
+    ((5, 20, 64, 128), (5, 20, 64, 150))
+    """
+    x0 = (x0 // lanes) * lanes
+    x1 = min(x0 + -(-(x1 - x0) // lanes) * lanes, width)
+    if width - x1 < lanes:
+        x1 = width
+    return y0, y1, x0, x1
+
+
 def _reach(sigma: float) -> int:
     """Pixels an exact :func:`gauss` of ``sigma`` reads on either side (OpenCV's float kernel: 2 round(4 sigma) + 1 taps), plus one."""
     return int(4 * float(sigma)) + 2
@@ -114,7 +135,7 @@ def normalized_blur_on(values: np.ndarray, weight: np.ndarray, sigma: float, whe
     if not where.any():
         return out
     if CROP_TO_WHERE:
-        y0, y1, x0, x1 = box_around(where, _reach(sigma))
+        y0, y1, x0, x1 = _lane_aligned(*box_around(where, _reach(sigma)), where.shape[1])
         w = np.asarray(weight)[y0:y1, x0:x1].astype(np.float32)
         num, den = gauss(values[y0:y1, x0:x1] * expand(w), float(sigma)), gauss(w, float(sigma))
         inner = where[y0:y1, x0:x1]
