@@ -6,7 +6,8 @@ as ``/tmp/helpers/sty.py`` and ``candid.scorecard.studio`` run it) up to and
 including ``engine.studio``, timed from the photo read to the engine's
 output (face analysis included, finishing left out), with the process's
 peak resident memory (``resource.getrusage(RUSAGE_SELF).ru_maxrss``, which
-includes the imports) and a SHA-1 of the engine's output pixels and matte,
+includes the imports), its CPU time (user + system over the same span, both
+cores; less swayed by the shared machine's load than the wall time) and a SHA-1 of the engine's output pixels and matte,
 so a tree that is meant to give the same picture is checked byte for byte.
 The trees of one case run back to back (in the order given, this tree
 last), so a change in the shared machine's load hits both alike; the load
@@ -49,18 +50,19 @@ def run_one(photo: str, style: str) -> dict:
     from candid.recipes import run_recipe
     from candid.scorecard.studio import studio_matte
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     px = read_image(photo).pixels
     recipe = studio_recipe(style, face=1, seed=0)
     steps = [s for s in recipe.steps if s.stage != "inspect"]
     at = [s.stage for s in steps].index("engine.studio") + 1
     first = run_recipe(recipe.model_copy(update={"steps": steps[:at]}), Portrait(px, source=os.path.basename(photo)))
-    secs = time.perf_counter() - t0
+    secs, c1 = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (c1.ru_utime + c1.ru_stime) - (c0.ru_utime + c0.ru_stime)
     matte = studio_matte(first)
     sha = hashlib.sha1(np.ascontiguousarray(first.pixels, np.float32).tobytes())
     if matte is not None:
         sha.update(np.ascontiguousarray(matte, np.float32).tobytes())
-    return {"seconds": round(secs, 2), "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    return {"seconds": round(secs, 2), "cpu_s": round(cpu, 2), "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "sha1": sha.hexdigest()[:12], "megapixels": round(px.shape[0] * px.shape[1] / 1e6, 2)}
 
 
@@ -92,6 +94,7 @@ def main() -> int:
     trees = [tuple(t.split("=", 1)) for t in args.tree] + [("this", str(ROOT / "src"))]
     others = [n for n, _ in trees[:-1]]
     head = ["photo", "style", "MP"] + [f"{n} s" for n, _ in trees] + [f"this/{n}" for n in others] + \
+        [f"{n} CPU s" for n, _ in trees] + [f"this/{n} CPU" for n in others] + \
         [f"{n} MB" for n, _ in trees] + [f"same as {n}" for n in others] + ["load"]
     print("| " + " | ".join(head) + " |\n|" + "---|" * len(head), flush=True)
     for photo in args.photos.split(","):
@@ -104,6 +107,9 @@ def main() -> int:
             cell = lambda r, k: str(r.get(k, "err"))
             row = [photo, style, cell(this, "megapixels")] + [cell(res[n], "seconds") for n, _ in trees]
             row += [f"{this['seconds'] / res[n]['seconds']:.2f}" if "seconds" in this and "seconds" in res[n] else "-"
+                    for n in others]
+            row += [cell(res[n], "cpu_s") for n, _ in trees]
+            row += [f"{this['cpu_s'] / res[n]['cpu_s']:.2f}" if "cpu_s" in this and "cpu_s" in res[n] else "-"
                     for n in others]
             row += [cell(res[n], "peak_mb") for n, _ in trees]
             row += ["yes" if this.get("sha1") and this.get("sha1") == res[n].get("sha1") else "no" for n in others]

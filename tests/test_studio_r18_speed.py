@@ -1,6 +1,6 @@
 """Round 18 speed: every fast path (work on the crop around the pixels a rule uses) equals its slow path.
 
-``filters.CROP_TO_WHERE`` switches the crops off; each test runs both ways and
+``filters.FAST_PATHS`` switches the crops off; each test runs both ways and
 asks for the same bytes where the result is used. No timing here (the
 benchmark is ``bench/bench_studio_speed.py``).
 """
@@ -18,11 +18,11 @@ from candid.engines.studio.people import toy_landmarks
 def slow(monkeypatch):
     """Run a callable with the crops off."""
     def run(f, *a, **k):
-        monkeypatch.setattr(filters, "CROP_TO_WHERE", False)
+        monkeypatch.setattr(filters, "FAST_PATHS", False)
         try:
             return f(*a, **k)
         finally:
-            monkeypatch.setattr(filters, "CROP_TO_WHERE", True)
+            monkeypatch.setattr(filters, "FAST_PATHS", True)
     return run
 
 
@@ -176,3 +176,32 @@ def test_light_hair_hue_is_the_same_as_two_blurs_of_the_weight(monkeypatch):
     again = composite.light_hair_hue(img, a, width=4)
     assert calls == [True]
     assert (again == out).all()
+
+
+@pytest.mark.parametrize("r", [0, 1, 4, 17, 40])
+def test_open_binary_by_rows_equals_opencvs_opening(r):
+    from candid.engines.studio.filters import open_binary
+
+    rng = np.random.default_rng(r)
+    for _ in range(6):
+        h, w = (int(v) for v in rng.integers(5, 160, 2))
+        m = gauss(rng.random((h, w)).astype(np.float32), float(rng.uniform(0.5, 6)))
+        m = m > np.quantile(m, rng.uniform(0.1, 0.9))
+        k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+        assert (open_binary(m, k) == (cv2.morphologyEx(m.astype(np.uint8), cv2.MORPH_OPEN, k) > 0)).all()
+    full = np.ones((30, 40), bool)  # nothing outside the image erodes it
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    assert (open_binary(full, k) == (cv2.morphologyEx(full.astype(np.uint8), cv2.MORPH_OPEN, k) > 0)).all()
+
+
+def test_thin_lobes_are_the_same_with_the_fast_opening(slow):
+    from candid.engines.studio.debris import subject_prior, thin_lobes
+
+    lm = toy_landmarks(80, 80, 50)
+    m = np.zeros((240, 320), bool)
+    m[40:240, 45:116] = True
+    m[78:84, 116:200] = True
+    m[50:110, 200:260] = True
+    fast = thin_lobes(m, lm, subject_prior(m.shape, lm))
+    assert fast.any()
+    assert (fast == slow(thin_lobes, m, lm, subject_prior(m.shape, lm))).all()

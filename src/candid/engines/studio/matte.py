@@ -3892,7 +3892,7 @@ def _closed_on(a: np.ndarray, kernel: np.ndarray, where: np.ndarray) -> np.ndarr
     >>> bool((out[where] == full[where]).all()), bool((out[~where] == a[~where]).all())
     (True, True)
     """
-    if not filters.CROP_TO_WHERE:
+    if not filters.FAST_PATHS:
         return np.where(where, cv2.morphologyEx(a, cv2.MORPH_CLOSE, kernel), a).astype(a.dtype)
     y0, y1, x0, x1 = filters.box_around(where, 2 * (max(kernel.shape) // 2) + 2)
     out = a.copy()
