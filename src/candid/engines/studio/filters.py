@@ -138,9 +138,10 @@ def normalized_blur_on(values: np.ndarray, weight: np.ndarray, sigma: float, whe
     if FAST_PATHS:
         y0, y1, x0, x1 = _lane_aligned(*box_around(where, _reach(sigma)), where.shape[1])
         w = np.asarray(weight)[y0:y1, x0:x1].astype(np.float32)
-        num, den = gauss(values[y0:y1, x0:x1] * expand(w), float(sigma)), gauss(w, float(sigma))
+        den = gauss(w, float(sigma))
         inner = where[y0:y1, x0:x1]
         if (den[inner] > 1e-3).all():  # every asked pixel has the exact estimate, as normalized_blur gives it
+            num = gauss(values[y0:y1, x0:x1] * expand(w), float(sigma))
             est = (num / expand(np.maximum(den, 1e-12))).astype(np.float32)
             out[y0:y1, x0:x1] = np.where(expand(inner), est, 0)
             return out
