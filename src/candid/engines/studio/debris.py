@@ -39,8 +39,8 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from candid.engines.studio.checks import check_image, check_landmarks
 from candid.engines.studio import filters
+from candid.engines.studio.checks import check_image, check_landmarks
 from candid.engines.studio.filters import gauss
 from candid.engines.studio.frame import head_extent
 from candid.engines.studio.matte import _along, _face_hull, _frame_axes, _head_ellipse, _torso
