@@ -425,8 +425,9 @@ def light_hair_hue(pixels: np.ndarray, alpha: np.ndarray, *, width: float, valid
     if weight.max() <= 0:
         return pixels.copy()
     sig = 1.5 * w
-    share = cv2.GaussianBlur(weight, (0, 0), sig) / np.maximum(cv2.GaussianBlur(ring, (0, 0), sig), 1e-3)
-    hue = normalized_blur(chroma, weight, sig)
+    spread = cv2.GaussianBlur(weight, (0, 0), sig)
+    share = spread / np.maximum(cv2.GaussianBlur(ring, (0, 0), sig), 1e-3)
+    hue = normalized_blur(chroma, weight, sig, den=spread)  # (the same blur of the weight, made once: round 18)
     hue_off = np.sqrt(((hue - 1.0) ** 2).sum(-1))
     # the pixel itself a tinted white (its chroma within ``tinted`` of neutral, nothing from 0.1 beyond): the
     # skin of a neck beside a white collar, whose ring holds the collar's white, keeps its colour (skin lies 0.9-1.3

@@ -39,6 +39,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
+from candid.engines.studio import filters
 from candid.engines.studio.checks import check_image, check_landmarks
 from candid.engines.studio.filters import gauss
 from candid.engines.studio.frame import head_extent
@@ -180,7 +181,14 @@ def _features(shape: tuple[int, int], lm: np.ndarray, grow: float) -> np.ndarray
     for a, b in ((17, 22), (22, 27), (31, 36), (36, 42), (42, 48), (48, 60)):
         cv2.fillConvexPoly(m, cv2.convexHull(lm[a:b].astype(np.float32)).astype(np.int32), 1)
     r = max(int(round(grow)), 1)
-    return cv2.dilate(m, _disk(r)).astype(bool)
+    if not filters.FAST_PATHS or not m.any():
+        return cv2.dilate(m, _disk(r)).astype(bool)
+    # dilated on the crop around the features only (nothing beyond r px of them is reached): the same mask, and
+    # 4 dilations by a 107 px disk over a 6 MP photo took 2-5 s (round 18's speed)
+    y0, y1, x0, x1 = filters.box_around(m > 0, r + 2)
+    out = np.zeros(shape, bool)
+    out[y0:y1, x0:x1] = cv2.dilate(np.ascontiguousarray(m[y0:y1, x0:x1]), _disk(r)) > 0
+    return out
 
 
 def own_skin(shape: tuple[int, int], landmarks: np.ndarray) -> np.ndarray:
@@ -334,7 +342,7 @@ def thin_lobes(mask: np.ndarray, landmarks: np.ndarray, prior: np.ndarray, *, ne
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     r = max(int(round(neck * fw)), 1)
     face = _face_hull(m.shape, lm)
-    opened = cv2.morphologyEx(m.astype(np.uint8), cv2.MORPH_OPEN, _disk(r)).astype(bool)
+    opened = filters.open_binary(m, _disk(r))  # (the same mask as cv2's opening, by rows: round 18's speed)
     core = _face_component(opened | (face & m), face)
     out = _mostly_outside(opened & ~core, prior, min_area=(0.5 * r) ** 2, share=outside)
     if out.any():
