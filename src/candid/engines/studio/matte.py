@@ -1300,6 +1300,125 @@ def thin_pockets_of(pockets: np.ndarray, mask: np.ndarray, face_width: float, *,
     return ndimage.binary_fill_holes(closed) & (slim[lab] | m)
 
 
+def _hue_sat_val(c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """HSV of sRGB colours ``(..., 3)`` in [0, 1]: hue in degrees [0, 360), saturation and value in [0, 1]."""
+    c = np.asarray(c, np.float32)
+    hsv = cv2.cvtColor(np.clip(c, 0, 1).reshape(-1, 1, 3), cv2.COLOR_RGB2HSV).reshape(c.shape)
+    return hsv[..., 0] % 360.0, hsv[..., 1], hsv[..., 2]
+
+
+def skin_creases(pieces: np.ndarray, pixels: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, *,
+                 rim: float = 3.0, rimmed: float = 0.7, hue_gap: float = 10.0, lit: float = 0.25,
+                 sat: tuple[float, float] = (0.15, 0.85)) -> np.ndarray:
+    """The pieces of thin pockets (:func:`thin_pockets_of`) that are a crease between two parts of the body, not
+    the backdrop (bool, whole pieces).
+
+    A shadowed crease between a finger resting on the jaw and the cheek is as thin, as enclosed and as unlike the
+    lit skin in RGB as a sliver of backdrop between a hoop and the neck, and :func:`enclosed_background` took it
+    for one (yangmi_3.jpg: RGB 0.49-0.55, 0.23-0.30, 0.13-0.19 against a face of 0.87, 0.65, 0.52; opened, a grey
+    see-through slit between hand and face). What tells them apart is what lies round them and their hue. A piece
+    is a crease when
+
+    - it is skin in shade: its median colour has the face's hue (within ``hue_gap`` degrees of the median HSV hue
+      inside the face's hull; shade keeps a skin's hue, not its chromaticity) and is darker (HSV value) than the
+      median of its rim: the crease 18 degrees against a face of 22, value 0.49-0.55 against 0.71-0.76; rihanna's
+      cream pockets 32-34 degrees but lighter than their rim of hair (0.70-0.74 against 0.38-0.40), her pink
+      crescent 333 degrees; and
+    - its rim (the mask's pixels within ``rim`` px of it) is skin on both sides: at least ``rimmed`` of them have
+      the face's hue (within ``hue_gap``), are lit (HSV value above ``lit``: black hair's hue means nothing) and
+      have a skin's saturation (``sat``): yangmi_3's crease 0.95-1.0; rihanna's cream strips between the bob's
+      ends and the neck 0.36-0.45, the pink crescent between the hoop and the neck 0.48.
+
+    A sliver of the backdrop between two fingers is opened unless it has the skin's hue and is darker than them.
+    (The backdrop's colour outside the person does not tell them apart: yangmi_3's brown wall holds the crease's
+    colour within 0.05 RGB, rihanna's bokeh her pockets' within 0.07-0.08.)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.85, 0.62, 0.5), np.float32)             # the face's skin everywhere
+    >>> img[300:380, 100:105] = (0.5, 0.26, 0.15)                               # a shaded crease in the skin
+    >>> img[300:380, 400:405] = (0.75, 0.8, 0.9); img[300:380, 405:420] = 0.05  # a pale-blue sliver beside hair
+    >>> pieces = np.zeros((512, 512), bool); pieces[300:380, 100:105] = True; pieces[300:380, 400:405] = True
+    >>> c = skin_creases(pieces, img, ~pieces, lm)
+    >>> bool(c[340, 102]), bool(c[340, 402])
+    (True, False)
+    """
+    pc = np.asarray(pieces, bool)
+    out = np.zeros(pc.shape, bool)
+    if not pc.any():
+        return out
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    m = np.asarray(mask, bool)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    hull = _face_hull(m.shape, lm, shrink=0.1 * fw)
+    if hull.sum() < 20:
+        return out
+    h, s, v = _hue_sat_val(img)
+    # the face's median hue (the lips' reds, by 0/360, are too few to move it); offsets are taken round the circle
+    face_h = float(np.median(h[hull]))
+
+    def off(x: np.ndarray) -> np.ndarray:
+        return np.abs((np.asarray(x, np.float32) - face_h + 180.0) % 360.0 - 180.0)
+
+    skin = (off(h) < hue_gap) & (v > lit) & (s > sat[0]) & (s < sat[1])
+    n, lab = cv2.connectedComponents(pc.astype(np.uint8), connectivity=8)
+    k = 2 * int(np.ceil(rim)) + 1
+    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    for i in range(1, n):
+        piece = lab == i
+        ring = cv2.dilate(piece.astype(np.uint8), disk).astype(bool) & m & ~pc
+        if ring.sum() < 4:
+            continue
+        mh, _, mv = _hue_sat_val(np.median(img[piece], axis=0))
+        shaded = float(off(mh)) < hue_gap and float(mv) < float(np.median(v[ring]))
+        if shaded and float(skin[ring].mean()) >= rimmed:
+            out |= piece
+    return out
+
+
+def thin_backdrop_pockets(pockets: np.ndarray, mask: np.ndarray, pixels: np.ndarray, landmarks: np.ndarray, *,
+                          creases: bool = True, least: float | None = 0.048) -> np.ndarray:
+    """The thin pieces of the backdrop's ``pockets`` to open (bool): :func:`thin_pockets_of`, without the creases
+    between two parts of the body (:func:`skin_creases`, with ``creases``) and, with ``least``, without a piece
+    smaller than ``least`` face widths squared (the square root of its area under ``least`` face widths).
+
+    The size floor: a blob of 8 px at the working size, a pale rim of light on obama3.jpg's neck (editorial, 0.031
+    face widths; memorial 0.041), opened, was a see-through blob in the neck's edge; rihanna's cream and pink
+    pockets measure 0.054-0.126 in all six styles. Their colour does not tell them apart: within 0.03-0.09 (RGB, 1st
+    percentile) of a colour of obama3's backdrop, rihanna's within 0.065-0.084 of her bokeh's.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.85, 0.62, 0.5), np.float32)             # skin
+    >>> img[300:380, 100:102] = (0.5, 0.26, 0.15)                               # a shaded crease, 2 px
+    >>> pockets = np.zeros((512, 512), bool); pockets[300:380, 100:102] = True
+    >>> bool(thin_backdrop_pockets(pockets, ~pockets, img, lm).any())
+    False
+    >>> bool(thin_backdrop_pockets(pockets, ~pockets, img, lm, creases=False)[340, 101])
+    True
+    """
+    lm = check_landmarks(landmarks)
+    m, p = np.asarray(mask, bool), np.asarray(pockets, bool)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    thin = thin_pockets_of(p, m, fw)
+    if least is not None and thin.any():  # no speck (a pale rim of light on a neck)
+        n, lab = cv2.connectedComponents(thin.astype(np.uint8), connectivity=8)
+        size = np.bincount(lab.ravel(), minlength=n)
+        big = size >= (least * fw) ** 2
+        big[0] = False
+        thin &= big[lab]
+    if creases and thin.any():  # not a crease between two parts of the body (a finger resting on the jaw)
+        thin &= ~skin_creases(thin, pixels, m, lm)
+    return thin
+
+
 def open_thin_pockets(alpha: np.ndarray, pieces: np.ndarray, *, ridge: float = 0.65, least: float = 1.5,
                       reach: float = 6.0, pixels: np.ndarray | None = None, grow: int = 5,
                       key: tuple[float, float] = (0.06, 0.16), landmarks: np.ndarray | None = None,
@@ -4152,6 +4271,7 @@ def matte(
     enclosed: bool = True,
     pocket_band: float = 0.1,
     thin_pockets: bool = False,
+    creases: bool = True,
     pocket_gaps: bool = True,
     hoops: bool = True,
     specks: bool = True,
@@ -4355,8 +4475,14 @@ def matte(
         thin crescent of pink backdrop between rihanna's right hoop and her neck, and the cream strip between her
         bob's ends and the neck, at 0.9). Off by default (round 17's merge): on yangmi_3.jpg it took the shadowed
         crease between a finger resting on the jaw and the cheek for a pocket and opened it, a grey see-through
-        slit between hand and face (scorecard halo 1.205 -> 1.873); a pocket's rim of skin on both sides is no
-        backdrop, a guard not built yet.
+        slit between hand and face (scorecard halo 1.205 -> 1.873); ``creases`` now keeps that closed, but still
+        off (round 18): in the environmental style (rihanna) the opened cream strip showed as a light cut-out
+        among the strands at 3x, where the old backdrop kept by the matting had matched the new one.
+    creases : bool
+        With ``thin_pockets``: a thin piece that is skin in shade (the face's hue, darker than its rim) rimmed by
+        skin on both sides (:func:`skin_creases`) is a crease between two parts of the body and is not opened
+        (yangmi_3's crease between a finger and the cheek; rihanna's cream and pink pockets are lighter than their
+        rim, or not the skin's hue, and rimmed by hair, hoop and neck).
     hoops : bool
         With ``jewellery`` and a pocket found: the bright highlights of a big hoop round the pocket, beyond
         :func:`ear_jewellery`'s reach, are marked as the person before the matting (:func:`pocket_jewellery`:
@@ -4512,7 +4638,7 @@ def matte(
         rim = cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 5) < max(0.015 * fw, 1.5)
         tri[pocket_s & ~rim & (tri < 1)] = 0.0
         if thin_pockets:  # (a piece too thin for a core: opened along its ridge after the matting, below)
-            thin_p = thin_pockets_of(pocket_s, mask, fw)
+            thin_p = thin_backdrop_pockets(pocket_s, mask, small, lm_s, creases=creases)
         # and the person beside it unknown a little deeper than the band: strands of hair with the backdrop
         # between them, too fine to grow through, are for the matting to tell apart (the hoop's eye)
         tri[strands_over_pockets(small, mask, pocket_s, lm_s, band=pocket_band) & (tri >= 0.999)] = 0.5
