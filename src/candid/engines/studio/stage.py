@@ -105,6 +105,12 @@ RIM_WIDTH = 0.03
 #: (:func:`candid.engines.studio.composite.clear_haze`); False: off.
 CLEAR_HAZE = True
 
+#: Open thin pockets of the old backdrop that the matting filled (rihanna's cream strip inside a hoop earring;
+#: :func:`candid.engines.studio.matte.thin_backdrop_pockets`), except on the ``blur`` backdrop: there the new
+#: backdrop is the photo's own scene, whose colour the filled pocket already has, and an opened pocket shows as a
+#: lighter finger with a pale outline among the strands (round 18). False: off everywhere.
+THIN_POCKETS = True
+
 #: Identity distance (source -> headshot) above which the light is softened to keep the likeness.
 IDENTITY_BUDGET = 0.18
 
@@ -264,7 +270,9 @@ def studio_stage(
         if getattr(face, "n_faces", 1) > 1 else None
     # the whole photo's person mask as context: on a crop cut below the collarbone the segmenter doubts the clothes
     context = context_probability(person, src.shape[:2], framing.matrix, crop.shape[:2])
-    alpha = matte(crop, clm, valid=valid, seed=seed, others=others, context=context, pose_split=True)
+    kind, opts = parse_background(bg_spec)
+    alpha = matte(crop, clm, valid=valid, seed=seed, others=others, context=context, pose_split=True,
+                  thin_pockets=THIN_POCKETS and kind != "blur")
     # the frame may reach a sliver past the photo: mend it now, so what the clean-up steps below take out
     # (a neighbour's hair at that border) is not put back by the mend
     alpha = mend_photo_border(alpha, framing, src.shape)
@@ -291,7 +299,6 @@ def studio_stage(
         report = _with_clean_up(report, neighbour.doubt, neighbour_removed=neighbour.removed,
                                 neighbour_px=neighbour.pixels)
     notes += list(report.warnings)
-    kind, opts = parse_background(bg_spec)
     H, W = crop.shape[:2]
     _, chin, head_h = head_extent(clm)
     fw = float(np.linalg.norm(clm[16] - clm[0]))
