@@ -834,10 +834,35 @@ def _no_new_pieces(before: np.ndarray, after: np.ndarray, *, threshold: float = 
     return np.where(apart, np.float32(threshold), after).astype(np.float32)
 
 
+def dark_backdrop(pixels: np.ndarray, clear: np.ndarray, bg: np.ndarray, face_width: float, *, lighter: float = 0.6,
+                  side: float = 0.2) -> np.ndarray:
+    """The old backdrop's big dark pieces: clear pixels ``lighter`` darker than ``bg`` (sRGB luminance) in an
+    8-connected piece of at least ``(side * face_width)^2`` px.
+
+    A piece that big is the old backdrop itself (a dark banner's strip between a light wall and white letters), not
+    a small piece the matte cut out of the person (black hair between fingers, a collar's tip).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((60, 60, 3), 0.9, np.float32); img[:, :20] = 0.1; img[40:44, 40:44] = 0.1
+    >>> clear = np.ones((60, 60), bool); bg = np.full((60, 60, 3), 0.95, np.float32)
+    >>> big = dark_backdrop(img, clear, bg, 50.0)
+    >>> bool(big[30, 10]), bool(big[42, 42])     # a 20 px wide strip; a 4 px speck
+    (True, False)
+    """
+    dark = np.asarray(clear, bool) & (luminance(bg) - luminance(pixels) >= lighter)
+    if not dark.any():
+        return dark
+    _, lab, stats, _ = cv2.connectedComponentsWithStats(dark.astype(np.uint8), connectivity=8)
+    return (stats[:, cv2.CC_STAT_AREA] >= (side * max(float(face_width), 1.0)) ** 2)[lab] & dark
+
+
 def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.ndarray, *, face_width: float,
                lighter: tuple[float, float] = (0.6, 0.75), contrast: float = 0.1, slack: float = 0.08,
                reach: float = 0.04, raise_: bool = True, fit: float = 0.15,
-               like: float = 0.04) -> tuple[np.ndarray, np.ndarray]:
+               like: float = 0.04, backdrop_piece: float | None = 0.2,
+               pure_zero: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Soft alpha the photo's colours do not back, set by them where the new backdrop is much lighter than the old.
 
     The matte's soft band often reaches past the hair over the old
@@ -933,7 +958,25 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     # matte cut out of the person (black hair between fingers, a dark collar's tip) are that piece, not a dark
     # backdrop, and the soft hair beside them read as haze over it (yangmi_6.jpg, lecun.jpg on a white wall)
     wide = normalized_blur(pixels, clear.astype(np.float32), 4 * sigma)
-    gap = luminance(bg) - np.maximum(luminance(B), luminance(wide))
+    ref = np.maximum(luminance(B), luminance(wide))
+    use = None
+    if backdrop_piece is not None:
+        # a busy old backdrop holds two kinds of clear pixels nearby (a dark banner's strip between a light wall and
+        # white letters: scarlett_4.jpg's temple): its mean there (0.35-0.47) and over 4x the reach (0.46-0.5) are
+        # no dark backdrop, and the haze over the banner stayed, a grey patch with the matte's straight side. A pixel
+        # nearer the old backdrop's big dark piece nearby than that mean is read against the piece alone
+        big = dark_backdrop(pixels, clear, bg, face_width, lighter=lighter[0], side=backdrop_piece)
+        if big.any():
+            bf = big.astype(np.float32)
+            Bd = normalized_blur(pixels, bf, sigma)
+            spread_d = np.sqrt(np.maximum(normalized_blur(pixels * pixels, bf, sigma) - Bd * Bd, 0).mean(-1))
+            near = normalized_blur(bf, clear.astype(np.float32), sigma) > 0.1  # the piece is among the clear nearby
+            use = near & (np.mean((pixels - Bd) ** 2, -1) < np.mean((pixels - B) ** 2, -1))
+            B = np.where(use[..., None], Bd, B).astype(np.float32)
+            spread = np.where(use, spread_d, spread).astype(np.float32)
+            # (and beside such a piece the 4x guard is moot: it is for small pieces)
+            ref = np.where(use, luminance(Bd), np.where(near, luminance(B), ref))
+    gap = luminance(bg) - ref
     w = np.clip((gap - lighter[0]) / max(lighter[1] - lighter[0], 1e-6), 0, 1) * soft
     if not np.any(w > 0):
         return fg.copy(), a.copy()
@@ -952,11 +995,23 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     # over the 3x3 median: a single pixel's JPEG noise lifted specks out of the clear background beside the hair
     ao, af = cv2.medianBlur(ao.astype(np.float32), 3), cv2.medianBlur(af.astype(np.float32), 3)
     said = oko | okf
-    cap = np.maximum(ao, af) + slack
+    r = np.maximum(ao, af)
+    cap = r + slack
+    if pure_zero:
+        # a pixel of the old background's own colour, within its spread, reads 0 and is capped at 0 (as colour_limit
+        # caps), not at `slack`: a busy banner's pixels read 0.05-0.1 against the skin by their noise alone, and the
+        # haze left a faint grey veil with the matte's straight side (scarlett_4's temple, round 18)
+        noise = np.clip(spread / np.maximum(np.sqrt(np.sum((Fo - B) ** 2, -1) / 3), 1e-3), 0, 0.3)
+        cap = cap * np.clip((r - noise) / slack, 0, 1)
     # only a pixel that looks like the old background (within its spread, at least `like`) is haze: the shaded
     # edge of a jaw is darker than the skin inside, read low against it, and came out a light see-through line
     t = np.maximum(like, spread)
-    haze = np.clip((2 * t - np.sqrt(np.mean(d * d, -1))) / t, 0, 1)
+    dist = np.sqrt(np.mean(d * d, -1))
+    if use is not None:  # over a big dark piece, told over a few px: its texture's darkest specks (JPEG, a wisp's
+        # shadow) fell outside the spread one by one and stayed as grey blotches where the haze went
+        dist = np.where(use, np.sqrt(np.mean(cv2.GaussianBlur(d, (0, 0), max(0.005 * face_width, 1.0)) ** 2, -1)),
+                        dist)
+    haze = np.clip((2 * t - dist) / t, 0, 1)
     k = w * said * haze * np.clip(a - cap, 0, None) / np.maximum(a, 1e-6)  # the share of alpha taken away
     k = np.clip(cv2.GaussianBlur(k.astype(np.float32), (0, 0), 1.0), 0, 1) * soft  # a px's noise, as below
     out_a = a * (1 - k)

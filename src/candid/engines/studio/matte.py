@@ -1946,7 +1946,7 @@ def strand_band(pixels: np.ndarray, trimap_: np.ndarray, face_width: float, *, p
 
 
 def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low: float = 0.08,
-                 high: float = 0.16, ring: tuple[float, float] = (0.03, 0.12)) -> np.ndarray:
+                 high: float = 0.16, ring: tuple[float, float] = (0.03, 0.12), spread: bool = False) -> np.ndarray:
     """Where alpha cannot come from colour: 1 where the person just inside ``mask`` looks like the background just outside.
 
     The colour just inside the outline (a ring ``ring`` face widths deep) and
@@ -1959,6 +1959,12 @@ def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low
     segmenter instead (:func:`shape_alpha`) and the edge its colour from the
     person just inside (:func:`foreground`).
 
+    With ``spread``, the distance is the RMS one from the person's mean colour
+    to the background's pixels, ``sqrt(|F - B|^2 + var(B))``: a busy
+    backdrop whose colours only average to the person's (scarlett_4.jpg's
+    dark banner and yellow letters beside a cheek, mean 0.05 from the skin,
+    spread 0.2) is no backdrop like the person, and colour decides there.
+
     Examples
     --------
     >>> import numpy as np
@@ -1968,6 +1974,9 @@ def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low
     >>> w = low_contrast(img, m, 100.0)
     >>> round(float(w[50, 32]), 2), round(float(w[5, 32]), 2) < 1
     (1.0, True)
+    >>> busy = np.full((64, 64, 3), 0.5, np.float32); busy[::2, 32:] = 0.2; busy[1::2, 32:] = 0.8  # stripes, mean 0.5
+    >>> round(float(low_contrast(busy, m, 100.0)[32, 32]), 2), round(float(low_contrast(busy, m, 100.0, spread=True)[32, 32]), 2)
+    (1.0, 0.0)
     """
     pixels = check_image(pixels)
     m8 = np.asarray(mask, np.uint8)
@@ -1982,7 +1991,10 @@ def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low
     sig = max(0.08 * fw, 1.0)
     F = normalized_blur(pixels, inner, sig)
     B = normalized_blur(pixels, outer, sig)
-    c = np.linalg.norm(F - B, axis=-1)
+    c2 = np.sum((F - B) ** 2, axis=-1)
+    if spread:  # the background's own pixels must be like the person, not only their mean
+        c2 = c2 + np.maximum(np.sum(normalized_blur(pixels * pixels, outer, sig) - B * B, axis=-1), 0)
+    c = np.sqrt(c2)
     return np.clip((high - c) / (high - low), 0, 1).astype(np.float32)
 
 
@@ -4025,6 +4037,7 @@ def matte(
     skin_opaque: bool = True,
     border_doubt: bool = True,
     temples: bool = True,
+    plain_alike: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -4183,6 +4196,11 @@ def matte(
         matting cut into the outline in colours the person holds too, against the face's side in front of the ear,
         is filled (:func:`temple_notches`: dark sideburn before a dark door, 2008_002506.jpg, showed as a pale blob
         of the new backdrop by the ear). Where it fills nothing the matte is byte-identical to the one without it.
+    plain_alike : bool
+        With ``shape_where_alike``: the backdrop is like the person only where its own pixels are, not just their
+        mean (:func:`low_contrast` with ``spread``): a busy backdrop, a dark banner with yellow letters beside a
+        cheek, averages to the skin's colour, and the segmenter's soft shape laid over it came out as pink smears
+        of alpha 0.1-0.2 on passport's light backdrop (scarlett_4.jpg, round 18).
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
@@ -4462,7 +4480,7 @@ def matte(
         # the head only (hair: crown, temples, long hair down to the chin); lower down the outline is
         # clothes and shoulders, where the segmenter's coarse shape is no better than colour
         head_zone = gauss((below_chin < 0).astype(np.float32), 0.05 * fw)
-        shape_w = low_contrast(small, own, fw) * near * head_zone
+        shape_w = low_contrast(small, own, fw, spread=plain_alike) * near * head_zone
         if valid_s is not None:
             shape_w = shape_w * valid_s
         # then steeper: half colour and half shape is a see-through mix of two answers that disagree
