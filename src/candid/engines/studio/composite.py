@@ -818,6 +818,9 @@ def _no_new_pieces(before: np.ndarray, after: np.ndarray, *, threshold: float = 
     >>> a[5, 8:12] = 0.75                 # lifted all the way to the head: one piece
     >>> float(_no_new_pieces(b, a)[5, 12])
     0.75
+    >>> b[3, 8:11] = 0.9; c = b.copy(); c[3, 8:10] = 0.3  # a wisp on the head, its root cleared by the rule
+    >>> float(_no_new_pieces(b, c)[3, 10]), float(_no_new_pieces(b, c)[10, 3])
+    (0.5, 1.0)
     """
     over_before = np.asarray(before) > threshold
     n_before, lab_before = cv2.connectedComponents(over_before.astype(np.uint8), connectivity=8)
@@ -829,7 +832,12 @@ def _no_new_pieces(before: np.ndarray, after: np.ndarray, *, threshold: float = 
     main = lab_before == int(np.argmax(sizes))
     n, lab = cv2.connectedComponents(over.astype(np.uint8), connectivity=8)
     keep = np.zeros(n, bool)
-    keep[np.unique(lab[main & over])] = True
+    # the piece that holds most of the input's largest one; a bit the rule cut off from it is apart too (the haze
+    # cleared round a temple's wisp over a dark banner left two specks of it above 0.5, round 18)
+    shared = np.bincount(lab[main & over], minlength=n)
+    shared[0] = 0
+    if shared.any():
+        keep[int(np.argmax(shared))] = True
     apart = over & ~keep[lab]
     return np.where(apart, np.float32(threshold), after).astype(np.float32)
 
@@ -876,7 +884,8 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     foreground colour, the person's opaque colour nearby ``Fo`` or the
     pixel's own estimate ``fg``: ``a = (I - B) . (F - B) / |F - B|^2``.
 
-    - Down: alpha is capped at the larger reading plus ``slack`` where the
+    - Down: alpha is capped at the larger reading plus ``slack`` (0 for a
+      reading within the old background's noise, ``pure_zero``) where the
       pixel looks like the old background (within its local spread, at
       least ``like``) and the foreground stands out of it (by ``contrast``;
       the pixel's own estimate by twice the spread too). What alpha is left
@@ -917,6 +926,16 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         Largest distance from the background-person line of a lifted pixel.
     like : float
         Least RMS distance from the old background still counted as like it.
+    backdrop_piece : float or None
+        Beside a big dark piece of the old backdrop (:func:`dark_backdrop`, pieces of at least this many face
+        widths squared), a pixel nearer that piece's colour than the local mean of all clear pixels is read against
+        the piece (``B``, its spread, and the lightness weight; the 4x guard is for small pieces and is skipped
+        there), its likeness over a few px: a busy backdrop's dark banner between a light wall and white letters
+        (scarlett_4.jpg's temple) is a dark backdrop, though its mean there is not. None: off (round 17).
+    pure_zero : bool
+        A reading within the old background's own spread (``spread / |Fo - B|``) caps alpha at 0, rising to the
+        reading plus ``slack`` over ``slack`` above it; False: the cap is the reading plus ``slack`` (round 17's
+        faint veil of the person's colour over a haze read 0).
 
     Returns
     -------
@@ -930,8 +949,10 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     >>> img = np.full((40, 40, 3), 0.1, np.float32); img[:, :15] = 0.6  # the band holds the old backdrop only
     >>> white = np.full((40, 40, 3), 0.93, np.float32)
     >>> fg, a2 = clear_haze(img, a, img, white, face_width=100)
-    >>> round(float(a2[20, 20]), 2), float(a2[20, 5])
-    (0.08, 1.0)
+    >>> round(float(a2[20, 20]), 2), float(a2[20, 5])        # the old backdrop's own colour: alpha 0
+    (0.0, 1.0)
+    >>> round(float(clear_haze(img, a, img, white, face_width=100, pure_zero=False)[1][20, 20]), 2)
+    0.08
     >>> grey = np.full((40, 40, 3), 0.55, np.float32)
     >>> bool(np.array_equal(clear_haze(img, a, img, grey, face_width=100)[1], a))
     True

@@ -1959,11 +1959,13 @@ def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low
     segmenter instead (:func:`shape_alpha`) and the edge its colour from the
     person just inside (:func:`foreground`).
 
-    With ``spread``, the distance is the RMS one from the person's mean colour
-    to the background's pixels, ``sqrt(|F - B|^2 + var(B))``: a busy
+    With ``spread``, the distance also counts how much more the background's
+    colours vary than the person's (their local RMS spreads ``s``, at half
+    weight): ``sqrt(|F - B|^2 + (0.5 max(s_B - s_F, 0))^2)``. A busy
     backdrop whose colours only average to the person's (scarlett_4.jpg's
-    dark banner and yellow letters beside a cheek, mean 0.05 from the skin,
-    spread 0.2) is no backdrop like the person, and colour decides there.
+    dark banner and yellow letters beside a cheek: means 0.1-0.14 apart,
+    spreads 0.45 and 0.05) is no backdrop like the person, and colour
+    decides there.
 
     Examples
     --------
@@ -1992,8 +1994,12 @@ def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low
     F = normalized_blur(pixels, inner, sig)
     B = normalized_blur(pixels, outer, sig)
     c2 = np.sum((F - B) ** 2, axis=-1)
-    if spread:  # the background's own pixels must be like the person, not only their mean
-        c2 = c2 + np.maximum(np.sum(normalized_blur(pixels * pixels, outer, sig) - B * B, axis=-1), 0)
+    if spread:  # the background's own pixels must be like the person's, not only their mean: how much more the
+        # background varies than the person, at half weight (an out-of-focus scene's shading counts in it too:
+        # scarlett_2.jpg's curls before a blurred crowd, 0.1 more, are still alike; scarlett_4's banner, 0.4)
+        s_b = np.sqrt(np.maximum(np.sum(normalized_blur(pixels * pixels, outer, sig) - B * B, axis=-1), 0))
+        s_f = np.sqrt(np.maximum(np.sum(normalized_blur(pixels * pixels, inner, sig) - F * F, axis=-1), 0))
+        c2 = c2 + (0.5 * np.maximum(s_b - s_f, 0)) ** 2
     c = np.sqrt(c2)
     return np.clip((high - c) / (high - low), 0, 1).astype(np.float32)
 
