@@ -870,7 +870,7 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
                lighter: tuple[float, float] = (0.6, 0.75), contrast: float = 0.1, slack: float = 0.08,
                reach: float = 0.04, raise_: bool = True, fit: float = 0.15,
                like: float = 0.04, backdrop_piece: float | None = 0.2,
-               pure_zero: bool = True) -> tuple[np.ndarray, np.ndarray]:
+               pure_zero: bool = True, landmarks: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Soft alpha the photo's colours do not back, set by them where the new backdrop is much lighter than the old.
 
     The matte's soft band often reaches past the hair over the old
@@ -931,7 +931,11 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         widths squared), a pixel nearer that piece's colour than the local mean of all clear pixels is read against
         the piece (``B``, its spread, and the lightness weight; the 4x guard is for small pieces and is skipped
         there), its likeness over a few px: a busy backdrop's dark banner between a light wall and white letters
-        (scarlett_4.jpg's temple) is a dark backdrop, though its mean there is not. None: off (round 17).
+        (scarlett_4.jpg's temple) is a dark backdrop, though its mean there is not. Only with ``landmarks`` and
+        above the lowest of them (the chin): below it a big dark piece may be clothes the matte cut off. None: off
+        (round 17).
+    landmarks : ndarray, optional
+        ``(68, 2)`` landmarks in the frame, for ``backdrop_piece``.
     pure_zero : bool
         A reading within the old background's own spread (``spread / |Fo - B|``) caps alpha at 0, rising to the
         reading plus ``slack`` over ``slack`` above it; False: the cap is the reading plus ``slack`` (round 17's
@@ -981,7 +985,7 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     wide = normalized_blur(pixels, clear.astype(np.float32), 4 * sigma)
     ref = np.maximum(luminance(B), luminance(wide))
     use = None
-    if backdrop_piece is not None:
+    if backdrop_piece is not None and landmarks is not None:
         # a busy old backdrop holds two kinds of clear pixels nearby (a dark banner's strip between a light wall and
         # white letters: scarlett_4.jpg's temple): its mean there (0.35-0.47) and over 4x the reach (0.46-0.5) are
         # no dark backdrop, and the haze over the banner stayed, a grey patch with the matte's straight side. A pixel
@@ -992,6 +996,10 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
             Bd = normalized_blur(pixels, bf, sigma)
             spread_d = np.sqrt(np.maximum(normalized_blur(pixels * pixels, bf, sigma) - Bd * Bd, 0).mean(-1))
             near = normalized_blur(bf, clear.astype(np.float32), sigma) > 0.1  # the piece is among the clear nearby
+            # above the chin only: below it a big dark piece may be clothes the matte cut off (lecun.jpg's dark shirt
+            # at the frame's corner, 6205 px: the haze rule then cut a light wedge between his neck and collar)
+            chin = float(np.max(np.asarray(landmarks, np.float64)[:, 1]))
+            near &= (np.arange(a.shape[0]) < chin)[:, None]
             use = near & (np.mean((pixels - Bd) ** 2, -1) < np.mean((pixels - B) ** 2, -1))
             B = np.where(use[..., None], Bd, B).astype(np.float32)
             spread = np.where(use, spread_d, spread).astype(np.float32)
