@@ -1961,7 +1961,8 @@ def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low
 
     With ``spread``, the distance also counts how much more the background's
     colours vary than the person's (their local RMS spreads ``s``, at half
-    weight): ``sqrt(|F - B|^2 + (0.5 max(s_B - s_F, 0))^2)``. A busy
+    weight), beside plain skin only (``s_F`` under 0.05, none from 0.1):
+    ``sqrt(|F - B|^2 + (0.5 max(s_B - s_F, 0) k)^2)``. A busy
     backdrop whose colours only average to the person's (scarlett_4.jpg's
     dark banner and yellow letters beside a cheek: means 0.1-0.14 apart,
     spreads 0.45 and 0.05) is no backdrop like the person, and colour
@@ -1999,7 +2000,9 @@ def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low
         # scarlett_2.jpg's curls before a blurred crowd, 0.1 more, are still alike; scarlett_4's banner, 0.4)
         s_b = np.sqrt(np.maximum(np.sum(normalized_blur(pixels * pixels, outer, sig) - B * B, axis=-1), 0))
         s_f = np.sqrt(np.maximum(np.sum(normalized_blur(pixels * pixels, inner, sig) - F * F, axis=-1), 0))
-        c2 = c2 + (0.5 * np.maximum(s_b - s_f, 0)) ** 2
+        # beside plain skin only (the person's spread under 0.05, none from 0.1): beside hair the shape rule is the
+        # hair's (scarlett_1.jpg's blonde crown before a busy backdrop came out a cloud with an inner contour)
+        c2 = c2 + (0.5 * np.maximum(s_b - s_f, 0) * np.clip((0.1 - s_f) / 0.05, 0, 1)) ** 2
     c = np.sqrt(c2)
     return np.clip((high - c) / (high - low), 0, 1).astype(np.float32)
 
