@@ -819,6 +819,9 @@ def _no_new_pieces(before: np.ndarray, after: np.ndarray, *, threshold: float = 
     >>> a[5, 8:12] = 0.75                 # lifted all the way to the head: one piece
     >>> float(_no_new_pieces(b, a)[5, 12])
     0.75
+    >>> b[3, 8:11] = 0.9; c = b.copy(); c[3, 8:10] = 0.3  # a wisp on the head, its root cleared by the rule
+    >>> float(_no_new_pieces(b, c)[3, 10]), float(_no_new_pieces(b, c)[10, 3])
+    (0.5, 1.0)
     """
     over_before = np.asarray(before) > threshold
     n_before, lab_before = cv2.connectedComponents(over_before.astype(np.uint8), connectivity=8)
@@ -830,15 +833,45 @@ def _no_new_pieces(before: np.ndarray, after: np.ndarray, *, threshold: float = 
     main = lab_before == int(np.argmax(sizes))
     n, lab = cv2.connectedComponents(over.astype(np.uint8), connectivity=8)
     keep = np.zeros(n, bool)
-    keep[np.unique(lab[main & over])] = True
+    # the piece that holds most of the input's largest one; a bit the rule cut off from it is apart too (the haze
+    # cleared round a temple's wisp over a dark banner left two specks of it above 0.5, round 18)
+    shared = np.bincount(lab[main & over], minlength=n)
+    shared[0] = 0
+    if shared.any():
+        keep[int(np.argmax(shared))] = True
     apart = over & ~keep[lab]
     return np.where(apart, np.float32(threshold), after).astype(np.float32)
+
+
+def dark_backdrop(pixels: np.ndarray, clear: np.ndarray, bg: np.ndarray, face_width: float, *, lighter: float = 0.6,
+                  side: float = 0.2) -> np.ndarray:
+    """The old backdrop's big dark pieces: clear pixels ``lighter`` darker than ``bg`` (sRGB luminance) in an
+    8-connected piece of at least ``(side * face_width)^2`` px.
+
+    A piece that big is the old backdrop itself (a dark banner's strip between a light wall and white letters), not
+    a small piece the matte cut out of the person (black hair between fingers, a collar's tip).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((60, 60, 3), 0.9, np.float32); img[:, :20] = 0.1; img[40:44, 40:44] = 0.1
+    >>> clear = np.ones((60, 60), bool); bg = np.full((60, 60, 3), 0.95, np.float32)
+    >>> big = dark_backdrop(img, clear, bg, 50.0)
+    >>> bool(big[30, 10]), bool(big[42, 42])     # a 20 px wide strip; a 4 px speck
+    (True, False)
+    """
+    dark = np.asarray(clear, bool) & (luminance(bg) - luminance(pixels) >= lighter)
+    if not dark.any():
+        return dark
+    _, lab, stats, _ = cv2.connectedComponentsWithStats(dark.astype(np.uint8), connectivity=8)
+    return (stats[:, cv2.CC_STAT_AREA] >= (side * max(float(face_width), 1.0)) ** 2)[lab] & dark
 
 
 def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.ndarray, *, face_width: float,
                lighter: tuple[float, float] = (0.6, 0.75), contrast: float = 0.1, slack: float = 0.08,
                reach: float = 0.04, raise_: bool = True, fit: float = 0.15,
-               like: float = 0.04) -> tuple[np.ndarray, np.ndarray]:
+               like: float = 0.04, backdrop_piece: float | None = 0.2,
+               pure_zero: bool = True, landmarks: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Soft alpha the photo's colours do not back, set by them where the new backdrop is much lighter than the old.
 
     The matte's soft band often reaches past the hair over the old
@@ -852,7 +885,8 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     foreground colour, the person's opaque colour nearby ``Fo`` or the
     pixel's own estimate ``fg``: ``a = (I - B) . (F - B) / |F - B|^2``.
 
-    - Down: alpha is capped at the larger reading plus ``slack`` where the
+    - Down: alpha is capped at the larger reading plus ``slack`` (0 for a
+      reading within the old background's noise, ``pure_zero``) where the
       pixel looks like the old background (within its local spread, at
       least ``like``) and the foreground stands out of it (by ``contrast``;
       the pixel's own estimate by twice the spread too). What alpha is left
@@ -893,6 +927,20 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         Largest distance from the background-person line of a lifted pixel.
     like : float
         Least RMS distance from the old background still counted as like it.
+    backdrop_piece : float or None
+        Beside a big dark piece of the old backdrop (:func:`dark_backdrop`, pieces of at least this many face
+        widths squared), a pixel nearer that piece's colour than the local mean of all clear pixels is read against
+        the piece (``B``, its spread, and the lightness weight; the 4x guard is for small pieces and is skipped
+        there), its likeness over a few px: a busy backdrop's dark banner between a light wall and white letters
+        (scarlett_4.jpg's temple) is a dark backdrop, though its mean there is not. Only with ``landmarks`` and
+        above the lowest of them (the chin): below it a big dark piece may be clothes the matte cut off. None: off
+        (round 17).
+    landmarks : ndarray, optional
+        ``(68, 2)`` landmarks in the frame, for ``backdrop_piece``.
+    pure_zero : bool
+        A reading within the old background's own spread (``spread / |Fo - B|``) caps alpha at 0, rising to the
+        reading plus ``slack`` over ``slack`` above it; False: the cap is the reading plus ``slack`` (round 17's
+        faint veil of the person's colour over a haze read 0).
 
     Returns
     -------
@@ -906,8 +954,10 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     >>> img = np.full((40, 40, 3), 0.1, np.float32); img[:, :15] = 0.6  # the band holds the old backdrop only
     >>> white = np.full((40, 40, 3), 0.93, np.float32)
     >>> fg, a2 = clear_haze(img, a, img, white, face_width=100)
-    >>> round(float(a2[20, 20]), 2), float(a2[20, 5])
-    (0.08, 1.0)
+    >>> round(float(a2[20, 20]), 2), float(a2[20, 5])        # the old backdrop's own colour: alpha 0
+    (0.0, 1.0)
+    >>> round(float(clear_haze(img, a, img, white, face_width=100, pure_zero=False)[1][20, 20]), 2)
+    0.08
     >>> grey = np.full((40, 40, 3), 0.55, np.float32)
     >>> bool(np.array_equal(clear_haze(img, a, img, grey, face_width=100)[1], a))
     True
@@ -934,7 +984,29 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     # matte cut out of the person (black hair between fingers, a dark collar's tip) are that piece, not a dark
     # backdrop, and the soft hair beside them read as haze over it (yangmi_6.jpg, lecun.jpg on a white wall)
     wide = normalized_blur(pixels, clear.astype(np.float32), 4 * sigma)
-    gap = luminance(bg) - np.maximum(luminance(B), luminance(wide))
+    ref = np.maximum(luminance(B), luminance(wide))
+    use = None
+    if backdrop_piece is not None and landmarks is not None:
+        # a busy old backdrop holds two kinds of clear pixels nearby (a dark banner's strip between a light wall and
+        # white letters: scarlett_4.jpg's temple): its mean there (0.35-0.47) and over 4x the reach (0.46-0.5) are
+        # no dark backdrop, and the haze over the banner stayed, a grey patch with the matte's straight side. A pixel
+        # nearer the old backdrop's big dark piece nearby than that mean is read against the piece alone
+        big = dark_backdrop(pixels, clear, bg, face_width, lighter=lighter[0], side=backdrop_piece)
+        if big.any():
+            bf = big.astype(np.float32)
+            Bd = normalized_blur(pixels, bf, sigma)
+            spread_d = np.sqrt(np.maximum(normalized_blur(pixels * pixels, bf, sigma) - Bd * Bd, 0).mean(-1))
+            near = normalized_blur(bf, clear.astype(np.float32), sigma) > 0.1  # the piece is among the clear nearby
+            # above the chin only: below it a big dark piece may be clothes the matte cut off (lecun.jpg's dark shirt
+            # at the frame's corner, 6205 px: the haze rule then cut a light wedge between his neck and collar)
+            chin = float(np.max(np.asarray(landmarks, np.float64)[:, 1]))
+            near &= (np.arange(a.shape[0]) < chin)[:, None]
+            use = near & (np.mean((pixels - Bd) ** 2, -1) < np.mean((pixels - B) ** 2, -1))
+            B = np.where(use[..., None], Bd, B).astype(np.float32)
+            spread = np.where(use, spread_d, spread).astype(np.float32)
+            # (and beside such a piece the 4x guard is moot: it is for small pieces)
+            ref = np.where(use, luminance(Bd), np.where(near, luminance(B), ref))
+    gap = luminance(bg) - ref
     w = np.clip((gap - lighter[0]) / max(lighter[1] - lighter[0], 1e-6), 0, 1) * soft
     if not np.any(w > 0):
         return fg.copy(), a.copy()
@@ -953,11 +1025,23 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     # over the 3x3 median: a single pixel's JPEG noise lifted specks out of the clear background beside the hair
     ao, af = cv2.medianBlur(ao.astype(np.float32), 3), cv2.medianBlur(af.astype(np.float32), 3)
     said = oko | okf
-    cap = np.maximum(ao, af) + slack
+    r = np.maximum(ao, af)
+    cap = r + slack
+    if pure_zero:
+        # a pixel of the old background's own colour, within its spread, reads 0 and is capped at 0 (as colour_limit
+        # caps), not at `slack`: a busy banner's pixels read 0.05-0.1 against the skin by their noise alone, and the
+        # haze left a faint grey veil with the matte's straight side (scarlett_4's temple, round 18)
+        noise = np.clip(spread / np.maximum(np.sqrt(np.sum((Fo - B) ** 2, -1) / 3), 1e-3), 0, 0.3)
+        cap = cap * np.clip((r - noise) / slack, 0, 1)
     # only a pixel that looks like the old background (within its spread, at least `like`) is haze: the shaded
     # edge of a jaw is darker than the skin inside, read low against it, and came out a light see-through line
     t = np.maximum(like, spread)
-    haze = np.clip((2 * t - np.sqrt(np.mean(d * d, -1))) / t, 0, 1)
+    dist = np.sqrt(np.mean(d * d, -1))
+    if use is not None:  # over a big dark piece, told over a few px: its texture's darkest specks (JPEG, a wisp's
+        # shadow) fell outside the spread one by one and stayed as grey blotches where the haze went
+        dist = np.where(use, np.sqrt(np.mean(cv2.GaussianBlur(d, (0, 0), max(0.005 * face_width, 1.0)) ** 2, -1)),
+                        dist)
+    haze = np.clip((2 * t - dist) / t, 0, 1)
     k = w * said * haze * np.clip(a - cap, 0, None) / np.maximum(a, 1e-6)  # the share of alpha taken away
     k = np.clip(cv2.GaussianBlur(k.astype(np.float32), (0, 0), 1.0), 0, 1) * soft  # a px's noise, as below
     out_a = a * (1 - k)

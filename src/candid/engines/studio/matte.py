@@ -2067,7 +2067,7 @@ def strand_band(pixels: np.ndarray, trimap_: np.ndarray, face_width: float, *, p
 
 def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low: float = 0.08,
                  high: float = 0.16, ring: tuple[float, float] = (0.03, 0.12),
-                 where: np.ndarray | None = None) -> np.ndarray:
+                 where: np.ndarray | None = None, spread: bool = False) -> np.ndarray:
     """Where alpha cannot come from colour: 1 where the person just inside ``mask`` looks like the background just outside.
 
     The colour just inside the outline (a ring ``ring`` face widths deep) and
@@ -2084,6 +2084,15 @@ def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low
     on the crop around them (:func:`~candid.engines.studio.filters.normalized_blur_on`),
     the same values there as without it.
 
+    With ``spread``, the distance also counts how much more the background's
+    colours vary than the person's (their local RMS spreads ``s``, at half
+    weight), beside plain skin only (``s_F`` under 0.05, none from 0.1):
+    ``sqrt(|F - B|^2 + (0.5 max(s_B - s_F, 0) k)^2)``. A busy
+    backdrop whose colours only average to the person's (scarlett_4.jpg's
+    dark banner and yellow letters beside a cheek: means 0.1-0.14 apart,
+    spreads 0.45 and 0.05) is no backdrop like the person, and colour
+    decides there.
+
     Examples
     --------
     >>> import numpy as np
@@ -2095,6 +2104,9 @@ def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low
     (1.0, True)
     >>> bool((low_contrast(img, m, 100.0, where=m)[m] == w[m]).all())
     True
+    >>> busy = np.full((64, 64, 3), 0.5, np.float32); busy[::2, 32:] = 0.2; busy[1::2, 32:] = 0.8  # stripes, mean 0.5
+    >>> round(float(low_contrast(busy, m, 100.0)[32, 32]), 2), round(float(low_contrast(busy, m, 100.0, spread=True)[32, 32]), 2)
+    (1.0, 0.0)
     """
     pixels = check_image(pixels)
     m8 = np.asarray(mask, np.uint8)
@@ -2109,12 +2121,25 @@ def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low
     sig = max(0.08 * fw, 1.0)
     if where is not None:
         where = np.asarray(where, bool)
-        F = normalized_blur_on(pixels, inner, sig, where)
-        B = normalized_blur_on(pixels, outer, sig, where)
+
+        def blur(values, weight):
+            return normalized_blur_on(values, weight, sig, where)
     else:
-        F = normalized_blur(pixels, inner, sig)
-        B = normalized_blur(pixels, outer, sig)
-    c = np.linalg.norm(F - B, axis=-1)
+        def blur(values, weight):
+            return normalized_blur(values, weight, sig)
+    F = blur(pixels, inner)
+    B = blur(pixels, outer)
+    c2 = np.sum((F - B) ** 2, axis=-1)
+    if spread:  # the background's own pixels must be like the person's, not only their mean: how much more the
+        # background varies than the person, at half weight (an out-of-focus scene's shading counts in it too:
+        # scarlett_2.jpg's curls before a blurred crowd, 0.1 more, are still alike; scarlett_4's banner, 0.4)
+        sq = pixels * pixels
+        s_b = np.sqrt(np.maximum(np.sum(blur(sq, outer) - B * B, axis=-1), 0))
+        s_f = np.sqrt(np.maximum(np.sum(blur(sq, inner) - F * F, axis=-1), 0))
+        # beside plain skin only (the person's spread under 0.05, none from 0.1): beside hair the shape rule is the
+        # hair's (scarlett_1.jpg's blonde crown before a busy backdrop came out a cloud with an inner contour)
+        c2 = c2 + (0.5 * np.maximum(s_b - s_f, 0) * np.clip((0.1 - s_f) / 0.05, 0, 1)) ** 2
+    c = np.sqrt(c2)
     out = np.clip((high - c) / (high - low), 0, 1).astype(np.float32)
     return out if where is None else out * where
 
@@ -4287,6 +4312,7 @@ def matte(
     border_doubt: bool = True,
     temples: bool = True,
     crown_top: bool = True,
+    plain_alike: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -4450,6 +4476,11 @@ def matte(
         hull of the head there, opaque inside where the colours are the hair's (:func:`crown_at_top`: no notch of
         the new backdrop, a light wedge, where the segmenter and the matting bit dark hair away at the border,
         yangmi_6.jpg). A head below the top edge is left as it is.
+    plain_alike : bool
+        With ``shape_where_alike``: the backdrop is like the person only where its own pixels are, not just their
+        mean (:func:`low_contrast` with ``spread``): a busy backdrop, a dark banner with yellow letters beside a
+        cheek, averages to the skin's colour, and the segmenter's soft shape laid over it came out as pink smears
+        of alpha 0.1-0.2 on passport's light backdrop (scarlett_4.jpg, round 18).
     jewellery : bool
         An earring's bright metal below the ear lobes is marked as the person before the matting
         (:func:`ear_jewellery`: no see-through ghost of a gold hoop), and holes there that show the background
@@ -4735,7 +4766,7 @@ def matte(
         # the head only (hair: crown, temples, long hair down to the chin); lower down the outline is
         # clothes and shoulders, where the segmenter's coarse shape is no better than colour
         head_zone = gauss((below_chin < 0).astype(np.float32), 0.05 * fw)
-        shape_w = low_contrast(small, own, fw) * near * head_zone
+        shape_w = low_contrast(small, own, fw, spread=plain_alike) * near * head_zone
         if valid_s is not None:
             shape_w = shape_w * valid_s
         # then steeper: half colour and half shape is a see-through mix of two answers that disagree

@@ -323,7 +323,7 @@ def studio_stage(
         rim = max(rim, jaw_rim)
         if CLEAR_HAZE:  # on a much lighter backdrop the matte's haze over the old one shows as a grey cloud
             # (after the rim toning, before the fade: the photo's own edge is faded from the cleared alpha)
-            fg, alpha = clear_haze(fg, alpha, lit, bg, face_width=fw)
+            fg, alpha = clear_haze(fg, alpha, lit, bg, face_width=fw, landmarks=clm)
         if rim >= 0.02:
             changes.append({"change": "rim_toned", "amount": round(rim, 2)})
         cut_alpha = alpha
