@@ -3392,7 +3392,7 @@ def smooth_along_outline(alpha: np.ndarray, sigma: float = 1.0) -> np.ndarray:
 
 
 def smooth_skin_outline(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, sigma: float = 0.02,
-                        least: float = 4.0, width: float = 2.0, hue: float = 10.0,
+                        least: float = 4.0, width: float = 2.0, hue: float = 8.0,
                         bump: float = 0.015, keep: np.ndarray | None = None) -> np.ndarray:
     """The jaw's and the neck's outline below the ear lobes drawn as a smooth curve: no stair steps from colour blocks.
 
@@ -3409,7 +3409,7 @@ def smooth_skin_outline(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.nda
     its 0.5 level. Only where the outline is skin: below the lobes (faded in
     over 0.03 face widths), within :func:`_skin_sides`' reach of the face on a
     side without long hair, and where the opaque side's colour has the
-    cheeks' hue (CIELAB a*, b* within ``hue``, none from twice that: a
+    cheeks' hue (CIELAB a*, b* within ``hue``, none from 1.5 times that: a
     collar, a lapel or a coat keeps its corners). Alpha rises only over
     pixels nearer the skin's colour beside them than the background's, and
     falls only over pixels nearer the background's (a notch of dark backdrop
@@ -3459,7 +3459,7 @@ def smooth_skin_outline(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.nda
     # in shadow, half the cheeks' lightness), a coat or a collar has not
     fore = normalized_blur(lab, solid.astype(np.float32), s)
     off = np.linalg.norm(fore[..., 1:] - cheek[0][1:], axis=-1)
-    zone = zone * np.clip(2 - off / hue, 0, 1)
+    zone = zone * np.clip((1.5 * hue - off) / (0.5 * hue), 0, 1)
     g = gauss(a, s)
     gy, gx = np.gradient(g)
     mag = np.hypot(gx, gy)
