@@ -870,8 +870,8 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
       (a shadowed gap between curls, alpha 0.46 ringed by 0.6-0.9) is first
       raised to its rim (grey hole filling), where the pixel's colour reads
       at least a quarter of the person's: on the light backdrop it was a
-      pale blob between the curls. Only within 0.05 face widths of the
-      opaque person (in full to 0.03): loose strands farther out broke into
+      pale blob between the curls. Only within 0.07 face widths of the
+      opaque person (in full to 0.045): loose strands farther out broke into
       dashes.
 
     All are smoothed over a px and weighted by how much lighter (sRGB
@@ -995,10 +995,11 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     out_a = np.clip(out_a, 0, 1).astype(np.float32)
     rise = np.zeros_like(out_a)
     if firm is not None:
-        # beside the opaque hair only (full within 0.03 face widths, none from 0.05): a blurred edge is that wide,
-        # and loose strands hanging farther out (scarlett_4's beside the neck) broke into dashes when firmed
+        # beside the opaque hair only (full within 0.045 face widths, none from 0.07): scarlett_2's blurred curls
+        # reach 5-12 px (0.02-0.045) past it, and loose strands hanging farther out (scarlett_4's beside the neck)
+        # broke into dashes when firmed
         core = cv2.distanceTransform((a < 0.98).astype(np.uint8), cv2.DIST_L2, 5)
-        beside = np.clip((0.05 * face_width - core) / max(0.02 * face_width, 1.0), 0, 1)
+        beside = np.clip((0.07 * face_width - core) / max(0.025 * face_width, 1.0), 0, 1)
         out_a, rise = _firm_band(out_a, w * beside, ao, firm, pockets=pockets)
     out_a = _no_new_pieces(a, out_a)
     # what is left of a capped pixel was the old background's colour in the estimate: the person's nearby instead
