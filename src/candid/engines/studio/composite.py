@@ -925,7 +925,7 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     >>> fg, a2 = clear_haze(img, a, img, white, face_width=100, firm=None)
     >>> round(float(a2[20, 20]), 2), float(a2[20, 5])
     (0.08, 1.0)
-    >>> float(clear_haze(img, a, img, white, face_width=100)[1][20, 20])  # and the band firmed: what is left goes
+    >>> float(clear_haze(img, a, img, white, face_width=200)[1][20, 20])  # the band firmed: what is left goes
     0.0
     >>> grey = np.full((40, 40, 3), 0.55, np.float32)
     >>> bool(np.array_equal(clear_haze(img, a, img, grey, face_width=100)[1], a))
