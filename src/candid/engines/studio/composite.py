@@ -1000,7 +1000,8 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         # broke into dashes when firmed
         core = cv2.distanceTransform((a < 0.98).astype(np.uint8), cv2.DIST_L2, 5)
         beside = np.clip((0.07 * face_width - core) / max(0.025 * face_width, 1.0), 0, 1)
-        out_a, rise = _firm_band(out_a, w * beside, ao, firm, pockets=pockets)
+        # and only where the colours read alpha at all: dark hair on a dark backdrop is left as the matte had it
+        out_a, rise = _firm_band(out_a, w * beside * said, ao, firm, pockets=pockets)
     out_a = _no_new_pieces(a, out_a)
     # what is left of a capped pixel was the old background's colour in the estimate: the person's nearby instead
     # (and so is the share a firmed pixel gained: its estimate held the old background in that share)
