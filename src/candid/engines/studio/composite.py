@@ -871,7 +871,8 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
                lighter: tuple[float, float] = (0.6, 0.75), contrast: float = 0.1, slack: float = 0.08,
                reach: float = 0.04, raise_: bool = True, fit: float = 0.15,
                like: float = 0.04, backdrop_piece: float | None = 0.2,
-               pure_zero: bool = True, landmarks: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+               pure_zero: bool = True, landmarks: np.ndarray | None = None,
+               firm: tuple[float, float] | None = (0.2, 0.8), pockets: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Soft alpha the photo's colours do not back, set by them where the new backdrop is much lighter than the old.
 
     The matte's soft band often reaches past the hair over the old
@@ -895,7 +896,20 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
       on the line from ``B`` to ``Fo`` (off it by under ``fit`` of their
       distance) over a plain old background.
 
-    Both are smoothed over a px and weighted by how much lighter (sRGB
+    - Firm (``firm``, round 18): then the soft band is made steeper, alpha
+      ramped smoothly from 0 at ``firm[0]`` to 1 at ``firm[1]``. The readings
+      are the photo's: round curls of a small, soft photo over black are a
+      blurred edge 5-10 px wide, and mixed with a light backdrop that blur
+      is a pale frost outside the hair (scarlett_2's upper left, alpha
+      0.15-0.57 over 10 px). With ``pockets`` a soft basin inside the hair
+      (a shadowed gap between curls, alpha 0.46 ringed by 0.6-0.9) is first
+      raised to its rim (grey hole filling), where the pixel's colour reads
+      at least a quarter of the person's: on the light backdrop it was a
+      pale blob between the curls. Only within 0.07 face widths of the
+      opaque person (in full to 0.045): loose strands farther out broke into
+      dashes.
+
+    All are smoothed over a px and weighted by how much lighter (sRGB
     luminance) the new backdrop is than the old, here and over 4x the
     reach: none below ``lighter[0]``, in full from ``lighter[1]``.
     No style's own backdrop but passport's is 0.6 lighter than black (linkedin's grey
@@ -941,6 +955,10 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         A reading within the old background's own spread (``spread / |Fo - B|``) caps alpha at 0, rising to the
         reading plus ``slack`` over ``slack`` above it; False: the cap is the reading plus ``slack`` (round 17's
         faint veil of the person's colour over a haze read 0).
+    firm : (float, float) or None
+        Alpha mapped to 0 and 1 by the steeper band; None: off.
+    pockets : bool
+        With ``firm``: soft basins inside the hair raised to their rim first.
 
     Returns
     -------
@@ -956,8 +974,10 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     >>> fg, a2 = clear_haze(img, a, img, white, face_width=100)
     >>> round(float(a2[20, 20]), 2), float(a2[20, 5])        # the old backdrop's own colour: alpha 0
     (0.0, 1.0)
-    >>> round(float(clear_haze(img, a, img, white, face_width=100, pure_zero=False)[1][20, 20]), 2)
+    >>> round(float(clear_haze(img, a, img, white, face_width=100, pure_zero=False, firm=None)[1][20, 20]), 2)
     0.08
+    >>> float(clear_haze(img, a, img, white, face_width=200, pure_zero=False)[1][20, 20])  # the band firmed
+    0.0
     >>> grey = np.full((40, 40, 3), 0.55, np.float32)
     >>> bool(np.array_equal(clear_haze(img, a, img, grey, face_width=100)[1], a))
     True
@@ -1058,10 +1078,64 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         # pixel by pixel the fringe came out speckled, light and dark flecks side by side
         out_a = out_a + cv2.GaussianBlur(up.astype(np.float32), (0, 0), 1.0) * soft
     out_a = np.clip(out_a, 0, 1).astype(np.float32)
+    rise = np.zeros_like(out_a)
+    if firm is not None:
+        # beside the opaque hair only (full within 0.045 face widths, none from 0.07): scarlett_2's blurred curls
+        # reach 5-12 px (0.02-0.045) past it, and loose strands hanging farther out (scarlett_4's beside the neck)
+        # broke into dashes when firmed
+        core = cv2.distanceTransform((a < 0.98).astype(np.uint8), cv2.DIST_L2, 5)
+        beside = np.clip((0.07 * face_width - core) / max(0.025 * face_width, 1.0), 0, 1)
+        # and only where the colours read alpha at all: dark hair on a dark backdrop is left as the matte had it
+        out_a, rise = _firm_band(out_a, w * beside * said, ao, firm, pockets=pockets)
     out_a = _no_new_pieces(a, out_a)
     # what is left of a capped pixel was the old background's colour in the estimate: the person's nearby instead
+    # (and so is the share a firmed pixel gained: its estimate held the old background in that share)
+    k = np.maximum(k, rise)
     out_fg = (fg + k[..., None] * (Fo - fg)).astype(np.float32)
     return np.clip(out_fg, 0, 1), out_a
+
+
+def _firm_band(alpha: np.ndarray, weight: np.ndarray, reading: np.ndarray, firm: tuple[float, float], *,
+               pockets: bool = True, least: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
+    """``alpha`` with its soft band steeper where ``weight`` > 0, and the share each pixel's rise is of its new alpha.
+
+    With ``pockets``, a basin of alpha (grey hole filling from the image's border) is raised to its rim where the
+    colour ``reading`` (the person's share) is ``least`` or more: a shadowed gap between curls, not a hole of
+    backdrop; a basin that reads less is not lowered. Then alpha is ramped (smoothstep) from 0 at ``firm[0]`` to 1
+    at ``firm[1]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> a = np.zeros((9, 9), np.float32); a[:, 4:] = 1; a[:, 3] = 0.3; a[:, 2] = 0.1; a[4, 6] = 0.5
+    >>> w, r = np.ones_like(a), np.full_like(a, 0.5)
+    >>> b, rise = _firm_band(a, w, r, (0.2, 0.8))
+    >>> [round(float(v), 2) for v in b[2, :5]], float(b[4, 6])  # a steeper edge; the pocket filled
+    ([0.0, 0.0, 0.0, 0.07, 1.0], 1.0)
+    """
+    from skimage.morphology import reconstruction
+
+    a = np.asarray(alpha, np.float32)
+    on = weight > 0
+    if not on.any():
+        return a, np.zeros_like(a)
+    f = a
+    basin = np.zeros(a.shape, bool)
+    if pockets:
+        seed = np.full(a.shape, 1.0, np.float32)
+        seed[0], seed[-1], seed[:, 0], seed[:, -1] = a[0], a[-1], a[:, 0], a[:, -1]
+        filled = reconstruction(seed, a, method="erosion").astype(np.float32)
+        basin = filled > a + 0.02
+        f = np.where(reading >= least, np.maximum(a, filled), a)
+    lo, hi = firm
+    t = np.clip((f - lo) / max(hi - lo, 1e-6), 0, 1)
+    steep = t * t * (3 - 2 * t)
+    # a basin the colours do not fill (a dark speck in the hair that reads as the black backdrop) is not pushed
+    # down either: steeper, a soft light dot in the curls became a sharp white hole
+    steep = np.where(basin, np.maximum(steep, a), steep)
+    out = np.clip(a + weight * on * (steep - a), 0, 1).astype(np.float32)
+    rise = np.clip((out - a) / np.maximum(out, 1e-6), 0, 1).astype(np.float32)
+    return out, rise
 
 
 def grain_sigma(pixels: np.ndarray, mask: np.ndarray | None = None, *, tile: int = 32) -> float:

@@ -3550,6 +3550,110 @@ def smooth_along_outline(alpha: np.ndarray, sigma: float = 1.0) -> np.ndarray:
     return out
 
 
+def smooth_skin_outline(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, sigma: float = 0.02,
+                        least: float = 4.0, width: float = 2.0, hue: float = 8.0,
+                        bump: float = 0.015, keep: np.ndarray | None = None) -> np.ndarray:
+    """The jaw's and the neck's outline below the ear lobes drawn as a smooth curve: no stair steps from colour blocks.
+
+    Where the skin of a shaded jaw meets a background of about its lightness
+    (a blue-grey coat behind scarlett_2.jpg's neck, both near 0.25), colour
+    alone tells them apart, and a JPEG stores colour in blocks of 16x16 px: the
+    matte's outline (in the photo's colour edge) stayed put for a block's
+    rows and jumped 1.5-3 px at the next, a staircase with soft bumps along
+    a line that is a smooth curve. Here alpha's 0.5 contour is smoothed (a
+    Gaussian of ``sigma`` face widths, at least ``least`` px as the blocks are
+    the photo's, whose 0.5 level is the contour with its bumps under about
+    2.5 sigmas taken out) and the edge drawn again
+    across it as a ramp of ``width`` px, by the smoothed alpha's distance to
+    its 0.5 level. Only where the outline is skin: below the lobes (faded in
+    over 0.03 face widths), within :func:`_skin_sides`' reach of the face on a
+    side without long hair, and where the opaque side's colour has the
+    cheeks' hue (CIELAB a*, b* within ``hue``, none from 1.5 times that: a
+    collar, a lapel or a coat keeps its corners). Alpha rises only over
+    pixels nearer the skin's colour beside them than the background's, and
+    falls only over pixels nearer the background's (a notch of dark backdrop
+    beside an earring stays open), and a piece of the change that reaches more than ``bump`` face
+    widths (at least 2 px) past the smoothed contour with its 0.5 level is left out: a block's
+    step is a sliver along the outline, an earring hanging from the lobe is
+    a shape of its own. Where ``keep`` (a found earring, widened) is True the
+    matte is left as it was.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), (0.3, 0.32, 0.4), np.float32)     # a blue-grey backdrop
+    >>> yy, xx = np.mgrid[:512, :512]
+    >>> jaw = 176 + 0.3 * (yy - 125)                                   # the photo's left jaw, a straight edge
+    >>> img[(xx > jaw) & (xx < 280) & (yy > 50)] = (0.8, 0.62, 0.55)
+    >>> a = ((xx > jaw + 2 * ((yy // 16) % 2) - 1) & (xx < 280) & (yy > 50)).astype(np.float32)  # 16-row blocks
+    >>> b = smooth_skin_outline(img, a, lm)
+    >>> def at(m, y): return float(np.interp(0.5, m[y, 160:220], np.arange(160, 220)))
+    >>> steps = lambda m: max(abs(at(m, y + 1) - at(m, y) - 0.3) for y in range(135, 170))
+    >>> round(steps(a), 1), steps(b) < 0.8                  # the 2 px jumps at the blocks are ramps along the jaw
+    (2.3, True)
+    >>> bool(np.array_equal(smooth_skin_outline(img, a, lm, sigma=0), a))
+    True
+    """
+    lm = check_landmarks(landmarks)
+    img = check_image(pixels)
+    a = np.asarray(alpha, np.float32)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    solid = a > 0.98
+    if sigma <= 0 or not solid.any():
+        return a.copy()
+    below = gauss((_lobe_depth(a.shape, lm) > 0).astype(np.float32), 0.03 * fw)
+    zone = _skin_sides(a, lm) * below
+    if keep is not None:
+        zone = zone * ~np.asarray(keep, bool)
+    if not np.any(zone > 0.01):
+        return a.copy()
+    lab = cv2.cvtColor(np.clip(img, 0, 1).astype(np.float32), cv2.COLOR_RGB2LAB)
+    cheek = _cheek_colour(lab, lm)
+    if cheek is None:
+        return a.copy()
+    s = max(sigma * fw, least)
+    # the opaque side's colour beside the outline: skin has the cheeks' hue whatever its shade (the jaw's edge is
+    # in shadow, half the cheeks' lightness), a coat or a collar has not
+    fore = normalized_blur(lab, solid.astype(np.float32), s)
+    off = np.linalg.norm(fore[..., 1:] - cheek[0][1:], axis=-1)
+    zone = zone * np.clip((1.5 * hue - off) / (0.5 * hue), 0, 1)
+    g = gauss(a, s)
+    gy, gx = np.gradient(g)
+    mag = np.hypot(gx, gy)
+    dist = (g - 0.5) / np.maximum(mag, 1e-4)  # signed px from the smoothed 0.5 contour (inside positive)
+    new = np.clip(0.5 + dist / width, 0, 1)
+    # near that contour only (within 1.5 sigma, faded out to 3): a flat region or a far edge is left as it was
+    near = np.clip(2 - np.abs(dist) / (1.5 * s), 0, 1) * (mag > 0.05 / s)
+    # alpha rises only over a pixel nearer the skin's colour beside it than the background's, and falls only over
+    # one nearer the background's (CIELAB, ramped over 0.3-0.7 of the way): a notch of dark backdrop between an
+    # earring and the neck (a warm dark, of the skin's hue) was filled, a black chunk
+    clear = (a < 0.02).astype(np.float32)
+    back = normalized_blur(lab, clear, s) if clear.any() else lab
+    v = fore - back
+    t = np.sum((lab - back) * v, -1) / np.maximum(np.sum(v * v, -1), 1e-6)
+    step = zone * near * (new - a)
+    step = np.where(step > 0, step * np.clip((t - 0.3) / 0.4, 0, 1), step * np.clip((0.7 - t) / 0.4, 0, 1))
+    # and only as slivers along the outline: a piece of the change reaching past ``bump`` px from the smoothed
+    # contour is no block's step but a shape of its own (an earring hanging from the lobe, a notch beside it)
+    reach = max(bump * fw, 2.0)
+    for sign in (1, -1):
+        part = sign * step > 0.1
+        if not part.any():
+            continue
+        n, lab_ = cv2.connectedComponents(part.astype(np.uint8), connectivity=8)
+        # how far the outline itself moves there (pixels that change side of 0.5); a soft tail beyond is haze
+        flip = part & ((a > 0.5) != (dist > 0))
+        far = np.zeros(n, np.float32)
+        np.maximum.at(far, lab_[flip], np.abs(dist[flip]))
+        drop = part & (far[lab_] > reach + 0.5 * width)
+        if drop.any():  # with the ramp round them, so no seam is left at the piece's border
+            ring = cv2.dilate(drop.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+            step = np.where(ring & (sign * step > 0), 0.0, step)
+    return np.clip(a + step, 0, 1).astype(np.float32)
+
+
 def _long_hair_sides(alpha: np.ndarray, lm: np.ndarray) -> tuple[bool, bool]:
     """Whether the matte holds hair beside the ear lobes, beyond the ears, per side (across positive, negative).
 
@@ -4313,6 +4417,7 @@ def matte(
     temples: bool = True,
     crown_top: bool = True,
     plain_alike: bool = True,
+    skin_outline: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -4532,6 +4637,10 @@ def matte(
         segmenter's prior does not erase a found jewel. Off by default: the scorecard's halo metric counts a thin
         bright chain's whole width as halo (scarlett_2 linkedin 0.15 -> 1.38), and the composite later tints it
         towards the skin (see docs/STUDIO.md, round 11b: matte).
+
+    skin_outline : bool
+        Below the ear lobes, where the outline is the jaw's or the neck's skin, it is drawn as a smooth curve
+        (:func:`smooth_skin_outline`: no stair steps where the photo's colour blocks made the edge; round 18).
 
     Returns
     -------
@@ -4871,6 +4980,14 @@ def matte(
         alpha = temple_notches(pixels, alpha, lm, np.clip(resize(raw, (W, H), cv2.INTER_LINEAR), 0, 1))
     if crown_top:  # hair that runs into the top edge: the border's bite out of the crown is no outline
         alpha = crown_at_top(pixels, alpha, lm)
+    if skin_outline:  # the jaw's and neck's skin against a background of its lightness: a smooth curve, no
+        # staircase of the photo's colour blocks (scarlett_2.jpg's left jaw before a blue-grey coat)
+        keep = None
+        if jewels_s is not None and jewels_s.any():  # a found earring hangs on past the outline: its own shape
+            keep = resize(jewels_s.astype(np.float32), (W, H), cv2.INTER_LINEAR) > 0.1
+            keep = cv2.dilate(keep.astype(np.uint8), np.ones((3, 3), np.uint8),
+                              iterations=max(int(round(0.05 * np.linalg.norm(lm[16] - lm[0]))), 1)) > 0
+        alpha = smooth_skin_outline(pixels, alpha, lm, keep=keep)
     return attached_only(alpha, lm, loose=loose)
 
 

@@ -111,6 +111,11 @@ CLEAR_HAZE = True
 #: lighter finger with a pale outline among the strands (round 18). False: off everywhere.
 THIN_POCKETS = True
 
+#: With :data:`CLEAR_HAZE`: make the soft band there steeper and fill soft pockets between curls (round 18,
+#: ``clear_haze(firm=...)``: a soft photo's blurred curls over black were a pale frost on passport's backdrop);
+#: False: off.
+FIRM_BAND = True
+
 #: Identity distance (source -> headshot) above which the light is softened to keep the likeness.
 IDENTITY_BUDGET = 0.18
 
@@ -323,7 +328,8 @@ def studio_stage(
         rim = max(rim, jaw_rim)
         if CLEAR_HAZE:  # on a much lighter backdrop the matte's haze over the old one shows as a grey cloud
             # (after the rim toning, before the fade: the photo's own edge is faded from the cleared alpha)
-            fg, alpha = clear_haze(fg, alpha, lit, bg, face_width=fw, landmarks=clm)
+            fg, alpha = clear_haze(fg, alpha, lit, bg, face_width=fw, landmarks=clm,
+                                   firm=(0.2, 0.8) if FIRM_BAND else None)
         if rim >= 0.02:
             changes.append({"change": "rim_toned", "amount": round(rim, 2)})
         cut_alpha = alpha
