@@ -25,21 +25,8 @@ def portrait():
     return Portrait(astro, face=analyze_face(astro), source="astronaut.png")
 
 
-@pytest.mark.parametrize("background, opened", [("grey", True), ("white", True), ("mottled", True), ("blur", False)])
-def test_thin_pockets_are_opened_except_over_the_photos_own_scene(portrait, monkeypatch, background, opened):
-    seen = {}
-
-    def spy(*args, **kwargs):
-        seen.update(kwargs)
-        raise _Seen  # the flag is all this test needs: stop before the matting
-
-    monkeypatch.setattr(stage_mod, "matte", spy)
-    with pytest.raises(_Seen):
-        stage_mod.studio_stage(portrait, style="linkedin", background=background, light="none")
-    assert seen["thin_pockets"] is opened
-
-
-def test_thin_pockets_switch_off_everywhere(portrait, monkeypatch):
+def _matte_flags(portrait, monkeypatch, background):
+    """The keywords the stage asks ``matte`` with (stopped there: the flag is all these tests need)."""
     seen = {}
 
     def spy(*args, **kwargs):
@@ -47,7 +34,16 @@ def test_thin_pockets_switch_off_everywhere(portrait, monkeypatch):
         raise _Seen
 
     monkeypatch.setattr(stage_mod, "matte", spy)
-    monkeypatch.setattr(stage_mod, "THIN_POCKETS", False)
     with pytest.raises(_Seen):
-        stage_mod.studio_stage(portrait, style="linkedin", background="grey", light="none")
-    assert seen["thin_pockets"] is False
+        stage_mod.studio_stage(portrait, style="linkedin", background=background, light="none")
+    return seen
+
+
+@pytest.mark.parametrize("background, opened", [("grey", True), ("white", True), ("mottled", True), ("blur", False)])
+def test_thin_pockets_are_opened_except_over_the_photos_own_scene(portrait, monkeypatch, background, opened):
+    assert _matte_flags(portrait, monkeypatch, background)["thin_pockets"] is opened
+
+
+def test_thin_pockets_switch_off_everywhere(portrait, monkeypatch):
+    monkeypatch.setattr(stage_mod, "THIN_POCKETS", False)
+    assert _matte_flags(portrait, monkeypatch, "grey")["thin_pockets"] is False
