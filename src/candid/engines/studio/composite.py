@@ -7,7 +7,7 @@ import numpy as np
 
 from candid.colour import linear_to_srgb, luminance, srgb_to_linear
 from candid.engines.studio.checks import check_alpha, check_image
-from candid.engines.studio.filters import normalized_blur, resize
+from candid.engines.studio.filters import fill_dips, normalized_blur, resize
 
 
 def _blue_red(lin: np.ndarray) -> np.ndarray:
@@ -1099,9 +1099,9 @@ def _firm_band(alpha: np.ndarray, weight: np.ndarray, reading: np.ndarray, firm:
                pockets: bool = True, least: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
     """``alpha`` with its soft band steeper where ``weight`` > 0, and the share each pixel's rise is of its new alpha.
 
-    With ``pockets``, a basin of alpha (grey hole filling from the image's border) is raised to its rim where the
-    colour ``reading`` (the person's share) is ``least`` or more: a shadowed gap between curls, not a hole of
-    backdrop; a basin that reads less is not lowered. Then alpha is ramped (smoothstep) from 0 at ``firm[0]`` to 1
+    With ``pockets``, a basin of alpha (grey hole filling, :func:`~candid.engines.studio.filters.fill_dips`) is
+    raised to its rim where the colour ``reading`` (the person's share) is ``least`` or more: a shadowed gap
+    between curls, not a hole of backdrop; a basin that reads less is not lowered. Then alpha is ramped (smoothstep) from 0 at ``firm[0]`` to 1
     at ``firm[1]``.
 
     Examples
@@ -1113,8 +1113,6 @@ def _firm_band(alpha: np.ndarray, weight: np.ndarray, reading: np.ndarray, firm:
     >>> [round(float(v), 2) for v in b[2, :5]], float(b[4, 6])  # a steeper edge; the pocket filled
     ([0.0, 0.0, 0.0, 0.07, 1.0], 1.0)
     """
-    from skimage.morphology import reconstruction
-
     a = np.asarray(alpha, np.float32)
     on = weight > 0
     if not on.any():
@@ -1122,9 +1120,7 @@ def _firm_band(alpha: np.ndarray, weight: np.ndarray, reading: np.ndarray, firm:
     f = a
     basin = np.zeros(a.shape, bool)
     if pockets:
-        seed = np.full(a.shape, 1.0, np.float32)
-        seed[0], seed[-1], seed[:, 0], seed[:, -1] = a[0], a[-1], a[:, 0], a[:, -1]
-        filled = reconstruction(seed, a, method="erosion").astype(np.float32)
+        filled = fill_dips(a)
         basin = filled > a + 0.02
         f = np.where(reading >= least, np.maximum(a, filled), a)
     lo, hi = firm

@@ -248,6 +248,42 @@ def open_binary(mask: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     return _dilate_rows(eroded, runs)
 
 
+def fill_dips(values: np.ndarray) -> np.ndarray:
+    """Grey-level hole filling: each dip ringed by higher values is raised to the lowest level of its ring.
+
+    Morphological reconstruction by erosion from the image's border (Soille, *Morphological Image Analysis*,
+    6.3.7): a value connected to the border through lower or equal values keeps its level; an enclosed dip
+    (a weak patch inside a sure region) takes the level at which it would spill out.
+
+    Parameters
+    ----------
+    values : ndarray
+        ``(H, W)`` float values.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32, never below ``values``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> v = np.zeros((7, 7), np.float32); v[1:6, 1:6] = 1.0; v[3, 3] = 0.6   # a dip inside a sure square
+    >>> v[3, 4:6] = 0.8                                                      # its lowest way out
+    >>> f = fill_dips(v)
+    >>> round(float(f[3, 3]), 3), float(f[0, 0]), bool((f >= v).all())
+    (0.8, 0.0, True)
+    """
+    from skimage.morphology import reconstruction
+
+    v = np.asarray(values, np.float32)
+    if v.size == 0 or min(v.shape) < 3:
+        return v.copy()
+    seed = np.full_like(v, v.max())
+    seed[0, :], seed[-1, :], seed[:, 0], seed[:, -1] = v[0, :], v[-1, :], v[:, 0], v[:, -1]
+    return np.maximum(reconstruction(seed, v, method="erosion"), v).astype(np.float32)
+
+
 def resize(x: np.ndarray, size: tuple[int, int], interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:
     """Resize to ``(width, height)``."""
     if (x.shape[1], x.shape[0]) == tuple(size):

@@ -32,7 +32,7 @@ import numpy as np
 
 from candid.engines.studio import filters
 from candid.engines.studio.checks import check_image, check_landmarks
-from candid.engines.studio.filters import box, gauss, normalized_blur, normalized_blur_on, resize
+from candid.engines.studio.filters import box, fill_dips, gauss, normalized_blur, normalized_blur_on, resize
 from candid.engines.studio.frame import _along, head_extent
 
 
@@ -3905,42 +3905,6 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         # (only that: specks the drawn edge filled in a sweater's rim beside a light fibre stay filled, hinton.jpeg)
         out = out + np.clip(np.asarray(strands, np.float32), 0, 1) * np.maximum(a - out, 0)
     return out.astype(np.float32)
-
-
-def fill_dips(values: np.ndarray) -> np.ndarray:
-    """Grey-level hole filling: each dip ringed by higher values is raised to the lowest level of its ring.
-
-    Morphological reconstruction by erosion from the image's border (Soille, *Morphological Image Analysis*,
-    6.3.7): a value connected to the border through lower or equal values keeps its level; an enclosed dip
-    (a weak patch inside a sure region) takes the level at which it would spill out.
-
-    Parameters
-    ----------
-    values : ndarray
-        ``(H, W)`` float values.
-
-    Returns
-    -------
-    ndarray
-        ``(H, W)`` float32, never below ``values``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> v = np.zeros((7, 7), np.float32); v[1:6, 1:6] = 1.0; v[3, 3] = 0.6   # a dip inside a sure square
-    >>> v[3, 4:6] = 0.8                                                      # its lowest way out
-    >>> f = fill_dips(v)
-    >>> round(float(f[3, 3]), 3), float(f[0, 0]), bool((f >= v).all())
-    (0.8, 0.0, True)
-    """
-    from skimage.morphology import reconstruction
-
-    v = np.asarray(values, np.float32)
-    if v.size == 0 or min(v.shape) < 3:
-        return v.copy()
-    seed = np.full_like(v, v.max())
-    seed[0, :], seed[-1, :], seed[:, 0], seed[:, -1] = v[0, :], v[-1, :], v[:, 0], v[:, -1]
-    return np.maximum(reconstruction(seed, v, method="erosion"), v).astype(np.float32)
 
 
 def _shoulder_top(alpha: np.ndarray, lm: np.ndarray, cosines: tuple[float, float]) -> np.ndarray:
