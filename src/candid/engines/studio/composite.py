@@ -7,7 +7,7 @@ import numpy as np
 
 from candid.colour import linear_to_srgb, luminance, srgb_to_linear
 from candid.engines.studio.checks import check_alpha, check_image
-from candid.engines.studio.filters import fill_dips, normalized_blur, resize
+from candid.engines.studio.filters import box_around, fill_dips, normalized_blur, resize
 
 
 def _blue_red(lin: np.ndarray) -> np.ndarray:
@@ -205,10 +205,7 @@ def suppress_rim(pixels: np.ndarray, alpha: np.ndarray, *, width: float, excess:
         soft &= np.asarray(valid, bool)
     if not band.any():
         return pixels.copy(), 0.0
-    ys, xs = np.nonzero(band)
-    H, W = a.shape
-    m = int(7 * w) + 2
-    y0, y1, x0, x1 = max(ys.min() - m, 0), min(ys.max() + m + 1, H), max(xs.min() - m, 0), min(xs.max() + m + 1, W)
+    y0, y1, x0, x1 = box_around(band, int(7 * w) + 2)
     lin = srgb_to_linear(pixels[y0:y1, x0:x1])
     d = depth[y0:y1, x0:x1]
     lI = luminance(lin)
@@ -408,10 +405,7 @@ def light_hair_hue(pixels: np.ndarray, alpha: np.ndarray, *, width: float, valid
         zone &= np.asarray(valid, bool)
     if not zone.any():
         return pixels.copy()
-    ys, xs = np.nonzero(zone)
-    H, W = a.shape
-    m = int(5 * w) + 2
-    y0, y1, x0, x1 = max(ys.min() - m, 0), min(ys.max() + m + 1, H), max(xs.min() - m, 0), min(xs.max() + m + 1, W)
+    y0, y1, x0, x1 = box_around(zone, int(5 * w) + 2)
     lin = srgb_to_linear(pixels[y0:y1, x0:x1])
     lum = np.maximum(luminance(lin), 1e-4)
     chroma = lin / lum[..., None]
@@ -1101,8 +1095,8 @@ def _firm_band(alpha: np.ndarray, weight: np.ndarray, reading: np.ndarray, firm:
 
     With ``pockets``, a basin of alpha (grey hole filling, :func:`~candid.engines.studio.filters.fill_dips`) is
     raised to its rim where the colour ``reading`` (the person's share) is ``least`` or more: a shadowed gap
-    between curls, not a hole of backdrop; a basin that reads less is not lowered. Then alpha is ramped (smoothstep) from 0 at ``firm[0]`` to 1
-    at ``firm[1]``.
+    between curls, not a hole of backdrop; a basin that reads less is not lowered. Then alpha is ramped
+    (smoothstep) from 0 at ``firm[0]`` to 1 at ``firm[1]``.
 
     Examples
     --------

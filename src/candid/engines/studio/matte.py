@@ -32,7 +32,7 @@ import numpy as np
 
 from candid.engines.studio import filters
 from candid.engines.studio.checks import check_image, check_landmarks
-from candid.engines.studio.filters import box, fill_dips, gauss, normalized_blur, normalized_blur_on, resize
+from candid.engines.studio.filters import box, box_around, fill_dips, gauss, normalized_blur, normalized_blur_on, resize
 from candid.engines.studio.frame import _along, head_extent
 
 
@@ -3422,9 +3422,7 @@ def dense_hair(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, 
     if not (soft.any() and opaque.any() and back.any()):
         return a.copy()
     # the blurs only in the box around the soft hair (plus their reach): full-size photos stay fast
-    ys, xs = np.nonzero(soft)
-    m = int(0.3 * fw) + 2
-    y0, y1, x0, x1 = max(ys.min() - m, 0), min(ys.max() + m + 1, H), max(xs.min() - m, 0), min(xs.max() + m + 1, W)
+    y0, y1, x0, x1 = box_around(soft, int(0.3 * fw) + 2)
     sub = (slice(y0, y1), slice(x0, x1))
     d_in = cv2.distanceTransform(opaque[sub].astype(np.uint8), cv2.DIST_L2, 5)
     ring = opaque[sub] & (d_in <= max(reach * fw, 3.0))
