@@ -7,7 +7,7 @@ import numpy as np
 
 from candid.colour import linear_to_srgb, luminance, srgb_to_linear
 from candid.engines.studio.checks import check_alpha, check_image
-from candid.engines.studio.filters import box_around, fill_dips, normalized_blur, resize
+from candid.engines.studio.filters import box_around, fill_dips, gauss, normalized_blur, resize
 
 
 def _blue_red(lin: np.ndarray) -> np.ndarray:
@@ -989,15 +989,17 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     if float(luminance(bg)[soft].max()) - float(luminance(pixels)[clear].min()) < lighter[0] - 1e-4:
         return fg.copy(), a.copy()
     sigma = max(reach * face_width, 2.0)
-    B = normalized_blur(pixels, clear.astype(np.float32), sigma)
+    cf = clear.astype(np.float32)
+    den_c = gauss(cf, sigma)  # the clear pixels' blur, made once for the three normalised blurs over them
+    B = normalized_blur(pixels, cf, sigma, den=den_c)
     # how much the old background varies round its mean there: a foreground within a couple of that of the mean
     # may be a darker or lighter piece of the old background itself (a banner's letters and stripes), no person
-    spread = np.sqrt(np.maximum(normalized_blur(pixels * pixels, clear.astype(np.float32), sigma) - B * B, 0).mean(-1))
+    spread = np.sqrt(np.maximum(normalized_blur(pixels * pixels, cf, sigma, den=den_c) - B * B, 0).mean(-1))
     Fo = normalized_blur(pixels, solid.astype(np.float32), sigma)
     # lighter than the old background both here and over 4x the reach: the clear pixels beside a small piece the
     # matte cut out of the person (black hair between fingers, a dark collar's tip) are that piece, not a dark
     # backdrop, and the soft hair beside them read as haze over it (yangmi_6.jpg, lecun.jpg on a white wall)
-    wide = normalized_blur(pixels, clear.astype(np.float32), 4 * sigma)
+    wide = normalized_blur(pixels, cf, 4 * sigma)
     ref = np.maximum(luminance(B), luminance(wide))
     use = None
     if backdrop_piece is not None and landmarks is not None:
@@ -1008,9 +1010,11 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         big = dark_backdrop(pixels, clear, bg, face_width, lighter=lighter[0], side=backdrop_piece)
         if big.any():
             bf = big.astype(np.float32)
-            Bd = normalized_blur(pixels, bf, sigma)
-            spread_d = np.sqrt(np.maximum(normalized_blur(pixels * pixels, bf, sigma) - Bd * Bd, 0).mean(-1))
-            near = normalized_blur(bf, clear.astype(np.float32), sigma) > 0.1  # the piece is among the clear nearby
+            den_b = gauss(bf, sigma)
+            Bd = normalized_blur(pixels, bf, sigma, den=den_b)
+            sq_d = normalized_blur(pixels * pixels, bf, sigma, den=den_b)
+            spread_d = np.sqrt(np.maximum(sq_d - Bd * Bd, 0).mean(-1))
+            near = normalized_blur(bf, cf, sigma, den=den_c) > 0.1  # the piece is among the clear nearby
             # above the chin only: below it a big dark piece may be clothes the matte cut off (lecun.jpg's dark shirt
             # at the frame's corner, 6205 px: the haze rule then cut a light wedge between his neck and collar)
             chin = float(np.max(np.asarray(landmarks, np.float64)[:, 1]))
