@@ -88,6 +88,16 @@ def register(app: typer.Typer) -> None:
         from candid.provenance import dev_signer, label_file, read_source
 
         origin = read_source(image, _central_pixels(probe, image))
+        # a studio headshot saved at its frame's size carries the frame's matrix in its log (XMP): its JPEG
+        # damage is then measured on the photo's block grid, not on the file's own
+        from candid.finish.stage import log_grid_matrix
+        from candid.provenance.xmp import read_xmp
+
+        try:
+            saved_log = getattr(read_xmp(image), "log", None)
+        except Exception:  # noqa: BLE001 - a hostile or broken packet only means no matrix
+            saved_log = None
+        matrix = log_grid_matrix(saved_log, probe.width, probe.height)
         del probe
         # Rendered to a lossless temporary TIFF beside the output, then labelled
         # like every other output: watermark in the central window, XMP, C2PA.
@@ -106,7 +116,7 @@ def register(app: typer.Typer) -> None:
                 try:
                     result = finish_to_file(image, rendered, size, landmarks=landmarks, references=refs,
                                             reference_landmarks=ref_lm, options=options,
-                                            on_tile=lambda: advance(1))
+                                            on_tile=lambda: advance(1), grid_matrix=matrix)
                 except pyvips.Error as exc:  # pixels are decoded lazily: a truncated file fails here
                     from candid.errors import BadImageError
                     from candid.imageio._decode import _first_line
@@ -114,7 +124,8 @@ def register(app: typer.Typer) -> None:
                     raise BadImageError(f"{image}: the file is corrupt or truncated ({_first_line(exc)})") from None
             # the backend actually used decides the AI label ("auto" may pick the learned one)
             log = [origin.operation(),
-                   Operation("finish", params={"size": size, **options.log_params(), "backend": result.backend},
+                   Operation("finish", params={"size": size, **options.log_params(), "backend": result.backend,
+                                               **result.params},
                              ai="edited" if result.backend == "learned" else "none")]
             written, _ = label_file(rendered, out_path, log, signer=dev_signer(), bit_depth=bit_depth,
                                     ingredients=[image], dpi=result.dpi)
@@ -127,6 +138,11 @@ def register(app: typer.Typer) -> None:
                   f"{result.tiles} tiles, {result.seconds:.1f} s)")
         if result.matte_note:  # the studio matte saved beside the input: used, not needed, or why not
             out.print(f"  {result.matte_note}")
+        from candid.finish._jpeg import jpeg_model_words
+
+        jpeg = jpeg_model_words(result.params)  # the same words as `candid make`'s enlargement line
+        if jpeg:
+            out.print(f"  {jpeg}")
         if plan.scale > 4.0:
             out.print(honest_limit_note(plan, size))
 

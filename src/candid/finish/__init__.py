@@ -36,7 +36,8 @@ _WHERE = {
     "back_project": "_waifu2x", "clamped_cubic": "_waifu2x", "learned_denoise": "_waifu2x",
     "learned_enlarge": "_waifu2x", "matte_edge_trust": "_waifu2x", "waifu2x_available": "_waifu2x",
     "waifu2x_x2": "_waifu2x",
-    "jpeg_damage": "_jpeg", "jpeg_table_quality": "_jpeg", "noise_level": "_jpeg",
+    "jpeg_damage": "_jpeg", "jpeg_model_params": "_jpeg", "jpeg_model_words": "_jpeg",
+    "jpeg_table_quality": "_jpeg", "noise_level": "_jpeg",
     "FITS": "_size", "FitPlan": "_size", "parse_target": "_size", "plan_fit": "_size", "target_size": "_size",
     "FinishOptions": "options",
     "SavedMatte": "_saved_matte", "discard_matte": "_saved_matte", "load_saved_matte": "_saved_matte",
@@ -67,7 +68,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
         BACKENDS, KERNELS, SHARPEN, FinishResult, finish_to_file, honest_limit_note, learned_passes,
         resolve_backend, run_tiles, tile_grid, upscale, upscale_report,
     )
-    from candid.finish._jpeg import jpeg_damage, jpeg_table_quality, noise_level  # noqa: F401
+    from candid.finish._jpeg import (  # noqa: F401
+        jpeg_damage, jpeg_model_params, jpeg_model_words, jpeg_table_quality, noise_level)
     from candid.finish._size import FITS, FitPlan, parse_target, plan_fit, target_size  # noqa: F401
     from candid.finish._waifu2x import (  # noqa: F401
         back_project, clamped_cubic, learned_denoise, learned_enlarge, matte_edge_trust, waifu2x_available,

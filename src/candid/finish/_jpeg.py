@@ -168,4 +168,94 @@ def noise_level(damage: float, quality: float | None = None) -> int:
     return min(level, 3)
 
 
-__all__ = ["DAMAGE_LEVELS", "MIN_PAIRS", "NULL_PERIODS", "QUALITY_LEVELS", "jpeg_damage", "jpeg_table_quality", "noise_level"]
+#: The measured damage in words, by waifu2x noise level (:func:`noise_level`).
+DAMAGE_WORDS = {0: "no JPEG damage", 1: "light JPEG damage", 2: "moderate JPEG damage", 3: "heavy JPEG damage"}
+#: The waifu2x photo model of each noise level, in words.
+MODEL_WORDS = {0: "lightest denoise", 1: "light JPEG-artefact model", 2: "medium JPEG-artefact model",
+               3: "strongest JPEG-artefact model"}
+#: Where the block grid was measured (the finish's ``jpeg_grid`` param), in words.
+GRID_WORDS = {"photo": "on the photo's block grid", "picture": "on the picture's own block grid"}
+
+
+def jpeg_model_params(level: int, rule: str, *, damage: float | None = None, grid: str | None = None,
+                      quality: float | None = None) -> dict:
+    """The JPEG model the finish's learned passes used, as the finish step's structured params.
+
+    Parameters
+    ----------
+    level : int
+        waifu2x's JPEG-noise level, 0 (lightest) .. 3 (strongest).
+    rule : {"measured", "unmeasured", "magnification", "light"}
+        Why: the damage measured (:func:`noise_level` of ``damage`` and
+        ``quality``); beyond 4x but nothing could be measured (the strongest);
+        beyond 4x with the measure switched off (round 17: the strongest);
+        at or below 4x, or the guard off (the lightest, nothing chosen).
+    damage : float, optional
+        :func:`jpeg_damage` (None: not measured, e.g. too small a picture).
+    grid : {"photo", "picture"}, optional
+        Where ``damage`` was measured: on the photo's grid through the frame's
+        matrix (the studio's ``frame_matrix``), or on the picture's own pixel
+        grid (a file finished later, read at its native size).
+    quality : float, optional
+        The IJG quality of the source file's table (:func:`jpeg_table_quality`).
+
+    Returns
+    -------
+    dict
+        ``noise_level``, ``jpeg_rule``, ``jpeg_damage`` (3 decimals),
+        ``jpeg_grid`` and ``jpeg_quality`` (whole): numbers and names only,
+        for the log and for :func:`jpeg_model_words`.
+
+    Examples
+    --------
+    >>> jpeg_model_params(0, "measured", damage=0.00012, grid="photo")
+    {'noise_level': 0, 'jpeg_rule': 'measured', 'jpeg_damage': 0.0, 'jpeg_grid': 'photo', 'jpeg_quality': None}
+    """
+    if rule not in ("measured", "unmeasured", "magnification", "light"):
+        raise ValueError(f"rule {rule!r}")
+    if grid not in (None, "photo", "picture"):
+        raise ValueError(f"grid {grid!r}")
+    return {"noise_level": int(min(max(level, 0), 3)), "jpeg_rule": rule,
+            "jpeg_damage": None if damage is None else round(float(damage), 3),
+            "jpeg_grid": None if damage is None else grid,
+            "jpeg_quality": None if quality is None else float(round(float(quality)))}
+
+
+def jpeg_model_words(params) -> str | None:
+    """The JPEG model of :func:`jpeg_model_params` in plain words (None when there was no choice to say).
+
+    ``params`` is the finish step's params (a mapping; other keys are
+    ignored). Every front door says the model with these words, made from
+    the numbers, never from a note.
+
+    Examples
+    --------
+    >>> jpeg_model_words(jpeg_model_params(0, "measured", damage=0.0, grid="photo"))
+    "no JPEG damage measured on the photo's block grid, so waifu2x's lightest denoise kept fine texture"
+    >>> jpeg_model_words(jpeg_model_params(3, "measured", damage=0.01, grid="picture", quality=30))
+    "heavy JPEG damage measured on the picture's own block grid (the file's JPEG quality is about 30; block-grid excess 0.010), so waifu2x's strongest JPEG-artefact model smoothed its blocks; fine texture is softer"
+    >>> jpeg_model_words({"noise_level": 0, "jpeg_rule": "light"}) is None
+    True
+    """
+    rule = params.get("jpeg_rule")
+    level = int(min(max(int(params.get("noise_level") or 0), 0), 3))
+    model = f"waifu2x's {MODEL_WORDS[level]}"
+    if rule == "unmeasured":
+        return f"too small a crop to measure JPEG damage, so {model} was used; fine texture is softer"
+    if rule == "magnification":
+        return f"{model} chosen by the magnification alone (the damage measure is off); fine texture is softer"
+    if rule != "measured":
+        return None
+    damage, quality = params.get("jpeg_damage"), params.get("jpeg_quality")
+    grid = GRID_WORDS.get(params.get("jpeg_grid"), "") if damage is not None else ""
+    said = [f"the file's JPEG quality is about {float(quality):.0f}"] if quality is not None else []
+    if damage is not None and (level > 0 or said):
+        said.append(f"block-grid excess {float(damage):.3f}")
+    found = f"{DAMAGE_WORDS[level]} measured" + (f" {grid}" if grid else "") + (f" ({'; '.join(said)})" if said else "")
+    if level == 0:
+        return f"{found}, so {model} kept fine texture"
+    return f"{found}, so {model} smoothed its blocks; fine texture is softer"
+
+
+__all__ = ["DAMAGE_LEVELS", "DAMAGE_WORDS", "GRID_WORDS", "MIN_PAIRS", "MODEL_WORDS", "NULL_PERIODS", "QUALITY_LEVELS",
+           "jpeg_damage", "jpeg_model_params", "jpeg_model_words", "jpeg_table_quality", "noise_level"]

@@ -27,7 +27,7 @@ import os
 import struct
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -76,6 +76,10 @@ class FinishResult:
         One line on the matte saved beside the source file (used, not
         needed, or why there was none), for the front door to say; None
         when the source was an array or a matte was passed in.
+    params : dict
+        What the finish found, as numbers for the step's log: the learned
+        passes' JPEG model (:func:`candid.finish._jpeg.jpeg_model_params`),
+        empty when no learned pass ran.
     """
 
     path: Path
@@ -90,6 +94,7 @@ class FinishResult:
     notes: tuple[str, ...] = ()
     dpi: int | None = None
     matte_note: str | None = None
+    params: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -537,6 +542,7 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
                      f"source's own noise (sigma {sigma:.4f})")
     detail = None
     pre = 1
+    found: dict = {}  # structured findings for the step's params (the learned passes' JPEG model)
     if settings.backend == "learned":
         from candid.finish._waifu2x import GUARD_SCALE, NOISE_LEVEL, learned_denoise, learned_enlarge
 
@@ -544,13 +550,22 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
         # beyond 4x the light JPEG-noise model would draw the source's compression damage as texture: the
         # model follows the damage measured on the pixels (and the file's table), not the magnification alone
         level = damage = None
-        if passes and artefact_guard and measure_damage and plan.scale > GUARD_SCALE:
+        rule = "light"
+        if passes and artefact_guard and plan.scale > GUARD_SCALE:
+            rule = "unmeasured" if measure_damage else "magnification"
+        if rule == "unmeasured":
             from candid.finish._jpeg import jpeg_damage, noise_level
 
             damage = jpeg_damage(np.asarray(source.numpy(), np.float32), mask=matte, matrix=grid_matrix)
             if damage is not None or quality is not None:
-                level = noise_level(damage or 0.0, quality)
+                level, rule = noise_level(damage or 0.0, quality), "measured"
         denoise = learned_denoise(plan.scale, guard=artefact_guard, level=level)
+        if passes:  # the model the passes use, as numbers the front doors put in words (jpeg_model_words)
+            from candid.finish._jpeg import jpeg_model_params
+
+            found = jpeg_model_params(NOISE_LEVEL[denoise], rule, damage=damage,
+                                      grid="photo" if grid_matrix is not None else "picture",
+                                      quality=quality if rule == "measured" else None)
         if passes == 0:
             notes.append("learned pre-upscale skipped (magnification under 1.5x or source too big); classical only")
         else:
@@ -587,7 +602,9 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
         notes += detail.notes
         if not detail.choices:
             notes.append("no reference was sharper than the source or aligned well enough: no detail added")
-    return _Finisher(source, plan.src_w, plan.src_h, plan, settings, detail, pre_scale=pre), notes
+    fin = _Finisher(source, plan.src_w, plan.src_h, plan, settings, detail, pre_scale=pre)
+    fin.params = found
+    return fin, notes
 
 
 #: The measured damage in words, by waifu2x noise level (:func:`candid.finish._jpeg.noise_level`).
@@ -718,9 +735,13 @@ def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, landmarks=
                    reference_landmarks=None, identity_check: IdentityCheck | None = None,
                    options: FinishOptions | None = None, tile_w: int | None = None,
                    matte: np.ndarray | None = None, plan: FitPlan | None = None, artefact_guard: bool = True,
-                   measure_damage: bool = True, grid_matrix=None,
-                   **settings: Any) -> tuple[np.ndarray, str, tuple[str, ...]]:
+                   measure_damage: bool = True, grid_matrix=None, return_params: bool = False,
+                   **settings: Any) -> tuple:
     """:func:`upscale`, also returning the backend used and the notes (honest limit first, if any).
+
+    ``return_params=True`` adds a fourth item: what the finish found as numbers for the step's log (the
+    learned passes' JPEG model, :func:`candid.finish._jpeg.jpeg_model_params`; empty when no learned pass
+    ran), which the front doors say in words (:func:`candid.finish._jpeg.jpeg_model_words`).
 
     ``tile_w`` renders tiles ``tile`` high and ``tile_w`` wide (the recipe stage uses
     :func:`finish_to_file`'s 256 x 1024 windows, the fastest measured). ``plan`` is the fit the caller
@@ -758,6 +779,8 @@ def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, landmarks=
         overlap = 32 if o.overlap is None else o.overlap
         run_tiles(fin.render, plan.out_w, plan.out_h, emit, tile=o.tile, overlap=overlap, tile_w=tile_w)
     _identity(identity_check, out, o.identity_threshold)
+    if return_params:
+        return out.astype(np.float32, copy=False), used, tuple(notes), dict(fin.params)
     return out.astype(np.float32, copy=False), used, tuple(notes)
 
 
@@ -777,6 +800,7 @@ def finish_to_file(
     matte: np.ndarray | str | None = "saved",
     artefact_guard: bool = True,
     measure_damage: bool = True,
+    grid_matrix=None,
     **settings: Any,
 ) -> FinishResult:
     """Finish an image to a big file with bounded memory (tiles + streaming write).
@@ -812,6 +836,11 @@ def finish_to_file(
     artefact_guard, measure_damage : bool
         As for :func:`upscale`; a JPEG file's quantisation table counts too
         (:func:`candid.finish._jpeg.jpeg_table_quality`).
+    grid_matrix : array-like, optional
+        As for :func:`upscale`: the 2x3 affine from the photo to the
+        source's pixels (a studio headshot saved at its frame's size: the
+        ``frame_matrix`` its log carries, :func:`candid.finish.stage.log_grid_matrix`).
+        Without it the block grid is measured on the file's own pixel grid.
     **settings
         The same settings as keywords, over ``options``.
 
@@ -876,7 +905,8 @@ def finish_to_file(
     used = resolve_backend(o.backend, references, landmarks, plan.src_w, plan.src_h, plan.scale)
     fin, notes = _build(src_vips, plan, _Settings.of(o, used, plan, target), landmarks, references or [],
                         reference_landmarks or [], matte=_check_matte(matte, plan.src_w, plan.src_h),
-                        artefact_guard=artefact_guard, measure_damage=measure_damage, quality=quality)
+                        artefact_guard=artefact_guard, measure_damage=measure_damage, quality=quality,
+                        grid_matrix=grid_matrix)
     notes.insert(1 if plan.scale > 4.0 else 0, f"source {name}")  # the honest limit stays first
     matte_note = None
     if saved is not None:
@@ -939,4 +969,4 @@ def finish_to_file(
     held = fin._src.size * 4 * 3 if fin._bounds is not None else 0  # source and its 3x3 min/max in memory
     working = (tile * W * 12 + 8 * win + held + (0 if as_tiff else W * H * 3 * bytes_per)) / 2**20
     return FinishResult(out_path, W, H, used, plan.scale, count, time.perf_counter() - t0, round(working, 1),
-                        dist, tuple(notes), plan.dpi, matte_note)
+                        dist, tuple(notes), plan.dpi, matte_note, dict(fin.params))

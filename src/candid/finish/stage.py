@@ -26,6 +26,7 @@ def grid_matrix(portrait: Portrait) -> np.ndarray | None:
 
     The finish measures the photo's JPEG block grid on the photo's axes with it
     (:func:`candid.finish._jpeg.jpeg_damage`): the studio levels the eyes, which tilts the grid.
+    See :func:`log_grid_matrix`.
 
     Examples
     --------
@@ -39,14 +40,37 @@ def grid_matrix(portrait: Portrait) -> np.ndarray | None:
     >>> grid_matrix(q).tolist()
     [[1.0, 0.0, -2.0], [0.0, 1.0, 3.0]]
     """
-    for op in reversed(portrait.log):
-        params = getattr(op, "params", None) or {}
-        if "frame_matrix" not in params:
+    return log_grid_matrix(portrait.log, portrait.width, portrait.height)
+
+
+def log_grid_matrix(log, width: int, height: int) -> np.ndarray | None:
+    """The last ``frame_matrix`` of a log (operations, or the dicts a file's XMP log holds) when the step that
+    recorded it made pixels of ``width`` x ``height``; else None.
+
+    A headshot saved at its frame's size and finished later (``candid finish``) carries its log in its
+    XMP (:func:`candid.provenance.xmp.read_xmp`): the matrix found there puts its pixels back on the
+    photo's block grid. Values from a file are checked (shape, finite, invertible); a frame of another
+    size (the headshot was resized, e.g. finished to 4k) gives None.
+
+    Examples
+    --------
+    >>> log = [{"stage": "engine.studio", "params": {"size": [6, 4], "frame_matrix": [[2, 0, 1], [0, 2, 0]]}}]
+    >>> log_grid_matrix(log, 6, 4).tolist(), log_grid_matrix(log, 12, 8)
+    ([[2.0, 0.0, 1.0], [0.0, 2.0, 0.0]], None)
+    >>> log_grid_matrix([{"stage": "x", "params": {"frame_matrix": "junk"}}], 6, 4) is None
+    True
+    """
+    for op in reversed(list(log or ())):
+        params = op.get("params") if isinstance(op, dict) else getattr(op, "params", None)
+        if not isinstance(params, dict) or "frame_matrix" not in params:
             continue
-        size = params.get("size")
-        if size is not None and [int(v) for v in size] != [portrait.width, portrait.height]:
+        try:
+            size = params.get("size")
+            if size is not None and [int(v) for v in size] != [int(width), int(height)]:
+                return None
+            m = np.asarray(params["frame_matrix"], np.float64)
+        except (TypeError, ValueError):
             return None
-        m = np.asarray(params["frame_matrix"], np.float64)
         return m if m.shape == (2, 3) and np.isfinite(m).all() and abs(np.linalg.det(m[:, :2])) > 1e-6 else None
     return None
 
@@ -149,14 +173,16 @@ def finish_stage(
         matte = None
     h, w = portrait.pixels.shape[:2]
     plan = plan_fit(w, h, size, o.fit)  # made once: the enlargement follows it, and the matte is scaled by it
-    px, used, notes = upscale_report(
+    px, used, notes, found = upscale_report(
         portrait.pixels, size, landmarks=lm if use_refs else None, references=refs if use_refs else None,
         reference_landmarks=ref_lm if use_refs else None, options=o,
-        tile_w=WINDOW_WIDTH_TILES * o.tile, matte=matte, plan=plan, grid_matrix=grid_matrix(portrait))
-    # the pixel sizes as numbers, so a later step (the studio's change report) never reads them out of a note
+        tile_w=WINDOW_WIDTH_TILES * o.tile, matte=matte, plan=plan, grid_matrix=grid_matrix(portrait),
+        return_params=True)
+    # the pixel sizes as numbers, so a later step (the studio's change report) never reads them out of a note;
+    # so is the learned passes' JPEG model (noise_level, jpeg_damage, where it was measured)
     params = {"size": size, **o.log_params(), "backend": used,
               "from_px": [int(portrait.pixels.shape[1]), int(portrait.pixels.shape[0])],
-              "to_px": [int(px.shape[1]), int(px.shape[0])]}
+              "to_px": [int(px.shape[1]), int(px.shape[0])], **found}
     if use_refs:
         params["references"] = len(refs)
     ai = "edited" if used == "learned" else "none"

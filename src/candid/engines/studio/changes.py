@@ -54,6 +54,27 @@ def _small_face(g: Callable[..., Any]) -> str:
     return text + "; the headshot will be small, or soft if enlarged"
 
 
+def _enlarged(g: Callable[..., Any]) -> str:
+    """The finish's enlargement, and the JPEG model its learned passes chose (from the step's numbers).
+
+    Examples
+    --------
+    >>> _enlarged({"target": "4k", "factor": 4.83, "from_px": 559, "noise_level": 0, "jpeg_rule": "measured",
+    ...            "jpeg_damage": 0.0, "jpeg_grid": "photo"}.get)
+    "4k: enlarged 4.8x from a 559 px crop; no JPEG damage measured on the photo's block grid, so waifu2x's lightest denoise kept fine texture"
+    """
+    from candid.finish._jpeg import jpeg_model_words
+
+    text = f"{g('target', '')}: enlarged {g('factor', 1):.1f}x from a {g('from_px', 0)} px crop"
+    words = jpeg_model_words({k: g(k) for k in JPEG_KEYS})
+    return f"{text}; {words}" if words else text
+
+
+#: The finish step's params that say its JPEG model (:func:`candid.finish._jpeg.jpeg_model_params`), carried
+#: into the ``enlarged`` record.
+JPEG_KEYS = ("noise_level", "jpeg_rule", "jpeg_damage", "jpeg_grid", "jpeg_quality")
+
+
 def _white_balance(g: Callable[..., Any]) -> str:
     da, db, de = float(g("da", 0)), float(g("db", 0)), float(g("delta_e", 0))
     if not de:
@@ -187,7 +208,7 @@ SENTENCES: dict[str, Callable[[Callable[..., Any]], str]] = {
                                  f"the {' and '.join(g('sides', ())) or 'edge'}), mirrored from the photo beside it"
                                  + (f"; elsewhere it fades softly into the backdrop (at the {' and '.join(g('faded'))})"
                                     if g("faded") else "")),
-    "enlarged": lambda g: f"{g('target', '')}: enlarged {g('factor', 1):.1f}x from a {g('from_px', 0)} px crop",
+    "enlarged": lambda g: _enlarged(g),
     "key_on_photo_light": lambda g: f"key light put on the image {g('side', 'side')}, the side the photo is lit from",
     "neighbour_removed": lambda g: (f"another person beside the face at the {g('side', 'photo')} edge of the photo "
                                     "(out of focus, cut by the border) was taken out of the cut-out"),
@@ -239,6 +260,10 @@ def enlargement(log: Iterable[Any]) -> dict[str, Any] | None:
     ...        Operation("finish", params={"size": "4k", "from_px": [940, 940], "to_px": [2160, 2160]})]
     >>> enlargement(log)
     {'change': 'enlarged', 'target': '4k', 'factor': 2.3, 'from_px': 940}
+    >>> log[1] = Operation("finish", params={"size": "4k", "from_px": [341, 512], "to_px": [2160, 3240],
+    ...                    "noise_level": 3, "jpeg_rule": "measured", "jpeg_damage": 0.061, "jpeg_grid": "photo"})
+    >>> describe(enlargement(log))
+    "4k: enlarged 6.3x from a 512 px crop; heavy JPEG damage measured on the photo's block grid (block-grid excess 0.061), so waifu2x's strongest JPEG-artefact model smoothed its blocks; fine texture is softer"
     """
     studio_seen = False
     for op in log:
@@ -248,8 +273,9 @@ def enlargement(log: Iterable[Any]) -> dict[str, Any] | None:
             (w0, h0), (w1, h1) = op.params["from_px"], op.params["to_px"]
             f = max(w1 / max(w0, 1), h1 / max(h0, 1))
             if f > 1.05:
+                jpeg = {k: op.params[k] for k in JPEG_KEYS if k in op.params}  # the learned passes' JPEG model
                 return {"change": "enlarged", "target": str(op.params.get("size", "")), "factor": round(f, 2),
-                        "from_px": int(max(w0, h0))}
+                        "from_px": int(max(w0, h0)), **jpeg}
     return None
 
 
@@ -292,4 +318,4 @@ def change_report(log: Iterable[Any]) -> list[str]:
     return lines
 
 
-__all__ = ["SENTENCES", "change_report", "colour_cast", "describe", "describe_changes", "enlargement"]
+__all__ = ["JPEG_KEYS", "SENTENCES", "change_report", "colour_cast", "describe", "describe_changes", "enlargement"]
