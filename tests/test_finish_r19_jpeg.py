@@ -162,7 +162,7 @@ def _saved_headshot(tmp_path, pixels, matrix):
 
 
 def test_log_grid_matrix_from_a_saved_headshot(tmp_path):
-    from candid.finish.stage import log_grid_matrix
+    from candid.finish._jpeg import log_grid_matrix
     from candid.provenance.xmp import read_xmp
 
     m = [[0.99, 0.07, -3.0], [-0.07, 0.99, 2.5]]
@@ -219,3 +219,23 @@ def test_candid_finish_says_a_jpeg_files_quality(tmp_path, capsys):
     said = " ".join(capsys.readouterr().out.split())
     assert ("heavy JPEG damage measured on the picture's own block grid (the file's JPEG quality is about 30; "
             "block-grid excess") in said
+
+
+@needs_model
+def test_a_recipe_on_a_saved_headshot_measures_on_the_photo_grid(tmp_path):
+    # batch and the other doors read an input with read_source / read_portrait: the headshot's frame matrix
+    # (from its XMP log, made at its size) rides in the provenance.source step, where the finish stage finds it
+    from candid.finish.stage import finish_stage, grid_matrix
+    from candid.provenance.source import read_portrait
+
+    frame, rot = _rotated_jpeg_frame()
+    p = read_portrait(_saved_headshot(tmp_path, frame, rot.tolist()), watermark=False)
+    assert p.log[0].stage == "provenance.source" and np.allclose(grid_matrix(p), rot)
+    done = finish_stage(p, size="800x800", backend="learned", noise=False)
+    params = done.log[-1].params
+    assert params["jpeg_grid"] == "photo" and params["noise_level"] >= 2
+    # any other file: no matrix, its own grid
+    from candid.imageio import write_image
+
+    q = read_portrait(write_image(tmp_path / "plain.png", frame), watermark=False)
+    assert "frame_matrix" not in q.log[0].params and grid_matrix(q) is None

@@ -90,7 +90,7 @@ def register(app: typer.Typer) -> None:
         origin = read_source(image, _central_pixels(probe, image))
         # a studio headshot saved at its frame's size carries the frame's matrix in its log (XMP): its JPEG
         # damage is then measured on the photo's block grid, not on the file's own
-        from candid.finish.stage import log_grid_matrix
+        from candid.finish._jpeg import log_grid_matrix
         from candid.provenance.xmp import read_xmp
 
         try:

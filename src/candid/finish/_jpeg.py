@@ -257,5 +257,39 @@ def jpeg_model_words(params) -> str | None:
     return f"{found}, so {model} smoothed its blocks; fine texture is softer"
 
 
+def log_grid_matrix(log, width: int, height: int) -> np.ndarray | None:
+    """The last ``frame_matrix`` of a log (operations, or the dicts a file's XMP log holds) when the step that
+    recorded it made pixels of ``width`` x ``height``; else None.
+
+    A headshot saved at its frame's size and finished later (``candid finish``) carries its log in its
+    XMP (:func:`candid.provenance.xmp.read_xmp`): the matrix found there puts its pixels back on the
+    photo's block grid (a recipe run on such a file too: :func:`candid.provenance.source.read_source` puts
+    the matrix in the input's ``provenance.source`` step). Values from a file are checked (shape, finite, invertible); a frame of another
+    size (the headshot was resized, e.g. finished to 4k) gives None.
+
+    Examples
+    --------
+    >>> log = [{"stage": "engine.studio", "params": {"size": [6, 4], "frame_matrix": [[2, 0, 1], [0, 2, 0]]}}]
+    >>> log_grid_matrix(log, 6, 4).tolist(), log_grid_matrix(log, 12, 8)
+    ([[2.0, 0.0, 1.0], [0.0, 2.0, 0.0]], None)
+    >>> log_grid_matrix([{"stage": "x", "params": {"frame_matrix": "junk"}}], 6, 4) is None
+    True
+    """
+    for op in reversed(list(log or ())):
+        params = op.get("params") if isinstance(op, dict) else getattr(op, "params", None)
+        if not isinstance(params, dict) or "frame_matrix" not in params:
+            continue
+        try:
+            size = params.get("size")
+            if size is not None and [int(v) for v in size] != [int(width), int(height)]:
+                return None
+            m = np.asarray(params["frame_matrix"], np.float64)
+        except (TypeError, ValueError):
+            return None
+        return m if m.shape == (2, 3) and np.isfinite(m).all() and abs(np.linalg.det(m[:, :2])) > 1e-6 else None
+    return None
+
+
 __all__ = ["DAMAGE_LEVELS", "DAMAGE_WORDS", "GRID_WORDS", "MIN_PAIRS", "MODEL_WORDS", "NULL_PERIODS", "QUALITY_LEVELS",
-           "jpeg_damage", "jpeg_model_params", "jpeg_model_words", "jpeg_table_quality", "noise_level"]
+           "jpeg_damage", "jpeg_model_params", "jpeg_model_words", "jpeg_table_quality", "log_grid_matrix",
+           "noise_level"]

@@ -839,7 +839,7 @@ def finish_to_file(
     grid_matrix : array-like, optional
         As for :func:`upscale`: the 2x3 affine from the photo to the
         source's pixels (a studio headshot saved at its frame's size: the
-        ``frame_matrix`` its log carries, :func:`candid.finish.stage.log_grid_matrix`).
+        ``frame_matrix`` its log carries, :func:`candid.finish._jpeg.log_grid_matrix`).
         Without it the block grid is measured on the file's own pixel grid.
     **settings
         The same settings as keywords, over ``options``.

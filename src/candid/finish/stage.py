@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from candid.finish._jpeg import log_grid_matrix  # noqa: F401  (re-exported: the finish's own name for it)
 from candid.finish._pipeline import WINDOW_WIDTH_TILES, upscale_report
 from candid.finish._size import plan_fit
 from candid.finish.options import STAGE_DEFAULTS, FinishOptions
@@ -41,38 +42,6 @@ def grid_matrix(portrait: Portrait) -> np.ndarray | None:
     [[1.0, 0.0, -2.0], [0.0, 1.0, 3.0]]
     """
     return log_grid_matrix(portrait.log, portrait.width, portrait.height)
-
-
-def log_grid_matrix(log, width: int, height: int) -> np.ndarray | None:
-    """The last ``frame_matrix`` of a log (operations, or the dicts a file's XMP log holds) when the step that
-    recorded it made pixels of ``width`` x ``height``; else None.
-
-    A headshot saved at its frame's size and finished later (``candid finish``) carries its log in its
-    XMP (:func:`candid.provenance.xmp.read_xmp`): the matrix found there puts its pixels back on the
-    photo's block grid. Values from a file are checked (shape, finite, invertible); a frame of another
-    size (the headshot was resized, e.g. finished to 4k) gives None.
-
-    Examples
-    --------
-    >>> log = [{"stage": "engine.studio", "params": {"size": [6, 4], "frame_matrix": [[2, 0, 1], [0, 2, 0]]}}]
-    >>> log_grid_matrix(log, 6, 4).tolist(), log_grid_matrix(log, 12, 8)
-    ([[2.0, 0.0, 1.0], [0.0, 2.0, 0.0]], None)
-    >>> log_grid_matrix([{"stage": "x", "params": {"frame_matrix": "junk"}}], 6, 4) is None
-    True
-    """
-    for op in reversed(list(log or ())):
-        params = op.get("params") if isinstance(op, dict) else getattr(op, "params", None)
-        if not isinstance(params, dict) or "frame_matrix" not in params:
-            continue
-        try:
-            size = params.get("size")
-            if size is not None and [int(v) for v in size] != [int(width), int(height)]:
-                return None
-            m = np.asarray(params["frame_matrix"], np.float64)
-        except (TypeError, ValueError):
-            return None
-        return m if m.shape == (2, 3) and np.isfinite(m).all() and abs(np.linalg.det(m[:, :2])) > 1e-6 else None
-    return None
 
 
 def subject_references(subject, library=None, *, max_photos: int = 4) -> tuple[list, list]:

@@ -86,6 +86,12 @@ class SourceProvenance:
         C2PA status of the input (``absent``, ``valid``, ``invalid``, ...).
     notes : tuple of str
         Disagreements found, in plain words.
+    frame_matrix : tuple, optional
+        The 2x3 affine from the photo a candid headshot was framed from to
+        these very pixels, when the file's own log (XMP) records one made at
+        its size (a headshot saved at its frame's size): a later finish
+        measures the photo's JPEG block grid through it
+        (:func:`candid.finish._jpeg.log_grid_matrix`).
     """
 
     name: str
@@ -95,6 +101,8 @@ class SourceProvenance:
     c2pa: str = "absent"
     labelled_id: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    frame_matrix: tuple | None = None
+    size: tuple[int, int] | None = None
 
     @property
     def labelled(self) -> bool:
@@ -114,6 +122,8 @@ class SourceProvenance:
 
         params = {"file": self.name, "digital_source_type": self.digital_source_type,
                   "watermark_id": self.watermark_id, "c2pa": self.c2pa}
+        if self.frame_matrix is not None and self.size is not None:  # these pixels are a headshot's frame
+            params.update(frame_matrix=[list(r) for r in self.frame_matrix], size=list(self.size))
         return Operation(SOURCE_STAGE, params=params, notes=self.notes, ai=self.ai)
 
 
@@ -182,9 +192,17 @@ def read_source(path: str | os.PathLike, pixels=None, *, watermark: bool = True)
     labelled_id = c2.watermark_id or getattr(xmp, "watermark_id", None)
     if wid and labelled_id and wid != labelled_id:
         notes.append(f"its watermark id {wid} differs from the id in its metadata ({labelled_id})")
+    frame = size = None
+    if pixels is not None and getattr(xmp, "log", None):
+        # a headshot saved at its frame's size: the frame's matrix keeps the photo's block grid findable
+        from candid.finish._jpeg import log_grid_matrix
+
+        size = (int(pixels.shape[1]), int(pixels.shape[0]))
+        m = log_grid_matrix(xmp.log, *size)
+        frame = None if m is None else tuple(tuple(float(v) for v in row) for row in m)
     return SourceProvenance(name=path.name, ai=ai, digital_source_type=claims[0] if claims else None,
                             watermark_id=wid or labelled_id, c2pa=c2.status, labelled_id=labelled_id,
-                            notes=tuple(notes))
+                            notes=tuple(notes), frame_matrix=frame, size=size if frame is not None else None)
 
 
 def _term(uri: str | None) -> str:
