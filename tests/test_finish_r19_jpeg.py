@@ -152,13 +152,14 @@ def test_the_web_studio_says_the_same_words(monkeypatch, tmp_path):
                                       "photo's block grid, so waifu2x's lightest denoise kept fine texture")
 
 
-def _saved_headshot(tmp_path, pixels, matrix):
+def _saved_headshot(tmp_path, pixels, matrix, name="headshot.png", **logged):
     """A headshot file as `candid make --size none` writes it: its log (with the frame's matrix) in its XMP."""
     from candid.provenance import label_and_write
 
     h, w = pixels.shape[:2]
-    op = Operation("engine.studio", params={"size": [w, h], "frame_matrix": matrix, "changes": []}, ai="edited")
-    return label_and_write(Portrait(pixels, log=(op,)), tmp_path / "headshot.png", watermark=False)
+    op = Operation("engine.studio", params={"size": [w, h], "frame_matrix": matrix, "changes": [], **logged},
+                   ai="edited")
+    return label_and_write(Portrait(pixels, log=(op,)), tmp_path / name, watermark=False)
 
 
 def test_log_grid_matrix_from_a_saved_headshot(tmp_path):
@@ -239,3 +240,33 @@ def test_a_recipe_on_a_saved_headshot_measures_on_the_photo_grid(tmp_path):
 
     q = read_portrait(write_image(tmp_path / "plain.png", frame), watermark=False)
     assert "frame_matrix" not in q.log[0].params and grid_matrix(q) is None
+
+
+def test_the_studio_logs_the_frames_damage_on_the_photo_grid():
+    from candid.engines.studio.stage import _frame_damage
+
+    frame, rot = _rotated_jpeg_frame()
+    alpha = np.ones(frame.shape[:2], np.float32)
+    assert _frame_damage(frame, alpha, rot) > 0.05  # found through the matrix ...
+    assert _frame_damage(_patch(160), alpha, np.eye(3)[:2]) < 0.018  # ... and a clean frame reads clean
+    assert _frame_damage(frame[:40, :40], alpha[:40, :40], rot) is None  # too small to say
+
+
+@needs_model
+def test_a_saved_jpeg_headshot_uses_the_damage_logged_with_its_frame(tmp_path, capsys):
+    # a JPEG save erases the photo's faint old block steps; the damage the studio measured when it made the
+    # frame (in the file's log) is used, and said as such
+    from candid.cli import main
+    from candid.finish.stage import finish_stage
+    from candid.provenance.source import read_portrait
+
+    frame, rot = _rotated_jpeg_frame()
+    path = _saved_headshot(tmp_path, frame, rot.tolist(), name="headshot.jpg", jpeg_damage=0.061)
+    assert main(["finish", str(path), "--size", "800x800", "--backend", "learned", "--no-noise",
+                 "--out", str(tmp_path / "big.jpg")]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert ("heavy JPEG damage measured on the photo's block grid when the headshot was made (the file's JPEG "
+            "quality is about") in said and "block-grid excess 0.061)" in said
+    done = finish_stage(read_portrait(path, watermark=False), size="800x800", backend="learned", noise=False)
+    params = done.log[-1].params
+    assert params["jpeg_grid"] == "logged" and params["jpeg_damage"] == 0.061 and params["noise_level"] == 3

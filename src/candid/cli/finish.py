@@ -90,14 +90,14 @@ def register(app: typer.Typer) -> None:
         origin = read_source(image, _central_pixels(probe, image))
         # a studio headshot saved at its frame's size carries the frame's matrix in its log (XMP): its JPEG
         # damage is then measured on the photo's block grid, not on the file's own
-        from candid.finish._jpeg import log_grid_matrix
+        from candid.finish._jpeg import log_frame
         from candid.provenance.xmp import read_xmp
 
         try:
             saved_log = getattr(read_xmp(image), "log", None)
         except Exception:  # noqa: BLE001 - a hostile or broken packet only means no matrix
             saved_log = None
-        matrix = log_grid_matrix(saved_log, probe.width, probe.height)
+        matrix, logged = log_frame(saved_log, probe.width, probe.height)  # and the damage measured then
         del probe
         # Rendered to a lossless temporary TIFF beside the output, then labelled
         # like every other output: watermark in the central window, XMP, C2PA.
@@ -116,7 +116,8 @@ def register(app: typer.Typer) -> None:
                 try:
                     result = finish_to_file(image, rendered, size, landmarks=landmarks, references=refs,
                                             reference_landmarks=ref_lm, options=options,
-                                            on_tile=lambda: advance(1), grid_matrix=matrix)
+                                            on_tile=lambda: advance(1), grid_matrix=matrix,
+                                            logged_damage=logged)
                 except pyvips.Error as exc:  # pixels are decoded lazily: a truncated file fails here
                     from candid.errors import BadImageError
                     from candid.imageio._decode import _first_line

@@ -174,7 +174,8 @@ DAMAGE_WORDS = {0: "no JPEG damage", 1: "light JPEG damage", 2: "moderate JPEG d
 MODEL_WORDS = {0: "lightest denoise", 1: "light JPEG-artefact model", 2: "medium JPEG-artefact model",
                3: "strongest JPEG-artefact model"}
 #: Where the block grid was measured (the finish's ``jpeg_grid`` param), in words.
-GRID_WORDS = {"photo": "on the photo's block grid", "picture": "on the picture's own block grid"}
+GRID_WORDS = {"photo": "on the photo's block grid", "picture": "on the picture's own block grid",
+              "logged": "on the photo's block grid when the headshot was made"}
 
 
 def jpeg_model_params(level: int, rule: str, *, damage: float | None = None, grid: str | None = None,
@@ -192,10 +193,12 @@ def jpeg_model_params(level: int, rule: str, *, damage: float | None = None, gri
         at or below 4x, or the guard off (the lightest, nothing chosen).
     damage : float, optional
         :func:`jpeg_damage` (None: not measured, e.g. too small a picture).
-    grid : {"photo", "picture"}, optional
+    grid : {"photo", "picture", "logged"}, optional
         Where ``damage`` was measured: on the photo's grid through the frame's
-        matrix (the studio's ``frame_matrix``), or on the picture's own pixel
-        grid (a file finished later, read at its native size).
+        matrix (the studio's ``frame_matrix``); on the picture's own pixel
+        grid (a file finished later, read at its native size); or read from
+        the log, measured on the photo's grid when the headshot was made (a
+        saved headshot finished later, :func:`log_frame`).
     quality : float, optional
         The IJG quality of the source file's table (:func:`jpeg_table_quality`).
 
@@ -213,7 +216,7 @@ def jpeg_model_params(level: int, rule: str, *, damage: float | None = None, gri
     """
     if rule not in ("measured", "unmeasured", "magnification", "light"):
         raise ValueError(f"rule {rule!r}")
-    if grid not in (None, "photo", "picture"):
+    if grid not in (None, "photo", "picture", "logged"):
         raise ValueError(f"grid {grid!r}")
     return {"noise_level": int(min(max(level, 0), 3)), "jpeg_rule": rule,
             "jpeg_damage": None if damage is None else round(float(damage), 3),
@@ -259,13 +262,7 @@ def jpeg_model_words(params) -> str | None:
 
 def log_grid_matrix(log, width: int, height: int) -> np.ndarray | None:
     """The last ``frame_matrix`` of a log (operations, or the dicts a file's XMP log holds) when the step that
-    recorded it made pixels of ``width`` x ``height``; else None.
-
-    A headshot saved at its frame's size and finished later (``candid finish``) carries its log in its
-    XMP (:func:`candid.provenance.xmp.read_xmp`): the matrix found there puts its pixels back on the
-    photo's block grid (a recipe run on such a file too: :func:`candid.provenance.source.read_source` puts
-    the matrix in the input's ``provenance.source`` step). Values from a file are checked (shape, finite, invertible); a frame of another
-    size (the headshot was resized, e.g. finished to 4k) gives None.
+    recorded it made pixels of ``width`` x ``height``; else None (:func:`log_frame`'s matrix).
 
     Examples
     --------
@@ -275,6 +272,30 @@ def log_grid_matrix(log, width: int, height: int) -> np.ndarray | None:
     >>> log_grid_matrix([{"stage": "x", "params": {"frame_matrix": "junk"}}], 6, 4) is None
     True
     """
+    return log_frame(log, width, height)[0]
+
+
+def log_frame(log, width: int, height: int) -> tuple[np.ndarray | None, float | None]:
+    """The last frame a log records for pixels of ``width`` x ``height``: its ``frame_matrix`` and the
+    ``jpeg_damage`` measured when it was made; ``(None, None)`` when the last frame is another size or none.
+
+    A headshot saved at its frame's size and finished later (``candid finish``) carries its log in its
+    XMP (:func:`candid.provenance.xmp.read_xmp`); a recipe run on such a file has them in the input's
+    ``provenance.source`` step (:func:`candid.provenance.source.read_source` puts them there). The
+    matrix puts the pixels back on the photo's block grid; the damage measured when the frame was made
+    is the better number for a file saved as a JPEG, whose own compression erases the photo's old, faint
+    block steps (lecun editorial: 0.056 in the frame, 0.014 in its q95 JPEG). Values from a file are checked
+    (shape, finite, invertible, a damage in [0, 10]); a frame of another size (the headshot was resized,
+    e.g. finished to 4k) gives nothing.
+
+    Examples
+    --------
+    >>> log = [{"stage": "engine.studio", "params": {"size": [6, 4], "frame_matrix": [[1, 0, 0], [0, 1, 0]],
+    ...                                              "jpeg_damage": 0.056}}]
+    >>> m, damage = log_frame(log, 6, 4)
+    >>> m.shape, damage, log_frame(log, 12, 8)
+    ((2, 3), 0.056, (None, None))
+    """
     for op in reversed(list(log or ())):
         params = op.get("params") if isinstance(op, dict) else getattr(op, "params", None)
         if not isinstance(params, dict) or "frame_matrix" not in params:
@@ -282,14 +303,17 @@ def log_grid_matrix(log, width: int, height: int) -> np.ndarray | None:
         try:
             size = params.get("size")
             if size is not None and [int(v) for v in size] != [int(width), int(height)]:
-                return None
+                return None, None
             m = np.asarray(params["frame_matrix"], np.float64)
         except (TypeError, ValueError):
-            return None
-        return m if m.shape == (2, 3) and np.isfinite(m).all() and abs(np.linalg.det(m[:, :2])) > 1e-6 else None
-    return None
-
+            return None, None
+        if m.shape != (2, 3) or not np.isfinite(m).all() or abs(np.linalg.det(m[:, :2])) <= 1e-6:
+            return None, None
+        damage = params.get("jpeg_damage")
+        ok = isinstance(damage, (int, float)) and not isinstance(damage, bool) and 0.0 <= float(damage) <= 10.0
+        return m, (float(damage) if ok else None)
+    return None, None
 
 __all__ = ["DAMAGE_LEVELS", "DAMAGE_WORDS", "GRID_WORDS", "MIN_PAIRS", "MODEL_WORDS", "NULL_PERIODS", "QUALITY_LEVELS",
-           "jpeg_damage", "jpeg_model_params", "jpeg_model_words", "jpeg_table_quality", "log_grid_matrix",
+           "jpeg_damage", "jpeg_model_params", "jpeg_model_words", "jpeg_table_quality", "log_frame", "log_grid_matrix",
            "noise_level"]

@@ -527,7 +527,8 @@ def _check_matte(matte, width: int, height: int) -> np.ndarray | None:
 def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, references,
            reference_landmarks, on_learned_tile: Callable[[], None] | None = None,
            matte: np.ndarray | None = None, artefact_guard: bool = True, measure_damage: bool = True,
-           grid_matrix=None, quality: float | None = None) -> tuple[_Finisher, list[str]]:
+           grid_matrix=None, quality: float | None = None,
+           logged_damage: float | None = None) -> tuple[_Finisher, list[str]]:
     notes = [f"{plan.src_w}x{plan.src_h} -> {plan.out_w}x{plan.out_h} ({plan.fit}, x{plan.scale:.2f}, "
              f"{settings.backend}, {settings.kernel})"]
     if plan.scale > 4.0:
@@ -550,13 +551,17 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
         # beyond 4x the light JPEG-noise model would draw the source's compression damage as texture: the
         # model follows the damage measured on the pixels (and the file's table), not the magnification alone
         level = damage = None
-        rule = "light"
+        rule, where = "light", None
         if passes and artefact_guard and plan.scale > GUARD_SCALE:
             rule = "unmeasured" if measure_damage else "magnification"
         if rule == "unmeasured":
             from candid.finish._jpeg import jpeg_damage, noise_level
 
-            damage = jpeg_damage(np.asarray(source.numpy(), np.float32), mask=matte, matrix=grid_matrix)
+            if logged_damage is not None:  # measured when the frame was made, before a save could erase it
+                damage, where = float(logged_damage), "logged"
+            else:
+                damage = jpeg_damage(np.asarray(source.numpy(), np.float32), mask=matte, matrix=grid_matrix)
+                where = "photo" if grid_matrix is not None else "picture"
             if damage is not None or quality is not None:
                 level, rule = noise_level(damage or 0.0, quality), "measured"
         denoise = learned_denoise(plan.scale, guard=artefact_guard, level=level)
@@ -564,7 +569,7 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
             from candid.finish._jpeg import jpeg_model_params
 
             found = jpeg_model_params(NOISE_LEVEL[denoise], rule, damage=damage,
-                                      grid="photo" if grid_matrix is not None else "picture",
+                                      grid=where,
                                       quality=quality if rule == "measured" else None)
         if passes == 0:
             notes.append("learned pre-upscale skipped (magnification under 1.5x or source too big); classical only")
@@ -735,10 +740,13 @@ def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, landmarks=
                    reference_landmarks=None, identity_check: IdentityCheck | None = None,
                    options: FinishOptions | None = None, tile_w: int | None = None,
                    matte: np.ndarray | None = None, plan: FitPlan | None = None, artefact_guard: bool = True,
-                   measure_damage: bool = True, grid_matrix=None, return_params: bool = False,
+                   measure_damage: bool = True, grid_matrix=None, logged_damage: float | None = None,
+                   return_params: bool = False,
                    **settings: Any) -> tuple:
     """:func:`upscale`, also returning the backend used and the notes (honest limit first, if any).
 
+    ``logged_damage``: the block-grid damage measured when the frame was made (a saved headshot's log,
+    :func:`candid.finish._jpeg.log_frame`), used instead of measuring these pixels.
     ``return_params=True`` adds a fourth item: what the finish found as numbers for the step's log (the
     learned passes' JPEG model, :func:`candid.finish._jpeg.jpeg_model_params`; empty when no learned pass
     ran), which the front doors say in words (:func:`candid.finish._jpeg.jpeg_model_words`).
@@ -767,7 +775,8 @@ def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, landmarks=
     used = resolve_backend(o.backend, references, landmarks, w, h, plan.scale)
     fin, notes = _build(_array_to_vips(np.clip(img, 0, 1)), plan, _Settings.of(o, used, plan, target), landmarks,
                         references or [], reference_landmarks or [], matte=_check_matte(matte, w, h),
-                        artefact_guard=artefact_guard, measure_damage=measure_damage, grid_matrix=grid_matrix)
+                        artefact_guard=artefact_guard, measure_damage=measure_damage, grid_matrix=grid_matrix,
+                        logged_damage=logged_damage)
     if o.tile is None:
         out = fin.render(0, 0, plan.out_h, plan.out_w)
     else:
@@ -801,6 +810,7 @@ def finish_to_file(
     artefact_guard: bool = True,
     measure_damage: bool = True,
     grid_matrix=None,
+    logged_damage: float | None = None,
     **settings: Any,
 ) -> FinishResult:
     """Finish an image to a big file with bounded memory (tiles + streaming write).
@@ -841,6 +851,10 @@ def finish_to_file(
         source's pixels (a studio headshot saved at its frame's size: the
         ``frame_matrix`` its log carries, :func:`candid.finish._jpeg.log_grid_matrix`).
         Without it the block grid is measured on the file's own pixel grid.
+    logged_damage : float, optional
+        The damage measured when the headshot's frame was made (its log,
+        :func:`candid.finish._jpeg.log_frame`), used instead of measuring the
+        file: a JPEG save erases the photo's faint old block steps.
     **settings
         The same settings as keywords, over ``options``.
 
@@ -906,7 +920,7 @@ def finish_to_file(
     fin, notes = _build(src_vips, plan, _Settings.of(o, used, plan, target), landmarks, references or [],
                         reference_landmarks or [], matte=_check_matte(matte, plan.src_w, plan.src_h),
                         artefact_guard=artefact_guard, measure_damage=measure_damage, quality=quality,
-                        grid_matrix=grid_matrix)
+                        grid_matrix=grid_matrix, logged_damage=logged_damage)
     notes.insert(1 if plan.scale > 4.0 else 0, f"source {name}")  # the honest limit stays first
     matte_note = None
     if saved is not None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from candid.finish._jpeg import log_grid_matrix  # noqa: F401  (re-exported: the finish's own name for it)
+from candid.finish._jpeg import log_frame, log_grid_matrix
 from candid.finish._pipeline import WINDOW_WIDTH_TILES, upscale_report
 from candid.finish._size import plan_fit
 from candid.finish.options import STAGE_DEFAULTS, FinishOptions
@@ -141,11 +141,17 @@ def finish_stage(
     if matte is not None and np.shape(matte) != portrait.pixels.shape[:2]:
         matte = None
     h, w = portrait.pixels.shape[:2]
-    plan = plan_fit(w, h, size, o.fit)  # made once: the enlargement follows it, and the matte is scaled by it
+    plan = plan_fit(w, h, size, o.fit)
+    # a headshot read back from a file (its frame in the input's provenance.source step): the damage measured
+    # when the frame was made; a frame still in memory is measured as it is
+    matrix, logged = log_frame(portrait.log, w, h)
+    framed = [op for op in portrait.log if "frame_matrix" in (getattr(op, "params", None) or {})]
+    if not framed or framed[-1].stage != "provenance.source":
+        logged = None  # made once: the enlargement follows it, and the matte is scaled by it
     px, used, notes, found = upscale_report(
         portrait.pixels, size, landmarks=lm if use_refs else None, references=refs if use_refs else None,
         reference_landmarks=ref_lm if use_refs else None, options=o,
-        tile_w=WINDOW_WIDTH_TILES * o.tile, matte=matte, plan=plan, grid_matrix=grid_matrix(portrait),
+        tile_w=WINDOW_WIDTH_TILES * o.tile, matte=matte, plan=plan, grid_matrix=matrix, logged_damage=logged,
         return_params=True)
     # the pixel sizes as numbers, so a later step (the studio's change report) never reads them out of a note;
     # so is the learned passes' JPEG model (noise_level, jpeg_damage, where it was measured)

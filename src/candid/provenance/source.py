@@ -91,7 +91,12 @@ class SourceProvenance:
         these very pixels, when the file's own log (XMP) records one made at
         its size (a headshot saved at its frame's size): a later finish
         measures the photo's JPEG block grid through it
-        (:func:`candid.finish._jpeg.log_grid_matrix`).
+        (:func:`candid.finish._jpeg.log_frame`).
+    size : (int, int), optional
+        The pixels' width and height, with ``frame_matrix``.
+    frame_damage : float, optional
+        The JPEG block-grid damage the studio measured when it made that
+        frame (before a JPEG save could erase it).
     """
 
     name: str
@@ -103,6 +108,7 @@ class SourceProvenance:
     notes: tuple[str, ...] = field(default_factory=tuple)
     frame_matrix: tuple | None = None
     size: tuple[int, int] | None = None
+    frame_damage: float | None = None
 
     @property
     def labelled(self) -> bool:
@@ -124,6 +130,8 @@ class SourceProvenance:
                   "watermark_id": self.watermark_id, "c2pa": self.c2pa}
         if self.frame_matrix is not None and self.size is not None:  # these pixels are a headshot's frame
             params.update(frame_matrix=[list(r) for r in self.frame_matrix], size=list(self.size))
+            if self.frame_damage is not None:
+                params["jpeg_damage"] = self.frame_damage
         return Operation(SOURCE_STAGE, params=params, notes=self.notes, ai=self.ai)
 
 
@@ -192,17 +200,18 @@ def read_source(path: str | os.PathLike, pixels=None, *, watermark: bool = True)
     labelled_id = c2.watermark_id or getattr(xmp, "watermark_id", None)
     if wid and labelled_id and wid != labelled_id:
         notes.append(f"its watermark id {wid} differs from the id in its metadata ({labelled_id})")
-    frame = size = None
+    frame = size = frame_damage = None
     if pixels is not None and getattr(xmp, "log", None):
         # a headshot saved at its frame's size: the frame's matrix keeps the photo's block grid findable
-        from candid.finish._jpeg import log_grid_matrix
+        from candid.finish._jpeg import log_frame
 
         size = (int(pixels.shape[1]), int(pixels.shape[0]))
-        m = log_grid_matrix(xmp.log, *size)
+        m, frame_damage = log_frame(xmp.log, *size)
         frame = None if m is None else tuple(tuple(float(v) for v in row) for row in m)
     return SourceProvenance(name=path.name, ai=ai, digital_source_type=claims[0] if claims else None,
                             watermark_id=wid or labelled_id, c2pa=c2.status, labelled_id=labelled_id,
-                            notes=tuple(notes), frame_matrix=frame, size=size if frame is not None else None)
+                            notes=tuple(notes), frame_matrix=frame, size=size if frame is not None else None,
+                            frame_damage=frame_damage if frame is not None else None)
 
 
 def _term(uri: str | None) -> str:

@@ -120,6 +120,14 @@ FIRM_BAND = True
 IDENTITY_BUDGET = 0.18
 
 
+def _frame_damage(frame: np.ndarray, alpha: np.ndarray, matrix) -> float | None:
+    """:func:`candid.finish._jpeg.jpeg_damage` of a frame's cut-out on the photo's grid, 3 decimals (None: too small)."""
+    from candid.finish._jpeg import jpeg_damage
+
+    d = jpeg_damage(frame, mask=alpha, matrix=np.asarray(matrix, np.float64)[:2])
+    return None if d is None else round(float(d), 3)
+
+
 def studio_stage(
     portrait: Portrait,
     *,
@@ -375,6 +383,10 @@ def studio_stage(
         # source pixel -> output pixel (2x3 affine): the web compare view aligns before/after on it
         "frame_matrix": [[round(float(v), 6) for v in row] for row in np.asarray(framing.matrix)[:2]],
         "light_direction": None if lv is None else [float(lv[0]), float(lv[1])],
+        # the photo's JPEG block-grid damage in this frame, measured now, on the photo's grid: a copy saved as a
+        # JPEG loses it (a q92-95 save erases the old steps: lecun editorial 0.056 -> 0.000-0.017), so a finish
+        # run later on the file reads it here (candid.finish._jpeg.log_frame)
+        "jpeg_damage": _frame_damage(out, final_alpha, framing.matrix),
         # No run time here: the log is part of the output file, which must be
         # the same bytes for the same inputs.
         "matte": report.metrics, "identity_distance": dist, "changes": changes,
