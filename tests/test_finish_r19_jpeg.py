@@ -250,6 +250,8 @@ def test_the_studio_logs_the_frames_damage_on_the_photo_grid():
     assert _frame_damage(frame, alpha, rot) > 0.05  # found through the matrix ...
     assert _frame_damage(_patch(160), alpha, np.eye(3)[:2]) < 0.018  # ... and a clean frame reads clean
     assert _frame_damage(frame[:40, :40], alpha[:40, :40], rot) is None  # too small to say
+    big = np.zeros((1000, 1000, 3), np.float32)  # beyond the learned backend's size: never chosen, not measured
+    assert _frame_damage(big, np.ones((1000, 1000), np.float32), np.eye(3)[:2]) is None
 
 
 @needs_model

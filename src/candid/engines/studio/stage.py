@@ -121,8 +121,17 @@ IDENTITY_BUDGET = 0.18
 
 
 def _frame_damage(frame: np.ndarray, alpha: np.ndarray, matrix) -> float | None:
-    """:func:`candid.finish._jpeg.jpeg_damage` of a frame's cut-out on the photo's grid, 3 decimals (None: too small)."""
+    """:func:`candid.finish._jpeg.jpeg_damage` of a frame's cut-out on the photo's grid, 3 decimals.
+
+    None when the cut-out is too small to measure, or the frame is bigger than the finish's automatic
+    learned backend takes (``AUTO_LEARNED_MAX_PIXELS``): its JPEG model is never chosen, and the measure
+    would cost 1-3 s on a 900 px frame.
+    """
     from candid.finish._jpeg import jpeg_damage
+    from candid.finish._pipeline import AUTO_LEARNED_MAX_PIXELS
+
+    if frame.shape[0] * frame.shape[1] > AUTO_LEARNED_MAX_PIXELS:
+        return None
 
     d = jpeg_damage(frame, mask=alpha, matrix=np.asarray(matrix, np.float64)[:2])
     return None if d is None else round(float(d), 3)
