@@ -4678,7 +4678,8 @@ def matte(
         With ``shape_where_alike``: the segmenter's shape adds nothing beside the cheek where it holds a strip
         darker than the wall beyond that the colour matte left out (:func:`cheek_shadow`: a flash's cast shadow
         on a dark wall, 2008_002506.jpg, was a grey band with a stepped end beside the jaw on a light backdrop;
-        round 19). Where it finds no such strip the matte is byte-identical to the one without it.
+        round 19). Only when the alpha the shape would put back there sums to :data:`CHEEK_SHADOW_LEAST` face widths
+        squared or more; elsewhere the matte is byte-identical to the one without it (the regression portraits).
 
     Returns
     -------
