@@ -4279,6 +4279,76 @@ def crown_at_top(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     return np.maximum(a, np.where(zone, inside, a)).astype(np.float32)
 
 
+#: :func:`matte`'s ``cheek_shadows``: the shape's word is taken away beside the cheek only when the alpha it would put
+#: back over the shadow strip sums to this many face widths squared (2008_002506: about 0.03; the portraits' few
+#: pixels raised by at most 0.015, lecun.jpg and yangmi_3.jpg, far less).
+CHEEK_SHADOW_LEAST = 0.002
+
+
+def cheek_shadow(pixels: np.ndarray, colour_alpha: np.ndarray, own: np.ndarray, landmarks: np.ndarray, *,
+                 reach: float = 0.15, darker: tuple[float, float] = (0.02, 0.05),
+                 ring: tuple[float, float] = (0.03, 0.12), fade: float = 0.15) -> np.ndarray:
+    """Weight (0-1) of a cast shadow on the wall beside the cheek that the segmenter took for the person.
+
+    An on-camera flash throws the head's shadow on a wall close behind it: a dark strip hugging the cheek
+    from the temple to the jaw (2008_002506.jpg: 4-10 px beside a 95 px face). The segmenter's outline
+    runs through the strip, so the wall just inside and just outside it look alike, and
+    :func:`low_contrast` hands the outline to the segmenter's shape (:func:`shape_alpha`), which puts the
+    strip back at 0.8-1 after GrabCut and the matting had cut it at the skin's edge; on a light backdrop it
+    was a grey band with a stepped lower end.
+
+    A pixel has weight where all of these hold: it lies beside the face (below the eye line, above the
+    chin, outside the jaw-and-brow hull and within ``reach`` face widths of it); the colour matte
+    (``colour_alpha``) left it out (below 0.5) but the segmenter's piece (``own``) holds it; and it is
+    darker than the wall beyond the segmenter's outline (the mean of a ring ``ring`` face widths outside
+    ``own``, blurred locally) by ``darker`` (sRGB mean of the channels: 0 at the first, 1 at the second).
+    The weight fades in over ``fade`` face widths below the eye line, where the temple's hair meets the strip
+    (a hard start at the eye line cut a step into the outline there).
+    A shadow is darker than the wall it falls on; dark hair before a dark wall that is lighter than the
+    wall, or the wall itself, gets none.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), 0.16, np.float32)             # a dark wall
+    >>> hull = _face_hull((512, 512), lm)
+    >>> own = cv2.dilate(hull.astype(np.uint8), np.ones((15, 15), np.uint8)) > 0   # the segmenter: 7 px wider
+    >>> img[own & ~hull] = 0.08                                     # a shadow round the face
+    >>> w = cheek_shadow(img, hull.astype(np.float32), own, lm)
+    >>> x = int(lm[2, 0]) - 4; y = int(lm[2, 1])                    # beside the cheek
+    >>> round(float(w[y, x]), 2), float(w[int(lm[19, 1]) - 4, int(lm[19, 0])])   # beside the cheek; above the brows
+    (1.0, 0.0)
+    >>> img[own & ~hull] = 0.2                                      # lighter than the wall: hair, not a shadow
+    >>> float(cheek_shadow(img, hull.astype(np.float32), own, lm).max())
+    0.0
+    """
+    pixels = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    shape = pixels.shape[:2]
+    fw = max(float(np.linalg.norm(lm[16] - lm[0])), 1.0)
+    _, down = _frame_axes(lm)
+    _, chin, _ = head_extent(lm)
+    hull = _face_hull(shape, lm)
+    d_hull = cv2.distanceTransform((~hull).astype(np.uint8), cv2.DIST_L2, 5)
+    below_eyes = _along(shape, lm[36:48].mean(0), down)
+    zone = ~hull & (d_hull <= reach * fw) & (below_eyes > 0) & (_along(shape, chin, down) < 0)
+    own8 = np.asarray(own, np.uint8)
+    strip = zone & own8.astype(bool) & (np.asarray(colour_alpha, np.float32) < 0.5)
+    if not strip.any():
+        return np.zeros(shape, np.float32)
+    d_out = cv2.distanceTransform(1 - own8, cv2.DIST_L2, 5)
+    wall = ((d_out > max(ring[0] * fw, 1.0)) & (d_out <= max(ring[1] * fw, 3.0))).astype(np.float32)
+    lum = pixels.mean(axis=-1)
+    wall_lum = normalized_blur_on(lum, wall, max(0.08 * fw, 1.0), strip)
+    seen = gauss(wall, max(0.08 * fw, 1.0)) > 0.01  # (a wall ring within reach to compare with)
+    w = np.clip((wall_lum - lum - darker[0]) / (darker[1] - darker[0]), 0, 1)
+    # faded in below the eye line: above it the temple's hair meets the strip, and a hard start left a step
+    w = w * np.clip(below_eyes / (fade * fw), 0, 1)
+    return np.where(strip & seen, w, 0).astype(np.float32)
+
+
 def shape_alpha(prob: np.ndarray, face_width: float, *, feather: float = 0.006) -> np.ndarray:
     """A smooth alpha from the segmenter's person probability alone (no colour).
 
@@ -4380,6 +4450,7 @@ def matte(
     crown_top: bool = True,
     plain_alike: bool = True,
     skin_outline: bool = True,
+    cheek_shadows: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -4603,6 +4674,12 @@ def matte(
     skin_outline : bool
         Below the ear lobes, where the outline is the jaw's or the neck's skin, it is drawn as a smooth curve
         (:func:`smooth_skin_outline`: no stair steps where the photo's colour blocks made the edge; round 18).
+    cheek_shadows : bool
+        With ``shape_where_alike``: the segmenter's shape adds nothing beside the cheek where it holds a strip
+        darker than the wall beyond that the colour matte left out (:func:`cheek_shadow`: a flash's cast shadow
+        on a dark wall, 2008_002506.jpg, was a grey band with a stepped end beside the jaw on a light backdrop;
+        round 19). Only when the alpha the shape would put back there sums to :data:`CHEEK_SHADOW_LEAST` face widths
+        squared or more; elsewhere the matte is byte-identical to the one without it (the regression portraits).
 
     Returns
     -------
@@ -4846,6 +4923,16 @@ def matte(
             # in a group the segmenter's piece may hold a neighbour's dark sleeve joined to the subject, low contrast
             # against a dark room: what the shape would add there in colours only the background holds is not hers
             shape_w = shape_w * (1 - alien_shape(small, mask, own, tri, fw, where=shape_w > 0.01))
+        if cheek_shadows and shape_w.max() > 0.01:
+            # a flash's shadow on the wall beside the cheek: the segmenter's outline runs through it, so the wall
+            # reads alike on both sides of it; colour had cut it at the skin's edge, the shape would put it back
+            shade = cheek_shadow(small, alpha_s, own, lm_s)
+            if shade.any():
+                # only a strip the shape would really put back (portraits: a few pixels raised by 0.01 at most)
+                g = cv2.dilate(o8, np.ones((3, 3), np.uint8), iterations=max(int(0.03 * fw), 1)).astype(bool)
+                back = shade * shape_w * np.clip(shape_alpha(np.where(g, raw, 0), fw) - alpha_s, 0, 1)
+                if float(back.sum()) >= CHEEK_SHADOW_LEAST * fw * fw:
+                    shape_w = (shape_w * (1 - shade)).astype(np.float32)
         if shape_w.max() > 0.01:
             grown = cv2.dilate(o8, np.ones((3, 3), np.uint8), iterations=max(int(0.03 * fw), 1)).astype(bool)
             alpha_s = ((1 - shape_w) * alpha_s + shape_w * shape_alpha(np.where(grown, raw, 0), fw)).astype(np.float32)
