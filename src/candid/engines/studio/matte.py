@@ -3548,9 +3548,77 @@ def smooth_along_outline(alpha: np.ndarray, sigma: float = 1.0) -> np.ndarray:
     return out
 
 
+def edge_spread(share: np.ndarray, level: np.ndarray, points: np.ndarray, *, reach: int = 8,
+                least: float = 0.5) -> np.ndarray:
+    """How soft the photo's own edge is at ``points``: the Gaussian sigma (px) of its rise across the outline.
+
+    At each of ``points`` (bool), ``share`` (each pixel's colour read as its share of the person's colour against
+    the background's beside it: about 0 outside, 1 inside) is sampled along the normal of ``level`` (a smooth
+    alpha, rising inwards) from ``reach`` px outside to ``reach`` px inside. The rise between its own ends (the
+    median of the three outermost samples on either side), made monotone (the mean of its running maximum from
+    outside and its running minimum from inside: a pore or a JPEG ripple is no second edge), is read at 10 % and
+    90 %; that distance is 2.563 sigmas of a Gaussian blur of a step. NaN where the ends differ by less than
+    ``least`` (no edge between the two colours there).
+
+    Parameters
+    ----------
+    share : ndarray
+        ``(H, W)`` float.
+    level : ndarray
+        ``(H, W)`` float, rising from the background into the person (its gradient is the normal).
+    points : ndarray
+        ``(H, W)`` bool, the outline's pixels to measure at.
+    reach : int
+        Samples from ``-reach`` to ``reach`` px along the normal.
+    least : float
+        The smallest rise of ``share`` between the profile's ends to measure.
+
+    Returns
+    -------
+    ndarray
+        ``(n,)`` float32 sigmas in px, in the order of ``np.nonzero(points)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy import ndimage
+    >>> xx = np.tile(np.arange(64, dtype=np.float32), (64, 1))
+    >>> step = np.clip(xx - 31.5 + 0.5, 0, 1)                  # an edge between columns 31 and 32
+    >>> pts = np.zeros((64, 64), bool); pts[20:40, 32] = True
+    >>> [round(float(np.median(edge_spread(ndimage.gaussian_filter(step, s), step, pts))), 1) for s in (1, 2, 3)]
+    [1.0, 2.0, 2.9]
+    """
+    sh = np.asarray(share, np.float32)
+    g = np.asarray(level, np.float32)
+    ys, xs = np.nonzero(np.asarray(points, bool))
+    if ys.size == 0:
+        return np.zeros(0, np.float32)
+    gy, gx = np.gradient(g)
+    mag = np.maximum(np.hypot(gx[ys, xs], gy[ys, xs]), 1e-6)
+    ny, nx = gy[ys, xs] / mag, gx[ys, xs] / mag
+    off = np.arange(-reach, reach + 1, dtype=np.float32)
+    my = (ys[:, None] + ny[:, None] * off[None]).astype(np.float32)
+    mx = (xs[:, None] + nx[:, None] * off[None]).astype(np.float32)
+    prof = cv2.remap(sh, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.float64)
+    lo, hi = np.median(prof[:, :3], 1), np.median(prof[:, -3:], 1)
+    rise = hi - lo
+    ok = rise >= least
+    q = np.clip((prof - lo[:, None]) / np.where(ok, rise, 1.0)[:, None], 0, 1)
+    q = 0.5 * (np.maximum.accumulate(q, 1) + np.minimum.accumulate(q[:, ::-1], 1)[:, ::-1])
+    # the first samples past 10 % and 90 % (q is monotone), each interpolated with the sample before it
+    out = []
+    for level_ in (0.1, 0.9):
+        j = np.clip(np.argmax(q >= level_, 1), 1, off.size - 1)
+        rows = np.arange(q.shape[0])
+        q0, q1 = q[rows, j - 1], q[rows, j]
+        out.append(j - 1 + np.clip((level_ - q0) / np.maximum(q1 - q0, 1e-6), 0, 1))
+    return np.where(ok, (out[1] - out[0]) / 2.563, np.nan).astype(np.float32)
+
+
 def smooth_skin_outline(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, sigma: float = 0.02,
-                        least: float = 4.0, width: float = 2.0, hue: float = 8.0,
-                        bump: float = 0.015, keep: np.ndarray | None = None) -> np.ndarray:
+                        least: float = 4.0, width: float | None = None, hue: float = 8.0,
+                        bump: float = 0.015, keep: np.ndarray | None = None,
+                        spread: tuple[float, float] = (0.6, 0.5)) -> np.ndarray:
     """The jaw's and the neck's outline below the ear lobes drawn as a smooth curve: no stair steps from colour blocks.
 
     Where the skin of a shaded jaw meets a background of about its lightness
@@ -3562,8 +3630,14 @@ def smooth_skin_outline(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.nda
     Gaussian of ``sigma`` face widths, at least ``least`` px as the blocks are
     the photo's, whose 0.5 level is the contour with its bumps under about
     2.5 sigmas taken out) and the edge drawn again
-    across it as a ramp of ``width`` px, by the smoothed alpha's distance to
-    its 0.5 level. Only where the outline is skin: below the lobes (faded in
+    across it as a ramp (a linear one ``width`` px wide with ``width``
+    given), by the smoothed alpha's distance to its 0.5 level; with ``width`` None (the default) the ramp is as soft as
+    the photo's own edge there (:func:`edge_spread` of each pixel's colour
+    share between the skin's and the background's, a Gaussian's sigma kept
+    within ``spread``: at least ``spread[0]`` px, at most ``spread[1]`` of
+    the smoothing; a 2 px ramp across a jaw the photo blurs over 4-6 px left
+    the outermost skin opaque with a share of the old background in it).
+    Only where the outline is skin: below the lobes (faded in
     over 0.03 face widths), within :func:`_skin_sides`' reach of the face on a
     side without long hair, and where the opaque side's colour has the
     cheeks' hue (CIELAB a*, b* within ``hue``, none from 1.5 times that: a
@@ -3621,16 +3695,21 @@ def smooth_skin_outline(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.nda
     gy, gx = np.gradient(g)
     mag = np.hypot(gx, gy)
     dist = (g - 0.5) / np.maximum(mag, 1e-4)  # signed px from the smoothed 0.5 contour (inside positive)
-    new = np.clip(0.5 + dist / width, 0, 1)
     # near that contour only (within 1.5 sigma, faded out to 3): a flat region or a far edge is left as it was
     near = np.clip(2 - np.abs(dist) / (1.5 * s), 0, 1) * (mag > 0.05 / s)
-    # alpha rises only over a pixel nearer the skin's colour beside it than the background's, and falls only over
-    # one nearer the background's (CIELAB, ramped over 0.3-0.7 of the way): a notch of dark backdrop between an
-    # earring and the neck (a warm dark, of the skin's hue) was filled, a black chunk
+    # each pixel's colour as its share of the skin's beside it against the background's (CIELAB): alpha rises only
+    # over a pixel nearer the skin's colour than the background's, and falls only over one nearer the background's
+    # (ramped over 0.3-0.7 of the way): a notch of dark backdrop between an earring and the neck (a warm dark, of
+    # the skin's hue) was filled, a black chunk
     clear = (a < 0.02).astype(np.float32)
     back = normalized_blur(lab, clear, s) if clear.any() else lab
     v = fore - back
     t = np.sum((lab - back) * v, -1) / np.maximum(np.sum(v * v, -1), 1e-6)
+    if width is None:  # as soft as the photo's own edge: a 2 px ramp across a jaw the photo blurs over 4-6 px left
+        # the outermost skin, opaque, with a share of the old background (a thin line of it on the new one)
+        new, width = _photo_ramp(t, g, dist, (zone * near > 0.3) & (np.abs(dist) < 0.5), s, fw, spread)
+    else:
+        new = np.clip(0.5 + dist / width, 0, 1)
     step = zone * near * (new - a)
     step = np.where(step > 0, step * np.clip((t - 0.3) / 0.4, 0, 1), step * np.clip((0.7 - t) / 0.4, 0, 1))
     # and only as slivers along the outline: a piece of the change reaching past ``bump`` px from the smoothed
@@ -3645,11 +3724,37 @@ def smooth_skin_outline(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.nda
         flip = part & ((a > 0.5) != (dist > 0))
         far = np.zeros(n, np.float32)
         np.maximum.at(far, lab_[flip], np.abs(dist[flip]))
-        drop = part & (far[lab_] > reach + 0.5 * width)
+        drop = part & (far[lab_] > reach + 0.5 * width)  # (width: a float, or the ramp's width at each pixel)
         if drop.any():  # with the ramp round them, so no seam is left at the piece's border
             ring = cv2.dilate(drop.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
             step = np.where(ring & (sign * step > 0), 0.0, step)
     return np.clip(a + step, 0, 1).astype(np.float32)
+
+
+def _photo_ramp(share: np.ndarray, level: np.ndarray, dist: np.ndarray, points: np.ndarray, s: float, fw: float,
+                spread: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`smooth_skin_outline`'s edge as soft as the photo's: alpha across the smoothed outline (``dist``, px
+    from it, inside positive) as a Gaussian-blurred step whose sigma is the photo's own (:func:`edge_spread` of
+    ``share`` at ``points``), spread along the outline (a normalised blur over 0.05 face widths: the focus changes
+    slowly along a jaw, a JPEG block's reading does not count alone) and kept within ``spread``: at least
+    ``spread[0]`` px, at most ``spread[1]`` of the outline's smoothing ``s``. Returns the alpha and the ramp's
+    10-90 % width (px) at each pixel."""
+    from scipy.special import erf
+
+    sig = edge_spread(share, level, points, reach=int(np.clip(round(1.5 * s), 6, 12)))
+    ok = np.isfinite(sig)
+    lo, hi = spread[0], max(spread[1] * s, spread[0])
+    if ok.any():
+        ys, xs = np.nonzero(points)
+        vals = np.zeros(share.shape, np.float32)
+        wts = np.zeros(share.shape, np.float32)
+        vals[ys[ok], xs[ok]] = np.log(np.clip(sig[ok], lo, hi))  # (a geometric mean: one wide reading, a
+        wts[ys[ok], xs[ok]] = 1.0                                  # shadow's or a strand's, pulls it up less)
+        field = np.clip(np.exp(normalized_blur(vals, wts, max(0.05 * fw, 2.0))), lo, hi)
+    else:  # no edge of the two colours to read: round 18's 2 px ramp
+        return np.clip(0.5 + dist / 2.0, 0, 1).astype(np.float32), np.full(share.shape, 2.0, np.float32)
+    new = 0.5 * (1 + erf(dist / (np.sqrt(2) * field)))
+    return new.astype(np.float32), (2.563 * field).astype(np.float32)
 
 
 def _long_hair_sides(alpha: np.ndarray, lm: np.ndarray) -> tuple[bool, bool]:
@@ -4380,6 +4485,7 @@ def matte(
     crown_top: bool = True,
     plain_alike: bool = True,
     skin_outline: bool = True,
+    photo_ramp: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -4603,6 +4709,10 @@ def matte(
     skin_outline : bool
         Below the ear lobes, where the outline is the jaw's or the neck's skin, it is drawn as a smooth curve
         (:func:`smooth_skin_outline`: no stair steps where the photo's colour blocks made the edge; round 18).
+    photo_ramp : bool
+        With ``skin_outline``: the redrawn outline is as soft as the photo's own edge there (:func:`edge_spread`;
+        round 19); False: a 2 px linear ramp (round 18), which left the outermost skin of a soft jaw opaque with a
+        share of the old background in it.
 
     Returns
     -------
@@ -4949,7 +5059,7 @@ def matte(
             keep = resize(jewels_s.astype(np.float32), (W, H), cv2.INTER_LINEAR) > 0.1
             keep = cv2.dilate(keep.astype(np.uint8), np.ones((3, 3), np.uint8),
                               iterations=max(int(round(0.05 * np.linalg.norm(lm[16] - lm[0]))), 1)) > 0
-        alpha = smooth_skin_outline(pixels, alpha, lm, keep=keep)
+        alpha = smooth_skin_outline(pixels, alpha, lm, keep=keep, width=None if photo_ramp else 2.0)
     return attached_only(alpha, lm, loose=loose)
 
 
