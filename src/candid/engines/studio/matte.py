@@ -3618,7 +3618,7 @@ def edge_spread(share: np.ndarray, level: np.ndarray, points: np.ndarray, *, rea
 def smooth_skin_outline(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, sigma: float = 0.02,
                         least: float = 4.0, width: float | None = None, hue: float = 8.0,
                         bump: float = 0.015, keep: np.ndarray | None = None,
-                        spread: tuple[float, float] = (0.6, 0.5)) -> np.ndarray:
+                        spread: tuple[float, float] = (0.6, 0.5), slack: float = 0.25) -> np.ndarray:
     """The jaw's and the neck's outline below the ear lobes drawn as a smooth curve: no stair steps from colour blocks.
 
     Where the skin of a shaded jaw meets a background of about its lightness
@@ -3636,14 +3636,15 @@ def smooth_skin_outline(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.nda
     share between the skin's and the background's, a Gaussian's sigma kept
     within ``spread``: at least ``spread[0]`` px, at most ``spread[1]`` of
     the smoothing; a 2 px ramp across a jaw the photo blurs over 4-6 px left
-    the outermost skin opaque with a share of the old background in it).
-    Only where the outline is skin: below the lobes (faded in
+    the outermost skin opaque with a share of the old background in it),
+    and alpha is kept within ``slack`` of that colour share where it falls
+    or rises. Only where the outline is skin: below the lobes (faded in
     over 0.03 face widths), within :func:`_skin_sides`' reach of the face on a
     side without long hair, and where the opaque side's colour has the
     cheeks' hue (CIELAB a*, b* within ``hue``, none from 1.5 times that: a
     collar, a lapel or a coat keeps its corners). Alpha rises only over
     pixels nearer the skin's colour beside them than the background's, and
-    falls only over pixels nearer the background's (a notch of dark backdrop
+    (with ``width`` given) falls only over pixels nearer the background's (a notch of dark backdrop
     beside an earring stays open), and a piece of the change that reaches more than ``bump`` face
     widths (at least 2 px) past the smoothed contour with its 0.5 level is left out: a block's
     step is a sliver along the outline, an earring hanging from the lobe is
@@ -3708,10 +3709,16 @@ def smooth_skin_outline(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.nda
     if width is None:  # as soft as the photo's own edge: a 2 px ramp across a jaw the photo blurs over 4-6 px left
         # the outermost skin, opaque, with a share of the old background (a thin line of it on the new one)
         new, width = _photo_ramp(t, g, dist, (zone * near > 0.3) & (np.abs(dist) < 0.5), s, fw, spread)
+        # a soft ramp lowers skin that is partly the old background (t 0.7-0.95): it may, down to ``slack`` below
+        # that share (no cut into the skin), and rises no more than ``slack`` above it, and not over a pixel under
+        # 0.15 of the way (ramped to 0.45): no notch of backdrop filled
+        new = np.where(new < a, np.maximum(new, np.minimum(a, t - slack)), np.minimum(new, np.maximum(a, t + slack)))
+        step = zone * near * (new - a)
+        step = np.where(step > 0, step * np.clip((t - 0.15) / 0.3, 0, 1), step)
     else:
         new = np.clip(0.5 + dist / width, 0, 1)
-    step = zone * near * (new - a)
-    step = np.where(step > 0, step * np.clip((t - 0.3) / 0.4, 0, 1), step * np.clip((0.7 - t) / 0.4, 0, 1))
+        step = zone * near * (new - a)
+        step = np.where(step > 0, step * np.clip((t - 0.3) / 0.4, 0, 1), step * np.clip((0.7 - t) / 0.4, 0, 1))
     # and only as slivers along the outline: a piece of the change reaching past ``bump`` px from the smoothed
     # contour is no block's step but a shape of its own (an earring hanging from the lobe, a notch beside it)
     reach = max(bump * fw, 2.0)
