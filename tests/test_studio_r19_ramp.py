@@ -105,3 +105,51 @@ def test_a_crisp_photo_keeps_a_crisp_outline():
 def test_the_flag_is_on_by_default():
     assert inspect.signature(matte).parameters["photo_ramp"].default is True
     assert inspect.signature(smooth_skin_outline).parameters["width"].default is None
+
+
+# --- rihanna's pink line: the rim of an opened thin pocket on the neck's side ---------------------------------------
+
+NECK = np.array([0.5, 0.28, 0.2], np.float32)  # a shaded neck
+PINK = np.array([0.88, 0.53, 0.72], np.float32)  # the old backdrop in the pocket
+GOLD = np.array([0.8, 0.62, 0.25], np.float32)  # a hoop
+
+
+def _pocket_rim(pink_share: float = 0.6):
+    """Neck | one rim pixel (``pink_share`` pink, the rest neck) | a pink pocket the matting filled | a gold hoop;
+    the working size's piece is narrower than the pocket (its pixels from column 22 to 30)."""
+    img = np.zeros((40, 60, 3), np.float32)
+    img[:, :20] = NECK
+    img[:, 20] = pink_share * PINK + (1 - pink_share) * NECK
+    img[:, 21:32] = PINK
+    img[:, 32:] = GOLD
+    a = np.ones((40, 60), np.float32)
+    a[:, 20] = 0.9  # the matting's alpha on the rim
+    a[:, 21:32] = 0.95
+    pieces = np.zeros((40, 60), bool)
+    pieces[:, 22:31] = True
+    return img, a, pieces
+
+
+def _mix():
+    return 0.1 if inspect.signature(matte).parameters["pocket_rim"].default else None
+
+
+def test_the_pockets_rim_on_the_neck_side_keeps_no_pink():
+    # the rim pixel is 60 % pink: 0.9 of alpha kept it (the foreground estimate took out a share of pink it was
+    # mostly made of: a light line); fails with pocket_rim off
+    from candid.engines.studio.matte import open_thin_pockets
+
+    img, a, pieces = _pocket_rim()
+    b = open_thin_pockets(a, pieces, pixels=img, mix=_mix())
+    assert float(b[20, 20]) < 0.55  # its share of the neck (0.4) and 0.1
+    assert float(b[20, 26]) == 0.0  # the pocket open
+    assert float(b[20, 10]) == 1.0 and float(b[20, 40]) == 1.0  # the neck and the hoop whole
+    assert float(b[20, 32]) == 1.0  # the hoop's edge is no mix of pink and neck: kept
+
+
+def test_a_rim_of_neck_colour_is_kept():
+    from candid.engines.studio.matte import open_thin_pockets
+
+    img, a, pieces = _pocket_rim(pink_share=0.0)
+    b = open_thin_pockets(a, pieces, pixels=img, mix=0.1)
+    assert float(b[20, 20]) == pytest.approx(0.9)

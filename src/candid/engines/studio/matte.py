@@ -1422,7 +1422,8 @@ def thin_backdrop_pockets(pockets: np.ndarray, mask: np.ndarray, pixels: np.ndar
 def open_thin_pockets(alpha: np.ndarray, pieces: np.ndarray, *, ridge: float = 0.65, least: float = 1.5,
                       reach: float = 6.0, pixels: np.ndarray | None = None, grow: int = 5,
                       key: tuple[float, float] = (0.06, 0.16), landmarks: np.ndarray | None = None,
-                      skin_gap: float = 0.15) -> np.ndarray:
+                      skin_gap: float = 0.15, mix: float | None = 0.1, line: float = 0.08,
+                      contrast: float = 0.15) -> np.ndarray:
     """Alpha over thin pockets (:func:`thin_pockets_of`, at this size) capped to 0 along their ridge, ramping back to
     the matting's own value at their border; nothing outside ``pieces`` moves.
 
@@ -1434,7 +1435,11 @@ def open_thin_pockets(alpha: np.ndarray, pieces: np.ndarray, *, ridge: float = 0
     pocket: a line of its colour stayed along both sides) are also capped by their distance from the ridge's colour
     (RGB, ramped over ``key``: the backdrop's own colour opens, a hoop's gold does not); with ``landmarks`` a pixel
     within ``skin_gap`` of the neck's colour (:func:`_neck_strip`) is never keyed (a cream backdrop beside a lit neck
-    lies about 0.1 from it).
+    lies about 0.1 from it). With ``mix`` (round 19), a pixel there that is a mix of the ridge's colour and the
+    person's beside it (the opaque pixels round the grown band; within ``line`` of the straight line between the two
+    colours, which differ by ``contrast`` or more) gets at most its share of the person's colour plus ``mix``: the
+    rim of rihanna.webp's pink crescent on the neck's side, 60-75 % pink, kept the matting's 0.9 and its foreground
+    estimate, the pink taken out of a pixel it was most of, a light orange-pink line on the new backdrop.
 
     Examples
     --------
@@ -1462,13 +1467,33 @@ def open_thin_pockets(alpha: np.ndarray, pieces: np.ndarray, *, ridge: float = 0
             seen = gauss(on_ridge.astype(np.float32), max(reach, 1.0)) > 1e-3  # a ridge near enough to know its colour
             near = cv2.dilate(pc.astype(np.uint8), np.ones((2 * grow + 1,) * 2, np.uint8)).astype(bool) & seen
             dist = np.sqrt(((img - back) ** 2).sum(-1))
+            grown = near.copy()  # (the share cap below needs no guard for the neck: the neck's own colour reads 1)
             if landmarks is not None:
                 lm = check_landmarks(landmarks)
                 neck = _neck_strip(a.shape, lm) & (a > 0.5)
                 if neck.any():
                     near &= _from_neck_colour(img, neck, float(np.linalg.norm(lm[16] - lm[0]))) > skin_gap
             cap = np.where(near, np.minimum(cap, np.clip((dist - key[0]) / (key[1] - key[0]), 0, 1)), cap)
+            if mix is not None:
+                cap = np.minimum(cap, _rim_share_cap(img, a, back, grown | pc, grown, mix, line, contrast, grow))
     return np.minimum(a, cap).astype(np.float32)
+
+
+def _rim_share_cap(img: np.ndarray, alpha: np.ndarray, back: np.ndarray, band: np.ndarray, near: np.ndarray,
+                   mix: float, line: float, contrast: float, grow: int) -> np.ndarray:
+    """:func:`open_thin_pockets`' cap on its grown band by colour: a pixel that is a mix of the pocket's colour
+    (``back``) and the person's beside it (the opaque pixels just outside ``band``, a normalised blur) gets at most
+    its share of the person's colour plus ``mix``; 1 elsewhere."""
+    ring = (cv2.dilate(band.astype(np.uint8), np.ones((2 * grow + 1,) * 2, np.uint8)) > 0) & ~band & (alpha >= 0.98)
+    if not ring.any():
+        return np.ones(alpha.shape, np.float32)
+    person = normalized_blur(img, ring.astype(np.float32), max(grow, 1.0))
+    v = person - back
+    vv = np.sum(v * v, -1)
+    t = np.clip(np.sum((img - back) * v, -1) / np.maximum(vv, 1e-6), 0, 1)
+    off = np.sqrt(np.sum((img - back - t[..., None] * v) ** 2, -1))
+    on = near & (vv >= contrast ** 2) & (off <= line)
+    return np.where(on, np.clip(t + mix, 0, 1), 1.0).astype(np.float32)
 
 
 def strands_over_pockets(pixels: np.ndarray, mask: np.ndarray, pockets: np.ndarray, landmarks: np.ndarray, *,
@@ -4493,6 +4518,7 @@ def matte(
     plain_alike: bool = True,
     skin_outline: bool = True,
     photo_ramp: bool = True,
+    pocket_rim: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -4716,6 +4742,10 @@ def matte(
     skin_outline : bool
         Below the ear lobes, where the outline is the jaw's or the neck's skin, it is drawn as a smooth curve
         (:func:`smooth_skin_outline`: no stair steps where the photo's colour blocks made the edge; round 18).
+    pocket_rim : bool
+        With ``thin_pockets``: the rim of an opened thin pocket is capped by each pixel's colour share between the
+        pocket's colour and the person's beside it (:func:`open_thin_pockets`' ``mix``; round 19: rihanna's pink
+        line along the neck).
     photo_ramp : bool
         With ``skin_outline``: the redrawn outline is as soft as the photo's own edge there (:func:`edge_spread`;
         round 19); False: a 2 px linear ramp (round 18), which left the outermost skin of a soft jaw opaque with a
@@ -5016,7 +5046,8 @@ def matte(
     if thin_p is not None and thin_p.any():  # a pocket too thin for a known core: the matting filled it (rihanna's
         # pink crescent between the right hoop and the neck at 0.93-0.97); opened along its ridge, its own pixels only
         alpha = open_thin_pockets(alpha, resize(thin_p.astype(np.float32), (W, H)) > 0.5, pixels=pixels, landmarks=lm,
-                                  reach=max(0.015 * float(np.linalg.norm(lm[16] - lm[0])), 1.5) * 2)
+                                  reach=max(0.015 * float(np.linalg.norm(lm[16] - lm[0])), 1.5) * 2,
+                                  mix=0.1 if pocket_rim else None)
     if jewels_s is not None:  # the backdrop seen through a hoop's eye below the lobe is no hole in the head
         near = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(int(round(0.1 * fw)), 1))
         alpha, pockets = background_pockets(pixels, alpha, lm, near=resize(near.astype(np.float32), (W, H)) > 0.5)
