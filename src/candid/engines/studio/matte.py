@@ -3655,15 +3655,15 @@ def smooth_skin_outline(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.nda
     Gaussian of ``sigma`` face widths, at least ``least`` px as the blocks are
     the photo's, whose 0.5 level is the contour with its bumps under about
     2.5 sigmas taken out) and the edge drawn again
-    across it as a ramp (a linear one ``width`` px wide with ``width``
-    given), by the smoothed alpha's distance to its 0.5 level; with ``width`` None (the default) the ramp is as soft as
-    the photo's own edge there (:func:`edge_spread` of each pixel's colour
-    share between the skin's and the background's, a Gaussian's sigma kept
-    within ``spread``: at least ``spread[0]`` px, at most ``spread[1]`` of
-    the smoothing; a 2 px ramp across a jaw the photo blurs over 4-6 px left
-    the outermost skin opaque with a share of the old background in it),
-    and alpha is kept within ``slack`` of that colour share where it falls
-    or rises. Only where the outline is skin: below the lobes (faded in
+    across it as a ramp, by the smoothed alpha's distance to its 0.5 level:
+    with ``width`` None (the default) as soft as the photo's own edge there
+    (:func:`edge_spread` of each pixel's colour share between the skin's and
+    the background's, a Gaussian's sigma kept within ``spread``: at least
+    ``spread[0]`` px, at most ``spread[1]`` of the smoothing; round 18's 2 px
+    ramp across a jaw the photo blurs over 4-6 px left the outermost skin
+    opaque with a share of the old background in it), alpha kept within
+    ``slack`` of that colour share where it falls or rises; with ``width``
+    given, a linear ramp that many px wide. Only where the outline is skin: below the lobes (faded in
     over 0.03 face widths), within :func:`_skin_sides`' reach of the face on a
     side without long hair, and where the opaque side's colour has the
     cheeks' hue (CIELAB a*, b* within ``hue``, none from 1.5 times that: a
@@ -4742,14 +4742,14 @@ def matte(
     skin_outline : bool
         Below the ear lobes, where the outline is the jaw's or the neck's skin, it is drawn as a smooth curve
         (:func:`smooth_skin_outline`: no stair steps where the photo's colour blocks made the edge; round 18).
-    pocket_rim : bool
-        With ``thin_pockets``: the rim of an opened thin pocket is capped by each pixel's colour share between the
-        pocket's colour and the person's beside it (:func:`open_thin_pockets`' ``mix``; round 19: rihanna's pink
-        line along the neck).
     photo_ramp : bool
         With ``skin_outline``: the redrawn outline is as soft as the photo's own edge there (:func:`edge_spread`;
         round 19); False: a 2 px linear ramp (round 18), which left the outermost skin of a soft jaw opaque with a
         share of the old background in it.
+    pocket_rim : bool
+        With ``thin_pockets``: the rim of an opened thin pocket is capped by each pixel's colour share between the
+        pocket's colour and the person's beside it (:func:`open_thin_pockets`' ``mix``; round 19: rihanna's pink
+        line along the neck).
 
     Returns
     -------
