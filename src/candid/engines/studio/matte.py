@@ -1422,7 +1422,8 @@ def thin_backdrop_pockets(pockets: np.ndarray, mask: np.ndarray, pixels: np.ndar
 def open_thin_pockets(alpha: np.ndarray, pieces: np.ndarray, *, ridge: float = 0.65, least: float = 1.5,
                       reach: float = 6.0, pixels: np.ndarray | None = None, grow: int = 5,
                       key: tuple[float, float] = (0.06, 0.16), landmarks: np.ndarray | None = None,
-                      skin_gap: float = 0.15) -> np.ndarray:
+                      skin_gap: float = 0.15, mix: float | None = 0.1, line: float = 0.08,
+                      contrast: float = 0.15) -> np.ndarray:
     """Alpha over thin pockets (:func:`thin_pockets_of`, at this size) capped to 0 along their ridge, ramping back to
     the matting's own value at their border; nothing outside ``pieces`` moves.
 
@@ -1434,7 +1435,11 @@ def open_thin_pockets(alpha: np.ndarray, pieces: np.ndarray, *, ridge: float = 0
     pocket: a line of its colour stayed along both sides) are also capped by their distance from the ridge's colour
     (RGB, ramped over ``key``: the backdrop's own colour opens, a hoop's gold does not); with ``landmarks`` a pixel
     within ``skin_gap`` of the neck's colour (:func:`_neck_strip`) is never keyed (a cream backdrop beside a lit neck
-    lies about 0.1 from it).
+    lies about 0.1 from it). With ``mix`` (round 19), a pixel there that is a mix of the ridge's colour and the
+    person's beside it (the opaque pixels round the grown band; within ``line`` of the straight line between the two
+    colours, which differ by ``contrast`` or more) gets at most its share of the person's colour plus ``mix``: the
+    rim of rihanna.webp's pink crescent on the neck's side, 60-75 % pink, kept the matting's 0.9 and its foreground
+    estimate, the pink taken out of a pixel it was most of, a light orange-pink line on the new backdrop.
 
     Examples
     --------
@@ -1462,13 +1467,33 @@ def open_thin_pockets(alpha: np.ndarray, pieces: np.ndarray, *, ridge: float = 0
             seen = gauss(on_ridge.astype(np.float32), max(reach, 1.0)) > 1e-3  # a ridge near enough to know its colour
             near = cv2.dilate(pc.astype(np.uint8), np.ones((2 * grow + 1,) * 2, np.uint8)).astype(bool) & seen
             dist = np.sqrt(((img - back) ** 2).sum(-1))
+            grown = near.copy()  # (the share cap below needs no guard for the neck: the neck's own colour reads 1)
             if landmarks is not None:
                 lm = check_landmarks(landmarks)
                 neck = _neck_strip(a.shape, lm) & (a > 0.5)
                 if neck.any():
                     near &= _from_neck_colour(img, neck, float(np.linalg.norm(lm[16] - lm[0]))) > skin_gap
             cap = np.where(near, np.minimum(cap, np.clip((dist - key[0]) / (key[1] - key[0]), 0, 1)), cap)
+            if mix is not None:
+                cap = np.minimum(cap, _rim_share_cap(img, a, back, grown | pc, grown, mix, line, contrast, grow))
     return np.minimum(a, cap).astype(np.float32)
+
+
+def _rim_share_cap(img: np.ndarray, alpha: np.ndarray, back: np.ndarray, band: np.ndarray, near: np.ndarray,
+                   mix: float, line: float, contrast: float, grow: int) -> np.ndarray:
+    """:func:`open_thin_pockets`' cap on its grown band by colour: a pixel that is a mix of the pocket's colour
+    (``back``) and the person's beside it (the opaque pixels just outside ``band``, a normalised blur) gets at most
+    its share of the person's colour plus ``mix``; 1 elsewhere."""
+    ring = (cv2.dilate(band.astype(np.uint8), np.ones((2 * grow + 1,) * 2, np.uint8)) > 0) & ~band & (alpha >= 0.98)
+    if not ring.any():
+        return np.ones(alpha.shape, np.float32)
+    person = normalized_blur(img, ring.astype(np.float32), max(grow, 1.0))
+    v = person - back
+    vv = np.sum(v * v, -1)
+    t = np.clip(np.sum((img - back) * v, -1) / np.maximum(vv, 1e-6), 0, 1)
+    off = np.sqrt(np.sum((img - back - t[..., None] * v) ** 2, -1))
+    on = near & (vv >= contrast ** 2) & (off <= line)
+    return np.where(on, np.clip(t + mix, 0, 1), 1.0).astype(np.float32)
 
 
 def strands_over_pockets(pixels: np.ndarray, mask: np.ndarray, pockets: np.ndarray, landmarks: np.ndarray, *,
@@ -3548,9 +3573,77 @@ def smooth_along_outline(alpha: np.ndarray, sigma: float = 1.0) -> np.ndarray:
     return out
 
 
+def edge_spread(share: np.ndarray, level: np.ndarray, points: np.ndarray, *, reach: int = 8,
+                least: float = 0.5) -> np.ndarray:
+    """How soft the photo's own edge is at ``points``: the Gaussian sigma (px) of its rise across the outline.
+
+    At each of ``points`` (bool), ``share`` (each pixel's colour read as its share of the person's colour against
+    the background's beside it: about 0 outside, 1 inside) is sampled along the normal of ``level`` (a smooth
+    alpha, rising inwards) from ``reach`` px outside to ``reach`` px inside. The rise between its own ends (the
+    median of the three outermost samples on either side), made monotone (the mean of its running maximum from
+    outside and its running minimum from inside: a pore or a JPEG ripple is no second edge), is read at 10 % and
+    90 %; that distance is 2.563 sigmas of a Gaussian blur of a step. NaN where the ends differ by less than
+    ``least`` (no edge between the two colours there).
+
+    Parameters
+    ----------
+    share : ndarray
+        ``(H, W)`` float.
+    level : ndarray
+        ``(H, W)`` float, rising from the background into the person (its gradient is the normal).
+    points : ndarray
+        ``(H, W)`` bool, the outline's pixels to measure at.
+    reach : int
+        Samples from ``-reach`` to ``reach`` px along the normal.
+    least : float
+        The smallest rise of ``share`` between the profile's ends to measure.
+
+    Returns
+    -------
+    ndarray
+        ``(n,)`` float32 sigmas in px, in the order of ``np.nonzero(points)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scipy import ndimage
+    >>> xx = np.tile(np.arange(64, dtype=np.float32), (64, 1))
+    >>> step = np.clip(xx - 31.5 + 0.5, 0, 1)                  # an edge between columns 31 and 32
+    >>> pts = np.zeros((64, 64), bool); pts[20:40, 32] = True
+    >>> [round(float(np.median(edge_spread(ndimage.gaussian_filter(step, s), step, pts))), 1) for s in (1, 2, 3)]
+    [1.0, 2.0, 2.9]
+    """
+    sh = np.asarray(share, np.float32)
+    g = np.asarray(level, np.float32)
+    ys, xs = np.nonzero(np.asarray(points, bool))
+    if ys.size == 0:
+        return np.zeros(0, np.float32)
+    gy, gx = np.gradient(g)
+    mag = np.maximum(np.hypot(gx[ys, xs], gy[ys, xs]), 1e-6)
+    ny, nx = gy[ys, xs] / mag, gx[ys, xs] / mag
+    off = np.arange(-reach, reach + 1, dtype=np.float32)
+    my = (ys[:, None] + ny[:, None] * off[None]).astype(np.float32)
+    mx = (xs[:, None] + nx[:, None] * off[None]).astype(np.float32)
+    prof = cv2.remap(sh, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.float64)
+    lo, hi = np.median(prof[:, :3], 1), np.median(prof[:, -3:], 1)
+    rise = hi - lo
+    ok = rise >= least
+    q = np.clip((prof - lo[:, None]) / np.where(ok, rise, 1.0)[:, None], 0, 1)
+    q = 0.5 * (np.maximum.accumulate(q, 1) + np.minimum.accumulate(q[:, ::-1], 1)[:, ::-1])
+    # the first samples past 10 % and 90 % (q is monotone), each interpolated with the sample before it
+    out = []
+    for level_ in (0.1, 0.9):
+        j = np.clip(np.argmax(q >= level_, 1), 1, off.size - 1)
+        rows = np.arange(q.shape[0])
+        q0, q1 = q[rows, j - 1], q[rows, j]
+        out.append(j - 1 + np.clip((level_ - q0) / np.maximum(q1 - q0, 1e-6), 0, 1))
+    return np.where(ok, (out[1] - out[0]) / 2.563, np.nan).astype(np.float32)
+
+
 def smooth_skin_outline(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, sigma: float = 0.02,
-                        least: float = 4.0, width: float = 2.0, hue: float = 8.0,
-                        bump: float = 0.015, keep: np.ndarray | None = None) -> np.ndarray:
+                        least: float = 4.0, width: float | None = None, hue: float = 8.0,
+                        bump: float = 0.015, keep: np.ndarray | None = None,
+                        spread: tuple[float, float] = (0.6, 0.5), slack: float = 0.25) -> np.ndarray:
     """The jaw's and the neck's outline below the ear lobes drawn as a smooth curve: no stair steps from colour blocks.
 
     Where the skin of a shaded jaw meets a background of about its lightness
@@ -3562,14 +3655,21 @@ def smooth_skin_outline(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.nda
     Gaussian of ``sigma`` face widths, at least ``least`` px as the blocks are
     the photo's, whose 0.5 level is the contour with its bumps under about
     2.5 sigmas taken out) and the edge drawn again
-    across it as a ramp of ``width`` px, by the smoothed alpha's distance to
-    its 0.5 level. Only where the outline is skin: below the lobes (faded in
+    across it as a ramp, by the smoothed alpha's distance to its 0.5 level:
+    with ``width`` None (the default) as soft as the photo's own edge there
+    (:func:`edge_spread` of each pixel's colour share between the skin's and
+    the background's, a Gaussian's sigma kept within ``spread``: at least
+    ``spread[0]`` px, at most ``spread[1]`` of the smoothing; round 18's 2 px
+    ramp across a jaw the photo blurs over 4-6 px left the outermost skin
+    opaque with a share of the old background in it), alpha kept within
+    ``slack`` of that colour share where it falls or rises; with ``width``
+    given, a linear ramp that many px wide. Only where the outline is skin: below the lobes (faded in
     over 0.03 face widths), within :func:`_skin_sides`' reach of the face on a
     side without long hair, and where the opaque side's colour has the
     cheeks' hue (CIELAB a*, b* within ``hue``, none from 1.5 times that: a
     collar, a lapel or a coat keeps its corners). Alpha rises only over
     pixels nearer the skin's colour beside them than the background's, and
-    falls only over pixels nearer the background's (a notch of dark backdrop
+    (with ``width`` given) falls only over pixels nearer the background's (a notch of dark backdrop
     beside an earring stays open), and a piece of the change that reaches more than ``bump`` face
     widths (at least 2 px) past the smoothed contour with its 0.5 level is left out: a block's
     step is a sliver along the outline, an earring hanging from the lobe is
@@ -3621,18 +3721,29 @@ def smooth_skin_outline(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.nda
     gy, gx = np.gradient(g)
     mag = np.hypot(gx, gy)
     dist = (g - 0.5) / np.maximum(mag, 1e-4)  # signed px from the smoothed 0.5 contour (inside positive)
-    new = np.clip(0.5 + dist / width, 0, 1)
     # near that contour only (within 1.5 sigma, faded out to 3): a flat region or a far edge is left as it was
     near = np.clip(2 - np.abs(dist) / (1.5 * s), 0, 1) * (mag > 0.05 / s)
-    # alpha rises only over a pixel nearer the skin's colour beside it than the background's, and falls only over
-    # one nearer the background's (CIELAB, ramped over 0.3-0.7 of the way): a notch of dark backdrop between an
-    # earring and the neck (a warm dark, of the skin's hue) was filled, a black chunk
+    # each pixel's colour as its share of the skin's beside it against the background's (CIELAB): alpha rises only
+    # over a pixel nearer the skin's colour than the background's, and falls only over one nearer the background's
+    # (ramped over 0.3-0.7 of the way): a notch of dark backdrop between an earring and the neck (a warm dark, of
+    # the skin's hue) was filled, a black chunk
     clear = (a < 0.02).astype(np.float32)
     back = normalized_blur(lab, clear, s) if clear.any() else lab
     v = fore - back
     t = np.sum((lab - back) * v, -1) / np.maximum(np.sum(v * v, -1), 1e-6)
-    step = zone * near * (new - a)
-    step = np.where(step > 0, step * np.clip((t - 0.3) / 0.4, 0, 1), step * np.clip((0.7 - t) / 0.4, 0, 1))
+    if width is None:  # as soft as the photo's own edge: a 2 px ramp across a jaw the photo blurs over 4-6 px left
+        # the outermost skin, opaque, with a share of the old background (a thin line of it on the new one)
+        new, width = _photo_ramp(t, g, dist, (zone * near > 0.3) & (np.abs(dist) < 0.5), s, fw, spread)
+        # a soft ramp lowers skin that is partly the old background (t 0.7-0.95): it may, down to ``slack`` below
+        # that share (no cut into the skin), and rises no more than ``slack`` above it, and not over a pixel under
+        # 0.15 of the way (ramped to 0.45): no notch of backdrop filled
+        new = np.where(new < a, np.maximum(new, np.minimum(a, t - slack)), np.minimum(new, np.maximum(a, t + slack)))
+        step = zone * near * (new - a)
+        step = np.where(step > 0, step * np.clip((t - 0.15) / 0.3, 0, 1), step)
+    else:
+        new = np.clip(0.5 + dist / width, 0, 1)
+        step = zone * near * (new - a)
+        step = np.where(step > 0, step * np.clip((t - 0.3) / 0.4, 0, 1), step * np.clip((0.7 - t) / 0.4, 0, 1))
     # and only as slivers along the outline: a piece of the change reaching past ``bump`` px from the smoothed
     # contour is no block's step but a shape of its own (an earring hanging from the lobe, a notch beside it)
     reach = max(bump * fw, 2.0)
@@ -3645,11 +3756,37 @@ def smooth_skin_outline(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.nda
         flip = part & ((a > 0.5) != (dist > 0))
         far = np.zeros(n, np.float32)
         np.maximum.at(far, lab_[flip], np.abs(dist[flip]))
-        drop = part & (far[lab_] > reach + 0.5 * width)
+        drop = part & (far[lab_] > reach + 0.5 * width)  # (width: a float, or the ramp's width at each pixel)
         if drop.any():  # with the ramp round them, so no seam is left at the piece's border
             ring = cv2.dilate(drop.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
             step = np.where(ring & (sign * step > 0), 0.0, step)
     return np.clip(a + step, 0, 1).astype(np.float32)
+
+
+def _photo_ramp(share: np.ndarray, level: np.ndarray, dist: np.ndarray, points: np.ndarray, s: float, fw: float,
+                spread: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`smooth_skin_outline`'s edge as soft as the photo's: alpha across the smoothed outline (``dist``, px
+    from it, inside positive) as a Gaussian-blurred step whose sigma is the photo's own (:func:`edge_spread` of
+    ``share`` at ``points``), spread along the outline (a normalised blur over 0.05 face widths: the focus changes
+    slowly along a jaw, a JPEG block's reading does not count alone) and kept within ``spread``: at least
+    ``spread[0]`` px, at most ``spread[1]`` of the outline's smoothing ``s``. Returns the alpha and the ramp's
+    10-90 % width (px) at each pixel."""
+    from scipy.special import erf
+
+    sig = edge_spread(share, level, points, reach=int(np.clip(round(1.5 * s), 6, 12)))
+    ok = np.isfinite(sig)
+    lo, hi = spread[0], max(spread[1] * s, spread[0])
+    if ok.any():
+        ys, xs = np.nonzero(points)
+        vals = np.zeros(share.shape, np.float32)
+        wts = np.zeros(share.shape, np.float32)
+        vals[ys[ok], xs[ok]] = np.log(np.clip(sig[ok], lo, hi))  # (a geometric mean: one wide reading, a
+        wts[ys[ok], xs[ok]] = 1.0                                  # shadow's or a strand's, pulls it up less)
+        field = np.clip(np.exp(normalized_blur(vals, wts, max(0.05 * fw, 2.0))), lo, hi)
+    else:  # no edge of the two colours to read: round 18's 2 px ramp
+        return np.clip(0.5 + dist / 2.0, 0, 1).astype(np.float32), np.full(share.shape, 2.0, np.float32)
+    new = 0.5 * (1 + erf(dist / (np.sqrt(2) * field)))
+    return new.astype(np.float32), (2.563 * field).astype(np.float32)
 
 
 def _long_hair_sides(alpha: np.ndarray, lm: np.ndarray) -> tuple[bool, bool]:
@@ -4451,6 +4588,8 @@ def matte(
     plain_alike: bool = True,
     skin_outline: bool = True,
     cheek_shadows: bool = True,
+    photo_ramp: bool = True,
+    pocket_rim: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -4680,6 +4819,14 @@ def matte(
         on a dark wall, 2008_002506.jpg, was a grey band with a stepped end beside the jaw on a light backdrop;
         round 19). Only when the alpha the shape would put back there sums to :data:`CHEEK_SHADOW_LEAST` face widths
         squared or more; elsewhere the matte is byte-identical to the one without it (the regression portraits).
+    photo_ramp : bool
+        With ``skin_outline``: the redrawn outline is as soft as the photo's own edge there (:func:`edge_spread`;
+        round 19); False: a 2 px linear ramp (round 18), which left the outermost skin of a soft jaw opaque with a
+        share of the old background in it.
+    pocket_rim : bool
+        With ``thin_pockets``: the rim of an opened thin pocket is capped by each pixel's colour share between the
+        pocket's colour and the person's beside it (:func:`open_thin_pockets`' ``mix``; round 19: rihanna's pink
+        line along the neck).
 
     Returns
     -------
@@ -4986,7 +5133,8 @@ def matte(
     if thin_p is not None and thin_p.any():  # a pocket too thin for a known core: the matting filled it (rihanna's
         # pink crescent between the right hoop and the neck at 0.93-0.97); opened along its ridge, its own pixels only
         alpha = open_thin_pockets(alpha, resize(thin_p.astype(np.float32), (W, H)) > 0.5, pixels=pixels, landmarks=lm,
-                                  reach=max(0.015 * float(np.linalg.norm(lm[16] - lm[0])), 1.5) * 2)
+                                  reach=max(0.015 * float(np.linalg.norm(lm[16] - lm[0])), 1.5) * 2,
+                                  mix=0.1 if pocket_rim else None)
     if jewels_s is not None:  # the backdrop seen through a hoop's eye below the lobe is no hole in the head
         near = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(int(round(0.1 * fw)), 1))
         alpha, pockets = background_pockets(pixels, alpha, lm, near=resize(near.astype(np.float32), (W, H)) > 0.5)
@@ -5036,7 +5184,7 @@ def matte(
             keep = resize(jewels_s.astype(np.float32), (W, H), cv2.INTER_LINEAR) > 0.1
             keep = cv2.dilate(keep.astype(np.uint8), np.ones((3, 3), np.uint8),
                               iterations=max(int(round(0.05 * np.linalg.norm(lm[16] - lm[0]))), 1)) > 0
-        alpha = smooth_skin_outline(pixels, alpha, lm, keep=keep)
+        alpha = smooth_skin_outline(pixels, alpha, lm, keep=keep, width=None if photo_ramp else 2.0)
     return attached_only(alpha, lm, loose=loose)
 
 
