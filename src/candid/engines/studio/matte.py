@@ -2340,8 +2340,8 @@ def dark_band_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, 
     >>> img = np.full((512, 512, 3), 0.2, np.float32); img[:, :x] = 0.6      # skin, a dark backdrop
     >>> img[:, x:x + 3] = 0.15                                                 # the hair's thin dark edge
     >>> mask = np.zeros((512, 512), bool); mask[:, :x] = True
-    >>> tri = np.full((512, 512), 0.5, np.float32); tri[:, :x - 20] = 1; tri[:, x + 40:] = 0
-    >>> a = np.where(mask, 1.0, 0.4).astype(np.float32); a[:, x + 40:] = 0   # the matting's flat band
+    >>> tri = np.full((512, 512), 0.5, np.float32); tri[:, :x - 20] = 1; tri[:, x + 15:] = 0
+    >>> a = np.where(mask, 1.0, 0.4).astype(np.float32); a[:, x + 15:] = 0   # the matting's flat band
     >>> y = int(lm[16, 1])
     >>> out = dark_band_limit(img, a, tri, mask, lm)
     >>> round(float(out[y, x + 1]), 2), round(float(out[y, x + 10]), 2)      # the hair's edge kept, the band cleared
