@@ -2384,6 +2384,60 @@ def dark_band_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, 
     return np.where(a > cap, (1 - w) * a + w * cap, a).astype(np.float32)
 
 
+def alike_at_neck(pixels: np.ndarray, weight: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, *,
+                  spread: bool = True) -> np.ndarray:
+    """The shape rule's weight (:func:`low_contrast` of the segmenter's piece) below the ear lobes, kept only where the
+    colour model's outline ``mask`` is as alike its background.
+
+    The segmenter's piece may hold the old backdrop between the neck and loose light strands (scarlett_4.jpg: a dark
+    banner behind blonde strands beside the neck); its inner ring is then that backdrop, "alike" the backdrop
+    outside, and the shape rule laid the segmenter's soft shape over the neck's blurred edge and the banner: an
+    opaque blue-violet band along the neck and a dark blocky patch among the strands on corporate's and memorial's
+    backdrops. GrabCut's outline there is the neck's skin against the banner, far from alike: colour decides. The
+    weight is multiplied by ``1 - lobes * (1 - low_contrast(mask))``, ``lobes`` the area below the ear lobes
+    (:func:`_lobe_depth`, faded in over 0.05 face widths); above them (temples, crown) it is as given.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    weight : ndarray
+        ``(H, W)`` the shape rule's weight in [0, 1].
+    mask : ndarray
+        ``(H, W)`` bool, the subject's mask after the colour refinement (GrabCut).
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``pixels``.
+    spread : bool
+        Passed to :func:`low_contrast`.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 weight, never above ``weight``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), 0.15, np.float32); img[:, :280] = (0.8, 0.6, 0.5)   # skin, a dark backdrop
+    >>> mask = np.zeros((512, 512), bool); mask[:, :280] = True
+    >>> w = np.ones((512, 512), np.float32)
+    >>> out = alike_at_neck(img, w, mask, lm)
+    >>> lobe_y = int((lm[1, 1] + lm[2, 1] + lm[14, 1] + lm[15, 1]) / 4)
+    >>> round(float(out[lobe_y + 40, 282]), 2), round(float(out[lobe_y - 40, 282]), 2)  # below the lobes; above
+    (0.0, 1.0)
+    """
+    w = np.asarray(weight, np.float32)
+    lm = check_landmarks(landmarks)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    lobes = gauss((_lobe_depth(w.shape, lm) > 0).astype(np.float32), 0.05 * fw)
+    if float((lobes * w).max()) <= 0.01:
+        return w.copy()
+    alike = low_contrast(pixels, np.asarray(mask, bool), fw, spread=spread)
+    return (w * (1 - lobes * (1 - alike))).astype(np.float32)
+
+
 def _plain_odds(img: np.ndarray, person: np.ndarray, back: np.ndarray, fw: float, floor: float = 1e-4) -> np.ndarray:
     """As :func:`background_odds`, but a colour neither side holds (a strand's edge blended with the wall) is 0.5."""
     blurred = gauss(img, max(0.01 * fw, 0.7))
@@ -4959,9 +5013,7 @@ def matte(
         if neck_edge:  # below the lobes the colour model's own outline must be alike too: the segmenter's piece may
             # hold the dark backdrop between the neck and loose light strands (its inner ring then is that backdrop,
             # "alike"), and its shape made the neck's blurred edge into a dark banner opaque (scarlett_4.jpg, round 19)
-            lobes = gauss((_lobe_depth((h_s, w_s), lm_s) > 0).astype(np.float32), 0.05 * fw)
-            if float((lobes * shape_w).max()) > 0.01:
-                shape_w = shape_w * (1 - lobes * (1 - low_contrast(small, mask, fw, spread=plain_alike)))
+            shape_w = alike_at_neck(small, shape_w, mask, lm_s, spread=plain_alike)
         if valid_s is not None:
             shape_w = shape_w * valid_s
         # then steeper: half colour and half shape is a see-through mix of two answers that disagree
