@@ -22,7 +22,7 @@ BANNER = np.array([0.24, 0.22, 0.23], np.float32)
 LM = astronaut_landmarks()
 FW = float(np.linalg.norm(LM[16] - LM[0]))  # 92 px
 X = int(LM[16, 0]) + 2  # just beyond the face's side (image right), at the temple's height
-Y = int(LM[16, 1])
+Y = int(LM[16, 1]) - 10  # the temple: above the ears' middle (the line through the jaw's top points)
 
 
 def _temple_scene(backdrop=BANNER, band: float = 0.4):
@@ -60,12 +60,14 @@ def test_before_a_lighter_backdrop_the_band_is_left_to_colour_limit():
     assert np.array_equal(dark_band_limit(img, a, tri, mask, LM), a)  # light: colour_limit's case
 
 
-def test_below_the_ear_lobes_nothing_changes():
+def test_beside_and_below_the_ear_nothing_changes():
+    # below the ears' middle (the jaw's top points): loose light strands over the dark backdrop beside and behind the
+    # ear are mixes the cap would take for it (scarlett_4's linkedin lost strands behind the ear in a first try)
     img, a, tri, mask = _temple_scene()
     out = dark_band_limit(img, a, tri, mask, LM)
-    lobe_y = int((LM[1, 1] + LM[2, 1] + LM[14, 1] + LM[15, 1]) / 4)
-    assert np.array_equal(out[lobe_y + 5:], a[lobe_y + 5:])
-    assert out[lobe_y - 20, X + 10] < 0.01  # (above them, beside the face's side, it is cleared)
+    mid_y = int(max(LM[0, 1], LM[16, 1])) + 2
+    assert np.array_equal(out[mid_y:], a[mid_y:])
+    assert out[mid_y - 12, X + 10] < 0.01  # (above it, at the temple, the band is cleared)
 
 
 def test_skin_the_mask_left_out_keeps_its_alpha():

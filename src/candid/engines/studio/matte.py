@@ -2294,16 +2294,19 @@ def dark_band_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, 
     colour backs (scarlett_4.jpg: a dark banner of 0.14-0.33 beside hair of
     0.17-0.21 and skin of 0.45: on a grey backdrop a darker band along the
     temple, on passport's white a grey patch with a straight side). The
-    colours cannot tell the banner from the hair there; where they are. The
-    colour model (GrabCut's ``mask``) puts the outline at the skin's edge, and
-    the hair beside a temple is a thin edge along it. So, beside the face's
-    side (within ``reach`` face widths of the jaw's and brows' hull) above the
-    ear lobes, where the person's colour ``F`` just inside is lighter than
-    the background's ``B`` (mean of the channels, by ``darker[0]``, in full
-    from ``darker[1]``), a pixel of the unknown band beyond the mask that is
-    no mix of the person's colour (its share along ``F - B`` under
-    ``share``) keeps its alpha within ``rim`` face widths of the mask and
-    loses it over half that again. Elsewhere alpha is as given.
+    colours cannot tell the banner from the hair there; the colour model
+    (GrabCut's ``mask``) puts the outline at the skin's edge, and the hair
+    beside a temple is a thin edge along it. So, beside the face's side
+    (within ``reach`` face widths of the jaw's and brows' hull) above the
+    ears' middle (the line through the jaw's top points, 0 and 16), where the
+    person's colour ``F`` just inside is lighter than the known background's
+    dark part nearby ``B`` (the mean of the channels, by ``darker[0]``, in
+    full from ``darker[1]``; a busy backdrop's light wall and letters are left
+    out of ``B``), a soft pixel (below ``soft``) of the unknown band beyond
+    the mask that is no mix of mostly the person's colour (its share along
+    ``F - B`` under ``share``, in full under half of it) keeps its alpha
+    within ``rim`` face widths of the mask and loses it over half that
+    again. Elsewhere alpha is as given.
 
     Parameters
     ----------
@@ -2325,6 +2328,8 @@ def dark_band_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, 
         How much darker the background must be than the person.
     share : float
         A pixel with at least this share of the person's colour is the skin's soft edge and is left alone.
+    soft : float
+        Alpha from this up (the matting was sure: an ear GrabCut left out) is left alone.
 
     Returns
     -------
@@ -2360,7 +2365,10 @@ def dark_band_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, 
         return a.copy()
     band, _, F, _ = sides
     from_face = cv2.distanceTransform((~_face_hull((H, W), lm)).astype(np.uint8), cv2.DIST_L2, 5)
-    zone = band & (from_face < reach * fw) & (_lobe_depth((H, W), lm) < 0) & ~np.asarray(mask, bool)
+    # above the ears' middle (the jaw's top points, 0 and 16): the temple; lower down, beside and behind the ear, loose
+    # light strands over the dark backdrop are mixes the cap took for it (scarlett_4's linkedin lost strands there)
+    _, down = _frame_axes(lm)
+    zone = band & (from_face < reach * fw) & (_along((H, W), (lm[0] + lm[16]) / 2, down) < 0) & ~np.asarray(mask, bool)
     if not zone.any():
         return a.copy()
     lo, hi = darker
