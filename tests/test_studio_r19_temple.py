@@ -110,6 +110,21 @@ def test_dark_hair_on_a_dark_backdrop_keeps_the_shape_below_the_lobes():
     assert out[460:490, 276:290].max() < 0.05
 
 
+def test_before_a_lighter_backdrop_the_neck_keeps_the_shape():
+    # obama3's ear lobe before a light wall: the shape rule's word stands there (in a first try the lobe lost its round
+    # bottom); the same neck before the dark banner loses it
+    img = np.empty((512, 512, 3), np.float32)
+    img[:] = 0.9
+    img[:, :280] = SKIN
+    mask = np.zeros((512, 512), bool)
+    mask[:, :280] = True
+    w = np.ones((512, 512), np.float32)
+    lobe_y = int((LM[1, 1] + LM[2, 1] + LM[14, 1] + LM[15, 1]) / 4)
+    assert np.array_equal(alike_at_neck(img, w, mask, LM), w)
+    img[:, 280:] = BANNER
+    assert alike_at_neck(img, w, mask, LM)[lobe_y + 30:lobe_y + 60, 276:290].max() < 0.05
+
+
 def test_matte_has_both_rules_on_by_default():
     params = inspect.signature(matte).parameters
     assert params["dark_band"].default is True

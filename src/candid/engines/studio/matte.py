@@ -2393,7 +2393,7 @@ def dark_band_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, 
 
 
 def alike_at_neck(pixels: np.ndarray, weight: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, *,
-                  spread: bool = True) -> np.ndarray:
+                  spread: bool = True, darker: tuple[float, float] = (0.05, 0.15)) -> np.ndarray:
     """The shape rule's weight (:func:`low_contrast` of the segmenter's piece) below the ear lobes, kept only where the
     colour model's outline ``mask`` is as alike its background.
 
@@ -2403,7 +2403,9 @@ def alike_at_neck(pixels: np.ndarray, weight: np.ndarray, mask: np.ndarray, land
     opaque blue-violet band along the neck and a dark blocky patch among the strands on corporate's and memorial's
     backdrops. GrabCut's outline there is the neck's skin against the banner, far from alike: colour decides. The
     weight is multiplied by ``1 - lobes * (1 - low_contrast(mask))``, ``lobes`` the area below the ear lobes
-    (:func:`_lobe_depth`, faded in over 0.05 face widths); above them (temples, crown) it is as given.
+    (:func:`_lobe_depth`, faded in over 0.05 face widths) where the colours just outside GrabCut's outline are darker
+    than those just inside (their means, by ``darker[0]``, in full from ``darker[1]``); above the lobes (temples,
+    crown) and before a lighter backdrop it is as given.
 
     Parameters
     ----------
@@ -2417,6 +2419,8 @@ def alike_at_neck(pixels: np.ndarray, weight: np.ndarray, mask: np.ndarray, land
         ``(68, 2)`` landmarks in ``pixels``.
     spread : bool
         Passed to :func:`low_contrast`.
+    darker : (float, float)
+        How much darker the backdrop beside the outline must be than the person.
 
     Returns
     -------
@@ -2440,6 +2444,18 @@ def alike_at_neck(pixels: np.ndarray, weight: np.ndarray, mask: np.ndarray, land
     lm = check_landmarks(landmarks)
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     lobes = gauss((_lobe_depth(w.shape, lm) > 0).astype(np.float32), 0.05 * fw)
+    if float((lobes * w).max()) <= 0.01:
+        return w.copy()
+    m8 = np.asarray(mask, np.uint8)
+    # only before a backdrop darker than the person beside the outline (the colours' means just inside and outside
+    # it, as low_contrast's rings): obama3.jpg's ear lobe before a light wall lost its round bottom in a first try
+    r0, r1 = max(0.03 * fw, 1.0), max(0.12 * fw, 3.0)
+    d_in = cv2.distanceTransform(m8, cv2.DIST_L2, 5)
+    d_out = cv2.distanceTransform(1 - m8, cv2.DIST_L2, 5)
+    sig = max(0.08 * fw, 1.0)
+    F = normalized_blur(pixels, ((d_in > r0) & (d_in <= r1)).astype(np.float32), sig).mean(-1)
+    B = normalized_blur(pixels, ((d_out > r0) & (d_out <= r1)).astype(np.float32), sig).mean(-1)
+    lobes = lobes * np.clip((F - B - darker[0]) / max(darker[1] - darker[0], 1e-6), 0, 1)
     if float((lobes * w).max()) <= 0.01:
         return w.copy()
     alike = low_contrast(pixels, np.asarray(mask, bool), fw, spread=spread)
