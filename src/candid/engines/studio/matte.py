@@ -2306,6 +2306,187 @@ def colour_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, fac
     return out
 
 
+def dark_band_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, mask: np.ndarray,
+                    landmarks: np.ndarray, *, rim: float = 0.02, reach: float = 0.25,
+                    darker: tuple[float, float] = (0.05, 0.15), share: float = 0.9, soft: float = 0.7) -> np.ndarray:
+    """Beside the temples, before a backdrop darker than the skin: soft alpha only in a thin edge along the outline.
+
+    :func:`colour_limit`'s other case. Before a background darker than the
+    person, a dark strand projects onto the skin-to-background axis as
+    background, so that rule leaves it alone; but closed-form matting, given
+    a wide hair band over a dark backdrop beside the thin dark edge of the
+    hair at a temple, fills the whole band with a ramp of 0.1-0.5 that no
+    colour backs (scarlett_4.jpg: a dark banner of 0.14-0.33 beside hair of
+    0.17-0.21 and skin of 0.45: on a grey backdrop a darker band along the
+    temple, on passport's white a grey patch with a straight side). The
+    colours cannot tell the banner from the hair there; the colour model
+    (GrabCut's ``mask``) puts the outline at the skin's edge, and the hair
+    beside a temple is a thin edge along it. So, beside the face's side
+    (within ``reach`` face widths of the jaw's and brows' hull) above the
+    ears' middle (the line through the jaw's top points, 0 and 16), where the
+    person's colour ``F`` just inside is lighter than the known background's
+    dark part nearby ``B`` (the mean of the channels, by ``darker[0]``, in
+    full from ``darker[1]``; a busy backdrop's light wall and letters are left
+    out of ``B``), a soft pixel (below ``soft``) of the unknown band beyond
+    the mask that is no mix of mostly the person's colour (its share along
+    ``F - B`` under ``share``, in full under half of it) keeps its alpha
+    within ``rim`` face widths of the mask and loses it over half that
+    again. Elsewhere alpha is as given.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    alpha : ndarray
+        ``(H, W)`` alpha (the matting's); not modified.
+    trimap_ : ndarray
+        ``(H, W)`` trimap (0 background, 0.5 unknown, 1 foreground).
+    mask : ndarray
+        ``(H, W)`` bool, the subject's mask after the colour refinement (GrabCut).
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``pixels``.
+    rim : float
+        Width (face widths) of the thin edge kept beyond the mask.
+    reach : float
+        How far from the face's hull (face widths) the rule acts.
+    darker : (float, float)
+        How much darker the background must be than the person.
+    share : float
+        A pixel with at least this share of the person's colour is the skin's soft edge and is left alone.
+    soft : float
+        Alpha from this up (the matting was sure: an ear GrabCut left out) is left alone.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 alpha, never above ``alpha``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> x = int(lm[16, 0]) + 2                          # just beyond the face's side, image right
+    >>> img = np.full((512, 512, 3), 0.2, np.float32); img[:, :x] = 0.6      # skin, a dark backdrop
+    >>> img[:, x:x + 3] = 0.15                                                 # the hair's thin dark edge
+    >>> mask = np.zeros((512, 512), bool); mask[:, :x] = True
+    >>> tri = np.full((512, 512), 0.5, np.float32); tri[:, :x - 20] = 1; tri[:, x + 15:] = 0
+    >>> a = np.where(mask, 1.0, 0.4).astype(np.float32); a[:, x + 15:] = 0   # the matting's flat band
+    >>> y = int(lm[16, 1])
+    >>> out = dark_band_limit(img, a, tri, mask, lm)
+    >>> round(float(out[y, x + 1]), 2), round(float(out[y, x + 10]), 2)      # the hair's edge kept, the band cleared
+    (0.4, 0.0)
+    >>> light = img.copy(); light[:, x:] = 0.9                                 # before a lighter backdrop: colour_limit's
+    >>> bool((dark_band_limit(light, a, tri, mask, lm) == a).all())
+    True
+    """
+    img = check_image(pixels)
+    a = np.asarray(alpha, np.float32)
+    lm = check_landmarks(landmarks)
+    H, W = a.shape
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    sides = _edge_sides(img, a, trimap_, fw)
+    if sides is None:
+        return a.copy()
+    band, _, F, _ = sides
+    from_face = cv2.distanceTransform((~_face_hull((H, W), lm)).astype(np.uint8), cv2.DIST_L2, 5)
+    # above the ears' middle (the jaw's top points, 0 and 16): the temple; lower down, beside and behind the ear, loose
+    # light strands over the dark backdrop are mixes the cap took for it (scarlett_4's linkedin lost strands there)
+    _, down = _frame_axes(lm)
+    zone = band & (from_face < reach * fw) & (_along((H, W), (lm[0] + lm[16]) / 2, down) < 0) & ~np.asarray(mask, bool)
+    if not zone.any():
+        return a.copy()
+    lo, hi = darker
+    # the known background's dark part nearby: a busy backdrop's mean (a light wall above the banner, white letters
+    # below) is no dark backdrop, though the band lies over its dark strip (round 18's clear_haze, backdrop_piece)
+    sure_bg = np.asarray(trimap_, np.float32) <= 0.001
+    dark = (sure_bg & (img.mean(-1) < F.mean(-1) - lo)).astype(np.float32)
+    sigma = max(0.06 * fw, 1.5)
+    den = gauss(dark, sigma)
+    B = normalized_blur(img, dark, sigma, den=den)
+    present = np.clip(den / np.maximum(gauss(sure_bg.astype(np.float32), sigma), 1e-6) / 0.2, 0, 1)
+    w = np.clip((F.mean(-1) - B.mean(-1) - lo) / max(hi - lo, 1e-6), 0, 1) * present * zone
+    _, _, sh = _share_along(img, F, B)
+    w = w * np.clip((share - sh) / (0.5 * share), 0, 1)  # (mostly the skin's colour: the skin's own soft edge)
+    w = w * np.clip((soft - a) / 0.2, 0, 1)  # (and alpha the matting was sure of stays: an ear GrabCut left out)
+    if not np.any(w > 0):
+        return a.copy()
+    r = max(rim * fw, 1.0)
+    beyond = cv2.distanceTransform((~np.asarray(mask, bool)).astype(np.uint8), cv2.DIST_L2, 5)
+    cap = np.clip((1.5 * r - beyond) / (0.5 * r), 0, 1)
+    return np.where(a > cap, (1 - w) * a + w * cap, a).astype(np.float32)
+
+
+def alike_at_neck(pixels: np.ndarray, weight: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, *,
+                  spread: bool = True, darker: tuple[float, float] = (0.05, 0.15)) -> np.ndarray:
+    """The shape rule's weight (:func:`low_contrast` of the segmenter's piece) below the ear lobes, kept only where the
+    colour model's outline ``mask`` is as alike its background.
+
+    The segmenter's piece may hold the old backdrop between the neck and loose light strands (scarlett_4.jpg: a dark
+    banner behind blonde strands beside the neck); its inner ring is then that backdrop, "alike" the backdrop
+    outside, and the shape rule laid the segmenter's soft shape over the neck's blurred edge and the banner: an
+    opaque blue-violet band along the neck and a dark blocky patch among the strands on corporate's and memorial's
+    backdrops. GrabCut's outline there is the neck's skin against the banner, far from alike: colour decides. The
+    weight is multiplied by ``1 - lobes * (1 - low_contrast(mask))``, ``lobes`` the area below the ear lobes
+    (:func:`_lobe_depth`, faded in over 0.05 face widths) where the colours just outside GrabCut's outline are darker
+    than those just inside (their means, by ``darker[0]``, in full from ``darker[1]``); above the lobes (temples,
+    crown) and before a lighter backdrop it is as given.
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB.
+    weight : ndarray
+        ``(H, W)`` the shape rule's weight in [0, 1].
+    mask : ndarray
+        ``(H, W)`` bool, the subject's mask after the colour refinement (GrabCut).
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``pixels``.
+    spread : bool
+        Passed to :func:`low_contrast`.
+    darker : (float, float)
+        How much darker the backdrop beside the outline must be than the person.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 weight, never above ``weight``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> img = np.full((512, 512, 3), 0.15, np.float32); img[:, :280] = (0.8, 0.6, 0.5)   # skin, a dark backdrop
+    >>> mask = np.zeros((512, 512), bool); mask[:, :280] = True
+    >>> w = np.ones((512, 512), np.float32)
+    >>> out = alike_at_neck(img, w, mask, lm)
+    >>> lobe_y = int((lm[1, 1] + lm[2, 1] + lm[14, 1] + lm[15, 1]) / 4)
+    >>> round(float(out[lobe_y + 40, 282]), 2), round(float(out[lobe_y - 40, 282]), 2)  # below the lobes; above
+    (0.0, 1.0)
+    """
+    w = np.asarray(weight, np.float32)
+    lm = check_landmarks(landmarks)
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    lobes = gauss((_lobe_depth(w.shape, lm) > 0).astype(np.float32), 0.05 * fw)
+    if float((lobes * w).max()) <= 0.01:
+        return w.copy()
+    m8 = np.asarray(mask, np.uint8)
+    # only before a backdrop darker than the person beside the outline (the colours' means just inside and outside
+    # it, as low_contrast's rings): obama3.jpg's ear lobe before a light wall lost its round bottom in a first try
+    r0, r1 = max(0.03 * fw, 1.0), max(0.12 * fw, 3.0)
+    d_in = cv2.distanceTransform(m8, cv2.DIST_L2, 5)
+    d_out = cv2.distanceTransform(1 - m8, cv2.DIST_L2, 5)
+    sig = max(0.08 * fw, 1.0)
+    F = normalized_blur(pixels, ((d_in > r0) & (d_in <= r1)).astype(np.float32), sig).mean(-1)
+    B = normalized_blur(pixels, ((d_out > r0) & (d_out <= r1)).astype(np.float32), sig).mean(-1)
+    lobes = lobes * np.clip((F - B - darker[0]) / max(darker[1] - darker[0], 1e-6), 0, 1)
+    if float((lobes * w).max()) <= 0.01:
+        return w.copy()
+    alike = low_contrast(pixels, np.asarray(mask, bool), fw, spread=spread)
+    return (w * (1 - lobes * (1 - alike))).astype(np.float32)
+
+
 def _plain_odds(img: np.ndarray, person: np.ndarray, back: np.ndarray, fw: float, floor: float = 1e-4) -> np.ndarray:
     """As :func:`background_odds`, but a colour neither side holds (a strand's edge blended with the wall) is 0.5."""
     blurred = gauss(img, max(0.01 * fw, 0.7))
@@ -4590,6 +4771,8 @@ def matte(
     cheek_shadows: bool = True,
     photo_ramp: bool = True,
     pocket_rim: bool = True,
+    dark_band: bool = True,
+    neck_edge: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -4827,6 +5010,17 @@ def matte(
         With ``thin_pockets``: the rim of an opened thin pocket is capped by each pixel's colour share between the
         pocket's colour and the person's beside it (:func:`open_thin_pockets`' ``mix``; round 19: rihanna's pink
         line along the neck).
+    dark_band : bool
+        Beside the temples, before a backdrop darker than the skin, the matting's soft band beyond the colour model's
+        outline keeps only a thin edge of hair along it (:func:`dark_band_limit`: no flat band of 0.2-0.5 over a dark
+        banner beside a temple's thin dark hair, a darker band on linkedin's grey and a grey patch on passport's white,
+        scarlett_4.jpg; round 19).
+    neck_edge : bool
+        With ``shape_where_alike``: below the ear lobes the segmenter's shape takes over only where the colour model's
+        own outline (GrabCut's mask) is as alike its background as the segmenter's is (:func:`low_contrast` of both):
+        the segmenter's piece held the dark banner between scarlett_4.jpg's neck and her loose light strands, its
+        inner ring was that banner ("alike"), and its shape made the neck's blurred edge and the banner beside it
+        opaque, a blue-violet band along the neck on corporate's and memorial's backdrops (round 19).
 
     Returns
     -------
@@ -5030,6 +5224,8 @@ def matte(
             if strands:  # a loose wisp over a darker wall: its gaps are the wall (alpha 0), its strands the hair
                 alpha_s, strand_w = strand_gaps(small, alpha_s, tri, fw, where=at_hair, return_weight=True,
                                                 lift=loose)
+        if dark_band:  # beside a temple before a dark backdrop: a thin edge of hair, no flat band over the backdrop
+            alpha_s = dark_band_limit(small, alpha_s, tri, mask, lm_s)
         if off_axis:  # below the lobes: no third colour (a poster beside the neck) that is no person-background mix
             # (from the lobes, not the chin: the poster's halftone dots beside the jaw survived the gate's soft start)
             gate = (_lobe_depth((h_s, w_s), lm_s) > 0).astype(np.float32)
@@ -5062,6 +5258,10 @@ def matte(
         # clothes and shoulders, where the segmenter's coarse shape is no better than colour
         head_zone = gauss((below_chin < 0).astype(np.float32), 0.05 * fw)
         shape_w = low_contrast(small, own, fw, spread=plain_alike) * near * head_zone
+        if neck_edge:  # below the lobes the colour model's own outline must be alike too: the segmenter's piece may
+            # hold the dark backdrop between the neck and loose light strands (its inner ring then is that backdrop,
+            # "alike"), and its shape made the neck's blurred edge into a dark banner opaque (scarlett_4.jpg, round 19)
+            shape_w = alike_at_neck(small, shape_w, mask, lm_s, spread=plain_alike)
         if valid_s is not None:
             shape_w = shape_w * valid_s
         # then steeper: half colour and half shape is a see-through mix of two answers that disagree
