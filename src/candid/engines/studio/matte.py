@@ -4298,32 +4298,38 @@ def _nearest_along(valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return before, after
 
 
-def backdrop_lines(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, length: float = 0.08,
+def backdrop_lines(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, length: float = 0.12,
                    clear: float = 0.01, across: float = 0.04, extent: float = 0.6, reach: float = 0.5,
                    window: float = 0.01, tol: float = 0.05, run: float = 0.03, seen: tuple[float, float] = (0.3, 0.6),
                    contrast: tuple[float, float] = (0.1, 0.2), slack: float = 0.08, off: tuple[float, float] = (0.1, 0.15),
-                   face_gap: float = 0.1, work: float = 800.0) -> np.ndarray:
+                   face_gap: float = 0.1, edge: float = 0.04, through: float | None = 0.03, work: float = 800.0) -> np.ndarray:
     """The old backdrop's straight lines carried on behind the hair: where they show through it, alpha is theirs.
 
-    A ceiling's T-bar rails seen through a loop of hair at the crown (pengwei.jpg, shot from below) or a
-    curtain's vertical folds between loose strands (zcy.webp) lie in the hair's wide unknown band; a grey rail
-    between light tiles and dark hair reads to closed-form matting exactly as a mix of the two (alpha 0.3-0.45),
-    the folds as strands (0.8-0.9), and the foreground estimate paints them in the hair's colour: grey strokes
-    and stripes on the new backdrop. Colour alone cannot tell them; their shape can: they are straight and they
-    run on across the clear backdrop outside the hair, where hair strands are curved, thin and of the hair's
-    colour. So straight segments of the backdrop are found (OpenCV's LSD on the luminance, at a size where the
-    face is at most ``work`` px wide; at least ``length`` face widths long, at least half on clear backdrop:
-    alpha 0 at least ``clear`` face widths from any alpha). Along each one's line, up to ``extent`` face widths
-    past its ends and ``across`` face widths to either side, every column parallel to the line carries the
-    backdrop on: the mean of its clear pixels over ``window`` face widths, read at the nearest clear pixel before
-    and after (interpolated between the two), no further than ``reach`` face widths. A soft pixel of the band
-    (alpha 0.02-0.98, above the chin's line, ``face_gap`` face widths clear of the face's hull) is the line's
-    backdrop seen continuing where it matches that colour (within ``tol`` plus twice the clear pixels' spread)
-    and, over ``run`` face widths along the line, at least ``seen[0]`` of the band's pixels match; where
-    ``seen[1]`` match, every soft pixel there has the carried colour as its backdrop. There alpha is at most
-    the pixel's share of the person's colour (the opaque pixels nearby, blurred) over that backdrop plus
-    ``slack`` (none on the backdrop's own colour), where the two differ by ``contrast`` and the pixel is no
-    third colour (``off`` from their line): a strand crossing a rail keeps its alpha, a thin one its share.
+    A ceiling's T-bar rails seen through a loop of hair at the crown (pengwei.jpg, shot from below) lie in the
+    hair's wide unknown band; a grey rail between light tiles and dark hair reads to closed-form matting exactly as
+    a mix of the two (alpha 0.3-0.45) and the foreground estimate paints it in the hair's colour: grey strokes on
+    the new backdrop. Colour alone cannot tell it; its shape can: a rail is straight and runs on across the clear
+    backdrop outside the hair, where strands are curved, thin and of the hair's colour. So straight segments of
+    the backdrop are found (OpenCV's LSD on the luminance, at a size where the face is at most ``work`` px wide;
+    at least ``length`` face widths long, at least half on clear backdrop: alpha 0 at least ``clear`` face widths
+    from any alpha; across it, its clear pixels' mean grey varies by at least ``edge``: not a JPEG block's edge on
+    a black backdrop). Along each one's line, up to ``extent`` face widths past its ends and ``across`` face widths
+    to either side, every column parallel to the line carries the backdrop on: the mean of its clear pixels over
+    ``window`` face widths, read at the nearest clear pixel before and after (interpolated between the two), no
+    further than ``reach`` face widths. A soft pixel of the band (alpha 0.02-0.98, above the chin's line,
+    ``face_gap`` face widths clear of the face's hull and, with ``through``, within that many face widths of a
+    hole of the backdrop the person encloses: alpha below 0.05 not joined to the image's border, at least (0.02
+    face widths) squared px) has the carried colour as its backdrop where, over ``run`` face widths along the line
+    and the strip's width, at least ``seen[0]`` of the band's pixels match that colour (within ``tol`` plus twice
+    the clear pixels' spread), as many do between it and the clear pixel it was carried from, and it matches
+    itself or ``seen[1]`` of them do. There alpha is at most the pixel's share of the person's colour (the opaque
+    pixels nearby, blurred) over the carried colour plus ``slack`` (none on the backdrop's own colour), where the
+    two differ by ``contrast`` and the pixel is no third colour (``off`` from their line): a strand crossing a rail
+    keeps its alpha, a thin one its share. A cut thinner than 3 px is left out.
+
+    ``through=None`` lets the lines act anywhere in the band (zcy.webp's curtain folds between loose strands were
+    cut into white slits, and on rihanna.webp's crown and by scarlett_2.jpg's ear, single pixels of soft hair that
+    have a backdrop line's colour became white notches at 4x: docs/STUDIO.md, round 19).
 
     Parameters
     ----------
@@ -4349,11 +4355,13 @@ def backdrop_lines(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray,
     >>> yy, xx = np.mgrid[:256, :400]
     >>> rail = np.abs(yy - xx + 160) < 3                            # a grey rail, straight, at 45 degrees
     >>> img[rail] = 0.6
-    >>> a = np.zeros((256, 400), np.float32); a[60:] = 1.0; img[60:] = 0.2   # dark hair from row 60
-    >>> a[40:60][rail[40:60]] = 0.4                                # the matting's reading of the rail above it
-    >>> img[40:60, 210] = 0.2; a[40:60, 210] = 0.9                 # a strand across the band
+    >>> loop = (yy >= 30) & (xx >= 180) & (xx < 262) & ((yy < 35) | (xx < 185) | (xx >= 257))
+    >>> hair = (yy >= 60) | loop                                    # dark hair, a loop of it above the head
+    >>> a = hair.astype(np.float32); img[hair] = 0.2
+    >>> a[rail & ~hair & (yy > 30)] = 0.4                          # the matting's reading of the rail in the loop
+    >>> img[35:60, 230] = 0.2; a[35:60, 230] = 0.9                 # a strand across the loop
     >>> b = backdrop_lines(img, a, lm)
-    >>> round(float(b[55, 215]), 2), round(float(b[50, 210]), 2), float(b[100, 300]), float(b[20, 180])
+    >>> round(float(b[50, 210]), 2), round(float(b[45, 230]), 2), float(b[100, 300]), float(b[20, 180])
     (0.0, 0.9, 1.0, 0.0)
     """
     img = check_image(pixels)
@@ -4369,6 +4377,17 @@ def backdrop_lines(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray,
                                                             np.ones((2 * g_r + 1,) * 2, np.uint8)) > 0)
     if not soft.any():
         return a
+    if through is not None:  # only beside the backdrop seen through the hair: a hole of it the person encloses
+        n_l, lab, st, _ = cv2.connectedComponentsWithStats((a < 0.05).astype(np.uint8), connectivity=4)
+        outer = np.unique(np.r_[lab[0], lab[-1], lab[:, 0], lab[:, -1]])
+        holes = np.flatnonzero(st[:, cv2.CC_STAT_AREA] >= (0.02 * fw) ** 2)
+        holes = holes[(holes > 0) & ~np.isin(holes, outer)]
+        if not len(holes):
+            return a
+        hole = np.isin(lab, holes)
+        soft &= cv2.distanceTransform((~hole).astype(np.uint8), cv2.DIST_L2, 5) < max(through * fw, 2.0)
+        if not soft.any():
+            return a
     R = int(round(reach * fw))
     E = int(round(extent * fw))
     y0, y1, x0, x1 = box_around(soft, R)
@@ -4392,7 +4411,7 @@ def backdrop_lines(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray,
     have = np.zeros((hh, ww), bool)
     box_sum = lambda x: cv2.boxFilter(x, -1, (1, 2 * k_w + 1), normalize=False,  # noqa: E731
                                       borderType=cv2.BORDER_CONSTANT)
-    run_sum = lambda x: cv2.boxFilter(x, -1, (1, 2 * h_r + 1), normalize=False,  # noqa: E731
+    run_sum = lambda x: cv2.boxFilter(x, -1, (2 * A + 1, 2 * h_r + 1), normalize=False,  # noqa: E731
                                       borderType=cv2.BORDER_CONSTANT)
     for sx0, sy0, sx1, sy1 in segs.reshape(-1, 4).astype(np.float64) / s:
         Ls = float(np.hypot(sx1 - sx0, sy1 - sy0))
@@ -4424,6 +4443,13 @@ def backdrop_lines(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray,
         den = np.maximum(box_sum(w8), 1e-6)
         mean = box_sum(S * w8[..., None]) / den[..., None]
         spread = np.sqrt(box_sum((S - mean) ** 2 * w8[..., None]).max(-1) / den)
+        on_seg = ok & ((us >= lo) & (us <= lo + Ls))[:, None]
+        seen_cols = on_seg.sum(0) >= 0.25 * Ls
+        if seen_cols.sum() < 3:
+            continue
+        prof = (S.mean(-1) * on_seg).sum(0)[seen_cols] / on_seg.sum(0)[seen_cols]
+        if prof.max() - prof.min() < edge:  # no line in the backdrop's own colours (a JPEG block's edge on black)
+            continue
         before, after = _nearest_along(ok)
         nU = len(us)
         k = np.arange(nU)[:, None]
@@ -4440,7 +4466,19 @@ def backdrop_lines(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray,
         # how much of the band along the line matches: the backdrop seen continuing between strands
         bandf = (inside & ~ok).astype(np.float32)
         share_seen = run_sum(match * bandf) / np.maximum(run_sum(bandf), 1.0)
-        use = band_s & near & (share_seen >= seen[0]) & (match | (share_seen >= seen[1]))
+        # and seen all the way from the clear backdrop: of the band's pixels between the pixel and the clear pixel
+        # it was carried from, at least seen[0] match (a line carried across dense hair to a chance match is none)
+        cm = np.cumsum(match * bandf, axis=0)
+        cb = np.cumsum(bandf, axis=0)
+        src = np.where(wb[..., 0] >= 0.5, bi, ai)
+        lo_i, hi_i = np.minimum(src, k), np.maximum(src, k)
+        path = (cm[hi_i, cols] - cm[lo_i, cols]) / np.maximum(cb[hi_i, cols] - cb[lo_i, cols], 1.0)
+        # and where the carried backdrop holds the line itself (its colours vary across the strip by ``edge``): a
+        # plain stretch of backdrop carried in beside a line that faded out is the colour rules' to decide
+        Bg = np.where(near, B.mean(-1), np.nan)
+        across_u = np.nanmax(np.where(np.isnan(Bg), -np.inf, Bg), 1) - np.nanmin(np.where(np.isnan(Bg), np.inf, Bg), 1)
+        use = band_s & near & (share_seen >= seen[0]) & (path >= seen[0]) & (match | (share_seen >= seen[1])) \
+            & (across_u >= edge)[:, None]
         if not use.any():
             continue
         xs_, ys_ = X[use], Y[use]
@@ -4473,8 +4511,15 @@ def backdrop_lines(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray,
     third = np.sqrt(((sub - pred - np.clip(share, 0, 1)[..., None] * d) ** 2).sum(-1))
     w = have * np.clip((np.sqrt(c2) - contrast[0]) / (contrast[1] - contrast[0]), 0, 1) \
         * np.clip((off[1] - third) / (off[1] - off[0]), 0, 1) * np.clip(near_solid / 0.02, 0, 1)
+    capped = _cap_to_share(asub, share, w.astype(np.float32), slack)
+    # a cut thinner than 3 px is no line seen through the hair: single pixels of the hair that happen to have the
+    # backdrop's colour (rihanna.webp's soft crown, scarlett_2.jpg's hair before her coat: white slits at 4x)
+    k3 = np.ones((3, 3), np.uint8)
+    wide = cv2.dilate(cv2.morphologyEx((asub - capped > 0.1).astype(np.uint8), cv2.MORPH_OPEN, k3), k3) > 0
+    if not wide.any():
+        return a
     out = a.copy()
-    out[y0:y1, x0:x1] = np.where(have, _cap_to_share(asub, share, w.astype(np.float32), slack), asub)
+    out[y0:y1, x0:x1] = np.where(have & wide, capped, asub)
     return out
 
 
