@@ -4300,7 +4300,7 @@ def _nearest_along(valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def backdrop_lines(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, length: float = 0.12,
                    clear: float = 0.01, across: float = 0.04, extent: float = 0.6, reach: float = 0.5,
-                   window: float = 0.01, tol: float = 0.05, run: float = 0.03, seen: tuple[float, float] = (0.3, 0.6),
+                   window: float = 0.01, tol: float = 0.05, run: float = 0.03, seen: tuple[float, float] = (0.2, 0.6),
                    contrast: tuple[float, float] = (0.1, 0.2), slack: float = 0.08, off: tuple[float, float] = (0.1, 0.15),
                    face_gap: float = 0.1, edge: float = 0.04, through: float | None = 0.03, work: float = 800.0) -> np.ndarray:
     """The old backdrop's straight lines carried on behind the hair: where they show through it, alpha is theirs.
