@@ -4321,8 +4321,9 @@ def backdrop_lines(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray,
     hole of the backdrop the person encloses: alpha below 0.05 not joined to the image's border, at least (0.02
     face widths) squared px) has the carried colour as its backdrop where, over ``run`` face widths along the line
     and the strip's width, at least ``seen[0]`` of the band's pixels match that colour (within ``tol`` plus twice
-    the clear pixels' spread), as many do between it and the clear pixel it was carried from, and it matches
-    itself or ``seen[1]`` of them do. There alpha is at most the pixel's share of the person's colour (the opaque
+    the clear pixels' spread), as many do between it and the clear pixel it was carried from, the carried colours
+    vary across the strip there by ``edge`` (the line itself is carried, not only plain backdrop beside it), and it
+    matches itself or ``seen[1]`` of them do. There alpha is at most the pixel's share of the person's colour (the opaque
     pixels nearby, blurred) over the carried colour plus ``slack`` (none on the backdrop's own colour), where the
     two differ by ``contrast`` and the pixel is no third colour (``off`` from their line): a strand crossing a rail
     keeps its alpha, a thin one its share. A cut thinner than 3 px is left out.
