@@ -4521,6 +4521,16 @@ def backdrop_lines(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray,
         return a
     out = a.copy()
     out[y0:y1, x0:x1] = np.where(have & wide, capped, asub)
+    # no piece above 0.5 cut off from the head by it (the matte's check refuses the cut-out then: pengwei linkedin
+    # kept its old background over one such pixel): held at 0.5, as the composite's rules do
+    from candid.engines.studio.composite import _no_new_pieces
+
+    held = _no_new_pieces(a, out)
+    if (held != out).any():
+        n_p, lab = cv2.connectedComponents((out > 0.5).astype(np.uint8), connectivity=8)
+        touched = np.unique(lab[cv2.dilate((out != a).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0])
+        near_cut = np.isin(lab, touched[touched > 0])
+        out = np.where(near_cut, held, out).astype(np.float32)
     return out
 
 
