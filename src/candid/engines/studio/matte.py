@@ -4326,7 +4326,8 @@ def backdrop_lines(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray,
     matches itself or ``seen[1]`` of them do. There alpha is at most the pixel's share of the person's colour (the opaque
     pixels nearby, blurred) over the carried colour plus ``slack`` (none on the backdrop's own colour), where the
     two differ by ``contrast`` and the pixel is no third colour (``off`` from their line): a strand crossing a rail
-    keeps its alpha, a thin one its share. A cut thinner than 3 px is left out.
+    keeps its alpha, a thin one its share. A cut thinner than 3 px is left out, and a piece above 0.5 a cut leaves
+    apart from the head is held at 0.5.
 
     ``through=None`` lets the lines act anywhere in the band (zcy.webp's curtain folds between loose strands were
     cut into white slits, and on rihanna.webp's crown and by scarlett_2.jpg's ear, single pixels of soft hair that
@@ -4521,8 +4522,8 @@ def backdrop_lines(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray,
         return a
     out = a.copy()
     out[y0:y1, x0:x1] = np.where(have & wide, capped, asub)
-    # no piece above 0.5 cut off from the head by it (the matte's check refuses the cut-out then: pengwei linkedin
-    # kept its old background over one such pixel): held at 0.5, as the composite's rules do
+    # no piece above 0.5 cut off from the head by it (a rail cut between a strand and the head; the matte's check
+    # refuses a matte in pieces): held at 0.5, as the composite's rules do
     from candid.engines.studio.composite import _no_new_pieces
 
     held = _no_new_pieces(a, out)
