@@ -4861,11 +4861,11 @@ def matte(
         Below the ear lobes, where the outline is the jaw's or the neck's skin, it is drawn as a smooth curve
         (:func:`smooth_skin_outline`: no stair steps where the photo's colour blocks made the edge; round 18).
     lines : bool
-        The old backdrop's straight lines that run on from the clear backdrop into the hair's soft band (a ceiling's
-        rails seen through a loop of hair, a curtain's folds between loose strands) are the backdrop there: alpha is at
-        most the pixel's share of the person's colour over the line's carried colour (:func:`backdrop_lines`: no grey
-        strokes of the rails in pengwei.jpg's crown, no grey stripes of zcy.webp's curtain; round 19). Where it carries
-        no line into the band the matte is byte-identical to the one without it.
+        The old backdrop's straight lines that run on from the clear backdrop into the hair's soft band beside a hole
+        the hair encloses (a ceiling's rails seen through a loop of hair) are the backdrop there: alpha is at most the
+        pixel's share of the person's colour over the line's carried colour (:func:`backdrop_lines`: no grey strokes
+        of the rails in pengwei.jpg's crown; round 19). Where it carries no line into the band the matte is
+        byte-identical to the one without it.
 
     Returns
     -------
