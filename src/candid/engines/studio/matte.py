@@ -4667,6 +4667,262 @@ def cheek_shadow(pixels: np.ndarray, colour_alpha: np.ndarray, own: np.ndarray, 
     return np.where(strip & seen, w, 0).astype(np.float32)
 
 
+def _nearest_along(valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per column, the row index of the nearest True row of ``valid`` at or before each row (-1: none) and at or
+    after it (``len(valid)``: none).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> b, a = _nearest_along(np.array([[True], [False], [False], [True], [False]]))
+    >>> b[:, 0].tolist(), a[:, 0].tolist()
+    ([0, 0, 0, 3, 3], [0, 3, 3, 3, 5])
+    """
+    v = np.asarray(valid, bool)
+    n = v.shape[0]
+    k = np.arange(n).reshape((n,) + (1,) * (v.ndim - 1))
+    before = np.maximum.accumulate(np.where(v, k, -1), axis=0)
+    after = np.minimum.accumulate(np.where(v, k, n)[::-1], axis=0)[::-1]
+    return before, after
+
+
+def backdrop_lines(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *, length: float = 0.12,
+                   clear: float = 0.01, across: float = 0.04, extent: float = 0.6, reach: float = 0.5,
+                   window: float = 0.01, tol: float = 0.05, run: float = 0.03, seen: tuple[float, float] = (0.2, 0.6),
+                   contrast: tuple[float, float] = (0.1, 0.2), slack: float = 0.08, off: tuple[float, float] = (0.1, 0.15),
+                   face_gap: float = 0.1, edge: float = 0.04, through: float | None = 0.03, work: float = 800.0) -> np.ndarray:
+    """The old backdrop's straight lines carried on behind the hair: where they show through it, alpha is theirs.
+
+    A ceiling's T-bar rails seen through a loop of hair at the crown (pengwei.jpg, shot from below) lie in the
+    hair's wide unknown band; a grey rail between light tiles and dark hair reads to closed-form matting exactly as
+    a mix of the two (alpha 0.3-0.45) and the foreground estimate paints it in the hair's colour: grey strokes on
+    the new backdrop. Colour alone cannot tell it; its shape can: a rail is straight and runs on across the clear
+    backdrop outside the hair, where strands are curved, thin and of the hair's colour. So straight segments of
+    the backdrop are found (OpenCV's LSD on the luminance, at a size where the face is at most ``work`` px wide;
+    at least ``length`` face widths long, at least half on clear backdrop: alpha 0 at least ``clear`` face widths
+    from any alpha; across it, its clear pixels' mean grey varies by at least ``edge``: not a JPEG block's edge on
+    a black backdrop). Along each one's line, up to ``extent`` face widths past its ends and ``across`` face widths
+    to either side, every column parallel to the line carries the backdrop on: the mean of its clear pixels over
+    ``window`` face widths, read at the nearest clear pixel before and after (interpolated between the two), no
+    further than ``reach`` face widths. A soft pixel of the band (alpha 0.02-0.98, above the chin's line,
+    ``face_gap`` face widths clear of the face's hull and, with ``through``, within that many face widths of a
+    hole of the backdrop the person encloses: alpha below 0.05 not joined to the image's border, at least (0.02
+    face widths) squared px) has the carried colour as its backdrop where, over ``run`` face widths along the line
+    and the strip's width, at least ``seen[0]`` of the band's pixels match that colour (within ``tol`` plus twice
+    the clear pixels' spread), as many do between it and the clear pixel it was carried from, the carried colours
+    vary across the strip there by ``edge`` (the line itself is carried, not only plain backdrop beside it), and it
+    matches itself or ``seen[1]`` of them do. There alpha is at most the pixel's share of the person's colour (the opaque
+    pixels nearby, blurred) over the carried colour plus ``slack`` (none on the backdrop's own colour), where the
+    two differ by ``contrast`` and the pixel is no third colour (``off`` from their line): a strand crossing a rail
+    keeps its alpha, a thin one its share. A cut thinner than 3 px is left out, and a piece above 0.5 a cut leaves
+    apart from the head is held at 0.5.
+
+    ``through=None`` lets the lines act anywhere in the band (zcy.webp's curtain folds between loose strands were
+    cut into white slits, and on rihanna.webp's crown and by scarlett_2.jpg's ear, single pixels of soft hair that
+    have a backdrop line's colour became white notches at 4x: docs/STUDIO.md, round 19).
+
+    Parameters
+    ----------
+    pixels : ndarray
+        ``(H, W, 3)`` float32 sRGB in [0, 1].
+    alpha : ndarray
+        ``(H, W)`` alpha; not modified.
+    landmarks : ndarray
+        ``(68, 2)`` landmarks in ``pixels``.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 alpha, never above ``alpha``; ``alpha`` itself (same values) where no line was carried
+        into the band.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()                                  # face width 92 px, brows at row 86
+    >>> img = np.full((256, 400, 3), 0.8, np.float32)              # light tiles
+    >>> yy, xx = np.mgrid[:256, :400]
+    >>> rail = np.abs(yy - xx + 160) < 3                            # a grey rail, straight, at 45 degrees
+    >>> img[rail] = 0.6
+    >>> loop = (yy >= 30) & (xx >= 180) & (xx < 262) & ((yy < 35) | (xx < 185) | (xx >= 257))
+    >>> hair = (yy >= 60) | loop                                    # dark hair, a loop of it above the head
+    >>> a = hair.astype(np.float32); img[hair] = 0.2
+    >>> a[rail & ~hair & (yy > 30)] = 0.4                          # the matting's reading of the rail in the loop
+    >>> img[35:60, 230] = 0.2; a[35:60, 230] = 0.9                 # a strand across the loop
+    >>> b = backdrop_lines(img, a, lm)
+    >>> round(float(b[50, 210]), 2), round(float(b[45, 230]), 2), float(b[100, 300]), float(b[20, 180])
+    (0.0, 0.9, 1.0, 0.0)
+    """
+    img = check_image(pixels)
+    lm = check_landmarks(landmarks)
+    a = np.asarray(alpha, np.float32)
+    H, W = a.shape
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    soft = (a > 0.02) & (a < 0.98)
+    _, chin, _ = head_extent(lm)
+    _, down = _frame_axes(lm)
+    g_r = max(int(round(face_gap * fw)), 1)
+    soft &= (_along((H, W), chin, down) < 0) & ~(cv2.dilate(_face_hull((H, W), lm).astype(np.uint8),
+                                                            np.ones((2 * g_r + 1,) * 2, np.uint8)) > 0)
+    if not soft.any():
+        return a
+    if through is not None:  # only beside the backdrop seen through the hair: a hole of it the person encloses
+        n_l, lab, st, _ = cv2.connectedComponentsWithStats((a < 0.05).astype(np.uint8), connectivity=4)
+        outer = np.unique(np.r_[lab[0], lab[-1], lab[:, 0], lab[:, -1]])
+        holes = np.flatnonzero(st[:, cv2.CC_STAT_AREA] >= (0.02 * fw) ** 2)
+        holes = holes[(holes > 0) & ~np.isin(holes, outer)]
+        if not len(holes):
+            return a
+        hole = np.isin(lab, holes)
+        soft &= cv2.distanceTransform((~hole).astype(np.uint8), cv2.DIST_L2, 5) < max(through * fw, 2.0)
+        if not soft.any():
+            return a
+    R = int(round(reach * fw))
+    E = int(round(extent * fw))
+    y0, y1, x0, x1 = box_around(soft, R)
+    sub, asub, sb = img[y0:y1, x0:x1], a[y0:y1, x0:x1], soft[y0:y1, x0:x1]
+    hh, ww = asub.shape
+    c_r = max(int(round(clear * fw)), 1)
+    open_ = cv2.erode((asub < 0.02).astype(np.uint8), np.ones((2 * c_r + 1,) * 2, np.uint8)) > 0
+    if not open_.any():
+        return a
+    s = min(1.0, work / fw)
+    grey = (np.clip(sub.mean(-1), 0, 1) * 255).astype(np.uint8)
+    if s < 1:
+        grey = cv2.resize(grey, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
+    segs = cv2.createLineSegmentDetector(cv2.LSD_REFINE_STD).detect(grey)[0]
+    if segs is None:
+        return a
+    A = max(int(round(across * fw)), 2)
+    k_w = max(int(round(window * fw)), 2)
+    h_r = max(int(round(run * fw / 2)), 1)
+    pred = np.zeros((hh, ww, 3), np.float32)
+    have = np.zeros((hh, ww), bool)
+    box_sum = lambda x: cv2.boxFilter(x, -1, (1, 2 * k_w + 1), normalize=False,  # noqa: E731
+                                      borderType=cv2.BORDER_CONSTANT)
+    run_sum = lambda x: cv2.boxFilter(x, -1, (2 * A + 1, 2 * h_r + 1), normalize=False,  # noqa: E731
+                                      borderType=cv2.BORDER_CONSTANT)
+    for sx0, sy0, sx1, sy1 in segs.reshape(-1, 4).astype(np.float64) / s:
+        Ls = float(np.hypot(sx1 - sx0, sy1 - sy0))
+        if Ls < length * fw:
+            continue
+        t = np.array([sx1 - sx0, sy1 - sy0]) / Ls
+        n = np.array([-t[1], t[0]])
+        on = np.arange(0.0, Ls)
+        ix = np.clip(np.round(sx0 + on * t[0]).astype(int), 0, ww - 1)
+        iy = np.clip(np.round(sy0 + on * t[1]).astype(int), 0, hh - 1)
+        if open_[iy, ix].mean() < 0.5:  # a line of the backdrop, not of the hair (straight strands are many)
+            continue
+        lo = sx0 * t[0] + sy0 * t[1]
+        c = sx0 * n[0] + sy0 * n[1]
+        us = np.arange(lo - E, lo + Ls + E)
+        vs = c + np.arange(-A, A + 1, dtype=np.float64)
+        X = (us[:, None] * t[0] + vs[None, :] * n[0]).astype(np.float32)
+        Y = (us[:, None] * t[1] + vs[None, :] * n[1]).astype(np.float32)
+        inside = (X >= 0) & (X <= ww - 1) & (Y >= 0) & (Y <= hh - 1)
+        at = lambda m: (cv2.remap(m.astype(np.uint8), X, Y, cv2.INTER_NEAREST,  # noqa: E731
+                                  borderMode=cv2.BORDER_CONSTANT, borderValue=0) > 0) & inside
+        band_s = at(sb)
+        if not band_s.any():
+            continue
+        S = cv2.remap(sub, X, Y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        ok = at(open_)
+        # each column carries its clear pixels' colour (and spread) along the line
+        w8 = ok.astype(np.float32)
+        den = np.maximum(box_sum(w8), 1e-6)
+        mean = box_sum(S * w8[..., None]) / den[..., None]
+        spread = np.sqrt(box_sum((S - mean) ** 2 * w8[..., None]).max(-1) / den)
+        on_seg = ok & ((us >= lo) & (us <= lo + Ls))[:, None]
+        seen_cols = on_seg.sum(0) >= 0.25 * Ls
+        if seen_cols.sum() < 3:
+            continue
+        prof = (S.mean(-1) * on_seg).sum(0)[seen_cols] / on_seg.sum(0)[seen_cols]
+        if prof.max() - prof.min() < edge:  # no line in the backdrop's own colours (a JPEG block's edge on black)
+            continue
+        before, after = _nearest_along(ok)
+        nU = len(us)
+        k = np.arange(nU)[:, None]
+        cols = np.arange(len(vs))[None, :]
+        has_b, has_a = before >= 0, after < nU
+        bi, ai = np.clip(before, 0, nU - 1), np.clip(after, 0, nU - 1)
+        db = np.where(has_b, k - before, R + 1).astype(np.float32)
+        da = np.where(has_a, after - k, R + 1).astype(np.float32)
+        wb = np.where(has_b & has_a, da / np.maximum(db + da, 1.0), has_b.astype(np.float32))[..., None]
+        B = (wb * mean[bi, cols] + (1 - wb) * mean[ai, cols]).astype(np.float32)
+        dev = np.maximum(np.where(has_b, spread[bi, cols], 0), np.where(has_a, spread[ai, cols], 0))
+        near = np.minimum(db, da) <= R
+        match = (np.abs(S - B).max(-1) <= tol + 2 * dev) & near
+        # how much of the band along the line matches: the backdrop seen continuing between strands
+        bandf = (inside & ~ok).astype(np.float32)
+        share_seen = run_sum(match * bandf) / np.maximum(run_sum(bandf), 1.0)
+        # and seen all the way from the clear backdrop: of the band's pixels between the pixel and the clear pixel
+        # it was carried from, at least seen[0] match (a line carried across dense hair to a chance match is none)
+        cm = np.cumsum(match * bandf, axis=0)
+        cb = np.cumsum(bandf, axis=0)
+        src = np.where(wb[..., 0] >= 0.5, bi, ai)
+        lo_i, hi_i = np.minimum(src, k), np.maximum(src, k)
+        path = (cm[hi_i, cols] - cm[lo_i, cols]) / np.maximum(cb[hi_i, cols] - cb[lo_i, cols], 1.0)
+        # and where the carried backdrop holds the line itself (its colours vary across the strip by ``edge``): a
+        # plain stretch of backdrop carried in beside a line that faded out is the colour rules' to decide
+        Bg = np.where(near, B.mean(-1), np.nan)
+        across_u = np.nanmax(np.where(np.isnan(Bg), -np.inf, Bg), 1) - np.nanmin(np.where(np.isnan(Bg), np.inf, Bg), 1)
+        use = band_s & near & (share_seen >= seen[0]) & (path >= seen[0]) & (match | (share_seen >= seen[1])) \
+            & (across_u >= edge)[:, None]
+        if not use.any():
+            continue
+        xs_, ys_ = X[use], Y[use]
+        bx0, bx1 = max(int(xs_.min()) - 1, 0), min(int(xs_.max()) + 2, ww)
+        by0, by1 = max(int(ys_.min()) - 1, 0), min(int(ys_.max()) + 2, hh)
+        yy, xx = np.mgrid[by0:by1, bx0:bx1].astype(np.float64)
+        ri = np.clip(np.round(xx * t[0] + yy * t[1] - us[0]).astype(int), 0, nU - 1)
+        ci = np.round(xx * n[0] + yy * n[1] - c).astype(int) + A
+        fits = (ci >= 0) & (ci < len(vs))
+        ci = np.clip(ci, 0, len(vs) - 1)
+        hit = fits & use[ri, ci] & ~have[by0:by1, bx0:bx1]  # (the first line to reach a pixel carries it)
+        pred[by0:by1, bx0:bx1][hit] = B[ri[hit], ci[hit]]
+        have[by0:by1, bx0:bx1] |= hit
+    if not have.any():
+        return a
+    # the person's colour beside it: the opaque pixels nearby, blurred (a smooth field: made on a smaller copy of
+    # the carried pixels' box, a blur of 0.06 face widths at full size took 20 s on a 6 MP photo)
+    sig = max(0.06 * fw, 2.0)
+    b0, b1, b2, b3 = box_around(have, 4 * int(sig) + 2)
+    solid = (asub[b0:b1, b2:b3] >= 0.98).astype(np.float32)
+    q = max(sig / 4.0, 1.0)
+    size = (max(int(round((b3 - b2) / q)), 1), max(int(round((b1 - b0) / q)), 1))
+    F_s = normalized_blur(resize(sub[b0:b1, b2:b3], size, cv2.INTER_AREA), resize(solid, size, cv2.INTER_AREA), sig / q)
+    near_s = gauss(resize(solid, size, cv2.INTER_AREA), sig / q)
+    F = np.zeros((hh, ww, 3), np.float32)
+    near_solid = np.zeros((hh, ww), np.float32)
+    F[b0:b1, b2:b3] = resize(F_s, (b3 - b2, b1 - b0))
+    near_solid[b0:b1, b2:b3] = resize(near_s, (b3 - b2, b1 - b0))
+    d, c2, share = _share_along(sub, F, pred)
+    third = np.sqrt(((sub - pred - np.clip(share, 0, 1)[..., None] * d) ** 2).sum(-1))
+    w = have * np.clip((np.sqrt(c2) - contrast[0]) / (contrast[1] - contrast[0]), 0, 1) \
+        * np.clip((off[1] - third) / (off[1] - off[0]), 0, 1) * np.clip(near_solid / 0.02, 0, 1)
+    capped = _cap_to_share(asub, share, w.astype(np.float32), slack)
+    # a cut thinner than 3 px is no line seen through the hair: single pixels of the hair that happen to have the
+    # backdrop's colour (rihanna.webp's soft crown, scarlett_2.jpg's hair before her coat: white slits at 4x)
+    k3 = np.ones((3, 3), np.uint8)
+    wide = cv2.dilate(cv2.morphologyEx((asub - capped > 0.1).astype(np.uint8), cv2.MORPH_OPEN, k3), k3) > 0
+    if not wide.any():
+        return a
+    out = a.copy()
+    out[y0:y1, x0:x1] = np.where(have & wide, capped, asub)
+    # no piece above 0.5 cut off from the head by it (a rail cut between a strand and the head; the matte's check
+    # refuses a matte in pieces): held at 0.5, as the composite's rules do
+    from candid.engines.studio.composite import _no_new_pieces
+
+    held = _no_new_pieces(a, out)
+    if (held != out).any():
+        n_p, lab = cv2.connectedComponents((out > 0.5).astype(np.uint8), connectivity=8)
+        touched = np.unique(lab[cv2.dilate((out != a).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0])
+        near_cut = np.isin(lab, touched[touched > 0])
+        out = np.where(near_cut, held, out).astype(np.float32)
+    return out
+
+
 def shape_alpha(prob: np.ndarray, face_width: float, *, feather: float = 0.006) -> np.ndarray:
     """A smooth alpha from the segmenter's person probability alone (no colour).
 
@@ -4773,6 +5029,7 @@ def matte(
     pocket_rim: bool = True,
     dark_band: bool = True,
     neck_edge: bool = True,
+    lines: bool = True,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -5021,6 +5278,12 @@ def matte(
         the segmenter's piece held the dark banner between scarlett_4.jpg's neck and her loose light strands, its
         inner ring was that banner ("alike"), and its shape made the neck's blurred edge and the banner beside it
         opaque, a blue-violet band along the neck on corporate's and memorial's backdrops (round 19).
+    lines : bool
+        The old backdrop's straight lines that run on from the clear backdrop into the hair's soft band beside a hole
+        the hair encloses (a ceiling's rails seen through a loop of hair) are the backdrop there: alpha is at most the
+        pixel's share of the person's colour over the line's carried colour (:func:`backdrop_lines`: no grey strokes
+        of the rails in pengwei.jpg's crown; round 19). Where it carries no line into the band the matte is
+        byte-identical to the one without it.
 
     Returns
     -------
@@ -5377,6 +5640,8 @@ def matte(
         alpha = temple_notches(pixels, alpha, lm, np.clip(resize(raw, (W, H), cv2.INTER_LINEAR), 0, 1))
     if crown_top:  # hair that runs into the top edge: the border's bite out of the crown is no outline
         alpha = crown_at_top(pixels, alpha, lm)
+    if lines:  # the backdrop's straight lines carried on into the hair band (rails through a loop, a curtain's folds)
+        alpha = backdrop_lines(pixels, alpha, lm)
     if skin_outline:  # the jaw's and neck's skin against a background of its lightness: a smooth curve, no
         # staircase of the photo's colour blocks (scarlett_2.jpg's left jaw before a blue-grey coat)
         keep = None
