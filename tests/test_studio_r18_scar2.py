@@ -107,11 +107,9 @@ def _smooth(img, a, lm, **kw):
 
 
 def stage_skin_outline() -> bool:
-    import inspect
+    from candid.engines.studio.matte_rules import MatteRules
 
-    from candid.engines.studio.matte import matte
-
-    return bool(inspect.signature(matte).parameters["skin_outline"].default)
+    return MatteRules().skin_outline
 
 
 def test_the_jaw_outline_has_no_block_steps():

@@ -6,12 +6,12 @@
 to the person's as no backdrop like the person.
 """
 
-import inspect
 
 import numpy as np
 
 from candid.engines.studio.composite import clear_haze, dark_backdrop
-from candid.engines.studio.matte import low_contrast, matte
+from candid.engines.studio.matte import low_contrast
+from candid.engines.studio.matte_rules import MatteRules
 
 PASSPORT = np.float32(0.933)  # #eeeeee
 SKIN = np.array([0.6, 0.45, 0.4], np.float32)
@@ -140,4 +140,4 @@ def test_a_plain_dark_backdrop_stays_alike():
 
 
 def test_matte_takes_the_busy_backdrop_rule_by_default():
-    assert inspect.signature(matte).parameters["plain_alike"].default is True
+    assert MatteRules().plain_alike is True

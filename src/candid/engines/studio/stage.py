@@ -12,6 +12,7 @@ from candid.engines.studio.composite import clear_haze, composite, suppress_jaw_
 from candid.engines.studio.frame import (apply_framing, continue_body, correct_selfie, fade_at_photo_edge, frame,
                                          head_extent, mend_photo_border, mirror_canvas)
 from candid.engines.studio.matte import context_probability, matte, matte_quality
+from candid.engines.studio.matte_rules import MatteRules
 from candid.engines.studio.options import OPTIONS_VERSION
 from candid.engines.studio.relight import PATTERNS, expose, key_side, light_vector, relight, white_balance
 from candid.engines.studio.styles import STYLES
@@ -276,8 +277,10 @@ def studio_stage(
     # the whole photo's person mask as context: on a crop cut below the collarbone the segmenter doubts the clothes
     context = context_probability(person, src.shape[:2], framing.matrix, crop.shape[:2])
     kind, opts = parse_background(bg_spec)
-    alpha = matte(crop, clm, valid=valid, seed=seed, others=others, context=context, pose_split=True,
-                  thin_pockets=THIN_POCKETS and kind != "blur")
+    # the matte's rules, logged with their version (the fields unlike the defaults): a file's history says which
+    # rules made its matte
+    matte_rules = MatteRules(pose_split=True, thin_pockets=THIN_POCKETS and kind != "blur")
+    alpha = matte(crop, clm, valid=valid, seed=seed, others=others, context=context, rules=matte_rules)
     # the frame may reach a sliver past the photo: mend it now, so what the clean-up steps below take out
     # (a neighbour's hair at that border) is not put back by the mend
     alpha = mend_photo_border(alpha, framing, src.shape)
@@ -377,7 +380,8 @@ def studio_stage(
         "light_direction": None if lv is None else [float(lv[0]), float(lv[1])],
         # No run time here: the log is part of the output file, which must be
         # the same bytes for the same inputs.
-        "matte": report.metrics, "identity_distance": dist, "changes": changes,
+        "matte": {**report.metrics, "rules": matte_rules.as_dict(changed_only=True)},
+        "identity_distance": dist, "changes": changes,
     }
     changes[:0] = [dict(t) for t in _tried]
     if _tried:

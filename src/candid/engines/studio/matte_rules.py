@@ -1,0 +1,303 @@
+"""One versioned options struct for the rules of :func:`candid.engines.studio.matte.matte`.
+
+Like a darktable module's params struct (and :class:`candid.engines.studio.options.StudioOptions` for the
+person's choices): one frozen object holds every tuning number and rule switch of the matte, checks them before
+any work, and is written into the ``engine.studio`` log (``params["matte"]["rules"]``: the fields that differ from
+the defaults, and :data:`MATTE_RULES_VERSION`), so a file's history says which rules made its matte.
+
+A module of its own, not the top of ``matte.py``: reading a log back (the web, batch, a recipe) needs the rules
+without OpenCV, pymatting and the matte's 5000 lines, and a new rule is one line here and one in the docstring.
+What each rule does, and why, is told at length in :func:`~candid.engines.studio.matte.matte`'s Notes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any, ClassVar
+
+from candid.errors import CandidError
+
+#: Bump when a rule's meaning changes (or one is renamed or removed), and say why in :data:`MATTE_RULES_CHANGES`.
+MATTE_RULES_VERSION = 1
+
+#: What each version changed, for the hint when an older log cannot be read back.
+MATTE_RULES_CHANGES = {
+    1: "round 19: the 47 keywords matte() took up to round 18, with their defaults and meanings",
+}
+
+
+def _number(default: float | None, low: float, high: float, *, above: bool = False, none: bool = False,
+            integer: bool = False) -> Any:
+    """A numeric field in ``[low, high]`` (``(low, high]`` with ``above``; None allowed with ``none``)."""
+    return field(default=default, metadata={"range": (low, high), "above": above, "none": none, "integer": integer})
+
+
+@dataclass(frozen=True)
+class MatteRules:
+    """Every tuning number and rule switch of :func:`~candid.engines.studio.matte.matte`.
+
+    Fields are in the order of the keywords ``matte()`` took before round 19, with the same names and defaults.
+    Numbers are checked on creation (:class:`~candid.errors.CandidError` with a hint); switches must be
+    ``True`` or ``False``. Band widths and reaches are in face widths unless said otherwise.
+
+    Attributes
+    ----------
+    work_side : float
+        Long side of the working image for segmentation and matting, px (round 1; a float for a photo's box).
+    hair_band : float
+        Width of the trimap's unknown band round the hair, face widths (round 1).
+    edge_band : float
+        Width of the unknown band elsewhere, face widths (round 1).
+    hair_below : float
+        The wide hair band reaches this many head heights below the eye line (rounds 1-9).
+    eps : float
+        Regularisation of the guided upsampling to full size; smaller keeps finer strands and noise (round 1).
+    iterations : int
+        GrabCut iterations of the colour refinement; 0: the segmenter's mask as is (round 1).
+    prior : bool
+        Alpha is multiplied by a ramp of the segmenter's own probability: no clouds of background (rounds 1-9).
+    prior_low : float
+        The prior's ramp is 0 below this probability (rounds 1-9).
+    prior_high : float
+        The prior's ramp is 1 above this probability (rounds 1-9).
+    shape_where_alike : bool
+        Where person and backdrop have nearly the same colour, alpha comes from the segmenter's shape (rounds 1-9).
+    solid_inside : float
+        Deeper than this inside the mask, alpha 0.6-0.9 is made opaque; 0: off (round 6).
+    pose_split : bool
+        Person pixels beyond the subject's shoulders, elbows and wrists (MediaPipe Pose) are a neighbour's
+        (rounds 1-9; always on in ``engine.studio``).
+    solid_head : float
+        In the head, deeper than this inside the matte's own outline, alpha above 0.5 ramps to opaque; 0: off
+        (round 7).
+    outline_sigma : float
+        The outline is anti-aliased along itself by a Gaussian of this many px; 0: off (round 7).
+    colour_slack : float or None
+        Soft alpha in the band is at most the pixel's share of the person's colour plus this; None: off
+        (rounds 1-9).
+    off_axis : bool
+        Below the lobes, band alpha of a colour that is no person-backdrop mix goes (a poster by the neck;
+        rounds 1-9).
+    jewellery : bool
+        An earring's bright metal below the lobes is the person, its eye stays open (round 10; on since round 11).
+    drops : bool
+        With ``jewellery``: a drop earring's chain hanging past the band is the person; off (round 11b).
+    foreign : bool
+        Below the lobes, mask pieces in the backdrop's colours that the segmenter doubts are cut (round 11).
+    walls : bool
+        Below the lobes, a wall joined to the backdrop with no colour edge, cut from the core by one, is cut
+        (round 15).
+    bars : bool
+        A straight bar of the backdrop (a window's frame) carried on into the hair's band is background (round 17).
+    strands : bool
+        With ``colour_slack``: a loose wisp's gaps over a darker wall are background, its strands hair (round 12).
+    focus_hair : bool
+        Beside the face, soft alpha as sharp as the skin and not of the backdrop's colour is raised (round 12).
+    clothes : bool
+        Below the lobes, on a side without long hair, the outline is drawn as cloth's clean edge (round 12;
+        on since issue 18).
+    dense : bool
+        Inside the hair's outline, alpha is at least the opaque hair's colour share there (round 13).
+    islands : bool
+        Pieces above 0.5 joined through the subject's own soft alpha are held at 0.5, not cut out (round 13).
+    enclosed : bool
+        Below the lobes, the backdrop held between hair, hoop and neck leaves the mask (round 15).
+    pocket_band : float
+        With ``enclosed``: hair strands within this of a pocket are left to the matting, face widths (round 15).
+    thin_pockets : bool
+        A pocket too thin for a known core is opened along its ridge after the matting; off (round 17;
+        ``engine.studio`` turns it on except over the ``blur`` backdrop, round 18).
+    creases : bool
+        With ``thin_pockets``: a shaded crease rimmed by skin is not opened (round 18).
+    pocket_gaps : bool
+        With a pocket: the gaps between strands over it keep only their share of the strands' colour (round 16).
+    hoops : bool
+        With ``jewellery`` and a pocket: a big hoop's highlights round it are the person (round 16).
+    specks : bool
+        With a pocket: small holes near the jaw enclosed by jewellery or hair, unlike the backdrop, are filled
+        (round 16).
+    shoulders : bool
+        A sure shoulder raised above the seeds' shoulder line is not sure background (round 15).
+    others_known : bool
+        With ``others``: the band over another person's face is known background (round 16).
+    others_grow : float
+        With ``others_known``: the other faces' ellipses are grown this many times (round 16).
+    shape_colours : bool
+        With ``others``: the shape rule adds nothing in colours only the background holds (round 16).
+    lapels : bool
+        Below the lobes, a lapel's point in the clothes' colours joined to the person is marked before the matting
+        (round 16).
+    edge_share : bool
+        With ``clothes``: the drawn edge raises no pixel above its colour share, down to a 0.08 contrast (round 16).
+    bare_wall : bool
+        With ``strands``: beyond the soft edge a loose strand's alpha is capped, none on the wall between (round 16).
+    cheeks : bool
+        The segmenter's doubt does not take away the face inside its jaw or cheek skin joined to it (round 16).
+    skin_opaque : bool
+        With ``cheeks``: that skin below the nose's tip, near the jaw, is at least its colour share opaque (round 16;
+        on since round 17).
+    border_doubt : bool
+        Well below the chin, doubted mask pieces that run into the photo's border are background (round 17).
+    temples : bool
+        A narrow notch cut between the temple and the ear in the person's colours is filled (round 17).
+    crown_top : bool
+        A crown that runs into the top edge is the convex hull of the head there (round 18).
+    plain_alike : bool
+        With ``shape_where_alike``: the backdrop is like the person only where its own pixels are (round 18).
+    skin_outline : bool
+        Below the lobes, the jaw's and the neck's skin outline is drawn as a smooth curve (round 18).
+    version : int
+        Class constant :data:`MATTE_RULES_VERSION`, written by :meth:`as_dict`.
+
+    Examples
+    --------
+    >>> rules = MatteRules(thin_pockets=True, pose_split=True)
+    >>> rules.off_axis, rules.thin_pockets
+    (True, True)
+    >>> rules.as_dict(changed_only=True)
+    {'version': 1, 'pose_split': True, 'thin_pockets': True}
+    >>> MatteRules.from_dict(rules.as_dict(changed_only=True)) == rules
+    True
+    >>> try:
+    ...     MatteRules(prior_low=0.5, prior_high=0.3)
+    ... except CandidError as exc:
+    ...     print(exc.message)
+    matte rules: prior_low (0.5) must be below prior_high (0.3)
+    """
+
+    version: ClassVar[int] = MATTE_RULES_VERSION
+
+    work_side: float = _number(480, 0, math.inf, above=True)
+    hair_band: float = _number(0.16, 0, 1)
+    edge_band: float = _number(0.06, 0, 1)
+    hair_below: float = _number(0.1, -1, 2)
+    eps: float = _number(1e-4, 0, 1, above=True)
+    iterations: int = _number(2, 0, 100, integer=True)
+    prior: bool = True
+    prior_low: float = _number(0.05, 0, 1)
+    prior_high: float = _number(0.35, 0, 1)
+    shape_where_alike: bool = True
+    solid_inside: float = _number(0.04, 0, 1)
+    pose_split: bool = False
+    solid_head: float = _number(0.02, 0, 1)
+    outline_sigma: float = _number(1.0, 0, 20)
+    colour_slack: float | None = _number(0.08, 0, 1, none=True)
+    off_axis: bool = True
+    jewellery: bool = True
+    drops: bool = False
+    foreign: bool = True
+    walls: bool = True
+    bars: bool = True
+    strands: bool = True
+    focus_hair: bool = True
+    clothes: bool = True
+    dense: bool = True
+    islands: bool = True
+    enclosed: bool = True
+    pocket_band: float = _number(0.1, 0, 1)
+    thin_pockets: bool = False
+    creases: bool = True
+    pocket_gaps: bool = True
+    hoops: bool = True
+    specks: bool = True
+    shoulders: bool = True
+    others_known: bool = True
+    others_grow: float = _number(1.3, 0, 5, above=True)
+    shape_colours: bool = True
+    lapels: bool = True
+    edge_share: bool = True
+    bare_wall: bool = True
+    cheeks: bool = True
+    skin_opaque: bool = True
+    border_doubt: bool = True
+    temples: bool = True
+    crown_top: bool = True
+    plain_alike: bool = True
+    skin_outline: bool = True
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            _check_field(f, getattr(self, f.name))
+        if not self.prior_low < self.prior_high:  # the prior's ramp divides by their difference
+            raise CandidError(f"matte rules: prior_low ({self.prior_low}) must be below prior_high ({self.prior_high})",
+                              hint="the prior's ramp runs from prior_low (0) to prior_high (1)")
+
+    def as_dict(self, *, changed_only: bool = False) -> dict[str, Any]:
+        """The rules as a plain dict for a log, ``version`` first; ``changed_only``: the fields unlike the defaults.
+
+        Examples
+        --------
+        >>> d = MatteRules().as_dict()
+        >>> d["version"], d["hair_band"], len(d)
+        (1, 0.16, 48)
+        >>> MatteRules(clothes=False, colour_slack=None).as_dict(changed_only=True)
+        {'version': 1, 'colour_slack': None, 'clothes': False}
+        """
+        out: dict[str, Any] = {"version": self.version}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not changed_only or value != f.default or type(value) is not type(f.default):
+                out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, logged: dict[str, Any]) -> "MatteRules":
+        """The rules a log's :meth:`as_dict` wrote (missing fields: the defaults); raise :class:`CandidError`
+        for an unknown rule or a version newer than :data:`MATTE_RULES_VERSION`.
+
+        Examples
+        --------
+        >>> MatteRules.from_dict({"version": 1, "thin_pockets": True}).thin_pockets
+        True
+        >>> try:
+        ...     MatteRules.from_dict({"version": 1, "thin_pocket": True})
+        ... except CandidError as exc:
+        ...     print(exc.message)
+        ...     print(exc.hint)
+        matte rules (version 1): unknown rule 'thin_pocket'
+        did you mean 'thin_pockets'?
+        """
+        settings = dict(logged)
+        version = settings.pop("version", MATTE_RULES_VERSION)
+        if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MATTE_RULES_VERSION:
+            raise CandidError(f"matte rules version {version!r} cannot be read (this candid knows versions 1 to "
+                              f"{MATTE_RULES_VERSION})", hint="the log was written by a newer candid; update candid")
+        names = [f.name for f in fields(cls)]
+        unknown = [k for k in settings if k not in names]
+        if unknown:
+            close = [m for k in unknown for m in difflib.get_close_matches(str(k), names, n=1)]
+            hints = [f"did you mean {', '.join(repr(m) for m in close)}?"] if close else []
+            if version < MATTE_RULES_VERSION:  # an older log: say what changed since
+                hints += [f"the log's rules are version {version}; since then: "
+                          + "; ".join(f"{v}: {MATTE_RULES_CHANGES[v]}" for v in range(version + 1,
+                                                                                     MATTE_RULES_VERSION + 1))]
+            hints += [] if hints else [f"rules of version {MATTE_RULES_VERSION}: {', '.join(names)}"]
+            raise CandidError(f"matte rules (version {version}): unknown rule{'s' if len(unknown) > 1 else ''} "
+                              f"{', '.join(repr(k) for k in unknown)}", hint="; ".join(hints))
+        return cls(**settings)
+
+
+def _check_field(f, value: Any) -> None:
+    """Raise :class:`CandidError` when ``value`` is not what field ``f`` of :class:`MatteRules` holds."""
+    meta = f.metadata
+    if "range" not in meta:  # a switch
+        if not isinstance(value, bool):
+            raise CandidError(f"matte rules: {f.name} must be True or False, not {value!r}",
+                              hint=f"a switch; the default is {f.default}" if f.default is not MISSING else None)
+        return
+    if value is None and meta["none"]:
+        return
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral if meta["integer"] else numbers.Real):
+        kind = "an integer" if meta["integer"] else "a number"
+        raise CandidError(f"matte rules: {f.name} must be {kind}{' or None' if meta['none'] else ''}, not {value!r}",
+                          hint=f"the default is {f.default!r}")
+    low, high = meta["range"]
+    if not (low < value if meta["above"] else low <= value) or not value <= high:
+        span = f"{'(' if meta['above'] else '['}{low:g}, {high:g}]"
+        raise CandidError(f"matte rules: {f.name} must be in {span}, not {value!r}", hint=f"the default is {f.default!r}")
+
+
+__all__ = ["MATTE_RULES_CHANGES", "MATTE_RULES_VERSION", "MatteRules"]
