@@ -4476,7 +4476,7 @@ def matte(
     shoulders : bool
         A shoulder the segmenter is sure of that rises above the seeds' shoulder line and ends there is not
         sure background (:func:`raised_shoulders`: no flat-topped shoulder when the head leans towards it).
-    others_known : bool
+    others_known, others_grow : bool, float
         With ``others``: the unknown band's pixels that :func:`candid.engines.studio.people.others_mask` gave to
         another person are known background (:func:`others_background`: no soft alpha over the chin of someone
         standing behind the head, which the composite painted as a dark hook on the crown), within her face's
