@@ -1,5 +1,6 @@
 """Round 19: the matte's rules in one versioned struct (``matte_rules.MatteRules``), passed as ``matte(rules=...)``
-and written into the ``engine.studio`` log (``params["matte"]["rules"]``)."""
+and written into the ``engine.studio`` log (``params["matte"]["rules"]``); the same for ``composite.clear_haze``
+(``HazeOptions``, ``params["matte"]["haze"]``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import re
 import numpy as np
 import pytest
 
-from candid.engines.studio.matte_rules import MATTE_RULES_CHANGES, MATTE_RULES_VERSION, MatteRules
+from candid.engines.studio.composite import clear_haze
+from candid.engines.studio.matte_rules import MATTE_RULES_CHANGES, MATTE_RULES_VERSION, HazeOptions, MatteRules
 from candid.errors import CandidError
 from candid.face.examples import astronaut, astronaut_landmarks
 
@@ -128,10 +130,8 @@ def test_from_dict_refuses_unknown_rules_and_newer_versions_with_a_hint():
 
 
 def test_an_older_version_s_unknown_rule_names_what_changed_since(monkeypatch):
-    import candid.engines.studio.matte_rules as mr
-
-    monkeypatch.setattr(mr, "MATTE_RULES_VERSION", 2)
-    monkeypatch.setitem(mr.MATTE_RULES_CHANGES, 2, "round 20: 'walls' renamed 'wall_strips'")
+    monkeypatch.setattr(MatteRules, "version", 2)
+    monkeypatch.setitem(MATTE_RULES_CHANGES, 2, "round 20: 'walls' renamed 'wall_strips'")
     with pytest.raises(CandidError) as exc:
         MatteRules.from_dict({"version": 1, "old_rule": True})
     assert "version 1" in exc.value.hint and "2: round 20: 'walls' renamed 'wall_strips'" in exc.value.hint
@@ -168,6 +168,7 @@ def test_the_stage_logs_its_rules_and_the_file_s_history_gives_them_back(studio_
     out, seen = studio_run
     logged = out.log[-1].params["matte"]["rules"]
     assert logged == {"version": 1, "pose_split": True, "thin_pockets": True}  # small and readable
+    assert out.log[-1].params["matte"]["haze"] == {"version": 1}  # clear_haze ran with its defaults
     # through the file's metadata (the log as JSON in XMP) and back
     history = parse_xmp(xmp_packet(out.log)).log
     studio = [op for op in history if op["stage"] == "engine.studio"][-1]
@@ -195,3 +196,60 @@ def test_a_rule_switched_off_through_rules_changes_the_alpha_where_it_acts(astro
     assert changed.sum() > 50  # the suit's outline below the lobes is drawn by the rule
     rows = np.flatnonzero(changed.any(1))
     assert rows.min() > max(lm[2, 1], lm[14, 1])  # only below the ear lobes, where the rule acts
+
+
+# --- clear_haze's options
+
+#: ``clear_haze()``'s tuning keywords and their defaults up to round 18, in the signature's order
+OLD_HAZE_DEFAULTS = {
+    "lighter": (0.6, 0.75), "contrast": 0.1, "slack": 0.08, "reach": 0.04, "raise_": True, "fit": 0.15,
+    "like": 0.04, "backdrop_piece": 0.2, "pure_zero": True, "firm": (0.2, 0.8), "pockets": True,
+}
+
+
+def test_haze_defaults_are_clear_haze_s_old_defaults():
+    o = HazeOptions()
+    assert [f.name for f in dataclasses.fields(o)] == list(OLD_HAZE_DEFAULTS)
+    assert {k: getattr(o, k) for k in OLD_HAZE_DEFAULTS} == OLD_HAZE_DEFAULTS
+    params = inspect.signature(clear_haze).parameters
+    assert list(params) == ["fg", "alpha", "pixels", "bg", "face_width", "landmarks", "options"]
+    for f in dataclasses.fields(o):
+        assert HazeOptions.__doc__.count(f"\n    {f.name} : ") == 1, f.name
+        assert f"    {f.name} : " in clear_haze.__doc__.split("    Notes\n")[1], f.name
+
+
+@pytest.mark.parametrize("bad, words", [
+    (dict(firm=(0.8, 0.2)), "firm must be two numbers 0 <= lo < hi <= 1 or None, not (0.8, 0.2)"),
+    (dict(lighter=(0.6, 1.2)), "lighter must be two numbers 0 <= lo <= hi <= 1, not (0.6, 1.2)"),
+    (dict(lighter=0.6), "lighter must be two numbers"),
+    (dict(reach=0), "reach must be in (0, 1]"),
+    (dict(backdrop_piece=0), "backdrop_piece must be in (0, 10]"),
+    (dict(raise_="yes"), "raise_ must be True or False"),
+])
+def test_bad_haze_options_are_refused(bad, words):
+    with pytest.raises(CandidError) as exc:
+        HazeOptions(**bad)
+    assert exc.value.message.startswith(f"haze options: {words}")
+
+
+def test_haze_options_round_trip_through_json():
+    o = HazeOptions(firm=(0.25, 0.75), backdrop_piece=None, raise_=False)
+    logged = json.loads(json.dumps(o.as_dict(changed_only=True)))
+    assert logged == {"version": 1, "raise_": False, "backdrop_piece": None, "firm": [0.25, 0.75]}
+    assert HazeOptions.from_dict(logged) == o and HazeOptions.from_dict(logged).firm == (0.25, 0.75)
+    with pytest.raises(CandidError, match="unknown rule 'firmness'"):
+        HazeOptions.from_dict({"version": 1, "firmness": None})
+
+
+def test_a_haze_option_switched_off_through_options_changes_the_alpha():
+    a = np.zeros((40, 40), np.float32)
+    a[:, :15], a[:, 15:25] = 1, 0.5  # a haze band over the old backdrop alone
+    img = np.full((40, 40, 3), 0.1, np.float32)
+    img[:, :15] = 0.6
+    white = np.full((40, 40, 3), 0.93, np.float32)
+    cleared = clear_haze(img, a, img, white, face_width=100)[1]
+    assert np.array_equal(clear_haze(img, a, img, white, face_width=100, options=HazeOptions())[1], cleared)
+    kept = clear_haze(img, a, img, white, face_width=100, options=HazeOptions(pure_zero=False, firm=None))[1]
+    assert float(cleared[20, 20]) == 0.0 and abs(float(kept[20, 20]) - 0.08) < 0.005  # capped at the slack
+    with pytest.raises(TypeError, match="HazeOptions"):
+        clear_haze(img, a, img, white, face_width=100, options={"firm": None})

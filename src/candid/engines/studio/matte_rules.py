@@ -1,13 +1,17 @@
-"""One versioned options struct for the rules of :func:`candid.engines.studio.matte.matte`.
+"""Versioned options structs for the rules that make the studio's alpha: :class:`MatteRules` for
+:func:`candid.engines.studio.matte.matte` and :class:`HazeOptions` for
+:func:`candid.engines.studio.composite.clear_haze`.
 
 Like a darktable module's params struct (and :class:`candid.engines.studio.options.StudioOptions` for the
-person's choices): one frozen object holds every tuning number and rule switch of the matte, checks them before
-any work, and is written into the ``engine.studio`` log (``params["matte"]["rules"]``: the fields that differ from
-the defaults, and :data:`MATTE_RULES_VERSION`), so a file's history says which rules made its matte.
+person's choices): one frozen object holds every tuning number and rule switch of a step, checks them before
+any work, and is written into the ``engine.studio`` log (``params["matte"]["rules"]`` and
+``params["matte"]["haze"]``: the fields that differ from the defaults, and the struct's version), so a file's
+history says which rules made its matte.
 
 A module of its own, not the top of ``matte.py``: reading a log back (the web, batch, a recipe) needs the rules
 without OpenCV, pymatting and the matte's 5000 lines, and a new rule is one line here and one in the docstring.
-What each rule does, and why, is told at length in :func:`~candid.engines.studio.matte.matte`'s Notes.
+What each rule does, and why, is told at length in :func:`~candid.engines.studio.matte.matte`'s Notes and
+:func:`~candid.engines.studio.composite.clear_haze`'s Parameters.
 """
 
 from __future__ import annotations
@@ -28,6 +32,14 @@ MATTE_RULES_CHANGES = {
     1: "round 19: the 47 keywords matte() took up to round 18, with their defaults and meanings",
 }
 
+#: Bump when an option's meaning changes, and say why in :data:`HAZE_OPTIONS_CHANGES`.
+HAZE_OPTIONS_VERSION = 1
+
+#: What each version of :class:`HazeOptions` changed.
+HAZE_OPTIONS_CHANGES = {
+    1: "round 19: the 11 tuning keywords clear_haze() took up to round 18, with their defaults and meanings",
+}
+
 
 def _number(default: float | None, low: float, high: float, *, above: bool = False, none: bool = False,
             integer: bool = False) -> Any:
@@ -35,8 +47,60 @@ def _number(default: float | None, low: float, high: float, *, above: bool = Fal
     return field(default=default, metadata={"range": (low, high), "above": above, "none": none, "integer": integer})
 
 
+def _pair(default: tuple[float, float] | None, *, strict: bool = False, none: bool = False) -> Any:
+    """A field of two numbers ``lo <= hi`` in [0, 1] (``lo < hi`` with ``strict``; None allowed with ``none``)."""
+    return field(default=default, metadata={"pair": (0.0, 1.0), "strict": strict, "none": none})
+
+
+class _Rules:
+    """What :class:`MatteRules` and :class:`HazeOptions` share: the checks, :meth:`as_dict` and :meth:`from_dict`."""
+
+    version: ClassVar[int]
+    _name: ClassVar[str]             # how messages name the struct ("matte rules")
+    _changes: ClassVar[dict[int, str]]
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if "pair" in f.metadata and isinstance(value, list):  # (a log read back from JSON holds a list)
+                value = tuple(value)
+                object.__setattr__(self, f.name, value)
+            _check_field(self._name, f, value)
+
+    def as_dict(self, *, changed_only: bool = False) -> dict[str, Any]:
+        """The fields as a plain dict for a log, ``version`` first; ``changed_only``: those unlike the defaults."""
+        out: dict[str, Any] = {"version": self.version}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not changed_only or value != f.default or type(value) is not type(f.default):
+                out[f.name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    @classmethod
+    def from_dict(cls, logged: dict[str, Any]):
+        """The struct a log's :meth:`as_dict` wrote (missing fields: the defaults); :class:`CandidError` for an
+        unknown field or a version newer than the class's."""
+        settings = dict(logged)
+        version = settings.pop("version", cls.version)
+        if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= cls.version:
+            raise CandidError(f"{cls._name} version {version!r} cannot be read (this candid knows versions 1 to "
+                              f"{cls.version})", hint="the log was written by a newer candid; update candid")
+        names = [f.name for f in fields(cls)]
+        unknown = [k for k in settings if k not in names]
+        if unknown:
+            close = [m for k in unknown for m in difflib.get_close_matches(str(k), names, n=1)]
+            hints = [f"did you mean {', '.join(repr(m) for m in close)}?"] if close else []
+            if version < cls.version:  # an older log: say what changed since
+                hints += [f"the log's {cls._name} are version {version}; since then: "
+                          + "; ".join(f"{v}: {cls._changes[v]}" for v in range(version + 1, cls.version + 1))]
+            hints += [] if hints else [f"{cls._name} of version {cls.version}: {', '.join(names)}"]
+            raise CandidError(f"{cls._name} (version {version}): unknown rule{'s' if len(unknown) > 1 else ''} "
+                              f"{', '.join(repr(k) for k in unknown)}", hint="; ".join(hints))
+        return cls(**settings)
+
+
 @dataclass(frozen=True)
-class MatteRules:
+class MatteRules(_Rules):
     """Every tuning number and rule switch of :func:`~candid.engines.studio.matte.matte`.
 
     Fields are in the order of the keywords ``matte()`` took before round 19, with the same names and defaults.
@@ -169,6 +233,8 @@ class MatteRules:
     """
 
     version: ClassVar[int] = MATTE_RULES_VERSION
+    _name: ClassVar[str] = "matte rules"
+    _changes: ClassVar[dict[int, str]] = MATTE_RULES_CHANGES
 
     work_side: float = _number(480, 0, math.inf, above=True)
     hair_band: float = _number(0.16, 0, 1)
@@ -219,8 +285,7 @@ class MatteRules:
     skin_outline: bool = True
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            _check_field(f, getattr(self, f.name))
+        super().__post_init__()
         if not self.prior_low < self.prior_high:  # the prior's ramp divides by their difference
             raise CandidError(f"matte rules: prior_low ({self.prior_low}) must be below prior_high ({self.prior_high})",
                               hint="the prior's ramp runs from prior_low (0) to prior_high (1)")
@@ -236,12 +301,7 @@ class MatteRules:
         >>> MatteRules(clothes=False, colour_slack=None).as_dict(changed_only=True)
         {'version': 1, 'colour_slack': None, 'clothes': False}
         """
-        out: dict[str, Any] = {"version": self.version}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if not changed_only or value != f.default or type(value) is not type(f.default):
-                out[f.name] = value
-        return out
+        return super().as_dict(changed_only=changed_only)
 
     @classmethod
     def from_dict(cls, logged: dict[str, Any]) -> "MatteRules":
@@ -260,44 +320,109 @@ class MatteRules:
         matte rules (version 1): unknown rule 'thin_pocket'
         did you mean 'thin_pockets'?
         """
-        settings = dict(logged)
-        version = settings.pop("version", MATTE_RULES_VERSION)
-        if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= MATTE_RULES_VERSION:
-            raise CandidError(f"matte rules version {version!r} cannot be read (this candid knows versions 1 to "
-                              f"{MATTE_RULES_VERSION})", hint="the log was written by a newer candid; update candid")
-        names = [f.name for f in fields(cls)]
-        unknown = [k for k in settings if k not in names]
-        if unknown:
-            close = [m for k in unknown for m in difflib.get_close_matches(str(k), names, n=1)]
-            hints = [f"did you mean {', '.join(repr(m) for m in close)}?"] if close else []
-            if version < MATTE_RULES_VERSION:  # an older log: say what changed since
-                hints += [f"the log's rules are version {version}; since then: "
-                          + "; ".join(f"{v}: {MATTE_RULES_CHANGES[v]}" for v in range(version + 1,
-                                                                                     MATTE_RULES_VERSION + 1))]
-            hints += [] if hints else [f"rules of version {MATTE_RULES_VERSION}: {', '.join(names)}"]
-            raise CandidError(f"matte rules (version {version}): unknown rule{'s' if len(unknown) > 1 else ''} "
-                              f"{', '.join(repr(k) for k in unknown)}", hint="; ".join(hints))
-        return cls(**settings)
+        return super().from_dict(logged)
 
 
-def _check_field(f, value: Any) -> None:
-    """Raise :class:`CandidError` when ``value`` is not what field ``f`` of :class:`MatteRules` holds."""
+@dataclass(frozen=True)
+class HazeOptions(_Rules):
+    """Every tuning number and rule switch of :func:`~candid.engines.studio.composite.clear_haze`.
+
+    Fields in the order of the keywords ``clear_haze()`` took before round 19, with the same names and defaults
+    (the inputs ``face_width`` and ``landmarks`` stay arguments). Reaches are in face widths.
+
+    Attributes
+    ----------
+    lighter : (float, float)
+        The rule is off where the new backdrop is less than ``lighter[0]`` lighter than the old, in full from
+        ``lighter[1]`` (round 17).
+    contrast : float
+        Least RMS distance of a foreground from the old background for a reading (round 17).
+    slack : float
+        Alpha left above the reading when capping (round 17).
+    reach : float
+        Of the local estimates of the old background and the person's colour, face widths (round 17).
+    raise_ : bool
+        Also lift alpha the colours say is too low (round 17).
+    fit : float
+        Largest distance from the background-person line of a lifted pixel, a share of their distance (round 17).
+    like : float
+        Least RMS distance from the old background still counted as like it (round 17).
+    backdrop_piece : float or None
+        Beside a big dark piece of the old backdrop (at least this many face widths squared), a pixel is read
+        against the piece; None: off (round 18).
+    pure_zero : bool
+        A reading within the old background's own spread caps alpha at 0, not at ``slack`` (round 18).
+    firm : (float, float) or None
+        The soft band is made steeper, alpha ramped from 0 at ``firm[0]`` to 1 at ``firm[1]``; None: off
+        (round 18).
+    pockets : bool
+        With ``firm``: soft basins inside the hair are raised to their rim first (round 18).
+    version : int
+        Class constant :data:`HAZE_OPTIONS_VERSION`, written by :meth:`as_dict`.
+
+    Examples
+    --------
+    >>> HazeOptions(firm=None).as_dict(changed_only=True)
+    {'version': 1, 'firm': None}
+    >>> HazeOptions.from_dict({"version": 1, "lighter": [0.5, 0.7]}).lighter   # (a list read back from JSON)
+    (0.5, 0.7)
+    >>> try:
+    ...     HazeOptions(firm=(0.8, 0.2))
+    ... except CandidError as exc:
+    ...     print(exc.message)
+    haze options: firm must be two numbers 0 <= lo < hi <= 1 or None, not (0.8, 0.2)
+    """
+
+    version: ClassVar[int] = HAZE_OPTIONS_VERSION
+    _name: ClassVar[str] = "haze options"
+    _changes: ClassVar[dict[int, str]] = HAZE_OPTIONS_CHANGES
+
+    lighter: tuple[float, float] = _pair((0.6, 0.75))
+    contrast: float = _number(0.1, 0, 1)
+    slack: float = _number(0.08, 0, 1)
+    reach: float = _number(0.04, 0, 1, above=True)
+    raise_: bool = True
+    fit: float = _number(0.15, 0, 1)
+    like: float = _number(0.04, 0, 1)
+    backdrop_piece: float | None = _number(0.2, 0, 10, above=True, none=True)
+    pure_zero: bool = True
+    firm: tuple[float, float] | None = _pair((0.2, 0.8), strict=True, none=True)
+    pockets: bool = True
+
+
+def _check_field(what: str, f, value: Any) -> None:
+    """Raise :class:`CandidError` when ``value`` is not what field ``f`` of ``what`` (a struct's name) holds."""
     meta = f.metadata
+    if "pair" in meta:
+        if value is None and meta["none"]:
+            return
+        ok = isinstance(value, tuple) and len(value) == 2 and all(
+            isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value)
+        if ok:
+            lo, hi = value
+            ok = 0 <= lo < hi <= 1 if meta["strict"] else 0 <= lo <= hi <= 1
+        if not ok:
+            order = "<" if meta["strict"] else "<="
+            raise CandidError(f"{what}: {f.name} must be two numbers 0 <= lo {order} hi <= 1"
+                              f"{' or None' if meta['none'] else ''}, not {value!r}",
+                              hint=f"the default is {f.default!r}")
+        return
     if "range" not in meta:  # a switch
         if not isinstance(value, bool):
-            raise CandidError(f"matte rules: {f.name} must be True or False, not {value!r}",
+            raise CandidError(f"{what}: {f.name} must be True or False, not {value!r}",
                               hint=f"a switch; the default is {f.default}" if f.default is not MISSING else None)
         return
     if value is None and meta["none"]:
         return
     if isinstance(value, bool) or not isinstance(value, numbers.Integral if meta["integer"] else numbers.Real):
         kind = "an integer" if meta["integer"] else "a number"
-        raise CandidError(f"matte rules: {f.name} must be {kind}{' or None' if meta['none'] else ''}, not {value!r}",
+        raise CandidError(f"{what}: {f.name} must be {kind}{' or None' if meta['none'] else ''}, not {value!r}",
                           hint=f"the default is {f.default!r}")
     low, high = meta["range"]
     if not (low < value if meta["above"] else low <= value) or not value <= high:
         span = f"{'(' if meta['above'] else '['}{low:g}, {high:g}]"
-        raise CandidError(f"matte rules: {f.name} must be in {span}, not {value!r}", hint=f"the default is {f.default!r}")
+        raise CandidError(f"{what}: {f.name} must be in {span}, not {value!r}", hint=f"the default is {f.default!r}")
 
 
-__all__ = ["MATTE_RULES_CHANGES", "MATTE_RULES_VERSION", "MatteRules"]
+__all__ = ["HAZE_OPTIONS_CHANGES", "HAZE_OPTIONS_VERSION", "HazeOptions", "MATTE_RULES_CHANGES", "MATTE_RULES_VERSION",
+           "MatteRules"]
