@@ -11,7 +11,7 @@ history says which rules made its matte.
 A module of its own, not the top of ``matte.py``: reading a log back (the web, batch, a recipe) needs the rules
 without OpenCV, pymatting and the matte's 5000 lines, and a new rule is one line here and one in the docstring.
 What each rule does, and why, is told at length in :func:`~candid.engines.studio.matte.matte`'s Notes and
-:func:`~candid.engines.studio.composite.clear_haze`'s Parameters.
+:func:`~candid.engines.studio.composite.clear_haze`'s Notes.
 """
 
 from __future__ import annotations
@@ -83,8 +83,10 @@ class _Rules:
         settings = dict(logged)
         version = settings.pop("version", cls.version)
         if isinstance(version, bool) or not isinstance(version, int) or not 1 <= version <= cls.version:
+            newer = isinstance(version, int) and not isinstance(version, bool) and version > cls.version
             raise CandidError(f"{cls._name} version {version!r} cannot be read (this candid knows versions 1 to "
-                              f"{cls.version})", hint="the log was written by a newer candid; update candid")
+                              f"{cls.version})", hint="the log was written by a newer candid; update candid" if newer
+                              else "a version is a whole number from 1")
         names = [f.name for f in fields(cls)]
         unknown = [k for k in settings if k not in names]
         if unknown:
