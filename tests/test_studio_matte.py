@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from skimage import data
 
 M = importlib.import_module("candid.engines.studio.matte")
+from candid.engines.studio.matte_rules import MatteRules  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +199,7 @@ def test_solidify_head_fills_a_light_band_in_the_hair_only(lm):
 def test_matte_outline_has_no_pixel_staircase(astro, lm):
     # the slanted outline (shoulders, the helmet) of the finished matte: no hard steps of more than 0.65
     a = M.matte(astro, lm)
-    a0 = M.matte(astro, lm, outline_sigma=0)
+    a0 = M.matte(astro, lm, rules=MatteRules(outline_sigma=0))
     soft = (a > 0.02) & (a < 0.98)
     assert (_hard_steps(a)[soft] > 0.65).sum() < 0.5 * (_hard_steps(a0)[(a0 > 0.02) & (a0 < 0.98)] > 0.65).sum()
 
@@ -550,7 +551,7 @@ def test_background_pockets_only_beside_a_found_jewel(lm):
 
 def test_matte_jewellery_is_byte_identical_without_an_earring(astro, lm):
     # the astronaut wears no earring: turning the rule on must not change one byte of the matte
-    a0 = M.matte(astro, lm, jewellery=False)
+    a0 = M.matte(astro, lm, rules=MatteRules(jewellery=False))
     a1 = M.matte(astro, lm)  # on by default
     assert a0.tobytes() == a1.tobytes()
 

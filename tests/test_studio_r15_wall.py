@@ -9,10 +9,12 @@ size (256 px, face width 46 px, chin near row 88: fast); no real data needed.
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from candid.engines.studio.matte_rules import MatteRules
 from candid.face.examples import astronaut_landmarks
 
 M = importlib.import_module("candid.engines.studio.matte")
@@ -120,10 +122,10 @@ def test_matte_cuts_the_wall_the_segmenter_half_saw(lm, monkeypatch):
     monkeypatch.setattr(person, "person_probability", lambda *a, **k: np.asarray(prob, np.float32))
     # enclosed=False: the hoop-pocket rule (enclosed_background) can find the same block from its own evidence;
     # this test is about continued_background alone
-    kw = dict(iterations=0, work_side=256, focus_hair=False, dense=False, jewellery=False, enclosed=False)
-    kept = M.matte(img, lm, walls=False, **kw)
+    rules = MatteRules(iterations=0, work_side=256, focus_hair=False, dense=False, jewellery=False, enclosed=False)
+    kept = M.matte(img, lm, rules=replace(rules, walls=False))
     assert kept[210, 210] > 0.9  # the rule off: the block is opaque person (main's matte)
-    a = M.matte(img, lm, **kw)
+    a = M.matte(img, lm, rules=rules)
     assert a[165:250, 193:235].max() < 0.05
     assert a[210, 150] > 0.99 and a[100, 125] > 0.99  # the person
 

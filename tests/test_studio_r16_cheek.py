@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from candid.engines.studio.matte import face_skin, matte
+from candid.engines.studio.matte_rules import MatteRules
 from candid.face.examples import astronaut_landmarks
 
 from studio_cheek_scene import BACK, SKIN, pale_face as _scene  # (pytest puts tests/ on the path)
@@ -39,7 +40,8 @@ def test_matte_prior_does_not_cut_the_far_cheek(cheeks):
     prob = skin.astype(np.float32)
     # (shape_where_alike off: on this flat scene low_contrast reads skin on both sides of the cut and takes the
     # segmenter's shape there, a second route this test does not cover)
-    a = matte(img, lm, work_side=256, _frame_views=(raw, prob), cheeks=cheeks, shape_where_alike=False)
+    a = matte(img, lm, _frame_views=(raw, prob),
+              rules=MatteRules(work_side=256, cheeks=cheeks, shape_where_alike=False))
     y = int(round(lm[12, 1]))
     x_lm = int(round(lm[12, 0]))
     edge = np.flatnonzero(skin[y])[-1]

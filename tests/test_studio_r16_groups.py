@@ -8,7 +8,8 @@ import numpy as np
 
 from candid.engines.studio.debris import cut_coverage, on_arms, remove_debris
 from candid.engines.studio.filters import gauss
-from candid.engines.studio.matte import _closed_form, alien_shape, matte, others_background
+from candid.engines.studio.matte import _closed_form, alien_shape, others_background
+from candid.engines.studio.matte_rules import MatteRules
 from candid.engines.studio.people import toy_landmarks, toy_pose
 
 
@@ -93,9 +94,9 @@ def test_dark_hair_the_mask_holds_is_left_to_the_shape():
 
 
 def test_the_flags_default_on():
-    p = inspect.signature(matte).parameters
-    assert p["others_known"].default is True and p["shape_colours"].default is True
-    assert p["others_grow"].default == 1.3  # her face and chin only, not her body behind the hair
+    p = MatteRules()
+    assert p.others_known is True and p.shape_colours is True
+    assert p.others_grow == 1.3  # her face and chin only, not her body behind the hair
     assert inspect.signature(remove_debris).parameters["soft_arms"].default is True
 
 

@@ -1,11 +1,11 @@
 """Round 17: the far cheek's see-through notch is made opaque (``matte(skin_opaque=True)``), and only there."""
-import inspect
 
 import cv2
 import numpy as np
 import pytest
 
-from candid.engines.studio.matte import face_skin, matte
+from candid.engines.studio.matte import face_skin
+from candid.engines.studio.matte_rules import MatteRules
 from candid.face.examples import astronaut_landmarks
 
 from studio_cheek_scene import BACK, SKIN, pale_face  # (pytest puts tests/ on the path)
@@ -74,7 +74,7 @@ def test_the_notch_below_the_nose_tip_fades_in():
 
 
 def test_skin_opaque_is_on():
-    assert inspect.signature(matte).parameters["skin_opaque"].default is True
+    assert MatteRules().skin_opaque is True
 
 
 # --- (b) a pocket of the backdrop too thin for a known core (rihanna's pink crescent between the hoop and the neck)
@@ -149,7 +149,7 @@ def test_the_neck_of_the_backdrops_colour_is_not_keyed():
 def test_thin_pockets_is_off_by_default():
     # the merge of round 17: the rule opened a shadowed crease between a finger and the cheek (yangmi_3.jpg) as if
     # it were a pocket of backdrop; off until a pocket rimmed by skin on both sides is told from the backdrop
-    assert inspect.signature(matte).parameters["thin_pockets"].default is False
+    assert MatteRules().thin_pockets is False
 
 
 @pytest.mark.parametrize("sure", [(0.8, 1.0), (0.1, 0.9)])

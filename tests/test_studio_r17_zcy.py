@@ -21,6 +21,7 @@ import pytest
 M = importlib.import_module("candid.engines.studio.matte")
 P = importlib.import_module("candid.face.person")
 
+from candid.engines.studio.matte_rules import MatteRules  # noqa: E402
 from candid.face.examples import astronaut_landmarks  # noqa: E402
 
 BACK, SKIN, DRESS, WALL = (0.85, 0.82, 0.78), (0.85, 0.65, 0.55), (0.04, 0.04, 0.05), (0.16, 0.14, 0.13)
@@ -81,7 +82,7 @@ def test_matte_takes_the_wall_out_only_with_the_flag(monkeypatch, flag):
         return cv2.resize(prob, (pixels.shape[1], pixels.shape[0]), interpolation=cv2.INTER_LINEAR)
 
     monkeypatch.setattr(P, "person_probability", fake)
-    a = M.matte(img, lm, border_doubt=flag)
+    a = M.matte(img, lm, rules=MatteRules(border_doubt=flag))
     inner = gap & (np.mgrid[:512, :512][0] > 400)
     if flag:
         assert float(a[inner].mean()) < 0.05

@@ -41,9 +41,9 @@ def _matte_flags(portrait, monkeypatch, background):
 
 @pytest.mark.parametrize("background, opened", [("grey", True), ("white", True), ("mottled", True), ("blur", False)])
 def test_thin_pockets_are_opened_except_over_the_photos_own_scene(portrait, monkeypatch, background, opened):
-    assert _matte_flags(portrait, monkeypatch, background)["thin_pockets"] is opened
+    assert _matte_flags(portrait, monkeypatch, background)["rules"].thin_pockets is opened
 
 
 def test_thin_pockets_switch_off_everywhere(portrait, monkeypatch):
     monkeypatch.setattr(stage_mod, "THIN_POCKETS", False)
-    assert _matte_flags(portrait, monkeypatch, "grey")["thin_pockets"] is False
+    assert _matte_flags(portrait, monkeypatch, "grey")["rules"].thin_pockets is False

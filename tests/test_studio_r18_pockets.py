@@ -1,11 +1,10 @@
 """Round 18: thin pockets of the backdrop (rihanna's cream strip and pink crescent by the hoops) are opened; a
 shadowed crease between two parts of the body (a finger resting on the jaw, yangmi_3.jpg) is not."""
-import inspect
-
 import numpy as np
 import pytest
 
-from candid.engines.studio.matte import matte, open_thin_pockets, skin_creases, thin_backdrop_pockets
+from candid.engines.studio.matte import open_thin_pockets, skin_creases, thin_backdrop_pockets
+from candid.engines.studio.matte_rules import MatteRules
 from candid.face.examples import astronaut_landmarks
 
 SKIN = (0.85, 0.62, 0.5)        # the face's lit skin (hue about 20 degrees)
@@ -102,6 +101,6 @@ def test_a_speck_is_no_thin_pocket():
 def test_the_crease_guard_is_on_and_thin_pockets_still_off():
     # rihanna environmental: the opened cream strip showed as a light cut-out among the strands (round 18);
     # the guard is on, so switching thin_pockets on no longer opens yangmi_3's crease
-    params = inspect.signature(matte).parameters
-    assert params["creases"].default is True
-    assert params["thin_pockets"].default is False
+    rules = MatteRules()
+    assert rules.creases is True
+    assert rules.thin_pockets is False

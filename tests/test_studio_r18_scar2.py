@@ -1,9 +1,9 @@
 """Round 18 (r18-scar2): scarlett_2's passport fringe and jagged jaw.
 
-- ``composite.clear_haze(firm=..., pockets=...)`` (``stage.FIRM_BAND``): on a backdrop much lighter than the old one,
-  the soft band of a soft photo's curls is made steeper and soft pockets between curls are filled.
-- ``matte.smooth_skin_outline`` (``matte(skin_outline=...)``): the jaw's and neck's outline below the lobes is drawn
-  as a smooth curve, without the stair steps of the photo's colour blocks.
+- ``composite.clear_haze`` (``HazeOptions(firm=..., pockets=...)``, ``stage.FIRM_BAND``): on a backdrop much lighter
+  than the old one, the soft band of a soft photo's curls is made steeper and soft pockets between curls are filled.
+- ``matte.smooth_skin_outline`` (``MatteRules(skin_outline=...)``): the jaw's and neck's outline below the lobes is
+  drawn as a smooth curve, without the stair steps of the photo's colour blocks.
 """
 
 import numpy as np
@@ -11,6 +11,7 @@ import numpy as np
 import candid.engines.studio.stage as stage
 from candid.engines.studio.composite import clear_haze, composite
 from candid.engines.studio.matte import smooth_skin_outline
+from candid.engines.studio.matte_rules import HazeOptions
 from candid.face.examples import astronaut_landmarks
 
 PASSPORT = np.float32(0.933)  # #eeeeee
@@ -18,7 +19,8 @@ GREY = np.float32(0.55)  # linkedin's #8c8f93
 
 
 def _firm():
-    return (0.2, 0.8) if stage.FIRM_BAND else None
+    """The haze options the stage passes (the firmed band with ``stage.FIRM_BAND``)."""
+    return HazeOptions() if stage.FIRM_BAND else HazeOptions(firm=None)
 
 
 def _curls(size: int = 64):
@@ -37,7 +39,7 @@ def _curls(size: int = 64):
 
 def _cut(img, a, backdrop):
     bg = np.full(img.shape, backdrop, np.float32)
-    fg, alpha = clear_haze(img, a, img, bg, face_width=300.0, firm=_firm())
+    fg, alpha = clear_haze(img, a, img, bg, face_width=300.0, options=_firm())
     return fg, alpha, composite(fg, alpha, bg, decontaminate_edges=False, match_grain=False)
 
 
@@ -70,7 +72,7 @@ def test_a_dark_hole_in_the_hair_is_not_made_a_sharp_hole():
     a[28:34, 10:16] = 0.3
     _, alpha, _ = _cut(img, a, PASSPORT)
     bg = np.full(img.shape, PASSPORT, np.float32)
-    plain = clear_haze(img, a, img, bg, face_width=300.0, firm=None)[1]  # round 17's rules alone
+    plain = clear_haze(img, a, img, bg, face_width=300.0, options=HazeOptions(firm=None))[1]  # round 17's rules alone
     assert float(alpha[30, 12]) >= float(plain[30, 12]) - 1e-6
     assert float(alpha[30, 12]) < 0.5
 
@@ -78,7 +80,7 @@ def test_a_dark_hole_in_the_hair_is_not_made_a_sharp_hole():
 def test_nothing_is_firmed_on_a_grey_backdrop():
     img, a = _curls()
     bg = np.full(img.shape, GREY, np.float32)
-    assert np.array_equal(clear_haze(img, a, img, bg, face_width=300.0, firm=_firm())[1], a)
+    assert np.array_equal(clear_haze(img, a, img, bg, face_width=300.0, options=_firm())[1], a)
 
 
 def _jaw(step: float = 2.0, colour=(0.8, 0.62, 0.55)):
@@ -107,11 +109,9 @@ def _smooth(img, a, lm, **kw):
 
 
 def stage_skin_outline() -> bool:
-    import inspect
+    from candid.engines.studio.matte_rules import MatteRules
 
-    from candid.engines.studio.matte import matte
-
-    return bool(inspect.signature(matte).parameters["skin_outline"].default)
+    return MatteRules().skin_outline
 
 
 def test_the_jaw_outline_has_no_block_steps():

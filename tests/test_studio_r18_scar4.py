@@ -6,12 +6,12 @@
 to the person's as no backdrop like the person.
 """
 
-import inspect
 
 import numpy as np
 
 from candid.engines.studio.composite import clear_haze, dark_backdrop
-from candid.engines.studio.matte import low_contrast, matte
+from candid.engines.studio.matte import low_contrast
+from candid.engines.studio.matte_rules import HazeOptions, MatteRules
 
 PASSPORT = np.float32(0.933)  # #eeeeee
 SKIN = np.array([0.6, 0.45, 0.4], np.float32)
@@ -44,7 +44,7 @@ def _landmarks(chin_row: float) -> np.ndarray:
 
 def _haze(img, a, *, chin: float = 200.0, **kw):
     bg = np.full(img.shape, PASSPORT, np.float32)
-    return clear_haze(img, a, img, bg, face_width=FW, landmarks=_landmarks(chin), **kw)
+    return clear_haze(img, a, img, bg, face_width=FW, landmarks=_landmarks(chin), options=HazeOptions(**kw))
 
 
 def test_haze_over_a_busy_backdrops_dark_strip_is_cleared():
@@ -140,4 +140,4 @@ def test_a_plain_dark_backdrop_stays_alike():
 
 
 def test_matte_takes_the_busy_backdrop_rule_by_default():
-    assert inspect.signature(matte).parameters["plain_alike"].default is True
+    assert MatteRules().plain_alike is True

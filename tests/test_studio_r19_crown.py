@@ -13,6 +13,7 @@ import importlib
 
 matte_mod = importlib.import_module("candid.engines.studio.matte")
 from candid.engines.studio.matte import backdrop_lines
+from candid.engines.studio.matte_rules import MatteRules
 from candid.face.examples import astronaut, astronaut_landmarks
 
 
@@ -108,7 +109,7 @@ def test_matte_calls_it_with_the_flag(monkeypatch, lines):
 
     monkeypatch.setattr(matte_mod, "backdrop_lines", spy)
     img = astronaut()
-    a = matte_mod.matte(img, astronaut_landmarks(), lines=lines)
+    a = matte_mod.matte(img, astronaut_landmarks(), rules=MatteRules(lines=lines))
     if lines:
         assert seen == [img.shape[:2]] and float(a.max()) == 0.0
     else:

@@ -2,7 +2,7 @@
 
 ``matte.smooth_skin_outline`` (round 18) redrew the jaw's outline below the lobes as a smooth curve, but as a 2 px
 ramp where the photo's own edge is 3-6 px wide: the outermost skin, now opaque, kept a share of the old background.
-With ``matte(photo_ramp=True)`` (``width=None``) the ramp's softness is the photo's own (``matte.edge_spread``).
+With ``MatteRules(photo_ramp=True)`` (``width=None``) the ramp's softness is the photo's own (``matte.edge_spread``).
 """
 
 import inspect
@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from candid.engines.studio.matte import edge_spread, matte, smooth_skin_outline
+from candid.engines.studio.matte import edge_spread, smooth_skin_outline
+from candid.engines.studio.matte_rules import MatteRules
 from candid.face.examples import astronaut_landmarks
 
 SKIN = np.array([0.8, 0.62, 0.55], np.float32)
@@ -20,7 +21,7 @@ COAT = np.array([0.3, 0.32, 0.4], np.float32)
 
 def _width():
     """The ramp as ``matte()`` asks for it by default (None: the photo's own; 2.0: round 18's)."""
-    return None if inspect.signature(matte).parameters["photo_ramp"].default else 2.0
+    return None if MatteRules().photo_ramp else 2.0
 
 
 def _soft_jaw(blur: float, step: float = 2.0):
@@ -103,7 +104,7 @@ def test_a_crisp_photo_keeps_a_crisp_outline():
 
 
 def test_the_flag_is_on_by_default():
-    assert inspect.signature(matte).parameters["photo_ramp"].default is True
+    assert MatteRules().photo_ramp is True
     assert inspect.signature(smooth_skin_outline).parameters["width"].default is None
 
 
@@ -131,7 +132,7 @@ def _pocket_rim(pink_share: float = 0.6):
 
 
 def _mix():
-    return 0.1 if inspect.signature(matte).parameters["pocket_rim"].default else None
+    return 0.1 if MatteRules().pocket_rim else None
 
 
 def test_the_pockets_rim_on_the_neck_side_keeps_no_pink():

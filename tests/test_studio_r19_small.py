@@ -2,18 +2,18 @@
 
 The segmenter's outline ran through the dark shadow strip on the wall beside the cheek, so the wall read alike on
 both sides of it and ``low_contrast`` handed the outline to the segmenter's shape, which put the strip back after
-GrabCut and the matting had cut it at the skin's edge. ``matte(cheek_shadows=True)`` (``cheek_shadow``) takes the
+GrabCut and the matting had cut it at the skin's edge. ``MatteRules(cheek_shadows=True)`` (``cheek_shadow``) takes the
 shape's word away there. The scenes give ``matte`` the segmenter's and GrabCut's views (``_frame_views``), so no
 model runs.
 """
 
 import functools
-import inspect
 
 import cv2
 import numpy as np
 
 from candid.engines.studio.matte import _face_hull, cheek_shadow, matte
+from candid.engines.studio.matte_rules import MatteRules
 from candid.face.examples import astronaut_landmarks
 
 S = 240
@@ -50,8 +50,9 @@ def _mattes(strip=SHADOW):
     img, lm, raw, prob = _scene(strip)
     # neck_edge (r19-temple) also keeps the shape off the lower cheek before a dark wall: off here, so these
     # tests see cheek_shadows alone
-    on = matte(img, lm, _frame_views=(raw, prob), work_side=S, neck_edge=False)
-    off = matte(img, lm, _frame_views=(raw, prob), work_side=S, cheek_shadows=False, neck_edge=False)
+    on = matte(img, lm, _frame_views=(raw, prob), rules=MatteRules(work_side=S, neck_edge=False))
+    off = matte(img, lm, _frame_views=(raw, prob),
+                rules=MatteRules(work_side=S, cheek_shadows=False, neck_edge=False))
     return on, off
 
 
@@ -95,4 +96,4 @@ def test_cheek_shadow_needs_the_colour_matte_to_have_cut_the_strip():
 
 
 def test_cheek_shadows_is_on_by_default():
-    assert inspect.signature(matte).parameters["cheek_shadows"].default is True
+    assert MatteRules().cheek_shadows is True

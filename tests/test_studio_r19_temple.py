@@ -1,18 +1,18 @@
 """Round 19: scarlett_4's temple and the blue band along her neck.
 
-``matte.dark_band_limit`` (``matte(dark_band=True)``): beside the temples, before a backdrop darker than the skin,
+``matte.dark_band_limit`` (``MatteRules(dark_band=True)``): beside the temples, before a backdrop darker than the skin,
 the matting's soft band beyond GrabCut's outline keeps only a thin edge of hair (no flat 0.2-0.5 band over a dark
-banner). ``matte.alike_at_neck`` (``matte(neck_edge=True)``): below the ear lobes the segmenter's shape takes over
+banner). ``matte.alike_at_neck`` (``MatteRules(neck_edge=True)``): below the ear lobes the segmenter's shape takes over
 only where GrabCut's own outline is alike its background too (no opaque dark band along the neck).
 
 Scenes on the astronaut's landmarks (the face's geometry only; the pixels are synthetic).
 """
 
-import inspect
 
 import numpy as np
 
-from candid.engines.studio.matte import alike_at_neck, dark_band_limit, matte
+from candid.engines.studio.matte import alike_at_neck, dark_band_limit
+from candid.engines.studio.matte_rules import MatteRules
 from candid.face.examples import astronaut_landmarks
 
 SKIN = np.array([0.6, 0.45, 0.4], np.float32)
@@ -126,6 +126,5 @@ def test_before_a_lighter_backdrop_the_neck_keeps_the_shape():
 
 
 def test_matte_has_both_rules_on_by_default():
-    params = inspect.signature(matte).parameters
-    assert params["dark_band"].default is True
-    assert params["neck_edge"].default is True
+    assert MatteRules().dark_band is True
+    assert MatteRules().neck_edge is True

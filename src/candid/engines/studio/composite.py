@@ -8,6 +8,7 @@ import numpy as np
 from candid.colour import linear_to_srgb, luminance, srgb_to_linear
 from candid.engines.studio.checks import check_alpha, check_image
 from candid.engines.studio.filters import box_around, fill_dips, gauss, normalized_blur, resize
+from candid.engines.studio.matte_rules import HazeOptions
 
 
 def _blue_red(lin: np.ndarray) -> np.ndarray:
@@ -862,11 +863,8 @@ def dark_backdrop(pixels: np.ndarray, clear: np.ndarray, bg: np.ndarray, face_wi
 
 
 def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.ndarray, *, face_width: float,
-               lighter: tuple[float, float] = (0.6, 0.75), contrast: float = 0.1, slack: float = 0.08,
-               reach: float = 0.04, raise_: bool = True, fit: float = 0.15,
-               like: float = 0.04, backdrop_piece: float | None = 0.2,
-               pure_zero: bool = True, landmarks: np.ndarray | None = None,
-               firm: tuple[float, float] | None = (0.2, 0.8), pockets: bool = True) -> tuple[np.ndarray, np.ndarray]:
+               landmarks: np.ndarray | None = None, options: HazeOptions | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
     """Soft alpha the photo's colours do not back, set by them where the new backdrop is much lighter than the old.
 
     The matte's soft band often reaches past the hair over the old
@@ -921,6 +919,22 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         ``(H, W, 3)`` sRGB new backdrop.
     face_width : float
         Face width in px; the local estimates reach ``reach`` face widths.
+    landmarks : ndarray, optional
+        ``(68, 2)`` landmarks in the frame, for ``options.backdrop_piece``.
+    options : HazeOptions, optional
+        The rule's tuning numbers and switches (:class:`~candid.engines.studio.matte_rules.HazeOptions`); None:
+        the defaults. What each does is told in the Notes below.
+
+    Returns
+    -------
+    fg, alpha : ndarray
+        New arrays; equal to the inputs where the rule does not apply.
+
+    Notes
+    -----
+    The options, fields of ``options`` (:class:`~candid.engines.studio.matte_rules.HazeOptions`, whose version the
+    ``engine.studio`` log records with the fields that differ from these defaults):
+
     lighter : (float, float)
         How much lighter the backdrop must be than the old background.
     contrast : float
@@ -943,8 +957,6 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         (scarlett_4.jpg's temple) is a dark backdrop, though its mean there is not. Only with ``landmarks`` and
         above the lowest of them (the chin): below it a big dark piece may be clothes the matte cut off. None: off
         (round 17).
-    landmarks : ndarray, optional
-        ``(68, 2)`` landmarks in the frame, for ``backdrop_piece``.
     pure_zero : bool
         A reading within the old background's own spread (``spread / |Fo - B|``) caps alpha at 0, rising to the
         reading plus ``slack`` over ``slack`` above it; False: the cap is the reading plus ``slack`` (round 17's
@@ -953,11 +965,6 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         Alpha mapped to 0 and 1 by the steeper band; None: off.
     pockets : bool
         With ``firm``: soft basins inside the hair raised to their rim first.
-
-    Returns
-    -------
-    fg, alpha : ndarray
-        New arrays; equal to the inputs where the rule does not apply.
 
     Examples
     --------
@@ -968,14 +975,19 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     >>> fg, a2 = clear_haze(img, a, img, white, face_width=100)
     >>> round(float(a2[20, 20]), 2), float(a2[20, 5])        # the old backdrop's own colour: alpha 0
     (0.0, 1.0)
-    >>> round(float(clear_haze(img, a, img, white, face_width=100, pure_zero=False, firm=None)[1][20, 20]), 2)
+    >>> plain = HazeOptions(pure_zero=False, firm=None)                # round 17's cap alone
+    >>> round(float(clear_haze(img, a, img, white, face_width=100, options=plain)[1][20, 20]), 2)
     0.08
-    >>> float(clear_haze(img, a, img, white, face_width=200, pure_zero=False)[1][20, 20])  # the band firmed
+    >>> float(clear_haze(img, a, img, white, face_width=200, options=HazeOptions(pure_zero=False))[1][20, 20])
     0.0
     >>> grey = np.full((40, 40, 3), 0.55, np.float32)
     >>> bool(np.array_equal(clear_haze(img, a, img, grey, face_width=100)[1], a))
     True
     """
+    if options is None:
+        options = HazeOptions()
+    elif not isinstance(options, HazeOptions):
+        raise TypeError(f"options must be a HazeOptions, not {type(options).__name__}")
     fg = check_image(fg, "fg")
     pixels = check_image(pixels)
     bg = check_image(bg, "bg")
@@ -986,9 +998,9 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         return fg.copy(), a.copy()
     # B and wide below are weighted means of clear pixels, so the gap can reach lighter[0] only where the backdrop is
     # that much lighter than the darkest clear pixel: the dark styles skip the blurs (19 s of 85 on pengwei.jpg)
-    if float(luminance(bg)[soft].max()) - float(luminance(pixels)[clear].min()) < lighter[0] - 1e-4:
+    if float(luminance(bg)[soft].max()) - float(luminance(pixels)[clear].min()) < options.lighter[0] - 1e-4:
         return fg.copy(), a.copy()
-    sigma = max(reach * face_width, 2.0)
+    sigma = max(options.reach * face_width, 2.0)
     cf = clear.astype(np.float32)
     den_c = gauss(cf, sigma)  # the clear pixels' blur, made once for the three normalised blurs over them
     B = normalized_blur(pixels, cf, sigma, den=den_c)
@@ -1002,12 +1014,12 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     wide = normalized_blur(pixels, cf, 4 * sigma)
     ref = np.maximum(luminance(B), luminance(wide))
     use = None
-    if backdrop_piece is not None and landmarks is not None:
+    if options.backdrop_piece is not None and landmarks is not None:
         # a busy old backdrop holds two kinds of clear pixels nearby (a dark banner's strip between a light wall and
         # white letters: scarlett_4.jpg's temple): its mean there (0.35-0.47) and over 4x the reach (0.46-0.5) are
         # no dark backdrop, and the haze over the banner stayed, a grey patch with the matte's straight side. A pixel
         # nearer the old backdrop's big dark piece nearby than that mean is read against the piece alone
-        big = dark_backdrop(pixels, clear, bg, face_width, lighter=lighter[0], side=backdrop_piece)
+        big = dark_backdrop(pixels, clear, bg, face_width, lighter=options.lighter[0], side=options.backdrop_piece)
         if big.any():
             bf = big.astype(np.float32)
             den_b = gauss(bf, sigma)
@@ -1025,7 +1037,7 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
             # (and beside such a piece the 4x guard is moot: it is for small pieces)
             ref = np.where(use, luminance(Bd), np.where(near, luminance(B), ref))
     gap = luminance(bg) - ref
-    w = np.clip((gap - lighter[0]) / max(lighter[1] - lighter[0], 1e-6), 0, 1) * soft
+    w = np.clip((gap - options.lighter[0]) / max(options.lighter[1] - options.lighter[0], 1e-6), 0, 1) * soft
     if not np.any(w > 0):
         return fg.copy(), a.copy()
     d = pixels - B
@@ -1036,24 +1048,24 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
         ok = np.sqrt(n2 / 3) >= least  # a foreground like the old background reads nothing
         return np.where(ok, np.clip(np.sum(d * v, -1) / np.maximum(n2, 1e-6), 0, 1), -1.0), ok
 
-    ao, oko = reading(Fo, contrast)
+    ao, oko = reading(Fo, options.contrast)
     # the pixel's own estimate is the old background's colour where the haze holds a darker piece of it (a banner's
     # dark ground beside a temple: it read as dark hair at alpha 0.8), so it must stand out of the background's spread
-    af, okf = reading(fg, np.maximum(contrast, 2 * spread))
+    af, okf = reading(fg, np.maximum(options.contrast, 2 * spread))
     # over the 3x3 median: a single pixel's JPEG noise lifted specks out of the clear background beside the hair
     ao, af = cv2.medianBlur(ao.astype(np.float32), 3), cv2.medianBlur(af.astype(np.float32), 3)
     said = oko | okf
     r = np.maximum(ao, af)
-    cap = r + slack
-    if pure_zero:
+    cap = r + options.slack
+    if options.pure_zero:
         # a pixel of the old background's own colour, within its spread, reads 0 and is capped at 0 (as colour_limit
         # caps), not at `slack`: a busy banner's pixels read 0.05-0.1 against the skin by their noise alone, and the
         # haze left a faint grey veil with the matte's straight side (scarlett_4's temple, round 18)
         noise = np.clip(spread / np.maximum(np.sqrt(np.sum((Fo - B) ** 2, -1) / 3), 1e-3), 0, 0.3)
-        cap = cap * np.clip((r - noise) / slack, 0, 1)
+        cap = cap * np.clip((r - noise) / options.slack, 0, 1)
     # only a pixel that looks like the old background (within its spread, at least `like`) is haze: the shaded
     # edge of a jaw is darker than the skin inside, read low against it, and came out a light see-through line
-    t = np.maximum(like, spread)
+    t = np.maximum(options.like, spread)
     dist = np.sqrt(np.mean(d * d, -1))
     if use is not None:  # over a big dark piece, told over a few px: its texture's darkest specks (JPEG, a wisp's
         # shadow) fell outside the spread one by one and stayed as grey blotches where the haze went
@@ -1063,28 +1075,28 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
     k = w * said * haze * np.clip(a - cap, 0, None) / np.maximum(a, 1e-6)  # the share of alpha taken away
     k = np.clip(cv2.GaussianBlur(k.astype(np.float32), (0, 0), 1.0), 0, 1) * soft  # a px's noise, as below
     out_a = a * (1 - k)
-    if raise_:
+    if options.raise_:
         # and up, where the pixel lies on the line from the old background to the person's colour (off it by under
         # `fit` of their distance): a soft band of dark curls over black came out at half the alpha its colours
         # say, a light see-through cloud round the hair on the light backdrop; on the old dark one it hardly shows
         v = Fo - B
         n2 = np.maximum(np.sum(v * v, -1), 1e-6)
         off = np.sqrt(np.maximum(np.sum(d * d, -1) - np.sum(d * v, -1) ** 2 / n2, 0) / n2)
-        sure = np.sqrt(n2 / 3) >= np.maximum(contrast, 2 * spread)  # lifted only out of a plain old background
-        up = w * sure * (off < fit) * (a >= 0.05) * np.clip(ao - a, 0, None)
+        sure = np.sqrt(n2 / 3) >= np.maximum(options.contrast, 2 * spread)  # lifted only out of a plain old background
+        up = w * sure * (off < options.fit) * (a >= 0.05) * np.clip(ao - a, 0, None)
         # over a px: the readings of dark curls over black (0.18 apart) carry the JPEG's noise, and lifted
         # pixel by pixel the fringe came out speckled, light and dark flecks side by side
         out_a = out_a + cv2.GaussianBlur(up.astype(np.float32), (0, 0), 1.0) * soft
     out_a = np.clip(out_a, 0, 1).astype(np.float32)
     rise = np.zeros_like(out_a)
-    if firm is not None:
+    if options.firm is not None:
         # beside the opaque hair only (full within 0.045 face widths, none from 0.07): scarlett_2's blurred curls
         # reach 5-12 px (0.02-0.045) past it, and loose strands hanging farther out (scarlett_4's beside the neck)
         # broke into dashes when firmed
         core = cv2.distanceTransform((a < 0.98).astype(np.uint8), cv2.DIST_L2, 5)
         beside = np.clip((0.07 * face_width - core) / max(0.025 * face_width, 1.0), 0, 1)
         # and only where the colours read alpha at all: dark hair on a dark backdrop is left as the matte had it
-        out_a, rise = _firm_band(out_a, w * beside * said, ao, firm, pockets=pockets)
+        out_a, rise = _firm_band(out_a, w * beside * said, ao, options.firm, pockets=options.pockets)
     out_a = _no_new_pieces(a, out_a)
     # what is left of a capped pixel was the old background's colour in the estimate: the person's nearby instead
     # (and so is the share a firmed pixel gained: its estimate held the old background in that share)

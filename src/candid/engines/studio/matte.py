@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -34,6 +34,7 @@ from candid.engines.studio import filters
 from candid.engines.studio.checks import check_image, check_landmarks
 from candid.engines.studio.filters import box, box_around, fill_dips, gauss, normalized_blur, normalized_blur_on, resize
 from candid.engines.studio.frame import _along, head_extent
+from candid.engines.studio.matte_rules import MatteRules
 
 
 def _frame_axes(lm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -4974,62 +4975,10 @@ def matte(
     landmarks: np.ndarray,
     *,
     valid: np.ndarray | None = None,
-    work_side: int = 480,
-    hair_band: float = 0.16,
-    edge_band: float = 0.06,
-    hair_below: float = 0.1,
-    eps: float = 1e-4,
-    iterations: int = 2,
-    prior: bool = True,
-    prior_low: float = 0.05,
-    prior_high: float = 0.35,
     seed: int = 0,
-    shape_where_alike: bool = True,
     others=None,
     context: np.ndarray | None = None,
-    solid_inside: float = 0.04,
-    pose_split: bool = False,
-    solid_head: float = 0.02,
-    outline_sigma: float = 1.0,
-    colour_slack: float | None = 0.08,
-    off_axis: bool = True,
-    jewellery: bool = True,
-    drops: bool = False,
-    foreign: bool = True,
-    walls: bool = True,
-    bars: bool = True,
-    strands: bool = True,
-    focus_hair: bool = True,
-    clothes: bool = True,
-    dense: bool = True,
-    islands: bool = True,
-    enclosed: bool = True,
-    pocket_band: float = 0.1,
-    thin_pockets: bool = False,
-    creases: bool = True,
-    pocket_gaps: bool = True,
-    hoops: bool = True,
-    specks: bool = True,
-    shoulders: bool = True,
-    others_known: bool = True,
-    others_grow: float = 1.3,
-    shape_colours: bool = True,
-    lapels: bool = True,
-    edge_share: bool = True,
-    bare_wall: bool = True,
-    cheeks: bool = True,
-    skin_opaque: bool = True,
-    border_doubt: bool = True,
-    temples: bool = True,
-    crown_top: bool = True,
-    plain_alike: bool = True,
-    skin_outline: bool = True,
-    cheek_shadows: bool = True,
-    photo_ramp: bool = True,
-    pocket_rim: bool = True,
-    dark_band: bool = True,
-    neck_edge: bool = True,
-    lines: bool = True,
+    rules: MatteRules | None = None,
     _frame_views: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Alpha matte of the person whose face has ``landmarks``.
@@ -5052,6 +5001,36 @@ def matte(
         ``(H, W)`` bool, False where the canvas was extended beyond the photo (alpha 0 there). The segmenter
         and the colour model see the whole frame; the matting itself sees the photo alone
         (:func:`_matte_photo_box`: the photo's border is no outline).
+    seed : int
+        Seed of GrabCut's clustering.
+    others : sequence of (x0, y0, x1, y1), optional
+        Boxes of the other faces in the photo, in ``pixels``' coordinates
+        (they may lie partly outside it). The person mask is split between
+        the people (:func:`candid.engines.studio.people.others_mask`) and
+        the others' share is background. None or empty: one person, no split.
+    context : ndarray, optional
+        The person probability of the whole photo, mapped into ``pixels``
+        (:func:`context_probability`; any size, resized). The segmenter sees
+        a crop cut below the collarbone as a head with little body and is
+        unsure of the clothes at its border (rihanna.webp: the dress at the
+        crop's bottom read 0.1, so the cut-out ended at the neck and the hair
+        ends hung over the new backdrop); on the whole photo it is sure. Where
+        the photo has pixels the two views are averaged on the head and the
+        surer one wins below the chin.
+    rules : MatteRules, optional
+        The matte's tuning numbers and rule switches (:class:`~candid.engines.studio.matte_rules.MatteRules`);
+        None: the defaults. What each rule does and why is told in the Notes below.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32 alpha in [0, 1].
+
+    Notes
+    -----
+    The rules, fields of ``rules`` (:class:`~candid.engines.studio.matte_rules.MatteRules`, whose version the
+    ``engine.studio`` log records with the fields that differ from these defaults):
+
     work_side : int
         Long side of the working image for segmentation and matting.
     hair_band, edge_band : float
@@ -5066,34 +5045,18 @@ def matte(
         Multiply alpha by a ramp of the segmenter's own probability (0 below
         ``prior_low``, 1 above ``prior_high``), so pieces of background the
         matting found "partly person" but the segmenter clearly did not are dropped.
-    seed : int
-        Seed of GrabCut's clustering.
     shape_where_alike : bool
         Where the person and the background beside the outline have nearly
         the same colour (:func:`low_contrast`), take alpha from the
         segmenter's shape (:func:`shape_alpha`) instead of from colour:
         there GrabCut and closed-form matting follow JPEG blocks and leave a
         blocky half-transparent fringe (dark hair on a near-black backdrop).
-    others : sequence of (x0, y0, x1, y1), optional
-        Boxes of the other faces in the photo, in ``pixels``' coordinates
-        (they may lie partly outside it). The person mask is split between
-        the people (:func:`candid.engines.studio.people.others_mask`) and
-        the others' share is background. None or empty: one person, no split.
     pose_split : bool
         Also take out person pixels below the chin that lie sideways beyond
         the subject's shoulders, elbows and wrists (MediaPipe Pose,
         :func:`candid.engines.studio.people.beyond_pose`): a neighbour whose
         face was not found (cut by the border, turned away). Nothing when
         no pose is found or it is someone else's.
-    context : ndarray, optional
-        The person probability of the whole photo, mapped into ``pixels``
-        (:func:`context_probability`; any size, resized). The segmenter sees
-        a crop cut below the collarbone as a head with little body and is
-        unsure of the clothes at its border (rihanna.webp: the dress at the
-        crop's bottom read 0.1, so the cut-out ended at the neck and the hair
-        ends hung over the new backdrop); on the whole photo it is sure. Where
-        the photo has pixels the two views are averaged on the head and the
-        surer one wins below the chin.
     solid_inside : float
         Deeper than this many face widths inside the subject's mask, mostly
         opaque alpha (0.6-0.9) is made opaque (:func:`solidify_inside`); 0: off.
@@ -5157,7 +5120,7 @@ def matte(
     shoulders : bool
         A shoulder the segmenter is sure of that rises above the seeds' shoulder line and ends there is not
         sure background (:func:`raised_shoulders`: no flat-topped shoulder when the head leans towards it).
-    others_known : bool
+    others_known, others_grow : bool, float
         With ``others``: the unknown band's pixels that :func:`candid.engines.studio.people.others_mask` gave to
         another person are known background (:func:`others_background`: no soft alpha over the chin of someone
         standing behind the head, which the composite painted as a dark hook on the crown), within her face's
@@ -5249,7 +5212,6 @@ def matte(
         segmenter's prior does not erase a found jewel. Off by default: the scorecard's halo metric counts a thin
         bright chain's whole width as halo (scarlett_2 linkedin 0.15 -> 1.38), and the composite later tints it
         towards the skin (see docs/STUDIO.md, round 11b: matte).
-
     skin_outline : bool
         Below the ear lobes, where the outline is the jaw's or the neck's skin, it is drawn as a smooth curve
         (:func:`smooth_skin_outline`: no stair steps where the photo's colour blocks made the edge; round 18).
@@ -5285,11 +5247,6 @@ def matte(
         of the rails in pengwei.jpg's crown; round 19). Where it carries no line into the band the matte is
         byte-identical to the one without it.
 
-    Returns
-    -------
-    ndarray
-        ``(H, W)`` float32 alpha in [0, 1].
-
     Examples
     --------
     >>> from candid.face.examples import astronaut, astronaut_landmarks
@@ -5298,6 +5255,10 @@ def matte(
     >>> a.shape, a.dtype.name, float(a[120, 220]) > 0.99, float(a[20, 480]) < 0.01
     ((512, 512), 'float32', True, True)
     """
+    if rules is None:
+        rules = MatteRules()
+    elif not isinstance(rules, MatteRules):
+        raise TypeError(f"rules must be a MatteRules, not {type(rules).__name__}")
     args = dict(locals())  # the call as made, for the photo's own box on an extended canvas
     from candid.face.person import guided_coefficients, person_probability
 
@@ -5305,7 +5266,7 @@ def matte(
     pixels = check_image(pixels)
     lm = check_landmarks(landmarks)
     H, W = pixels.shape[:2]
-    s = min(2.0, work_side / max(H, W))  # a small crop is matted enlarged (up to 2x): sub-pixel outlines
+    s = min(2.0, rules.work_side / max(H, W))  # a small crop is matted enlarged (up to 2x): sub-pixel outlines
     w_s, h_s = max(int(round(W * s)), 8), max(int(round(H * s)), 8)
     small = resize(pixels, (w_s, h_s), cv2.INTER_AREA)
     lm_s = lm * np.array([w_s / W, h_s / H])
@@ -5335,13 +5296,13 @@ def matte(
         raw = views[0]
     seeds = seed_mask((h_s, w_s), lm_s)
     head_corridor = seeds != cv2.GC_BGD  # (the shape rule below is for the hair: a raised shoulder is no hair)
-    if shoulders:  # a shoulder raised above the seeds' shoulder line is the subject's, not sure background
+    if rules.shoulders:  # a shoulder raised above the seeds' shoulder line is the subject's, not sure background
         sc_o = np.array([w_s / W, h_s / H, w_s / W, h_s / H])
         seeds = raised_shoulders(seeds, raw if own_view is None else own_view, lm_s, others=None if others is None else
                                  [tuple(np.asarray(b, np.float64) * sc_o) for b in others])
     corridor = seeds != cv2.GC_BGD
     if _frame_views is None:
-        prob = refine_with_colour(small, raw, lm_s, iterations=iterations, seed=seed, seeds=seeds)
+        prob = refine_with_colour(small, raw, lm_s, iterations=rules.iterations, seed=seed, seeds=seeds)
         box = photo_box(valid, (H, W)) if valid is not None else None
         if box is not None:  # the photo's border is not an outline: the photo alone is matted, the canvas stays 0
             return _matte_photo_box(box, args, (raw, prob))
@@ -5367,8 +5328,8 @@ def matte(
 
         others_faces = np.zeros((h_s, w_s), bool)
         for b in others:
-            others_faces |= _face_ellipse((h_s, w_s), tuple(np.asarray(b, np.float64) * sc), grow=others_grow)
-    if pose_split:
+            others_faces |= _face_ellipse((h_s, w_s), tuple(np.asarray(b, np.float64) * sc), grow=rules.others_grow)
+    if rules.pose_split:
         from candid.engines.studio.people import beyond_pose, subject_pose
 
         taken = beyond_pose(small, raw, lm_s, subject_pose(small, lm_s), edges=edges)
@@ -5376,22 +5337,22 @@ def matte(
         prob = np.where(taken, 0.0, prob).astype(np.float32)
     mask = subject_mask(prob, lm_s, valid=valid_s, corridor=corridor)
     cut = None
-    if foreign:  # below the lobes, pieces in the background's colours the segmenter doubts (a poster by the neck)
+    if rules.foreign:  # below the lobes, pieces in the background's colours the segmenter doubts (a poster by the neck)
         cut = foreign_below(small, mask, lm_s, prob=raw, valid=valid_s)
-    if walls:  # below the lobes, a wall of nearly the skin's colour joined to the backdrop with no edge between
+    if rules.walls:  # below the lobes, a wall of nearly the skin's colour joined to the backdrop with no edge between
         wall = continued_background(small, mask, lm_s, prob=raw, valid=valid_s)
         cut = wall if cut is None else cut | wall
         if wall.any():  # the segmenter's word there is corrected too: the rules that read it (the prior,
             # clothes_edge's lost shoulder) put the wall back as a person it half saw (a bump with a straight side)
             raw = np.where(wall, 0.0, raw).astype(np.float32)
             prob = np.where(wall, 0.0, prob).astype(np.float32)
-    if bars:  # a straight bar of the background (a window's frame) carried on into the hair's band
+    if rules.bars:  # a straight bar of the background (a window's frame) carried on into the hair's band
         bar = background_bars(small, mask, lm_s, valid=valid_s)
         if bar.any():  # known background; and the segmenter's word there too (the prior would put it back)
             cut = bar if cut is None else cut | bar
             raw = np.where(bar, 0.0, raw).astype(np.float32)
             prob = np.where(bar, 0.0, prob).astype(np.float32)
-    if border_doubt:  # well below the chin, what the segmenter doubts and the photo's border cuts (a bed sheet,
+    if rules.border_doubt:  # well below the chin, what the segmenter doubts and the photo's border cuts (a bed sheet,
         # the room seen between an arm and the body): no outline rule above reaches it
         far = doubted_at_border(small, mask, raw, lm_s, valid=valid_s)
         if far.any():
@@ -5407,44 +5368,44 @@ def matte(
         mask = np.isin(labels, keep[keep > 0])
     pocket_s = None
     thin_p = None  # the pockets' pieces too thin for a known core (thin_pockets_of)
-    if enclosed:  # below the lobes, the backdrop the mask holds between hair, hoop and neck (rihanna's bob)
+    if rules.enclosed:  # below the lobes, the backdrop the mask holds between hair, hoop and neck (rihanna's bob)
         pocket_s = enclosed_background(small, mask, lm_s, valid=valid_s, prob=raw)
         if pocket_s.any():
             mask = mask & ~pocket_s
         else:
             pocket_s = None
-    tri = trimap(mask, lm_s, hair_band=hair_band, edge_band=edge_band, valid=valid_s, prob=None,
-                 hair_below=hair_below)
+    tri = trimap(mask, lm_s, hair_band=rules.hair_band, edge_band=rules.edge_band, valid=valid_s, prob=None,
+                 hair_below=rules.hair_below)
     if pocket_s is not None:  # its core known background (the band's width is unknown only at its rim: a pocket
         # narrower than the band, between a hoop and the hair, was left to the matting, which filled it)
         # (and a pocket too thin for a core: its ridge; the matting filled a pink crescent between a hoop and the neck)
         rim = cv2.distanceTransform((~mask).astype(np.uint8), cv2.DIST_L2, 5) < max(0.015 * fw, 1.5)
         tri[pocket_s & ~rim & (tri < 1)] = 0.0
-        if thin_pockets:  # (a piece too thin for a core: opened along its ridge after the matting, below)
-            thin_p = thin_backdrop_pockets(pocket_s, mask, small, lm_s, creases=creases)
+        if rules.thin_pockets:  # (a piece too thin for a core: opened along its ridge after the matting, below)
+            thin_p = thin_backdrop_pockets(pocket_s, mask, small, lm_s, creases=rules.creases)
         # and the person beside it unknown a little deeper than the band: strands of hair with the backdrop
         # between them, too fine to grow through, are for the matting to tell apart (the hoop's eye)
-        tri[strands_over_pockets(small, mask, pocket_s, lm_s, band=pocket_band) & (tri >= 0.999)] = 0.5
+        tri[strands_over_pockets(small, mask, pocket_s, lm_s, band=rules.pocket_band) & (tri >= 0.999)] = 0.5
     if cut is not None and cut.any():  # known background, not unknown: in the band the matting extrapolated
         tri[cut & (tri < 1)] = 0.0      # the poster's yellow, lighter than the skin, to 0.9-1
     loose = None
-    if strands and colour_slack is not None:  # loose light strands past the narrow band below the temples
-        loose = strand_band(small, tri, fw, prob=raw, reach=hair_band)
+    if rules.strands and rules.colour_slack is not None:  # loose light strands past the narrow band below the temples
+        loose = strand_band(small, tri, fw, prob=raw, reach=rules.hair_band)
         tri[(loose > 0) & (tri <= 0.001)] = 0.5
         if not loose.any():
             loose = None
     jewels_s = None
-    if jewellery:  # an earring's highlights are the person's: the matting fills the jewel from them
+    if rules.jewellery:  # an earring's highlights are the person's: the matting fills the jewel from them
         marked = ear_jewellery(small, tri, lm_s, prob=raw)
-        if pocket_s is not None and hoops:  # and those of a big hoop round a pocket, beyond its reach
+        if pocket_s is not None and rules.hoops:  # and those of a big hoop round a pocket, beyond its reach
             marked = np.where(pocket_jewellery(small, tri, pocket_s, lm_s, prob=raw) > tri, 1.0, marked)
         if (marked != tri).any():  # an earring found; elsewhere the matte is exactly as without the rule
             jewels_s = (marked >= 0.999) & (tri < 0.999)
-            if drops:  # a drop earring's chain hangs on below the band, over what the trimap calls background
+            if rules.drops:  # a drop earring's chain hangs on below the band, over what the trimap calls background
                 marked = drop_earrings(small, marked, lm_s, jewels_s)
                 jewels_s = (marked >= 0.999) & (tri < 0.999)
             tri = marked
-        if drops:  # a neutral drop the band's rules miss (pale skin's hue, joined to lit hair): it hangs on, thin
+        if rules.drops:  # a neutral drop the band's rules miss (pale skin's hue, joined to lit hair): it hangs on, thin
             hung = hanging_drops(small, tri, lm_s)
             if jewels_s is not None:  # beside a jewel found, drop_earrings has followed it already
                 hung &= ~cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8),
@@ -5454,16 +5415,17 @@ def matte(
                 found = (marked >= 0.999) & (tri < 0.999)
                 jewels_s = found if jewels_s is None else jewels_s | found
                 tri = marked
-    if others_known and others_s is not None and others_s.any():  # the band over another person is not the subject's
+    if rules.others_known and others_s is not None and others_s.any():  # the band over another person: not the subject's
         tri = others_background(tri, others_s & others_faces)
         if loose is not None:  # (nor a loose strand's band there: its lift would raise alpha over her skin again)
             loose = np.where(others_s, 0, loose).astype(loose.dtype)
             if not loose.any():
                 loose = None
-    if lapels:  # a lapel's navy point the colours are sure of, joined to the suit, is the person: the matting draws
-        # its edge against the wall (unknown, it explained the navy as no mix of collar and wall, and gave it 0)
+    if rules.lapels:  # a lapel's navy point the colours are sure of, joined to the suit, is the person: the matting
+        # draws its edge against the wall (unknown, it explained the navy as no mix of collar and wall, and gave it 0)
         spare = None  # not the backdrop's pockets by a hoop, nor the jewels (their rules drew those)
-        r_sp = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * max(int(round(pocket_band * fw)), 1) + 1,) * 2)
+        r_sp = cv2.getStructuringElement(cv2.MORPH_ELLIPSE,
+                                         (2 * max(int(round(rules.pocket_band * fw)), 1) + 1,) * 2)
         for found in (pocket_s, jewels_s):
             if found is not None:
                 grown_sp = cv2.dilate(found.astype(np.uint8), r_sp) > 0
@@ -5475,21 +5437,21 @@ def matte(
     if unknown.any():
         # solve only in the bounding box of the band (plus a margin): same answer, less work
         alpha_s = _closed_form(small, tri, fw)
-        if solid_inside > 0:
-            alpha_s = solidify_inside(alpha_s, mask, solid_inside * fw)
-        if colour_slack is not None:  # no haze the pixel's colour does not explain (a lit window over short hair)
+        if rules.solid_inside > 0:
+            alpha_s = solidify_inside(alpha_s, mask, rules.solid_inside * fw)
+        if rules.colour_slack is not None:  # no haze the pixel's colour does not explain (a lit window over short hair)
             _, _, head_h_s = head_extent(lm_s)
-            at_hair = gauss((_along((h_s, w_s), lm_s[36:48].mean(0), down_s) < hair_below * head_h_s)
+            at_hair = gauss((_along((h_s, w_s), lm_s[36:48].mean(0), down_s) < rules.hair_below * head_h_s)
                             .astype(np.float32), 0.1 * fw)  # the trimap's wide hair band
             if loose is not None:  # and the loose strands' own band
                 at_hair = np.maximum(at_hair, cv2.dilate(loose, np.ones((3, 3), np.uint8), iterations=2))
-            alpha_s = colour_limit(small, alpha_s, tri, fw, slack=colour_slack, where=at_hair)
-            if strands:  # a loose wisp over a darker wall: its gaps are the wall (alpha 0), its strands the hair
+            alpha_s = colour_limit(small, alpha_s, tri, fw, slack=rules.colour_slack, where=at_hair)
+            if rules.strands:  # a loose wisp over a darker wall: its gaps are the wall (alpha 0), its strands the hair
                 alpha_s, strand_w = strand_gaps(small, alpha_s, tri, fw, where=at_hair, return_weight=True,
                                                 lift=loose)
-        if dark_band:  # beside a temple before a dark backdrop: a thin edge of hair, no flat band over the backdrop
+        if rules.dark_band:  # beside a temple before a dark backdrop: a thin edge of hair, no flat band over the backdrop
             alpha_s = dark_band_limit(small, alpha_s, tri, mask, lm_s)
-        if off_axis:  # below the lobes: no third colour (a poster beside the neck) that is no person-background mix
+        if rules.off_axis:  # below the lobes: no third colour (a poster beside the neck) that is no person-background mix
             # (from the lobes, not the chin: the poster's halftone dots beside the jaw survived the gate's soft start)
             gate = (_lobe_depth((h_s, w_s), lm_s) > 0).astype(np.float32)
             if jewels_s is not None:  # an earring is a third colour hanging from the lobe, and the person's
@@ -5500,40 +5462,40 @@ def matte(
             # the face's skin: on a side with long hair the soft edge is strands (scarlett_1.jpg's loose locks)
             alpha_s = behind_third_colour(small, alpha_s, limited, tri, fw, where=_skin_sides(alpha_s, lm_s))
     skin_s = None
-    if cheeks:  # the face's own skin (the jaw's hull and the cheek's colour joined to it): the segmenter's doubt
+    if rules.cheeks:  # the face's own skin (the jaw's hull and the cheek's colour joined to it): the segmenter's doubt
         # does not take it away (below); with skin_opaque it is opaque too (on a wider crop the matting left
         # liuyifei's pale far cheek at 0.4-0.9 before her pale backdrop, from its colour alone)
         skin_s = face_skin(small, alpha_s, lm_s)
-        if skin_opaque:  # only below the nose's tip and near the jaw's hull (round 17; round 16's wider zone took
+        if rules.skin_opaque:  # only below the nose's tip and near the jaw's hull (round 17; round 16's wider zone took
             # biden's orange bokeh beside the ear for skin)
             alpha_s = np.maximum(alpha_s, face_skin(small, alpha_s, lm_s, with_hull=False))
     shape_w = None
-    if shape_where_alike:
+    if rules.shape_where_alike:
         # colour cannot tell the person from the backdrop here: the segmenter's shape decides (only its own
         # subject, near its outline; GrabCut's colour model may have thrown that hair away as background)
         own = subject_mask(raw, lm_s, valid=valid_s, corridor=head_corridor)
         o8 = own.astype(np.uint8)
-        reach = 2 * hair_band * fw  # beyond the trimap's unknown band
+        reach = 2 * rules.hair_band * fw  # beyond the trimap's unknown band
         # the photo's border counts as an outline (hair cut by the top of the frame: blocks there too)
         d_in = cv2.distanceTransform(np.pad(o8, 1), cv2.DIST_L2, 5)[1:-1, 1:-1]
         near = (d_in < reach) & (cv2.distanceTransform(1 - o8, cv2.DIST_L2, 5) < reach)
         # the head only (hair: crown, temples, long hair down to the chin); lower down the outline is
         # clothes and shoulders, where the segmenter's coarse shape is no better than colour
         head_zone = gauss((below_chin < 0).astype(np.float32), 0.05 * fw)
-        shape_w = low_contrast(small, own, fw, spread=plain_alike) * near * head_zone
-        if neck_edge:  # below the lobes the colour model's own outline must be alike too: the segmenter's piece may
+        shape_w = low_contrast(small, own, fw, spread=rules.plain_alike) * near * head_zone
+        if rules.neck_edge:  # below the lobes the colour model's own outline must be alike too: the segmenter's piece may
             # hold the dark backdrop between the neck and loose light strands (its inner ring then is that backdrop,
             # "alike"), and its shape made the neck's blurred edge into a dark banner opaque (scarlett_4.jpg, round 19)
-            shape_w = alike_at_neck(small, shape_w, mask, lm_s, spread=plain_alike)
+            shape_w = alike_at_neck(small, shape_w, mask, lm_s, spread=rules.plain_alike)
         if valid_s is not None:
             shape_w = shape_w * valid_s
         # then steeper: half colour and half shape is a see-through mix of two answers that disagree
         shape_w = np.clip((gauss(shape_w.astype(np.float32), max(0.04 * fw, 1.0)) - 0.2) / 0.6, 0, 1)
-        if shape_colours and others_s is not None and shape_w.max() > 0.01:
+        if rules.shape_colours and others_s is not None and shape_w.max() > 0.01:
             # in a group the segmenter's piece may hold a neighbour's dark sleeve joined to the subject, low contrast
             # against a dark room: what the shape would add there in colours only the background holds is not hers
             shape_w = shape_w * (1 - alien_shape(small, mask, own, tri, fw, where=shape_w > 0.01))
-        if cheek_shadows and shape_w.max() > 0.01:
+        if rules.cheek_shadows and shape_w.max() > 0.01:
             # a flash's shadow on the wall beside the cheek: the segmenter's outline runs through it, so the wall
             # reads alike on both sides of it; colour had cut it at the skin's edge, the shape would put it back
             shade = cheek_shadow(small, alpha_s, own, lm_s)
@@ -5551,7 +5513,7 @@ def matte(
             shape_w = None
     # guided upsampling: linear coefficients at the working size, applied to the full-size photo
     if (w_s, h_s) != (W, H):
-        a, b = guided_coefficients(small, alpha_s, 1, eps)
+        a, b = guided_coefficients(small, alpha_s, 1, rules.eps)
         alpha = np.einsum("hwc,hwc->hw", resize(a, (W, H)), pixels) + resize(b, (W, H))
         # known regions stay known, with a smooth (not stair-stepped) border at full size
         k = max(W / w_s, 1.0)
@@ -5561,14 +5523,15 @@ def matte(
         if shape_w is not None:  # the shape-led parts: smooth upsampling, no texture of the photo in alpha
             w_f = resize(shape_w, (W, H), cv2.INTER_LINEAR)
             alpha = (1 - w_f) * alpha + w_f * np.clip(resize(alpha_s, (W, H), cv2.INTER_LINEAR), 0, 1)
-        prob_full = resize(raw, (W, H), cv2.INTER_LINEAR) if prior else None
+        prob_full = resize(raw, (W, H), cv2.INTER_LINEAR) if rules.prior else None
     else:
         alpha = alpha_s
-        prob_full = raw if prior else None
+        prob_full = raw if rules.prior else None
     if prob_full is not None:
         # the segmenter's clear "not a person" limits what the matting may keep (no clouds of background)
-        allowed = np.clip((gauss(prob_full, 1.0) - prior_low) / (prior_high - prior_low), 0, 1)
-        if drops and jewels_s is not None:  # the segmenter misses a thin chain hanging from the lobe: the jewel's word
+        allowed = np.clip((gauss(prob_full, 1.0) - rules.prior_low) / (rules.prior_high - rules.prior_low), 0, 1)
+        if rules.drops and jewels_s is not None:  # the segmenter misses a thin chain hanging from the
+            # lobe: the jewel's word
             near_j = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=2)
             allowed = np.maximum(allowed, np.clip(resize(near_j.astype(np.float32), (W, H)), 0, 1))
         if strand_w is not None and strand_w.max() > 0:  # where strand and gap colours decided, a strand is kept whole
@@ -5577,27 +5540,28 @@ def matte(
             allowed = np.maximum(allowed, np.clip(resize(skin_s, (W, H), cv2.INTER_LINEAR), 0, 1))
         alpha = alpha * allowed
     alpha = np.clip(alpha, 0, 1).astype(np.float32)
-    if focus_hair:  # the subject's own sharp sideburn before a dark, blurred backdrop is kept whole
+    if rules.focus_hair:  # the subject's own sharp sideburn before a dark, blurred backdrop is kept whole
         alpha = focused_hair(pixels, alpha, lm)
     if valid is not None:
         alpha[~np.asarray(valid, bool)] = 0.0
     alpha[alpha < 0.02] = 0.0
     alpha[alpha > 0.98] = 1.0
-    if solid_head > 0:
-        alpha = solidify_head(alpha, lm, depth=solid_head)
+    if rules.solid_head > 0:
+        alpha = solidify_head(alpha, lm, depth=rules.solid_head)
     pockets = None
     opened = None
-    if pocket_s is not None and pocket_gaps:  # the gaps between strands over a pocket: each pixel's share of strand
+    if pocket_s is not None and rules.pocket_gaps:  # the gaps between strands over a pocket: each pixel's share of
+        # strand
         fw_full = float(np.linalg.norm(lm[16] - lm[0]))
         pocket_f = resize(pocket_s.astype(np.float32), (W, H)) > 0.5
-        zone = (cv2.distanceTransform((~pocket_f).astype(np.uint8), cv2.DIST_L2, 5) < pocket_band * fw_full) \
+        zone = (cv2.distanceTransform((~pocket_f).astype(np.uint8), cv2.DIST_L2, 5) < rules.pocket_band * fw_full) \
             & _below_lobes((H, W), lm) & ~_face_hull((H, W), lm, shrink=0.06 * fw_full)
         alpha, opened = gaps_over_pockets(pixels, alpha, pocket_f, zone, lm)
     if thin_p is not None and thin_p.any():  # a pocket too thin for a known core: the matting filled it (rihanna's
         # pink crescent between the right hoop and the neck at 0.93-0.97); opened along its ridge, its own pixels only
         alpha = open_thin_pockets(alpha, resize(thin_p.astype(np.float32), (W, H)) > 0.5, pixels=pixels, landmarks=lm,
                                   reach=max(0.015 * float(np.linalg.norm(lm[16] - lm[0])), 1.5) * 2,
-                                  mix=0.1 if pocket_rim else None)
+                                  mix=0.1 if rules.pocket_rim else None)
     if jewels_s is not None:  # the backdrop seen through a hoop's eye below the lobe is no hole in the head
         near = cv2.dilate(jewels_s.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(int(round(0.1 * fw)), 1))
         alpha, pockets = background_pockets(pixels, alpha, lm, near=resize(near.astype(np.float32), (W, H)) > 0.5)
@@ -5607,12 +5571,12 @@ def matte(
             kept |= _holes_meeting(alpha, opened)
         pockets = kept if pockets is None else pockets | kept
     alpha = fill_head_holes(alpha, lm, keep_open=pockets)
-    if specks and pocket_s is not None:  # a hoop's highlights round a pocket, enclosed by its metal and unlike the
-        # backdrop, are no see-through specks
+    if rules.specks and pocket_s is not None:  # a hoop's highlights round a pocket, enclosed by its metal and unlike
+        # the backdrop, are no see-through specks
         alpha = enclosed_specks(pixels, alpha, lm, keep_open=pockets)
-    if dense:  # hair of the opaque hair's colour inside the outline is opaque (short hair lit by a bright backdrop)
+    if rules.dense:  # hair of the opaque hair's colour inside the outline is opaque (short hair, a bright backdrop)
         # (after the holes are filled: raised first, a hole's pixels rose past 0.5 and were no longer filled)
-        alpha = dense_hair(pixels, alpha, lm, hair_below=hair_below)
+        alpha = dense_hair(pixels, alpha, lm, hair_below=rules.hair_below)
     if loose is not None:  # the loose strands the colours found: their faint alpha is a strand's, not smoke or haze
         loose = np.clip(resize(loose, (W, H), cv2.INTER_LINEAR), 0, 1) if loose.shape != (H, W) else loose
         # but only as much as the full-size pixel's own colour shows of a strand, beyond the soft edge's reach: the
@@ -5622,34 +5586,34 @@ def matte(
         solid = (~_subject_piece(alpha, lm)).astype(np.uint8)  # (a dense crossing above 0.5 is no subject)
         beyond = (loose > 0) & (cv2.distanceTransform(solid, cv2.DIST_L2, 5) > 0.04 * fw_full)
         if beyond.any():
-            cap = strand_cap(strand_share(pixels, fw_full), 0.08 if colour_slack is None else colour_slack,
-                             bare=bare_wall)
+            cap = strand_cap(strand_share(pixels, fw_full), 0.08 if rules.colour_slack is None else rules.colour_slack,
+                             bare=rules.bare_wall)
             alpha = np.where(beyond, np.minimum(alpha, cap), alpha).astype(np.float32)
-    if clothes:  # below the lobes the outline is cloth: a clean edge, not fur, steps or smoke
+    if rules.clothes:  # below the lobes the outline is cloth: a clean edge, not fur, steps or smoke
         alpha = clothes_edge(pixels, alpha, lm, prob=np.clip(resize(raw, (W, H), cv2.INTER_LINEAR), 0, 1),
-                             strands=loose, rise_contrast=0.08 if edge_share else None)
+                             strands=loose, rise_contrast=0.08 if rules.edge_share else None)
         if valid is not None:
             alpha[~np.asarray(valid, bool)] = 0.0
-    if outline_sigma > 0:
-        alpha = smooth_along_outline(alpha, outline_sigma)
+    if rules.outline_sigma > 0:
+        alpha = smooth_along_outline(alpha, rules.outline_sigma)
         alpha[alpha < 0.02] = 0.0
         alpha[alpha > 0.98] = 1.0
-    if islands:  # a dense crossing of strands in the subject's own soft hair is soft hair, not a piece to cut out
+    if rules.islands:  # a dense crossing of strands in the subject's own soft hair is soft hair, not a piece to cut out
         alpha = embedded_islands(alpha, lm)
-    if temples:  # a notch cut between the temple and the ear where dark hair meets a dark wall is the head's
+    if rules.temples:  # a notch cut between the temple and the ear where dark hair meets a dark wall is the head's
         alpha = temple_notches(pixels, alpha, lm, np.clip(resize(raw, (W, H), cv2.INTER_LINEAR), 0, 1))
-    if crown_top:  # hair that runs into the top edge: the border's bite out of the crown is no outline
+    if rules.crown_top:  # hair that runs into the top edge: the border's bite out of the crown is no outline
         alpha = crown_at_top(pixels, alpha, lm)
-    if lines:  # the backdrop's straight lines carried on into the hair band (rails through a loop, a curtain's folds)
+    if rules.lines:  # the backdrop's straight lines carried on into the hair band (rails through a loop, a curtain's folds)
         alpha = backdrop_lines(pixels, alpha, lm)
-    if skin_outline:  # the jaw's and neck's skin against a background of its lightness: a smooth curve, no
+    if rules.skin_outline:  # the jaw's and neck's skin against a background of its lightness: a smooth curve, no
         # staircase of the photo's colour blocks (scarlett_2.jpg's left jaw before a blue-grey coat)
         keep = None
         if jewels_s is not None and jewels_s.any():  # a found earring hangs on past the outline: its own shape
             keep = resize(jewels_s.astype(np.float32), (W, H), cv2.INTER_LINEAR) > 0.1
             keep = cv2.dilate(keep.astype(np.uint8), np.ones((3, 3), np.uint8),
                               iterations=max(int(round(0.05 * np.linalg.norm(lm[16] - lm[0]))), 1)) > 0
-        alpha = smooth_skin_outline(pixels, alpha, lm, keep=keep, width=None if photo_ramp else 2.0)
+        alpha = smooth_skin_outline(pixels, alpha, lm, keep=keep, width=None if rules.photo_ramp else 2.0)
     return attached_only(alpha, lm, loose=loose)
 
 
@@ -5714,7 +5678,8 @@ def _matte_photo_box(box: tuple[slice, slice], args: dict, views: tuple[np.ndarr
     kw = {k: v for k, v in args.items() if k not in ("pixels", "landmarks")}
     valid = np.asarray(args["valid"], bool)[rows, cols]
     kw["valid"] = None if valid.all() else valid
-    kw["work_side"] = args["work_side"] * max(h, w) / max(H, W)
+    rules = args["rules"]
+    kw["rules"] = replace(rules, work_side=rules.work_side * max(h, w) / max(H, W))
     kw["context"] = None  # the whole photo's view is already blended into ``views``' probability; not read again
     if args["others"] is not None and len(args["others"]):
         kw["others"] = [tuple(np.asarray(b, np.float64) - np.tile(off, 2)) for b in args["others"]]

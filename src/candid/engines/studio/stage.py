@@ -12,6 +12,7 @@ from candid.engines.studio.composite import clear_haze, composite, suppress_jaw_
 from candid.engines.studio.frame import (apply_framing, continue_body, correct_selfie, fade_at_photo_edge, frame,
                                          head_extent, mend_photo_border, mirror_canvas)
 from candid.engines.studio.matte import context_probability, matte, matte_quality
+from candid.engines.studio.matte_rules import HazeOptions, MatteRules
 from candid.engines.studio.options import OPTIONS_VERSION
 from candid.engines.studio.relight import PATTERNS, expose, key_side, light_vector, relight, white_balance
 from candid.engines.studio.styles import STYLES
@@ -112,7 +113,7 @@ CLEAR_HAZE = True
 THIN_POCKETS = True
 
 #: With :data:`CLEAR_HAZE`: make the soft band there steeper and fill soft pockets between curls (round 18,
-#: ``clear_haze(firm=...)``: a soft photo's blurred curls over black were a pale frost on passport's backdrop);
+#: ``HazeOptions.firm``: a soft photo's blurred curls over black were a pale frost on passport's backdrop);
 #: False: off.
 FIRM_BAND = True
 
@@ -293,8 +294,11 @@ def studio_stage(
     # the whole photo's person mask as context: on a crop cut below the collarbone the segmenter doubts the clothes
     context = context_probability(person, src.shape[:2], framing.matrix, crop.shape[:2])
     kind, opts = parse_background(bg_spec)
-    alpha = matte(crop, clm, valid=valid, seed=seed, others=others, context=context, pose_split=True,
-                  thin_pockets=THIN_POCKETS and kind != "blur")
+    # the matte's rules, logged with their version (the fields unlike the defaults): a file's history says which
+    # rules made its matte
+    matte_rules = MatteRules(pose_split=True, thin_pockets=THIN_POCKETS and kind != "blur")
+    alpha = matte(crop, clm, valid=valid, seed=seed, others=others, context=context, rules=matte_rules)
+    haze_options = None  # (clear_haze's, when it runs)
     # the frame may reach a sliver past the photo: mend it now, so what the clean-up steps below take out
     # (a neighbour's hair at that border) is not put back by the mend
     alpha = mend_photo_border(alpha, framing, src.shape)
@@ -345,8 +349,8 @@ def studio_stage(
         rim = max(rim, jaw_rim)
         if CLEAR_HAZE:  # on a much lighter backdrop the matte's haze over the old one shows as a grey cloud
             # (after the rim toning, before the fade: the photo's own edge is faded from the cleared alpha)
-            fg, alpha = clear_haze(fg, alpha, lit, bg, face_width=fw, landmarks=clm,
-                                   firm=(0.2, 0.8) if FIRM_BAND else None)
+            haze_options = HazeOptions() if FIRM_BAND else HazeOptions(firm=None)
+            fg, alpha = clear_haze(fg, alpha, lit, bg, face_width=fw, landmarks=clm, options=haze_options)
         if rim >= 0.02:
             changes.append({"change": "rim_toned", "amount": round(rim, 2)})
         cut_alpha = alpha
@@ -398,7 +402,9 @@ def studio_stage(
         "jpeg_damage": _frame_damage(out, final_alpha, framing.matrix),
         # No run time here: the log is part of the output file, which must be
         # the same bytes for the same inputs.
-        "matte": report.metrics, "identity_distance": dist, "changes": changes,
+        "matte": {**report.metrics, "rules": matte_rules.as_dict(changed_only=True),
+                  **({} if haze_options is None else {"haze": haze_options.as_dict(changed_only=True)})},
+        "identity_distance": dist, "changes": changes,
     }
     changes[:0] = [dict(t) for t in _tried]
     if _tried:
