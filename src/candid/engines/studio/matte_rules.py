@@ -334,7 +334,7 @@ class MatteRules(_Rules):
         --------
         >>> d = MatteRules().as_dict()
         >>> d["version"], d["hair_band"], len(d)
-        (1, 0.16, 48)
+        (2, 0.16, 54)
         >>> MatteRules(clothes=False, colour_slack=None).as_dict(changed_only=True)
         {'version': 2, 'colour_slack': None, 'clothes': False}
         """
@@ -342,7 +342,8 @@ class MatteRules(_Rules):
 
     @classmethod
     def from_dict(cls, logged: dict[str, Any]) -> "MatteRules":
-        """The rules a log's :meth:`as_dict` wrote (missing fields: the defaults); raise :class:`CandidError`
+        """The rules a log's :meth:`as_dict` wrote (missing fields: the defaults, but a rule added after the log's
+        version is off, as it was then); raise :class:`CandidError`
         for an unknown rule or a version newer than :data:`MATTE_RULES_VERSION`.
 
         Examples
@@ -350,11 +351,11 @@ class MatteRules(_Rules):
         >>> MatteRules.from_dict({"version": 1, "thin_pockets": True}).thin_pockets
         True
         >>> try:
-        ...     MatteRules.from_dict({"version": 1, "thin_pocket": True})
+        ...     MatteRules.from_dict({"version": 2, "thin_pocket": True})
         ... except CandidError as exc:
         ...     print(exc.message)
         ...     print(exc.hint)
-        matte rules (version 1): unknown rule 'thin_pocket'
+        matte rules (version 2): unknown rule 'thin_pocket'
         did you mean 'thin_pockets'?
         """
         return super().from_dict(logged)
