@@ -96,8 +96,9 @@ def test_the_neck_edge_against_a_dark_backdrop_is_colours_not_the_shape():
 
 
 def test_dark_hair_on_a_dark_backdrop_keeps_the_shape_below_the_lobes():
-    # dark hair (in GrabCut's mask) on a near-black backdrop: alike for both outlines, the shape rule keeps its weight
-    # (beside the neck's skin in the lower half it does not)
+    # dark hair (in GrabCut's mask) on a near-black backdrop: alike for both outlines, the shape rule keeps its weight;
+    # beside the neck's skin in the lower half it keeps it too since the merge's hair check (a gap no darker than the
+    # person's dark hair may be their own locks: yangmi_6.jpg), and without that check it does not
     img = np.full((512, 512, 3), 0.04, np.float32)
     img[:, :280] = 0.07
     img[400:, :280] = SKIN
@@ -107,7 +108,8 @@ def test_dark_hair_on_a_dark_backdrop_keeps_the_shape_below_the_lobes():
     lobe_y = int((LM[1, 1] + LM[2, 1] + LM[14, 1] + LM[15, 1]) / 4)
     out = alike_at_neck(img, w, mask, LM)
     assert out[lobe_y + 30:lobe_y + 60, 276:290].min() > 0.95
-    assert out[460:490, 276:290].max() < 0.05
+    assert out[460:490, 276:290].min() > 0.95
+    assert alike_at_neck(img, w, mask, LM, hair_alike=None)[460:490, 276:290].max() < 0.05
 
 
 def test_before_a_lighter_backdrop_the_neck_keeps_the_shape():
@@ -128,3 +130,23 @@ def test_before_a_lighter_backdrop_the_neck_keeps_the_shape():
 def test_matte_has_both_rules_on_by_default():
     assert MatteRules().dark_band is True
     assert MatteRules().neck_edge is True
+
+
+def test_dark_hair_past_the_jaw_before_a_black_wall_is_left_to_the_shape():
+    # found on round 19's merge: yangmi_6.jpg's dark locks hanging beside her hand before a black wall; GrabCut cut
+    # them, the shape rule kept them, and alike_at_neck took the shape's word away (the locks ended in a stub)
+    img = np.full((512, 512, 3), 0.05, np.float32)  # a black wall
+    img[:, :280] = (0.8, 0.6, 0.5)  # the person (skin) ...
+    brows = int(LM[17:27, 1].mean())
+    img[: brows - 20, :280] = 0.12  # ... with dark hair above the brows, barely lighter than the wall
+    mask = np.zeros((512, 512), bool)
+    mask[:, :280] = True
+    w = np.ones((512, 512), np.float32)
+    lobe_y = int((LM[1, 1] + LM[2, 1] + LM[14, 1] + LM[15, 1]) / 4)
+    assert alike_at_neck(img, w, mask, LM)[lobe_y + 30:lobe_y + 60, 276:290].min() > 0.95
+    # the same gap beside light hair is a backdrop between neck and strands: colour decides there
+    img[: brows - 20, :280] = 0.7
+    assert alike_at_neck(img, w, mask, LM)[lobe_y + 30:lobe_y + 60, 276:290].max() < 0.05
+    # and without the hair's check, as the rule was before the merge
+    img[: brows - 20, :280] = 0.12
+    assert alike_at_neck(img, w, mask, LM, hair_alike=None)[lobe_y + 30:lobe_y + 60, 276:290].max() < 0.05

@@ -2419,7 +2419,8 @@ def dark_band_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, 
 
 
 def alike_at_neck(pixels: np.ndarray, weight: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, *,
-                  spread: bool = True, darker: tuple[float, float] = (0.05, 0.15)) -> np.ndarray:
+                  spread: bool = True, darker: tuple[float, float] = (0.05, 0.15),
+                  hair_alike: tuple[float, float] | None = (0.1, 0.2)) -> np.ndarray:
     """The shape rule's weight (:func:`low_contrast` of the segmenter's piece) below the ear lobes, kept only where the
     colour model's outline ``mask`` is as alike its background.
 
@@ -2431,7 +2432,11 @@ def alike_at_neck(pixels: np.ndarray, weight: np.ndarray, mask: np.ndarray, land
     weight is multiplied by ``1 - lobes * (1 - low_contrast(mask))``, ``lobes`` the area below the ear lobes
     (:func:`_lobe_depth`, faded in over 0.05 face widths) where the colours just outside GrabCut's outline are darker
     than those just inside (their means, by ``darker[0]``, in full from ``darker[1]``); above the lobes (temples,
-    crown) and before a lighter backdrop it is as given.
+    crown) and before a lighter backdrop it is as given. With ``hair_alike``, only where the colours just outside
+    the outline are darker than the hair's own (the median colour inside ``mask`` above the brows; mean of the
+    channels, from ``hair_alike[0]`` darker, in full from ``hair_alike[1]``): a gap no darker than the hair may be the
+    person's own hair the colour model cut (yangmi_6.jpg's dark locks hanging past the jaw before a black wall, which
+    the shape rule had kept; found on round 19's merge).
 
     Parameters
     ----------
@@ -2447,6 +2452,8 @@ def alike_at_neck(pixels: np.ndarray, weight: np.ndarray, mask: np.ndarray, land
         Passed to :func:`low_contrast`.
     darker : (float, float)
         How much darker the backdrop beside the outline must be than the person.
+    hair_alike : (float, float) or None
+        How much darker than the hair the gap beside the outline must be to be a backdrop (None: not asked).
 
     Returns
     -------
@@ -2480,8 +2487,19 @@ def alike_at_neck(pixels: np.ndarray, weight: np.ndarray, mask: np.ndarray, land
     d_out = cv2.distanceTransform(1 - m8, cv2.DIST_L2, 5)
     sig = max(0.08 * fw, 1.0)
     F = normalized_blur(pixels, ((d_in > r0) & (d_in <= r1)).astype(np.float32), sig).mean(-1)
-    B = normalized_blur(pixels, ((d_out > r0) & (d_out <= r1)).astype(np.float32), sig).mean(-1)
-    lobes = lobes * np.clip((F - B - darker[0]) / max(darker[1] - darker[0], 1e-6), 0, 1)
+    B3 = normalized_blur(pixels, ((d_out > r0) & (d_out <= r1)).astype(np.float32), sig)
+    lobes = lobes * np.clip((F - B3.mean(-1) - darker[0]) / max(darker[1] - darker[0], 1e-6), 0, 1)
+    if hair_alike is not None and float((lobes * w).max()) > 0.01:
+        # dark hair hanging past the jaw before a darker wall is the person the colour model cut, not a backdrop
+        # between the neck and loose strands: the shape keeps it (yangmi_6.jpg lost her locks beside the hand)
+        _, down = _frame_axes(lm)
+        crown = np.asarray(mask, bool) & (_along(w.shape, lm[17:27].mean(0), down) < -0.1 * fw)
+        if int(crown.sum()) >= 20:
+            hair = np.median(np.asarray(pixels, np.float32)[crown], axis=0)
+            # (darkness, not colour distance: dark hair before a black wall is as dark as the wall, and its median
+            # above the brows holds sheen and skin; a dark banner beside blonde strands is far darker than the hair)
+            below_hair = float(hair.mean()) - B3.mean(-1)
+            lobes = lobes * np.clip((below_hair - hair_alike[0]) / max(hair_alike[1] - hair_alike[0], 1e-6), 0, 1)
     if float((lobes * w).max()) <= 0.01:
         return w.copy()
     alike = low_contrast(pixels, np.asarray(mask, bool), fw, spread=spread)
