@@ -19,22 +19,17 @@ from candid.finish._jpeg import DAMAGE_LEVELS
 from candid.finish._waifu2x import waifu2x_available
 from candid.finish.stage import grid_matrix
 
+from finish_jpeg_scene import jpeg_copy, textured_patch  # (pytest puts tests/ on the path)
+
 needs_model = pytest.mark.skipif(not waifu2x_available(), reason="the waifu2x photo model is not installed")
 
 
 def _patch(n: int = 128, seed: int = 0) -> np.ndarray:
-    """A clean gradient with soft texture: (n, n, 3) float32."""
-    rng = np.random.default_rng(seed)
-    yy, xx = np.mgrid[0:n, 0:n].astype(np.float32) / n
-    tex = cv2.GaussianBlur(rng.normal(0, 1, (n, n)).astype(np.float32), (0, 0), 2.0)
-    img = np.clip(0.3 + 0.3 * xx + 0.1 * yy + 0.05 * tex / tex.std(), 0, 1)
-    return np.dstack([img, img * 0.85 + 0.05, img * 0.7 + 0.1]).astype(np.float32)
+    return textured_patch(n, seed)
 
 
 def _jpeg(img: np.ndarray, quality: int = 30) -> np.ndarray:
-    ok, buf = cv2.imencode(".jpg", (img[..., ::-1] * 255 + 0.5).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, quality])
-    assert ok
-    return np.ascontiguousarray(cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1], np.float32) / 255
+    return jpeg_copy(img, quality)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
