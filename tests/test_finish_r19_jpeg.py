@@ -6,7 +6,7 @@ the file's table quality) is logged as numbers in the ``finish`` step's params
 those numbers (:func:`candid.finish._jpeg.jpeg_model_words`): ``candid make`` and the web studio through the
 change report's ``enlarged`` line, ``candid finish`` on its own line. A headshot saved at its frame's size and
 finished later is measured on the photo's grid through the ``frame_matrix`` its XMP log carries
-(:func:`candid.finish.stage.log_grid_matrix`); any other file on its own pixel grid, with its table.
+(:func:`candid.finish._jpeg.log_frame`); any other file on its own pixel grid, with its table.
 Synthetic and fast: the engine is not run (a fake run stands in for it where a door needs one).
 """
 
@@ -157,16 +157,16 @@ def _saved_headshot(tmp_path, pixels, matrix, name="headshot.png", **logged):
     return label_and_write(Portrait(pixels, log=(op,)), tmp_path / name, watermark=False)
 
 
-def test_log_grid_matrix_from_a_saved_headshot(tmp_path):
-    from candid.finish._jpeg import log_grid_matrix
+def test_log_frame_matrix_from_a_saved_headshot(tmp_path):
+    from candid.finish._jpeg import log_frame
     from candid.provenance.xmp import read_xmp
 
     m = [[0.99, 0.07, -3.0], [-0.07, 0.99, 2.5]]
     path = _saved_headshot(tmp_path, _patch(96), m)
     log = read_xmp(path).log
-    assert np.allclose(log_grid_matrix(log, 96, 96), m)
-    assert log_grid_matrix(log, 192, 192) is None  # resized since: the matrix is not these pixels'
-    assert log_grid_matrix([{"stage": "engine.studio", "params": {"frame_matrix": [[1, 0], [0, 1]]}}], 4, 4) is None
+    assert np.allclose(log_frame(log, 96, 96)[0], m)
+    assert log_frame(log, 192, 192)[0] is None  # resized since: the matrix is not these pixels'
+    assert log_frame([{"stage": "engine.studio", "params": {"frame_matrix": [[1, 0], [0, 1]]}}], 4, 4)[0] is None
 
 
 def _rotated_jpeg_frame(n: int = 160, degrees: float = 4.0):

@@ -260,21 +260,6 @@ def jpeg_model_words(params) -> str | None:
     return f"{found}, so {model} smoothed its blocks; fine texture is softer"
 
 
-def log_grid_matrix(log, width: int, height: int) -> np.ndarray | None:
-    """The last ``frame_matrix`` of a log (operations, or the dicts a file's XMP log holds) when the step that
-    recorded it made pixels of ``width`` x ``height``; else None (:func:`log_frame`'s matrix).
-
-    Examples
-    --------
-    >>> log = [{"stage": "engine.studio", "params": {"size": [6, 4], "frame_matrix": [[2, 0, 1], [0, 2, 0]]}}]
-    >>> log_grid_matrix(log, 6, 4).tolist(), log_grid_matrix(log, 12, 8)
-    ([[2.0, 0.0, 1.0], [0.0, 2.0, 0.0]], None)
-    >>> log_grid_matrix([{"stage": "x", "params": {"frame_matrix": "junk"}}], 6, 4) is None
-    True
-    """
-    return log_frame(log, width, height)[0]
-
-
 def log_frame(log, width: int, height: int) -> tuple[np.ndarray | None, float | None]:
     """The last frame a log records for pixels of ``width`` x ``height``: its ``frame_matrix`` and the
     ``jpeg_damage`` measured when it was made; ``(None, None)`` when the last frame is another size or none.
@@ -295,6 +280,11 @@ def log_frame(log, width: int, height: int) -> tuple[np.ndarray | None, float | 
     >>> m, damage = log_frame(log, 6, 4)
     >>> m.shape, damage, log_frame(log, 12, 8)
     ((2, 3), 0.056, (None, None))
+    >>> log = [{"stage": "engine.studio", "params": {"size": [6, 4], "frame_matrix": [[2, 0, 1], [0, 2, 0]]}}]
+    >>> log_frame(log, 6, 4)[0].tolist(), log_frame(log, 6, 4)[1]      # (no damage logged)
+    ([[2.0, 0.0, 1.0], [0.0, 2.0, 0.0]], None)
+    >>> log_frame([{"stage": "x", "params": {"frame_matrix": "junk"}}], 6, 4)
+    (None, None)
     """
     for op in reversed(list(log or ())):
         params = op.get("params") if isinstance(op, dict) else getattr(op, "params", None)
@@ -315,5 +305,4 @@ def log_frame(log, width: int, height: int) -> tuple[np.ndarray | None, float | 
     return None, None
 
 __all__ = ["DAMAGE_LEVELS", "DAMAGE_WORDS", "GRID_WORDS", "MIN_PAIRS", "MODEL_WORDS", "NULL_PERIODS", "QUALITY_LEVELS",
-           "jpeg_damage", "jpeg_model_params", "jpeg_model_words", "jpeg_table_quality", "log_frame", "log_grid_matrix",
-           "noise_level"]
+           "jpeg_damage", "jpeg_model_params", "jpeg_model_words", "jpeg_table_quality", "log_frame", "noise_level"]

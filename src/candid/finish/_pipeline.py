@@ -568,8 +568,7 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
         if passes:  # the model the passes use, as numbers the front doors put in words (jpeg_model_words)
             from candid.finish._jpeg import jpeg_model_params
 
-            found = jpeg_model_params(NOISE_LEVEL[denoise], rule, damage=damage,
-                                      grid=where,
+            found = jpeg_model_params(NOISE_LEVEL[denoise], rule, damage=damage, grid=where,
                                       quality=quality if rule == "measured" else None)
         if passes == 0:
             notes.append("learned pre-upscale skipped (magnification under 1.5x or source too big); classical only")
@@ -612,10 +611,6 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
     return fin, notes
 
 
-#: The measured damage in words, by waifu2x noise level (:func:`candid.finish._jpeg.noise_level`).
-_DAMAGE_WORDS = {0: "no JPEG damage", 1: "light JPEG damage", 2: "moderate JPEG damage", 3: "heavy JPEG damage"}
-
-
 def _damage_note(scale: float, level: int, damage: float | None, quality: float | None) -> str:
     """The finish's note on the JPEG-noise model the learned passes used beyond 4x, and why.
 
@@ -637,7 +632,9 @@ def _damage_note(scale: float, level: int, damage: float | None, quality: float 
         said.append(f"block-grid excess {damage:.3f}")
     if quality is not None:
         said.append(f"file quality about {quality:.0f}")
-    found = f"the source measured {_DAMAGE_WORDS[level]} ({', '.join(said)})"
+    from candid.finish._jpeg import DAMAGE_WORDS  # (the same words as the front doors' jpeg_model_words)
+
+    found = f"the source measured {DAMAGE_WORDS[level]} ({', '.join(said)})"
     if level == 0:
         return f"{head}, and {found}: fine texture kept"
     return (f"{head}, and {found}: its compression blocks and ringing would otherwise be drawn as texture "
@@ -849,7 +846,7 @@ def finish_to_file(
     grid_matrix : array-like, optional
         As for :func:`upscale`: the 2x3 affine from the photo to the
         source's pixels (a studio headshot saved at its frame's size: the
-        ``frame_matrix`` its log carries, :func:`candid.finish._jpeg.log_grid_matrix`).
+        ``frame_matrix`` its log carries, :func:`candid.finish._jpeg.log_frame`).
         Without it the block grid is measured on the file's own pixel grid.
     logged_damage : float, optional
         The damage measured when the headshot's frame was made (its log,

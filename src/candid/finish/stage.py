@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from candid.finish._jpeg import log_frame, log_grid_matrix
+from candid.finish._jpeg import log_frame
 from candid.finish._pipeline import WINDOW_WIDTH_TILES, upscale_report
 from candid.finish._size import plan_fit
 from candid.finish.options import STAGE_DEFAULTS, FinishOptions
@@ -27,7 +27,7 @@ def grid_matrix(portrait: Portrait) -> np.ndarray | None:
 
     The finish measures the photo's JPEG block grid on the photo's axes with it
     (:func:`candid.finish._jpeg.jpeg_damage`): the studio levels the eyes, which tilts the grid.
-    See :func:`log_grid_matrix`.
+    See :func:`candid.finish._jpeg.log_frame`.
 
     Examples
     --------
@@ -41,7 +41,7 @@ def grid_matrix(portrait: Portrait) -> np.ndarray | None:
     >>> grid_matrix(q).tolist()
     [[1.0, 0.0, -2.0], [0.0, 1.0, 3.0]]
     """
-    return log_grid_matrix(portrait.log, portrait.width, portrait.height)
+    return log_frame(portrait.log, portrait.width, portrait.height)[0]
 
 
 def subject_references(subject, library=None, *, max_photos: int = 4) -> tuple[list, list]:
@@ -141,13 +141,13 @@ def finish_stage(
     if matte is not None and np.shape(matte) != portrait.pixels.shape[:2]:
         matte = None
     h, w = portrait.pixels.shape[:2]
-    plan = plan_fit(w, h, size, o.fit)
+    plan = plan_fit(w, h, size, o.fit)  # made once: the enlargement follows it, and the matte is scaled by it
     # a headshot read back from a file (its frame in the input's provenance.source step): the damage measured
     # when the frame was made; a frame still in memory is measured as it is
     matrix, logged = log_frame(portrait.log, w, h)
     framed = [op for op in portrait.log if "frame_matrix" in (getattr(op, "params", None) or {})]
     if not framed or framed[-1].stage != "provenance.source":
-        logged = None  # made once: the enlargement follows it, and the matte is scaled by it
+        logged = None
     px, used, notes, found = upscale_report(
         portrait.pixels, size, landmarks=lm if use_refs else None, references=refs if use_refs else None,
         reference_landmarks=ref_lm if use_refs else None, options=o,
