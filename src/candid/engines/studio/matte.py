@@ -1489,9 +1489,8 @@ def _rim_share_cap(img: np.ndarray, alpha: np.ndarray, back: np.ndarray, band: n
     if not ring.any():
         return np.ones(alpha.shape, np.float32)
     person = normalized_blur(img, ring.astype(np.float32), max(grow, 1.0))
-    v = person - back
-    vv = np.sum(v * v, -1)
-    t = np.clip(np.sum((img - back) * v, -1) / np.maximum(vv, 1e-6), 0, 1)
+    v, vv, share = _share_along(img, person, back)
+    t = np.clip(share, 0, 1)
     off = np.sqrt(np.sum((img - back - t[..., None] * v) ** 2, -1))
     on = near & (vv >= contrast ** 2) & (off <= line)
     return np.where(on, np.clip(t + mix, 0, 1), 1.0).astype(np.float32)
