@@ -41,11 +41,17 @@ MATTE_RULES_ADDED = {
 }
 
 #: Bump when an option's meaning changes, and say why in :data:`HAZE_OPTIONS_CHANGES`.
-HAZE_OPTIONS_VERSION = 1
+HAZE_OPTIONS_VERSION = 2
 
 #: What each version of :class:`HazeOptions` changed.
 HAZE_OPTIONS_CHANGES = {
     1: "round 19: the 11 tuning keywords clear_haze() took up to round 18, with their defaults and meanings",
+    2: "round 20: piece_behind, on by default (a hair edge before a light wall beside a dark banner is kept)",
+}
+
+#: The options each version of :class:`HazeOptions` added (off when an older log is read back).
+HAZE_OPTIONS_ADDED = {
+    2: ("piece_behind",),
 }
 
 
@@ -395,13 +401,16 @@ class HazeOptions(_Rules):
         (round 18).
     pockets : bool
         With ``firm``: soft basins inside the hair are raised to their rim first (round 18).
+    piece_behind : bool
+        With ``backdrop_piece``: a pixel is read against the piece only where the piece is most of the clear
+        pixels just behind it (0.01 face widths), not a light wall beside it (round 20).
     version : int
         Class constant :data:`HAZE_OPTIONS_VERSION`, written by :meth:`as_dict`.
 
     Examples
     --------
     >>> HazeOptions(firm=None).as_dict(changed_only=True)
-    {'version': 1, 'firm': None}
+    {'version': 2, 'firm': None}
     >>> HazeOptions.from_dict({"version": 1, "lighter": [0.5, 0.7]}).lighter   # (a list read back from JSON)
     (0.5, 0.7)
     >>> try:
@@ -414,6 +423,7 @@ class HazeOptions(_Rules):
     version: ClassVar[int] = HAZE_OPTIONS_VERSION
     _name: ClassVar[str] = "haze options"
     _changes: ClassVar[dict[int, str]] = HAZE_OPTIONS_CHANGES
+    _added: ClassVar[dict[int, tuple[str, ...]]] = HAZE_OPTIONS_ADDED
 
     lighter: tuple[float, float] = _pair((0.6, 0.75))
     contrast: float = _number(0.1, 0, 1)
@@ -426,6 +436,7 @@ class HazeOptions(_Rules):
     pure_zero: bool = True
     firm: tuple[float, float] | None = _pair((0.2, 0.8), strict=True, none=True)
     pockets: bool = True
+    piece_behind: bool = True
 
 
 def _check_field(what: str, f, value: Any) -> None:
@@ -462,5 +473,6 @@ def _check_field(what: str, f, value: Any) -> None:
         raise CandidError(f"{what}: {f.name} must be in {span}, not {value!r}", hint=f"the default is {f.default!r}")
 
 
-__all__ = ["HAZE_OPTIONS_CHANGES", "HAZE_OPTIONS_VERSION", "HazeOptions", "MATTE_RULES_CHANGES", "MATTE_RULES_VERSION",
+__all__ = ["HAZE_OPTIONS_ADDED", "HAZE_OPTIONS_CHANGES", "HAZE_OPTIONS_VERSION", "HazeOptions", "MATTE_RULES_CHANGES",
+           "MATTE_RULES_VERSION",
            "MatteRules"]
