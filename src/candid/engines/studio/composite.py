@@ -862,6 +862,11 @@ def dark_backdrop(pixels: np.ndarray, clear: np.ndarray, bg: np.ndarray, face_wi
     return (stats[:, cv2.CC_STAT_AREA] >= (side * max(float(face_width), 1.0)) ** 2)[lab] & dark
 
 
+#: ``HazeOptions.piece_behind``: the reach (face widths) of "right behind" a pixel, and the piece's share of the clear
+#: pixels there from which a pixel is read against it at all and in full
+BEHIND = (0.01, 0.3, 0.7)
+
+
 def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.ndarray, *, face_width: float,
                landmarks: np.ndarray | None = None, options: HazeOptions | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
@@ -1045,8 +1050,9 @@ def clear_haze(fg: np.ndarray, alpha: np.ndarray, pixels: np.ndarray, bg: np.nda
                 # notch at scarlett_4.jpg's temple (round 20). Over the banner itself the piece is all there is
                 # behind. (A weight, none below a share of 0.3, in full from 0.7: switched, the kept hair ended in
                 # a straight side where the share crossed.)
-                share = normalized_blur(bf, cf, max(0.01 * face_width, 1.0))
-                behind = np.where(use, np.clip((share - 0.3) / 0.4, 0, 1), 1).astype(np.float32)
+                share = normalized_blur(bf, cf, max(BEHIND[0] * face_width, 1.0))
+                behind = np.clip((share - BEHIND[1]) / (BEHIND[2] - BEHIND[1]), 0, 1)
+                behind = np.where(use, behind, 1).astype(np.float32)
             B = np.where(use[..., None], Bd, B).astype(np.float32)
             spread = np.where(use, spread_d, spread).astype(np.float32)
             # (and beside such a piece the 4x guard is moot: it is for small pieces)

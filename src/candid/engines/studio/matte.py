@@ -5277,6 +5277,11 @@ def matte(
         pixel's share of the person's colour over the line's carried colour (:func:`backdrop_lines`: no grey strokes
         of the rails in pengwei.jpg's crown; round 19). Where it carries no line into the band the matte is
         byte-identical to the one without it.
+    gap_dark : bool
+        With ``neck_edge``, the gap beside the colour model's outline is asked whether it is darker than the hair by
+        its darker part (each pixel the darkest within 0.02 face widths), not its mean (:func:`alike_at_neck`): loose
+        blonde strands hanging before a dark banner are hair, and their share of the mean kept the segmenter's
+        shape over the banner between them, a veil on scarlett_4.jpg's corporate (round 20).
 
     Examples
     --------
