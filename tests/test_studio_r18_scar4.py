@@ -86,7 +86,9 @@ def test_the_backdrops_noise_reads_as_nothing():
     rng = np.random.default_rng(0)
     img, a = _banner_scene()
     img[40:80, 40:] += rng.normal(0, 0.03, (40, 80, 1)).astype(np.float32)
-    _, alpha = _haze(img, a)
+    # (round 20's piece_behind off: this band is 0.08 face widths wide and its lowest rows lie within 0.03 of the
+    # white letters, which piece_behind reads as what is behind them; the noise is this test's point)
+    _, alpha = _haze(img, a, piece_behind=False)
     assert float(np.mean(alpha[45:75, 42:54])) < 0.05
 
 

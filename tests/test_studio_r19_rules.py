@@ -37,14 +37,17 @@ OLD_DEFAULTS = {
 ADDED_2 = {"cheek_shadows": True, "photo_ramp": True, "pocket_rim": True, "dark_band": True, "neck_edge": True,
            "lines": True}
 
+#: the rules round 20's helpers added (version 3), on by default
+ADDED_3 = {"gap_dark": True}
+
 
 # --- the struct
 
 def test_defaults_are_matte_s_old_defaults_in_its_order():
     d = MatteRules().as_dict()
-    assert d.pop("version") == MATTE_RULES_VERSION == 2
-    assert list(d) == list(OLD_DEFAULTS) + list(ADDED_2)  # same names, same order (new rules appended)
-    for name, old in {**OLD_DEFAULTS, **ADDED_2}.items():
+    assert d.pop("version") == MATTE_RULES_VERSION == 3
+    assert list(d) == list(OLD_DEFAULTS) + list(ADDED_2) + list(ADDED_3)  # same names, same order (appended)
+    for name, old in {**OLD_DEFAULTS, **ADDED_2, **ADDED_3}.items():
         assert d[name] == old and type(d[name]) is type(old), name
 
 
@@ -109,11 +112,11 @@ def test_numbers_of_numpy_and_none_where_allowed_are_taken():
 def test_as_dict_and_from_dict_round_trip_through_json():
     rules = MatteRules(pose_split=True, thin_pockets=True, colour_slack=None, hair_band=0.2, iterations=0)
     small = rules.as_dict(changed_only=True)
-    assert small == {"version": 2, "hair_band": 0.2, "iterations": 0, "pose_split": True, "colour_slack": None,
+    assert small == {"version": 3, "hair_band": 0.2, "iterations": 0, "pose_split": True, "colour_slack": None,
                      "thin_pockets": True}
     for logged in (small, rules.as_dict()):
         assert MatteRules.from_dict(json.loads(json.dumps(logged))) == rules
-    assert MatteRules().as_dict(changed_only=True) == {"version": 2}
+    assert MatteRules().as_dict(changed_only=True) == {"version": 3}
     assert MatteRules.from_dict({}) == MatteRules()
 
 
@@ -121,9 +124,11 @@ def test_an_older_log_reads_back_without_the_rules_added_since():
     # a version-1 matte was made without round 19's six rules: read back, they are off (a missing field would
     # otherwise take the new default, on, and re-running the log would give another matte)
     old = MatteRules.from_dict({"version": 1, "thin_pockets": True})
-    assert old.thin_pockets and not any(getattr(old, name) for name in ADDED_2)
+    assert old.thin_pockets and not any(getattr(old, name) for name in {**ADDED_2, **ADDED_3})
     assert MatteRules.from_dict({"version": 1, "lines": True}).lines  # what the log says wins
-    assert MatteRules.from_dict({"version": 2}) == MatteRules()
+    v2 = MatteRules.from_dict({"version": 2})  # round 20's rule off for a version-2 log, the rest as the defaults
+    assert not any(getattr(v2, name) for name in ADDED_3)
+    assert MatteRules.from_dict({"version": 3}) == MatteRules()
 
 
 def test_from_dict_refuses_unknown_rules_and_newer_versions_with_a_hint():
@@ -180,8 +185,8 @@ def test_the_stage_logs_its_rules_and_the_file_s_history_gives_them_back(studio_
 
     out, seen = studio_run
     logged = out.log[-1].params["matte"]["rules"]
-    assert logged == {"version": 2, "pose_split": True, "thin_pockets": True}  # small and readable
-    assert out.log[-1].params["matte"]["haze"] == {"version": 1}  # clear_haze ran with its defaults
+    assert logged == {"version": 3, "pose_split": True, "thin_pockets": True}  # small and readable
+    assert out.log[-1].params["matte"]["haze"] == {"version": 2}  # clear_haze ran with its defaults
     # through the file's metadata (the log as JSON in XMP) and back
     history = parse_xmp(xmp_packet(out.log)).log
     studio = [op for op in history if op["stage"] == "engine.studio"][-1]
@@ -219,11 +224,16 @@ OLD_HAZE_DEFAULTS = {
     "like": 0.04, "backdrop_piece": 0.2, "pure_zero": True, "firm": (0.2, 0.8), "pockets": True,
 }
 
+#: the options round 20's helpers added (version 2), on by default, after the old keywords
+ADDED_HAZE_2 = {"piece_behind": True}
+
 
 def test_haze_defaults_are_clear_haze_s_old_defaults():
     o = HazeOptions()
-    assert [f.name for f in dataclasses.fields(o)] == list(OLD_HAZE_DEFAULTS)
-    assert {k: getattr(o, k) for k in OLD_HAZE_DEFAULTS} == OLD_HAZE_DEFAULTS
+    assert [f.name for f in dataclasses.fields(o)] == list(OLD_HAZE_DEFAULTS) + list(ADDED_HAZE_2)
+    assert {k: getattr(o, k) for k in {**OLD_HAZE_DEFAULTS, **ADDED_HAZE_2}} == {**OLD_HAZE_DEFAULTS, **ADDED_HAZE_2}
+    old = HazeOptions.from_dict({"version": 1})  # a version-1 log reads back with the options added since off
+    assert not any(getattr(old, name) for name in ADDED_HAZE_2)
     params = inspect.signature(clear_haze).parameters
     assert list(params) == ["fg", "alpha", "pixels", "bg", "face_width", "landmarks", "options"]
     for f in dataclasses.fields(o):
@@ -248,7 +258,7 @@ def test_bad_haze_options_are_refused(bad, words):
 def test_haze_options_round_trip_through_json():
     o = HazeOptions(firm=(0.25, 0.75), backdrop_piece=None, raise_=False)
     logged = json.loads(json.dumps(o.as_dict(changed_only=True)))
-    assert logged == {"version": 1, "raise_": False, "backdrop_piece": None, "firm": [0.25, 0.75]}
+    assert logged == {"version": 2, "raise_": False, "backdrop_piece": None, "firm": [0.25, 0.75]}
     assert HazeOptions.from_dict(logged) == o and HazeOptions.from_dict(logged).firm == (0.25, 0.75)
     with pytest.raises(CandidError, match="unknown rule 'firmness'"):
         HazeOptions.from_dict({"version": 1, "firmness": None})

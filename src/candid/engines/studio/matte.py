@@ -2419,7 +2419,7 @@ def dark_band_limit(pixels: np.ndarray, alpha: np.ndarray, trimap_: np.ndarray, 
 
 def alike_at_neck(pixels: np.ndarray, weight: np.ndarray, mask: np.ndarray, landmarks: np.ndarray, *,
                   spread: bool = True, darker: tuple[float, float] = (0.05, 0.15),
-                  hair_alike: tuple[float, float] | None = (0.1, 0.2)) -> np.ndarray:
+                  hair_alike: tuple[float, float] | None = (0.1, 0.2), gap_dark: bool = True) -> np.ndarray:
     """The shape rule's weight (:func:`low_contrast` of the segmenter's piece) below the ear lobes, kept only where the
     colour model's outline ``mask`` is as alike its background.
 
@@ -2453,6 +2453,11 @@ def alike_at_neck(pixels: np.ndarray, weight: np.ndarray, mask: np.ndarray, land
         How much darker the backdrop beside the outline must be than the person.
     hair_alike : (float, float) or None
         How much darker than the hair the gap beside the outline must be to be a backdrop (None: not asked).
+    gap_dark : bool
+        With ``hair_alike``: the gap's colour is its darker part (each pixel the darkest within 0.02 face widths,
+        then the ring's mean), not its mean: loose light strands before a dark banner are the person's hair, and
+        counted into the gap's mean they made the banner between them "no darker than the hair" (a veil between
+        scarlett_4.jpg's strands on corporate, round 20). False: the mean (round 19's merge).
 
     Returns
     -------
@@ -2497,7 +2502,16 @@ def alike_at_neck(pixels: np.ndarray, weight: np.ndarray, mask: np.ndarray, land
             hair = np.median(np.asarray(pixels, np.float32)[crown], axis=0)
             # (darkness, not colour distance: dark hair before a black wall is as dark as the wall, and its median
             # above the brows holds sheen and skin; a dark banner beside blonde strands is far darker than the hair)
-            below_hair = float(hair.mean()) - B3.mean(-1)
+            gap = B3.mean(-1)
+            if gap_dark:
+                # the gap's backdrop is its darker part: light strands hanging in it are hair, not backdrop, and
+                # their share of its mean lifted a dark banner to "as light as the hair" (scarlett_4.jpg's veil
+                # between the strands on corporate: ring mean 0.30-0.35, its dark part 0.21-0.28, her hair 0.46).
+                # A black wall beside dark locks is dark all over, its darker part hardly below its mean (yangmi_6)
+                k = 2 * max(int(round(0.01 * fw)), 1) + 1
+                dark = cv2.erode(np.asarray(pixels, np.float32).mean(-1), np.ones((k, k), np.uint8))
+                gap = normalized_blur(dark, ((d_out > r0) & (d_out <= r1)).astype(np.float32), sig)
+            below_hair = float(hair.mean()) - gap
             lobes = lobes * np.clip((below_hair - hair_alike[0]) / max(hair_alike[1] - hair_alike[0], 1e-6), 0, 1)
     if float((lobes * w).max()) <= 0.01:
         return w.copy()
@@ -5263,6 +5277,11 @@ def matte(
         pixel's share of the person's colour over the line's carried colour (:func:`backdrop_lines`: no grey strokes
         of the rails in pengwei.jpg's crown; round 19). Where it carries no line into the band the matte is
         byte-identical to the one without it.
+    gap_dark : bool
+        With ``neck_edge``, the gap beside the colour model's outline is asked whether it is darker than the hair by
+        its darker part (each pixel the darkest within 0.02 face widths), not its mean (:func:`alike_at_neck`): loose
+        blonde strands hanging before a dark banner are hair, and their share of the mean kept the segmenter's
+        shape over the banner between them, a veil on scarlett_4.jpg's corporate (round 20).
 
     Examples
     --------
@@ -5503,7 +5522,7 @@ def matte(
         if rules.neck_edge:  # below the lobes the colour model's own outline must be alike too: the segmenter's piece may
             # hold the dark backdrop between the neck and loose light strands (its inner ring then is that backdrop,
             # "alike"), and its shape made the neck's blurred edge into a dark banner opaque (scarlett_4.jpg, round 19)
-            shape_w = alike_at_neck(small, shape_w, mask, lm_s, spread=rules.plain_alike)
+            shape_w = alike_at_neck(small, shape_w, mask, lm_s, spread=rules.plain_alike, gap_dark=rules.gap_dark)
         if valid_s is not None:
             shape_w = shape_w * valid_s
         # then steeper: half colour and half shape is a see-through mix of two answers that disagree

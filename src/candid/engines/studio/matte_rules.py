@@ -25,27 +25,35 @@ from typing import Any, ClassVar
 from candid.errors import CandidError
 
 #: Bump when a rule's meaning changes (or one is renamed or removed), and say why in :data:`MATTE_RULES_CHANGES`.
-MATTE_RULES_VERSION = 2
+MATTE_RULES_VERSION = 3
 
 #: What each version changed, for the hint when an older log cannot be read back.
 MATTE_RULES_CHANGES = {
     1: "round 19: the 47 keywords matte() took up to round 18, with their defaults and meanings",
     2: "round 19's merge: six new rules, on by default (cheek_shadows, photo_ramp, pocket_rim, dark_band, "
        "neck_edge, lines)",
+    3: "round 20: gap_dark, on by default (the gap beside the neck read by its darker part)",
 }
 
 #: The rules each version added: a log of an older version read back has them off, as its matte was made
 #: (a new rule is on by default, so a missing field would otherwise switch it on and change the old matte).
 MATTE_RULES_ADDED = {
     2: ("cheek_shadows", "photo_ramp", "pocket_rim", "dark_band", "neck_edge", "lines"),
+    3: ("gap_dark",),
 }
 
 #: Bump when an option's meaning changes, and say why in :data:`HAZE_OPTIONS_CHANGES`.
-HAZE_OPTIONS_VERSION = 1
+HAZE_OPTIONS_VERSION = 2
 
 #: What each version of :class:`HazeOptions` changed.
 HAZE_OPTIONS_CHANGES = {
     1: "round 19: the 11 tuning keywords clear_haze() took up to round 18, with their defaults and meanings",
+    2: "round 20: piece_behind, on by default (a hair edge before a light wall beside a dark banner is kept)",
+}
+
+#: The options each version of :class:`HazeOptions` added (off when an older log is read back).
+HAZE_OPTIONS_ADDED = {
+    2: ("piece_behind",),
 }
 
 
@@ -241,6 +249,9 @@ class MatteRules(_Rules):
     lines : bool
         The backdrop's straight lines carried into the hair band beside a hole the hair encloses are backdrop
         (round 19).
+    gap_dark : bool
+        With ``neck_edge``: the gap beside the colour model's outline is read by its darker part, not its mean, when
+        asked whether it is darker than the hair (light strands before a dark banner are hair, round 20).
     version : int
         Class constant :data:`MATTE_RULES_VERSION`, written by :meth:`as_dict`.
 
@@ -250,7 +261,7 @@ class MatteRules(_Rules):
     >>> rules.off_axis, rules.thin_pockets
     (True, True)
     >>> rules.as_dict(changed_only=True)
-    {'version': 2, 'pose_split': True, 'thin_pockets': True}
+    {'version': 3, 'pose_split': True, 'thin_pockets': True}
     >>> MatteRules.from_dict({"version": 1}).lines              # a round-19 rule: off for a version-1 log
     False
     >>> MatteRules.from_dict(rules.as_dict(changed_only=True)) == rules
@@ -320,6 +331,7 @@ class MatteRules(_Rules):
     dark_band: bool = True
     neck_edge: bool = True
     lines: bool = True
+    gap_dark: bool = True
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -334,9 +346,9 @@ class MatteRules(_Rules):
         --------
         >>> d = MatteRules().as_dict()
         >>> d["version"], d["hair_band"], len(d)
-        (2, 0.16, 54)
+        (3, 0.16, 55)
         >>> MatteRules(clothes=False, colour_slack=None).as_dict(changed_only=True)
-        {'version': 2, 'colour_slack': None, 'clothes': False}
+        {'version': 3, 'colour_slack': None, 'clothes': False}
         """
         return super().as_dict(changed_only=changed_only)
 
@@ -351,11 +363,11 @@ class MatteRules(_Rules):
         >>> MatteRules.from_dict({"version": 1, "thin_pockets": True}).thin_pockets
         True
         >>> try:
-        ...     MatteRules.from_dict({"version": 2, "thin_pocket": True})
+        ...     MatteRules.from_dict({"version": 3, "thin_pocket": True})
         ... except CandidError as exc:
         ...     print(exc.message)
         ...     print(exc.hint)
-        matte rules (version 2): unknown rule 'thin_pocket'
+        matte rules (version 3): unknown rule 'thin_pocket'
         did you mean 'thin_pockets'?
         """
         return super().from_dict(logged)
@@ -395,13 +407,16 @@ class HazeOptions(_Rules):
         (round 18).
     pockets : bool
         With ``firm``: soft basins inside the hair are raised to their rim first (round 18).
+    piece_behind : bool
+        With ``backdrop_piece``: a pixel is read against the piece only where the piece is most of the clear
+        pixels just behind it (0.01 face widths), not a light wall beside it (round 20).
     version : int
         Class constant :data:`HAZE_OPTIONS_VERSION`, written by :meth:`as_dict`.
 
     Examples
     --------
     >>> HazeOptions(firm=None).as_dict(changed_only=True)
-    {'version': 1, 'firm': None}
+    {'version': 2, 'firm': None}
     >>> HazeOptions.from_dict({"version": 1, "lighter": [0.5, 0.7]}).lighter   # (a list read back from JSON)
     (0.5, 0.7)
     >>> try:
@@ -414,6 +429,7 @@ class HazeOptions(_Rules):
     version: ClassVar[int] = HAZE_OPTIONS_VERSION
     _name: ClassVar[str] = "haze options"
     _changes: ClassVar[dict[int, str]] = HAZE_OPTIONS_CHANGES
+    _added: ClassVar[dict[int, tuple[str, ...]]] = HAZE_OPTIONS_ADDED
 
     lighter: tuple[float, float] = _pair((0.6, 0.75))
     contrast: float = _number(0.1, 0, 1)
@@ -426,6 +442,7 @@ class HazeOptions(_Rules):
     pure_zero: bool = True
     firm: tuple[float, float] | None = _pair((0.2, 0.8), strict=True, none=True)
     pockets: bool = True
+    piece_behind: bool = True
 
 
 def _check_field(what: str, f, value: Any) -> None:
@@ -462,5 +479,6 @@ def _check_field(what: str, f, value: Any) -> None:
         raise CandidError(f"{what}: {f.name} must be in {span}, not {value!r}", hint=f"the default is {f.default!r}")
 
 
-__all__ = ["HAZE_OPTIONS_CHANGES", "HAZE_OPTIONS_VERSION", "HazeOptions", "MATTE_RULES_CHANGES", "MATTE_RULES_VERSION",
+__all__ = ["HAZE_OPTIONS_ADDED", "HAZE_OPTIONS_CHANGES", "HAZE_OPTIONS_VERSION", "HazeOptions", "MATTE_RULES_CHANGES",
+           "MATTE_RULES_VERSION",
            "MatteRules"]
