@@ -38,7 +38,7 @@ ADDED_2 = {"cheek_shadows": True, "photo_ramp": True, "pocket_rim": True, "dark_
            "lines": True}
 
 #: the rules round 20's helpers added (version 3), on by default
-ADDED_3 = {"gap_dark": True}
+ADDED_3 = {"gap_dark": True, "far_drawn": True}
 
 
 # --- the struct
@@ -128,6 +128,7 @@ def test_an_older_log_reads_back_without_the_rules_added_since():
     assert MatteRules.from_dict({"version": 1, "lines": True}).lines  # what the log says wins
     v2 = MatteRules.from_dict({"version": 2})  # round 20's rule off for a version-2 log, the rest as the defaults
     assert not any(getattr(v2, name) for name in ADDED_3)
+    assert MatteRules.from_dict({"version": 2}) == MatteRules(**{name: False for name in ADDED_3})  # (round 20's off)
     assert MatteRules.from_dict({"version": 3}) == MatteRules()
 
 

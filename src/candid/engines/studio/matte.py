@@ -4029,7 +4029,8 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
                  cloth_depth: tuple[float, float] = (0.15, 0.35),
                  flat_range: tuple[float, float] = (0.38, 0.5),
                  near_prob: tuple[float, float] = (0.7, 0.9), top_blur: float = 0.02,
-                 strands: np.ndarray | None = None, rise_contrast: float | None = 0.08) -> np.ndarray:
+                 strands: np.ndarray | None = None, rise_contrast: float | None = 0.08,
+                 far_drawn: float | None = 3.0) -> np.ndarray:
     """A clean, slightly soft outline for the clothes and shoulders below the ear lobes.
 
     Below the jaw the matte's outline is cloth: a smooth edge, not hair. Yet the segmenter's coarse grid (256 px for
@@ -4089,6 +4090,13 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
         by 0.1-0.13, and the colours' odds, learnt from the skin and from the wall far out, called the wall beside
         the neck cloth (yangmi_4.jpg environmental: a pale strip of the old wall, 2-4 px, 12 px at the shoulder,
         drawn outside the neck's edge). None: no such cap (the rule of round 15).
+    far_drawn : float or None
+        In the collar ring the drawn edge only takes soft alpha away (on a shoulder's top); where it calls a soft
+        pixel (alpha under 0.5) more than ``far_drawn`` times ``width`` px beyond the matte's opaque outline (and no
+        shoulder put back) the person, it is not believed there: the colour guided filter snaps the decision to
+        the photo's strong edges, and a dark gap beside a lit neighbour's blurred neck drew a thin opaque line
+        the haze kept (tom_cruise_tight.jpg linkedin: a dark fleck 3 x 15 px above the shoulder, round 20). None:
+        off.
 
     Returns
     -------
@@ -4181,6 +4189,10 @@ def clothes_edge(pixels: np.ndarray, alpha: np.ndarray, landmarks: np.ndarray, *
     untidy = np.maximum(gauss(untidy, r_m), gauss(grown.astype(np.float32), 1.0))
     w = zone * untidy * np.maximum(np.minimum(d_in, d_out) < reach * fw + 2, grown)
     drawn = clean  # (before the share cap: the ring takes out only what the drawn edge leaves out)
+    if far_drawn is not None:  # (the ring's take-out only) a thin line of "person" the guided filter drew along a
+        # strong edge of the backdrop, far beyond the matte's opaque outline, is no cloth's edge: the haze over it
+        # would stay as a fleck (a shoulder's real edge lies within a few px of the opaque person, or was put back)
+        drawn = np.where((d_out > far_drawn * width) & ~grown & (a < 0.5), 0.0, drawn).astype(np.float32)
     if share or rise_contrast is not None:  # the person's and the old backdrop's local colours, each pixel's share
         r_s = max(0.05 * fw, 2.0)
         # (``clean`` reaches the output only where w > 0, and there through 1 px blurs of ``on`` and ``cap`` (4 px
@@ -5282,6 +5294,12 @@ def matte(
         its darker part (each pixel the darkest within 0.02 face widths), not its mean (:func:`alike_at_neck`): loose
         blonde strands hanging before a dark banner are hair, and their share of the mean kept the segmenter's
         shape over the banner between them, a veil on scarlett_4.jpg's corporate (round 20).
+    far_drawn : bool
+        With ``clothes``: in the collar ring, where the drawn edge only takes soft alpha away on a shoulder's top, a
+        soft pixel the drawn edge calls the person more than three edge widths beyond the matte's opaque outline is
+        not kept for it (:func:`clothes_edge`'s ``far_drawn``): the colour guided filter had snapped the decision to
+        a dark gap's edge beside a lit neighbour's blurred neck, a thin line that kept the haze over it, and the
+        haze became a dark fleck above tom_cruise_tight.jpg's shoulder on linkedin's grey (round 20).
 
     Examples
     --------
@@ -5627,7 +5645,8 @@ def matte(
             alpha = np.where(beyond, np.minimum(alpha, cap), alpha).astype(np.float32)
     if rules.clothes:  # below the lobes the outline is cloth: a clean edge, not fur, steps or smoke
         alpha = clothes_edge(pixels, alpha, lm, prob=np.clip(resize(raw, (W, H), cv2.INTER_LINEAR), 0, 1),
-                             strands=loose, rise_contrast=0.08 if rules.edge_share else None)
+                             strands=loose, rise_contrast=0.08 if rules.edge_share else None,
+                             far_drawn=3.0 if rules.far_drawn else None)
         if valid is not None:
             alpha[~np.asarray(valid, bool)] = 0.0
     if rules.outline_sigma > 0:

@@ -32,14 +32,15 @@ MATTE_RULES_CHANGES = {
     1: "round 19: the 47 keywords matte() took up to round 18, with their defaults and meanings",
     2: "round 19's merge: six new rules, on by default (cheek_shadows, photo_ramp, pocket_rim, dark_band, "
        "neck_edge, lines)",
-    3: "round 20: gap_dark, on by default (the gap beside the neck read by its darker part)",
+    3: "round 20: gap_dark (the gap beside the neck read by its darker part) and far_drawn (the clothes' drawn "
+       "edge is not believed far beyond the opaque outline), on by default",
 }
 
 #: The rules each version added: a log of an older version read back has them off, as its matte was made
 #: (a new rule is on by default, so a missing field would otherwise switch it on and change the old matte).
 MATTE_RULES_ADDED = {
     2: ("cheek_shadows", "photo_ramp", "pocket_rim", "dark_band", "neck_edge", "lines"),
-    3: ("gap_dark",),
+    3: ("gap_dark", "far_drawn"),
 }
 
 #: Bump when an option's meaning changes, and say why in :data:`HAZE_OPTIONS_CHANGES`.
@@ -252,6 +253,9 @@ class MatteRules(_Rules):
     gap_dark : bool
         With ``neck_edge``: the gap beside the colour model's outline is read by its darker part, not its mean, when
         asked whether it is darker than the hair (light strands before a dark banner are hair, round 20).
+    far_drawn : bool
+        With ``clothes``: in the collar ring the drawn edge takes no soft alpha away where it is far beyond the opaque
+        outline (round 20).
     version : int
         Class constant :data:`MATTE_RULES_VERSION`, written by :meth:`as_dict`.
 
@@ -332,6 +336,7 @@ class MatteRules(_Rules):
     neck_edge: bool = True
     lines: bool = True
     gap_dark: bool = True
+    far_drawn: bool = True
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -346,7 +351,7 @@ class MatteRules(_Rules):
         --------
         >>> d = MatteRules().as_dict()
         >>> d["version"], d["hair_band"], len(d)
-        (3, 0.16, 55)
+        (3, 0.16, 56)
         >>> MatteRules(clothes=False, colour_slack=None).as_dict(changed_only=True)
         {'version': 3, 'colour_slack': None, 'clothes': False}
         """
