@@ -344,16 +344,23 @@ def halo_px(image: np.ndarray, alpha: np.ndarray, *, reach: int = 16, tolerance:
     off = thin_pieces(a, width=thin) if thin >= 2 else np.zeros(a.shape, bool)
     if skip is not None:
         off = off | np.asarray(skip, bool)
-    if not off.any():
-        widths = halo_widths(edge_profiles(image, a, reach=reach, max_points=max_points, seed=seed),
-                             tolerance=tolerance)
-        return float(widths.mean()) if widths.size else float("nan")
-    py, px = _profile_coords(_edge_points(a, reach, max_points, seed, off), reach)
-    grown = ndimage.binary_dilation(off, structure=np.ones((3, 3), bool))
+    any_off = bool(off.any())
+    points = _edge_points(a, reach, max_points, seed, off if any_off else None)
+    grown = ndimage.binary_dilation(off, structure=np.ones((3, 3), bool)) if any_off else None
     H, W = a.shape
-    on = grown[np.clip(np.rint(py), 0, H - 1).astype(int), np.clip(np.rint(px), 0, W - 1).astype(int)]
-    widths = halo_widths(_lab_samples(image, py, px), tolerance=tolerance, ignore=on)
-    return float(widths.mean()) if widths.size else float("nan")
+    widths = []
+    # In chunks: a 6 MP matte with hair has tens of thousands of edge points, and their Lab profiles (33 samples x
+    # 3 float64 each) would otherwise be hundreds of MB at once; the widths are per profile, so chunks change nothing.
+    for i in range(0, len(points[0]), _CHUNK):
+        py, px = _profile_coords(tuple(p[i:i + _CHUNK] for p in points), reach)
+        on = None if grown is None else grown[np.clip(np.rint(py), 0, H - 1).astype(int),
+                                               np.clip(np.rint(px), 0, W - 1).astype(int)]
+        widths.append(halo_widths(_lab_samples(image, py, px), tolerance=tolerance, ignore=on))
+    return float(np.concatenate(widths).mean()) if widths else float("nan")
+
+
+#: Edge points whose profiles :func:`halo_px` measures at once.
+_CHUNK = 20000
 
 
 def psnr(a: np.ndarray, b: np.ndarray, mask: np.ndarray | None = None) -> float:
