@@ -91,7 +91,7 @@ def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) ->
     groups = ("eligible", "small", "cut")
     n = {g: 0 for g in groups}
     ok = {g: 0 for g in groups}
-    detached, halos, ids, extra, warned = ({g: [] for g in groups} for _ in range(5))
+    detached, halos, sampled, ids, extra, warned = ({g: [] for g in groups} for _ in range(6))
     for path in photos:
         name = data.name(path)
         px, err = attempt(lambda: data.load(path))
@@ -128,9 +128,13 @@ def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) ->
         if matte is not None:
             centre = None if lm is None else tuple(lm.mean(0))
             row["detached_pieces"] = metrics.detached_pieces(matte, centre)
-            row["halo_px"] = metrics.halo_px(first.pixels, matte, seed=seed)
+            row["halo_px"] = metrics.halo_px(first.pixels, matte)
+            # Round 19's measure (400 random edge points), beside the new one for one round so that a reader can
+            # compare both on the same run; drop it in round 21.
+            row["halo_px_sampled"] = metrics.halo_px(first.pixels, matte, max_points=400, seed=seed)
             detached[grp].append(row["detached_pieces"])
             halos[grp].append(row["halo_px"])
+            sampled[grp].append(row["halo_px_sampled"])
         else:
             row["message"] = "the studio engine exposed no matte"
         row["engine_size"] = f"{first.width}x{first.height}"
@@ -151,6 +155,7 @@ def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) ->
         "studio.success_rate": ok[e] / n[e] if n[e] else float("nan"),
         "studio.detached_pieces": metrics.mean(detached[e]),
         "studio.halo_px": metrics.mean(halos[e]),
+        "studio.halo_px_sampled": metrics.mean(sampled[e]),
         "studio.identity_mean": metrics.mean(ids[e]),
         "studio.identity_max": float(np.max(ids[e])) if ids[e] else float("nan"),
         "studio.extra_faces": metrics.mean(extra[e]),
@@ -159,6 +164,7 @@ def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) ->
         "studio.small_faces.warned": metrics.mean(warned[sm]),
         "studio.small_faces.detached_pieces": metrics.mean(detached[sm]),
         "studio.small_faces.halo_px": metrics.mean(halos[sm]),
+        "studio.small_faces.halo_px_sampled": metrics.mean(sampled[sm]),
         "studio.small_faces.identity_max": float(np.max(ids[sm])) if ids[sm] else float("nan"),
         "studio.cut_faces.n": n["cut"],
         "studio.cut_faces.refused": (n["cut"] - ok["cut"]) / n["cut"] if n["cut"] else float("nan"),
@@ -172,8 +178,8 @@ def run(data: Dataset, *, limit: int | None = None, seed: int = 0, log=print) ->
              f"inside the photo, at least {MIN_IOD:.0f} px between the eyes); smaller faces have their own "
              "<code>studio.small_faces.*</code> keys, faces cut by the border must be refused. Matte metrics on "
              "the engine's output before finish; crops at 1:1 of the finished file.")
-    cols = ["photo", "group", "iod", "result", "engine_size", "size", "detached_pieces", "halo_px", "extra_faces",
-            "identity", "seconds", "message"]
+    cols = ["photo", "group", "iod", "result", "engine_size", "size", "detached_pieces", "halo_px", "halo_px_sampled",
+            "extra_faces", "identity", "seconds", "message"]
     res.html = section_html(res, intro, table(rows, cols) + "".join(sheets))
     return res
 
