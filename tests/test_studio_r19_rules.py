@@ -37,14 +37,17 @@ OLD_DEFAULTS = {
 ADDED_2 = {"cheek_shadows": True, "photo_ramp": True, "pocket_rim": True, "dark_band": True, "neck_edge": True,
            "lines": True}
 
+#: the rules round 20's helpers added (version 3), on by default, after those
+ADDED_3 = {"stray_specks": True}
+
 
 # --- the struct
 
 def test_defaults_are_matte_s_old_defaults_in_its_order():
     d = MatteRules().as_dict()
-    assert d.pop("version") == MATTE_RULES_VERSION == 2
-    assert list(d) == list(OLD_DEFAULTS) + list(ADDED_2)  # same names, same order (new rules appended)
-    for name, old in {**OLD_DEFAULTS, **ADDED_2}.items():
+    assert d.pop("version") == MATTE_RULES_VERSION == 3
+    assert list(d) == list(OLD_DEFAULTS) + list(ADDED_2) + list(ADDED_3)  # same names and order (new ones appended)
+    for name, old in {**OLD_DEFAULTS, **ADDED_2, **ADDED_3}.items():
         assert d[name] == old and type(d[name]) is type(old), name
 
 
@@ -109,11 +112,11 @@ def test_numbers_of_numpy_and_none_where_allowed_are_taken():
 def test_as_dict_and_from_dict_round_trip_through_json():
     rules = MatteRules(pose_split=True, thin_pockets=True, colour_slack=None, hair_band=0.2, iterations=0)
     small = rules.as_dict(changed_only=True)
-    assert small == {"version": 2, "hair_band": 0.2, "iterations": 0, "pose_split": True, "colour_slack": None,
+    assert small == {"version": 3, "hair_band": 0.2, "iterations": 0, "pose_split": True, "colour_slack": None,
                      "thin_pockets": True}
     for logged in (small, rules.as_dict()):
         assert MatteRules.from_dict(json.loads(json.dumps(logged))) == rules
-    assert MatteRules().as_dict(changed_only=True) == {"version": 2}
+    assert MatteRules().as_dict(changed_only=True) == {"version": 3}
     assert MatteRules.from_dict({}) == MatteRules()
 
 
@@ -121,9 +124,10 @@ def test_an_older_log_reads_back_without_the_rules_added_since():
     # a version-1 matte was made without round 19's six rules: read back, they are off (a missing field would
     # otherwise take the new default, on, and re-running the log would give another matte)
     old = MatteRules.from_dict({"version": 1, "thin_pockets": True})
-    assert old.thin_pockets and not any(getattr(old, name) for name in ADDED_2)
+    assert old.thin_pockets and not any(getattr(old, name) for name in {**ADDED_2, **ADDED_3})
     assert MatteRules.from_dict({"version": 1, "lines": True}).lines  # what the log says wins
-    assert MatteRules.from_dict({"version": 2}) == MatteRules()
+    assert MatteRules.from_dict({"version": 3}) == MatteRules()
+    assert MatteRules.from_dict({"version": 2}) == MatteRules(stray_specks=False)
 
 
 def test_from_dict_refuses_unknown_rules_and_newer_versions_with_a_hint():
@@ -180,7 +184,7 @@ def test_the_stage_logs_its_rules_and_the_file_s_history_gives_them_back(studio_
 
     out, seen = studio_run
     logged = out.log[-1].params["matte"]["rules"]
-    assert logged == {"version": 2, "pose_split": True, "thin_pockets": True}  # small and readable
+    assert logged == {"version": 3, "pose_split": True, "thin_pockets": True}  # small and readable
     assert out.log[-1].params["matte"]["haze"] == {"version": 1}  # clear_haze ran with its defaults
     # through the file's metadata (the log as JSON in XMP) and back
     history = parse_xmp(xmp_packet(out.log)).log

@@ -25,19 +25,21 @@ from typing import Any, ClassVar
 from candid.errors import CandidError
 
 #: Bump when a rule's meaning changes (or one is renamed or removed), and say why in :data:`MATTE_RULES_CHANGES`.
-MATTE_RULES_VERSION = 2
+MATTE_RULES_VERSION = 3
 
 #: What each version changed, for the hint when an older log cannot be read back.
 MATTE_RULES_CHANGES = {
     1: "round 19: the 47 keywords matte() took up to round 18, with their defaults and meanings",
     2: "round 19's merge: six new rules, on by default (cheek_shadows, photo_ramp, pocket_rim, dark_band, "
        "neck_edge, lines)",
+    3: "round 20: stray_specks, on by default",
 }
 
 #: The rules each version added: a log of an older version read back has them off, as its matte was made
 #: (a new rule is on by default, so a missing field would otherwise switch it on and change the old matte).
 MATTE_RULES_ADDED = {
     2: ("cheek_shadows", "photo_ramp", "pocket_rim", "dark_band", "neck_edge", "lines"),
+    3: ("stray_specks",),
 }
 
 #: Bump when an option's meaning changes, and say why in :data:`HAZE_OPTIONS_CHANGES`.
@@ -241,6 +243,9 @@ class MatteRules(_Rules):
     lines : bool
         The backdrop's straight lines carried into the hair band beside a hole the hair encloses are backdrop
         (round 19).
+    stray_specks : bool
+        The studio stage lowers a speck of a few pixels above 0.5 in the subject's soft edge to 0.5 and takes a
+        floating one out before the matte's check (:func:`~candid.engines.studio.matte.stray_specks`; round 20).
     version : int
         Class constant :data:`MATTE_RULES_VERSION`, written by :meth:`as_dict`.
 
@@ -250,7 +255,7 @@ class MatteRules(_Rules):
     >>> rules.off_axis, rules.thin_pockets
     (True, True)
     >>> rules.as_dict(changed_only=True)
-    {'version': 2, 'pose_split': True, 'thin_pockets': True}
+    {'version': 3, 'pose_split': True, 'thin_pockets': True}
     >>> MatteRules.from_dict({"version": 1}).lines              # a round-19 rule: off for a version-1 log
     False
     >>> MatteRules.from_dict(rules.as_dict(changed_only=True)) == rules
@@ -320,6 +325,7 @@ class MatteRules(_Rules):
     dark_band: bool = True
     neck_edge: bool = True
     lines: bool = True
+    stray_specks: bool = True
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -334,9 +340,9 @@ class MatteRules(_Rules):
         --------
         >>> d = MatteRules().as_dict()
         >>> d["version"], d["hair_band"], len(d)
-        (2, 0.16, 54)
+        (3, 0.16, 55)
         >>> MatteRules(clothes=False, colour_slack=None).as_dict(changed_only=True)
-        {'version': 2, 'colour_slack': None, 'clothes': False}
+        {'version': 3, 'colour_slack': None, 'clothes': False}
         """
         return super().as_dict(changed_only=changed_only)
 
