@@ -38,6 +38,20 @@ def test_a_one_pixel_bump_in_the_soft_edge_is_soft_edge_not_a_second_piece():
     assert changed.sum() == 1  # nothing else moves
 
 
+def test_a_bump_on_the_face_hull_s_rim_is_a_speck_too():
+    # pengwei linkedin's pixel lay on the jaw's rim, inside the face's hull: attached_only keeps every piece that
+    # touches the hull, so it survived the matte; the subject is the piece holding most of the face
+    a = np.zeros((512, 512), np.float32)
+    a[60:, 150:258] = 1  # a subject whose right outline runs through the face's hull (a cheek's edge)
+    a[60:, 258:264] = np.linspace(0.45, 0.05, 6, dtype=np.float32)
+    a[150, 260] = 0.52
+    assert M._face_hull(a.shape, LM)[150, 260]
+    kept = M.attached_only(a, LM)
+    assert float(kept[150, 260]) > 0.5 and M.matte_quality(kept, LM).problems == ("the matte has 2 separate pieces",)
+    b = M.stray_specks(kept, LM)
+    assert M.matte_quality(b, LM).ok and float(b[150, 260]) == 0.5
+
+
 def test_a_floating_speck_and_its_faint_halo_go_to_the_backdrop():
     a = _person()
     a[30:33, 450:453] = 0.15

@@ -6172,12 +6172,14 @@ def stray_specks(alpha: np.ndarray, landmarks: np.ndarray, *, largest: float = 0
 
     :func:`matte_quality` counts the 8-connected pieces of ``alpha > 0.5`` and any second one throws the whole
     cut-out away (the style falls back to the photo's own background). On pengwei.jpg's linkedin crop (2102 px,
-    main ``4cede4b``) that second piece was ONE pixel at 0.52 in the soft edge of the shoulder, two pixels out,
-    between pixels of 0.47-0.50: a local bump of the soft edge over the threshold, no object. Each step after
-    :func:`attached_only` (feathering, the border mend, the clean-up rules, the continued body) may blend alpha
-    again and lift such a bump past 0.5, so the stage runs this last, right before the check.
+    main ``4cede4b``) that second piece was ONE pixel at 0.52 in the soft edge of the jaw, two pixels out,
+    between pixels of 0.47-0.50: a local bump of the soft edge over the threshold, no object. It was made by
+    :func:`smooth_skin_outline` (the jaw's outline drawn again as a ramp) and kept by :func:`attached_only`,
+    which keeps every piece that touches the face's hull, and the jaw's rim is on it. The steps after the matte
+    (the border mend, the clean-up rules, the continued body) blend alpha again too, so the stage runs this
+    last, right before the check.
 
-    A piece other than the subject's (the pieces that overlap the face) is a speck when it holds at most
+    A piece other than the subject's (the one that holds most of the face) is a speck when it holds at most
     ``max(least, (largest * face width) ** 2)`` pixels (face width 700 px: 49 px, a 7x7 blob; 100 px: 4 px):
     far too small for a hand, a chunk of a chandelier or a curtain, which are as large as the face's features
     or larger and still fail the check. A speck joined to the subject through alpha above ``joined``
@@ -6230,15 +6232,18 @@ def stray_specks(alpha: np.ndarray, landmarks: np.ndarray, *, largest: float = 0
     labels, n = ndimage.label(a > 0.5, structure=eight)
     if n <= 1:
         return a.copy()
-    own = np.unique(labels[_face_hull(a.shape, lm) & (labels > 0)])
-    own = own[own > 0]
-    if not own.size:  # no subject to tell specks from: the check decides
+    over = np.bincount(labels[_face_hull(a.shape, lm)], minlength=n + 1)
+    over[0] = 0
+    if not over.any():  # no subject to tell specks from: the check decides
         return a.copy()
     fw = float(np.linalg.norm(lm[16] - lm[0]))
     size = np.bincount(labels.ravel(), minlength=n + 1)
     small = size <= max(int(least), (float(largest) * fw) ** 2)
     small[0] = False
-    small[own] = False
+    # the subject is the piece that holds most of the face; a speck on the face hull's rim (a bump of the jaw's
+    # soft edge: :func:`attached_only` keeps every piece that touches the hull) is still a speck
+    small[int(np.argmax(over))] = False
+    own = np.flatnonzero((over > 0) & ~small)
     if not small.any():
         return a.copy()
     specks = small[labels]
