@@ -357,11 +357,11 @@ class MatteRules(_Rules):
         >>> MatteRules.from_dict({"version": 1, "thin_pockets": True}).thin_pockets
         True
         >>> try:
-        ...     MatteRules.from_dict({"version": 2, "thin_pocket": True})
+        ...     MatteRules.from_dict({"version": 3, "thin_pocket": True})
         ... except CandidError as exc:
         ...     print(exc.message)
         ...     print(exc.hint)
-        matte rules (version 2): unknown rule 'thin_pocket'
+        matte rules (version 3): unknown rule 'thin_pocket'
         did you mean 'thin_pockets'?
         """
         return super().from_dict(logged)
