@@ -38,7 +38,7 @@ ADDED_2 = {"cheek_shadows": True, "photo_ramp": True, "pocket_rim": True, "dark_
            "lines": True}
 
 #: the rules round 20's helpers added (version 3), on by default
-ADDED_3 = {"gap_dark": True, "far_drawn": True}
+ADDED_3 = {"gap_dark": True, "far_drawn": True, "stray_specks": True}
 
 
 # --- the struct

@@ -5300,6 +5300,11 @@ def matte(
         not kept for it (:func:`clothes_edge`'s ``far_drawn``): the colour guided filter had snapped the decision to
         a dark gap's edge beside a lit neighbour's blurred neck, a thin line that kept the haze over it, and the
         haze became a dark fleck above tom_cruise_tight.jpg's shoulder on linkedin's grey (round 20).
+    stray_specks : bool
+        Not read here (this matte ends with :func:`attached_only`: one piece): the studio stage runs
+        :func:`stray_specks` right before :func:`matte_quality`, after the steps that blend alpha again (a bump of
+        the soft edge lifted past 0.5 is lowered to 0.5, a floating speck goes), so that one pixel does not throw a
+        whole cut-out away (pengwei.jpg's linkedin; round 20).
 
     Examples
     --------
@@ -6197,6 +6202,100 @@ class MatteReport:
     problems: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     metrics: dict[str, float] = field(default_factory=dict)
+
+
+def stray_specks(alpha: np.ndarray, landmarks: np.ndarray, *, largest: float = 0.01, least: int = 4,
+                 joined: float = 0.2) -> np.ndarray:
+    """A speck of a few pixels above 0.5 apart from the subject is no second piece: soft edge or debris, not kept.
+
+    :func:`matte_quality` counts the 8-connected pieces of ``alpha > 0.5`` and any second one throws the whole
+    cut-out away (the style falls back to the photo's own background). On pengwei.jpg's linkedin crop (2102 px,
+    main ``4cede4b``) that second piece was ONE pixel at 0.52 in the soft edge of the jaw, two pixels out,
+    between pixels of 0.47-0.50: a local bump of the soft edge over the threshold, no object. It was made by
+    :func:`smooth_skin_outline` (the jaw's outline drawn again as a ramp) and kept by :func:`attached_only`,
+    which keeps every piece that touches the face's hull, and the jaw's rim is on it. The steps after the matte
+    (the border mend, the clean-up rules, the continued body) blend alpha again too, so the stage runs this
+    last, right before the check.
+
+    A piece other than the subject's (the one that holds most of the face) is a speck when it holds at most
+    ``max(least, (largest * face width) ** 2)`` pixels (face width 700 px: 49 px, a 7x7 blob; 100 px: 4 px):
+    far too small for a hand, a chunk of a chandelier or a curtain, which are as large as the face's features
+    or larger and still fail the check. A speck joined to the subject through alpha above ``joined``
+    (8-connected) lies in the subject's own soft edge or hair: it is lowered to 0.5 (it stays part of the soft
+    edge, as :func:`embedded_islands` does for a crossing of strands). A speck the subject's soft alpha does not
+    reach floats over the backdrop: it goes with the faint alpha round it that joins nothing else (0, the new
+    backdrop): debris is not shown either. A jewel or strand the matte keeps is joined to the subject (through
+    its soft alpha) or larger than a speck, so it stays as the rules before left it.
+
+    Parameters
+    ----------
+    alpha : ndarray
+        ``(H, W)`` alpha in [0, 1].
+    landmarks : ndarray
+        ``(68, 2)`` landmarks of the subject.
+    largest : float
+        A speck's largest side of a square of the same area, in face widths.
+    least : int
+        Pixels a speck may always hold, however small the face.
+    joined : float
+        The alpha through which a speck is the subject's soft edge.
+
+    Returns
+    -------
+    ndarray
+        ``(H, W)`` float32; the same values where there is no speck.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from candid.face.examples import astronaut_landmarks
+    >>> lm = astronaut_landmarks()
+    >>> a = np.zeros((512, 512), np.float32); a[60:, 150:360] = 1
+    >>> a[200:300, 360:364] = 0.45; a[250, 362] = 0.52        # a bump in the soft edge over 0.5
+    >>> a[20, 20] = 0.7; a[19:22, 19:22] = np.maximum(a[19:22, 19:22], 0.1)   # a floating speck
+    >>> matte_quality(a, lm).problems
+    ('the matte has 3 separate pieces',)
+    >>> b = stray_specks(a, lm)
+    >>> float(b[250, 362]), float(b[20, 20]), float(b[19, 19]), float(b[200, 250]), matte_quality(b, lm).ok
+    (0.5, 0.0, 0.0, 1.0, True)
+    >>> a[10:40, 400:440] = 0.9                                # a chunk as large as an eye: kept, still a piece
+    >>> matte_quality(stray_specks(a, lm), lm).problems
+    ('the matte has 2 separate pieces',)
+    """
+    lm = check_landmarks(landmarks)
+    a = np.asarray(alpha, np.float32)
+    from scipy import ndimage
+
+    eight = np.ones((3, 3))
+    labels, n = ndimage.label(a > 0.5, structure=eight)
+    if n <= 1:
+        return a.copy()
+    over = np.bincount(labels[_face_hull(a.shape, lm)], minlength=n + 1)
+    over[0] = 0
+    if not over.any():  # no subject to tell specks from: the check decides
+        return a.copy()
+    fw = float(np.linalg.norm(lm[16] - lm[0]))
+    size = np.bincount(labels.ravel(), minlength=n + 1)
+    small = size <= max(int(least), (float(largest) * fw) ** 2)
+    small[0] = False
+    # the subject is the piece that holds most of the face; a speck on the face hull's rim (a bump of the jaw's
+    # soft edge: :func:`attached_only` keeps every piece that touches the hull) is still a speck
+    small[int(np.argmax(over))] = False
+    own = np.flatnonzero((over > 0) & ~small)
+    if not small.any():
+        return a.copy()
+    specks = small[labels]
+    soft, _ = ndimage.label(a > joined, structure=eight)
+    near = np.unique(soft[np.isin(labels, own) & (soft > 0)])
+    edge = specks & np.isin(soft, near[near > 0])  # in the subject's own soft edge: soft edge
+    out = np.where(edge, np.minimum(a, 0.5), a)
+    loose = specks & ~edge
+    if loose.any():  # floating: the speck and the faint alpha round it that joins nothing else go
+        faint, _ = ndimage.label(out > 0, structure=eight)
+        others = np.unique(faint[(out > 0.5) & ~loose & (faint > 0)])  # the subject and every larger piece
+        halo = np.isin(faint, np.unique(faint[loose])) & ~np.isin(faint, others[others > 0])
+        out = np.where(loose | halo, 0.0, out)
+    return out.astype(np.float32)
 
 
 def matte_quality(alpha: np.ndarray, landmarks: np.ndarray, *, valid: np.ndarray | None = None,

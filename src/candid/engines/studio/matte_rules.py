@@ -32,15 +32,16 @@ MATTE_RULES_CHANGES = {
     1: "round 19: the 47 keywords matte() took up to round 18, with their defaults and meanings",
     2: "round 19's merge: six new rules, on by default (cheek_shadows, photo_ramp, pocket_rim, dark_band, "
        "neck_edge, lines)",
-    3: "round 20: gap_dark (the gap beside the neck read by its darker part) and far_drawn (the clothes' drawn "
-       "edge is not believed far beyond the opaque outline), on by default",
+    3: "round 20: gap_dark (the gap beside the neck read by its darker part), far_drawn (the clothes' drawn "
+       "edge is not believed far beyond the opaque outline) and stray_specks (a few-pixel speck does not fail "
+       "the matte), on by default",
 }
 
 #: The rules each version added: a log of an older version read back has them off, as its matte was made
 #: (a new rule is on by default, so a missing field would otherwise switch it on and change the old matte).
 MATTE_RULES_ADDED = {
     2: ("cheek_shadows", "photo_ramp", "pocket_rim", "dark_band", "neck_edge", "lines"),
-    3: ("gap_dark", "far_drawn"),
+    3: ("gap_dark", "far_drawn", "stray_specks"),
 }
 
 #: Bump when an option's meaning changes, and say why in :data:`HAZE_OPTIONS_CHANGES`.
@@ -256,6 +257,9 @@ class MatteRules(_Rules):
     far_drawn : bool
         With ``clothes``: in the collar ring the drawn edge takes no soft alpha away where it is far beyond the opaque
         outline (round 20).
+    stray_specks : bool
+        The studio stage lowers a speck of a few pixels above 0.5 in the subject's soft edge to 0.5 and takes a
+        floating one out before the matte's check (:func:`~candid.engines.studio.matte.stray_specks`; round 20).
     version : int
         Class constant :data:`MATTE_RULES_VERSION`, written by :meth:`as_dict`.
 
@@ -337,6 +341,7 @@ class MatteRules(_Rules):
     lines: bool = True
     gap_dark: bool = True
     far_drawn: bool = True
+    stray_specks: bool = True
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -351,7 +356,7 @@ class MatteRules(_Rules):
         --------
         >>> d = MatteRules().as_dict()
         >>> d["version"], d["hair_band"], len(d)
-        (3, 0.16, 56)
+        (3, 0.16, 57)
         >>> MatteRules(clothes=False, colour_slack=None).as_dict(changed_only=True)
         {'version': 3, 'colour_slack': None, 'clothes': False}
         """

@@ -11,7 +11,7 @@ from candid.engines.studio.background import parse_background
 from candid.engines.studio.composite import clear_haze, composite, suppress_jaw_rim, suppress_rim
 from candid.engines.studio.frame import (apply_framing, continue_body, correct_selfie, fade_at_photo_edge, frame,
                                          head_extent, mend_photo_border, mirror_canvas)
-from candid.engines.studio.matte import context_probability, matte, matte_quality
+from candid.engines.studio.matte import context_probability, matte, matte_quality, stray_specks
 from candid.engines.studio.matte_rules import HazeOptions, MatteRules
 from candid.engines.studio.options import OPTIONS_VERSION
 from candid.engines.studio.relight import PATTERNS, expose, key_side, light_vector, relight, white_balance
@@ -318,6 +318,9 @@ def studio_stage(
     # the foreground estimate, so the continued cloth is lit like the photo's (the relight leaves alpha-0
     # pixels as they are: continued afterwards, the unlit edge showed as a lighter seam)
     alpha, continued = continue_body(alpha, framing, src.shape, clm, return_continuation=True)
+    if matte_rules.stray_specks:  # last before the check: a few pixels the steps above lifted past 0.5 apart from the
+        # person are soft edge or debris, not a second piece that throws the whole cut-out away
+        alpha = stray_specks(alpha, clm)
     report = matte_quality(alpha, clm, valid=valid, others=others)
     if debris is not None:
         report = _with_clean_up(report, debris.doubt, debris_removed=debris.removed, beyond_head=debris.outside)
