@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -5696,7 +5696,7 @@ def _matte_photo_box(box: tuple[slice, slice], args: dict, views: tuple[np.ndarr
     valid = np.asarray(args["valid"], bool)[rows, cols]
     kw["valid"] = None if valid.all() else valid
     rules = args["rules"]
-    kw["rules"] = replace(rules, work_side=rules.work_side * max(h, w) / max(H, W))
+    kw["rules"] = rules.replace(work_side=rules.work_side * max(h, w) / max(H, W))
     kw["context"] = None  # the whole photo's view is already blended into ``views``' probability; not read again
     if args["others"] is not None and len(args["others"]):
         kw["others"] = [tuple(np.asarray(b, np.float64) - np.tile(off, 2)) for b in args["others"]]
