@@ -9,7 +9,6 @@ size (256 px, face width 46 px, chin near row 88: fast); no real data needed.
 from __future__ import annotations
 
 import importlib
-from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -123,7 +122,7 @@ def test_matte_cuts_the_wall_the_segmenter_half_saw(lm, monkeypatch):
     # enclosed=False: the hoop-pocket rule (enclosed_background) can find the same block from its own evidence;
     # this test is about continued_background alone
     rules = MatteRules(iterations=0, work_side=256, focus_hair=False, dense=False, jewellery=False, enclosed=False)
-    kept = M.matte(img, lm, rules=replace(rules, walls=False))
+    kept = M.matte(img, lm, rules=rules.replace(walls=False))
     assert kept[210, 210] > 0.9  # the rule off: the block is opaque person (main's matte)
     a = M.matte(img, lm, rules=rules)
     assert a[165:250, 193:235].max() < 0.05

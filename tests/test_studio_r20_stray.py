@@ -4,7 +4,6 @@ pengwei.jpg's linkedin crop fell back to the photo's own background on main 4ced
 shoulder's soft edge, at 0.52 between pixels of 0.47-0.50, was a second piece of ``alpha > 0.5`` for
 :func:`matte_quality`. The stage now runs :func:`stray_specks` right before the check.
 """
-import dataclasses
 import importlib
 
 import numpy as np
@@ -100,7 +99,7 @@ def test_without_a_subject_piece_nothing_is_decided():
 def test_the_rule_is_a_versioned_matte_rule_on_by_default_and_off_for_older_logs():
     assert MatteRules().stray_specks
     assert not MatteRules.from_dict({"version": 2}).stray_specks  # a round-19 log's cut-out was made without it
-    assert not dataclasses.replace(MatteRules(), stray_specks=False).stray_specks
+    assert not MatteRules().replace(stray_specks=False).stray_specks
 
 
 def test_the_stage_runs_it_right_before_the_check():

@@ -528,7 +528,7 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
            reference_landmarks, on_learned_tile: Callable[[], None] | None = None,
            matte: np.ndarray | None = None, artefact_guard: bool = True, measure_damage: bool = True,
            grid_matrix=None, quality: float | None = None,
-           logged_damage: float | None = None) -> tuple[_Finisher, list[str]]:
+           logged_damage: float | None = None, logged_grid: str = "logged") -> tuple[_Finisher, list[str]]:
     notes = [f"{plan.src_w}x{plan.src_h} -> {plan.out_w}x{plan.out_h} ({plan.fit}, x{plan.scale:.2f}, "
              f"{settings.backend}, {settings.kernel})"]
     if plan.scale > 4.0:
@@ -558,7 +558,7 @@ def _build(source: pyvips.Image, plan: FitPlan, settings: _Settings, landmarks, 
             from candid.finish._jpeg import jpeg_damage, noise_level
 
             if logged_damage is not None:  # measured when the frame was made, before a save could erase it
-                damage, where = float(logged_damage), "logged"
+                damage, where = float(logged_damage), logged_grid
             else:
                 damage = jpeg_damage(np.asarray(source.numpy(), np.float32), mask=matte, matrix=grid_matrix)
                 where = "photo" if grid_matrix is not None else "picture"
@@ -738,12 +738,14 @@ def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, landmarks=
                    options: FinishOptions | None = None, tile_w: int | None = None,
                    matte: np.ndarray | None = None, plan: FitPlan | None = None, artefact_guard: bool = True,
                    measure_damage: bool = True, grid_matrix=None, logged_damage: float | None = None,
-                   return_params: bool = False,
+                   logged_grid: str = "logged", return_params: bool = False,
                    **settings: Any) -> tuple:
     """:func:`upscale`, also returning the backend used and the notes (honest limit first, if any).
 
     ``logged_damage``: the block-grid damage measured when the frame was made (a saved headshot's log,
-    :func:`candid.finish._jpeg.log_frame`), used instead of measuring these pixels.
+    :func:`candid.finish._jpeg.log_frame`), used instead of measuring these pixels; ``logged_grid`` is where it
+    was measured, the finish's ``jpeg_grid`` (``"logged"``: a saved headshot's; ``"photo"``: the frame still in
+    memory, measured on the photo's grid by ``engine.studio`` in the same run, :func:`candid.finish.stage.finish_stage`).
     ``return_params=True`` adds a fourth item: what the finish found as numbers for the step's log (the
     learned passes' JPEG model, :func:`candid.finish._jpeg.jpeg_model_params`; empty when no learned pass
     ran), which the front doors say in words (:func:`candid.finish._jpeg.jpeg_model_words`).
@@ -773,7 +775,7 @@ def upscale_report(img: np.ndarray, target: str | tuple[int, int], *, landmarks=
     fin, notes = _build(_array_to_vips(np.clip(img, 0, 1)), plan, _Settings.of(o, used, plan, target), landmarks,
                         references or [], reference_landmarks or [], matte=_check_matte(matte, w, h),
                         artefact_guard=artefact_guard, measure_damage=measure_damage, grid_matrix=grid_matrix,
-                        logged_damage=logged_damage)
+                        logged_damage=logged_damage, logged_grid=logged_grid)
     if o.tile is None:
         out = fin.render(0, 0, plan.out_h, plan.out_w)
     else:

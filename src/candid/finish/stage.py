@@ -142,17 +142,20 @@ def finish_stage(
         matte = None
     h, w = portrait.pixels.shape[:2]
     plan = plan_fit(w, h, size, o.fit)  # made once: the enlargement follows it, and the matte is scaled by it
-    # a headshot read back from a file (its frame in the input's provenance.source step): the damage measured
-    # when the frame was made; a frame still in memory is measured as it is
+    # the JPEG damage measured when the frame was made (engine.studio's jpeg_damage, on the photo's grid), not
+    # measured again: a headshot read back from a file (its frame in the input's provenance.source step) has lost
+    # it to its own JPEG save ("logged"); a frame still in memory (candid make) was measured on these pixels by
+    # the studio stage of this very run ("photo", as when the finish measured it again: the same number to 3
+    # decimals, lecun editorial 0.0564 vs 0.0564, hinton corporate 0.000 vs 0.000). Without a logged value (a
+    # frame too big for the learned backend, too small to measure) the finish measures, as before.
     matrix, logged = log_frame(portrait.log, w, h)
     framed = [op for op in portrait.log if "frame_matrix" in (getattr(op, "params", None) or {})]
-    if not framed or framed[-1].stage != "provenance.source":
-        logged = None
+    from_file = bool(framed) and framed[-1].stage == "provenance.source"
     px, used, notes, found = upscale_report(
         portrait.pixels, size, landmarks=lm if use_refs else None, references=refs if use_refs else None,
         reference_landmarks=ref_lm if use_refs else None, options=o,
         tile_w=WINDOW_WIDTH_TILES * o.tile, matte=matte, plan=plan, grid_matrix=matrix, logged_damage=logged,
-        return_params=True)
+        logged_grid="logged" if from_file else "photo", return_params=True)
     # the pixel sizes as numbers, so a later step (the studio's change report) never reads them out of a note;
     # so is the learned passes' JPEG model (noise_level, jpeg_damage, where it was measured)
     params = {"size": size, **o.log_params(), "backend": used,

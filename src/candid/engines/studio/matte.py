@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import Callable, NamedTuple
 
 import cv2
 import numpy as np
@@ -2090,9 +2091,63 @@ def strand_band(pixels: np.ndarray, trimap_: np.ndarray, face_width: float, *, p
     return (strand & room) * np.clip((far - d) / (0.3 * far), 0, 1).astype(np.float32)
 
 
+class RingMeans(NamedTuple):
+    """:func:`ring_means`: the two rings' weights, the local mean colours read in them, and the blur that read them."""
+
+    inner: np.ndarray
+    outer: np.ndarray
+    inside: np.ndarray | None
+    outside: np.ndarray | None
+    blur: Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+def ring_means(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, ring: tuple[float, float] = (0.03, 0.12),
+               where: np.ndarray | None = None, always: bool = False) -> RingMeans:
+    """The colours just inside and just outside ``mask``'s outline, averaged locally, as :func:`low_contrast` reads them.
+
+    A ring ``ring`` face widths deep inside the outline and the same ring outside (``inner``, ``outer``, float32
+    weights); ``inside`` and ``outside`` are their normalised convolutions over 0.08 face widths (``(H, W, 3)``;
+    only on ``where``, 0 elsewhere, when given). When either ring is empty they are None (:func:`low_contrast`
+    reads nothing then), or with ``always`` what the blur gives an empty ring: 0. Made once, the means serve
+    :func:`alike_at_neck`'s darker-backdrop test and its :func:`low_contrast` (``rings=``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = np.full((64, 64, 3), 0.2, np.float32); img[:, :32] = 0.7
+    >>> m = np.zeros((64, 64), bool); m[:, :32] = True
+    >>> r = ring_means(img, m, 100.0)
+    >>> round(float(r.inside[32, 32, 0]), 2), round(float(r.outside[32, 31, 0]), 2)
+    (0.7, 0.2)
+    >>> ring_means(img, np.zeros((64, 64), bool), 100.0).inside is None
+    True
+    """
+    pixels = check_image(pixels)
+    m8 = np.asarray(mask, np.uint8)
+    fw = max(float(face_width), 1.0)
+    d_in = cv2.distanceTransform(m8, cv2.DIST_L2, 5)
+    d_out = cv2.distanceTransform(1 - m8, cv2.DIST_L2, 5)
+    r0, r1 = max(ring[0] * fw, 1.0), max(ring[1] * fw, 3.0)
+    inner = ((d_in > r0) & (d_in <= r1)).astype(np.float32)
+    outer = ((d_out > r0) & (d_out <= r1)).astype(np.float32)
+    sig = max(0.08 * fw, 1.0)
+    if where is not None:
+        where = np.asarray(where, bool)
+
+        def blur(values, weight):
+            return normalized_blur_on(values, weight, sig, where)
+    else:
+        def blur(values, weight):
+            return normalized_blur(values, weight, sig)
+    if not always and (not inner.any() or not outer.any()):
+        return RingMeans(inner, outer, None, None, blur)
+    return RingMeans(inner, outer, blur(pixels, inner), blur(pixels, outer), blur)
+
+
 def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low: float = 0.08,
                  high: float = 0.16, ring: tuple[float, float] = (0.03, 0.12),
-                 where: np.ndarray | None = None, spread: bool = False) -> np.ndarray:
+                 where: np.ndarray | None = None, spread: bool = False,
+                 rings: RingMeans | None = None) -> np.ndarray:
     """Where alpha cannot come from colour: 1 where the person just inside ``mask`` looks like the background just outside.
 
     The colour just inside the outline (a ring ``ring`` face widths deep) and
@@ -2118,6 +2173,9 @@ def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low
     spreads 0.45 and 0.05) is no backdrop like the person, and colour
     decides there.
 
+    ``rings``: :func:`ring_means` of the same ``pixels``, ``mask``, ``face_width``, ``ring`` and ``where``,
+    already made by the caller (:func:`alike_at_neck`), not read again.
+
     Examples
     --------
     >>> import numpy as np
@@ -2134,26 +2192,12 @@ def low_contrast(pixels: np.ndarray, mask: np.ndarray, face_width: float, *, low
     (1.0, 0.0)
     """
     pixels = check_image(pixels)
-    m8 = np.asarray(mask, np.uint8)
-    fw = max(float(face_width), 1.0)
-    d_in = cv2.distanceTransform(m8, cv2.DIST_L2, 5)
-    d_out = cv2.distanceTransform(1 - m8, cv2.DIST_L2, 5)
-    r0, r1 = max(ring[0] * fw, 1.0), max(ring[1] * fw, 3.0)
-    inner = ((d_in > r0) & (d_in <= r1)).astype(np.float32)
-    outer = ((d_out > r0) & (d_out <= r1)).astype(np.float32)
+    if rings is None:
+        rings = ring_means(pixels, mask, face_width, ring=ring, where=where)
+    inner, outer, F, B, blur = rings
     if not inner.any() or not outer.any():
-        return np.zeros(m8.shape, np.float32)
-    sig = max(0.08 * fw, 1.0)
-    if where is not None:
-        where = np.asarray(where, bool)
-
-        def blur(values, weight):
-            return normalized_blur_on(values, weight, sig, where)
-    else:
-        def blur(values, weight):
-            return normalized_blur(values, weight, sig)
-    F = blur(pixels, inner)
-    B = blur(pixels, outer)
+        return np.zeros(np.shape(mask), np.float32)
+    where = None if where is None else np.asarray(where, bool)
     c2 = np.sum((F - B) ** 2, axis=-1)
     if spread:  # the background's own pixels must be like the person's, not only their mean: how much more the
         # background varies than the person, at half weight (an out-of-focus scene's shading counts in it too:
@@ -2483,15 +2527,13 @@ def alike_at_neck(pixels: np.ndarray, weight: np.ndarray, mask: np.ndarray, land
     lobes = gauss((_lobe_depth(w.shape, lm) > 0).astype(np.float32), 0.05 * fw)
     if float((lobes * w).max()) <= 0.01:
         return w.copy()
-    m8 = np.asarray(mask, np.uint8)
     # only before a backdrop darker than the person beside the outline (the colours' means just inside and outside
-    # it, as low_contrast's rings): obama3.jpg's ear lobe before a light wall lost its round bottom in a first try
-    r0, r1 = max(0.03 * fw, 1.0), max(0.12 * fw, 3.0)
-    d_in = cv2.distanceTransform(m8, cv2.DIST_L2, 5)
-    d_out = cv2.distanceTransform(1 - m8, cv2.DIST_L2, 5)
-    sig = max(0.08 * fw, 1.0)
-    F = normalized_blur(pixels, ((d_in > r0) & (d_in <= r1)).astype(np.float32), sig).mean(-1)
-    B3 = normalized_blur(pixels, ((d_out > r0) & (d_out <= r1)).astype(np.float32), sig)
+    # it, low_contrast's rings, made once here and passed to it below): obama3.jpg's ear lobe before a light wall
+    # lost its round bottom in a first try. (``always``: an empty ring's mean is 0, as the blur gives it, so a mask
+    # with no backdrop beside it still asks as before)
+    rings = ring_means(pixels, mask, fw, always=True)
+    F = rings.inside.mean(-1)
+    B3 = rings.outside
     lobes = lobes * np.clip((F - B3.mean(-1) - darker[0]) / max(darker[1] - darker[0], 1e-6), 0, 1)
     if hair_alike is not None and float((lobes * w).max()) > 0.01:
         # dark hair hanging past the jaw before a darker wall is the person the colour model cut, not a backdrop
@@ -2515,7 +2557,7 @@ def alike_at_neck(pixels: np.ndarray, weight: np.ndarray, mask: np.ndarray, land
             lobes = lobes * np.clip((below_hair - hair_alike[0]) / max(hair_alike[1] - hair_alike[0], 1e-6), 0, 1)
     if float((lobes * w).max()) <= 0.01:
         return w.copy()
-    alike = low_contrast(pixels, np.asarray(mask, bool), fw, spread=spread)
+    alike = low_contrast(pixels, np.asarray(mask, bool), fw, spread=spread, rings=rings)
     return (w * (1 - lobes * (1 - alike))).astype(np.float32)
 
 
@@ -5739,7 +5781,7 @@ def _matte_photo_box(box: tuple[slice, slice], args: dict, views: tuple[np.ndarr
     valid = np.asarray(args["valid"], bool)[rows, cols]
     kw["valid"] = None if valid.all() else valid
     rules = args["rules"]
-    kw["rules"] = replace(rules, work_side=rules.work_side * max(h, w) / max(H, W))
+    kw["rules"] = rules.replace(work_side=rules.work_side * max(h, w) / max(H, W))
     kw["context"] = None  # the whole photo's view is already blended into ``views``' probability; not read again
     if args["others"] is not None and len(args["others"]):
         kw["others"] = [tuple(np.asarray(b, np.float64) - np.tile(off, 2)) for b in args["others"]]

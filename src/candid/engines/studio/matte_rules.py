@@ -3,8 +3,9 @@
 :func:`candid.engines.studio.composite.clear_haze`.
 
 Like a darktable module's params struct (and :class:`candid.engines.studio.options.StudioOptions` for the
-person's choices): one frozen object holds every tuning number and rule switch of a step, checks them before
-any work, and is written into the ``engine.studio`` log (``params["matte"]["rules"]`` and
+person's choices): one frozen pydantic model, on the project's one options mechanism (:mod:`candid.options`:
+a bad value is one :class:`~candid.errors.CandidError` line with a hint, as every stage's settings), holds every
+tuning number and rule switch of a step, checks them before any work, and is written into the ``engine.studio`` log (``params["matte"]["rules"]`` and
 ``params["matte"]["haze"]``: the fields that differ from the defaults, and the struct's version), so a file's
 history says which rules made its matte.
 
@@ -19,10 +20,12 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
-from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, ClassVar
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
 from candid.errors import CandidError
+from candid.options import options_error
 
 #: Bump when a rule's meaning changes (or one is renamed or removed), and say why in :data:`MATTE_RULES_CHANGES`.
 MATTE_RULES_VERSION = 3
@@ -62,37 +65,74 @@ HAZE_OPTIONS_ADDED = {
 def _number(default: float | None, low: float, high: float, *, above: bool = False, none: bool = False,
             integer: bool = False) -> Any:
     """A numeric field in ``[low, high]`` (``(low, high]`` with ``above``; None allowed with ``none``)."""
-    return field(default=default, metadata={"range": (low, high), "above": above, "none": none, "integer": integer})
+    return Field(default, json_schema_extra={"range": [low, high], "above": above, "none": none, "integer": integer})
 
 
 def _pair(default: tuple[float, float] | None, *, strict: bool = False, none: bool = False) -> Any:
     """A field of two numbers ``lo <= hi`` in [0, 1] (``lo < hi`` with ``strict``; None allowed with ``none``)."""
-    return field(default=default, metadata={"pair": (0.0, 1.0), "strict": strict, "none": none})
+    return Field(default, json_schema_extra={"pair": [0.0, 1.0], "strict": strict, "none": none})
 
 
-class _Rules:
-    """What :class:`MatteRules` and :class:`HazeOptions` share: the checks, :meth:`as_dict` and :meth:`from_dict`."""
+class _Rules(BaseModel):
+    """What :class:`MatteRules` and :class:`HazeOptions` share: the checks (through :func:`candid.options.
+    options_error`, as every stage's options), :meth:`replace`, :meth:`as_dict` and :meth:`from_dict`."""
+
+    # frozen: a rule set is a value (equal sets compare equal, hash alike); extra="forbid": an unknown rule is an
+    # error, never silently ignored
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     version: ClassVar[int]
     _name: ClassVar[str]             # how messages name the struct ("matte rules")
     _changes: ClassVar[dict[int, str]]
     _added: ClassVar[dict[int, tuple[str, ...]]] = {}
+    _whole_hint: ClassVar[str | None] = None  # the hint of a check of several fields (``_check_together``)
 
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if "pair" in f.metadata and isinstance(value, list):  # (a log read back from JSON holds a list)
-                value = tuple(value)
-                object.__setattr__(self, f.name, value)
-            _check_field(self._name, f, value)
+    def __init__(self, /, **settings: Any) -> None:
+        try:
+            super().__init__(**settings)
+        except ValidationError as exc:  # pydantic's error as the project's one line with a hint
+            raise options_error(exc, stage=self._name, hint=type(self)._hint) from None
+
+    @field_validator("*", mode="plain")
+    @classmethod
+    def _check(cls, value: Any, info) -> Any:
+        """Each field by its own bounds (plain: no coercion, so ``"0.08"`` or ``1`` for a switch is refused and a
+        value is kept as given, a numpy float too); a pair read back from JSON (a list) becomes a tuple."""
+        extra = cls.model_fields[info.field_name].json_schema_extra or {}
+        if "pair" in extra and isinstance(value, list):
+            value = tuple(value)
+        _check_field(info.field_name, cls.model_fields[info.field_name].default, extra, value)
+        return value
+
+    @classmethod
+    def _hint(cls, name: str) -> str | None:
+        """The hint for a bad ``name``: its default; for an unknown one the closest rule's name."""
+        fields = cls.model_fields
+        if name in fields:
+            default = fields[name].default
+            return f"a switch; the default is {default}" if isinstance(default, bool) else f"the default is {default!r}"
+        if not name:
+            return cls._whole_hint
+        close = difflib.get_close_matches(name, list(fields), n=1)
+        return f"did you mean {close[0]!r}?" if close else f"{cls._name}: {', '.join(fields)}"
+
+    def replace(self, **changes: Any):
+        """A copy with ``changes``, checked again (``model_copy(update=...)`` would not check them).
+
+        Examples
+        --------
+        >>> HazeOptions().replace(firm=None).firm is None
+        True
+        """
+        return type(self)(**{**{name: getattr(self, name) for name in type(self).model_fields}, **changes})
 
     def as_dict(self, *, changed_only: bool = False) -> dict[str, Any]:
         """The fields as a plain dict for a log, ``version`` first; ``changed_only``: those unlike the defaults."""
         out: dict[str, Any] = {"version": self.version}
-        for f in fields(self):
-            value = getattr(self, f.name)
+        for name, f in type(self).model_fields.items():
+            value = getattr(self, name)
             if not changed_only or value != f.default or type(value) is not type(f.default):
-                out[f.name] = list(value) if isinstance(value, tuple) else value
+                out[name] = list(value) if isinstance(value, tuple) else value
         return out
 
     @classmethod
@@ -106,7 +146,7 @@ class _Rules:
             raise CandidError(f"{cls._name} version {version!r} cannot be read (this candid knows versions 1 to "
                               f"{cls.version})", hint="the log was written by a newer candid; update candid" if newer
                               else "a version is a whole number from 1")
-        names = [f.name for f in fields(cls)]
+        names = list(cls.model_fields)
         unknown = [k for k in settings if k not in names]
         if unknown:
             close = [m for k in unknown for m in difflib.get_close_matches(str(k), names, n=1)]
@@ -123,7 +163,6 @@ class _Rules:
         return cls(**settings)
 
 
-@dataclass(frozen=True)
 class MatteRules(_Rules):
     """Every tuning number and rule switch of :func:`~candid.engines.studio.matte.matte`.
 
@@ -285,6 +324,7 @@ class MatteRules(_Rules):
     _name: ClassVar[str] = "matte rules"
     _changes: ClassVar[dict[int, str]] = MATTE_RULES_CHANGES
     _added: ClassVar[dict[int, tuple[str, ...]]] = MATTE_RULES_ADDED
+    _whole_hint: ClassVar[str | None] = "the prior's ramp runs from prior_low (0) to prior_high (1)"
 
     work_side: float = _number(480, 0, math.inf, above=True)
     hair_band: float = _number(0.16, 0, 1)
@@ -343,11 +383,11 @@ class MatteRules(_Rules):
     far_drawn: bool = True
     stray_specks: bool = True
 
-    def __post_init__(self) -> None:
-        super().__post_init__()
+    @model_validator(mode="after")
+    def _check_together(self) -> "MatteRules":
         if not self.prior_low < self.prior_high:  # the prior's ramp divides by their difference
-            raise CandidError(f"matte rules: prior_low ({self.prior_low}) must be below prior_high ({self.prior_high})",
-                              hint="the prior's ramp runs from prior_low (0) to prior_high (1)")
+            raise ValueError(f"prior_low ({self.prior_low}) must be below prior_high ({self.prior_high})")
+        return self
 
     def as_dict(self, *, changed_only: bool = False) -> dict[str, Any]:
         """The rules as a plain dict for a log, ``version`` first; ``changed_only``: the fields unlike the defaults.
@@ -383,7 +423,6 @@ class MatteRules(_Rules):
         return super().from_dict(logged)
 
 
-@dataclass(frozen=True)
 class HazeOptions(_Rules):
     """Every tuning number and rule switch of :func:`~candid.engines.studio.composite.clear_haze`.
 
@@ -455,9 +494,9 @@ class HazeOptions(_Rules):
     piece_behind: bool = True
 
 
-def _check_field(what: str, f, value: Any) -> None:
-    """Raise :class:`CandidError` when ``value`` is not what field ``f`` of ``what`` (a struct's name) holds."""
-    meta = f.metadata
+def _check_field(name: str, default: Any, meta: dict[str, Any], value: Any) -> None:
+    """Raise ``ValueError`` (pydantic makes it the struct's :class:`CandidError`) when ``value`` is not what field
+    ``name`` (its ``default`` and bounds ``meta``) holds."""
     if "pair" in meta:
         if value is None and meta["none"]:
             return
@@ -468,25 +507,22 @@ def _check_field(what: str, f, value: Any) -> None:
             ok = 0 <= lo < hi <= 1 if meta["strict"] else 0 <= lo <= hi <= 1
         if not ok:
             order = "<" if meta["strict"] else "<="
-            raise CandidError(f"{what}: {f.name} must be two numbers 0 <= lo {order} hi <= 1"
-                              f"{' or None' if meta['none'] else ''}, not {value!r}",
-                              hint=f"the default is {f.default!r}")
+            raise ValueError(f"{name} must be two numbers 0 <= lo {order} hi <= 1"
+                             f"{' or None' if meta['none'] else ''}, not {value!r}")
         return
     if "range" not in meta:  # a switch
         if not isinstance(value, bool):
-            raise CandidError(f"{what}: {f.name} must be True or False, not {value!r}",
-                              hint=f"a switch; the default is {f.default}" if f.default is not MISSING else None)
+            raise ValueError(f"{name} must be True or False, not {value!r}")
         return
     if value is None and meta["none"]:
         return
     if isinstance(value, bool) or not isinstance(value, numbers.Integral if meta["integer"] else numbers.Real):
         kind = "an integer" if meta["integer"] else "a number"
-        raise CandidError(f"{what}: {f.name} must be {kind}{' or None' if meta['none'] else ''}, not {value!r}",
-                          hint=f"the default is {f.default!r}")
+        raise ValueError(f"{name} must be {kind}{' or None' if meta['none'] else ''}, not {value!r}")
     low, high = meta["range"]
     if not (low < value if meta["above"] else low <= value) or not value <= high:
         span = f"{'(' if meta['above'] else '['}{low:g}, {high:g}]"
-        raise CandidError(f"{what}: {f.name} must be in {span}, not {value!r}", hint=f"the default is {f.default!r}")
+        raise ValueError(f"{name} must be in {span}, not {value!r}")
 
 
 __all__ = ["HAZE_OPTIONS_ADDED", "HAZE_OPTIONS_CHANGES", "HAZE_OPTIONS_VERSION", "HazeOptions", "MATTE_RULES_CHANGES",
