@@ -2552,7 +2552,7 @@ def alike_at_neck(pixels: np.ndarray, weight: np.ndarray, mask: np.ndarray, land
                 # A black wall beside dark locks is dark all over, its darker part hardly below its mean (yangmi_6)
                 k = 2 * max(int(round(0.01 * fw)), 1) + 1
                 dark = cv2.erode(np.asarray(pixels, np.float32).mean(-1), np.ones((k, k), np.uint8))
-                gap = normalized_blur(dark, ((d_out > r0) & (d_out <= r1)).astype(np.float32), sig)
+                gap = rings.blur(dark, rings.outer)  # read in the outer ring as its mean is
             below_hair = float(hair.mean()) - gap
             lobes = lobes * np.clip((below_hair - hair_alike[0]) / max(hair_alike[1] - hair_alike[0], 1e-6), 0, 1)
     if float((lobes * w).max()) <= 0.01:
