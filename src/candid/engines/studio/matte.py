@@ -4742,11 +4742,11 @@ def cheek_shadow(pixels: np.ndarray, colour_alpha: np.ndarray, own: np.ndarray, 
     strip = zone & own8.astype(bool) & (np.asarray(colour_alpha, np.float32) < 0.5)
     if not strip.any():
         return np.zeros(shape, np.float32)
-    d_out = cv2.distanceTransform(1 - own8, cv2.DIST_L2, 5)
-    wall = ((d_out > max(ring[0] * fw, 1.0)) & (d_out <= max(ring[1] * fw, 3.0))).astype(np.float32)
+    # the wall: the ring outside the segmenter's outline, as low_contrast reads it (its mean only on the strip)
+    rings = ring_means(pixels, own8, fw, ring=ring, where=strip, always=True)
     lum = pixels.mean(axis=-1)
-    wall_lum = normalized_blur_on(lum, wall, max(0.08 * fw, 1.0), strip)
-    seen = gauss(wall, max(0.08 * fw, 1.0)) > 0.01  # (a wall ring within reach to compare with)
+    wall_lum = rings.blur(lum, rings.outer)
+    seen = gauss(rings.outer, max(0.08 * fw, 1.0)) > 0.01  # (a wall ring within reach to compare with)
     w = np.clip((wall_lum - lum - darker[0]) / (darker[1] - darker[0]), 0, 1)
     # faded in below the eye line: above it the temple's hair meets the strip, and a hard start left a step
     w = w * np.clip(below_eyes / (fade * fw), 0, 1)
