@@ -6323,9 +6323,9 @@ def stray_specks(alpha: np.ndarray, landmarks: np.ndarray, *, largest: float = 0
     # the subject is the piece that holds most of the face; a speck on the face hull's rim (a bump of the jaw's
     # soft edge: :func:`attached_only` keeps every piece that touches the hull) is still a speck
     small[int(np.argmax(over))] = False
-    own = np.flatnonzero((over > 0) & ~small)
     if not small.any():
         return a.copy()
+    own = np.flatnonzero((over > 0) & ~small)
     specks = small[labels]
     soft, _ = ndimage.label(a > joined, structure=eight)
     near = np.unique(soft[np.isin(labels, own) & (soft > 0)])
